@@ -1,0 +1,87 @@
+// `npm test`: the integration suite on PGlite, the same suite on PostgreSQL when TEST_DATABASE_URL is set, and the
+// browser suite when Chromium is present. Under CI=true nothing may be skipped: a missing server or browser fails.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ci = ['1', 'true', 'yes'].includes(String(process.env.CI ?? '').toLowerCase());
+const extra = process.argv.slice(2);
+const results = path.join(root, 'test-results');
+mkdirSync(results, { recursive: true });
+
+const skipped = [];
+const problems = [];
+
+async function postgresReason() {
+  const url = process.env.TEST_DATABASE_URL;
+  if (!url) return 'TEST_DATABASE_URL is not set (e.g. postgres://postgres@127.0.0.1:5432/postgres)';
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+    const { rows } = await client.query('show server_version_num');
+    await client.end();
+    if (Number(rows[0].server_version_num) < 150000) return `PostgreSQL at TEST_DATABASE_URL is older than 15`;
+    return null;
+  } catch (err) {
+    return `PostgreSQL at TEST_DATABASE_URL is not reachable: ${err.message}`;
+  }
+}
+
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const integration = ['pglite'];
+const pgReason = await postgresReason();
+if (pgReason) (ci ? problems : skipped).push(`postgres suite: ${pgReason}`);
+else integration.push('postgres');
+let browser = existsSync(chromium);
+if (!browser) (ci ? problems : skipped).push(`browser suite: no Chromium at ${chromium} (apt-get install chromium, or set CHROMIUM_PATH)`);
+
+if (problems.length) {
+  console.error(`CI=true and a required suite cannot run:\n  - ${problems.join('\n  - ')}`);
+  process.exit(1);
+}
+
+function vitest(projects, outFile) {
+  rmSync(outFile, { force: true });
+  const args = [
+    path.join(root, 'node_modules', 'vitest', 'vitest.mjs'),
+    'run',
+    ...projects.flatMap((p) => ['--project', p]),
+    '--reporter=default',
+    '--reporter=json',
+    `--outputFile.json=${outFile}`,
+    ...extra,
+  ];
+  const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env } });
+  let counts = { passed: 0, failed: 0, skipped: 0 };
+  if (existsSync(outFile)) {
+    const j = JSON.parse(readFileSync(outFile, 'utf8'));
+    counts = { passed: j.numPassedTests, failed: j.numFailedTests, skipped: j.numPendingTests + j.numTodoTests };
+  } else if (r.status !== 0) {
+    counts.failed = 1;
+  }
+  return { status: r.status ?? 1, ...counts };
+}
+
+const runs = [];
+console.log(`\n▶ integration suite on: ${integration.join(', ')}`);
+runs.push(vitest(integration, path.join(results, 'integration.json')));
+if (browser) {
+  console.log('\n▶ browser suite (Chromium)');
+  const build = spawnSync(process.execPath, [path.join(root, 'scripts', 'build-web.mjs')], { cwd: root, stdio: 'inherit' });
+  if (build.status !== 0) runs.push({ status: 1, passed: 0, failed: 1, skipped: 0 });
+  else runs.push(vitest(['browser'], path.join(results, 'browser.json')));
+}
+
+const total = runs.reduce((a, r) => ({ passed: a.passed + r.passed, failed: a.failed + r.failed, skipped: a.skipped + r.skipped }), {
+  passed: 0,
+  failed: 0,
+  skipped: 0,
+});
+console.log('');
+console.log(`suites run: ${[...integration, ...(browser ? ['browser'] : [])].join(', ')}`);
+for (const s of skipped) console.log(`SKIPPED ${s}`);
+console.log(`tests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+process.exit(runs.every((r) => r.status === 0) && total.failed === 0 ? 0 : 1);

@@ -1,0 +1,96 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT_DIR } from '../platform/version.js';
+import { scratchPostgresDatabase, TEST_DB_KIND } from '../test/harness.js';
+import { openDatabase } from '../platform/db/client.js';
+import { sql } from 'drizzle-orm';
+
+const run = promisify(execFile);
+
+/** The `hearth` CLI as a user runs it: a real process on a fresh database (embedded, or PostgreSQL). */
+describe('hearth CLI', () => {
+  const env: Record<string, string> = { LANG: 'zh_CN.UTF-8' };
+  let cleanup = async () => {};
+
+  beforeAll(async () => {
+    if (TEST_DB_KIND === 'postgres') {
+      const scratch = await scratchPostgresDatabase('hearth_cli');
+      env.DATABASE_URL = scratch.url;
+      cleanup = scratch.drop;
+    } else {
+      const dir = mkdtempSync(path.join(tmpdir(), 'hearth-cli-'));
+      env.DATA_DIR = dir;
+      cleanup = async () => rmSync(dir, { recursive: true, force: true });
+    }
+  });
+  afterAll(() => cleanup());
+
+  const hearth = async (...args: string[]) => {
+    try {
+      const r = await run(process.execPath, [path.join(ROOT_DIR, 'bin', 'hearth.mjs'), ...args], {
+        cwd: ROOT_DIR,
+        env: { ...process.env, ...env },
+      });
+      return { code: 0, stdout: r.stdout, stderr: r.stderr };
+    } catch (err) {
+      const e = err as { code: number; stdout: string; stderr: string };
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  };
+
+  it('doctor reports pending migrations on a new database, migrate applies them', async () => {
+    const before = await hearth('doctor', '--format', 'json');
+    const report = JSON.parse(before.stdout.trim().split('\n').pop()!);
+    expect(report.checks.find((c: { name: string }) => c.name === 'database').ok).toBe(true);
+    expect(report.checks.find((c: { name: string }) => c.name === 'migrations').ok).toBe(false);
+    expect(before.code).toBe(1);
+
+    const migrate = await hearth('migrate');
+    expect(migrate.code).toBe(0);
+    const after = JSON.parse((await hearth('doctor', '--format', 'json')).stdout.trim().split('\n').pop()!);
+    expect(after.checks.find((c: { name: string }) => c.name === 'migrations').detail).toMatch(/^(\d+) of \1 applied/);
+    expect(after.checks.find((c: { name: string }) => c.name === 'pg_trgm').ok).toBe(true);
+    expect(after.config.DATABASE_URL).not.toMatch(/:[^@/]*@.*password/);
+  });
+
+  it('user create performs first-run setup, then creates users with roles; bad input is explained', async () => {
+    const first = await hearth('user', 'create', '--username', 'boss', '--password', 'Secret123', '--company', '哈尔滨热力', '--template', 'heating');
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain('admin "boss"');
+
+    const agent = await hearth('user', 'create', '--username', 'agent1', '--password', 'Secret123', '--role', 'agent', '--mobile', '13800138000');
+    expect(agent.code, agent.stderr).toBe(0);
+    expect(agent.stdout).toContain('role agent');
+
+    const bad = await hearth('user', 'create', '--username', 'x', '--password', 'weak', '--role', 'agent');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('「用户名」至少 3 个字符');
+    expect(bad.stderr).toContain('「密码」至少 8 个字符');
+
+    const dup = await hearth('user', 'create', '--username', 'agent1', '--password', 'Secret123', '--role', 'agent');
+    expect(dup.code).toBe(1);
+    expect(dup.stderr).toContain('已被使用');
+
+    // What the CLI wrote is what the server sees.
+    const database = await openDatabase(
+      env.DATABASE_URL ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: 1 } : { kind: 'pglite', dataDir: env.DATA_DIR! },
+    );
+    try {
+      const rows = (await database.db.execute(sql`select username, role_key, mobile from users order by username`)) as unknown as {
+        rows: { username: string; role_key: string; mobile: string | null }[];
+      };
+      expect(rows.rows).toEqual([
+        { username: 'agent1', role_key: 'agent', mobile: '+8613800138000' },
+        { username: 'boss', role_key: 'admin', mobile: null },
+      ]);
+      const teams = (await database.db.execute(sql`select name from teams order by name`)) as unknown as { rows: { name: string }[] };
+      expect(teams.rows.map((r) => r.name)).toContain('客服中心');
+    } finally {
+      await database.close();
+    }
+  });
+});

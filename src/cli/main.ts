@@ -1,0 +1,105 @@
+import { readFileSync } from 'node:fs';
+import { Command, Option } from 'commander';
+import { prepareDatabase } from '../app.js';
+import { systemActor } from '../platform/auth/permissions.js';
+import { loadConfig, type Config } from '../platform/config.js';
+import { openDatabase, type Database } from '../platform/db/client.js';
+import { AppError } from '../platform/errors.js';
+import { parseOrThrow } from '../platform/http/validation.js';
+import { fieldLabel, negotiateLocale, t } from '../platform/i18n/index.js';
+import { VERSION } from '../platform/version.js';
+import { countUsers, createUser, createUserBody, runSetup, setupBody } from '../modules/accounts/index.js';
+import { doctor } from './doctor.js';
+
+const locale = negotiateLocale(process.env.HEARTH_LOCALE ?? process.env.LANG?.replace(/\..*$/, '').replace('_', '-'), 'zh-CN');
+
+async function withDatabase<T>(fn: (database: Database, config: Config) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const database = await openDatabase(
+    config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl, poolSize: 2 } : { kind: 'pglite', dataDir: config.dataDir },
+  );
+  try {
+    return await fn(database, config);
+  } finally {
+    await database.close();
+  }
+}
+
+function readPassword(opts: { password?: string; passwordStdin?: boolean }): string {
+  if (opts.passwordStdin) return readFileSync(0, 'utf8').replace(/\r?\n$/, '');
+  const p = opts.password ?? process.env.HEARTH_PASSWORD;
+  if (!p) throw new Error('A password is needed: --password, --password-stdin or HEARTH_PASSWORD');
+  return p;
+}
+
+const program = new Command('hearth')
+  .description('Hearth (客情管理系统) command line: the same services as the server, without HTTP')
+  .version(VERSION);
+
+program
+  .command('migrate')
+  .description('apply pending database migrations (the server also does this at start)')
+  .action(async () => {
+    await withDatabase(async (database) => {
+      await prepareDatabase(database);
+      console.log(`migrations applied (${database.kind})`);
+    });
+  });
+
+program
+  .command('doctor')
+  .description('print the configuration and check the database, migrations and web build')
+  .option('--format <format>', 'text or json', 'text')
+  .action(async (opts: { format: string }) => {
+    const ok = await doctor(opts.format === 'json');
+    process.exitCode = ok ? 0 : 1;
+  });
+
+const user = program.command('user').description('user accounts');
+user
+  .command('create')
+  .description('create a user; while no user exists this is the first-run setup and the user is the admin')
+  .requiredOption('--username <name>', 'sign-in name (3–32 letters, digits, _ . -)')
+  .option('--password <password>', 'password (or --password-stdin, or HEARTH_PASSWORD)')
+  .option('--password-stdin', 'read the password from standard input')
+  .option('--display-name <name>', 'name shown in the UI (default: the username)')
+  .option('--mobile <mobile>', 'mobile number (sign-in by mobile)')
+  .option('--email <email>', 'email address')
+  .addOption(new Option('--role <role>', 'role').choices(['admin', 'manager', 'account_manager', 'agent', 'marketer', 'viewer']).default('admin'))
+  .option('--team <teamId>', 'team id')
+  .option('--company <name>', 'company name (first run only)', 'Hearth')
+  .addOption(new Option('--template <template>', 'industry template (first run only)').choices(['blank', 'heating']).default('blank'))
+  .action(async (opts) => {
+    const password = readPassword(opts);
+    await withDatabase(async (database) => {
+      await prepareDatabase(database);
+      const account = {
+        username: opts.username,
+        displayName: opts.displayName ?? opts.username,
+        password,
+        ...(opts.mobile ? { mobile: opts.mobile } : {}),
+        ...(opts.email ? { email: opts.email } : {}),
+      };
+      if ((await countUsers(database.db)) === 0) {
+        const input = parseOrThrow(setupBody, { companyName: opts.company, template: opts.template, admin: account }, 'input');
+        const admin = await runSetup(database.db, input, { ip: null, userAgent: 'hearth-cli', locale, via: 'cli' });
+        console.log(`setup complete: company "${input.companyName}" (${input.template}), admin "${admin.username}" created`);
+        return;
+      }
+      const input = parseOrThrow(createUserBody, { ...account, roleKey: opts.role, ...(opts.team ? { teamId: opts.team } : {}) }, 'input');
+      const created = await database.db.transaction((tx) => createUser(tx, systemActor('cli', locale), input));
+      console.log(`user "${created.username}" created with role ${created.roleKey}`);
+    });
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof AppError) {
+    console.error(t(locale, err.key, err.params));
+    for (const i of err.issues) {
+      console.error(`  ${i.field}: ${t(locale, i.key, { ...i.params, field: fieldLabel(locale, String(i.params?.field ?? i.field)) })}`);
+    }
+  } else {
+    console.error(err instanceof Error ? err.message : err);
+  }
+  process.exitCode = 1;
+});

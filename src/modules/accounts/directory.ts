@@ -1,0 +1,50 @@
+import { PERMISSIONS, type Permission, type Scope } from '../../platform/auth/permissions.js';
+import type { Db, DbOrTx } from '../../platform/db/client.js';
+import { listRoles, teamAndDescendants, type RoleRow } from './accounts.repository.js';
+
+/**
+ * Roles and the team tree change rarely and are read on every request, so they are cached per database for a few
+ * seconds and dropped at once when this process changes them.
+ */
+const TTL_MS = 5_000;
+type Entry = { at: number; generation: number; roles: Map<string, RoleRow>; teams: Map<string, string[]> };
+const cache = new WeakMap<object, Entry>();
+/**
+ * Bumped by every change. Changes are made inside transactions, whose `tx` is not the `db` the cache is keyed by,
+ * so dropping one entry is not enough: every entry older than the last change is stale.
+ */
+let generation = 0;
+
+function entry(db: DbOrTx): Entry {
+  let e = cache.get(db);
+  if (!e || e.generation !== generation || Date.now() - e.at > TTL_MS) {
+    e = { at: Date.now(), generation, roles: new Map(), teams: new Map() };
+    cache.set(db, e);
+  }
+  return e;
+}
+
+export function invalidateDirectory(db: DbOrTx | Db): void {
+  generation++;
+  cache.delete(db);
+}
+
+export async function roleGrants(db: DbOrTx, key: string): Promise<{ scope: Scope; permissions: Set<Permission> }> {
+  const e = entry(db);
+  if (!e.roles.size) for (const r of await listRoles(db)) e.roles.set(r.key, r);
+  const role = e.roles.get(key);
+  if (!role) return { scope: 'own', permissions: new Set() };
+  const known = new Set<string>(PERMISSIONS);
+  return { scope: role.scope, permissions: new Set(role.permissions.filter((p): p is Permission => known.has(p))) };
+}
+
+export async function teamReach(db: DbOrTx, teamId: string | null): Promise<string[]> {
+  if (!teamId) return [];
+  const e = entry(db);
+  let ids = e.teams.get(teamId);
+  if (!ids) {
+    ids = await teamAndDescendants(db, teamId);
+    e.teams.set(teamId, ids);
+  }
+  return ids;
+}

@@ -1,0 +1,3 @@
+export { recordAudit, entityHistory, listAudit, type AuditEntry } from './audit.service.js';
+export type { AuditView } from './audit.contract.js';
+export { auditRoutes } from './audit.routes.js';

@@ -1,0 +1,68 @@
+/**
+ * What the customer API returns, and the vocabularies its fields use, shared with the web UI. Types and plain
+ * constants only, and no imports, so the browser build can compile this file as it is.
+ */
+
+export const CUSTOMER_KINDS = ['person', 'organization'] as const;
+export type CustomerKind = (typeof CUSTOMER_KINDS)[number];
+export const STAGES = ['prospect', 'new', 'active', 'loyal', 'at_risk', 'dormant', 'churned'] as const;
+export type Stage = (typeof STAGES)[number];
+/** The channels a customer can consent to being contacted on. */
+export const CHANNELS = ['phone', 'sms', 'email', 'wechat'] as const;
+export type Channel = (typeof CHANNELS)[number];
+/** The channels a customer can prefer: the consent channels and a visit. */
+export const PREF_CHANNELS = ['phone', 'sms', 'email', 'wechat', 'visit'] as const;
+export const ADDRESS_KEYS = ['province', 'city', 'district', 'street', 'compound', 'building', 'unit', 'room'] as const;
+export type AddressKey = (typeof ADDRESS_KEYS)[number];
+export type Address = Record<AddressKey, string | null>;
+
+export type LunarBirthday = { month: number; day: number; leap: boolean };
+export type Consent = Record<Channel, boolean>;
+export type Preferences = {
+  contactChannel?: (typeof PREF_CHANNELS)[number];
+  contactTime?: string;
+  language?: 'zh-CN' | 'en';
+  interests?: string[];
+};
+
+export type CustomerView = {
+  id: string;
+  kind: CustomerKind;
+  name: string;
+  /** National digits for Chinese numbers; masked (138****5678) unless revealed. */
+  phones: string[];
+  email: string | null;
+  gender: 'male' | 'female' | 'unknown' | null;
+  birthday: string | null;
+  lunarBirthday: LunarBirthday | null;
+  idType: 'resident' | 'passport' | 'other' | null;
+  idNumber: string | null;
+  /** True when phones and ID number are masked in this response. */
+  piiMasked: boolean;
+  address: Address;
+  tags: string[];
+  preferences: Preferences;
+  source: string | null;
+  stage: Stage;
+  ownerId: string | null;
+  ownerName: string | null;
+  teamId: string | null;
+  consent: Consent;
+  notes: string | null;
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  deletedAt: string | null;
+};
+
+export type ContactView = {
+  id: string;
+  customerId: string;
+  name: string;
+  title: string | null;
+  phones: string[];
+  email: string | null;
+  isPrimary: boolean;
+  notes: string | null;
+  piiMasked: boolean;
+};

@@ -1,0 +1,188 @@
+import { and, arrayContains, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import type { DbOrTx } from '../../platform/db/client.js';
+import { users } from '../accounts/schema.js';
+import { customerContacts, customers } from './schema.js';
+
+export type CustomerRow = typeof customers.$inferSelect;
+export type CustomerInsert = typeof customers.$inferInsert;
+export type ContactRow = typeof customerContacts.$inferSelect;
+export type CustomerWithOwner = CustomerRow & { ownerName: string | null };
+
+/** Which customers the actor reaches, as data (the service decides; the repository only applies it). */
+export type ScopeFilter = { kind: 'all' } | { kind: 'own'; userId: string } | { kind: 'team'; userId: string; teamIds: readonly string[] };
+
+export function scopeCondition(scope: ScopeFilter): SQL | undefined {
+  switch (scope.kind) {
+    case 'all':
+      return undefined;
+    case 'own':
+      return eq(customers.ownerId, scope.userId);
+    case 'team':
+      return scope.teamIds.length
+        ? or(eq(customers.ownerId, scope.userId), inArray(customers.teamId, [...scope.teamIds]))
+        : eq(customers.ownerId, scope.userId);
+  }
+}
+
+export type CustomerFilter = {
+  scope: ScopeFilter;
+  text?: { pattern: string; phoneDigits: string | null; exactPhone: string | null };
+  kind?: string;
+  tag?: string;
+  ownerId?: string;
+  teamId?: string;
+  stage?: string;
+  city?: string;
+  compound?: string;
+  createdFrom?: string;
+  createdTo?: string;
+  deleted: 'exclude' | 'only';
+};
+
+function whereOf(f: CustomerFilter): SQL | undefined {
+  const conds: (SQL | undefined)[] = [scopeCondition(f.scope)];
+  conds.push(f.deleted === 'only' ? isNotNull(customers.deletedAt) : isNull(customers.deletedAt));
+  if (f.text) {
+    const alts: SQL[] = [sql`${customers.searchText} ilike ${f.text.pattern}`];
+    if (f.text.phoneDigits) alts.push(sql`${customers.phoneDigits} like ${f.text.phoneDigits}`);
+    if (f.text.exactPhone) alts.push(arrayContains(customers.phones, [f.text.exactPhone]));
+    conds.push(or(...alts));
+  }
+  if (f.kind) conds.push(eq(customers.kind, f.kind as CustomerRow['kind']));
+  if (f.tag) conds.push(arrayContains(customers.tags, [f.tag]));
+  if (f.ownerId) conds.push(eq(customers.ownerId, f.ownerId));
+  if (f.teamId) conds.push(eq(customers.teamId, f.teamId));
+  if (f.stage) conds.push(eq(customers.stage, f.stage as CustomerRow['stage']));
+  if (f.city) conds.push(eq(customers.city, f.city));
+  if (f.compound) conds.push(eq(customers.compound, f.compound));
+  if (f.createdFrom) conds.push(gte(customers.createdAt, startOf(f.createdFrom)));
+  if (f.createdTo) conds.push(lte(customers.createdAt, endOf(f.createdTo)));
+  return and(...conds.filter((c): c is SQL => !!c));
+}
+
+/** A bare date as the lower bound means "from the start of that day" (in UTC+8, the default display zone). */
+function startOf(value: string): Date {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00.000+08:00`) : new Date(value);
+}
+
+/** A bare date as the upper bound means "through the end of that day" (in UTC+8, the default display zone). */
+function endOf(value: string): Date {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T23:59:59.999+08:00`) : new Date(value);
+}
+
+export type SortKey = 'createdAt' | 'updatedAt' | 'name';
+const SORT_COLUMNS = { createdAt: customers.createdAt, updatedAt: customers.updatedAt, name: customers.name };
+
+/** Keyset pagination: the cursor holds the sort value (as text, full precision) and the id of the last row. */
+export async function listCustomers(
+  db: DbOrTx,
+  f: CustomerFilter,
+  page: { sort: SortKey; order: 'asc' | 'desc'; after?: { value: string; id: string }; limit: number },
+): Promise<(CustomerWithOwner & { sortValue: string })[]> {
+  const col = SORT_COLUMNS[page.sort];
+  const conds: (SQL | undefined)[] = [whereOf(f)];
+  if (page.after) {
+    const cast = page.sort === 'name' ? sql`${page.after.value}::text` : sql`${page.after.value}::timestamptz`;
+    conds.push(
+      page.order === 'desc'
+        ? sql`(${col}, ${customers.id}) < (${cast}, ${page.after.id}::uuid)`
+        : sql`(${col}, ${customers.id}) > (${cast}, ${page.after.id}::uuid)`,
+    );
+  }
+  const dir = page.order === 'desc' ? desc : asc;
+  return db
+    .select({ ...getTableColumns(customers), ownerName: users.displayName, sortValue: sql<string>`${col}::text` })
+    .from(customers)
+    .leftJoin(users, eq(users.id, customers.ownerId))
+    .where(and(...conds.filter((c): c is SQL => !!c)))
+    .orderBy(dir(col), dir(customers.id))
+    .limit(page.limit);
+}
+
+export async function countCustomers(db: DbOrTx, f: CustomerFilter): Promise<number> {
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(customers).where(whereOf(f));
+  return row?.n ?? 0;
+}
+
+/** Every matching row in batches, for exports (keyset on id, constant memory). */
+export async function* streamCustomers(db: DbOrTx, f: CustomerFilter, batch = 1000): AsyncGenerator<CustomerWithOwner[]> {
+  let after: string | null = null;
+  for (;;) {
+    const conds = [whereOf(f), after ? sql`${customers.id} > ${after}::uuid` : undefined].filter((c): c is SQL => !!c);
+    const rows: CustomerWithOwner[] = await db
+      .select({ ...getTableColumns(customers), ownerName: users.displayName })
+      .from(customers)
+      .leftJoin(users, eq(users.id, customers.ownerId))
+      .where(and(...conds))
+      .orderBy(asc(customers.id))
+      .limit(batch);
+    if (!rows.length) return;
+    yield rows;
+    after = rows[rows.length - 1]!.id;
+    if (rows.length < batch) return;
+  }
+}
+
+export async function findCustomer(db: DbOrTx, id: string, scope: ScopeFilter): Promise<CustomerWithOwner | undefined> {
+  const [row] = await db
+    .select({ ...getTableColumns(customers), ownerName: users.displayName })
+    .from(customers)
+    .leftJoin(users, eq(users.id, customers.ownerId))
+    .where(and(eq(customers.id, id), scopeCondition(scope)));
+  return row;
+}
+
+export async function insertCustomer(db: DbOrTx, values: CustomerInsert): Promise<CustomerRow> {
+  const [row] = await db.insert(customers).values(values).returning();
+  return row!;
+}
+
+/** Optimistic concurrency: only the version the caller saw is updated; undefined means it was stale (or gone). */
+export async function updateCustomerIfVersion(
+  db: DbOrTx,
+  id: string,
+  version: number,
+  values: Partial<CustomerInsert>,
+): Promise<CustomerRow | undefined> {
+  const [row] = await db
+    .update(customers)
+    .set({ ...values, version: sql`${customers.version} + 1`, updatedAt: new Date() })
+    .where(and(eq(customers.id, id), eq(customers.version, version)))
+    .returning();
+  return row;
+}
+
+// contacts
+export async function listContacts(db: DbOrTx, customerId: string): Promise<ContactRow[]> {
+  return db
+    .select()
+    .from(customerContacts)
+    .where(and(eq(customerContacts.customerId, customerId), isNull(customerContacts.deletedAt)))
+    .orderBy(desc(customerContacts.isPrimary), asc(customerContacts.createdAt));
+}
+export async function findContact(db: DbOrTx, customerId: string, id: string): Promise<ContactRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(customerContacts)
+    .where(and(eq(customerContacts.id, id), eq(customerContacts.customerId, customerId), isNull(customerContacts.deletedAt)));
+  return row;
+}
+export async function insertContact(db: DbOrTx, values: typeof customerContacts.$inferInsert): Promise<ContactRow> {
+  const [row] = await db.insert(customerContacts).values(values).returning();
+  return row!;
+}
+export async function updateContact(
+  db: DbOrTx,
+  id: string,
+  values: Partial<typeof customerContacts.$inferInsert>,
+): Promise<ContactRow | undefined> {
+  const [row] = await db
+    .update(customerContacts)
+    .set({ ...values, updatedAt: new Date() })
+    .where(eq(customerContacts.id, id))
+    .returning();
+  return row;
+}
+export async function clearPrimaryContact(db: DbOrTx, customerId: string): Promise<void> {
+  await db.update(customerContacts).set({ isPrimary: false }).where(eq(customerContacts.customerId, customerId));
+}

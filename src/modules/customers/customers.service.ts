@@ -1,0 +1,289 @@
+import { can, requireAccess, type Actor } from '../../platform/auth/permissions.js';
+import type { DbOrTx } from '../../platform/db/client.js';
+import { AppError } from '../../platform/errors.js';
+import { decodeCursor, encodeCursor } from '../../platform/http/cursor.js';
+import { displayPhone, maskPhone, normalizePhone } from '../../platform/phone.js';
+import { findTeam, findUserById } from '../accounts/index.js';
+import { entityHistory, recordAudit, type AuditView } from '../audit/index.js';
+import * as repo from './customers.repository.js';
+import { listTags as listTagRows } from './tags.repository.js';
+import type { CustomerInsert, CustomerWithOwner, ScopeFilter } from './customers.repository.js';
+import type { CreateCustomerInput, ListQuery, UpdateCustomerInput } from './customers.types.js';
+import { ADDRESS_KEYS, type CustomerView } from './customers.contract.js';
+import { NO_CONSENT, phoneDigitsOf, searchTextOf, toCustomerView } from './customers.views.js';
+import { maskIdNumber } from './id-number.js';
+
+// ---- data scope -------------------------------------------------------------------------------------------
+
+export function scopeOf(actor: Actor): ScopeFilter {
+  if (actor.scope === 'all') return { kind: 'all' };
+  const userId = actor.userId ?? '00000000-0000-0000-0000-000000000000';
+  return actor.scope === 'own' ? { kind: 'own', userId } : { kind: 'team', userId, teamIds: actor.teamIds };
+}
+
+function reaches(actor: Actor, ownerId: string | null, teamId: string | null): boolean {
+  if (actor.scope === 'all') return true;
+  if (ownerId && ownerId === actor.userId) return true;
+  return actor.scope === 'team' && !!teamId && actor.teamIds.includes(teamId);
+}
+
+/** Loads a customer the actor may see, or 404 (a customer outside the scope does not exist for that actor). */
+async function loadInScope(db: DbOrTx, actor: Actor, id: string): Promise<CustomerWithOwner> {
+  const row = await repo.findCustomer(db, id, scopeOf(actor));
+  if (!row) throw AppError.notFound('customers.not_found');
+  return row;
+}
+
+/**
+ * For other modules (transactions, later interactions and tickets): the customer if the actor reaches it, else 404.
+ * `forWrite` also refuses a deleted customer.
+ */
+export async function customerInScope(
+  db: DbOrTx,
+  actor: Actor,
+  id: string,
+  opts: { forWrite?: boolean } = {},
+): Promise<{ id: string; name: string; ownerId: string | null; teamId: string | null; deleted: boolean }> {
+  const row = await loadInScope(db, actor, id);
+  if (opts.forWrite && row.deletedAt) throw AppError.notFound('customers.not_found');
+  return { id: row.id, name: row.name, ownerId: row.ownerId, teamId: row.teamId, deleted: !!row.deletedAt };
+}
+
+// ---- reading ----------------------------------------------------------------------------------------------
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export function filterOf(actor: Actor, q: Omit<ListQuery, 'sort' | 'order' | 'cursor' | 'limit' | 'withTotal'>): repo.CustomerFilter {
+  let text: repo.CustomerFilter['text'];
+  const needle = q.q?.trim().toLowerCase();
+  if (needle) {
+    const compact = needle.replace(/[\s\-()]/g, '');
+    const digits = /^\+?\d{3,}$/.test(compact) ? compact.replace(/^\+?86(?=1\d{10}$)/, '').replace(/^\+/, '') : null;
+    text = {
+      pattern: `%${escapeLike(needle)}%`,
+      // Fragments of phone numbers only for those allowed to see them; a full number finds its customer for anyone.
+      phoneDigits: digits && can(actor, 'customer:pii') ? `%${digits}%` : null,
+      exactPhone: digits ? normalizePhone(compact) : null,
+    };
+  }
+  return {
+    scope: scopeOf(actor),
+    text,
+    kind: q.kind,
+    tag: q.tag,
+    ownerId: q.ownerId,
+    teamId: q.teamId,
+    stage: q.stage,
+    city: q.city,
+    compound: q.compound,
+    createdFrom: q.createdFrom,
+    createdTo: q.createdTo,
+    deleted: q.deleted,
+  };
+}
+
+export type CustomerPage = { items: CustomerView[]; nextCursor: string | null; total: number | null };
+
+export async function listCustomers(db: DbOrTx, actor: Actor | null, q: ListQuery): Promise<CustomerPage> {
+  requireAccess(actor, 'customer:read');
+  const filter = filterOf(actor, q);
+  const rows = await repo.listCustomers(db, filter, {
+    sort: q.sort,
+    order: q.order,
+    after: q.cursor ? decodeCursor(q.cursor, q.sort === 'name' ? 'text' : 'timestamp') : undefined,
+    limit: q.limit + 1,
+  });
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((r) => toCustomerView(r, false)),
+    nextCursor: rows.length > q.limit && last ? encodeCursor(last.sortValue, last.id) : null,
+    total: q.withTotal === 'true' ? await repo.countCustomers(db, filter) : null,
+  };
+}
+
+export async function getCustomer(db: DbOrTx, actor: Actor | null, id: string): Promise<CustomerView> {
+  requireAccess(actor, 'customer:read');
+  return toCustomerView(await loadInScope(db, actor, id), false);
+}
+
+/** Tags in use on the customers the actor reaches, most used first (the list's tag filter). */
+export async function listTags(db: DbOrTx, actor: Actor | null): Promise<{ tag: string; count: number }[]> {
+  requireAccess(actor, 'customer:read');
+  return (await listTagRows(db, scopeOf(actor))).filter((t) => t.count > 0).map((t) => ({ tag: t.name, count: t.count }));
+}
+
+/** Shows phone and ID numbers in full. Needs the personal-data permission and is always audited. */
+export async function revealCustomer(
+  db: DbOrTx,
+  actor: Actor | null,
+  id: string,
+  input: { fields: ('phones' | 'idNumber')[]; reason?: string },
+) {
+  requireAccess(actor, 'customer:read');
+  requireAccess(actor, 'customer:pii');
+  const row = await loadInScope(db, actor, id);
+  const contacts = input.fields.includes('phones') ? await repo.listContacts(db, id) : [];
+  await recordAudit(db, actor, {
+    action: 'reveal',
+    entityType: 'customer',
+    entityId: id,
+    changes: { fields: input.fields, reason: input.reason ?? null },
+  });
+  return {
+    phones: input.fields.includes('phones') ? row.phones.map(displayPhone) : null,
+    idNumber: input.fields.includes('idNumber') ? row.idNumber : null,
+    contacts: contacts.map((c) => ({ id: c.id, phones: c.phones.map(displayPhone) })),
+  };
+}
+
+export async function customerHistory(db: DbOrTx, actor: Actor | null, id: string): Promise<AuditView[]> {
+  requireAccess(actor, 'customer:read');
+  await loadInScope(db, actor, id);
+  return entityHistory(db, 'customer', id);
+}
+
+// ---- writing ----------------------------------------------------------------------------------------------
+
+async function resolveOwnership(
+  db: DbOrTx,
+  actor: Actor,
+  ownerId: string | null,
+  teamId: string | null | undefined,
+): Promise<{ ownerId: string | null; teamId: string | null }> {
+  let ownerTeam: string | null = null;
+  if (ownerId) {
+    const owner = await findUserById(db, ownerId);
+    if (!owner || !owner.active) throw AppError.field('ownerId', 'users.not_found');
+    ownerTeam = owner.teamId;
+  }
+  const team = teamId === undefined ? ownerTeam : teamId;
+  if (team && !(await findTeam(db, team))) throw AppError.field('teamId', 'teams.not_found');
+  if (!reaches(actor, ownerId, team)) {
+    throw new AppError('forbidden', 'customers.owner_out_of_scope', {}, [{ field: 'ownerId', key: 'customers.owner_out_of_scope' }]);
+  }
+  return { ownerId, teamId: team };
+}
+
+/** What the audit log keeps of a customer's values: personal data masked. */
+function auditValue(key: string, value: unknown): unknown {
+  if (key === 'phones' && Array.isArray(value)) return value.map((p) => maskPhone(String(p)));
+  if (key === 'idNumber' && typeof value === 'string') return maskIdNumber(value);
+  return value ?? null;
+}
+
+const TRACKED = [
+  'kind', 'name', 'phones', 'email', 'gender', 'birthday', 'lunarBirthday', 'idType', 'idNumber', ...ADDRESS_KEYS,
+  'tags', 'preferences', 'source', 'stage', 'ownerId', 'teamId', 'consent', 'notes',
+] as const;
+
+function diff(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, [unknown, unknown]> {
+  const out: Record<string, [unknown, unknown]> = {};
+  for (const k of TRACKED) {
+    const a = JSON.stringify(before[k] ?? null);
+    const b = JSON.stringify(after[k] ?? null);
+    if (a !== b) out[k] = [auditValue(k, before[k]), auditValue(k, after[k])];
+  }
+  return out;
+}
+
+export async function createCustomer(db: DbOrTx, actor: Actor | null, input: CreateCustomerInput): Promise<CustomerView> {
+  requireAccess(actor, 'customer:write');
+  const ownership = await resolveOwnership(db, actor, input.ownerId === undefined ? actor.userId : input.ownerId, input.teamId);
+  const address = Object.fromEntries(ADDRESS_KEYS.map((k) => [k, input.address?.[k] ?? null]));
+  const values: CustomerInsert = {
+    kind: input.kind,
+    name: input.name,
+    phones: input.phones,
+    email: input.email ?? null,
+    gender: input.gender ?? null,
+    birthday: input.birthday ?? null,
+    lunarBirthday: input.lunarBirthday ?? null,
+    idType: input.idNumber ? (input.idType ?? 'resident') : (input.idType ?? null),
+    idNumber: input.idNumber ? input.idNumber.toUpperCase() : null,
+    ...address,
+    tags: input.tags,
+    preferences: input.preferences,
+    source: input.source ?? null,
+    stage: input.stage,
+    ...ownership,
+    consent: { ...NO_CONSENT, ...input.consent },
+    notes: input.notes ?? null,
+    createdBy: actor.userId,
+  };
+  values.searchText = searchTextOf(values);
+  values.phoneDigits = phoneDigitsOf(input.phones);
+  const row = await repo.insertCustomer(db, values);
+  await recordAudit(db, actor, {
+    action: 'create',
+    entityType: 'customer',
+    entityId: row.id,
+    changes: diff({}, row as unknown as Record<string, unknown>),
+  });
+  const ownerName = (row.ownerId && (await findUserById(db, row.ownerId))?.displayName) ?? null;
+  return toCustomerView({ ...row, ownerName }, false);
+}
+
+export async function updateCustomer(
+  db: DbOrTx,
+  actor: Actor | null,
+  id: string,
+  input: UpdateCustomerInput,
+): Promise<CustomerView> {
+  requireAccess(actor, 'customer:write');
+  const before = await loadInScope(db, actor, id);
+  if (before.deletedAt) throw AppError.notFound('customers.not_found');
+  for (const f of ['phones', 'idNumber', 'idType'] as const) {
+    if (input[f] !== undefined && !can(actor, 'customer:pii')) {
+      throw new AppError('forbidden', 'customers.pii_required', { field: f }, [{ field: f, key: 'customers.pii_required', params: { field: f } }]);
+    }
+  }
+  if (input.version !== before.version) {
+    throw new AppError('conflict', 'customers.stale', { current: before.version, given: input.version }, [
+      { field: 'version', key: 'customers.stale', params: { current: before.version, given: input.version } },
+    ]);
+  }
+  const { version, address, consent, ...rest } = input;
+  const values: Partial<CustomerInsert> = {};
+  for (const [k, v] of Object.entries(rest)) if (v !== undefined) (values as Record<string, unknown>)[k] = v;
+  if (values.idNumber) values.idNumber = values.idNumber.toUpperCase();
+  if (address) for (const k of ADDRESS_KEYS) if (address[k] !== undefined) values[k] = address[k];
+  if (consent) values.consent = { ...NO_CONSENT, ...before.consent, ...consent };
+  if (input.ownerId !== undefined || input.teamId !== undefined) {
+    const ownerId = input.ownerId !== undefined ? input.ownerId : before.ownerId;
+    const teamId = input.teamId !== undefined ? input.teamId : input.ownerId !== undefined ? undefined : before.teamId;
+    Object.assign(values, await resolveOwnership(db, actor, ownerId, teamId));
+  }
+  const merged = { ...before, ...values };
+  values.searchText = searchTextOf(merged);
+  values.phoneDigits = phoneDigitsOf(merged.phones);
+  const after = await repo.updateCustomerIfVersion(db, id, version, values);
+  if (!after) throw AppError.conflict('customers.stale', { current: version + 1, given: version }, 'version');
+  const changes = diff(before as unknown as Record<string, unknown>, after as unknown as Record<string, unknown>);
+  if (Object.keys(changes).length) await recordAudit(db, actor, { action: 'update', entityType: 'customer', entityId: id, changes });
+  const ownerName = after.ownerId === before.ownerId ? before.ownerName : ((after.ownerId && (await findUserById(db, after.ownerId))?.displayName) ?? null);
+  return toCustomerView({ ...after, ownerName }, false);
+}
+
+/** Soft delete: the customer leaves every list but can be restored; nothing attached to it is removed. */
+export async function deleteCustomer(db: DbOrTx, actor: Actor | null, id: string, version?: number): Promise<void> {
+  requireAccess(actor, 'customer:delete');
+  const before = await loadInScope(db, actor, id);
+  if (before.deletedAt) return;
+  if (version !== undefined && version !== before.version) {
+    throw AppError.conflict('customers.stale', { current: before.version, given: version }, 'version');
+  }
+  const row = await repo.updateCustomerIfVersion(db, id, before.version, { deletedAt: new Date() });
+  if (!row) throw AppError.conflict('customers.stale', { current: before.version + 1, given: before.version }, 'version');
+  await recordAudit(db, actor, { action: 'delete', entityType: 'customer', entityId: id, changes: { name: before.name } });
+}
+
+export async function restoreCustomer(db: DbOrTx, actor: Actor | null, id: string): Promise<CustomerView> {
+  requireAccess(actor, 'customer:delete');
+  const before = await loadInScope(db, actor, id);
+  if (!before.deletedAt) throw AppError.conflict('customers.not_deleted');
+  const row = await repo.updateCustomerIfVersion(db, id, before.version, { deletedAt: null });
+  if (!row) throw AppError.conflict('customers.stale', { current: before.version + 1, given: before.version }, 'version');
+  await recordAudit(db, actor, { action: 'restore', entityType: 'customer', entityId: id, changes: { name: before.name } });
+  return toCustomerView({ ...row, ownerName: before.ownerName }, false);
+}

@@ -1,0 +1,135 @@
+import { PassThrough, type Readable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import { can, requireAccess, type Actor } from '../../platform/auth/permissions.js';
+import type { DbOrTx } from '../../platform/db/client.js';
+import { displayPhone, maskPhone, normalizePhone } from '../../platform/phone.js';
+import type { Locale } from '../../platform/i18n/index.js';
+import { recordAudit } from '../audit/index.js';
+import * as repo from './customers.repository.js';
+import { filterOf } from './customers.service.js';
+import type { ExportQuery } from './customers.types.js';
+import { maskIdNumber } from './id-number.js';
+
+const COLUMNS = [
+  ['id', 'ID', 'ID'],
+  ['kind', '类型', 'Type'],
+  ['name', '姓名/名称', 'Name'],
+  ['phones', '电话', 'Phones'],
+  ['email', '邮箱', 'Email'],
+  ['gender', '性别', 'Gender'],
+  ['birthday', '生日', 'Birthday'],
+  ['idNumber', '证件号码', 'ID number'],
+  ['province', '省', 'Province'],
+  ['city', '市', 'City'],
+  ['district', '区县', 'District'],
+  ['street', '街道', 'Street'],
+  ['compound', '小区', 'Compound'],
+  ['building', '楼栋', 'Building'],
+  ['unit', '单元', 'Unit'],
+  ['room', '房号', 'Room'],
+  ['tags', '标签', 'Tags'],
+  ['source', '来源', 'Source'],
+  ['stage', '阶段', 'Stage'],
+  ['ownerName', '客户经理', 'Account manager'],
+  ['createdAt', '创建时间', 'Created at'],
+] as const;
+
+/** RFC 4180 quoting, and a leading apostrophe where a spreadsheet would run the cell as a formula. */
+export function csvCell(value: unknown): string {
+  let s = value === null || value === undefined ? '' : String(value);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** The search text as the audit log keeps it: a phone number, or any long run of digits (phone, ID number), masked. */
+function maskedSearch(q: string): string {
+  const phone = normalizePhone(q);
+  if (phone) return maskPhone(phone);
+  return q.replace(/\+?\d[\d\s\-()]{5,}[\dXx]/g, (run) => {
+    const digits = run.replace(/[^\dXx]/g, '');
+    return digits.length < 7 ? run : `${digits.slice(0, 3)}****${digits.slice(-4)}`;
+  });
+}
+
+export type ExportFormat = 'csv' | 'xlsx';
+
+/**
+ * The current list (filters applied, within the exporter's scope): a header and batches of rows, personal data in
+ * full only for the personal-data permission. The export itself is audited before the first row leaves.
+ */
+async function exportRows(
+  db: DbOrTx,
+  actor: Actor | null,
+  query: ExportQuery,
+  locale: Locale,
+  format: ExportFormat,
+  formatTime: (d: Date) => string,
+): Promise<{ header: string[]; batches: AsyncGenerator<unknown[][]> }> {
+  requireAccess(actor, 'customer:export');
+  const reveal = can(actor, 'customer:pii');
+  await recordAudit(db, actor, {
+    action: 'export',
+    entityType: 'customer',
+    entityId: null,
+    changes: { format, filters: query.q ? { ...query, q: maskedSearch(query.q) } : query, unmasked: reveal },
+  });
+  const full = filterOf(actor, query);
+  return {
+    header: COLUMNS.map(([, zh, en]) => (locale === 'en' ? en : zh)),
+    batches: (async function* () {
+      for await (const batch of repo.streamCustomers(db, full)) {
+        yield batch.map((r) => {
+          const row: Record<string, unknown> = {
+            ...r,
+            phones: r.phones.map(reveal ? displayPhone : maskPhone).join(' '),
+            idNumber: r.idNumber ? (reveal ? r.idNumber : maskIdNumber(r.idNumber)) : '',
+            tags: r.tags.join(' '),
+            createdAt: formatTime(r.createdAt),
+          };
+          return COLUMNS.map(([k]) => row[k] ?? null);
+        });
+      }
+    })(),
+  };
+}
+
+/** CSV with a BOM (Excel opens it as UTF-8), streamed in batches. */
+export async function exportCustomersCsv(
+  db: DbOrTx,
+  actor: Actor | null,
+  query: ExportQuery,
+  locale: Locale,
+): Promise<AsyncGenerator<string>> {
+  const { header, batches } = await exportRows(db, actor, query, locale, 'csv', (d) => d.toISOString());
+  return (async function* () {
+    yield '\uFEFF' + header.map(csvCell).join(',') + '\r\n';
+    for await (const rows of batches) yield rows.map((r) => r.map(csvCell).join(',') + '\r\n').join('');
+  })();
+}
+
+/**
+ * XLSX written row by row with exceljs's streaming writer (constant memory). Cells are plain strings, never
+ * formulas; times are shown in the display time zone.
+ */
+export async function exportCustomersXlsx(
+  db: DbOrTx,
+  actor: Actor | null,
+  query: ExportQuery,
+  locale: Locale,
+  timeZone: string,
+): Promise<Readable> {
+  const fmt = new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short', timeStyle: 'medium' });
+  const { header, batches } = await exportRows(db, actor, query, locale, 'xlsx', (d) => fmt.format(d));
+  const out = new PassThrough();
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  const sheet = workbook.addWorksheet(locale === 'en' ? 'Customers' : '客户', { views: [{ state: 'frozen', ySplit: 1 }] });
+  void (async () => {
+    const head = sheet.addRow(header);
+    head.font = { bold: true };
+    head.commit();
+    for await (const rows of batches) for (const r of rows) sheet.addRow(r).commit();
+    sheet.commit();
+    await workbook.commit();
+  })().catch((err: unknown) => out.destroy(err as Error));
+  return out;
+}

@@ -1,0 +1,5 @@
+export { customerRoutes } from './customers.routes.js';
+export { createCustomer, customerInScope, getCustomer, listCustomers, updateCustomer } from './customers.service.js';
+export { createCustomerBody, type CreateCustomerInput } from './customers.types.js';
+export type { Address, ContactView, CustomerView } from './customers.contract.js';
+export { tagRoutes } from './tags.routes.js';

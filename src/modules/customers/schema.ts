@@ -1,0 +1,92 @@
+import { sql } from 'drizzle-orm';
+import { boolean, date, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { teams, users } from '../accounts/schema.js';
+import type { Consent, LunarBirthday, Preferences } from './customers.contract.js';
+
+export const customers = pgTable(
+  'customers',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: text('kind', { enum: ['person', 'organization'] }).notNull().default('person'),
+    name: text('name').notNull(),
+    /** E.164, normalised (+86 default). */
+    phones: text('phones').array().notNull().default(sql`'{}'::text[]`),
+    email: text('email'),
+    gender: text('gender', { enum: ['male', 'female', 'unknown'] }),
+    birthday: date('birthday', { mode: 'string' }),
+    lunarBirthday: jsonb('lunar_birthday').$type<LunarBirthday>(),
+    idType: text('id_type', { enum: ['resident', 'passport', 'other'] }),
+    idNumber: text('id_number'),
+    province: text('province'),
+    city: text('city'),
+    district: text('district'),
+    street: text('street'),
+    compound: text('compound'),
+    building: text('building'),
+    unit: text('unit'),
+    room: text('room'),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    preferences: jsonb('preferences').$type<Preferences>().notNull().default({}),
+    source: text('source'),
+    stage: text('stage', { enum: ['prospect', 'new', 'active', 'loyal', 'at_risk', 'dormant', 'churned'] })
+      .notNull()
+      .default('new'),
+    ownerId: uuid('owner_id').references(() => users.id),
+    teamId: uuid('team_id').references(() => teams.id),
+    consent: jsonb('consent').$type<Consent>().notNull(),
+    notes: text('notes'),
+    /** Name, email and address joined: what the search box matches with pg_trgm. */
+    searchText: text('search_text').notNull().default(''),
+    /** National-format digits of every phone, space separated: fragment search for the personal-data permission. */
+    phoneDigits: text('phone_digits').notNull().default(''),
+    version: integer('version').notNull().default(1),
+    createdBy: uuid('created_by'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('customers_created_idx').on(t.createdAt, t.id),
+    index('customers_updated_idx').on(t.updatedAt, t.id),
+    index('customers_name_idx').on(t.name, t.id),
+    index('customers_owner_idx').on(t.ownerId, t.createdAt),
+    index('customers_team_idx').on(t.teamId, t.createdAt),
+    index('customers_city_idx').on(t.city),
+    index('customers_compound_idx').on(t.compound),
+    index('customers_stage_idx').on(t.stage),
+    index('customers_tags_idx').using('gin', t.tags),
+    index('customers_phones_idx').using('gin', t.phones),
+    index('customers_search_trgm').using('gin', t.searchText.op('gin_trgm_ops')),
+    index('customers_phone_digits_trgm').using('gin', t.phoneDigits.op('gin_trgm_ops')),
+  ],
+);
+
+/** People at an organisation customer (联系人). */
+export const customerContacts = pgTable(
+  'customer_contacts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    name: text('name').notNull(),
+    title: text('title'),
+    phones: text('phones').array().notNull().default(sql`'{}'::text[]`),
+    email: text('email'),
+    isPrimary: boolean('is_primary').notNull().default(false),
+    notes: text('notes'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
+  },
+  (t) => [index('contacts_customer_idx').on(t.customerId)],
+);
+
+/** The tag registry: a colour and description per tag. Customers carry tag names (text[]) for fast filtering. */
+export const customerTags = pgTable('customer_tags', {
+  name: text('name').primaryKey(),
+  color: text('color'),
+  description: text('description'),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});

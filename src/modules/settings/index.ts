@@ -1,0 +1,9 @@
+export {
+  readCompanySettings,
+  writeCompanySettings,
+  updateCompanySettings,
+  TEMPLATES,
+  type Template,
+  type CompanySettings,
+} from './settings.service.js';
+export { settingsRoutes } from './settings.routes.js';

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import type { ServiceContext } from '../../platform/context.js';
+import type { App } from '../../platform/http/server.js';
+import { readCompanySettings, updateCompanySettings } from './settings.service.js';
+
+const settingsPatch = z.strictObject({
+  companyName: z.string().trim().min(1).max(100).optional(),
+  timezone: z.string().trim().min(1).max(64).optional(),
+});
+
+export async function settingsRoutes(app: App, ctx: ServiceContext): Promise<void> {
+  app.get('/api/v1/settings', { schema: { tags: ['settings'], summary: 'Company settings' } }, async () =>
+    readCompanySettings(ctx.db),
+  );
+  app.patch(
+    '/api/v1/settings',
+    { schema: { tags: ['settings'], summary: 'Change company settings', body: settingsPatch } },
+    async (req) => ctx.db.transaction((tx) => updateCompanySettings(tx, req.actor, req.body)),
+  );
+}

@@ -1,0 +1,49 @@
+import { eq, inArray } from 'drizzle-orm';
+import { requireAccess, type Actor } from '../../platform/auth/permissions.js';
+import type { DbOrTx } from '../../platform/db/client.js';
+import { recordAudit } from '../audit/index.js';
+import { settings } from './schema.js';
+
+export const TEMPLATES = ['blank', 'heating'] as const;
+export type Template = (typeof TEMPLATES)[number];
+
+export type CompanySettings = { companyName: string; template: Template; timezone: string };
+
+const DEFAULTS: CompanySettings = { companyName: 'Hearth', template: 'blank', timezone: 'Asia/Shanghai' };
+const KEYS = ['companyName', 'template', 'timezone'] as const;
+
+export async function readCompanySettings(db: DbOrTx): Promise<CompanySettings> {
+  const rows = await db.select().from(settings).where(inArray(settings.key, [...KEYS]));
+  const out: Record<string, unknown> = { ...DEFAULTS };
+  for (const r of rows) out[r.key] = r.value;
+  return out as CompanySettings;
+}
+
+export async function writeCompanySettings(db: DbOrTx, values: Partial<CompanySettings>): Promise<void> {
+  for (const [key, value] of Object.entries(values)) {
+    if (value === undefined) continue;
+    await db
+      .insert(settings)
+      .values({ key, value })
+      .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: new Date() } });
+  }
+}
+
+export async function updateCompanySettings(
+  db: DbOrTx,
+  actor: Actor | null,
+  values: Partial<Pick<CompanySettings, 'companyName' | 'timezone'>>,
+): Promise<CompanySettings> {
+  requireAccess(actor, 'settings:manage');
+  const before = await readCompanySettings(db);
+  await writeCompanySettings(db, values);
+  const after = await readCompanySettings(db);
+  const changes: Record<string, [unknown, unknown]> = {};
+  for (const k of KEYS) if (before[k] !== after[k]) changes[k] = [before[k], after[k]];
+  await recordAudit(db, actor, { action: 'update', entityType: 'settings', entityId: 'company', changes });
+  return after;
+}
+
+export async function deleteSetting(db: DbOrTx, key: string): Promise<void> {
+  await db.delete(settings).where(eq(settings.key, key));
+}

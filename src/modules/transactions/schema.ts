@@ -1,0 +1,71 @@
+import { sql } from 'drizzle-orm';
+import { bigint, boolean, index, integer, numeric, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { customers } from '../customers/schema.js';
+
+/** The catalogue of products and services that line items name (维修, 换阀门, 采暖费 …). Prices in fen. */
+export const products = pgTable(
+  'products',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    category: text('category'),
+    priceFen: bigint('price_fen', { mode: 'number' }).notNull().default(0),
+    unit: text('unit'),
+    active: boolean('active').notNull().default(true),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
+  },
+  (t) => [uniqueIndex('products_code_unique').on(t.code).where(sql`${t.deletedAt} is null`)],
+);
+
+/**
+ * What a customer bought or paid (购买 / 缴费记录): purchases and payments add to lifetime spend, refunds subtract.
+ * Amounts are integer fen. An external id (from the source system) makes re-imports idempotent.
+ */
+export const transactions = pgTable(
+  'transactions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
+    type: text('type', { enum: ['purchase', 'payment', 'refund'] }).notNull(),
+    amountFen: bigint('amount_fen', { mode: 'number' }).notNull(),
+    channel: text('channel'),
+    externalId: text('external_id'),
+    /** Heating utilities: the season the payment is for (2024-2025) and the billed area in m². */
+    heatingSeason: text('heating_season'),
+    billedAreaM2: numeric('billed_area_m2', { precision: 10, scale: 2, mode: 'number' }),
+    notes: text('notes'),
+    version: integer('version').notNull().default(1),
+    createdBy: uuid('created_by'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('transactions_customer_idx').on(t.customerId, t.occurredAt, t.id),
+    index('transactions_occurred_idx').on(t.occurredAt),
+    uniqueIndex('transactions_external_unique').on(t.externalId).where(sql`${t.externalId} is not null`),
+  ],
+);
+
+export const transactionLines = pgTable(
+  'transaction_lines',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    transactionId: uuid('transaction_id')
+      .notNull()
+      .references(() => transactions.id),
+    position: integer('position').notNull(),
+    productId: uuid('product_id').references(() => products.id),
+    description: text('description').notNull(),
+    quantity: numeric('quantity', { precision: 12, scale: 3, mode: 'number' }).notNull(),
+    unitPriceFen: bigint('unit_price_fen', { mode: 'number' }).notNull(),
+    amountFen: bigint('amount_fen', { mode: 'number' }).notNull(),
+  },
+  (t) => [index('transaction_lines_tx_idx').on(t.transactionId, t.position), index('transaction_lines_product_idx').on(t.productId)],
+);

@@ -1,0 +1,192 @@
+import { requireAccess, type Actor } from '../../platform/auth/permissions.js';
+import { isUniqueViolation, type DbOrTx } from '../../platform/db/client.js';
+import { AppError } from '../../platform/errors.js';
+import { decodeCursor, encodeCursor } from '../../platform/http/cursor.js';
+import { recordAudit } from '../audit/index.js';
+import { customerInScope } from '../customers/index.js';
+import * as repo from './transactions.repository.js';
+import type { LineRow, ProductRow, TransactionRow } from './transactions.repository.js';
+import type { CreateTransactionInput } from './transactions.types.js';
+import type { PurchaseSummary, TransactionView } from './transactions.contract.js';
+
+function toView(t: TransactionRow, lines: LineRow[]): TransactionView {
+  return {
+    id: t.id,
+    customerId: t.customerId,
+    occurredAt: t.occurredAt.toISOString(),
+    type: t.type,
+    amountFen: t.amountFen,
+    channel: t.channel,
+    externalId: t.externalId,
+    heatingSeason: t.heatingSeason,
+    billedAreaM2: t.billedAreaM2,
+    notes: t.notes,
+    lines: lines.map((l) => ({
+      position: l.position,
+      productId: l.productId,
+      description: l.description,
+      quantity: l.quantity,
+      unitPriceFen: l.unitPriceFen,
+      amountFen: l.amountFen,
+    })),
+    createdAt: t.createdAt.toISOString(),
+    deletedAt: t.deletedAt?.toISOString() ?? null,
+  };
+}
+
+/** Line amounts are quantity × unit price, rounded to the fen; prices default to the catalogue's. */
+async function resolveLines(db: DbOrTx, lines: CreateTransactionInput['lines']) {
+  const ids = [...new Set(lines.map((l) => l.productId).filter((id): id is string => !!id))];
+  const found = new Map<string, ProductRow>((await repo.findProducts(db, ids)).map((p) => [p.id, p]));
+  return lines.map((l, i) => {
+    const product = l.productId ? found.get(l.productId) : undefined;
+    if (l.productId && !product) throw AppError.field(`lines.${i}.productId`, 'products.not_found');
+    const description = l.description || product?.name;
+    if (!description) throw AppError.field(`lines.${i}.description`, 'validation.required', { field: `lines.${i}.description` });
+    const unitPriceFen = l.unitPriceFen ?? product?.priceFen ?? 0;
+    return {
+      position: i + 1,
+      productId: product?.id ?? null,
+      description,
+      quantity: l.quantity,
+      unitPriceFen,
+      amountFen: Math.round(l.quantity * unitPriceFen),
+    };
+  });
+}
+
+export async function createTransaction(
+  db: DbOrTx,
+  actor: Actor | null,
+  customerId: string,
+  input: CreateTransactionInput,
+): Promise<TransactionView> {
+  requireAccess(actor, 'transaction:write');
+  await customerInScope(db, actor, customerId, { forWrite: true });
+  const lines = await resolveLines(db, input.lines);
+  const linesTotal = lines.reduce((s, l) => s + l.amountFen, 0);
+  let amountFen = input.amountFen;
+  if (amountFen === undefined) {
+    if (!lines.length) throw AppError.field('amountFen', 'validation.required', { field: 'amountFen' });
+    amountFen = linesTotal;
+  } else if (lines.length && amountFen !== linesTotal) {
+    throw AppError.field('amountFen', 'transactions.amount_mismatch', { lines: (linesTotal / 100).toFixed(2) });
+  }
+  if (input.externalId && (await repo.findByExternalId(db, input.externalId))) {
+    throw AppError.field('externalId', 'transactions.external_id_taken', { value: input.externalId }, 'conflict');
+  }
+  let created: Awaited<ReturnType<typeof repo.insertTransaction>>;
+  try {
+    created = await repo.insertTransaction(
+      db,
+      {
+        customerId,
+        occurredAt: input.occurredAt,
+        type: input.type,
+        amountFen,
+        channel: input.channel ?? null,
+        externalId: input.externalId ?? null,
+        heatingSeason: input.heatingSeason ?? null,
+        billedAreaM2: input.billedAreaM2 ?? null,
+        notes: input.notes ?? null,
+        createdBy: actor.userId,
+      },
+      lines,
+    );
+  } catch (err) {
+    if (isUniqueViolation(err, 'transactions_external_unique')) {
+      throw AppError.field('externalId', 'transactions.external_id_taken', { value: input.externalId ?? '' }, 'conflict');
+    }
+    throw err;
+  }
+  // Recorded on the customer, so it shows in the customer's history.
+  await recordAudit(db, actor, {
+    action: 'transaction_create',
+    entityType: 'customer',
+    entityId: customerId,
+    changes: { transactionId: created.tx.id, type: created.tx.type, amountFen, occurredAt: created.tx.occurredAt.toISOString() },
+  });
+  return toView(created.tx, created.lines);
+}
+
+export async function listTransactions(
+  db: DbOrTx,
+  actor: Actor | null,
+  customerId: string,
+  q: { cursor?: string; limit: number; type?: TransactionRow['type']; deleted: 'exclude' | 'only' },
+): Promise<{ items: TransactionView[]; nextCursor: string | null }> {
+  requireAccess(actor, 'customer:read');
+  await customerInScope(db, actor, customerId);
+  const rows = await repo.listForCustomer(db, customerId, {
+    type: q.type,
+    deleted: q.deleted,
+    after: q.cursor ? decodeCursor(q.cursor, 'timestamp') : undefined,
+    limit: q.limit + 1,
+  });
+  const page = rows.slice(0, q.limit);
+  const lines = await repo.linesOf(
+    db,
+    page.map((r) => r.id),
+  );
+  const byTx = new Map<string, LineRow[]>();
+  for (const l of lines) byTx.set(l.transactionId, [...(byTx.get(l.transactionId) ?? []), l]);
+  const last = page[page.length - 1];
+  return {
+    items: page.map((t) => toView(t, byTx.get(t.id) ?? [])),
+    nextCursor: rows.length > q.limit && last ? encodeCursor(last.sortValue, last.id) : null,
+  };
+}
+
+/** Lifetime spend (purchases and payments less refunds), count, first and last date and average order value. */
+export async function purchaseSummary(db: DbOrTx, actor: Actor | null, customerId: string): Promise<PurchaseSummary> {
+  requireAccess(actor, 'customer:read');
+  await customerInScope(db, actor, customerId);
+  const s = await repo.summaryFor(db, customerId);
+  return {
+    count: s.count,
+    lifetimeSpendFen: s.grossFen - s.refundsFen,
+    grossFen: s.grossFen,
+    refundsFen: s.refundsFen,
+    averageOrderFen: s.count ? Math.round(s.grossFen / s.count) : null,
+    firstAt: s.firstAt?.toISOString() ?? null,
+    lastAt: s.lastAt?.toISOString() ?? null,
+  };
+}
+
+async function loadForWrite(db: DbOrTx, actor: Actor, id: string): Promise<TransactionRow> {
+  const row = await repo.findTransaction(db, id);
+  if (!row) throw AppError.notFound('transactions.not_found');
+  // Out of scope is "not found", exactly as for the customer itself.
+  await customerInScope(db, actor, row.customerId, { forWrite: true }).catch(() => {
+    throw AppError.notFound('transactions.not_found');
+  });
+  return row;
+}
+
+/** Soft delete (restorable); audited on the customer. */
+export async function deleteTransaction(db: DbOrTx, actor: Actor | null, id: string): Promise<void> {
+  requireAccess(actor, 'transaction:write');
+  const row = await loadForWrite(db, actor, id);
+  if (row.deletedAt) return;
+  await repo.setDeleted(db, id, true);
+  await recordAudit(db, actor, {
+    action: 'transaction_delete',
+    entityType: 'customer',
+    entityId: row.customerId,
+    changes: { transactionId: id, type: row.type, amountFen: row.amountFen },
+  });
+}
+
+export async function restoreTransaction(db: DbOrTx, actor: Actor | null, id: string): Promise<TransactionView> {
+  requireAccess(actor, 'transaction:write');
+  const row = await loadForWrite(db, actor, id);
+  if (!row.deletedAt) throw AppError.conflict('transactions.not_deleted');
+  const after = await repo.setDeleted(db, id, false);
+  await recordAudit(db, actor, {
+    action: 'transaction_restore',
+    entityType: 'customer',
+    entityId: row.customerId,
+    changes: { transactionId: id, type: row.type, amountFen: row.amountFen },
+  });
+  return toView(after!, await repo.linesOf(db, [id]));
+}

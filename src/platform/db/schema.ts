@@ -1,0 +1,6 @@
+/** The one Drizzle schema: every module's tables. drizzle-kit reads this file to generate migrations. */
+export * from '../../modules/accounts/schema.js';
+export * from '../../modules/settings/schema.js';
+export * from '../../modules/audit/schema.js';
+export * from '../../modules/customers/schema.js';
+export * from '../../modules/transactions/schema.js';

@@ -1,0 +1,228 @@
+/**
+ * The HTTP platform: sign-in required everywhere but the public routes, CSRF defences, health, OpenAPI, 404s.
+ */
+import type { LightMyRequestResponse } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client, countRows, createTestContext, TEST_DB_KIND, type TestContext } from '../../test/harness.js';
+import { VERSION } from '../version.js';
+
+type Problem = { type: string; title: string; status: number; detail: string; code: string; instance: string; errors: { field: string; message: string }[] };
+
+function problemOf(res: LightMyRequestResponse, status: number): Problem {
+  expect(res.statusCode, res.body).toBe(status);
+  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+  const p = res.json() as Problem;
+  expect(p.status).toBe(status);
+  return p;
+}
+
+const SOME_ID = '5b0c7a9e-3d1f-4c2a-9e8b-7f6a5d4c3b2a';
+const OTHER_ID = '0f1e2d3c-4b5a-4968-8776-655443322110';
+
+/** Every route that needs a signed-in user (or a token). */
+const PROTECTED: [method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string][] = [
+  ['GET', '/api/v1/auth/me'],
+  ['POST', '/api/v1/auth/password'],
+  ['GET', '/api/v1/tokens'],
+  ['POST', '/api/v1/tokens'],
+  ['DELETE', `/api/v1/tokens/${SOME_ID}`],
+  ['GET', '/api/v1/users'],
+  ['POST', '/api/v1/users'],
+  ['PATCH', `/api/v1/users/${SOME_ID}`],
+  ['POST', `/api/v1/users/${SOME_ID}/password`],
+  ['GET', '/api/v1/teams'],
+  ['POST', '/api/v1/teams'],
+  ['PATCH', `/api/v1/teams/${SOME_ID}`],
+  ['DELETE', `/api/v1/teams/${SOME_ID}`],
+  ['GET', '/api/v1/roles'],
+  ['PATCH', '/api/v1/roles/agent'],
+  ['GET', '/api/v1/settings'],
+  ['PATCH', '/api/v1/settings'],
+  ['GET', '/api/v1/audit'],
+  ['GET', '/api/v1/customers'],
+  ['POST', '/api/v1/customers'],
+  ['GET', '/api/v1/customers/tags'],
+  ['POST', '/api/v1/customers/bulk/tags'],
+  ['GET', '/api/v1/tags'],
+  ['PUT', '/api/v1/tags/VIP'],
+  ['POST', '/api/v1/tags/merge'],
+  ['DELETE', '/api/v1/tags/VIP'],
+  ['GET', '/api/v1/customers/export.csv'],
+  ['GET', '/api/v1/customers/export.xlsx'],
+  ['GET', `/api/v1/customers/${SOME_ID}`],
+  ['PATCH', `/api/v1/customers/${SOME_ID}`],
+  ['DELETE', `/api/v1/customers/${SOME_ID}`],
+  ['POST', `/api/v1/customers/${SOME_ID}/restore`],
+  ['POST', `/api/v1/customers/${SOME_ID}/reveal`],
+  ['GET', `/api/v1/customers/${SOME_ID}/history`],
+  ['GET', `/api/v1/customers/${SOME_ID}/contacts`],
+  ['POST', `/api/v1/customers/${SOME_ID}/contacts`],
+  ['PATCH', `/api/v1/customers/${SOME_ID}/contacts/${OTHER_ID}`],
+  ['DELETE', `/api/v1/customers/${SOME_ID}/contacts/${OTHER_ID}`],
+  ['GET', `/api/v1/customers/${SOME_ID}/transactions`],
+  ['POST', `/api/v1/customers/${SOME_ID}/transactions`],
+  ['GET', `/api/v1/customers/${SOME_ID}/transactions/summary`],
+  ['DELETE', `/api/v1/transactions/${SOME_ID}`],
+  ['POST', `/api/v1/transactions/${SOME_ID}/restore`],
+  ['GET', '/api/v1/products'],
+  ['POST', '/api/v1/products'],
+  ['PATCH', `/api/v1/products/${SOME_ID}`],
+  ['DELETE', `/api/v1/products/${SOME_ID}`],
+];
+
+/** Reachable without signing in. */
+const PUBLIC = new Set(['GET /api/v1/setup', 'POST /api/v1/setup', 'POST /api/v1/auth/login', 'POST /api/v1/auth/logout']);
+
+describe('HTTP platform', () => {
+  let ctx: TestContext;
+  beforeAll(async () => {
+    ctx = await createTestContext();
+  });
+  afterAll(() => ctx.close());
+
+  describe('without a session', () => {
+    it('the list of protected routes covers every documented non-public route', async () => {
+      const doc = (await ctx.anon.get('/api/docs/json')).json() as { paths: Record<string, Record<string, unknown>> };
+      const documented: string[] = [];
+      for (const [path, ops] of Object.entries(doc.paths)) {
+        for (const method of Object.keys(ops)) {
+          const key = `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`;
+          if (!PUBLIC.has(key)) documented.push(key);
+        }
+      }
+      const listed = new Set(
+        PROTECTED.map(([m, u]) =>
+          `${m} ${u
+            .replace(`/contacts/${OTHER_ID}`, '/contacts/:contactId')
+            .replace(SOME_ID, ':id')
+            .replace('/roles/agent', '/roles/:key')
+            .replace('/tags/VIP', '/tags/:name')}`,
+        ),
+      );
+      expect(documented.filter((k) => !listed.has(k))).toEqual([]);
+      expect(documented.length).toBe(PROTECTED.length);
+    });
+
+    for (const [method, url] of PROTECTED) {
+      it(`${method} ${url} → 401 problem+json`, async () => {
+        const body = method === 'GET' ? undefined : { name: '匿名' };
+        const res = await ctx.anon.request(method, url, body);
+        const p = problemOf(res, 401);
+        expect(p.code).toBe('unauthenticated');
+        expect(p.detail).toBe('请先登录');
+        expect(p.instance).toBe(url.split('?')[0]);
+      });
+    }
+
+    it('answers in English with Accept-Language: en', async () => {
+      const p = problemOf(await ctx.anon.lang('en').get('/api/v1/customers'), 401);
+      expect(p.detail).toBe('Please sign in first');
+    });
+
+    it('an unknown or ended session cookie → 401 "session expired"', async () => {
+      const stale = new Client(ctx.app, 'hearth_session=not-a-real-session', 'x');
+      const p = problemOf(await stale.get('/api/v1/customers'), 401);
+      expect(p.detail).toContain('会话已过期');
+      expect(problemOf(await stale.lang('en').get('/api/v1/auth/me'), 401).detail).toContain('session has expired');
+    });
+
+    it('an unknown Bearer token → 401, even on a public route', async () => {
+      const bogus = new Client(ctx.app, null, null, null, { authorization: 'Bearer hth_deadbeef_nope' });
+      expect(problemOf(await bogus.get('/api/v1/customers'), 401).code).toBe('unauthenticated');
+      expect(problemOf(await bogus.get('/api/v1/setup'), 401).code).toBe('unauthenticated');
+    });
+
+    it('public routes work without a session', async () => {
+      expect((await ctx.anon.get('/api/v1/setup')).json()).toEqual({ needed: false, companyName: '测试热力公司' });
+      expect((await ctx.anon.get('/api/health')).statusCode).toBe(200);
+      expect((await ctx.anon.post('/api/v1/auth/logout')).statusCode).toBe(204);
+    });
+  });
+
+  describe('CSRF', () => {
+    it('a cross-site form post with a valid session cookie but no CSRF header → 403, nothing written', async () => {
+      const before = { customers: await countRows(ctx.database, 'customers'), audit: await countRows(ctx.database, 'audit_log') };
+      const res = await ctx.app.inject({
+        method: 'POST',
+        url: '/api/v1/customers',
+        headers: {
+          cookie: ctx.admin.cookie!,
+          origin: 'http://evil.example',
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        payload: 'name=%E9%BB%91%E5%AE%A2&phones=13812345678',
+      });
+      const p = problemOf(res, 403);
+      expect(p.code).toBe('csrf');
+      expect(p.detail).toBe('跨站请求已被拒绝');
+      expect(await countRows(ctx.database, 'customers')).toBe(before.customers);
+      expect(await countRows(ctx.database, 'audit_log')).toBe(before.audit);
+    });
+
+    it('a cross-site request is refused even when it carries the CSRF token (Sec-Fetch-Site / Origin)', async () => {
+      const before = await countRows(ctx.database, 'customers');
+      const bySite = await ctx.admin.post('/api/v1/customers', { name: '跨站' }, { 'sec-fetch-site': 'cross-site' });
+      expect(problemOf(bySite, 403).code).toBe('csrf');
+      const byOrigin = await ctx.admin.lang('en').post('/api/v1/customers', { name: '跨站' }, { origin: 'https://evil.example' });
+      expect(problemOf(byOrigin, 403).detail).toBe('Cross-site request refused');
+      const badOrigin = await ctx.admin.post('/api/v1/customers', { name: '跨站' }, { origin: 'not a url' });
+      expect(problemOf(badOrigin, 403).code).toBe('csrf');
+      expect(await countRows(ctx.database, 'customers')).toBe(before);
+    });
+
+    it('a cookie request without (or with a wrong) x-csrf-token → 403 and nothing written', async () => {
+      const noCsrf = new Client(ctx.app, ctx.admin.cookie, null, ctx.admin.userId);
+      const wrongCsrf = new Client(ctx.app, ctx.admin.cookie, 'wrong-token', ctx.admin.userId);
+      const before = await countRows(ctx.database, 'customers');
+      expect(problemOf(await noCsrf.post('/api/v1/customers', { name: '无令牌' }), 403).code).toBe('csrf');
+      expect(problemOf(await wrongCsrf.post('/api/v1/customers', { name: '错令牌' }), 403).code).toBe('csrf');
+      expect(problemOf(await noCsrf.patch('/api/v1/settings', { companyName: '被改了' }), 403).code).toBe('csrf');
+      expect(await countRows(ctx.database, 'customers')).toBe(before);
+      expect((await ctx.admin.get('/api/v1/settings')).json().companyName).toBe('测试热力公司');
+      // Reading needs no CSRF header.
+      expect((await noCsrf.get('/api/v1/customers')).statusCode).toBe(200);
+      // The same session with its token writes.
+      expect((await ctx.admin.post('/api/v1/customers', { name: '有令牌' })).statusCode).toBe(201);
+    });
+
+    it('Bearer-token requests need no CSRF header', async () => {
+      const created = await ctx.admin.post('/api/v1/tokens', { name: '集成测试', permissions: ['customer:read', 'customer:write'] });
+      expect(created.statusCode).toBe(201);
+      const bearer = new Client(ctx.app, null, null, null, { authorization: `Bearer ${created.json().token}` });
+      const res = await bearer.post('/api/v1/customers', { name: '令牌创建的客户' });
+      expect(res.statusCode, res.body).toBe(201);
+      expect(res.json().name).toBe('令牌创建的客户');
+      const audit = (await ctx.admin.get('/api/v1/audit?entityType=customer&action=create&limit=1')).json().items[0];
+      expect(audit).toMatchObject({ entityId: res.json().id, via: 'token', actorId: ctx.admin.userId });
+    });
+  });
+
+  describe('platform routes', () => {
+    it('GET /api/health returns the version and the database kind', async () => {
+      const res = await ctx.anon.get('/api/health');
+      expect(res.json()).toEqual({ status: 'ok', version: VERSION, database: TEST_DB_KIND });
+      expect(VERSION).toMatch(/^\d+\.\d+\.\d+/);
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+    });
+
+    it('/api/docs/json is an OpenAPI document listing the customer routes', async () => {
+      const res = await ctx.anon.get('/api/docs/json');
+      expect(res.statusCode).toBe(200);
+      const doc = res.json() as { openapi: string; info: { title: string; version: string }; paths: Record<string, Record<string, unknown>> };
+      expect(doc.openapi).toMatch(/^3\./);
+      expect(doc.info).toMatchObject({ title: 'Hearth API', version: VERSION });
+      expect(Object.keys(doc.paths['/api/v1/customers'] ?? {}).sort()).toEqual(['get', 'post']);
+      expect(doc.paths['/api/v1/customers/{id}']).toBeDefined();
+      expect(doc.paths['/api/health']).toBeUndefined();
+    });
+
+    it('an unknown /api route → 404 problem+json, signed in or not, any method', async () => {
+      for (const client of [ctx.anon, ctx.admin]) {
+        const p = problemOf(await client.get('/api/v1/nope'), 404);
+        expect(p).toMatchObject({ code: 'not_found', detail: '找不到该资源', instance: '/api/v1/nope' });
+        expect(problemOf(await client.post('/api/v1/customers/nope/also-nope', {}), 404).code).toBe('not_found');
+      }
+      expect(problemOf(await ctx.anon.lang('en').get('/api/nothing-here'), 404).detail).toBe('Not found');
+    });
+  });
+});

@@ -1,0 +1,171 @@
+/**
+ * Integration-test harness: a fresh database per test file (in-memory PGlite, or a new PostgreSQL database when
+ * HEARTH_TEST_DB=postgres), the real app, and helpers that speak HTTP through app.inject.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import { buildApp, prepareDatabase } from '../app.js';
+import { loadConfig, type Config } from '../platform/config.js';
+import { openDatabase, type Database } from '../platform/db/client.js';
+import type { App } from '../platform/http/server.js';
+
+export const TEST_DB_KIND: 'pglite' | 'postgres' = process.env.HEARTH_TEST_DB === 'postgres' ? 'postgres' : 'pglite';
+
+export const ADMIN = { username: 'admin', password: 'Admin1234', displayName: '系统管理员' };
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+export type Res = LightMyRequestResponse & { body_: unknown };
+
+/** An HTTP client bound to one signed-in user (cookie + CSRF header), or anonymous. */
+export class Client {
+  constructor(
+    readonly app: App,
+    readonly cookie: string | null = null,
+    readonly csrf: string | null = null,
+    readonly userId: string | null = null,
+    readonly extraHeaders: Record<string, string> = {},
+  ) {}
+
+  async request(method: Method, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<LightMyRequestResponse> {
+    const h: Record<string, string> = { ...this.extraHeaders, ...headers };
+    if (this.cookie) h.cookie = this.cookie;
+    if (this.csrf && method !== 'GET') h['x-csrf-token'] = this.csrf;
+    const opts: InjectOptions = { method, url, headers: h };
+    if (body !== undefined) {
+      if (typeof body === 'string') opts.payload = body;
+      else opts.payload = body as InjectOptions['payload'];
+      h['content-type'] ??= 'application/json';
+    }
+    return this.app.inject(opts);
+  }
+  get = (url: string, headers?: Record<string, string>) => this.request('GET', url, undefined, headers);
+  post = (url: string, body?: unknown, headers?: Record<string, string>) => this.request('POST', url, body ?? {}, headers);
+  patch = (url: string, body?: unknown, headers?: Record<string, string>) => this.request('PATCH', url, body ?? {}, headers);
+  put = (url: string, body?: unknown, headers?: Record<string, string>) => this.request('PUT', url, body ?? {}, headers);
+  delete = (url: string, body?: unknown, headers?: Record<string, string>) => this.request('DELETE', url, body, headers);
+
+  /** The same client with an Accept-Language header. */
+  lang(locale: string): Client {
+    return new Client(this.app, this.cookie, this.csrf, this.userId, { ...this.extraHeaders, 'accept-language': locale });
+  }
+}
+
+export type TestContext = {
+  app: App;
+  database: Database;
+  config: Config;
+  anon: Client;
+  admin: Client;
+  login(login: string, password: string): Promise<Client>;
+  /** A new user with a role (and team), signed in. */
+  newUser(opts: { role: string; teamId?: string | null; username?: string; mobile?: string }): Promise<Client>;
+  newTeam(name: string, parentId?: string | null): Promise<string>;
+  /** Creates a customer as `as` (default admin) and returns its body. */
+  newCustomer(body: Record<string, unknown>, as?: Client): Promise<Record<string, any>>;
+  close(): Promise<void>;
+};
+
+let seq = 0;
+
+/** A new, empty PostgreSQL database on the TEST_DATABASE_URL server; `drop` removes it. */
+export async function scratchPostgresDatabase(prefix = 'hearth_t'): Promise<{ url: string; drop: () => Promise<void> }> {
+  const base = process.env.TEST_DATABASE_URL;
+  if (!base) throw new Error('HEARTH_TEST_DB=postgres needs TEST_DATABASE_URL');
+  const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: base });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+async function openTestDatabase(): Promise<{ database: Database; drop: () => Promise<void> }> {
+  if (TEST_DB_KIND === 'pglite') return { database: await openDatabase({ kind: 'pglite', dataDir: null }), drop: async () => {} };
+  const scratch = await scratchPostgresDatabase();
+  const database = await openDatabase({ kind: 'postgres', url: scratch.url, poolSize: 4 });
+  return { database, drop: scratch.drop };
+}
+
+export async function createTestContext(opts: { config?: Partial<Config>; setup?: boolean } = {}): Promise<TestContext> {
+  const { database, drop } = await openTestDatabase();
+  await prepareDatabase(database);
+  const config: Config = { ...loadConfig({}), logLevel: 'silent', loginRatePerMinute: 100_000, ...opts.config };
+  const app = await buildApp({ config, database, logger: false });
+  await app.ready();
+  const anon = new Client(app);
+
+  const login = async (loginName: string, password: string): Promise<Client> => {
+    const res = await anon.post('/api/v1/auth/login', { login: loginName, password });
+    if (res.statusCode !== 200) throw new Error(`login ${loginName} failed: ${res.statusCode} ${res.body}`);
+    const cookie = String(res.headers['set-cookie']).split(';')[0]!;
+    const body = res.json() as { csrfToken: string; user: { id: string } };
+    return new Client(app, cookie, body.csrfToken, body.user.id);
+  };
+
+  let admin = anon;
+  if (opts.setup !== false) {
+    const res = await anon.post('/api/v1/setup', {
+      companyName: '测试热力公司',
+      template: 'heating',
+      admin: { username: ADMIN.username, displayName: ADMIN.displayName, password: ADMIN.password },
+    });
+    if (res.statusCode !== 201) throw new Error(`setup failed: ${res.statusCode} ${res.body}`);
+    admin = await login(ADMIN.username, ADMIN.password);
+  }
+
+  const ctx: TestContext = {
+    app,
+    database,
+    config,
+    anon,
+    admin,
+    login,
+    async newUser({ role, teamId = null, username, mobile }) {
+      const name = username ?? `${role.replace(/_/g, '')}${++seq}`;
+      const res = await ctx.admin.post('/api/v1/users', {
+        username: name,
+        displayName: `${role} ${seq}`,
+        password: 'Passw0rd!',
+        roleKey: role,
+        teamId,
+        ...(mobile ? { mobile } : {}),
+      });
+      if (res.statusCode !== 201) throw new Error(`newUser failed: ${res.statusCode} ${res.body}`);
+      return login(name, 'Passw0rd!');
+    },
+    async newTeam(name, parentId = null) {
+      const res = await ctx.admin.post('/api/v1/teams', { name, kind: 'group', parentId });
+      if (res.statusCode !== 201) throw new Error(`newTeam failed: ${res.statusCode} ${res.body}`);
+      return (res.json() as { id: string }).id;
+    },
+    async newCustomer(body, as) {
+      const res = await (as ?? ctx.admin).post('/api/v1/customers', body);
+      if (res.statusCode !== 201) throw new Error(`newCustomer failed: ${res.statusCode} ${res.body}`);
+      return res.json() as Record<string, any>;
+    },
+    async close() {
+      await app.close();
+      await database.close();
+      await drop();
+    },
+  };
+  return ctx;
+}
+
+/** Counts rows of a table (for "wrote nothing" assertions). */
+export async function countRows(database: Database, table: string): Promise<number> {
+  const { sql } = await import('drizzle-orm');
+  const res = (await database.db.execute(sql.raw(`select count(*)::int as n from ${table}`))) as unknown as { rows: { n: number }[] };
+  return res.rows[0]!.n;
+}

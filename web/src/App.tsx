@@ -1,0 +1,113 @@
+import type { ReactNode } from 'react';
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
+import { App as AntApp, ConfigProvider } from 'antd';
+import zhCN from 'antd/locale/zh_CN';
+import enUS from 'antd/locale/en_US';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { ApiError } from './platform/api';
+import { AuthProvider, useAuth, useSetupStatus, type Permission } from './platform/auth';
+import { I18nProvider, useI18n } from './platform/i18n';
+import { AppShell } from './platform/layout/AppShell';
+import { Loading, NotFound, RequirePermission } from './platform/ui';
+import { ChangePasswordPage } from './modules/accounts/ChangePasswordPage';
+import { LoginPage } from './modules/accounts/LoginPage';
+import { RolesPage } from './modules/accounts/RolesPage';
+import { SetupPage } from './modules/accounts/SetupPage';
+import { TokensPage } from './modules/accounts/TokensPage';
+import { UsersPage } from './modules/accounts/UsersPage';
+import { AuditPage } from './modules/audit/AuditPage';
+import { CustomerListPage } from './modules/customers/CustomerListPage';
+import { CustomerPage } from './modules/customers/CustomerPage';
+import { EditCustomerPage, NewCustomerPage } from './modules/customers/CustomerFormPage';
+import { SettingsPage } from './modules/settings/SettingsPage';
+import { ProductsPage } from './modules/transactions/ProductsPage';
+import './modules/transactions/tab';
+import { NAV } from './nav';
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    queries: {
+      retry: (count, err) => !(err instanceof ApiError && err.status >= 400 && err.status < 500) && count < 2,
+      refetchOnWindowFocus: false,
+    },
+  },
+});
+
+/** Signed-in pages: first-run setup comes first, then sign-in (coming back here afterwards). */
+function RequireSession({ children }: { children: ReactNode }) {
+  const { me, loading } = useAuth();
+  const setup = useSetupStatus();
+  const location = useLocation();
+  if (loading || setup.isPending) return <Loading />;
+  if (setup.data?.needed) return <Navigate to="/setup" replace />;
+  if (!me) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
+  return <>{children}</>;
+}
+
+const guard = (anyOf: Permission[], page: ReactNode) => <RequirePermission anyOf={anyOf}>{page}</RequirePermission>;
+
+function AppRoutes() {
+  return (
+    <Routes>
+      <Route path="/setup" element={<SetupPage />} />
+      <Route path="/login" element={<LoginPage />} />
+      <Route
+        element={
+          <RequireSession>
+            <AppShell nav={NAV} />
+          </RequireSession>
+        }
+      >
+        <Route index element={<Navigate to="/customers" replace />} />
+        <Route path="customers" element={guard(['customer:read'], <CustomerListPage />)} />
+        <Route path="customers/new" element={guard(['customer:write'], <NewCustomerPage />)} />
+        <Route path="customers/:id" element={guard(['customer:read'], <CustomerPage />)} />
+        <Route path="customers/:id/edit" element={guard(['customer:write'], <EditCustomerPage />)} />
+        <Route path="admin/users" element={guard(['user:manage'], <UsersPage />)} />
+        <Route path="admin/roles" element={guard(['user:manage', 'role:manage'], <RolesPage />)} />
+        <Route path="admin/audit" element={guard(['audit:read'], <AuditPage />)} />
+        <Route path="admin/settings" element={guard(['settings:manage'], <SettingsPage />)} />
+        <Route path="admin/products" element={guard(['product:manage', 'customer:read'], <ProductsPage />)} />
+        <Route path="me/tokens" element={guard(['token:manage'], <TokensPage />)} />
+        <Route path="me/password" element={<ChangePasswordPage />} />
+        <Route path="*" element={<NotFound />} />
+      </Route>
+    </Routes>
+  );
+}
+
+function Themed({ children }: { children: ReactNode }) {
+  const { lang } = useI18n();
+  return (
+    <ConfigProvider
+      locale={lang === 'en' ? enUS : zhCN}
+      button={{ autoInsertSpace: false }}
+      theme={{
+        token: {
+          colorPrimary: '#1668dc',
+          borderRadius: 6,
+          fontFamily:
+            "-apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'WenQuanYi Zen Hei', 'Helvetica Neue', Arial, sans-serif",
+        },
+      }}
+    >
+      <AntApp>{children}</AntApp>
+    </ConfigProvider>
+  );
+}
+
+export function App() {
+  return (
+    <I18nProvider>
+      <QueryClientProvider client={queryClient}>
+        <Themed>
+          <BrowserRouter>
+            <AuthProvider>
+              <AppRoutes />
+            </AuthProvider>
+          </BrowserRouter>
+        </Themed>
+      </QueryClientProvider>
+    </I18nProvider>
+  );
+}

@@ -1,0 +1,258 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { App, Badge, Button, Card, Empty, Flex, Grid, Input, Space, Table, Tag, Typography } from 'antd';
+import { DeleteOutlined, DownloadOutlined, FilterOutlined, LeftOutlined, PlusOutlined, RightOutlined, RollbackOutlined } from '@ant-design/icons';
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import dayjs from 'dayjs';
+import { api, download, errorMessage } from '../../platform/api';
+import { useAuth } from '../../platform/auth';
+import { endOfDayIso, formatDateTime, startOfDayIso } from '../../platform/format';
+import { useT } from '../../platform/i18n';
+import { ErrorAlert, PageHeader } from '../../platform/ui';
+import { customerKeys, type CustomerPage, type CustomerView, type ListFilters } from './api';
+import { CustomerFilters } from './CustomerFilters';
+import { CustomerName, CustomerCard } from './CustomerSummary';
+import { formatAddress, STAGE_COLOR } from './labels';
+import { activeFilterCount, filtersFromParams, paramsFromFilters } from './listState';
+
+const PAGE_SIZE = 20;
+
+/** The API query for the filters: calendar days become whole days in the display zone. */
+function apiQuery(f: ListFilters) {
+  return {
+    ...f,
+    createdFrom: f.createdFrom ? startOfDayIso(dayjs(f.createdFrom)) : undefined,
+    createdTo: f.createdTo ? endOfDayIso(dayjs(f.createdTo)) : undefined,
+  };
+}
+
+/** Customers: search, filters, sort, keyset pages (previous / next), total, trash with restore, CSV export. */
+export function CustomerListPage() {
+  const t = useT();
+  const { can } = useAuth();
+  const { message } = App.useApp();
+  const navigate = useNavigate();
+  const qc = useQueryClient();
+  const screens = Grid.useBreakpoint();
+  const isPhone = !screens.md;
+  const [params, setParams] = useSearchParams();
+  const filters = useMemo(() => filtersFromParams(params), [params]);
+  const filtersKey = JSON.stringify(filters);
+  const trash = filters.deleted === 'only';
+  const [showFilters, setShowFilters] = useState<boolean | null>(null);
+  const filtersOpen = showFilters ?? (!isPhone || activeFilterCount(filters) > 0);
+  // Keyset paging: the cursors of the pages before this one; reset whenever the filters change.
+  const [paging, setPaging] = useState<{ key: string; cursors: (string | null)[] }>({ key: filtersKey, cursors: [] });
+  const cursors = paging.key === filtersKey ? paging.cursors : [];
+  const cursor = cursors.length ? cursors[cursors.length - 1]! : null;
+  const [exporting, setExporting] = useState(false);
+
+  const list = useQuery({
+    queryKey: customerKeys.list(filters, cursor),
+    queryFn: ({ signal }) =>
+      api.get<CustomerPage>('/api/v1/customers', { ...apiQuery(filters), cursor: cursor ?? undefined, limit: PAGE_SIZE, withTotal: 'true' }, signal),
+    placeholderData: keepPreviousData,
+  });
+
+  const restore = useMutation({
+    mutationFn: (c: CustomerView) => api.post<CustomerView>(`/api/v1/customers/${c.id}/restore`),
+    onSuccess: (c) => {
+      message.success(t('customers.restored', { name: c.name }));
+      void qc.invalidateQueries({ queryKey: customerKeys.all });
+    },
+    onError: (err) => message.error(errorMessage(err)),
+  });
+
+  // URL changes are transitions: two quick changes (clear, then type a city) must build on each other, not on the
+  // filters of the last render.
+  const pending = useRef<ListFilters | null>(null);
+  useEffect(() => {
+    pending.current = null;
+  }, [filtersKey]);
+  const setFilters = (next: ListFilters) => {
+    pending.current = next;
+    setParams(paramsFromFilters(next), { replace: true });
+  };
+  const update = (patch: Partial<ListFilters>) => setFilters({ ...(pending.current ?? filters), ...patch });
+  const next = () => list.data?.nextCursor && setPaging({ key: filtersKey, cursors: [...cursors, list.data.nextCursor] });
+  const prev = () => setPaging({ key: filtersKey, cursors: cursors.slice(0, -1) });
+
+  const exportList = async (format: 'csv' | 'xlsx') => {
+    setExporting(true);
+    try {
+      const { sort: _s, order: _o, ...rest } = apiQuery(filters);
+      await download(`/api/v1/customers/export.${format}`, rest, `customers.${format}`);
+    } catch (err) {
+      message.error(errorMessage(err));
+    } finally {
+      setExporting(false);
+    }
+  };
+
+  const items = list.data?.items ?? [];
+  const total = list.data?.total;
+  const filterCount = activeFilterCount(filters);
+
+  const columns = [
+    {
+      title: t('field.name'),
+      key: 'name',
+      width: 160,
+      render: (_: unknown, c: CustomerView) => <CustomerName customer={c} />,
+    },
+    { title: t('field.phones'), dataIndex: 'phones', width: 130, render: (p: string[]) => p.join(t('sep.comma')) || t('common.none') },
+    { title: t('field.address'), key: 'address', render: (_: unknown, c: CustomerView) => formatAddress(c.address) || t('common.none') },
+    { title: t('field.stage'), dataIndex: 'stage', width: 110, render: (s: CustomerView['stage']) => <Tag color={STAGE_COLOR[s]}>{t(`stage.${s}`)}</Tag> },
+    {
+      title: t('field.tags'),
+      dataIndex: 'tags',
+      width: 160,
+      render: (tags: string[]) => (
+        <Space size={[4, 4]} wrap>
+          {tags.map((x) => (
+            <Tag key={x}>{x}</Tag>
+          ))}
+        </Space>
+      ),
+    },
+    { title: t('field.ownerId'), dataIndex: 'ownerName', width: 110, render: (v: string | null) => v ?? t('common.none') },
+    trash
+      ? { title: t('customers.deletedAt'), dataIndex: 'deletedAt', width: 150, render: formatDateTime }
+      : { title: t('field.createdAt'), dataIndex: 'createdAt', width: 150, render: formatDateTime },
+    ...(trash && can('customer:delete')
+      ? [
+          {
+            title: t('common.actions'),
+            key: 'actions',
+            width: 100,
+            render: (_: unknown, c: CustomerView) => (
+              <Button size="small" icon={<RollbackOutlined />} loading={restore.isPending && restore.variables?.id === c.id} onClick={() => restore.mutate(c)}>
+                {t('common.restore')}
+              </Button>
+            ),
+          },
+        ]
+      : []),
+  ];
+
+  const pager = (
+    <Flex justify="space-between" align="center" wrap gap={8} style={{ marginTop: 12 }}>
+      <Typography.Text type="secondary" data-testid="customer-total">
+        {total !== null && total !== undefined ? t('customers.total', { total }) : ''}
+      </Typography.Text>
+      <Space>
+        <Button icon={<LeftOutlined />} disabled={!cursors.length} onClick={prev}>
+          {isPhone ? null : t('common.prevPage')}
+        </Button>
+        <Typography.Text>{t('common.pageNo', { n: cursors.length + 1 })}</Typography.Text>
+        <Button disabled={!list.data?.nextCursor} onClick={next}>
+          {isPhone ? null : t('common.nextPage')} <RightOutlined />
+        </Button>
+      </Space>
+    </Flex>
+  );
+
+  return (
+    <>
+      <PageHeader
+        title={trash ? t('customers.trashTitle') : t('customers.title')}
+        back={trash ? '/customers' : undefined}
+        extra={
+          trash ? null : (
+            <>
+              {can('customer:delete') ? (
+                <Button icon={<DeleteOutlined />} onClick={() => setParams({ trash: '1' })}>
+                  {t('customers.trash')}
+                </Button>
+              ) : null}
+              {can('customer:export') ? (
+                <>
+                  <Button icon={<DownloadOutlined />} loading={exporting} onClick={() => void exportList('csv')}>
+                    {t('customers.export')}
+                  </Button>
+                  <Button icon={<DownloadOutlined />} loading={exporting} onClick={() => void exportList('xlsx')}>
+                    {t('customers.exportXlsx')}
+                  </Button>
+                </>
+              ) : null}
+              {can('customer:write') ? (
+                <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate('/customers/new')}>
+                  {t('customers.new')}
+                </Button>
+              ) : null}
+            </>
+          )
+        }
+      />
+      <Card size="small" style={{ marginBottom: 12 }}>
+        <Flex gap={8} wrap>
+          <Input.Search
+            key={filters.q ?? ''}
+            defaultValue={filters.q}
+            placeholder={t('customers.searchPlaceholder')}
+            aria-label={t('customers.searchPlaceholder')}
+            allowClear
+            enterButton={t('common.search')}
+            onSearch={(v) => update({ q: v.trim() || undefined })}
+            style={{ flex: '1 1 280px', maxWidth: 520 }}
+            maxLength={100}
+          />
+          <Badge count={filterCount} size="small">
+            <Button icon={<FilterOutlined />} onClick={() => setShowFilters(!filtersOpen)} aria-expanded={filtersOpen}>
+              {t('customers.filters')}
+            </Button>
+          </Badge>
+          {filterCount ? (
+            <Button type="link" onClick={() => setFilters({ q: filters.q, deleted: filters.deleted })}>
+              {t('customers.clearFilters')}
+            </Button>
+          ) : null}
+        </Flex>
+        {filtersOpen ? (
+          <div style={{ marginTop: 12 }}>
+            <CustomerFilters filters={filters} onChange={update} />
+          </div>
+        ) : null}
+      </Card>
+      <ErrorAlert error={list.error} onRetry={() => void list.refetch()} />
+      {isPhone ? (
+        <Flex vertical gap={8} data-testid="customer-cards">
+          {items.map((c) => (
+            <CustomerCard
+              key={c.id}
+              customer={c}
+              extra={
+                trash && can('customer:delete') ? (
+                  <Button size="small" icon={<RollbackOutlined />} onClick={() => restore.mutate(c)}>
+                    {t('common.restore')}
+                  </Button>
+                ) : null
+              }
+            />
+          ))}
+          {!items.length && !list.isPending ? <Empty description={t('customers.empty')} /> : null}
+          {pager}
+        </Flex>
+      ) : (
+        <Card size="small">
+          <Table<CustomerView>
+            rowKey="id"
+            size="middle"
+            loading={list.isFetching}
+            dataSource={items}
+            columns={columns}
+            pagination={false}
+            scroll={{ x: 1000 }}
+            locale={{ emptyText: <Empty description={t('customers.empty')} /> }}
+          />
+          {pager}
+        </Card>
+      )}
+      {!trash ? null : (
+        <div style={{ marginTop: 12 }}>
+          <Link to="/customers">{t('customers.backToList')}</Link>
+        </div>
+      )}
+    </>
+  );
+}

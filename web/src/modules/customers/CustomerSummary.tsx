@@ -1,0 +1,61 @@
+import type { ReactNode } from 'react';
+import { Link } from 'react-router';
+import { Card, Flex, Space, Tag, Typography } from 'antd';
+import { BankOutlined, EnvironmentOutlined, PhoneOutlined, UserOutlined } from '@ant-design/icons';
+import { useT } from '../../platform/i18n';
+import type { CustomerView } from './api';
+import { formatAddress, STAGE_COLOR } from './labels';
+
+export function KindIcon({ kind }: { kind: CustomerView['kind'] }) {
+  const t = useT();
+  return kind === 'organization' ? <BankOutlined aria-label={t('kind.organization')} /> : <UserOutlined aria-label={t('kind.person')} />;
+}
+
+export function CustomerName({ customer }: { customer: CustomerView }) {
+  return (
+    <Link to={`/customers/${customer.id}`} data-testid="customer-link">
+      <Space size={6}>
+        <KindIcon kind={customer.kind} />
+        <span>{customer.name}</span>
+      </Space>
+    </Link>
+  );
+}
+
+/** One customer as a card, for phone-width lists. */
+export function CustomerCard({ customer: c, extra }: { customer: CustomerView; extra?: ReactNode }) {
+  const t = useT();
+  const address = formatAddress(c.address);
+  return (
+    <Card size="small" data-testid="customer-card">
+      <Flex justify="space-between" align="start" gap={8}>
+        <Typography.Text strong style={{ fontSize: 15 }}>
+          <CustomerName customer={c} />
+        </Typography.Text>
+        <Tag color={STAGE_COLOR[c.stage]} style={{ marginInlineEnd: 0 }}>
+          {t(`stage.${c.stage}`)}
+        </Tag>
+      </Flex>
+      {c.phones.length ? (
+        <div style={{ marginTop: 6 }}>
+          <PhoneOutlined /> {c.phones.join(t('sep.comma'))}
+        </div>
+      ) : null}
+      {address ? (
+        <div style={{ marginTop: 4 }}>
+          <Typography.Text type="secondary">
+            <EnvironmentOutlined /> {address}
+          </Typography.Text>
+        </div>
+      ) : null}
+      <Flex justify="space-between" align="center" wrap gap={4} style={{ marginTop: 6 }}>
+        <Space size={[4, 4]} wrap>
+          {c.tags.map((x) => (
+            <Tag key={x}>{x}</Tag>
+          ))}
+        </Space>
+        {extra}
+      </Flex>
+    </Card>
+  );
+}

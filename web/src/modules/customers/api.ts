@@ -1,0 +1,76 @@
+import { useQuery } from '@tanstack/react-query';
+import { api } from '../../platform/api';
+import type { ContactView, CustomerView, Stage } from '../../../../src/modules/customers/customers.contract';
+import type { AuditView } from '../../../../src/modules/audit/audit.contract';
+
+// The server's own definitions (plain constants and types, no imports): one source for both sides.
+export {
+  ADDRESS_KEYS,
+  CHANNELS,
+  PREF_CHANNELS,
+  STAGES,
+  type Address,
+  type AddressKey,
+  type Channel,
+  type Consent,
+  type ContactView,
+  type CustomerView,
+  type LunarBirthday,
+  type Preferences,
+  type Stage,
+} from '../../../../src/modules/customers/customers.contract';
+export type { AuditView } from '../../../../src/modules/audit/audit.contract';
+
+export type RevealResult = { phones: string[] | null; idNumber: string | null; contacts: { id: string; phones: string[] }[] };
+
+export type ListFilters = {
+  q?: string;
+  tag?: string;
+  ownerId?: string;
+  teamId?: string;
+  stage?: Stage;
+  city?: string;
+  compound?: string;
+  createdFrom?: string;
+  createdTo?: string;
+  sort?: 'createdAt' | 'updatedAt' | 'name';
+  order?: 'asc' | 'desc';
+  deleted?: 'only';
+};
+export type CustomerPage = { items: CustomerView[]; nextCursor: string | null; total: number | null };
+
+export const customerKeys = {
+  all: ['customers'] as const,
+  list: (f: ListFilters, cursor: string | null) => ['customers', 'list', f, cursor] as const,
+  one: (id: string) => ['customers', 'one', id] as const,
+  history: (id: string) => ['customers', 'history', id] as const,
+  contacts: (id: string) => ['customers', 'contacts', id] as const,
+  tags: ['customers', 'tags'] as const,
+};
+
+export function useCustomer(id: string) {
+  return useQuery({ queryKey: customerKeys.one(id), queryFn: () => api.get<CustomerView>(`/api/v1/customers/${id}`) });
+}
+
+export function useCustomerHistory(id: string) {
+  return useQuery({
+    queryKey: customerKeys.history(id),
+    queryFn: async () => (await api.get<{ items: AuditView[] }>(`/api/v1/customers/${id}/history`)).items,
+  });
+}
+
+export function useContacts(id: string, enabled: boolean) {
+  return useQuery({
+    queryKey: customerKeys.contacts(id),
+    queryFn: async () => (await api.get<{ items: ContactView[] }>(`/api/v1/customers/${id}/contacts`)).items,
+    enabled,
+  });
+}
+
+export function useTags() {
+  return useQuery({
+    queryKey: customerKeys.tags,
+    queryFn: async () => (await api.get<{ items: { tag: string; count: number }[] }>('/api/v1/customers/tags')).items,
+    staleTime: 30_000,
+  });
+}

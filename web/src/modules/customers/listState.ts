@@ -1,0 +1,42 @@
+import { STAGES, type ListFilters, type Stage } from './api';
+
+/** The list's filters live in the URL (?q=&tag=…), so a filtered list survives reloads, back and shared links. */
+const KEYS = ['q', 'tag', 'ownerId', 'teamId', 'stage', 'city', 'compound', 'createdFrom', 'createdTo', 'sort', 'order'] as const;
+
+export function filtersFromParams(params: URLSearchParams): ListFilters {
+  const f: ListFilters = {};
+  const get = (k: string) => params.get(k)?.trim() || undefined;
+  f.q = get('q');
+  f.tag = get('tag');
+  f.ownerId = get('ownerId');
+  f.teamId = get('teamId');
+  const stage = get('stage');
+  if (stage && (STAGES as readonly string[]).includes(stage)) f.stage = stage as Stage;
+  f.city = get('city');
+  f.compound = get('compound');
+  f.createdFrom = get('createdFrom');
+  f.createdTo = get('createdTo');
+  const sort = get('sort');
+  if (sort === 'createdAt' || sort === 'updatedAt' || sort === 'name') f.sort = sort;
+  const order = get('order');
+  if (order === 'asc' || order === 'desc') f.order = order;
+  if (params.get('trash') === '1') f.deleted = 'only';
+  for (const k of Object.keys(f) as (keyof ListFilters)[]) if (f[k] === undefined) delete f[k];
+  return f;
+}
+
+export function paramsFromFilters(f: ListFilters): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of KEYS) {
+    const v = f[k];
+    if (v) out[k] = v;
+  }
+  if (f.deleted === 'only') out.trash = '1';
+  return out;
+}
+
+/** How many narrowing filters are set (search, sort and trash not counted). */
+export function activeFilterCount(f: ListFilters): number {
+  const set = (['tag', 'ownerId', 'teamId', 'stage', 'city', 'compound'] as const).filter((k) => !!f[k]).length;
+  return set + (f.createdFrom || f.createdTo ? 1 : 0);
+}

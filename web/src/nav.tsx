@@ -1,0 +1,28 @@
+import { AppstoreOutlined, AuditOutlined, KeyOutlined, LockOutlined, SafetyCertificateOutlined, SettingOutlined, TeamOutlined, ToolOutlined, UserOutlined, ContactsOutlined } from '@ant-design/icons';
+import type { NavItem } from './platform/layout/nav';
+
+/** The side menu, by module. Each entry shows only to users holding one of its permissions. */
+export const NAV: NavItem[] = [
+  { key: '/customers', label: 'menu.customers', icon: <ContactsOutlined />, anyOf: ['customer:read'] },
+  {
+    key: 'admin',
+    label: 'menu.admin',
+    icon: <ToolOutlined />,
+    children: [
+      { key: '/admin/users', label: 'menu.users', icon: <TeamOutlined />, anyOf: ['user:manage'] },
+      { key: '/admin/roles', label: 'menu.roles', icon: <SafetyCertificateOutlined />, anyOf: ['user:manage', 'role:manage'] },
+      { key: '/admin/audit', label: 'menu.audit', icon: <AuditOutlined />, anyOf: ['audit:read'] },
+      { key: '/admin/products', label: 'menu.products', icon: <AppstoreOutlined />, anyOf: ['product:manage'] },
+      { key: '/admin/settings', label: 'menu.settings', icon: <SettingOutlined />, anyOf: ['settings:manage'] },
+    ],
+  },
+  {
+    key: 'me',
+    label: 'menu.personal',
+    icon: <UserOutlined />,
+    children: [
+      { key: '/me/tokens', label: 'menu.tokens', icon: <KeyOutlined />, anyOf: ['token:manage'] },
+      { key: '/me/password', label: 'menu.password', icon: <LockOutlined /> },
+    ],
+  },
+];

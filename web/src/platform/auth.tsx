@@ -1,0 +1,113 @@
+import { createContext, useCallback, useContext, useEffect, useMemo, type ReactNode } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { api, ApiError, onSessionLost, setCsrfToken } from './api';
+import { setDisplayZone } from './format';
+// The server's own definitions (plain constants and types, no imports): one source for both sides.
+import type { Permission, Scope } from '../../../src/platform/auth/catalog';
+import type { UserView } from '../../../src/modules/accounts/accounts.contract';
+
+export { PERMISSIONS, type Permission, type Scope } from '../../../src/platform/auth/catalog';
+export type { UserView };
+
+export type Company = { companyName: string; template: 'blank' | 'heating'; timezone: string };
+
+export type Me = {
+  user: UserView | null;
+  permissions: Permission[];
+  scope: Scope;
+  via: string;
+  csrfToken: string | null;
+  company: Company;
+};
+
+type Auth = {
+  me: Me | null;
+  loading: boolean;
+  can: (p: Permission) => boolean;
+  signIn: (login: string, password: string) => Promise<void>;
+  signOut: () => Promise<void>;
+  refresh: () => Promise<void>;
+};
+
+const AuthContext = createContext<Auth | null>(null);
+export const ME_KEY = ['auth', 'me'] as const;
+export const SETUP_KEY = ['setup'] as const;
+
+async function fetchMe(): Promise<Me | null> {
+  try {
+    const me = await api.get<Me>('/api/v1/auth/me');
+    setCsrfToken(me.csrfToken);
+    setDisplayZone(me.company.timezone);
+    return me.user ? me : null;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return null;
+    throw err;
+  }
+}
+
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const qc = useQueryClient();
+  const meQuery = useQuery({ queryKey: ME_KEY, queryFn: fetchMe, staleTime: 60_000, retry: false });
+
+  useEffect(
+    () =>
+      onSessionLost(() => {
+        setCsrfToken(null);
+        sessionStorage.setItem('hearth.sessionLost', '1');
+        qc.setQueryData(ME_KEY, null);
+      }),
+    [qc],
+  );
+
+  const signIn = useCallback(
+    async (login: string, password: string) => {
+      const res = await api.post<{ csrfToken: string }>('/api/v1/auth/login', { login, password });
+      setCsrfToken(res.csrfToken);
+      qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'auth' });
+      await qc.fetchQuery({ queryKey: ME_KEY, queryFn: fetchMe, staleTime: 0 });
+    },
+    [qc],
+  );
+
+  const signOut = useCallback(async () => {
+    try {
+      await api.post('/api/v1/auth/logout');
+    } finally {
+      setCsrfToken(null);
+      qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'auth' });
+      qc.setQueryData(ME_KEY, null);
+    }
+  }, [qc]);
+
+  const refresh = useCallback(async () => {
+    await qc.invalidateQueries({ queryKey: ME_KEY });
+  }, [qc]);
+
+  const me = meQuery.data ?? null;
+  const value = useMemo<Auth>(
+    () => ({
+      me,
+      loading: meQuery.isPending,
+      can: (p) => !!me?.permissions.includes(p),
+      signIn,
+      signOut,
+      refresh,
+    }),
+    [me, meQuery.isPending, signIn, signOut, refresh],
+  );
+  return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
+}
+
+export function useAuth(): Auth {
+  const ctx = useContext(AuthContext);
+  if (!ctx) throw new Error('useAuth outside AuthProvider');
+  return ctx;
+}
+
+export function useSetupStatus() {
+  return useQuery({
+    queryKey: SETUP_KEY,
+    queryFn: () => api.get<{ needed: boolean; companyName: string | null }>('/api/v1/setup'),
+    staleTime: 5 * 60_000,
+  });
+}
