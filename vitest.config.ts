@@ -4,8 +4,22 @@ import { defineConfig } from 'vitest/config';
  * Three suites: the integration suite on PGlite, the same suite on PostgreSQL (TEST_DATABASE_URL), and the browser
  * suite (Chromium). `npm test` (scripts/test.mjs) picks which run and says why any is skipped.
  */
+/**
+ * Vitest 4's fork pool sometimes reports a worker that ended after its files had all passed as an "unhandled error"
+ * ("[vitest-pool]: Worker forks emitted error … Worker exited unexpectedly"): that failed CI once with every test
+ * green. Such pool-level errors are printed and not counted; scripts/test.mjs still fails the run when any file
+ * did not report every one of its tests as passed. Errors from our own code are never filtered.
+ */
+function onUnhandledError(error: { message?: string }): boolean | void {
+  if (String(error?.message ?? '').startsWith('[vitest-pool]')) {
+    console.warn(`vitest pool error (not a test failure; results are checked per file): ${error.message}`);
+    return false;
+  }
+}
+
 export default defineConfig({
   test: {
+    onUnhandledError,
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',

@@ -59,6 +59,13 @@ function vitest(projects, outFile) {
   if (existsSync(outFile)) {
     const j = JSON.parse(readFileSync(outFile, 'utf8'));
     counts = { passed: j.numPassedTests, failed: j.numFailedTests, skipped: j.numPendingTests + j.numTodoTests };
+    // Every file must have run to the end with every test accounted for (a worker that died mid-file is a failure).
+    const unfinished = (j.testResults ?? []).filter((f) => !['passed', 'skipped'].includes(f.status)).map((f) => path.relative(root, f.name));
+    const unaccounted = j.numTotalTests - j.numPassedTests - j.numFailedTests - j.numPendingTests - j.numTodoTests;
+    if (unfinished.length || unaccounted !== 0 || (j.numTotalTestSuites ?? 1) === 0) {
+      console.error(`files that did not pass: ${unfinished.join(', ') || '(none)'}; tests unaccounted for: ${unaccounted}`);
+      counts.failed = Math.max(counts.failed, unfinished.length, 1);
+    }
   } else if (r.status !== 0) {
     counts.failed = 1;
   }

@@ -40,6 +40,9 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'hearth' });
+  // An idle connection that the server ends (restart, admin command) must not crash the process: the pool drops it
+  // and opens a new one on the next query.
+  pool.on('error', (err) => console.warn(`database connection lost: ${err.message}`));
   // Fail early with a clear message when the server is unreachable.
   const client = await pool.connect();
   client.release();
