@@ -2,11 +2,13 @@ import type { Config } from './platform/config.js';
 import type { Database } from './platform/db/client.js';
 import { createServer, type App } from './platform/http/server.js';
 import type { ServiceContext } from './platform/context.js';
-import { accountsRoutes, authenticateSession, authenticateToken, ensureBuiltinRoles } from './modules/accounts/index.js';
+import { accountsRoutes, actorForUserId, authenticateSession, authenticateToken, ensureBuiltinRoles } from './modules/accounts/index.js';
 import { auditRoutes } from './modules/audit/index.js';
-import { customerRoutes, tagRoutes } from './modules/customers/index.js';
+import { customerImporter, customerRoutes, tagRoutes } from './modules/customers/index.js';
+import { importRoutes, registerImporter, runImport, unfinishedImportIds } from './modules/imports/index.js';
 import { settingsRoutes } from './modules/settings/index.js';
-import { transactionRoutes } from './modules/transactions/index.js';
+import { transactionImporter, transactionRoutes } from './modules/transactions/index.js';
+import { Jobs } from './platform/jobs.js';
 
 /** Prepares a database for use: migrations, then the data the code relies on (built-in roles). */
 export async function prepareDatabase(database: Database): Promise<void> {
@@ -14,9 +16,22 @@ export async function prepareDatabase(database: Database): Promise<void> {
   await ensureBuiltinRoles(database.db);
 }
 
-/** The composition root: platform + every module's routes, over one database. */
-export async function buildApp(opts: { config: Config; database: Database; logger?: boolean }): Promise<App> {
+registerImporter(customerImporter);
+registerImporter(transactionImporter);
+
+/**
+ * The composition root: platform + every module's routes and background jobs, over one database. With
+ * `resumeJobs`, imports that were running when the process last stopped are picked up again.
+ */
+export async function buildApp(opts: { config: Config; database: Database; logger?: boolean; resumeJobs?: boolean }): Promise<App> {
   const ctx: ServiceContext = { db: opts.database.db, config: opts.config };
+  const jobs = new Jobs(opts.database);
+  // On the embedded database this process is the only one, so a job left "running" was orphaned by a crash.
+  const takeOver = opts.database.kind === 'pglite';
+  jobs.handle('import.run', async (data, signal) => {
+    await runImport(ctx.db, String(data.id), { signal, takeOver, resolveActor: (userId) => actorForUserId(ctx, userId) });
+  });
+  const enqueue = (id: string, startAfterSeconds = 0) => jobs.send('import.run', { id }, startAfterSeconds);
   const app = await createServer({
     config: opts.config,
     databaseKind: opts.database.kind,
@@ -34,5 +49,9 @@ export async function buildApp(opts: { config: Config; database: Database; logge
   await customerRoutes(app, ctx);
   await tagRoutes(app, ctx);
   await transactionRoutes(app, ctx);
+  await importRoutes(app, { ...ctx, enqueue: (id) => enqueue(id) });
+  app.addHook('onClose', () => jobs.stop());
+  // On PostgreSQL another process may still be running a job: look again once its heartbeat would be stale.
+  if (opts.resumeJobs) for (const id of await unfinishedImportIds(ctx.db)) await enqueue(id, takeOver ? 0 : 90);
   return app;
 }

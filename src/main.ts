@@ -9,7 +9,7 @@ async function main(): Promise<void> {
     config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dataDir: config.dataDir },
   );
   await prepareDatabase(database);
-  const app = await buildApp({ config, database });
+  const app = await buildApp({ config, database, resumeJobs: true });
 
   let closing = false;
   const shutdown = async (signal: string) => {

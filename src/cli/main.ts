@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Command, Option } from 'commander';
+import { Argument, Command, Option } from 'commander';
 import { prepareDatabase } from '../app.js';
 import { systemActor } from '../platform/auth/permissions.js';
 import { loadConfig, type Config } from '../platform/config.js';
@@ -9,7 +9,9 @@ import { parseOrThrow } from '../platform/http/validation.js';
 import { fieldLabel, negotiateLocale, t } from '../platform/i18n/index.js';
 import { VERSION } from '../platform/version.js';
 import { countUsers, createUser, createUserBody, runSetup, setupBody } from '../modules/accounts/index.js';
+import { importOutcome, prepareFileImport, runImport } from '../modules/imports/index.js';
 import { doctor } from './doctor.js';
+import { readMappingFile, progressPrinter } from './import.js';
 
 const locale = negotiateLocale(process.env.HEARTH_LOCALE ?? process.env.LANG?.replace(/\..*$/, '').replace('_', '-'), 'zh-CN');
 
@@ -89,6 +91,46 @@ user
       const input = parseOrThrow(createUserBody, { ...account, roleKey: opts.role, ...(opts.team ? { teamId: opts.team } : {}) }, 'input');
       const created = await database.db.transaction((tx) => createUser(tx, systemActor('cli', locale), input));
       console.log(`user "${created.username}" created with role ${created.roleKey}`);
+    });
+  });
+
+program
+  .command('import')
+  .description('import customers or transactions from a CSV/XLSX file; resumes an unfinished import of the same file')
+  .addArgument(new Argument('<kind>', 'what the file holds').choices(['customers', 'transactions']))
+  .argument('<file>', 'CSV (UTF-8 or GBK), whitespace-separated text, or XLSX')
+  .option('--mapping <file>', 'JSON: {"mapping": {"column": "field"}, "options": {...}} or just {"column": "field"}')
+  .addOption(new Option('--on-duplicate <policy>', 'when a row matches an existing customer').choices(['skip', 'update', 'create']))
+  .option('--create-missing-customers', 'transactions: create customers for unknown customer numbers')
+  .addOption(new Option('--format <format>', 'text, or json: the last stdout line is the outcome as JSON').choices(['text', 'json']).default('text'))
+  .action(async (kind: 'customers' | 'transactions', file: string, opts) => {
+    await withDatabase(async (database, config) => {
+      await prepareDatabase(database);
+      const actor = systemActor('cli', locale);
+      const fromFile = opts.mapping ? readMappingFile(opts.mapping) : {};
+      const options = {
+        ...fromFile.options,
+        ...(opts.onDuplicate ? { onDuplicate: opts.onDuplicate } : {}),
+        ...(opts.createMissingCustomers ? { createMissingCustomers: true } : {}),
+      };
+      const { id, resumed } = await prepareFileImport(database.db, config, actor, { kind, filePath: file, mapping: fromFile.mapping, options });
+      if (resumed) console.error(t(locale, 'cli.import.resumed'));
+      const job = await runImport(database.db, id, {
+        fallbackActor: actor,
+        onProgress: progressPrinter(locale),
+        takeOver: database.kind === 'pglite',
+      });
+      const outcome = await importOutcome(database.db, id, locale);
+      if (job?.status === 'failed') {
+        console.error(job.error ?? 'failed');
+        process.exitCode = 1;
+      }
+      if (opts.format === 'json') console.log(JSON.stringify(outcome));
+      else {
+        console.log(t(locale, 'cli.import.summary', { created: outcome.created, updated: outcome.updated, skipped: outcome.skipped, rejected: outcome.rejected.length }));
+        for (const r of outcome.rejected.slice(0, 50)) console.log(`  ${t(locale, 'cli.import.row', { row: r.row })}: ${r.reason}`);
+        if (outcome.rejected.length > 50) console.log(`  …`);
+      }
     });
   });
 

@@ -22,6 +22,7 @@ const envSchema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(1_048_576),
   DEFAULT_LOCALE: z.enum(['zh-CN', 'en']).default('zh-CN'),
   DISPLAY_TIMEZONE: z.string().default('Asia/Shanghai'),
+  IMPORT_MAX_MB: z.coerce.number().int().positive().default(1024),
 });
 
 export type Config = {
@@ -40,6 +41,8 @@ export type Config = {
   bodyLimitBytes: number;
   defaultLocale: 'zh-CN' | 'en';
   displayTimezone: string;
+  /** Largest file accepted for import (uploads are kept under DATA_DIR/imports while the job runs). */
+  importMaxBytes: number;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -65,6 +68,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     defaultLocale: e.DEFAULT_LOCALE,
     displayTimezone: e.DISPLAY_TIMEZONE,
+    importMaxBytes: e.IMPORT_MAX_MB * 1024 * 1024,
   };
 }
 

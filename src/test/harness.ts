@@ -2,6 +2,9 @@
  * Integration-test harness: a fresh database per test file (in-memory PGlite, or a new PostgreSQL database when
  * HEARTH_TEST_DB=postgres), the real app, and helpers that speak HTTP through app.inject.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
@@ -100,7 +103,9 @@ async function openTestDatabase(): Promise<{ database: Database; drop: () => Pro
 export async function createTestContext(opts: { config?: Partial<Config>; setup?: boolean } = {}): Promise<TestContext> {
   const { database, drop } = await openTestDatabase();
   await prepareDatabase(database);
-  const config: Config = { ...loadConfig({}), logLevel: 'silent', loginRatePerMinute: 100_000, ...opts.config };
+  // Files the app keeps (import uploads) go to a scratch directory, never the project's ./data.
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'hearth-test-'));
+  const config: Config = { ...loadConfig({}), dataDir, logLevel: 'silent', loginRatePerMinute: 100_000, ...opts.config };
   const app = await buildApp({ config, database, logger: false });
   await app.ready();
   const anon = new Client(app);
@@ -158,6 +163,7 @@ export async function createTestContext(opts: { config?: Partial<Config>; setup?
       await app.close();
       await database.close();
       await drop();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
   return ctx;

@@ -55,6 +55,13 @@ export async function actorFor(
   };
 }
 
+/** The actor of a background job started by a user: their current role; null when the user is gone or inactive. */
+export async function actorForUserId(ctx: ServiceContext, userId: string): Promise<Actor | null> {
+  const user = await findUserById(ctx.db, userId);
+  if (!user || !user.active) return null;
+  return actorFor(ctx, user, 'system', { ip: null, userAgent: null, locale: ctx.config.defaultLocale });
+}
+
 export type LoginResult = { sessionToken: string; csrfToken: string; expiresAt: Date; user: UserRow };
 
 /** Sign-in by username or mobile number. Repeated failures lock the account for a while. */

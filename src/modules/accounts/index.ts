@@ -1,5 +1,5 @@
 export { accountsRoutes } from './accounts.routes.js';
-export { authenticateSession, authenticateToken, type RequestInfo } from './auth.service.js';
+export { actorForUserId, authenticateSession, authenticateToken, type RequestInfo } from './auth.service.js';
 export { ensureBuiltinRoles } from './roles.service.js';
 export { runSetup, setupStatus } from './setup.service.js';
 export { createUser } from './users.service.js';

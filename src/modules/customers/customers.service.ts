@@ -21,7 +21,7 @@ export function scopeOf(actor: Actor): ScopeFilter {
   return actor.scope === 'own' ? { kind: 'own', userId } : { kind: 'team', userId, teamIds: actor.teamIds };
 }
 
-function reaches(actor: Actor, ownerId: string | null, teamId: string | null): boolean {
+export function reaches(actor: Actor, ownerId: string | null, teamId: string | null): boolean {
   if (actor.scope === 'all') return true;
   if (ownerId && ownerId === actor.userId) return true;
   return actor.scope === 'team' && !!teamId && actor.teamIds.includes(teamId);
@@ -38,6 +38,11 @@ async function loadInScope(db: DbOrTx, actor: Actor, id: string): Promise<Custom
  * For other modules (transactions, later interactions and tickets): the customer if the actor reaches it, else 404.
  * `forWrite` also refuses a deleted customer.
  */
+/** Whether the actor's data scope reaches a customer row. */
+export function customerReachable(actor: Actor, row: { ownerId: string | null; teamId: string | null }): boolean {
+  return reaches(actor, row.ownerId, row.teamId);
+}
+
 export async function customerInScope(
   db: DbOrTx,
   actor: Actor,
@@ -174,10 +179,10 @@ function auditValue(key: string, value: unknown): unknown {
 
 const TRACKED = [
   'kind', 'name', 'phones', 'email', 'gender', 'birthday', 'lunarBirthday', 'idType', 'idNumber', ...ADDRESS_KEYS,
-  'tags', 'preferences', 'source', 'stage', 'ownerId', 'teamId', 'consent', 'notes',
+  'tags', 'preferences', 'source', 'stage', 'ownerId', 'teamId', 'consent', 'notes', 'externalId',
 ] as const;
 
-function diff(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, [unknown, unknown]> {
+export function diff(before: Record<string, unknown>, after: Record<string, unknown>): Record<string, [unknown, unknown]> {
   const out: Record<string, [unknown, unknown]> = {};
   for (const k of TRACKED) {
     const a = JSON.stringify(before[k] ?? null);
@@ -187,9 +192,12 @@ function diff(before: Record<string, unknown>, after: Record<string, unknown>): 
   return out;
 }
 
-export async function createCustomer(db: DbOrTx, actor: Actor | null, input: CreateCustomerInput): Promise<CustomerView> {
-  requireAccess(actor, 'customer:write');
-  const ownership = await resolveOwnership(db, actor, input.ownerId === undefined ? actor.userId : input.ownerId, input.teamId);
+/** The row of a new customer from validated input (shared by create and import). */
+export function newCustomerValues(
+  input: CreateCustomerInput & { externalId?: string | null; importKey?: string | null },
+  createdBy: string | null,
+  ownership: { ownerId: string | null; teamId: string | null },
+): CustomerInsert {
   const address = Object.fromEntries(ADDRESS_KEYS.map((k) => [k, input.address?.[k] ?? null]));
   const values: CustomerInsert = {
     kind: input.kind,
@@ -209,10 +217,19 @@ export async function createCustomer(db: DbOrTx, actor: Actor | null, input: Cre
     ...ownership,
     consent: { ...NO_CONSENT, ...input.consent },
     notes: input.notes ?? null,
-    createdBy: actor.userId,
+    externalId: input.externalId ?? null,
+    importKey: input.importKey ?? null,
+    createdBy,
   };
   values.searchText = searchTextOf(values);
   values.phoneDigits = phoneDigitsOf(input.phones);
+  return values;
+}
+
+export async function createCustomer(db: DbOrTx, actor: Actor | null, input: CreateCustomerInput): Promise<CustomerView> {
+  requireAccess(actor, 'customer:write');
+  const ownership = await resolveOwnership(db, actor, input.ownerId === undefined ? actor.userId : input.ownerId, input.teamId);
+  const values = newCustomerValues(input, actor.userId, ownership);
   const row = await repo.insertCustomer(db, values);
   await recordAudit(db, actor, {
     action: 'create',

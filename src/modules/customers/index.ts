@@ -3,3 +3,5 @@ export { createCustomer, customerInScope, getCustomer, listCustomers, updateCust
 export { createCustomerBody, type CreateCustomerInput } from './customers.types.js';
 export type { Address, ContactView, CustomerView } from './customers.contract.js';
 export { tagRoutes } from './tags.routes.js';
+export { customerImporter, customersByKeys, createCustomersForImport } from './import.js';
+export { customerReachable } from './customers.service.js';

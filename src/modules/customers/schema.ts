@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, date, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, date, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { teams, users } from '../accounts/schema.js';
 import type { Consent, LunarBirthday, Preferences } from './customers.contract.js';
 
@@ -35,6 +35,10 @@ export const customers = pgTable(
     teamId: uuid('team_id').references(() => teams.id),
     consent: jsonb('consent').$type<Consent>().notNull(),
     notes: text('notes'),
+    /** The customer's id in the system it came from (户号, member number); unique when set. */
+    externalId: text('external_id'),
+    /** `<file hash>:<row>` of the import row that created it: re-importing a file is a no-op, resuming is exact. */
+    importKey: text('import_key'),
     /** Name, email and address joined: what the search box matches with pg_trgm. */
     searchText: text('search_text').notNull().default(''),
     /** National-format digits of every phone, space separated: fragment search for the personal-data permission. */
@@ -58,6 +62,10 @@ export const customers = pgTable(
     index('customers_phones_idx').using('gin', t.phones),
     index('customers_search_trgm').using('gin', t.searchText.op('gin_trgm_ops')),
     index('customers_phone_digits_trgm').using('gin', t.phoneDigits.op('gin_trgm_ops')),
+    uniqueIndex('customers_external_unique').on(t.externalId).where(sql`${t.externalId} is not null`),
+    uniqueIndex('customers_import_key_unique').on(t.importKey).where(sql`${t.importKey} is not null`),
+    index('customers_email_idx').on(sql`lower(${t.email})`),
+    index('customers_id_number_idx').on(t.idNumber),
   ],
 );
 

@@ -40,6 +40,8 @@ export const transactions = pgTable(
     heatingSeason: text('heating_season'),
     billedAreaM2: numeric('billed_area_m2', { precision: 10, scale: 2, mode: 'number' }),
     notes: text('notes'),
+    /** `<file hash>:<row>` of the import row that created it (re-import and resume are exact). */
+    importKey: text('import_key'),
     version: integer('version').notNull().default(1),
     createdBy: uuid('created_by'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -50,6 +52,7 @@ export const transactions = pgTable(
     index('transactions_customer_idx').on(t.customerId, t.occurredAt, t.id),
     index('transactions_occurred_idx').on(t.occurredAt),
     uniqueIndex('transactions_external_unique').on(t.externalId).where(sql`${t.externalId} is not null`),
+    uniqueIndex('transactions_import_key_unique').on(t.importKey).where(sql`${t.importKey} is not null`),
   ],
 );
 

@@ -62,6 +62,7 @@ const transactionColumns = {
   heatingSeason: transactions.heatingSeason,
   billedAreaM2: transactions.billedAreaM2,
   notes: transactions.notes,
+  importKey: transactions.importKey,
   version: transactions.version,
   createdBy: transactions.createdBy,
   createdAt: transactions.createdAt,
@@ -157,4 +158,9 @@ export async function updateProduct(db: DbOrTx, id: string, values: Partial<type
     .where(eq(products.id, id))
     .returning();
   return row;
+}
+
+/** Many transactions (without lines) in statements of a thousand rows (imports). */
+export async function insertTransactions(db: DbOrTx, values: (typeof transactions.$inferInsert)[]): Promise<void> {
+  for (let i = 0; i < values.length; i += 1000) await db.insert(transactions).values(values.slice(i, i + 1000));
 }

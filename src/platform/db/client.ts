@@ -24,6 +24,8 @@ export type Database = {
   kind: DatabaseKind;
   /** Applies pending migrations from ./drizzle. Idempotent. */
   migrate(): Promise<void>;
+  /** Raw SQL for libraries that bring their own queries (pg-boss): parameters → one statement, none → a script. */
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: any[]; rowCount: number }>;
   close(): Promise<void>;
 };
 
@@ -51,6 +53,11 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     db,
     kind: 'postgres',
     migrate: () => migratePg(drizzlePg({ client: pool, schema }), { migrationsFolder: MIGRATIONS_DIR }),
+    executeSql: async (text, values) => {
+      const r = await pool.query(text, values);
+      const last = Array.isArray(r) ? (r[r.length - 1] as pg.QueryResult) : r;
+      return { rows: last?.rows ?? [], rowCount: last?.rowCount ?? 0 };
+    },
     close: () => pool.end(),
   };
 }
@@ -64,12 +71,27 @@ async function openPglite(dataDir: string | null): Promise<Database> {
     pgDir = path.join(dataDir, 'pglite');
   }
   try {
-    const client = await PGlite.create({ dataDir: pgDir, extensions: { pg_trgm } });
+    // PGlite's own start parameters, plus a smaller buffer cache: PostgreSQL's default 128 MB lives inside the
+    // WebAssembly heap and would be most of the process's memory; the OS page cache still serves the data files.
+    const client = await PGlite.create({
+      dataDir: pgDir,
+      extensions: { pg_trgm },
+      startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${process.env.PGLITE_SHARED_BUFFERS ?? '32MB'}`],
+    });
     const db = drizzlePglite({ client, schema });
     return {
       db: db as unknown as Db,
       kind: 'pglite',
       migrate: () => migratePglite(db, { migrationsFolder: MIGRATIONS_DIR }),
+      executeSql: async (text, values) => {
+        if (values && values.length) {
+          const r = await client.query(text, values);
+          return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+        }
+        const results = await client.exec(text);
+        const last = results[results.length - 1];
+        return { rows: last?.rows ?? [], rowCount: last?.affectedRows ?? 0 };
+      },
       close: async () => {
         await client.close();
         releaseLock();

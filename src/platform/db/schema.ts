@@ -4,3 +4,4 @@ export * from '../../modules/settings/schema.js';
 export * from '../../modules/audit/schema.js';
 export * from '../../modules/customers/schema.js';
 export * from '../../modules/transactions/schema.js';
+export * from '../../modules/imports/schema.js';

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, type ErrorCode } from '../errors.js';
+import { AppError, type ErrorCode, type FieldIssue } from '../errors.js';
 import { fieldLabel, isMessageKey, t, type Locale, type MessageKey, type MessageParams } from '../i18n/index.js';
 
 const TITLES: Record<ErrorCode, MessageKey> = {
@@ -25,17 +25,20 @@ export type Problem = {
   errors: { field: string; message: string }[];
 };
 
+/** One field problem as a sentence in the given language. */
+export function issueMessage(locale: Locale, i: FieldIssue): string {
+  // An unknown field is named as the caller sent it; a known one by its label in the caller's language.
+  const raw = String(i.params?.field ?? i.field);
+  const params: MessageParams = { ...i.params, field: i.key === 'validation.unknown_field' ? raw : fieldLabel(locale, raw) };
+  // "expected string" → "应为文本" / "expected text": the type names are translated too.
+  const expected = `type.${String(params.expected)}`;
+  if (params.expected !== undefined && isMessageKey(expected)) params.expected = t(locale, expected);
+  return t(locale, i.key, params);
+}
+
 /** Renders an AppError as RFC 9457 problem details in the given locale. */
 export function toProblem(err: AppError, locale: Locale, instance: string): Problem {
-  const errors = err.issues.map((i) => {
-    // An unknown field is named as the caller sent it; a known one by its label in the caller's language.
-    const raw = String(i.params?.field ?? i.field);
-    const params: MessageParams = { ...i.params, field: i.key === 'validation.unknown_field' ? raw : fieldLabel(locale, raw) };
-    // "expected string" → "应为文本" / "expected text": the type names are translated too.
-    const expected = `type.${String(params.expected)}`;
-    if (params.expected !== undefined && isMessageKey(expected)) params.expected = t(locale, expected);
-    return { field: i.field, message: t(locale, i.key, params) };
-  });
+  const errors = err.issues.map((i) => ({ field: i.field, message: issueMessage(locale, i) }));
   const title = t(locale, TITLES[err.code], err.params);
   const detail = errors.length ? errors.map((e) => e.message).join(locale === 'en' ? '; ' : '；') : t(locale, err.key, err.params);
   return { type: `urn:hearth:problem:${err.code}`, title, status: err.status, detail, code: err.code, instance, errors };

@@ -1,0 +1,336 @@
+/**
+ * Customers as an import target: cells → the same validated input as the API's create, then matching against
+ * existing customers (import key, external id, ID number, phone, email — in that order) and the duplicate policy.
+ */
+import { and, arrayOverlaps, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import type { Actor } from '../../platform/auth/permissions.js';
+import type { DbOrTx } from '../../platform/db/client.js';
+import type { FieldIssue } from '../../platform/errors.js';
+import { issuesFromZod } from '../../platform/http/validation.js';
+import { normalizePhone } from '../../platform/phone.js';
+import { recordAudit } from '../audit/index.js';
+import {
+  importKeyOf,
+  parseDateCell,
+  sameFileRow,
+  splitList,
+  type BatchContext,
+  type Cell,
+  type Importer,
+  type ImportRow,
+  type RowOutcome,
+} from '../imports/index.js';
+import { ADDRESS_KEYS } from './customers.contract.js';
+import * as repo from './customers.repository.js';
+import type { CustomerInsert, CustomerRow } from './customers.repository.js';
+import { diff, newCustomerValues, reaches } from './customers.service.js';
+import { createCustomerBody, type CreateCustomerInput } from './customers.types.js';
+import { phoneDigitsOf, searchTextOf } from './customers.views.js';
+import { customers } from './schema.js';
+
+const CHOICES: Record<string, Record<string, string>> = {
+  kind: { 个人: 'person', 居民: 'person', 自然人: 'person', person: 'person', 单位: 'organization', 企业: 'organization', 公司: 'organization', 机构: 'organization', 组织: 'organization', organization: 'organization', company: 'organization' },
+  gender: { 男: 'male', m: 'male', male: 'male', 女: 'female', f: 'female', female: 'female', 未知: 'unknown', unknown: 'unknown' },
+  idType: { 身份证: 'resident', 居民身份证: 'resident', resident: 'resident', 护照: 'passport', passport: 'passport', 其他: 'other', other: 'other' },
+  stage: {
+    潜在客户: 'prospect', 潜在: 'prospect', prospect: 'prospect', 新客户: 'new', 新: 'new', new: 'new', 活跃: 'active', 活跃客户: 'active', active: 'active',
+    忠诚: 'loyal', 忠诚客户: 'loyal', loyal: 'loyal', 有流失风险: 'at_risk', 流失风险: 'at_risk', at_risk: 'at_risk', 沉睡: 'dormant', 沉睡客户: 'dormant',
+    dormant: 'dormant', 已流失: 'churned', 流失: 'churned', churned: 'churned',
+  },
+};
+
+export const customerImportFields: Importer['fields'] = [
+  { key: 'externalId', synonyms: ['客户编号', '客户号', '户号', '用户编号', '用户号', '会员号', '编号', 'external id', 'customer id', 'customer no', 'id', 'code'] },
+  { key: 'name', required: true, synonyms: ['姓名', '客户姓名', '客户名称', '名称', '户名', '用户名称', '户主', 'name', 'customer name', 'full name', 'customer'] },
+  { key: 'kind', synonyms: ['客户类型', '类型', 'kind', 'customer type'] },
+  { key: 'phones', multi: true, synonyms: ['手机', '手机号', '手机号码', '电话', '联系电话', '电话号码', '座机', '联系方式', 'mobile', 'phone', 'telephone', 'tel', 'phone number', 'mobile phone'] },
+  { key: 'email', synonyms: ['邮箱', '电子邮箱', '电子邮件', 'email', 'e-mail', 'mail'] },
+  { key: 'gender', synonyms: ['性别', 'gender', 'sex'] },
+  { key: 'birthday', synonyms: ['生日', '出生日期', 'birthday', 'date of birth', 'dob', 'birth date'] },
+  { key: 'idType', synonyms: ['证件类型', 'id type'] },
+  { key: 'idNumber', synonyms: ['身份证', '身份证号', '身份证号码', '证件号', '证件号码', 'id number', 'id card', 'id no'] },
+  { key: 'province', synonyms: ['省', '省份', 'province', 'state'] },
+  { key: 'city', synonyms: ['市', '城市', 'city'] },
+  { key: 'district', synonyms: ['区', '区县', '县区', 'district', 'county'] },
+  { key: 'street', synonyms: ['街道', '地址', '详细地址', '住址', 'street', 'address'] },
+  { key: 'compound', synonyms: ['小区', '小区名称', '社区', 'compound', 'community', 'estate'] },
+  { key: 'building', synonyms: ['楼栋', '楼号', '栋', '楼', 'building'] },
+  { key: 'unit', synonyms: ['单元', '单元号', 'unit'] },
+  { key: 'room', synonyms: ['房号', '门牌号', '室', '房间号', 'room'] },
+  { key: 'tags', multi: true, synonyms: ['标签', 'tags', 'tag', 'labels'] },
+  { key: 'source', synonyms: ['来源', '客户来源', 'source', 'lead source'] },
+  { key: 'stage', synonyms: ['阶段', '生命周期', '生命周期阶段', 'stage', 'lifecycle stage'] },
+  { key: 'notes', synonyms: ['备注', '说明', 'notes', 'note', 'remark', 'remarks', 'comment'] },
+];
+
+const text = (c: Cell | undefined): string => (c === null || c === undefined ? '' : c instanceof Date ? c.toISOString().slice(0, 10) : String(c).trim());
+const first = (r: ImportRow, key: string): string => text(r.values[key]?.[0]);
+
+type Parsed = { row: number; input: CreateCustomerInput; externalId: string | null; present: Set<string> };
+
+function parseRow(r: ImportRow): Parsed | FieldIssue {
+  const body: Record<string, unknown> = {};
+  const present = new Set<string>();
+  const set = (key: string, v: unknown) => {
+    body[key] = v;
+    present.add(key);
+  };
+  for (const key of ['name', 'email', 'idNumber', 'source', 'notes']) {
+    const v = first(r, key);
+    if (v) set(key, v);
+  }
+  for (const key of ['kind', 'gender', 'idType', 'stage'] as const) {
+    const v = first(r, key);
+    if (!v) continue;
+    const mapped = CHOICES[key]![v.toLowerCase()] ?? CHOICES[key]![v];
+    if (!mapped) return { field: key, key: 'imports.invalid_choice', params: { value: v.slice(0, 50) } };
+    set(key, mapped);
+  }
+  const birthday = r.values.birthday?.[0];
+  if (birthday !== undefined && birthday !== null && text(birthday) !== '') {
+    const d = parseDateCell(birthday);
+    if (!d) return { field: 'birthday', key: 'imports.invalid_date', params: { value: text(birthday).slice(0, 50) } };
+    set('birthday', d.date);
+  }
+  const phones = (r.values.phones ?? []).flatMap((c) => splitList(text(c)));
+  if (phones.length) set('phones', phones);
+  const tags = (r.values.tags ?? []).flatMap((c) => splitList(text(c)));
+  if (tags.length) set('tags', tags);
+  const address: Record<string, string> = {};
+  for (const k of ADDRESS_KEYS) {
+    const v = first(r, k);
+    if (v) {
+      address[k] = v;
+      present.add(k);
+    }
+  }
+  if (Object.keys(address).length) body.address = address;
+  const parsed = createCustomerBody.safeParse(body, { reportInput: true });
+  if (!parsed.success) return issuesFromZod(parsed.error.issues, 'row')[0]!;
+  const externalId = first(r, 'externalId').slice(0, 100) || null;
+  if (externalId) present.add('externalId');
+  return { row: r.row, input: parsed.data, externalId, present };
+}
+
+type Key = { by: 'externalId' | 'idNumber' | 'phone' | 'email'; value: string };
+function keysOf(p: Parsed): Key[] {
+  const keys: Key[] = [];
+  if (p.externalId) keys.push({ by: 'externalId', value: p.externalId });
+  if (p.input.idNumber) keys.push({ by: 'idNumber', value: p.input.idNumber.toUpperCase() });
+  for (const ph of p.input.phones) keys.push({ by: 'phone', value: ph });
+  if (p.input.email) keys.push({ by: 'email', value: p.input.email.toLowerCase() });
+  return keys;
+}
+const keyString = (k: Key) => `${k.by}:${k.value}`;
+
+function candidateKeys(row: CustomerRow): string[] {
+  const out: string[] = [];
+  if (row.externalId) out.push(`externalId:${row.externalId}`);
+  if (row.idNumber) out.push(`idNumber:${row.idNumber.toUpperCase()}`);
+  for (const ph of row.phones) out.push(`phone:${ph}`);
+  if (row.email) out.push(`email:${row.email.toLowerCase()}`);
+  return out;
+}
+
+/** What an update from the file changes: the cells it has (empty cells keep the stored value); phones and tags add. */
+function updateValues(before: CustomerRow, p: Parsed): Partial<CustomerInsert> {
+  const v: Partial<CustomerInsert> = {};
+  const i = p.input;
+  for (const k of ['name', 'kind', 'email', 'gender', 'birthday', 'idType', 'source', 'stage', 'notes'] as const) {
+    if (p.present.has(k)) (v as Record<string, unknown>)[k] = i[k] ?? null;
+  }
+  if (p.present.has('idNumber') && i.idNumber) v.idNumber = i.idNumber.toUpperCase();
+  if (p.present.has('externalId')) v.externalId = p.externalId;
+  for (const k of ADDRESS_KEYS) if (p.present.has(k)) v[k] = i.address?.[k] ?? null;
+  if (p.present.has('phones')) v.phones = [...new Set([...before.phones, ...i.phones])];
+  if (p.present.has('tags')) v.tags = [...new Set([...before.tags, ...i.tags])];
+  return v;
+}
+
+async function loadCandidates(tx: DbOrTx, parsed: Parsed[], ctx: BatchContext): Promise<{ byImportKey: Map<string, CustomerRow>; live: CustomerRow[]; deletedExt: Map<string, CustomerRow> }> {
+  const importKeys = parsed.map((p) => importKeyOf(ctx, p.row));
+  const ext = [...new Set(parsed.flatMap((p) => (p.externalId ? [p.externalId] : [])))];
+  const ids = [...new Set(parsed.flatMap((p) => (p.input.idNumber ? [p.input.idNumber.toUpperCase()] : [])))];
+  const phones = [...new Set(parsed.flatMap((p) => p.input.phones))];
+  const emails = [...new Set(parsed.flatMap((p) => (p.input.email ? [p.input.email.toLowerCase()] : [])))];
+  // Import keys and external ids are unique over deleted customers too; the other keys match live customers only.
+  const anyState: SQL[] = [inArray(customers.importKey, importKeys)];
+  if (ext.length) anyState.push(inArray(customers.externalId, ext));
+  const liveOnly: SQL[] = [];
+  if (ids.length) liveOnly.push(inArray(customers.idNumber, ids));
+  if (phones.length) liveOnly.push(arrayOverlaps(customers.phones, phones));
+  if (emails.length) liveOnly.push(inArray(sql`lower(${customers.email})`, emails));
+  const where = liveOnly.length ? or(...anyState, and(isNull(customers.deletedAt), or(...liveOnly))) : or(...anyState);
+  const rows = await tx.select().from(customers).where(where);
+  const byImportKey = new Map<string, CustomerRow>();
+  const deletedExt = new Map<string, CustomerRow>();
+  const live: CustomerRow[] = [];
+  for (const r of rows) {
+    if (r.importKey) byImportKey.set(r.importKey, r);
+    if (r.deletedAt) {
+      if (r.externalId) deletedExt.set(r.externalId, r);
+    } else live.push(r);
+  }
+  return { byImportKey, live, deletedExt };
+}
+
+async function processBatch(tx: DbOrTx, ctx: BatchContext, rows: ImportRow[]): Promise<RowOutcome[]> {
+  const outcomes: RowOutcome[] = [];
+  const parsed: Parsed[] = [];
+  for (const r of rows) {
+    const p = parseRow(r);
+    if ('key' in p) outcomes.push({ row: r.row, outcome: 'rejected', issue: p });
+    else parsed.push(p);
+  }
+  if (!parsed.length) return outcomes;
+  const { byImportKey, live, deletedExt } = await loadCandidates(tx, parsed, ctx);
+  const index = new Map<string, CustomerRow>();
+  for (const c of live) for (const k of candidateKeys(c)) if (!index.has(k)) index.set(k, c);
+  /** Keys of rows created earlier in this batch → their row numbers. */
+  const createdHere = new Map<string, number>();
+  const inserts: { row: number; values: CustomerInsert }[] = [];
+  const actor: Actor = ctx.actor;
+  const ownership = { ownerId: actor.userId, teamId: actor.userId ? actor.teamId : null };
+
+  for (const p of parsed) {
+    const importKey = importKeyOf(ctx, p.row);
+    if (byImportKey.has(importKey)) {
+      outcomes.push({ row: p.row, outcome: 'skipped' }); // imported before (a replayed batch or the same file again)
+      continue;
+    }
+    if (p.externalId && deletedExt.has(p.externalId)) {
+      outcomes.push({ row: p.row, outcome: 'rejected', issue: { field: 'externalId', key: 'imports.external_id_deleted', params: { value: p.externalId } } });
+      continue;
+    }
+    const keys = keysOf(p);
+    let match: CustomerRow | undefined;
+    let matchedBy: Key | undefined;
+    let earlierRow: number | undefined;
+    for (const k of keys) {
+      const s = keyString(k);
+      if (createdHere.has(s)) {
+        earlierRow = createdHere.get(s);
+        matchedBy = k;
+        break;
+      }
+      const c = index.get(s);
+      if (c) {
+        match = c;
+        matchedBy = k;
+        break;
+      }
+    }
+    const policy = ctx.options.onDuplicate;
+    const sameFile = match ? sameFileRow(ctx, match.importKey) : null;
+    if (policy !== 'create' && (earlierRow !== undefined || sameFile !== null)) {
+      const field = matchedBy!.by === 'phone' ? 'phones' : matchedBy!.by;
+      outcomes.push({
+        row: p.row,
+        outcome: 'rejected',
+        issue: { field, key: 'imports.duplicate_in_file', params: { other: earlierRow ?? sameFile!, by: matchedBy!.by } },
+      });
+      continue;
+    }
+    if (match && policy === 'skip') {
+      outcomes.push({ row: p.row, outcome: 'skipped' });
+      continue;
+    }
+    if (match && policy === 'update') {
+      if (!reaches(actor, match.ownerId, match.teamId)) {
+        outcomes.push({ row: p.row, outcome: 'rejected', issue: { field: 'row', key: 'imports.match_out_of_scope', params: {} } });
+        continue;
+      }
+      const values = updateValues(match, p);
+      const merged = { ...match, ...values } as CustomerRow;
+      const changes = diff(match as unknown as Record<string, unknown>, merged as unknown as Record<string, unknown>);
+      if (!Object.keys(changes).length) {
+        outcomes.push({ row: p.row, outcome: 'skipped' });
+        continue;
+      }
+      values.searchText = searchTextOf(merged);
+      values.phoneDigits = phoneDigitsOf(merged.phones);
+      const after = await repo.updateCustomerIfVersion(tx, match.id, match.version, values);
+      if (!after) throw new Error('customer changed during import');
+      index.set(`externalId:${after.externalId}`, after);
+      await recordAudit(tx, actor, { action: 'update', entityType: 'customer', entityId: match.id, changes: { ...changes, importId: [null, ctx.jobId] } });
+      outcomes.push({ row: p.row, outcome: 'updated' });
+      continue;
+    }
+    // A new customer: with "create" even when it matches, but an external id stays unique.
+    if (p.externalId && (index.has(`externalId:${p.externalId}`) || createdHere.has(`externalId:${p.externalId}`))) {
+      outcomes.push({ row: p.row, outcome: 'rejected', issue: { field: 'externalId', key: 'imports.external_id_taken', params: { value: p.externalId } } });
+      continue;
+    }
+    // Its keys stop later rows of the file from repeating it.
+    for (const k of keys) if (!createdHere.has(keyString(k))) createdHere.set(keyString(k), p.row);
+    inserts.push({ row: p.row, values: newCustomerValues({ ...p.input, externalId: p.externalId, importKey }, actor.userId, ownership) });
+    outcomes.push({ row: p.row, outcome: 'created' });
+  }
+  if (inserts.length) {
+    const created = await repo.insertCustomers(tx, inserts.map((i) => i.values));
+    await recordAudit(
+      tx,
+      actor,
+      created.map((row) => ({
+        action: 'create',
+        entityType: 'customer',
+        entityId: row.id,
+        changes: { ...diff({}, row as unknown as Record<string, unknown>), importId: [null, ctx.jobId] },
+      })),
+    );
+  }
+  return outcomes;
+}
+
+export const customerImporter: Importer = {
+  kind: 'customers',
+  permissions: ['customer:write'],
+  fields: customerImportFields,
+  processBatch,
+};
+
+/** Finds live customers by external id or phone, for importers of records that belong to a customer. */
+export async function customersByKeys(
+  tx: DbOrTx,
+  keys: { externalIds: string[]; phones: string[] },
+): Promise<{ byExternalId: Map<string, CustomerRow>; byPhone: Map<string, CustomerRow> }> {
+  const conds: SQL[] = [];
+  if (keys.externalIds.length) conds.push(inArray(customers.externalId, keys.externalIds));
+  const phones = keys.phones.map((p) => normalizePhone(p)).filter((p): p is string => !!p);
+  if (phones.length) conds.push(arrayOverlaps(customers.phones, phones));
+  const byExternalId = new Map<string, CustomerRow>();
+  const byPhone = new Map<string, CustomerRow>();
+  if (!conds.length) return { byExternalId, byPhone };
+  const rows = await tx.select().from(customers).where(and(isNull(customers.deletedAt), or(...conds)));
+  for (const r of rows) {
+    if (r.externalId) byExternalId.set(r.externalId, r);
+    for (const p of r.phones) if (!byPhone.has(p)) byPhone.set(p, r);
+  }
+  return { byExternalId, byPhone };
+}
+
+/** Creates customers known only by a number (and maybe a name and phone) from an import; returns them by number. */
+export async function createCustomersForImport(
+  tx: DbOrTx,
+  actor: Actor,
+  jobId: string,
+  specs: { externalId: string; name: string | null; phone: string | null }[],
+): Promise<Map<string, CustomerRow>> {
+  const out = new Map<string, CustomerRow>();
+  if (!specs.length) return out;
+  const ownership = { ownerId: actor.userId, teamId: actor.userId ? actor.teamId : null };
+  const values = specs.map((s) => {
+    const phone = s.phone ? normalizePhone(s.phone) : null;
+    const input = createCustomerBody.parse({ name: (s.name || `客户 ${s.externalId}`).slice(0, 200), phones: phone ? [phone] : [] });
+    return newCustomerValues({ ...input, externalId: s.externalId }, actor.userId, ownership);
+  });
+  const created = await repo.insertCustomers(tx, values);
+  await recordAudit(
+    tx,
+    actor,
+    created.map((row) => ({ action: 'create', entityType: 'customer', entityId: row.id, changes: { name: [null, row.name], externalId: [null, row.externalId], importId: [null, jobId] } })),
+  );
+  for (const r of created) out.set(r.externalId!, r);
+  return out;
+}
+

@@ -1,0 +1,508 @@
+/**
+ * The import engine: upload → preview with a suggested mapping → start → a background job that reads the file in
+ * batches. Each batch writes its rows, its rejected rows and the new checkpoint in one transaction, so a crash
+ * loses at most the batch in flight, and the job resumes from the checkpoint. Every row carries an import key
+ * (file hash + row number), so a replayed batch or a re-imported file writes nothing twice.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { PassThrough, Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import ExcelJS from 'exceljs';
+import { can, requireAccess, systemActor, type Actor } from '../../platform/auth/permissions.js';
+import type { Config } from '../../platform/config.js';
+import type { Db } from '../../platform/db/client.js';
+import { AppError, type FieldIssue } from '../../platform/errors.js';
+import { issueMessage } from '../../platform/http/problem.js';
+import { isMessageKey, t, type Locale } from '../../platform/i18n/index.js';
+import { recordAudit } from '../audit/index.js';
+import { importerFor, type ImportRow, type RowOutcome } from './importer.js';
+import type { ImportFieldView, ImportJobView, ImportKind, ImportOptions, ImportPreview, ImportRejectView, ImportTemplateView } from './imports.contract.js';
+import * as repo from './imports.repository.js';
+import { cellText, readRows, sniffFile, type Cell, type RawRow } from './reader.js';
+import { normalizeHeader } from './values.js';
+
+export const BATCH_ROWS = 2000;
+const PREVIEW_ROWS = 10;
+const MAX_CELL_CHARS = 10_000;
+/** A running job whose heartbeat is older than this is taken to be orphaned (its process died). */
+const STALE_MS = 60_000;
+
+export type ImportContext = { db: Db; config: Config };
+
+// ---- views ------------------------------------------------------------------------------------------------
+
+export function toJobView(j: repo.ImportJobRow): ImportJobView {
+  const progress = j.status === 'done' ? 1 : j.fileSize > 0 ? Math.min(0.999, j.bytesDone / j.fileSize) : 0;
+  return {
+    id: j.id,
+    kind: j.kind,
+    status: j.status,
+    fileName: j.fileName,
+    fileSize: j.fileSize,
+    format: j.format,
+    encoding: j.encoding,
+    headers: j.headers,
+    mapping: j.mapping,
+    options: j.options,
+    processedRows: j.processedRows,
+    progress,
+    created: j.created,
+    updated: j.updated,
+    skipped: j.skipped,
+    rejected: j.rejected,
+    error: j.error,
+    createdByName: j.createdByName,
+    createdAt: j.createdAt.toISOString(),
+    startedAt: j.startedAt?.toISOString() ?? null,
+    finishedAt: j.finishedAt?.toISOString() ?? null,
+  };
+}
+
+export function fieldViews(kind: ImportKind, locale: Locale): ImportFieldView[] {
+  return importerFor(kind).fields.map((f) => ({
+    key: f.key,
+    label: t(locale, `import.field.${kind}.${f.key}` as never),
+    required: Boolean(f.required),
+    multi: Boolean(f.multi),
+  }));
+}
+
+function rejectReason(locale: Locale, kind: ImportKind, r: { field: string | null; reasonKey: string; params: Record<string, string | number> }): string {
+  const params = { ...r.params };
+  const by = `imports.by.${String(params.by)}`;
+  if (params.by !== undefined && isMessageKey(by)) params.by = t(locale, by);
+  const field = r.field ?? 'row';
+  // Fields of the import (customerExternalId, amount …) are named by their import labels.
+  const importField = `import.field.${kind}.${field}`;
+  if (isMessageKey(importField)) params.field = t(locale, importField);
+  return issueMessage(locale, { field, key: r.reasonKey as FieldIssue['key'], params });
+}
+
+// ---- access -------------------------------------------------------------------------------------------------
+
+function requireImport(actor: Actor | null, kind: ImportKind): asserts actor is Actor {
+  requireAccess(actor, importerFor(kind).permissions[0]!);
+  for (const p of importerFor(kind).permissions) requireAccess(actor, p);
+}
+
+/** A job is seen by whoever started it, and by holders of the same permissions with the "all" data scope. */
+async function jobFor(db: Db, actor: Actor | null, id: string): Promise<repo.ImportJobRow> {
+  const job = await repo.findJob(db, id);
+  if (!job) throw AppError.notFound('imports.not_found');
+  requireImport(actor, job.kind);
+  if (job.createdBy !== actor.userId && actor.scope !== 'all') throw AppError.notFound('imports.not_found');
+  return job;
+}
+
+// ---- upload and preview ---------------------------------------------------------------------------------
+
+function uniqueHeaders(cells: Cell[]): string[] {
+  const seen = new Map<string, number>();
+  return cells.map((c, i) => {
+    let h = cellText(c).trim() || `列${i + 1}`;
+    const n = (seen.get(h) ?? 0) + 1;
+    seen.set(h, n);
+    if (n > 1) h = `${h} (${n})`;
+    return h;
+  });
+}
+
+/** Header → field key from the fields' synonyms. Each field is suggested once, unless it takes several columns. */
+export function suggestMapping(kind: ImportKind, headers: string[]): Record<string, string> {
+  const fields = importerFor(kind).fields;
+  const out: Record<string, string> = {};
+  const used = new Set<string>();
+  for (const h of headers) {
+    const n = normalizeHeader(h);
+    const field = fields.find((f) => (f.multi || !used.has(f.key)) && (normalizeHeader(f.key) === n || f.synonyms.some((s) => normalizeHeader(s) === n)));
+    if (field) {
+      out[h] = field.key;
+      used.add(field.key);
+    }
+  }
+  return out;
+}
+
+async function storeUpload(dir: string, body: Readable, maxBytes: number): Promise<{ filePath: string; hash: string; size: number }> {
+  mkdirSync(dir, { recursive: true });
+  const filePath = path.join(dir, `${randomUUID()}.upload`);
+  const hash = createHash('sha256');
+  let size = 0;
+  const meter = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      size += chunk.length;
+      if (size > maxBytes) return cb(new AppError('payload_too_large', 'problem.payload_too_large', { limit: maxBytes }));
+      hash.update(chunk);
+      cb(null, chunk);
+    },
+  });
+  try {
+    await pipeline(body, meter, createWriteStream(filePath));
+  } catch (err) {
+    await rm(filePath, { force: true });
+    throw err;
+  }
+  return { filePath, hash: hash.digest('hex'), size };
+}
+
+export async function uploadImport(
+  ctx: ImportContext,
+  actor: Actor | null,
+  input: { kind: ImportKind; fileName: string },
+  body: Readable,
+  locale: Locale,
+): Promise<ImportPreview> {
+  requireImport(actor, input.kind);
+  const { filePath, hash, size } = await storeUpload(path.join(ctx.config.dataDir, 'imports'), body, ctx.config.importMaxBytes);
+  try {
+    if (size === 0) throw AppError.field('file', 'imports.empty_file');
+    const sniffed = await sniffFile(filePath, input.fileName);
+    const head: RawRow[] = [];
+    try {
+      for await (const r of readRows(filePath, sniffed)) {
+        head.push(r);
+        if (head.length > PREVIEW_ROWS) break;
+      }
+    } catch {
+      throw AppError.field('file', 'imports.unreadable', { format: sniffed.format });
+    }
+    if (!head.length) throw AppError.field('file', 'imports.empty_file');
+    const headers = uniqueHeaders(head[0]!.cells);
+    const templates = await repo.listTemplates(ctx.db, input.kind);
+    const template = templates.find((tpl) => {
+      const keys = Object.keys(tpl.mapping);
+      return keys.length > 0 && keys.every((k) => headers.includes(k));
+    });
+    const job = await repo.insertJob(ctx.db, {
+      kind: input.kind,
+      fileName: input.fileName,
+      filePath,
+      fileHash: hash,
+      fileSize: size,
+      format: sniffed.format,
+      encoding: sniffed.encoding,
+      delimiter: sniffed.delimiter,
+      headers,
+      options: { onDuplicate: 'skip', createMissingCustomers: false, ...(template?.options ?? {}) },
+      createdBy: actor.userId,
+      createdByName: actor.displayName,
+    });
+    return {
+      job: toJobView(job),
+      rows: head.slice(1).map((r) => r.cells.map((c) => cellText(c).slice(0, 200))),
+      fields: fieldViews(input.kind, locale),
+      suggestedMapping: template ? template.mapping : suggestMapping(input.kind, headers),
+      templateName: template?.name ?? null,
+    };
+  } catch (err) {
+    await rm(filePath, { force: true });
+    throw err;
+  }
+}
+
+// ---- start ----------------------------------------------------------------------------------------------------
+
+export type StartInput = { mapping: Record<string, string>; options?: Partial<ImportOptions>; saveTemplateAs?: string | null };
+
+/** Checks a mapping against the file's headers and the importer's fields; every problem names its column. */
+export function checkMapping(kind: ImportKind, headers: string[], mapping: Record<string, string>, locale: Locale): Record<string, string> {
+  const importer = importerFor(kind);
+  const label = (key: string): string => t(locale, `import.field.${kind}.${key}` as never);
+  const issues: FieldIssue[] = [];
+  const clean: Record<string, string> = {};
+  const count = new Map<string, number>();
+  for (const [header, field] of Object.entries(mapping)) {
+    if (!field) continue;
+    if (!headers.includes(header)) {
+      issues.push({ field: `mapping.${header}`, key: 'imports.unknown_column', params: { column: header } });
+      continue;
+    }
+    const f = importer.fields.find((x) => x.key === field);
+    if (!f) {
+      issues.push({ field: `mapping.${header}`, key: 'imports.unknown_target', params: { column: header, target: field } });
+      continue;
+    }
+    count.set(field, (count.get(field) ?? 0) + 1);
+    if (!f.multi && count.get(field)! > 1) {
+      issues.push({ field: `mapping.${header}`, key: 'imports.mapped_twice', params: { column: header, target: label(field) } });
+      continue;
+    }
+    clean[header] = field;
+  }
+  const mapped = new Set(Object.values(clean));
+  for (const f of importer.fields) {
+    if (f.required && !mapped.has(f.key)) issues.push({ field: 'mapping', key: 'imports.required_unmapped', params: { target: label(f.key) } });
+  }
+  for (const group of importer.oneOf ?? []) {
+    if (!group.some((k) => mapped.has(k))) issues.push({ field: 'mapping', key: 'imports.one_of_unmapped', params: { targets: group.map(label).join(' / ') } });
+  }
+  if (issues.length) throw AppError.validation(issues);
+  return clean;
+}
+
+export async function startImport(
+  ctx: ImportContext & { enqueue?: (jobId: string) => Promise<void> },
+  actor: Actor | null,
+  id: string,
+  input: StartInput,
+  locale: Locale,
+): Promise<ImportJobView> {
+  const job = await jobFor(ctx.db, actor, id);
+  if (job.status !== 'pending') throw AppError.conflict('imports.already_started');
+  const mapping = checkMapping(job.kind, job.headers, input.mapping, locale);
+  const options: ImportOptions = { ...job.options, ...input.options };
+  if (input.saveTemplateAs) {
+    await repo.upsertTemplate(ctx.db, { kind: job.kind, name: input.saveTemplateAs, mapping, options, createdBy: actor!.userId });
+  }
+  const row = await repo.updateJob(ctx.db, id, { status: 'queued', mapping, options });
+  if (ctx.enqueue) await ctx.enqueue(id);
+  return toJobView(row!);
+}
+
+export async function cancelImport(db: Db, actor: Actor | null, id: string): Promise<ImportJobView> {
+  const job = await jobFor(db, actor, id);
+  if (!['pending', 'queued', 'running'].includes(job.status)) throw AppError.conflict('imports.already_finished');
+  const row = await repo.updateJob(db, id, { status: 'cancelled', finishedAt: new Date() });
+  await rm(job.filePath, { force: true });
+  return toJobView(row!);
+}
+
+// ---- running -------------------------------------------------------------------------------------------------
+
+function rowIssue(raw: RawRow, headerCount: number): FieldIssue | null {
+  if (raw.broken) return { field: 'row', key: 'imports.broken_encoding', params: {} };
+  const extra = raw.cells.slice(headerCount).filter((c) => c !== null && cellText(c).trim() !== '');
+  if (extra.length) return { field: 'row', key: 'imports.too_many_cells', params: { count: raw.cells.length, expected: headerCount } };
+  const long = raw.cells.findIndex((c) => typeof c === 'string' && c.length > MAX_CELL_CHARS);
+  if (long >= 0) return { field: 'row', key: 'imports.cell_too_long', params: { column: long + 1, max: MAX_CELL_CHARS } };
+  return null;
+}
+
+export type RunOptions = {
+  signal?: AbortSignal;
+  onProgress?: (job: repo.ImportJobRow) => void;
+  /** The actor when nobody signed in started it (the CLI). */
+  fallbackActor?: Actor;
+  resolveActor?: (userId: string) => Promise<Actor | null>;
+  /**
+   * Take over a job marked running whatever its heartbeat: right when no other process can be running it (the
+   * embedded database allows one process). Otherwise only a job silent for a minute is taken over.
+   */
+  takeOver?: boolean;
+};
+
+/**
+ * Runs (or resumes) a job to its end. Returns the job as it ended; a job someone else is running, or that is
+ * already finished, is returned untouched.
+ */
+export async function runImport(db: Db, id: string, opts: RunOptions = {}): Promise<repo.ImportJobRow | undefined> {
+  const claimed = await repo.claimJob(db, id, new Date(opts.takeOver ? Date.now() + 1000 : Date.now() - STALE_MS));
+  if (!claimed) return repo.findJob(db, id);
+  let job = claimed;
+  const importer = importerFor(job.kind);
+  const actor = job.createdBy ? await opts.resolveActor?.(job.createdBy) : (opts.fallbackActor ?? systemActor('system'));
+  if (!actor || !importer.permissions.every((p) => can(actor, p))) {
+    return repo.updateJob(db, id, { status: 'failed', error: 'the user who started the import can no longer import', finishedAt: new Date() });
+  }
+  const columns = job.headers.map((h) => job.mapping[h] ?? null);
+  const ctxBase = { actor, jobId: job.id, filePrefix: `${job.fileHash.slice(0, 16)}:`, options: job.options };
+  let seen = 0; // data rows read so far
+  let batch: { raw: RawRow; issue: FieldIssue | null }[] = [];
+
+  const flush = async (bytes: number): Promise<boolean> => {
+    const rows = batch;
+    batch = [];
+    const next = await db.transaction(async (tx) => {
+      const valid: ImportRow[] = [];
+      const outcomes: RowOutcome[] = [];
+      for (const { raw, issue } of rows) {
+        if (issue) {
+          outcomes.push({ row: raw.row, outcome: 'rejected', issue });
+          continue;
+        }
+        const values: Record<string, Cell[]> = {};
+        columns.forEach((field, i) => {
+          if (!field) return;
+          const c = raw.cells[i] ?? null;
+          (values[field] ??= []).push(typeof c === 'string' ? c.trim() : c);
+        });
+        valid.push({ row: raw.row, values });
+      }
+      if (valid.length) outcomes.push(...(await importer.processBatch(tx, ctxBase, valid)));
+      const cellsOf = new Map(rows.map((r) => [r.raw.row, r.raw.cells]));
+      const rejects = outcomes.filter((o): o is Extract<RowOutcome, { outcome: 'rejected' }> => o.outcome === 'rejected');
+      await repo.insertRejects(
+        tx,
+        rejects.map((r) => ({
+          jobId: job.id,
+          row: r.row,
+          field: r.issue.field,
+          reasonKey: r.issue.key,
+          params: r.issue.params ?? {},
+          cells: (cellsOf.get(r.row) ?? []).map((c) => cellText(c).slice(0, 500)),
+        })),
+      );
+      const n = (k: RowOutcome['outcome']) => outcomes.filter((o) => o.outcome === k).length;
+      const updated = await repo.updateJob(tx, job.id, {
+        processedRows: job.processedRows + rows.length,
+        bytesDone: bytes,
+        created: job.created + n('created'),
+        updated: job.updated + n('updated'),
+        skipped: job.skipped + n('skipped'),
+        rejected: job.rejected + n('rejected'),
+        heartbeatAt: new Date(),
+      });
+      return updated!;
+    });
+    job = next;
+    opts.onProgress?.(job);
+    // Cancelled meanwhile, or the process is stopping: leave the checkpoint as it is.
+    const current = await repo.findJob(db, job.id);
+    return current?.status === 'running' && !opts.signal?.aborted;
+  };
+
+  try {
+    let header = true;
+    let lastBytes = job.bytesDone;
+    for await (const raw of readRows(job.filePath, { format: job.format, encoding: job.encoding as 'utf-8', delimiter: job.delimiter })) {
+      if (header) {
+        header = false;
+        continue;
+      }
+      seen++;
+      if (seen <= job.processedRows) continue; // done before a restart
+      lastBytes = raw.bytesRead;
+      batch.push({ raw, issue: rowIssue(raw, job.headers.length) });
+      if (batch.length >= BATCH_ROWS && !(await flush(raw.bytesRead))) return repo.findJob(db, job.id);
+    }
+    if (batch.length && !(await flush(lastBytes))) return repo.findJob(db, job.id);
+  } catch (err) {
+    const message = err instanceof AppError ? t('zh-CN', err.key, err.params) : err instanceof Error ? err.message : String(err);
+    return repo.updateJob(db, id, { status: 'failed', error: message, finishedAt: new Date() });
+  }
+  const done = await db.transaction(async (tx) => {
+    const row = await repo.updateJob(tx, id, { status: 'done', bytesDone: job.fileSize, finishedAt: new Date(), heartbeatAt: new Date() });
+    await recordAudit(tx, actor, {
+      action: 'import',
+      entityType: 'import',
+      entityId: id,
+      changes: { kind: job.kind, fileName: job.fileName, created: job.created, updated: job.updated, skipped: job.skipped, rejected: job.rejected },
+    });
+    return row;
+  });
+  await rm(job.filePath, { force: true });
+  opts.onProgress?.(done!);
+  return done;
+}
+
+/** Jobs that were queued or running when the process stopped: picked up again at start. */
+export async function unfinishedImportIds(db: Db): Promise<string[]> {
+  return (await repo.unfinishedJobs(db)).map((j) => j.id);
+}
+
+// ---- reading --------------------------------------------------------------------------------------------------
+
+export async function getImport(db: Db, actor: Actor | null, id: string): Promise<ImportJobView> {
+  return toJobView(await jobFor(db, actor, id));
+}
+
+export async function listImports(db: Db, actor: Actor | null, limit: number): Promise<ImportJobView[]> {
+  requireAccess(actor, 'customer:write');
+  const rows = await repo.listJobs(db, { createdBy: actor.scope === 'all' ? null : actor.userId, limit });
+  return rows.filter((j) => importerFor(j.kind).permissions.every((p) => can(actor, p))).map(toJobView);
+}
+
+export async function listImportRejects(
+  db: Db,
+  actor: Actor | null,
+  id: string,
+  q: { afterRow: number; limit: number },
+  locale: Locale,
+): Promise<{ items: ImportRejectView[]; nextAfterRow: number | null }> {
+  const job = await jobFor(db, actor, id);
+  const rows = await repo.listRejects(db, id, q.afterRow, q.limit + 1);
+  const items = rows.slice(0, q.limit).map((r) => ({ row: r.row, field: r.field, reason: rejectReason(locale, job.kind, r), cells: r.cells }));
+  return { items, nextAfterRow: rows.length > q.limit ? items[items.length - 1]!.row : null };
+}
+
+/** Every rejected row of a job with its reason and original cells, as a workbook (streamed). */
+export async function rejectsWorkbook(db: Db, actor: Actor | null, id: string, locale: Locale): Promise<{ stream: Readable; fileName: string }> {
+  const job = await jobFor(db, actor, id);
+  const out = new PassThrough();
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  const sheet = workbook.addWorksheet(t(locale, 'imports.report.sheet'), { views: [{ state: 'frozen', ySplit: 1 }] });
+  void (async () => {
+    const head = sheet.addRow([t(locale, 'imports.report.row'), t(locale, 'imports.report.reason'), ...job.headers]);
+    head.font = { bold: true };
+    head.commit();
+    let after = 0;
+    for (;;) {
+      const rows = await repo.listRejects(db, id, after, 1000);
+      for (const r of rows) sheet.addRow([r.row, rejectReason(locale, job.kind, r), ...r.cells]).commit();
+      if (rows.length < 1000) break;
+      after = rows[rows.length - 1]!.row;
+    }
+    sheet.commit();
+    await workbook.commit();
+  })().catch((err: unknown) => out.destroy(err as Error));
+  const base = job.fileName.replace(/\.[^.]+$/, '');
+  return { stream: out, fileName: `${base}-${t(locale, 'imports.report.suffix')}.xlsx` };
+}
+
+/** The outcome in the CLI's contract: counts, and every rejected row with its zh-CN (or English) reason. */
+export async function importOutcome(
+  db: Db,
+  id: string,
+  locale: Locale,
+): Promise<{ created: number; updated: number; skipped: number; rejected: { row: number; reason: string }[] }> {
+  const job = await repo.findJob(db, id);
+  if (!job) throw AppError.notFound('imports.not_found');
+  const rejected: { row: number; reason: string }[] = [];
+  let after = 0;
+  for (;;) {
+    const rows = await repo.listRejects(db, id, after, 5000);
+    for (const r of rows) rejected.push({ row: r.row, reason: rejectReason(locale, job.kind, r) });
+    if (rows.length < 5000) break;
+    after = rows[rows.length - 1]!.row;
+  }
+  return { created: job.created, updated: job.updated, skipped: job.skipped, rejected };
+}
+
+// ---- templates --------------------------------------------------------------------------------------------------
+
+function toTemplateView(r: repo.ImportTemplateRow): ImportTemplateView {
+  return { id: r.id, kind: r.kind, name: r.name, mapping: r.mapping, options: r.options };
+}
+
+export async function listImportTemplates(db: Db, actor: Actor | null, kind?: ImportKind): Promise<ImportTemplateView[]> {
+  requireAccess(actor, 'customer:write');
+  return (await repo.listTemplates(db, kind)).map(toTemplateView);
+}
+
+export async function deleteImportTemplate(db: Db, actor: Actor | null, id: string): Promise<void> {
+  requireAccess(actor, 'customer:write');
+  if (!(await repo.deleteTemplate(db, id))) throw AppError.notFound('imports.template_not_found');
+}
+
+/** For the CLI: a file already on disk becomes a job, or the unfinished job of the same file is resumed. */
+export async function prepareFileImport(
+  db: Db,
+  config: Config,
+  actor: Actor,
+  input: { kind: ImportKind; filePath: string; mapping?: Record<string, string>; options?: Partial<ImportOptions> },
+): Promise<{ id: string; resumed: boolean }> {
+  requireImport(actor, input.kind);
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(input.filePath)) hash.update(chunk as Buffer);
+  const fileHash = hash.digest('hex');
+  const existing = await repo.findResumable(db, input.kind, fileHash);
+  if (existing) return { id: existing.id, resumed: true };
+  const fileName = path.basename(input.filePath);
+  const preview = await uploadImport({ db, config }, actor, { kind: input.kind, fileName }, createReadStream(input.filePath), 'zh-CN');
+  const mapping = input.mapping ?? preview.suggestedMapping;
+  await startImport({ db, config }, actor, preview.job.id, { mapping, options: input.options }, 'zh-CN');
+  return { id: preview.job.id, resumed: false };
+}

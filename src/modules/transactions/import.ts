@@ -1,0 +1,197 @@
+/**
+ * Transactions as an import target. Each row names its customer by number (external id) or phone; unknown
+ * customers are refused, or created when the import asks for it (a purchase history from another system).
+ * A transaction already present — same import key, or same external id from another file — is skipped.
+ */
+import { inArray, or } from 'drizzle-orm';
+import type { DbOrTx } from '../../platform/db/client.js';
+import type { FieldIssue } from '../../platform/errors.js';
+import { normalizePhone } from '../../platform/phone.js';
+import { createCustomersForImport, customerReachable, customersByKeys } from '../customers/index.js';
+import {
+  importKeyOf,
+  instantOf,
+  parseAmountFen,
+  parseDateCell,
+  parseNumber,
+  sameFileRow,
+  type BatchContext,
+  type Cell,
+  type Importer,
+  type ImportRow,
+  type RowOutcome,
+} from '../imports/index.js';
+import { transactions } from './schema.js';
+import type { TransactionRow } from './transactions.repository.js';
+import * as repo from './transactions.repository.js';
+
+const MAX_FEN = 100_000_000_000;
+
+export const transactionImportFields: Importer['fields'] = [
+  { key: 'customerExternalId', synonyms: ['客户编号', '客户号', '户号', '用户编号', '用户号', '会员号', 'customer id', 'customer no', 'customer number', 'member id'] },
+  { key: 'customerPhone', synonyms: ['客户电话', '手机', '手机号', '手机号码', '电话', '联系电话', 'phone', 'mobile', 'customer phone'] },
+  { key: 'customerName', synonyms: ['客户姓名', '客户名称', '姓名', '户名', '户主', 'customer name', 'name'] },
+  { key: 'externalId', synonyms: ['交易编号', '订单号', '订单编号', '单号', '流水号', '票据号', '缴费单号', '收据号', 'transaction id', 'order id', 'order no', 'receipt no', 'external id'] },
+  { key: 'occurredAt', required: true, synonyms: ['日期', '交易日期', '缴费日期', '购买日期', '下单日期', '下单时间', '交易时间', '缴费时间', '时间', 'date', 'occurred at', 'transaction date', 'order date', 'time'] },
+  { key: 'type', synonyms: ['交易类型', '类型', '类别', '业务类型', 'type', 'transaction type'] },
+  { key: 'amount', required: true, synonyms: ['金额', '交易金额', '缴费金额', '实收金额', '实付金额', '订单金额', '应收金额', 'amount', 'dollar value', 'value', 'total', 'sum'] },
+  { key: 'channel', synonyms: ['渠道', '缴费渠道', '支付方式', '付款方式', 'channel', 'payment method'] },
+  { key: 'heatingSeason', synonyms: ['采暖季', '供暖季', '采暖期', '供暖期', 'heating season', 'season'] },
+  { key: 'billedArea', synonyms: ['计费面积', '面积', '供暖面积', '建筑面积', '收费面积', 'billed area', 'area'] },
+  { key: 'notes', synonyms: ['备注', '说明', 'notes', 'note', 'remark', 'remarks', 'memo'] },
+];
+
+const TYPES: Record<string, TransactionRow['type']> = {
+  购买: 'purchase', 消费: 'purchase', 采购: 'purchase', 销售: 'purchase', 订单: 'purchase', purchase: 'purchase', sale: 'purchase', order: 'purchase',
+  缴费: 'payment', 交费: 'payment', 付款: 'payment', 收费: 'payment', 预缴: 'payment', payment: 'payment', pay: 'payment',
+  退款: 'refund', 退费: 'refund', 退货: 'refund', refund: 'refund', return: 'refund',
+};
+
+const text = (c: Cell | undefined): string => (c === null || c === undefined ? '' : c instanceof Date ? c.toISOString() : String(c).trim());
+
+type Parsed = {
+  row: number;
+  customerExternalId: string | null;
+  customerPhone: string | null;
+  customerName: string | null;
+  values: Omit<typeof transactions.$inferInsert, 'customerId'>;
+};
+
+function tooLong(field: string, v: string, max: number): FieldIssue | null {
+  return v.length > max ? { field, key: 'validation.too_long', params: { max } } : null;
+}
+
+function parseRow(r: ImportRow): Parsed | FieldIssue {
+  const cell = (k: string) => r.values[k]?.[0] ?? null;
+  const str = (k: string) => text(cell(k) ?? undefined);
+
+  const rawDate = cell('occurredAt');
+  if (rawDate === null || text(rawDate) === '') return { field: 'occurredAt', key: 'validation.required', params: {} };
+  const d = parseDateCell(rawDate);
+  const when = d ? instantOf(d) : null;
+  if (!when || when.getTime() > Date.now() + 86_400_000) return { field: 'occurredAt', key: 'imports.invalid_date', params: { value: text(rawDate).slice(0, 50) } };
+
+  const rawAmount = cell('amount');
+  if (rawAmount === null || text(rawAmount) === '') return { field: 'amount', key: 'validation.required', params: {} };
+  let amount = parseAmountFen(typeof rawAmount === 'number' ? rawAmount : text(rawAmount));
+  if (amount === null || Math.abs(amount) > MAX_FEN) return { field: 'amount', key: 'imports.invalid_amount', params: { value: text(rawAmount).slice(0, 50) } };
+
+  let type: TransactionRow['type'] = amount < 0 ? 'refund' : 'purchase';
+  const rawType = str('type');
+  if (rawType) {
+    const t = TYPES[rawType.toLowerCase()] ?? TYPES[rawType];
+    if (!t) return { field: 'type', key: 'imports.invalid_choice', params: { value: rawType.slice(0, 50) } };
+    if (amount < 0 && t !== 'refund') return { field: 'amount', key: 'imports.invalid_amount', params: { value: text(rawAmount).slice(0, 50) } };
+    type = t;
+  }
+  amount = Math.abs(amount);
+
+  let heatingSeason: string | null = null;
+  const rawSeason = str('heatingSeason');
+  if (rawSeason) {
+    const m = /^(\d{4})\D{1,3}(\d{2}|\d{4})\D*$/.exec(rawSeason);
+    const from = m ? Number(m[1]) : NaN;
+    const to = m ? (m[2]!.length === 2 ? Math.floor(from / 100) * 100 + Number(m[2]) : Number(m[2])) : NaN;
+    if (!(to === from + 1)) return { field: 'heatingSeason', key: 'imports.invalid_choice', params: { value: rawSeason.slice(0, 50) } };
+    heatingSeason = `${from}-${to}`;
+  }
+  let billedAreaM2: number | null = null;
+  const rawArea = cell('billedArea');
+  if (rawArea !== null && text(rawArea) !== '') {
+    const n = parseNumber(typeof rawArea === 'number' ? rawArea : text(rawArea));
+    if (n === null || n < 0 || n > 1_000_000) return { field: 'billedArea', key: 'imports.invalid_number', params: { value: text(rawArea).slice(0, 50) } };
+    billedAreaM2 = Math.round(n * 100) / 100;
+  }
+  const channel = str('channel');
+  const notes = str('notes');
+  const externalId = str('externalId');
+  const customerExternalId = str('customerExternalId');
+  const issue =
+    tooLong('channel', channel, 50) ?? tooLong('notes', notes, 2000) ?? tooLong('externalId', externalId, 100) ?? tooLong('customerExternalId', customerExternalId, 100);
+  if (issue) return issue;
+  const phone = str('customerPhone');
+  if (!customerExternalId && !phone) return { field: 'row', key: 'imports.customer_key_missing', params: {} };
+  if (phone && !normalizePhone(phone)) return { field: 'customerPhone', key: 'validation.invalid_phone', params: { value: phone.slice(0, 32) } };
+  return {
+    row: r.row,
+    customerExternalId: customerExternalId || null,
+    customerPhone: phone ? normalizePhone(phone) : null,
+    customerName: str('customerName').slice(0, 200) || null,
+    values: { occurredAt: when, type, amountFen: amount, channel: channel || null, externalId: externalId || null, heatingSeason, billedAreaM2, notes: notes || null },
+  };
+}
+
+async function processBatch(tx: DbOrTx, ctx: BatchContext, rows: ImportRow[]): Promise<RowOutcome[]> {
+  const outcomes: RowOutcome[] = [];
+  const parsed: Parsed[] = [];
+  for (const r of rows) {
+    const p = parseRow(r);
+    if ('key' in p) outcomes.push({ row: r.row, outcome: 'rejected', issue: p });
+    else parsed.push(p);
+  }
+  if (!parsed.length) return outcomes;
+
+  // Already imported (this file before, or the same external id from elsewhere).
+  const importKeys = parsed.map((p) => importKeyOf(ctx, p.row));
+  const extIds = [...new Set(parsed.flatMap((p) => (p.values.externalId ? [p.values.externalId] : [])))];
+  const existing = await tx
+    .select({ importKey: transactions.importKey, externalId: transactions.externalId })
+    .from(transactions)
+    .where(extIds.length ? or(inArray(transactions.importKey, importKeys), inArray(transactions.externalId, extIds)) : inArray(transactions.importKey, importKeys));
+  const seenKeys = new Set(existing.map((e) => e.importKey));
+  const seenExt = new Map(existing.filter((e) => e.externalId).map((e) => [e.externalId!, e.importKey]));
+
+  const { byExternalId, byPhone } = await customersByKeys(tx, {
+    externalIds: [...new Set(parsed.flatMap((p) => (p.customerExternalId ? [p.customerExternalId] : [])))],
+    phones: [...new Set(parsed.flatMap((p) => (p.customerPhone ? [p.customerPhone] : [])))],
+  });
+  if (ctx.options.createMissingCustomers) {
+    const missing = new Map<string, { externalId: string; name: string | null; phone: string | null }>();
+    for (const p of parsed) {
+      if (!p.customerExternalId || byExternalId.has(p.customerExternalId) || (p.customerPhone && byPhone.has(p.customerPhone))) continue;
+      if (!missing.has(p.customerExternalId)) missing.set(p.customerExternalId, { externalId: p.customerExternalId, name: p.customerName, phone: p.customerPhone });
+    }
+    for (const [k, c] of await createCustomersForImport(tx, ctx.actor, ctx.jobId, [...missing.values()])) byExternalId.set(k, c);
+  }
+
+  const inserts: (typeof transactions.$inferInsert)[] = [];
+  const extHere = new Map<string, number>();
+  for (const p of parsed) {
+    const importKey = importKeyOf(ctx, p.row);
+    if (seenKeys.has(importKey)) {
+      outcomes.push({ row: p.row, outcome: 'skipped' });
+      continue;
+    }
+    const ext = p.values.externalId;
+    if (ext && (extHere.has(ext) || seenExt.has(ext))) {
+      const other = extHere.get(ext) ?? sameFileRow(ctx, seenExt.get(ext) ?? null);
+      if (other !== null && other !== undefined) {
+        outcomes.push({ row: p.row, outcome: 'rejected', issue: { field: 'externalId', key: 'imports.duplicate_in_file', params: { other, by: 'externalId' } } });
+      } else outcomes.push({ row: p.row, outcome: 'skipped' });
+      continue;
+    }
+    const customer = (p.customerExternalId && byExternalId.get(p.customerExternalId)) || (p.customerPhone && byPhone.get(p.customerPhone)) || null;
+    if (!customer) {
+      const value = [p.customerExternalId, p.customerPhone].filter(Boolean).join(' / ');
+      outcomes.push({ row: p.row, outcome: 'rejected', issue: { field: p.customerExternalId ? 'customerExternalId' : 'customerPhone', key: 'imports.customer_not_found', params: { value } } });
+      continue;
+    }
+    if (!customerReachable(ctx.actor, customer)) {
+      outcomes.push({ row: p.row, outcome: 'rejected', issue: { field: 'row', key: 'imports.customer_out_of_scope', params: {} } });
+      continue;
+    }
+    if (ext) extHere.set(ext, p.row);
+    inserts.push({ ...p.values, customerId: customer.id, importKey, createdBy: ctx.actor.userId });
+    outcomes.push({ row: p.row, outcome: 'created' });
+  }
+  await repo.insertTransactions(tx, inserts);
+  return outcomes;
+}
+
+export const transactionImporter: Importer = {
+  kind: 'transactions',
+  permissions: ['transaction:write', 'customer:write'],
+  fields: transactionImportFields,
+  oneOf: [['customerExternalId', 'customerPhone']],
+  processBatch,
+};
