@@ -6,7 +6,7 @@
 const FULLWIDTH = /[\uFF01-\uFF5E]/g;
 /** Full-width ASCII (１２３，．) to half-width. */
 export function halfWidth(s: string): string {
-  return s.replace(FULLWIDTH, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ');
+  return s.replace(FULLWIDTH, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/\u3000/g, ' ').replace(/\uFFE5/g, '¥');
 }
 
 function validYmd(y: number, m: number, d: number): string | null {
