@@ -4,7 +4,7 @@ import type { App } from '../../platform/http/server.js';
 import { bulkTag, deleteTag, describeTag, listTags, mergeTags } from './tags.service.js';
 
 const tagName = z.string().trim().min(1).max(32);
-const tagParam = z.strictObject({ name: tagName });
+const tagParam = z.strictObject({ tag: tagName });
 const color = z
   .string()
   .regex(/^#[0-9a-fA-F]{6}$|^(magenta|red|volcano|orange|gold|lime|green|cyan|blue|geekblue|purple)$/)
@@ -19,17 +19,17 @@ export async function tagRoutes(app: App, ctx: ServiceContext): Promise<void> {
     items: await listTags(db, req.actor),
   }));
   app.put(
-    '/api/v1/tags/:name',
+    '/api/v1/tags/:tag',
     { schema: { tags, summary: "Set a tag's colour and description", params: tagParam, body: z.strictObject({ color, description: z.string().trim().max(200).nullable().optional() }) } },
-    async (req) => db.transaction((tx) => describeTag(tx, req.actor, req.params.name, req.body)),
+    async (req) => db.transaction((tx) => describeTag(tx, req.actor, req.params.tag, req.body)),
   );
   app.post(
     '/api/v1/tags/merge',
     { schema: { tags, summary: 'Rename a tag, or merge several into one, on every customer', body: z.strictObject({ from: z.array(tagName).min(1).max(20), into: tagName }) } },
     async (req) => db.transaction((tx) => mergeTags(tx, req.actor, req.body)),
   );
-  app.delete('/api/v1/tags/:name', { schema: { tags, summary: 'Remove a tag from every customer', params: tagParam } }, async (req) =>
-    db.transaction((tx) => deleteTag(tx, req.actor, req.params.name)),
+  app.delete('/api/v1/tags/:tag', { schema: { tags, summary: 'Remove a tag from every customer', params: tagParam } }, async (req) =>
+    db.transaction((tx) => deleteTag(tx, req.actor, req.params.tag)),
   );
   app.post(
     '/api/v1/customers/bulk/tags',

@@ -17,13 +17,16 @@ export async function describeTag(db: DbOrTx, actor: Actor | null, name: string,
   requireAccess(actor, 'tag:manage');
   const before = await repo.findTag(db, name);
   await repo.upsertTag(db, name, input);
+  // An explicit null clears a value; an absent one keeps it.
+  const color = input.color !== undefined ? input.color : (before?.color ?? null);
+  const description = input.description !== undefined ? input.description : (before?.description ?? null);
   await recordAudit(db, actor, {
     action: before ? 'update' : 'create',
     entityType: 'tag',
     entityId: name,
-    changes: { color: [before?.color ?? null, input.color ?? before?.color ?? null], description: [before?.description ?? null, input.description ?? before?.description ?? null] },
+    changes: { color: [before?.color ?? null, color], description: [before?.description ?? null, description] },
   });
-  return { name, color: input.color ?? before?.color ?? null, description: input.description ?? before?.description ?? null };
+  return { name, color, description };
 }
 
 /**

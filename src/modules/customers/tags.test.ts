@@ -42,6 +42,14 @@ describe('tags', () => {
       ]),
     );
     problemOf(await ctx.admin.put('/api/v1/tags/VIP', { color: 'rainbow' }), 400);
+    // Null clears a value, absent keeps it; the answer and the audit entry say what is stored.
+    const cleared = await ctx.admin.put('/api/v1/tags/未使用', { color: null, description: '临时' });
+    expect(cleared.json()).toEqual({ name: '未使用', color: null, description: '临时' });
+    expect((await ctx.admin.put('/api/v1/tags/未使用', {})).json()).toEqual({ name: '未使用', color: null, description: '临时' });
+    const [entry] = (await ctx.admin.get('/api/v1/audit?entityType=tag&entityId=未使用&limit=2')).json().items.slice(1);
+    expect(entry.changes).toEqual({ color: ['#ff0000', null], description: [null, '临时'] });
+    const blank = problemOf(await ctx.admin.put(`/api/v1/tags/${encodeURIComponent(' ')}`, { color: 'gold' }), 400);
+    expect(blank.errors[0]!.message).toMatch(/「标签」/);
   });
 
   it('merges tags on every customer, keeping order and collapsing duplicates; stale edits then notice', async () => {

@@ -105,7 +105,7 @@ describe('HTTP platform', () => {
             .replace(`/contacts/${OTHER_ID}`, '/contacts/:contactId')
             .replace(SOME_ID, ':id')
             .replace('/roles/agent', '/roles/:key')
-            .replace('/tags/VIP', '/tags/:name')
+            .replace('/tags/VIP', '/tags/:tag')
             .replace(/\?.*$/, '')}`,
         ),
       );

@@ -14,9 +14,9 @@ type Filters = { action?: string; entityType?: string; actorId?: string; range?:
 
 const ACTIONS = [
   'login', 'login_failed', 'logout', 'setup', 'create', 'update', 'delete', 'restore', 'reveal', 'export',
-  'change_password', 'reset_password', 'revoke', 'contact_create', 'contact_update', 'contact_delete',
+  'change_password', 'reset_password', 'revoke', 'contact_create', 'contact_update', 'contact_delete', 'rename', 'merge',
 ] as const;
-const ENTITIES = ['customer', 'user', 'team', 'role', 'api_token', 'settings'] as const;
+const ENTITIES = ['customer', 'tag', 'user', 'team', 'role', 'api_token', 'settings'] as const;
 
 function label(t: Translate, prefix: string, value: string): string {
   const key = `${prefix}.${value}` as MessageKey;

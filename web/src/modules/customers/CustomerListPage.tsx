@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { App, Badge, Button, Card, Empty, Flex, Grid, Input, Space, Table, Tag, Typography } from 'antd';
+import { App, Badge, Button, Card, Checkbox, Empty, Flex, Grid, Input, Space, Table, Tag, Typography } from 'antd';
 import { DeleteOutlined, DownloadOutlined, FilterOutlined, LeftOutlined, PlusOutlined, RightOutlined, RollbackOutlined } from '@ant-design/icons';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import dayjs from 'dayjs';
@@ -9,11 +9,14 @@ import { useAuth } from '../../platform/auth';
 import { endOfDayIso, formatDateTime, startOfDayIso } from '../../platform/format';
 import { useT } from '../../platform/i18n';
 import { ErrorAlert, PageHeader } from '../../platform/ui';
+import { ImportButton } from '../imports/ImportButton';
 import { customerKeys, type CustomerPage, type CustomerView, type ListFilters } from './api';
+import { BulkTagBar } from './BulkTags';
 import { CustomerFilters } from './CustomerFilters';
 import { CustomerName, CustomerCard } from './CustomerSummary';
 import { formatAddress, STAGE_COLOR } from './labels';
 import { activeFilterCount, filtersFromParams, paramsFromFilters } from './listState';
+import { CustomerTags } from './tags';
 
 const PAGE_SIZE = 20;
 
@@ -26,7 +29,10 @@ function apiQuery(f: ListFilters) {
   };
 }
 
-/** Customers: search, filters, sort, keyset pages (previous / next), total, trash with restore, CSV export. */
+/**
+ * Customers: search, filters, sort, keyset pages (previous / next), total, trash with restore, CSV export, and row
+ * selection for bulk tagging (for holders of customer:write or tag:manage, as the server allows).
+ */
 export function CustomerListPage() {
   const t = useT();
   const { can } = useAuth();
@@ -46,6 +52,9 @@ export function CustomerListPage() {
   const cursors = paging.key === filtersKey ? paging.cursors : [];
   const cursor = cursors.length ? cursors[cursors.length - 1]! : null;
   const [exporting, setExporting] = useState(false);
+  const canBulk = !trash && (can('customer:write') || can('tag:manage'));
+  // The customers selected for bulk tagging: kept across pages, dropped when the filters change.
+  const [selection, setSelection] = useState<{ key: string; rows: CustomerView[] }>({ key: filtersKey, rows: [] });
 
   const list = useQuery({
     queryKey: customerKeys.list(filters, cursor),
@@ -90,6 +99,12 @@ export function CustomerListPage() {
   };
 
   const items = list.data?.items ?? [];
+  // The selected customers as last seen (fresh from this page when they are on it).
+  const selected = (selection.key === filtersKey ? selection.rows : []).map((c) => items.find((i) => i.id === c.id) ?? c);
+  const select = (ids: string[]) =>
+    setSelection({ key: filtersKey, rows: ids.map((id) => items.find((i) => i.id === id) ?? selected.find((c) => c.id === id)).filter((c): c is CustomerView => !!c) });
+  const toggle = (c: CustomerView, on: boolean) => select(on ? [...selected.map((x) => x.id), c.id] : selected.filter((x) => x.id !== c.id).map((x) => x.id));
+  const clearSelection = () => setSelection({ key: filtersKey, rows: [] });
   const total = list.data?.total;
   const filterCount = activeFilterCount(filters);
 
@@ -107,13 +122,7 @@ export function CustomerListPage() {
       title: t('field.tags'),
       dataIndex: 'tags',
       width: 160,
-      render: (tags: string[]) => (
-        <Space size={[4, 4]} wrap>
-          {tags.map((x) => (
-            <Tag key={x}>{x}</Tag>
-          ))}
-        </Space>
-      ),
+      render: (tags: string[]) => <CustomerTags tags={tags} testId="row-tags" />,
     },
     { title: t('field.ownerId'), dataIndex: 'ownerName', width: 110, render: (v: string | null) => v ?? t('common.none') },
     trash
@@ -175,6 +184,7 @@ export function CustomerListPage() {
                   </Button>
                 </>
               ) : null}
+              <ImportButton />
               {can('customer:write') ? (
                 <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate('/customers/new')}>
                   {t('customers.new')}
@@ -215,6 +225,7 @@ export function CustomerListPage() {
         ) : null}
       </Card>
       <ErrorAlert error={list.error} onRetry={() => void list.refetch()} />
+      {canBulk ? <BulkTagBar selected={selected} onClear={clearSelection} /> : null}
       {isPhone ? (
         <Flex vertical gap={8} data-testid="customer-cards">
           {items.map((c) => (
@@ -226,6 +237,15 @@ export function CustomerListPage() {
                   <Button size="small" icon={<RollbackOutlined />} onClick={() => restore.mutate(c)}>
                     {t('common.restore')}
                   </Button>
+                ) : null
+              }
+              leading={
+                canBulk ? (
+                  <Checkbox
+                    checked={selected.some((x) => x.id === c.id)}
+                    onChange={(e) => toggle(c, e.target.checked)}
+                    aria-label={t('tags.bulk.select', { name: c.name })}
+                  />
                 ) : null
               }
             />
@@ -241,6 +261,17 @@ export function CustomerListPage() {
             loading={list.isFetching}
             dataSource={items}
             columns={columns}
+            rowSelection={
+              canBulk
+                ? {
+                    selectedRowKeys: selected.map((c) => c.id),
+                    preserveSelectedRowKeys: true,
+                    onChange: (keys) => select(keys.map(String)),
+                    getCheckboxProps: (c) => ({ 'aria-label': t('tags.bulk.select', { name: c.name }) }),
+                    columnWidth: 40,
+                  }
+                : undefined
+            }
             pagination={false}
             scroll={{ x: 1000 }}
             locale={{ emptyText: <Empty description={t('customers.empty')} /> }}

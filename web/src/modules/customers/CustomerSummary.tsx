@@ -5,6 +5,7 @@ import { BankOutlined, EnvironmentOutlined, PhoneOutlined, UserOutlined } from '
 import { useT } from '../../platform/i18n';
 import type { CustomerView } from './api';
 import { formatAddress, STAGE_COLOR } from './labels';
+import { CustomerTags } from './tags';
 
 export function KindIcon({ kind }: { kind: CustomerView['kind'] }) {
   const t = useT();
@@ -22,16 +23,19 @@ export function CustomerName({ customer }: { customer: CustomerView }) {
   );
 }
 
-/** One customer as a card, for phone-width lists. */
-export function CustomerCard({ customer: c, extra }: { customer: CustomerView; extra?: ReactNode }) {
+/** One customer as a card, for phone-width lists; `leading` goes before the name (a selection checkbox). */
+export function CustomerCard({ customer: c, extra, leading }: { customer: CustomerView; extra?: ReactNode; leading?: ReactNode }) {
   const t = useT();
   const address = formatAddress(c.address);
   return (
     <Card size="small" data-testid="customer-card">
       <Flex justify="space-between" align="start" gap={8}>
-        <Typography.Text strong style={{ fontSize: 15 }}>
-          <CustomerName customer={c} />
-        </Typography.Text>
+        <Flex gap={8} align="center" style={{ minWidth: 0 }}>
+          {leading}
+          <Typography.Text strong style={{ fontSize: 15 }}>
+            <CustomerName customer={c} />
+          </Typography.Text>
+        </Flex>
         <Tag color={STAGE_COLOR[c.stage]} style={{ marginInlineEnd: 0 }}>
           {t(`stage.${c.stage}`)}
         </Tag>
@@ -49,11 +53,7 @@ export function CustomerCard({ customer: c, extra }: { customer: CustomerView; e
         </div>
       ) : null}
       <Flex justify="space-between" align="center" wrap gap={4} style={{ marginTop: 6 }}>
-        <Space size={[4, 4]} wrap>
-          {c.tags.map((x) => (
-            <Tag key={x}>{x}</Tag>
-          ))}
-        </Space>
+        <CustomerTags tags={c.tags} testId="card-tags" />
         {extra}
       </Flex>
     </Card>

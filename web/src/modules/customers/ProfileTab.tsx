@@ -6,6 +6,7 @@ import { useT } from '../../platform/i18n';
 import { useTeams } from '../accounts/api';
 import { CHANNELS } from './api';
 import { enumLabel, formatAddress, formatLunar, STAGE_COLOR } from './labels';
+import { CustomerTags } from './tags';
 import type { CustomerTabContext } from './tabs';
 
 /** 概况: everything on the customer's record; masked phone / ID with a reveal button for those allowed. */
@@ -71,13 +72,7 @@ export function ProfileTab({ customer: c, revealed, reveal, revealing }: Custome
           label: t('field.tags'),
           span: 'filled',
           children: c.tags.length ? (
-            <Space size={[4, 4]} wrap data-testid="tags">
-              {c.tags.map((x) => (
-                <Tag key={x} color="blue">
-                  {x}
-                </Tag>
-              ))}
-            </Space>
+            <CustomerTags tags={c.tags} fallback="blue" testId="tags" />
           ) : (
             none
           ),
