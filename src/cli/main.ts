@@ -115,12 +115,19 @@ program
       };
       const { id, resumed } = await prepareFileImport(database.db, config, actor, { kind, filePath: file, mapping: fromFile.mapping, options });
       if (resumed) console.error(t(locale, 'cli.import.resumed'));
+      const started = performance.now();
       const job = await runImport(database.db, id, {
         fallbackActor: actor,
         onProgress: progressPrinter(locale),
         takeOver: database.kind === 'pglite',
       });
       const outcome = await importOutcome(database.db, id, locale);
+      const seconds = (performance.now() - started) / 1000;
+      const rows = job?.processedRows ?? 0;
+      // One machine-readable line for scripts and benchmarks (stderr keeps stdout's last line the outcome).
+      console.error(
+        `stats rows=${rows} seconds=${seconds.toFixed(1)} rowsPerSecond=${Math.round(rows / Math.max(seconds, 0.001))} peakRssMB=${Math.round(process.resourceUsage().maxRSS / 1024)}`,
+      );
       if (job?.status === 'failed') {
         console.error(job.error ?? 'failed');
         process.exitCode = 1;

@@ -19,8 +19,10 @@ import { AuditPage } from './modules/audit/AuditPage';
 import { CustomerListPage } from './modules/customers/CustomerListPage';
 import { CustomerPage } from './modules/customers/CustomerPage';
 import { EditCustomerPage, NewCustomerPage } from './modules/customers/CustomerFormPage';
+import { TagsPage } from './modules/customers/TagsPage';
 import { SettingsPage } from './modules/settings/SettingsPage';
 import { ProductsPage } from './modules/transactions/ProductsPage';
+import { ImportsPage } from './modules/imports/ImportsPage';
 import './modules/transactions/tab';
 import { NAV } from './nav';
 
@@ -67,7 +69,9 @@ function AppRoutes() {
         <Route path="admin/roles" element={guard(['user:manage', 'role:manage'], <RolesPage />)} />
         <Route path="admin/audit" element={guard(['audit:read'], <AuditPage />)} />
         <Route path="admin/settings" element={guard(['settings:manage'], <SettingsPage />)} />
+        <Route path="admin/tags" element={guard(['tag:manage'], <TagsPage />)} />
         <Route path="admin/products" element={guard(['product:manage', 'customer:read'], <ProductsPage />)} />
+        <Route path="imports/:id?" element={guard(['customer:write'], <ImportsPage />)} />
         <Route path="me/tokens" element={guard(['token:manage'], <TokensPage />)} />
         <Route path="me/password" element={<ChangePasswordPage />} />
         <Route path="*" element={<NotFound />} />

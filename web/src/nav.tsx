@@ -1,9 +1,10 @@
-import { AppstoreOutlined, AuditOutlined, KeyOutlined, LockOutlined, SafetyCertificateOutlined, SettingOutlined, TeamOutlined, ToolOutlined, UserOutlined, ContactsOutlined } from '@ant-design/icons';
+import { AppstoreOutlined, AuditOutlined, KeyOutlined, LockOutlined, SafetyCertificateOutlined, SettingOutlined, TagsOutlined, TeamOutlined, ToolOutlined, UserOutlined, ContactsOutlined, ImportOutlined } from '@ant-design/icons';
 import type { NavItem } from './platform/layout/nav';
 
 /** The side menu, by module. Each entry shows only to users holding one of its permissions. */
 export const NAV: NavItem[] = [
   { key: '/customers', label: 'menu.customers', icon: <ContactsOutlined />, anyOf: ['customer:read'] },
+  { key: '/imports', label: 'menu.imports', icon: <ImportOutlined />, anyOf: ['customer:write'] },
   {
     key: 'admin',
     label: 'menu.admin',
@@ -13,6 +14,7 @@ export const NAV: NavItem[] = [
       { key: '/admin/roles', label: 'menu.roles', icon: <SafetyCertificateOutlined />, anyOf: ['user:manage', 'role:manage'] },
       { key: '/admin/audit', label: 'menu.audit', icon: <AuditOutlined />, anyOf: ['audit:read'] },
       { key: '/admin/products', label: 'menu.products', icon: <AppstoreOutlined />, anyOf: ['product:manage'] },
+      { key: '/admin/tags', label: 'menu.tags', icon: <TagsOutlined />, anyOf: ['tag:manage'] },
       { key: '/admin/settings', label: 'menu.settings', icon: <SettingOutlined />, anyOf: ['settings:manage'] },
     ],
   },

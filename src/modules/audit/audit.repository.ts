@@ -1,4 +1,5 @@
 import { and, desc, eq, gte, lt, lte, type SQL } from 'drizzle-orm';
+import { bulkInsert } from '../../platform/db/bulk.js';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { auditLog } from './schema.js';
 
@@ -6,7 +7,8 @@ export type AuditInsert = typeof auditLog.$inferInsert;
 export type AuditRow = typeof auditLog.$inferSelect;
 
 export async function insertAudit(db: DbOrTx, rows: AuditInsert[]): Promise<void> {
-  if (rows.length) await db.insert(auditLog).values(rows);
+  if (rows.length > 20) for (let i = 0; i < rows.length; i += 2000) await bulkInsert(db, auditLog, rows.slice(i, i + 2000));
+  else if (rows.length) await db.insert(auditLog).values(rows);
 }
 
 export type AuditQuery = {

@@ -1,4 +1,5 @@
 import { and, arrayContains, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import { bulkInsert } from '../../platform/db/bulk.js';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { users } from '../accounts/schema.js';
 import { customerContacts, customers } from './schema.js';
@@ -138,10 +139,12 @@ export async function insertCustomer(db: DbOrTx, values: CustomerInsert): Promis
 }
 
 /** Optimistic concurrency: only the version the caller saw is updated; undefined means it was stale (or gone). */
-/** Many customers in one statement per thousand (imports). */
-export async function insertCustomers(db: DbOrTx, values: CustomerInsert[]): Promise<CustomerRow[]> {
-  const out: CustomerRow[] = [];
-  for (let i = 0; i < values.length; i += 1000) out.push(...(await db.insert(customers).values(values.slice(i, i + 1000)).returning()));
+/** Many customers at once (imports): their ids and import keys, in input order. */
+export async function insertCustomers(db: DbOrTx, values: CustomerInsert[]): Promise<{ id: string; importKey: string | null; externalId: string | null }[]> {
+  const out: { id: string; importKey: string | null; externalId: string | null }[] = [];
+  for (let i = 0; i < values.length; i += 1000) {
+    out.push(...(await bulkInsert<typeof customers, { id: string; importKey: string | null; externalId: string | null }>(db, customers, values.slice(i, i + 1000), { returning: ['id', 'importKey', 'externalId'] })));
+  }
   return out;
 }
 

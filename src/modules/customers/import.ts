@@ -271,11 +271,11 @@ async function processBatch(tx: DbOrTx, ctx: BatchContext, rows: ImportRow[]): P
     await recordAudit(
       tx,
       actor,
-      created.map((row) => ({
+      created.map((row, i) => ({
         action: 'create',
         entityType: 'customer',
         entityId: row.id,
-        changes: { ...diff({}, row as unknown as Record<string, unknown>), importId: [null, ctx.jobId] },
+        changes: { ...diff({}, inserts[i]!.values as unknown as Record<string, unknown>), importId: [null, ctx.jobId] },
       })),
     );
   }
@@ -289,19 +289,25 @@ export const customerImporter: Importer = {
   processBatch,
 };
 
+/** A customer as importers of attached records need it: who it is and whose it is. */
+export type CustomerRef = { id: string; externalId: string | null; phones: string[]; ownerId: string | null; teamId: string | null };
+
 /** Finds live customers by external id or phone, for importers of records that belong to a customer. */
 export async function customersByKeys(
   tx: DbOrTx,
   keys: { externalIds: string[]; phones: string[] },
-): Promise<{ byExternalId: Map<string, CustomerRow>; byPhone: Map<string, CustomerRow> }> {
+): Promise<{ byExternalId: Map<string, CustomerRef>; byPhone: Map<string, CustomerRef> }> {
   const conds: SQL[] = [];
   if (keys.externalIds.length) conds.push(inArray(customers.externalId, keys.externalIds));
   const phones = keys.phones.map((p) => normalizePhone(p)).filter((p): p is string => !!p);
   if (phones.length) conds.push(arrayOverlaps(customers.phones, phones));
-  const byExternalId = new Map<string, CustomerRow>();
-  const byPhone = new Map<string, CustomerRow>();
+  const byExternalId = new Map<string, CustomerRef>();
+  const byPhone = new Map<string, CustomerRef>();
   if (!conds.length) return { byExternalId, byPhone };
-  const rows = await tx.select().from(customers).where(and(isNull(customers.deletedAt), or(...conds)));
+  const rows = await tx
+    .select({ id: customers.id, externalId: customers.externalId, phones: customers.phones, ownerId: customers.ownerId, teamId: customers.teamId })
+    .from(customers)
+    .where(and(isNull(customers.deletedAt), or(...conds)));
   for (const r of rows) {
     if (r.externalId) byExternalId.set(r.externalId, r);
     for (const p of r.phones) if (!byPhone.has(p)) byPhone.set(p, r);
@@ -315,8 +321,8 @@ export async function createCustomersForImport(
   actor: Actor,
   jobId: string,
   specs: { externalId: string; name: string | null; phone: string | null }[],
-): Promise<Map<string, CustomerRow>> {
-  const out = new Map<string, CustomerRow>();
+): Promise<Map<string, CustomerRef>> {
+  const out = new Map<string, CustomerRef>();
   if (!specs.length) return out;
   const ownership = { ownerId: actor.userId, teamId: actor.userId ? actor.teamId : null };
   const values = specs.map((s) => {
@@ -328,9 +334,13 @@ export async function createCustomersForImport(
   await recordAudit(
     tx,
     actor,
-    created.map((row) => ({ action: 'create', entityType: 'customer', entityId: row.id, changes: { name: [null, row.name], externalId: [null, row.externalId], importId: [null, jobId] } })),
+    created.map((row, i) => ({
+      action: 'create',
+      entityType: 'customer',
+      entityId: row.id,
+      changes: { name: [null, values[i]!.name], externalId: [null, row.externalId], importId: [null, jobId] },
+    })),
   );
-  for (const r of created) out.set(r.externalId!, r);
+  created.forEach((r, i) => out.set(r.externalId!, { id: r.id, externalId: r.externalId, phones: values[i]!.phones ?? [], ownerId: ownership.ownerId, teamId: ownership.teamId }));
   return out;
 }
-

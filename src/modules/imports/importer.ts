@@ -38,6 +38,8 @@ export type Importer = {
   kind: ImportKind;
   permissions: Permission[];
   fields: ImportField[];
+  /** Rows per batch (one transaction and one checkpoint each); 2000 when not said. */
+  batchRows?: number;
   /** Groups of fields of which at least one must be mapped (e.g. a customer key for transactions). */
   oneOf?: string[][];
   processBatch(tx: DbOrTx, ctx: BatchContext, rows: ImportRow[]): Promise<RowOutcome[]>;

@@ -24,7 +24,6 @@ import * as repo from './imports.repository.js';
 import { cellText, readRows, sniffFile, type Cell, type RawRow } from './reader.js';
 import { normalizeHeader } from './values.js';
 
-export const BATCH_ROWS = 2000;
 const PREVIEW_ROWS = 10;
 const MAX_CELL_CHARS = 10_000;
 /** A running job whose heartbeat is older than this is taken to be orphaned (its process died). */
@@ -376,7 +375,7 @@ export async function runImport(db: Db, id: string, opts: RunOptions = {}): Prom
       if (seen <= job.processedRows) continue; // done before a restart
       lastBytes = raw.bytesRead;
       batch.push({ raw, issue: rowIssue(raw, job.headers.length) });
-      if (batch.length >= BATCH_ROWS && !(await flush(raw.bytesRead))) return repo.findJob(db, job.id);
+      if (batch.length >= (importer.batchRows ?? 2000) && !(await flush(raw.bytesRead))) return repo.findJob(db, job.id);
     }
     if (batch.length && !(await flush(lastBytes))) return repo.findJob(db, job.id);
   } catch (err) {

@@ -3,7 +3,6 @@
  * customers are refused, or created when the import asks for it (a purchase history from another system).
  * A transaction already present — same import key, or same external id from another file — is skipped.
  */
-import { inArray, or } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/client.js';
 import type { FieldIssue } from '../../platform/errors.js';
 import { normalizePhone } from '../../platform/phone.js';
@@ -131,16 +130,6 @@ async function processBatch(tx: DbOrTx, ctx: BatchContext, rows: ImportRow[]): P
   }
   if (!parsed.length) return outcomes;
 
-  // Already imported (this file before, or the same external id from elsewhere).
-  const importKeys = parsed.map((p) => importKeyOf(ctx, p.row));
-  const extIds = [...new Set(parsed.flatMap((p) => (p.values.externalId ? [p.values.externalId] : [])))];
-  const existing = await tx
-    .select({ importKey: transactions.importKey, externalId: transactions.externalId })
-    .from(transactions)
-    .where(extIds.length ? or(inArray(transactions.importKey, importKeys), inArray(transactions.externalId, extIds)) : inArray(transactions.importKey, importKeys));
-  const seenKeys = new Set(existing.map((e) => e.importKey));
-  const seenExt = new Map(existing.filter((e) => e.externalId).map((e) => [e.externalId!, e.importKey]));
-
   const { byExternalId, byPhone } = await customersByKeys(tx, {
     externalIds: [...new Set(parsed.flatMap((p) => (p.customerExternalId ? [p.customerExternalId] : [])))],
     phones: [...new Set(parsed.flatMap((p) => (p.customerPhone ? [p.customerPhone] : [])))],
@@ -155,19 +144,12 @@ async function processBatch(tx: DbOrTx, ctx: BatchContext, rows: ImportRow[]): P
   }
 
   const inserts: (typeof transactions.$inferInsert)[] = [];
+  const insertRows: number[] = [];
   const extHere = new Map<string, number>();
   for (const p of parsed) {
-    const importKey = importKeyOf(ctx, p.row);
-    if (seenKeys.has(importKey)) {
-      outcomes.push({ row: p.row, outcome: 'skipped' });
-      continue;
-    }
     const ext = p.values.externalId;
-    if (ext && (extHere.has(ext) || seenExt.has(ext))) {
-      const other = extHere.get(ext) ?? sameFileRow(ctx, seenExt.get(ext) ?? null);
-      if (other !== null && other !== undefined) {
-        outcomes.push({ row: p.row, outcome: 'rejected', issue: { field: 'externalId', key: 'imports.duplicate_in_file', params: { other, by: 'externalId' } } });
-      } else outcomes.push({ row: p.row, outcome: 'skipped' });
+    if (ext && extHere.has(ext)) {
+      outcomes.push({ row: p.row, outcome: 'rejected', issue: { field: 'externalId', key: 'imports.duplicate_in_file', params: { other: extHere.get(ext)!, by: 'externalId' } } });
       continue;
     }
     const customer = (p.customerExternalId && byExternalId.get(p.customerExternalId)) || (p.customerPhone && byPhone.get(p.customerPhone)) || null;
@@ -181,10 +163,29 @@ async function processBatch(tx: DbOrTx, ctx: BatchContext, rows: ImportRow[]): P
       continue;
     }
     if (ext) extHere.set(ext, p.row);
-    inserts.push({ ...p.values, customerId: customer.id, importKey, createdBy: ctx.actor.userId });
-    outcomes.push({ row: p.row, outcome: 'created' });
+    inserts.push({ ...p.values, customerId: customer.id, importKey: importKeyOf(ctx, p.row), createdBy: ctx.actor.userId });
+    insertRows.push(p.row);
   }
-  await repo.insertTransactions(tx, inserts);
+  // Written unless already there: the same import key (this file, imported before) or external id.
+  const written = await repo.insertTransactions(tx, inserts);
+  const notWritten = inserts.map((v, i) => ({ v, row: insertRows[i]! })).filter(({ v }) => !written.has(v.importKey!));
+  const existing = notWritten.length
+    ? await repo.findByImportKeysOrExternalIds(
+        tx,
+        notWritten.map(({ v }) => v.importKey!),
+        notWritten.flatMap(({ v }) => (v.externalId ? [v.externalId] : [])),
+      )
+    : [];
+  const keys = new Set(existing.map((e) => e.importKey));
+  const byExt = new Map(existing.filter((e) => e.externalId).map((e) => [e.externalId!, e.importKey]));
+  for (const { v, row } of notWritten) {
+    // Another row of this same file holds the external id: the file repeats itself. Otherwise it was imported before.
+    const other = keys.has(v.importKey!) ? null : sameFileRow(ctx, byExt.get(v.externalId ?? '') ?? null);
+    if (other !== null) outcomes.push({ row, outcome: 'rejected', issue: { field: 'externalId', key: 'imports.duplicate_in_file', params: { other, by: 'externalId' } } });
+    else outcomes.push({ row, outcome: 'skipped' });
+  }
+  const refused = new Set(notWritten.map((n) => n.row));
+  for (const row of insertRows) if (!refused.has(row)) outcomes.push({ row, outcome: 'created' });
   return outcomes;
 }
 
@@ -193,5 +194,6 @@ export const transactionImporter: Importer = {
   permissions: ['transaction:write', 'customer:write'],
   fields: transactionImportFields,
   oneOf: [['customerExternalId', 'customerPhone']],
+  batchRows: 5000,
   processBatch,
 };

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, ilike, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { bulkInsert } from '../../platform/db/bulk.js';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { products, transactionLines, transactions } from './schema.js';
 
@@ -160,7 +161,26 @@ export async function updateProduct(db: DbOrTx, id: string, values: Partial<type
   return row;
 }
 
-/** Many transactions (without lines) in statements of a thousand rows (imports). */
-export async function insertTransactions(db: DbOrTx, values: (typeof transactions.$inferInsert)[]): Promise<void> {
-  for (let i = 0; i < values.length; i += 1000) await db.insert(transactions).values(values.slice(i, i + 1000));
+/**
+ * Many transactions (without lines) at once (imports). A row whose import key or external id exists already is
+ * left out; the import keys of the rows written are returned.
+ */
+export async function insertTransactions(db: DbOrTx, values: (typeof transactions.$inferInsert)[]): Promise<Set<string>> {
+  const written = new Set<string>();
+  for (let i = 0; i < values.length; i += 5000) {
+    const rows = await bulkInsert<typeof transactions, { importKey: string }>(db, transactions, values.slice(i, i + 5000), {
+      onConflictDoNothing: true,
+      returning: ['importKey'],
+    });
+    for (const r of rows) written.add(r.importKey);
+  }
+  return written;
+}
+
+/** Transactions holding any of these import keys or external ids (to say why an import row was not written). */
+export async function findByImportKeysOrExternalIds(db: DbOrTx, importKeys: string[], externalIds: string[]) {
+  return db
+    .select({ importKey: transactions.importKey, externalId: transactions.externalId })
+    .from(transactions)
+    .where(or(sql`${transactions.importKey} = any(${sql.param(importKeys)})`, sql`${transactions.externalId} = any(${sql.param(externalIds)})`));
 }

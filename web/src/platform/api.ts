@@ -58,7 +58,8 @@ export function withQuery(path: string, query?: Query): string {
   return s ? `${path}?${s}` : path;
 }
 
-type Options = { query?: Query; body?: unknown; signal?: AbortSignal; raw?: boolean };
+/** `file`: a file sent as the request body itself (uploads), instead of a JSON `body`. */
+type Options = { query?: Query; body?: unknown; file?: Blob; signal?: AbortSignal; raw?: boolean };
 
 async function toApiError(res: Response): Promise<ApiError> {
   let body: Partial<Problem> = {};
@@ -82,8 +83,11 @@ export async function request<T>(method: string, path: string, opts?: Options): 
 export async function request<T>(method: string, path: string, opts: Options = {}): Promise<T | Response> {
   const headers: Record<string, string> = { accept: 'application/json', 'accept-language': acceptLanguage };
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
-  let body: string | undefined;
-  if (opts.body !== undefined) {
+  let body: string | Blob | undefined;
+  if (opts.file) {
+    headers['content-type'] = opts.file.type || 'application/octet-stream';
+    body = opts.file;
+  } else if (opts.body !== undefined) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(opts.body);
   }
@@ -109,15 +113,19 @@ export async function request<T>(method: string, path: string, opts: Options = {
 export const api = {
   get: <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>('GET', path, { query, signal }),
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, { body: body ?? {} }),
+  put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
   delete: <T = void>(path: string, body?: unknown) => request<T>('DELETE', path, { body }),
+  /** POSTs a file as the raw request body (the server streams it; no multipart). */
+  upload: <T>(path: string, query: Query, file: Blob) => request<T>('POST', path, { query, file }),
 };
 
 /** Downloads a file from a GET endpoint (sent with the UI language, so column names match it). */
 export async function download(path: string, query: Query, fallbackName: string): Promise<void> {
   const res = await request('GET', path, { query, raw: true });
   const disposition = res.headers.get('content-disposition') ?? '';
-  const name = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? fallbackName;
+  const encoded = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1]; // RFC 6266, for names that are not ASCII
+  const name = (encoded ? decodeURIComponent(encoded) : /filename="?([^";]+)"?/.exec(disposition)?.[1]) ?? fallbackName;
   const blob = await res.blob();
   const url = URL.createObjectURL(blob);
   const a = document.createElement('a');

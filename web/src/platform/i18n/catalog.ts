@@ -3,14 +3,16 @@ import * as accounts from '../../modules/accounts/messages';
 import * as admin from '../../modules/accounts/admin.messages';
 import * as customers from '../../modules/customers/messages';
 import * as customerFields from '../../modules/customers/fields.messages';
+import * as tags from '../../modules/customers/tags.messages';
 import * as audit from '../../modules/audit/messages';
 import * as settings from '../../modules/settings/messages';
 import * as transactions from '../../modules/transactions/messages';
+import * as imports from '../../modules/imports/messages';
 
 /**
  * Every string the UI shows, in both languages. Each module keeps its own pair of dictionaries; the `en` half of each
  * is typed against the `zh` half, so a missing translation is a type error.
  */
-export const zhCN = { ...common.zh, ...accounts.zh, ...admin.zh, ...customers.zh, ...customerFields.zh, ...audit.zh, ...settings.zh, ...transactions.zh };
+export const zhCN = { ...common.zh, ...accounts.zh, ...admin.zh, ...customers.zh, ...customerFields.zh, ...tags.zh, ...audit.zh, ...settings.zh, ...transactions.zh, ...imports.zh };
 export type MessageKey = keyof typeof zhCN;
-export const en: Record<MessageKey, string> = { ...common.en, ...accounts.en, ...admin.en, ...customers.en, ...customerFields.en, ...audit.en, ...settings.en, ...transactions.en };
+export const en: Record<MessageKey, string> = { ...common.en, ...accounts.en, ...admin.en, ...customers.en, ...customerFields.en, ...tags.en, ...audit.en, ...settings.en, ...transactions.en, ...imports.en };
