@@ -126,7 +126,7 @@ program
       const rows = job?.processedRows ?? 0;
       // One machine-readable line for scripts and benchmarks (stderr keeps stdout's last line the outcome).
       console.error(
-        `stats rows=${rows} seconds=${seconds.toFixed(1)} rowsPerSecond=${Math.round(rows / Math.max(seconds, 0.001))} peakRssMB=${Math.round(process.resourceUsage().maxRSS / 1024)}`,
+        `stats rows=${rows} seconds=${seconds.toFixed(1)} rowsPerSecond=${Math.round(rows / Math.max(seconds, 0.001))} peakRssMB=${Math.round(process.resourceUsage().maxRSS / 1024)} heapMB=${Math.round(process.memoryUsage().heapTotal / 1048576)} externalMB=${Math.round(process.memoryUsage().external / 1048576)}`,
       );
       if (job?.status === 'failed') {
         console.error(job.error ?? 'failed');

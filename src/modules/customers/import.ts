@@ -2,7 +2,7 @@
  * Customers as an import target: cells → the same validated input as the API's create, then matching against
  * existing customers (import key, external id, ID number, phone, email — in that order) and the duplicate policy.
  */
-import { and, arrayOverlaps, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { and, arrayOverlaps, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Actor } from '../../platform/auth/permissions.js';
 import type { DbOrTx } from '../../platform/db/client.js';
 import type { FieldIssue } from '../../platform/errors.js';
@@ -147,31 +147,42 @@ function updateValues(before: CustomerRow, p: Parsed): Partial<CustomerInsert> {
   return v;
 }
 
+/**
+ * The customers a batch may match, one indexed query per key kind (a single OR across them makes the planner scan
+ * the table). Import keys and external ids are unique over deleted customers too; the other keys match live
+ * customers only.
+ */
 async function loadCandidates(tx: DbOrTx, parsed: Parsed[], ctx: BatchContext): Promise<{ byImportKey: Map<string, CustomerRow>; live: CustomerRow[]; deletedExt: Map<string, CustomerRow> }> {
   const importKeys = parsed.map((p) => importKeyOf(ctx, p.row));
   const ext = [...new Set(parsed.flatMap((p) => (p.externalId ? [p.externalId] : [])))];
   const ids = [...new Set(parsed.flatMap((p) => (p.input.idNumber ? [p.input.idNumber.toUpperCase()] : [])))];
   const phones = [...new Set(parsed.flatMap((p) => p.input.phones))];
   const emails = [...new Set(parsed.flatMap((p) => (p.input.email ? [p.input.email.toLowerCase()] : [])))];
-  // Import keys and external ids are unique over deleted customers too; the other keys match live customers only.
-  const anyState: SQL[] = [inArray(customers.importKey, importKeys)];
-  if (ext.length) anyState.push(inArray(customers.externalId, ext));
-  const liveOnly: SQL[] = [];
-  if (ids.length) liveOnly.push(inArray(customers.idNumber, ids));
-  if (phones.length) liveOnly.push(arrayOverlaps(customers.phones, phones));
-  if (emails.length) liveOnly.push(inArray(sql`lower(${customers.email})`, emails));
-  const where = liveOnly.length ? or(...anyState, and(isNull(customers.deletedAt), or(...liveOnly))) : or(...anyState);
-  const rows = await tx.select().from(customers).where(where);
+  const live = isNull(customers.deletedAt);
+  const found = new Map<string, CustomerRow>();
+  const add = (rows: CustomerRow[]) => rows.forEach((r) => found.set(r.id, r));
+  add(await tx.select().from(customers).where(and(sql`${customers.importKey} = any(${sql.param(importKeys)})`, isNotNull(customers.importKey))));
+  if (ext.length) add(await tx.select().from(customers).where(and(sql`${customers.externalId} = any(${sql.param(ext)})`, isNotNull(customers.externalId))));
+  if (ids.length) add(await tx.select().from(customers).where(and(sql`${customers.idNumber} = any(${sql.param(ids)})`, live)));
+  if (emails.length) add(await tx.select().from(customers).where(and(sql`lower(${customers.email}) = any(${sql.param(emails)})`, live)));
+  if (phones.length) {
+    // Many phones at once look like a scan to the planner; the GIN index is far faster, and stays so as the table
+    // grows — once its pending list (rows not yet merged into the index, which every lookup reads in full) is flushed.
+    await tx.execute(sql`select gin_clean_pending_list('customers_phones_idx'::regclass)`);
+    await tx.execute(sql`set local enable_seqscan = off`);
+    add(await tx.select().from(customers).where(and(arrayOverlaps(customers.phones, phones), live)));
+    await tx.execute(sql`set local enable_seqscan = on`);
+  }
   const byImportKey = new Map<string, CustomerRow>();
   const deletedExt = new Map<string, CustomerRow>();
-  const live: CustomerRow[] = [];
-  for (const r of rows) {
+  const liveRows: CustomerRow[] = [];
+  for (const r of found.values()) {
     if (r.importKey) byImportKey.set(r.importKey, r);
     if (r.deletedAt) {
       if (r.externalId) deletedExt.set(r.externalId, r);
-    } else live.push(r);
+    } else liveRows.push(r);
   }
-  return { byImportKey, live, deletedExt };
+  return { byImportKey, live: liveRows, deletedExt };
 }
 
 async function processBatch(tx: DbOrTx, ctx: BatchContext, rows: ImportRow[]): Promise<RowOutcome[]> {
@@ -297,17 +308,20 @@ export async function customersByKeys(
   tx: DbOrTx,
   keys: { externalIds: string[]; phones: string[] },
 ): Promise<{ byExternalId: Map<string, CustomerRef>; byPhone: Map<string, CustomerRef> }> {
-  const conds: SQL[] = [];
-  if (keys.externalIds.length) conds.push(inArray(customers.externalId, keys.externalIds));
   const phones = keys.phones.map((p) => normalizePhone(p)).filter((p): p is string => !!p);
-  if (phones.length) conds.push(arrayOverlaps(customers.phones, phones));
   const byExternalId = new Map<string, CustomerRef>();
   const byPhone = new Map<string, CustomerRef>();
-  if (!conds.length) return { byExternalId, byPhone };
-  const rows = await tx
-    .select({ id: customers.id, externalId: customers.externalId, phones: customers.phones, ownerId: customers.ownerId, teamId: customers.teamId })
-    .from(customers)
-    .where(and(isNull(customers.deletedAt), or(...conds)));
+  const columns = { id: customers.id, externalId: customers.externalId, phones: customers.phones, ownerId: customers.ownerId, teamId: customers.teamId };
+  const rows: CustomerRef[] = [];
+  if (keys.externalIds.length) {
+    rows.push(...(await tx.select(columns).from(customers).where(and(sql`${customers.externalId} = any(${sql.param(keys.externalIds)})`, isNotNull(customers.externalId), isNull(customers.deletedAt)))));
+  }
+  if (phones.length) {
+    await tx.execute(sql`select gin_clean_pending_list('customers_phones_idx'::regclass)`);
+    await tx.execute(sql`set local enable_seqscan = off`);
+    rows.push(...(await tx.select(columns).from(customers).where(and(arrayOverlaps(customers.phones, phones), isNull(customers.deletedAt)))));
+    await tx.execute(sql`set local enable_seqscan = on`);
+  }
   for (const r of rows) {
     if (r.externalId) byExternalId.set(r.externalId, r);
     for (const p of r.phones) if (!byPhone.has(p)) byPhone.set(p, r);

@@ -10,6 +10,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough, Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { can, requireAccess, systemActor, type Actor } from '../../platform/auth/permissions.js';
 import type { Config } from '../../platform/config.js';
@@ -393,6 +394,8 @@ export async function runImport(db: Db, id: string, opts: RunOptions = {}): Prom
     return row;
   });
   await rm(job.filePath, { force: true });
+  // Fresh planner statistics for the tables that just grew (the embedded database has no autovacuum to do it).
+  await db.execute(sql`analyze`);
   opts.onProgress?.(done!);
   return done;
 }

@@ -179,8 +179,11 @@ export async function insertTransactions(db: DbOrTx, values: (typeof transaction
 
 /** Transactions holding any of these import keys or external ids (to say why an import row was not written). */
 export async function findByImportKeysOrExternalIds(db: DbOrTx, importKeys: string[], externalIds: string[]) {
-  return db
-    .select({ importKey: transactions.importKey, externalId: transactions.externalId })
-    .from(transactions)
-    .where(or(sql`${transactions.importKey} = any(${sql.param(importKeys)})`, sql`${transactions.externalId} = any(${sql.param(externalIds)})`));
+  const columns = { importKey: transactions.importKey, externalId: transactions.externalId };
+  // Two indexed lookups: one OR across both makes the planner scan the table.
+  const byKey = await db.select(columns).from(transactions).where(and(sql`${transactions.importKey} = any(${sql.param(importKeys)})`, isNotNull(transactions.importKey)));
+  const byExt = externalIds.length
+    ? await db.select(columns).from(transactions).where(and(sql`${transactions.externalId} = any(${sql.param(externalIds)})`, isNotNull(transactions.externalId)))
+    : [];
+  return [...byKey, ...byExt];
 }
