@@ -54,7 +54,8 @@ async function makeFiles(dir) {
 }
 
 function runImport(env, kind, file) {
-  const r = spawnSync(process.execPath, [bin, 'import', kind, file, '--format', 'json'], { env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  // Run as users run it (npx hearth / ./bin/hearth.mjs), so the command's own Node flags apply.
+  const r = spawnSync(bin, ['import', kind, file, '--format', 'json'], { env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   const stats = /stats rows=(\d+) seconds=([\d.]+) rowsPerSecond=(\d+) peakRssMB=(\d+)/.exec(r.stderr ?? '');
   if (r.status !== 0 || !stats) throw new Error(`import ${kind} failed (${r.status}): ${r.stderr?.slice(-2000)}`);
   const outcome = JSON.parse(r.stdout.trim().split('\n').pop());
