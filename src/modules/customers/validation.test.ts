@@ -176,7 +176,7 @@ describe('bad input to the customer endpoints', () => {
     { name: 'list: an unknown parameter', method: 'GET', url: list('page=2'), status: 400, fields: ['page'], zh: '不认识的字段「page」', en: 'Unknown field "page"' },
     { name: 'list: a search of 101 characters', method: 'GET', url: list(`q=${'查'.repeat(101)}`), status: 400, fields: ['q'], zh: '「搜索词」最多 100 个字符', en: '"Search text" must be at most 100 characters' },
     { name: 'list: a search with a NUL character', method: 'GET', url: list('q=%E7%8E%8B%00'), status: 400, fields: ['q'], zh: '「搜索词」含有不允许的控制字符', en: '"Search text" contains a control character that is not allowed' },
-    { name: 'list: the same tag twice', method: 'GET', url: list('tag=a&tag=b'), status: 400, fields: ['tag'], zh: '「tag」类型错误，应为文本', en: '"tag" has the wrong type; expected text' },
+    { name: 'list: the same tag twice', method: 'GET', url: list('tag=a&tag=b'), status: 400, fields: ['tag'], zh: '「标签」类型错误，应为文本', en: '"Tag" has the wrong type; expected text' },
 
     // ---- GET /customers/export.csv
     { name: 'export: a paging parameter', method: 'GET', url: () => '/api/v1/customers/export.csv?limit=10', status: 400, fields: ['limit'], zh: '不认识的字段「limit」', en: 'Unknown field "limit"' },
