@@ -4,10 +4,11 @@ import { createServer, type App } from './platform/http/server.js';
 import type { ServiceContext } from './platform/context.js';
 import { accountsRoutes, actorForUserId, authenticateSession, authenticateToken, ensureBuiltinRoles } from './modules/accounts/index.js';
 import { auditRoutes } from './modules/audit/index.js';
-import { customerImporter, customerRoutes, tagRoutes } from './modules/customers/index.js';
+import { customerImporter, customerRoutes, mergeRoutes, registerMergeHook, tagRoutes } from './modules/customers/index.js';
 import { importRoutes, registerImporter, runImport, unfinishedImportIds } from './modules/imports/index.js';
 import { settingsRoutes } from './modules/settings/index.js';
-import { transactionImporter, transactionRoutes } from './modules/transactions/index.js';
+import { customFieldRoutes } from './modules/fields/index.js';
+import { transactionImporter, transactionMergeHook, transactionRoutes } from './modules/transactions/index.js';
 import { Jobs } from './platform/jobs.js';
 
 /** Prepares a database for use: migrations, then the data the code relies on (built-in roles). */
@@ -18,6 +19,8 @@ export async function prepareDatabase(database: Database): Promise<void> {
 
 registerImporter(customerImporter);
 registerImporter(transactionImporter);
+// Merging duplicate customers: each module that keeps rows per customer moves its own (and moves them back on undo).
+registerMergeHook(transactionMergeHook);
 
 /**
  * The composition root: platform + every module's routes and background jobs, over one database. With
@@ -48,6 +51,8 @@ export async function buildApp(opts: { config: Config; database: Database; logge
   await auditRoutes(app, ctx);
   await customerRoutes(app, ctx);
   await tagRoutes(app, ctx);
+  await mergeRoutes(app, ctx);
+  await customFieldRoutes(app, ctx);
   await transactionRoutes(app, ctx);
   await importRoutes(app, { ...ctx, enqueue: (id) => enqueue(id) });
   app.addHook('onClose', () => jobs.stop());

@@ -23,6 +23,8 @@ import { TagsPage } from './modules/customers/TagsPage';
 import { SettingsPage } from './modules/settings/SettingsPage';
 import { ProductsPage } from './modules/transactions/ProductsPage';
 import { ImportsPage } from './modules/imports/ImportsPage';
+import { DuplicatesRoutes } from './modules/duplicates/DuplicatesRoutes';
+import { CustomFieldsPage } from './modules/fields/CustomFieldsPage';
 import './modules/transactions/tab';
 import { NAV } from './nav';
 
@@ -70,8 +72,10 @@ function AppRoutes() {
         <Route path="admin/audit" element={guard(['audit:read'], <AuditPage />)} />
         <Route path="admin/settings" element={guard(['settings:manage'], <SettingsPage />)} />
         <Route path="admin/tags" element={guard(['tag:manage'], <TagsPage />)} />
+        <Route path="admin/custom-fields" element={guard(['settings:manage'], <CustomFieldsPage />)} />
         <Route path="admin/products" element={guard(['product:manage', 'customer:read'], <ProductsPage />)} />
         <Route path="imports/:id?" element={guard(['customer:write'], <ImportsPage />)} />
+        <Route path="duplicates/*" element={<DuplicatesRoutes />} />
         <Route path="me/tokens" element={guard(['token:manage'], <TokensPage />)} />
         <Route path="me/password" element={<ChangePasswordPage />} />
         <Route path="*" element={<NotFound />} />

@@ -49,10 +49,14 @@ export type CustomerView = {
   teamId: string | null;
   consent: Consent;
   notes: string | null;
+  /** Custom field values by key (see fields.contract.ts); select values as stored, not labels. */
+  custom: Record<string, string | number | boolean | string[]>;
   version: number;
   createdAt: string;
   updatedAt: string;
   deletedAt: string | null;
+  /** The customer this one was merged into as a duplicate (it is deleted then); null otherwise. */
+  mergedIntoId: string | null;
 };
 
 export type ContactView = {

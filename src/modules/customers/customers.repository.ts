@@ -2,6 +2,7 @@ import { and, arrayContains, asc, desc, eq, getTableColumns, gte, inArray, isNot
 import { bulkInsert } from '../../platform/db/bulk.js';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { users } from '../accounts/schema.js';
+import type { CustomCondition } from '../fields/index.js';
 import { customerContacts, customers } from './schema.js';
 
 export type CustomerRow = typeof customers.$inferSelect;
@@ -37,6 +38,8 @@ export type CustomerFilter = {
   compound?: string;
   createdFrom?: string;
   createdTo?: string;
+  /** Custom field conditions (containment uses the GIN index on `custom`). */
+  custom?: CustomCondition[];
   deleted: 'exclude' | 'only';
 };
 
@@ -58,7 +61,26 @@ function whereOf(f: CustomerFilter): SQL | undefined {
   if (f.compound) conds.push(eq(customers.compound, f.compound));
   if (f.createdFrom) conds.push(gte(customers.createdAt, startOf(f.createdFrom)));
   if (f.createdTo) conds.push(lte(customers.createdAt, endOf(f.createdTo)));
+  for (const c of f.custom ?? []) conds.push(customCondition(c));
   return and(...conds.filter((c): c is SQL => !!c));
+}
+
+/** `custom @> {...}` for equality and multi-select containment (GIN jsonb_path_ops); typed comparisons for ranges. */
+function customCondition(c: CustomCondition): SQL {
+  if (c.op === 'contains') return sql`${customers.custom} @> ${JSON.stringify(c.value)}::jsonb`;
+  const conds: SQL[] = [];
+  if (c.type === 'number') {
+    const v = sql`(case when jsonb_typeof(${customers.custom} -> ${c.key}::text) = 'number' then (${customers.custom} ->> ${c.key}::text)::numeric end)`;
+    conds.push(sql`${v} is not null`);
+    if (c.from !== undefined) conds.push(sql`${v} >= ${String(c.from)}::numeric`);
+    if (c.to !== undefined) conds.push(sql`${v} <= ${String(c.to)}::numeric`);
+  } else {
+    const v = sql`(${customers.custom} ->> ${c.key}::text)`;
+    conds.push(sql`${v} is not null`);
+    if (c.from !== undefined) conds.push(sql`${v} >= ${String(c.from)}`);
+    if (c.to !== undefined) conds.push(sql`${v} <= ${String(c.to)}`);
+  }
+  return and(...conds)!;
 }
 
 /** A bare date as the lower bound means "from the start of that day" (in UTC+8, the default display zone). */

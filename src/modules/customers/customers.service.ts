@@ -5,6 +5,7 @@ import { decodeCursor, encodeCursor } from '../../platform/http/cursor.js';
 import { displayPhone, maskPhone, normalizePhone } from '../../platform/phone.js';
 import { findTeam, findUserById } from '../accounts/index.js';
 import { entityHistory, recordAudit, type AuditView } from '../audit/index.js';
+import { parseCustomFilter, validatedCustomValues } from '../fields/index.js';
 import * as repo from './customers.repository.js';
 import { listTags as listTagRows } from './tags.repository.js';
 import type { CustomerInsert, CustomerWithOwner, ScopeFilter } from './customers.repository.js';
@@ -91,7 +92,7 @@ export type CustomerPage = { items: CustomerView[]; nextCursor: string | null; t
 
 export async function listCustomers(db: DbOrTx, actor: Actor | null, q: ListQuery): Promise<CustomerPage> {
   requireAccess(actor, 'customer:read');
-  const filter = filterOf(actor, q);
+  const filter = { ...filterOf(actor, q), custom: await parseCustomFilter(db, q.custom) };
   const rows = await repo.listCustomers(db, filter, {
     sort: q.sort,
     order: q.order,
@@ -189,6 +190,12 @@ export function diff(before: Record<string, unknown>, after: Record<string, unkn
     const b = JSON.stringify(after[k] ?? null);
     if (a !== b) out[k] = [auditValue(k, before[k]), auditValue(k, after[k])];
   }
+  // Custom fields: one entry per key (`custom.<key>`), so the history names the field that changed.
+  const cb = (before.custom ?? {}) as Record<string, unknown>;
+  const ca = (after.custom ?? {}) as Record<string, unknown>;
+  for (const k of new Set([...Object.keys(cb), ...Object.keys(ca)])) {
+    if (JSON.stringify(cb[k] ?? null) !== JSON.stringify(ca[k] ?? null)) out[`custom.${k}`] = [cb[k] ?? null, ca[k] ?? null];
+  }
   return out;
 }
 
@@ -217,6 +224,7 @@ export function newCustomerValues(
     ...ownership,
     consent: { ...NO_CONSENT, ...input.consent },
     notes: input.notes ?? null,
+    custom: (input.custom ?? {}) as CustomerInsert['custom'],
     externalId: input.externalId ?? null,
     importKey: input.importKey ?? null,
     createdBy,
@@ -229,7 +237,8 @@ export function newCustomerValues(
 export async function createCustomer(db: DbOrTx, actor: Actor | null, input: CreateCustomerInput): Promise<CustomerView> {
   requireAccess(actor, 'customer:write');
   const ownership = await resolveOwnership(db, actor, input.ownerId === undefined ? actor.userId : input.ownerId, input.teamId);
-  const values = newCustomerValues(input, actor.userId, ownership);
+  const custom = await validatedCustomValues(db, input.custom);
+  const values = newCustomerValues({ ...input, custom }, actor.userId, ownership);
   const row = await repo.insertCustomer(db, values);
   await recordAudit(db, actor, {
     action: 'create',
@@ -260,12 +269,13 @@ export async function updateCustomer(
       { field: 'version', key: 'customers.stale', params: { current: before.version, given: input.version } },
     ]);
   }
-  const { version, address, consent, ...rest } = input;
+  const { version, address, consent, custom, ...rest } = input;
   const values: Partial<CustomerInsert> = {};
   for (const [k, v] of Object.entries(rest)) if (v !== undefined) (values as Record<string, unknown>)[k] = v;
   if (values.idNumber) values.idNumber = values.idNumber.toUpperCase();
   if (address) for (const k of ADDRESS_KEYS) if (address[k] !== undefined) values[k] = address[k];
   if (consent) values.consent = { ...NO_CONSENT, ...before.consent, ...consent };
+  if (custom !== undefined) values.custom = await validatedCustomValues(db, custom, before.custom);
   if (input.ownerId !== undefined || input.teamId !== undefined) {
     const ownerId = input.ownerId !== undefined ? input.ownerId : before.ownerId;
     const teamId = input.teamId !== undefined ? input.teamId : input.ownerId !== undefined ? undefined : before.teamId;
@@ -299,6 +309,8 @@ export async function restoreCustomer(db: DbOrTx, actor: Actor | null, id: strin
   requireAccess(actor, 'customer:delete');
   const before = await loadInScope(db, actor, id);
   if (!before.deletedAt) throw AppError.conflict('customers.not_deleted');
+  // A merged duplicate comes back by undoing the merge, which also moves its rows back.
+  if (before.mergedIntoId) throw AppError.conflict('merge.restore_merged');
   const row = await repo.updateCustomerIfVersion(db, id, before.version, { deletedAt: null });
   if (!row) throw AppError.conflict('customers.stale', { current: before.version + 1, given: before.version }, 'version');
   await recordAudit(db, actor, { action: 'restore', entityType: 'customer', entityId: id, changes: { name: before.name } });

@@ -83,6 +83,8 @@ const fields = {
   teamId: z.uuid().nullable(),
   consent: consentSchema,
   notes: optText(5000),
+  /** Custom field values by key; checked against the definitions by the service (null removes one on update). */
+  custom: z.record(z.string().max(60), z.unknown()).refine((o) => Object.keys(o).length <= 200, { message: 'validation.invalid' }),
 };
 
 function checkIdNumber(v: { idType?: string | null; idNumber?: string | null }, ctx: z.RefinementCtx): void {
@@ -111,6 +113,7 @@ export const createCustomerBody = z
     teamId: fields.teamId.optional(),
     consent: fields.consent.default({}),
     notes: fields.notes,
+    custom: fields.custom.optional(),
   })
   .superRefine(checkIdNumber);
 export type CreateCustomerInput = z.infer<typeof createCustomerBody>;
@@ -136,6 +139,7 @@ export const updateCustomerBody = z
     teamId: fields.teamId.optional(),
     consent: fields.consent.optional(),
     notes: fields.notes,
+    custom: fields.custom.optional(),
   })
   .superRefine(checkIdNumber);
 export type UpdateCustomerInput = z.infer<typeof updateCustomerBody>;
@@ -167,6 +171,11 @@ export const listQuery = z.strictObject({
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(20),
   withTotal: z.enum(['true', 'false']).optional(),
+  custom: z
+    .string()
+    .max(2000)
+    .optional()
+    .describe('Custom field filters as a JSON object: {"level":"gold","vip":true,"area":{"from":50,"to":120},"tags2":"a"}'),
 });
 export type ListQuery = z.infer<typeof listQuery>;
 

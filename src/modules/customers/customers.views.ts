@@ -28,10 +28,12 @@ export function toCustomerView(row: CustomerWithOwner, reveal: boolean): Custome
     teamId: row.teamId,
     consent: { ...NO_CONSENT, ...row.consent },
     notes: row.notes,
+    custom: row.custom ?? {},
     version: row.version,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     deletedAt: row.deletedAt?.toISOString() ?? null,
+    mergedIntoId: row.mergedIntoId,
   };
 }
 

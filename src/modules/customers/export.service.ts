@@ -5,6 +5,7 @@ import type { DbOrTx } from '../../platform/db/client.js';
 import { displayPhone, maskPhone, normalizePhone } from '../../platform/phone.js';
 import type { Locale } from '../../platform/i18n/index.js';
 import { recordAudit } from '../audit/index.js';
+import { activeCustomFields, displayCustomValue, parseCustomFilter } from '../fields/index.js';
 import * as repo from './customers.repository.js';
 import { filterOf } from './customers.service.js';
 import type { ExportQuery } from './customers.types.js';
@@ -67,15 +68,18 @@ async function exportRows(
 ): Promise<{ header: string[]; batches: AsyncGenerator<unknown[][]> }> {
   requireAccess(actor, 'customer:export');
   const reveal = can(actor, 'customer:pii');
+  const customConditions = await parseCustomFilter(db, query.custom); // a wrong filter is refused before anything is logged
   await recordAudit(db, actor, {
     action: 'export',
     entityType: 'customer',
     entityId: null,
     changes: { format, filters: query.q ? { ...query, q: maskedSearch(query.q) } : query, unmasked: reveal },
   });
-  const full = filterOf(actor, query);
+  const full = { ...filterOf(actor, query), custom: customConditions };
+  // One column per active custom field after the standard ones, headed by its label.
+  const customDefs = await activeCustomFields(db);
   return {
-    header: COLUMNS.map(([, zh, en]) => (locale === 'en' ? en : zh)),
+    header: [...COLUMNS.map(([, zh, en]) => (locale === 'en' ? en : zh)), ...customDefs.map((d) => (locale === 'en' ? d.labelEn : d.labelZh))],
     batches: (async function* () {
       for await (const batch of repo.streamCustomers(db, full)) {
         yield batch.map((r) => {
@@ -86,7 +90,8 @@ async function exportRows(
             tags: r.tags.join(' '),
             createdAt: formatTime(r.createdAt),
           };
-          return COLUMNS.map(([k]) => row[k] ?? null);
+          const custom = (r.custom ?? {}) as Record<string, unknown>;
+          return [...COLUMNS.map(([k]) => row[k] ?? null), ...customDefs.map((d) => displayCustomValue(d, custom[d.key], locale))];
         });
       }
     })(),

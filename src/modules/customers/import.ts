@@ -9,13 +9,17 @@ import type { FieldIssue } from '../../platform/errors.js';
 import { issuesFromZod } from '../../platform/http/validation.js';
 import { normalizePhone } from '../../platform/phone.js';
 import { recordAudit } from '../audit/index.js';
+import { activeCustomFields, checkCustomValue, type CustomFieldDef, type CustomValue, type CustomValues } from '../fields/index.js';
 import {
   importKeyOf,
+  parseBoolean,
   parseDateCell,
+  parseNumber,
   sameFileRow,
   splitList,
   type BatchContext,
   type Cell,
+  type ImportField,
   type Importer,
   type ImportRow,
   type RowOutcome,
@@ -66,9 +70,48 @@ export const customerImportFields: Importer['fields'] = [
 const text = (c: Cell | undefined): string => (c === null || c === undefined ? '' : c instanceof Date ? c.toISOString().slice(0, 10) : String(c).trim());
 const first = (r: ImportRow, key: string): string => text(r.values[key]?.[0]);
 
-type Parsed = { row: number; input: CreateCustomerInput; externalId: string | null; present: Set<string> };
+type Parsed = { row: number; input: CreateCustomerInput; externalId: string | null; present: Set<string>; custom: CustomValues };
 
-function parseRow(r: ImportRow): Parsed | FieldIssue {
+/** Each active custom field as a mapping target `custom.<key>`, suggested by its labels and its key. */
+async function customImportFields(db: DbOrTx): Promise<ImportField[]> {
+  return (await activeCustomFields(db)).map((d) => ({
+    key: `custom.${d.key}`,
+    synonyms: [d.labelZh, d.labelEn, d.key],
+    label: { zh: d.labelZh, en: d.labelEn },
+  }));
+}
+
+/** A cell read by the field's type: 1,234.5; 2024年3月5日; 是/否; an option by its value or either label; lists split. */
+function parseCustomCell(def: CustomFieldDef, cell: Cell): { value: CustomValue } | { issue: FieldIssue } {
+  const s = text(cell);
+  const option = (v: string) => {
+    const n = v.trim().toLowerCase();
+    return def.options.find((o) => o.value.toLowerCase() === n || o.labelZh.toLowerCase() === n || o.labelEn.toLowerCase() === n)?.value ?? v;
+  };
+  let value: unknown = s;
+  switch (def.type) {
+    case 'number':
+      value = parseNumber(typeof cell === 'number' ? cell : s) ?? s;
+      break;
+    case 'date':
+      value = cell === null ? s : (parseDateCell(cell)?.date ?? s);
+      break;
+    case 'boolean':
+      value = parseBoolean(s) ?? s;
+      break;
+    case 'select':
+      value = option(s);
+      break;
+    case 'multiselect':
+      value = splitList(s).map(option);
+      break;
+    default:
+      break;
+  }
+  return checkCustomValue(def, value);
+}
+
+function parseRow(r: ImportRow, defs: CustomFieldDef[] = []): Parsed | FieldIssue {
   const body: Record<string, unknown> = {};
   const present = new Set<string>();
   const set = (key: string, v: unknown) => {
@@ -109,7 +152,15 @@ function parseRow(r: ImportRow): Parsed | FieldIssue {
   if (!parsed.success) return issuesFromZod(parsed.error.issues, 'row')[0]!;
   const externalId = first(r, 'externalId').slice(0, 100) || null;
   if (externalId) present.add('externalId');
-  return { row: r.row, input: parsed.data, externalId, present };
+  const custom: CustomValues = {};
+  for (const def of defs) {
+    const cell = r.values[`custom.${def.key}`]?.[0];
+    if (cell === undefined || cell === null || text(cell) === '') continue;
+    const v = parseCustomCell(def, cell);
+    if ('issue' in v) return v.issue;
+    custom[def.key] = v.value;
+  }
+  return { row: r.row, input: parsed.data, externalId, present, custom };
 }
 
 type Key = { by: 'externalId' | 'idNumber' | 'phone' | 'email'; value: string };
@@ -144,6 +195,7 @@ function updateValues(before: CustomerRow, p: Parsed): Partial<CustomerInsert> {
   for (const k of ADDRESS_KEYS) if (p.present.has(k)) v[k] = i.address?.[k] ?? null;
   if (p.present.has('phones')) v.phones = [...new Set([...before.phones, ...i.phones])];
   if (p.present.has('tags')) v.tags = [...new Set([...before.tags, ...i.tags])];
+  if (Object.keys(p.custom).length) v.custom = { ...before.custom, ...p.custom };
   return v;
 }
 
@@ -188,8 +240,9 @@ async function loadCandidates(tx: DbOrTx, parsed: Parsed[], ctx: BatchContext): 
 async function processBatch(tx: DbOrTx, ctx: BatchContext, rows: ImportRow[]): Promise<RowOutcome[]> {
   const outcomes: RowOutcome[] = [];
   const parsed: Parsed[] = [];
+  const defs = await activeCustomFields(tx);
   for (const r of rows) {
-    const p = parseRow(r);
+    const p = parseRow(r, defs);
     if ('key' in p) outcomes.push({ row: r.row, outcome: 'rejected', issue: p });
     else parsed.push(p);
   }
@@ -272,9 +325,14 @@ async function processBatch(tx: DbOrTx, ctx: BatchContext, rows: ImportRow[]): P
       outcomes.push({ row: p.row, outcome: 'rejected', issue: { field: 'externalId', key: 'imports.external_id_taken', params: { value: p.externalId } } });
       continue;
     }
+    const missing = defs.find((d) => d.required && p.custom[d.key] === undefined);
+    if (missing) {
+      outcomes.push({ row: p.row, outcome: 'rejected', issue: { field: `custom.${missing.key}`, key: 'custom_fields.required', params: { labelZh: missing.labelZh, labelEn: missing.labelEn } } });
+      continue;
+    }
     // Its keys stop later rows of the file from repeating it.
     for (const k of keys) if (!createdHere.has(keyString(k))) createdHere.set(keyString(k), p.row);
-    inserts.push({ row: p.row, values: newCustomerValues({ ...p.input, externalId: p.externalId, importKey }, actor.userId, ownership) });
+    inserts.push({ row: p.row, values: newCustomerValues({ ...p.input, custom: p.custom, externalId: p.externalId, importKey }, actor.userId, ownership) });
     outcomes.push({ row: p.row, outcome: 'created' });
   }
   if (inserts.length) {
@@ -297,6 +355,7 @@ export const customerImporter: Importer = {
   kind: 'customers',
   permissions: ['customer:write'],
   fields: customerImportFields,
+  dynamicFields: customImportFields,
   processBatch,
 };
 

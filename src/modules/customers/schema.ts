@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, date, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { teams, users } from '../accounts/schema.js';
 import type { Consent, LunarBirthday, Preferences } from './customers.contract.js';
 
@@ -27,6 +27,8 @@ export const customers = pgTable(
     room: text('room'),
     tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
     preferences: jsonb('preferences').$type<Preferences>().notNull().default({}),
+    /** Values of custom fields (自定义字段), by field key; validated against custom_fields on every write. */
+    custom: jsonb('custom').$type<Record<string, string | number | boolean | string[]>>().notNull().default({}),
     source: text('source'),
     stage: text('stage', { enum: ['prospect', 'new', 'active', 'loyal', 'at_risk', 'dormant', 'churned'] })
       .notNull()
@@ -48,6 +50,8 @@ export const customers = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
+    /** Set (with deleted_at) when this customer was merged into another as a duplicate; cleared when undone. */
+    mergedIntoId: uuid('merged_into_id').references((): AnyPgColumn => customers.id),
   },
   (t) => [
     index('customers_created_idx').on(t.createdAt, t.id),
@@ -59,6 +63,7 @@ export const customers = pgTable(
     index('customers_compound_idx').on(t.compound),
     index('customers_stage_idx').on(t.stage),
     index('customers_tags_idx').using('gin', t.tags),
+    index('customers_custom_idx').using('gin', t.custom.op('jsonb_path_ops')),
     index('customers_phones_idx').using('gin', t.phones),
     index('customers_search_trgm').using('gin', t.searchText.op('gin_trgm_ops')),
     index('customers_phone_digits_trgm').using('gin', t.phoneDigits.op('gin_trgm_ops')),
@@ -98,3 +103,57 @@ export const customerTags = pgTable('customer_tags', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * One merge of two duplicate customers: the survivor and the merged (soft-deleted) customer as they were before, the
+ * ids of the rows each merge hook moved, and the versions after the merge (undo refuses when the survivor changed).
+ * The snapshots hold personal data unmasked (like the customers table itself); the API never returns them.
+ */
+export const customerMerges = pgTable(
+  'customer_merges',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    survivorId: uuid('survivor_id')
+      .notNull()
+      .references(() => customers.id),
+    mergedId: uuid('merged_id')
+      .notNull()
+      .references(() => customers.id),
+    survivorBefore: jsonb('survivor_before').$type<Record<string, unknown>>().notNull(),
+    mergedBefore: jsonb('merged_before').$type<Record<string, unknown>>().notNull(),
+    /** The survivor's version right after the merge: undo only while it is still the current one. */
+    survivorVersion: integer('survivor_version').notNull(),
+    /** Which customer's value each field took. */
+    choices: jsonb('choices').$type<Record<string, 'survivor' | 'merged'>>().notNull(),
+    /** Ids of the rows moved to the survivor, per merge hook (contacts, transactions, …). */
+    moved: jsonb('moved').$type<Record<string, string[]>>().notNull(),
+    mergedBy: uuid('merged_by'),
+    mergedByName: text('merged_by_name'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    undoneAt: timestamp('undone_at', { withTimezone: true }),
+    undoneBy: uuid('undone_by'),
+    undoneByName: text('undone_by_name'),
+  },
+  (t) => [
+    index('customer_merges_created_idx').on(t.createdAt, t.id),
+    index('customer_merges_survivor_idx').on(t.survivorId),
+    index('customer_merges_merged_idx').on(t.mergedId),
+  ],
+);
+
+/** Pairs of customers someone judged "not duplicates": the duplicate finder no longer offers them. */
+export const customerDuplicateDismissals = pgTable(
+  'customer_duplicate_dismissals',
+  {
+    /** The smaller of the two ids. */
+    firstId: uuid('first_id')
+      .notNull()
+      .references(() => customers.id),
+    secondId: uuid('second_id')
+      .notNull()
+      .references(() => customers.id),
+    dismissedBy: uuid('dismissed_by'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.firstId, t.secondId] }), check('customer_duplicate_dismissals_order', sql`${t.firstId} < ${t.secondId}`)],
+);

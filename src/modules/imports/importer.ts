@@ -17,6 +17,8 @@ export type ImportField = {
   multi?: boolean;
   /** Header names (zh-CN and English) that suggest this field; compared normalised. */
   synonyms: string[];
+  /** The label shown in the mapping step, for fields defined at run time (custom fields); else `import.field.<kind>.<key>`. */
+  label?: { zh: string; en: string };
 };
 
 /** One data row: its spreadsheet row number and the cells of each mapped field (several for a multi field). */
@@ -32,22 +34,36 @@ export type BatchContext = {
   /** The prefix of this file's import keys (`<hash>:`): rows of the same file share it. */
   filePrefix: string;
   options: ImportOptions;
+  /** Scratch space an importer may use across the batches of one run (lookups already made). */
+  memo: Record<string, unknown>;
 };
 
 export type Importer = {
   kind: ImportKind;
   permissions: Permission[];
   fields: ImportField[];
+  /** Fields defined at run time (custom fields), merged after `fields` wherever the engine uses them. */
+  dynamicFields?(db: DbOrTx): Promise<ImportField[]>;
   /** Rows per batch (one transaction and one checkpoint each); 2000 when not said. */
   batchRows?: number;
   /** Groups of fields of which at least one must be mapped (e.g. a customer key for transactions). */
   oneOf?: string[][];
-  processBatch(tx: DbOrTx, ctx: BatchContext, rows: ImportRow[]): Promise<RowOutcome[]>;
+  /**
+   * Optional CPU-only work on a batch (parsing cells), run outside the transaction while the previous batch is
+   * being written; its result is handed to processBatch.
+   */
+  prepare?(rows: ImportRow[], ctx: BatchContext): unknown;
+  processBatch(tx: DbOrTx, ctx: BatchContext, rows: ImportRow[], prepared?: unknown): Promise<RowOutcome[]>;
 };
 
 const registry = new Map<ImportKind, Importer>();
 export function registerImporter(importer: Importer): void {
   registry.set(importer.kind, importer);
+}
+/** An importer's fields: the static ones and those defined at run time. */
+export async function importFieldsOf(db: DbOrTx, kind: ImportKind): Promise<ImportField[]> {
+  const importer = importerFor(kind);
+  return [...importer.fields, ...((await importer.dynamicFields?.(db)) ?? [])];
 }
 export function importerFor(kind: ImportKind): Importer {
   const i = registry.get(kind);

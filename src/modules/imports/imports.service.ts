@@ -19,7 +19,7 @@ import { AppError, type FieldIssue } from '../../platform/errors.js';
 import { issueMessage } from '../../platform/http/problem.js';
 import { isMessageKey, t, type Locale } from '../../platform/i18n/index.js';
 import { recordAudit } from '../audit/index.js';
-import { importerFor, type ImportRow, type RowOutcome } from './importer.js';
+import { importerFor, importFieldsOf, type ImportField, type ImportRow, type RowOutcome } from './importer.js';
 import type { ImportFieldView, ImportJobView, ImportKind, ImportOptions, ImportPreview, ImportRejectView, ImportTemplateView } from './imports.contract.js';
 import * as repo from './imports.repository.js';
 import { cellText, readRows, sniffFile, type Cell, type RawRow } from './reader.js';
@@ -61,10 +61,16 @@ export function toJobView(j: repo.ImportJobRow): ImportJobView {
   };
 }
 
-export function fieldViews(kind: ImportKind, locale: Locale): ImportFieldView[] {
-  return importerFor(kind).fields.map((f) => ({
+/** A field's label: its own (custom fields) or the catalogue's. */
+function fieldLabelOf(kind: ImportKind, f: ImportField | undefined, key: string, locale: Locale): string {
+  if (f?.label) return locale === 'en' ? f.label.en : f.label.zh;
+  return t(locale, `import.field.${kind}.${key}` as never);
+}
+
+export function fieldViews(kind: ImportKind, locale: Locale, fields: ImportField[] = importerFor(kind).fields): ImportFieldView[] {
+  return fields.map((f) => ({
     key: f.key,
-    label: t(locale, `import.field.${kind}.${f.key}` as never),
+    label: fieldLabelOf(kind, f, f.key, locale),
     required: Boolean(f.required),
     multi: Boolean(f.multi),
   }));
@@ -111,8 +117,7 @@ function uniqueHeaders(cells: Cell[]): string[] {
 }
 
 /** Header → field key from the fields' synonyms. Each field is suggested once, unless it takes several columns. */
-export function suggestMapping(kind: ImportKind, headers: string[]): Record<string, string> {
-  const fields = importerFor(kind).fields;
+export function suggestMapping(kind: ImportKind, headers: string[], fields: ImportField[] = importerFor(kind).fields): Record<string, string> {
   const out: Record<string, string> = {};
   const used = new Set<string>();
   for (const h of headers) {
@@ -172,6 +177,7 @@ export async function uploadImport(
     if (!head.length) throw AppError.field('file', 'imports.empty_file');
     const headers = uniqueHeaders(head[0]!.cells);
     const templates = await repo.listTemplates(ctx.db, input.kind);
+    const fields = await importFieldsOf(ctx.db, input.kind);
     const template = templates.find((tpl) => {
       const keys = Object.keys(tpl.mapping);
       return keys.length > 0 && keys.every((k) => headers.includes(k));
@@ -193,8 +199,8 @@ export async function uploadImport(
     return {
       job: toJobView(job),
       rows: head.slice(1).map((r) => r.cells.map((c) => cellText(c).slice(0, 200))),
-      fields: fieldViews(input.kind, locale),
-      suggestedMapping: template ? template.mapping : suggestMapping(input.kind, headers),
+      fields: fieldViews(input.kind, locale, fields),
+      suggestedMapping: template ? template.mapping : suggestMapping(input.kind, headers, fields),
       templateName: template?.name ?? null,
     };
   } catch (err) {
@@ -208,9 +214,15 @@ export async function uploadImport(
 export type StartInput = { mapping: Record<string, string>; options?: Partial<ImportOptions>; saveTemplateAs?: string | null };
 
 /** Checks a mapping against the file's headers and the importer's fields; every problem names its column. */
-export function checkMapping(kind: ImportKind, headers: string[], mapping: Record<string, string>, locale: Locale): Record<string, string> {
+export function checkMapping(
+  kind: ImportKind,
+  headers: string[],
+  mapping: Record<string, string>,
+  locale: Locale,
+  fields: ImportField[] = importerFor(kind).fields,
+): Record<string, string> {
   const importer = importerFor(kind);
-  const label = (key: string): string => t(locale, `import.field.${kind}.${key}` as never);
+  const label = (key: string): string => fieldLabelOf(kind, fields.find((f) => f.key === key), key, locale);
   const issues: FieldIssue[] = [];
   const clean: Record<string, string> = {};
   const count = new Map<string, number>();
@@ -220,7 +232,7 @@ export function checkMapping(kind: ImportKind, headers: string[], mapping: Recor
       issues.push({ field: `mapping.${header}`, key: 'imports.unknown_column', params: { column: header } });
       continue;
     }
-    const f = importer.fields.find((x) => x.key === field);
+    const f = fields.find((x) => x.key === field);
     if (!f) {
       issues.push({ field: `mapping.${header}`, key: 'imports.unknown_target', params: { column: header, target: field } });
       continue;
@@ -233,7 +245,7 @@ export function checkMapping(kind: ImportKind, headers: string[], mapping: Recor
     clean[header] = field;
   }
   const mapped = new Set(Object.values(clean));
-  for (const f of importer.fields) {
+  for (const f of fields) {
     if (f.required && !mapped.has(f.key)) issues.push({ field: 'mapping', key: 'imports.required_unmapped', params: { target: label(f.key) } });
   }
   for (const group of importer.oneOf ?? []) {
@@ -252,7 +264,7 @@ export async function startImport(
 ): Promise<ImportJobView> {
   const job = await jobFor(ctx.db, actor, id);
   if (job.status !== 'pending') throw AppError.conflict('imports.already_started');
-  const mapping = checkMapping(job.kind, job.headers, input.mapping, locale);
+  const mapping = checkMapping(job.kind, job.headers, input.mapping, locale, await importFieldsOf(ctx.db, job.kind));
   const options: ImportOptions = { ...job.options, ...input.options };
   if (input.saveTemplateAs) {
     await repo.upsertTemplate(ctx.db, { kind: job.kind, name: input.saveTemplateAs, mapping, options, createdBy: actor!.userId });
@@ -308,31 +320,37 @@ export async function runImport(db: Db, id: string, opts: RunOptions = {}): Prom
     return repo.updateJob(db, id, { status: 'failed', error: 'the user who started the import can no longer import', finishedAt: new Date() });
   }
   const columns = job.headers.map((h) => job.mapping[h] ?? null);
-  const ctxBase = { actor, jobId: job.id, filePrefix: `${job.fileHash.slice(0, 16)}:`, options: job.options };
+  const ctxBase = { actor, jobId: job.id, filePrefix: `${job.fileHash.slice(0, 16)}:`, options: job.options, memo: {} };
   let seen = 0; // data rows read so far
   let batch: { raw: RawRow; issue: FieldIssue | null }[] = [];
 
-  const flush = async (bytes: number): Promise<boolean> => {
-    const rows = batch;
-    batch = [];
-    const next = await db.transaction(async (tx) => {
-      const valid: ImportRow[] = [];
-      const outcomes: RowOutcome[] = [];
-      for (const { raw, issue } of rows) {
-        if (issue) {
-          outcomes.push({ row: raw.row, outcome: 'rejected', issue });
-          continue;
-        }
-        const values: Record<string, Cell[]> = {};
-        columns.forEach((field, i) => {
-          if (!field) return;
-          const c = raw.cells[i] ?? null;
-          (values[field] ??= []).push(typeof c === 'string' ? c.trim() : c);
-        });
-        valid.push({ row: raw.row, values });
+  /** The CPU part of a batch (cells → values, the importer's parsing), done while the previous batch is written. */
+  type Ready = { rows: { raw: RawRow; issue: FieldIssue | null }[]; valid: ImportRow[]; early: RowOutcome[]; prepared: unknown; bytes: number };
+  const prepare = (rows: Ready['rows'], bytes: number): Ready => {
+    const valid: ImportRow[] = [];
+    const early: RowOutcome[] = [];
+    for (const { raw, issue } of rows) {
+      if (issue) {
+        early.push({ row: raw.row, outcome: 'rejected', issue });
+        continue;
       }
-      if (valid.length) outcomes.push(...(await importer.processBatch(tx, ctxBase, valid)));
-      const cellsOf = new Map(rows.map((r) => [r.raw.row, r.raw.cells]));
+      const values: Record<string, Cell[]> = {};
+      columns.forEach((field, i) => {
+        if (!field) return;
+        const c = raw.cells[i] ?? null;
+        (values[field] ??= []).push(typeof c === 'string' ? c.trim() : c);
+      });
+      valid.push({ row: raw.row, values });
+    }
+    return { rows, valid, early, prepared: valid.length && importer.prepare ? importer.prepare(valid, ctxBase) : undefined, bytes };
+  };
+
+  /** Writes a batch, its rejects and the checkpoint in one transaction; false when the job must stop. */
+  const write = async (b: Ready): Promise<boolean> => {
+    const next = await db.transaction(async (tx) => {
+      const outcomes: RowOutcome[] = [...b.early];
+      if (b.valid.length) outcomes.push(...(await importer.processBatch(tx, ctxBase, b.valid, b.prepared)));
+      const cellsOf = new Map(b.rows.map((r) => [r.raw.row, r.raw.cells]));
       const rejects = outcomes.filter((o): o is Extract<RowOutcome, { outcome: 'rejected' }> => o.outcome === 'rejected');
       await repo.insertRejects(
         tx,
@@ -347,8 +365,8 @@ export async function runImport(db: Db, id: string, opts: RunOptions = {}): Prom
       );
       const n = (k: RowOutcome['outcome']) => outcomes.filter((o) => o.outcome === k).length;
       const updated = await repo.updateJob(tx, job.id, {
-        processedRows: job.processedRows + rows.length,
-        bytesDone: bytes,
+        processedRows: job.processedRows + b.rows.length,
+        bytesDone: b.bytes,
         created: job.created + n('created'),
         updated: job.updated + n('updated'),
         skipped: job.skipped + n('skipped'),
@@ -364,6 +382,18 @@ export async function runImport(db: Db, id: string, opts: RunOptions = {}): Prom
     return current?.status === 'running' && !opts.signal?.aborted;
   };
 
+  // Batches are written one after another (each checkpoint follows the previous one), but reading and preparing the
+  // next batch overlaps the database's work on the current one.
+  let inflight: Promise<boolean> | null = null;
+  const submit = async (bytes: number): Promise<boolean> => {
+    const ready = prepare(batch, bytes);
+    batch = [];
+    if (inflight && !(await inflight)) return false;
+    inflight = write(ready);
+    inflight.catch(() => {}); // awaited (and so reported) with the next batch or at the end
+    return true;
+  };
+
   try {
     let header = true;
     let lastBytes = job.bytesDone;
@@ -376,9 +406,10 @@ export async function runImport(db: Db, id: string, opts: RunOptions = {}): Prom
       if (seen <= job.processedRows) continue; // done before a restart
       lastBytes = raw.bytesRead;
       batch.push({ raw, issue: rowIssue(raw, job.headers.length) });
-      if (batch.length >= (importer.batchRows ?? 2000) && !(await flush(raw.bytesRead))) return repo.findJob(db, job.id);
+      if (batch.length >= (importer.batchRows ?? 2000) && !(await submit(raw.bytesRead))) return repo.findJob(db, job.id);
     }
-    if (batch.length && !(await flush(lastBytes))) return repo.findJob(db, job.id);
+    if (batch.length && !(await submit(lastBytes))) return repo.findJob(db, job.id);
+    if (inflight && !(await inflight)) return repo.findJob(db, job.id);
   } catch (err) {
     const message = err instanceof AppError ? t('zh-CN', err.key, err.params) : err instanceof Error ? err.message : String(err);
     return repo.updateJob(db, id, { status: 'failed', error: message, finishedAt: new Date() });

@@ -6,7 +6,7 @@
 import type { DbOrTx } from '../../platform/db/client.js';
 import type { FieldIssue } from '../../platform/errors.js';
 import { normalizePhone } from '../../platform/phone.js';
-import { createCustomersForImport, customerReachable, customersByKeys } from '../customers/index.js';
+import { createCustomersForImport, customerReachable, customersByKeys, type CustomerRef } from '../customers/index.js';
 import {
   importKeyOf,
   instantOf,
@@ -120,20 +120,36 @@ function parseRow(r: ImportRow): Parsed | FieldIssue {
   };
 }
 
-async function processBatch(tx: DbOrTx, ctx: BatchContext, rows: ImportRow[]): Promise<RowOutcome[]> {
+const prepare = (rows: ImportRow[]): (Parsed | FieldIssue)[] => rows.map(parseRow);
+
+async function processBatch(tx: DbOrTx, ctx: BatchContext, rows: ImportRow[], prepared?: unknown): Promise<RowOutcome[]> {
   const outcomes: RowOutcome[] = [];
   const parsed: Parsed[] = [];
-  for (const r of rows) {
-    const p = parseRow(r);
+  const results = (prepared as (Parsed | FieldIssue)[] | undefined) ?? prepare(rows);
+  rows.forEach((r, i) => {
+    const p = results[i]!;
     if ('key' in p) outcomes.push({ row: r.row, outcome: 'rejected', issue: p });
     else parsed.push(p);
-  }
+  });
   if (!parsed.length) return outcomes;
 
-  const { byExternalId, byPhone } = await customersByKeys(tx, {
-    externalIds: [...new Set(parsed.flatMap((p) => (p.customerExternalId ? [p.customerExternalId] : [])))],
-    phones: [...new Set(parsed.flatMap((p) => (p.customerPhone ? [p.customerPhone] : [])))],
+  // Customers found by earlier batches of this run are remembered (a purchase log names the same customers again
+  // and again); only the others are looked up.
+  const cache = (ctx.memo.customers ??= { byExternalId: new Map<string, CustomerRef>(), byPhone: new Map<string, CustomerRef>() }) as {
+    byExternalId: Map<string, CustomerRef>;
+    byPhone: Map<string, CustomerRef>;
+  };
+  if (cache.byExternalId.size + cache.byPhone.size > 500_000) {
+    cache.byExternalId.clear();
+    cache.byPhone.clear();
+  }
+  const found = await customersByKeys(tx, {
+    externalIds: [...new Set(parsed.flatMap((p) => (p.customerExternalId && !cache.byExternalId.has(p.customerExternalId) ? [p.customerExternalId] : [])))],
+    phones: [...new Set(parsed.flatMap((p) => (p.customerPhone && !cache.byPhone.has(p.customerPhone) ? [p.customerPhone] : [])))],
   });
+  for (const [k, v] of found.byExternalId) cache.byExternalId.set(k, v);
+  for (const [k, v] of found.byPhone) cache.byPhone.set(k, v);
+  const { byExternalId, byPhone } = cache;
   if (ctx.options.createMissingCustomers) {
     const missing = new Map<string, { externalId: string; name: string | null; phone: string | null }>();
     for (const p of parsed) {
@@ -194,6 +210,7 @@ export const transactionImporter: Importer = {
   permissions: ['transaction:write', 'customer:write'],
   fields: transactionImportFields,
   oneOf: [['customerExternalId', 'customerPhone']],
-  batchRows: 5000,
+  batchRows: 10000,
+  prepare,
   processBatch,
 };

@@ -5,3 +5,4 @@ export * from '../../modules/audit/schema.js';
 export * from '../../modules/customers/schema.js';
 export * from '../../modules/transactions/schema.js';
 export * from '../../modules/imports/schema.js';
+export * from '../../modules/fields/schema.js';

@@ -47,6 +47,12 @@ const PROTECTED: [method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: stri
   ['PUT', '/api/v1/tags/VIP'],
   ['POST', '/api/v1/tags/merge'],
   ['DELETE', '/api/v1/tags/VIP'],
+  ['GET', '/api/v1/customers/duplicates'],
+  ['POST', '/api/v1/customers/duplicates/dismiss'],
+  ['POST', '/api/v1/customers/merge'],
+  ['GET', '/api/v1/customers/merges'],
+  ['GET', `/api/v1/customers/merges/${SOME_ID}`],
+  ['POST', `/api/v1/customers/merges/${SOME_ID}/undo`],
   ['GET', '/api/v1/customers/export.csv'],
   ['GET', '/api/v1/customers/export.xlsx'],
   ['GET', `/api/v1/customers/${SOME_ID}`],
@@ -77,6 +83,11 @@ const PROTECTED: [method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: stri
   ['POST', '/api/v1/products'],
   ['PATCH', `/api/v1/products/${SOME_ID}`],
   ['DELETE', `/api/v1/products/${SOME_ID}`],
+  ['GET', '/api/v1/custom-fields'],
+  ['POST', '/api/v1/custom-fields'],
+  ['PATCH', `/api/v1/custom-fields/${SOME_ID}`],
+  ['DELETE', `/api/v1/custom-fields/${SOME_ID}`],
+  ['POST', `/api/v1/custom-fields/${SOME_ID}/restore`],
 ];
 
 /** Reachable without signing in. */

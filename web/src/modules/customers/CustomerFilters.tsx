@@ -2,6 +2,7 @@ import { DatePicker, Input, Select, TreeSelect } from 'antd';
 import dayjs from 'dayjs';
 import { useT } from '../../platform/i18n';
 import { teamTree, useTeams, useUsers } from '../accounts/api';
+import { CustomFieldFilters } from '../fields/CustomFieldInputs';
 import { STAGES, useTags, type ListFilters } from './api';
 
 type Props = { filters: ListFilters; onChange: (patch: Partial<ListFilters>) => void };
@@ -70,6 +71,7 @@ export function CustomerFilters({ filters, onChange }: Props) {
       />
       {text('city')}
       {text('compound')}
+      <CustomFieldFilters value={filters.custom} onChange={(custom) => onChange({ custom })} />
       <DatePicker.RangePicker
         style={{ gridColumn: 'span 2', minWidth: 0 }}
         placeholder={[t('common.dateFrom'), t('common.dateTo')]}

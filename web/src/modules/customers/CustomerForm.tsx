@@ -4,6 +4,7 @@ import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { useT } from '../../platform/i18n';
 import { teamTree, useTeams, useUsers } from '../accounts/api';
+import { CustomFieldsSection } from '../fields/CustomFieldInputs';
 import { ADDRESS_KEYS, CHANNELS, PREF_CHANNELS, STAGES, useTags } from './api';
 import type { CustomerFormValues } from './payload';
 
@@ -271,6 +272,8 @@ export function CustomerForm({ form, initialValues, onFinish, pii, maskedPhones,
           ))}
         </Flex>
       </Section>
+
+      <CustomFieldsSection wrap={(title, children) => <Section title={title}>{children}</Section>} />
 
       <Section title={t('customers.section.notes')}>
         <Form.Item name="notes" style={{ marginBottom: 0 }}>

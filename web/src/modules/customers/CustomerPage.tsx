@@ -13,6 +13,7 @@ import { KindIcon } from './CustomerSummary';
 import { STAGE_COLOR } from './labels';
 import { customerTabs } from './tabs';
 import './tabs.builtin';
+import { MergedBanner } from '../duplicates/MergedBanner';
 
 /** The customer 360 page: header with actions, then the registered tabs (概况, 联系人, 变更历史 …). */
 export function CustomerPage() {
@@ -85,7 +86,7 @@ function Customer360({ customer: c }: { customer: CustomerView }) {
         }
         extra={
           c.deletedAt ? (
-            can('customer:delete') ? (
+            can('customer:delete') && !c.mergedIntoId ? (
               <Button icon={<RollbackOutlined />} loading={restore.isPending} onClick={() => restore.mutate()}>
                 {t('common.restore')}
               </Button>
@@ -114,7 +115,7 @@ function Customer360({ customer: c }: { customer: CustomerView }) {
           )
         }
       />
-      {c.deletedAt ? <Alert type="warning" showIcon title={t('customers.deletedBanner', { time: formatDateTime(c.deletedAt) })} style={{ marginBottom: 12 }} /> : null}
+      {c.mergedIntoId ? <MergedBanner customer={c} /> : c.deletedAt ? <Alert type="warning" showIcon title={t('customers.deletedBanner', { time: formatDateTime(c.deletedAt) })} style={{ marginBottom: 12 }} /> : null}
       <Card size={screens.md ? 'medium' : 'small'}>
         <Tabs
           activeKey={active}

@@ -4,6 +4,7 @@ import { useAuth } from '../../platform/auth';
 import { formatDateTime } from '../../platform/format';
 import { useT } from '../../platform/i18n';
 import { useTeams } from '../accounts/api';
+import { useCustomDescriptionItems } from '../fields/CustomFieldInputs';
 import { CHANNELS } from './api';
 import { enumLabel, formatAddress, formatLunar, STAGE_COLOR } from './labels';
 import { CustomerTags } from './tags';
@@ -20,6 +21,7 @@ export function ProfileTab({ customer: c, revealed, reveal, revealing }: Custome
   const masked = c.piiMasked && !revealed && (c.phones.length > 0 || !!c.idNumber);
   const teamName = c.teamId ? (teams.data?.find((tm) => tm.id === c.teamId)?.name ?? '') : none;
   const p = c.preferences;
+  const customItems = useCustomDescriptionItems(c.custom);
 
   const revealButton =
     masked && can('customer:pii') ? (
@@ -100,6 +102,7 @@ export function ProfileTab({ customer: c, revealed, reveal, revealing }: Custome
             </Space>
           ),
         },
+        ...customItems,
         {
           key: 'notes',
           label: t('field.notes'),

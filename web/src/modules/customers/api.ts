@@ -33,6 +33,8 @@ export type ListFilters = {
   compound?: string;
   createdFrom?: string;
   createdTo?: string;
+  /** Custom field filters as the API's JSON parameter. */
+  custom?: string;
   sort?: 'createdAt' | 'updatedAt' | 'name';
   order?: 'asc' | 'desc';
   deleted?: 'only';

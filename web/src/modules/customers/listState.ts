@@ -1,7 +1,7 @@
 import { STAGES, type ListFilters, type Stage } from './api';
 
 /** The list's filters live in the URL (?q=&tag=…), so a filtered list survives reloads, back and shared links. */
-const KEYS = ['q', 'tag', 'ownerId', 'teamId', 'stage', 'city', 'compound', 'createdFrom', 'createdTo', 'sort', 'order'] as const;
+const KEYS = ['q', 'tag', 'ownerId', 'teamId', 'stage', 'city', 'compound', 'createdFrom', 'createdTo', 'custom', 'sort', 'order'] as const;
 
 export function filtersFromParams(params: URLSearchParams): ListFilters {
   const f: ListFilters = {};
@@ -16,6 +16,7 @@ export function filtersFromParams(params: URLSearchParams): ListFilters {
   f.compound = get('compound');
   f.createdFrom = get('createdFrom');
   f.createdTo = get('createdTo');
+  f.custom = get('custom');
   const sort = get('sort');
   if (sort === 'createdAt' || sort === 'updatedAt' || sort === 'name') f.sort = sort;
   const order = get('order');
@@ -38,5 +39,16 @@ export function paramsFromFilters(f: ListFilters): Record<string, string> {
 /** How many narrowing filters are set (search, sort and trash not counted). */
 export function activeFilterCount(f: ListFilters): number {
   const set = (['tag', 'ownerId', 'teamId', 'stage', 'city', 'compound'] as const).filter((k) => !!f[k]).length;
-  return set + (f.createdFrom || f.createdTo ? 1 : 0);
+  return set + customFilterCount(f.custom) + (f.createdFrom || f.createdTo ? 1 : 0);
+}
+
+/** How many custom field filters the `custom` JSON parameter holds. */
+function customFilterCount(raw: string | undefined): number {
+  if (!raw) return 0;
+  try {
+    const v = JSON.parse(raw) as unknown;
+    return v && typeof v === 'object' ? Object.keys(v).length : 0;
+  } catch {
+    return 0;
+  }
 }

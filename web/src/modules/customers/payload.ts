@@ -22,6 +22,8 @@ export type CustomerFormValues = {
   teamId?: string | null;
   consent: Partial<Consent>;
   notes?: string | null;
+  /** Custom field values by key (dates as YYYY-MM-DD strings). */
+  custom?: Record<string, unknown>;
 };
 
 export type CustomerPayload = Record<string, unknown>;
@@ -61,6 +63,7 @@ export function toFormValues(c: CustomerView | null, meId: string | null): Custo
     teamId: c.teamId,
     consent: { ...c.consent },
     notes: c.notes,
+    custom: { ...(c.custom ?? {}) },
   };
 }
 
@@ -68,6 +71,17 @@ const str = (v: string | null | undefined): string | null => {
   const s = (v ?? '').trim();
   return s === '' ? null : s;
 };
+
+/** Custom values for the API: blank text, empty lists and cleared inputs become null (which removes a value). */
+function customOf(c: Record<string, unknown> | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(c ?? {})) {
+    if (typeof v === 'string') out[k] = str(v);
+    else if (Array.isArray(v)) out[k] = v.length ? v : null;
+    else out[k] = v ?? null;
+  }
+  return out;
+}
 
 function preferencesOf(p: Preferences | undefined): Preferences {
   const out: Preferences = {};
@@ -99,6 +113,7 @@ export function toPayload(v: CustomerFormValues, withPii: boolean): CustomerPayl
     teamId: v.teamId ?? null,
     consent: Object.fromEntries(CHANNELS.map((ch) => [ch, !!v.consent?.[ch]])),
     notes: str(v.notes),
+    custom: customOf(v.custom),
   };
   if (withPii) {
     // Blank rows are sent as they are (the server skips them) so error paths like `phones.1` match the form rows.
@@ -115,6 +130,9 @@ export function createPayload(v: CustomerFormValues): CustomerPayload {
   const body = toPayload(v, true);
   if (!body.teamId) delete body.teamId;
   for (const k of ['email', 'gender', 'birthday', 'lunarBirthday', 'idType', 'idNumber'] as const) if (body[k] === null) delete body[k];
+  const custom = Object.fromEntries(Object.entries(body.custom as Record<string, unknown>).filter(([, x]) => x !== null));
+  if (Object.keys(custom).length) body.custom = custom;
+  else delete body.custom;
   return body;
 }
 
@@ -130,7 +148,7 @@ export function changedPayload(original: CustomerView, v: CustomerFormValues, wi
   const after = toPayload(v, withPii);
   const out: CustomerPayload = {};
   for (const [k, value] of Object.entries(after)) {
-    if (k === 'address' || k === 'consent') {
+    if (k === 'address' || k === 'consent' || k === 'custom') {
       const a = before[k] as Record<string, unknown>;
       const b = value as Record<string, unknown>;
       const parts = Object.fromEntries(Object.entries(b).filter(([p, x]) => !same(a[p], x)));

@@ -2,12 +2,14 @@ import type { ReactNode } from 'react';
 import type { Permission } from '../auth';
 import type { MessageKey } from '../i18n';
 
-/** One entry of the side menu. Modules contribute theirs; an entry shows when the user holds any of `anyOf`. */
+/** One entry of the side menu. Modules contribute theirs; an entry shows when the user holds any of `anyOf` and all of `allOf`. */
 export type NavItem = {
   key: string;
   label: MessageKey;
   icon?: ReactNode;
   anyOf?: Permission[];
+  /** Shows only when the user holds every one of these (as well). */
+  allOf?: Permission[];
   children?: NavItem[];
 };
 
@@ -15,6 +17,7 @@ export function visibleNav(items: NavItem[], can: (p: Permission) => boolean): N
   const out: NavItem[] = [];
   for (const item of items) {
     if (item.anyOf && !item.anyOf.some(can)) continue;
+    if (item.allOf && !item.allOf.every(can)) continue;
     if (item.children) {
       const children = visibleNav(item.children, can);
       if (children.length) out.push({ ...item, children });

@@ -1,0 +1,12 @@
+export { customFieldRoutes } from './fields.routes.js';
+export {
+  activeCustomFields,
+  checkCustomValue,
+  displayCustomValue,
+  mergeCustomValues,
+  parseCustomFilter,
+  validatedCustomValues,
+  type CustomCondition,
+  type CustomFieldDef,
+} from './fields.service.js';
+export type { CustomFieldView, CustomValue, CustomValues } from './fields.contract.js';
