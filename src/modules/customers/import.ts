@@ -237,6 +237,22 @@ async function loadCandidates(tx: DbOrTx, parsed: Parsed[], ctx: BatchContext): 
   return { byImportKey, live: liveRows, deletedExt };
 }
 
+/** Inserts customers created by an import, each with its "create" entry in its history (naming the import). */
+async function insertAudited(tx: DbOrTx, actor: Actor, jobId: string, values: CustomerInsert[]): Promise<Awaited<ReturnType<typeof repo.insertCustomers>>> {
+  const created = await repo.insertCustomers(tx, values);
+  await recordAudit(
+    tx,
+    actor,
+    created.map((row, i) => ({
+      action: 'create',
+      entityType: 'customer',
+      entityId: row.id,
+      changes: { ...diff({}, values[i] as unknown as Record<string, unknown>), importId: [null, jobId] },
+    })),
+  );
+  return created;
+}
+
 async function processBatch(tx: DbOrTx, ctx: BatchContext, rows: ImportRow[]): Promise<RowOutcome[]> {
   const outcomes: RowOutcome[] = [];
   const parsed: Parsed[] = [];
@@ -335,19 +351,7 @@ async function processBatch(tx: DbOrTx, ctx: BatchContext, rows: ImportRow[]): P
     inserts.push({ row: p.row, values: newCustomerValues({ ...p.input, custom: p.custom, externalId: p.externalId, importKey }, actor.userId, ownership) });
     outcomes.push({ row: p.row, outcome: 'created' });
   }
-  if (inserts.length) {
-    const created = await repo.insertCustomers(tx, inserts.map((i) => i.values));
-    await recordAudit(
-      tx,
-      actor,
-      created.map((row, i) => ({
-        action: 'create',
-        entityType: 'customer',
-        entityId: row.id,
-        changes: { ...diff({}, inserts[i]!.values as unknown as Record<string, unknown>), importId: [null, ctx.jobId] },
-      })),
-    );
-  }
+  if (inserts.length) await insertAudited(tx, actor, ctx.jobId, inserts.map((i) => i.values));
   return outcomes;
 }
 
@@ -403,17 +407,7 @@ export async function createCustomersForImport(
     const input = createCustomerBody.parse({ name: (s.name || `客户 ${s.externalId}`).slice(0, 200), phones: phone ? [phone] : [] });
     return newCustomerValues({ ...input, externalId: s.externalId }, actor.userId, ownership);
   });
-  const created = await repo.insertCustomers(tx, values);
-  await recordAudit(
-    tx,
-    actor,
-    created.map((row, i) => ({
-      action: 'create',
-      entityType: 'customer',
-      entityId: row.id,
-      changes: { name: [null, values[i]!.name], externalId: [null, row.externalId], importId: [null, jobId] },
-    })),
-  );
+  const created = await insertAudited(tx, actor, jobId, values);
   created.forEach((r, i) => out.set(r.externalId!, { id: r.id, externalId: r.externalId, phones: values[i]!.phones ?? [], ownerId: ownership.ownerId, teamId: ownership.teamId }));
   return out;
 }

@@ -2,25 +2,10 @@ import type { Translate } from '../../platform/i18n';
 import type { CustomerView } from '../customers/api';
 import { formatValue, type Lookup } from '../customers/historyFormat';
 import { enumLabel, formatAddress, formatLunar } from '../customers/labels';
-import type { MergeField } from './api';
+import { MERGE_FIELDS, type MergeField } from './api';
 
 /** The fields the comparison shows, in form order (the external id is not in the customer view: the server keeps the survivor's unless it has none). */
-export const COMPARED: Exclude<MergeField, 'externalId'>[] = [
-  'kind',
-  'name',
-  'email',
-  'gender',
-  'birthday',
-  'lunarBirthday',
-  'idNumber',
-  'address',
-  'preferences',
-  'source',
-  'stage',
-  'owner',
-  'consent',
-  'notes',
-];
+export const COMPARED = MERGE_FIELDS.filter((f): f is Exclude<MergeField, 'externalId'> => f !== 'externalId');
 
 /** The label of a compared field (the customer form's own labels). */
 export const FIELD_LABEL = {
