@@ -162,7 +162,7 @@ describe('phone width', () => {
     await see(drawer, '用户与团队');
     await see(drawer, '审计日志');
     await shots.take(page, 'drawer-menu');
-    await drawer.getByRole('menuitem', { name: '客户' }).click();
+    await drawer.getByRole('menuitem', { name: /(^|\s)客户$/ }).click();
     await page.locator('.ant-drawer-content-wrapper').waitFor({ state: 'hidden' });
 
     await page.getByPlaceholder('搜索姓名、电话或地址片段').fill('幸福');
