@@ -184,14 +184,15 @@ function candidateKeys(row: CustomerRow): string[] {
 }
 
 /** What an update from the file changes: the cells it has (empty cells keep the stored value); phones and tags add. */
-function updateValues(before: CustomerRow, p: Parsed): Partial<CustomerInsert> {
+function updateValues(before: CustomerRow, p: Parsed, heldElsewhere: boolean): Partial<CustomerInsert> {
   const v: Partial<CustomerInsert> = {};
   const i = p.input;
   for (const k of ['name', 'kind', 'email', 'gender', 'birthday', 'idType', 'source', 'stage', 'notes'] as const) {
     if (p.present.has(k)) (v as Record<string, unknown>)[k] = i[k] ?? null;
   }
   if (p.present.has('idNumber') && i.idNumber) v.idNumber = i.idNumber.toUpperCase();
-  if (p.present.has('externalId')) v.externalId = p.externalId;
+  // A number is only given to a customer that has none (and is not held by a merged one: `heldElsewhere`).
+  if (p.present.has('externalId') && !before.externalId && !heldElsewhere) v.externalId = p.externalId;
   for (const k of ADDRESS_KEYS) if (p.present.has(k)) v[k] = i.address?.[k] ?? null;
   if (p.present.has('phones')) v.phones = [...new Set([...before.phones, ...i.phones])];
   if (p.present.has('tags')) v.tags = [...new Set([...before.tags, ...i.tags])];
@@ -204,7 +205,30 @@ function updateValues(before: CustomerRow, p: Parsed): Partial<CustomerInsert> {
  * the table). Import keys and external ids are unique over deleted customers too; the other keys match live
  * customers only.
  */
-async function loadCandidates(tx: DbOrTx, parsed: Parsed[], ctx: BatchContext): Promise<{ byImportKey: Map<string, CustomerRow>; live: CustomerRow[]; deletedExt: Map<string, CustomerRow> }> {
+/** The live customer each merged (deleted) customer ended up in, following merges of merges. */
+async function survivorsOf(tx: DbOrTx, rows: { id: string; mergedIntoId: string | null }[]): Promise<Map<string, CustomerRow>> {
+  const out = new Map<string, CustomerRow>();
+  let pending = rows.filter((r) => r.mergedIntoId).map((r) => ({ from: r.id, next: r.mergedIntoId! }));
+  for (let depth = 0; depth < 5 && pending.length; depth++) {
+    const found = await tx.select().from(customers).where(sql`${customers.id} = any(${sql.param(pending.map((p) => p.next))})`);
+    const byId = new Map(found.map((f) => [f.id, f]));
+    const again: typeof pending = [];
+    for (const p of pending) {
+      const c = byId.get(p.next);
+      if (!c) continue;
+      if (!c.deletedAt) out.set(p.from, c);
+      else if (c.mergedIntoId) again.push({ from: p.from, next: c.mergedIntoId });
+    }
+    pending = again;
+  }
+  return out;
+}
+
+async function loadCandidates(
+  tx: DbOrTx,
+  parsed: Parsed[],
+  ctx: BatchContext,
+): Promise<{ byImportKey: Map<string, CustomerRow>; live: CustomerRow[]; deletedExt: Map<string, CustomerRow>; mergedExt: Map<string, CustomerRow> }> {
   const importKeys = parsed.map((p) => importKeyOf(ctx, p.row));
   const ext = [...new Set(parsed.flatMap((p) => (p.externalId ? [p.externalId] : [])))];
   const ids = [...new Set(parsed.flatMap((p) => (p.input.idNumber ? [p.input.idNumber.toUpperCase()] : [])))];
@@ -234,7 +258,17 @@ async function loadCandidates(tx: DbOrTx, parsed: Parsed[], ctx: BatchContext): 
       if (r.externalId) deletedExt.set(r.externalId, r);
     } else liveRows.push(r);
   }
-  return { byImportKey, live: liveRows, deletedExt };
+  // A number held by a customer merged into another one means the survivor: the row matches it by that number.
+  const mergedExt = new Map<string, CustomerRow>();
+  const survivors = await survivorsOf(tx, [...deletedExt.values()]);
+  for (const [ext, row] of deletedExt) {
+    const survivor = survivors.get(row.id);
+    if (survivor) {
+      mergedExt.set(ext, survivor);
+      deletedExt.delete(ext);
+    }
+  }
+  return { byImportKey, live: liveRows, deletedExt, mergedExt };
 }
 
 /** Inserts customers created by an import, each with its "create" entry in its history (naming the import). */
@@ -263,9 +297,10 @@ async function processBatch(tx: DbOrTx, ctx: BatchContext, rows: ImportRow[]): P
     else parsed.push(p);
   }
   if (!parsed.length) return outcomes;
-  const { byImportKey, live, deletedExt } = await loadCandidates(tx, parsed, ctx);
+  const { byImportKey, live, deletedExt, mergedExt } = await loadCandidates(tx, parsed, ctx);
   const index = new Map<string, CustomerRow>();
   for (const c of live) for (const k of candidateKeys(c)) if (!index.has(k)) index.set(k, c);
+  for (const [ext, survivor] of mergedExt) if (!index.has(`externalId:${ext}`)) index.set(`externalId:${ext}`, survivor);
   /** Keys of rows created earlier in this batch → their row numbers. */
   const createdHere = new Map<string, number>();
   const inserts: { row: number; values: CustomerInsert }[] = [];
@@ -320,7 +355,7 @@ async function processBatch(tx: DbOrTx, ctx: BatchContext, rows: ImportRow[]): P
         outcomes.push({ row: p.row, outcome: 'rejected', issue: { field: 'row', key: 'imports.match_out_of_scope', params: {} } });
         continue;
       }
-      const values = updateValues(match, p);
+      const values = updateValues(match, p, !!p.externalId && mergedExt.has(p.externalId));
       const merged = { ...match, ...values } as CustomerRow;
       const changes = diff(match as unknown as Record<string, unknown>, merged as unknown as Record<string, unknown>);
       if (!Object.keys(changes).length) {
@@ -377,7 +412,17 @@ export async function customersByKeys(
   const columns = { id: customers.id, externalId: customers.externalId, phones: customers.phones, ownerId: customers.ownerId, teamId: customers.teamId };
   const rows: CustomerRef[] = [];
   if (keys.externalIds.length) {
-    rows.push(...(await tx.select(columns).from(customers).where(and(sql`${customers.externalId} = any(${sql.param(keys.externalIds)})`, isNotNull(customers.externalId), isNull(customers.deletedAt)))));
+    const held = await tx
+      .select({ ...columns, deletedAt: customers.deletedAt, mergedIntoId: customers.mergedIntoId })
+      .from(customers)
+      .where(and(sql`${customers.externalId} = any(${sql.param(keys.externalIds)})`, isNotNull(customers.externalId)));
+    rows.push(...held.filter((r) => !r.deletedAt));
+    // The number of a customer merged into another one leads to the survivor.
+    const survivors = await survivorsOf(tx, held.filter((r) => r.deletedAt));
+    for (const r of held) {
+      const s = survivors.get(r.id);
+      if (s) byExternalId.set(r.externalId!, { id: s.id, externalId: s.externalId, phones: s.phones, ownerId: s.ownerId, teamId: s.teamId });
+    }
   }
   if (phones.length) {
     await tx.execute(sql`select gin_clean_pending_list('customers_phones_idx'::regclass)`);

@@ -238,6 +238,23 @@ describe('imports', () => {
     expect(created).toMatchObject({ externalId: 'T999' });
   });
 
+  it('a number held by a customer merged into another leads to the survivor', async () => {
+    await importFile(ctx.admin, 'customers', 'merge-src.csv', '户号,姓名\nM001,合并留存\nM002,合并并入\n');
+    const [kept] = await customersNamed(ctx, '合并留存');
+    const [gone] = await customersNamed(ctx, '合并并入');
+    const merge = await ctx.admin.post('/api/v1/customers/merge', { survivorId: kept!.id, mergedId: gone!.id, survivorVersion: kept!.version, mergedVersion: gone!.version });
+    expect(merge.statusCode, merge.body).toBe(200);
+    // Transactions naming the merged customer's number land on the survivor …
+    const tx = await importFile(ctx.admin, 'transactions', 'merge-tx.csv', '户号,日期,金额\nM002,2024-05-01,88\n');
+    expect(tx.job).toMatchObject({ created: 1, rejected: 0 });
+    const rows = await ctx.database.db.select().from(transactions).where(eq(transactions.customerId, kept!.id));
+    expect(rows.map((r) => r.amountFen)).toEqual([8800]);
+    // … and so does a customer row with that number (here updating it).
+    const up = await importFile(ctx.admin, 'customers', 'merge-up.csv', '户号,姓名,小区\nM002,合并并入,合并小区\n', { options: { onDuplicate: 'update' } });
+    expect(up.job).toMatchObject({ updated: 1, rejected: 0, created: 0 });
+    expect((await customersNamed(ctx, '合并并入')).filter((c) => !c.deletedAt)).toMatchObject([{ id: kept!.id, compound: '合并小区' }]);
+  });
+
   it('saves a mapping as a template and offers it for a file with the same headers', async () => {
     const csv = '客户全称,移动电话\n模板客户一,13200000001\n';
     const first = await upload(ctx.admin, 'customers', 't1.csv', csv);
