@@ -377,9 +377,9 @@ export async function runImport(db: Db, id: string, opts: RunOptions = {}): Prom
     });
     job = next;
     opts.onProgress?.(job);
-    // Cancelled meanwhile, or the process is stopping: leave the checkpoint as it is.
-    const current = await repo.findJob(db, job.id);
-    return current?.status === 'running' && !opts.signal?.aborted;
+    // Cancelled meanwhile (the checkpoint update returns the status), or the process is stopping: leave the
+    // checkpoint as it is.
+    return job.status === 'running' && !opts.signal?.aborted;
   };
 
   // Batches are written one after another (each checkpoint follows the previous one), but reading and preparing the

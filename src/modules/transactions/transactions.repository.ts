@@ -167,8 +167,8 @@ export async function updateProduct(db: DbOrTx, id: string, values: Partial<type
  */
 export async function insertTransactions(db: DbOrTx, values: (typeof transactions.$inferInsert)[]): Promise<Set<string>> {
   const written = new Set<string>();
-  for (let i = 0; i < values.length; i += 10000) {
-    const chunk = values.slice(i, i + 10000);
+  for (let i = 0; i < values.length; i += 5000) {
+    const chunk = values.slice(i, i + 5000);
     // Optimistic: a plain insert (in a savepoint) is a third cheaper than ON CONFLICT; only when some row exists
     // already (a re-import) is the chunk written again row by row skipping the existing ones.
     try {
