@@ -83,6 +83,14 @@ describe('custom fields', () => {
     expect(await page.getByTestId('custom-area').textContent()).toBe('88.5');
     await shots.take(page, 'profile');
 
+    // The change history names the fields by their labels and the select value by its label.
+    await page.getByRole('tab', { name: '变更历史' }).click();
+    const latest = page.getByTestId('history-entry').first();
+    await see(latest, '会员等级');
+    await see(latest, '金卡');
+    await see(latest, '供暖面积');
+    await page.goto(`${suite.server.url}/customers/${suite.ids.zhang}`);
+
     // The list filter by the select value shows that customer only.
     await page.goto(`${suite.server.url}/customers`);
     await expect.poll(() => customerNames(page), { timeout: WAIT }).toEqual(expect.arrayContaining(['张伟', '李娜']));

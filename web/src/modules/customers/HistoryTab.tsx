@@ -2,7 +2,9 @@ import type { ReactNode } from 'react';
 import { Empty, Space, Timeline, Typography } from 'antd';
 import { DeleteOutlined, EditOutlined, EyeOutlined, PlusCircleOutlined, RollbackOutlined, TeamOutlined } from '@ant-design/icons';
 import { formatDateTimeSeconds } from '../../platform/format';
-import { useT, type MessageKey } from '../../platform/i18n';
+import { useI18n, useT, type MessageKey } from '../../platform/i18n';
+import { fieldLabel as customFieldLabel, useCustomFields } from '../fields/api';
+import { formatCustomValue } from '../fields/CustomFieldInputs';
 import { useTeams, useUsers } from '../accounts/api';
 import { ErrorAlert, Loading } from '../../platform/ui';
 import { useCustomerHistory, type AuditView } from './api';
@@ -44,6 +46,8 @@ export function HistoryTab({ customerId }: { customerId: string }) {
   const history = useCustomerHistory(customerId);
   const users = useUsers();
   const teams = useTeams();
+  const customFields = useCustomFields(true);
+  const { lang } = useI18n();
 
   if (history.isPending) return <Loading />;
   if (history.error) return <ErrorAlert error={history.error} onRetry={() => void history.refetch()} />;
@@ -52,6 +56,10 @@ export function HistoryTab({ customerId }: { customerId: string }) {
   const lookup: Lookup = {
     user: (id) => users.data?.find((u) => u.id === id)?.displayName,
     team: (id) => teams.data?.find((tm) => tm.id === id)?.name,
+    custom: (key) => {
+      const f = customFields.data?.find((x) => x.key === key);
+      return f && { label: customFieldLabel(f, lang), value: (v) => formatCustomValue(f, v, lang, [t('common.yes'), t('common.no')]) };
+    },
   };
   const actionLabel = (a: string) => {
     const key = `history.action.${a}` as MessageKey;

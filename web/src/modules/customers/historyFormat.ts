@@ -2,7 +2,12 @@ import type { Translate } from '../../platform/i18n';
 import { CHANNELS, type AuditView, type LunarBirthday } from './api';
 import { enumLabel, fieldLabel, formatLunar } from './labels';
 
-export type Lookup = { user: (id: string) => string | undefined; team: (id: string) => string | undefined };
+export type Lookup = {
+  user: (id: string) => string | undefined;
+  team: (id: string) => string | undefined;
+  /** A custom field by key: its label and how a stored value reads (select options by their labels). */
+  custom?: (key: string) => { label: string; value: (v: unknown) => string | null } | undefined;
+};
 export type ChangeLine = { field: string; label: string; before: string | null; after: string };
 
 /** A value from the audit log as a person reads it: labels for enums, names for ids, lists joined. */
@@ -67,11 +72,14 @@ export function changeLines(t: Translate, entry: AuditView, lookup: Lookup): Cha
   for (const [field, pair] of Object.entries(changes as Record<string, unknown>)) {
     if (!isPair(pair)) continue;
     const [before, after] = pair;
+    // `custom.<key>`: the field's own label, and its values as the form shows them.
+    const custom = field.startsWith('custom.') ? lookup.custom?.(field.slice('custom.'.length)) : undefined;
+    const show = (v: unknown) => (custom && v !== null && v !== undefined ? (custom.value(v) ?? t('history.emptyValue')) : formatValue(t, field, v, lookup));
     out.push({
       field,
-      label: fieldLabel(t, field),
-      before: entry.action === 'create' ? null : formatValue(t, field, before, lookup),
-      after: formatValue(t, field, after, lookup),
+      label: custom?.label ?? fieldLabel(t, field),
+      before: entry.action === 'create' ? null : show(before),
+      after: show(after),
     });
   }
   return out.sort((a, b) => rank(a.field) - rank(b.field));
