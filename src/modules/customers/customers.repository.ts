@@ -218,3 +218,18 @@ export async function updateContact(
 export async function clearPrimaryContact(db: DbOrTx, customerId: string): Promise<void> {
   await db.update(customerContacts).set({ isPrimary: false }).where(eq(customerContacts.customerId, customerId));
 }
+
+/**
+ * Runs a lookup of many phones at once (`phones && $list`, imports) through the GIN index: the planner takes a long
+ * list for a scan, and the index's pending list (entries not yet merged, read in full by every lookup; PGlite has no
+ * autovacuum to merge them) is flushed first.
+ */
+export async function throughPhoneIndex<T>(db: DbOrTx, lookup: () => Promise<T>): Promise<T> {
+  await db.execute(sql`select gin_clean_pending_list('customers_phones_idx'::regclass)`);
+  await db.execute(sql`set local enable_seqscan = off`);
+  try {
+    return await lookup();
+  } finally {
+    await db.execute(sql`set local enable_seqscan = on`);
+  }
+}

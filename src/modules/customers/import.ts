@@ -8,7 +8,7 @@ import type { DbOrTx } from '../../platform/db/client.js';
 import type { FieldIssue } from '../../platform/errors.js';
 import { issuesFromZod } from '../../platform/http/validation.js';
 import { normalizePhone } from '../../platform/phone.js';
-import { recordAudit } from '../audit/index.js';
+import { recordAudit, type AuditEntry } from '../audit/index.js';
 import { activeCustomFields, checkCustomValue, type CustomFieldDef, type CustomValue, type CustomValues } from '../fields/index.js';
 import {
   importKeyOf,
@@ -241,14 +241,7 @@ async function loadCandidates(
   if (ext.length) add(await tx.select().from(customers).where(and(sql`${customers.externalId} = any(${sql.param(ext)})`, isNotNull(customers.externalId))));
   if (ids.length) add(await tx.select().from(customers).where(and(sql`${customers.idNumber} = any(${sql.param(ids)})`, live)));
   if (emails.length) add(await tx.select().from(customers).where(and(sql`lower(${customers.email}) = any(${sql.param(emails)})`, live)));
-  if (phones.length) {
-    // Many phones at once look like a scan to the planner; the GIN index is far faster, and stays so as the table
-    // grows — once its pending list (rows not yet merged into the index, which every lookup reads in full) is flushed.
-    await tx.execute(sql`select gin_clean_pending_list('customers_phones_idx'::regclass)`);
-    await tx.execute(sql`set local enable_seqscan = off`);
-    add(await tx.select().from(customers).where(and(arrayOverlaps(customers.phones, phones), live)));
-    await tx.execute(sql`set local enable_seqscan = on`);
-  }
+  if (phones.length) add(await repo.throughPhoneIndex(tx, () => tx.select().from(customers).where(and(arrayOverlaps(customers.phones, phones), live))));
   const byImportKey = new Map<string, CustomerRow>();
   const deletedExt = new Map<string, CustomerRow>();
   const liveRows: CustomerRow[] = [];
@@ -304,6 +297,7 @@ async function processBatch(tx: DbOrTx, ctx: BatchContext, rows: ImportRow[]): P
   /** Keys of rows created earlier in this batch → their row numbers. */
   const createdHere = new Map<string, number>();
   const inserts: { row: number; values: CustomerInsert }[] = [];
+  const updates: AuditEntry[] = [];
   const actor: Actor = ctx.actor;
   const ownership = { ownerId: actor.userId, teamId: actor.userId ? actor.teamId : null };
 
@@ -366,8 +360,9 @@ async function processBatch(tx: DbOrTx, ctx: BatchContext, rows: ImportRow[]): P
       values.phoneDigits = phoneDigitsOf(merged.phones);
       const after = await repo.updateCustomerIfVersion(tx, match.id, match.version, values);
       if (!after) throw new Error('customer changed during import');
-      index.set(`externalId:${after.externalId}`, after);
-      await recordAudit(tx, actor, { action: 'update', entityType: 'customer', entityId: match.id, changes: { ...changes, importId: [null, ctx.jobId] } });
+      // Later rows of the batch that match it see it as it is now (a second update must not look stale).
+      for (const k of candidateKeys(after)) index.set(k, after);
+      updates.push({ action: 'update', entityType: 'customer', entityId: match.id, changes: { ...changes, importId: [null, ctx.jobId] } });
       outcomes.push({ row: p.row, outcome: 'updated' });
       continue;
     }
@@ -386,6 +381,7 @@ async function processBatch(tx: DbOrTx, ctx: BatchContext, rows: ImportRow[]): P
     inserts.push({ row: p.row, values: newCustomerValues({ ...p.input, custom: p.custom, externalId: p.externalId, importKey }, actor.userId, ownership) });
     outcomes.push({ row: p.row, outcome: 'created' });
   }
+  if (updates.length) await recordAudit(tx, actor, updates);
   if (inserts.length) await insertAudited(tx, actor, ctx.jobId, inserts.map((i) => i.values));
   return outcomes;
 }
@@ -425,10 +421,7 @@ export async function customersByKeys(
     }
   }
   if (phones.length) {
-    await tx.execute(sql`select gin_clean_pending_list('customers_phones_idx'::regclass)`);
-    await tx.execute(sql`set local enable_seqscan = off`);
-    rows.push(...(await tx.select(columns).from(customers).where(and(arrayOverlaps(customers.phones, phones), isNull(customers.deletedAt)))));
-    await tx.execute(sql`set local enable_seqscan = on`);
+    rows.push(...(await repo.throughPhoneIndex(tx, () => tx.select(columns).from(customers).where(and(arrayOverlaps(customers.phones, phones), isNull(customers.deletedAt))))));
   }
   for (const r of rows) {
     if (r.externalId) byExternalId.set(r.externalId, r);

@@ -90,7 +90,7 @@ function rejectReason(locale: Locale, kind: ImportKind, r: { field: string | nul
 // ---- access -------------------------------------------------------------------------------------------------
 
 function requireImport(actor: Actor | null, kind: ImportKind): asserts actor is Actor {
-  requireAccess(actor, importerFor(kind).permissions[0]!);
+  requireAccess(actor);
   for (const p of importerFor(kind).permissions) requireAccess(actor, p);
 }
 
@@ -161,7 +161,17 @@ export async function uploadImport(
   locale: Locale,
 ): Promise<ImportPreview> {
   requireImport(actor, input.kind);
-  const { filePath, hash, size } = await storeUpload(path.join(ctx.config.dataDir, 'imports'), body, ctx.config.importMaxBytes);
+  return previewStored(ctx, actor, input, await storeUpload(path.join(ctx.config.dataDir, 'imports'), body, ctx.config.importMaxBytes), locale);
+}
+
+/** A stored upload becomes a pending job with its preview; the file is removed when it cannot be read. */
+async function previewStored(
+  ctx: ImportContext,
+  actor: Actor,
+  input: { kind: ImportKind; fileName: string },
+  { filePath, hash, size }: { filePath: string; hash: string; size: number },
+  locale: Locale,
+): Promise<ImportPreview> {
   try {
     if (size === 0) throw AppError.field('file', 'imports.empty_file');
     const sniffed = await sniffFile(filePath, input.fileName);
@@ -528,13 +538,14 @@ export async function prepareFileImport(
   input: { kind: ImportKind; filePath: string; mapping?: Record<string, string>; options?: Partial<ImportOptions> },
 ): Promise<{ id: string; resumed: boolean }> {
   requireImport(actor, input.kind);
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(input.filePath)) hash.update(chunk as Buffer);
-  const fileHash = hash.digest('hex');
-  const existing = await repo.findResumable(db, input.kind, fileHash);
-  if (existing) return { id: existing.id, resumed: true };
-  const fileName = path.basename(input.filePath);
-  const preview = await uploadImport({ db, config }, actor, { kind: input.kind, fileName }, createReadStream(input.filePath), 'zh-CN');
+  // One pass over the file: copied (as an upload is) and hashed together; the copy is dropped when resuming.
+  const stored = await storeUpload(path.join(config.dataDir, 'imports'), createReadStream(input.filePath), config.importMaxBytes);
+  const existing = await repo.findResumable(db, input.kind, stored.hash);
+  if (existing) {
+    await rm(stored.filePath, { force: true });
+    return { id: existing.id, resumed: true };
+  }
+  const preview = await previewStored({ db, config }, actor, { kind: input.kind, fileName: path.basename(input.filePath) }, stored, 'zh-CN');
   const mapping = input.mapping ?? preview.suggestedMapping;
   await startImport({ db, config }, actor, preview.job.id, { mapping, options: input.options }, 'zh-CN');
   return { id: preview.job.id, resumed: false };

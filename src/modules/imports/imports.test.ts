@@ -183,6 +183,15 @@ describe('imports', () => {
     expect(await tableDigest(ctx, 'customers')).toBe(digest2);
   });
 
+  it('two rows of a file may update the same customer, one after the other', async () => {
+    const c = await ctx.newCustomer({ name: '连更客户', phones: ['13800007777'] });
+    const { job } = await importFile(ctx.admin, 'customers', 'twice.csv', '姓名,手机号,小区,标签\n连更一,13800007777,一号院,甲\n连更二,13800007777,,乙\n', {
+      options: { onDuplicate: 'update' },
+    });
+    expect(job).toMatchObject({ updated: 2, rejected: 0 });
+    expect((await customersNamed(ctx, '连更二'))[0]).toMatchObject({ id: c.id, compound: '一号院', tags: ['甲', '乙'], version: 3 });
+  });
+
   it('update refuses a match outside the data scope; an agent owns what it imports', async () => {
     await ctx.newCustomer({ name: '范围外客户', phones: ['13700001111'] });
     const { job, rejects } = await importFile(agent, 'customers', 'agent.csv', '姓名,手机号\n范围外改名,13700001111\n客服自建,13700002222\n', {
