@@ -35,15 +35,15 @@ async function loadInScope(db: DbOrTx, actor: Actor, id: string): Promise<Custom
   return row;
 }
 
-/**
- * For other modules (transactions, later interactions and tickets): the customer if the actor reaches it, else 404.
- * `forWrite` also refuses a deleted customer.
- */
 /** Whether the actor's data scope reaches a customer row. */
 export function customerReachable(actor: Actor, row: { ownerId: string | null; teamId: string | null }): boolean {
   return reaches(actor, row.ownerId, row.teamId);
 }
 
+/**
+ * For other modules (transactions, later interactions and tickets): the customer if the actor reaches it, else 404.
+ * `forWrite` also refuses a deleted customer.
+ */
 export async function customerInScope(
   db: DbOrTx,
   actor: Actor,
