@@ -8,8 +8,17 @@ import { customerImporter, customerRoutes, mergeRoutes, registerMergeHook, tagRo
 import { importRoutes, registerImporter, runImport, unfinishedImportIds } from './modules/imports/index.js';
 import { settingsRoutes } from './modules/settings/index.js';
 import { customFieldRoutes } from './modules/fields/index.js';
-import { transactionImporter, transactionMergeHook, transactionRoutes } from './modules/transactions/index.js';
+import { transactionImporter, transactionMergeHook, transactionRoutes, transactionTimelineSource } from './modules/transactions/index.js';
+import {
+  interactionMergeHook,
+  interactionRoutes,
+  interactionTimelineSource,
+  registerTimelineSource,
+  taskMergeHook,
+  taskTimelineSource,
+} from './modules/interactions/index.js';
 import { Jobs } from './platform/jobs.js';
+import { DEMO_QUEUE, demoRoutes, runDemoJob, unfinishedDemo } from './modules/demo/index.js';
 
 /** Prepares a database for use: migrations, then the data the code relies on (built-in roles). */
 export async function prepareDatabase(database: Database): Promise<void> {
@@ -21,6 +30,12 @@ registerImporter(customerImporter);
 registerImporter(transactionImporter);
 // Merging duplicate customers: each module that keeps rows per customer moves its own (and moves them back on undo).
 registerMergeHook(transactionMergeHook);
+registerMergeHook(interactionMergeHook);
+registerMergeHook(taskMergeHook);
+// The customer timeline: every module with business events on a customer contributes a source.
+registerTimelineSource(interactionTimelineSource);
+registerTimelineSource(transactionTimelineSource);
+registerTimelineSource(taskTimelineSource);
 
 /**
  * The composition root: platform + every module's routes and background jobs, over one database. With
@@ -35,6 +50,7 @@ export async function buildApp(opts: { config: Config; database: Database; logge
     await runImport(ctx.db, String(data.id), { signal, takeOver, resolveActor: (userId) => actorForUserId(ctx, userId) });
   });
   const enqueue = (id: string, startAfterSeconds = 0) => jobs.send('import.run', { id }, startAfterSeconds);
+  jobs.handle(DEMO_QUEUE, (data, signal) => runDemoJob(ctx, data, signal, (userId) => actorForUserId(ctx, userId), takeOver ? 1 : 2));
   const app = await createServer({
     config: opts.config,
     databaseKind: opts.database.kind,
@@ -54,9 +70,15 @@ export async function buildApp(opts: { config: Config; database: Database; logge
   await mergeRoutes(app, ctx);
   await customFieldRoutes(app, ctx);
   await transactionRoutes(app, ctx);
+  await interactionRoutes(app, ctx);
   await importRoutes(app, { ...ctx, enqueue: (id) => enqueue(id) });
+  await demoRoutes(app, { ...ctx, enqueue: (data) => jobs.send(DEMO_QUEUE, data) });
   app.addHook('onClose', () => jobs.stop());
   // On PostgreSQL another process may still be running a job: look again once its heartbeat would be stale.
-  if (opts.resumeJobs) for (const id of await unfinishedImportIds(ctx.db)) await enqueue(id, takeOver ? 0 : 90);
+  if (opts.resumeJobs) {
+    for (const id of await unfinishedImportIds(ctx.db)) await enqueue(id, takeOver ? 0 : 90);
+    const demo = await unfinishedDemo(ctx.db);
+    if (demo) await jobs.send(DEMO_QUEUE, demo, takeOver ? 0 : 90);
+  }
   return app;
 }

@@ -10,6 +10,7 @@ import { fieldLabel, negotiateLocale, t } from '../platform/i18n/index.js';
 import { VERSION } from '../platform/version.js';
 import { countUsers, createUser, createUserBody, runSetup, setupBody } from '../modules/accounts/index.js';
 import { importOutcome, prepareFileImport, runImport } from '../modules/imports/index.js';
+import { CDNOW_MAPPING, cdnowDefaultFile, loadDemo, todayInShanghai } from '../modules/demo/index.js';
 import { doctor } from './doctor.js';
 import { readMappingFile, progressPrinter } from './import.js';
 
@@ -138,6 +139,69 @@ program
         for (const r of outcome.rejected.slice(0, 50)) console.log(`  ${t(locale, 'cli.import.row', { row: r.row })}: ${r.reason}`);
         if (outcome.rejected.length > 50) console.log(`  …`);
       }
+    });
+  });
+
+const demo = program.command('demo').description('demonstration data');
+demo
+  .command('load')
+  .description('generate a heating utility (households, ten seasons of heating fees, service purchases) into the database')
+  .option('--size <n>', 'households', '50000')
+  .option('--seed <n>', 'random seed: the same seed, size and date give the same data', '1')
+  .option('--as-of <date>', 'last day of the generated history (YYYY-MM-DD; default today in Beijing)')
+  .option('--password <password>', 'password of the generated account managers (demo.manager001 …; default random)')
+  .option('--admin-password <password>', 'on a database without users: run the first-run setup with user "admin" and this password')
+  .addOption(new Option('--format <format>', 'text, or json: the last stdout line is the outcome as JSON').choices(['text', 'json']).default('text'))
+  .action(async (opts) => {
+    await withDatabase(async (database) => {
+      await prepareDatabase(database);
+      const actor = systemActor('cli', locale);
+      if ((await countUsers(database.db)) === 0) {
+        if (!opts.adminPassword) throw new Error('No user exists yet: run `hearth user create --template heating …` first, or pass --admin-password');
+        const input = parseOrThrow(
+          setupBody,
+          { companyName: '冰城热力（演示）', template: 'heating', admin: { username: 'admin', displayName: '系统管理员', password: opts.adminPassword } },
+          'input',
+        );
+        await runSetup(database.db, input, { ip: null, userAgent: 'hearth-cli', locale, via: 'cli' });
+      }
+      const params = { size: Number(opts.size), seed: Number(opts.seed), asOf: opts.asOf ?? todayInShanghai() };
+      const started = performance.now();
+      let last = 0;
+      const status = await loadDemo(database.db, actor, params, {
+        managerPassword: opts.password,
+        writers: database.kind === 'postgres' ? 2 : 1,
+        onProgress: (p) => {
+          if (p.loaded < p.total && performance.now() - last < 2000) return;
+          last = performance.now();
+          console.error(`progress ${Math.floor((p.loaded / p.total) * 100)}% ${t(locale, 'cli.demo.progress', p)}`);
+        },
+      });
+      const seconds = (performance.now() - started) / 1000;
+      console.error(`stats households=${status.customers} transactions=${status.transactions} seconds=${seconds.toFixed(1)} peakRssMB=${Math.round(process.resourceUsage().maxRSS / 1024)}`);
+      if (opts.format === 'json') console.log(JSON.stringify({ ...status, seconds: Math.round(seconds * 10) / 10 }));
+      else console.log(t(locale, 'cli.demo.done', { customers: status.customers, transactions: status.transactions, seconds: seconds.toFixed(1), fingerprint: status.fingerprint ?? '' }));
+    });
+  });
+demo
+  .command('cdnow')
+  .description('the retail demo: the CDNOW purchase log imported as transactions (customers created on the way)')
+  .option('--file <path>', 'CDNOW_master.txt (default: ../shared/data/cdnow/CDNOW_master.txt beside the project)')
+  .action(async (opts: { file?: string }) => {
+    const file = opts.file ?? cdnowDefaultFile();
+    if (!file) throw new Error('CDNOW_master.txt not found: pass --file');
+    await withDatabase(async (database, config) => {
+      await prepareDatabase(database);
+      const actor = systemActor('cli', locale);
+      const { id } = await prepareFileImport(database.db, config, actor, {
+        kind: 'transactions',
+        filePath: file,
+        mapping: { ...CDNOW_MAPPING.mapping },
+        options: { ...CDNOW_MAPPING.options },
+      });
+      await runImport(database.db, id, { fallbackActor: actor, onProgress: progressPrinter(locale), takeOver: database.kind === 'pglite' });
+      const outcome = await importOutcome(database.db, id, locale);
+      console.log(t(locale, 'cli.import.summary', { created: outcome.created, updated: outcome.updated, skipped: outcome.skipped, rejected: outcome.rejected.length }));
     });
   });
 

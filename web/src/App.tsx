@@ -26,6 +26,9 @@ import { ImportsPage } from './modules/imports/ImportsPage';
 import { DuplicatesRoutes } from './modules/duplicates/DuplicatesRoutes';
 import { CustomFieldsPage } from './modules/fields/CustomFieldsPage';
 import './modules/transactions/tab';
+import './modules/interactions/tab';
+import { MyTasksPage } from './modules/interactions/MyTasksPage';
+import { TaskBell } from './modules/interactions/TaskBell';
 import { NAV } from './nav';
 
 const queryClient = new QueryClient({
@@ -58,7 +61,7 @@ function AppRoutes() {
       <Route
         element={
           <RequireSession>
-            <AppShell nav={NAV} />
+            <AppShell nav={NAV} headerExtra={<TaskBell />} />
           </RequireSession>
         }
       >
@@ -67,6 +70,7 @@ function AppRoutes() {
         <Route path="customers/new" element={guard(['customer:write'], <NewCustomerPage />)} />
         <Route path="customers/:id" element={guard(['customer:read'], <CustomerPage />)} />
         <Route path="customers/:id/edit" element={guard(['customer:write'], <EditCustomerPage />)} />
+        <Route path="tasks" element={guard(['customer:read'], <MyTasksPage />)} />
         <Route path="admin/users" element={guard(['user:manage'], <UsersPage />)} />
         <Route path="admin/roles" element={guard(['user:manage', 'role:manage'], <RolesPage />)} />
         <Route path="admin/audit" element={guard(['audit:read'], <AuditPage />)} />

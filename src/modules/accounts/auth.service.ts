@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { requireAccess, type Actor, type Permission } from '../../platform/auth/permissions.js';
 import { dummyHash, hashPassword, isStrongEnough, verifyPassword } from '../../platform/auth/password.js';
 import type { ServiceContext } from '../../platform/context.js';
+import type { DbOrTx } from '../../platform/db/client.js';
 import { AppError } from '../../platform/errors.js';
 import type { Locale } from '../../platform/i18n/index.js';
 import { normalizePhone } from '../../platform/phone.js';
@@ -52,6 +53,30 @@ export async function actorFor(
     ip: info.ip,
     userAgent: info.userAgent,
     locale: info.locale,
+  };
+}
+
+/**
+ * Someone else as an actor (their current role and team reach), to check what they may see — e.g. whether the
+ * assignee of a task reaches its customer. Uses only `db`, so it works inside a transaction. Null when inactive.
+ */
+export async function actorOfUser(db: DbOrTx, userId: string): Promise<Actor | null> {
+  const user = await findUserById(db, userId);
+  if (!user || !user.active) return null;
+  const grants = await roleGrants(db, user.roleKey);
+  return {
+    userId: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    roleKey: user.roleKey,
+    permissions: grants.permissions,
+    scope: grants.scope,
+    teamId: user.teamId,
+    teamIds: await teamReach(db, user.teamId),
+    via: 'system',
+    ip: null,
+    userAgent: null,
+    locale: user.locale ?? 'zh-CN',
   };
 }
 

@@ -28,7 +28,7 @@ export function scopeCondition(scope: ScopeFilter): SQL | undefined {
 
 export type CustomerFilter = {
   scope: ScopeFilter;
-  text?: { pattern: string; phoneDigits: string | null; exactPhone: string | null };
+  text?: { pattern: string; bigram?: string | null; phoneDigits: string | null; exactPhone: string | null };
   kind?: string;
   tag?: string;
   ownerId?: string;
@@ -47,7 +47,7 @@ function whereOf(f: CustomerFilter): SQL | undefined {
   const conds: (SQL | undefined)[] = [scopeCondition(f.scope)];
   conds.push(f.deleted === 'only' ? isNotNull(customers.deletedAt) : isNull(customers.deletedAt));
   if (f.text) {
-    const alts: SQL[] = [sql`${customers.searchText} ilike ${f.text.pattern}`];
+    const alts: SQL[] = [f.text.bigram ? arrayContains(customers.searchBigrams, [f.text.bigram]) : sql`${customers.searchText} ilike ${f.text.pattern}`];
     if (f.text.phoneDigits) alts.push(sql`${customers.phoneDigits} like ${f.text.phoneDigits}`);
     if (f.text.exactPhone) alts.push(arrayContains(customers.phones, [f.text.exactPhone]));
     conds.push(or(...alts));

@@ -65,8 +65,11 @@ export function filterOf(actor: Actor, q: Omit<ListQuery, 'sort' | 'order' | 'cu
   if (needle) {
     const compact = needle.replace(/[\s\-()]/g, '');
     const digits = /^\+?\d{3,}$/.test(compact) ? compact.replace(/^\+?86(?=1\d{10}$)/, '').replace(/^\+/, '') : null;
+    const chars = Array.from(needle);
     text = {
       pattern: `%${escapeLike(needle)}%`,
+      // Two characters (王伟, 幸福): the bigram index finds exactly what the pattern would, without a scan.
+      bigram: chars.length === 2 && !/\s/.test(needle) ? needle : null,
       // Fragments of phone numbers only for those allowed to see them; a full number finds its customer for anyone.
       phoneDigits: digits && can(actor, 'customer:pii') ? `%${digits}%` : null,
       exactPhone: digits ? normalizePhone(compact) : null,

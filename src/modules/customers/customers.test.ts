@@ -446,6 +446,25 @@ describe('customers', () => {
       expect(await search(ctx.admin, '\\')).toEqual([]);
     });
 
+    it('two-character fragments (the bigram index) find exactly what a pattern match finds, and follow edits', async () => {
+      const byPattern = async (q: string) => {
+        const res = (await ctx.database.db.execute(
+          sql`select name from customers where deleted_at is null and search_text ilike ${'%' + q.toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c) + '%'} order by name`,
+        )) as unknown as { rows: { name: string }[] };
+        return res.rows.map((r) => r.name).sort();
+      };
+      for (const q of ['幸福', '园3', '号楼', 'HA', 'o.', '张_', '0%', '李幸', '幸', '幸福家']) {
+        expect(await search(ctx.admin, q), q).toEqual(await byPattern(q));
+      }
+      expect(await search(ctx.admin, '园3')).toEqual(['李幸运', '王小明'].sort());
+      const [c] = (await ctx.admin.get(`/api/v1/customers?q=${encodeURIComponent('李幸运')}`)).json().items;
+      const moved = await ctx.admin.patch(`/api/v1/customers/${c.id}`, { version: c.version, address: { city: '哈尔滨市', compound: '翠湖嘉园' } });
+      expect(moved.statusCode).toBe(200);
+      expect(await search(ctx.admin, '翠湖')).toEqual(['李幸运']);
+      expect(await search(ctx.admin, '幸福')).toEqual(['王小明']);
+      expect(await search(ctx.admin, '湖嘉')).toEqual(await byPattern('湖嘉'));
+    });
+
     it('an empty query matches everything', async () => {
       const everyone = (await ctx.admin.get('/api/v1/customers?withTotal=true&limit=1')).json().total;
       expect((await ctx.admin.get('/api/v1/customers?q=%20%20&withTotal=true&limit=1')).json().total).toBe(everyone);

@@ -7,3 +7,4 @@ export { customerImporter, customersByKeys, createCustomersForImport, type Custo
 export { customerReachable } from './customers.service.js';
 export { mergeRoutes } from './merge.routes.js';
 export { registerMergeHook, type MergeHook } from './merge.hooks.js';
+export { phoneDigitsOf, searchTextOf } from './customers.views.js';

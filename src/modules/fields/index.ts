@@ -1,6 +1,7 @@
 export { customFieldRoutes } from './fields.routes.js';
 export {
   activeCustomFields,
+  createCustomField,
   checkCustomValue,
   displayCustomValue,
   mergeCustomValues,

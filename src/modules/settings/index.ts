@@ -2,6 +2,8 @@ export {
   readCompanySettings,
   writeCompanySettings,
   updateCompanySettings,
+  readSetting,
+  writeSetting,
   TEMPLATES,
   type Template,
   type CompanySettings,

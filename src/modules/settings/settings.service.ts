@@ -44,6 +44,19 @@ export async function updateCompanySettings(
   return after;
 }
 
+/** One installation-wide value by key (modules keep their own state here, e.g. the demo-data load). */
+export async function readSetting<T>(db: DbOrTx, key: string): Promise<T | null> {
+  const [row] = await db.select().from(settings).where(eq(settings.key, key));
+  return (row?.value as T | undefined) ?? null;
+}
+
+export async function writeSetting(db: DbOrTx, key: string, value: unknown): Promise<void> {
+  await db
+    .insert(settings)
+    .values({ key, value })
+    .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: new Date() } });
+}
+
 export async function deleteSetting(db: DbOrTx, key: string): Promise<void> {
   await db.delete(settings).where(eq(settings.key, key));
 }

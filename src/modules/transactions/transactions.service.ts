@@ -153,6 +153,15 @@ export async function purchaseSummary(db: DbOrTx, actor: Actor | null, customerI
   };
 }
 
+/**
+ * Which customer a transaction belongs to and whether it is deleted, for modules that link to one (an interaction
+ * about a payment). No access check: the caller has checked the customer.
+ */
+export async function transactionRef(db: DbOrTx, id: string): Promise<{ id: string; customerId: string; deletedAt: Date | null } | undefined> {
+  const row = await repo.findTransaction(db, id);
+  return row ? { id: row.id, customerId: row.customerId, deletedAt: row.deletedAt } : undefined;
+}
+
 async function loadForWrite(db: DbOrTx, actor: Actor, id: string): Promise<TransactionRow> {
   const row = await repo.findTransaction(db, id);
   if (!row) throw AppError.notFound('transactions.not_found');

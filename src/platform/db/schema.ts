@@ -6,3 +6,4 @@ export * from '../../modules/customers/schema.js';
 export * from '../../modules/transactions/schema.js';
 export * from '../../modules/imports/schema.js';
 export * from '../../modules/fields/schema.js';
+export * from '../../modules/interactions/schema.js';

@@ -25,11 +25,21 @@ export type Problem = {
   errors: { field: string; message: string }[];
 };
 
+/** A field's label, in the route's own namespace of labels first (`field.task.title`), then the shared one. */
+function labelOf(locale: Locale, path: string, namespace?: string): string {
+  if (namespace) {
+    const scoped = `${namespace}.${path}`;
+    const label = fieldLabel(locale, scoped);
+    if (label !== scoped) return label;
+  }
+  return fieldLabel(locale, path);
+}
+
 /** One field problem as a sentence in the given language. */
-export function issueMessage(locale: Locale, i: FieldIssue): string {
+export function issueMessage(locale: Locale, i: FieldIssue, namespace?: string): string {
   // An unknown field is named as the caller sent it; a known one by its label in the caller's language.
   const raw = String(i.params?.field ?? i.field);
-  const params: MessageParams = { ...i.params, field: i.key === 'validation.unknown_field' ? raw : fieldLabel(locale, raw) };
+  const params: MessageParams = { ...i.params, field: i.key === 'validation.unknown_field' ? raw : labelOf(locale, raw, namespace) };
   // "expected string" → "应为文本" / "expected text": the type names are translated too.
   const expected = `type.${String(params.expected)}`;
   if (params.expected !== undefined && isMessageKey(expected)) params.expected = t(locale, expected);
@@ -37,8 +47,8 @@ export function issueMessage(locale: Locale, i: FieldIssue): string {
 }
 
 /** Renders an AppError as RFC 9457 problem details in the given locale. */
-export function toProblem(err: AppError, locale: Locale, instance: string): Problem {
-  const errors = err.issues.map((i) => ({ field: i.field, message: issueMessage(locale, i) }));
+export function toProblem(err: AppError, locale: Locale, instance: string, labels?: string): Problem {
+  const errors = err.issues.map((i) => ({ field: i.field, message: issueMessage(locale, i, labels) }));
   const title = t(locale, TITLES[err.code], err.params);
   const detail = errors.length ? errors.map((e) => e.message).join(locale === 'en' ? '; ' : '；') : t(locale, err.key, err.params);
   return { type: `urn:hearth:problem:${err.code}`, title, status: err.status, detail, code: err.code, instance, errors };
@@ -72,7 +82,7 @@ export function fromFastifyError(err: FastifyError, bodyLimit: number): AppError
 }
 
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, err: AppError): FastifyReply {
-  const problem = toProblem(err, request.locale, request.url.split('?')[0] ?? request.url);
+  const problem = toProblem(err, request.locale, request.url.split('?')[0] ?? request.url, request.routeOptions?.config?.fieldLabels);
   if (err.code === 'rate_limited' && !reply.getHeader('retry-after')) reply.header('retry-after', '60');
   return reply.code(err.status).type('application/problem+json; charset=utf-8').send(problem);
 }

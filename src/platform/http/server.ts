@@ -30,6 +30,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Reachable without signing in (health, setup, sign-in, public pages). */
     public?: boolean;
+    /**
+     * Field labels of this route's errors are looked up under `field.<fieldLabels>.` first (a task's `title` is 标题,
+     * not a contact's 职务), then as usual.
+     */
+    fieldLabels?: string;
   }
 }
 

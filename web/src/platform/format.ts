@@ -39,3 +39,13 @@ export function startOfDayIso(day: Dayjs): string {
 export function endOfDayIso(day: Dayjs): string {
   return dayjs.tz(day.format('YYYY-MM-DD'), displayZone).endOf('day').format('YYYY-MM-DDTHH:mm:ss.SSSZ');
 }
+
+/** A wall-clock date and time picked on screen (its fields read in the display zone), as an ISO timestamp with offset. */
+export function zonedIso(picked: Dayjs): string {
+  return dayjs.tz(picked.format('YYYY-MM-DDTHH:mm:ss'), displayZone).format('YYYY-MM-DDTHH:mm:ss.SSSZ');
+}
+
+/** The display zone's name (Asia/Shanghai unless the company settings say otherwise). */
+export function displayTimeZone(): string {
+  return displayZone;
+}

@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import { Navigate, useNavigate } from 'react-router';
-import { Button, Divider, Form, Input, Radio, Space, Typography } from 'antd';
+import { Button, Checkbox, Divider, Form, Input, Radio, Space, Typography } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
 import { api } from '../../platform/api';
-import { SETUP_KEY, useSetupStatus } from '../../platform/auth';
+import { SETUP_KEY, useAuth, useSetupStatus } from '../../platform/auth';
+import { startDemo } from '../demo/api';
 import { applyServerErrors } from '../../platform/forms';
 import { useT } from '../../platform/i18n';
 import { AuthLayout } from '../../platform/layout/AuthLayout';
@@ -17,6 +18,7 @@ type Values = {
   password: string;
   confirm: string;
   mobile?: string;
+  demo?: boolean;
 };
 
 /** First run: the company, an industry template and the first administrator. */
@@ -26,6 +28,7 @@ export function SetupPage() {
   const navigate = useNavigate();
   const qc = useQueryClient();
   const status = useSetupStatus();
+  const { signIn } = useAuth();
   const [errors, setErrors] = useState<string[]>([]);
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState(false);
@@ -44,6 +47,13 @@ export function SetupPage() {
       });
       setDone(true);
       qc.setQueryData(SETUP_KEY, { needed: false, companyName: v.companyName });
+      if (v.demo) {
+        // Sign the new administrator in and start the demo load; the customer list shows its progress.
+        await signIn(v.username, v.password);
+        await startDemo(50_000);
+        navigate('/customers', { replace: true });
+        return;
+      }
       navigate('/login', { replace: true, state: { notice: 'setup' } });
     } catch (err) {
       setErrors(applyServerErrors(form, err, { 'admin.username': 'username', 'admin.displayName': 'displayName', 'admin.password': 'password', 'admin.mobile': 'mobile' }));
@@ -71,6 +81,9 @@ export function SetupPage() {
               </Radio>
             </Space>
           </Radio.Group>
+        </Form.Item>
+        <Form.Item name="demo" valuePropName="checked" extra={t('demo.setupHint')}>
+          <Checkbox>{t('demo.setupOption')}</Checkbox>
         </Form.Item>
         <Divider />
         <Typography.Title level={5}>{t('setup.admin')}</Typography.Title>

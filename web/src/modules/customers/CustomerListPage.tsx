@@ -10,6 +10,7 @@ import { endOfDayIso, formatDateTime, startOfDayIso } from '../../platform/forma
 import { useT } from '../../platform/i18n';
 import { ErrorAlert, PageHeader } from '../../platform/ui';
 import { ImportButton } from '../imports/ImportButton';
+import { DemoProgress } from '../demo/DemoProgress';
 import { customerKeys, type CustomerPage, type CustomerView, type ListFilters } from './api';
 import { BulkTagBar } from './BulkTags';
 import { CustomerFilters } from './CustomerFilters';
@@ -163,6 +164,7 @@ export function CustomerListPage() {
 
   return (
     <>
+      {trash ? null : <DemoProgress />}
       <PageHeader
         title={trash ? t('customers.trashTitle') : t('customers.title')}
         back={trash ? '/customers' : undefined}

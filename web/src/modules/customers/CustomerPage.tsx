@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { Fragment, useState } from 'react';
 import { useNavigate, useParams, useSearchParams } from 'react-router';
 import { Alert, App, Button, Card, Grid, Popconfirm, Space, Tabs, Tag } from 'antd';
 import { DeleteOutlined, EditOutlined, RollbackOutlined } from '@ant-design/icons';
@@ -11,7 +11,7 @@ import { ErrorAlert, Loading, PageHeader } from '../../platform/ui';
 import { customerKeys, useCustomer, type CustomerView, type RevealResult } from './api';
 import { KindIcon } from './CustomerSummary';
 import { STAGE_COLOR } from './labels';
-import { customerTabs } from './tabs';
+import { customerActions, customerTabs } from './tabs';
 import './tabs.builtin';
 import { MergedBanner } from '../duplicates/MergedBanner';
 
@@ -71,6 +71,7 @@ function Customer360({ customer: c }: { customer: CustomerView }) {
   const wanted = params.get('tab');
   const active = tabs.some((tab) => tab.key === wanted) ? wanted! : (tabs[0]?.key ?? 'profile');
   const ctx = { customer: c, revealed, reveal, revealing };
+  const showTab = (k: string) => setParams(k === tabs[0]?.key ? {} : { tab: k }, { replace: true });
 
   return (
     <>
@@ -93,6 +94,9 @@ function Customer360({ customer: c }: { customer: CustomerView }) {
             ) : null
           ) : (
             <>
+              {customerActions().map((a) => (
+                <Fragment key={a.key}>{a.render({ ...ctx, showTab })}</Fragment>
+              ))}
               {can('customer:write') ? (
                 <Button type="primary" icon={<EditOutlined />} onClick={() => navigate(`/customers/${c.id}/edit`)}>
                   {t('common.edit')}
@@ -119,7 +123,7 @@ function Customer360({ customer: c }: { customer: CustomerView }) {
       <Card size={screens.md ? 'medium' : 'small'}>
         <Tabs
           activeKey={active}
-          onChange={(k) => setParams(k === tabs[0]?.key ? {} : { tab: k }, { replace: true })}
+          onChange={showTab}
           items={tabs.map((tab) => ({ key: tab.key, label: t(tab.label), children: tab.render(ctx) }))}
         />
       </Card>

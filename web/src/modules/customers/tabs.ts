@@ -29,3 +29,25 @@ export function registerCustomerTab(tab: CustomerTab): void {
 export function customerTabs(c: CustomerView): CustomerTab[] {
   return [...registry.values()].filter((tab) => !tab.visible || tab.visible(c)).sort((a, b) => a.order - b.order);
 }
+
+/** What a header action of the customer page gets: the tab context, and a way to bring a tab to the front. */
+export type CustomerActionContext = CustomerTabContext & { showTab: (key: string) => void };
+
+/** A button in the customer page's header (e.g. 记录沟通), shown on a customer that is not deleted. */
+export type CustomerAction = {
+  key: string;
+  /** Position before the page's own 编辑 / 删除 buttons. */
+  order: number;
+  render: (ctx: CustomerActionContext) => ReactNode;
+};
+
+const actions = new Map<string, CustomerAction>();
+
+/** Other modules add header actions to the customer 360 page with this. */
+export function registerCustomerAction(action: CustomerAction): void {
+  actions.set(action.key, action);
+}
+
+export function customerActions(): CustomerAction[] {
+  return [...actions.values()].sort((a, b) => a.order - b.order);
+}

@@ -10,11 +10,13 @@ import * as transactions from '../../modules/transactions/messages';
 import * as imports from '../../modules/imports/messages';
 import * as customFields from '../../modules/fields/messages';
 import * as duplicates from '../../modules/duplicates/messages';
+import * as interactions from '../../modules/interactions/messages';
+import * as demo from '../../modules/demo/messages';
 
 /**
  * Every string the UI shows, in both languages. Each module keeps its own pair of dictionaries; the `en` half of each
  * is typed against the `zh` half, so a missing translation is a type error.
  */
-export const zhCN = { ...common.zh, ...accounts.zh, ...admin.zh, ...customers.zh, ...customerFields.zh, ...tags.zh, ...audit.zh, ...settings.zh, ...transactions.zh, ...imports.zh, ...customFields.zh, ...duplicates.zh };
+export const zhCN = { ...common.zh, ...accounts.zh, ...admin.zh, ...customers.zh, ...customerFields.zh, ...tags.zh, ...audit.zh, ...settings.zh, ...transactions.zh, ...imports.zh, ...customFields.zh, ...duplicates.zh, ...interactions.zh, ...demo.zh };
 export type MessageKey = keyof typeof zhCN;
-export const en: Record<MessageKey, string> = { ...common.en, ...accounts.en, ...admin.en, ...customers.en, ...customerFields.en, ...tags.en, ...audit.en, ...settings.en, ...transactions.en, ...imports.en, ...customFields.en, ...duplicates.en };
+export const en: Record<MessageKey, string> = { ...common.en, ...accounts.en, ...admin.en, ...customers.en, ...customerFields.en, ...tags.en, ...audit.en, ...settings.en, ...transactions.en, ...imports.en, ...customFields.en, ...duplicates.en, ...interactions.en, ...demo.en };

@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { App as AntApp, Avatar, Button, Drawer, Dropdown, Grid, Layout, Menu, Typography, theme, type MenuProps } from 'antd';
 import { KeyOutlined, LockOutlined, LogoutOutlined, MenuFoldOutlined, MenuOutlined, MenuUnfoldOutlined, UserOutlined } from '@ant-design/icons';
@@ -18,8 +18,8 @@ function toMenuItems(items: NavItem[], t: Translate): MenuProps['items'] {
   }));
 }
 
-/** The signed-in frame: side menu by module (a drawer on phones), company name, language and user menu. */
-export function AppShell({ nav }: { nav: NavItem[] }) {
+/** The signed-in frame: side menu by module (a drawer on phones), company name, modules' header controls, language and user menu. */
+export function AppShell({ nav, headerExtra }: { nav: NavItem[]; /** Modules' controls in the header, before the language (e.g. the task bell). */ headerExtra?: ReactNode }) {
   const t = useT();
   const { me, can, signOut } = useAuth();
   const { message } = AntApp.useApp();
@@ -125,6 +125,7 @@ export function AppShell({ nav }: { nav: NavItem[] }) {
           <Typography.Text strong ellipsis style={{ flex: 1, minWidth: 0, fontSize: 16 }} data-testid="company-name">
             {me?.company.companyName}
           </Typography.Text>
+          {headerExtra}
           <LanguageSwitch compact={isPhone} />
           <Dropdown menu={{ items: userMenu, onClick: onUserMenu }} trigger={['click']}>
             <Button type="text" data-testid="user-menu" style={{ paddingInline: 6 }}>

@@ -1,0 +1,89 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fingerprint } from '../modules/demo/index.js';
+import { openDatabase } from '../platform/db/client.js';
+import { ROOT_DIR } from '../platform/version.js';
+import { scratchPostgresDatabase, TEST_DB_KIND } from '../test/harness.js';
+
+const run = promisify(execFile);
+
+/** `hearth demo load` and `hearth demo cdnow` as a user runs them, on a fresh database (embedded or PostgreSQL). */
+describe('hearth demo', () => {
+  const env: Record<string, string> = { LANG: 'zh_CN.UTF-8' };
+  let dir = '';
+  let cleanup = async () => {};
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'hearth-demo-'));
+    if (TEST_DB_KIND === 'postgres') {
+      const scratch = await scratchPostgresDatabase('hearth_demo');
+      env.DATABASE_URL = scratch.url;
+      cleanup = scratch.drop;
+    } else {
+      env.DATA_DIR = path.join(dir, 'data');
+    }
+  });
+  afterAll(async () => {
+    await cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const hearth = async (...args: string[]) => {
+    try {
+      const r = await run(process.execPath, [path.join(ROOT_DIR, 'bin', 'hearth.mjs'), ...args], { cwd: ROOT_DIR, env: { ...process.env, ...env } });
+      return { code: 0, stdout: r.stdout, stderr: r.stderr };
+    } catch (err) {
+      const e = err as { code: number; stdout: string; stderr: string };
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  };
+  const count = async (table: string) => {
+    const database = await openDatabase(env.DATABASE_URL ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: 1 } : { kind: 'pglite', dataDir: env.DATA_DIR! });
+    try {
+      const res = (await database.db.execute(sql.raw(`select count(*)::int as n from ${table}`))) as unknown as { rows: { n: number }[] };
+      return res.rows[0]!.n;
+    } finally {
+      await database.close();
+    }
+  };
+
+  it('demo load sets up a fresh database and loads the same data for the same seed; another demo on top is refused', async () => {
+    const args = ['demo', 'load', '--size', '600', '--seed', '3', '--as-of', '2026-11-23', '--admin-password', 'Admin-pass-1', '--format', 'json'];
+    const first = await hearth(...args);
+    expect(first.code, first.stderr).toBe(0);
+    const outcome = JSON.parse(first.stdout.trim().split('\n').pop()!);
+    expect(outcome).toMatchObject({ status: 'done', customers: 600, loaded: 600, fingerprint: fingerprint({ seed: 3, size: 600, asOf: '2026-11-23' }) });
+    expect(first.stderr).toMatch(/stats households=600 transactions=\d+ seconds=[\d.]+ peakRssMB=\d+/);
+    expect(await count('customers')).toBe(600);
+    expect(await count('transactions')).toBe(outcome.transactions);
+    expect(await count("users where username like 'demo.manager%'")).toBe(3);
+
+    // The same parameters again: nothing written twice.
+    const again = await hearth(...args);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout.trim().split('\n').pop()!).fingerprint).toBe(outcome.fingerprint);
+    expect(await count('customers')).toBe(600);
+
+    const other = await hearth('demo', 'load', '--size', '700', '--seed', '3', '--as-of', '2026-11-23');
+    expect(other.code).toBe(1);
+    expect(other.stderr).toContain('已加载过另一份演示数据（600 户，种子 3）');
+  });
+
+  it('demo cdnow imports a CDNOW-format purchase log as transactions, creating its customers', async () => {
+    const file = path.join(dir, 'CDNOW_master.txt');
+    writeFileSync(
+      file,
+      ['customer_id date number_of_cds dollar_value', '00001 19970101 1 11.77', '00002 19970112 1 12.00', '00002 19970112 5 77.00', '00003 19970102 2 20.76', '00003 19970330 2 20.76'].join('\n') + '\n',
+    );
+    const r = await hearth('demo', 'cdnow', '--file', file);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('导入完成：新建 5，更新 0，跳过 0，拒绝 0');
+    expect(await count("customers where external_id in ('00001', '00002', '00003')")).toBe(3);
+    expect(await count("transactions t join customers c on c.id = t.customer_id where c.external_id = '00002' and t.amount_fen in (1200, 7700)")).toBe(2);
+  });
+});

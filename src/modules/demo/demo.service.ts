@@ -1,0 +1,339 @@
+/**
+ * Loading the heating demo into the database: staff (account-manager groups and users), the service catalogue, the
+ * 供暖面积 custom field, then the generated households in batches. Each batch (its customers, payments, purchases
+ * and the progress marker) is one transaction, so an interrupted load resumes exactly where it stopped. Rows are
+ * written with `bulkInsert` (one JSON parameter a statement) and ids come from the generator, so no statement needs
+ * to read back what the previous one wrote.
+ */
+import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { requireAccess, type Actor } from '../../platform/auth/permissions.js';
+import { bulkInsert } from '../../platform/db/bulk.js';
+import { rowsOf, type Db, type DbOrTx } from '../../platform/db/client.js';
+import { AppError } from '../../platform/errors.js';
+import { recordAudit } from '../audit/index.js';
+import { createTeam, createUser, listTeams } from '../accounts/index.js';
+import { users } from '../accounts/schema.js';
+import { customers } from '../customers/schema.js';
+import { phoneDigitsOf, searchTextOf } from '../customers/index.js';
+import { activeCustomFields, createCustomField } from '../fields/index.js';
+import { readSetting, writeSetting } from '../settings/index.js';
+import { createProduct, listProducts } from '../transactions/index.js';
+import { transactionLines, transactions } from '../transactions/schema.js';
+import type { DemoStatus } from './demo.contract.js';
+import { PRODUCTS } from './data.js';
+import { Fingerprint, GENERATOR_VERSION, household, planDemo, type DemoParams, type DemoPlan, type Household } from './generator.js';
+
+const KEY = 'demo';
+const BATCH = 1000;
+
+type Marker = DemoStatus & { version: number; requestedBy?: string | null };
+
+const EMPTY: DemoStatus = {
+  status: 'none',
+  seed: null,
+  size: null,
+  asOf: null,
+  loaded: 0,
+  customers: 0,
+  transactions: 0,
+  fingerprint: null,
+  startedAt: null,
+  finishedAt: null,
+  seconds: null,
+  error: null,
+};
+
+export async function demoStatus(db: DbOrTx, actor: Actor | null): Promise<DemoStatus> {
+  requireAccess(actor, 'settings:manage');
+  const { version: _v, requestedBy: _r, ...marker } = (await readSetting<Marker>(db, KEY)) ?? { ...EMPTY, version: GENERATOR_VERSION };
+  return { ...EMPTY, ...marker };
+}
+
+/** A load that was running when the process stopped (to be resumed by the server at start). */
+export async function unfinishedDemo(db: DbOrTx): Promise<{ userId: string; seed: number; size: number; asOf: string } | null> {
+  const m = await readSetting<Marker>(db, KEY);
+  if (m?.status !== 'loading' || !m.requestedBy || m.seed === null || m.size === null || !m.asOf) return null;
+  return { userId: m.requestedBy, seed: m.seed, size: m.size, asOf: m.asOf };
+}
+
+/** Today in Beijing: the default end of the generated history. */
+export function todayInShanghai(now = new Date()): string {
+  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+}
+
+export type DemoProgress = { loaded: number; total: number; customers: number; transactions: number };
+
+/**
+ * Checks that a load with these parameters may start (or resume) and marks it as loading. A finished load of the
+ * same parameters is a no-op; any other existing demo is refused (load it into a fresh installation).
+ */
+export async function beginDemo(db: Db, actor: Actor | null, params: DemoParams): Promise<{ resumeFrom: number; alreadyDone: boolean }> {
+  requireAccess(actor, 'settings:manage');
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(72420002)`);
+    const marker = await readSetting<Marker>(tx, KEY);
+    const same = marker && marker.seed === params.seed && marker.size === params.size && marker.asOf === params.asOf && marker.version === GENERATOR_VERSION;
+    if (marker && marker.status !== 'none' && !same) throw AppError.conflict('demo.other_loaded', { size: marker.size ?? 0, seed: marker.seed ?? 0 });
+    if (same && marker.status === 'done') return { resumeFrom: marker.size ?? 0, alreadyDone: true };
+    const next: Marker = {
+      ...EMPTY,
+      ...(same ? marker : {}),
+      status: 'loading',
+      seed: params.seed,
+      size: params.size,
+      asOf: params.asOf,
+      error: null,
+      startedAt: same && marker.startedAt ? marker.startedAt : new Date().toISOString(),
+      version: GENERATOR_VERSION,
+      requestedBy: actor.userId,
+    };
+    await writeSetting(tx, KEY, next);
+    return { resumeFrom: same ? marker.loaded : 0, alreadyDone: false };
+  });
+}
+
+/**
+ * Loads (or resumes) the demo. `managerPassword` is the password of the generated account managers (random when
+ * not given: an admin can reset it). Returns the final status.
+ */
+export async function loadDemo(
+  db: Db,
+  actor: Actor | null,
+  params: DemoParams,
+  opts: { managerPassword?: string; onProgress?: (p: DemoProgress) => void; signal?: AbortSignal; writers?: number } = {},
+): Promise<DemoStatus> {
+  requireAccess(actor, 'settings:manage');
+  const started = performance.now();
+  const plan = planDemo(params);
+  const { resumeFrom, alreadyDone } = await beginDemo(db, actor, params);
+  if (alreadyDone) return demoStatus(db, actor);
+  try {
+    const refs = await db.transaction((tx) => prepareReferenceData(tx, actor, plan, opts.managerPassword ?? `Demo-${randomBytes(9).toString('hex')}-1a`));
+    const fp = new Fingerprint(plan);
+    // Households written by an earlier, interrupted run still count towards the fingerprint.
+    for (let i = 0; i < resumeFrom; i++) fp.add(household(plan, i));
+    let marker = (await readSetting<Marker>(db, KEY))!;
+    // With `writers: 2` (PostgreSQL) two batches are written at once on two connections (the server does the work: this keeps both
+    // cores busy); each still commits its progress marker only after the batch before it, so "loaded" never skips a
+    // batch and a resume is exact. PGlite has one connection: one batch at a time.
+    const depth = Math.max(1, opts.writers ?? 1);
+    const inflight: Promise<void>[] = [];
+    let previous: Promise<void> = Promise.resolve();
+    let batch = generate(plan, resumeFrom, fp);
+    for (let from = resumeFrom; from < params.size; from += BATCH) {
+      if (opts.signal?.aborted) break;
+      const current = batch;
+      const to = Math.min(params.size, from + BATCH);
+      const before = previous;
+      const written = db.transaction(async (tx) => {
+        await writeHouseholds(tx, actor, refs, current);
+        await before;
+        // Another runner of the same load (a second server process) got here first: leave it to that one.
+        const now = await readSetting<Marker>(tx, KEY);
+        if (now?.loaded !== from) throw AppError.conflict('demo.other_runner');
+        const txCount = current.reduce((n, h) => n + h.transactions.length, 0);
+        marker = { ...marker, loaded: to, customers: now.customers + current.length, transactions: now.transactions + txCount };
+        await writeSetting(tx, KEY, marker);
+      });
+      previous = written.then(() => opts.onProgress?.({ loaded: to, total: params.size, customers: marker.customers, transactions: marker.transactions }));
+      inflight.push(previous);
+      // Generate the next batch while the database writes this one.
+      batch = to < params.size ? generate(plan, to, fp) : [];
+      if (inflight.length >= depth) await inflight.shift();
+    }
+    await Promise.all(inflight);
+    if (opts.signal?.aborted) return demoStatus(db, actor);
+    await tidyAfterBulkLoad(db);
+    const done: Marker = {
+      ...marker,
+      status: 'done',
+      fingerprint: fp.digest(),
+      finishedAt: new Date().toISOString(),
+      seconds: Math.round((performance.now() - started) / 100) / 10,
+    };
+    await db.transaction(async (tx) => {
+      await writeSetting(tx, KEY, done);
+      await recordAudit(tx, actor, {
+        action: 'demo.load',
+        entityType: 'settings',
+        entityId: KEY,
+        changes: { seed: params.seed, size: params.size, asOf: params.asOf, customers: done.customers, transactions: done.transactions },
+      });
+    });
+    return demoStatus(db, actor);
+  } catch (err) {
+    const marker = await readSetting<Marker>(db, KEY);
+    if (marker) await writeSetting(db, KEY, { ...marker, status: 'failed', error: err instanceof Error ? err.message : String(err) });
+    throw err;
+  }
+}
+
+function generate(plan: DemoPlan, from: number, fp: Fingerprint): Household[] {
+  const out: Household[] = [];
+  for (let i = from; i < Math.min(plan.params.size, from + BATCH); i++) {
+    const h = household(plan, i);
+    fp.add(h);
+    out.push(h);
+  }
+  return out;
+}
+
+type Refs = { managers: { id: string; teamId: string | null }[]; products: Map<string, string> };
+
+/** Teams, account managers, the catalogue and the custom field: created once, found again on resume. */
+async function prepareReferenceData(tx: DbOrTx, actor: Actor, plan: DemoPlan, password: string): Promise<Refs> {
+  const teams = await listTeams(tx, actor);
+  const teamId = async (name: string, kind: 'department' | 'group', parentId: string | null) =>
+    teams.find((t) => t.name === name)?.id ?? (await createTeam(tx, actor, { name, kind, parentId })).id;
+  const department = await teamId('客户经理部', 'department', null);
+  const groupIds: string[] = [];
+  for (const g of plan.groups) groupIds.push(await teamId(g, 'group', department));
+
+  const existing = new Map(
+    rowsOf<{ id: string; username: string; team_id: string | null }>(await tx.execute(sql`select id, username, team_id from ${users} where username like 'demo.manager%'`)).map((u) => [
+      u.username,
+      u,
+    ]),
+  );
+  const managers: Refs['managers'] = [];
+  for (const m of plan.managers) {
+    const found = existing.get(m.username);
+    if (found) {
+      managers.push({ id: found.id, teamId: found.team_id });
+      continue;
+    }
+    const created = await createUser(tx, actor, { username: m.username, displayName: m.name, password, roleKey: 'account_manager', teamId: groupIds[m.group]! });
+    managers.push({ id: created.id, teamId: groupIds[m.group]! });
+  }
+
+  const products = new Map((await listProducts(tx, actor, { includeInactive: 'true' })).map((p) => [p.code, p.id]));
+  for (const p of PRODUCTS) {
+    if (products.has(p.code)) continue;
+    const created = await createProduct(tx, actor, { code: p.code, name: p.name, category: p.category, priceFen: p.priceFen, unit: p.unit, active: true });
+    products.set(p.code, created.id);
+  }
+  if (!(await activeCustomFields(tx)).some((f) => f.key === 'heated_area')) {
+    await createCustomField(tx, actor, { key: 'heated_area', labelZh: '供暖面积(㎡)', labelEn: 'Heated area (m²)', type: 'number', options: [], required: false });
+  }
+  return { managers, products };
+}
+
+async function writeHouseholds(tx: DbOrTx, actor: Actor, refs: Refs, batch: Household[]): Promise<void> {
+  const customerRows = batch.map(({ customer: c }) => {
+    const manager = refs.managers[c.manager]!;
+    const phones = c.phones.map((p) => `+86${p}`);
+    return {
+      id: c.id,
+      kind: 'person' as const,
+      name: c.name,
+      phones,
+      email: c.email,
+      gender: c.gender,
+      birthday: c.birthday,
+      idType: c.idType,
+      idNumber: c.idNumber,
+      province: c.province,
+      city: c.city,
+      district: c.district,
+      street: c.street,
+      compound: c.compound,
+      building: c.building,
+      unit: c.unit,
+      room: c.room,
+      tags: c.tags,
+      preferences: c.preferences,
+      custom: c.custom,
+      source: c.source,
+      stage: c.stage,
+      ownerId: manager.id,
+      teamId: manager.teamId,
+      consent: c.consent,
+      externalId: c.externalId,
+      searchText: searchTextOf(c),
+      phoneDigits: phoneDigitsOf(phones),
+      createdBy: actor.userId,
+      createdAt: c.createdAt,
+      updatedAt: c.updatedAt,
+    };
+  });
+  await bulkInsert(tx, customers, customerRows);
+  const txRows = batch.flatMap((h) =>
+    h.transactions.map((t) => ({
+      id: t.id,
+      customerId: t.customerId,
+      occurredAt: t.occurredAt,
+      type: t.type,
+      amountFen: t.amountFen,
+      channel: t.channel,
+      externalId: t.externalId,
+      heatingSeason: t.heatingSeason,
+      billedAreaM2: t.billedAreaM2,
+      createdBy: actor.userId,
+      createdAt: t.occurredAt,
+      updatedAt: t.occurredAt,
+    })),
+  );
+  for (let k = 0; k < txRows.length; k += 2500) await bulkInsert(tx, transactions, txRows.slice(k, k + 2500));
+  const lines = batch.flatMap((h) =>
+    h.transactions
+      .filter((t) => t.product)
+      .map((t) => {
+        const p = PRODUCTS.find((x) => x.code === t.product)!;
+        return {
+          id: t.lineId!,
+          transactionId: t.id,
+          position: 1,
+          productId: refs.products.get(p.code)!,
+          description: p.name,
+          quantity: 1,
+          unitPriceFen: t.amountFen,
+          amountFen: t.amountFen,
+        };
+      }),
+  );
+  await bulkInsert(tx, transactionLines, lines);
+}
+
+/**
+ * After a bulk load: fresh planner statistics, and on the embedded database (no autovacuum) a VACUUM, which also
+ * empties the GIN indexes' pending lists that searches would otherwise read in full.
+ */
+async function tidyAfterBulkLoad(db: Db): Promise<void> {
+  await db.execute(sql`vacuum (analyze) customers`);
+  await db.execute(sql`vacuum (analyze) transactions`);
+  await db.execute(sql`vacuum (analyze) transaction_lines`);
+}
+
+/**
+ * SHA-256 of the demo data as stored: customers and transactions in a fixed order, with everything the generator
+ * decides (not the database's own timestamps). Two loads of the same seed give the same value.
+ */
+export async function databaseFingerprint(db: DbOrTx): Promise<string> {
+  const { createHash } = await import('node:crypto');
+  const h = createHash('sha256');
+  const page = 20_000;
+  for (let offset = 0; ; offset += page) {
+    const rows = rowsOf<Record<string, unknown>>(
+      await db.execute(sql`
+        select c.id, c.external_id, c.name, c.phones, c.email, c.gender, c.birthday::text, c.id_number, c.district, c.compound,
+               c.building, c.unit, c.room, c.tags, c.stage, c.consent, c.custom, u.username as owner, c.created_at::text
+        from ${customers} c left join ${users} u on u.id = c.owner_id
+        where c.external_id like 'HR%' order by c.external_id limit ${page} offset ${offset}`),
+    );
+    for (const r of rows) h.update(JSON.stringify(r));
+    if (rows.length < page) break;
+  }
+  for (let offset = 0; ; offset += page * 5) {
+    const rows = rowsOf<Record<string, unknown>>(
+      await db.execute(sql`
+        select t.id, t.customer_id, t.external_id, t.type, t.amount_fen, t.occurred_at::text, t.channel, t.heating_season, t.billed_area_m2::text,
+               l.description, l.amount_fen as line_amount
+        from ${transactions} t left join ${transactionLines} l on l.transaction_id = t.id
+        where t.external_id like 'JF%' or t.external_id like 'FW%' order by t.external_id limit ${page * 5} offset ${offset}`),
+    );
+    for (const r of rows) h.update(JSON.stringify(r));
+    if (rows.length < page * 5) break;
+  }
+  return h.digest('hex');
+}

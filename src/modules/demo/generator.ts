@@ -1,0 +1,403 @@
+/**
+ * The heating-utility demo (供热企业): a deterministic, seeded model of N households in Harbin's compounds over the
+ * last ten heating seasons. Pure functions: no database, no clock — the same (seed, size, asOf) always yields the
+ * same rows, which `fingerprint()` reduces to one SHA-256.
+ *
+ * The model:
+ * - Compounds (小区) of 4–16 buildings × 2–4 units × 6–18 floors × 2 flats, filled flat by flat; 70 % were in
+ *   service before the first season, the rest opened later (new estates), and their households join then.
+ * - Contractual churn, the sBG story: each household has a yearly non-renewal probability θ ~ Beta(0.9, 20) (mean 4.3 %);
+ *   after each season it stops heating (报停) with probability θ and pays no more.
+ * - The heating fee: one payment per season, floor area × ¥41.60, mostly between 15 August and 30 November, some
+ *   late; a season whose payment falls after `asOf` is still unpaid (欠费 once the 30 November deadline has passed).
+ * - Service purchases (repairs, valves, flushing …) follow BG/NBD while the household is connected: a yearly
+ *   purchase rate λ ~ Gamma(0.6, 1.2) and, after each purchase, a drop-out probability p ~ Beta(0.7, 2.8).
+ * - People: surnames by census frequency, gendered given names, unique mobile numbers, resident ID numbers (GB 11643,
+ *   with a valid check digit, unique) for 70 %, birthdays, e-mail for 20 %, consent flags and contact preferences.
+ */
+import { createHash } from 'node:crypto';
+import { Random, mix32 } from './random.js';
+import {
+  COMPOUND_PHASES,
+  COMPOUND_STEMS,
+  COMPOUND_SUFFIXES,
+  DISTRICTS,
+  EMAIL_DOMAINS,
+  FEMALE_GIVEN,
+  HEATING_PRICE_FEN_PER_M2,
+  MALE_GIVEN,
+  MOBILE_PREFIXES,
+  PAYMENT_CHANNELS,
+  PRODUCTS,
+  SOURCES,
+  STREETS,
+  SURNAMES,
+  TAGS,
+} from './data.js';
+
+/** Bump when the generated data changes shape or distribution: a stored fingerprint then no longer matches. */
+export const GENERATOR_VERSION = 1;
+export const SEASONS = 10;
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+/** Beijing time is UTC+8: a local hour h is UTC h − 8. */
+const LOCAL = -8 * HOUR;
+
+export type DemoParams = { seed: number; size: number; asOf: string };
+
+export type Compound = {
+  name: string;
+  district: string;
+  districtCode: string;
+  street: string;
+  buildings: number;
+  units: number;
+  floors: number;
+  flatsPerFloor: number;
+  /** Index of its first household; households fill compounds in order. */
+  start: number;
+  capacity: number;
+  /** Season index (0 = the first of the ten) when the compound was connected. */
+  openSeason: number;
+  manager: number;
+};
+
+export type DemoPlan = {
+  params: DemoParams;
+  /** Start years of the ten seasons, oldest first (2017 = the 2017-2018 season). */
+  seasons: number[];
+  asOfEnd: number;
+  compounds: Compound[];
+  managers: { username: string; name: string; group: number }[];
+  groups: string[];
+};
+
+export type DemoCustomer = {
+  id: string;
+  externalId: string;
+  name: string;
+  gender: 'male' | 'female';
+  birthday: string | null;
+  idType: 'resident' | null;
+  idNumber: string | null;
+  phones: string[];
+  email: string | null;
+  province: string;
+  city: string;
+  district: string;
+  street: string;
+  compound: string;
+  building: string;
+  unit: string;
+  room: string;
+  tags: string[];
+  stage: 'new' | 'active' | 'loyal' | 'at_risk' | 'churned';
+  source: string;
+  consent: { phone: boolean; sms: boolean; email: boolean; wechat: boolean };
+  preferences: { contactChannel: 'phone' | 'sms' | 'wechat' };
+  custom: { heated_area: number };
+  manager: number;
+  createdAt: Date;
+  updatedAt: Date;
+};
+
+export type DemoTransaction = {
+  id: string;
+  customerId: string;
+  occurredAt: Date;
+  type: 'payment' | 'purchase';
+  amountFen: number;
+  channel: string;
+  externalId: string;
+  heatingSeason: string | null;
+  billedAreaM2: number | null;
+  /** Service purchases: the catalogue code of their one line. */
+  product: string | null;
+  lineId: string | null;
+};
+
+export type Household = { customer: DemoCustomer; transactions: DemoTransaction[] };
+
+const cumulative = (weights: readonly number[]) => weights.reduce<number[]>((acc, w) => [...acc, (acc.at(-1) ?? 0) + w], []);
+const SURNAME_CUM = cumulative(SURNAMES.map(([, w]) => w));
+const DISTRICT_CUM = cumulative(DISTRICTS.map((d) => d.weight));
+const SERVICES = PRODUCTS.filter((p) => p.weight > 0);
+const SERVICE_CUM = cumulative(SERVICES.map((p) => p.weight));
+const FLOORS = [6, 6, 7, 11, 18];
+
+/** Largest size the unique-number schemes below support. */
+export const MAX_SIZE = 5_000_000;
+
+export function planDemo(params: DemoParams): DemoPlan {
+  const { seed, size } = params;
+  if (!Number.isInteger(size) || size < 1 || size > MAX_SIZE) throw new RangeError(`size must be 1…${MAX_SIZE}`);
+  const asOf = new Date(`${params.asOf}T00:00:00Z`);
+  if (Number.isNaN(asOf.getTime())) throw new RangeError('asOf must be a date (YYYY-MM-DD)');
+  // The end of asOf in Beijing time; a season "starts" for payment on 15 August.
+  const asOfEnd = asOf.getTime() + DAY + LOCAL;
+  const y = asOf.getUTCFullYear();
+  const current = asOf.getTime() >= Date.UTC(y, 7, 15) ? y : y - 1;
+  const seasons = Array.from({ length: SEASONS }, (_, k) => current - SEASONS + 1 + k);
+
+  const r = Random.stream(seed, 1, 0);
+  const managerCount = Math.min(200, Math.max(3, Math.ceil(size / 5000)));
+  const groupCount = Math.max(1, Math.ceil(managerCount / 10));
+  const groups = Array.from({ length: groupCount }, (_, g) => `客户经理${chineseNumber(g + 1)}组`);
+  const managers = Array.from({ length: managerCount }, (_, m) => ({
+    username: `demo.manager${String(m + 1).padStart(3, '0')}`,
+    name: personName(r, r.chance(0.5)),
+    group: m % groupCount,
+  }));
+  const compounds: Compound[] = [];
+  for (let start = 0, c = 0; start < size; c++) {
+    const district = DISTRICTS[r.weighted(DISTRICT_CUM)]!;
+    const buildings = r.int(4, 16);
+    const units = r.int(2, 4);
+    const floors = r.pick(FLOORS);
+    const flatsPerFloor = 2;
+    const capacity = buildings * units * floors * flatsPerFloor;
+    compounds.push({
+      name: compoundName(c),
+      district: district.name,
+      districtCode: district.code,
+      street: r.pick(STREETS),
+      buildings,
+      units,
+      floors,
+      flatsPerFloor,
+      start,
+      capacity,
+      openSeason: r.chance(0.7) ? 0 : r.int(1, SEASONS - 1),
+      manager: c % managerCount,
+    });
+    start += capacity;
+  }
+  return { params, seasons, asOfEnd, compounds, managers, groups };
+}
+
+function chineseNumber(n: number): string {
+  const digits = '零一二三四五六七八九';
+  if (n < 10) return digits[n]!;
+  if (n < 20) return `十${n % 10 ? digits[n % 10] : ''}`;
+  return `${digits[Math.floor(n / 10)]}十${n % 10 ? digits[n % 10] : ''}`;
+}
+
+/** Compound names are unique: stem × suffix × phase (2,100 of them), then numbered phases. */
+function compoundName(c: number): string {
+  const stems = COMPOUND_STEMS.length;
+  const pairs = stems * COMPOUND_SUFFIXES.length;
+  const pair = c % pairs;
+  const phase = Math.floor(c / pairs);
+  const base = COMPOUND_STEMS[pair % stems]! + COMPOUND_SUFFIXES[Math.floor(pair / stems)]!;
+  return base + (phase < COMPOUND_PHASES.length ? COMPOUND_PHASES[phase]! : `${phase + 1}期`);
+}
+
+function personName(r: Random, male: boolean): string {
+  const surname = SURNAMES[r.weighted(SURNAME_CUM)]![0];
+  const chars = male ? MALE_GIVEN : FEMALE_GIVEN;
+  return surname + r.pick(chars) + (r.chance(0.7) ? r.pick(chars) : '');
+}
+
+function compoundOf(plan: DemoPlan, i: number): Compound {
+  const list = plan.compounds;
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (list[mid]!.start <= i) lo = mid;
+    else hi = mid - 1;
+  }
+  return list[lo]!;
+}
+
+/** (i × a + b) mod m is a bijection on [0, m) when a and m are coprime: unique numbers without a lookup table. */
+/** Odd, not a multiple of 3, 5 or 73: coprime with every modulus used here. */
+const SPREAD = 2_654_435_761;
+const permute = (i: number, a: number, b: number, m: number) => Number((BigInt(i) * BigInt(a) + BigInt(b)) % BigInt(m));
+
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const ID_CHECK = '10X98765432';
+function idCheckDigit(first17: string): string {
+  let sum = 0;
+  for (let k = 0; k < 17; k++) sum += Number(first17[k]) * ID_WEIGHTS[k]!;
+  return ID_CHECK[sum % 11]!;
+}
+
+const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
+
+/** The i-th household (0-based) with its payments and purchases. */
+export function household(plan: DemoPlan, i: number): Household {
+  const { seed } = plan.params;
+  const r = Random.stream(seed, 2, i);
+  const c = compoundOf(plan, i);
+  const offset = i - c.start;
+  const perUnit = c.floors * c.flatsPerFloor;
+  const perBuilding = c.units * perUnit;
+  const building = Math.floor(offset / perBuilding) + 1;
+  const unit = Math.floor((offset % perBuilding) / perUnit) + 1;
+  const floor = Math.floor((offset % perUnit) / c.flatsPerFloor) + 1;
+  const flat = (offset % c.flatsPerFloor) + 1;
+  const id = r.uuid();
+
+  // Birth date and ID sequence from a bijection of i: (date, sequence) pairs, hence ID numbers, never repeat.
+  const birthDays = 60 * 365;
+  const k = permute(i, SPREAD, mix32(seed, 11) >>> 0, birthDays * 1000);
+  const seq = k % 1000;
+  const male = seq % 2 === 1;
+  const asOfYear = new Date(plan.asOfEnd).getUTCFullYear();
+  const born = Date.UTC(asOfYear - 85, 0, 1) + Math.floor(k / 1000) * DAY;
+  const birth = iso(born);
+  const hasId = r.chance(0.7);
+  const idFirst = c.districtCode + birth.replaceAll('-', '') + String(seq).padStart(3, '0');
+  const idNumber = hasId ? idFirst + idCheckDigit(idFirst) : null;
+
+  const phoneOf = (n: number) => MOBILE_PREFIXES[n % MOBILE_PREFIXES.length]! + String(permute(n, SPREAD, mix32(seed, 12) >>> 0, 100_000_000)).padStart(8, '0');
+  const phones = [phoneOf(i)];
+  if (r.chance(0.05)) phones.push(phoneOf(i + 50_000_000));
+  const email = r.chance(0.2) ? `${100_000 + permute(i, SPREAD, mix32(seed, 13) >>> 0, 900_000_000)}@${r.pick(EMAIL_DOMAINS)}` : null;
+  const name = personName(r, male);
+  const area = Math.min(260, Math.max(35, Math.round(Math.exp(Math.log(82) + 0.3 * r.normal()) * 10) / 10));
+
+  // Contract: join season, yearly non-renewal probability, and lateness.
+  const join = r.chance(0.9) ? c.openSeason : Math.min(SEASONS - 1, c.openSeason + r.int(1, SEASONS - 1));
+  const theta = r.beta(0.9, 20);
+  const late = r.beta(1.2, 8);
+  const transactions: DemoTransaction[] = [];
+  const joinAt = Date.UTC(plan.seasons[join]!, 7, 1) + r.int(0, 13) * DAY + r.int(9, 16) * HOUR + LOCAL;
+  let churnAt: number | null = null;
+  let paidSeasons = 0;
+  let paidCurrent = false;
+  for (let s = join; s < SEASONS; s++) {
+    const year = plan.seasons[s]!;
+    if (s > join && r.chance(theta)) {
+      churnAt = Date.UTC(year, 8, 1) + r.int(0, 45) * DAY + r.int(9, 16) * HOUR + LOCAL;
+      break;
+    }
+    const roll = r.next();
+    const day = roll < late ? r.int(108, 170) : roll < late + 0.35 ? r.int(61, 107) : r.int(0, 60);
+    const at = Date.UTC(year, 7, 15) + day * DAY + r.int(8, 19) * HOUR + r.int(0, 3599) * 1000 + LOCAL;
+    if (at > plan.asOfEnd) continue;
+    paidSeasons++;
+    if (s === SEASONS - 1) paidCurrent = true;
+    const era = s / (SEASONS - 1);
+    const channel = PAYMENT_CHANNELS[r.weighted(cumulative([(1 - era) * 40 + 10, 20, era * 50 + 5, era * 20 + 3, 10]))]!;
+    transactions.push({
+      id: r.uuid(),
+      customerId: id,
+      occurredAt: new Date(at),
+      type: 'payment',
+      amountFen: Math.round(area * HEATING_PRICE_FEN_PER_M2),
+      channel,
+      externalId: `JF${year}${String(i + 1).padStart(8, '0')}`,
+      heatingSeason: `${year}-${year + 1}`,
+      billedAreaM2: area,
+      product: null,
+      lineId: null,
+    });
+  }
+
+  // Service purchases: BG/NBD while connected.
+  const lambda = r.gamma(0.6, 1.2);
+  const dropout = r.beta(0.7, 2.8);
+  const end = Math.min(churnAt ?? plan.asOfEnd, plan.asOfEnd);
+  let n = 0;
+  for (let t = joinAt; ; ) {
+    t += r.exponential(lambda) * 365.25 * DAY;
+    if (t > end) break;
+    const product = SERVICES[r.weighted(SERVICE_CUM)]!;
+    const amountFen = Math.max(2000, Math.round((product.priceFen * Math.exp(0.25 * r.normal())) / 100) * 100);
+    const localDay = Math.floor((t - LOCAL) / DAY) * DAY;
+    transactions.push({
+      id: r.uuid(),
+      customerId: id,
+      occurredAt: new Date(localDay + r.int(9, 17) * HOUR + r.int(0, 3599) * 1000 + LOCAL),
+      type: 'purchase',
+      amountFen,
+      channel: '上门服务',
+      externalId: `FW${String(i + 1).padStart(8, '0')}-${++n}`,
+      heatingSeason: null,
+      billedAreaM2: null,
+      product: product.code,
+      lineId: r.uuid(),
+    });
+    if (r.chance(dropout)) break;
+  }
+  transactions.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.externalId.localeCompare(b.externalId));
+
+  const currentYear = plan.seasons[SEASONS - 1]!;
+  const pastDeadline = plan.asOfEnd > Date.UTC(currentYear, 10, 30) + DAY + LOCAL;
+  const age = asOfYear - Number(birth.slice(0, 4));
+  const tags: string[] = [];
+  if (r.chance(0.03)) tags.push(TAGS.lowIncome);
+  if (age >= 75 && r.chance(0.3)) tags.push(TAGS.elderly);
+  if (area >= 140) tags.push(TAGS.largeHome);
+  let stage: DemoCustomer['stage'];
+  if (churnAt !== null) {
+    stage = 'churned';
+    tags.push(TAGS.stopped);
+  } else if (!paidCurrent && pastDeadline) {
+    stage = 'at_risk';
+    tags.push(TAGS.arrears);
+  } else if (join === SEASONS - 1) stage = 'new';
+  else stage = paidSeasons >= 8 ? 'loyal' : 'active';
+
+  const createdAt = new Date(joinAt);
+  const last = transactions.at(-1)?.occurredAt.getTime() ?? joinAt;
+  const customer: DemoCustomer = {
+    id,
+    externalId: `HR${String(i + 1).padStart(8, '0')}`,
+    name,
+    gender: male ? 'male' : 'female',
+    birthday: idNumber || r.chance(0.7) ? birth : null,
+    idType: idNumber ? 'resident' : null,
+    idNumber,
+    phones,
+    email,
+    province: '黑龙江省',
+    city: '哈尔滨市',
+    district: c.district,
+    street: c.street,
+    compound: c.name,
+    building: `${building}号楼`,
+    unit: `${unit}单元`,
+    room: `${floor}${String(flat).padStart(2, '0')}`,
+    tags,
+    stage,
+    source: c.openSeason === 0 && join === 0 ? SOURCES[0]! : r.pick(SOURCES),
+    consent: { phone: r.chance(0.95), sms: r.chance(0.85), email: email !== null && r.chance(0.6), wechat: r.chance(0.6) },
+    preferences: { contactChannel: r.pick(['phone', 'phone', 'sms', 'wechat'] as const) },
+    custom: { heated_area: area },
+    manager: c.manager,
+    createdAt,
+    updatedAt: new Date(Math.max(joinAt, churnAt ?? 0, last)),
+  };
+  return { customer, transactions };
+}
+
+/** Households [from, to) in order. */
+export function* households(plan: DemoPlan, from = 0, to = plan.params.size): Generator<Household> {
+  for (let i = from; i < Math.min(to, plan.params.size); i++) yield household(plan, i);
+}
+
+/** A running SHA-256 over the canonical JSON of every generated row (plan, customers, transactions). */
+export class Fingerprint {
+  private readonly h = createHash('sha256');
+  constructor(plan: DemoPlan) {
+    const { seed, size, asOf } = plan.params;
+    this.h.update(JSON.stringify({ v: GENERATOR_VERSION, params: { seed, size, asOf }, managers: plan.managers, groups: plan.groups }));
+  }
+  add(h: Household): void {
+    this.h.update(JSON.stringify(h.customer));
+    for (const t of h.transactions) this.h.update(JSON.stringify(t));
+  }
+  digest(): string {
+    return this.h.digest('hex');
+  }
+}
+
+export function fingerprint(params: DemoParams): string {
+  const plan = planDemo(params);
+  const f = new Fingerprint(plan);
+  for (const h of households(plan)) f.add(h);
+  return f.digest();
+}

@@ -1,0 +1,60 @@
+/**
+ * Calendar days in a time zone (the company's, Asia/Shanghai by default): storage is UTC, but "today" is the day on
+ * the wall clock of the people using Hearth.
+ */
+
+const DEFAULT_ZONE = 'Asia/Shanghai';
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The zone if the runtime knows it, else Asia/Shanghai. */
+export function knownZone(zone: string | null | undefined): string {
+  if (!zone) return DEFAULT_ZONE;
+  try {
+    formatterFor(zone);
+    return zone;
+  } catch {
+    return DEFAULT_ZONE;
+  }
+}
+
+function formatterFor(zone: string): Intl.DateTimeFormat {
+  let f = formatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
+    formatters.set(zone, f);
+  }
+  return f;
+}
+
+/** How far the zone's wall clock is ahead of UTC at an instant, in milliseconds (+8 h for Asia/Shanghai). */
+export function zoneOffsetMs(zone: string, at: Date): number {
+  const parts = formatterFor(zone).formatToParts(at);
+  const get = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return wall - Math.floor(at.getTime() / 1000) * 1000;
+}
+
+/** The instant a wall-clock date (y, m 1-12, d) begins in the zone. */
+export function startOfDay(zone: string, y: number, m: number, d: number): Date {
+  const wall = Date.UTC(y, m - 1, d);
+  let at = wall - zoneOffsetMs(zone, new Date(wall));
+  // Near an offset change the first guess can be an hour out: correct it with the offset in force then.
+  const corrected = wall - zoneOffsetMs(zone, new Date(at));
+  if (corrected !== at) at = corrected;
+  return new Date(at);
+}
+
+/** The start of the day after `now`'s day, in the zone ("end of today"). */
+export function startOfTomorrow(zone: string, now: Date): Date {
+  const wall = new Date(now.getTime() + zoneOffsetMs(zone, now));
+  return startOfDay(zone, wall.getUTCFullYear(), wall.getUTCMonth() + 1, wall.getUTCDate() + 1);
+}

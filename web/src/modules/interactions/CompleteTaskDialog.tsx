@@ -1,0 +1,92 @@
+import { useState } from 'react';
+import { Alert, Checkbox, Form, Input, Modal, Radio, Select } from 'antd';
+import { useMutation } from '@tanstack/react-query';
+import { api } from '../../platform/api';
+import { applyServerErrors } from '../../platform/forms';
+import { useT } from '../../platform/i18n';
+import { FormErrors } from '../../platform/ui';
+import { INTERACTION_CHANNELS, INTERACTION_DIRECTIONS, type CompleteTask, type InteractionChannel, type InteractionDirection, type TaskView } from './api';
+
+type Values = { result: string; log: boolean; channel: InteractionChannel; direction: InteractionDirection };
+
+/** The server's `interaction.channel` is this form's `channel`. */
+const formField = (field: string) => field.replace(/^interaction\./, '');
+
+/**
+ * 完成任务: the result, and for a task on a customer whether to log the contact on the customer's timeline (on by
+ * default for a return visit: 电话, 呼出, now, the result as its summary).
+ */
+export function CompleteTaskDialog({ task, onClose, onDone }: { task: TaskView | null; onClose: () => void; onDone: (task: TaskView) => void }) {
+  const t = useT();
+  const [form] = Form.useForm<Values>();
+  const [errors, setErrors] = useState<string[]>([]);
+  const log = Form.useWatch('log', form);
+
+  const save = useMutation({
+    mutationFn: (v: Values) => {
+      const body: CompleteTask = { result: v.result.trim() };
+      if (task?.customerId) {
+        if (v.log) body.interaction = { channel: v.channel, direction: v.direction };
+        // A return visit logs its contact unless told not to.
+        else if (task.type === 'return_visit') body.interaction = null;
+      }
+      return api.post<TaskView>(`/api/v1/tasks/${task!.id}/complete`, body);
+    },
+    onSuccess: (done) => {
+      setErrors([]);
+      onDone(done);
+    },
+    onError: (err) => setErrors(applyServerErrors(form, err, formField)),
+  });
+
+  const customerName = task?.customerName;
+  return (
+    <Modal
+      open={!!task}
+      title={task ? t('tasks.completeTitle', { title: task.title }) : ''}
+      okText={t('common.save')}
+      cancelText={t('common.cancel')}
+      onOk={() => form.submit()}
+      onCancel={onClose}
+      confirmLoading={save.isPending}
+      destroyOnHidden
+      width={520}
+    >
+      <FormErrors errors={errors} />
+      {task ? (
+        <Form<Values>
+          form={form}
+          layout="vertical"
+          initialValues={{ result: '', log: task.type === 'return_visit' && !!task.customerId, channel: 'call', direction: 'outbound' }}
+          onFinish={(v) => save.mutate(v)}
+         
+          data-testid="complete-form"
+        >
+          <Form.Item name="result" label={t('tasks.result')} rules={[{ required: true, whitespace: true, message: t('tasks.resultRequired') }]}>
+            <Input.TextArea autoFocus autoSize={{ minRows: 3, maxRows: 8 }} maxLength={2000} placeholder={t('tasks.resultPlaceholder')} />
+          </Form.Item>
+          {task.customerId ? (
+            <>
+              <Form.Item name="log" valuePropName="checked" style={{ marginBottom: log ? 8 : 0 }}>
+                <Checkbox>{t('tasks.logInteraction')}</Checkbox>
+              </Form.Item>
+              {log ? (
+                <>
+                  <div style={{ display: 'flex', gap: 12, flexWrap: 'wrap' }}>
+                    <Form.Item name="channel" label={t('interactions.channel')} style={{ minWidth: 160, flex: '1 1 160px' }}>
+                      <Select options={INTERACTION_CHANNELS.map((c) => ({ value: c, label: t(`interactions.channel.${c}`) }))} />
+                    </Form.Item>
+                    <Form.Item name="direction" label={t('interactions.direction')}>
+                      <Radio.Group optionType="button" options={[...INTERACTION_DIRECTIONS].reverse().map((d) => ({ value: d, label: t(`interactions.direction.${d}`) }))} />
+                    </Form.Item>
+                  </div>
+                  {customerName ? <Alert type="info" showIcon title={t('tasks.completeLogs', { customer: customerName })} /> : null}
+                </>
+              ) : null}
+            </>
+          ) : null}
+        </Form>
+      ) : null}
+    </Modal>
+  );
+}
