@@ -150,8 +150,10 @@ async function startProcess(args: string[], env: NodeJS.ProcessEnv, port: number
 
 async function startHearth(target: Target): Promise<Server> {
   const port = await freePort();
+  // BENCH_PROFILE=DIR: the server writes a V8 CPU profile there when it stops (where the time goes).
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`] : [];
   return startProcess(
-    ['--max-old-space-size=512', '--import', 'tsx', 'src/main.ts'],
+    ['--max-old-space-size=512', ...profile, '--import', 'tsx', 'src/main.ts'],
     { ...target.env, LOG_LEVEL: 'warn', LOGIN_RATE_PER_MINUTE: '1000000', LOGIN_MAX_FAILURES: '1000000' },
     port,
     '/api/health',
@@ -296,6 +298,7 @@ async function main() {
   const server = await startHearth(target);
   const figures: Figure[] = [];
   const heavy: Timing[] = [];
+  let serverPeakRssMB = 0;
   try {
     const login = await fetch(`${server.base}/api/v1/auth/login`, {
       method: 'POST',
@@ -405,9 +408,9 @@ async function main() {
       );
     }
   } finally {
+    serverPeakRssMB = server.peakRssMB();
     await server.stop();
   }
-  const serverPeakRssMB = server.peakRssMB();
 
   let importFigures: Record<string, unknown> | null = null;
   if (!flag('skip-import') && !ONLY) {
@@ -430,6 +433,9 @@ async function main() {
     node: process.version,
     database: DB === 'postgres' ? ((await pgQuery<{ v: string }>(PG_BASE, 'select version() as v'))[0]?.v ?? '') : `PGlite ${JSON.parse(readFileSync(path.join(ROOT, 'node_modules', '@electric-sql', 'pglite', 'package.json'), 'utf8')).version}`,
     commit: spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim() || null,
+    /** Uncommitted changes in the tree when it ran. */
+    dirty: spawnSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim().length > 0,
+    loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
   };
   const result = {
     startedAt: started.toISOString(),
@@ -470,7 +476,7 @@ export function markdown(r: Result): string {
   const lines = [
     `## Hearth benchmark — ${r.scale.toLocaleString('en-US')} households on ${r.db === 'postgres' ? 'PostgreSQL' : 'PGlite'}`,
     '',
-    `${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB; Node ${m.node}; ${m.database}; commit ${m.commit}; ${r.durationSeconds} s per figure.`,
+    `${m.cpu}, ${m.cores} cores, ${m.memoryGB} GB; Node ${m.node}; ${m.database}; commit ${m.commit}${m.dirty ? ' (with uncommitted changes)' : ''}; ${r.durationSeconds} s per figure.`,
     `Dataset: ${r.dataset.customers} customers, ${r.dataset.transactions} transactions${r.dataset.loadSeconds ? `, loaded in ${r.dataset.loadSeconds} s` : ' (reused)'}.`,
     '',
     '| operation | clients | req/s | p50 ms | p90 ms | p99 ms | errors | vs bare Fastify | vs DB floor |',
@@ -493,10 +499,10 @@ export function markdown(r: Result): string {
     for (const h of r.heavy) lines.push(`| ${h.op} | ${h.runs} | ${h.meanMs} | ${h.maxMs} | ${h.note ?? ''} |`);
   }
   lines.push('', `Server peak RSS during the run: ${r.serverPeakRssMB} MB.`);
-  const imp = r.import as { results?: { db: string; kind: string; rows: number; rowsPerSecond: number; peakRssMB: number }[] } | null;
+  const imp = r.import as { results?: { database: string; kind: string; rows: number; rowsPerSecond: number; peakRssMB: number }[] } | null;
   if (imp?.results?.length) {
     lines.push('', '| import (`hearth import`) | rows | rows/s | peak RSS MB |', '|---|---:|---:|---:|');
-    for (const i of imp.results) lines.push(`| ${i.kind} (${i.db}) | ${i.rows.toLocaleString('en-US')} | ${i.rowsPerSecond.toLocaleString('en-US')} | ${i.peakRssMB} |`);
+    for (const i of imp.results) lines.push(`| ${i.kind} (${i.database}) | ${i.rows.toLocaleString('en-US')} | ${i.rowsPerSecond.toLocaleString('en-US')} | ${i.peakRssMB} |`);
   }
   return lines.join('\n');
 }

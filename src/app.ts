@@ -19,6 +19,11 @@ import {
 } from './modules/interactions/index.js';
 import { Jobs } from './platform/jobs.js';
 import { DEMO_QUEUE, demoRoutes, runDemoJob, unfinishedDemo } from './modules/demo/index.js';
+import { MessageDelivery, messageMergeHook, messageRoutes, messageTimelineSource, type MessagingRuntime } from './modules/messages/index.js';
+
+/** pg-boss queue of outbox deliveries: one job per message attempt; the periodic sweep is the safety net. */
+const MESSAGE_QUEUE = 'messages.deliver';
+const MESSAGE_SWEEP_MS = 30_000;
 
 /** Prepares a database for use: migrations, then the data the code relies on (built-in roles). */
 export async function prepareDatabase(database: Database): Promise<void> {
@@ -32,16 +37,25 @@ registerImporter(transactionImporter);
 registerMergeHook(transactionMergeHook);
 registerMergeHook(interactionMergeHook);
 registerMergeHook(taskMergeHook);
+registerMergeHook(messageMergeHook);
 // The customer timeline: every module with business events on a customer contributes a source.
 registerTimelineSource(interactionTimelineSource);
 registerTimelineSource(transactionTimelineSource);
 registerTimelineSource(taskTimelineSource);
+registerTimelineSource(messageTimelineSource);
 
 /**
  * The composition root: platform + every module's routes and background jobs, over one database. With
  * `resumeJobs`, imports that were running when the process last stopped are picked up again.
  */
-export async function buildApp(opts: { config: Config; database: Database; logger?: boolean; resumeJobs?: boolean }): Promise<App> {
+export async function buildApp(opts: {
+  config: Config;
+  database: Database;
+  logger?: boolean;
+  resumeJobs?: boolean;
+  /** The clock of the outbox's rules (quiet hours, weekly cap, retries); tests move it instead of sleeping. */
+  clock?: () => Date;
+}): Promise<App> {
   const ctx: ServiceContext = { db: opts.database.db, config: opts.config };
   const jobs = new Jobs(opts.database);
   // On the embedded database this process is the only one, so a job left "running" was orphaned by a crash.
@@ -51,6 +65,17 @@ export async function buildApp(opts: { config: Config; database: Database; logge
   });
   const enqueue = (id: string, startAfterSeconds = 0) => jobs.send('import.run', { id }, startAfterSeconds);
   jobs.handle(DEMO_QUEUE, (data, signal) => runDemoJob(ctx, data, signal, (userId) => actorForUserId(ctx, userId), takeOver ? 1 : 2));
+  let logLine = (line: string) => console.log(line);
+  const messaging: MessagingRuntime = {
+    now: opts.clock ?? (() => new Date()),
+    kick: (id, delayMs) => jobs.send(MESSAGE_QUEUE, { id }, Math.ceil(delayMs / 1000)),
+    log: (line) => logLine(line),
+    fallbackUrl: `http://${['0.0.0.0', '::'].includes(opts.config.host) ? 'localhost' : opts.config.host}:${opts.config.port}`,
+  };
+  const delivery = new MessageDelivery(ctx.db, messaging);
+  jobs.handle(MESSAGE_QUEUE, async (data) => {
+    await delivery.deliverDue({ id: String(data.id) });
+  });
   const app = await createServer({
     config: opts.config,
     databaseKind: opts.database.kind,
@@ -73,12 +98,29 @@ export async function buildApp(opts: { config: Config; database: Database; logge
   await interactionRoutes(app, ctx);
   await importRoutes(app, { ...ctx, enqueue: (id) => enqueue(id) });
   await demoRoutes(app, { ...ctx, enqueue: (data) => jobs.send(DEMO_QUEUE, data) });
+  logLine = (line) => app.log.info(line);
+  await messageRoutes(app, { ...ctx, messaging });
+  // The outbox sweep: messages whose job was lost (a restart, a claim left by a killed process) are sent anyway.
+  let sweeping: Promise<unknown> | null = null;
+  const sweep = () => {
+    sweeping ??= delivery
+      .deliverDue()
+      .catch((err: Error) => app.log.warn(`message sweep: ${err.message}`))
+      .finally(() => (sweeping = null));
+  };
+  const sweepTimer = opts.resumeJobs ? setInterval(sweep, MESSAGE_SWEEP_MS) : null;
+  sweepTimer?.unref();
+  app.addHook('onClose', async () => {
+    if (sweepTimer) clearInterval(sweepTimer);
+    await sweeping;
+  });
   app.addHook('onClose', () => jobs.stop());
   // On PostgreSQL another process may still be running a job: look again once its heartbeat would be stale.
   if (opts.resumeJobs) {
     for (const id of await unfinishedImportIds(ctx.db)) await enqueue(id, takeOver ? 0 : 90);
     const demo = await unfinishedDemo(ctx.db);
     if (demo) await jobs.send(DEMO_QUEUE, demo, takeOver ? 0 : 90);
+    sweep();
   }
   return app;
 }

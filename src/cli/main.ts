@@ -171,6 +171,7 @@ demo
       const status = await loadDemo(database.db, actor, params, {
         managerPassword: opts.password,
         writers: database.kind === 'postgres' ? 2 : 1,
+        skipForeignKeyChecks: true,
         onProgress: (p) => {
           if (p.loaded < p.total && performance.now() - last < 2000) return;
           last = performance.now();

@@ -10,7 +10,12 @@ export function normalizePhone(input: string): string | null {
 }
 
 /** How a stored number is shown: Chinese numbers as national digits (13812345678, 045188886666), others international. */
+const CN_MOBILE = /^\+861[3-9]\d{9}$/;
+
 export function displayPhone(e164: string): string {
+  // A Chinese mobile (the common case, on every list row and 360 page) needs no metadata: its national form is
+  // the eleven digits.
+  if (CN_MOBILE.test(e164)) return e164.slice(3);
   const parsed = parsePhoneNumberFromString(e164);
   if (!parsed) return e164;
   if (parsed.country === 'CN' || parsed.countryCallingCode === '86') return parsed.formatNational().replace(/\D/g, '');

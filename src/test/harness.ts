@@ -100,13 +100,13 @@ async function openTestDatabase(): Promise<{ database: Database; drop: () => Pro
   return { database, drop: scratch.drop };
 }
 
-export async function createTestContext(opts: { config?: Partial<Config>; setup?: boolean } = {}): Promise<TestContext> {
+export async function createTestContext(opts: { config?: Partial<Config>; setup?: boolean; clock?: () => Date } = {}): Promise<TestContext> {
   const { database, drop } = await openTestDatabase();
   await prepareDatabase(database);
   // Files the app keeps (import uploads) go to a scratch directory, never the project's ./data.
   const dataDir = mkdtempSync(path.join(tmpdir(), 'hearth-test-'));
   const config: Config = { ...loadConfig({}), dataDir, logLevel: 'silent', loginRatePerMinute: 100_000, ...opts.config };
-  const app = await buildApp({ config, database, logger: false });
+  const app = await buildApp({ config, database, logger: false, clock: opts.clock });
   await app.ready();
   const anon = new Client(app);
 

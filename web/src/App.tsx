@@ -29,6 +29,11 @@ import './modules/transactions/tab';
 import './modules/interactions/tab';
 import { MyTasksPage } from './modules/interactions/MyTasksPage';
 import { TaskBell } from './modules/interactions/TaskBell';
+import './modules/messages/tab';
+import { TemplatesPage } from './modules/messages/TemplatesPage';
+import { OutboxPage } from './modules/messages/OutboxPage';
+import { UnsubscribePage } from './modules/messages/UnsubscribePage';
+import { MessageSettingsPage } from './modules/messages/MessageSettingsCard';
 import { NAV } from './nav';
 
 const queryClient = new QueryClient({
@@ -58,6 +63,7 @@ function AppRoutes() {
     <Routes>
       <Route path="/setup" element={<SetupPage />} />
       <Route path="/login" element={<LoginPage />} />
+      <Route path="/unsubscribe/:token" element={<UnsubscribePage />} />
       <Route
         element={
           <RequireSession>
@@ -78,6 +84,9 @@ function AppRoutes() {
         <Route path="admin/tags" element={guard(['tag:manage'], <TagsPage />)} />
         <Route path="admin/custom-fields" element={guard(['settings:manage'], <CustomFieldsPage />)} />
         <Route path="admin/products" element={guard(['product:manage', 'customer:read'], <ProductsPage />)} />
+        <Route path="admin/message-templates" element={guard(['settings:manage'], <TemplatesPage />)} />
+        <Route path="admin/outbox" element={guard(['settings:manage'], <OutboxPage />)} />
+        <Route path="admin/message-settings" element={guard(['settings:manage'], <MessageSettingsPage />)} />
         <Route path="imports/:id?" element={guard(['customer:write'], <ImportsPage />)} />
         <Route path="duplicates/*" element={<DuplicatesRoutes />} />
         <Route path="me/tokens" element={guard(['token:manage'], <TokensPage />)} />

@@ -2,6 +2,7 @@ import { FormOutlined } from '@ant-design/icons';
 import { AppstoreOutlined, AuditOutlined, KeyOutlined, LockOutlined, SafetyCertificateOutlined, SettingOutlined, TagsOutlined, TeamOutlined, ToolOutlined, UserOutlined, ContactsOutlined, ImportOutlined } from '@ant-design/icons';
 import { MergeCellsOutlined } from '@ant-design/icons';
 import { ScheduleOutlined } from '@ant-design/icons';
+import { ApiOutlined, MailOutlined, SendOutlined } from '@ant-design/icons';
 import type { NavItem } from './platform/layout/nav';
 
 /** The side menu, by module. Each entry shows only to users holding one of its permissions. */
@@ -21,7 +22,10 @@ export const NAV: NavItem[] = [
       { key: '/admin/products', label: 'menu.products', icon: <AppstoreOutlined />, anyOf: ['product:manage'] },
       { key: '/admin/tags', label: 'menu.tags', icon: <TagsOutlined />, anyOf: ['tag:manage'] },
       { key: '/admin/custom-fields', label: 'menu.customFields', icon: <FormOutlined />, anyOf: ['settings:manage'] },
+      { key: '/admin/message-templates', label: 'menu.messageTemplates', icon: <MailOutlined />, anyOf: ['settings:manage'] },
+      { key: '/admin/outbox', label: 'menu.outbox', icon: <SendOutlined />, anyOf: ['settings:manage'] },
       { key: '/admin/settings', label: 'menu.settings', icon: <SettingOutlined />, anyOf: ['settings:manage'] },
+      { key: '/admin/message-settings', label: 'menu.messageSettings', icon: <ApiOutlined />, anyOf: ['settings:manage'] },
     ],
   },
   {

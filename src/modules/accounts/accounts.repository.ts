@@ -1,5 +1,6 @@
 import { and, asc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
 import { rowsOf, type DbOrTx } from '../../platform/db/client.js';
+import { invalidateDirectory } from './directory.js';
 import { apiTokens, roles, sessions, teams, users } from './schema.js';
 
 export type UserRow = typeof users.$inferSelect;
@@ -29,6 +30,7 @@ export async function insertUser(db: DbOrTx, values: typeof users.$inferInsert):
   return row!;
 }
 export async function updateUser(db: DbOrTx, id: string, values: Partial<typeof users.$inferInsert>): Promise<UserRow | undefined> {
+  invalidateDirectory(db);
   const [row] = await db
     .update(users)
     .set({ ...values, updatedAt: new Date() })
@@ -45,6 +47,7 @@ export async function countActiveAdmins(db: DbOrTx): Promise<number> {
 }
 /** Counts consecutive failures; once a lock has run out, counting starts again (one more mistake does not re-lock). */
 export async function recordLoginFailure(db: DbOrTx, id: string, max: number, lockMinutes: number): Promise<UserRow | undefined> {
+  invalidateDirectory(db);
   const expired = sql`(${users.lockedUntil} is not null and ${users.lockedUntil} <= now())`;
   const next = sql`(case when ${expired} then 1 else ${users.failedLogins} + 1 end)`;
   const [row] = await db
@@ -144,12 +147,15 @@ export async function findLiveSession(db: DbOrTx, id: string) {
   return row;
 }
 export async function touchSession(db: DbOrTx, id: string, expiresAt: Date): Promise<void> {
+  invalidateDirectory(db);
   await db.update(sessions).set({ lastSeenAt: new Date(), expiresAt }).where(eq(sessions.id, id));
 }
 export async function deleteSession(db: DbOrTx, id: string): Promise<void> {
+  invalidateDirectory(db);
   await db.delete(sessions).where(eq(sessions.id, id));
 }
 export async function deleteUserSessions(db: DbOrTx, userId: string, exceptId?: string): Promise<void> {
+  invalidateDirectory(db);
   await db
     .delete(sessions)
     .where(exceptId ? and(eq(sessions.userId, userId), sql`${sessions.id} <> ${exceptId}`) : eq(sessions.userId, userId));
@@ -175,6 +181,7 @@ export async function findLiveToken(db: DbOrTx, hash: string) {
   return row;
 }
 export async function touchToken(db: DbOrTx, id: string): Promise<void> {
+  invalidateDirectory(db);
   await db.update(apiTokens).set({ lastUsedAt: new Date() }).where(eq(apiTokens.id, id));
 }
 export async function listTokens(db: DbOrTx, userIds: string[] | null): Promise<TokenRow[]> {
@@ -189,5 +196,6 @@ export async function findToken(db: DbOrTx, id: string): Promise<TokenRow | unde
   return row;
 }
 export async function revokeToken(db: DbOrTx, id: string): Promise<void> {
+  invalidateDirectory(db);
   await db.update(apiTokens).set({ revokedAt: new Date() }).where(eq(apiTokens.id, id));
 }

@@ -21,7 +21,7 @@ import {
   updateUser,
   type UserRow,
 } from './accounts.repository.js';
-import { roleGrants, teamReach } from './directory.js';
+import { cachedCredential, roleGrants, teamReach } from './directory.js';
 
 export const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 
@@ -141,7 +141,7 @@ export async function login(
 /** Resolves a session cookie: idle timeout slides, the absolute lifetime does not. */
 export async function authenticateSession(ctx: ServiceContext, token: string, info: RequestInfo) {
   const id = sha256(token);
-  const row = await findLiveSession(ctx.db, id);
+  const row = await cachedCredential(ctx.db, `session:${id}`, () => findLiveSession(ctx.db, id));
   if (!row || !row.user.active) return null;
   const now = Date.now();
   if (now - row.session.createdAt.getTime() > ctx.config.sessionMaxDays * 86_400_000) {
@@ -159,7 +159,8 @@ export async function authenticateSession(ctx: ServiceContext, token: string, in
 /** Resolves a Bearer token: its permissions are cut to what its creator holds now. */
 export async function authenticateToken(ctx: ServiceContext, token: string, info: RequestInfo) {
   if (!token.startsWith('hth_')) return null;
-  const row = await findLiveToken(ctx.db, sha256(token));
+  const hash = sha256(token);
+  const row = await cachedCredential(ctx.db, `token:${hash}`, () => findLiveToken(ctx.db, hash));
   if (!row || !row.user.active) return null;
   if (!row.token.lastUsedAt || Date.now() - row.token.lastUsedAt.getTime() > 60_000) await touchToken(ctx.db, row.token.id);
   const actor = await actorFor(ctx, row.user, 'token', info, row.token.permissions);

@@ -7,7 +7,7 @@ import { listRoles, teamAndDescendants, type RoleRow } from './accounts.reposito
  * seconds and dropped at once when this process changes them.
  */
 const TTL_MS = 5_000;
-type Entry = { at: number; generation: number; roles: Map<string, RoleRow>; teams: Map<string, string[]> };
+type Entry = { at: number; generation: number; roles: Map<string, RoleRow>; teams: Map<string, string[]>; credentials: Map<string, unknown> };
 const cache = new WeakMap<object, Entry>();
 /**
  * Bumped by every change. Changes are made inside transactions, whose `tx` is not the `db` the cache is keyed by,
@@ -18,7 +18,7 @@ let generation = 0;
 function entry(db: DbOrTx): Entry {
   let e = cache.get(db);
   if (!e || e.generation !== generation || Date.now() - e.at > TTL_MS) {
-    e = { at: Date.now(), generation, roles: new Map(), teams: new Map() };
+    e = { at: Date.now(), generation, roles: new Map(), teams: new Map(), credentials: new Map() };
     cache.set(db, e);
   }
   return e;
@@ -47,4 +47,18 @@ export async function teamReach(db: DbOrTx, teamId: string | null): Promise<stri
     e.teams.set(teamId, ids);
   }
   return ids;
+}
+
+/**
+ * A session or API token resolved to its user, cached like roles: every request needs it, and without the cache a
+ * read costs two queries instead of one. Any change to users, sessions or tokens made by this process (deactivation,
+ * role change, revocation, sign-out, touch) invalidates every entry at once; another process's change is seen
+ * within the TTL (5 s), as for roles.
+ */
+export async function cachedCredential<T>(db: DbOrTx, key: string, load: () => Promise<T>): Promise<T> {
+  const e = entry(db);
+  if (e.credentials.has(key)) return e.credentials.get(key) as T;
+  const value = await load();
+  if (e.generation === generation) e.credentials.set(key, value);
+  return value;
 }

@@ -1,11 +1,19 @@
 import { and, arrayContains, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import { bulkInsert } from '../../platform/db/bulk.js';
-import type { DbOrTx } from '../../platform/db/client.js';
+import { PgTransaction } from 'drizzle-orm/pg-core';
+import { rowsOf, type Db, type DbOrTx } from '../../platform/db/client.js';
 import { users } from '../accounts/schema.js';
 import type { CustomCondition } from '../fields/index.js';
 import { customerContacts, customers } from './schema.js';
 
-export type CustomerRow = typeof customers.$inferSelect;
+/** A customer as the code reads it: every column but `search_bigrams`, which only the database's search uses. */
+export type CustomerRow = Omit<typeof customers.$inferSelect, 'searchBigrams'>;
+const { searchBigrams: _searchBigrams, ...CUSTOMER_COLUMNS } = getTableColumns(customers);
+/** What a list row needs: not the search columns (long texts, read back for nothing on every page). */
+const { searchText: _searchText, phoneDigits: _phoneDigits, importKey: _importKey, ...LIST_COLUMNS } = CUSTOMER_COLUMNS;
+export type CustomerListRow = Omit<CustomerWithOwner, 'searchText' | 'phoneDigits' | 'importKey'>;
+/** The columns of `CustomerRow`, for selects in this module's other repositories. */
+export const customerColumns = () => CUSTOMER_COLUMNS;
 export type CustomerInsert = typeof customers.$inferInsert;
 export type ContactRow = typeof customerContacts.$inferSelect;
 export type CustomerWithOwner = CustomerRow & { ownerName: string | null };
@@ -101,7 +109,7 @@ export async function listCustomers(
   db: DbOrTx,
   f: CustomerFilter,
   page: { sort: SortKey; order: 'asc' | 'desc'; after?: { value: string; id: string }; limit: number },
-): Promise<(CustomerWithOwner & { sortValue: string })[]> {
+): Promise<(CustomerListRow & { sortValue: string })[]> {
   const col = SORT_COLUMNS[page.sort];
   const conds: (SQL | undefined)[] = [whereOf(f)];
   if (page.after) {
@@ -113,18 +121,49 @@ export async function listCustomers(
     );
   }
   const dir = page.order === 'desc' ? desc : asc;
+  // A text search is selective: sorting by an expression keeps the planner from walking the sort column's index in
+  // the hope of meeting enough matches early (for a two-character name that walk read 24,000 rows of 1,000,000); it
+  // finds the matches through the search indexes and sorts those.
+  const sortBy = f.text ? (page.sort === 'name' ? sql`(${col} || '')` : sql`(${col} + interval '0 s')`) : col;
   return db
-    .select({ ...getTableColumns(customers), ownerName: users.displayName, sortValue: sql<string>`${col}::text` })
+    .select({ ...LIST_COLUMNS, ownerName: users.displayName, sortValue: sql<string>`${col}::text` })
     .from(customers)
     .leftJoin(users, eq(users.id, customers.ownerId))
     .where(and(...conds.filter((c): c is SQL => !!c)))
-    .orderBy(dir(col), dir(customers.id))
+    .orderBy(dir(sortBy), dir(customers.id))
     .limit(page.limit);
 }
 
-export async function countCustomers(db: DbOrTx, f: CustomerFilter): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(customers).where(whereOf(f));
-  return row?.n ?? 0;
+/** Totals above this are not counted row by row: the planner's estimate is returned instead (marked as such). */
+export const EXACT_COUNT_LIMIT = 10_000;
+
+/**
+ * How many customers match: exact up to `limit`, beyond that the planner's estimate — counting a million rows to
+ * print "共 1,000,000 位客户" would cost half a second of a core on every list page.
+ */
+export async function countCustomers(db: DbOrTx, f: CustomerFilter, limit = EXACT_COUNT_LIMIT): Promise<{ count: number; exact: boolean }> {
+  const estimate = async () => {
+    const plan = rowsOf<Record<string, unknown>>(await db.execute(sql`explain (format json) ${db.select({ one: sql`1` }).from(customers).where(whereOf(f))}`))[0];
+    const json = Object.values(plan ?? {})[0];
+    const parsed = (typeof json === 'string' ? JSON.parse(json) : json) as { Plan?: { 'Plan Rows'?: number } }[];
+    return Math.round(parsed?.[0]?.Plan?.['Plan Rows'] ?? 0);
+  };
+  // The plain list (no filter but the scope): when the statistics already say "far more than the limit", the
+  // capped count would only confirm it.
+  if (isPlain(f)) {
+    const guess = await estimate();
+    if (guess > limit * 2) return { count: guess, exact: false };
+  }
+  const capped = db.select({ one: sql`1` }).from(customers).where(whereOf(f)).limit(limit + 1).as('capped');
+  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(capped);
+  const n = row?.n ?? 0;
+  if (n <= limit) return { count: n, exact: true };
+  return { count: Math.max(n, await estimate()), exact: false };
+}
+
+function isPlain(f: CustomerFilter): boolean {
+  const { scope: _scope, deleted, custom, ...rest } = f;
+  return deleted === 'exclude' && !custom?.length && Object.values(rest).every((v) => v === undefined || v === null || v === '');
 }
 
 /** Every matching row in batches, for exports (keyset on id, constant memory). */
@@ -133,7 +172,7 @@ export async function* streamCustomers(db: DbOrTx, f: CustomerFilter, batch = 10
   for (;;) {
     const conds = [whereOf(f), after ? sql`${customers.id} > ${after}::uuid` : undefined].filter((c): c is SQL => !!c);
     const rows: CustomerWithOwner[] = await db
-      .select({ ...getTableColumns(customers), ownerName: users.displayName })
+      .select({ ...CUSTOMER_COLUMNS, ownerName: users.displayName })
       .from(customers)
       .leftJoin(users, eq(users.id, customers.ownerId))
       .where(and(...conds))
@@ -146,9 +185,44 @@ export async function* streamCustomers(db: DbOrTx, f: CustomerFilter, batch = 10
   }
 }
 
+/**
+ * Reading one customer is the hottest query of all (the 360 page, every module's scope check), and building it with
+ * the query builder costs more CPU than PostgreSQL spends answering it: so it is prepared once per database, one
+ * statement per kind of scope, and only executed afterwards. Inside a transaction it is built as usual.
+ */
+function prepareFindCustomer(db: Db) {
+  const select = () =>
+    db
+      .select({ ...CUSTOMER_COLUMNS, ownerName: users.displayName })
+      .from(customers)
+      .leftJoin(users, eq(users.id, customers.ownerId));
+  const id = eq(customers.id, sql.placeholder('id'));
+  return {
+    all: select().where(id).prepare('hearth_customer_all'),
+    own: select()
+      .where(and(id, eq(customers.ownerId, sql.placeholder('userId'))))
+      .prepare('hearth_customer_own'),
+    team: select()
+      .where(and(id, or(eq(customers.ownerId, sql.placeholder('userId')), sql`${customers.teamId} = any(${sql.placeholder('teamIds')}::uuid[])`)))
+      .prepare('hearth_customer_team'),
+  };
+}
+const findCustomerStatements = new WeakMap<object, ReturnType<typeof prepareFindCustomer>>();
+
 export async function findCustomer(db: DbOrTx, id: string, scope: ScopeFilter): Promise<CustomerWithOwner | undefined> {
+  if (!(db instanceof PgTransaction)) {
+    let statements = findCustomerStatements.get(db);
+    if (!statements) findCustomerStatements.set(db, (statements = prepareFindCustomer(db)));
+    const [row] =
+      scope.kind === 'all'
+        ? await statements.all.execute({ id })
+        : scope.kind === 'own'
+          ? await statements.own.execute({ id, userId: scope.userId })
+          : await statements.team.execute({ id, userId: scope.userId, teamIds: `{${scope.teamIds.join(',')}}` });
+    return row;
+  }
   const [row] = await db
-    .select({ ...getTableColumns(customers), ownerName: users.displayName })
+    .select({ ...CUSTOMER_COLUMNS, ownerName: users.displayName })
     .from(customers)
     .leftJoin(users, eq(users.id, customers.ownerId))
     .where(and(eq(customers.id, id), scopeCondition(scope)));

@@ -91,7 +91,8 @@ export function filterOf(actor: Actor, q: Omit<ListQuery, 'sort' | 'order' | 'cu
   };
 }
 
-export type CustomerPage = { items: CustomerView[]; nextCursor: string | null; total: number | null };
+/** `total` is exact up to 10,000 matches; above that it is the database's estimate and `totalExact` is false. */
+export type CustomerPage = { items: CustomerView[]; nextCursor: string | null; total: number | null; totalExact: boolean };
 
 export async function listCustomers(db: DbOrTx, actor: Actor | null, q: ListQuery): Promise<CustomerPage> {
   requireAccess(actor, 'customer:read');
@@ -104,10 +105,13 @@ export async function listCustomers(db: DbOrTx, actor: Actor | null, q: ListQuer
   });
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
+  // A first page that is not full holds every match: its length is the total, no count needed.
+  const total = q.withTotal !== 'true' ? null : !q.cursor && rows.length <= q.limit ? { count: rows.length, exact: true } : await repo.countCustomers(db, filter);
   return {
     items: page.map((r) => toCustomerView(r, false)),
     nextCursor: rows.length > q.limit && last ? encodeCursor(last.sortValue, last.id) : null,
-    total: q.withTotal === 'true' ? await repo.countCustomers(db, filter) : null,
+    total: total?.count ?? null,
+    totalExact: total?.exact ?? true,
   };
 }
 

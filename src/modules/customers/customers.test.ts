@@ -6,6 +6,7 @@ import { sql } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, countRows, createTestContext, type TestContext } from '../../test/harness.js';
+import { countCustomers } from './customers.repository.js';
 
 type Problem = { code: string; status: number; title: string; detail: string; errors: { field: string; message: string }[] };
 type Customer = Record<string, any> & { id: string; name: string; version: number };
@@ -322,6 +323,16 @@ describe('customers', () => {
       const some = (await ctx.admin.get(`/api/v1/customers?q=${encodeURIComponent('翻页客户01')}&limit=1&withTotal=true`)).json();
       expect(some.total).toBe(3);
       expect((await ctx.admin.get(`/api/v1/customers?tag=${encodeURIComponent(TAG)}&withTotal=false`)).json().total).toBeNull();
+      expect(res.totalExact).toBe(true);
+    });
+
+    it('above the exact-count limit the total is the planner estimate, marked as not exact', async () => {
+      await ctx.database.db.execute(sql`analyze customers`);
+      const filter = { scope: { kind: 'all' as const }, deleted: 'exclude' as const, tag: TAG };
+      expect(await countCustomers(ctx.database.db, filter, 100)).toEqual({ count: 45, exact: true });
+      const capped = await countCustomers(ctx.database.db, filter, 10);
+      expect(capped.exact).toBe(false);
+      expect(capped.count).toBeGreaterThan(10);
     });
   });
 

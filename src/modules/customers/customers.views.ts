@@ -5,7 +5,7 @@ import { maskIdNumber } from './id-number.js';
 
 export const NO_CONSENT: Consent = { phone: false, sms: false, email: false, wechat: false };
 
-export function toCustomerView(row: CustomerWithOwner, reveal: boolean): CustomerView {
+export function toCustomerView(row: Omit<CustomerWithOwner, 'searchText' | 'phoneDigits' | 'importKey'>, reveal: boolean): CustomerView {
   return {
     id: row.id,
     kind: row.kind,

@@ -2,7 +2,7 @@ import { and, desc, eq, getTableColumns, inArray, isNull, or, sql, type SQL } fr
 import { alias, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { rowsOf, type DbOrTx } from '../../platform/db/client.js';
 import { users } from '../accounts/schema.js';
-import { scopeCondition, type CustomerWithOwner, type ScopeFilter } from './customers.repository.js';
+import { scopeCondition, type CustomerWithOwner, type ScopeFilter, customerColumns } from './customers.repository.js';
 import type { DuplicateReason } from './merge.contract.js';
 import { customerContacts, customerDuplicateDismissals, customerMerges, customers } from './schema.js';
 
@@ -109,7 +109,7 @@ export async function findDuplicatePairs(
 export async function customersByIds(db: DbOrTx, ids: readonly string[]): Promise<CustomerWithOwner[]> {
   if (!ids.length) return [];
   return db
-    .select({ ...getTableColumns(customers), ownerName: users.displayName })
+    .select({ ...customerColumns(), ownerName: users.displayName })
     .from(customers)
     .leftJoin(users, eq(users.id, customers.ownerId))
     .where(inArray(customers.id, [...ids]));

@@ -25,7 +25,7 @@ export async function runDemoJob(
   const d = data as JobData;
   const actor = await resolveActor(d.userId);
   if (!actor) return;
-  await loadDemo(ctx.db, actor, { seed: d.seed, size: d.size, asOf: d.asOf }, { signal, writers });
+  await loadDemo(ctx.db, actor, { seed: d.seed, size: d.size, asOf: d.asOf }, { signal, writers, skipForeignKeyChecks: true });
 }
 
 export async function demoRoutes(app: App, ctx: ServiceContext & { enqueue: (data: JobData) => Promise<void> }): Promise<void> {

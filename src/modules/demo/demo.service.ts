@@ -20,6 +20,7 @@ import { activeCustomFields, createCustomField } from '../fields/index.js';
 import { readSetting, writeSetting } from '../settings/index.js';
 import { createProduct, listProducts } from '../transactions/index.js';
 import { transactionLines, transactions } from '../transactions/schema.js';
+import { interactions, tasks } from '../interactions/schema.js';
 import type { DemoStatus } from './demo.contract.js';
 import { PRODUCTS } from './data.js';
 import { Fingerprint, GENERATOR_VERSION, household, planDemo, type DemoParams, type DemoPlan, type Household } from './generator.js';
@@ -27,7 +28,7 @@ import { Fingerprint, GENERATOR_VERSION, household, planDemo, type DemoParams, t
 const KEY = 'demo';
 const BATCH = 1000;
 
-type Marker = DemoStatus & { version: number; requestedBy?: string | null };
+type Marker = DemoStatus & { version: number; requestedBy?: string | null; droppedIndexes?: string[] };
 
 const EMPTY: DemoStatus = {
   status: 'none',
@@ -46,7 +47,7 @@ const EMPTY: DemoStatus = {
 
 export async function demoStatus(db: DbOrTx, actor: Actor | null): Promise<DemoStatus> {
   requireAccess(actor, 'settings:manage');
-  const { version: _v, requestedBy: _r, ...marker } = (await readSetting<Marker>(db, KEY)) ?? { ...EMPTY, version: GENERATOR_VERSION };
+  const { version: _v, requestedBy: _r, droppedIndexes: _d, ...marker } = (await readSetting<Marker>(db, KEY)) ?? { ...EMPTY, version: GENERATOR_VERSION };
   return { ...EMPTY, ...marker };
 }
 
@@ -101,7 +102,7 @@ export async function loadDemo(
   db: Db,
   actor: Actor | null,
   params: DemoParams,
-  opts: { managerPassword?: string; onProgress?: (p: DemoProgress) => void; signal?: AbortSignal; writers?: number } = {},
+  opts: { managerPassword?: string; onProgress?: (p: DemoProgress) => void; signal?: AbortSignal; writers?: number; skipForeignKeyChecks?: boolean } = {},
 ): Promise<DemoStatus> {
   requireAccess(actor, 'settings:manage');
   const started = performance.now();
@@ -110,6 +111,7 @@ export async function loadDemo(
   if (alreadyDone) return demoStatus(db, actor);
   try {
     const refs = await db.transaction((tx) => prepareReferenceData(tx, actor, plan, opts.managerPassword ?? `Demo-${randomBytes(9).toString('hex')}-1a`));
+    await setAsideIndexes(db, resumeFrom);
     const fp = new Fingerprint(plan);
     // Households written by an earlier, interrupted run still count towards the fingerprint.
     for (let i = 0; i < resumeFrom; i++) fp.add(household(plan, i));
@@ -118,6 +120,9 @@ export async function loadDemo(
     // cores busy); each still commits its progress marker only after the batch before it, so "loaded" never skips a
     // batch and a resume is exact. PGlite has one connection: one batch at a time.
     const depth = Math.max(1, opts.writers ?? 1);
+    const skipChecks =
+      opts.skipForeignKeyChecks === true &&
+      rowsOf<{ su: boolean }>(await db.execute(sql`select rolsuper as su from pg_roles where rolname = current_user`))[0]?.su === true;
     const inflight: Promise<void>[] = [];
     let previous: Promise<void> = Promise.resolve();
     let batch = generate(plan, resumeFrom, fp);
@@ -127,6 +132,10 @@ export async function loadDemo(
       const to = Math.min(params.size, from + BATCH);
       const before = previous;
       const written = db.transaction(async (tx) => {
+        // Generated rows reference only rows this load wrote (its customers, transactions, catalogue and staff):
+        // the per-row foreign-key checks are skipped inside the batch, as a bulk loader does (superuser only; where
+        // not allowed the checks simply run).
+        if (skipChecks) await tx.execute(sql`set local session_replication_role = replica`);
         await writeHouseholds(tx, actor, refs, current);
         await before;
         // Another runner of the same load (a second server process) got here first: leave it to that one.
@@ -144,6 +153,7 @@ export async function loadDemo(
     }
     await Promise.all(inflight);
     if (opts.signal?.aborted) return demoStatus(db, actor);
+    await restoreIndexes(db);
     await tidyAfterBulkLoad(db);
     const done: Marker = {
       ...marker,
@@ -293,16 +303,93 @@ async function writeHouseholds(tx: DbOrTx, actor: Actor, refs: Refs, batch: Hous
       }),
   );
   await bulkInsert(tx, transactionLines, lines);
+  const managerOf = new Map(batch.map((h) => [h.customer.id, refs.managers[h.customer.manager]!.id]));
+  await bulkInsert(
+    tx,
+    interactions,
+    batch.flatMap((h) =>
+      h.interactions.map((x) => ({
+        id: x.id,
+        customerId: x.customerId,
+        channel: x.channel,
+        direction: x.direction,
+        occurredAt: x.occurredAt,
+        userId: managerOf.get(x.customerId)!,
+        summary: x.summary,
+        outcome: x.outcome,
+        transactionId: x.transactionId,
+        createdBy: actor.userId,
+        createdAt: x.occurredAt,
+        updatedAt: x.occurredAt,
+      })),
+    ),
+  );
+  await bulkInsert(
+    tx,
+    tasks,
+    batch.flatMap((h) =>
+      h.tasks.map((t) => ({
+        id: t.id,
+        type: t.type,
+        title: t.title,
+        customerId: t.customerId,
+        assigneeId: managerOf.get(t.customerId)!,
+        dueAt: t.dueAt,
+        status: t.status,
+        result: t.result,
+        interactionId: t.interactionId,
+        completedAt: t.status === 'done' ? t.dueAt : null,
+        completedBy: t.status === 'done' ? managerOf.get(t.customerId)! : null,
+        createdBy: actor.userId,
+      })),
+    ),
+  );
 }
 
 /**
  * After a bulk load: fresh planner statistics, and on the embedded database (no autovacuum) a VACUUM, which also
  * empties the GIN indexes' pending lists that searches would otherwise read in full.
  */
+/** Tables the load fills; their non-unique indexes are built once at the end when the load starts on empty tables. */
+const BULK_TABLES = ['customers', 'transactions', 'transaction_lines', 'interactions', 'tasks'];
+
+/**
+ * Building an index once over all rows is several times cheaper than updating it row by row (the trigram and
+ * bigram GIN indexes of customers, the random-order uuid keys of transactions). So a load that starts on empty tables
+ * drops their non-unique indexes first — unique ones stay, they guard the data — and keeps their definitions in the
+ * progress marker, from which the end of the load (or of its resume) builds them again. Until then searches are
+ * slower, never wrong.
+ */
+async function setAsideIndexes(db: Db, resumeFrom: number): Promise<void> {
+  if (resumeFrom > 0) return; // a resume finds the definitions in the marker already
+  const empty = rowsOf<{ n: number }>(await db.execute(sql`select (select count(*) from (select 1 from customers limit 1) c)::int as n`))[0]?.n === 0;
+  if (!empty) return;
+  await db.transaction(async (tx) => {
+    const defs = rowsOf<{ name: string; def: string }>(
+      await tx.execute(sql`
+        select i.indexname as name, i.indexdef as def from pg_indexes i
+        join pg_class c on c.relname = i.indexname join pg_index x on x.indexrelid = c.oid
+        where i.schemaname = current_schema() and i.tablename in (${sql.join(BULK_TABLES.map((t) => sql`${t}`), sql`, `)})
+          and not x.indisunique and not x.indisprimary`),
+    );
+    const marker = (await readSetting<Marker>(tx, KEY))!;
+    await writeSetting(tx, KEY, { ...marker, droppedIndexes: [...(marker.droppedIndexes ?? []), ...defs.map((d) => d.def)] });
+    for (const d of defs) await tx.execute(sql.raw(`drop index if exists "${d.name.replace(/"/g, '""')}"`));
+  });
+}
+
+async function restoreIndexes(db: Db): Promise<void> {
+  const marker = await readSetting<Marker>(db, KEY);
+  for (const def of marker?.droppedIndexes ?? []) await db.execute(sql.raw(def.replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX IF NOT EXISTS ')));
+  if (marker?.droppedIndexes?.length) await writeSetting(db, KEY, { ...marker, droppedIndexes: [] });
+}
+
 async function tidyAfterBulkLoad(db: Db): Promise<void> {
   await db.execute(sql`vacuum (analyze) customers`);
   await db.execute(sql`vacuum (analyze) transactions`);
   await db.execute(sql`vacuum (analyze) transaction_lines`);
+  await db.execute(sql`vacuum (analyze) interactions`);
+  await db.execute(sql`vacuum (analyze) tasks`);
 }
 
 /**
@@ -335,5 +422,12 @@ export async function databaseFingerprint(db: DbOrTx): Promise<string> {
     for (const r of rows) h.update(JSON.stringify(r));
     if (rows.length < page * 5) break;
   }
+  const contacts = sql`
+    select i.id, i.customer_id, i.channel, i.direction, i.occurred_at::text, i.summary, i.outcome, i.transaction_id, u.username
+    from ${interactions} i left join ${users} u on u.id = i.user_id order by i.id`;
+  const todo = sql`
+    select t.id, t.type, t.title, t.customer_id, t.due_at::text, t.status, t.result, t.interaction_id, u.username
+    from ${tasks} t left join ${users} u on u.id = t.assignee_id order by t.id`;
+  for (const query of [contacts, todo]) for (const r of rowsOf<Record<string, unknown>>(await db.execute(query))) h.update(JSON.stringify(r));
   return h.digest('hex');
 }

@@ -12,6 +12,9 @@
  *   late; a season whose payment falls after `asOf` is still unpaid (欠费 once the 30 November deadline has passed).
  * - Service purchases (repairs, valves, flushing …) follow BG/NBD while the household is connected: a yearly
  *   purchase rate λ ~ Gamma(0.6, 1.2) and, after each purchase, a drop-out probability p ~ Beta(0.7, 2.8).
+ * - Contact history (沟通记录) and tasks over the last two years: a repair starts with the household's call and is followed by a 回访 three
+ *   days later (a done task with its call, or an open one still due); late payers get an SMS reminder; a 报停 gets a
+ *   call asking why, and a recent one an open 挽回 task for the account manager.
  * - People: surnames by census frequency, gendered given names, unique mobile numbers, resident ID numbers (GB 11643,
  *   with a valid check digit, unique) for 70 %, birthdays, e-mail for 20 %, consent flags and contact preferences.
  */
@@ -36,8 +39,10 @@ import {
 } from './data.js';
 
 /** Bump when the generated data changes shape or distribution: a stored fingerprint then no longer matches. */
-export const GENERATOR_VERSION = 1;
+export const GENERATOR_VERSION = 2;
 export const SEASONS = 10;
+/** How far back the generated contact history (calls, reminders, return visits) goes. */
+const HISTORY_DAYS = 730;
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 /** Beijing time is UTC+8: a local hour h is UTC h − 8. */
@@ -116,7 +121,30 @@ export type DemoTransaction = {
   lineId: string | null;
 };
 
-export type Household = { customer: DemoCustomer; transactions: DemoTransaction[] };
+export type DemoInteraction = {
+  id: string;
+  customerId: string;
+  channel: 'call' | 'sms' | 'visit';
+  direction: 'inbound' | 'outbound';
+  occurredAt: Date;
+  summary: string;
+  outcome: string | null;
+  transactionId: string | null;
+};
+
+export type DemoTask = {
+  id: string;
+  customerId: string;
+  type: 'return_visit' | 'win_back';
+  title: string;
+  dueAt: Date;
+  status: 'open' | 'done';
+  result: string | null;
+  /** The interaction that recorded a done task's outcome. */
+  interactionId: string | null;
+};
+
+export type Household = { customer: DemoCustomer; transactions: DemoTransaction[]; interactions: DemoInteraction[]; tasks: DemoTask[] };
 
 const cumulative = (weights: readonly number[]) => weights.reduce<number[]>((acc, w) => [...acc, (acc.at(-1) ?? 0) + w], []);
 const SURNAME_CUM = cumulative(SURNAMES.map(([, w]) => w));
@@ -124,6 +152,15 @@ const DISTRICT_CUM = cumulative(DISTRICTS.map((d) => d.weight));
 const SERVICES = PRODUCTS.filter((p) => p.weight > 0);
 const SERVICE_CUM = cumulative(SERVICES.map((p) => p.weight));
 const FLOORS = [6, 6, 7, 11, 18];
+const REPAIR_REASONS: Record<string, string> = {
+  'SVC-REPAIR': '暖气不热，请求上门检查',
+  'SVC-VALVE': '阀门漏水',
+  'SVC-FLUSH': '暖气片上热下凉，需要清洗',
+  'SVC-PIPE': '管道有异响',
+  'SVC-THERMO': '咨询加装温控器',
+};
+const VISIT_OUTCOMES = ['已修好，室温正常', '已修好，客户满意', '基本解决，客户要求再观察几天', '问题仍在，已再次派单'];
+const STOP_REASONS = ['房屋出售', '长期外出不住', '改用自供暖', '对供热效果不满意', '房屋空置出租未成'];
 
 /** Largest size the unique-number schemes below support. */
 export const MAX_SIZE = 5_000_000;
@@ -324,6 +361,94 @@ export function household(plan: DemoPlan, i: number): Household {
   }
   transactions.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.externalId.localeCompare(b.externalId));
 
+  // The contact history: each repair began with the household's call and ends with a return visit (回访) three days
+  // later — done, or still open when it falls due after asOf; late payers got an SMS reminder on 1 December; a
+  // disconnection (报停) was followed by a call asking why, and a recent one leaves a win-back task (挽回).
+  // Only the last two years: what an agent scrolls through, and what keeps the demo loading in under a minute.
+  const interactions: DemoInteraction[] = [];
+  const tasks: DemoTask[] = [];
+  const since = plan.asOfEnd - HISTORY_DAYS * DAY;
+  for (const t of transactions) {
+    if (t.occurredAt.getTime() < since) continue;
+    if (t.type === 'purchase') {
+      const call = t.occurredAt.getTime() - r.int(2, 40) * HOUR;
+      interactions.push({
+        id: r.uuid(),
+        customerId: id,
+        channel: 'call',
+        direction: 'inbound',
+        occurredAt: new Date(call),
+        summary: `来电报修：${REPAIR_REASONS[t.product!]!}`,
+        outcome: '已派维修班组上门',
+        transactionId: t.id,
+      });
+      const due = t.occurredAt.getTime() + 3 * DAY;
+      const done = due + r.int(0, 2) * DAY <= plan.asOfEnd;
+      const visit: DemoInteraction | null = done
+        ? {
+            id: r.uuid(),
+            customerId: id,
+            channel: 'call',
+            direction: 'outbound',
+            occurredAt: new Date(due + r.int(0, 8) * HOUR),
+            summary: '维修回访',
+            outcome: r.pick(VISIT_OUTCOMES),
+            transactionId: t.id,
+          }
+        : null;
+      if (visit) interactions.push(visit);
+      tasks.push({
+        id: r.uuid(),
+        customerId: id,
+        type: 'return_visit',
+        title: '维修后回访',
+        dueAt: new Date(due),
+        status: visit ? 'done' : 'open',
+        result: visit?.outcome ?? null,
+        interactionId: visit?.id ?? null,
+      });
+    } else if (t.heatingSeason && t.occurredAt.getTime() > Date.UTC(Number(t.heatingSeason.slice(0, 4)), 11, 1) + LOCAL) {
+      interactions.push({
+        id: r.uuid(),
+        customerId: id,
+        channel: 'sms',
+        direction: 'outbound',
+        occurredAt: new Date(Date.UTC(Number(t.heatingSeason.slice(0, 4)), 11, 1) + 10 * HOUR + LOCAL),
+        summary: `缴费提醒：${t.heatingSeason} 采暖季采暖费尚未缴纳`,
+        outcome: null,
+        transactionId: null,
+      });
+    }
+  }
+  if (churnAt !== null) {
+    const call = churnAt + r.int(2, 10) * DAY;
+    if (call <= plan.asOfEnd && call >= since) {
+      interactions.push({
+        id: r.uuid(),
+        customerId: id,
+        channel: 'call',
+        direction: 'outbound',
+        occurredAt: new Date(call),
+        summary: '报停回访：了解报停原因',
+        outcome: r.pick(STOP_REASONS),
+        transactionId: null,
+      });
+    }
+    if (churnAt > plan.asOfEnd - 120 * DAY) {
+      tasks.push({
+        id: r.uuid(),
+        customerId: id,
+        type: 'win_back',
+        title: '报停用户挽回',
+        dueAt: new Date(Math.max(churnAt + 30 * DAY, plan.asOfEnd + 7 * DAY)),
+        status: 'open',
+        result: null,
+        interactionId: null,
+      });
+    }
+  }
+  interactions.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
+
   const currentYear = plan.seasons[SEASONS - 1]!;
   const pastDeadline = plan.asOfEnd > Date.UTC(currentYear, 10, 30) + DAY + LOCAL;
   const age = asOfYear - Number(birth.slice(0, 4));
@@ -371,7 +496,7 @@ export function household(plan: DemoPlan, i: number): Household {
     createdAt,
     updatedAt: new Date(Math.max(joinAt, churnAt ?? 0, last)),
   };
-  return { customer, transactions };
+  return { customer, transactions, interactions, tasks };
 }
 
 /** Households [from, to) in order. */
@@ -389,6 +514,8 @@ export class Fingerprint {
   add(h: Household): void {
     this.h.update(JSON.stringify(h.customer));
     for (const t of h.transactions) this.h.update(JSON.stringify(t));
+    for (const x of h.interactions) this.h.update(JSON.stringify(x));
+    for (const x of h.tasks) this.h.update(JSON.stringify(x));
   }
   digest(): string {
     return this.h.digest('hex');

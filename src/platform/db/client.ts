@@ -41,7 +41,10 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'hearth' });
+  // JIT compilation pays off for long analytical queries only: for the short queries of a request it adds tens of
+  // milliseconds whenever a plan's cost crosses jit_above_cost (a count over a large table, say). Analytics runs
+  // that want it can `set local jit = on`.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'hearth', options: '-c jit=off' });
   // An idle connection that the server ends (restart, admin command) must not crash the process: the pool drops it
   // and opens a new one on the next query.
   pool.on('error', (err) => console.warn(`database connection lost: ${err.message}`));

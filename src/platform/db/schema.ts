@@ -7,3 +7,4 @@ export * from '../../modules/transactions/schema.js';
 export * from '../../modules/imports/schema.js';
 export * from '../../modules/fields/schema.js';
 export * from '../../modules/interactions/schema.js';
+export * from '../../modules/messages/schema.js';

@@ -103,10 +103,33 @@ const PROTECTED: [method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: stri
   ['PATCH', `/api/v1/custom-fields/${SOME_ID}`],
   ['DELETE', `/api/v1/custom-fields/${SOME_ID}`],
   ['POST', `/api/v1/custom-fields/${SOME_ID}/restore`],
+  ['GET', '/api/v1/message-templates'],
+  ['POST', '/api/v1/message-templates'],
+  ['GET', `/api/v1/message-templates/${SOME_ID}`],
+  ['PATCH', `/api/v1/message-templates/${SOME_ID}`],
+  ['DELETE', `/api/v1/message-templates/${SOME_ID}`],
+  ['POST', `/api/v1/message-templates/${SOME_ID}/restore`],
+  ['POST', `/api/v1/message-templates/${SOME_ID}/preview`],
+  ['GET', `/api/v1/customers/${SOME_ID}/messages`],
+  ['POST', `/api/v1/customers/${SOME_ID}/messages`],
+  ['GET', '/api/v1/messages'],
+  ['GET', `/api/v1/messages/${SOME_ID}`],
+  ['POST', `/api/v1/messages/${SOME_ID}/retry`],
+  ['GET', '/api/v1/message-settings'],
+  ['PATCH', '/api/v1/message-settings'],
 ];
 
 /** Reachable without signing in. */
-const PUBLIC = new Set(['GET /api/v1/setup', 'POST /api/v1/setup', 'POST /api/v1/auth/login', 'POST /api/v1/auth/logout']);
+const PUBLIC = new Set([
+  'GET /api/v1/setup',
+  'POST /api/v1/setup',
+  'POST /api/v1/auth/login',
+  'POST /api/v1/auth/logout',
+  // The unsubscribe link in emails and the SMS provider's inbound callback (which carries its own key).
+  'GET /api/v1/unsubscribe/:token',
+  'POST /api/v1/unsubscribe/:token',
+  'POST /api/v1/messages/inbound/sms',
+]);
 
 describe('HTTP platform', () => {
   let ctx: TestContext;

@@ -148,7 +148,7 @@ export function CustomerListPage() {
   const pager = (
     <Flex justify="space-between" align="center" wrap gap={8} style={{ marginTop: 12 }}>
       <Typography.Text type="secondary" data-testid="customer-total">
-        {total !== null && total !== undefined ? t('customers.total', { total }) : ''}
+        {total !== null && total !== undefined ? t(list.data?.totalExact === false ? 'customers.totalAbout' : 'customers.total', { total: total.toLocaleString() }) : ''}
       </Typography.Text>
       <Space>
         <Button icon={<LeftOutlined />} disabled={!cursors.length} onClick={prev}>

@@ -67,7 +67,7 @@ export function HistoryTab({ customerId }: { customerId: string }) {
     return label === key ? a : label;
   };
   const details = (e: AuditView) => {
-    if (e.action === 'create' || e.action === 'update') {
+    if (e.action === 'create' || e.action === 'update' || e.action === 'consent_withdraw') {
       const lines = changeLines(t, e, lookup).filter((l) => !(e.action === 'create' && l.after === t('history.emptyValue')));
       return <Lines lines={lines} />;
     }

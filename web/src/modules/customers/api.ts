@@ -39,7 +39,7 @@ export type ListFilters = {
   order?: 'asc' | 'desc';
   deleted?: 'only';
 };
-export type CustomerPage = { items: CustomerView[]; nextCursor: string | null; total: number | null };
+export type CustomerPage = { items: CustomerView[]; nextCursor: string | null; total: number | null; totalExact: boolean };
 
 export const customerKeys = {
   all: ['customers'] as const,

@@ -42,10 +42,14 @@ function eventStyle(e: TimelineEvent): { icon: ReactNode; color: string } {
   if (e.kind === 'interaction') return { icon: CHANNEL_ICON[(e.data as InteractionView).channel] ?? <PhoneOutlined />, color: 'blue' };
   if (e.kind === 'transaction') return { icon: <TransactionOutlined />, color: (e.data as { type?: string }).type === 'refund' ? 'orange' : 'green' };
   if (e.kind === 'task') return { icon: <CheckSquareOutlined />, color: 'purple' };
+  if (e.kind === 'message') {
+    const channel = (e.data as { channel?: string }).channel;
+    return { icon: channel === 'email' ? <MailOutlined /> : channel === 'wechat' ? <WechatOutlined /> : <MessageOutlined />, color: 'cyan' };
+  }
   return { icon: undefined, color: 'gray' };
 }
 
-const KINDS = ['', 'interaction', 'transaction', 'task'] as const;
+const KINDS = ['', 'interaction', 'transaction', 'task', 'message'] as const;
 
 /** The details an interaction carries beyond its summary: long content, outcome, next step. */
 function InteractionDetails({ i }: { i: InteractionView }) {

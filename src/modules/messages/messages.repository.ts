@@ -1,0 +1,280 @@
+import { and, asc, count, desc, eq, getTableColumns, gt, inArray, isNull, isNotNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
+import { rowsOf, type DbOrTx } from '../../platform/db/client.js';
+import { users } from '../accounts/schema.js';
+import { customers } from '../customers/schema.js';
+import type { MessageChannel, MessageStatus } from './messages.contract.js';
+import { messages, messageTemplates } from './schema.js';
+
+export type TemplateRow = typeof messageTemplates.$inferSelect;
+export type TemplateInsert = typeof messageTemplates.$inferInsert;
+export type MessageRow = typeof messages.$inferSelect;
+export type MessageInsert = typeof messages.$inferInsert;
+export type MessageWithRefs = MessageRow & { customerName: string | null; templateName: string | null; createdByName: string | null; sortAt: string };
+
+const utcText = (column: SQL | typeof messages.createdAt) => sql<string>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+// ---- templates ---------------------------------------------------------------------------------------------------
+
+export async function insertTemplate(db: DbOrTx, values: TemplateInsert): Promise<TemplateRow> {
+  const [row] = await db.insert(messageTemplates).values(values).returning();
+  return row!;
+}
+
+export async function findTemplate(db: DbOrTx, id: string): Promise<TemplateRow | undefined> {
+  const [row] = await db.select().from(messageTemplates).where(eq(messageTemplates.id, id));
+  return row;
+}
+
+/** A live template with this name (case-insensitive), other than `exceptId`. */
+export async function templateNamed(db: DbOrTx, name: string, exceptId?: string): Promise<TemplateRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(messageTemplates)
+    .where(
+      and(
+        sql`lower(${messageTemplates.name}) = lower(${name})`,
+        isNull(messageTemplates.archivedAt),
+        exceptId ? ne(messageTemplates.id, exceptId) : undefined,
+      ),
+    );
+  return row;
+}
+
+export async function listTemplates(db: DbOrTx, q: { archived: 'exclude' | 'only' | 'include'; channel?: MessageChannel }): Promise<TemplateRow[]> {
+  return db
+    .select()
+    .from(messageTemplates)
+    .where(
+      and(
+        q.archived === 'exclude' ? isNull(messageTemplates.archivedAt) : q.archived === 'only' ? isNotNull(messageTemplates.archivedAt) : undefined,
+        q.channel ? eq(messageTemplates.channel, q.channel) : undefined,
+      ),
+    )
+    .orderBy(asc(messageTemplates.name), asc(messageTemplates.id))
+    .limit(1000);
+}
+
+/** Updates a template if it still has the given version (any when none is given). */
+export async function updateTemplate(db: DbOrTx, id: string, values: Partial<TemplateInsert>, version?: number): Promise<TemplateRow | undefined> {
+  const [row] = await db
+    .update(messageTemplates)
+    .set({ ...values, updatedAt: new Date(), version: sql`${messageTemplates.version} + 1` })
+    .where(and(eq(messageTemplates.id, id), version === undefined ? undefined : eq(messageTemplates.version, version)))
+    .returning();
+  return row;
+}
+
+// ---- the customer a message is for -----------------------------------------------------------------------------
+
+export type MessageCustomer = {
+  id: string;
+  name: string;
+  email: string | null;
+  phones: string[];
+  preferences: (typeof customers.$inferSelect)['preferences'];
+  consent: (typeof customers.$inferSelect)['consent'];
+  custom: (typeof customers.$inferSelect)['custom'];
+  externalId: string | null;
+  ownerName: string | null;
+  deletedAt: Date | null;
+  version: number;
+};
+
+/**
+ * What rendering and the rules need of a customer. `lock` holds the customer's row until the transaction ends, so
+ * two messages for the same customer are counted against the weekly cap one after the other.
+ */
+export async function customerForMessage(db: DbOrTx, id: string, lock = false): Promise<MessageCustomer | undefined> {
+  const query = db
+    .select({
+      id: customers.id,
+      name: customers.name,
+      email: customers.email,
+      phones: customers.phones,
+      preferences: customers.preferences,
+      consent: customers.consent,
+      custom: customers.custom,
+      externalId: customers.externalId,
+      ownerName: users.displayName,
+      deletedAt: customers.deletedAt,
+      version: customers.version,
+    })
+    .from(customers)
+    .leftJoin(users, eq(users.id, customers.ownerId))
+    .where(eq(customers.id, id));
+  const [row] = lock ? await query.for('no key update', { of: customers }) : await query;
+  return row;
+}
+
+/** Live customers with this phone (E.164), through the phones GIN index. */
+export async function customersWithPhone(db: DbOrTx, e164: string): Promise<string[]> {
+  const rows = await db
+    .select({ id: customers.id })
+    .from(customers)
+    .where(and(sql`${customers.phones} @> array[${e164}]::text[]`, isNull(customers.deletedAt)));
+  return rows.map((r) => r.id);
+}
+
+/** Sets one channel's consent to false (and bumps the version, so an edit opened before is refused as stale). */
+export async function withdrawConsent(db: DbOrTx, customerId: string, channel: MessageChannel): Promise<void> {
+  await db
+    .update(customers)
+    .set({
+      consent: sql`${customers.consent} || jsonb_build_object(${channel}::text, false)`,
+      version: sql`${customers.version} + 1`,
+      updatedAt: new Date(),
+    })
+    .where(eq(customers.id, customerId));
+}
+
+// ---- the outbox ------------------------------------------------------------------------------------------------
+
+const withRefs = {
+  ...getTableColumns(messages),
+  customerName: customers.name,
+  templateName: messageTemplates.name,
+  createdByName: users.displayName,
+  sortAt: utcText(messages.createdAt),
+};
+
+function selectWithRefs(db: DbOrTx) {
+  return db
+    .select(withRefs)
+    .from(messages)
+    .leftJoin(customers, eq(customers.id, messages.customerId))
+    .leftJoin(messageTemplates, eq(messageTemplates.id, messages.templateId))
+    .leftJoin(users, eq(users.id, messages.createdBy));
+}
+
+export async function insertMessage(db: DbOrTx, values: MessageInsert): Promise<MessageRow> {
+  const [row] = await db.insert(messages).values(values).returning();
+  return row!;
+}
+
+export async function findMessage(db: DbOrTx, id: string): Promise<MessageWithRefs | undefined> {
+  const [row] = await selectWithRefs(db).where(eq(messages.id, id));
+  return row;
+}
+
+/** Newest first, keyset on (created_at, id). */
+export async function listMessages(
+  db: DbOrTx,
+  q: { customerId?: string; status?: MessageStatus; channel?: MessageChannel; before?: { value: string; id: string }; limit: number },
+): Promise<MessageWithRefs[]> {
+  return selectWithRefs(db)
+    .where(
+      and(
+        q.customerId ? eq(messages.customerId, q.customerId) : undefined,
+        q.status ? eq(messages.status, q.status) : undefined,
+        q.channel ? eq(messages.channel, q.channel) : undefined,
+        q.before ? sql`(${messages.createdAt}, ${messages.id}) < (${q.before.value}::timestamptz, ${q.before.id}::uuid)` : undefined,
+      ),
+    )
+    .orderBy(desc(messages.createdAt), desc(messages.id))
+    .limit(q.limit);
+}
+
+/**
+ * Marketing and care messages of a customer that count against the weekly cap at `now`: those waiting or being
+ * sent, and those sent within the window (`since` … now). `exceptId` leaves out the message being checked.
+ */
+export async function cappedCount(db: DbOrTx, customerId: string, since: Date, opts: { includePending: boolean; exceptId?: string }): Promise<number> {
+  const sentRecently = and(eq(messages.status, 'sent'), gt(messages.sentAt, since));
+  const [row] = await db
+    .select({ n: count() })
+    .from(messages)
+    .where(
+      and(
+        eq(messages.customerId, customerId),
+        ne(messages.category, 'transactional'),
+        opts.includePending ? or(inArray(messages.status, ['queued', 'sending']), sentRecently) : sentRecently,
+        opts.exceptId ? ne(messages.id, opts.exceptId) : undefined,
+      ),
+    );
+  return row?.n ?? 0;
+}
+
+/**
+ * Claims due messages for one sender: queued ones whose next attempt time has come (one by id, or up to `limit`,
+ * earliest first) become `sending` with the claim time, in one statement. `for update skip locked` lets two senders
+ * (two server processes) claim at the same time without waiting for each other or taking the same row; a row another
+ * sender claimed meanwhile no longer matches `status = 'queued'` when it is re-checked. The selection is a
+ * materialised CTE: as an `in (subquery)` the planner may run the subquery again and claim more than `limit`. The
+ * claim counts as an attempt, so a message that keeps crashing its sender still runs out of attempts.
+ */
+export async function claimDue(db: DbOrTx, now: Date, limit: number, id?: string): Promise<MessageRow[]> {
+  const at = now.toISOString();
+  const claimed = rowsOf<{ id: string }>(
+    await db.execute(sql`
+      with due as materialized (
+        select id from messages
+        where status = 'queued' and next_attempt_at <= ${at}::timestamptz ${id ? sql`and id = ${id}::uuid` : sql``}
+        order by next_attempt_at, id
+        limit ${limit}
+        for update skip locked
+      )
+      update messages m
+      set status = 'sending', claimed_at = ${at}::timestamptz, attempts = m.attempts + 1, updated_at = now()
+      from due
+      where m.id = due.id and m.status = 'queued'
+      returning m.id`),
+  );
+  if (!claimed.length) return [];
+  return db
+    .select()
+    .from(messages)
+    .where(inArray(messages.id, claimed.map((r) => r.id)))
+    .orderBy(asc(messages.nextAttemptAt), asc(messages.id));
+}
+
+/** Claims left by a sender that stopped (crash, kill) go back to the queue, due at once. */
+export async function releaseStale(db: DbOrTx, claimedBefore: Date): Promise<number> {
+  const rows = await db
+    .update(messages)
+    .set({ status: 'queued', claimedAt: null, nextAttemptAt: claimedBefore, updatedAt: new Date() })
+    .where(and(eq(messages.status, 'sending'), lt(messages.claimedAt, claimedBefore)))
+    .returning({ id: messages.id });
+  return rows.length;
+}
+
+/**
+ * Records the outcome of a claimed message, only while the claim is still ours (same claim time): a claim released
+ * as stale and taken by another sender is not overwritten.
+ */
+export async function finishClaim(db: DbOrTx, row: Pick<MessageRow, 'id' | 'claimedAt'>, values: Partial<MessageInsert>): Promise<boolean> {
+  const done = await db
+    .update(messages)
+    .set({ claimedAt: null, ...values, updatedAt: new Date() })
+    .where(and(eq(messages.id, row.id), eq(messages.status, 'sending'), row.claimedAt ? eq(messages.claimedAt, row.claimedAt) : isNull(messages.claimedAt)))
+    .returning({ id: messages.id });
+  return done.length > 0;
+}
+
+/** A failed (or suppressed) message back to the queue, due now; its attempts start again. */
+export async function requeue(db: DbOrTx, id: string, now: Date, from: MessageStatus[]): Promise<MessageRow | undefined> {
+  const [row] = await db
+    .update(messages)
+    .set({ status: 'queued', reason: null, attempts: 0, lastError: null, nextAttemptAt: now, claimedAt: null, updatedAt: new Date() })
+    .where(and(eq(messages.id, id), inArray(messages.status, from)))
+    .returning();
+  return row;
+}
+
+/** Sent messages of a customer for the timeline: newest first, strictly before (sent_at, id). */
+export async function sentForTimeline(db: DbOrTx, customerId: string, before: { at: string; id: string } | null, limit: number) {
+  return db
+    .select({ ...withRefs, sortAt: utcText(sql`${messages.sentAt}`) })
+    .from(messages)
+    .leftJoin(customers, eq(customers.id, messages.customerId))
+    .leftJoin(messageTemplates, eq(messageTemplates.id, messages.templateId))
+    .leftJoin(users, eq(users.id, messages.createdBy))
+    .where(
+      and(
+        eq(messages.customerId, customerId),
+        eq(messages.status, 'sent'),
+        before ? sql`(${messages.sentAt}, ${messages.id}) < (${before.at}::timestamptz, ${before.id}::uuid)` : undefined,
+      ),
+    )
+    .orderBy(desc(messages.sentAt), desc(messages.id))
+    .limit(limit);
+}

@@ -1,0 +1,367 @@
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { requireAccess, systemActor, type Actor } from '../../platform/auth/permissions.js';
+import type { DbOrTx } from '../../platform/db/client.js';
+import { AppError } from '../../platform/errors.js';
+import { decodeCursor, encodeCursor } from '../../platform/http/cursor.js';
+import { t, type Locale } from '../../platform/i18n/index.js';
+import { maskPhone, normalizePhone } from '../../platform/phone.js';
+import { knownZone } from '../../platform/time.js';
+import { recordAudit } from '../audit/index.js';
+import { customerInScope } from '../customers/index.js';
+import type { TimelineSource } from '../interactions/index.js';
+import { readCompanySettings } from '../settings/index.js';
+import type {
+  MessageCategory,
+  MessageChannel,
+  MessageLocale,
+  MessagePage,
+  MessagePreview,
+  MessageReason,
+  MessageStatus,
+  MessageView,
+  TemplateVariable,
+  UnsubscribeInfo,
+} from './messages.contract.js';
+import * as repo from './messages.repository.js';
+import type { MessageCustomer, MessageWithRefs, TemplateRow } from './messages.repository.js';
+import { SMS_MAX, type OutboxQuery, type SendMessageInput } from './messages.types.js';
+import { CAP_WINDOW_MS, countsTowardsCap, quietUntil } from './rules.js';
+import { unsubscribeToken, unsubscribeUrl, verifyUnsubscribeToken, type MessagingRuntime } from './runtime.js';
+import { readMessageSettings, signingSecret, type MessageSettings } from './settings.js';
+import { render, type VariableValues } from './variables.js';
+
+// ---- views -----------------------------------------------------------------------------------------------------
+
+/** Phones are personal data: masked wherever a message is shown (email addresses are not masked anywhere). */
+const shownRecipient = (channel: MessageChannel, recipient: string) => (channel === 'sms' ? maskPhone(recipient) : recipient);
+
+export function toMessageView(r: MessageWithRefs): MessageView {
+  return {
+    id: r.id,
+    customerId: r.customerId,
+    customerName: r.customerName,
+    channel: r.channel,
+    category: r.category,
+    templateId: r.templateId,
+    templateName: r.templateName,
+    locale: r.locale,
+    subject: r.subject,
+    body: r.body,
+    recipient: shownRecipient(r.channel, r.recipient),
+    status: r.status,
+    reason: r.reason,
+    attempts: r.attempts,
+    lastError: r.lastError,
+    nextAttemptAt: r.status === 'queued' ? (r.nextAttemptAt?.toISOString() ?? null) : null,
+    provider: r.provider,
+    providerMessageId: r.providerMessageId,
+    createdBy: r.createdBy ? { id: r.createdBy, name: r.createdByName ?? '' } : null,
+    createdAt: r.createdAt.toISOString(),
+    sentAt: r.sentAt?.toISOString() ?? null,
+  };
+}
+
+// ---- rendering -------------------------------------------------------------------------------------------------
+
+/** The customer's language for messages: preferences.language, else Chinese. */
+const localeOf = (c: MessageCustomer): MessageLocale => (c.preferences?.language === 'en' ? 'en' : 'zh-CN');
+
+async function variableValues(db: DbOrTx, c: MessageCustomer, locale: MessageLocale, now: Date): Promise<VariableValues> {
+  const company = await readCompanySettings(db);
+  const zone = knownZone(company.timezone);
+  const points = c.custom?.points;
+  return {
+    name: c.name,
+    company: company.companyName,
+    points: typeof points === 'number' || (typeof points === 'string' && points) ? String(points) : null,
+    date: new Intl.DateTimeFormat(locale === 'en' ? 'en-US' : 'zh-CN', { dateStyle: 'long', timeZone: zone }).format(now),
+    owner: c.ownerName,
+    customerNo: c.externalId,
+  };
+}
+
+type Rendered = { locale: MessageLocale; fellBack: boolean; subject: string | null; body: string; missing: TemplateVariable[] };
+
+/** A template in the customer's language (Chinese when it has no English text), its variables filled in. */
+async function renderTemplate(db: DbOrTx, tpl: Pick<TemplateRow, 'channel' | 'subjectZh' | 'subjectEn' | 'bodyZh' | 'bodyEn'>, c: MessageCustomer, now: Date): Promise<Rendered> {
+  const wanted = localeOf(c);
+  const english = wanted === 'en' && !!tpl.bodyEn;
+  const locale: MessageLocale = english ? 'en' : 'zh-CN';
+  const values = await variableValues(db, c, locale, now);
+  const missing = new Set<TemplateVariable>();
+  const subjectText = tpl.channel === 'email' ? (english ? tpl.subjectEn : tpl.subjectZh) : null;
+  const subject = subjectText ? render(subjectText, values, missing) : null;
+  const body = render(english ? tpl.bodyEn! : tpl.bodyZh, values, missing);
+  return { locale, fellBack: wanted === 'en' && !english, subject, body, missing: [...missing] };
+}
+
+/** Where a message to the customer goes on a channel; null when the customer has no such address. */
+function recipientOf(c: MessageCustomer, channel: MessageChannel, settings: MessageSettings): string | null {
+  if (channel === 'email') return c.email || null;
+  if (channel === 'sms') return c.phones.find((p) => /^\+861\d{10}$/.test(p)) ?? c.phones.find((p) => !p.startsWith('+86')) ?? null;
+  const openId = c.custom?.[settings.wechat.openIdField];
+  return typeof openId === 'string' && openId.trim() ? openId.trim() : null;
+}
+
+/** How the customer can opt out, at the end of the text: a signed link in emails, the TD keyword in marketing SMS. */
+function withOptOut(body: string, channel: MessageChannel, category: MessageCategory, locale: Locale, link: string): string {
+  if (channel === 'email') return `${body}\n\n${t(locale, 'messages.footer.email', { link })}`;
+  if (channel === 'sms' && countsTowardsCap(category)) return `${body}${t(locale, 'messages.footer.sms')}`;
+  return body;
+}
+
+export async function previewTemplate(db: DbOrTx, actor: Actor | null, templateId: string, customerId: string, rt: MessagingRuntime): Promise<MessagePreview> {
+  requireAccess(actor, 'customer:read');
+  const tpl = await repo.findTemplate(db, templateId);
+  if (!tpl) throw AppError.notFound('messages.template_not_found');
+  await customerInScope(db, actor, customerId);
+  const c = (await repo.customerForMessage(db, customerId))!;
+  const settings = await readMessageSettings(db);
+  const r = await renderTemplate(db, tpl, c, rt.now());
+  const recipient = recipientOf(c, tpl.channel, settings);
+  return {
+    channel: tpl.channel,
+    locale: r.locale,
+    fellBack: r.fellBack,
+    subject: r.subject,
+    body: r.body,
+    missing: r.missing,
+    recipient: recipient ? shownRecipient(tpl.channel, recipient) : null,
+    consent: !!c.consent?.[tpl.channel],
+  };
+}
+
+// ---- enqueueing --------------------------------------------------------------------------------------------------
+
+/**
+ * Puts a message to a customer in the outbox (the caller's transaction): rendered from a template in the customer's
+ * language, or free text; checked against consent and the weekly cap (suppressed, with the reason, when either says
+ * no) and quiet hours (queued for when they end). Nothing is sent here: after the commit a sender is kicked.
+ */
+export async function sendMessage(db: DbOrTx, actor: Actor | null, customerId: string, input: SendMessageInput, rt: MessagingRuntime): Promise<MessageView> {
+  requireAccess(actor, 'customer:write');
+  const now = rt.now();
+  let channel: MessageChannel;
+  let category: MessageCategory;
+  let tpl: TemplateRow | undefined;
+  if (input.templateId) {
+    if (input.body || input.subject) throw AppError.field('body', 'messages.template_or_text');
+    tpl = await repo.findTemplate(db, input.templateId);
+    if (!tpl) throw AppError.field('templateId', 'messages.template_not_found');
+    if (tpl.archivedAt) throw AppError.field('templateId', 'messages.template_archived');
+    if (input.channel && input.channel !== tpl.channel) throw AppError.field('channel', 'messages.channel_mismatch');
+    channel = tpl.channel;
+    category = input.category ?? tpl.category;
+  } else {
+    if (!input.channel) throw AppError.field('channel', 'validation.required', { field: 'channel' });
+    if (!input.body) throw AppError.field('body', 'validation.required', { field: 'body' });
+    if (input.channel === 'email' && !input.subject) throw AppError.field('subject', 'validation.required', { field: 'subject' });
+    if (input.channel !== 'email' && input.body.length > SMS_MAX) throw AppError.field('body', 'validation.too_long', { field: 'body', max: SMS_MAX });
+    channel = input.channel;
+    category = input.category ?? 'care';
+  }
+  await customerInScope(db, actor, customerId, { forWrite: true });
+  // Locked until commit: two messages for one customer are checked against the weekly cap one after the other.
+  const c = (await repo.customerForMessage(db, customerId, true))!;
+  const settings = await readMessageSettings(db);
+  const recipient = recipientOf(c, channel, settings);
+  if (!recipient) throw AppError.field('channel', `messages.no_recipient.${channel}`);
+
+  const rendered = await renderTemplate(
+    db,
+    tpl ?? { channel, subjectZh: input.subject ?? null, subjectEn: null, bodyZh: input.body!, bodyEn: null },
+    c,
+    now,
+  );
+  const locale: MessageLocale = tpl ? rendered.locale : localeOf(c);
+  const id = randomUUID();
+  const link = unsubscribeUrl(settings.publicUrl ?? rt.fallbackUrl, unsubscribeToken(await signingSecret(db), id));
+
+  let status: MessageStatus = 'queued';
+  let reason: MessageReason | null = null;
+  let nextAttemptAt: Date | null = now;
+  const capped = async () =>
+    countsTowardsCap(category) &&
+    (await repo.cappedCount(db, customerId, new Date(now.getTime() - CAP_WINDOW_MS), { includePending: true })) >= settings.weeklyCap;
+  if (!c.consent?.[channel] || (await capped())) {
+    status = 'suppressed';
+    reason = c.consent?.[channel] ? 'frequency_cap' : 'no_consent';
+    nextAttemptAt = null;
+  } else {
+    const zone = knownZone((await readCompanySettings(db)).timezone);
+    const until = quietUntil(now, channel, settings.quietHours, zone);
+    if (until) {
+      reason = 'quiet_hours';
+      nextAttemptAt = until;
+    }
+  }
+  await repo.insertMessage(db, {
+    id,
+    customerId,
+    channel,
+    category,
+    templateId: tpl?.id ?? null,
+    locale,
+    subject: rendered.subject,
+    body: withOptOut(rendered.body, channel, category, locale, link),
+    recipient,
+    status,
+    reason,
+    nextAttemptAt,
+    createdBy: actor.userId,
+    createdAt: now,
+  });
+  await recordAudit(db, actor, {
+    action: 'message_create',
+    entityType: 'customer',
+    entityId: customerId,
+    changes: { messageId: id, channel, category, templateId: tpl?.id ?? null, templateName: tpl?.name ?? null, status, reason },
+  });
+  return toMessageView((await repo.findMessage(db, id))!);
+}
+
+/** After the enqueueing transaction committed: a sender tries a queued message when it is due. */
+export async function kickIfQueued(rt: MessagingRuntime, m: MessageView): Promise<void> {
+  if (m.status !== 'queued' || !m.nextAttemptAt) return;
+  try {
+    await rt.kick(m.id, Math.max(0, Date.parse(m.nextAttemptAt) - rt.now().getTime()));
+  } catch (err) {
+    // The periodic sweep delivers it anyway.
+    rt.log(`message ${m.id}: could not queue the delivery job (${(err as Error).message}); the sweep will send it`);
+  }
+}
+
+// ---- reading and retrying ----------------------------------------------------------------------------------------
+
+function page(rows: MessageWithRefs[], limit: number): MessagePage {
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return { items: items.map(toMessageView), nextCursor: rows.length > limit && last ? encodeCursor(last.sortAt, last.id) : null };
+}
+
+export async function customerMessages(db: DbOrTx, actor: Actor | null, customerId: string, q: { cursor?: string; limit: number }): Promise<MessagePage> {
+  requireAccess(actor, 'customer:read');
+  const before = q.cursor ? decodeCursor(q.cursor, 'timestamp') : undefined;
+  await customerInScope(db, actor, customerId);
+  return page(await repo.listMessages(db, { customerId, before, limit: q.limit + 1 }), q.limit);
+}
+
+/** The outbox for administrators: every message, filtered by status, channel or customer. */
+export async function listOutbox(db: DbOrTx, actor: Actor | null, q: OutboxQuery): Promise<MessagePage> {
+  requireAccess(actor, 'settings:manage');
+  const before = q.cursor ? decodeCursor(q.cursor, 'timestamp') : undefined;
+  return page(await repo.listMessages(db, { customerId: q.customerId, status: q.status, channel: q.channel, before, limit: q.limit + 1 }), q.limit);
+}
+
+export async function getMessage(db: DbOrTx, actor: Actor | null, id: string): Promise<MessageView> {
+  requireAccess(actor, 'customer:read');
+  const row = await repo.findMessage(db, id);
+  if (!row) throw AppError.notFound('messages.not_found');
+  // Out of the caller's data scope, the customer — and so the message — does not exist for them.
+  await customerInScope(db, actor, row.customerId).catch(() => {
+    throw AppError.notFound('messages.not_found');
+  });
+  return toMessageView(row);
+}
+
+/** A failed message goes back to the queue with fresh attempts (admin); the rules are checked again when it is sent. */
+export async function retryMessage(db: DbOrTx, actor: Actor | null, id: string, rt: MessagingRuntime): Promise<MessageView> {
+  requireAccess(actor, 'settings:manage');
+  const row = await repo.findMessage(db, id);
+  if (!row) throw AppError.notFound('messages.not_found');
+  if (row.status !== 'failed') throw AppError.conflict('messages.not_failed');
+  if (!(await repo.requeue(db, id, rt.now(), ['failed']))) throw AppError.conflict('messages.not_failed');
+  await recordAudit(db, actor, { action: 'message_retry', entityType: 'customer', entityId: row.customerId, changes: { messageId: id, channel: row.channel, lastError: row.lastError } });
+  return toMessageView((await repo.findMessage(db, id))!);
+}
+
+// ---- the customer timeline -------------------------------------------------------------------------------------
+
+/** Sent messages on the customer timeline: "发送短信" / "发送邮件：subject" and the text. */
+export const messageTimelineSource: TimelineSource = {
+  kind: 'message',
+  async events(db, q) {
+    const rows = await repo.sentForTimeline(db, q.customerId, q.before, q.limit);
+    return rows.map((r) => ({
+      kind: 'message',
+      id: r.id,
+      at: r.sentAt!.toISOString(),
+      sortAt: r.sortAt,
+      title: r.subject
+        ? t(q.locale, 'messages.timeline.with_subject', { channel: t(q.locale, `messages.channel.${r.channel}`), subject: r.subject })
+        : t(q.locale, 'messages.timeline.title', { channel: t(q.locale, `messages.channel.${r.channel}`) }),
+      summary: r.body.length > 300 ? `${r.body.slice(0, 300)}…` : r.body,
+      actor: r.createdBy ? { id: r.createdBy, name: r.createdByName ?? '' } : null,
+      data: toMessageView(r),
+    }));
+  },
+};
+
+// ---- opting out: the unsubscribe link and the TD keyword -----------------------------------------------------------
+
+/** Withdraws a customer's consent to a channel, audited on the customer (its history shows it). */
+async function withdraw(db: DbOrTx, customerId: string, channel: MessageChannel, via: 'link' | 'sms_keyword', detail: Record<string, unknown>): Promise<boolean> {
+  const c = await repo.customerForMessage(db, customerId, true);
+  if (!c || !c.consent?.[channel]) return false;
+  await repo.withdrawConsent(db, customerId, channel);
+  const before = { ...c.consent };
+  const after = { ...c.consent, [channel]: false };
+  await recordAudit(db, systemActor('system'), {
+    action: 'consent_withdraw',
+    entityType: 'customer',
+    entityId: customerId,
+    changes: { consent: [before, after], channel, via, ...detail },
+  });
+  return true;
+}
+
+async function messageOfToken(db: DbOrTx, token: string): Promise<MessageWithRefs> {
+  const id = verifyUnsubscribeToken(await signingSecret(db), token);
+  const row = id ? await repo.findMessage(db, id) : undefined;
+  if (!row) throw AppError.notFound('messages.unsubscribe_invalid');
+  return row;
+}
+
+/** What the public unsubscribe page shows before the customer confirms. */
+export async function unsubscribeInfo(db: DbOrTx, token: string): Promise<UnsubscribeInfo> {
+  const m = await messageOfToken(db, token);
+  const c = await repo.customerForMessage(db, m.customerId);
+  return { channel: m.channel, companyName: (await readCompanySettings(db)).companyName, withdrawn: !c?.consent?.[m.channel] };
+}
+
+/** The customer confirmed on the unsubscribe page: no more messages on the message's channel. Idempotent. */
+export async function unsubscribe(db: DbOrTx, token: string): Promise<UnsubscribeInfo> {
+  const m = await messageOfToken(db, token);
+  await withdraw(db, m.customerId, m.channel, 'link', { messageId: m.id });
+  return { channel: m.channel, companyName: (await readCompanySettings(db)).companyName, withdrawn: true };
+}
+
+/** 退订, TD, T (any case, with or without punctuation) in an inbound SMS withdraw SMS consent. */
+const OPT_OUT = new Set(['TD', 'T', '退订', 'UNSUBSCRIBE', 'STOP']);
+const isOptOut = (content: string) => OPT_OUT.has(content.replace(/[\s\p{P}]/gu, '').toUpperCase());
+
+/**
+ * Inbound SMS (上行) from the provider's callback, which must carry the configured key: each opt-out keyword
+ * withdraws SMS consent of every customer with the sender's number. Other texts are ignored.
+ */
+export async function receiveSms(
+  db: DbOrTx,
+  key: string,
+  items: { phone_number: string; content: string }[],
+): Promise<{ code: number; msg: string; unsubscribed: number }> {
+  const expected = (await readMessageSettings(db)).sms.inboundKey;
+  const given = Buffer.from(key);
+  if (!expected || given.length !== Buffer.byteLength(expected) || !timingSafeEqual(given, Buffer.from(expected))) {
+    throw AppError.forbidden('messages.inbound_key');
+  }
+  let unsubscribed = 0;
+  for (const item of items) {
+    if (!isOptOut(item.content)) continue;
+    const phone = normalizePhone(item.phone_number);
+    if (!phone) continue;
+    for (const customerId of await repo.customersWithPhone(db, phone)) {
+      if (await withdraw(db, customerId, 'sms', 'sms_keyword', { keyword: item.content.trim().slice(0, 20) })) unsubscribed++;
+    }
+  }
+  return { code: 0, msg: 'ok', unsubscribed };
+}

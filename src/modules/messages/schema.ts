@@ -1,0 +1,69 @@
+import { sql } from 'drizzle-orm';
+import { index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { users } from '../accounts/schema.js';
+import { customers } from '../customers/schema.js';
+import { MESSAGE_CATEGORIES, MESSAGE_CHANNELS, MESSAGE_REASONS, MESSAGE_STATUSES } from './messages.contract.js';
+
+/** 消息模板: a message with {{variables}} in Chinese and (optionally) English. Archived, never deleted. */
+export const messageTemplates = pgTable(
+  'message_templates',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    channel: text('channel', { enum: MESSAGE_CHANNELS }).notNull(),
+    category: text('category', { enum: MESSAGE_CATEGORIES }).notNull().default('care'),
+    subjectZh: text('subject_zh'),
+    subjectEn: text('subject_en'),
+    bodyZh: text('body_zh').notNull(),
+    bodyEn: text('body_en'),
+    archivedAt: timestamp('archived_at', { withTimezone: true }),
+    version: integer('version').notNull().default(1),
+    createdBy: uuid('created_by').references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('message_templates_name_unique').on(sql`lower(${t.name})`).where(sql`${t.archivedAt} is null`)],
+);
+
+/**
+ * The outbox: every outbound message is stored here before anything is sent — rendered, with its recipient — and a
+ * sender claims it (queued → sending, `for update skip locked`), delivers it and records the outcome. A queued row
+ * waits for `next_attempt_at` (retry backoff, quiet hours).
+ */
+export const messages = pgTable(
+  'messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    customerId: uuid('customer_id')
+      .notNull()
+      .references(() => customers.id),
+    channel: text('channel', { enum: MESSAGE_CHANNELS }).notNull(),
+    category: text('category', { enum: MESSAGE_CATEGORIES }).notNull(),
+    templateId: uuid('template_id').references(() => messageTemplates.id),
+    locale: text('locale', { enum: ['zh-CN', 'en'] }).notNull(),
+    subject: text('subject'),
+    body: text('body').notNull(),
+    recipient: text('recipient').notNull(),
+    status: text('status', { enum: MESSAGE_STATUSES }).notNull(),
+    reason: text('reason', { enum: MESSAGE_REASONS }),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }),
+    /** When the current sender claimed it (status sending): a claim older than a few minutes was lost in a crash. */
+    claimedAt: timestamp('claimed_at', { withTimezone: true }),
+    provider: text('provider'),
+    providerMessageId: text('provider_message_id'),
+    createdBy: uuid('created_by').references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('messages_due_idx').on(t.nextAttemptAt, t.id).where(sql`${t.status} = 'queued'`),
+    index('messages_claimed_idx').on(t.claimedAt).where(sql`${t.status} = 'sending'`),
+    index('messages_customer_idx').on(t.customerId, t.createdAt, t.id),
+    index('messages_customer_sent_idx').on(t.customerId, t.sentAt, t.id).where(sql`${t.status} = 'sent'`),
+    index('messages_created_idx').on(t.createdAt, t.id),
+    index('messages_status_idx').on(t.status, t.createdAt, t.id),
+  ],
+);

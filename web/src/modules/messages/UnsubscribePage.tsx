@@ -1,0 +1,47 @@
+import { Button, Card, Flex, Result, Typography } from 'antd';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { useParams } from 'react-router';
+import { api, errorMessage } from '../../platform/api';
+import { useT } from '../../platform/i18n';
+import { LanguageSwitch } from '../../platform/layout/LanguageSwitch';
+import { Loading } from '../../platform/ui';
+import type { UnsubscribeInfo } from './api';
+
+/** The page an email's unsubscribe link opens (no sign-in): one button withdraws consent to that channel. */
+export function UnsubscribePage() {
+  const t = useT();
+  const { token = '' } = useParams();
+  const info = useQuery({ queryKey: ['unsubscribe', token], queryFn: () => api.get<UnsubscribeInfo>(`/api/v1/unsubscribe/${encodeURIComponent(token)}`), retry: false });
+  const confirm = useMutation({ mutationFn: () => api.post<UnsubscribeInfo>(`/api/v1/unsubscribe/${encodeURIComponent(token)}`) });
+  const done = confirm.data ?? (info.data?.withdrawn ? info.data : null);
+  const body = () => {
+    if (info.isPending) return <Loading />;
+    if (info.isError) return <Result status="warning" title={t('msg.unsubscribe.invalid')} />;
+    const params = { company: info.data.companyName, channel: t(`msg.channel.${info.data.channel}`) };
+    if (done) {
+      return (
+        <div data-testid="unsubscribed">
+          <Result status="success" title={t('msg.unsubscribe.done', params)} />
+        </div>
+      );
+    }
+    return (
+      <Flex vertical align="center" gap={16} style={{ padding: 24 }}>
+        <Typography.Title level={4} style={{ margin: 0, textAlign: 'center' }}>
+          {t('msg.unsubscribe.question', params)}
+        </Typography.Title>
+        {confirm.error ? <Typography.Text type="danger">{errorMessage(confirm.error)}</Typography.Text> : null}
+        <Button type="primary" size="large" loading={confirm.isPending} onClick={() => confirm.mutate()}>
+          {t('msg.unsubscribe.confirm')}
+        </Button>
+      </Flex>
+    );
+  };
+  return (
+    <Flex justify="center" style={{ minHeight: '100vh', padding: 16, background: '#f5f5f5' }}>
+      <Card title={t('msg.unsubscribe.title')} extra={<LanguageSwitch />} style={{ width: '100%', maxWidth: 520, alignSelf: 'flex-start', marginTop: '10vh' }}>
+        {body()}
+      </Card>
+    </Flex>
+  );
+}
