@@ -98,7 +98,7 @@ async function dataset(): Promise<{ target: Target; loadSeconds: number | null; 
   const started = performance.now();
   const r = spawnSync(
     BIN,
-    ['demo', 'load', '--size', String(SCALE), '--seed', String(SEED), '--as-of', AS_OF, '--admin-password', ADMIN_PASSWORD, '--password', MANAGER_PASSWORD, '--format', 'json'],
+    ['demo', 'load', '--size', String(SCALE), '--seed', String(SEED), '--as-of', AS_OF, '--admin-password', ADMIN_PASSWORD, '--password', MANAGER_PASSWORD, '--accept-older-version', '--format', 'json'],
     { env: { ...target.env, LOG_LEVEL: 'warn' }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 },
   );
   if (r.status !== 0) throw new Error(`demo load failed (${r.status})`);

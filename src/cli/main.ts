@@ -151,6 +151,7 @@ demo
   .option('--as-of <date>', 'last day of the generated history (YYYY-MM-DD; default today in Beijing)')
   .option('--password <password>', 'password of the generated account managers (demo.manager001 …; default random)')
   .option('--admin-password <password>', 'on a database without users: run the first-run setup with user "admin" and this password')
+  .option('--accept-older-version', 'a finished load of the same seed, size and date by an older generator counts as done (benchmarks)')
   .addOption(new Option('--format <format>', 'text, or json: the last stdout line is the outcome as JSON').choices(['text', 'json']).default('text'))
   .action(async (opts) => {
     await withDatabase(async (database) => {
@@ -172,6 +173,7 @@ demo
         managerPassword: opts.password,
         writers: database.kind === 'postgres' ? 2 : 1,
         skipForeignKeyChecks: true,
+        acceptOlderVersion: opts.acceptOlderVersion === true,
         onProgress: (p) => {
           if (p.loaded < p.total && performance.now() - last < 2000) return;
           last = performance.now();

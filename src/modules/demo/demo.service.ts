@@ -69,11 +69,20 @@ export type DemoProgress = { loaded: number; total: number; customers: number; t
  * Checks that a load with these parameters may start (or resume) and marks it as loading. A finished load of the
  * same parameters is a no-op; any other existing demo is refused (load it into a fresh installation).
  */
-export async function beginDemo(db: Db, actor: Actor | null, params: DemoParams): Promise<{ resumeFrom: number; alreadyDone: boolean }> {
+export async function beginDemo(
+  db: Db,
+  actor: Actor | null,
+  params: DemoParams,
+  opts: { acceptOlderVersion?: boolean } = {},
+): Promise<{ resumeFrom: number; alreadyDone: boolean }> {
   requireAccess(actor, 'settings:manage');
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(72420002)`);
     const marker = await readSetting<Marker>(tx, KEY);
+    // The benchmark may reuse a finished dataset of an older generator: same households, ids and history.
+    if (opts.acceptOlderVersion && marker?.status === 'done' && marker.seed === params.seed && marker.size === params.size && marker.asOf === params.asOf) {
+      return { resumeFrom: marker.size, alreadyDone: true };
+    }
     const same = marker && marker.seed === params.seed && marker.size === params.size && marker.asOf === params.asOf && marker.version === GENERATOR_VERSION;
     if (marker && marker.status !== 'none' && !same) throw AppError.conflict('demo.other_loaded', { size: marker.size ?? 0, seed: marker.seed ?? 0 });
     if (same && marker.status === 'done') return { resumeFrom: marker.size ?? 0, alreadyDone: true };
@@ -102,12 +111,12 @@ export async function loadDemo(
   db: Db,
   actor: Actor | null,
   params: DemoParams,
-  opts: { managerPassword?: string; onProgress?: (p: DemoProgress) => void; signal?: AbortSignal; writers?: number; skipForeignKeyChecks?: boolean } = {},
+  opts: { managerPassword?: string; onProgress?: (p: DemoProgress) => void; signal?: AbortSignal; writers?: number; skipForeignKeyChecks?: boolean; acceptOlderVersion?: boolean } = {},
 ): Promise<DemoStatus> {
   requireAccess(actor, 'settings:manage');
   const started = performance.now();
   const plan = planDemo(params);
-  const { resumeFrom, alreadyDone } = await beginDemo(db, actor, params);
+  const { resumeFrom, alreadyDone } = await beginDemo(db, actor, params, { acceptOlderVersion: opts.acceptOlderVersion });
   if (alreadyDone) return demoStatus(db, actor);
   try {
     const refs = await db.transaction((tx) => prepareReferenceData(tx, actor, plan, opts.managerPassword ?? `Demo-${randomBytes(9).toString('hex')}-1a`));
