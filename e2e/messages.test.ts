@@ -64,7 +64,10 @@ describe('messages', () => {
     const picker = dialog().getByRole('combobox', { name: '选择一位客户预览（输入姓名或电话搜索）' });
     await picker.click();
     await picker.fill('刘晓燕');
-    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: '刘晓燕' }).first().click();
+    // Choose the searched option with the keyboard once it is listed: a click can land while the dialog's
+    // dropdown is still moving (a flake seen in CI, with the modal's wrapper intercepting the pointer).
+    await page.locator('.ant-select-dropdown:visible .ant-select-item-option').filter({ hasText: '刘晓燕' }).first().waitFor({ state: 'visible', timeout: WAIT });
+    await picker.press('Enter');
     await expect.poll(() => dialog().getByTestId('preview-body').textContent(), { timeout: WAIT }).toBe(TEXT);
     expect(await dialog().getByTestId('message-preview').textContent()).toContain('138****0000');
     await shots.take(page, 'preview');
