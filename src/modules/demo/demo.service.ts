@@ -5,7 +5,7 @@
  * written with `bulkInsert` (one JSON parameter a statement) and ids come from the generator, so no statement needs
  * to read back what the previous one wrote.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { requireAccess, type Actor } from '../../platform/auth/permissions.js';
 import { bulkInsert } from '../../platform/db/bulk.js';
@@ -27,6 +27,7 @@ import { Fingerprint, GENERATOR_VERSION, household, planDemo, type DemoParams, t
 
 const KEY = 'demo';
 const BATCH = 1000;
+const PRODUCT_BY_CODE = new Map(PRODUCTS.map((p) => [p.code, p]));
 
 type Marker = DemoStatus & { version: number; requestedBy?: string | null; droppedIndexes?: string[] };
 
@@ -298,7 +299,7 @@ async function writeHouseholds(tx: DbOrTx, actor: Actor, refs: Refs, batch: Hous
     h.transactions
       .filter((t) => t.product)
       .map((t) => {
-        const p = PRODUCTS.find((x) => x.code === t.product)!;
+        const p = PRODUCT_BY_CODE.get(t.product!)!;
         return {
           id: t.lineId!,
           transactionId: t.id,
@@ -406,7 +407,6 @@ async function tidyAfterBulkLoad(db: Db): Promise<void> {
  * decides (not the database's own timestamps). Two loads of the same seed give the same value.
  */
 export async function databaseFingerprint(db: DbOrTx): Promise<string> {
-  const { createHash } = await import('node:crypto');
   const h = createHash('sha256');
   const page = 20_000;
   for (let offset = 0; ; offset += page) {
