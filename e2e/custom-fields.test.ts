@@ -2,9 +2,8 @@
  * Custom fields in the browser: an admin defines a select field and a number field on 自定义字段, fills them on a
  * customer's form, sees them on the profile, and filters the customer list by the select value.
  */
-import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { browserSuite, pick, see, seedCompany, Shots, signIn, WAIT } from './harness.js';
+import { browserSuite, pick, see, seedCompany, Shots, signIn, WAIT, dialogHelpers } from './harness.js';
 import { customerNames } from './fixtures.js';
 
 const suite = browserSuite(async ({ server, browser }) => {
@@ -15,21 +14,7 @@ const suite = browserSuite(async ({ server, browser }) => {
   return { api, ids: { zhang: zhang.id } };
 });
 
-const dialog = () => suite.browser.page.locator('.ant-modal-wrap:visible');
-const closed = () => suite.browser.page.locator('.ant-modal-wrap:visible').waitFor({ state: 'detached' });
-async function openDialog(button: Locator): Promise<void> {
-  await button.click();
-  await dialog().waitFor();
-  await expect
-    .poll(
-      () =>
-        dialog()
-          .locator('.ant-modal')
-          .evaluate((m: { className: string; getAnimations: () => unknown[] }) => !/-(appear|enter)/.test(m.className) && m.getAnimations().length === 0),
-      { timeout: WAIT },
-    )
-    .toBe(true);
-}
+const { dialog, closed, openDialog } = dialogHelpers(() => suite.browser.page);
 
 describe('custom fields', () => {
   it('an admin defines a select and a number field, fills them on a customer, sees them on the profile and filters by them', async () => {

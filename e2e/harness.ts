@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const ADMIN = { username: 'admin', password: 'Admin1234', displayName: '系统管理员' };
@@ -261,4 +261,27 @@ export async function signIn(browser: BrowserHandle, base: string, path = '/cust
   if (!res.ok()) throw new Error(`sign-in failed: ${res.status()} ${await res.text()}`);
   await browser.page.goto(base + path);
   return browser.page;
+}
+
+/**
+ * The visible antd dialog of a page, a wait for it to close, and opening one with a button: `openDialog` waits
+ * until the dialog has finished zooming in, because a click during the animation can miss.
+ */
+export function dialogHelpers(page: () => Page) {
+  const dialog = () => page().locator('.ant-modal-wrap:visible');
+  const closed = () => dialog().waitFor({ state: 'detached' });
+  async function openDialog(button: Locator): Promise<void> {
+    await button.click();
+    await dialog().waitFor();
+    await expect
+      .poll(
+        () =>
+          dialog()
+            .locator('.ant-modal')
+            .evaluate((m: { className: string; getAnimations: () => unknown[] }) => !/-(appear|enter)/.test(m.className) && m.getAnimations().length === 0),
+        { timeout: WAIT },
+      )
+      .toBe(true);
+  }
+  return { dialog, closed, openDialog };
 }

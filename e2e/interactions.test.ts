@@ -7,7 +7,7 @@
  */
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { browserSuite, see, seedCompany, Shots, signIn, WAIT } from './harness.js';
+import { browserSuite, see, seedCompany, Shots, signIn, WAIT, dialogHelpers } from './harness.js';
 
 const suite = browserSuite(async ({ server, browser }) => {
   const api = await seedCompany(server.url);
@@ -28,22 +28,7 @@ const suite = browserSuite(async ({ server, browser }) => {
   return { api, ids, taskId: task.id };
 });
 
-const dialog = () => suite.browser.page.locator('.ant-modal-wrap:visible');
-const closed = () => dialog().waitFor({ state: 'detached' });
-/** Opens a dialog with this button and waits until it has finished zooming in (a click during that can miss). */
-async function openDialog(button: Locator): Promise<void> {
-  await button.click();
-  await dialog().waitFor();
-  await expect
-    .poll(
-      () =>
-        dialog()
-          .locator('.ant-modal')
-          .evaluate((m: { className: string; getAnimations: () => unknown[] }) => !/-(appear|enter)/.test(m.className) && m.getAnimations().length === 0),
-      { timeout: WAIT },
-    )
-    .toBe(true);
-}
+const { dialog, closed, openDialog } = dialogHelpers(() => suite.browser.page);
 const items = (page: Page) => page.getByTestId('timeline-item');
 const hasText = (loc: Locator, value: string) => expect.poll(() => loc.textContent(), { timeout: WAIT }).toBe(value);
 

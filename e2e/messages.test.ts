@@ -4,9 +4,8 @@
  * machine); the background job marks it 已发送, and it shows on the customer's timeline and on 消息发送记录.
  * One server and one browser for the file; whatever is not under test is seeded through the API.
  */
-import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { browserSuite, pick, see, seedCompany, Shots, signIn, WAIT } from './harness.js';
+import { browserSuite, pick, see, seedCompany, Shots, signIn, WAIT, dialogHelpers } from './harness.js';
 
 const suite = browserSuite(async ({ server, browser }) => {
   const api = await seedCompany(server.url);
@@ -23,21 +22,7 @@ const suite = browserSuite(async ({ server, browser }) => {
   return { api, customerId: customer.id };
 });
 
-const dialog = () => suite.browser.page.locator('.ant-modal-wrap:visible');
-/** Opens a dialog with this button and waits until it has finished zooming in (a click during that can miss). */
-async function openDialog(button: Locator): Promise<void> {
-  await button.click();
-  await dialog().waitFor();
-  await expect
-    .poll(
-      () =>
-        dialog()
-          .locator('.ant-modal')
-          .evaluate((m: { className: string; getAnimations: () => unknown[] }) => !/-(appear|enter)/.test(m.className) && m.getAnimations().length === 0),
-      { timeout: WAIT },
-    )
-    .toBe(true);
-}
+const { dialog, openDialog } = dialogHelpers(() => suite.browser.page);
 
 const TEXT = '刘晓燕您好，示例供热有限公司提醒您：本供暖季已开始，请按时缴费。';
 

@@ -6,7 +6,7 @@
  */
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { browserSuite, launchBrowser, pick, PHONE, DESKTOP, see, seedCompany, Shots, signIn, tableRows, WAIT } from './harness.js';
+import { browserSuite, launchBrowser, pick, PHONE, DESKTOP, see, seedCompany, Shots, signIn, tableRows, WAIT, dialogHelpers } from './harness.js';
 
 type Product = { id: string; code: string };
 
@@ -40,22 +40,7 @@ const suite = browserSuite(async ({ server, browser }) => {
   return { api, ids, products: { filter, clean } };
 });
 
-const dialog = () => suite.browser.page.locator('.ant-modal-wrap:visible');
-const closed = () => suite.browser.page.locator('.ant-modal-wrap:visible').waitFor({ state: 'detached' });
-/** Opens a dialog with this button and waits until it has finished zooming in (a click during that can miss). */
-async function openDialog(button: Locator): Promise<void> {
-  await button.click();
-  await dialog().waitFor();
-  await expect
-    .poll(
-      () =>
-        dialog()
-          .locator('.ant-modal')
-          .evaluate((m: { className: string; getAnimations: () => unknown[] }) => !/-(appear|enter)/.test(m.className) && m.getAnimations().length === 0),
-      { timeout: WAIT },
-    )
-    .toBe(true);
-}
+const { dialog, closed, openDialog } = dialogHelpers(() => suite.browser.page);
 /** Chooses the transaction type on the form and waits until it is chosen. */
 async function chooseType(label: string): Promise<void> {
   await dialog().getByText(label, { exact: true }).click();

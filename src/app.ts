@@ -20,10 +20,21 @@ import {
 import { Jobs } from './platform/jobs.js';
 import { DEMO_QUEUE, demoRoutes, runDemoJob, unfinishedDemo } from './modules/demo/index.js';
 import { MessageDelivery, messageMergeHook, messageRoutes, messageTimelineSource, type MessagingRuntime } from './modules/messages/index.js';
+import { careMergeHook, careRoutes, runCare } from './modules/care/index.js';
+import { systemActor } from './platform/auth/permissions.js';
+import { kbRoutes } from './modules/kb/index.js';
+import { ticketChurnSignal, ticketMergeHook, ticketRoutes, ticketTimelineSource } from './modules/tickets/index.js';
+import { slaRoutes, startSlaChecker } from './modules/tickets/sla/index.js';
+import { ANALYTICS_QUEUE, analyticsRoutes, executeRun, queueNightly, registerChurnSignal, unfinishedRunIds } from './modules/analytics/index.js';
 
 /** pg-boss queue of outbox deliveries: one job per message attempt; the periodic sweep is the safety net. */
 const MESSAGE_QUEUE = 'messages.deliver';
 const MESSAGE_SWEEP_MS = 30_000;
+/**
+ * Return-visit plans and care rules run at start and hourly in every server process (a timer, like the sweep):
+ * `care_occurrences` makes each (plan/rule, customer, occasion) fire once however many runs or processes race.
+ */
+const CARE_RUN_MS = 60 * 60_000;
 
 /** Prepares a database for use: migrations, then the data the code relies on (built-in roles). */
 export async function prepareDatabase(database: Database): Promise<void> {
@@ -38,11 +49,15 @@ registerMergeHook(transactionMergeHook);
 registerMergeHook(interactionMergeHook);
 registerMergeHook(taskMergeHook);
 registerMergeHook(messageMergeHook);
+registerMergeHook(careMergeHook);
+registerMergeHook(ticketMergeHook);
 // The customer timeline: every module with business events on a customer contributes a source.
 registerTimelineSource(interactionTimelineSource);
 registerTimelineSource(transactionTimelineSource);
 registerTimelineSource(taskTimelineSource);
 registerTimelineSource(messageTimelineSource);
+registerTimelineSource(ticketTimelineSource);
+registerChurnSignal(ticketChurnSignal);
 
 /**
  * The composition root: platform + every module's routes and background jobs, over one database. With
@@ -100,6 +115,39 @@ export async function buildApp(opts: {
   await demoRoutes(app, { ...ctx, enqueue: (data) => jobs.send(DEMO_QUEUE, data) });
   logLine = (line) => app.log.info(line);
   await messageRoutes(app, { ...ctx, messaging });
+  await careRoutes(app, { ...ctx, care: { messaging } });
+  let caring: Promise<unknown> | null = null;
+  const careRun = () => {
+    caring ??= runCare(ctx.db, systemActor('system'), { messaging })
+      .catch((err: Error) => app.log.warn(`care run: ${err.message}`))
+      .finally(() => (caring = null));
+  };
+  const careTimer = opts.resumeJobs ? setInterval(careRun, CARE_RUN_MS) : null;
+  careTimer?.unref();
+  app.addHook('onClose', async () => {
+    if (careTimer) clearInterval(careTimer);
+    await caring;
+  });
+  await kbRoutes(app, ctx);
+  await ticketRoutes(app, { ...ctx, tickets: messaging });
+  // SLA deadlines: warnings and the three-level escalation, checked every minute (each fires once across processes).
+  await slaRoutes(app, { ...ctx, now: messaging.now });
+  startSlaChecker(app, ctx.db, { now: messaging.now, timer: !!opts.resumeJobs });
+  // Customer value analytics: a pg-boss job per run, queued on demand or by the nightly check (every 10 minutes,
+  // 02:00–06:00 company time; a unique index lets exactly one process queue the night's run).
+  jobs.handle(ANALYTICS_QUEUE, async (data, signal) => {
+    await executeRun(ctx.db, String(data.id), { databaseKind: opts.database.kind, signal, takeOver, log: (line) => app.log.info(line) });
+  });
+  await analyticsRoutes(app, { ...ctx, enqueue: (id) => jobs.send(ANALYTICS_QUEUE, { id }) });
+  const nightly = () =>
+    void queueNightly(ctx.db, systemActor('system'))
+      .then((run) => (run ? jobs.send(ANALYTICS_QUEUE, { id: run.id }) : undefined))
+      .catch((err: Error) => app.log.warn(`analytics nightly: ${err.message}`));
+  const nightlyTimer = opts.resumeJobs ? setInterval(nightly, 10 * 60_000) : null;
+  nightlyTimer?.unref();
+  app.addHook('onClose', () => {
+    if (nightlyTimer) clearInterval(nightlyTimer);
+  });
   // The outbox sweep: messages whose job was lost (a restart, a claim left by a killed process) are sent anyway.
   let sweeping: Promise<unknown> | null = null;
   const sweep = () => {
@@ -121,6 +169,9 @@ export async function buildApp(opts: {
     const demo = await unfinishedDemo(ctx.db);
     if (demo) await jobs.send(DEMO_QUEUE, demo, takeOver ? 0 : 90);
     sweep();
+    careRun();
+    for (const id of await unfinishedRunIds(ctx.db)) await jobs.send(ANALYTICS_QUEUE, { id }, takeOver ? 0 : 90);
+    nightly();
   }
   return app;
 }

@@ -2,31 +2,18 @@ import { readFileSync } from 'node:fs';
 import { Argument, Command, Option } from 'commander';
 import { prepareDatabase } from '../app.js';
 import { systemActor } from '../platform/auth/permissions.js';
-import { loadConfig, type Config } from '../platform/config.js';
-import { openDatabase, type Database } from '../platform/db/client.js';
 import { AppError } from '../platform/errors.js';
 import { parseOrThrow } from '../platform/http/validation.js';
-import { fieldLabel, negotiateLocale, t } from '../platform/i18n/index.js';
+import { fieldLabel, t } from '../platform/i18n/index.js';
 import { VERSION } from '../platform/version.js';
 import { countUsers, createUser, createUserBody, runSetup, setupBody } from '../modules/accounts/index.js';
 import { importOutcome, prepareFileImport, runImport } from '../modules/imports/index.js';
 import { CDNOW_MAPPING, cdnowDefaultFile, loadDemo, todayInShanghai } from '../modules/demo/index.js';
 import { doctor } from './doctor.js';
 import { readMappingFile, progressPrinter } from './import.js';
-
-const locale = negotiateLocale(process.env.HEARTH_LOCALE ?? process.env.LANG?.replace(/\..*$/, '').replace('_', '-'), 'zh-CN');
-
-async function withDatabase<T>(fn: (database: Database, config: Config) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const database = await openDatabase(
-    config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl, poolSize: 2 } : { kind: 'pglite', dataDir: config.dataDir },
-  );
-  try {
-    return await fn(database, config);
-  } finally {
-    await database.close();
-  }
-}
+import { locale, withDatabase } from './context.js';
+import { addFitCommand } from './analytics-fit.js';
+import { addRunCommand } from './analytics-run.js';
 
 function readPassword(opts: { password?: string; passwordStdin?: boolean }): string {
   if (opts.passwordStdin) return readFileSync(0, 'utf8').replace(/\r?\n$/, '');
@@ -207,6 +194,10 @@ demo
       console.log(t(locale, 'cli.import.summary', { created: outcome.created, updated: outcome.updated, skipped: outcome.skipped, rejected: outcome.rejected.length }));
     });
   });
+
+const analytics = program.command('analytics').description('customer value analytics: model fits and the analytics run');
+addFitCommand(analytics);
+addRunCommand(analytics);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof AppError) {

@@ -34,6 +34,19 @@ import { TemplatesPage } from './modules/messages/TemplatesPage';
 import { OutboxPage } from './modules/messages/OutboxPage';
 import { UnsubscribePage } from './modules/messages/UnsubscribePage';
 import { MessageSettingsPage } from './modules/messages/MessageSettingsCard';
+import { KbPage } from './modules/kb/KbPage';
+import { PublicHelpArticlePage, PublicHelpPage } from './modules/kb/PublicHelpPage';
+import { PlansPage } from './modules/care/PlansPage';
+import { RulesPage } from './modules/care/RulesPage';
+import './modules/tickets/tab';
+import { TicketQueuePage } from './modules/tickets/TicketQueuePage';
+import { TicketPage } from './modules/tickets/TicketPage';
+import { TicketSettingsPage } from './modules/tickets/TicketSettingsPage';
+import { PublicFollowPage, PublicReportPage } from './modules/tickets/PublicPages';
+import { SlaSettingsPage } from './modules/tickets/sla/SlaSettingsPage';
+import { TicketReportsPage } from './modules/tickets/sla/TicketReportsPage';
+import './modules/analytics/tab';
+import { AnalyticsPage } from './modules/analytics/AnalyticsPage';
 import { NAV } from './nav';
 
 const queryClient = new QueryClient({
@@ -64,6 +77,10 @@ function AppRoutes() {
       <Route path="/setup" element={<SetupPage />} />
       <Route path="/login" element={<LoginPage />} />
       <Route path="/unsubscribe/:token" element={<UnsubscribePage />} />
+      <Route path="/s/help" element={<PublicHelpPage />} />
+      <Route path="/s/report" element={<PublicReportPage />} />
+      <Route path="/s/t/:token" element={<PublicFollowPage />} />
+      <Route path="/s/help/:id" element={<PublicHelpArticlePage />} />
       <Route
         element={
           <RequireSession>
@@ -77,6 +94,15 @@ function AppRoutes() {
         <Route path="customers/:id" element={guard(['customer:read'], <CustomerPage />)} />
         <Route path="customers/:id/edit" element={guard(['customer:write'], <EditCustomerPage />)} />
         <Route path="tasks" element={guard(['customer:read'], <MyTasksPage />)} />
+        <Route path="tickets" element={guard(['ticket:read'], <TicketQueuePage />)} />
+        <Route path="tickets/:id" element={guard(['ticket:read'], <TicketPage />)} />
+        <Route path="admin/ticket-settings" element={guard(['ticket:manage'], <TicketSettingsPage />)} />
+        <Route path="tickets/reports" element={guard(['ticket:read'], <TicketReportsPage />)} />
+        <Route path="admin/sla" element={guard(['ticket:manage'], <SlaSettingsPage />)} />
+        <Route path="care/plans" element={guard(['care:manage'], <PlansPage />)} />
+        <Route path="care/rules" element={guard(['care:manage'], <RulesPage />)} />
+        <Route path="kb" element={guard(['kb:read'], <KbPage />)} />
+        <Route path="analytics" element={guard(['analytics:read'], <AnalyticsPage />)} />
         <Route path="admin/users" element={guard(['user:manage'], <UsersPage />)} />
         <Route path="admin/roles" element={guard(['user:manage', 'role:manage'], <RolesPage />)} />
         <Route path="admin/audit" element={guard(['audit:read'], <AuditPage />)} />
@@ -84,9 +110,9 @@ function AppRoutes() {
         <Route path="admin/tags" element={guard(['tag:manage'], <TagsPage />)} />
         <Route path="admin/custom-fields" element={guard(['settings:manage'], <CustomFieldsPage />)} />
         <Route path="admin/products" element={guard(['product:manage', 'customer:read'], <ProductsPage />)} />
-        <Route path="admin/message-templates" element={guard(['settings:manage'], <TemplatesPage />)} />
-        <Route path="admin/outbox" element={guard(['settings:manage'], <OutboxPage />)} />
-        <Route path="admin/message-settings" element={guard(['settings:manage'], <MessageSettingsPage />)} />
+        <Route path="admin/message-templates" element={guard(['message:manage'], <TemplatesPage />)} />
+        <Route path="admin/outbox" element={guard(['message:manage'], <OutboxPage />)} />
+        <Route path="admin/message-settings" element={guard(['message:manage'], <MessageSettingsPage />)} />
         <Route path="imports/:id?" element={guard(['customer:write'], <ImportsPage />)} />
         <Route path="duplicates/*" element={<DuplicatesRoutes />} />
         <Route path="me/tokens" element={guard(['token:manage'], <TokensPage />)} />

@@ -1,14 +1,25 @@
+import { BarChartOutlined, FieldTimeOutlined } from '@ant-design/icons';
 import { FormOutlined } from '@ant-design/icons';
 import { AppstoreOutlined, AuditOutlined, KeyOutlined, LockOutlined, SafetyCertificateOutlined, SettingOutlined, TagsOutlined, TeamOutlined, ToolOutlined, UserOutlined, ContactsOutlined, ImportOutlined } from '@ant-design/icons';
 import { MergeCellsOutlined } from '@ant-design/icons';
 import { ScheduleOutlined } from '@ant-design/icons';
+import { GiftOutlined, PhoneOutlined } from '@ant-design/icons';
 import { ApiOutlined, MailOutlined, SendOutlined } from '@ant-design/icons';
+import { BookOutlined } from '@ant-design/icons';
+import { ControlOutlined, CustomerServiceOutlined } from '@ant-design/icons';
+import { FundOutlined } from '@ant-design/icons';
 import type { NavItem } from './platform/layout/nav';
 
 /** The side menu, by module. Each entry shows only to users holding one of its permissions. */
 export const NAV: NavItem[] = [
   { key: '/customers', label: 'menu.customers', icon: <ContactsOutlined />, anyOf: ['customer:read'] },
   { key: '/tasks', label: 'menu.tasks', icon: <ScheduleOutlined />, anyOf: ['customer:read'] },
+  { key: '/tickets', label: 'menu.tickets', icon: <CustomerServiceOutlined />, anyOf: ['ticket:read'] },
+  { key: '/tickets/reports', label: 'menu.ticketReports', icon: <BarChartOutlined />, anyOf: ['ticket:read'] },
+  { key: '/care/plans', label: 'menu.carePlans', icon: <PhoneOutlined />, anyOf: ['care:manage'] },
+  { key: '/care/rules', label: 'menu.careRules', icon: <GiftOutlined />, anyOf: ['care:manage'] },
+  { key: '/kb', label: 'menu.kb', icon: <BookOutlined />, anyOf: ['kb:read'] },
+  { key: '/analytics', label: 'menu.analytics', icon: <FundOutlined />, anyOf: ['analytics:read'] },
   { key: '/duplicates', label: 'menu.duplicates', icon: <MergeCellsOutlined />, allOf: ['customer:write', 'customer:delete'] },
   { key: '/imports', label: 'menu.imports', icon: <ImportOutlined />, anyOf: ['customer:write'] },
   {
@@ -22,10 +33,12 @@ export const NAV: NavItem[] = [
       { key: '/admin/products', label: 'menu.products', icon: <AppstoreOutlined />, anyOf: ['product:manage'] },
       { key: '/admin/tags', label: 'menu.tags', icon: <TagsOutlined />, anyOf: ['tag:manage'] },
       { key: '/admin/custom-fields', label: 'menu.customFields', icon: <FormOutlined />, anyOf: ['settings:manage'] },
-      { key: '/admin/message-templates', label: 'menu.messageTemplates', icon: <MailOutlined />, anyOf: ['settings:manage'] },
-      { key: '/admin/outbox', label: 'menu.outbox', icon: <SendOutlined />, anyOf: ['settings:manage'] },
+      { key: '/admin/message-templates', label: 'menu.messageTemplates', icon: <MailOutlined />, anyOf: ['message:manage'] },
+      { key: '/admin/outbox', label: 'menu.outbox', icon: <SendOutlined />, anyOf: ['message:manage'] },
       { key: '/admin/settings', label: 'menu.settings', icon: <SettingOutlined />, anyOf: ['settings:manage'] },
-      { key: '/admin/message-settings', label: 'menu.messageSettings', icon: <ApiOutlined />, anyOf: ['settings:manage'] },
+      { key: '/admin/ticket-settings', label: 'menu.ticketSettings', icon: <ControlOutlined />, anyOf: ['ticket:manage'] },
+      { key: '/admin/sla', label: 'menu.slaSettings', icon: <FieldTimeOutlined />, anyOf: ['ticket:manage'] },
+      { key: '/admin/message-settings', label: 'menu.messageSettings', icon: <ApiOutlined />, anyOf: ['message:manage'] },
     ],
   },
   {

@@ -19,7 +19,7 @@
  *   with a valid check digit, unique) for 70 %, birthdays, e-mail for 20 %, consent flags and contact preferences.
  */
 import { createHash } from 'node:crypto';
-import { Random, mix32 } from './random.js';
+import { Random, mix32 } from '../../platform/random.js';
 import {
   COMPOUND_PHASES,
   COMPOUND_STEMS,

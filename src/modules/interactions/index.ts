@@ -1,6 +1,6 @@
 export { interactionRoutes } from './interactions.routes.js';
 export { logInteraction, interactionTimelineSource } from './interactions.service.js';
-export { createTask, completeTask, taskTimelineSource } from './tasks.service.js';
+export { createTask, createSystemTasks, completeTask, taskTimelineSource, type SystemTask } from './tasks.service.js';
 export { registerTimelineSource, customerTimeline, type TimelineItem, type TimelineQuery, type TimelineSource } from './timeline.js';
 export { interactionMergeHook, taskMergeHook } from './merge.js';
 export type { InteractionView, TaskView, TimelineEvent } from './interactions.contract.js';

@@ -133,6 +133,12 @@ export async function insertTask(db: DbOrTx, values: TaskInsert): Promise<TaskRo
   return row!;
 }
 
+/** Inserts many tasks with one statement (system-created tasks: care plans and rules). */
+export async function insertTasks(db: DbOrTx, values: TaskInsert[]): Promise<{ id: string; customerId: string | null }[]> {
+  if (!values.length) return [];
+  return db.insert(tasks).values(values).returning({ id: tasks.id, customerId: tasks.customerId });
+}
+
 /** Updates a task if it still has the given version; undefined when someone changed it meanwhile. */
 export async function updateTask(db: DbOrTx, id: string, version: number, values: Partial<TaskInsert>): Promise<TaskRow | undefined> {
   const [row] = await db

@@ -8,7 +8,7 @@ import { actorOfUser } from '../accounts/index.js';
 import { recordAudit } from '../audit/index.js';
 import { customerInScope, customerReachable } from '../customers/index.js';
 import { readCompanySettings } from '../settings/index.js';
-import type { TaskBucket, TaskCounts, TaskView, UserRef } from './interactions.contract.js';
+import type { TaskBucket, TaskCounts, TaskType, TaskView, UserRef } from './interactions.contract.js';
 import { logInteraction } from './interactions.service.js';
 import { SUMMARY_MAX, type CompleteTaskInput, type CreateTaskInput, type TaskListBucket, type TaskListQuery, type UpdateTaskInput } from './interactions.types.js';
 import { userInReach, usersInReach } from './people.js';
@@ -119,6 +119,31 @@ export async function createTask(db: DbOrTx, actor: Actor | null, input: CreateT
     changes: { taskId: row.id, type: row.type, title: row.title, assigneeId, dueAt: row.dueAt.toISOString() },
   });
   return toView(actor, (await repo.findTask(db, row.id))!, await clockOf(db));
+}
+
+export type SystemTask = { type: TaskType; title: string; notes: string | null; customerId: string; assigneeId: string; dueAt: Date };
+
+/**
+ * Tasks the system creates in bulk (return-visit plans, care rules), in the caller's transaction: the caller has
+ * checked that each assignee may see the customer. Audited on each customer like any created task.
+ */
+export async function createSystemTasks(db: DbOrTx, actor: Actor | null, rows: SystemTask[]): Promise<string[]> {
+  requireAccess(actor, 'customer:write');
+  const inserted = await repo.insertTasks(
+    db,
+    rows.map((r) => ({ ...r, createdBy: actor.userId })),
+  );
+  await recordAudit(
+    db,
+    actor,
+    inserted.map((r, i) => ({
+      action: 'task_create',
+      entityType: 'customer',
+      entityId: r.customerId,
+      changes: { taskId: r.id, type: rows[i]!.type, title: rows[i]!.title, assigneeId: rows[i]!.assigneeId, dueAt: rows[i]!.dueAt.toISOString() },
+    })),
+  );
+  return inserted.map((r) => r.id);
 }
 
 const stale = (current: number, given: number) => AppError.conflict('tasks.stale', { current, given }, 'version');

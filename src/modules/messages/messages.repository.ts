@@ -159,12 +159,27 @@ export async function findMessage(db: DbOrTx, id: string): Promise<MessageWithRe
 /** Newest first, keyset on (created_at, id). */
 export async function listMessages(
   db: DbOrTx,
-  q: { customerId?: string; status?: MessageStatus; channel?: MessageChannel; before?: { value: string; id: string }; limit: number },
+  q: {
+    customerId?: string;
+    status?: MessageStatus;
+    channel?: MessageChannel;
+    from?: Date;
+    to?: Date;
+    /** The caller's data scope over the message's customer (own / team); none = every customer. */
+    scope?: { userId: string; teamIds: readonly string[] };
+    before?: { value: string; id: string };
+    limit: number;
+  },
 ): Promise<MessageWithRefs[]> {
   return selectWithRefs(db)
     .where(
       and(
         q.customerId ? eq(messages.customerId, q.customerId) : undefined,
+        q.from ? sql`${messages.createdAt} >= ${q.from.toISOString()}::timestamptz` : undefined,
+        q.to ? sql`${messages.createdAt} < ${q.to.toISOString()}::timestamptz + interval '1 millisecond'` : undefined,
+        q.scope
+          ? or(eq(customers.ownerId, q.scope.userId), q.scope.teamIds.length ? inArray(customers.teamId, [...q.scope.teamIds]) : undefined)
+          : undefined,
         q.status ? eq(messages.status, q.status) : undefined,
         q.channel ? eq(messages.channel, q.channel) : undefined,
         q.before ? sql`(${messages.createdAt}, ${messages.id}) < (${q.before.value}::timestamptz, ${q.before.id}::uuid)` : undefined,

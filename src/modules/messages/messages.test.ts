@@ -532,6 +532,25 @@ describe('messages', () => {
       expect(ok(await send(mine.id, { templateId: tpl.id }, agent), 201).status).toBe('queued');
       expect(ok(await agent.post(`/api/v1/message-templates/${tpl.id}/preview`, { customerId: mine.id })).body).toContain('我的客户');
     });
+
+    it('message:manage: a marketer manages templates; the outbox filters by time and keeps to the reader’s data scope', async () => {
+      const marketer = await ctx.newUser({ role: 'marketer' });
+      const made = ok(await marketer.post('/api/v1/message-templates', { name: '营销模板', channel: 'sms', bodyZh: '{{name}}您好' }), 201);
+      expect(made.name).toBe('营销模板');
+      ok(await marketer.get('/api/v1/messages'));
+      ok(await marketer.get('/api/v1/message-settings'));
+      const soon = encodeURIComponent(new Date(Date.now() + 3_600_000).toISOString());
+      expect(ok(await ctx.admin.get(`/api/v1/messages?from=${soon}`)).items).toEqual([]);
+      expect(ok(await ctx.admin.get(`/api/v1/messages?to=${soon}&limit=1`)).items.length).toBe(1);
+      // An account manager given message:manage sees only their own customers' messages.
+      const perms = ['customer:read', 'customer:write', 'customer:pii', 'transaction:write', 'user:read', 'message:manage'];
+      ok(await ctx.admin.patch('/api/v1/roles/account_manager', { permissions: perms }));
+      const am = await ctx.newUser({ role: 'account_manager' });
+      const own = await ctx.newCustomer({ name: '经理的客户', phones: ['13300133009'], consent: { sms: true } }, am);
+      const sent = ok(await send(own.id, { channel: 'sms', category: 'transactional', body: '您好' }, am), 201);
+      const seen = ok(await am.get('/api/v1/messages?limit=100')).items.map((m: any) => m.id);
+      expect(seen).toEqual([sent.id]);
+    });
   });
 
   describe('merging customers', () => {

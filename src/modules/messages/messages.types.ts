@@ -63,6 +63,8 @@ export const outboxQuery = z.strictObject({
   status: z.enum(MESSAGE_STATUSES).optional(),
   channel: z.enum(MESSAGE_CHANNELS).optional(),
   customerId: z.uuid().optional(),
+  from: z.iso.datetime({ offset: true }).optional().describe('Created at or after this instant'),
+  to: z.iso.datetime({ offset: true }).optional().describe('Created at or before this instant (end of a day: 23:59:59.999)'),
   cursor: z.string().max(300).optional(),
   limit,
 });

@@ -246,11 +246,27 @@ export async function customerMessages(db: DbOrTx, actor: Actor | null, customer
   return page(await repo.listMessages(db, { customerId, before, limit: q.limit + 1 }), q.limit);
 }
 
-/** The outbox for administrators: every message, filtered by status, channel or customer. */
+/**
+ * The outbox (message:manage): messages to customers within the caller's data scope, filtered by status, channel,
+ * customer and creation time.
+ */
 export async function listOutbox(db: DbOrTx, actor: Actor | null, q: OutboxQuery): Promise<MessagePage> {
-  requireAccess(actor, 'settings:manage');
+  requireAccess(actor, 'message:manage');
   const before = q.cursor ? decodeCursor(q.cursor, 'timestamp') : undefined;
-  return page(await repo.listMessages(db, { customerId: q.customerId, status: q.status, channel: q.channel, before, limit: q.limit + 1 }), q.limit);
+  const scope = actor.scope === 'all' ? undefined : { userId: actor.userId ?? '00000000-0000-0000-0000-000000000000', teamIds: actor.scope === 'team' ? actor.teamIds : [] };
+  return page(
+    await repo.listMessages(db, {
+      customerId: q.customerId,
+      status: q.status,
+      channel: q.channel,
+      from: q.from ? new Date(q.from) : undefined,
+      to: q.to ? new Date(q.to) : undefined,
+      scope,
+      before,
+      limit: q.limit + 1,
+    }),
+    q.limit,
+  );
 }
 
 export async function getMessage(db: DbOrTx, actor: Actor | null, id: string): Promise<MessageView> {
@@ -266,7 +282,7 @@ export async function getMessage(db: DbOrTx, actor: Actor | null, id: string): P
 
 /** A failed message goes back to the queue with fresh attempts (admin); the rules are checked again when it is sent. */
 export async function retryMessage(db: DbOrTx, actor: Actor | null, id: string, rt: MessagingRuntime): Promise<MessageView> {
-  requireAccess(actor, 'settings:manage');
+  requireAccess(actor, 'message:manage');
   const row = await repo.findMessage(db, id);
   if (!row) throw AppError.notFound('messages.not_found');
   if (row.status !== 'failed') throw AppError.conflict('messages.not_failed');

@@ -96,7 +96,7 @@ function missingFields(s: MessageSettings): FieldIssue[] {
 
 /** Changes the channel settings (admin); audited with the changed keys, secrets shown only as changed. */
 export async function updateMessageSettings(db: DbOrTx, actor: Actor | null, patch: MessageSettingsPatch): Promise<MessageSettingsView> {
-  requireAccess(actor, 'settings:manage');
+  requireAccess(actor, 'message:manage');
   const before = await readMessageSettings(db);
   const after: MessageSettings = structuredClone(before);
   if (patch.publicUrl !== undefined) after.publicUrl = patch.publicUrl ? patch.publicUrl.replace(/\/+$/, '') : null;
@@ -131,7 +131,7 @@ export async function updateMessageSettings(db: DbOrTx, actor: Actor | null, pat
 }
 
 export async function getMessageSettings(db: DbOrTx, actor: Actor | null): Promise<MessageSettingsView> {
-  requireAccess(actor, 'settings:manage');
+  requireAccess(actor, 'message:manage');
   return toSettingsView(await readMessageSettings(db));
 }
 

@@ -68,7 +68,7 @@ export async function getTemplate(db: DbOrTx, actor: Actor | null, id: string): 
 }
 
 export async function createTemplate(db: DbOrTx, actor: Actor | null, input: CreateTemplateInput): Promise<MessageTemplateView> {
-  requireAccess(actor, 'settings:manage');
+  requireAccess(actor, 'message:manage');
   const text: TemplateText = { channel: input.channel, subjectZh: input.subjectZh ?? null, subjectEn: input.subjectEn ?? null, bodyZh: input.bodyZh, bodyEn: input.bodyEn ?? null };
   if (input.channel !== 'email') Object.assign(text, { subjectZh: null, subjectEn: null });
   const issues = textIssues(text);
@@ -80,7 +80,7 @@ export async function createTemplate(db: DbOrTx, actor: Actor | null, input: Cre
 }
 
 export async function updateTemplate(db: DbOrTx, actor: Actor | null, id: string, input: UpdateTemplateInput): Promise<MessageTemplateView> {
-  requireAccess(actor, 'settings:manage');
+  requireAccess(actor, 'message:manage');
   const row = await loadTemplate(db, id);
   if (row.archivedAt) throw AppError.conflict('messages.template_archived');
   if (input.version !== undefined && input.version !== row.version) {
@@ -110,7 +110,7 @@ export async function updateTemplate(db: DbOrTx, actor: Actor | null, id: string
 
 /** Archives a template: it can no longer be sent; messages already sent keep their link to it. */
 export async function archiveTemplate(db: DbOrTx, actor: Actor | null, id: string): Promise<void> {
-  requireAccess(actor, 'settings:manage');
+  requireAccess(actor, 'message:manage');
   const row = await loadTemplate(db, id);
   if (row.archivedAt) return;
   await repo.updateTemplate(db, id, { archivedAt: new Date() });
@@ -118,7 +118,7 @@ export async function archiveTemplate(db: DbOrTx, actor: Actor | null, id: strin
 }
 
 export async function restoreTemplate(db: DbOrTx, actor: Actor | null, id: string): Promise<MessageTemplateView> {
-  requireAccess(actor, 'settings:manage');
+  requireAccess(actor, 'message:manage');
   const row = await loadTemplate(db, id);
   if (!row.archivedAt) throw AppError.conflict('messages.template_not_archived');
   await checkName(db, row.name, id);

@@ -19,6 +19,15 @@ export const PERMISSIONS = [
   'audit:read',
   'settings:manage',
   'token:manage',
+  'care:manage',
+  'message:manage',
+  'ticket:read',
+  'ticket:write',
+  'ticket:manage',
+  'kb:read',
+  'kb:manage',
+  'analytics:read',
+  'analytics:run',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -8,3 +8,8 @@ export * from '../../modules/imports/schema.js';
 export * from '../../modules/fields/schema.js';
 export * from '../../modules/interactions/schema.js';
 export * from '../../modules/messages/schema.js';
+export * from '../../modules/care/schema.js';
+export * from '../../modules/tickets/schema.js';
+export * from '../../modules/tickets/sla/schema.js';
+export * from '../../modules/kb/schema.js';
+export * from '../../modules/analytics/schema.js';

@@ -58,6 +58,33 @@ const PROTECTED: [method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: stri
   ['GET', `/api/v1/customers/${SOME_ID}`],
   ['PATCH', `/api/v1/customers/${SOME_ID}`],
   ['DELETE', `/api/v1/customers/${SOME_ID}`],
+  ['GET', '/api/v1/kb/categories'],
+  ['POST', '/api/v1/kb/categories'],
+  ['PATCH', `/api/v1/kb/categories/${SOME_ID}`],
+  ['DELETE', `/api/v1/kb/categories/${SOME_ID}`],
+  ['GET', '/api/v1/kb/articles'],
+  ['POST', '/api/v1/kb/articles'],
+  ['GET', `/api/v1/kb/articles/${SOME_ID}`],
+  ['PATCH', `/api/v1/kb/articles/${SOME_ID}`],
+  ['DELETE', `/api/v1/kb/articles/${SOME_ID}`],
+  ['POST', `/api/v1/kb/articles/${SOME_ID}/restore`],
+  ['GET', `/api/v1/kb/articles/${SOME_ID}/versions`],
+  ['POST', `/api/v1/kb/articles/${SOME_ID}/uses`],
+  ['GET', '/api/v1/kb/suggestions'],
+  ['POST', '/api/v1/kb/suggestions'],
+  ['POST', `/api/v1/kb/articles/${SOME_ID}/versions/1/restore`],
+  ['POST', '/api/v1/analytics/runs'],
+  ['GET', '/api/v1/analytics/runs'],
+  ['GET', `/api/v1/analytics/runs/${SOME_ID}`],
+  ['GET', '/api/v1/analytics/rfm'],
+  ['GET', '/api/v1/analytics/tiers'],
+  ['GET', '/api/v1/analytics/matrix'],
+  ['GET', '/api/v1/analytics/clv-histogram'],
+  ['GET', '/api/v1/analytics/churn'],
+  ['GET', '/api/v1/analytics/movement'],
+  ['GET', `/api/v1/customers/${SOME_ID}/analytics`],
+  ['GET', '/api/v1/analytics/settings'],
+  ['PUT', '/api/v1/analytics/settings'],
   ['POST', `/api/v1/customers/${SOME_ID}/restore`],
   ['POST', `/api/v1/customers/${SOME_ID}/reveal`],
   ['GET', `/api/v1/customers/${SOME_ID}/history`],
@@ -117,6 +144,52 @@ const PROTECTED: [method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: stri
   ['POST', `/api/v1/messages/${SOME_ID}/retry`],
   ['GET', '/api/v1/message-settings'],
   ['PATCH', '/api/v1/message-settings'],
+  // care
+  ['GET', '/api/v1/care/plans'],
+  ['POST', '/api/v1/care/plans'],
+  ['PATCH', `/api/v1/care/plans/${SOME_ID}`],
+  ['DELETE', `/api/v1/care/plans/${SOME_ID}`],
+  ['GET', '/api/v1/care/rules'],
+  ['POST', '/api/v1/care/rules'],
+  ['PATCH', `/api/v1/care/rules/${SOME_ID}`],
+  ['DELETE', `/api/v1/care/rules/${SOME_ID}`],
+  ['POST', '/api/v1/care/rules/preview'],
+  ['POST', '/api/v1/care/run'],
+  ['GET', '/api/v1/care/coverage'],
+  // tickets
+  ['GET', '/api/v1/tickets'],
+  ['POST', '/api/v1/tickets'],
+  ['GET', `/api/v1/tickets/${SOME_ID}`],
+  ['PATCH', `/api/v1/tickets/${SOME_ID}`],
+  ['POST', `/api/v1/tickets/${SOME_ID}/status`],
+  ['POST', `/api/v1/tickets/${SOME_ID}/assign`],
+  ['POST', `/api/v1/tickets/${SOME_ID}/notes`],
+  ['POST', `/api/v1/tickets/${SOME_ID}/replies`],
+  ['POST', `/api/v1/tickets/${SOME_ID}/resolve`],
+  ['POST', `/api/v1/tickets/${SOME_ID}/reopen`],
+  ['POST', `/api/v1/tickets/${SOME_ID}/merge`],
+  ['POST', `/api/v1/tickets/${SOME_ID}/reveal`],
+  ['POST', `/api/v1/tickets/${SOME_ID}/attachments`],
+  ['GET', `/api/v1/tickets/${SOME_ID}/attachments/${OTHER_ID}`],
+  ['GET', '/api/v1/ticket-categories'],
+  ['POST', '/api/v1/ticket-categories'],
+  ['PATCH', `/api/v1/ticket-categories/${SOME_ID}`],
+  ['GET', '/api/v1/ticket-root-causes'],
+  ['POST', '/api/v1/ticket-root-causes'],
+  ['PATCH', `/api/v1/ticket-root-causes/${SOME_ID}`],
+  ['GET', '/api/v1/ticket-assignment-rules'],
+  ['POST', '/api/v1/ticket-assignment-rules'],
+  ['PATCH', `/api/v1/ticket-assignment-rules/${SOME_ID}`],
+  ['DELETE', `/api/v1/ticket-assignment-rules/${SOME_ID}`],
+  // sla
+  ['GET', '/api/v1/tickets/sla/calendars'],
+  ['POST', '/api/v1/tickets/sla/calendars'],
+  ['PATCH', `/api/v1/tickets/sla/calendars/${SOME_ID}`],
+  ['DELETE', `/api/v1/tickets/sla/calendars/${SOME_ID}`],
+  ['GET', '/api/v1/tickets/sla/policies'],
+  ['POST', '/api/v1/tickets/sla/policies'],
+  ['PATCH', `/api/v1/tickets/sla/policies/${SOME_ID}`],
+  ['GET', '/api/v1/tickets/reports'],
 ];
 
 /** Reachable without signing in. */
@@ -129,6 +202,19 @@ const PUBLIC = new Set([
   'GET /api/v1/unsubscribe/:token',
   'POST /api/v1/unsubscribe/:token',
   'POST /api/v1/messages/inbound/sms',
+  // The knowledge base's public answers page.
+  'GET /api/v1/public/kb/categories',
+  'GET /api/v1/public/kb/articles',
+  'GET /api/v1/public/kb/articles/:id',
+  // The tickets' public report form and follow link (the token is the secret).
+  'GET /api/v1/public/ticket-categories',
+  'POST /api/v1/public/tickets',
+  'GET /api/v1/public/tickets/:token',
+  'POST /api/v1/public/tickets/:token/rating',
+  'POST /api/v1/public/tickets/:token/replies',
+  'POST /api/v1/public/tickets/:token/reopen',
+  'POST /api/v1/public/tickets/:token/attachments',
+  'GET /api/v1/public/tickets/:token/attachments/:attachmentId',
 ]);
 
 describe('HTTP platform', () => {
@@ -152,9 +238,11 @@ describe('HTTP platform', () => {
         PROTECTED.map(([m, u]) =>
           `${m} ${u
             .replace(`/contacts/${OTHER_ID}`, '/contacts/:contactId')
+            .replace(`/attachments/${OTHER_ID}`, '/attachments/:attachmentId')
             .replace(SOME_ID, ':id')
             .replace('/roles/agent', '/roles/:key')
             .replace('/tags/VIP', '/tags/:tag')
+            .replace('/versions/1/restore', '/versions/:n/restore')
             .replace(/\?.*$/, '')}`,
         ),
       );

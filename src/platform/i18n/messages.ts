@@ -1,8 +1,15 @@
 /**
  * Server-side messages in both locales. Keys are flat; `{name}` placeholders are filled by `t()`.
  * zh-CN is the default and the reference: every key must exist in both (the type enforces it).
+ * Modules added since issue #5 keep their messages in a file of their own beside this one (`<module>.messages.ts`,
+ * exporting `zhCN` and `en`), spread in below; the older modules' messages are still here.
  */
-export const zhCN = {
+import * as analytics from './analytics.messages.js';
+import * as care from './care.messages.js';
+import * as kb from './kb.messages.js';
+import * as tickets from './tickets.messages.js';
+
+const core = {
   // generic problems
   'problem.validation': '提交的数据有误',
   'problem.unauthenticated': '请先登录',
@@ -401,9 +408,11 @@ export const zhCN = {
   'field.inbound.key': '回调密钥',
 } as const;
 
+export const zhCN = { ...core, ...analytics.zhCN, ...care.zhCN, ...tickets.zhCN, ...kb.zhCN } as const;
+
 export type MessageKey = keyof typeof zhCN;
 
-export const en: Record<MessageKey, string> = {
+const coreEn: Record<keyof typeof core, string> = {
   'problem.validation': 'The submitted data is invalid',
   'problem.unauthenticated': 'Please sign in first',
   'problem.forbidden': 'You do not have permission to do this',
@@ -792,3 +801,5 @@ export const en: Record<MessageKey, string> = {
   'field.unsubscribe.token': 'Unsubscribe link',
   'field.inbound.key': 'Callback key',
 };
+
+export const en: Record<MessageKey, string> = { ...coreEn, ...analytics.en, ...care.en, ...tickets.en, ...kb.en };

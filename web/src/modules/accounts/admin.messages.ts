@@ -76,6 +76,15 @@ export const zh = {
   'perm.transaction:write': '录入/删除交易记录',
   'perm.tag:manage': '管理标签（改名、合并、删除、批量打标签）',
   'perm.product:manage': '管理产品与服务目录',
+  'perm.care:manage': '管理回访计划与关怀规则',
+  'perm.message:manage': '管理消息模板与渠道设置',
+  'perm.ticket:read': '查看工单',
+  'perm.ticket:write': '创建与处理工单',
+  'perm.ticket:manage': '管理工单设置（分类、根本原因、分派规则）',
+  'perm.kb:read': '查看知识库',
+  'perm.kb:manage': '编辑知识库（文章与分类）',
+  'perm.analytics:read': '查看价值分析',
+  'perm.analytics:run': '运行价值分析与修改其设置',
 } as const;
 
 export const en: Record<keyof typeof zh, string> = {
@@ -155,4 +164,13 @@ export const en: Record<keyof typeof zh, string> = {
   'perm.transaction:write': 'Record and delete transactions',
   'perm.tag:manage': 'Manage tags (rename, merge, delete, bulk tagging)',
   'perm.product:manage': 'Manage the product catalogue',
+  'perm.care:manage': 'Manage return-visit plans and care rules',
+  'perm.message:manage': 'Manage message templates and channel settings',
+  'perm.ticket:read': 'View tickets',
+  'perm.ticket:write': 'Create and handle tickets',
+  'perm.ticket:manage': 'Manage ticket settings (categories, root causes, assignment rules)',
+  'perm.kb:read': 'Read the knowledge base',
+  'perm.kb:manage': 'Edit the knowledge base (articles and categories)',
+  'perm.analytics:read': 'View customer value analytics',
+  'perm.analytics:run': 'Run customer value analytics and change its settings',
 };

@@ -7,7 +7,7 @@ import { useT } from '../../platform/i18n';
 import { FormErrors } from '../../platform/ui';
 import { INTERACTION_CHANNELS, INTERACTION_DIRECTIONS, type CompleteTask, type InteractionChannel, type InteractionDirection, type TaskView } from './api';
 
-type Values = { result: string; log: boolean; channel: InteractionChannel; direction: InteractionDirection };
+type Values = { result: string; log: boolean; channel: InteractionChannel; direction: InteractionDirection; outcome?: string };
 
 /** The server's `interaction.channel` is this form's `channel`. */
 const formField = (field: string) => field.replace(/^interaction\./, '');
@@ -26,7 +26,7 @@ export function CompleteTaskDialog({ task, onClose, onDone }: { task: TaskView |
     mutationFn: (v: Values) => {
       const body: CompleteTask = { result: v.result.trim() };
       if (task?.customerId) {
-        if (v.log) body.interaction = { channel: v.channel, direction: v.direction };
+        if (v.log) body.interaction = { channel: v.channel, direction: v.direction, outcome: v.outcome?.trim() || null };
         // A return visit logs its contact unless told not to.
         else if (task.type === 'return_visit') body.interaction = null;
       }
@@ -80,6 +80,9 @@ export function CompleteTaskDialog({ task, onClose, onDone }: { task: TaskView |
                       <Radio.Group optionType="button" options={[...INTERACTION_DIRECTIONS].reverse().map((d) => ({ value: d, label: t(`interactions.direction.${d}`) }))} />
                     </Form.Item>
                   </div>
+                  <Form.Item name="outcome" label={t('tasks.outcome')}>
+                    <Input maxLength={200} placeholder={t('tasks.outcomePlaceholder')} data-testid="complete-outcome" />
+                  </Form.Item>
                   {customerName ? <Alert type="info" showIcon title={t('tasks.completeLogs', { customer: customerName })} /> : null}
                 </>
               ) : null}

@@ -31,7 +31,7 @@ export type LogInteraction = {
   nextStep?: string | null;
 };
 export type CreateTask = { type: TaskType; title: string; notes?: string | null; customerId?: string | null; assigneeId?: string; dueAt: string };
-export type CompleteTask = { result: string; interaction?: { channel: InteractionChannel; direction: InteractionDirection } | null };
+export type CompleteTask = { result: string; interaction?: { channel: InteractionChannel; direction: InteractionDirection; outcome?: string | null } | null };
 /** The lists of 我的任务: the three open buckets and the done ones. */
 export type TaskTab = TaskBucket | 'done';
 

@@ -1,10 +1,11 @@
 import { useState, type HTMLAttributes } from 'react';
-import { App, Button, Flex, Select, Table, Tag, Typography } from 'antd';
+import { App, Button, DatePicker, Flex, Select, Table, Tag, Typography } from 'antd';
+import type { Dayjs } from 'dayjs';
 import { RedoOutlined } from '@ant-design/icons';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { api, errorMessage } from '../../platform/api';
-import { formatDateTime } from '../../platform/format';
+import { endOfDayIso, formatDateTime, startOfDayIso } from '../../platform/format';
 import { useT } from '../../platform/i18n';
 import { ErrorAlert, LoadMoreFooter, PageHeader } from '../../platform/ui';
 import { MESSAGE_CHANNELS, MESSAGE_STATUSES, messageKeys, useOutbox, type MessageChannel, type MessageStatus, type MessageView } from './api';
@@ -17,7 +18,8 @@ export function OutboxPage() {
   const qc = useQueryClient();
   const [status, setStatus] = useState<MessageStatus | ''>('');
   const [channel, setChannel] = useState<MessageChannel | ''>('');
-  const outbox = useOutbox(status, channel);
+  const [range, setRange] = useState<[Dayjs | null, Dayjs | null] | null>(null);
+  const outbox = useOutbox(status, channel, range?.[0] ? startOfDayIso(range[0]) : '', range?.[1] ? endOfDayIso(range[1]) : '');
   const rows = outbox.data?.pages.flatMap((p) => p.items) ?? [];
   const retry = useMutation({
     mutationFn: (id: string) => api.post<MessageView>(`/api/v1/messages/${id}/retry`),
@@ -50,6 +52,7 @@ export function OutboxPage() {
               aria-label={t('msg.outbox.channel')}
               options={[{ value: '', label: t('common.all') }, ...MESSAGE_CHANNELS.map((c) => ({ value: c, label: t(`msg.channel.${c}`) }))]}
             />
+            <DatePicker.RangePicker value={range} onChange={(r) => setRange(r)} allowEmpty={[true, true]} placeholder={[t('common.dateFrom'), t('common.dateTo')]} />
           </>
         }
       />

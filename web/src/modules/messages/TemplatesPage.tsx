@@ -211,7 +211,7 @@ export function TemplatesPage() {
   const [editing, setEditing] = useState<MessageTemplateView | 'new' | null>(null);
   const [previewing, setPreviewing] = useState<MessageTemplateView | null>(null);
   const templates = useTemplates(showArchived);
-  const manage = can('settings:manage');
+  const manage = can('message:manage');
   const refresh = () => void qc.invalidateQueries({ queryKey: messageKeys.all });
   const archive = useMutation({
     mutationFn: (tpl: MessageTemplateView) =>

@@ -49,7 +49,7 @@ export const messageKeys = {
   all: ['messages'] as const,
   templates: (archived: boolean) => ['messages', 'templates', archived] as const,
   customer: (customerId: string) => ['messages', 'customer', customerId] as const,
-  outbox: (status: string, channel: string) => ['messages', 'outbox', status, channel] as const,
+  outbox: (status: string, channel: string, from = '', to = '') => ['messages', 'outbox', status, channel, from, to] as const,
   settings: ['messages', 'settings'] as const,
 };
 
@@ -73,11 +73,15 @@ export function useCustomerMessages(customerId: string) {
   });
 }
 
-export function useOutbox(status: MessageStatus | '', channel: MessageChannel | '') {
+export function useOutbox(status: MessageStatus | '', channel: MessageChannel | '', from = '', to = '') {
   return useInfiniteQuery({
-    queryKey: messageKeys.outbox(status, channel),
+    queryKey: messageKeys.outbox(status, channel, from, to),
     queryFn: ({ pageParam, signal }) =>
-      api.get<MessagePage>('/api/v1/messages', { status: status || undefined, channel: channel || undefined, cursor: pageParam ?? undefined, limit: 50 }, signal),
+      api.get<MessagePage>(
+        '/api/v1/messages',
+        { status: status || undefined, channel: channel || undefined, from: from || undefined, to: to || undefined, cursor: pageParam ?? undefined, limit: 50 },
+        signal,
+      ),
     initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
     // Queued and sending messages change on their own: look again every few seconds.

@@ -13,11 +13,16 @@ import * as duplicates from '../../modules/duplicates/messages';
 import * as interactions from '../../modules/interactions/messages';
 import * as demo from '../../modules/demo/messages';
 import * as messages from '../../modules/messages/messages';
+import * as kb from '../../modules/kb/messages';
+import * as care from '../../modules/care/messages';
+import * as tickets from '../../modules/tickets/messages';
+import * as sla from '../../modules/tickets/sla/messages';
+import * as analytics from '../../modules/analytics/messages';
 
 /**
  * Every string the UI shows, in both languages. Each module keeps its own pair of dictionaries; the `en` half of each
  * is typed against the `zh` half, so a missing translation is a type error.
  */
-export const zhCN = { ...common.zh, ...accounts.zh, ...admin.zh, ...customers.zh, ...customerFields.zh, ...tags.zh, ...audit.zh, ...settings.zh, ...transactions.zh, ...imports.zh, ...customFields.zh, ...duplicates.zh, ...interactions.zh, ...demo.zh, ...messages.zh };
+export const zhCN = { ...common.zh, ...accounts.zh, ...admin.zh, ...customers.zh, ...customerFields.zh, ...tags.zh, ...audit.zh, ...settings.zh, ...transactions.zh, ...imports.zh, ...customFields.zh, ...duplicates.zh, ...interactions.zh, ...demo.zh, ...messages.zh, ...kb.zh, ...care.zh, ...tickets.zh, ...sla.zh, ...analytics.zh };
 export type MessageKey = keyof typeof zhCN;
-export const en: Record<MessageKey, string> = { ...common.en, ...accounts.en, ...admin.en, ...customers.en, ...customerFields.en, ...tags.en, ...audit.en, ...settings.en, ...transactions.en, ...imports.en, ...customFields.en, ...duplicates.en, ...interactions.en, ...demo.en, ...messages.en };
+export const en: Record<MessageKey, string> = { ...common.en, ...accounts.en, ...admin.en, ...customers.en, ...customerFields.en, ...tags.en, ...audit.en, ...settings.en, ...transactions.en, ...imports.en, ...customFields.en, ...duplicates.en, ...interactions.en, ...demo.en, ...messages.en, ...kb.en, ...care.en, ...tickets.en, ...sla.en, ...analytics.en };

@@ -1,5 +1,5 @@
 /**
- * Seeded randomness for the demo generator. The bits come from pure-rand's xoroshiro128+; on top of them, the few
+ * Seeded randomness for the demo generator and the models' simulation studies. The bits come from pure-rand's xoroshiro128+; on top of them, the few
  * distributions the generator draws from (gamma by Marsaglia–Tsang, beta as a ratio of gammas, exponential, normal by
  * Box–Muller). Every household gets its own stream (`Random.stream(seed, kind, index)`), so a household's data does
  * not depend on which batch produced it or on how many households came before it.

@@ -1,0 +1,53 @@
+/**
+ * 价值分析 in the browser: a small heating demo (300 households) → the analytics page → 运行分析 with its progress →
+ * the value × loyalty matrix, tiers and the churn-risk list → the riskiest customer's 价值 tab with its reasons.
+ */
+import { describe, expect, it } from 'vitest';
+import { browserSuite, see, seedCompany, Shots, signIn, tableRows, until, type Api } from './harness.js';
+
+const suite = browserSuite<{ api: Api }>(async ({ server }) => {
+  const api = await seedCompany(server.url, '冰城热力（演示）');
+  await api.post('/api/v1/demo', { size: 300, seed: 2 });
+  await until(async () => (await api.get<{ status: string }>('/api/v1/demo')).status === 'done', 'the demo loaded', 120_000);
+  return { api };
+});
+
+describe('analytics page', () => {
+  it('runs the analysis from the page, shows the matrix and a high-risk customer’s reasons', async () => {
+    const shots = new Shots('analytics');
+    const page = await signIn(suite.browser, suite.server.url, '/analytics');
+    await see(page, '客户价值分析');
+    await see(page, '还没有分析结果');
+    await page.getByTestId('analytics-run').click();
+    // The matrix appears once the run is done; its four cells count all 300 households.
+    await see(page, '价值 × 忠诚度矩阵', 120_000);
+    const counts = await Promise.all(
+      ['core', 'win', 'develop', 'basic'].map(async (q) => Number(((await page.getByTestId(`quadrant-${q}`).locator('div').first().textContent()) ?? '0').replace(/,/g, ''))),
+    );
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(300);
+    await see(page, '核心客户（保持）');
+    await see(page, /最近一次分析/);
+    await see(page, '模型诊断');
+    await see(page, 'BG/NBD');
+    await shots.take(page, 'analytics-page');
+
+    // The churn list is sorted by risk, highest first: open that customer.
+    const table = page.getByTestId('churn-table');
+    await table.scrollIntoViewIfNeeded();
+    const first = tableRows(page).filter({ has: page.locator('a[href^="/customers/"]') }).first();
+    await until(async () => (await first.count()) > 0, 'a churn row');
+    const reasonsInList = (await first.locator('td').nth(2).textContent()) ?? '';
+    expect(reasonsInList.length).toBeGreaterThan(1);
+    await shots.take(page, 'churn-list');
+    await first.locator('a[href^="/customers/"]').click();
+    await until(async () => /\/customers\/[0-9a-f-]{36}$/.test(new URL(page.url()).pathname), 'the customer page');
+    await page.getByRole('tab', { name: '价值' }).click();
+    await see(page, '流失风险');
+    const reasons = page.getByTestId('churn-reason');
+    await until(async () => (await reasons.count()) > 0, 'the churn reasons');
+    const firstReason = (await reasons.first().textContent()) ?? '';
+    expect(reasonsInList).toContain(firstReason.trim());
+    await see(page, /高风险|中风险/);
+    await shots.take(page, 'value-tab');
+  });
+});

@@ -1,0 +1,221 @@
+/** What the analytics API returns and accepts (shared with the web app; no imports). */
+
+export const VALUE_TIERS = ['high', 'middle', 'low'] as const;
+export type ValueTier = (typeof VALUE_TIERS)[number];
+export const CHURN_LEVELS = ['low', 'medium', 'high'] as const;
+export type ChurnLevel = (typeof CHURN_LEVELS)[number];
+
+/**
+ * The eight RFM groups: R, F and M each "high" when the customer's quintile score is ≥ 3 (at or above the middle
+ * quintile), else "low". Codes are stored; labels live in the UI (重要价值客户 …).
+ */
+export const RFM_GROUPS = [
+  'important_value', // R↑ F↑ M↑ 重要价值客户
+  'important_develop', // R↑ F↓ M↑ 重要发展客户
+  'important_keep', // R↓ F↑ M↑ 重要保持客户
+  'important_retain', // R↓ F↓ M↑ 重要挽留客户
+  'general_value', // R↑ F↑ M↓ 一般价值客户
+  'general_develop', // R↑ F↓ M↓ 一般发展客户
+  'general_keep', // R↓ F↑ M↓ 一般保持客户
+  'general_retain', // R↓ F↓ M↓ 一般挽留客户
+] as const;
+export type RfmGroup = (typeof RFM_GROUPS)[number];
+
+export const RFM_GROUP_LABELS: Record<RfmGroup, { zh: string; en: string }> = {
+  important_value: { zh: '重要价值客户', en: 'Important value' },
+  important_develop: { zh: '重要发展客户', en: 'Important to develop' },
+  important_keep: { zh: '重要保持客户', en: 'Important to keep' },
+  important_retain: { zh: '重要挽留客户', en: 'Important to win back' },
+  general_value: { zh: '一般价值客户', en: 'General value' },
+  general_develop: { zh: '一般发展客户', en: 'General to develop' },
+  general_keep: { zh: '一般保持客户', en: 'General to keep' },
+  general_retain: { zh: '一般挽留客户', en: 'General to win back' },
+};
+
+/** Value × loyalty: core (high, high), win (high value, low loyalty), develop (low value, high loyalty), basic. */
+export const QUADRANTS = ['core', 'win', 'develop', 'basic'] as const;
+export type Quadrant = (typeof QUADRANTS)[number];
+
+/** The five kinds of customer value (brief §3). */
+export const VALUE_KINDS = ['economic', 'wordOfMouth', 'strategic', 'emotional', 'learning'] as const;
+export type ValueKind = (typeof VALUE_KINDS)[number];
+
+/** Metrics an indicator of the scorecard may use. */
+export const INDICATOR_METRICS = [
+  'monetary',
+  'frequency',
+  'recency',
+  'clv',
+  'clvFormula',
+  'pAlive',
+  'tenure',
+  'interactions',
+  'lifetimeSpend',
+  'customNumber',
+  'tag',
+] as const;
+export type IndicatorMetric = (typeof INDICATOR_METRICS)[number];
+
+export type Indicator = {
+  key: string;
+  labelZh: string;
+  labelEn: string;
+  kind: ValueKind;
+  metric: IndicatorMetric;
+  weight: number;
+  /** customNumber: the custom field key; tag: the tag name. */
+  field?: string | null;
+  /** For recency: fewer days is better (the percentile is inverted). */
+  invert?: boolean;
+};
+
+export type AnalyticsSettings = {
+  /** RFM window in days. */
+  rfmWindowDays: number;
+  /** Formula CLV: contribution margin (0–1), expected lifetime in years, acquisition cost in fen. */
+  margin: number;
+  lifetimeYears: number;
+  acquisitionCostFen: number;
+  /** Probabilistic CLV: horizon in months and yearly discount rate. */
+  horizonMonths: number;
+  discountRate: number;
+  /** Expected purchases are reported for the next N weeks. */
+  expectedPurchaseWeeks: number;
+  /** Transactions of these product categories count as contractual (besides any with a heating season). */
+  contractCategories: string[];
+  /** Value tiers: total score ≥ high → high, ≥ middle → middle, else low. */
+  tierCutoffs: { high: number; middle: number };
+  /** Churn risk levels: ≥ high → high, ≥ medium → medium. */
+  riskCutoffs: { high: number; medium: number };
+  /** Loyalty score at or above which a customer counts as loyal in the value × loyalty matrix; value: the tier. */
+  loyaltyCutoff: number;
+  /** k-means: k (2–10), or null to choose k by silhouette on a sample. */
+  segments: number | null;
+  /** Tags that signal churn (欠费, 报停) with the risk points each adds. */
+  churnTags: { tag: string; points: number }[];
+  /** The scorecard: weighted indicators over the five kinds of value. */
+  indicators: Indicator[];
+  /** Run nightly (at 02:00 in the company's time zone). */
+  nightly: boolean;
+};
+
+export type RunProgress = { phase: string; done: number; total: number };
+
+export type FitSummary = {
+  params: Record<string, number>;
+  logLik: number;
+  n: number;
+  converged: boolean;
+  iterations: number;
+  /** Customers the fit used (a sample for the slower models). */
+  sample?: number;
+  /** Time the fit took. */
+  ms?: number;
+  error?: string;
+};
+
+export type RunFits = {
+  unit: 'week';
+  bgnbd?: FitSummary;
+  pnbd?: FitSummary;
+  gg?: FitSummary;
+  sbg?: FitSummary & { survival: number[] };
+  kmeans?: { k: number; silhouette: number | null; centroids: number[][]; features: string[]; sizes: number[] };
+};
+
+export type RunDiagnostics = {
+  /** Customers by repeat purchases in the calibration period: actual vs BG/NBD-predicted (last bucket is "≥ max"). */
+  frequency?: { x: string[]; actual: number[]; predicted: number[] };
+  /** Cumulative repeat purchases over the holdout weeks: actual vs expected from a fit on the calibration period. */
+  holdout?: { weeks: number[]; actual: number[]; predicted: number[]; calibrationEnd: string };
+  /** Contract cohorts: share still renewing after k seasons, observed vs sBG. */
+  survival?: { season: number[]; actual: number[]; predicted: number[] };
+};
+
+export type RunCounts = {
+  customers: number;
+  transactions: number;
+  serviceCustomers: number;
+  contractCustomers: number;
+  tiers: Record<ValueTier, number>;
+  churn: Record<ChurnLevel, number>;
+  peakRssMb?: number;
+};
+
+export type RunView = {
+  id: string;
+  kind: 'nightly' | 'manual' | 'cli';
+  asOf: string;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  progress: RunProgress;
+  counts: RunCounts | null;
+  error: string | null;
+  seconds: number | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+};
+
+export type RunDetail = RunView & { settings: AnalyticsSettings; fits: RunFits | null; diagnostics: RunDiagnostics | null };
+
+export type ChurnReason = { code: string; zh: string; en: string; points: number };
+
+export type CustomerScores = {
+  kinds: Record<ValueKind, number>;
+  indicators: Record<string, number>;
+};
+
+export type RfmCell = { r: number; f: number; count: number; monetaryFen: number };
+export type RfmGridView = { runId: string | null; cells: RfmCell[]; groups: { group: RfmGroup; count: number; monetaryFen: number }[] };
+export type TierDistributionView = { runId: string | null; tiers: { tier: ValueTier; count: number; clvFen: number; monetaryFen: number }[] };
+export type MatrixView = { runId: string | null; cells: { quadrant: Quadrant; count: number; clvFen: number }[] };
+export type ClvHistogramView = { runId: string | null; buckets: { fromFen: number; toFen: number; count: number }[] };
+
+export type ChurnRow = {
+  customerId: string;
+  name: string;
+  ownerId: string | null;
+  ownerName: string | null;
+  valueTier: ValueTier;
+  rfmGroup: RfmGroup;
+  churnRisk: number;
+  churnLevel: ChurnLevel;
+  reasons: string[];
+  pAlive: number | null;
+  clvFen: number;
+  recencyDays: number | null;
+};
+export type ChurnListView = { items: ChurnRow[]; total: number; page: number; pageSize: number };
+
+export type CustomerAnalyticsView = {
+  customerId: string;
+  runId: string;
+  asOf: string;
+  valueTier: ValueTier;
+  valueScore: number;
+  rfmGroup: RfmGroup;
+  r: number;
+  f: number;
+  m: number;
+  recencyDays: number | null;
+  frequency: number;
+  monetaryFen: number;
+  tenureDays: number | null;
+  clvFormulaFen: number;
+  clvFen: number;
+  clvServiceFen: number;
+  clvContractFen: number;
+  pAlive: number | null;
+  expectedPurchases: number | null;
+  renewalProb: number | null;
+  churnRisk: number;
+  churnLevel: ChurnLevel;
+  reasons: string[];
+  loyalty: number;
+  quadrant: Quadrant;
+  segment: number | null;
+  scores: CustomerScores;
+  history: { runId: string; asOf: string; valueTier: ValueTier; valueScore: number; clvFen: number; pAlive: number | null; churnRisk: number; churnLevel: ChurnLevel }[];
+};
+
+export type MovementView = { from: string; to: string; matrix: { from: ValueTier | 'none'; to: ValueTier | 'none'; count: number }[] };

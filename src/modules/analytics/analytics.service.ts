@@ -1,0 +1,479 @@
+/**
+ * Use cases of customer value analytics: settings, starting a run (on demand or nightly; one at a time and one
+ * nightly run per date, guarded by unique indexes), executing it, and the reports over the stored results.
+ */
+import { sql } from 'drizzle-orm';
+import { requireAccess, type Actor } from '../../platform/auth/permissions.js';
+import { isUniqueViolation, rowsOf, type Db, type DbOrTx } from '../../platform/db/client.js';
+import { AppError } from '../../platform/errors.js';
+import { knownZone, startOfDay, zoneOffsetMs } from '../../platform/time.js';
+import { recordAudit } from '../audit/index.js';
+import { customerInScope } from '../customers/index.js';
+import { readCompanySettings, readSetting, writeSetting } from '../settings/index.js';
+import type {
+  AnalyticsSettings,
+  ChurnListView,
+  ChurnReason,
+  ChurnRow,
+  ClvHistogramView,
+  CustomerAnalyticsView,
+  MatrixView,
+  MovementView,
+  RfmGridView,
+  RunCounts,
+  RunDetail,
+  RunView,
+  TierDistributionView,
+} from './analytics.contract.js';
+import { QUADRANTS, RFM_GROUPS, VALUE_TIERS } from './analytics.contract.js';
+import { isSuperuser, readPopulation, scopeSql, writeResults } from './analytics.repository.js';
+import { DEFAULT_SETTINGS, settingsSchema } from './analytics.types.js';
+import { compute, runClock, type ChurnSignalResult } from './engine.js';
+import { analyticsRuns } from './schema.js';
+import { parseOrThrow } from '../../platform/http/validation.js';
+
+const SETTINGS_KEY = 'analytics.settings';
+/** A run whose heartbeat is older than this was left by a stopped process. */
+const STALE_SECONDS = 600;
+
+// ---- churn signals of other modules -------------------------------------------------------------------
+
+/**
+ * A churn signal another module contributes (complaints, low satisfaction …): for a batch of customers, the reasons
+ * (with risk points, in both languages) of those that have any. Registered once in src/app.ts.
+ */
+export type ChurnSignal = {
+  key: string;
+  evaluate(db: DbOrTx, customerIds: readonly string[], asOf: { date: string; end: Date }): Promise<Map<string, ChurnReason[]>>;
+};
+const signals: ChurnSignal[] = [];
+export function registerChurnSignal(signal: ChurnSignal): void {
+  if (!signals.some((s) => s.key === signal.key)) signals.push(signal);
+}
+
+// ---- settings -------------------------------------------------------------------------------------------
+
+export async function readAnalyticsSettings(db: DbOrTx): Promise<AnalyticsSettings> {
+  const stored = await readSetting<Partial<AnalyticsSettings>>(db, SETTINGS_KEY);
+  return { ...DEFAULT_SETTINGS, ...(stored ?? {}) };
+}
+
+export async function getSettings(db: DbOrTx, actor: Actor | null): Promise<AnalyticsSettings> {
+  requireAccess(actor, 'analytics:read');
+  return readAnalyticsSettings(db);
+}
+
+export async function updateSettings(db: Db, actor: Actor | null, input: unknown): Promise<AnalyticsSettings> {
+  requireAccess(actor, 'analytics:run');
+  const next = parseOrThrow(settingsSchema, input) as AnalyticsSettings;
+  return db.transaction(async (tx) => {
+    const before = await readAnalyticsSettings(tx);
+    await writeSetting(tx, SETTINGS_KEY, next);
+    await recordAudit(tx, actor, { action: 'analytics.settings', entityType: 'settings', entityId: SETTINGS_KEY, changes: { before, after: next } });
+    return next;
+  });
+}
+
+// ---- runs -----------------------------------------------------------------------------------------------
+
+type RunRow = typeof analyticsRuns.$inferSelect;
+
+const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+function runView(r: RunRow): RunView {
+  return {
+    id: r.id,
+    kind: r.kind,
+    asOf: r.asOf,
+    status: r.status,
+    progress: r.progress,
+    counts: r.counts ?? null,
+    error: r.error,
+    seconds: r.seconds,
+    createdAt: iso(r.createdAt)!,
+    startedAt: iso(r.startedAt),
+    finishedAt: iso(r.finishedAt),
+  };
+}
+
+/** Today's date on the company's wall clock. */
+export async function companyToday(db: DbOrTx, now = new Date()): Promise<{ date: string; zone: string; hour: number }> {
+  const zone = knownZone((await readCompanySettings(db)).timezone);
+  const wall = new Date(now.getTime() + zoneOffsetMs(zone, now));
+  return { date: wall.toISOString().slice(0, 10), zone, hour: wall.getUTCHours() };
+}
+
+/** Marks runs left queued or running by a stopped process as failed, so a new one may start. */
+async function expireStale(db: DbOrTx, olderThanSeconds = STALE_SECONDS): Promise<void> {
+  await db.execute(sql`
+    update ${analyticsRuns} set status = 'failed', error = 'interrupted', finished_at = now()
+    where status in ('queued', 'running') and coalesce(heartbeat_at, created_at) < now() - make_interval(secs => ${olderThanSeconds})`);
+}
+
+/**
+ * Queues a run. Refused (409) while another run is queued or running; a nightly run for a date that already has
+ * one returns null (two processes racing at night: exactly one wins).
+ */
+export async function startRun(
+  db: Db,
+  actor: Actor | null,
+  opts: { kind: 'manual' | 'nightly' | 'cli'; asOf?: string },
+): Promise<RunView | null> {
+  requireAccess(actor, 'analytics:run');
+  await expireStale(db);
+  const settings = await readAnalyticsSettings(db);
+  const asOf = opts.asOf ?? (await companyToday(db)).date;
+  try {
+    return await db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(analyticsRuns)
+        .values({ kind: opts.kind, asOf, status: 'queued', settings, requestedBy: actor.userId, heartbeatAt: new Date() })
+        .returning();
+      await recordAudit(tx, actor, { action: 'analytics.run', entityType: 'analytics_run', entityId: row!.id, changes: { kind: opts.kind, asOf } });
+      return runView(row!);
+    });
+  } catch (err) {
+    if (isUniqueViolation(err, 'analytics_runs_nightly_unique')) return null;
+    if (isUniqueViolation(err, 'analytics_runs_active_unique')) {
+      if (opts.kind === 'nightly') return null;
+      throw AppError.conflict('analytics.run_active');
+    }
+    throw err;
+  }
+}
+
+/** Runs waiting or interrupted (to be picked up again when the server starts). */
+export async function unfinishedRunIds(db: DbOrTx): Promise<string[]> {
+  return rowsOf<{ id: string }>(await db.execute(sql`select id from ${analyticsRuns} where status in ('queued', 'running') order by created_at`)).map((r) => r.id);
+}
+
+export async function listRuns(db: DbOrTx, actor: Actor | null, limit = 20): Promise<RunView[]> {
+  requireAccess(actor, 'analytics:read');
+  const rows = await db.select().from(analyticsRuns).orderBy(sql`${analyticsRuns.createdAt} desc, ${analyticsRuns.id} desc`).limit(limit);
+  return rows.map(runView);
+}
+
+export async function getRun(db: DbOrTx, actor: Actor | null, id: string): Promise<RunDetail> {
+  requireAccess(actor, 'analytics:read');
+  const [row] = await db.select().from(analyticsRuns).where(sql`${analyticsRuns.id} = ${id}`);
+  if (!row) throw AppError.notFound('analytics.run_not_found');
+  return { ...runView(row), settings: row.settings, fits: row.fits ?? null, diagnostics: row.diagnostics ?? null };
+}
+
+/**
+ * Executes a queued run: reads the population, computes, writes history and the current results, and records the
+ * fits, diagnostics and counts. Progress and a heartbeat are written as it goes. Failures are stored on the run.
+ */
+export async function executeRun(
+  db: Db,
+  runId: string,
+  opts: { databaseKind: 'pglite' | 'postgres'; signal?: AbortSignal; takeOver?: boolean; log?: (line: string) => void } = { databaseKind: 'pglite' },
+): Promise<RunView> {
+  const started = performance.now();
+  // A queued run, or one left running by a stopped process (at once on PGlite, the only process; else when its
+  // heartbeat is five minutes old).
+  const staleRunning = opts.takeOver ? sql`true` : sql`heartbeat_at < now() - interval '5 minutes'`;
+  const claimed = rowsOf<{ id: string }>(
+    await db.execute(sql`update ${analyticsRuns} set status = 'running', started_at = coalesce(started_at, now()), heartbeat_at = now(), error = null
+                         where id = ${runId} and (status = 'queued' or (status = 'running' and ${staleRunning})) returning id`),
+  );
+  const [row] = await db.select().from(analyticsRuns).where(sql`${analyticsRuns.id} = ${runId}`);
+  if (!row) throw AppError.notFound('analytics.run_not_found');
+  if (!claimed.length) return runView(row);
+  let last = 0;
+  let peak = process.memoryUsage().rss;
+  // Inside a transaction the progress goes through it (PGlite has one connection: the outer handle would wait).
+  const progress = async (phase: string, done: number, total: number, force = false, via: DbOrTx = db) => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+    const now = performance.now();
+    if (!force && now - last < 1000) return;
+    last = now;
+    opts.log?.(`${phase} ${done}/${total}`);
+    const write = via.execute(sql`update ${analyticsRuns} set progress = ${JSON.stringify({ phase, done, total })}::jsonb, heartbeat_at = now() where id = ${runId}`);
+    // While the read holds the pool's connections (PostgreSQL: one cursor per half) the update must not be awaited.
+    if (phase === 'read' && via === db) void write.catch(() => undefined);
+    else await write;
+  };
+  try {
+    const settings = { ...DEFAULT_SETTINGS, ...row.settings };
+    const zone = knownZone((await readCompanySettings(db)).timezone);
+    const [y, m, d] = row.asOf.split('-').map(Number) as [number, number, number];
+    const endOfDay = startOfDay(zone, y, m, d + 1).getTime() / 1000;
+    const clock = runClock(row.asOf, settings.rfmWindowDays, endOfDay);
+    const population = await readPopulation(db, settings, clock, opts.databaseKind, (done, total, tx) =>
+      progress('read', done, total, false, opts.databaseKind === 'pglite' ? tx : db),
+    );
+    if (opts.signal?.aborted) throw new Error('stopped');
+    const steps = ['rfm', 'fit', 'clv', 'contract', 'diagnostics', 'score', 'churn', 'segments'];
+    const res = await compute(population, settings, clock, {
+      progress: (phase) => progress(phase, steps.indexOf(phase) + 1, steps.length, true),
+      signals: signals.length
+        ? async (indexes) => {
+            const ids = Array.from(indexes, (i) => population.ids[i]!);
+            const pos = new Map(ids.map((id, k) => [id, indexes[k]!]));
+            const out: ChurnSignalResult = new Map();
+            for (const s of signals) {
+              for (const [id, reasons] of await s.evaluate(db, ids, { date: row.asOf, end: new Date(endOfDay * 1000) })) {
+                const i = pos.get(id);
+                if (i !== undefined) out.set(i, [...(out.get(i) ?? []), ...reasons]);
+              }
+            }
+            return out;
+          }
+        : undefined,
+    });
+    if (opts.signal?.aborted) throw new Error('stopped');
+    await progress('write', 0, population.n, true);
+    await writeResults(
+      db,
+      population,
+      res,
+      { id: runId, asOf: row.asOf, indicatorKeys: settings.indicators.map((i) => i.key) },
+      { skipForeignKeyChecks: await isSuperuser(db), parallel: opts.databaseKind === 'postgres', onProgress: (done, total) => progress('write', done, total) },
+    );
+    peak = Math.max(peak, process.memoryUsage().rss);
+    const counts: RunCounts = {
+      customers: population.n,
+      transactions: population.transactions,
+      serviceCustomers: countWhere(population.n, (i) => population.svcN[i]! > 0),
+      contractCustomers: countWhere(population.n, (i) => population.seasons[i]! !== 0),
+      tiers: { high: 0, middle: 0, low: 0 },
+      churn: { low: 0, medium: 0, high: 0 },
+      peakRssMb: Math.round(peak / 1048576),
+    };
+    for (let i = 0; i < population.n; i++) {
+      counts.tiers[res.tier[i]!]++;
+      counts.churn[res.level[i]!]++;
+    }
+    const seconds = Math.round((performance.now() - started) / 100) / 10;
+    await db.execute(sql`
+      update ${analyticsRuns} set status = 'done', finished_at = now(), heartbeat_at = now(), seconds = ${seconds},
+        progress = ${JSON.stringify({ phase: 'done', done: population.n, total: population.n })}::jsonb,
+        fits = ${JSON.stringify(res.fits, finiteOnly)}::jsonb, diagnostics = ${JSON.stringify(res.diagnostics, finiteOnly)}::jsonb,
+        counts = ${JSON.stringify(counts)}::jsonb
+      where id = ${runId}`);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    await db.execute(sql`update ${analyticsRuns} set status = 'failed', finished_at = now(), error = ${message.slice(0, 2000)} where id = ${runId}`);
+    opts.log?.(`analytics run ${runId} failed: ${message}`);
+  }
+  const [after] = await db.select().from(analyticsRuns).where(sql`${analyticsRuns.id} = ${runId}`);
+  return runView(after!);
+}
+
+const finiteOnly = (_k: string, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v);
+function countWhere(n: number, f: (i: number) => boolean): number {
+  let c = 0;
+  for (let i = 0; i < n; i++) if (f(i)) c++;
+  return c;
+}
+
+/**
+ * The nightly schedule: between 02:00 and 06:00 company time, queue the night's run unless one exists for the date
+ * (unique index: with two server processes exactly one inserts). A night the server was down is skipped rather than
+ * caught up in working hours (a run on demand is one click). Returns the run to execute, if this process queued it.
+ */
+export async function queueNightly(db: Db, actor: Actor, now = new Date()): Promise<RunView | null> {
+  const settings = await readAnalyticsSettings(db);
+  if (!settings.nightly) return null;
+  const today = await companyToday(db, now);
+  if (today.hour < 2 || today.hour >= 6) return null;
+  return startRun(db, actor, { kind: 'nightly', asOf: today.date });
+}
+
+// ---- reports over the current results ---------------------------------------------------------------------
+
+async function currentRunId(db: DbOrTx): Promise<string | null> {
+  return rowsOf<{ id: string }>(await db.execute(sql`select id from ${analyticsRuns} where status = 'done' order by finished_at desc, id desc limit 1`))[0]?.id ?? null;
+}
+
+const scoped = (actor: Actor) => sql`analytics_customer_current a join customers c on c.id = a.customer_id and c.deleted_at is null and ${scopeSql(actor)}`;
+
+export async function rfmGrid(db: DbOrTx, actor: Actor | null): Promise<RfmGridView> {
+  requireAccess(actor, 'analytics:read');
+  const cells = rowsOf<{ r: number; f: number; count: number; monetary: number }>(
+    await db.execute(sql`select a.r_score::int as r, a.f_score::int as f, count(*)::int as count, coalesce(sum(a.monetary_fen), 0)::float8 as monetary
+                         from ${scoped(actor)} group by 1, 2 order by 1, 2`),
+  );
+  const groups = rowsOf<{ g: string; count: number; monetary: number }>(
+    await db.execute(sql`select a.rfm_group as g, count(*)::int as count, coalesce(sum(a.monetary_fen), 0)::float8 as monetary from ${scoped(actor)} group by 1`),
+  );
+  const byGroup = new Map(groups.map((g) => [g.g, g]));
+  return {
+    runId: await currentRunId(db),
+    cells: cells.map((c) => ({ r: c.r, f: c.f, count: c.count, monetaryFen: Math.round(c.monetary) })),
+    groups: RFM_GROUPS.map((g) => ({ group: g, count: byGroup.get(g)?.count ?? 0, monetaryFen: Math.round(byGroup.get(g)?.monetary ?? 0) })),
+  };
+}
+
+export async function tierDistribution(db: DbOrTx, actor: Actor | null): Promise<TierDistributionView> {
+  requireAccess(actor, 'analytics:read');
+  const rows = rowsOf<{ t: string; count: number; clv: number; monetary: number }>(
+    await db.execute(sql`select a.value_tier as t, count(*)::int as count, coalesce(sum(a.clv_fen), 0)::float8 as clv, coalesce(sum(a.monetary_fen), 0)::float8 as monetary
+                         from ${scoped(actor)} group by 1`),
+  );
+  const by = new Map(rows.map((r) => [r.t, r]));
+  return {
+    runId: await currentRunId(db),
+    tiers: VALUE_TIERS.map((t) => ({ tier: t, count: by.get(t)?.count ?? 0, clvFen: Math.round(by.get(t)?.clv ?? 0), monetaryFen: Math.round(by.get(t)?.monetary ?? 0) })),
+  };
+}
+
+export async function valueLoyaltyMatrix(db: DbOrTx, actor: Actor | null): Promise<MatrixView> {
+  requireAccess(actor, 'analytics:read');
+  const rows = rowsOf<{ q: string; count: number; clv: number }>(
+    await db.execute(sql`select a.quadrant as q, count(*)::int as count, coalesce(sum(a.clv_fen), 0)::float8 as clv from ${scoped(actor)} group by 1`),
+  );
+  const by = new Map(rows.map((r) => [r.q, r]));
+  return { runId: await currentRunId(db), cells: QUADRANTS.map((q) => ({ quadrant: q, count: by.get(q)?.count ?? 0, clvFen: Math.round(by.get(q)?.clv ?? 0) })) };
+}
+
+/** CLV histogram: equal-width buckets from 0 to the 99th percentile (the last bucket takes everything above). */
+export async function clvHistogram(db: DbOrTx, actor: Actor | null, buckets = 20): Promise<ClvHistogramView> {
+  requireAccess(actor, 'analytics:read');
+  const [range] = rowsOf<{ hi: number | null }>(
+    await db.execute(sql`select percentile_cont(0.99) within group (order by a.clv_fen)::float8 as hi from ${scoped(actor)}`),
+  );
+  const hi = Math.max(100, Math.ceil((range?.hi ?? 0) / 100) * 100);
+  const width = Math.ceil(hi / buckets / 100) * 100;
+  const rows = rowsOf<{ b: number; count: number }>(
+    await db.execute(sql`select least(${buckets - 1}, greatest(0, floor(a.clv_fen::float8 / ${width})))::int as b, count(*)::int as count from ${scoped(actor)} group by 1`),
+  );
+  const by = new Map(rows.map((r) => [r.b, r.count]));
+  return {
+    runId: await currentRunId(db),
+    buckets: Array.from({ length: buckets }, (_, b) => ({ fromFen: b * width, toFen: (b + 1) * width, count: by.get(b) ?? 0 })),
+  };
+}
+
+export async function churnList(
+  db: DbOrTx,
+  actor: Actor | null,
+  q: { level?: string; tier?: string; ownerId?: string; sort: 'risk' | 'clv' | 'recency' | 'name'; order: 'asc' | 'desc'; page: number; pageSize: number },
+): Promise<ChurnListView> {
+  requireAccess(actor, 'analytics:read');
+  const where = [sql`true`];
+  if (q.level) where.push(sql`a.churn_level = ${q.level}`);
+  if (q.tier) where.push(sql`a.value_tier = ${q.tier}`);
+  if (q.ownerId) where.push(sql`c.owner_id = ${q.ownerId}`);
+  const cond = sql.join(where, sql` and `);
+  const dir = sql.raw(q.order === 'asc' ? 'asc' : 'desc');
+  const nulls = sql.raw(q.order === 'asc' ? 'nulls first' : 'nulls last');
+  const orderBy = {
+    risk: sql`a.churn_risk ${dir}, a.clv_fen desc, a.customer_id`,
+    clv: sql`a.clv_fen ${dir}, a.customer_id`,
+    recency: sql`a.recency_days ${dir} ${nulls}, a.customer_id`,
+    name: sql`c.name ${dir}, a.customer_id`,
+  }[q.sort];
+  const [total] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from ${scoped(actor)} where ${cond}`));
+  const rows = rowsOf<{
+    id: string;
+    name: string;
+    owner_id: string | null;
+    owner_name: string | null;
+    value_tier: ChurnRow['valueTier'];
+    rfm_group: ChurnRow['rfmGroup'];
+    churn_risk: number;
+    churn_level: ChurnRow['churnLevel'];
+    churn_reasons: ChurnReason[];
+    p_alive: number | null;
+    clv_fen: string | number;
+    recency_days: number | null;
+  }>(
+    await db.execute(sql`
+      select a.customer_id as id, c.name, c.owner_id, u.display_name as owner_name, a.value_tier, a.rfm_group, a.churn_risk, a.churn_level,
+             a.churn_reasons, a.p_alive, a.clv_fen, a.recency_days
+      from ${scoped(actor)} left join users u on u.id = c.owner_id
+      where ${cond} order by ${orderBy} limit ${q.pageSize} offset ${(q.page - 1) * q.pageSize}`),
+  );
+  const en = actor.locale === 'en';
+  return {
+    total: total?.n ?? 0,
+    page: q.page,
+    pageSize: q.pageSize,
+    items: rows.map((r) => ({
+      customerId: r.id,
+      name: r.name,
+      ownerId: r.owner_id,
+      ownerName: r.owner_name,
+      valueTier: r.value_tier,
+      rfmGroup: r.rfm_group,
+      churnRisk: r.churn_risk,
+      churnLevel: r.churn_level,
+      reasons: r.churn_reasons.map((x) => (en ? x.en : x.zh)),
+      pAlive: r.p_alive,
+      clvFen: Number(r.clv_fen),
+      recencyDays: r.recency_days,
+    })),
+  };
+}
+
+export async function customerAnalytics(db: DbOrTx, actor: Actor | null, customerId: string): Promise<CustomerAnalyticsView> {
+  requireAccess(actor, 'analytics:read');
+  await customerInScope(db, actor, customerId);
+  const [a] = rowsOf<Record<string, any>>(await db.execute(sql`select * from analytics_customer_current where customer_id = ${customerId}`));
+  if (!a) throw AppError.notFound('analytics.no_results');
+  const history = rowsOf<Record<string, any>>(
+    await db.execute(sql`select h.run_id, h.as_of::text as as_of, h.value_tier, h.value_score, h.clv_fen, h.p_alive, h.churn_risk, h.churn_level
+                         from analytics_customer_history h join ${analyticsRuns} r on r.id = h.run_id and r.status = 'done'
+                         where h.customer_id = ${customerId} order by h.as_of, r.finished_at limit 400`),
+  );
+  const en = actor.locale === 'en';
+  const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  return {
+    customerId,
+    runId: a.run_id,
+    asOf: String(a.as_of).slice(0, 10),
+    valueTier: a.value_tier,
+    valueScore: Number(a.value_score),
+    rfmGroup: a.rfm_group,
+    r: a.r_score,
+    f: a.f_score,
+    m: a.m_score,
+    recencyDays: a.recency_days,
+    frequency: a.frequency,
+    monetaryFen: Number(a.monetary_fen),
+    tenureDays: a.tenure_days,
+    clvFormulaFen: Number(a.clv_formula_fen),
+    clvFen: Number(a.clv_fen),
+    clvServiceFen: Number(a.clv_service_fen),
+    clvContractFen: Number(a.clv_contract_fen),
+    pAlive: num(a.p_alive),
+    expectedPurchases: num(a.expected_purchases),
+    renewalProb: num(a.renewal_prob),
+    churnRisk: a.churn_risk,
+    churnLevel: a.churn_level,
+    reasons: (a.churn_reasons as ChurnReason[]).map((x) => (en ? x.en : x.zh)),
+    loyalty: Number(a.loyalty),
+    quadrant: a.quadrant,
+    segment: a.segment,
+    scores: a.scores,
+    history: history.map((h) => ({
+      runId: h.run_id,
+      asOf: h.as_of,
+      valueTier: h.value_tier,
+      valueScore: Number(h.value_score),
+      clvFen: Number(h.clv_fen),
+      pAlive: num(h.p_alive),
+      churnRisk: h.churn_risk,
+      churnLevel: h.churn_level,
+    })),
+  };
+}
+
+/** Tier movement between two runs: customers by (tier in `from`, tier in `to`); 'none' = not in that run. */
+export async function tierMovement(db: DbOrTx, actor: Actor | null, from: string, to: string): Promise<MovementView> {
+  requireAccess(actor, 'analytics:read');
+  for (const id of [from, to]) {
+    const [r] = rowsOf<{ status: string }>(await db.execute(sql`select status from ${analyticsRuns} where id = ${id}`));
+    if (!r || r.status !== 'done') throw AppError.field(id === from ? 'from' : 'to', 'analytics.run_not_found', {}, 'not_found');
+  }
+  const rows = rowsOf<{ f: string; t: string; count: number }>(
+    await db.execute(sql`
+      select coalesce(a.value_tier, 'none') as f, coalesce(b.value_tier, 'none') as t, count(*)::int as count
+      from (select customer_id, value_tier from analytics_customer_history where run_id = ${from}) a
+      full join (select customer_id, value_tier from analytics_customer_history where run_id = ${to}) b on b.customer_id = a.customer_id
+      join customers c on c.id = coalesce(a.customer_id, b.customer_id) and ${scopeSql(actor)}
+      group by 1, 2`),
+  );
+  return { from, to, matrix: rows.map((r) => ({ from: r.f as MovementView['matrix'][number]['from'], to: r.t as MovementView['matrix'][number]['to'], count: r.count })) };
+}

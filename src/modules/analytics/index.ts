@@ -1,0 +1,11 @@
+export { analyticsRoutes, ANALYTICS_QUEUE } from './analytics.routes.js';
+export {
+  executeRun,
+  queueNightly,
+  readAnalyticsSettings,
+  registerChurnSignal,
+  startRun,
+  unfinishedRunIds,
+  type ChurnSignal,
+} from './analytics.service.js';
+export type { ValueTier, ChurnLevel, ChurnReason, RunView } from './analytics.contract.js';

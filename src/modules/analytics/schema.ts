@@ -1,0 +1,99 @@
+import { sql } from 'drizzle-orm';
+import { bigint, date, doublePrecision, index, integer, jsonb, pgTable, primaryKey, real, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { customers } from '../customers/schema.js';
+import type { ChurnReason, CustomerScores, RunCounts, RunDiagnostics, RunFits, RunProgress } from './analytics.contract.js';
+import type { AnalyticsSettings } from './analytics.contract.js';
+
+/**
+ * One analytics run (价值分析): nightly or on demand, as of a date. At most one nightly run per date and at most one
+ * run queued or running at any time — both guarded by unique indexes, so two server processes cannot double a run.
+ */
+export const analyticsRuns = pgTable(
+  'analytics_runs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    kind: text('kind', { enum: ['nightly', 'manual', 'cli'] }).notNull(),
+    asOf: date('as_of', { mode: 'string' }).notNull(),
+    status: text('status', { enum: ['queued', 'running', 'done', 'failed'] }).notNull(),
+    progress: jsonb('progress').$type<RunProgress>().notNull().default({ phase: 'queued', done: 0, total: 0 }),
+    settings: jsonb('settings').$type<AnalyticsSettings>().notNull(),
+    fits: jsonb('fits').$type<RunFits>(),
+    diagnostics: jsonb('diagnostics').$type<RunDiagnostics>(),
+    counts: jsonb('counts').$type<RunCounts>(),
+    requestedBy: uuid('requested_by'),
+    error: text('error'),
+    seconds: real('seconds'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex('analytics_runs_nightly_unique').on(t.asOf).where(sql`${t.kind} = 'nightly'`),
+    uniqueIndex('analytics_runs_active_unique').on(sql`(true)`).where(sql`${t.status} in ('queued', 'running')`),
+    index('analytics_runs_created_idx').on(t.createdAt, t.id),
+  ],
+);
+
+/** The latest finished run's results, one row per customer (other modules filter by value_tier / churn_level / segment). */
+export const analyticsCustomerCurrent = pgTable(
+  'analytics_customer_current',
+  {
+    customerId: uuid('customer_id')
+      .primaryKey()
+      .references(() => customers.id),
+    runId: uuid('run_id').notNull(),
+    asOf: date('as_of', { mode: 'string' }).notNull(),
+    valueTier: text('value_tier', { enum: ['high', 'middle', 'low'] }).notNull(),
+    valueScore: real('value_score').notNull(),
+    rfmGroup: text('rfm_group').notNull(),
+    rScore: smallint('r_score').notNull(),
+    fScore: smallint('f_score').notNull(),
+    mScore: smallint('m_score').notNull(),
+    recencyDays: integer('recency_days'),
+    frequency: integer('frequency').notNull(),
+    monetaryFen: bigint('monetary_fen', { mode: 'number' }).notNull(),
+    tenureDays: integer('tenure_days'),
+    clvFormulaFen: bigint('clv_formula_fen', { mode: 'number' }).notNull(),
+    clvFen: bigint('clv_fen', { mode: 'number' }).notNull(),
+    clvServiceFen: bigint('clv_service_fen', { mode: 'number' }).notNull(),
+    clvContractFen: bigint('clv_contract_fen', { mode: 'number' }).notNull(),
+    pAlive: doublePrecision('p_alive'),
+    expectedPurchases: doublePrecision('expected_purchases'),
+    renewalProb: doublePrecision('renewal_prob'),
+    churnRisk: smallint('churn_risk').notNull(),
+    churnLevel: text('churn_level', { enum: ['low', 'medium', 'high'] }).notNull(),
+    churnReasons: jsonb('churn_reasons').$type<ChurnReason[]>().notNull(),
+    loyalty: real('loyalty').notNull(),
+    quadrant: text('quadrant').notNull(),
+    segment: integer('segment'),
+    scores: jsonb('scores').$type<CustomerScores>().notNull(),
+  },
+  (t) => [
+    index('analytics_current_tier_idx').on(t.valueTier),
+    index('analytics_current_risk_idx').on(t.churnRisk, t.customerId),
+    index('analytics_current_level_idx').on(t.churnLevel),
+  ],
+);
+
+/** Every run's tier, scores and risk per customer: the movement between tiers over time (客户价值的动态性). */
+export const analyticsCustomerHistory = pgTable(
+  'analytics_customer_history',
+  {
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => analyticsRuns.id),
+    customerId: uuid('customer_id').notNull(),
+    asOf: date('as_of', { mode: 'string' }).notNull(),
+    valueTier: text('value_tier', { enum: ['high', 'middle', 'low'] }).notNull(),
+    valueScore: real('value_score').notNull(),
+    rfmGroup: text('rfm_group').notNull(),
+    clvFen: bigint('clv_fen', { mode: 'number' }).notNull(),
+    pAlive: real('p_alive'),
+    churnRisk: smallint('churn_risk').notNull(),
+    churnLevel: text('churn_level', { enum: ['low', 'medium', 'high'] }).notNull(),
+    quadrant: text('quadrant').notNull(),
+    segment: smallint('segment'),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.customerId] }), index('analytics_history_customer_idx').on(t.customerId, t.asOf)],
+);

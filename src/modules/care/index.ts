@@ -1,0 +1,5 @@
+export { careRoutes } from './care.routes.js';
+export { careMergeHook } from './merge.js';
+export { runCare, CATCH_UP_DAYS, type CareRuntime } from './care.service.js';
+export { festivalDate } from './festivals.js';
+export type { PlanView, RuleView, RunSummary } from './care.contract.js';

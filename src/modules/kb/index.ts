@@ -1,0 +1,3 @@
+export { kbRoutes } from './kb.routes.js';
+export { suggestArticles, recordUse, ensureKbSeed } from './kb.service.js';
+export type { KbSuggestion, KbSuggestionList, KbArticle } from './kb.contract.js';

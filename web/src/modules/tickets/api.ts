@@ -1,0 +1,140 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { api } from '../../platform/api';
+import type {
+  AssignmentRuleView,
+  PublicTicketView,
+  RootCauseView,
+  TicketCategoryView,
+  TicketDetail,
+  TicketSummary,
+} from '../../../../src/modules/tickets/tickets.contract';
+
+export {
+  ATTACHMENT_MAX_BYTES,
+  ATTACHMENTS_PER_TICKET,
+  ATTACHMENT_TYPES,
+  PUBLIC_REOPEN_DAYS,
+  TICKET_LIMITS,
+  TICKET_SEVERITIES,
+  ASSIGNMENT_TARGETS,
+  type AssignmentRuleView,
+  type AssignmentTarget,
+  type PublicSubmitResult,
+  type PublicTicketView,
+  type RootCauseView,
+  type TicketAttachmentView,
+  type TicketCategoryView,
+  type TicketDetail,
+  type TicketEventView,
+  type TicketSeverity,
+  type TicketSummary,
+} from '../../../../src/modules/tickets/tickets.contract';
+export { TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES, type SlaClockView, type TicketPriority, type TicketStatus, type TicketType } from '../../../../src/modules/tickets/sla/sla.contract';
+
+export type TicketListQuery = {
+  status?: string;
+  type?: string;
+  categoryId?: string;
+  assigneeId?: string;
+  mine?: 'true';
+  customerId?: string;
+  sla?: string;
+  q?: string;
+  limit?: number;
+  offset?: number;
+};
+
+export const ticketKeys = {
+  all: ['tickets'] as const,
+  list: (q: TicketListQuery) => ['tickets', 'list', q] as const,
+  one: (id: string) => ['tickets', 'one', id] as const,
+  categories: ['tickets', 'categories'] as const,
+  rootCauses: ['tickets', 'root-causes'] as const,
+  rules: ['tickets', 'rules'] as const,
+  users: ['tickets', 'users'] as const,
+  publicOne: (token: string) => ['tickets-public', token] as const,
+  publicCategories: ['tickets-public', 'categories'] as const,
+};
+
+export function useTickets(q: TicketListQuery, refetchInterval?: number) {
+  return useQuery({
+    queryKey: ticketKeys.list(q),
+    queryFn: ({ signal }) => api.get<{ items: TicketSummary[]; total: number }>('/api/v1/tickets', q, signal),
+    refetchInterval,
+  });
+}
+
+export function useTicket(id: string) {
+  return useQuery({ queryKey: ticketKeys.one(id), queryFn: ({ signal }) => api.get<TicketDetail>(`/api/v1/tickets/${id}`, undefined, signal) });
+}
+
+export function useTicketCategories(enabled = true) {
+  return useQuery({
+    queryKey: ticketKeys.categories,
+    queryFn: async ({ signal }) => (await api.get<{ items: TicketCategoryView[] }>('/api/v1/ticket-categories', undefined, signal)).items,
+    staleTime: 60_000,
+    enabled,
+  });
+}
+
+export function useRootCauses() {
+  return useQuery({
+    queryKey: ticketKeys.rootCauses,
+    queryFn: async ({ signal }) => (await api.get<{ items: RootCauseView[] }>('/api/v1/ticket-root-causes', undefined, signal)).items,
+    staleTime: 60_000,
+  });
+}
+
+export function useAssignmentRules() {
+  return useQuery({
+    queryKey: ticketKeys.rules,
+    queryFn: async ({ signal }) => (await api.get<{ items: AssignmentRuleView[] }>('/api/v1/ticket-assignment-rules', undefined, signal)).items,
+  });
+}
+
+export type UserOption = { id: string; displayName: string; teamId: string | null; active: boolean };
+export function useTicketUsers() {
+  return useQuery({
+    queryKey: ticketKeys.users,
+    queryFn: async ({ signal }) => (await api.get<{ items: UserOption[] }>('/api/v1/users', undefined, signal)).items.filter((u) => u.active),
+    staleTime: 60_000,
+  });
+}
+
+export type TeamOption = { id: string; name: string };
+export function useTeams() {
+  return useQuery({
+    queryKey: ['tickets', 'teams'],
+    queryFn: async ({ signal }) => (await api.get<{ items: TeamOption[] }>('/api/v1/teams', undefined, signal)).items,
+    staleTime: 60_000,
+  });
+}
+
+/** A change to one ticket: the server answers with the ticket as it is now; lists are refetched. */
+export function useTicketAction<I>(id: string, run: (input: I) => Promise<TicketDetail>) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: run,
+    onSuccess: (t) => {
+      qc.setQueryData(ticketKeys.one(t.id), t);
+      if (t.id !== id) void qc.invalidateQueries({ queryKey: ticketKeys.one(id) });
+      void qc.invalidateQueries({ queryKey: ['tickets', 'list'] });
+    },
+  });
+}
+
+export function usePublicTicket(token: string) {
+  return useQuery({
+    queryKey: ticketKeys.publicOne(token),
+    queryFn: ({ signal }) => api.get<PublicTicketView>(`/api/v1/public/tickets/${encodeURIComponent(token)}`, undefined, signal),
+    retry: false,
+  });
+}
+
+export function usePublicCategories() {
+  return useQuery({
+    queryKey: ticketKeys.publicCategories,
+    queryFn: async ({ signal }) => (await api.get<{ items: Pick<TicketCategoryView, 'id' | 'parentId' | 'nameZh' | 'nameEn'>[] }>('/api/v1/public/ticket-categories', undefined, signal)).items,
+    staleTime: 300_000,
+  });
+}
