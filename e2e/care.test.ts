@@ -5,7 +5,7 @@
  * One server and one browser for the file; whatever is not under test is seeded through the API.
  */
 import { describe, expect, it } from 'vitest';
-import { browserSuite, see, seedCompany, Shots, signIn, WAIT, dialogHelpers } from './harness.js';
+import { browserSuite, dialogHelpers, pick, see, seedCompany, Shots, signIn, WAIT } from './harness.js';
 
 /** A Shanghai calendar day, `days` from today. */
 const shanghaiDay = (days: number) => new Date(Date.now() + 8 * 3600_000 + days * 86_400_000).toISOString().slice(0, 10);
@@ -21,6 +21,14 @@ const suite = browserSuite(async ({ server, browser }) => {
     zhao: await customer('赵回访', { tags: ['VIP'] }),
     li: await customer('李生日', { birthday: birthday.slice(5) === '02-29' ? '1992-02-29' : `1988-${birthday.slice(5)}` }),
   };
+  // Teams for the coverage filter: 北区 (a department with 北区一班 below it) and 南区, and a plan over their customers.
+  const team = async (name: string, parentId: string | null = null) =>
+    (await api.post<{ id: string }>('/api/v1/teams', { name, kind: parentId ? 'group' : 'department', parentId })).id;
+  const north = await team('北区');
+  const teams = { north, northOne: await team('北区一班', north), south: await team('南区') };
+  await customer('孙片区', { tags: ['片区'], teamId: teams.south });
+  await customer('周片区', { tags: ['片区'], teamId: teams.north });
+  await customer('吴片区', { tags: ['片区'], teamId: teams.northOne, ownerId: null });
   await signIn(browser, server.url, '/care/plans');
   return { api, ids, birthday };
 });
@@ -86,6 +94,36 @@ describe('return-visit plans', () => {
     expect(await top.textContent()).toContain('满意');
     expect(await top.textContent()).toContain('来自任务');
     await shots.take(page, 'timeline');
+  });
+});
+
+describe('coverage report', () => {
+  it('filters the coverage by team: a department includes the teams below it', async () => {
+    const page = suite.browser.page;
+    const shots = new Shots('care-coverage-team');
+    await suite.api.post('/api/v1/care/plans', { name: '片区回访', kind: 'interval', audience: { tags: ['片区'] }, intervalDays: 30, taskTitle: '片区回访' });
+    await page.goto(`${suite.server.url}/care/plans`);
+    await pick(page, page.getByRole('combobox', { name: '计划' }), '片区回访');
+    const rows = page.getByTestId('coverage-row');
+    /** Owner → customers covered, as the table shows them. */
+    const table = async () => {
+      const out: Record<string, string> = {};
+      for (const row of await rows.all()) {
+        const cells = await row.locator('td').allTextContents();
+        out[cells[1]!] = cells[2]!;
+      }
+      return out;
+    };
+    await expect.poll(table, { timeout: WAIT }).toEqual({ 系统管理员: '2', '（无负责人）': '1' });
+    const team = page.getByRole('combobox', { name: '团队' });
+    await pick(page, team, '北区');
+    await expect.poll(table, { timeout: WAIT }).toEqual({ 系统管理员: '1', '（无负责人）': '1' });
+    await shots.take(page, 'north');
+    await pick(page, team, '南区');
+    await expect.poll(table, { timeout: WAIT }).toEqual({ 系统管理员: '1' });
+    await pick(page, team, '北区一班');
+    await expect.poll(table, { timeout: WAIT }).toEqual({ '（无负责人）': '1' });
+    await shots.take(page, 'north-one');
   });
 });
 

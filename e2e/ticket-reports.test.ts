@@ -2,10 +2,11 @@
  * Ticket reports and SLA settings in the browser: two tickets (one answered) → the 工单报表 page shows the totals, the
  * per-agent row and the charts, and the queue shows the SLA clock (「剩余 71 小时 59 分」); the SLA 设置 page lists the
  * seeded calendars and policies, a holiday is added to the default calendar (saved, counted), and a calendar whose
- * hours end before they start is refused with the server's message.
+ * hours end before they start is refused with the server's message; the team filter narrows the numbers to one team
+ * (a department counts its groups) and clearing it brings them back.
  */
 import { describe, expect, it } from 'vitest';
-import { browserSuite, see, seedCompany, Shots, signIn, tableRows, type Api } from './harness.js';
+import { browserSuite, pick, see, seedCompany, Shots, signIn, tableRows, type Api } from './harness.js';
 
 const suite = browserSuite<{ api: Api }>(async ({ server, browser }) => {
   const api = await seedCompany(server.url);
@@ -78,5 +79,45 @@ describe('ticket reports and SLA settings', () => {
     await shots.take(page, 'calendar-refused');
     await create.getByRole('button', { name: /取\s*消/ }).click();
     expect(await tableRows(page).filter({ hasText: '夜班' }).count()).toBe(0);
+  });
+
+  it('the team filter narrows the numbers to a team and the teams below it', async () => {
+    const page = suite.browser.page;
+    const shots = new Shots('ticket-reports-team');
+    // A department with one group and its agent, who gets one more ticket; the admin's two tickets have no team.
+    const api = suite.api;
+    const dept = await api.post<{ id: string }>('/api/v1/teams', { name: '客服部', kind: 'department' });
+    const group = await api.post<{ id: string }>('/api/v1/teams', { name: '维修一班', kind: 'group', parentId: dept.id });
+    const agent = await api.post<{ id: string }>('/api/v1/users', { username: 'zhangwei', displayName: '张伟', password: 'Zhangwei123', roleKey: 'agent', teamId: group.id });
+    await api.post('/api/v1/tickets', { title: '楼道漏水', type: 'repair', contactName: '住户', assigneeId: agent.id });
+
+    await page.goto(`${suite.server.url}/tickets/reports`);
+    await see(page, '工单报表');
+    const total = page.getByTestId('stat-total').locator('.ant-statistic-content');
+    const agents = page.getByTestId('by-agent').locator('tr.ant-table-row');
+    const teams = page.getByTestId('by-team').locator('tr.ant-table-row');
+    await expect.poll(async () => total.textContent()).toBe('3');
+    await expect.poll(async () => teams.allTextContents()).toEqual([expect.stringContaining('无班组'), expect.stringContaining('维修一班')]);
+
+    const teamFilter = page.getByLabel('班组', { exact: true });
+    await pick(page, teamFilter, '维修一班');
+    await expect.poll(async () => total.textContent()).toBe('1');
+    await expect.poll(async () => agents.count()).toBe(1);
+    expect(await agents.first().textContent()).toContain('张伟');
+    expect(await teams.allTextContents()).toEqual([expect.stringContaining('维修一班')]);
+    await shots.take(page, 'one-team');
+
+    // The department counts its group's ticket too.
+    const deptReport = page.waitForResponse((r) => r.url().includes(`teamId=${dept.id}`) && r.ok());
+    await pick(page, teamFilter, '客服部');
+    await deptReport;
+    await expect.poll(async () => total.textContent()).toBe('1');
+    expect(await teams.allTextContents()).toEqual([expect.stringContaining('维修一班')]);
+
+    // Cleared: all three again.
+    await page.getByTestId('report-team').hover();
+    await page.getByTestId('report-team').locator('.ant-select-clear').click();
+    await expect.poll(async () => total.textContent()).toBe('3');
+    await expect.poll(async () => agents.count()).toBe(2);
   });
 });

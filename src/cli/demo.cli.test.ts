@@ -72,7 +72,7 @@ describe('hearth demo', () => {
     const other = await hearth('demo', 'load', '--size', '700', '--seed', '3', '--as-of', '2026-11-23');
     expect(other.code).toBe(1);
     expect(other.stderr).toContain('已加载过另一份演示数据（600 户，种子 3）');
-  });
+  }, 180_000); // three processes, each opening the database and applying every migration
 
   it('demo cdnow imports a CDNOW-format purchase log as transactions, creating its customers', async () => {
     const file = path.join(dir, 'CDNOW_master.txt');

@@ -97,6 +97,11 @@ export type AnalyticsSettings = {
   indicators: Indicator[];
   /** Run nightly (at 02:00 in the company's time zone). */
   nightly: boolean;
+  /**
+   * Every run's per-customer history is kept this many days; older runs keep it only for the first finished run of each
+   * month (a monthly snapshot), so tier movement stays visible for years without a million rows a night.
+   */
+  historyDailyDays: number;
 };
 
 export type RunProgress = { phase: string; done: number; total: number };
@@ -140,6 +145,8 @@ export type RunCounts = {
   tiers: Record<ValueTier, number>;
   churn: Record<ChurnLevel, number>;
   peakRssMb?: number;
+  /** The per-customer history of this run was removed by the retention rule (settings.historyDailyDays). */
+  historyPruned?: boolean;
 };
 
 export type RunView = {

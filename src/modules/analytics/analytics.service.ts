@@ -26,7 +26,7 @@ import type {
   TierDistributionView,
 } from './analytics.contract.js';
 import { QUADRANTS, RFM_GROUPS, VALUE_TIERS } from './analytics.contract.js';
-import { isSuperuser, readPopulation, scopeSql, writeResults } from './analytics.repository.js';
+import { pruneHistory, readPopulation, scopeSql, writeResults } from './analytics.repository.js';
 import { DEFAULT_SETTINGS, settingsSchema } from './analytics.types.js';
 import { compute, runClock, type ChurnSignalResult } from './engine.js';
 import { analyticsRuns } from './schema.js';
@@ -228,7 +228,7 @@ export async function executeRun(
       population,
       res,
       { id: runId, asOf: row.asOf, indicatorKeys: settings.indicators.map((i) => i.key) },
-      { skipForeignKeyChecks: await isSuperuser(db), parallel: opts.databaseKind === 'postgres', onProgress: (done, total) => progress('write', done, total) },
+      { parallel: opts.databaseKind === 'postgres', onProgress: (done, total) => progress('write', done, total) },
     );
     peak = Math.max(peak, process.memoryUsage().rss);
     const counts: RunCounts = {
@@ -251,6 +251,13 @@ export async function executeRun(
         fits = ${JSON.stringify(res.fits, finiteOnly)}::jsonb, diagnostics = ${JSON.stringify(res.diagnostics, finiteOnly)}::jsonb,
         counts = ${JSON.stringify(counts)}::jsonb
       where id = ${runId}`);
+    // Retention of the per-customer history (after the run is done: a failure here does not fail the run).
+    try {
+      const pruned = await pruneHistory(db, row.asOf, settings.historyDailyDays);
+      if (pruned.length) opts.log?.(`history of ${pruned.length} older run(s) removed (kept: ${settings.historyDailyDays} days and each month's first run)`);
+    } catch (err) {
+      opts.log?.(`history retention failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     await db.execute(sql`update ${analyticsRuns} set status = 'failed', finished_at = now(), error = ${message.slice(0, 2000)} where id = ${runId}`);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type Client, type TestContext } from '../../test/harness.js';
 import { systemActor } from '../../platform/auth/permissions.js';
-import { executeRun, queueNightly } from './index.js';
+import { executeRun, queueNightly, startRun } from './index.js';
 import { DEFAULT_SETTINGS } from './analytics.types.js';
 
 type Problem = { code: string; status: number; errors: { field: string; message: string }[] };
@@ -170,5 +170,26 @@ describe('analytics run', () => {
     expect((badEn.json() as Problem).errors[0]!.field).toBe('margin');
     expect((badEn.json() as Problem).errors[0]!.message).toContain('Contribution margin');
     expect((await manager.put('/api/v1/analytics/settings', current)).statusCode).toBe(403);
+  });
+
+  it('keeps every run\'s history for historyDailyDays, then only the first run of each month', async () => {
+    const current = (await ctx.admin.get('/api/v1/analytics/settings')).json();
+    const tooShort = await ctx.admin.put('/api/v1/analytics/settings', { ...current, historyDailyDays: 3 });
+    expect((tooShort.json() as Problem).errors).toEqual([{ field: 'historyDailyDays', message: expect.stringContaining('逐次历史保留天数') }]);
+    expect((await ctx.admin.put('/api/v1/analytics/settings', { ...current, historyDailyDays: 30 })).statusCode).toBe(200);
+    const at: Record<string, string> = {};
+    for (const asOf of ['2025-03-03', '2025-03-20', '2025-04-02', '2025-04-25']) {
+      const run = (await startRun(ctx.database.db, systemActor('cli'), { kind: 'cli', asOf }))!;
+      expect((await executeRun(ctx.database.db, run.id, { databaseKind: ctx.database.kind })).status).toBe('done');
+      at[asOf] = run.id;
+    }
+    const historyRows = async (id: string) =>
+      (await ctx.admin.get(`/api/v1/analytics/movement?from=${id}&to=${id}`)).json().matrix.reduce((a: number, m: any) => a + m.count, 0);
+    // As of 2025-04-25, runs before 2025-03-26 are past the 30 days: 03-20 loses its history, 03-03 (March's first) keeps it.
+    expect(await historyRows(at['2025-03-03']!)).toBe(5);
+    expect(await historyRows(at['2025-03-20']!)).toBe(0);
+    expect(await historyRows(at['2025-04-02']!)).toBe(5);
+    const list = (await ctx.admin.get('/api/v1/analytics/runs')).json().items as any[];
+    expect(list.filter((r) => r.counts?.historyPruned).map((r) => r.asOf)).toEqual(['2025-03-20']);
   });
 });

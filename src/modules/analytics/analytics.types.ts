@@ -32,6 +32,7 @@ export const settingsSchema = z
     churnTags: z.array(z.strictObject({ tag: z.string().trim().min(1).max(50), points: z.number().int().min(0).max(100) })).max(16),
     indicators: z.array(indicatorSchema).min(1).max(15),
     nightly: z.boolean(),
+    historyDailyDays: z.number().int().min(7).max(3650),
   })
   .superRefine((s, ctx) => {
     if (s.tierCutoffs.high <= s.tierCutoffs.middle) ctx.addIssue({ code: 'custom', path: ['tierCutoffs', 'high'], message: 'analytics.cutoff_order' });
@@ -74,6 +75,7 @@ export const DEFAULT_SETTINGS: AnalyticsSettings = {
     { key: 'heated_area', labelZh: '供暖面积', labelEn: 'Heated area', kind: 'strategic', metric: 'customNumber', field: 'heated_area', weight: 5 },
   ],
   nightly: true,
+  historyDailyDays: 90,
 };
 
 export const runIdParam = z.strictObject({ id: z.uuid() });

@@ -151,7 +151,8 @@ export type Results = {
   quadrant: Quadrant[];
   risk: Uint8Array;
   level: ChurnLevel[];
-  reasons: ChurnReason[][];
+  /** The churn reasons of customer i (built on demand). */
+  reasons: (i: number) => ChurnReason[];
   segment: Int16Array;
   fits: RunFits;
   diagnostics: RunDiagnostics;
@@ -274,7 +275,6 @@ export async function compute(
   const step = async (phase: string) => opts.progress?.(phase);
   const fits: RunFits = { unit: 'week' };
   const diagnostics: RunDiagnostics = {};
-  const all = Array.from({ length: n }, (_, i) => i);
 
   // ---- RFM --------------------------------------------------------------------------------------------
   await step('rfm');
@@ -314,14 +314,15 @@ export async function compute(
 
   // ---- BG/NBD, Pareto/NBD and Gamma-Gamma on the non-contractual purchases ------------------------------
   await step('fit');
-  const born = all.filter((i) => !Number.isNaN(p.firstAt[i]!));
   // (x, t_x, T) per customer in typed arrays (a million objects would weigh on the heap); x = −1: not acquired.
   const rx = new Int32Array(n).fill(-1);
   const rtx = new Float64Array(n);
   const rT = new Float64Array(n);
-  for (const i of born) {
+  const born: number[] = [];
+  for (let i = 0; i < n; i++) {
     const r0 = repeatOf(p, i, clock.asOfEnd);
     if (!r0) continue;
+    born.push(i);
     rx[i] = r0.x;
     rtx[i] = r0.tx;
     rT[i] = r0.T;
@@ -347,20 +348,21 @@ export async function compute(
   } catch (err) {
     fits.pnbd = failed(err);
   }
-  const spend = (i: number): number | null => {
-    const rep = repeat.at(i);
-    if (!rep || rep.x < 1) return null;
+  /** Mean repeat spend of customer i in yuan (NaN without a repeat purchase). */
+  const spend = (i: number): number => {
+    if (rx[i]! < 1) return NaN;
     const repeatSum = p.svcSum[i]! - (p.svcFirst[i] === p.firstAt[i] ? p.svcFirstAmount[i]! : 0);
-    return repeatSum / rep.x / 100; // yuan
+    return repeatSum / rx[i]! / 100;
   };
   try {
     const t0 = performance.now();
-    const buyers = born.filter((i) => (repeat.at(i)?.x ?? 0) >= 1 && (spend(i) ?? 0) > 0);
+    const buyers = born.filter((i) => spend(i) > 0);
     if (buyers.length < MIN_FIT) throw new Error(`${buyers.length} repeat buyers`);
     const sample = stride(buyers, FIT_SAMPLE);
-    const fit = fitGammaGamma(sample.map((i) => ({ x: repeat.at(i)!.x, m: spend(i)! })));
+    const fit = fitGammaGamma(sample.map((i) => ({ x: rx[i]!, m: spend(i) })));
     fits.gg = summary(fit, sample.length, t0);
-    gg = fit.params;
+    // The population mean spend p·v/(q − 1) exists only for q > 1; a fit that did not converge is not used.
+    if (fit.converged && fit.params.q > 1) gg = fit.params;
   } catch (err) {
     fits.gg = failed(err);
   }
@@ -384,20 +386,22 @@ export async function compute(
     const periods = Math.max(1, Math.round(s.horizonMonths * 4.348));
     const weekly = Math.pow(1 + s.discountRate, 1 / 52) - 1;
     const cache = new Map<string, [number, number]>();
+    const meanSpend = gg ? (gg.p * gg.v) / (gg.q - 1) : svcMean;
     for (const i of born) {
-      const rep = repeat.at(i)!;
-      pAlive[i] = bgnbdPAlive(bg, rep.x, rep.tx, rep.T);
+      const x = rx[i]!;
+      pAlive[i] = bgnbdPAlive(bg, x, rtx[i]!, rT[i]!);
       // Expected and discounted purchases are evaluated on whole weeks and shared by customers with the same key.
-      const txw = Math.round(rep.tx);
-      const Tw = Math.max(txw, Math.round(rep.T));
-      const key = `${rep.x}:${txw}:${Tw}`;
+      const txw = Math.round(rtx[i]!);
+      const Tw = Math.max(txw, Math.round(rT[i]!));
+      const key = `${x}:${txw}:${Tw}`;
       let hit = cache.get(key);
       if (!hit) {
-        hit = [bgnbdExpectedPurchases(bg, s.expectedPurchaseWeeks, rep.x, txw, Tw), bgnbdDiscountedPurchases(bg, rep.x, txw, Tw, periods, weekly)];
+        hit = [bgnbdExpectedPurchases(bg, s.expectedPurchaseWeeks, x, txw, Tw), bgnbdDiscountedPurchases(bg, x, txw, Tw, periods, weekly)];
         cache.set(key, hit);
       }
       expected[i] = hit[0];
-      const value = gg && rep.x >= 1 && (spend(i) ?? 0) > 0 ? ggExpectedSpend(gg, rep.x, spend(i)!) : gg ? gg.p * gg.v / (gg.q - 1) : svcMean;
+      const m = spend(i);
+      const value = gg && m > 0 ? ggExpectedSpend(gg, x, m) : meanSpend;
       clvService[i] = Math.round(hit[1] * value * 100 * s.margin);
     }
   }
@@ -482,9 +486,8 @@ export async function compute(
       const predicted = new Array<number>(maxX + 1).fill(0);
       const byT = new Map<number, number>();
       for (const i of born) {
-        const rep = repeat.at(i)!;
-        actual[Math.min(maxX, rep.x)]!++;
-        const Tw = Math.round(rep.T);
+        actual[Math.min(maxX, rx[i]!)]!++;
+        const Tw = Math.round(rT[i]!);
         byT.set(Tw, (byT.get(Tw) ?? 0) + 1);
       }
       for (const [T, count] of byT) {
@@ -612,7 +615,6 @@ export async function compute(
   await step('churn');
   const risk = new Uint8Array(n);
   const level: ChurnLevel[] = new Array(n);
-  const reasons: ChurnReason[][] = new Array(n);
   const external = new Map<number, ChurnReason[]>();
   if (opts.signals) {
     const CHUNK = 10_000;
@@ -621,51 +623,59 @@ export async function compute(
       for (const [i, rs] of await opts.signals(idx)) external.set(i, [...(external.get(i) ?? []), ...rs]);
     }
   }
-  for (let i = 0; i < n; i++) {
+  /**
+   * The reasons of customer i, highest points first. Built again when the results are written rather than kept: a
+   * million arrays of reason objects with their sentences would weigh several hundred MB.
+   */
+  const reasonsOf = (i: number, text = true): ChurnReason[] => {
     const out: ChurnReason[] = [];
     if (tenureDays[i]! >= 0) {
       const pa = pAlive[i]!;
-      if (!Number.isNaN(pa) && (repeat.at(i)?.x ?? 0) >= 1 && pa < 0.5) {
-        out.push({ code: 'p_alive', zh: `P(存活) ${pa.toFixed(2)}`, en: `P(alive) ${pa.toFixed(2)}`, points: Math.round((1 - pa) * 40) });
+      if (!Number.isNaN(pa) && rx[i]! >= 1 && pa < 0.5) {
+        out.push({ code: 'p_alive', zh: text ? `P(存活) ${pa.toFixed(2)}` : '', en: text ? `P(alive) ${pa.toFixed(2)}` : '', points: Math.round((1 - pa) * 40) });
       }
       const q = ratio[i]!;
       if (!Number.isNaN(q) && q >= 2) {
         const times = q >= 10 ? Math.round(q) : Math.round(q * 10) / 10;
-        out.push({ code: 'rhythm', zh: `已超过平常购买间隔的 ${times} 倍未购买`, en: `No purchase for ${times}× the usual interval`, points: q >= 3 ? 25 : 15 });
+        out.push({ code: 'rhythm', zh: text ? `已超过平常购买间隔的 ${times} 倍未购买` : '', en: text ? `No purchase for ${times}× the usual interval` : '', points: q >= 3 ? 25 : 15 });
       }
       const mask = p.seasons[i]!;
       if (mask) {
         const last = clock.currentSeason - lowestBit(mask);
         if (last < lastComplete) {
           const season = `${last}-${last + 1}`;
-          out.push({ code: 'contract_lapsed', zh: `已停止供暖（报停），最后缴费采暖季 ${season}`, en: `Stopped heating (报停): last paid season ${season}`, points: 50 });
+          out.push({ code: 'contract_lapsed', zh: text ? `已停止供暖（报停），最后缴费采暖季 ${season}` : '', en: text ? `Stopped heating (报停): last paid season ${season}` : '', points: 50 });
         } else if (last < clock.currentSeason && clock.seasonDue) {
           const season = `${clock.currentSeason}-${clock.currentSeason + 1}`;
-          out.push({ code: 'contract_unpaid', zh: `${season} 采暖季采暖费未缴`, en: `Heating fee for ${season} unpaid`, points: 20 });
+          out.push({ code: 'contract_unpaid', zh: text ? `${season} 采暖季采暖费未缴` : '', en: text ? `Heating fee for ${season} unpaid` : '', points: 20 });
         }
         const rp = renewal[i]!;
         if (!Number.isNaN(rp) && rp > 0 && rp < 0.9) {
-          out.push({ code: 'renewal', zh: `续费概率 ${(rp * 100).toFixed(0)}%`, en: `Renewal probability ${(rp * 100).toFixed(0)}%`, points: Math.round((1 - rp) * 30) });
+          out.push({ code: 'renewal', zh: text ? `续费概率 ${(rp * 100).toFixed(0)}%` : '', en: text ? `Renewal probability ${(rp * 100).toFixed(0)}%` : '', points: Math.round((1 - rp) * 30) });
         }
       }
       s.churnTags.forEach((t, k) => {
-        if (p.tagBits[i]! & (1 << k)) out.push({ code: `tag`, zh: `标签「${t.tag}」`, en: `Tag "${t.tag}"`, points: t.points });
+        if (p.tagBits[i]! & (1 << k)) out.push({ code: `tag`, zh: text ? `标签「${t.tag}」` : '', en: text ? `Tag "${t.tag}"` : '', points: t.points });
       });
     }
     const more = external.get(i);
     if (more) out.push(...more);
+    if (!out.length) return NO_REASONS;
     out.sort((a, b) => b.points - a.points);
-    const total = Math.min(100, out.reduce((a, x) => a + x.points, 0));
+    return out;
+  };
+  for (let i = 0; i < n; i++) {
+    const total = Math.min(100, reasonsOf(i, false).reduce((a, x) => a + x.points, 0));
     risk[i] = total;
     level[i] = total >= s.riskCutoffs.high ? 'high' : total >= s.riskCutoffs.medium ? 'medium' : 'low';
-    reasons[i] = out.length ? out : NO_REASONS;
   }
 
   // ---- k-means segments -------------------------------------------------------------------------------
   await step('segments');
   const segment = new Int16Array(n).fill(-1);
   const features = ['recency', 'frequency', 'monetary', 'tenure', 'loyalty', 'churnRisk'];
-  const withData = all.filter((i) => tenureDays[i]! >= 0);
+  const withData: number[] = [];
+  for (let i = 0; i < n; i++) if (tenureDays[i]! >= 0) withData.push(i);
   if (withData.length >= 20) {
     const raw = (i: number) => [
       Math.log1p(recencyDays[i]!),
@@ -751,7 +761,7 @@ export async function compute(
     quadrant,
     risk,
     level,
-    reasons,
+    reasons: reasonsOf,
     segment,
     fits,
     diagnostics,

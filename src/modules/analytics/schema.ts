@@ -1,6 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, date, doublePrecision, index, integer, jsonb, pgTable, primaryKey, real, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { customers } from '../customers/schema.js';
+import { bigint, date, doublePrecision, index, integer, json, jsonb, pgTable, primaryKey, real, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import type { ChurnReason, CustomerScores, RunCounts, RunDiagnostics, RunFits, RunProgress } from './analytics.contract.js';
 import type { AnalyticsSettings } from './analytics.contract.js';
 
@@ -35,13 +34,16 @@ export const analyticsRuns = pgTable(
   ],
 );
 
-/** The latest finished run's results, one row per customer (other modules filter by value_tier / churn_level / segment). */
+/**
+ * The latest finished run's results, one row per customer (other modules filter by value_tier / churn_level / segment).
+ * Rebuilt by every run as a new table swapped in (see writeResults); the two documents are `json`, not `jsonb`: they are
+ * only read whole, and `json` input costs a fraction of `jsonb`'s on a million rows.
+ */
 export const analyticsCustomerCurrent = pgTable(
   'analytics_customer_current',
   {
-    customerId: uuid('customer_id')
-      .primaryKey()
-      .references(() => customers.id),
+    // No foreign key: the table is rebuilt by every run (a fresh table swapped in), from customers read by that run.
+    customerId: uuid('customer_id').primaryKey(),
     runId: uuid('run_id').notNull(),
     asOf: date('as_of', { mode: 'string' }).notNull(),
     valueTier: text('value_tier', { enum: ['high', 'middle', 'low'] }).notNull(),
@@ -63,11 +65,11 @@ export const analyticsCustomerCurrent = pgTable(
     renewalProb: doublePrecision('renewal_prob'),
     churnRisk: smallint('churn_risk').notNull(),
     churnLevel: text('churn_level', { enum: ['low', 'medium', 'high'] }).notNull(),
-    churnReasons: jsonb('churn_reasons').$type<ChurnReason[]>().notNull(),
+    churnReasons: json('churn_reasons').$type<ChurnReason[]>().notNull(),
     loyalty: real('loyalty').notNull(),
     quadrant: text('quadrant').notNull(),
     segment: integer('segment'),
-    scores: jsonb('scores').$type<CustomerScores>().notNull(),
+    scores: json('scores').$type<CustomerScores>().notNull(),
   },
   (t) => [
     index('analytics_current_tier_idx').on(t.valueTier),

@@ -126,31 +126,36 @@ export function scopeSql(actor: Actor): SQL {
 
 export type Candidate = { id: string; name: string; ownerId: string | null; teamId: string | null; tier: CareTier; monthDay: string | null; startYear: number | null };
 
-/** Customers of an audience whose birthday (MM-DD) is one of the given days. */
+/**
+ * Customers of an audience whose birthday (MM-DD) is one of the given days: the statement (the benchmark explains it).
+ * The month-day is compared as month × 100 + day, the expression of the partial index `customers_birthday_md_idx`
+ * (migration 0017); the lunar query's expression is indexed as it is (`customers_lunar_birthday_md_idx`).
+ */
+export const birthdayCandidatesSql = (audience: CareAudience, analytics: boolean, monthDays: string[], limit: number): SQL => sql`
+  select c.id, c.name, c.owner_id as "ownerId", c.team_id as "teamId", ${tierSql(analytics)} as tier, to_char(c.birthday, 'MM-DD') as "monthDay", null::int as "startYear"
+  from customers c
+  where c.birthday is not null and c.lunar_birthday is null and c.deleted_at is null
+    and (extract(month from c.birthday) * 100 + extract(day from c.birthday))::int = any(${`{${monthDays.map((md) => Number(md.replace('-', ''))).join(',')}}`}::int[])
+    and ${audienceSql(audience, analytics)}
+  order by c.id limit ${limit}`;
+
 export async function birthdayCandidates(db: DbOrTx, audience: CareAudience, analytics: boolean, monthDays: string[], limit = 100_000): Promise<Candidate[]> {
   if (!monthDays.length) return [];
-  return rowsOf<Candidate>(
-    await db.execute(sql`
-      select c.id, c.name, c.owner_id as "ownerId", c.team_id as "teamId", ${tierSql(analytics)} as tier, to_char(c.birthday, 'MM-DD') as "monthDay", null::int as "startYear"
-      from customers c
-      where c.birthday is not null and c.lunar_birthday is null and to_char(c.birthday, 'MM-DD') = any(${textArray(monthDays)})
-        and ${audienceSql(audience, analytics)}
-      order by c.id limit ${limit}`),
-  );
+  return rowsOf<Candidate>(await db.execute(birthdayCandidatesSql(audience, analytics, monthDays, limit)));
 }
 
 /** Customers of an audience whose lunar birthday (month-day, e.g. "8-15") is one of the given lunar days. */
+export const lunarBirthdayCandidatesSql = (audience: CareAudience, analytics: boolean, lunarDays: string[], limit: number): SQL => sql`
+  select c.id, c.name, c.owner_id as "ownerId", c.team_id as "teamId", ${tierSql(analytics)} as tier,
+    (c.lunar_birthday->>'month') || '-' || (c.lunar_birthday->>'day') as "monthDay", null::int as "startYear"
+  from customers c
+  where c.lunar_birthday is not null and c.deleted_at is null and (c.lunar_birthday->>'month') || '-' || (c.lunar_birthday->>'day') = any(${textArray(lunarDays)})
+    and ${audienceSql(audience, analytics)}
+  order by c.id limit ${limit}`;
+
 export async function lunarBirthdayCandidates(db: DbOrTx, audience: CareAudience, analytics: boolean, lunarDays: string[], limit = 100_000): Promise<Candidate[]> {
   if (!lunarDays.length) return [];
-  return rowsOf<Candidate>(
-    await db.execute(sql`
-      select c.id, c.name, c.owner_id as "ownerId", c.team_id as "teamId", ${tierSql(analytics)} as tier,
-        (c.lunar_birthday->>'month') || '-' || (c.lunar_birthday->>'day') as "monthDay", null::int as "startYear"
-      from customers c
-      where c.lunar_birthday is not null and (c.lunar_birthday->>'month') || '-' || (c.lunar_birthday->>'day') = any(${textArray(lunarDays)})
-        and ${audienceSql(audience, analytics)}
-      order by c.id limit ${limit}`),
-  );
+  return rowsOf<Candidate>(await db.execute(lunarBirthdayCandidatesSql(audience, analytics, lunarDays, limit)));
 }
 
 /** Customers of an audience whose anniversary (first transaction, else created, company time) is one of the days. */
@@ -278,10 +283,30 @@ export async function linkOccurrence(db: DbOrTx, id: string, v: { taskId?: strin
 
 // ---- coverage --------------------------------------------------------------------------------------------------------
 
-export type CoverageFilter = { ownerId?: string; teamId?: string };
+/** The report's filters: an owner, and teams (a team and every team below it, see `teamSubtree`). */
+export type CoverageFilter = { ownerId?: string; teamIds?: string[] };
 
 const filterSql = (f: CoverageFilter): SQL =>
-  sql.join([sql`true`, ...(f.ownerId ? [sql`c.owner_id = ${f.ownerId}`] : []), ...(f.teamId ? [sql`c.team_id = ${f.teamId}`] : [])], sql` and `);
+  sql.join(
+    [
+      sql`true`,
+      ...(f.ownerId ? [sql`c.owner_id = ${f.ownerId}`] : []),
+      ...(f.teamIds ? [sql`c.team_id = any(${`{${f.teamIds.join(',')}}`}::uuid[])`] : []),
+    ],
+    sql` and `,
+  );
+
+/** A live team and every live team below it (部门 → 班组); empty when the team does not exist or was deleted. */
+export async function teamSubtree(db: DbOrTx, teamId: string): Promise<string[]> {
+  return rowsOf<{ id: string }>(
+    await db.execute(sql`
+      with recursive t(id) as (
+        select id from teams where id = ${teamId} and deleted_at is null
+        union
+        select s.id from teams s join t on s.parent_id = t.id where s.deleted_at is null
+      ) select id from t`),
+  ).map((r) => r.id);
+}
 
 export type CoverageCount = { ownerId: string | null; ownerName: string | null; covered: number; onTime: number; overdue: number };
 

@@ -27,7 +27,7 @@ import {
 } from './care.contract.js';
 import * as repo from './care.repository.js';
 import type { CoverageQuery, CreatePlanInput, CreateRuleInput, PreviewRuleInput, UpdatePlanInput, UpdateRuleInput } from './care.types.js';
-import { addDays, festivalDate, lunarOf } from './festivals.js';
+import { addDays, festivalDate, lunarBirthdaysOn } from './festivals.js';
 
 /** What the care module needs from its process: the outbox runtime (and its clock). */
 export type CareRuntime = { messaging: MessagingRuntime };
@@ -252,11 +252,12 @@ async function* occasionHits(db: DbOrTx, rule: Pick<repo.RuleRow, 'occasion' | '
       ? await repo.birthdayCandidates(db, rule.audience, analytics, mds, limit)
       : await repo.anniversaryCandidates(db, rule.audience, analytics, mds, zone, limit);
   if (occasion === 'birthday') {
-    // Customers who keep a lunar birthday (农历生日) are greeted on it, once per lunar year; leap months never match.
+    // Customers who keep a lunar birthday (农历生日) are greeted on it, once per lunar year: days of a leap month
+    // greet nobody (a 闰月 birth counts in the ordinary month), and the 30th falls on the 29th of a 29-day month.
     const byLunarDay = new Map<string, { date: string; year: number }>();
     for (const o of occasionDays) {
-      const l = lunarOf(o);
-      if (!l.leap) byLunarDay.set(`${l.month}-${l.day}`, { date: o, year: l.year });
+      const l = lunarBirthdaysOn(o);
+      for (const key of l?.keys ?? []) byLunarDay.set(key, { date: o, year: l!.year });
     }
     for (const c of await repo.lunarBirthdayCandidates(db, rule.audience, analytics, [...byLunarDay.keys()], limit)) {
       const hit = byLunarDay.get(c.monthDay ?? '');
@@ -507,19 +508,28 @@ export async function previewRule(db: DbOrTx, actor: Actor | null, input: Previe
 
 // ---- coverage ----------------------------------------------------------------------------------------------------------
 
-/** Per plan and owner: customers covered, visited on time, overdue; and the overdue visits (oldest first). */
+/**
+ * Per plan and owner: customers covered, visited on time, overdue; and the overdue visits (oldest first). Readable by
+ * anyone with `customer:read` (there is no care:read), always within the reader's data scope; filters by plan, owner
+ * and team (the team and its sub-teams; a team outside the reader's scope simply yields nothing).
+ */
 export async function coverageReport(db: DbOrTx, actor: Actor | null, q: CoverageQuery, rt: CareRuntime): Promise<CoverageReport> {
   requireAccess(actor, 'customer:read');
   const now = rt.messaging.now();
+  const f: repo.CoverageFilter = { ownerId: q.ownerId };
+  if (q.teamId) {
+    f.teamIds = await repo.teamSubtree(db, q.teamId);
+    if (!f.teamIds.length) throw AppError.field('teamId', 'care.team_not_found');
+  }
   const analytics = await repo.hasAnalytics(db);
   const plans = (await repo.listPlans(db)).filter((p) => !q.planId || p.id === q.planId);
   const rows: CoverageRow[] = [];
   for (const p of plans) {
-    const counts = p.kind === 'interval' ? await repo.intervalCoverage(db, p, analytics, actor, q, now) : await repo.eventCoverage(db, p.id, actor, q, now);
+    const counts = p.kind === 'interval' ? await repo.intervalCoverage(db, p, analytics, actor, f, now) : await repo.eventCoverage(db, p.id, actor, f, now);
     for (const c of counts) rows.push({ planId: p.id, planName: p.name, ...c });
   }
   const names = new Map(plans.map((p) => [p.id, p.name]));
-  const overdue = (await repo.overdueVisits(db, plans.map((p) => p.id), actor, q, now)).map((r) => {
+  const overdue = (await repo.overdueVisits(db, plans.map((p) => p.id), actor, f, now)).map((r) => {
     const due = new Date(r.dueAt);
     return {
       planId: r.planId,

@@ -5,6 +5,7 @@
  * per year across repeated runs, a rebuilt app and two apps racing on one database; catch-up after downtime; tier
  * variations; quiet hours, the weekly cap and SMS consent hold; the preview lists who gets what on which day.
  */
+import { createRequire } from 'node:module';
 import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -224,6 +225,48 @@ describe('care', () => {
       now = shanghai(today, '10:00:00');
     });
 
+    it('a lunar birthday on the 30th falls on the 29th when the month has only 29 days; a 闰月 birth counts in the ordinary month', async () => {
+      // 2026: the eighth and seventh lunar months have 29 days, the sixth has 30 (checked with lunar-javascript).
+      const { LunarYear, Lunar } = createRequire(import.meta.url)('lunar-javascript');
+      const days = (m: number) => LunarYear.fromYear(2026).getMonths().find((x: any) => x.getYear() === 2026 && x.getMonth() === m).getDayCount();
+      expect([days(6), days(7), days(8)]).toEqual([30, 29, 29]);
+      const solar = (m: number, d: number) => Lunar.fromYmd(2026, m, d).getSolar().toYmd() as string;
+      expect([solar(6, 29), solar(6, 30), solar(7, 29), solar(8, 29)]).toEqual(['2026-08-11', '2026-08-12', '2026-09-10', '2026-10-09']);
+      const born = (name: string, phone: string, month: number, leap: boolean) =>
+        ctx.newCustomer({ name, phones: [phone], lunarBirthday: { month, day: 30, leap }, ownerId: am.userId, consent: { sms: true } });
+      const aug30 = await born('八月三十', '13800138101', 8, false);
+      const leap30 = await born('闰七月三十', '13800138102', 7, true);
+      const jun30 = await born('六月三十', '13800138103', 6, false);
+      const greeted = async () => ({
+        aug30: (await tasksOf(aug30.id)).length,
+        leap30: (await tasksOf(leap30.id)).length,
+        jun30: (await tasksOf(jun30.id)).length,
+      });
+      // 六月廿九: the sixth month has a 30th, so nobody born on the 30th is greeted yet; on 六月三十 they are.
+      now = shanghai('2026-08-11', '10:00:00');
+      await run();
+      expect(await greeted()).toEqual({ aug30: 0, leap30: 0, jun30: 0 });
+      now = shanghai('2026-08-12', '10:00:00');
+      await run();
+      expect(await greeted()).toEqual({ aug30: 0, leap30: 0, jun30: 1 });
+      // 七月廿九 is the seventh month's last day: the 闰七月三十 birth is greeted on it.
+      now = shanghai('2026-09-09', '10:00:00');
+      await run();
+      expect((await greeted()).leap30).toBe(0);
+      now = shanghai('2026-09-10', '10:00:00');
+      await run();
+      expect(await greeted()).toEqual({ aug30: 0, leap30: 1, jun30: 1 });
+      // 八月廿九 likewise for 八月三十, and once only: the next days (catch-up) add nothing.
+      now = shanghai('2026-10-09', '10:00:00');
+      await run();
+      expect(await greeted()).toEqual({ aug30: 1, leap30: 1, jun30: 1 });
+      expect((await tasksOf(aug30.id)).map((t) => [t.title, shanghaiDay(t.due_at)])).toEqual([['生日问候电话', '2026-10-09']]);
+      now = shanghai('2026-10-10', '10:00:00');
+      await run();
+      expect(await greeted()).toEqual({ aug30: 1, leap30: 1, jun30: 1 });
+      now = shanghai(today, '10:00:00');
+    });
+
     it('validates rules in the caller’s language and needs care:manage', async () => {
       const zh = ok(await ctx.admin.post('/api/v1/care/rules', { name: '空动作', occasion: 'birthday', actions: [{}] }), 400);
       expect(zh.errors[0]).toMatchObject({ field: 'actions.0', message: '每个动作至少要有一项：关怀任务或消息模板' });
@@ -307,6 +350,44 @@ describe('care', () => {
       const own = ok(await am.get(`/api/v1/care/coverage?planId=${plan.id}`));
       expect(own.rows.map((r: any) => r.ownerId)).toEqual([am.userId]);
       now = shanghai(today, '10:00:00');
+    });
+
+    it('filters coverage by team (with its sub-teams), within the reader’s scope; an unknown team is a 400 naming teamId', async () => {
+      const north = await ctx.newTeam('覆盖北区');
+      const northOne = await ctx.newTeam('覆盖北区一班', north);
+      const south = await ctx.newTeam('覆盖南区');
+      const tags = ['覆盖率测试'];
+      await ctx.newCustomer({ name: '北区户', phones: ['13500135101'], tags, teamId: north, ownerId: am.userId });
+      await ctx.newCustomer({ name: '北区一班户', phones: ['13500135102'], tags, teamId: northOne, ownerId: null });
+      await ctx.newCustomer({ name: '南区户', phones: ['13500135103'], tags, teamId: south, ownerId: null });
+      await ctx.newCustomer({ name: '无团队户', phones: ['13500135104'], tags, ownerId: null });
+      const p = ok(await ctx.admin.post('/api/v1/care/plans', { name: '团队覆盖', kind: 'interval', audience: { tags }, intervalDays: 30, taskTitle: '团队覆盖' }), 201);
+      const covered = async (as: Client, teamId?: string) => {
+        const r = ok(await as.get(`/api/v1/care/coverage?planId=${p.id}${teamId ? `&teamId=${teamId}` : ''}`));
+        return Object.fromEntries(r.rows.map((x: any) => [x.ownerId ?? 'none', x.covered]));
+      };
+      expect(await covered(ctx.admin)).toEqual({ [am.userId!]: 1, none: 3 });
+      expect(await covered(ctx.admin, north)).toEqual({ [am.userId!]: 1, none: 1 });
+      expect(await covered(ctx.admin, northOne)).toEqual({ none: 1 });
+      expect(await covered(ctx.admin, south)).toEqual({ none: 1 });
+      // A reader of 北区 with team scope (an agent here: customer:read, no care:manage) sees 北区 and its 一班, and
+      // nothing of 南区 even when asking for it.
+      ok(await ctx.admin.patch('/api/v1/roles/agent', { scope: 'team' }));
+      const northAgent = await ctx.newUser({ role: 'agent', teamId: north });
+      expect(await covered(northAgent)).toEqual({ [am.userId!]: 1, none: 1 });
+      expect(await covered(northAgent, northOne)).toEqual({ none: 1 });
+      expect(await covered(northAgent, south)).toEqual({});
+      ok(await ctx.admin.patch('/api/v1/roles/agent', { scope: 'own' }));
+      // An account manager (own scope) only ever sees their own customers.
+      expect(await covered(am, north)).toEqual({ [am.userId!]: 1 });
+      expect(await covered(am, south)).toEqual({});
+      const unknown = ok(await ctx.admin.get(`/api/v1/care/coverage?teamId=00000000-0000-4000-8000-000000000000`), 400);
+      expect(unknown.errors).toEqual([expect.objectContaining({ field: 'teamId', message: '找不到该团队，或该团队已删除' })]);
+      const en = ok(await ctx.admin.lang('en').get(`/api/v1/care/coverage?teamId=00000000-0000-4000-8000-000000000000`), 400);
+      expect(en.errors[0].message).toBe('Team not found or deleted');
+      const malformed = ok(await ctx.admin.get('/api/v1/care/coverage?teamId=north'), 400);
+      expect(malformed.errors[0].field).toBe('teamId');
+      expect((await ctx.admin.delete(`/api/v1/care/plans/${p.id}`)).statusCode).toBe(204);
     });
 
     it('an event plan creates a visit three days after a repair', async () => {

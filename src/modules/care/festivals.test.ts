@@ -5,11 +5,18 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { LUNAR_FESTIVALS } from './care.contract.js';
-import { anniversaryIn, festivalDate, LUNAR_DAYS } from './festivals.js';
+import { anniversaryIn, festivalDate, LUNAR_DAYS, lunarBirthdaysOn } from './festivals.js';
 
 type SolarLunar = { lunar2solar(y: number, m: number, d: number): { cYear: number; cMonth: number; cDay: number } };
 const loaded = createRequire(import.meta.url)('solarlunar') as SolarLunar & { default?: SolarLunar };
 const solarlunar = loaded.default ?? loaded;
+type LunarJs = {
+  Lunar: { fromYmd(y: number, m: number, d: number): { getSolar(): { toYmd(): string } } };
+  LunarYear: { fromYear(y: number): { getLeapMonth(): number; getMonths(): { getYear(): number; getMonth(): number; getDayCount(): number }[] } };
+};
+const { Lunar, LunarYear } = createRequire(import.meta.url)('lunar-javascript') as LunarJs;
+/** Days in a lunar month of a lunar year (negative month = the leap month). */
+const daysIn = (y: number, m: number) => LunarYear.fromYear(y).getMonths().find((x) => x.getYear() === y && x.getMonth() === m)!.getDayCount();
 
 const pad = (n: number) => String(n).padStart(2, '0');
 const reference = (y: number, m: number, d: number) => {
@@ -54,5 +61,25 @@ describe('festival dates', () => {
     expect(festivalDate('teachers_day', 2030)).toBe('2030-09-10');
     expect(anniversaryIn(2027, '02-29')).toBe('2027-02-28');
     expect(anniversaryIn(2028, '02-29')).toBe('2028-02-29');
+  });
+
+  it('lunar birthdays: the 30th falls on the 29th of a 29-day month; days of a leap month greet nobody', () => {
+    // 2026: the eighth month has 29 days, the sixth 30; the twelfth has 29 and ends in 2027 (still lunar year 2026).
+    expect([daysIn(2026, 6), daysIn(2026, 8), daysIn(2026, 12)]).toEqual([30, 29, 29]);
+    const on = (m: number, d: number) => lunarBirthdaysOn(Lunar.fromYmd(2026, m, d).getSolar().toYmd());
+    expect(on(8, 28)).toEqual({ year: 2026, keys: ['8-28'] });
+    expect(on(8, 29)).toEqual({ year: 2026, keys: ['8-29', '8-30'] });
+    expect(on(6, 29)).toEqual({ year: 2026, keys: ['6-29'] });
+    expect(on(6, 30)).toEqual({ year: 2026, keys: ['6-30'] });
+    expect(Lunar.fromYmd(2026, 12, 29).getSolar().toYmd()).toMatch(/^2027-/);
+    expect(on(12, 29)).toEqual({ year: 2026, keys: ['12-29', '12-30'] });
+    // 2025 has a leap sixth month (闰六月, 29 days) after an ordinary sixth month of 30 days.
+    expect(LunarYear.fromYear(2025).getLeapMonth()).toBe(6);
+    expect([daysIn(2025, 6), daysIn(2025, -6)]).toEqual([30, 29]);
+    const leapDay = (d: number) => Lunar.fromYmd(2025, -6, d).getSolar().toYmd();
+    expect(lunarBirthdaysOn(leapDay(1))).toBeNull();
+    expect(lunarBirthdaysOn(leapDay(29))).toBeNull();
+    // The ordinary sixth month's 30th is the day before 闰六月初一.
+    expect(lunarBirthdaysOn(Lunar.fromYmd(2025, 6, 30).getSolar().toYmd())).toEqual({ year: 2025, keys: ['6-30'] });
   });
 });

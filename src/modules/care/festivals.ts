@@ -51,6 +51,20 @@ export function lunarOf(iso: string): { year: number; month: number; day: number
   return { year: l.getYear(), month: Math.abs(l.getMonth()), day: l.getDay(), leap: l.getMonth() < 0 };
 }
 
+/**
+ * The lunar birthdays greeted on a Gregorian day: month-day keys ("8-15") and the lunar year, or null on a day of a
+ * leap month (闰月), which greets nobody — a 闰月 birth is kept in the ordinary month of the same number. A birthday on
+ * the 30th falls on the month's last day, the 29th, in a year whose month has only 29 days (the common practice), so
+ * the 29th of a short month greets both "m-29" and "m-30".
+ */
+export function lunarBirthdaysOn(iso: string): { year: number; keys: string[] } | null {
+  const l = lunarOf(iso);
+  if (l.leap) return null;
+  const keys = [`${l.month}-${l.day}`];
+  if (l.day === 29 && lunarOf(addDays(iso, 1)).day === 1) keys.push(`${l.month}-30`);
+  return { year: l.year, keys };
+}
+
 /** The n-th Sunday of a month (1–12). */
 function nthSunday(year: number, month: number, n: number): string {
   const first = new Date(Date.UTC(year, month - 1, 1)).getUTCDay();

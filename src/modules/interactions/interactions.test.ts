@@ -277,7 +277,7 @@ describe('interactions, timeline and tasks', () => {
     const mine = async (as: Client, bucket: string) => ok<{ items: Task[] }>(await as.get(`/api/v1/tasks/mine?bucket=${bucket}`)).items;
 
     it('sorts my open tasks into overdue, today and upcoming by the Asia/Shanghai day, not the UTC day', async () => {
-      const user = await ctx.newUser({ role: 'agent' });
+      const creator = await ctx.newUser({ role: 'agent', username: 'agent.buckets' });
       // "Now" is 23:30 in Shanghai (15:30 UTC): 00:10 tomorrow in Shanghai is still today in UTC, but upcoming here.
       const HOUR = 3_600_000;
       const wall = new Date(Date.now() + 8 * HOUR);
@@ -292,15 +292,17 @@ describe('interactions, timeline and tasks', () => {
         ['after0010', at(40 * 60_000)],
         ['tomorrowNoon', at(12.5 * HOUR)],
       ] as const) {
-        made[key] = ok(await create({ type: 'return_visit', title: key, dueAt }, user), 201).id;
+        made[key] = ok(await create({ type: 'return_visit', title: key, dueAt }, creator), 201).id;
       }
-      const done = ok(await create({ type: 'care', title: 'doneToday', dueAt: at(10 * 60_000) }, user), 201);
-      ok(await user.post(`/api/v1/tasks/${done.id}/complete`, { result: '已完成' }));
+      const done = ok(await create({ type: 'care', title: 'doneToday', dueAt: at(10 * 60_000) }, creator), 201);
+      ok(await creator.post(`/api/v1/tasks/${done.id}/complete`, { result: '已完成' }));
       // Someone else's task is not mine.
       ok(await create({ type: 'care', title: 'notMine', dueAt: at(5 * 60_000) }), 201);
 
       vi.useFakeTimers({ toFake: ['Date'] });
       vi.setSystemTime(now);
+      // "Now" may be up to a day ahead of the real clock, past the session's idle limit: sign in again at that time.
+      const user = await ctx.login('agent.buckets', 'Passw0rd!');
       const titles = async (bucket: string) => (await mine(user, bucket)).map((t) => t.title);
       expect(await titles('overdue')).toEqual(['yesterday', 'anHourAgo']);
       expect(await titles('today')).toEqual(['in20min']);

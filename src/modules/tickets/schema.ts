@@ -63,7 +63,7 @@ export const tickets = pgTable(
     severity: text('severity', { enum: TICKET_SEVERITIES }).notNull().default('minor'),
     source: text('source', { enum: TICKET_SOURCES }).notNull(),
     categoryId: uuid('category_id').references(() => ticketCategories.id),
-    /** The category's zh-CN name when it was set (reports group by it without a join). */
+    /** The category's zh-CN name (reports group by it without a join); a rename rewrites it on every ticket of the category. */
     category: text('category'),
     customerId: uuid('customer_id').references(() => customers.id),
     /** As given on the public form (or by the agent) when no customer matched. */

@@ -68,7 +68,15 @@ export async function updateCategory(db: DbOrTx, actor: Actor | null, id: string
   if (!before) throw AppError.notFound('tickets.category_not_found');
   if (input.parentId !== undefined) await checkParent(db, input.parentId, id);
   const row = (await repo.updateCategory(db, id, input))!;
-  await recordAudit(db, actor, { action: 'ticket_category_update', entityType: 'ticket_settings', entityId: id, changes: { before: categoryView(before), after: categoryView(row) } });
+  // Tickets store the category's zh-CN name (reports group by it without a join): a rename rewrites it on every ticket
+  // of the category in this same transaction, so existing tickets show the new name.
+  const renamedTickets = row.nameZh !== before.nameZh ? await repo.renameTicketsCategory(db, id, row.nameZh) : 0;
+  await recordAudit(db, actor, {
+    action: 'ticket_category_update',
+    entityType: 'ticket_settings',
+    entityId: id,
+    changes: { before: categoryView(before), after: categoryView(row), ...(renamedTickets ? { renamedTickets } : {}) },
+  });
   return categoryView(row);
 }
 

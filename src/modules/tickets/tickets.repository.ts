@@ -227,6 +227,18 @@ export async function updateCategory(db: DbOrTx, id: string, v: Partial<typeof t
   const [row] = await db.update(ticketCategories).set(v).where(eq(ticketCategories.id, id)).returning();
   return row;
 }
+/**
+ * A renamed category: the tickets filed under it (deleted and merged ones too) carry the new name. Neither their
+ * `version` nor `updated_at` moves — the ticket itself did not change, and an edit opened before stays valid.
+ */
+export async function renameTicketsCategory(db: DbOrTx, categoryId: string, name: string): Promise<number> {
+  const rows = await db
+    .update(tickets)
+    .set({ category: name })
+    .where(and(eq(tickets.categoryId, categoryId), sql`${tickets.category} is distinct from ${name}`))
+    .returning({ id: tickets.id });
+  return rows.length;
+}
 
 export async function listRootCauses(db: DbOrTx): Promise<RootCauseRow[]> {
   return db.select().from(ticketRootCauses).orderBy(asc(ticketRootCauses.position), asc(ticketRootCauses.createdAt));

@@ -274,6 +274,40 @@ describe('tickets', () => {
     expect(ok(await ctx.anon.get(`/api/v1/public/tickets/${made.token}`)).category).toBe('缴费问题');
   });
 
+  it('renaming a category shows the new name on existing tickets (detail, queue, public page, report) without making edits stale', async () => {
+    const old = ok(await ctx.admin.post('/api/v1/ticket-categories', { nameZh: '换热站故障', nameEn: 'Substation fault' }), 201);
+    const other = ok(await ctx.admin.post('/api/v1/ticket-categories', { nameZh: '阀门问题' }), 201);
+    const a = ok(await ctx.admin.post('/api/v1/tickets', { title: '整栋楼不热', type: 'repair', categoryId: old.id }), 201);
+    const b = ok(await ctx.admin.post('/api/v1/tickets', { title: '阀门拧不动', type: 'repair', categoryId: other.id }), 201);
+    const made = ok(await ctx.anon.post('/api/v1/public/tickets', { name: '赵先生', phone: '13600002222', type: 'repair', categoryId: old.id, description: '换热站噪音很大' }), 201);
+    const before = ok(await ctx.admin.get(`/api/v1/tickets/${a.id}`));
+    expect(before.category).toBe('换热站故障');
+
+    // Only the English name: the stored zh-CN name stays.
+    ok(await ctx.admin.patch(`/api/v1/ticket-categories/${old.id}`, { nameEn: 'Heat substation' }));
+    expect(ok(await ctx.admin.get(`/api/v1/tickets/${a.id}`)).category).toBe('换热站故障');
+    const renamed = ok(await ctx.admin.patch(`/api/v1/ticket-categories/${old.id}`, { nameZh: '换热站' }));
+    expect(renamed.nameZh).toBe('换热站');
+
+    const after = ok(await ctx.admin.get(`/api/v1/tickets/${a.id}`));
+    expect(after).toMatchObject({ categoryId: old.id, category: '换热站', version: before.version });
+    const queue = ok(await ctx.admin.get(`/api/v1/tickets?categoryId=${old.id}`)).items as { id: string; category: string }[];
+    expect(queue.map((t) => t.category)).toEqual(['换热站', '换热站']);
+    expect(ok(await ctx.anon.get(`/api/v1/public/tickets/${made.token}`)).category).toBe('换热站');
+    expect(ok(await ctx.admin.get(`/api/v1/tickets/${b.id}`)).category).toBe('阀门问题');
+    // The ticket did not change, so an edit started before the rename still applies.
+    expect(ok(await ctx.admin.patch(`/api/v1/tickets/${a.id}`, { priority: 'high', version: before.version }))).toMatchObject({ priority: 'high', category: '换热站' });
+    const day = (d: number) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
+    const report = ok(await ctx.admin.get(`/api/v1/tickets/reports?from=${day(-1)}&to=${day(1)}`));
+    const keys = (report.byCategory as { key: string; count: number }[]).map((r) => r.key);
+    expect(keys).toContain('换热站');
+    expect(keys).not.toContain('换热站故障');
+    const audit = await ctx.database.db.execute(
+      sql`select changes from audit_log where action = 'ticket_category_update' and entity_id = ${old.id} order by id desc limit 1`,
+    );
+    expect(JSON.stringify(audit)).toContain('"renamedTickets":2');
+  });
+
   it('merging duplicate customers moves their tickets to the survivor, and undo moves them back', async () => {
     const survivor = await ctx.newCustomer({ name: '孙丽', phones: ['13900008881'] });
     const dup = await ctx.newCustomer({ name: '孙丽', phones: ['13900008882'] });

@@ -75,7 +75,7 @@ export const zhCN = {
   'sla.calendar_not_found': '营业日历不存在',
   'sla.policy_not_found': 'SLA 策略不存在',
   'sla.stale': '已被他人修改（当前版本 {current}），请刷新后重试',
-  'sla.calendar_in_use': '仍有启用的 SLA 策略使用此日历，不能删除',
+  'sla.calendar_in_use': '仍有 SLA 策略使用此日历（含已停用的策略），不能删除',
   'sla.calendar_default': '默认日历不能删除',
   'sla.calendar_has_clocks': '已有工单按此日历计时，不能删除（可修改）',
   'sla.calendar_name_taken': '已有同名的日历',
@@ -87,6 +87,7 @@ export const zhCN = {
   'sla.level2_after_level3': '二级升级须早于三级升级',
   'sla.report_range': '日期范围最长 {max} 天',
   'sla.report_order': '开始日期不能晚于结束日期',
+  'sla.report_team_not_found': '班组不存在或已删除',
   'sla.target.first_response': '首次响应',
   'sla.target.resolution': '解决',
   'sla.level.1': '一级（一线客服）',
@@ -112,6 +113,7 @@ export const zhCN = {
   'field.sla.calendarId': '日历',
   'field.sla.from': '开始日期',
   'field.sla.to': '结束日期',
+  'field.sla.teamId': '班组',
   // sla end
 } as const;
 
@@ -191,7 +193,7 @@ export const en: Record<keyof typeof zhCN, string> = {
   'sla.calendar_not_found': 'Business calendar not found',
   'sla.policy_not_found': 'SLA policy not found',
   'sla.stale': 'Someone else changed this (now version {current}); reload and try again',
-  'sla.calendar_in_use': 'Active SLA policies still use this calendar; it cannot be deleted',
+  'sla.calendar_in_use': 'SLA policies still use this calendar (inactive ones included); it cannot be deleted',
   'sla.calendar_default': 'The default calendar cannot be deleted',
   'sla.calendar_has_clocks': 'Tickets are timed on this calendar; it cannot be deleted (edit it instead)',
   'sla.calendar_name_taken': 'A calendar with this name exists',
@@ -203,6 +205,7 @@ export const en: Record<keyof typeof zhCN, string> = {
   'sla.level2_after_level3': 'Level 2 must come before level 3',
   'sla.report_range': 'The date range may span at most {max} days',
   'sla.report_order': 'The start date must not be after the end date',
+  'sla.report_team_not_found': 'The team does not exist or was deleted',
   'sla.target.first_response': 'First response',
   'sla.target.resolution': 'Resolution',
   'sla.level.1': 'level 1 (agent)',
@@ -228,5 +231,6 @@ export const en: Record<keyof typeof zhCN, string> = {
   'field.sla.calendarId': 'Calendar',
   'field.sla.from': 'From',
   'field.sla.to': 'To',
+  'field.sla.teamId': 'Team',
   // sla end
 };

@@ -82,9 +82,20 @@ export function resolveClock(cal: CompiledCalendar, c: ClockState, now: Date): C
   return { ...resumed, resolvedAt: now };
 }
 
-/** Reopened: the resolution target starts again from now (the first response stays as it was). */
+/**
+ * Reopened: a new SLA round. The resolution target starts again from now and the escalation level goes back to 0, so
+ * each level can fire once more in this round (the first response stays as it was).
+ */
 export function reopenClock(cal: CompiledCalendar, c: ClockState, t: ClockTargets, now: Date): ClockState {
-  return { ...c, resolvedAt: null, pausedAt: null, resolutionPausedMs: 0, resolutionStartedAt: now, resolutionDueAt: addBusinessMs(cal, now, t.resolutionMinutes * MINUTE) };
+  return {
+    ...c,
+    resolvedAt: null,
+    pausedAt: null,
+    resolutionPausedMs: 0,
+    resolutionStartedAt: now,
+    resolutionDueAt: addBusinessMs(cal, now, t.resolutionMinutes * MINUTE),
+    escalationLevel: 0,
+  };
 }
 
 /** The open targets (not met yet), earliest first. */
@@ -99,6 +110,17 @@ export function openTargets(c: ClockState): { kind: 'first_response' | 'resoluti
 /** When the earliest open target was (or will be) breached; null when none is open. */
 export function breachAt(c: ClockState): Date | null {
   return openTargets(c)[0]?.dueAt ?? null;
+}
+
+/**
+ * The target escalation follows in a round: in the first round (0) the earliest open target; after a reopen (round ≥ 1)
+ * the round's resolution target only — a first response still open then belongs to the first round (its breach was
+ * escalated then, or the ticket was resolved before it was due), and counting from its old due time would fire every
+ * level of the new round at once.
+ */
+export function escalationTarget(c: ClockState, round: number): { kind: 'first_response' | 'resolution'; dueAt: Date } | null {
+  const open = openTargets(c);
+  return (round > 0 ? open.find((o) => o.kind === 'resolution') : open[0]) ?? null;
 }
 
 /** Whether a target is in its warning zone: less than (100 − warnAtPercent)% of it left. */

@@ -7,6 +7,9 @@
  * manager role in the ticket's team (the ticket's team, else the assignee's), else in the nearest ancestor team that
  * has one; level 3 the department manager — the manager of the next ancestor team above the team lead's. Whoever is
  * missing is replaced by the next level up, and at the top by the first administrator. Warnings go to the assignee.
+ *
+ * Rounds: each reopen starts a new SLA round (`ticket_sla_clocks.round`): a new resolution target from the reopen
+ * time and the escalation level back to 0. Escalation rows carry the round, so each level fires exactly once per round.
  */
 import { systemActor } from '../../../platform/auth/permissions.js';
 import type { Db, DbOrTx } from '../../../platform/db/client.js';
@@ -15,7 +18,7 @@ import { t, type Locale } from '../../../platform/i18n/index.js';
 import type { App } from '../../../platform/http/server.js';
 import { createTask } from '../../interactions/index.js';
 import { businessMsBetween, type CompiledCalendar } from './calendar.js';
-import { breachAt, inWarning, openTargets } from './clock.js';
+import { escalationTarget, inWarning, openTargets } from './clock.js';
 import * as repo from './sla.repository.js';
 import { calendarOf, stateOf, targetsOf } from './sla.service.js';
 
@@ -77,8 +80,8 @@ async function taskFor(db: DbOrTx, userId: string, customerId: string | null, ti
 
 /**
  * Claims and fires one warning or escalation. The clocks were read before this transaction, so the clock is read again
- * under a row lock: a ticket answered, resolved, paused or retargeted meanwhile (its target no longer open with the
- * same due time) fires nothing, and a level already reached is not fired again.
+ * under a row lock: a ticket answered, resolved, paused, reopened or retargeted meanwhile (its target no longer open
+ * with the same due time, or another round) fires nothing, and a level already reached in the round is not fired again.
  */
 async function fire(
   db: Db,
@@ -91,7 +94,7 @@ async function fire(
     if (!current || current.pausedAt) return false;
     const open = openTargets(stateOf(current)).find((o) => o.kind === what.target);
     if (!open || open.dueAt.getTime() !== dueAt.getTime()) return false;
-    if (what.kind === 'escalation' && current.escalationLevel >= what.level) return false;
+    if (what.kind === 'escalation' && (current.round !== what.round || current.escalationLevel >= what.level)) return false;
     if (what.kind === 'warning' && what.target === 'resolution' && current.round !== what.round) return false;
     const id = await repo.claimEscalation(tx, what);
     if (!id) return false;
@@ -156,16 +159,18 @@ export async function checkClocks(db: Db, clocks: readonly repo.ClockRow[], now:
       if (fired) result.warnings++;
     }
 
-    const breach = breachAt(state);
-    if (!breach || now < breach || clock.escalationLevel >= 3) continue;
-    const kind = openTargets(state)[0]!.kind;
+    // Each reopen is a new round: the level went back to 0 and the rows are keyed by the round, so every level fires
+    // once per round.
+    const escalating = escalationTarget(state, clock.round);
+    if (!escalating || now < escalating.dueAt || clock.escalationLevel >= 3) continue;
+    const { kind, dueAt: breach } = escalating;
     const late = businessMsBetween(cal, breach, now);
     const due = [1, late >= policy.level2AfterMinutes * MINUTE ? 2 : 0, late >= policy.level3AfterMinutes * MINUTE ? 3 : 0];
     for (const level of due) {
       if (!level || level <= clock.escalationLevel) continue;
       const p = await who();
       const userId = level === 1 ? p.level1 : level === 2 ? p.level2 : p.level3;
-      const fired = await fire(db, { ticketId: ticket.id, kind: 'escalation', level, round: 0, target: kind, userId }, breach, async (tx) => {
+      const fired = await fire(db, { ticketId: ticket.id, kind: 'escalation', level, round: clock.round, target: kind, userId }, breach, async (tx) => {
         if (!userId) return null;
         const locale = await repo.userLocale(tx, userId);
         const target = t(locale, `sla.target.${kind}`);

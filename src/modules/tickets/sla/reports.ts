@@ -8,7 +8,8 @@
  * is compliant when neither target was missed (an open target past its due time counts as missed); reopen rate =
  * reopened tickets / tickets resolved at least once; percentiles interpolate linearly between ranks.
  * Scope: `all` sees every ticket, `team` the tickets of its teams (the ticket's team, else its assignee's) and its
- * own, `own` the tickets assigned to the caller.
+ * own, `own` the tickets assigned to the caller. The team filter (`teamId`) keeps the tickets of that team and of every
+ * team below it (a department counts its groups), within the caller's scope; an unknown or deleted team is a 400.
  */
 import { sql } from 'drizzle-orm';
 import { requireAccess, type Actor } from '../../../platform/auth/permissions.js';
@@ -16,6 +17,7 @@ import { rowsOf, type DbOrTx } from '../../../platform/db/client.js';
 import { AppError } from '../../../platform/errors.js';
 import { t } from '../../../platform/i18n/index.js';
 import { knownZone, startOfDay, zoneOffsetMs } from '../../../platform/time.js';
+import { findTeam } from '../../accounts/index.js';
 import { readCompanySettings } from '../../settings/index.js';
 import { businessMsBetween, compileCalendar, DEFAULT_CALENDAR, type CompiledCalendar } from './calendar.js';
 import type { TicketPerformanceRow, TicketReport } from './sla.contract.js';
@@ -119,6 +121,16 @@ function scopeFilter(actor: Actor) {
   )}))`;
 }
 
+/** The ticket's team (else its assignee's) is the given team or one below it (live teams only). */
+function teamFilter(teamId: string) {
+  return sql`coalesce(t.team_id, u.team_id) in (
+    with recursive sub(id, depth) as (
+      select id, 0 from teams where id = ${teamId}::uuid and deleted_at is null
+      union all
+      select c.id, s.depth + 1 from teams c join sub s on c.parent_id = s.id where c.deleted_at is null and s.depth < 20
+    ) select id from sub)`;
+}
+
 const wallDay = (zone: string, at: Date) => new Date(at.getTime() + zoneOffsetMs(zone, at)).toISOString().slice(0, 10);
 
 export async function ticketReport(db: DbOrTx, actor: Actor | null, q: ReportQuery, now: Date): Promise<TicketReport> {
@@ -131,6 +143,7 @@ export async function ticketReport(db: DbOrTx, actor: Actor | null, q: ReportQue
   if (days > REPORT_MAX_DAYS) throw AppError.field('from', 'sla.report_range', { max: REPORT_MAX_DAYS });
   const [fy, fm, fd] = from.split('-').map(Number) as [number, number, number];
   const [ty, tm, td] = to.split('-').map(Number) as [number, number, number];
+  if (q.teamId && !(await findTeam(db, q.teamId))) throw AppError.field('teamId', 'sla.report_team_not_found');
   const start = startOfDay(zone, fy, fm, fd);
   const end = startOfDay(zone, ty, tm, td + 1);
 
@@ -148,7 +161,7 @@ export async function ticketReport(db: DbOrTx, actor: Actor | null, q: ReportQue
     left join ticket_sla_clocks c on c.ticket_id = t.id
     where t.created_at >= ${start.toISOString()}::timestamptz and t.created_at < ${end.toISOString()}::timestamptz
       and t.deleted_at is null and t.merged_into_id is null
-      and ${q.teamId ? sql`coalesce(t.team_id, u.team_id) = ${q.teamId}::uuid` : sql`true`}
+      and ${q.teamId ? teamFilter(q.teamId) : sql`true`}
       and ${scopeFilter(actor)}
     limit ${MAX_TICKETS}`);
   const rows = rowsOf<Row>(res);

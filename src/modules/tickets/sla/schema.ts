@@ -71,7 +71,7 @@ export const ticketSlaClocks = pgTable(
     pausedAt: timestamp('paused_at', { withTimezone: true }),
     pausedBusinessMs: bigint('paused_business_ms', { mode: 'number' }).notNull().default(0),
     resolutionPausedMs: bigint('resolution_paused_ms', { mode: 'number' }).notNull().default(0),
-    /** How many times the ticket was reopened (each reopen is a new round of resolution warnings). */
+    /** How many times the ticket was reopened: each reopen is a new SLA round (warnings and escalation levels fire once per round). */
     round: integer('round').notNull().default(0),
     escalationLevel: smallint('escalation_level').notNull().default(0),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
@@ -80,8 +80,8 @@ export const ticketSlaClocks = pgTable(
 );
 
 /**
- * Escalations and warnings that fired: one row per (ticket, kind, level), inserted ON CONFLICT DO NOTHING in the same
- * transaction as its task, so each fires exactly once even with several server processes checking at once.
+ * Escalations and warnings that fired: one row per (ticket, kind, level, round), inserted ON CONFLICT DO NOTHING in the
+ * same transaction as its task, so each fires exactly once per round even with several server processes checking.
  */
 export const ticketEscalations = pgTable(
   'ticket_escalations',
@@ -90,7 +90,7 @@ export const ticketEscalations = pgTable(
     ticketId: uuid('ticket_id')
       .notNull()
       .references(() => tickets.id),
-    /** escalation (level 1–3) or warning (level 0 = first response, 1 = resolution; round = reopen count). */
+    /** escalation (level 1–3) or warning (level 0 = first response, 1 = resolution); round = reopen count (first-response warnings: 0). */
     kind: text('kind', { enum: ['escalation', 'warning'] }).notNull(),
     level: smallint('level').notNull(),
     round: integer('round').notNull().default(0),

@@ -116,7 +116,8 @@ const DONE: readonly TicketStatus[] = ['resolved', 'closed'];
 
 /**
  * waiting_on_customer pauses; leaving it resumes (the open due times move by the paused business time);
- * resolved/closed stop the clock; resolved/closed → an open status is a reopen: the resolution target starts again.
+ * resolved/closed stop the clock; resolved/closed → an open status is a reopen: a new round (`round` + 1) whose
+ * resolution target starts from now and whose escalation level starts at 0 again.
  */
 export async function slaStatusChanged(db: DbOrTx, ticketId: string, from: TicketStatus, to: TicketStatus, now: Date): Promise<void> {
   if (from === to) return;
@@ -132,7 +133,7 @@ export async function slaStatusChanged(db: DbOrTx, ticketId: string, from: Ticke
   }
   if (DONE.includes(to)) s = resolveClock(l.cal, s, now);
   else if (to === 'waiting_on_customer') s = pauseClock(s, now);
-  await repo.saveClock(db, ticketId, { ...stateValues(s), round });
+  await repo.saveClock(db, ticketId, { ...stateValues(s), round, escalationLevel: s.escalationLevel });
 }
 
 export async function slaFirstResponse(db: DbOrTx, ticketId: string, now: Date): Promise<void> {

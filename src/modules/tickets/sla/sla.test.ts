@@ -120,7 +120,11 @@ describe('SLA', () => {
     it('a calendar named by an inactive policy is refused cleanly (409, not a foreign-key 500)', async () => {
       const cal = ok<SlaCalendarView>(await ctx.admin.post('/api/v1/tickets/sla/calendars', { name: '停用策略的日历', alwaysOpen: true }), 201);
       ok(await ctx.admin.post('/api/v1/tickets/sla/policies', { name: '停用', calendarId: cal.id, firstResponseMinutes: 60, resolutionMinutes: 600, active: false }), 201);
-      expect(problem(await ctx.admin.delete(`/api/v1/tickets/sla/calendars/${cal.id}`), 409).code).toBeTruthy();
+      const zh = problem(await ctx.admin.delete(`/api/v1/tickets/sla/calendars/${cal.id}`), 409);
+      // The check covers inactive policies too, and the message says so (not "active policies").
+      expect(zh.detail).toBe('仍有 SLA 策略使用此日历（含已停用的策略），不能删除');
+      const en = problem(await ctx.admin.lang('en').delete(`/api/v1/tickets/sla/calendars/${cal.id}`), 409);
+      expect(en.detail).toBe('SLA policies still use this calendar (inactive ones included); it cannot be deleted');
       expect(ok<SlaCalendarView[]>(await ctx.admin.get('/api/v1/tickets/sla/calendars')).some((c) => c.id === cal.id)).toBe(true);
     });
 
@@ -266,6 +270,69 @@ describe('SLA', () => {
       await runSlaCheck(ctx.app);
       expect(await rows(ctx.database, sql`select 1 from ticket_escalations where ticket_id = ${r.id}::uuid`)).toEqual([]);
     });
+
+    it('each reopen is a new round: the level goes back to 0 and the levels fire again, exactly once per round', async () => {
+      const resolve = (id: string) => ctx.admin.post(`/api/v1/tickets/${id}/resolve`, { rootCauseId, solution: '已处理', outcomeTold: 'call', returnVisitDays: 0 });
+      const escalations = () =>
+        rows<{ level: number; round: number; target: string }>(
+          ctx.database,
+          sql`select level, round, target from ticket_escalations where ticket_id = ${r.id}::uuid and kind = 'escalation' order by round, level`,
+        );
+      const levelOneTasks = async () => (await tasksOf(agent.userId!, r.number)).filter((t) => t.title.includes('超时升级 一级')).length;
+
+      // Round 0: 报修 (24×7) not answered within 2 hours → level 1.
+      now = bj('2027-01-04 10:00');
+      const r = await createTicket({ type: 'repair', title: '回水管漏水', assigneeId: agent.userId });
+      now = bj('2027-01-04 12:01');
+      await runSlaCheck(ctx.app);
+      expect(await sla(r.id)).toMatchObject({ state: 'breached', escalationLevel: 1 });
+      now = bj('2027-01-04 13:00');
+      ok(await resolve(r.id));
+
+      // Reopened: a new resolution target 24 h from the reopen, the level back to 0. The first response, still open from
+      // round 0 (whose breach was escalated then), does not escalate the new round.
+      now = bj('2027-01-05 09:00');
+      ok(await ctx.admin.post(`/api/v1/tickets/${r.id}/reopen`, { reason: '又漏了' }));
+      expect(await sla(r.id)).toMatchObject({ escalationLevel: 0, resolvedAt: null, resolutionDueAt: bj('2027-01-06 09:00').toISOString() });
+      now = bj('2027-01-05 12:00');
+      await runSlaCheck(ctx.app);
+      expect(await escalations()).toEqual([{ level: 1, round: 0, target: 'first_response' }]);
+      expect((await sla(r.id)).escalationLevel).toBe(0);
+
+      // The round's deadline passes: level 1 fires again, once, however many checks run.
+      now = bj('2027-01-06 09:01');
+      await Promise.all([runSlaCheck(ctx.app), checkSlaDeadlines(ctx.database.db, now), checkSlaDeadlines(ctx.database.db, now)]);
+      await runSlaCheck(ctx.app);
+      expect(await sla(r.id)).toMatchObject({ state: 'breached', escalationLevel: 1 });
+      expect(await escalations()).toEqual([
+        { level: 1, round: 0, target: 'first_response' },
+        { level: 1, round: 1, target: 'resolution' },
+      ]);
+      expect(await levelOneTasks()).toBe(2);
+      // Level 2, four hours after the round's breach, once too.
+      now = bj('2027-01-06 13:01');
+      await runSlaCheck(ctx.app);
+      await runSlaCheck(ctx.app);
+      expect(await tasksOf(leadId, r.number)).toEqual([{ title: `工单 #${r.number} 超时升级 二级（班组长/主管）：回水管漏水` }]);
+
+      // A second reopen is round 2: level 1 again, once.
+      now = bj('2027-01-06 14:00');
+      ok(await resolve(r.id));
+      now = bj('2027-01-07 10:00');
+      ok(await ctx.admin.post(`/api/v1/tickets/${r.id}/reopen`, { reason: '还是漏' }));
+      expect((await sla(r.id)).escalationLevel).toBe(0);
+      now = bj('2027-01-08 10:01');
+      await runSlaCheck(ctx.app);
+      await runSlaCheck(ctx.app);
+      expect(await escalations()).toEqual([
+        { level: 1, round: 0, target: 'first_response' },
+        { level: 1, round: 1, target: 'resolution' },
+        { level: 2, round: 1, target: 'resolution' },
+        { level: 1, round: 2, target: 'resolution' },
+      ]);
+      expect(await levelOneTasks()).toBe(3);
+      expect((await sla(r.id)).escalationLevel).toBe(1);
+    });
   });
 
   describe('reports', () => {
@@ -330,6 +397,42 @@ describe('SLA', () => {
       // An agent sees only their own tickets.
       const mine = ok<TicketReport>(await agent2.get('/api/v1/tickets/reports?from=2026-12-14&to=2026-12-15'));
       expect(mine.total).toBe(1);
+    });
+
+    it('filters by team: the team and the teams below it, within the reader’s scope; an unknown team is refused', async () => {
+      const teams = ok<{ items: { id: string; name: string }[] }>(await ctx.admin.get('/api/v1/teams')).items;
+      const dept = teams.find((x) => x.name === '客服部')!.id;
+      const group2 = ok<{ id: string }>(await ctx.admin.post('/api/v1/teams', { name: '二班', kind: 'group', parentId: dept }), 201).id;
+      const agent3 = await ctx.newUser({ role: 'agent', teamId: group2, username: 'agent3' });
+      now = bj('2026-12-15 11:00');
+      await createTicket({ type: 'inquiry', title: 'D', assigneeId: agent3.userId });
+      now = bj('2026-12-16 10:00');
+      const report = async (query: string, as: Client = ctx.admin) => ok<TicketReport>(await as.get(`/api/v1/tickets/reports?from=2026-12-14&to=2026-12-15${query}`));
+
+      const all = await report('');
+      expect(all.total).toBe(4);
+      const one = await report(`&teamId=${groupId}`);
+      expect(one).toMatchObject({ total: 3, overall: { tickets: 3, slaBreached: 1 } });
+      expect(one.byTeam.map((r) => r.name)).toEqual(['一班']);
+      expect(one.byAgent.map((r) => r.key).sort()).toEqual([agent.userId, agent2.userId].sort());
+      const two = await report(`&teamId=${group2}`);
+      expect(two).toMatchObject({ total: 1, byTeam: [{ key: group2, name: '二班', tickets: 1 }], byAgent: [{ key: agent3.userId, tickets: 1 }] });
+      expect(two.byDay).toEqual([
+        { day: '2026-12-14', count: 0 },
+        { day: '2026-12-15', count: 1 },
+      ]);
+      // A department counts its groups.
+      expect((await report(`&teamId=${dept}`)).total).toBe(4);
+      // The filter narrows the reader's scope, never widens it.
+      expect((await report(`&teamId=${group2}`, agent2)).total).toBe(0);
+      expect((await report(`&teamId=${groupId}`, agent2)).total).toBe(1);
+
+      const unknown = problem(await ctx.admin.get(`/api/v1/tickets/reports?teamId=00000000-0000-4000-8000-000000000000`), 400);
+      expect(unknown.errors).toEqual([{ field: 'teamId', message: '班组不存在或已删除' }]);
+      const en = problem(await ctx.admin.lang('en').get(`/api/v1/tickets/reports?teamId=00000000-0000-4000-8000-000000000000`), 400);
+      expect(en.errors).toEqual([{ field: 'teamId', message: 'The team does not exist or was deleted' }]);
+      const bad = problem(await ctx.admin.get('/api/v1/tickets/reports?teamId=一班'), 400);
+      expect(bad.errors[0]!.field).toBe('teamId');
     });
   });
 });

@@ -133,7 +133,7 @@ function Reports({ lastDone, runs }: { lastDone: RunView; runs: RunView[] }) {
       </Row>
       <ChurnCard />
       {detail.data ? <DiagnosticsCard run={detail.data} /> : null}
-      <MovementCard runs={runs.filter((r) => r.status === 'done')} />
+      <MovementCard runs={runs.filter((r) => r.status === 'done' && !r.counts?.historyPruned)} />
     </Flex>
   );
 }

@@ -78,6 +78,7 @@ export function SettingsDrawer({ onClose }: { onClose: () => void }) {
             {num('horizonMonths', 'analytics.s.horizonMonths', { min: 1, max: 120 })}
             {num('discountRate', 'analytics.s.discountRate', { min: 0, max: 1, step: 0.01 })}
             {num('expectedPurchaseWeeks', 'analytics.s.expectedPurchaseWeeks', { min: 1, max: 520 })}
+            {num('historyDailyDays', 'analytics.s.historyDailyDays', { min: 7, max: 3650 })}
             <Col xs={24} sm={12}>
               <Form.Item name="nightly" label={t('analytics.s.nightly')} valuePropName="checked">
                 <Switch />

@@ -1,5 +1,5 @@
 import { useState, type HTMLAttributes } from 'react';
-import { App, Button, Card, Flex, Form, Input, InputNumber, Modal, Popconfirm, Radio, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Flex, Form, Input, InputNumber, Modal, Popconfirm, Radio, Select, Space, Switch, Table, Tag, TreeSelect, Typography } from 'antd';
 import { DownloadOutlined, PlayCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { useMutation } from '@tanstack/react-query';
 import { Link } from 'react-router';
@@ -8,6 +8,7 @@ import { applyServerErrors } from '../../platform/forms';
 import { formatDateTime } from '../../platform/format';
 import { useT } from '../../platform/i18n';
 import { ErrorAlert, FormErrors, PageHeader } from '../../platform/ui';
+import { teamTree, useTeams } from '../accounts/api';
 import { useAssignees } from '../interactions/api';
 import { PLAN_KINDS, useCoverage, usePlans, useRefreshCare, type CoverageRow, type OverdueItem, type PlanKind, type PlanView, type RunSummary } from './api';
 import { AudienceFields, AudienceTags, audienceIn, audienceOut, type AudienceValues } from './parts';
@@ -144,8 +145,10 @@ function Coverage({ plans }: { plans: PlanView[] }) {
   const t = useT();
   const [planId, setPlanId] = useState('');
   const [ownerId, setOwnerId] = useState('');
-  const cov = useCoverage(planId, ownerId);
+  const [teamId, setTeamId] = useState<string | undefined>();
+  const cov = useCoverage({ planId, ownerId, teamId: teamId ?? '' });
   const users = useAssignees();
+  const teams = useTeams();
   const rows = cov.data?.rows ?? [];
   const overdue = cov.data?.overdue ?? [];
   const rate = (r: CoverageRow) => (r.covered ? `${Math.round((r.onTime / r.covered) * 100)}%` : '—');
@@ -173,6 +176,17 @@ function Coverage({ plans }: { plans: PlanView[] }) {
             optionFilterProp="label"
             aria-label={t('care.coverage.owner')}
             options={[{ value: '', label: t('care.coverage.allOwners') }, ...(users.data ?? []).map((u) => ({ value: u.id, label: u.name }))]}
+          />
+          <TreeSelect
+            value={teamId}
+            onChange={(v?: string) => setTeamId(v || undefined)}
+            allowClear
+            placeholder={t('care.coverage.allTeams')}
+            aria-label={t('care.coverage.team')}
+            style={{ width: 180 }}
+            treeData={teamTree(teams.data ?? [])}
+            treeDefaultExpandAll
+            data-testid="coverage-team"
           />
           <Button icon={<DownloadOutlined />} onClick={exportCsv} disabled={!rows.length}>
             {t('care.coverage.export')}

@@ -29,7 +29,7 @@ export const careKeys = {
   all: ['care'] as const,
   plans: ['care', 'plans'] as const,
   rules: ['care', 'rules'] as const,
-  coverage: (planId: string, ownerId: string) => ['care', 'coverage', planId, ownerId] as const,
+  coverage: (f: CoverageFilters) => ['care', 'coverage', f.planId, f.ownerId, f.teamId] as const,
 };
 
 export function usePlans() {
@@ -40,10 +40,14 @@ export function useRules() {
   return useQuery({ queryKey: careKeys.rules, queryFn: async ({ signal }) => (await api.get<{ items: RuleView[] }>('/api/v1/care/rules', undefined, signal)).items });
 }
 
-export function useCoverage(planId: string, ownerId: string) {
+/** The coverage report's filters; '' = all. A team includes the teams below it. */
+export type CoverageFilters = { planId: string; ownerId: string; teamId: string };
+
+export function useCoverage(f: CoverageFilters) {
   return useQuery({
-    queryKey: careKeys.coverage(planId, ownerId),
-    queryFn: ({ signal }) => api.get<CoverageReport>('/api/v1/care/coverage', { planId: planId || undefined, ownerId: ownerId || undefined }, signal),
+    queryKey: careKeys.coverage(f),
+    queryFn: ({ signal }) =>
+      api.get<CoverageReport>('/api/v1/care/coverage', { planId: f.planId || undefined, ownerId: f.ownerId || undefined, teamId: f.teamId || undefined }, signal),
   });
 }
 

@@ -1,7 +1,9 @@
 import { useMemo, useState } from 'react';
-import { Card, Col, DatePicker, Empty, Row, Space, Statistic, Table, Typography } from 'antd';
+import { Card, Col, DatePicker, Empty, Row, Space, Statistic, Table, TreeSelect, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
+import { useAuth } from '../../../platform/auth';
 import { useT, type Translate } from '../../../platform/i18n';
+import { teamTree, useTeams } from '../../accounts/api';
 import { ErrorAlert, PageHeader } from '../../../platform/ui';
 import { inZone } from '../../../platform/format';
 import { useTicketReport, type TicketPerformanceRow, type TicketReport } from './api';
@@ -70,14 +72,20 @@ function Overview({ report }: { report: TicketReport }) {
   );
 }
 
-/** 工单报表: volume, response and resolution times, SLA compliance, reopen rate and satisfaction, per agent and team. */
+/**
+ * 工单报表: volume, response and resolution times, SLA compliance, reopen rate and satisfaction, per agent and team;
+ * filtered by dates and, for readers who may list teams, by a team (with the teams below it).
+ */
 export function TicketReportsPage() {
   const t = useT();
+  const { can } = useAuth();
+  const teams = useTeams(can('user:read'));
+  const [teamId, setTeamId] = useState<string | undefined>(undefined);
   const [range, setRange] = useState<[Dayjs, Dayjs]>(() => {
     const today = inZone(dayjs().toISOString());
     return [today.subtract(29, 'day'), today];
   });
-  const filter = { from: range[0].format('YYYY-MM-DD'), to: range[1].format('YYYY-MM-DD') };
+  const filter = { from: range[0].format('YYYY-MM-DD'), to: range[1].format('YYYY-MM-DD'), teamId };
   const report = useTicketReport(filter);
   const data = report.data;
   const none = t('rep.none');
@@ -101,7 +109,20 @@ export function TicketReportsPage() {
       <PageHeader
         title={t('rep.title')}
         extra={
-          <Space>
+          <Space wrap>
+            {teams.data?.length ? (
+              <TreeSelect
+                allowClear
+                style={{ minWidth: 180 }}
+                placeholder={t('rep.allTeams')}
+                aria-label={t('rep.team')}
+                value={teamId}
+                onChange={(v?: string) => setTeamId(v || undefined)}
+                treeData={teamTree(teams.data)}
+                treeDefaultExpandAll
+                data-testid="report-team"
+              />
+            ) : null}
             <Typography.Text type="secondary">{t('rep.range')}</Typography.Text>
             <DatePicker.RangePicker
               value={range}

@@ -27,6 +27,7 @@ export function useRefreshSla() {
   return () => qc.invalidateQueries({ queryKey: ['sla'] });
 }
 
-export type ReportFilter = { from: string; to: string };
+/** `teamId`: that team and the teams below it (within the reader's scope). */
+export type ReportFilter = { from: string; to: string; teamId?: string };
 export const useTicketReport = (f: ReportFilter) =>
   useQuery({ queryKey: ['tickets', 'report', f], queryFn: () => api.get<TicketReport>('/api/v1/tickets/reports', f) });
