@@ -1,7 +1,7 @@
 /** Queries of the analytics module: the population read, the result writes and the reports over the stored results. */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Actor } from '../../platform/auth/permissions.js';
-import { CopyEncoder, copyTransaction, rebuildTable } from '../../platform/db/copy.js';
+import { copyTransaction, encodeRows, rebuildTable } from '../../platform/db/copy.js';
 import { rowsOf, type Db, type DbOrTx } from '../../platform/db/client.js';
 import type { AnalyticsSettings } from './analytics.contract.js';
 import { HOLDOUT_WEEKS, Population, SEASON_BITS, type Results, type RunClock } from './engine.js';
@@ -38,10 +38,12 @@ export async function readPopulation(
   // work (a cursor's plan is never parallel). Each half fills its own slice of the arrays, in id order: the
   // population's order — and so the fits' samples — does not depend on which half answers first.
   const parts = kind === 'postgres' ? PARTS : [{ lo: null, hi: null }];
-  const counts: number[] = [];
-  for (const part of parts) {
-    counts.push(rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from customers c where c.deleted_at is null and ${rangeSql(part)}`))[0]!.n);
-  }
+  // Both halves counted in one scan of customers.
+  const countRow = rowsOf<Record<string, number>>(
+    await db.execute(sql`select ${sql.join(parts.map((part, k) => sql`(count(*) filter (where ${rangeSql(part)}))::int as ${sql.identifier(`n${k}`)}`), sql`, `)}
+                         from customers c where c.deleted_at is null`),
+  )[0]!;
+  const counts = parts.map((_, k) => Number(countRow[`n${k}`]));
   const total = counts.reduce((a, b) => a + b, 0);
   const p = new Population(total);
   p.n = total;
@@ -318,18 +320,16 @@ export async function writeResults(
 ): Promise<void> {
   const n = p.n;
   await db.execute(sql`delete from ${analyticsCustomerHistory} where run_id = ${run.id}`);
-  const batch = (from: number, to: number, row: (i: number) => unknown[]) => {
-    const encoder = new CopyEncoder();
-    for (let i = from; i < to; i++) encoder.row(row(i));
-    return encoder.take();
-  };
   const keys = run.indicatorKeys.map((k) => JSON.stringify(k));
+  // PostgreSQL streams each COPY while it is encoded (one statement per commit of history, one for the current
+  // table); PGlite takes a COPY's data whole, so it gets batches of 20,000 rows.
+  const perCopy = opts.parallel ? n : COPY_BATCH;
   const history = async () => {
     for (let from = 0; from < n; from += HISTORY_COMMIT) {
       const end = Math.min(n, from + HISTORY_COMMIT);
       await copyTransaction(db, async (c) => {
-        for (let at = from; at < end; at += COPY_BATCH) {
-          await c.copy('analytics_customer_history', HISTORY_COLUMNS, batch(at, Math.min(end, at + COPY_BATCH), (i) => historyRow(p, res, i, run)));
+        for (let at = from; at < end; at += perCopy) {
+          await c.copy('analytics_customer_history', HISTORY_COLUMNS, encodeRows(at, Math.min(end, at + perCopy), (i) => historyRow(p, res, i, run)));
         }
       });
       await opts.onProgress(end, n);
@@ -338,8 +338,8 @@ export async function writeResults(
   const current = () =>
     copyTransaction(db, (c) =>
       rebuildTable(c, 'analytics_customer_current', async (next) => {
-        for (let from = 0; from < n; from += COPY_BATCH) {
-          await c.copy(next, CURRENT_COLUMNS, batch(from, Math.min(n, from + COPY_BATCH), (i) => currentRow(p, res, i, run, keys)));
+        for (let from = 0; from < n; from += perCopy) {
+          await c.copy(next, CURRENT_COLUMNS, encodeRows(from, Math.min(n, from + perCopy), (i) => currentRow(p, res, i, run, keys)));
         }
       }),
     );

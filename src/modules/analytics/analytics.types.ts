@@ -75,7 +75,7 @@ export const DEFAULT_SETTINGS: AnalyticsSettings = {
     { key: 'heated_area', labelZh: '供暖面积', labelEn: 'Heated area', kind: 'strategic', metric: 'customNumber', field: 'heated_area', weight: 5 },
   ],
   nightly: true,
-  historyDailyDays: 90,
+  historyDailyDays: 35,
 };
 
 export const runIdParam = z.strictObject({ id: z.uuid() });

@@ -192,12 +192,13 @@ export function quintiles(values: Float64Array, higherIsBetter = true): Int8Arra
 export function midRanks(values: Float64Array): Float64Array {
   const n = values.length;
   const sorted = Float64Array.from(values).sort();
+  // The end of each run of equal values, so that one search (the run's start) gives both bounds.
+  const runEnd = new Int32Array(n);
+  for (let k = n - 1; k >= 0; k--) runEnd[k] = k + 1 < n && sorted[k + 1] === sorted[k] ? runEnd[k + 1]! : k + 1;
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const v = values[i]!;
-    const lo = lowerBound(sorted, v);
-    const hi = upperBound(sorted, v);
-    out[i] = (lo + (hi - lo) / 2) / n;
+    const lo = lowerBound(sorted, values[i]!);
+    out[i] = (lo + (runEnd[lo]! - lo) / 2) / n;
   }
   return out;
 }
@@ -208,16 +209,6 @@ function lowerBound(a: Float64Array, v: number): number {
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (a[mid]! < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-function upperBound(a: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid]! <= v) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -263,7 +254,8 @@ function highestBit(mask: number): number {
   return -1;
 }
 
-export type Signals = (indexes: Int32Array) => Promise<ChurnSignalResult>;
+/** The other modules' churn reasons, by customer index (only customers that have any). */
+export type Signals = () => Promise<ChurnSignalResult>;
 
 export async function compute(
   p: Population,
@@ -615,14 +607,7 @@ export async function compute(
   await step('churn');
   const risk = new Uint8Array(n);
   const level: ChurnLevel[] = new Array(n);
-  const external = new Map<number, ChurnReason[]>();
-  if (opts.signals) {
-    const CHUNK = 10_000;
-    for (let from = 0; from < n; from += CHUNK) {
-      const idx = Int32Array.from({ length: Math.min(CHUNK, n - from) }, (_, k) => from + k);
-      for (const [i, rs] of await opts.signals(idx)) external.set(i, [...(external.get(i) ?? []), ...rs]);
-    }
-  }
+  const external: ChurnSignalResult = opts.signals ? await opts.signals() : new Map();
   /**
    * The reasons of customer i, highest points first. Built again when the results are written rather than kept: a
    * million arrays of reason objects with their sentences would weigh several hundred MB.

@@ -1,6 +1,6 @@
 /**
  * The tickets' churn signal for the analytics run: recent complaints, a low satisfaction rating, an open ticket past
- * its SLA. Registered in src/app.ts with registerChurnSignal (analytics calls it per batch of up to 10,000 customers).
+ * its SLA. Registered in src/app.ts with registerChurnSignal (the analytics run asks once for all customers).
  */
 import type { DbOrTx } from '../../platform/db/client.js';
 import type { ChurnReason, ChurnSignal } from '../analytics/index.js';
@@ -25,7 +25,7 @@ function reasonOf(r: Awaited<ReturnType<typeof churnFacts>>[number]): ChurnReaso
 
 export const ticketChurnSignal: ChurnSignal = {
   key: 'tickets',
-  async evaluate(db: DbOrTx, customerIds: readonly string[], asOf: { date: string; end: Date }) {
+  async evaluate(db: DbOrTx, customerIds: readonly string[] | null, asOf: { date: string; end: Date }) {
     const out = new Map<string, ChurnReason[]>();
     for (const row of await churnFacts(db, customerIds, asOf.end)) {
       const list = out.get(row.customer_id) ?? [];

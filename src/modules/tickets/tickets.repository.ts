@@ -383,27 +383,28 @@ export type ChurnFactRow = { customer_id: string; code: 'complaints' | 'low_rati
  * (end − 90 d, end] (from the rating events, so a rating given before a reopen still counts), and the oldest open
  * ticket whose SLA target had passed at `end`.
  */
-export async function churnFacts(db: DbOrTx, customerIds: readonly string[], end: Date): Promise<ChurnFactRow[]> {
-  if (!customerIds.length) return [];
-  const ids = `{${customerIds.join(',')}}`;
+/** The churn facts of the given customers, or of every customer when `customerIds` is null. */
+export async function churnFacts(db: DbOrTx, customerIds: readonly string[] | null, end: Date): Promise<ChurnFactRow[]> {
+  if (customerIds && !customerIds.length) return [];
+  const among = customerIds ? sql`t.customer_id = any(${`{${customerIds.join(',')}}`}::uuid[])` : sql`t.customer_id is not null`;
   const at = end.toISOString();
   const rows = rowsOf<ChurnFactRow>(
     await db.execute(sql`
       select t.customer_id::text as customer_id, 'complaints' as code, count(*)::int as n, null::int as rating, null::int as number
         from ${tickets} t
-       where t.customer_id = any(${ids}::uuid[]) and t.type = 'complaint' and t.deleted_at is null and t.merged_into_id is null
+       where ${among} and t.type = 'complaint' and t.deleted_at is null and t.merged_into_id is null
          and t.created_at > ${at}::timestamptz - interval '30 days' and t.created_at <= ${at}::timestamptz
        group by t.customer_id
       union all
       select t.customer_id::text, 'low_rating', count(*)::int, min((e.data->>'rating')::int), null::int
         from ${ticketEvents} e join ${tickets} t on t.id = e.ticket_id
-       where t.customer_id = any(${ids}::uuid[]) and t.deleted_at is null and e.kind = 'rated' and (e.data->>'rating')::int <= 2
+       where ${among} and t.deleted_at is null and e.kind = 'rated' and (e.data->>'rating')::int <= 2
          and e.created_at > ${at}::timestamptz - interval '90 days' and e.created_at <= ${at}::timestamptz
        group by t.customer_id
       union all
       select t.customer_id::text, 'breached', count(*)::int, null::int, min(t.number)::int
         from ${tickets} t join ${ticketSlaClocks} c on c.ticket_id = t.id
-       where t.customer_id = any(${ids}::uuid[]) and t.deleted_at is null and t.merged_into_id is null
+       where ${among} and t.deleted_at is null and t.merged_into_id is null
          and t.status not in ('resolved', 'closed') and c.resolved_at is null and t.created_at <= ${at}::timestamptz
          and least(case when c.first_responded_at is null then c.first_response_due_at end, c.resolution_due_at)
              <= least(coalesce(c.paused_at, ${at}::timestamptz), ${at}::timestamptz)

@@ -8,6 +8,8 @@ import { sql } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type Client, type TestContext } from '../../test/harness.js';
+import { systemActor } from '../../platform/auth/permissions.js';
+import { executeRun, startRun } from '../analytics/index.js';
 import { ticketChurnSignal } from './index.js';
 
 type Problem = { code: string; detail: string; errors: { field: string; message: string }[] };
@@ -459,10 +461,20 @@ describe('tickets', () => {
       ],
       [c.id]: [{ code: 'ticket_breached', zh: `工单 #${late.number} 已超时未解决`, en: `Ticket #${late.number} is past its SLA`, points: 15 }],
     });
+    // Asked for every customer at once (as the analytics run does): the same reasons for these four.
+    const all = await ticketChurnSignal.evaluate(ctx.database.db, null, { date: end.toISOString().slice(0, 10), end });
+    expect(Object.fromEntries([a.id, b.id, c.id, d.id].filter((id) => all.has(id)).map((id) => [id, all.get(id)]))).toEqual(Object.fromEntries(got));
     // As of 25 days earlier, a's complaint from 40 days ago is in the window and the one from yesterday is not.
     const earlier = new Date(end.getTime() - 25 * 86_400_000);
     const then = await ticketChurnSignal.evaluate(ctx.database.db, [a.id], { date: earlier.toISOString().slice(0, 10), end: earlier });
     expect(then.get(a.id)).toEqual([{ code: 'ticket_complaints', zh: '30 天内 1 次投诉', en: '1 complaint in 30 days', points: 15 }]);
     expect((await ticketChurnSignal.evaluate(ctx.database.db, [], { date: '2026-01-01', end })).size).toBe(0);
+
+    // The analytics run takes the signal in: a's churn reasons on its 360 page name the complaints.
+    const run = (await startRun(ctx.database.db, systemActor('cli'), { kind: 'cli' }))!;
+    expect((await executeRun(ctx.database.db, run.id, { databaseKind: ctx.database.kind })).status).toBe('done');
+    const view = (await ctx.admin.get(`/api/v1/customers/${a.id}/analytics`)).json() as { reasons: string[]; churnRisk: number };
+    expect(view.reasons).toContain('30 天内 2 次投诉');
+    expect(view.churnRisk).toBeGreaterThanOrEqual(25);
   });
 });

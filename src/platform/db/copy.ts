@@ -18,8 +18,12 @@ import type { Db } from './client.js';
 export type CopyClient = {
   execute(text: string): Promise<void>;
   query<T>(text: string, values?: unknown[]): Promise<T[]>;
-  /** Copies the rows — lines from copyLine, or buffers from CopyEncoder — into table (columns). */
-  copy(table: string, columns: readonly string[], data: readonly string[] | readonly Buffer[]): Promise<void>;
+  /**
+   * Copies the rows — lines from copyLine, or buffers from CopyEncoder / encodeRows — into table (columns). On
+   * PostgreSQL the data streams as it is produced (a generator is encoded while the server parses what came before);
+   * PGlite takes it whole.
+   */
+  copy(table: string, columns: readonly string[], data: Iterable<string | Buffer>): Promise<void>;
 };
 
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
@@ -66,6 +70,18 @@ export class CopyEncoder {
     this.pos += this.buf.write(line, this.pos, 'utf8');
   }
 
+  /** Whether full buffers wait to be drained. */
+  get ready(): boolean {
+    return this.chunks.length > 0;
+  }
+
+  /** The full buffers so far (the one being filled stays). */
+  drain(): Buffer[] {
+    const out = this.chunks;
+    this.chunks = [];
+    return out;
+  }
+
   /** The encoded bytes so far, and a fresh start. */
   take(): Buffer[] {
     if (this.pos) this.chunks.push(this.buf.subarray(0, this.pos));
@@ -83,24 +99,36 @@ const copySql = (table: string, columns: readonly string[], source: string) =>
   `copy ${ident(table)} (${columns.map(ident).join(', ')}) from ${source}`;
 
 /** Buffers as they are; lines joined into chunks of about 256 KB for the stream. */
-function* chunks(data: readonly string[] | readonly Buffer[]): Generator<string | Buffer> {
-  if (typeof data[0] !== 'string') {
-    yield* data as readonly Buffer[];
-    return;
-  }
-  const lines = data as readonly string[];
-  let buf: string[] = [];
+function* chunks(data: Iterable<string | Buffer>): Generator<string | Buffer> {
+  let lines: string[] = [];
   let size = 0;
-  for (const line of lines) {
-    buf.push(line);
-    size += line.length;
+  for (const item of data) {
+    if (typeof item !== 'string') {
+      if (lines.length) yield lines.join('');
+      lines = [];
+      size = 0;
+      yield item;
+      continue;
+    }
+    lines.push(item);
+    size += item.length;
     if (size >= 262_144) {
-      yield buf.join('');
-      buf = [];
+      yield lines.join('');
+      lines = [];
       size = 0;
     }
   }
-  if (buf.length) yield buf.join('');
+  if (lines.length) yield lines.join('');
+}
+
+/** Rows from..to−1 encoded lazily: a buffer of about 1 MB at a time (see CopyClient.copy). */
+export function* encodeRows(from: number, to: number, row: (i: number) => readonly unknown[]): Generator<Buffer> {
+  const encoder = new CopyEncoder();
+  for (let i = from; i < to; i++) {
+    encoder.row(row(i));
+    if (encoder.ready) yield* encoder.drain();
+  }
+  yield* encoder.take();
 }
 
 /** Runs fn in one transaction on the database's own client (committed when fn resolves, rolled back if it throws). */
@@ -112,8 +140,9 @@ export async function copyTransaction(db: Db, fn: (client: CopyClient) => Promis
         execute: async (text) => void (await tx.exec(text)),
         query: async <T,>(text: string, values: unknown[] = []) => (await tx.query<T>(text, values)).rows,
         copy: async (table, columns, data) => {
-          if (!data.length) return;
-          await tx.query(copySql(table, columns, `'/dev/blob'`), [], { blob: new Blob([...chunks(data)]) });
+          const parts = [...chunks(data)];
+          if (!parts.length) return;
+          await tx.query(copySql(table, columns, `'/dev/blob'`), [], { blob: new Blob(parts) });
         },
       });
     });
@@ -127,7 +156,6 @@ export async function copyTransaction(db: Db, fn: (client: CopyClient) => Promis
       execute: async (text) => void (await client.query(text)),
       query: async <T,>(text: string, values: unknown[] = []) => (await client.query(text, values)).rows as T[],
       copy: async (table, columns, data) => {
-        if (!data.length) return;
         await pipeline(Readable.from(chunks(data)), client.query(copyFrom(copySql(table, columns, 'stdin'))));
       },
     });

@@ -1,0 +1,1 @@
+ALTER TABLE "analytics_customer_history" DROP CONSTRAINT "analytics_customer_history_run_id_analytics_runs_id_fk";
