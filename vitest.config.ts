@@ -23,6 +23,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Two workers on the two cores (Vitest's default here is one): the integration files wait on the database much of
+    // the time, and run one after another they took most of CI's 20 minutes. The browser suite stays serial.
+    maxWorkers: 2,
     projects: [
       {
         extends: true,
