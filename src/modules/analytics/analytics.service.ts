@@ -28,7 +28,7 @@ import type {
 import { QUADRANTS, RFM_GROUPS, VALUE_TIERS } from './analytics.contract.js';
 import { pruneHistory, readPopulation, scopeSql, writeResults } from './analytics.repository.js';
 import { DEFAULT_SETTINGS, settingsSchema } from './analytics.types.js';
-import { compute, runClock, type ChurnSignalResult } from './engine.js';
+import { compute, lowerBound, runClock, type ChurnSignalResult } from './engine.js';
 import { analyticsRuns } from './schema.js';
 import { parseOrThrow } from '../../platform/http/validation.js';
 
@@ -269,14 +269,8 @@ export async function executeRun(
 
 /** The index of a customer id in the population's ids, which are in id order (uuid order = lowercase hex order); −1 if absent. */
 function indexOfId(ids: readonly string[], id: string): number {
-  let lo = 0;
-  let hi = ids.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ids[mid]! < id) lo = mid + 1;
-    else hi = mid;
-  }
-  return ids[lo] === id ? lo : -1;
+  const at = lowerBound(ids, id);
+  return ids[at] === id ? at : -1;
 }
 
 const finiteOnly = (_k: string, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v);

@@ -203,7 +203,8 @@ export function midRanks(values: Float64Array): Float64Array {
   return out;
 }
 
-function lowerBound(a: Float64Array, v: number): number {
+/** The first position in sorted `a` whose value is not below `v` (numbers, or strings in code-unit order). */
+export function lowerBound<T extends number | string>(a: ArrayLike<T>, v: T): number {
   let lo = 0;
   let hi = a.length;
   while (lo < hi) {
