@@ -43,9 +43,9 @@ const ONLY = arg('only', null)?.split(',') ?? null;
 const PG_BASE = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 if (!['pglite', 'postgres'].includes(DB)) throw new Error('--db pglite|postgres');
 
-const log = (...a: unknown[]) => console.error('·', ...a);
+export const log = (...a: unknown[]) => console.error('·', ...a);
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.listen(0, '127.0.0.1', () => {
@@ -74,9 +74,9 @@ async function pgQuery<T = Record<string, unknown>>(url: string, text: string): 
 
 // ---------------------------------------------------------------------------------------------------- the dataset
 
-type Target = { env: NodeJS.ProcessEnv; label: string; dataDir: string | null; url: string | null };
+export type Target = { env: NodeJS.ProcessEnv; label: string; dataDir: string | null; url: string | null };
 
-async function dataset(): Promise<{ target: Target; loadSeconds: number | null; loaded: Record<string, unknown> | null }> {
+export async function dataset(): Promise<{ target: Target; loadSeconds: number | null; loaded: Record<string, unknown> | null }> {
   const name = `hearth_bench_${SCALE}_s${SEED}`;
   let target: Target;
   if (DB === 'pglite') {
@@ -111,7 +111,7 @@ async function dataset(): Promise<{ target: Target; loadSeconds: number | null; 
 
 // ---------------------------------------------------------------------------------------------------- processes
 
-type Server = { base: string; proc: ChildProcess; stop: () => Promise<void>; peakRssMB: () => number };
+export type Server = { base: string; proc: ChildProcess; stop: () => Promise<void>; peakRssMB: () => number };
 
 function peakRss(pid: number | undefined): number {
   try {
@@ -148,12 +148,13 @@ async function startProcess(args: string[], env: NodeJS.ProcessEnv, port: number
   };
 }
 
-async function startHearth(target: Target): Promise<Server> {
+export async function startHearth(target: Target): Promise<Server> {
   const port = await freePort();
-  // BENCH_PROFILE=DIR: the server writes a V8 CPU profile there when it stops (where the time goes).
+  // BENCH_PROFILE=DIR: the server writes a V8 CPU profile there when it stops (where the time goes); BENCH_TRACE_GC=1:
+  // it prints each garbage collection (with its pause) on stdout.
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(process.env.BENCH_PROFILE)}`] : [];
   return startProcess(
-    ['--max-old-space-size=512', ...profile, '--import', 'tsx', 'src/main.ts'],
+    ['--max-old-space-size=512', ...profile, ...(process.env.BENCH_TRACE_GC ? ['--trace-gc'] : []), '--import', 'tsx', 'src/main.ts'],
     { ...target.env, LOG_LEVEL: 'warn', LOGIN_RATE_PER_MINUTE: '1000000', LOGIN_MAX_FAILURES: '1000000' },
     port,
     '/api/health',

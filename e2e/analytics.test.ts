@@ -1,6 +1,7 @@
 /**
  * 价值分析 in the browser: a small heating demo (300 households) → the analytics page → 运行分析 with its progress →
- * the value × loyalty matrix, tiers and the churn-risk list → the riskiest customer's 价值 tab with its reasons.
+ * the value × loyalty matrix, tiers, the model used and the RFM cut points, and the churn-risk list → the riskiest
+ * customer's 价值 tab with its reasons.
  */
 import { describe, expect, it } from 'vitest';
 import { browserSuite, see, seedCompany, Shots, signIn, tableRows, until, type Api } from './harness.js';
@@ -29,6 +30,10 @@ describe('analytics page', () => {
     await see(page, /最近一次分析/);
     await see(page, '模型诊断');
     await see(page, 'BG/NBD');
+    // Which purchase model the figures use, each fit's outcome, and the RFM cut points the run used.
+    await see(page, /存活概率、预测购买与 CLV 采用 (MBG\/NBD|BG\/NBD) 模型|没有可用的购买模型/);
+    await see(page, /已收敛|未收敛/);
+    await see(page, /RFM 分界（窗口内购买客户的五分位，并列同分）/);
     await shots.take(page, 'analytics-page');
 
     // The churn list is sorted by risk, highest first: open that customer.

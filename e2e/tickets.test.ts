@@ -42,9 +42,7 @@ describe('tickets', () => {
     await page.getByLabel('手机号').fill('139 0000 4444');
     await page.getByLabel('地址（小区、楼栋、单元、房号）').fill('幸福家园 3-2-301');
     const category = page.getByRole('combobox', { name: '问题分类' });
-    await category.click();
-    await page.locator('.ant-select-dropdown:visible').getByTitle('暖气不热', { exact: true }).waitFor({ state: 'visible' });
-    await page.locator('.ant-select-dropdown:visible').getByTitle('暖气不热', { exact: true }).click();
+    await category.selectOption({ label: '暖气不热' });
     await page.getByLabel('问题描述').fill('卧室暖气片冰凉，室温只有 15 度。');
     await shots.take(page, 'report-phone');
     await page.getByTestId('report-submit').click();
@@ -181,7 +179,7 @@ describe('tickets', () => {
     await page.getByTestId('follow-reply-submit').click();
     const mine = page.locator('[data-testid="follow-reply"][data-from="customer"]');
     await mine.waitFor();
-    expect(await mine.locator('.ant-typography').last().textContent()).toBe(text);
+    expect(await mine.getByTestId('follow-reply-body').textContent()).toBe(text);
 
     await page.setViewportSize(DESKTOP);
     await page.goto(`${suite.server.url}/tickets`);

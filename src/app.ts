@@ -1,6 +1,7 @@
 import type { Config } from './platform/config.js';
 import type { Database } from './platform/db/client.js';
 import { createServer, type App } from './platform/http/server.js';
+import { registerIdempotency } from './platform/http/idempotency.js';
 import type { ServiceContext } from './platform/context.js';
 import { accountsRoutes, actorForUserId, authenticateSession, authenticateToken, ensureBuiltinRoles } from './modules/accounts/index.js';
 import { auditRoutes } from './modules/audit/index.js';
@@ -94,6 +95,7 @@ export async function buildApp(opts: {
   const app = await createServer({
     config: opts.config,
     databaseKind: opts.database.kind,
+    checkDatabase: () => opts.database.ping(),
     logger: opts.logger,
     authenticate: async (c) => {
       const info = { ip: c.ip, userAgent: c.userAgent, locale: c.locale };
@@ -102,6 +104,8 @@ export async function buildApp(opts: {
       return null;
     },
   });
+  // Idempotency-Key on every POST (a repeat returns the first answer): before any route, so each route gets it.
+  registerIdempotency(app, { db: ctx.db, databaseKind: opts.database.kind, now: opts.clock });
   await accountsRoutes(app, ctx);
   await settingsRoutes(app, ctx);
   await auditRoutes(app, ctx);
@@ -137,7 +141,7 @@ export async function buildApp(opts: {
   // 02:00–06:00 company time; a unique index lets exactly one process queue the night's run).
   jobs.handle(ANALYTICS_QUEUE, async (data, signal) => {
     await executeRun(ctx.db, String(data.id), { databaseKind: opts.database.kind, signal, takeOver, log: (line) => app.log.info(line) });
-  });
+  }, { resumeAfterSeconds: 90 }); // a run's heartbeat is stale after a minute
   await analyticsRoutes(app, { ...ctx, enqueue: (id) => jobs.send(ANALYTICS_QUEUE, { id }) });
   const nightly = () =>
     void queueNightly(ctx.db, systemActor('system'))

@@ -1,9 +1,20 @@
 import { buildApp, prepareDatabase } from './app.js';
 import { loadConfig } from './platform/config.js';
-import { openDatabase } from './platform/db/client.js';
+import { isConnectionLost, openDatabase } from './platform/db/client.js';
 
 /** `npm start`: one process serving the API and the web UI over the embedded database (or PostgreSQL). */
 async function main(): Promise<void> {
+  // Every database client has an 'error' listener (platform/db/client.ts) and each request maps a lost connection to
+  // 503. What remains are promises nobody awaits that fail because the database went away — pg-boss completes a
+  // finished job without awaiting it, for one. Those are logged and the process carries on (the pool reconnects by
+  // itself); any other unhandled rejection still ends the process, as Node does by default.
+  process.on('unhandledRejection', (reason) => {
+    if (isConnectionLost(reason)) {
+      console.warn(`database unavailable: ${(reason as Error).message}`);
+      return;
+    }
+    throw reason;
+  });
   const config = loadConfig();
   const database = await openDatabase(
     config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'pglite', dataDir: config.dataDir },

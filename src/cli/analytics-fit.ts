@@ -4,6 +4,7 @@ import { parse } from 'csv-parse/sync';
 import {
   fitBgNbd,
   fitGammaGamma,
+  fitMbgNbd,
   fitParetoNbd,
   fitSbg,
   type Fit,
@@ -11,6 +12,7 @@ import {
   type RepeatSummary,
   type SpendSummary,
 } from '../modules/analytics/models/index.js';
+import { DEFAULT_FIT_SECONDS } from '../modules/analytics/models/index.js';
 import type { Locale } from '../platform/i18n/index.js';
 import { locale } from './context.js';
 
@@ -35,7 +37,13 @@ const TEXTS = {
       badM: '复购客户的平均金额必须大于 0',
     },
     summary: (name: string, n: number, params: string, ll: string, converged: boolean) =>
-      `${name} 拟合完成（${n} ${name === 'sBG' ? '人的队列' : '位客户'}）：${params}；对数似然 ${ll}${converged ? '' : '（优化未完全收敛，请检查数据）'}`,
+      `${name} 拟合完成（${n} ${name === 'sBG' ? '人的队列' : '位客户'}）：${params}；对数似然 ${ll}${converged ? '' : '（未收敛，结果不可用）'}`,
+    stop: {
+      max_iterations: () => '原因：达到迭代次数上限',
+      time_limit: () => '原因：达到时间上限（可用 --seconds 延长）',
+      stalled: () => '原因：优化停滞，似然函数在此处过于平坦',
+      at_bound: (names: string[]) => `原因：参数 ${names.join('、')} 到达取值范围的边界（数据不足以确定它们）`,
+    },
   },
   en: {
     inputXorSurvivors: 'Give exactly one of --input FILE.csv or --survivors N0,N1,…',
@@ -56,7 +64,13 @@ const TEXTS = {
       badM: 'the mean spend of a repeat customer must be positive',
     },
     summary: (name: string, n: number, params: string, ll: string, converged: boolean) =>
-      `${name} fitted on ${n} ${name === 'sBG' ? 'cohort members' : 'customers'}: ${params}; log-likelihood ${ll}${converged ? '' : ' (the optimiser did not fully converge: check the data)'}`,
+      `${name} fitted on ${n} ${name === 'sBG' ? 'cohort members' : 'customers'}: ${params}; log-likelihood ${ll}${converged ? '' : ' (not converged: do not use these values)'}`,
+    stop: {
+      max_iterations: () => 'Reason: the iteration limit was reached',
+      time_limit: () => 'Reason: the time limit was reached (raise it with --seconds)',
+      stalled: () => 'Reason: the search stalled on a flat likelihood',
+      at_bound: (names: string[]) => `Reason: ${names.join(', ')} reached the edge of the allowed range (the data cannot pin them down)`,
+    },
   },
 } satisfies Record<Locale, unknown>;
 
@@ -151,33 +165,47 @@ function parseSurvivors(text: string, tx: Texts): number[] {
 }
 
 /** Fits the model named by the options; throws FitInputError on bad input. Exported for tests. */
-export function runFit(opts: { model: ModelName; input?: string; survivors?: string }, tx: Texts = TEXTS[locale]): Fit<Record<string, number>> {
+export function runFit(opts: { model: ModelName; input?: string; survivors?: string; seconds?: number }, tx: Texts = TEXTS[locale]): Fit<Record<string, number>> {
+  const budget = { seconds: opts.seconds ?? DEFAULT_FIT_SECONDS };
   if ((opts.input === undefined) === (opts.survivors === undefined)) throw new FitInputError(tx.inputXorSurvivors);
   if (opts.model === 'sbg') {
     if (opts.survivors === undefined) throw new FitInputError(tx.sbgNeedsSurvivors);
-    return fitSbg(parseSurvivors(opts.survivors, tx)) as unknown as Fit<Record<string, number>>;
+    return fitSbg(parseSurvivors(opts.survivors, tx), budget) as unknown as Fit<Record<string, number>>;
   }
   if (opts.survivors !== undefined) throw new FitInputError(tx.survivorsOnlySbg);
   const table = readTable(opts.input!, tx);
-  const fit = opts.model === 'gg' ? fitGammaGamma(spendRows(table, tx)) : opts.model === 'pnbd' ? fitParetoNbd(repeatRows(table, tx)) : fitBgNbd(repeatRows(table, tx));
+  const fit =
+    opts.model === 'gg'
+      ? fitGammaGamma(spendRows(table, tx), budget)
+      : opts.model === 'pnbd'
+        ? fitParetoNbd(repeatRows(table, tx), budget)
+        : opts.model === 'mbgnbd'
+          ? fitMbgNbd(repeatRows(table, tx), budget)
+          : fitBgNbd(repeatRows(table, tx), budget);
   return fit as unknown as Fit<Record<string, number>>;
 }
 
-const NAMES: Record<ModelName, string> = { bgnbd: 'BG/NBD', pnbd: 'Pareto/NBD', gg: 'Gamma-Gamma', sbg: 'sBG' };
+const NAMES: Record<ModelName, string> = { bgnbd: 'BG/NBD', mbgnbd: 'MBG/NBD', pnbd: 'Pareto/NBD', gg: 'Gamma-Gamma', sbg: 'sBG' };
 
 /**
- * `hearth analytics fit --model bgnbd|pnbd|gg|sbg (--input FILE.csv | --survivors N0,N1,…) --format json`:
- * fits one model and prints `{"model":…,"params":{…},"logLik":…,"n":…}` on the last stdout line.
+ * `hearth analytics fit --model bgnbd|mbgnbd|pnbd|gg|sbg (--input FILE.csv | --survivors N0,N1,…) [--seconds S] --format json`:
+ * fits one model within its time budget and prints `{"model":…,"params":{…},"logLik":…,"n":…}` on the last stdout
+ * line (and, when it did not converge, the reason on stderr).
  */
 export function addFitCommand(analytics: Command): void {
   analytics
     .command('fit')
     .description('fit a customer-base model to a CSV of (x, t_x, T[, monetary]) or to cohort survivors')
-    .addOption(new Option('--model <model>', 'bgnbd, pnbd (Pareto/NBD), gg (Gamma-Gamma spend) or sbg (contractual retention)').choices(['bgnbd', 'pnbd', 'gg', 'sbg']).makeOptionMandatory())
+    .addOption(
+      new Option('--model <model>', 'bgnbd, mbgnbd (BG/NBD that lets one-time buyers lapse), pnbd (Pareto/NBD), gg (Gamma-Gamma spend) or sbg (contractual retention)')
+        .choices(['bgnbd', 'mbgnbd', 'pnbd', 'gg', 'sbg'])
+        .makeOptionMandatory(),
+    )
+    .addOption(new Option('--seconds <seconds>', 'time budget of the fit').argParser(Number).default(DEFAULT_FIT_SECONDS))
     .option('--input <file>', 'CSV with a header naming frequency|x, recency|t_x, T and (gg) monetary_value|zbar|m; other columns are ignored')
     .option('--survivors <counts>', 'sbg: customers still active at the start of each period, e.g. 1000,631,468,382')
     .addOption(new Option('--format <format>', 'text, or json: the last stdout line is the fit as JSON').choices(['text', 'json']).default('text'))
-    .action((opts: { model: ModelName; input?: string; survivors?: string; format: 'text' | 'json' }) => {
+    .action((opts: { model: ModelName; input?: string; survivors?: string; seconds?: number; format: 'text' | 'json' }) => {
       const tx = TEXTS[locale];
       let fit: Fit<Record<string, number>>;
       try {
@@ -189,6 +217,8 @@ export function addFitCommand(analytics: Command): void {
         return;
       }
       if (opts.format === 'json') {
+        // The JSON line's keys are a contract (model, params, logLik, n); a fit that did not converge says why on stderr.
+        if (!fit.converged) console.error(tx.stop[fit.stop as Exclude<typeof fit.stop, 'converged'>](fit.atBound ?? []));
         console.log(JSON.stringify({ model: fit.model, params: fit.params, logLik: fit.logLik, n: fit.n }));
         return;
       }
@@ -196,5 +226,6 @@ export function addFitCommand(analytics: Command): void {
         .map(([k, v]) => `${k === 'alpha' ? 'α' : k === 'beta' ? 'β' : k} = ${v.toFixed(4)}`)
         .join(', ');
       console.log(tx.summary(NAMES[fit.model], fit.n, params, fit.logLik.toFixed(2), fit.converged));
+      if (!fit.converged) console.log(tx.stop[fit.stop as Exclude<typeof fit.stop, 'converged'>](fit.atBound ?? []));
     });
 }

@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { prepareDatabase } from '../app.js';
-import { executeRun, startRun } from '../modules/analytics/index.js';
+import { executeRun, getRun, startRun } from '../modules/analytics/index.js';
 import { systemActor } from '../platform/auth/permissions.js';
 import { AppError } from '../platform/errors.js';
 import { t } from '../platform/i18n/index.js';
@@ -13,12 +13,16 @@ const TEXTS = {
     done: (n: number, h: number, m: number, l: number, risk: number, s: number) =>
       `价值分析完成：${n} 位客户，高/中/低价值 ${h}/${m}/${l}，高流失风险 ${risk} 位，用时 ${s} 秒`,
     failed: (e: string) => `价值分析失败：${e}`,
+    model: (m: string | null) => (m ? `存活概率、预测购买与 CLV 采用 ${m} 模型` : '没有可用的购买模型'),
+    note: (w: string) => `注意：${w}`,
   },
   en: {
     phase: (p: string, done: number, total: number) => `progress ${PHASES[p]?.en ?? p}${total > 1 ? ` ${done}/${total}` : ''}`,
     done: (n: number, h: number, m: number, l: number, risk: number, s: number) =>
       `Analysis done: ${n} customers, high/middle/low value ${h}/${m}/${l}, ${risk} at high churn risk, ${s} s`,
     failed: (e: string) => `Analysis failed: ${e}`,
+    model: (m: string | null) => (m ? `P(alive), expected purchases and CLV use the ${m} model` : 'No purchase model is usable'),
+    note: (w: string) => `Note: ${w}`,
   },
 };
 const PHASES: Record<string, { zh: string; en: string }> = {
@@ -68,7 +72,14 @@ export function addRunCommand(analytics: Command): void {
         const c = done.counts;
         console.error(`stats customers=${c?.customers ?? 0} transactions=${c?.transactions ?? 0} seconds=${done.seconds ?? 0} peakRssMB=${Math.round(process.resourceUsage().maxRSS / 1024)}`);
         if (opts.format === 'json') console.log(JSON.stringify(done));
-        else if (c) console.log(texts.done(c.customers, c.tiers.high, c.tiers.middle, c.tiers.low, c.churn.high, done.seconds ?? 0));
+        else if (c) {
+          console.log(texts.done(c.customers, c.tiers.high, c.tiers.middle, c.tiers.low, c.churn.high, done.seconds ?? 0));
+          // Which model the figures use, and what the user should know (old data, a fallback model).
+          const detail = await getRun(database.db, actor, run.id);
+          const used = detail.fits?.used;
+          console.log(texts.model(used === 'mbgnbd' ? 'MBG/NBD' : used === 'bgnbd' ? 'BG/NBD' : null));
+          for (const w of detail.diagnostics?.warnings ?? []) console.log(texts.note(locale === 'en' ? w.en : w.zh));
+        }
       });
     });
 }

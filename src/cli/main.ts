@@ -9,6 +9,7 @@ import { VERSION } from '../platform/version.js';
 import { countUsers, createUser, createUserBody, runSetup, setupBody } from '../modules/accounts/index.js';
 import { importOutcome, prepareFileImport, runImport } from '../modules/imports/index.js';
 import { CDNOW_MAPPING, cdnowDefaultFile, loadDemo, todayInShanghai } from '../modules/demo/index.js';
+import { writeCompanySettings } from '../modules/settings/index.js';
 import { doctor } from './doctor.js';
 import { readMappingFile, progressPrinter } from './import.js';
 import { locale, withDatabase } from './context.js';
@@ -108,6 +109,7 @@ program
         fallbackActor: actor,
         onProgress: progressPrinter(locale),
         takeOver: database.kind === 'pglite',
+        exclusive: true, // the command owns the database: full batches, no slices
       });
       const outcome = await importOutcome(database.db, id, locale);
       const seconds = (performance.now() - started) / 1000;
@@ -161,6 +163,7 @@ demo
         writers: database.kind === 'postgres' ? 2 : 1,
         skipForeignKeyChecks: true,
         acceptOlderVersion: opts.acceptOlderVersion === true,
+        exclusive: true, // the command owns the database: big batches, indexes rebuilt at the end
         onProgress: (p) => {
           if (p.loaded < p.total && performance.now() - last < 2000) return;
           last = performance.now();
@@ -189,8 +192,10 @@ demo
         mapping: { ...CDNOW_MAPPING.mapping },
         options: { ...CDNOW_MAPPING.options },
       });
-      await runImport(database.db, id, { fallbackActor: actor, onProgress: progressPrinter(locale), takeOver: database.kind === 'pglite' });
+      await runImport(database.db, id, { fallbackActor: actor, onProgress: progressPrinter(locale), takeOver: database.kind === 'pglite', exclusive: true });
       const outcome = await importOutcome(database.db, id, locale);
+      // CDNOW's amounts are US dollars (cents in the minor unit): the installation says so, rather than showing them as ¥.
+      await writeCompanySettings(database.db, { currency: 'USD' });
       console.log(t(locale, 'cli.import.summary', { created: outcome.created, updated: outcome.updated, skipped: outcome.skipped, rejected: outcome.rejected.length }));
     });
   });

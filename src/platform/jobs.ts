@@ -2,24 +2,53 @@
  * Background jobs through pg-boss 10, in the same database: PostgreSQL, or PGlite through a small adapter (pg-boss
  * only needs `executeSql`). pg-boss starts on the first use, so processes that never queue work (most tests, the
  * CLI) do not pay for it. Handlers are registered by modules at composition time.
+ *
+ * Losing the database: pg-boss has no pool of its own here (its queries go through `executeSql`, i.e. our pool,
+ * whose clients all have error listeners). Its workers, maintenance and supervision catch their errors and emit
+ * them on the boss, which is listened to below; they poll again and carry on once the database is back. A start
+ * that failed is tried again on the next send. A handler that fails because the connection was lost is queued
+ * again (after `resumeAfterSeconds`, when its own heartbeat is stale and the job takes itself over) instead of
+ * being left half-done until the next process start.
  */
 import PgBoss from 'pg-boss';
-import type { Database } from './db/client.js';
+import { isConnectionLost, type Database } from './db/client.js';
 
 /** `signal` aborts when the process is stopping: a handler checkpoints and returns; the work resumes on restart. */
 export type JobHandler = (data: Record<string, unknown>, signal: AbortSignal) => Promise<void>;
 
+export type HandlerOptions = {
+  /** After a lost connection the job is queued again to start this much later (default 90 s). */
+  resumeAfterSeconds?: number;
+};
+
+/** How often the re-queue of a job interrupted by a lost connection is tried while the database is still away. */
+const REQUEUE_RETRY_MS = 2000;
+/** Connection-lost errors of the queue are logged at most this often (every worker polls twice a second). */
+const LOST_LOG_MS = 10_000;
+
 export class Jobs {
   private starting: Promise<PgBoss> | null = null;
-  private readonly handlers = new Map<string, JobHandler>();
+  private readonly handlers = new Map<string, { handler: JobHandler; options: HandlerOptions }>();
   private abort = new AbortController();
+  private lostLoggedAt = 0;
+  private readonly requeues = new Set<Promise<void>>();
 
   constructor(private readonly database: Database) {}
 
   /** Registers the handler of a queue (before the first send). */
-  handle(queue: string, handler: JobHandler): void {
-    this.handlers.set(queue, handler);
+  handle(queue: string, handler: JobHandler, options: HandlerOptions = {}): void {
+    this.handlers.set(queue, { handler, options });
   }
+
+  private onError = (err: Error): void => {
+    if (isConnectionLost(err)) {
+      if (Date.now() - this.lostLoggedAt < LOST_LOG_MS) return;
+      this.lostLoggedAt = Date.now();
+      console.warn(`job queue: database unavailable (${err.message}); retrying`);
+      return;
+    }
+    console.warn(`job queue: ${err.message}`);
+  };
 
   private start(): Promise<PgBoss> {
     this.starting ??= (async () => {
@@ -29,17 +58,53 @@ export class Jobs {
         schedule: false,
         supervise: true,
       } as PgBoss.ConstructorOptions);
-      boss.on('error', (err) => console.warn(`job queue: ${err.message}`));
-      await boss.start();
-      for (const [queue, handler] of this.handlers) {
-        await boss.createQueue(queue);
-        await boss.work(queue, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async (jobs) => {
-          for (const job of jobs) await handler(job.data as Record<string, unknown>, this.abort.signal);
-        });
+      boss.on('error', this.onError);
+      try {
+        await boss.start();
+        for (const [queue, { handler, options }] of this.handlers) {
+          await boss.createQueue(queue);
+          await boss.work(queue, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async (jobs) => {
+            for (const job of jobs) {
+              const data = job.data as Record<string, unknown>;
+              try {
+                await handler(data, this.abort.signal);
+              } catch (err) {
+                if (!isConnectionLost(err) || this.abort.signal.aborted) throw err;
+                this.requeue(boss, queue, data, options.resumeAfterSeconds ?? 90);
+              }
+            }
+          });
+        }
+        return boss;
+      } catch (err) {
+        // Not started (the database was away, say): the next send starts afresh.
+        await boss.stop({ graceful: false, wait: false }).catch(() => undefined);
+        this.starting = null;
+        throw err;
       }
-      return boss;
     })();
     return this.starting;
+  }
+
+  /** Queues the job again once the database takes the send, trying every couple of seconds until stopped. */
+  private requeue(boss: PgBoss, queue: string, data: Record<string, unknown>, startAfter: number): void {
+    console.warn(`job ${queue}: the database connection was lost; the job resumes in ${startAfter} s`);
+    const signal = this.abort.signal;
+    const attempt: Promise<void> = (async () => {
+      while (!signal.aborted) {
+        try {
+          await boss.send(queue, data, { retryLimit: 0, expireInSeconds: 23 * 3600, startAfter });
+          return;
+        } catch (err) {
+          if (!isConnectionLost(err)) {
+            console.warn(`job ${queue}: could not be queued again: ${(err as Error).message}`);
+            return;
+          }
+          await new Promise((r) => setTimeout(r, REQUEUE_RETRY_MS));
+        }
+      }
+    })().finally(() => this.requeues.delete(attempt));
+    this.requeues.add(attempt);
   }
 
   async send(queue: string, data: Record<string, unknown>, startAfterSeconds = 0): Promise<void> {
@@ -53,6 +118,7 @@ export class Jobs {
     if (!this.starting) return;
     this.abort.abort();
     const boss = await this.starting.catch(() => null);
+    await Promise.all(this.requeues);
     if (boss) await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
     this.starting = null;
     this.abort = new AbortController();

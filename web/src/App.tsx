@@ -1,53 +1,94 @@
-import type { ReactNode } from 'react';
+import { lazy, Suspense, type ComponentType, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
-import { App as AntApp, ConfigProvider } from 'antd';
-import zhCN from 'antd/locale/zh_CN';
-import enUS from 'antd/locale/en_US';
+import { App as AntApp, ConfigProvider, Flex, Spin } from 'antd';
+import zhCN from 'antd/es/locale/zh_CN';
+import enUS from 'antd/es/locale/en_US';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { ApiError } from './platform/api';
 import { AuthProvider, useAuth, useSetupStatus, type Permission } from './platform/auth';
-import { I18nProvider, useI18n } from './platform/i18n';
-import { AppShell } from './platform/layout/AppShell';
-import { Loading, NotFound, RequirePermission } from './platform/ui';
-import { ChangePasswordPage } from './modules/accounts/ChangePasswordPage';
-import { LoginPage } from './modules/accounts/LoginPage';
-import { RolesPage } from './modules/accounts/RolesPage';
-import { SetupPage } from './modules/accounts/SetupPage';
-import { TokensPage } from './modules/accounts/TokensPage';
-import { UsersPage } from './modules/accounts/UsersPage';
-import { AuditPage } from './modules/audit/AuditPage';
-import { CustomerListPage } from './modules/customers/CustomerListPage';
-import { CustomerPage } from './modules/customers/CustomerPage';
-import { EditCustomerPage, NewCustomerPage } from './modules/customers/CustomerFormPage';
-import { TagsPage } from './modules/customers/TagsPage';
-import { SettingsPage } from './modules/settings/SettingsPage';
-import { ProductsPage } from './modules/transactions/ProductsPage';
-import { ImportsPage } from './modules/imports/ImportsPage';
-import { DuplicatesRoutes } from './modules/duplicates/DuplicatesRoutes';
-import { CustomFieldsPage } from './modules/fields/CustomFieldsPage';
-import './modules/transactions/tab';
-import './modules/interactions/tab';
-import { MyTasksPage } from './modules/interactions/MyTasksPage';
-import { TaskBell } from './modules/interactions/TaskBell';
-import './modules/messages/tab';
-import { TemplatesPage } from './modules/messages/TemplatesPage';
-import { OutboxPage } from './modules/messages/OutboxPage';
-import { UnsubscribePage } from './modules/messages/UnsubscribePage';
-import { MessageSettingsPage } from './modules/messages/MessageSettingsCard';
-import { KbPage } from './modules/kb/KbPage';
-import { PublicHelpArticlePage, PublicHelpPage } from './modules/kb/PublicHelpPage';
-import { PlansPage } from './modules/care/PlansPage';
-import { RulesPage } from './modules/care/RulesPage';
-import './modules/tickets/tab';
-import { TicketQueuePage } from './modules/tickets/TicketQueuePage';
-import { TicketPage } from './modules/tickets/TicketPage';
-import { TicketSettingsPage } from './modules/tickets/TicketSettingsPage';
-import { PublicFollowPage, PublicReportPage } from './modules/tickets/PublicPages';
-import { SlaSettingsPage } from './modules/tickets/sla/SlaSettingsPage';
-import { TicketReportsPage } from './modules/tickets/sla/TicketReportsPage';
-import './modules/analytics/tab';
-import { AnalyticsPage } from './modules/analytics/AnalyticsPage';
-import { NAV } from './nav';
+import { I18nProvider, useI18n, useT } from './platform/i18n';
+
+/**
+ * Every page is its own chunk, fetched when its route is first shown: the sign-in page loads only what it draws, not
+ * all of antd, the charts or the other modules' pages. (The household's public pages /s/* are not in this app at all:
+ * see web/public.html.) A chunk missing after an upgrade (old hashed names) reloads the page once.
+ */
+const RELOADED = 'hearth.chunkReload';
+function reloadedOnce(): boolean {
+  try {
+    if (sessionStorage.getItem(RELOADED)) return true;
+    sessionStorage.setItem(RELOADED, '1');
+  } catch {
+    return true; // storage blocked: no reload, so no loop
+  }
+  return false;
+}
+
+function page<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) {
+  return lazy(async () => {
+    try {
+      const m = await load();
+      try {
+        sessionStorage.removeItem(RELOADED);
+      } catch {
+        // storage blocked
+      }
+      return { default: m[name] };
+    } catch (err) {
+      if (!reloadedOnce()) window.location.reload();
+      throw err;
+    }
+  });
+}
+
+const Shell = page(() => import('./shell'), 'Shell');
+const NotFound = page(() => import('./platform/ui'), 'NotFound');
+/** The 403 page of platform/ui (RequirePermission with nothing allowed), fetched only when it is shown. */
+const Forbidden = lazy(async () => {
+  const { RequirePermission } = await import('./platform/ui');
+  return { default: () => <RequirePermission anyOf={[]}>{null}</RequirePermission> };
+});
+const ChangePasswordPage = page(() => import('./modules/accounts/ChangePasswordPage'), 'ChangePasswordPage');
+const LoginPage = page(() => import('./modules/accounts/LoginPage'), 'LoginPage');
+const RolesPage = page(() => import('./modules/accounts/RolesPage'), 'RolesPage');
+const SetupPage = page(() => import('./modules/accounts/SetupPage'), 'SetupPage');
+const TokensPage = page(() => import('./modules/accounts/TokensPage'), 'TokensPage');
+const UsersPage = page(() => import('./modules/accounts/UsersPage'), 'UsersPage');
+const AuditPage = page(() => import('./modules/audit/AuditPage'), 'AuditPage');
+const CustomerListPage = page(() => import('./modules/customers/CustomerListPage'), 'CustomerListPage');
+/** The 360 page with the tabs and header actions other modules register on it (each tab's code comes with it). */
+const CustomerPage = page(async () => {
+  await Promise.all([
+    import('./modules/transactions/tab'),
+    import('./modules/interactions/tab'),
+    import('./modules/messages/tab'),
+    import('./modules/tickets/tab'),
+    import('./modules/analytics/tab'),
+  ]);
+  return import('./modules/customers/CustomerPage');
+}, 'CustomerPage');
+const NewCustomerPage = page(() => import('./modules/customers/CustomerFormPage'), 'NewCustomerPage');
+const EditCustomerPage = page(() => import('./modules/customers/CustomerFormPage'), 'EditCustomerPage');
+const TagsPage = page(() => import('./modules/customers/TagsPage'), 'TagsPage');
+const SettingsPage = page(() => import('./modules/settings/SettingsPage'), 'SettingsPage');
+const ProductsPage = page(() => import('./modules/transactions/ProductsPage'), 'ProductsPage');
+const ImportsPage = page(() => import('./modules/imports/ImportsPage'), 'ImportsPage');
+const DuplicatesRoutes = page(() => import('./modules/duplicates/DuplicatesRoutes'), 'DuplicatesRoutes');
+const CustomFieldsPage = page(() => import('./modules/fields/CustomFieldsPage'), 'CustomFieldsPage');
+const MyTasksPage = page(() => import('./modules/interactions/MyTasksPage'), 'MyTasksPage');
+const TemplatesPage = page(() => import('./modules/messages/TemplatesPage'), 'TemplatesPage');
+const OutboxPage = page(() => import('./modules/messages/OutboxPage'), 'OutboxPage');
+const UnsubscribePage = page(() => import('./modules/messages/UnsubscribePage'), 'UnsubscribePage');
+const MessageSettingsPage = page(() => import('./modules/messages/MessageSettingsCard'), 'MessageSettingsPage');
+const KbPage = page(() => import('./modules/kb/KbPage'), 'KbPage');
+const PlansPage = page(() => import('./modules/care/PlansPage'), 'PlansPage');
+const RulesPage = page(() => import('./modules/care/RulesPage'), 'RulesPage');
+const TicketQueuePage = page(() => import('./modules/tickets/TicketQueuePage'), 'TicketQueuePage');
+const TicketPage = page(() => import('./modules/tickets/TicketPage'), 'TicketPage');
+const TicketSettingsPage = page(() => import('./modules/tickets/TicketSettingsPage'), 'TicketSettingsPage');
+const SlaSettingsPage = page(() => import('./modules/tickets/sla/SlaSettingsPage'), 'SlaSettingsPage');
+const TicketReportsPage = page(() => import('./modules/tickets/sla/TicketReportsPage'), 'TicketReportsPage');
+const AnalyticsPage = page(() => import('./modules/analytics/AnalyticsPage'), 'AnalyticsPage');
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -69,23 +110,35 @@ function RequireSession({ children }: { children: ReactNode }) {
   return <>{children}</>;
 }
 
-const guard = (anyOf: Permission[], page: ReactNode) => <RequirePermission anyOf={anyOf}>{page}</RequirePermission>;
+/** What shows while a page's chunk loads (platform/ui's Loading, without importing platform/ui up front). */
+function Loading() {
+  const t = useT();
+  return (
+    <Flex justify="center" align="center" style={{ padding: 48 }}>
+      <Spin description={t('app.loading')} />
+    </Flex>
+  );
+}
+
+/** A page while its chunk loads: the spinner inside the layout, not a blank screen. */
+const loaded = (element: ReactNode) => <Suspense fallback={<Loading />}>{element}</Suspense>;
+
+/** Menus and buttons follow the permissions; the server decides access. Without one of `anyOf`: the 403 page. */
+function Guard({ anyOf, children }: { anyOf: Permission[]; children: ReactNode }) {
+  const { can } = useAuth();
+  return loaded(anyOf.some(can) ? children : <Forbidden />);
+}
+const guard = (anyOf: Permission[], element: ReactNode) => <Guard anyOf={anyOf}>{element}</Guard>;
 
 function AppRoutes() {
   return (
     <Routes>
-      <Route path="/setup" element={<SetupPage />} />
-      <Route path="/login" element={<LoginPage />} />
-      <Route path="/unsubscribe/:token" element={<UnsubscribePage />} />
-      <Route path="/s/help" element={<PublicHelpPage />} />
-      <Route path="/s/report" element={<PublicReportPage />} />
-      <Route path="/s/t/:token" element={<PublicFollowPage />} />
-      <Route path="/s/help/:id" element={<PublicHelpArticlePage />} />
+      <Route path="/setup" element={loaded(<SetupPage />)} />
+      <Route path="/login" element={loaded(<LoginPage />)} />
+      <Route path="/unsubscribe/:token" element={loaded(<UnsubscribePage />)} />
       <Route
         element={
-          <RequireSession>
-            <AppShell nav={NAV} headerExtra={<TaskBell />} />
-          </RequireSession>
+          <RequireSession>{loaded(<Shell />)}</RequireSession>
         }
       >
         <Route index element={<Navigate to="/customers" replace />} />
@@ -114,10 +167,10 @@ function AppRoutes() {
         <Route path="admin/outbox" element={guard(['message:manage'], <OutboxPage />)} />
         <Route path="admin/message-settings" element={guard(['message:manage'], <MessageSettingsPage />)} />
         <Route path="imports/:id?" element={guard(['customer:write'], <ImportsPage />)} />
-        <Route path="duplicates/*" element={<DuplicatesRoutes />} />
+        <Route path="duplicates/*" element={loaded(<DuplicatesRoutes />)} />
         <Route path="me/tokens" element={guard(['token:manage'], <TokensPage />)} />
-        <Route path="me/password" element={<ChangePasswordPage />} />
-        <Route path="*" element={<NotFound />} />
+        <Route path="me/password" element={loaded(<ChangePasswordPage />)} />
+        <Route path="*" element={loaded(<NotFound />)} />
       </Route>
     </Routes>
   );

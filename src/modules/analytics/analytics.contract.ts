@@ -72,6 +72,22 @@ export type Indicator = {
 export type AnalyticsSettings = {
   /** RFM window in days. */
   rfmWindowDays: number;
+  /**
+   * How R, F and M become scores 1–5: `quintiles` ranks the customers who bought in the window among themselves (ties
+   * share a score; customers without a purchase in the window get F = M = 1 and R = 1); `thresholds` uses the fixed
+   * cut points of `rfmThresholds`.
+   */
+  rfmScoring: 'quintiles' | 'thresholds';
+  /**
+   * Cut points for `thresholds`, ascending: R in days since the last purchase (≤ r[0] → 5, ≤ r[1] → 4, ≤ r[2] → 3,
+   * ≤ r[3] → 2, else 1); F in purchase days in the window and M in fen (≥ x[3] → 5, ≥ x[2] → 4, ≥ x[1] → 3,
+   * ≥ x[0] → 2, else 1).
+   */
+  rfmThresholds: { r: number[]; f: number[]; m: number[] };
+  /** The time unit of the purchase models: 7 = weeks (the published convention), 1 = days. */
+  modelUnitDays: 7 | 1;
+  /** Time budget of each model fit, in seconds: a fit that needs longer stops and is reported as not converged. */
+  fitSeconds: number;
   /** Formula CLV: contribution margin (0–1), expected lifetime in years, acquisition cost in fen. */
   margin: number;
   lifetimeYears: number;
@@ -112,6 +128,9 @@ export type FitSummary = {
   n: number;
   converged: boolean;
   iterations: number;
+  /** Why the search stopped: converged, max_iterations, time_limit, stalled, at_bound (see atBound), or error. */
+  stop?: 'converged' | 'max_iterations' | 'time_limit' | 'stalled' | 'at_bound' | 'error' | 'unusable';
+  atBound?: string[];
   /** Customers the fit used (a sample for the slower models). */
   sample?: number;
   /** Time the fit took. */
@@ -120,7 +139,15 @@ export type FitSummary = {
 };
 
 export type RunFits = {
-  unit: 'week';
+  unit: 'week' | 'day';
+  /**
+   * The purchase model whose P(alive), expected purchases and CLV were stored: MBG/NBD when it converged, else BG/NBD
+   * (P(alive) of one-time buyers is then not informative and not used for churn risk), else none (CLV from the mean
+   * spend only). `fallback` says why the preferred model was not used.
+   */
+  used?: 'mbgnbd' | 'bgnbd' | null;
+  fallback?: string | null;
+  mbgnbd?: FitSummary;
   bgnbd?: FitSummary;
   pnbd?: FitSummary;
   gg?: FitSummary;
@@ -128,7 +155,22 @@ export type RunFits = {
   kmeans?: { k: number; silhouette: number | null; centroids: number[][]; features: string[]; sizes: number[] };
 };
 
+/** How the RFM scores were cut: per dimension and score, the range of values that got it and how many customers. */
+export type RfmCuts = {
+  method: 'quintiles' | 'thresholds';
+  r: { score: number; min: number | null; max: number | null; count: number }[];
+  f: { score: number; min: number | null; max: number | null; count: number }[];
+  m: { score: number; min: number | null; max: number | null; count: number }[];
+};
+
+/** Something the user should know about a run's figures. */
+export type RunWarning = { code: 'data_old' | 'no_purchases_in_window' | 'model_not_converged' | 'few_customers'; zh: string; en: string };
+
 export type RunDiagnostics = {
+  rfm?: RfmCuts;
+  warnings?: RunWarning[];
+  /** The last day with a transaction (company time zone). */
+  dataEnd?: string | null;
   /** Customers by repeat purchases in the calibration period: actual vs BG/NBD-predicted (last bucket is "≥ max"). */
   frequency?: { x: string[]; actual: number[]; predicted: number[] };
   /** Cumulative repeat purchases over the holdout weeks: actual vs expected from a fit on the calibration period. */
@@ -161,6 +203,14 @@ export type RunView = {
   createdAt: string;
   startedAt: string | null;
   finishedAt: string | null;
+  /** The last sign of life of the process running it. */
+  heartbeatAt: string | null;
+  /**
+   * Queued or running, but its process has given no sign of life for a minute (it stopped): the run is taken over
+   * and resumed by the next process that starts (or by another process on PostgreSQL), or set aside when a new
+   * run is started.
+   */
+  interrupted: boolean;
 };
 
 export type RunDetail = RunView & { settings: AnalyticsSettings; fits: RunFits | null; diagnostics: RunDiagnostics | null };

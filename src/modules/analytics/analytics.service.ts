@@ -33,8 +33,9 @@ import { analyticsRuns } from './schema.js';
 import { parseOrThrow } from '../../platform/http/validation.js';
 
 const SETTINGS_KEY = 'analytics.settings';
-/** A run whose heartbeat is older than this was left by a stopped process. */
-const STALE_SECONDS = 600;
+/** A run whose heartbeat is older than this was left by a stopped process (a running one beats every 10 s). */
+export const STALE_SECONDS = 60;
+const HEARTBEAT_MS = 10_000;
 
 // ---- churn signals of other modules -------------------------------------------------------------------
 
@@ -94,6 +95,9 @@ function runView(r: RunRow): RunView {
     createdAt: iso(r.createdAt)!,
     startedAt: iso(r.startedAt),
     finishedAt: iso(r.finishedAt),
+    heartbeatAt: iso(r.heartbeatAt),
+    interrupted:
+      (r.status === 'queued' || r.status === 'running') && Date.now() - new Date(r.heartbeatAt ?? r.createdAt).getTime() > STALE_SECONDS * 1000,
   };
 }
 
@@ -172,8 +176,8 @@ export async function executeRun(
 ): Promise<RunView> {
   const started = performance.now();
   // A queued run, or one left running by a stopped process (at once on PGlite, the only process; else when its
-  // heartbeat is five minutes old).
-  const staleRunning = opts.takeOver ? sql`true` : sql`heartbeat_at < now() - interval '5 minutes'`;
+  // heartbeat is a minute old).
+  const staleRunning = opts.takeOver ? sql`true` : sql`heartbeat_at < now() - make_interval(secs => ${STALE_SECONDS})`;
   const claimed = rowsOf<{ id: string }>(
     await db.execute(sql`update ${analyticsRuns} set status = 'running', started_at = coalesce(started_at, now()), heartbeat_at = now(), error = null
                          where id = ${runId} and (status = 'queued' or (status = 'running' and ${staleRunning})) returning id`),
@@ -183,6 +187,11 @@ export async function executeRun(
   if (!claimed.length) return runView(row);
   let last = 0;
   let peak = process.memoryUsage().rss;
+  // The heartbeat, whatever the phase: the run gives the event loop turns, so the timer fires while it computes.
+  const heartbeat = setInterval(() => {
+    void db.execute(sql`update ${analyticsRuns} set heartbeat_at = now() where id = ${runId} and status = 'running'`).catch(() => undefined);
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
   // Inside a transaction the progress goes through it (PGlite has one connection: the outer handle would wait).
   const progress = async (phase: string, done: number, total: number, force = false, via: DbOrTx = db) => {
     peak = Math.max(peak, process.memoryUsage().rss);
@@ -200,7 +209,7 @@ export async function executeRun(
     const zone = knownZone((await readCompanySettings(db)).timezone);
     const [y, m, d] = row.asOf.split('-').map(Number) as [number, number, number];
     const endOfDay = startOfDay(zone, y, m, d + 1).getTime() / 1000;
-    const clock = runClock(row.asOf, settings.rfmWindowDays, endOfDay);
+    const clock = runClock(row.asOf, settings.rfmWindowDays, endOfDay, zone);
     const population = await readPopulation(db, settings, clock, opts.databaseKind, (done, total, tx) =>
       progress('read', done, total, false, opts.databaseKind === 'pglite' ? tx : db),
     );
@@ -262,6 +271,8 @@ export async function executeRun(
     const message = err instanceof Error ? err.message : String(err);
     await db.execute(sql`update ${analyticsRuns} set status = 'failed', finished_at = now(), error = ${message.slice(0, 2000)} where id = ${runId}`);
     opts.log?.(`analytics run ${runId} failed: ${message}`);
+  } finally {
+    clearInterval(heartbeat);
   }
   const [after] = await db.select().from(analyticsRuns).where(sql`${analyticsRuns.id} = ${runId}`);
   return runView(after!);

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type Client, type TestContext } from '../../test/harness.js';
 import { systemActor } from '../../platform/auth/permissions.js';
@@ -84,8 +85,8 @@ describe('analytics run', () => {
     // Spend percentiles 90, 70, 50, 10, 30 against cut-offs 70 / 40.
     expect(got.map((a) => a.valueScore)).toEqual([90, 70, 50, 10, 30]);
     expect(got.map((a) => a.valueTier)).toEqual(['high', 'high', 'middle', 'low', 'low']);
-    // Formula CLV: lifetime spend / max(1, tenure years) × margin 0.3 × 5 years − ¥200 acquisition.
-    expect(got[0].clvFormulaFen).toBe(Math.round(50_000 * 0.3 * 5 - 20_000));
+    // Formula CLV: lifetime spend / max(1, tenure years) × margin 0.3 × 5 years − the acquisition cost (0 by default).
+    expect(got[0].clvFormulaFen).toBe(Math.round(50_000 * 0.3 * 5 - DEFAULT_SETTINGS.acquisitionCostFen));
 
     const grid = (await ctx.admin.get('/api/v1/analytics/rfm')).json();
     expect(grid.cells).toHaveLength(5);
@@ -191,5 +192,49 @@ describe('analytics run', () => {
     expect(await historyRows(at['2025-04-02']!)).toBe(5);
     const list = (await ctx.admin.get('/api/v1/analytics/runs')).json().items as any[];
     expect(list.filter((r) => r.counts?.historyPruned).map((r) => r.asOf)).toEqual(['2025-03-20']);
+  });
+
+  it('scores RFM by fixed cut points when the settings say so, and shows the cut points used', async () => {
+    const current = (await ctx.admin.get('/api/v1/analytics/settings')).json();
+    const bad = await ctx.admin.put('/api/v1/analytics/settings', { ...current, rfmScoring: 'thresholds', rfmThresholds: { ...current.rfmThresholds, f: [3, 2, 5, 8] } });
+    expect(bad.statusCode).toBe(400);
+    expect((bad.json() as Problem).errors[0]!.field).toBe('rfmThresholds.f');
+    const put = await ctx.admin.put('/api/v1/analytics/settings', {
+      ...current,
+      rfmScoring: 'thresholds',
+      rfmThresholds: { r: [30, 90, 180, 270], f: [2, 3, 5, 8], m: [10_000, 50_000, 100_000, 500_000] },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    const run = await runAndWait();
+    expect(run.diagnostics.rfm.method).toBe('thresholds');
+    const got = await Promise.all(ids.map(async (id) => (await ctx.admin.get(`/api/v1/customers/${id}/analytics`)).json()));
+    // Recency 2, 5, 200, 60, 20 days; 1, 5, 4, 2, 3 purchase days; ¥500, ¥400, ¥300, ¥100, ¥200.
+    expect(got.map((a) => [a.r, a.f, a.m])).toEqual([
+      [5, 1, 3],
+      [5, 4, 2],
+      [2, 3, 2],
+      [4, 2, 2],
+      [5, 3, 2],
+    ]);
+    // Per score, the values that got it.
+    expect(run.diagnostics.rfm.r[4]).toEqual({ score: 5, min: 2, max: 20, count: 3 });
+    expect(run.diagnostics.rfm.m[2]).toEqual({ score: 3, min: 50_000, max: 50_000, count: 1 });
+    expect((await ctx.admin.put('/api/v1/analytics/settings', current)).statusCode).toBe(200);
+  });
+
+  it('shows a run whose process stopped as interrupted, and another process takes it over', async () => {
+    const run = (await startRun(ctx.database.db, systemActor('cli'), { kind: 'cli', asOf: '2025-05-01' }))!;
+    // Its process claimed it and died two minutes ago: no heartbeat since.
+    await ctx.database.db.execute(sql`update analytics_runs set status = 'running', heartbeat_at = now() - interval '2 minutes' where id = ${run.id}`);
+    const listed = (await ctx.admin.get('/api/v1/analytics/runs')).json().items.find((r: any) => r.id === run.id);
+    expect(listed).toMatchObject({ status: 'running', interrupted: true });
+    // A fresh heartbeat is not taken over …
+    await ctx.database.db.execute(sql`update analytics_runs set heartbeat_at = now() where id = ${run.id}`);
+    expect((await executeRun(ctx.database.db, run.id, { databaseKind: ctx.database.kind })).status).toBe('running');
+    expect((await ctx.admin.get(`/api/v1/analytics/runs/${run.id}`)).json().interrupted).toBe(false);
+    // … a stale one is, and the run finishes.
+    await ctx.database.db.execute(sql`update analytics_runs set heartbeat_at = now() - interval '2 minutes' where id = ${run.id}`);
+    const done = await executeRun(ctx.database.db, run.id, { databaseKind: ctx.database.kind });
+    expect(done).toMatchObject({ status: 'done', interrupted: false });
   });
 });

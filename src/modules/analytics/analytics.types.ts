@@ -2,6 +2,12 @@ import { z } from 'zod';
 import { CHURN_LEVELS, INDICATOR_METRICS, VALUE_KINDS, VALUE_TIERS, type AnalyticsSettings } from './analytics.contract.js';
 
 const score = z.number().min(0).max(100);
+/** Four ascending cut points (RFM thresholds). */
+const ascending4 = (min: number, max: number) =>
+  z
+    .array(z.number().int().min(min).max(max))
+    .length(4)
+    .refine((a) => a.every((v, i) => i === 0 || v > a[i - 1]!), { message: 'analytics.thresholds_order' });
 
 export const indicatorSchema = z.strictObject({
   key: z.string().regex(/^[a-z][a-z0-9_]{0,39}$/),
@@ -18,6 +24,10 @@ export const indicatorSchema = z.strictObject({
 export const settingsSchema = z
   .strictObject({
     rfmWindowDays: z.number().int().min(30).max(3650),
+    rfmScoring: z.enum(['quintiles', 'thresholds']),
+    rfmThresholds: z.strictObject({ r: ascending4(0, 3650), f: ascending4(1, 10_000), m: ascending4(1, 100_000_000_000) }),
+    modelUnitDays: z.union([z.literal(7), z.literal(1)]),
+    fitSeconds: z.number().int().min(1).max(600),
     margin: z.number().min(0).max(1),
     lifetimeYears: z.number().min(0.1).max(50),
     acquisitionCostFen: z.number().int().min(0).max(100_000_000_000),
@@ -50,9 +60,14 @@ export const settingsSchema = z
 
 export const DEFAULT_SETTINGS: AnalyticsSettings = {
   rfmWindowDays: 365,
+  rfmScoring: 'quintiles',
+  rfmThresholds: { r: [30, 90, 180, 270], f: [2, 3, 5, 8], m: [10_000, 50_000, 100_000, 500_000] },
+  modelUnitDays: 7,
+  fitSeconds: 30,
   margin: 0.3,
   lifetimeYears: 5,
-  acquisitionCostFen: 20_000,
+  // No acquisition cost until an administrator sets one: a guessed default made formula CLV negative for most customers.
+  acquisitionCostFen: 0,
   horizonMonths: 36,
   discountRate: 0.1,
   expectedPurchaseWeeks: 52,

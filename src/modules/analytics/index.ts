@@ -1,6 +1,7 @@
 export { analyticsRoutes, ANALYTICS_QUEUE } from './analytics.routes.js';
 export {
   executeRun,
+  getRun,
   queueNightly,
   readAnalyticsSettings,
   registerChurnSignal,

@@ -391,6 +391,7 @@ export const customerImporter: Importer = {
   permissions: ['customer:write'],
   fields: customerImportFields,
   dynamicFields: customImportFields,
+  tables: ['customers', 'audit_log', 'import_rejects'],
   processBatch,
 };
 

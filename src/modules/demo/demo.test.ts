@@ -152,7 +152,10 @@ describe('loading the demo', () => {
     const actor = systemActor('cli');
     const stop = new AbortController();
     const first = await loadDemo(other.database.db, actor, params, { onProgress: () => stop.abort(), signal: stop.signal });
-    expect(first).toMatchObject({ status: 'loading', loaded: 1000 });
+    // Stopped after its first batch (its size depends on the database: short slices on PGlite).
+    expect(first.status).toBe('loading');
+    expect(first.loaded).toBeGreaterThan(0);
+    expect(first.loaded).toBeLessThan(1200);
     const done = await loadDemo(other.database.db, actor, params);
     expect(done).toMatchObject({ status: 'done', loaded: 1200, fingerprint: fingerprint(params) });
     expect(await databaseFingerprint(other.database.db)).toBe(await databaseFingerprint(ctx.database.db));

@@ -44,8 +44,13 @@ export type Importer = {
   fields: ImportField[];
   /** Fields defined at run time (custom fields), merged after `fields` wherever the engine uses them. */
   dynamicFields?(db: DbOrTx): Promise<ImportField[]>;
-  /** Rows per batch (one transaction and one checkpoint each); 2000 when not said. */
+  /** Rows per batch (one transaction and one checkpoint each); 2000 when not said. On PGlite the most, sized by time. */
   batchRows?: number;
+  /**
+   * Tables the import writes: on PGlite the job empties their GIN pending lists as it goes and analyses them one by
+   * one at the end (the whole database at once otherwise).
+   */
+  tables?: string[];
   /** Groups of fields of which at least one must be mapped (e.g. a customer key for transactions). */
   oneOf?: string[][];
   /**

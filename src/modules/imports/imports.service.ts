@@ -15,6 +15,7 @@ import ExcelJS from 'exceljs';
 import { can, requireAccess, systemActor, type Actor } from '../../platform/auth/permissions.js';
 import type { Config } from '../../platform/config.js';
 import type { Db } from '../../platform/db/client.js';
+import { BulkUpkeep, isEmbedded, SLICE_TARGET_MS, SliceSizer, yieldToEventLoop } from '../../platform/db/slice.js';
 import { AppError, type FieldIssue } from '../../platform/errors.js';
 import { issueMessage } from '../../platform/http/problem.js';
 import { isMessageKey, t, type Locale } from '../../platform/i18n/index.js';
@@ -314,6 +315,8 @@ export type RunOptions = {
    * embedded database allows one process). Otherwise only a job silent for a minute is taken over.
    */
   takeOver?: boolean;
+  /** Nothing else uses the database meanwhile (`hearth import`): the importer's full batches on PGlite too. */
+  exclusive?: boolean;
 };
 
 /**
@@ -330,6 +333,13 @@ export async function runImport(db: Db, id: string, opts: RunOptions = {}): Prom
     return repo.updateJob(db, id, { status: 'failed', error: 'the user who started the import can no longer import', finishedAt: new Date() });
   }
   const columns = job.headers.map((h) => job.mapping[h] ?? null);
+  // On the embedded database the job shares the one connection and thread with every request: batches are sized so
+  // that each transaction takes about SLICE_TARGET_MS, with a turn of the event loop after each (requests that arrived
+  // meanwhile go first). On PostgreSQL requests have connections of their own: the importer's batch size.
+  const embedded = isEmbedded(db) && !opts.exclusive;
+  const batchRows = importer.batchRows ?? 2000;
+  const sizer = embedded ? new SliceSizer({ targetMs: SLICE_TARGET_MS, initial: 200, min: 20, max: batchRows }) : SliceSizer.fixed(batchRows);
+  const upkeep = new BulkUpkeep(db, embedded ? (importer.tables ?? []) : [], { cleanEvery: 2000, vacuumEvery: null, analyze: 'grown' });
   const ctxBase = { actor, jobId: job.id, filePrefix: `${job.fileHash.slice(0, 16)}:`, options: job.options, memo: {} };
   let seen = 0; // data rows read so far
   let batch: { raw: RawRow; issue: FieldIssue | null }[] = [];
@@ -358,6 +368,7 @@ export async function runImport(db: Db, id: string, opts: RunOptions = {}): Prom
   /** Writes a batch, its rejects and the checkpoint in one transaction; false when the job must stop. */
   const write = async (b: Ready): Promise<boolean> => {
     const next = await db.transaction(async (tx) => {
+      const started = performance.now();
       const outcomes: RowOutcome[] = [...b.early];
       if (b.valid.length) outcomes.push(...(await importer.processBatch(tx, ctxBase, b.valid, b.prepared)));
       const cellsOf = new Map(b.rows.map((r) => [r.raw.row, r.raw.cells]));
@@ -383,10 +394,15 @@ export async function runImport(db: Db, id: string, opts: RunOptions = {}): Prom
         rejected: job.rejected + n('rejected'),
         heartbeatAt: new Date(),
       });
+      sizer.record(b.rows.length, performance.now() - started);
       return updated!;
     });
     job = next;
     opts.onProgress?.(job);
+    if (embedded) {
+      await yieldToEventLoop();
+      await upkeep.after(b.rows.length);
+    }
     // Cancelled meanwhile (the checkpoint update returns the status), or the process is stopping: leave the
     // checkpoint as it is.
     return job.status === 'running' && !opts.signal?.aborted;
@@ -416,7 +432,7 @@ export async function runImport(db: Db, id: string, opts: RunOptions = {}): Prom
       if (seen <= job.processedRows) continue; // done before a restart
       lastBytes = raw.bytesRead;
       batch.push({ raw, issue: rowIssue(raw, job.headers.length) });
-      if (batch.length >= (importer.batchRows ?? 2000) && !(await submit(raw.bytesRead))) return repo.findJob(db, job.id);
+      if (batch.length >= sizer.size && !(await submit(raw.bytesRead))) return repo.findJob(db, job.id);
     }
     if (batch.length && !(await submit(lastBytes))) return repo.findJob(db, job.id);
     if (inflight && !(await inflight)) return repo.findJob(db, job.id);
@@ -435,8 +451,10 @@ export async function runImport(db: Db, id: string, opts: RunOptions = {}): Prom
     return row;
   });
   await rm(job.filePath, { force: true });
-  // Fresh planner statistics for the tables that just grew (the embedded database has no autovacuum to do it).
-  await db.execute(sql`analyze`);
+  // Fresh planner statistics for the tables that just grew (the embedded database has no autovacuum to do it): table
+  // by table in slices of their own on PGlite (with the GIN pending lists emptied), the whole database elsewhere.
+  if (embedded && importer.tables?.length) await upkeep.finish();
+  else await db.execute(sql`analyze`);
   opts.onProgress?.(done!);
   return done;
 }

@@ -5,6 +5,8 @@ export {
   readSetting,
   writeSetting,
   TEMPLATES,
+  CURRENCIES,
+  type Currency,
   type Template,
   type CompanySettings,
 } from './settings.service.js';

@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import type { ServiceContext } from '../../platform/context.js';
 import type { App } from '../../platform/http/server.js';
-import { readCompanySettings, updateCompanySettings } from './settings.service.js';
+import { CURRENCIES, readCompanySettings, updateCompanySettings } from './settings.service.js';
 
 const settingsPatch = z.strictObject({
   companyName: z.string().trim().min(1).max(100).optional(),
   timezone: z.string().trim().min(1).max(64).optional(),
+  currency: z.enum(CURRENCIES).optional().describe('Currency of the amounts (stored in its minor unit): CNY by default'),
 });
 
 export async function settingsRoutes(app: App, ctx: ServiceContext): Promise<void> {

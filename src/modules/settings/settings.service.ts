@@ -7,10 +7,17 @@ import { settings } from './schema.js';
 export const TEMPLATES = ['blank', 'heating'] as const;
 export type Template = (typeof TEMPLATES)[number];
 
-export type CompanySettings = { companyName: string; template: Template; timezone: string };
+/**
+ * The installation's currency: money is stored in its minor unit (fen, cents) and shown with its symbol. ¥ (CNY) by
+ * default; set when foreign data is loaded (the CDNOW demo is in US dollars).
+ */
+export const CURRENCIES = ['CNY', 'USD', 'EUR', 'HKD', 'GBP'] as const;
+export type Currency = (typeof CURRENCIES)[number];
 
-const DEFAULTS: CompanySettings = { companyName: 'Hearth', template: 'blank', timezone: 'Asia/Shanghai' };
-const KEYS = ['companyName', 'template', 'timezone'] as const;
+export type CompanySettings = { companyName: string; template: Template; timezone: string; currency: Currency };
+
+const DEFAULTS: CompanySettings = { companyName: 'Hearth', template: 'blank', timezone: 'Asia/Shanghai', currency: 'CNY' };
+const KEYS = ['companyName', 'template', 'timezone', 'currency'] as const;
 
 export async function readCompanySettings(db: DbOrTx): Promise<CompanySettings> {
   const rows = await db.select().from(settings).where(inArray(settings.key, [...KEYS]));
@@ -32,7 +39,7 @@ export async function writeCompanySettings(db: DbOrTx, values: Partial<CompanySe
 export async function updateCompanySettings(
   db: DbOrTx,
   actor: Actor | null,
-  values: Partial<Pick<CompanySettings, 'companyName' | 'timezone'>>,
+  values: Partial<Pick<CompanySettings, 'companyName' | 'timezone' | 'currency'>>,
 ): Promise<CompanySettings> {
   requireAccess(actor, 'settings:manage');
   const before = await readCompanySettings(db);

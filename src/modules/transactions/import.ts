@@ -211,6 +211,7 @@ export const transactionImporter: Importer = {
   fields: transactionImportFields,
   oneOf: [['customerExternalId', 'customerPhone']],
   batchRows: 10000,
+  tables: ['transactions', 'customers', 'audit_log', 'import_rejects'],
   prepare,
   processBatch,
 };

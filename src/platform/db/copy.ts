@@ -13,7 +13,7 @@ import { pipeline } from 'node:stream/promises';
 import { PGlite, type Transaction as PgliteTx } from '@electric-sql/pglite';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { Db } from './client.js';
+import { isConnectionLost, type Db } from './client.js';
 
 export type CopyClient = {
   execute(text: string): Promise<void>;
@@ -149,7 +149,10 @@ export async function copyTransaction(db: Db, fn: (client: CopyClient) => Promis
     return;
   }
   if (!(driver instanceof pg.Pool)) throw new Error('copyTransaction: unknown database driver');
+  // The client has an 'error' listener from the pool (client.ts), so a connection lost mid-COPY fails this call
+  // (pg-copy-streams' stream errors, the pipeline rejects) and does not end the process.
   const client = await driver.connect();
+  let broken: Error | undefined;
   try {
     await client.query('begin');
     await fn({
@@ -161,10 +164,12 @@ export async function copyTransaction(db: Db, fn: (client: CopyClient) => Promis
     });
     await client.query('commit');
   } catch (err) {
-    await client.query('rollback').catch(() => undefined);
+    // A lost connection has nothing to roll back (the server did); the client is then discarded, not pooled.
+    if (isConnectionLost(err)) broken = err as Error;
+    else await client.query('rollback').catch((e: unknown) => void (broken = e as Error));
     throw err;
   } finally {
-    client.release();
+    client.release(broken);
   }
 }
 
@@ -177,10 +182,22 @@ export async function copyTransaction(db: Db, fn: (client: CopyClient) => Promis
  * grants on the old table are not carried over.
  */
 export async function rebuildTable(c: CopyClient, table: string, fill: (next: string) => Promise<void>): Promise<void> {
+  const rebuild = await startRebuild(c, table);
+  await fill(rebuild.next);
+  for (const statement of rebuild.finishing) await c.execute(statement);
+  for (const statement of rebuild.swap) await c.execute(statement);
+}
+
+/**
+ * The same rebuild in steps, for a caller that runs each in a short transaction of its own (the embedded database,
+ * where one long transaction would keep every request waiting): `startRebuild` creates the new table and returns the
+ * statements that build its constraints, indexes and statistics (`finishing`, each can run alone: nobody reads the
+ * new table yet) and those that swap it in (`swap`, to run together in one transaction).
+ */
+export async function startRebuild(c: CopyClient, table: string): Promise<{ next: string; finishing: string[]; swap: string[] }> {
   const next = `${table}_next`;
   await c.execute(`drop table if exists ${ident(next)}`);
   await c.execute(`create table ${ident(next)} (like ${ident(table)} including defaults including constraints including generated including identity)`);
-  await fill(next);
   const constraints = await c.query<{ name: string; def: string; type: string }>(
     `select conname as name, pg_get_constraintdef(oid) as def, contype as type from pg_constraint
      where conrelid = $1::regclass and contype in ('p', 'u', 'f', 'x') order by contype = 'f', conname`,
@@ -194,18 +211,19 @@ export async function rebuildTable(c: CopyClient, table: string, fill: (next: st
     [table],
   );
   const temp = (name: string) => `${name.slice(0, 55)}_next`;
+  const finishing: string[] = [];
   for (const k of constraints) {
-    await c.execute(`alter table ${ident(next)} add constraint ${ident(temp(k.name))} ${k.def}${k.type === 'f' ? ' not valid' : ''}`);
+    finishing.push(`alter table ${ident(next)} add constraint ${ident(temp(k.name))} ${k.def}${k.type === 'f' ? ' not valid' : ''}`);
   }
   for (const ix of indexes) {
     // "CREATE [UNIQUE] INDEX name ON schema.table USING …": the same definition on the new table, under a temporary name.
     const m = /^(CREATE (?:UNIQUE )?INDEX )(\S+)( ON (?:ONLY )?)(\S+)( .*)$/s.exec(ix.def);
     if (!m) throw new Error(`rebuildTable: cannot read the definition of index ${ix.name}`);
-    await c.execute(`${m[1]}${ident(temp(ix.name))}${m[3]}${ident(next)}${m[5]}`);
+    finishing.push(`${m[1]}${ident(temp(ix.name))}${m[3]}${ident(next)}${m[5]}`);
   }
-  await c.execute(`analyze ${ident(next)}`);
-  await c.execute(`drop table ${ident(table)}`);
-  await c.execute(`alter table ${ident(next)} rename to ${ident(table)}`);
-  for (const k of constraints) await c.execute(`alter table ${ident(table)} rename constraint ${ident(temp(k.name))} to ${ident(k.name)}`);
-  for (const ix of indexes) await c.execute(`alter index ${ident(temp(ix.name))} rename to ${ident(ix.name)}`);
+  finishing.push(`analyze ${ident(next)}`);
+  const swap = [`drop table ${ident(table)}`, `alter table ${ident(next)} rename to ${ident(table)}`];
+  for (const k of constraints) swap.push(`alter table ${ident(table)} rename constraint ${ident(temp(k.name))} to ${ident(k.name)}`);
+  for (const ix of indexes) swap.push(`alter index ${ident(temp(ix.name))} rename to ${ident(ix.name)}`);
+  return { next, finishing, swap };
 }

@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import path from 'node:path';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import fastifyCookie from '@fastify/cookie';
@@ -12,8 +14,10 @@ import { AppError } from '../errors.js';
 import { negotiateLocale, type Locale } from '../i18n/index.js';
 import type { Actor } from '../auth/permissions.js';
 import { ROOT_DIR, VERSION } from '../version.js';
-import { fromFastifyError, sendProblem } from './problem.js';
-import { zodValidatorCompiler } from './validation.js';
+import { fromFastifyError, fromFrameworkError, httpProblem, sendHttpProblem, sendProblem } from './problem.js';
+import { jsonDepthExceeds, MAX_JSON_DEPTH, zodValidatorCompiler } from './validation.js';
+import { sendUnavailable } from './unavailable.js';
+import { isConnectionLost } from '../db/client.js';
 
 export const SESSION_COOKIE = 'hearth_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -59,6 +63,8 @@ export type ServerOptions = {
   config: Config;
   authenticate: Authenticator;
   databaseKind: string;
+  /** Rejects while the database cannot be reached: /api/health then answers 503. */
+  checkDatabase?: () => Promise<void>;
   logger?: boolean;
 };
 
@@ -73,10 +79,36 @@ export async function createServer(opts: ServerOptions): Promise<App> {
     trustProxy: config.trustProxy,
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
     routerOptions: { ignoreTrailingSlash: true },
+    // Routing errors (a malformed %-escape, a path parameter over 100 characters → 414) come before any hook:
+    // answered here as problem+json in the caller's language, like every other error.
+    frameworkErrors: (error, request, reply) => {
+      request.locale = negotiateLocale(request.headers['accept-language'], config.defaultLocale);
+      reply.header('x-content-type-options', 'nosniff');
+      const { status, detailKey } = fromFrameworkError(error);
+      sendHttpProblem(reply, request, status, detailKey);
+    },
+    // Requests Node's HTTP parser refuses (headers too large, malformed request line, timeout) never reach Fastify.
+    clientErrorHandler: (error, socket) => rawClientError(error, socket, config.defaultLocale),
   }).withTypeProvider<ZodTypeProvider>() as unknown as App;
 
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+
+  // JSON bodies: the nesting is measured on the raw text before anything recursive sees it (at most 64 levels), and
+  // the body must be an object or an array — `null` or a bare value is refused, never read as "no body".
+  const parseJson = app.getDefaultJsonParser('error', 'error') as (req: FastifyRequest, body: string, done: (err: Error | null, value?: unknown) => void) => void;
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (jsonDepthExceeds(body as string)) {
+      done(AppError.field('body', 'validation.too_deep', { max: MAX_JSON_DEPTH }), undefined);
+      return;
+    }
+    parseJson(request, body as string, (err, value) => {
+      if (err) done(err, undefined);
+      else if (value === null || typeof value !== 'object') done(AppError.field('body', 'validation.body_not_object', { got: value === null ? 'null' : typeof value }), undefined);
+      else done(null, value);
+    });
+  });
 
   app.decorateRequest('actor', null);
   app.decorateRequest('locale', 'zh-CN');
@@ -139,6 +171,12 @@ export async function createServer(opts: ServerOptions): Promise<App> {
     if (error instanceof AppError) return sendProblem(reply, request, error);
     const mapped = fromFastifyError(error, config.bodyLimitBytes);
     if (mapped) return sendProblem(reply, request, mapped);
+    if (isConnectionLost(error)) return sendUnavailable(reply, request, error);
+    // Any other 4xx Fastify or a plugin raised by itself (406, 416, …): problem+json too, never its own JSON.
+    if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+      request.log.debug({ err: error }, 'client error');
+      return sendHttpProblem(reply, request, error.statusCode);
+    }
     request.log.error({ err: error }, 'unhandled error');
     return reply
       .code(500)
@@ -154,18 +192,20 @@ export async function createServer(opts: ServerOptions): Promise<App> {
       });
   });
 
-  app.get('/api/health', { config: { public: true }, schema: { hide: true } }, async () => ({
-    status: 'ok',
-    version: VERSION,
-    database: opts.databaseKind,
-  }));
+  app.get('/api/health', { config: { public: true }, schema: { hide: true } }, async () => {
+    await opts.checkDatabase?.(); // the database lost: 503 through the error handler
+    return { status: 'ok', version: VERSION, database: opts.databaseKind };
+  });
 
   const hasWeb = existsSync(path.join(WEB_DIST, 'index.html'));
+  const hasPublicPages = existsSync(path.join(WEB_DIST, 'public.html'));
   if (hasWeb) {
     await app.register(fastifyStatic, {
       root: WEB_DIST,
       wildcard: false,
       index: false,
+      // scripts/build-web.mjs writes .br and .gz beside each asset: sent to browsers that accept them.
+      preCompressed: true,
       // Vite's /assets/* carry a content hash in their names: cache them for good; everything else briefly.
       setHeaders: (reply: FastifyReply, filePath: string) => {
         if (filePath.includes(`${path.sep}assets${path.sep}`)) reply.header('cache-control', 'public, max-age=31536000, immutable');
@@ -177,15 +217,34 @@ export async function createServer(opts: ServerOptions): Promise<App> {
     if (request.url.startsWith('/api/') || request.method !== 'GET' || !hasWeb) {
       return sendProblem(reply, request, AppError.notFound());
     }
-    // The single-page app handles its own routes.
+    // The single-page app handles its own routes; the household's public pages (/s/*) are a small page of their own.
     reply.header(
       'content-security-policy',
       "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; frame-ancestors 'none'",
     );
-    return reply.header('cache-control', 'no-cache').sendFile('index.html');
+    const page = /^\/s(\/|\?|$)/.test(request.url) && hasPublicPages ? 'public.html' : 'index.html';
+    return reply.header('cache-control', 'no-cache').sendFile(page);
   });
 
   return app;
+}
+
+/**
+ * Answers a request Node's HTTP parser refused (431 headers too large, 408 timeout, 400 otherwise) with problem+json,
+ * in the language of its Accept-Language header when the raw bytes show one.
+ */
+function rawClientError(error: Error & { code?: string; rawPacket?: unknown }, socket: Socket, fallback: Locale): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const header = Buffer.isBuffer(error.rawPacket) ? /\r\naccept-language:[ \t]*([^\r\n]{0,200})/i.exec(error.rawPacket.toString('latin1'))?.[1] : undefined;
+  const body = JSON.stringify(httpProblem(negotiateLocale(header, fallback), status, ''));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json; charset=utf-8\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }
 
 /** Unsafe requests from another site (a form on evil.example posting here) are refused outright. */

@@ -73,18 +73,95 @@ export function issuesFromZod(issues: readonly $ZodIssue[], rootField = 'body'):
   return out;
 }
 
+/** At most this many nested arrays and objects in a JSON body (checked before parsing; see `jsonDepthExceeds`). */
+export const MAX_JSON_DEPTH = 64;
+
 /**
- * Strings with a NUL character: PostgreSQL text cannot hold one, so they would fail deep in the database (a 500).
- * They are refused up front, naming the field.
+ * True when JSON text nests arrays and objects more than `max` levels deep. A single pass over the characters with
+ * a counter (no recursion, no parse), so a body of 100,000 brackets costs what its length costs and stops at the
+ * first bracket too many. Brackets inside strings do not count; the text need not be valid JSON (the parser decides).
  */
-export function nulCharacterIssues(data: unknown, rootField = 'body', path: string[] = []): FieldIssue[] {
+export function jsonDepthExceeds(text: string, max = MAX_JSON_DEPTH): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c /* backslash */) i++;
+      else if (c === 0x22 /* " */) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      if (++depth > max) return true;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      depth--;
+    }
+  }
+  return false;
+}
+
+// String.prototype.isWellFormed (ES2024, in Node since 20): false when a string holds half of a surrogate pair.
+const isWellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+
+/** The problem with one piece of text, if any: a NUL character, or half of a UTF-16 surrogate pair. */
+function textProblem(s: string): 'validation.invalid_characters' | 'validation.invalid_text' | null {
+  if (s.includes('\u0000')) return 'validation.invalid_characters';
+  if (!isWellFormed(s)) return 'validation.invalid_text';
+  return null;
+}
+
+/**
+ * Text PostgreSQL cannot store: a NUL character (text cannot hold one) or a lone UTF-16 surrogate such as the JSON
+ * `"x\ud800"` (not valid UTF-8, so json/jsonb and text refuse it). Either would fail deep in the database (a 500),
+ * so both are refused up front, in values and in object keys, naming the field (`body.name`, `body.tags.2`).
+ * Iterative (a queue, no recursion), so no input nests deep enough to exhaust the call stack.
+ */
+export function nulCharacterIssues(data: unknown, rootField = 'body'): FieldIssue[] {
+  const out: FieldIssue[] = [];
+  // Containers still to look into, breadth first (top-level fields are reported first), with their paths; a path
+  // is built only for a container or a field with a problem.
+  const containers: object[] = [];
+  const paths: string[] = [];
+  const fieldOf = (path: string, key: string | number) => (path ? `${path}.${key}` : String(key));
+  const check = (value: unknown, path: string, key: string | number) => {
+    if (typeof value === 'string') {
+      const problem = textProblem(value);
+      if (problem) {
+        const field = fieldOf(path, key);
+        out.push({ field, key: problem, params: { field } });
+      }
+    } else if (value !== null && typeof value === 'object') {
+      containers.push(value);
+      paths.push(fieldOf(path, key));
+    }
+  };
   if (typeof data === 'string') {
-    if (!data.includes('\u0000')) return [];
-    const field = path.join('.') || rootField;
-    return [{ field, key: 'validation.invalid_characters', params: { field } }];
+    const problem = textProblem(data);
+    return problem ? [{ field: rootField, key: problem, params: { field: rootField } }] : [];
   }
   if (data === null || typeof data !== 'object') return [];
-  return Object.entries(data).flatMap(([k, v]) => nulCharacterIssues(v, rootField, [...path, k]));
+  containers.push(data);
+  paths.push('');
+  for (let q = 0; q < containers.length; q++) {
+    const container = containers[q]!;
+    const path = paths[q]!;
+    if (Array.isArray(container)) {
+      for (let i = 0; i < container.length; i++) check(container[i], path, i);
+      continue;
+    }
+    for (const k in container) {
+      if (!Object.hasOwn(container, k)) continue;
+      const keyProblem = textProblem(k);
+      if (keyProblem) {
+        // A bad key is named escaped (JSON.stringify writes `\ud800`), so the answer itself stays valid text.
+        const field = fieldOf(path, JSON.stringify(k).slice(1, -1));
+        out.push({ field, key: keyProblem, params: { field } });
+      } else {
+        check((container as Record<string, unknown>)[k], path, k);
+      }
+    }
+  }
+  return out;
 }
 
 /** Parses input with a zod schema or throws a validation AppError naming every wrong field. */

@@ -7,6 +7,7 @@
 import * as analytics from './analytics.messages.js';
 import * as care from './care.messages.js';
 import * as kb from './kb.messages.js';
+import * as idempotency from './idempotency.messages.js';
 import * as tickets from './tickets.messages.js';
 
 const core = {
@@ -18,11 +19,22 @@ const core = {
   'problem.conflict': '数据冲突',
   'problem.locked': '账户已临时锁定',
   'problem.internal': '服务器内部错误，请稍后重试',
+  'problem.unavailable': '服务暂时不可用',
+  'problem.database_unavailable': '暂时无法连接数据库，请稍后重试',
   'problem.rate_limited': '请求过于频繁，请稍后再试',
   'problem.payload_too_large': '提交的数据过大（上限 {limit} 字节）',
   'problem.unsupported_media_type': '不支持的内容类型，请以 application/json 提交',
   'problem.malformed_json': '请求体不是合法的 JSON',
   'problem.csrf': '跨站请求已被拒绝',
+  'problem.bad_request': '请求有误',
+  'problem.bad_url': '网址含有无效的编码',
+  'problem.method_not_allowed': '不支持该请求方法',
+  'problem.not_acceptable': '无法以请求的格式答复',
+  'problem.request_timeout': '请求超时',
+  'problem.uri_too_long': '网址过长',
+  'problem.range_not_satisfiable': '请求的范围无效',
+  'problem.headers_too_large': '请求头过大',
+  'problem.invalid_content_length': '请求体的长度与 Content-Length 不符',
   // validation details
   'validation.required': '「{field}」为必填项',
   'validation.invalid_type': '「{field}」类型错误，应为{expected}',
@@ -41,6 +53,9 @@ const core = {
   'validation.invalid_email': '「{field}」不是有效的邮箱地址',
   'validation.invalid': '「{field}」无效',
   'validation.invalid_characters': '「{field}」含有不允许的控制字符',
+  'validation.invalid_text': '「{field}」含有无效的文字（不成对的 UTF-16 代理字符）',
+  'validation.too_deep': '请求体嵌套过深（最多 {max} 层）',
+  'validation.body_not_object': '请求体应为 JSON 对象，不能是 {got}',
   'type.string': '文本',
   'type.number': '数字',
   'type.int': '整数',
@@ -124,6 +139,7 @@ const core = {
   'field.mobile': '手机号',
   'field.displayName': '显示名',
   'field.companyName': '公司名称',
+  'field.currency': '币种',
   'field.address.province': '省份',
   'field.address.city': '城市',
   'field.address.district': '区县',
@@ -408,7 +424,7 @@ const core = {
   'field.inbound.key': '回调密钥',
 } as const;
 
-export const zhCN = { ...core, ...analytics.zhCN, ...care.zhCN, ...tickets.zhCN, ...kb.zhCN } as const;
+export const zhCN = { ...core, ...analytics.zhCN, ...care.zhCN, ...tickets.zhCN, ...kb.zhCN, ...idempotency.zhCN } as const;
 
 export type MessageKey = keyof typeof zhCN;
 
@@ -420,11 +436,22 @@ const coreEn: Record<keyof typeof core, string> = {
   'problem.conflict': 'Conflict',
   'problem.locked': 'Account temporarily locked',
   'problem.internal': 'Internal server error, please try again later',
+  'problem.unavailable': 'Service temporarily unavailable',
+  'problem.database_unavailable': 'The database cannot be reached at the moment; please try again shortly',
   'problem.rate_limited': 'Too many requests, please try again later',
   'problem.payload_too_large': 'The request body is too large (limit {limit} bytes)',
   'problem.unsupported_media_type': 'Unsupported content type; send application/json',
   'problem.malformed_json': 'The request body is not valid JSON',
   'problem.csrf': 'Cross-site request refused',
+  'problem.bad_request': 'Bad request',
+  'problem.bad_url': 'The address contains an invalid encoding',
+  'problem.method_not_allowed': 'This request method is not supported',
+  'problem.not_acceptable': 'Cannot answer in the requested format',
+  'problem.request_timeout': 'The request timed out',
+  'problem.uri_too_long': 'The address is too long',
+  'problem.range_not_satisfiable': 'The requested range is invalid',
+  'problem.headers_too_large': 'The request headers are too large',
+  'problem.invalid_content_length': 'The request body does not match its Content-Length',
   'validation.required': '"{field}" is required',
   'validation.invalid_type': '"{field}" has the wrong type; expected {expected}',
   'validation.too_long': '"{field}" must be at most {max} characters',
@@ -442,6 +469,9 @@ const coreEn: Record<keyof typeof core, string> = {
   'validation.invalid_email': '"{field}" is not a valid email address',
   'validation.invalid': '"{field}" is invalid',
   'validation.invalid_characters': '"{field}" contains a control character that is not allowed',
+  'validation.invalid_text': '"{field}" contains invalid text (an unpaired UTF-16 surrogate)',
+  'validation.too_deep': 'The request body is nested too deeply (at most {max} levels)',
+  'validation.body_not_object': 'The request body must be a JSON object, not {got}',
   'type.string': 'text',
   'type.number': 'a number',
   'type.int': 'an integer',
@@ -520,6 +550,7 @@ const coreEn: Record<keyof typeof core, string> = {
   'field.mobile': 'Mobile',
   'field.displayName': 'Display name',
   'field.companyName': 'Company name',
+  'field.currency': 'Currency',
   'field.address.province': 'Province',
   'field.address.city': 'City',
   'field.address.district': 'District',
@@ -802,4 +833,4 @@ const coreEn: Record<keyof typeof core, string> = {
   'field.inbound.key': 'Callback key',
 };
 
-export const en: Record<MessageKey, string> = { ...coreEn, ...analytics.en, ...care.en, ...tickets.en, ...kb.en };
+export const en: Record<MessageKey, string> = { ...coreEn, ...analytics.en, ...care.en, ...tickets.en, ...kb.en, ...idempotency.en };

@@ -1,6 +1,11 @@
 /**
  * The HTTP client every module uses: JSON in and out, the session's CSRF token on every write, the UI language in
  * Accept-Language (so server messages come back in it), and problem+json errors as ApiError.
+ *
+ * Every POST carries an `Idempotency-Key` (docs/ARCHITECTURE.md, "Idempotent requests"): one per call — one per
+ * user action — and the same one when the call retries by itself after a lost connection, a 503 or a 409 "still in
+ * progress", so the server creates the record once and answers the retry with the first answer. Two identical POSTs
+ * in flight at once (a double click that got past the button) share one request, one key and one answer.
  */
 
 export type FieldError = { field: string; message: string };
@@ -58,8 +63,35 @@ export function withQuery(path: string, query?: Query): string {
   return s ? `${path}?${s}` : path;
 }
 
-/** `file`: a file sent as the request body itself (uploads), instead of a JSON `body`. */
-type Options = { query?: Query; body?: unknown; file?: Blob; signal?: AbortSignal; raw?: boolean };
+/**
+ * `file`: a file sent as the request body itself (uploads), instead of a JSON `body`. `idempotencyKey`: the key of a
+ * POST (a fresh one when left out).
+ */
+type Options = { query?: Query; body?: unknown; file?: Blob; signal?: AbortSignal; raw?: boolean; idempotencyKey?: string };
+
+/** A v4 UUID; also where `crypto.randomUUID` is missing (plain http to a LAN address is no secure context). */
+export function newIdempotencyKey(): string {
+  if (typeof crypto.randomUUID === 'function' && window.isSecureContext) return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[6] = (b[6]! & 0x0f) | 0x40;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const x = Array.from(b, (v) => v.toString(16).padStart(2, '0')).join('');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}
+
+/** How often a POST is sent again by itself (same key) when the answer was lost or the server said "try again". */
+const POST_RETRIES = 2;
+const sleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(new DOMException('Aborted', 'AbortError'));
+    });
+  });
+
+/** Identical POSTs in flight: path + body → the one request they share. */
+const inflight = new Map<string, { body: string | Blob | undefined; promise: Promise<unknown> }[]>();
 
 async function toApiError(res: Response): Promise<ApiError> {
   let body: Partial<Problem> = {};
@@ -81,22 +113,59 @@ async function toApiError(res: Response): Promise<ApiError> {
 export async function request(method: string, path: string, opts: Options & { raw: true }): Promise<Response>;
 export async function request<T>(method: string, path: string, opts?: Options): Promise<T>;
 export async function request<T>(method: string, path: string, opts: Options = {}): Promise<T | Response> {
-  const headers: Record<string, string> = { accept: 'application/json', 'accept-language': acceptLanguage };
-  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   let body: string | Blob | undefined;
+  let contentType: string | null = null;
   if (opts.file) {
-    headers['content-type'] = opts.file.type || 'application/octet-stream';
+    contentType = opts.file.type || 'application/octet-stream';
     body = opts.file;
   } else if (opts.body !== undefined) {
-    headers['content-type'] = 'application/json';
+    contentType = 'application/json';
     body = JSON.stringify(opts.body);
   }
+  if (method !== 'POST' || opts.raw || opts.signal) return send<T>(method, path, opts, body, contentType);
+  // A POST identical to one in flight (same path, same body) is the same action: it shares that request.
+  const url = withQuery(path, opts.query);
+  const same = inflight.get(url) ?? [];
+  const twin = same.find((x) => x.body === body);
+  if (twin) return twin.promise as Promise<T>;
+  const promise = send<T>(method, path, opts, body, contentType);
+  const entry = { body, promise };
+  inflight.set(url, [...same, entry]);
+  const forget = () => {
+    const left = (inflight.get(url) ?? []).filter((x) => x !== entry);
+    if (left.length) inflight.set(url, left);
+    else inflight.delete(url);
+  };
+  promise.then(forget, forget);
+  return promise;
+}
+
+async function send<T>(method: string, path: string, opts: Options, body: string | Blob | undefined, contentType: string | null): Promise<T | Response> {
+  const headers: Record<string, string> = { accept: 'application/json', 'accept-language': acceptLanguage };
+  if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
+  if (contentType) headers['content-type'] = contentType;
+  // One key per call: a retry below sends the same one, so the server creates the record once.
+  if (method === 'POST') headers['idempotency-key'] = opts.idempotencyKey ?? newIdempotencyKey();
   let res: Response;
-  try {
-    res = await fetch(withQuery(path, opts.query), { method, headers, body, credentials: 'same-origin', signal: opts.signal });
-  } catch (err) {
-    if ((err as Error).name === 'AbortError') throw err;
-    throw new ApiError({ title: 'network', detail: acceptLanguage === 'en' ? 'Cannot reach the server' : '无法连接服务器', code: 'network', status: 0, errors: [] });
+  for (let attempt = 0; ; attempt++) {
+    const retriable = method === 'POST' && attempt < POST_RETRIES;
+    try {
+      res = await fetch(withQuery(path, opts.query), { method, headers, body, credentials: 'same-origin', signal: opts.signal });
+    } catch (err) {
+      if ((err as Error).name === 'AbortError') throw err;
+      if (retriable) {
+        await sleep(500 * (attempt + 1), opts.signal);
+        continue;
+      }
+      throw new ApiError({ title: 'network', detail: acceptLanguage === 'en' ? 'Cannot reach the server' : '无法连接服务器', code: 'network', status: 0, errors: [] });
+    }
+    // The server asks to come back (the database is away, or the same request is still running): once or twice.
+    if (retriable && (res.status === 503 || (res.status === 409 && res.headers.has('retry-after')))) {
+      const after = Number(res.headers.get('retry-after'));
+      await sleep(Math.min(Number.isFinite(after) && after > 0 ? after * 1000 : 1000, 5000), opts.signal);
+      continue;
+    }
+    break;
   }
   if (!res.ok) {
     const error = await toApiError(res);
@@ -112,7 +181,8 @@ export async function request<T>(method: string, path: string, opts: Options = {
 
 export const api = {
   get: <T>(path: string, query?: Query, signal?: AbortSignal) => request<T>('GET', path, { query, signal }),
-  post: <T>(path: string, body?: unknown) => request<T>('POST', path, { body: body ?? {} }),
+  /** `idempotencyKey`: to reuse one key across calls that are the same action (a form sent again after a reload). */
+  post: <T>(path: string, body?: unknown, idempotencyKey?: string) => request<T>('POST', path, { body: body ?? {}, idempotencyKey }),
   put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
   delete: <T = void>(path: string, body?: unknown) => request<T>('DELETE', path, { body }),

@@ -1,7 +1,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, type ReactNode } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, ApiError, onSessionLost, setCsrfToken } from './api';
-import { setDisplayZone } from './format';
+import { setDisplayCurrency, setDisplayZone } from './format';
 // The server's own definitions (plain constants and types, no imports): one source for both sides.
 import type { Permission, Scope } from '../../../src/platform/auth/catalog';
 import type { UserView } from '../../../src/modules/accounts/accounts.contract';
@@ -9,7 +9,7 @@ import type { UserView } from '../../../src/modules/accounts/accounts.contract';
 export { PERMISSIONS, type Permission, type Scope } from '../../../src/platform/auth/catalog';
 export type { UserView };
 
-export type Company = { companyName: string; template: 'blank' | 'heating'; timezone: string };
+export type Company = { companyName: string; template: 'blank' | 'heating'; timezone: string; currency?: 'CNY' | 'USD' | 'EUR' | 'HKD' | 'GBP' };
 
 export type Me = {
   user: UserView | null;
@@ -38,6 +38,7 @@ async function fetchMe(): Promise<Me | null> {
     const me = await api.get<Me>('/api/v1/auth/me');
     setCsrfToken(me.csrfToken);
     setDisplayZone(me.company.timezone);
+    setDisplayCurrency(me.company.currency);
     return me.user ? me : null;
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) return null;

@@ -5,6 +5,18 @@ import timezone from 'dayjs/plugin/timezone';
 dayjs.extend(utc);
 dayjs.extend(timezone);
 
+/** Money is shown with the installation's currency symbol (¥ unless the company settings say otherwise). */
+const SYMBOLS: Record<string, string> = { CNY: '¥', USD: '$', EUR: '€', HKD: 'HK$', GBP: '£' };
+let currencySymbol = '¥';
+
+export function setDisplayCurrency(currency: string | null | undefined): void {
+  currencySymbol = (currency && SYMBOLS[currency]) || '¥';
+}
+
+export function displayCurrencySymbol(): string {
+  return currencySymbol;
+}
+
 /** Times are shown in the company's time zone (Asia/Shanghai unless the settings say otherwise), not the browser's. */
 let displayZone = 'Asia/Shanghai';
 

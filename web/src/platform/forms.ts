@@ -1,4 +1,13 @@
+import { useCallback, useMemo, useRef } from 'react';
 import type { FormInstance } from 'antd';
+import {
+  useMutation as useQueryMutation,
+  type DefaultError,
+  type MutateOptions,
+  type QueryClient,
+  type UseMutationOptions,
+  type UseMutationResult,
+} from '@tanstack/react-query';
 import { ApiError } from './api';
 
 type NamePath = (string | number)[];
@@ -34,4 +43,82 @@ export function applyServerErrors(form: FormInstance, err: unknown, alias: Recor
   }
   if (!err.problem.errors.length) leftover.push(err.problem.detail);
   return leftover;
+}
+
+/** Blobs and files are told apart by identity: two different photos are two uploads, the same one is one. */
+const blobIds = new WeakMap<Blob, number>();
+let nextBlobId = 0;
+
+function variablesKey(variables: unknown): string | null {
+  try {
+    return (
+      JSON.stringify(variables, (_k, v: unknown) => {
+        if (typeof Blob !== 'undefined' && v instanceof Blob) {
+          if (!blobIds.has(v)) blobIds.set(v, ++nextBlobId);
+          return `blob#${blobIds.get(v)}`;
+        }
+        return v;
+      }) ?? 'undefined'
+    );
+  } catch {
+    return null; // not serialisable: never folded
+  }
+}
+
+/** A call identical to the one that just succeeded, this soon after, is the second click of the same action. */
+const SETTLE_MS = 1000;
+
+/**
+ * react-query's `useMutation` with one rule more, for every form and button that writes: a call whose variables
+ * equal those of a call still running (the second click of a double click, Enter and 保存 together), or of the call
+ * that succeeded less than a second ago with nothing in between, is not sent again — `mutate` ignores it,
+ * `mutateAsync` returns the first call's promise — so its effects (a toast, a reset, a navigation) happen once. The
+ * request itself carries an Idempotency-Key (api.ts), so even a repeat that gets past this creates nothing twice.
+ * Buttons still show `loading={m.isPending}` (antd then ignores clicks).
+ */
+export function useMutation<TData = unknown, TError = DefaultError, TVariables = void, TContext = unknown>(
+  options: UseMutationOptions<TData, TError, TVariables, TContext>,
+  queryClient?: QueryClient,
+): UseMutationResult<TData, TError, TVariables, TContext> {
+  const m = useQueryMutation(options, queryClient);
+  const running = useRef(new Map<string, Promise<TData>>());
+  const last = useRef<{ key: string; at: number; promise: Promise<TData> } | null>(null);
+  const base = m.mutateAsync;
+  const pending = useCallback((key: string | null): Promise<TData> | undefined => {
+    if (key === null) return undefined;
+    const same = running.current.get(key);
+    if (same) return same;
+    const done = last.current;
+    if (done && done.key === key && Date.now() - done.at < SETTLE_MS) return done.promise;
+    return undefined;
+  }, []);
+  const mutateAsync = useCallback(
+    (variables: TVariables, opts?: MutateOptions<TData, TError, TVariables, TContext>): Promise<TData> => {
+      const key = variablesKey(variables);
+      const same = pending(key);
+      if (same) return same;
+      last.current = null;
+      const promise = base(variables, opts);
+      if (key !== null) {
+        running.current.set(key, promise);
+        const forget = () => {
+          if (running.current.get(key) === promise) running.current.delete(key);
+        };
+        promise.then(() => {
+          forget();
+          if (!running.current.size) last.current = { key, at: Date.now(), promise };
+        }, forget);
+      }
+      return promise;
+    },
+    [base, pending],
+  );
+  const mutate = useCallback(
+    (variables: TVariables, opts?: MutateOptions<TData, TError, TVariables, TContext>): void => {
+      if (pending(variablesKey(variables))) return;
+      mutateAsync(variables, opts).catch(() => undefined);
+    },
+    [mutateAsync, pending],
+  );
+  return useMemo(() => ({ ...m, mutate, mutateAsync }) as UseMutationResult<TData, TError, TVariables, TContext>, [m, mutate, mutateAsync]);
 }

@@ -1,4 +1,5 @@
-import type { RepeatSummary, SpendSummary } from './types.js';
+import type { MinimiseResult } from './optimize.js';
+import type { Fit, RepeatSummary, SpendSummary } from './types.js';
 
 /** Collapses identical (x, t_x, T) rows into one with their summed weight (first-seen order kept: deterministic). */
 export function compress(rows: readonly RepeatSummary[]): RepeatSummary[] {
@@ -127,11 +128,27 @@ export function totalWeight(rows: readonly { n?: number }[]): number {
 }
 
 /**
- * Whether fitted log-parameters are inside the plausible range: shape parameters in [e^−15, e^15], scale parameters
- * (α, β, v: in the caller's time or money units) in [e^−25, e^25]. On degenerate data (no repeat purchases at all,
- * one customer, identical spends) the likelihood keeps rising towards a boundary and the "optimum" is meaningless;
- * such fits report `converged: false` so that callers do not use them.
+ * The box of a fit in log-parameter space: shape parameters (r, a, b, s, p, q, and sBG's α, β) in [1e−4, 1e4]; scale
+ * parameters (α, β of the purchase models in the unit of t, v in money) in [1e−4, 1e4] times the data's own scale
+ * (the mean observation time, the mean spend). Published fits sit well inside (CDNOW: r 0.24, α 4.4 weeks, a 0.79,
+ * b 2.4; s 0.61, β 11.7 weeks); a likelihood that keeps rising towards a corner (no repeat purchases at all, data
+ * that ended long ago) stops at the box, and the fit reports `at_bound` instead of passing off s = 72,350 as an
+ * estimate.
  */
-export function interior(logParams: readonly number[], scaleIndices: readonly number[] = []): boolean {
-  return logParams.every((v, i) => Number.isFinite(v) && Math.abs(v) < (scaleIndices.includes(i) ? 25 : 15));
+export function logBox(scales: readonly (number | null)[]): { lower: number[]; upper: number[] } {
+  const lower = scales.map((s) => Math.log(1e-4 * (s ?? 1)));
+  const upper = scales.map((s) => Math.log(1e4 * (s ?? 1)));
+  return { lower, upper };
+}
+
+/** Parameters within 0.01 (in log) of their bound: a fit there is not an interior optimum and is not used. */
+export function atBounds(x: readonly number[], box: { lower: readonly number[]; upper: readonly number[] }, names: readonly string[]): string[] {
+  return names.filter((_, i) => x[i]! - box.lower[i]! < 0.01 || box.upper[i]! - x[i]! < 0.01);
+}
+
+/** A fit's outcome from its search: converged only when the search converged inside the box. */
+export function outcomeOf(res: MinimiseResult, box: { lower: readonly number[]; upper: readonly number[] }, names: readonly string[]): Pick<Fit<unknown>, 'converged' | 'stop' | 'atBound'> {
+  const atBound = atBounds(res.x, box, names);
+  if (atBound.length) return { converged: false, stop: 'at_bound', atBound };
+  return { converged: res.converged, stop: res.stop };
 }

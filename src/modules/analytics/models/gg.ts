@@ -1,5 +1,5 @@
-import { compressSpend, interior, totalWeight } from './common.js';
-import { bfgs, nelderMead } from './optimize.js';
+import { compressSpend, logBox, outcomeOf, totalWeight } from './common.js';
+import { bfgsThenNelderMead, drive, driveAsync, type Budget, type Steps } from './optimize.js';
 import { digamma, lgamma } from './special.js';
 import type { Fit, GammaGammaParams, SpendSummary } from './types.js';
 
@@ -83,7 +83,8 @@ function ggObjective(rows: readonly SpendSummary[]): (th: readonly number[], gra
   };
 }
 
-export function fitGammaGamma(rows: readonly SpendSummary[]): Fit<GammaGammaParams> {
+/** The maximum-likelihood search of Gamma-Gamma, in steps (see optimize.ts). */
+export function* ggFitSteps(rows: readonly SpendSummary[], budget?: Budget): Steps<Fit<GammaGammaParams>> {
   if (rows.length === 0) throw new Error('no customers with repeat purchases to fit');
   rows.forEach((r, i) => {
     if (!(Number.isFinite(r.x) && Number.isFinite(r.m) && r.x >= 1 && r.m > 0)) {
@@ -97,12 +98,16 @@ export function fitGammaGamma(rows: readonly SpendSummary[]): Fit<GammaGammaPara
   meanM /= n;
   const toParams = (th: readonly number[]): GammaGammaParams => ({ p: Math.exp(th[0]!), q: Math.exp(th[1]!), v: Math.exp(th[2]!) });
   const start = [0, Math.log(2), Math.log(meanM)];
-  let res = bfgs(ggObjective(data), start);
-  if (!res.converged) {
-    const nm = nelderMead((th) => -ggLogLik(toParams(th), data) / n, res.x);
-    res = { ...nm, iterations: nm.iterations + res.iterations };
-  }
-  return { model: 'gg', params: toParams(res.x), logLik: -res.f * n, n, converged: res.converged && interior(res.x, [2]), iterations: res.iterations };
+  const box = logBox([null, null, meanM]);
+  const res = yield* bfgsThenNelderMead(ggObjective(data), (th) => -ggLogLik(toParams(th), data) / n, start, box, budget);
+  return { model: 'gg', params: toParams(res.x), logLik: -res.f * n, n, iterations: res.iterations, ...outcomeOf(res, box, ['p', 'q', 'v']) };
+}
+
+export function fitGammaGamma(rows: readonly SpendSummary[], budget?: Budget): Fit<GammaGammaParams> {
+  return drive(ggFitSteps(rows, budget));
+}
+export function fitGammaGammaAsync(rows: readonly SpendSummary[], budget?: Budget): Promise<Fit<GammaGammaParams>> {
+  return driveAsync(ggFitSteps(rows, budget));
 }
 
 export function ggExpectedSpend(p: GammaGammaParams, x: number, m: number): number {

@@ -13,8 +13,19 @@ import {
   compress,
   fitBgNbd,
   fitGammaGamma,
+  fitMbgNbd,
   fitParetoNbd,
+  fitParetoNbdAsync,
   fitSbg,
+  fitSbgLifetimes,
+  mbgnbdDiscountedPurchases,
+  mbgnbdExpectedCumulative,
+  mbgnbdExpectedPurchases,
+  mbgnbdLogLik,
+  mbgnbdPAlive,
+  sbgLifetimeLogLik,
+  simulateMbgNbd,
+  type SbgLifetime,
   ggExpectedSpend,
   hyp2f1,
   lgamma,
@@ -299,5 +310,101 @@ describe('parameter recovery', () => {
     for (const k of ['r', 'alpha', 'a', 'b'] as const) near(fit.params[k], truth[k], 0.05);
     // Same seed, same data, same fit.
     expect(fitBgNbd(rows.slice(0, 5000)).params).toEqual(fitBgNbd(rows.slice(0, 5000)).params);
+  });
+});
+
+describe('MBG/NBD (one-time buyers may lapse)', () => {
+  it('100,000 simulated MBG/NBD customers (fixed seed) fit back within 5%; its frequency distribution sums to 1', () => {
+    const truth = { r: 0.25, alpha: 4, a: 0.8, b: 2.5 };
+    const rows = simulateMbgNbd(truth, 100_000, [26, 30, 34, 39], 20261205);
+    const fit = fitMbgNbd(rows);
+    expect(fit.model).toBe('mbgnbd');
+    expect(fit.converged).toBe(true);
+    expect(fit.stop).toBe('converged');
+    for (const k of ['r', 'alpha', 'a', 'b'] as const) near(fit.params[k], truth[k], 0.05);
+    // The log-likelihood is a distribution over x: P(X(T) = x) sums to 1, and matches the data's frequencies.
+    const dist = bgnbdFrequencyDistribution(truth, 39, 200, true);
+    expect(dist.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+    const at39 = rows.filter((r) => r.T === 39);
+    near(at39.filter((r) => r.x === 0).length / at39.length, dist[0]!, 0.03);
+    // The maximised likelihood is higher than at the truth, and higher than BG/NBD's on MBG/NBD data.
+    expect(fit.logLik).toBeGreaterThanOrEqual(mbgnbdLogLik(truth, rows));
+    expect(fit.logLik).toBeGreaterThan(fitBgNbd(rows).logLik);
+  });
+
+  it('P(alive) of a one-time buyer falls with time (BG/NBD keeps it at 1); expectations agree with the cumulative curve', () => {
+    const p = { r: 0.5, alpha: 6, a: 0.9, b: 1.6 };
+    const early = mbgnbdPAlive(p, 0, 0, 4);
+    const late = mbgnbdPAlive(p, 0, 0, 78);
+    expect(late).toBeLessThan(early);
+    expect(late).toBeLessThan(0.5);
+    expect(bgnbdPAlive(p, 0, 0, 78)).toBe(1);
+    // P(alive) of a just-acquired customer is b / (a + b); E[X(t)] is that times the alive part.
+    expect(mbgnbdPAlive(p, 0, 0, 0)).toBeCloseTo(p.b / (p.a + p.b), 12);
+    expect(mbgnbdExpectedPurchases(p, 52, 0, 0, 0)).toBeCloseTo(mbgnbdExpectedCumulative(p, 52), 10);
+    // A customer who bought recently and often is almost surely alive; one who stopped long ago is not.
+    expect(mbgnbdPAlive(p, 10, 77, 78)).toBeGreaterThan(0.9);
+    expect(mbgnbdPAlive(p, 10, 20, 78)).toBeLessThan(0.05);
+    // Discounted purchases without discounting over whole periods are the expected purchases.
+    expect(mbgnbdDiscountedPurchases(p, 3, 40, 78, 52, 0)).toBeCloseTo(mbgnbdExpectedPurchases(p, 52, 3, 40, 78), 10);
+  });
+});
+
+describe('fit budgets and outcomes', () => {
+  it('a fit that runs off to infinite parameters stops at its box and says which parameters', () => {
+    // Purchases that stop dead long before the end: the lifetime parameters want to go to infinity.
+    const rows: RepeatSummary[] = [];
+    for (let i = 0; i < 300; i++) rows.push({ x: 1 + (i % 3), tx: 2 + (i % 5), T: 1500 + (i % 7) });
+    for (let i = 0; i < 300; i++) rows.push({ x: 0, tx: 0, T: 1500 + (i % 7) });
+    const fit = fitParetoNbd(rows, { seconds: 3 });
+    if (!fit.converged) expect(['at_bound', 'stalled', 'max_iterations', 'time_limit']).toContain(fit.stop);
+    if (fit.stop === 'at_bound') expect(fit.atBound!.length).toBeGreaterThan(0);
+    for (const v of Object.values(fit.params)) expect(v).toBeLessThanOrEqual(1e4 * 1500 * 1.0001);
+    // Degenerate data: no repeat purchase at all.
+    const none = fitBgNbd([{ x: 0, tx: 0, T: 10 }, { x: 0, tx: 0, T: 20, n: 50 }]);
+    expect(none.converged).toBe(false);
+    expect(none.stop).not.toBe('converged');
+  });
+
+  it('a fit that needs longer than its budget stops with time_limit or max_iterations, not converged', () => {
+    const rows = simulateBgNbd({ r: 0.25, alpha: 4, a: 0.8, b: 2.5 }, 2000, [26, 39], 7);
+    expect(fitParetoNbd(rows, { seconds: 0 })).toMatchObject({ converged: false, stop: 'time_limit' });
+    expect(fitBgNbd(rows, { maxIterations: 2 })).toMatchObject({ converged: false });
+    expect(fitBgNbd(rows, { maxIterations: 2 }).stop).toMatch(/max_iterations|stalled/);
+  });
+
+  it('the asynchronous fit gives the event loop turns while it runs, with the same result', async () => {
+    const rows = simulateBgNbd({ r: 0.25, alpha: 4, a: 0.8, b: 2.5 }, 20_000, [26, 30, 34, 39], 11);
+    let turns = 0;
+    let fitting = true;
+    const spin = () => {
+      if (!fitting) return;
+      turns++;
+      setImmediate(spin);
+    };
+    setImmediate(spin);
+    const fit = await fitParetoNbdAsync(rows.slice(0, 2000), { seconds: 30 });
+    fitting = false;
+    expect(turns).toBeGreaterThan(1);
+    expect(fit.params).toEqual(fitParetoNbd(rows.slice(0, 2000), { seconds: 30 }).params);
+  });
+});
+
+describe('sBG on customers’ own lifetimes', () => {
+  it('equals the survivor-count fit on one cohort, and takes cohorts observed for different lengths', () => {
+    const regular = [1000, 631, 468, 382, 326, 289, 262, 241];
+    const rows: SbgLifetime[] = [];
+    for (let t = 1; t < regular.length; t++) rows.push({ periods: t, churned: true, n: regular[t - 1]! - regular[t]! });
+    rows.push({ periods: regular.length - 1, churned: false, n: regular[regular.length - 1]! });
+    const a = fitSbgLifetimes(rows);
+    const b = fitSbg(regular);
+    expect(a.params.alpha).toBeCloseTo(b.params.alpha, 6);
+    expect(a.logLik).toBeCloseTo(-1680.3, 1);
+    expect(a.n).toBe(1000);
+    // A younger cohort observed for 3 periods only adds its own information; n is the customers.
+    const more = fitSbgLifetimes([...rows, { periods: 1, churned: true, n: 300 }, { periods: 3, churned: false, n: 500 }]);
+    expect(more.n).toBe(1800);
+    expect(more.converged).toBe(true);
+    expect(sbgLifetimeLogLik(more.params, rows)).toBeLessThanOrEqual(sbgLifetimeLogLik(a.params, rows) + 1e-9);
   });
 });

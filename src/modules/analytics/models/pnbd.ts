@@ -1,5 +1,5 @@
-import { checkRepeatRows, interior, prepareRows, type PreparedRows } from './common.js';
-import { bfgs, nelderMead } from './optimize.js';
+import { checkRepeatRows, logBox, outcomeOf, prepareRows, type PreparedRows } from './common.js';
+import { bfgsThenNelderMead, drive, driveAsync, type Budget, type Steps } from './optimize.js';
 import { hyp2f1, lgamma, logAddExp, logSubExp } from './special.js';
 import type { Fit, ParetoNbdParams, RepeatSummary } from './types.js';
 
@@ -93,7 +93,8 @@ function pnbdLogLikPrepared(p: ParetoNbdParams, d: PairedRows): number {
   return ll;
 }
 
-export function fitParetoNbd(rows: readonly RepeatSummary[]): Fit<ParetoNbdParams> {
+/** The maximum-likelihood search of Pareto/NBD, in steps (see optimize.ts). */
+export function* pnbdFitSteps(rows: readonly RepeatSummary[], budget?: Budget): Steps<Fit<ParetoNbdParams>> {
   checkRepeatRows(rows);
   const data = preparePairs(prepareRows(rows));
   const n = data.total;
@@ -118,13 +119,16 @@ export function fitParetoNbd(rows: readonly RepeatSummary[]): Fit<ParetoNbdParam
     }
     return Number.isFinite(v) && grad.every(Number.isFinite) ? v : Infinity;
   };
-  const first = bfgs(fg, [0, start, 0, start], { gTol: 1e-8, costlyGradient: true, fTol: 1e-13 });
-  let res = first;
-  if (!first.converged) {
-    const nm = nelderMead(f, first.x);
-    res = { ...nm, iterations: first.iterations + nm.iterations };
-  }
-  return { model: 'pnbd', params: toParams(res.x), logLik: -res.f * n, n, converged: res.converged && interior(res.x, [1, 3]), iterations: res.iterations };
+  const box = logBox([null, meanT, null, meanT]);
+  const res = yield* bfgsThenNelderMead(fg, f, [0, start, 0, start], box, budget, { gTol: 1e-8, costlyGradient: true, fTol: 1e-13 });
+  return { model: 'pnbd', params: toParams(res.x), logLik: -res.f * n, n, iterations: res.iterations, ...outcomeOf(res, box, ['r', 'alpha', 's', 'beta']) };
+}
+
+export function fitParetoNbd(rows: readonly RepeatSummary[], budget?: Budget): Fit<ParetoNbdParams> {
+  return drive(pnbdFitSteps(rows, budget));
+}
+export function fitParetoNbdAsync(rows: readonly RepeatSummary[], budget?: Budget): Promise<Fit<ParetoNbdParams>> {
+  return driveAsync(pnbdFitSteps(rows, budget));
 }
 
 export function pnbdPAlive(p: ParetoNbdParams, x: number, tx: number, T: number): number {

@@ -1,5 +1,5 @@
-import { nelderMead } from './optimize.js';
-import { interior } from './common.js';
+import { deadlineOf, nelderMead, type Budget } from './optimize.js';
+import { logBox, outcomeOf } from './common.js';
 import { hyp2f1, lbeta } from './special.js';
 import type { Fit, SbgParams } from './types.js';
 
@@ -23,17 +23,74 @@ export function sbgLogLik(p: SbgParams, survivors: readonly number[]): number {
   return ll;
 }
 
-export function fitSbg(survivors: readonly number[]): Fit<SbgParams> {
+/**
+ * One customer (or `n` alike) of a contract cohort: `periods` renewal decisions observed; `churned`: the customer
+ * left at the last of them (lifetime = periods), else still renewing after them (lifetime > periods).
+ */
+export interface SbgLifetime {
+  periods: number;
+  churned: boolean;
+  n?: number;
+}
+
+/** Log-likelihood of customers' lifetimes: Σ ln P(T = t) for those who left at t, Σ ln S(t) for those still there. */
+export function sbgLifetimeLogLik(p: SbgParams, rows: readonly SbgLifetime[]): number {
+  const { alpha, beta } = p;
+  if (!(alpha > 0 && beta > 0)) return -Infinity;
+  const lb = lbeta(alpha, beta);
+  let ll = 0;
+  for (const row of rows) {
+    const t = row.periods;
+    const v = row.churned ? lbeta(alpha + 1, beta + t - 1) - lb : lbeta(alpha, beta + t) - lb;
+    ll += (row.n ?? 1) * v;
+  }
+  return ll;
+}
+
+/** Collapses identical (periods, churned) rows. */
+function compressLifetimes(rows: readonly SbgLifetime[]): SbgLifetime[] {
+  const by = new Map<number, SbgLifetime>();
+  for (const r of rows) {
+    const key = r.periods * 2 + (r.churned ? 1 : 0);
+    const hit = by.get(key);
+    if (hit) hit.n! += r.n ?? 1;
+    else by.set(key, { periods: r.periods, churned: r.churned, n: r.n ?? 1 });
+  }
+  return [...by.values()].sort((a, b) => a.periods - b.periods || Number(a.churned) - Number(b.churned));
+}
+
+/**
+ * Fits sBG on the customers themselves (every cohort with its own length of observation), so the fit's n and
+ * log-likelihood are the sample's.
+ */
+export function fitSbgLifetimes(rows: readonly SbgLifetime[], budget?: Budget): Fit<SbgParams> {
+  rows.forEach((r, i) => {
+    if (!(Number.isInteger(r.periods) && r.periods >= (r.churned ? 1 : 0) && (r.n ?? 1) >= 0)) {
+      throw new Error(`row ${i + 1}: not a valid lifetime: periods=${r.periods}, churned=${r.churned}`);
+    }
+  });
+  const data = compressLifetimes(rows);
+  const n = data.reduce((a, r) => a + (r.n ?? 1), 0);
+  if (!(n > 0)) throw new Error('sBG needs at least one customer');
+  if (!data.some((r) => r.periods > 0)) throw new Error('sBG needs at least one renewal decision');
+  const toParams = (th: readonly number[]): SbgParams => ({ alpha: Math.exp(th[0]!), beta: Math.exp(th[1]!) });
+  const box = logBox([null, null]);
+  const res = nelderMead((th) => -sbgLifetimeLogLik(toParams(th), data) / n, [0, 0], { deadline: deadlineOf(budget), ...box, ...(budget?.maxIterations ? { maxIterations: budget.maxIterations } : {}) });
+  return { model: 'sbg', params: toParams(res.x), logLik: -res.f * n, n, iterations: res.iterations, ...outcomeOf(res, box, ['alpha', 'beta']) };
+}
+
+/** Fits sBG on one cohort's survivor counts (customers still active at the start of each period). */
+export function fitSbg(survivors: readonly number[], budget?: Budget): Fit<SbgParams> {
   if (survivors.length < 2) throw new Error('sBG needs the cohort size and at least one later count');
   survivors.forEach((s, i) => {
     if (!(Number.isFinite(s) && s >= 0 && (i === 0 ? s > 0 : s <= survivors[i - 1]!))) {
       throw new Error(`survivors[${i}] = ${s}: counts must be non-negative numbers that never increase, the first positive`);
     }
   });
-  const toParams = (th: readonly number[]): SbgParams => ({ alpha: Math.exp(th[0]!), beta: Math.exp(th[1]!) });
-  const n0 = survivors[0]!;
-  const res = nelderMead((th) => -sbgLogLik(toParams(th), survivors) / n0, [0, 0]);
-  return { model: 'sbg', params: toParams(res.x), logLik: -res.f * n0, n: n0, converged: res.converged && interior(res.x), iterations: res.iterations };
+  const rows: SbgLifetime[] = [];
+  for (let t = 1; t < survivors.length; t++) rows.push({ periods: t, churned: true, n: survivors[t - 1]! - survivors[t]! });
+  rows.push({ periods: survivors.length - 1, churned: false, n: survivors[survivors.length - 1]! });
+  return fitSbgLifetimes(rows, budget);
 }
 
 /** S(t) = B(α, β + t) / B(α, β). */

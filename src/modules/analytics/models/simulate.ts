@@ -8,7 +8,7 @@ import type { BgNbdParams, RepeatSummary } from './types.js';
  * after each repeat purchase the customer drops out with probability p. Observation lengths T are drawn uniformly
  * from `Ts`. Same seed, same customers.
  */
-export function simulateBgNbd(p: BgNbdParams, customers: number, Ts: readonly number[], seed: number): RepeatSummary[] {
+export function simulateBgNbd(p: BgNbdParams, customers: number, Ts: readonly number[], seed: number, modified = false): RepeatSummary[] {
   const rnd = new Random(seed);
   const out: RepeatSummary[] = new Array(customers);
   for (let i = 0; i < customers; i++) {
@@ -18,7 +18,9 @@ export function simulateBgNbd(p: BgNbdParams, customers: number, Ts: readonly nu
     let t = 0;
     let x = 0;
     let tx = 0;
-    for (;;) {
+    // MBG/NBD: the customer may also drop out right after the first purchase.
+    const gone = modified && rnd.next() < drop;
+    for (; !gone; ) {
       t += -Math.log(rnd.next()) / lambda;
       if (t > T) break;
       x++;
@@ -28,6 +30,11 @@ export function simulateBgNbd(p: BgNbdParams, customers: number, Ts: readonly nu
     out[i] = { x, tx, T };
   }
   return out;
+}
+
+/** Simulates customers from the MBG/NBD story (BG/NBD plus a drop-out chance right after the first purchase). */
+export function simulateMbgNbd(p: BgNbdParams, customers: number, Ts: readonly number[], seed: number): RepeatSummary[] {
+  return simulateBgNbd(p, customers, Ts, seed, true);
 }
 
 /**

@@ -21,7 +21,10 @@ export interface ParetoNbdParams { r: number; alpha: number; s: number; beta: nu
 export interface GammaGammaParams { p: number; q: number; v: number }
 export interface SbgParams { alpha: number; beta: number }
 
-export type ModelName = 'bgnbd' | 'pnbd' | 'gg' | 'sbg';
+export type ModelName = 'bgnbd' | 'mbgnbd' | 'pnbd' | 'gg' | 'sbg';
+
+/** Why a fit's search stopped: converged, or the limit that ended it, or a parameter at the edge of its box. */
+export type FitStop = 'converged' | 'max_iterations' | 'time_limit' | 'stalled' | 'at_bound';
 
 export interface Fit<P> {
   model: ModelName;
@@ -32,4 +35,8 @@ export interface Fit<P> {
   n: number;
   converged: boolean;
   iterations: number;
+  /** Why the search stopped (`converged` only when it converged inside the parameter box). */
+  stop: FitStop;
+  /** The parameters at the edge of their box (with stop = at_bound). */
+  atBound?: string[];
 }

@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { App, Button, Card, Checkbox, Col, Form, Modal, Radio, Row, Space, Tag, Typography } from 'antd';
 import { EditOutlined, LockOutlined } from '@ant-design/icons';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { api } from '../../platform/api';
 import { PERMISSIONS, useAuth, type Permission, type Scope } from '../../platform/auth';
-import { applyServerErrors } from '../../platform/forms';
+import { applyServerErrors, useMutation } from '../../platform/forms';
 import { useT } from '../../platform/i18n';
 import { ErrorAlert, Loading, PageHeader, FormErrors } from '../../platform/ui';
 import { keys, permissionLabel, ROLE_KEYS, roleLabel, SCOPES, scopeLabel, useRoles, useUsers, type RoleView } from './api';

@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { App, Button, Empty, Flex, Form, Input, Modal, Popconfirm, Radio, Space, Tag, Tree, TreeSelect, Typography } from 'antd';
 import { ApartmentOutlined, PlusOutlined, TeamOutlined } from '@ant-design/icons';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { api, errorMessage } from '../../platform/api';
 import { useAuth } from '../../platform/auth';
-import { applyServerErrors } from '../../platform/forms';
+import { applyServerErrors, useMutation } from '../../platform/forms';
 import { useT } from '../../platform/i18n';
 import { ErrorAlert, Loading, FormErrors } from '../../platform/ui';
 import { keys, teamTree, useTeams, useUsers, type TeamNode, type TeamView } from './api';

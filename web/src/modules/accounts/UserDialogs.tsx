@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { Form, Input, Modal, Select, Switch, TreeSelect } from 'antd';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { api } from '../../platform/api';
-import { applyServerErrors } from '../../platform/forms';
+import { applyServerErrors, useMutation } from '../../platform/forms';
 import { useT } from '../../platform/i18n';
 import { keys, roleLabel, ROLE_KEYS, teamTree, useTeams, type UserView } from './api';
 import { FormErrors } from '../../platform/ui';

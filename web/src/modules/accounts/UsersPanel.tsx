@@ -1,8 +1,9 @@
 import { useMemo, useState } from 'react';
 import { App, Button, Flex, Input, Space, Table, Tag, Typography } from 'antd';
 import { PlusOutlined, SearchOutlined } from '@ant-design/icons';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { api, errorMessage } from '../../platform/api';
+import { useMutation } from '../../platform/forms';
 import { useAuth } from '../../platform/auth';
 import { formatDateTime } from '../../platform/format';
 import { useT } from '../../platform/i18n';

@@ -30,6 +30,7 @@ import {
 } from './api';
 import { Chart, type ChartOption } from '../../platform/Chart';
 import { SettingsDrawer } from './SettingsDrawer';
+import { FIT_ORDER, FitOutcome, modelName, RfmCutsCard, RunWarnings } from './RunNotes';
 
 export const TIER_COLORS: Record<ValueTier, string> = { high: 'gold', middle: 'blue', low: 'default' };
 export const LEVEL_COLORS: Record<string, string> = { high: 'red', medium: 'orange', low: 'green' };
@@ -87,7 +88,11 @@ export function AnalyticsPage() {
         }
       />
       {runs.error ? <ErrorAlert error={runs.error} onRetry={() => void runs.refetch()} /> : null}
-      {active ? <RunProgress run={active} /> : null}
+      {active?.interrupted ? (
+        <Alert type="warning" showIcon style={{ marginBottom: 16 }} data-testid="analytics-interrupted" title={t('analytics.interrupted', { when: formatDateTime(active.heartbeatAt) })} />
+      ) : active ? (
+        <RunProgress run={active} />
+      ) : null}
       {lastFailed ? <Alert type="error" showIcon style={{ marginBottom: 16 }} title={t('analytics.runFailed', { error: lastFailed.error ?? '' })} /> : null}
       {!runs.isPending && !lastDone && !active ? <Alert type="info" showIcon style={{ marginBottom: 16 }} title={t('analytics.noRun')} /> : null}
       {lastDone ? <Reports lastDone={lastDone} runs={runs.data?.items ?? []} /> : null}
@@ -117,6 +122,7 @@ function Reports({ lastDone, runs }: { lastDone: RunView; runs: RunView[] }) {
   const detail = useRun(lastDone.id);
   return (
     <Flex vertical gap={16}>
+      {detail.data ? <RunWarnings run={detail.data} /> : null}
       <Row gutter={[16, 16]}>
         <Col xs={24} lg={12}>
           <MatrixCard />
@@ -131,6 +137,7 @@ function Reports({ lastDone, runs }: { lastDone: RunView; runs: RunView[] }) {
           <ClvCard />
         </Col>
       </Row>
+      {detail.data?.diagnostics?.rfm ? <RfmCutsCard cuts={detail.data.diagnostics.rfm} /> : null}
       <ChurnCard />
       {detail.data ? <DiagnosticsCard run={detail.data} /> : null}
       <MovementCard runs={runs.filter((r) => r.status === 'done' && !r.counts?.historyPruned)} />
@@ -365,8 +372,7 @@ function DiagnosticsCard({ run }: { run: RunDetail }) {
         series: series(d.survival.actual, d.survival.predicted, 'line') as ChartOption['series'],
       }
     : null;
-  const fits = Object.entries(run.fits ?? {}).filter(([k]) => ['bgnbd', 'pnbd', 'gg', 'sbg'].includes(k)) as [string, { params: Record<string, number>; logLik: number; n: number; sample?: number; error?: string }][];
-  const names: Record<string, string> = { bgnbd: 'BG/NBD', pnbd: 'Pareto/NBD', gg: 'Gamma-Gamma', sbg: 'sBG' };
+  const fits = FIT_ORDER.filter((k) => run.fits?.[k]).map((k) => [k, run.fits![k]!] as const);
   return (
     <Card title={t('analytics.diagnostics')} data-testid="analytics-diagnostics">
       <Row gutter={[16, 16]}>
@@ -396,7 +402,8 @@ function DiagnosticsCard({ run }: { run: RunDetail }) {
         pagination={false}
         dataSource={fits}
         columns={[
-          { title: t('analytics.fit.model'), render: (_, r) => names[r[0]] },
+          { title: t('analytics.fit.model'), render: (_, r) => modelName(r[0]) },
+          { title: t('analytics.fit.outcome'), render: (_, r) => <FitOutcome name={r[0]} fit={r[1]} used={run.fits?.used} /> },
           {
             title: t('analytics.fit.params'),
             render: (_, r) =>

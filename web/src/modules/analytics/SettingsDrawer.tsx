@@ -79,6 +79,36 @@ export function SettingsDrawer({ onClose }: { onClose: () => void }) {
             {num('discountRate', 'analytics.s.discountRate', { min: 0, max: 1, step: 0.01 })}
             {num('expectedPurchaseWeeks', 'analytics.s.expectedPurchaseWeeks', { min: 1, max: 520 })}
             {num('historyDailyDays', 'analytics.s.historyDailyDays', { min: 7, max: 3650 })}
+            {num('fitSeconds', 'analytics.s.fitSeconds', { min: 1, max: 600 })}
+            <Col xs={24} sm={12}>
+              <Form.Item name="rfmScoring" label={t('analytics.s.rfmScoring')}>
+                <Select
+                  data-testid="analytics-rfm-scoring"
+                  options={[
+                    { value: 'quintiles', label: t('analytics.s.rfmScoring.quintiles') },
+                    { value: 'thresholds', label: t('analytics.s.rfmScoring.thresholds') },
+                  ]}
+                />
+              </Form.Item>
+            </Col>
+            <Form.Item noStyle shouldUpdate={(a, b) => a.rfmScoring !== b.rfmScoring}>
+              {({ getFieldValue }) =>
+                getFieldValue('rfmScoring') === 'thresholds'
+                  ? (['r', 'f', 'm'] as const).map((dim) => (
+                      <Col xs={24} key={dim}>
+                        <Typography.Text type="secondary">{t(`analytics.s.rfmThresholds.${dim}`)}</Typography.Text>
+                        <Space.Compact block>
+                          {[0, 1, 2, 3].map((k) => (
+                            <Form.Item key={k} name={['rfmThresholds', dim, k]} noStyle>
+                              <InputNumber min={0} style={{ width: '25%' }} />
+                            </Form.Item>
+                          ))}
+                        </Space.Compact>
+                      </Col>
+                    ))
+                  : null
+              }
+            </Form.Item>
             <Col xs={24} sm={12}>
               <Form.Item name="nightly" label={t('analytics.s.nightly')} valuePropName="checked">
                 <Switch />

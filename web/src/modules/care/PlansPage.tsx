@@ -1,10 +1,9 @@
 import { useState, type HTMLAttributes } from 'react';
 import { App, Button, Card, Flex, Form, Input, InputNumber, Modal, Popconfirm, Radio, Select, Space, Switch, Table, Tag, TreeSelect, Typography } from 'antd';
 import { DownloadOutlined, PlayCircleOutlined, PlusOutlined } from '@ant-design/icons';
-import { useMutation } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { api, errorMessage } from '../../platform/api';
-import { applyServerErrors } from '../../platform/forms';
+import { applyServerErrors, useMutation } from '../../platform/forms';
 import { formatDateTime } from '../../platform/format';
 import { useT } from '../../platform/i18n';
 import { ErrorAlert, FormErrors, PageHeader } from '../../platform/ui';

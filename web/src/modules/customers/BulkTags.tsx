@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { App, Button, Flex, Form, Modal, Select, Space, Tag, Typography } from 'antd';
 import { CloseOutlined, TagsOutlined } from '@ant-design/icons';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { api } from '../../platform/api';
-import { applyServerErrors } from '../../platform/forms';
+import { applyServerErrors, useMutation } from '../../platform/forms';
 import { useT } from '../../platform/i18n';
 import { FormErrors } from '../../platform/ui';
 import { customerKeys, type CustomerView } from './api';

@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { App, Button, Checkbox, Empty, Flex, Form, Input, Modal, Popconfirm, Space, Table, Tag, Typography } from 'antd';
 import { PlusOutlined, StarFilled } from '@ant-design/icons';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { api, errorMessage } from '../../platform/api';
 import { useAuth } from '../../platform/auth';
-import { applyServerErrors } from '../../platform/forms';
+import { applyServerErrors, useMutation } from '../../platform/forms';
 import { useT } from '../../platform/i18n';
 import { ErrorAlert, FormErrors } from '../../platform/ui';
 import { customerKeys, useContacts, type ContactView } from './api';

@@ -1,10 +1,11 @@
 import { App, Button, Card, InputNumber, Space, Typography } from 'antd';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useT } from '../../platform/i18n';
 import { ErrorAlert } from '../../platform/ui';
 import { DEMO_KEY, startDemo, useDemoStatus } from './api';
 import { DemoProgress } from './DemoProgress';
+import { useMutation } from '../../platform/forms';
 
 /** Settings: load the heating demo, or see what was loaded. */
 export function DemoCard() {

@@ -1,8 +1,9 @@
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { App, Button, Card, Empty, Flex, Popconfirm, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { EnvironmentOutlined, MailOutlined, PhoneOutlined, SwapOutlined } from '@ant-design/icons';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { api, errorMessage } from '../../platform/api';
+import { useMutation } from '../../platform/forms';
 import { formatDateTime } from '../../platform/format';
 import { useT } from '../../platform/i18n';
 import { ErrorAlert, Loading, LoadMoreFooter, PageHeader } from '../../platform/ui';

@@ -1,8 +1,9 @@
 import { Link, useParams } from 'react-router';
 import { App, Button, Card, Result, Space, Typography } from 'antd';
 import { RollbackOutlined } from '@ant-design/icons';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { api, errorMessage } from '../../platform/api';
+import { useMutation } from '../../platform/forms';
 import { formatDateTime } from '../../platform/format';
 import { useT } from '../../platform/i18n';
 import { ErrorAlert, Loading, PageHeader } from '../../platform/ui';

@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { App, Button, Card, Checkbox, Col, Flex, Form, Input, Modal, Popconfirm, Row, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { api, errorMessage } from '../../platform/api';
-import { applyServerErrors } from '../../platform/forms';
+import { applyServerErrors, useMutation } from '../../platform/forms';
 import { useI18n, useT } from '../../platform/i18n';
 import { ErrorAlert, FormErrors, PageHeader } from '../../platform/ui';
 import { CUSTOM_FIELD_KEY_PATTERN, CUSTOM_FIELD_TYPES, fieldKeys, fieldLabel, optionLabel, useCustomFields, type CustomFieldOption, type CustomFieldType, type CustomFieldView } from './api';

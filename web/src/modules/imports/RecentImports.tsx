@@ -1,7 +1,8 @@
 import { Link } from 'react-router';
 import { App, Button, Card, Grid, Table, Tag, Typography } from 'antd';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { errorMessage } from '../../platform/api';
+import { useMutation } from '../../platform/forms';
 import { formatDateTime } from '../../platform/format';
 import { useT } from '../../platform/i18n';
 import { ErrorAlert } from '../../platform/ui';

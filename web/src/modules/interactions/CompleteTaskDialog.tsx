@@ -1,8 +1,7 @@
 import { useState } from 'react';
 import { Alert, Checkbox, Form, Input, Modal, Radio, Select } from 'antd';
-import { useMutation } from '@tanstack/react-query';
 import { api } from '../../platform/api';
-import { applyServerErrors } from '../../platform/forms';
+import { applyServerErrors, useMutation } from '../../platform/forms';
 import { useT } from '../../platform/i18n';
 import { FormErrors } from '../../platform/ui';
 import { INTERACTION_CHANNELS, INTERACTION_DIRECTIONS, type CompleteTask, type InteractionChannel, type InteractionDirection, type TaskView } from './api';

@@ -1,11 +1,10 @@
 import { useState } from 'react';
 import { Button, DatePicker, Form, Input, Modal, Radio, Select } from 'antd';
 import { DownOutlined, UpOutlined } from '@ant-design/icons';
-import { useMutation } from '@tanstack/react-query';
 import type { Dayjs } from 'dayjs';
 import { api } from '../../platform/api';
 import { inZone, zonedIso } from '../../platform/format';
-import { applyServerErrors } from '../../platform/forms';
+import { applyServerErrors, useMutation } from '../../platform/forms';
 import { useT } from '../../platform/i18n';
 import { FormErrors } from '../../platform/ui';
 import { INTERACTION_CHANNELS, INTERACTION_DIRECTIONS, type InteractionChannel, type InteractionDirection, type InteractionView, type LogInteraction } from './api';

@@ -1,11 +1,11 @@
 import { useMemo, useState } from 'react';
 import { DatePicker, Form, Input, Modal, Select, Spin } from 'antd';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import dayjs, { type Dayjs } from 'dayjs';
 import { api } from '../../platform/api';
 import { useAuth } from '../../platform/auth';
 import { inZone, zonedIso } from '../../platform/format';
-import { applyServerErrors } from '../../platform/forms';
+import { applyServerErrors, useMutation } from '../../platform/forms';
 import { useT } from '../../platform/i18n';
 import { FormErrors } from '../../platform/ui';
 import type { CustomerView } from '../customers/api';

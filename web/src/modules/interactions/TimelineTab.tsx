@@ -14,8 +14,8 @@ import {
   WechatOutlined,
   CarOutlined,
 } from '@ant-design/icons';
-import { useMutation } from '@tanstack/react-query';
 import { api, errorMessage } from '../../platform/api';
+import { useMutation } from '../../platform/forms';
 import { useAuth } from '../../platform/auth';
 import { formatDateTime } from '../../platform/format';
 import { useT } from '../../platform/i18n';

@@ -1,6 +1,6 @@
 import { App } from 'antd';
-import { useMutation } from '@tanstack/react-query';
 import { api, errorMessage } from '../../platform/api';
+import { useMutation } from '../../platform/forms';
 import { useT } from '../../platform/i18n';
 import type { TaskView } from './api';
 

@@ -24,11 +24,11 @@ import {
   Typography,
 } from 'antd';
 import { DeleteOutlined, EditOutlined, FolderAddOutlined, PlusOutlined, UndoOutlined } from '@ant-design/icons';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { api, errorMessage } from '../../platform/api';
 import { useAuth } from '../../platform/auth';
 import { formatDateTime } from '../../platform/format';
-import { applyServerErrors } from '../../platform/forms';
+import { applyServerErrors, useMutation } from '../../platform/forms';
 import { useI18n, useT } from '../../platform/i18n';
 import { ErrorAlert, FormErrors, PageHeader } from '../../platform/ui';
 import { ArticleBody } from './ArticleBody';

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react';
 import { App, Button, Card, Empty, Flex, List, Modal, Spin, Typography } from 'antd';
 import { BookOutlined, EnterOutlined } from '@ant-design/icons';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { api, errorMessage } from '../../platform/api';
+import { useMutation } from '../../platform/forms';
 import { useT } from '../../platform/i18n';
 import { ArticleBody } from './ArticleBody';
 import { KB_LIMITS, useKbSuggestions, type KbSuggestion } from './api';

@@ -67,15 +67,6 @@ export const zh = {
   'kb.suggest.none': '没有相关文章',
   'kb.suggest.inserted': '已插入回复',
   'kb.suggest.view': '查看全文',
-  'help.title': '自助服务 · 常见问题',
-  'help.search': '请输入您的问题，如“暖气不热”',
-  'help.searchButton': '搜索',
-  'help.all': '全部',
-  'help.empty': '没有找到相关答案，您可以拨打客服热线或在线提交问题。',
-  'help.back': '返回',
-  'help.notFound': '文章不存在或已下线',
-  'help.updated': '更新于 {date}',
-  'help.results': '找到 {n} 条答案',
 } as const;
 
 export const en: Record<keyof typeof zh, string> = {
@@ -146,13 +137,4 @@ export const en: Record<keyof typeof zh, string> = {
   'kb.suggest.none': 'No related articles',
   'kb.suggest.inserted': 'Inserted into the reply',
   'kb.suggest.view': 'Read in full',
-  'help.title': 'Self-service answers',
-  'help.search': 'Type your question, e.g. “radiator not warm”',
-  'help.searchButton': 'Search',
-  'help.all': 'All',
-  'help.empty': 'No answer found. Call our service line or submit your question online.',
-  'help.back': 'Back',
-  'help.notFound': 'This article does not exist or was taken down',
-  'help.updated': 'Updated {date}',
-  'help.results': '{n} answers found',
 };

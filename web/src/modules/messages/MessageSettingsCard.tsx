@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { App, Button, Card, Col, Divider, Form, Input, InputNumber, Row, Select, Switch, TimePicker, Typography } from 'antd';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import dayjs, { type Dayjs } from 'dayjs';
 import { api } from '../../platform/api';
-import { applyServerErrors } from '../../platform/forms';
+import { applyServerErrors, useMutation } from '../../platform/forms';
 import { useT, type MessageKey } from '../../platform/i18n';
 import { ErrorAlert, FormErrors, Loading, PageHeader } from '../../platform/ui';
 import { EMAIL_ADAPTERS, MESSAGE_CHANNELS, SMS_ADAPTERS, WECHAT_ADAPTERS, messageKeys, useMessageSettings, type MessageSettingsView } from './api';

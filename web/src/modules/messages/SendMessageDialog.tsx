@@ -1,9 +1,8 @@
 import { useEffect, useState } from 'react';
 import { Alert, Form, Input, Modal, Radio, Select, Spin } from 'antd';
-import { useMutation } from '@tanstack/react-query';
 import { api, errorMessage } from '../../platform/api';
 import { formatDateTime } from '../../platform/format';
-import { applyServerErrors } from '../../platform/forms';
+import { applyServerErrors, useMutation } from '../../platform/forms';
 import { useT } from '../../platform/i18n';
 import { FormErrors } from '../../platform/ui';
 import { MESSAGE_CATEGORIES, MESSAGE_CHANNELS, useTemplates, type MessageCategory, type MessageChannel, type MessagePreview, type MessageView, type SendInput } from './api';

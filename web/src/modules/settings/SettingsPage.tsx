@@ -1,25 +1,27 @@
 import { useState } from 'react';
 import { App, Button, Card, Form, Input, Select } from 'antd';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { api } from '../../platform/api';
 import { useAuth, type Company } from '../../platform/auth';
-import { applyServerErrors } from '../../platform/forms';
+import { applyServerErrors, useMutation } from '../../platform/forms';
 import { useT } from '../../platform/i18n';
 import { ErrorAlert, Loading, PageHeader, FormErrors } from '../../platform/ui';
 import { DemoCard } from '../demo/DemoCard';
 
 const ZONES = ['Asia/Shanghai', 'Asia/Hong_Kong', 'Asia/Taipei', 'Asia/Urumqi', 'Asia/Singapore', 'Asia/Tokyo', 'Europe/London', 'UTC'];
 
-/** Company name and display time zone (settings:manage). */
+const CURRENCY_CODES = ['CNY', 'USD', 'EUR', 'HKD', 'GBP'] as const;
+
+/** Company name, display time zone and currency (settings:manage). */
 export function SettingsPage() {
   const t = useT();
   const { message } = App.useApp();
   const { refresh } = useAuth();
-  const [form] = Form.useForm<Pick<Company, 'companyName' | 'timezone'>>();
+  const [form] = Form.useForm<Pick<Company, 'companyName' | 'timezone' | 'currency'>>();
   const [errors, setErrors] = useState<string[]>([]);
   const settings = useQuery({ queryKey: ['settings'], queryFn: () => api.get<Company>('/api/v1/settings') });
   const save = useMutation({
-    mutationFn: (v: Pick<Company, 'companyName' | 'timezone'>) => api.patch<Company>('/api/v1/settings', v),
+    mutationFn: (v: Pick<Company, 'companyName' | 'timezone' | 'currency'>) => api.patch<Company>('/api/v1/settings', v),
     onSuccess: () => {
       message.success(t('common.saved'));
       setErrors([]);
@@ -43,6 +45,9 @@ export function SettingsPage() {
           </Form.Item>
           <Form.Item name="timezone" label={t('settings.timezone')} extra={t('settings.timezoneHint')}>
             <Select showSearch options={ZONES.map((z) => ({ value: z, label: z }))} />
+          </Form.Item>
+          <Form.Item name="currency" label={t('settings.currency')} extra={t('settings.currencyHint')}>
+            <Select options={CURRENCY_CODES.map((c) => ({ value: c, label: t(`settings.currency.${c}`) }))} data-testid="settings-currency" />
           </Form.Item>
           <Form.Item label={t('settings.template')} htmlFor="settings-template">
             <Input id="settings-template" value={template} disabled />

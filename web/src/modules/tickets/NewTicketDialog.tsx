@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { App, Form, Input, Modal, Radio, Select } from 'antd';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { api } from '../../platform/api';
-import { applyServerErrors } from '../../platform/forms';
+import { applyServerErrors, useMutation } from '../../platform/forms';
 import { useI18n, useT } from '../../platform/i18n';
 import { FormErrors } from '../../platform/ui';
 import { TICKET_LIMITS, TICKET_PRIORITIES, TICKET_SEVERITIES, TICKET_TYPES, ticketKeys, useTicketCategories, type TicketDetail } from './api';

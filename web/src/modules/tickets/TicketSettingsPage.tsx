@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
 import { App, Button, Card, Checkbox, Form, Input, InputNumber, Modal, Popconfirm, Select, Space, Switch, Table, Tabs, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { api, errorMessage } from '../../platform/api';
-import { applyServerErrors } from '../../platform/forms';
+import { applyServerErrors, useMutation } from '../../platform/forms';
 import { useI18n, useT } from '../../platform/i18n';
 import { ErrorAlert, FormErrors, PageHeader } from '../../platform/ui';
 import {
@@ -39,6 +39,7 @@ function AddNamed({ withParent, onAdd, categories }: { withParent?: boolean; onA
   const { lang } = useI18n();
   const [form] = Form.useForm<NameValues>();
   const [errors, setErrors] = useState<string[]>([]);
+  const [adding, setAdding] = useState(false);
   return (
     <>
       <FormErrors errors={errors} />
@@ -46,12 +47,15 @@ function AddNamed({ withParent, onAdd, categories }: { withParent?: boolean; onA
         form={form}
         layout="inline"
         style={{ marginBottom: 12, rowGap: 8 }}
-        onFinish={(v) =>
-          onAdd(v).then(
-            () => form.resetFields(),
-            (err: unknown) => setErrors(applyServerErrors(form, err)),
-          )
-        }
+        onFinish={(v) => {
+          setAdding(true);
+          void onAdd(v)
+            .then(
+              () => form.resetFields(),
+              (err: unknown) => setErrors(applyServerErrors(form, err)),
+            )
+            .finally(() => setAdding(false));
+        }}
       >
         <Form.Item name="nameZh" rules={[{ required: true, whitespace: true }]}>
           <Input placeholder={t('tk.settings.nameZh')} maxLength={50} />
@@ -67,7 +71,7 @@ function AddNamed({ withParent, onAdd, categories }: { withParent?: boolean; onA
         <Form.Item name="position">
           <InputNumber placeholder={t('tk.settings.position')} min={0} max={10000} />
         </Form.Item>
-        <Button type="primary" htmlType="submit" icon={<PlusOutlined />}>
+        <Button type="primary" htmlType="submit" icon={<PlusOutlined />} loading={adding}>
           {t('tk.settings.add')}
         </Button>
       </Form>

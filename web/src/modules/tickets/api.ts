@@ -1,5 +1,6 @@
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../platform/api';
+import { useMutation } from '../../platform/forms';
 import type {
   AssignmentRuleView,
   PublicTicketView,

@@ -1,11 +1,10 @@
 import { useMemo, useState } from 'react';
 import { Alert, AutoComplete, Button, Col, DatePicker, Flex, Form, Input, InputNumber, Modal, Radio, Row, Select, Typography } from 'antd';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { useMutation } from '@tanstack/react-query';
 import dayjs, { type Dayjs } from 'dayjs';
 import { api } from '../../platform/api';
 import { inZone, startOfDayIso } from '../../platform/format';
-import { applyServerErrors } from '../../platform/forms';
+import { applyServerErrors, useMutation } from '../../platform/forms';
 import { useT } from '../../platform/i18n';
 import { FormErrors } from '../../platform/ui';
 import { TRANSACTION_TYPES, useProducts, type CreateTransaction, type ProductView, type TransactionType, type TransactionView } from './api';

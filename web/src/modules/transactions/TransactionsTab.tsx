@@ -1,8 +1,9 @@
 import { useState } from 'react';
 import { Alert, App, Button, Checkbox, Descriptions, Empty, Flex, Grid, Popconfirm, Space, Statistic, Table, Tag, Tooltip, Typography } from 'antd';
 import { DeleteOutlined, InfoCircleOutlined, PlusOutlined, RollbackOutlined } from '@ant-design/icons';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import { api, errorMessage } from '../../platform/api';
+import { useMutation } from '../../platform/forms';
 import { useAuth } from '../../platform/auth';
 import { formatDateTime } from '../../platform/format';
 import { useT, type Translate } from '../../platform/i18n';

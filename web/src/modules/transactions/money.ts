@@ -1,8 +1,9 @@
-import { inZone } from '../../platform/format';
+import { displayCurrencySymbol, inZone } from '../../platform/format';
 
 /**
- * Money is integer fen on the wire. On screen it is ¥1,234.56 (both languages); in forms it is entered in yuan with
- * at most two decimals and converted by its digits, never through floating point (19.99 → 1999, not 1998.9999…).
+ * Money is integer fen (the currency's minor unit) on the wire. On screen it is ¥1,234.56 (both languages; another
+ * symbol when the company's currency is not CNY); in forms it is entered in yuan with at most two decimals and
+ * converted by its digits, never through floating point (19.99 → 1999, not 1998.9999…).
  */
 
 /** 123456 → ¥1,234.56; -5000 → -¥50.00. */
@@ -11,7 +12,7 @@ export function formatFen(fen: number | null | undefined): string {
   const sign = fen < 0 ? '-' : '';
   const abs = Math.abs(Math.round(fen));
   const yuan = String(Math.floor(abs / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return `${sign}¥${yuan}.${String(abs % 100).padStart(2, '0')}`;
+  return `${sign}${displayCurrencySymbol()}${yuan}.${String(abs % 100).padStart(2, '0')}`;
 }
 
 /** 1999 → '19.99' (what a yuan input shows). */

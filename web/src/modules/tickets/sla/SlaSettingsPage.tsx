@@ -1,10 +1,9 @@
 import { useState } from 'react';
 import { App, Button, Card, Flex, Form, Input, InputNumber, Modal, Popconfirm, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import { DeleteOutlined, EditOutlined, MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
-import { useMutation } from '@tanstack/react-query';
 import { api, ApiError, errorMessage } from '../../../platform/api';
 import { useAuth } from '../../../platform/auth';
-import { applyServerErrors } from '../../../platform/forms';
+import { applyServerErrors, useMutation } from '../../../platform/forms';
 import { useT, type Translate } from '../../../platform/i18n';
 import { ErrorAlert, FormErrors, PageHeader } from '../../../platform/ui';
 import {
