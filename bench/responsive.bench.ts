@@ -27,7 +27,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { household, planDemo } from '../src/modules/demo/generator.js';
-import { dataset, log, startHearth, type Server, type Target } from './run.js';
+import { dataset, latencyOf, log, signInWithToken, startHearth, type Latency, type Server, type Target } from './run.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ADMIN_PASSWORD = 'Bench-admin-2026';
@@ -47,7 +47,6 @@ const PHASES = arg('phases', 'idle,analytics,import,demo').split(',');
 const GOAL_MS = 500;
 if (arg('db', 'pglite') !== 'pglite') throw new Error('the responsiveness benchmark is about the embedded database: --db pglite');
 
-type Latency = { requests: number; rps: number; p50: number; p90: number; p99: number; max: number; errors: number; non2xx: number };
 type Phase = {
   phase: string;
   job: string;
@@ -67,23 +66,7 @@ type Probe = { n: number; p50: number; p90: number; p99: number; max: number };
 
 type Session = { cookie: string; csrf: string; auth: Record<string, string> };
 
-async function signIn(base: string): Promise<Session> {
-  const login = await fetch(`${base}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ login: 'admin', password: ADMIN_PASSWORD }),
-  });
-  if (!login.ok) throw new Error(`sign-in failed: ${login.status} ${await login.text()}`);
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-  const token = await fetch(`${base}/api/v1/tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
-    body: JSON.stringify({ name: `responsive bench ${new Date().toISOString()}` }),
-  });
-  if (!token.ok) throw new Error(`token failed: ${token.status} ${await token.text()}`);
-  return { cookie, csrf: csrfToken, auth: { authorization: `Bearer ${((await token.json()) as { token: string }).token}` } };
-}
+const signIn = (base: string): Promise<Session> => signInWithToken(base, `responsive bench ${new Date().toISOString()}`);
 
 async function call<T>(base: string, s: Session, method: string, p: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
   const res = await fetch(base + p, {
@@ -97,18 +80,7 @@ async function call<T>(base: string, s: Session, method: string, p: string, body
 
 // ------------------------------------------------------------------------------------------------ measuring
 
-function fig(r: autocannon.Result): Latency {
-  return {
-    requests: r.requests.total,
-    rps: Math.round(r.requests.average),
-    p50: r.latency.p50,
-    p90: r.latency.p90,
-    p99: r.latency.p99,
-    max: r.latency.max,
-    errors: r.errors + r.timeouts,
-    non2xx: r.non2xx,
-  };
-}
+const fig = latencyOf;
 
 /**
  * The 360 read and /api/health at CLIENTS clients each, for `seconds` or until `running()` says the job ended

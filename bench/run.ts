@@ -163,18 +163,41 @@ export async function startHearth(target: Target): Promise<Server> {
 
 // ---------------------------------------------------------------------------------------------------- load
 
-type Figure = {
-  op: string;
-  clients: number;
-  requests: number;
-  rps: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-  errors: number;
-  non2xx: number;
-};
+/** What one autocannon run measured: requests, rate, latency percentiles (ms), errors. */
+export type Latency = { requests: number; rps: number; p50: number; p90: number; p99: number; max: number; errors: number; non2xx: number };
+export function latencyOf(r: autocannon.Result): Latency {
+  return {
+    requests: r.requests.total,
+    rps: Math.round(r.requests.average),
+    p50: r.latency.p50,
+    p90: r.latency.p90,
+    p99: r.latency.p99,
+    max: r.latency.max,
+    errors: r.errors + r.timeouts,
+    non2xx: r.non2xx,
+  };
+}
+
+type Figure = { op: string; clients: number } & Latency;
+
+/** Signs in as the benchmark's admin and makes an API token: the session (cookie, CSRF token) and the token's header. */
+export async function signInWithToken(base: string, tokenName: string): Promise<{ cookie: string; csrf: string; auth: Record<string, string> }> {
+  const login = await fetch(`${base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ login: 'admin', password: ADMIN_PASSWORD }),
+  });
+  if (!login.ok) throw new Error(`sign-in failed: ${login.status} ${await login.text()}`);
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const token = await fetch(`${base}/api/v1/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
+    body: JSON.stringify({ name: tokenName }),
+  });
+  if (!token.ok) throw new Error(`token failed: ${token.status} ${await token.text()}`);
+  return { cookie, csrf: csrfToken, auth: { authorization: `Bearer ${((await token.json()) as { token: string }).token}` } };
+}
 
 type RequestSpec = { method?: 'GET' | 'POST'; path: string; body?: string; headers?: Record<string, string> };
 
@@ -196,18 +219,7 @@ async function load(op: string, base: string, clients: number, next: () => Reque
     });
   await run(Math.min(2, DURATION)); // warm-up: connections, caches, JIT
   const r = await run(DURATION);
-  const fig: Figure = {
-    op,
-    clients,
-    requests: r.requests.total,
-    rps: Math.round(r.requests.average),
-    p50: r.latency.p50,
-    p90: r.latency.p90,
-    p99: r.latency.p99,
-    max: r.latency.max,
-    errors: r.errors + r.timeouts,
-    non2xx: r.non2xx,
-  };
+  const fig: Figure = { op, clients, ...latencyOf(r) };
   log(`${op} ×${clients}: ${fig.rps} req/s, p50 ${fig.p50} ms, p99 ${fig.p99} ms${fig.non2xx ? `, ${fig.non2xx} non-2xx` : ''}${fig.errors ? `, ${fig.errors} errors` : ''}`);
   return fig;
 }
@@ -301,22 +313,7 @@ async function main() {
   const heavy: Timing[] = [];
   let serverPeakRssMB = 0;
   try {
-    const login = await fetch(`${server.base}/api/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ login: 'admin', password: ADMIN_PASSWORD }),
-    });
-    if (!login.ok) throw new Error(`sign-in failed: ${login.status} ${await login.text()}`);
-    const { csrfToken } = (await login.json()) as { csrfToken: string };
-    const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-    const tokenRes = await fetch(`${server.base}/api/v1/tokens`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
-      body: JSON.stringify({ name: `bench ${started.toISOString()}` }),
-    });
-    if (!tokenRes.ok) throw new Error(`token failed: ${tokenRes.status} ${await tokenRes.text()}`);
-    const { token } = (await tokenRes.json()) as { token: string };
-    const auth = { authorization: `Bearer ${token}` };
+    const { auth } = await signInWithToken(server.base, `bench ${started.toISOString()}`);
 
     let k = 0;
     const pick = () => sample[k++ % sample.length]!;

@@ -4,7 +4,7 @@
  */
 import { sql } from 'drizzle-orm';
 import { requireAccess, type Actor } from '../../platform/auth/permissions.js';
-import { isUniqueViolation, rowsOf, type Db, type DbOrTx } from '../../platform/db/client.js';
+import { isConnectionLost, isUniqueViolation, rowsOf, type Db, type DbOrTx } from '../../platform/db/client.js';
 import { AppError } from '../../platform/errors.js';
 import { knownZone, startOfDay, zoneOffsetMs } from '../../platform/time.js';
 import { recordAudit } from '../audit/index.js';
@@ -268,6 +268,9 @@ export async function executeRun(
       opts.log?.(`history retention failed: ${err instanceof Error ? err.message : String(err)}`);
     }
   } catch (err) {
+    // The database went away: the run stays `running`, its heartbeat goes stale, and the job (queued again by the
+    // job runner) takes it over once the database is back.
+    if (isConnectionLost(err)) throw err;
     const message = err instanceof Error ? err.message : String(err);
     await db.execute(sql`update ${analyticsRuns} set status = 'failed', finished_at = now(), error = ${message.slice(0, 2000)} where id = ${runId}`);
     opts.log?.(`analytics run ${runId} failed: ${message}`);

@@ -7,6 +7,7 @@
  * progress", so the server creates the record once and answers the retry with the first answer. Two identical POSTs
  * in flight at once (a double click that got past the button) share one request, one key and one answer.
  */
+import { uuid } from './uuid';
 
 export type FieldError = { field: string; message: string };
 
@@ -69,15 +70,8 @@ export function withQuery(path: string, query?: Query): string {
  */
 type Options = { query?: Query; body?: unknown; file?: Blob; signal?: AbortSignal; raw?: boolean; idempotencyKey?: string };
 
-/** A v4 UUID; also where `crypto.randomUUID` is missing (plain http to a LAN address is no secure context). */
-export function newIdempotencyKey(): string {
-  if (typeof crypto.randomUUID === 'function' && window.isSecureContext) return crypto.randomUUID();
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6]! & 0x0f) | 0x40;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const x = Array.from(b, (v) => v.toString(16).padStart(2, '0')).join('');
-  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
-}
+/** A fresh idempotency key (a v4 UUID). */
+export const newIdempotencyKey = (): string => uuid();
 
 /** How often a POST is sent again by itself (same key) when the answer was lost or the server said "try again". */
 const POST_RETRIES = 2;

@@ -1,4 +1,5 @@
 import { lang, t } from './i18n';
+import { uuid } from '../platform/uuid';
 
 export type FieldError = { field: string; message: string };
 
@@ -50,15 +51,7 @@ export async function call<T>(method: 'GET' | 'POST', path: string, opts: Option
   return (await res.json()) as T;
 }
 
-/** A v4 UUID; also where `crypto.randomUUID` is missing (pages served over plain http to a phone on the LAN). */
-export function uuid(): string {
-  if (typeof crypto.randomUUID === 'function' && window.isSecureContext) return crypto.randomUUID();
-  const b = crypto.getRandomValues(new Uint8Array(16));
-  b[6] = (b[6]! & 0x0f) | 0x40;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const x = Array.from(b, (v) => v.toString(16).padStart(2, '0')).join('');
-  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
-}
+export { uuid };
 
 /**
  * One form's submit button. While a request is pending the button is disabled (a double tap sends one request).

@@ -1,3 +1,7 @@
+/**
+ * The customer-base models against published figures and simulations. Pure functions, no database: the file runs once,
+ * in the embedded-database suite.
+ */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';

@@ -1,3 +1,6 @@
+/**
+ * The `hearth analytics fit` contract (no database involved: it runs once, in the embedded-database suite).
+ */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
