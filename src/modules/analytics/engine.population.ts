@@ -4,6 +4,7 @@
  * customer on one day are one purchase (the convention of Fader, Hardie & Lee, used by every figure of the run and by
  * `summarisePurchases`).
  */
+import { yieldToEventLoop } from '../../platform/db/slice.js';
 export const DAY = 86_400;
 export const WEEK = 7 * DAY;
 /** Fits use at most this many customers (an even stride over the id order, which is random): estimates from 100,000 are tight. */
@@ -142,7 +143,7 @@ export function cooperative(sliceMs = 20): () => Promise<void> {
   let since = performance.now();
   return async () => {
     if (performance.now() - since < sliceMs) return;
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await yieldToEventLoop();
     since = performance.now();
   };
 }
