@@ -2,6 +2,49 @@ import js from '@eslint/js';
 import globals from 'globals';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
+import importX from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The web app's module boundary: another module imports web/src/modules/<m>/ only through its index.ts; the shell
+ * (App.tsx, nav.tsx, shell.tsx) also through its routes.ts (the module's pages as lazy components, kept out of
+ * index.ts so that no module reaches another's pages). The import is resolved against the importing file, so every
+ * spelling of a path into another module's files is caught (`../customers/api`, `../../modules/customers/api`,
+ * `../../accounts/api` from a sub-folder, `./modules/x/Page` from the shell), in imports, re-exports and dynamic
+ * `import()` alike.
+ */
+const webModulesDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'web', 'src', 'modules');
+const webModuleBoundary = {
+  meta: {
+    type: 'problem',
+    schema: [],
+    messages: {
+      internal: "Import the web module '{{module}}' only through its index.ts (the shell: or routes.ts), not its file '{{module}}/{{file}}'.",
+    },
+  },
+  create(context) {
+    const file = context.filename;
+    const own = path.relative(webModulesDir, file).split(path.sep);
+    const ownModule = own[0] === '..' || own.length < 2 ? null : own[0];
+    const check = (source) => {
+      if (!source || typeof source.value !== 'string' || !source.value.startsWith('.')) return;
+      const target = path.relative(webModulesDir, path.resolve(path.dirname(file), source.value)).split(path.sep);
+      const [module, ...rest] = target;
+      if (!module || module === '..' || path.isAbsolute(module) || module === ownModule || module === 'package.json') return;
+      const entry = ownModule === null ? /^(index|routes)(\.[jt]sx?)?$/ : /^index(\.[jt]sx?)?$/;
+      if (rest.length === 0 || (rest.length === 1 && entry.test(rest[0]))) return;
+      context.report({ node: source, messageId: 'internal', data: { module, file: rest.join('/') } });
+    };
+    return {
+      ImportDeclaration: (node) => check(node.source),
+      ExportNamedDeclaration: (node) => check(node.source),
+      ExportAllDeclaration: (node) => check(node.source),
+      ImportExpression: (node) => check(node.source),
+    };
+  },
+};
 
 export default tseslint.config(
   { ignores: ['node_modules', 'dist', 'web/dist', 'data', 'drizzle', 'test-results', 'bench/results'] },
@@ -19,6 +62,12 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
     rules: { ...reactHooks.configs.recommended.rules },
+  },
+  {
+    // Web modules talk to each other, and the shell (App.tsx, nav.tsx, shell.tsx) to them, only through their index.ts.
+    files: ['web/src/modules/**/*.{ts,tsx}', 'web/src/*.{ts,tsx}'],
+    plugins: { hearth: { rules: { 'web-module-boundary': webModuleBoundary } } },
+    rules: { 'hearth/web-module-boundary': 'error' },
   },
   {
     // Modules talk to each other only through their index.ts.
@@ -45,6 +94,50 @@ export default tseslint.config(
         'error',
         { patterns: [{ regex: '.*', message: 'A contract file imports nothing: the web UI compiles and bundles it as it is.' }] },
       ],
+    },
+  },
+  {
+    // The access component is the only reader of an actor's data scope (src/platform/boundaries.pglite.test.ts too).
+    files: ['src/**/*.ts'],
+    ignores: ['src/platform/auth/access.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "MemberExpression[property.name='scope'][object.name='actor'], MemberExpression[property.name='scope'][object.property.name='actor']",
+          message: 'Ask the access component (platform/auth/access.ts, or customerAccess from the customers module): never read actor.scope.',
+        },
+      ],
+    },
+  },
+  {
+    // Split by purpose: no file over 600 lines anywhere, no function over 150 lines in the source (a test's describe is exempt).
+    files: ['src/**/*.ts', 'web/src/**/*.{ts,tsx}', 'e2e/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.{ts,mjs}'],
+    rules: { 'max-lines': ['error', { max: 600 }] },
+  },
+  {
+    files: ['src/**/*.ts', 'web/src/**/*.{ts,tsx}'],
+    ignores: ['**/*.test.ts', 'src/test/**'],
+    rules: { 'max-lines-per-function': ['error', { max: 150, skipBlankLines: true, skipComments: true, IIFEs: true }] },
+  },
+  {
+    // No import cycles (an ES module cycle makes initialisation order depend on who is imported first).
+    files: ['src/**/*.ts', 'web/src/**/*.{ts,tsx}'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
+      'import-x/extensions': ['.ts', '.tsx', '.js'],
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: ['tsconfig.json', 'web/tsconfig.json'], noWarnOnMultipleProjects: true })],
+    },
+    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
+  },
+  {
+    // Type-aware rules: a promise is awaited, handled or explicitly voided; none is passed where nothing awaits it.
+    files: ['src/**/*.ts', 'web/src/**/*.{ts,tsx}', 'e2e/**/*.ts', 'bench/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: path.dirname(fileURLToPath(import.meta.url)) } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
     },
   },
 );

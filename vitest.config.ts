@@ -24,12 +24,21 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     // Two workers on the two cores (Vitest's default here is one): the integration files wait on the database much of
-    // the time, and run one after another they took most of CI's 20 minutes. The browser suite stays serial.
+    // the time, and run one after another they took most of CI's 20 minutes.
     maxWorkers: 2,
+    // Every file of a worker shares its module registry (the app's modules are evaluated once per worker, not once per
+    // file: seconds each). Files share no state through it: each builds its own app on its own database
+    // (src/test/harness.ts), and module-level caches are keyed by the database.
+    isolate: false,
     projects: [
       {
         extends: true,
-        test: { name: 'pglite', include: ['src/**/*.test.ts'], env: { HEARTH_TEST_DB: 'pglite' } },
+        test: {
+          name: 'pglite',
+          include: ['src/**/*.test.ts'],
+          env: { HEARTH_TEST_DB: 'pglite' },
+          globalSetup: ['src/test/global-setup.ts'],
+        },
       },
       {
         extends: true,
@@ -38,11 +47,15 @@ export default defineConfig({
           include: ['src/**/*.test.ts'],
           exclude: ['src/**/*.pglite.test.ts'],
           env: { HEARTH_TEST_DB: 'postgres' },
+          globalSetup: ['src/test/global-setup.ts'],
         },
       },
       {
         extends: true,
-        test: { name: 'browser', include: ['e2e/**/*.test.ts'], fileParallelism: false },
+        // Two browser files at a time: each has its own server (port, data directory) and its own Chromium, and a file
+        // alone keeps about a fifth of the two cores busy (most of its time is waiting for the UI). Isolated: a file's
+        // Chromium ends with its worker.
+        test: { name: 'browser', include: ['e2e/**/*.test.ts'], isolate: true, globalSetup: ['src/test/global-setup.ts'] },
       },
     ],
   },

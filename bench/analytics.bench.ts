@@ -34,7 +34,8 @@ const database =
 
 try {
   await prepareDatabase(database);
-  const demo = rowsOf<{ value: { asOf?: string } }>(await database.db.execute(sql`select value from settings where key = 'demo'`))[0]?.value;
+  // The demo load's date (its run row in demo_loads: one per installation).
+  const demo = rowsOf<{ asOf: string }>(await database.db.execute(sql`select as_of::text as "asOf" from demo_loads limit 1`))[0];
   const asOf = arg('as-of') ?? demo?.asOf ?? undefined;
   if (process.argv.includes('--explain')) {
     // The plan of one half's population query (no run).
@@ -49,7 +50,9 @@ try {
     process.exit(0);
   }
   // A run left by an interrupted benchmark would block this one.
-  await database.db.execute(sql`update analytics_runs set status = 'failed', error = 'abandoned by the benchmark' where status in ('queued', 'running')`);
+  await database.db.execute(
+    sql`update analytics_runs set status = 'failed', owner = null, error = 'abandoned by the benchmark', finished_at = now() where status in ('queued', 'running')`,
+  );
   const run = (await startRun(database.db, systemActor('cli'), { kind: 'cli', asOf }))!;
   const t0 = performance.now();
   let last = t0;
@@ -75,10 +78,16 @@ try {
   clearInterval(rssSampler);
   const maxRss = Math.round(process.resourceUsage().maxRSS / 1024);
   const detail = rowsOf<{ fits: Record<string, unknown> }>(await database.db.execute(sql`select fits from analytics_runs where id = ${run.id}`))[0]!;
+  type Fit = { params?: unknown; logLik?: unknown; n?: unknown; ms?: unknown; k?: unknown };
+  // A model that was not fitted (fits.fallback when nothing fell back, say) is null: shown as null.
   const fits = Object.fromEntries(
     Object.entries(detail.fits ?? {})
       .filter(([k]) => k !== 'unit')
-      .map(([k, v]) => [k, { params: (v as { params?: unknown }).params, logLik: (v as { logLik?: unknown }).logLik, n: (v as { n?: unknown }).n, ms: (v as { ms?: unknown }).ms, k: (v as { k?: unknown }).k }]),
+      .map(([k, v]) => {
+        if (v === null || typeof v !== 'object') return [k, v ?? null];
+        const f = v as Fit;
+        return [k, { params: f.params, logLik: f.logLik, n: f.n, ms: f.ms, k: f.k }];
+      }),
   );
   const result = {
     db: kind,

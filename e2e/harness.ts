@@ -1,15 +1,18 @@
 /**
- * Browser-test harness: the real server as a child process on a fresh database, Chromium through playwright-core
- * with a fresh profile, screenshots per step, and a small HTTP client to seed data through the API.
+ * Browser-test harness: the real server as a child process on a fresh database (a copy of the run's migrated data
+ * directory), Chromium through playwright-core — one browser process per test file, a fresh context (profile) for
+ * every launchBrowser() — screenshots per step, and a small HTTP client to seed data through the API.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
+import { seedDataDir } from '../src/test/provided.js';
+import { killGroup, spawnGroup } from '../src/test/spawn.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const ADMIN = { username: 'admin', password: 'Admin1234', displayName: '系统管理员' };
@@ -18,8 +21,12 @@ export const PHONE = { width: 390, height: 844 };
 /** How long to wait for something to show up on screen. */
 export const WAIT = 20_000;
 
-/** Builds web/dist when its sources changed (the server only serves the UI if it exists when it starts). */
+/**
+ * Builds web/dist when its sources changed (the server only serves the UI if it exists when it starts). The browser
+ * suite's global setup has done it once for the run; only files run without it build here.
+ */
 export function buildWeb(): void {
+  if (inject('hearthWebBuilt')) return;
   const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'build-web.mjs')], {
     cwd: ROOT,
     encoding: 'utf8',
@@ -43,13 +50,18 @@ async function freePort(): Promise<number> {
 
 export type ServerHandle = { url: string; stop: () => Promise<void>; output: () => string };
 
-/** Starts `node --import tsx src/main.ts` on a fresh data directory and a free port; resolves once /api/health answers. */
+/**
+ * Starts `node --import tsx src/main.ts` on a fresh data directory and a free port; resolves once /api/health answers.
+ * The data directory starts as a copy of the run's migrated database (not set up), so the server skips initdb and
+ * the migrations; the process runs in a process group of its own, killed if it does not stop.
+ */
 export async function startServer(): Promise<ServerHandle> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'hearth-e2e-data-'));
+  await seedDataDir(dataDir);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let output = '';
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child: ChildProcess = spawnGroup(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -68,7 +80,7 @@ export async function startServer(): Promise<ServerHandle> {
       // not listening yet
     }
     if (Date.now() > deadline) {
-      child.kill('SIGKILL');
+      killGroup(child, 'SIGKILL');
       throw new Error(`server did not become healthy within 60 s:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 150));
@@ -80,7 +92,7 @@ export async function startServer(): Promise<ServerHandle> {
     stop: async () => {
       if (child.exitCode === null) {
         child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+        const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 15_000);
         await exited;
         clearTimeout(timer);
       }
@@ -99,17 +111,34 @@ export type BrowserHandle = {
   close: () => Promise<void>;
 };
 
-/** Chromium with a fresh profile directory; one page, 1366×768 unless told otherwise. */
-export async function launchBrowser(viewport = DESKTOP): Promise<BrowserHandle> {
-  const profile = mkdtempSync(path.join(tmpdir(), 'hearth-e2e-profile-'));
-  const context = await chromium.launchPersistentContext(profile, {
+let shared: Promise<Browser> | null = null;
+
+/** The test process's one Chromium, started on first use (a browser process costs far more than a context). */
+function sharedBrowser(): Promise<Browser> {
+  shared ??= chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport,
-    acceptDownloads: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    headless: true,
   });
+  return shared;
+}
+
+/** Closes the shared Chromium (browserSuite does it after the file; it also ends with the test process). */
+export async function closeSharedBrowser(): Promise<void> {
+  const b = shared;
+  shared = null;
+  await (await b?.catch(() => null))?.close();
+}
+
+/**
+ * A fresh browser context (its own cookies, storage and cache, like a new profile) in the shared Chromium; one page,
+ * 1366×768 unless told otherwise.
+ */
+export async function launchBrowser(viewport = DESKTOP): Promise<BrowserHandle> {
+  const browser = await sharedBrowser();
+  const context = await browser.newContext({ viewport, acceptDownloads: true });
   context.setDefaultTimeout(WAIT);
-  const page = context.pages()[0] ?? (await context.newPage());
+  const page = await context.newPage();
   const dialogs: string[] = [];
   const pageErrors: string[] = [];
   page.on('dialog', (d) => {
@@ -124,7 +153,6 @@ export async function launchBrowser(viewport = DESKTOP): Promise<BrowserHandle> 
     pageErrors,
     close: async () => {
       await context.close();
-      rmSync(profile, { recursive: true, force: true });
     },
   };
 }
@@ -147,6 +175,7 @@ export function browserSuite<T extends object = Record<never, never>>(setup?: (s
   afterEach(async ({ task }) => shotIfFailed(suite.browser?.page, task));
   afterAll(async () => {
     await suite.browser?.close();
+    await closeSharedBrowser();
     await suite.server?.stop();
   });
   return suite;

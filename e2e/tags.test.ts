@@ -2,17 +2,46 @@
  * Tags in the browser: the 标签管理 page (create with a colour, edit, rename with the server's field message, merge
  * two tags with the affected count in the confirmation, delete), bulk tagging and untagging from the customer list
  * with the tags then on the rows in their colours, the page at phone width, and what users without tag:manage see.
- * One server and one browser for the file; whatever is not under test is seeded through the API.
+ * Every test that writes has a server of its own, seeded through the API with what it starts from (the state an
+ * earlier step of the story would have left); the tests that only look share one. Each has its own browser context.
+ * So no test depends on another or on their order.
  */
 import type { Locator, Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
-import { Api, browserSuite, DESKTOP, launchBrowser, PHONE, pick, see, seedCompany, Shots, signIn, tableRows, WAIT } from './harness.js';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import {
+  Api,
+  closeSharedBrowser,
+  DESKTOP,
+  launchBrowser,
+  PHONE,
+  pick,
+  see,
+  seedCompany,
+  Shots,
+  shotIfFailed,
+  signIn,
+  startServer,
+  tableRows,
+  WAIT,
+  type BrowserHandle,
+  type ServerHandle,
+} from './harness.js';
 
-const suite = browserSuite(async ({ server, browser }) => {
-  const api = await seedCompany(server.url);
+type Ids = Record<'zhang' | 'wang' | 'sun' | 'zhao' | 'li' | 'zhou' | 'wu' | 'zheng', string>;
+const suite = {} as { server: ServerHandle; browser: BrowserHandle; api: Api; ids: Ids; own: boolean };
+
+/**
+ * Where a test starts: `base` the seeded company; `renamed` also 回访名单 registered and 供暖季重点 renamed 重点关注;
+ * `merged` also VIP and 贵宾 merged into 重要客户; `deleted` also 欠费 deleted; `bulk` also 待回访 and 2025冬季 on 周敏,
+ * 吴磊 and 郑洁, then 2025冬季 taken off 周敏 again.
+ */
+const STAGES = ['base', 'renamed', 'merged', 'deleted', 'bulk'] as const;
+type Stage = (typeof STAGES)[number];
+
+async function seed(api: Api, server: ServerHandle, stage: Stage): Promise<Ids> {
   const customer = async (name: string, tags: string[]) => (await api.post<{ id: string }>('/api/v1/customers', { name, tags })).id;
   // Oldest first; the list shows the newest first.
-  const ids = {
+  const ids: Ids = {
     zhang: await customer('张伟', ['VIP', '供暖季重点']),
     wang: await customer('王芳', ['VIP']),
     sun: await customer('孙丽', ['VIP', '贵宾']),
@@ -29,9 +58,58 @@ const suite = browserSuite(async ({ server, browser }) => {
   // The agent owns one customer of its own (an agent's scope is its own customers).
   const agent = await new Api(server.url).login('zuoxi', 'Zuoxi12345');
   await agent.post('/api/v1/customers', { name: '坐席的客户' });
-  await signIn(browser, server.url, '/customers');
-  return { api, ids };
+  const reached = (s: Stage) => STAGES.indexOf(stage) >= STAGES.indexOf(s);
+  if (reached('renamed')) {
+    await api.request('PUT', `/api/v1/tags/${encodeURIComponent('回访名单')}`, { color: 'gold', description: '冬季回访的客户' });
+    await api.post('/api/v1/tags/merge', { from: ['供暖季重点'], into: '重点关注' });
+  }
+  if (reached('merged')) await api.post('/api/v1/tags/merge', { from: ['VIP', '贵宾'], into: '重要客户' });
+  if (reached('deleted')) await api.delete(`/api/v1/tags/${encodeURIComponent('欠费')}`);
+  if (reached('bulk')) {
+    await api.post('/api/v1/customers/bulk/tags', { ids: [ids.zhou, ids.wu, ids.zheng], add: ['待回访', '2025冬季'], remove: [] });
+    await api.post('/api/v1/customers/bulk/tags', { ids: [ids.zhou], add: [], remove: ['2025冬季'] });
+  }
+  return ids;
+}
+
+/** Servers of the tests that write nothing (they only look, select rows and open dialogs they cancel), by stage. */
+const readOnly = new Map<Stage, Promise<{ server: ServerHandle; api: Api; ids: Ids }>>();
+
+async function seededServer(stage: Stage) {
+  const server = await startServer();
+  const api = await seedCompany(server.url);
+  return { server, api, ids: await seed(api, server, stage) };
+}
+
+/**
+ * A server with the company seeded up to `stage` — a new one, or for a test that writes nothing (`readOnlyTest`) one
+ * shared with the other such tests — and a new browser context signed in as admin on /customers.
+ */
+async function start(stage: Stage, readOnlyTest = false): Promise<void> {
+  let seeded: Promise<{ server: ServerHandle; api: Api; ids: Ids }>;
+  if (readOnlyTest) {
+    if (!readOnly.has(stage)) readOnly.set(stage, seededServer(stage));
+    seeded = readOnly.get(stage)!;
+  } else {
+    seeded = seededServer(stage);
+  }
+  const [s, browser] = await Promise.all([seeded, launchBrowser(DESKTOP)]);
+  Object.assign(suite, s, { browser, own: !readOnlyTest });
+  await signIn(suite.browser, suite.server.url, '/customers');
+}
+
+afterEach(async ({ task }) => {
+  await shotIfFailed(suite.browser?.page, task);
+  await suite.browser?.close();
+  if (suite.own) await suite.server?.stop();
 });
+afterAll(async () => {
+  await closeSharedBrowser();
+  for (const s of readOnly.values()) await (await s).server.stop();
+});
+
+/** A server start and seeding come on top of the test itself. */
+const T = { timeout: 120_000 };
 
 const page = () => suite.browser.page;
 const dialog = () => page().locator('.ant-modal-wrap:visible').filter({ hasNot: page().locator('.ant-modal-confirm') });
@@ -76,7 +154,8 @@ async function openTagsPage(p: Page): Promise<void> {
 }
 
 describe('标签管理', () => {
-  it('lists the tags with colour and count, creates one with a palette colour, refuses an existing name, edits one', async () => {
+  it('lists the tags with colour and count, creates one with a palette colour, refuses an existing name, edits one', T, async () => {
+    await start('base');
     const p = page();
     const shots = new Shots('tags-create-edit');
     await p.goto(suite.server.url + '/customers');
@@ -124,7 +203,8 @@ describe('标签管理', () => {
     await shots.take(p, 'edited');
   });
 
-  it('renames a tag: the same name is refused with the server’s message on the field, then a new name', async () => {
+  it('renames a tag: the same name is refused with the server’s message on the field, then a new name', T, async () => {
+    await start('base');
     const p = page();
     const shots = new Shots('tags-rename');
     await openTagsPage(p);
@@ -142,7 +222,8 @@ describe('标签管理', () => {
     await shots.take(p, 'renamed');
   });
 
-  it('merges two selected tags into a new one, confirming with the customers affected; 孙丽 carries both, so 4 not 5', async () => {
+  it('merges two selected tags into a new one, confirming with the customers affected; 孙丽 carries both, so 4 not 5', T, async () => {
+    await start('renamed');
     const p = page();
     const shots = new Shots('tags-merge');
     await openTagsPage(p);
@@ -167,7 +248,8 @@ describe('标签管理', () => {
     await shots.take(p, 'merged');
   });
 
-  it('deletes a tag after a confirmation with its customer count; the customer list shows the new tags', async () => {
+  it('deletes a tag after a confirmation with its customer count; the customer list shows the new tags', T, async () => {
+    await start('merged');
     const p = page();
     const shots = new Shots('tags-delete');
     await openTagsPage(p);
@@ -196,7 +278,8 @@ describe('标签管理', () => {
 });
 
 describe('bulk tagging from the customer list', () => {
-  it('tags three selected customers with a registered tag and a new one, then removes one from a customer', async () => {
+  it('tags three selected customers with a registered tag and a new one, then removes one from a customer', T, async () => {
+    await start('deleted');
     const p = page();
     const shots = new Shots('tags-bulk');
     await p.goto(suite.server.url + '/customers');
@@ -248,7 +331,8 @@ describe('bulk tagging from the customer list', () => {
 });
 
 describe('phone width', () => {
-  it('shows the tags page and its form within 390×844, and bulk selection on the cards', async () => {
+  it('shows the tags page and its form within 390×844, and bulk selection on the cards', T, async () => {
+    await start('bulk', true);
     const p = page();
     const shots = new Shots('tags-phone');
     await p.setViewportSize(PHONE);
@@ -285,7 +369,8 @@ describe('phone width', () => {
 });
 
 describe('without tag:manage', () => {
-  it('a viewer sees tags in their colours but no 标签管理 menu or page and no bulk action', async () => {
+  it('a viewer sees tags in their colours but no 标签管理 menu or page and no bulk action', T, async () => {
+    await start('bulk', true);
     const viewer = await launchBrowser();
     try {
       const p = await signIn(viewer, suite.server.url, '/customers', 'chakan', 'Chakan1234');
@@ -303,7 +388,8 @@ describe('without tag:manage', () => {
     }
   });
 
-  it('an agent has no 标签管理 menu or page; it may bulk-tag its own customers (customer:write), as the server allows', async () => {
+  it('an agent has no 标签管理 menu or page; it may bulk-tag its own customers (customer:write), as the server allows', T, async () => {
+    await start('bulk', true);
     const agent = await launchBrowser();
     try {
       const p = await signIn(agent, suite.server.url, '/customers', 'zuoxi', 'Zuoxi12345');

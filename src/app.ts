@@ -1,6 +1,7 @@
 import type { Config } from './platform/config.js';
 import type { Database } from './platform/db/client.js';
 import { createServer, type App } from './platform/http/server.js';
+import './messages.js'; // every module's server messages: registered for every entry point (server, CLI, tests)
 import { registerIdempotency } from './platform/http/idempotency.js';
 import type { ServiceContext } from './platform/context.js';
 import { accountsRoutes, actorForUserId, authenticateSession, authenticateToken, ensureBuiltinRoles } from './modules/accounts/index.js';
@@ -77,7 +78,7 @@ export async function buildApp(opts: {
   // On the embedded database this process is the only one, so a job left "running" was orphaned by a crash.
   const takeOver = opts.database.kind === 'pglite';
   jobs.handle('import.run', async (data, signal) => {
-    await runImport(ctx.db, String(data.id), { signal, takeOver, resolveActor: (userId) => actorForUserId(ctx, userId) });
+    await runImport(ctx.db, String(data.id), { signal, resolveActor: (userId) => actorForUserId(ctx, userId) });
   });
   const enqueue = (id: string, startAfterSeconds = 0) => jobs.send('import.run', { id }, startAfterSeconds);
   jobs.handle(DEMO_QUEUE, (data, signal) => runDemoJob(ctx, data, signal, (userId) => actorForUserId(ctx, userId), takeOver ? 1 : 2));
@@ -140,7 +141,7 @@ export async function buildApp(opts: {
   // Customer value analytics: a pg-boss job per run, queued on demand or by the nightly check (every 10 minutes,
   // 02:00–06:00 company time; a unique index lets exactly one process queue the night's run).
   jobs.handle(ANALYTICS_QUEUE, async (data, signal) => {
-    await executeRun(ctx.db, String(data.id), { databaseKind: opts.database.kind, signal, takeOver, log: (line) => app.log.info(line) });
+    await executeRun(ctx.db, String(data.id), { databaseKind: opts.database.kind, signal, log: (line) => app.log.info(line) });
   }, { resumeAfterSeconds: 90 }); // a run's heartbeat is stale after a minute
   await analyticsRoutes(app, { ...ctx, enqueue: (id) => jobs.send(ANALYTICS_QUEUE, { id }) });
   const nightly = () =>

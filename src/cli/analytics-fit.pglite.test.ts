@@ -1,15 +1,13 @@
 /**
  * The `hearth analytics fit` contract (no database involved: it runs once, in the embedded-database suite).
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ROOT_DIR } from '../platform/version.js';
+import { killChildren, runHearth } from '../test/spawn.js';
 
-const run = promisify(execFile);
 const CDNOW = path.resolve(ROOT_DIR, '../shared/data/cdnow');
 const haveData = existsSync(CDNOW);
 if (!haveData && !process.env.CI) console.warn(`skipping the CDNOW CLI fits: ${CDNOW} is missing (CI requires it)`);
@@ -17,20 +15,15 @@ if (!haveData && !process.env.CI) console.warn(`skipping the CDNOW CLI fits: ${C
 /** `hearth analytics fit` as other tools call it: a real process; no database is opened. */
 describe('hearth analytics fit', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'hearth-fit-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // A test that timed out leaves its process running (holding the data directory's lock): not past its test.
+  afterEach(killChildren);
+  afterAll(() => {
+    killChildren();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
-  const hearth = async (lang: string, ...args: string[]) => {
-    try {
-      const r = await run(process.execPath, [path.join(ROOT_DIR, 'bin', 'hearth.mjs'), 'analytics', 'fit', ...args], {
-        cwd: ROOT_DIR,
-        env: { ...process.env, LANG: lang, HEARTH_LOCALE: lang.startsWith('en') ? 'en' : 'zh-CN' },
-      });
-      return { code: 0, stdout: r.stdout, stderr: r.stderr };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  };
+  const hearth = (lang: string, ...args: string[]) =>
+    runHearth(['analytics', 'fit', ...args], { LANG: lang, HEARTH_LOCALE: lang.startsWith('en') ? 'en' : 'zh-CN' });
   const lastLine = (s: string) => JSON.parse(s.trim().split('\n').pop()!);
 
   it.skipIf(!haveData && !process.env.CI)('fits BG/NBD, Pareto/NBD and Gamma-Gamma on the CDNOW files; JSON on the last line', async () => {

@@ -1,15 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT_DIR } from '../platform/version.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { scratchPostgresDatabase, TEST_DB_KIND } from '../test/harness.js';
+import { killChildren, runHearth } from '../test/spawn.js';
 import { openDatabase } from '../platform/db/client.js';
 import { sql } from 'drizzle-orm';
-
-const run = promisify(execFile);
 
 /** The `hearth` CLI as a user runs it: a real process on a fresh database (embedded, or PostgreSQL). */
 describe('hearth CLI', () => {
@@ -27,20 +23,15 @@ describe('hearth CLI', () => {
       cleanup = async () => rmSync(dir, { recursive: true, force: true });
     }
   });
-  afterAll(() => cleanup());
+  // A test that timed out leaves its process running (holding the data directory's lock): not past its test.
+  afterEach(killChildren);
+  afterAll(async () => {
+    killChildren();
+    await cleanup();
+  });
 
-  const hearth = async (...args: string[]) => {
-    try {
-      const r = await run(process.execPath, [path.join(ROOT_DIR, 'bin', 'hearth.mjs'), ...args], {
-        cwd: ROOT_DIR,
-        env: { ...process.env, ...env },
-      });
-      return { code: 0, stdout: r.stdout, stderr: r.stderr };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  };
+  // A real process each time (its own process group, killed if it hangs): `doctor` must see a new database.
+  const hearth = (...args: string[]) => runHearth(args, env);
 
   it('doctor reports pending migrations on a new database, migrate applies them', async () => {
     const before = await hearth('doctor', '--format', 'json');

@@ -1,16 +1,13 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint } from '../modules/demo/index.js';
 import { openDatabase } from '../platform/db/client.js';
-import { ROOT_DIR } from '../platform/version.js';
-import { scratchPostgresDatabase, TEST_DB_KIND } from '../test/harness.js';
-
-const run = promisify(execFile);
+import { migratedPostgresDatabase, TEST_DB_KIND } from '../test/harness.js';
+import { killChildren, runHearth } from '../test/spawn.js';
+import { seedDataDir } from '../test/provided.js';
 
 /** `hearth demo load` and `hearth demo cdnow` as a user runs them, on a fresh database (embedded or PostgreSQL). */
 describe('hearth demo', () => {
@@ -20,28 +17,25 @@ describe('hearth demo', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'hearth-demo-'));
+    // A migrated, not set-up database (the run's template; the migrations themselves are cli.test.ts's business).
     if (TEST_DB_KIND === 'postgres') {
-      const scratch = await scratchPostgresDatabase('hearth_demo');
+      const scratch = await migratedPostgresDatabase('hearth_demo');
       env.DATABASE_URL = scratch.url;
       cleanup = scratch.drop;
     } else {
       env.DATA_DIR = path.join(dir, 'data');
+      await seedDataDir(env.DATA_DIR);
     }
   });
+  // A test that timed out leaves its process running (holding the data directory's lock): not past its test.
+  afterEach(killChildren);
   afterAll(async () => {
+    killChildren();
     await cleanup();
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const hearth = async (...args: string[]) => {
-    try {
-      const r = await run(process.execPath, [path.join(ROOT_DIR, 'bin', 'hearth.mjs'), ...args], { cwd: ROOT_DIR, env: { ...process.env, ...env } });
-      return { code: 0, stdout: r.stdout, stderr: r.stderr };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  };
+  const hearth = (...args: string[]) => runHearth(args, env, 170_000);
   const count = async (table: string) => {
     const database = await openDatabase(env.DATABASE_URL ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: 1 } : { kind: 'pglite', dataDir: env.DATA_DIR! });
     try {
@@ -72,7 +66,7 @@ describe('hearth demo', () => {
     const other = await hearth('demo', 'load', '--size', '700', '--seed', '3', '--as-of', '2026-11-23');
     expect(other.code).toBe(1);
     expect(other.stderr).toContain('已加载过另一份演示数据（600 户，种子 3）');
-  }, 180_000); // three processes, each opening the database and applying every migration
+  }, 180_000); // three processes, each opening the database
 
   it('demo cdnow imports a CDNOW-format purchase log as transactions, creating its customers', async () => {
     const file = path.join(dir, 'CDNOW_master.txt');

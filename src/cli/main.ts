@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Argument, Command, Option } from 'commander';
 import { prepareDatabase } from '../app.js';
+import '../messages.js'; // the modules' messages (app.ts imports them too; named here as the CLI's own entry)
 import { systemActor } from '../platform/auth/permissions.js';
 import { AppError } from '../platform/errors.js';
 import { parseOrThrow } from '../platform/http/validation.js';
@@ -108,7 +109,6 @@ program
       const job = await runImport(database.db, id, {
         fallbackActor: actor,
         onProgress: progressPrinter(locale),
-        takeOver: database.kind === 'pglite',
         exclusive: true, // the command owns the database: full batches, no slices
       });
       const outcome = await importOutcome(database.db, id, locale);
@@ -192,7 +192,7 @@ demo
         mapping: { ...CDNOW_MAPPING.mapping },
         options: { ...CDNOW_MAPPING.options },
       });
-      await runImport(database.db, id, { fallbackActor: actor, onProgress: progressPrinter(locale), takeOver: database.kind === 'pglite', exclusive: true });
+      await runImport(database.db, id, { fallbackActor: actor, onProgress: progressPrinter(locale), exclusive: true });
       const outcome = await importOutcome(database.db, id, locale);
       // CDNOW's amounts are US dollars (cents in the minor unit): the installation says so, rather than showing them as ¥.
       await writeCompanySettings(database.db, { currency: 'USD' });

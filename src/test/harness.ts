@@ -1,6 +1,7 @@
 /**
  * Integration-test harness: a fresh database per test file (in-memory PGlite, or a new PostgreSQL database when
- * HEARTH_TEST_DB=postgres), the real app, and helpers that speak HTTP through app.inject.
+ * HEARTH_TEST_DB=postgres) copied from the run's migrated template (templates.ts), the real app, and helpers that
+ * speak HTTP through app.inject.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import { buildApp, prepareDatabase } from '../app.js';
 import { loadConfig, type Config } from '../platform/config.js';
 import { openDatabase, type Database } from '../platform/db/client.js';
 import type { App } from '../platform/http/server.js';
+import { openPgliteFrom, readDump, templates } from './templates.js';
 
 export const TEST_DB_KIND: 'pglite' | 'postgres' = process.env.HEARTH_TEST_DB === 'postgres' ? 'postgres' : 'pglite';
 
@@ -71,14 +73,17 @@ export type TestContext = {
 
 let seq = 0;
 
-/** A new, empty PostgreSQL database on the TEST_DATABASE_URL server; `drop` removes it. */
-export async function scratchPostgresDatabase(prefix = 'hearth_t'): Promise<{ url: string; drop: () => Promise<void> }> {
+/**
+ * A new PostgreSQL database on the TEST_DATABASE_URL server, empty or (`template`) a copy of a template database;
+ * `drop` removes it.
+ */
+export async function scratchPostgresDatabase(prefix = 'hearth_t', template?: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const base = process.env.TEST_DATABASE_URL;
   if (!base) throw new Error('HEARTH_TEST_DB=postgres needs TEST_DATABASE_URL');
   const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: base });
   await admin.connect();
-  await admin.query(`create database ${name}`);
+  await admin.query(template ? `create database ${name} template ${template}` : `create database ${name}`);
   await admin.end();
   const url = new URL(base);
   url.pathname = `/${name}`;
@@ -93,9 +98,23 @@ export async function scratchPostgresDatabase(prefix = 'hearth_t'): Promise<{ ur
   };
 }
 
+/**
+ * A new PostgreSQL database with every migration applied (and the built-in roles), not set up: a copy of the run's
+ * template when there is one, else an empty database the caller's server migrates at start.
+ */
+export async function migratedPostgresDatabase(prefix = 'hearth_t'): Promise<{ url: string; drop: () => Promise<void> }> {
+  const t = await templates();
+  return scratchPostgresDatabase(prefix, t?.kind === 'postgres' ? t.migrated : undefined);
+}
+
+/** The file's database: a copy of the run's migrated template when the global setup made one, else a new one. */
 async function openTestDatabase(): Promise<{ database: Database; drop: () => Promise<void> }> {
-  if (TEST_DB_KIND === 'pglite') return { database: await openDatabase({ kind: 'pglite', dataDir: null }), drop: async () => {} };
-  const scratch = await scratchPostgresDatabase();
+  const t = await templates();
+  if (TEST_DB_KIND === 'pglite') {
+    if (t?.kind === 'pglite') return { database: (await openPgliteFrom(readDump(t.migrated))).database, drop: async () => {} };
+    return { database: await openDatabase({ kind: 'pglite', dataDir: null }), drop: async () => {} };
+  }
+  const scratch = await migratedPostgresDatabase();
   const database = await openDatabase({ kind: 'postgres', url: scratch.url, poolSize: 4 });
   return { database, drop: scratch.drop };
 }

@@ -1,7 +1,10 @@
 /** Runs the real server (`src/main.ts`) as a child process, as `npm start` would, for crash and shutdown tests. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { ROOT_DIR } from '../platform/version.js';
+import { killGroup, spawnGroup } from './spawn.js';
+
+export { killChildren } from './spawn.js';
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -19,7 +22,8 @@ export type ServerProcess = { child: ChildProcess; url: string; output: () => st
 export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
   const port = await freePort();
   let out = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  // Its own process group (spawn.ts): killed with what it started if it hangs; killChildren() in afterAll.
+  const child = spawnGroup(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT_DIR,
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -37,7 +41,10 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
     } catch {
       // not up yet
     }
-    if (Date.now() > deadline) throw new Error(`server did not start:\n${out}`);
+    if (Date.now() > deadline) {
+      killGroup(child, 'SIGKILL');
+      throw new Error(`server did not start:\n${out}`);
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
   return { child, url, output: () => out, exited };

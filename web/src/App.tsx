@@ -1,4 +1,4 @@
-import { lazy, Suspense, type ComponentType, type ReactNode } from 'react';
+import { lazy, Suspense, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
 import { App as AntApp, ConfigProvider, Flex, Spin } from 'antd';
 import zhCN from 'antd/es/locale/zh_CN';
@@ -7,88 +7,43 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { ApiError } from './platform/api';
 import { AuthProvider, useAuth, useSetupStatus, type Permission } from './platform/auth';
 import { I18nProvider, useI18n, useT } from './platform/i18n';
+import { lazyPage } from './platform/lazyPage';
+import { ChangePasswordPage, LoginPage, RolesPage, SetupPage, TokensPage, UsersPage } from './modules/accounts/routes';
+import * as analytics from './modules/analytics/routes';
+import { AuditPage } from './modules/audit/routes';
+import { PlansPage, RulesPage } from './modules/care/routes';
+import { CustomerListPage, customerPageWithTabs, EditCustomerPage, NewCustomerPage, TagsPage } from './modules/customers/routes';
+import { DuplicatesRoutes } from './modules/duplicates/routes';
+import { CustomFieldsPage } from './modules/fields/routes';
+import { ImportsPage } from './modules/imports/routes';
+import * as interactions from './modules/interactions/routes';
+import { KbPage } from './modules/kb/routes';
+import * as messages from './modules/messages/routes';
+import { SettingsPage } from './modules/settings/routes';
+import * as tickets from './modules/tickets/routes';
+import * as transactions from './modules/transactions/routes';
 
 /**
  * Every page is its own chunk, fetched when its route is first shown: the sign-in page loads only what it draws, not
- * all of antd, the charts or the other modules' pages. (The household's public pages /s/* are not in this app at all:
- * see web/public.html.) A chunk missing after an upgrade (old hashed names) reloads the page once.
+ * all of antd, the charts or the other modules' pages. Each module's routes.ts exports its pages as lazy components
+ * (platform/lazyPage: a chunk missing after an upgrade reloads the page once); its index.ts is what other modules
+ * use. (The household's public pages /s/* are not in this app at all: see web/public.html.)
  */
-const RELOADED = 'hearth.chunkReload';
-function reloadedOnce(): boolean {
-  try {
-    if (sessionStorage.getItem(RELOADED)) return true;
-    sessionStorage.setItem(RELOADED, '1');
-  } catch {
-    return true; // storage blocked: no reload, so no loop
-  }
-  return false;
-}
-
-function page<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) {
-  return lazy(async () => {
-    try {
-      const m = await load();
-      try {
-        sessionStorage.removeItem(RELOADED);
-      } catch {
-        // storage blocked
-      }
-      return { default: m[name] };
-    } catch (err) {
-      if (!reloadedOnce()) window.location.reload();
-      throw err;
-    }
-  });
-}
-
-const Shell = page(() => import('./shell'), 'Shell');
-const NotFound = page(() => import('./platform/ui'), 'NotFound');
+const Shell = lazyPage(() => import('./shell'), 'Shell');
+const NotFound = lazyPage(() => import('./platform/ui'), 'NotFound');
 /** The 403 page of platform/ui (RequirePermission with nothing allowed), fetched only when it is shown. */
 const Forbidden = lazy(async () => {
   const { RequirePermission } = await import('./platform/ui');
   return { default: () => <RequirePermission anyOf={[]}>{null}</RequirePermission> };
 });
-const ChangePasswordPage = page(() => import('./modules/accounts/ChangePasswordPage'), 'ChangePasswordPage');
-const LoginPage = page(() => import('./modules/accounts/LoginPage'), 'LoginPage');
-const RolesPage = page(() => import('./modules/accounts/RolesPage'), 'RolesPage');
-const SetupPage = page(() => import('./modules/accounts/SetupPage'), 'SetupPage');
-const TokensPage = page(() => import('./modules/accounts/TokensPage'), 'TokensPage');
-const UsersPage = page(() => import('./modules/accounts/UsersPage'), 'UsersPage');
-const AuditPage = page(() => import('./modules/audit/AuditPage'), 'AuditPage');
-const CustomerListPage = page(() => import('./modules/customers/CustomerListPage'), 'CustomerListPage');
 /** The 360 page with the tabs and header actions other modules register on it (each tab's code comes with it). */
-const CustomerPage = page(async () => {
-  await Promise.all([
-    import('./modules/transactions/tab'),
-    import('./modules/interactions/tab'),
-    import('./modules/messages/tab'),
-    import('./modules/tickets/tab'),
-    import('./modules/analytics/tab'),
-  ]);
-  return import('./modules/customers/CustomerPage');
-}, 'CustomerPage');
-const NewCustomerPage = page(() => import('./modules/customers/CustomerFormPage'), 'NewCustomerPage');
-const EditCustomerPage = page(() => import('./modules/customers/CustomerFormPage'), 'EditCustomerPage');
-const TagsPage = page(() => import('./modules/customers/TagsPage'), 'TagsPage');
-const SettingsPage = page(() => import('./modules/settings/SettingsPage'), 'SettingsPage');
-const ProductsPage = page(() => import('./modules/transactions/ProductsPage'), 'ProductsPage');
-const ImportsPage = page(() => import('./modules/imports/ImportsPage'), 'ImportsPage');
-const DuplicatesRoutes = page(() => import('./modules/duplicates/DuplicatesRoutes'), 'DuplicatesRoutes');
-const CustomFieldsPage = page(() => import('./modules/fields/CustomFieldsPage'), 'CustomFieldsPage');
-const MyTasksPage = page(() => import('./modules/interactions/MyTasksPage'), 'MyTasksPage');
-const TemplatesPage = page(() => import('./modules/messages/TemplatesPage'), 'TemplatesPage');
-const OutboxPage = page(() => import('./modules/messages/OutboxPage'), 'OutboxPage');
-const UnsubscribePage = page(() => import('./modules/messages/UnsubscribePage'), 'UnsubscribePage');
-const MessageSettingsPage = page(() => import('./modules/messages/MessageSettingsCard'), 'MessageSettingsPage');
-const KbPage = page(() => import('./modules/kb/KbPage'), 'KbPage');
-const PlansPage = page(() => import('./modules/care/PlansPage'), 'PlansPage');
-const RulesPage = page(() => import('./modules/care/RulesPage'), 'RulesPage');
-const TicketQueuePage = page(() => import('./modules/tickets/TicketQueuePage'), 'TicketQueuePage');
-const TicketPage = page(() => import('./modules/tickets/TicketPage'), 'TicketPage');
-const TicketSettingsPage = page(() => import('./modules/tickets/TicketSettingsPage'), 'TicketSettingsPage');
-const SlaSettingsPage = page(() => import('./modules/tickets/sla/SlaSettingsPage'), 'SlaSettingsPage');
-const TicketReportsPage = page(() => import('./modules/tickets/sla/TicketReportsPage'), 'TicketReportsPage');
-const AnalyticsPage = page(() => import('./modules/analytics/AnalyticsPage'), 'AnalyticsPage');
+const CustomerPage = customerPageWithTabs([
+  transactions.loadCustomerTab,
+  interactions.loadCustomerTab,
+  messages.loadCustomerTab,
+  tickets.loadCustomerTab,
+  analytics.loadCustomerTab,
+]);
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -135,7 +90,7 @@ function AppRoutes() {
     <Routes>
       <Route path="/setup" element={loaded(<SetupPage />)} />
       <Route path="/login" element={loaded(<LoginPage />)} />
-      <Route path="/unsubscribe/:token" element={loaded(<UnsubscribePage />)} />
+      <Route path="/unsubscribe/:token" element={loaded(<messages.UnsubscribePage />)} />
       <Route
         element={
           <RequireSession>{loaded(<Shell />)}</RequireSession>
@@ -146,26 +101,26 @@ function AppRoutes() {
         <Route path="customers/new" element={guard(['customer:write'], <NewCustomerPage />)} />
         <Route path="customers/:id" element={guard(['customer:read'], <CustomerPage />)} />
         <Route path="customers/:id/edit" element={guard(['customer:write'], <EditCustomerPage />)} />
-        <Route path="tasks" element={guard(['customer:read'], <MyTasksPage />)} />
-        <Route path="tickets" element={guard(['ticket:read'], <TicketQueuePage />)} />
-        <Route path="tickets/:id" element={guard(['ticket:read'], <TicketPage />)} />
-        <Route path="admin/ticket-settings" element={guard(['ticket:manage'], <TicketSettingsPage />)} />
-        <Route path="tickets/reports" element={guard(['ticket:read'], <TicketReportsPage />)} />
-        <Route path="admin/sla" element={guard(['ticket:manage'], <SlaSettingsPage />)} />
+        <Route path="tasks" element={guard(['customer:read'], <interactions.MyTasksPage />)} />
+        <Route path="tickets" element={guard(['ticket:read'], <tickets.TicketQueuePage />)} />
+        <Route path="tickets/:id" element={guard(['ticket:read'], <tickets.TicketPage />)} />
+        <Route path="admin/ticket-settings" element={guard(['ticket:manage'], <tickets.TicketSettingsPage />)} />
+        <Route path="tickets/reports" element={guard(['ticket:read'], <tickets.TicketReportsPage />)} />
+        <Route path="admin/sla" element={guard(['ticket:manage'], <tickets.SlaSettingsPage />)} />
         <Route path="care/plans" element={guard(['care:manage'], <PlansPage />)} />
         <Route path="care/rules" element={guard(['care:manage'], <RulesPage />)} />
         <Route path="kb" element={guard(['kb:read'], <KbPage />)} />
-        <Route path="analytics" element={guard(['analytics:read'], <AnalyticsPage />)} />
+        <Route path="analytics" element={guard(['analytics:read'], <analytics.AnalyticsPage />)} />
         <Route path="admin/users" element={guard(['user:manage'], <UsersPage />)} />
         <Route path="admin/roles" element={guard(['user:manage', 'role:manage'], <RolesPage />)} />
         <Route path="admin/audit" element={guard(['audit:read'], <AuditPage />)} />
         <Route path="admin/settings" element={guard(['settings:manage'], <SettingsPage />)} />
         <Route path="admin/tags" element={guard(['tag:manage'], <TagsPage />)} />
         <Route path="admin/custom-fields" element={guard(['settings:manage'], <CustomFieldsPage />)} />
-        <Route path="admin/products" element={guard(['product:manage', 'customer:read'], <ProductsPage />)} />
-        <Route path="admin/message-templates" element={guard(['message:manage'], <TemplatesPage />)} />
-        <Route path="admin/outbox" element={guard(['message:manage'], <OutboxPage />)} />
-        <Route path="admin/message-settings" element={guard(['message:manage'], <MessageSettingsPage />)} />
+        <Route path="admin/products" element={guard(['product:manage', 'customer:read'], <transactions.ProductsPage />)} />
+        <Route path="admin/message-templates" element={guard(['message:manage'], <messages.TemplatesPage />)} />
+        <Route path="admin/outbox" element={guard(['message:manage'], <messages.OutboxPage />)} />
+        <Route path="admin/message-settings" element={guard(['message:manage'], <messages.MessageSettingsPage />)} />
         <Route path="imports/:id?" element={guard(['customer:write'], <ImportsPage />)} />
         <Route path="duplicates/*" element={loaded(<DuplicatesRoutes />)} />
         <Route path="me/tokens" element={guard(['token:manage'], <TokensPage />)} />

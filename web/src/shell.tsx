@@ -1,5 +1,5 @@
 import { AppShell } from './platform/layout/AppShell';
-import { TaskBell } from './modules/interactions/TaskBell';
+import { TaskBell } from './modules/interactions';
 import { NAV } from './nav';
 
 /** The signed-in layout (side menu, header, the task bell): its own chunk, so the sign-in page does not load it. */

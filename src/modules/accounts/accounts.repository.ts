@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
 import { rowsOf, type DbOrTx } from '../../platform/db/client.js';
-import { invalidateDirectory } from './directory.js';
+import { invalidateDirectory } from './directory.state.js';
 import { apiTokens, roles, sessions, teams, users } from './schema.js';
 
 export type UserRow = typeof users.$inferSelect;
@@ -100,9 +100,9 @@ export async function countTeamDependents(db: DbOrTx, teamId: string): Promise<n
     .select({ n: sql<number>`count(*)::int` })
     .from(teams)
     .where(and(eq(teams.parentId, teamId), isNull(teams.deletedAt)));
-  // Customers hold a foreign key to their team; counted by table name because the customers module depends on this
-  // one, not the other way round.
-  const c = await db.execute(sql`select count(*)::int as n from customers where team_id = ${teamId} and deleted_at is null`);
+  // Customers hold a foreign key to their team; counted through the customers module's view (customer_directory)
+  // because that module depends on this one, not the other way round.
+  const c = await db.execute(sql`select count(*)::int as n from customer_directory where team_id = ${teamId} and deleted_at is null`);
   return (a?.n ?? 0) + (b?.n ?? 0) + (rowsOf<{ n: number }>(c)[0]?.n ?? 0);
 }
 

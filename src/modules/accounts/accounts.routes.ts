@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { scopeName } from '../../platform/auth/access.js';
 import type { ServiceContext } from '../../platform/context.js';
 import type { App } from '../../platform/http/server.js';
 import { SESSION_COOKIE } from '../../platform/http/server.js';
+import { noContent } from '../../platform/http/response.js';
 import { readCompanySettings } from '../settings/index.js';
 import {
   changePasswordBody,
@@ -25,6 +27,20 @@ import { createTeam, deleteTeam, listTeams, updateTeam } from './teams.service.j
 import { createToken, listTokens, revokeToken } from './tokens.service.js';
 import { createUser, listUsers, resetPassword, updateUser } from './users.service.js';
 import { toUserView } from './views.js';
+import {
+  createdTokenView,
+  loginView,
+  meView,
+  roleList,
+  roleView,
+  setupResultView,
+  setupStatusView,
+  teamList,
+  teamView,
+  tokenList,
+  userList,
+  userView,
+} from './accounts.schemas.js';
 
 const info = (req: { ip: string; headers: Record<string, unknown>; locale: 'zh-CN' | 'en' }) => ({
   ip: req.ip,
@@ -44,14 +60,14 @@ export async function accountsRoutes(app: App, ctx: ServiceContext): Promise<voi
   };
 
   // --- first run -------------------------------------------------------------------------------------------
-  app.get('/api/v1/setup', { config: { public: true }, schema: { tags: ['setup'], summary: 'Is first-run setup needed?' } }, async () =>
+  app.get('/api/v1/setup', { config: { public: true }, schema: { tags: ['setup'], summary: 'Is first-run setup needed?', response: { 200: setupStatusView } } }, async () =>
     setupStatus(db),
   );
   app.post(
     '/api/v1/setup',
     {
       config: { public: true, rateLimit: { max: 10, timeWindow: '1 minute' } },
-      schema: { tags: ['setup'], summary: 'Create the company and the first admin (only while no user exists)', body: setupBody },
+      schema: { tags: ['setup'], summary: 'Create the company and the first admin (only while no user exists)', body: setupBody, response: { 201: setupResultView } },
     },
     async (req, reply) => {
       const admin = await runSetup(db, req.body, info(req));
@@ -64,7 +80,7 @@ export async function accountsRoutes(app: App, ctx: ServiceContext): Promise<voi
     '/api/v1/auth/login',
     {
       config: { public: true, rateLimit: { max: config.loginRatePerMinute, timeWindow: '1 minute' } },
-      schema: { tags: ['auth'], summary: 'Sign in with username or mobile number', body: loginBody },
+      schema: { tags: ['auth'], summary: 'Sign in with username or mobile number', body: loginBody, response: { 200: loginView } },
     },
     async (req, reply) => {
       const result = await login(ctx, req.body, info(req));
@@ -78,18 +94,18 @@ export async function accountsRoutes(app: App, ctx: ServiceContext): Promise<voi
       return { user: toUserView(result.user), csrfToken: result.csrfToken };
     },
   );
-  app.post('/api/v1/auth/logout', { config: { public: true }, schema: { tags: ['auth'], summary: 'Sign out' } }, async (req, reply) => {
+  app.post('/api/v1/auth/logout', { config: { public: true }, schema: { tags: ['auth'], summary: 'Sign out', response: { 204: noContent } } }, async (req, reply) => {
     await logout(ctx, req.actor, req.session?.id ?? null);
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.code(204).send();
   });
-  app.get('/api/v1/auth/me', { schema: { tags: ['auth'], summary: 'The signed-in user, permissions and company' } }, async (req) => {
+  app.get('/api/v1/auth/me', { schema: { tags: ['auth'], summary: 'The signed-in user, permissions and company', response: { 200: meView } } }, async (req) => {
     const actor = req.actor!;
     const user = actor.userId ? await findUserById(db, actor.userId) : undefined;
     return {
       user: user ? toUserView(user) : null,
       permissions: [...actor.permissions].sort(),
-      scope: actor.scope,
+      scope: scopeName(actor),
       via: actor.via,
       csrfToken: req.session?.csrfToken ?? null,
       company: await readCompanySettings(db),
@@ -97,7 +113,7 @@ export async function accountsRoutes(app: App, ctx: ServiceContext): Promise<voi
   });
   app.post(
     '/api/v1/auth/password',
-    { schema: { tags: ['auth'], summary: 'Change my password', body: changePasswordBody } },
+    { schema: { tags: ['auth'], summary: 'Change my password', body: changePasswordBody, response: { 204: noContent } } },
     async (req, reply) => {
       await changePassword(ctx, req.actor, req.body, req.session?.id ?? null);
       return reply.code(204).send();
@@ -105,32 +121,32 @@ export async function accountsRoutes(app: App, ctx: ServiceContext): Promise<voi
   );
 
   // --- API tokens ------------------------------------------------------------------------------------------
-  app.get('/api/v1/tokens', { schema: { tags: ['tokens'], summary: 'My API tokens (all, for user admins)' } }, async (req) => ({
+  app.get('/api/v1/tokens', { schema: { tags: ['tokens'], summary: 'My API tokens (all, for user admins)', response: { 200: tokenList } } }, async (req) => ({
     items: await listTokens(db, req.actor),
   }));
-  app.post('/api/v1/tokens', { schema: { tags: ['tokens'], summary: 'Create an API token', body: createTokenBody } }, async (req, reply) =>
+  app.post('/api/v1/tokens', { schema: { tags: ['tokens'], summary: 'Create an API token', body: createTokenBody, response: { 201: createdTokenView } } }, async (req, reply) =>
     reply.code(201).send(await db.transaction((tx) => createToken(tx, req.actor, req.body))),
   );
-  app.delete('/api/v1/tokens/:id', { schema: { tags: ['tokens'], summary: 'Revoke an API token', params: idParam } }, async (req, reply) => {
+  app.delete('/api/v1/tokens/:id', { schema: { tags: ['tokens'], summary: 'Revoke an API token', params: idParam, response: { 204: noContent } } }, async (req, reply) => {
     await db.transaction((tx) => revokeToken(tx, req.actor, req.params.id));
     return reply.code(204).send();
   });
 
   // --- users -----------------------------------------------------------------------------------------------
-  app.get('/api/v1/users', { schema: { tags: ['users'], summary: 'List users' } }, async (req) => ({
+  app.get('/api/v1/users', { schema: { tags: ['users'], summary: 'List users', response: { 200: userList } } }, async (req) => ({
     items: await listUsers(db, req.actor),
   }));
-  app.post('/api/v1/users', { schema: { tags: ['users'], summary: 'Create a user', body: createUserBody } }, async (req, reply) =>
+  app.post('/api/v1/users', { schema: { tags: ['users'], summary: 'Create a user', body: createUserBody, response: { 201: userView } } }, async (req, reply) =>
     reply.code(201).send(await db.transaction((tx) => createUser(tx, req.actor, req.body))),
   );
   app.patch(
     '/api/v1/users/:id',
-    { schema: { tags: ['users'], summary: 'Change a user (role, team, active, unlock …)', params: idParam, body: updateUserBody } },
+    { schema: { tags: ['users'], summary: 'Change a user (role, team, active, unlock …)', params: idParam, body: updateUserBody, response: { 200: userView } } },
     async (req) => db.transaction((tx) => updateUser(tx, req.actor, req.params.id, req.body)),
   );
   app.post(
     '/api/v1/users/:id/password',
-    { schema: { tags: ['users'], summary: "Reset a user's password", params: idParam, body: resetPasswordBody } },
+    { schema: { tags: ['users'], summary: "Reset a user's password", params: idParam, body: resetPasswordBody, response: { 204: noContent } } },
     async (req, reply) => {
       await db.transaction((tx) => resetPassword(tx, req.actor, req.params.id, req.body.password));
       return reply.code(204).send();
@@ -138,27 +154,27 @@ export async function accountsRoutes(app: App, ctx: ServiceContext): Promise<voi
   );
 
   // --- teams -----------------------------------------------------------------------------------------------
-  app.get('/api/v1/teams', { schema: { tags: ['teams'], summary: 'List teams (部门 / 班组)' } }, async (req) => ({
+  app.get('/api/v1/teams', { schema: { tags: ['teams'], summary: 'List teams (部门 / 班组)', response: { 200: teamList } } }, async (req) => ({
     items: await listTeams(db, req.actor),
   }));
-  app.post('/api/v1/teams', { schema: { tags: ['teams'], summary: 'Create a team', body: teamBody } }, async (req, reply) =>
+  app.post('/api/v1/teams', { schema: { tags: ['teams'], summary: 'Create a team', body: teamBody, response: { 201: teamView } } }, async (req, reply) =>
     reply.code(201).send(await thenInvalidate(db.transaction((tx) => createTeam(tx, req.actor, req.body)))),
   );
-  app.patch('/api/v1/teams/:id', { schema: { tags: ['teams'], summary: 'Change a team', params: idParam, body: teamPatch } }, async (req) =>
+  app.patch('/api/v1/teams/:id', { schema: { tags: ['teams'], summary: 'Change a team', params: idParam, body: teamPatch, response: { 200: teamView } } }, async (req) =>
     thenInvalidate(db.transaction((tx) => updateTeam(tx, req.actor, req.params.id, req.body))),
   );
-  app.delete('/api/v1/teams/:id', { schema: { tags: ['teams'], summary: 'Delete an empty team', params: idParam } }, async (req, reply) => {
+  app.delete('/api/v1/teams/:id', { schema: { tags: ['teams'], summary: 'Delete an empty team', params: idParam, response: { 204: noContent } } }, async (req, reply) => {
     await thenInvalidate(db.transaction((tx) => deleteTeam(tx, req.actor, req.params.id)));
     return reply.code(204).send();
   });
 
   // --- roles -----------------------------------------------------------------------------------------------
-  app.get('/api/v1/roles', { schema: { tags: ['roles'], summary: 'Roles with their permissions and data scope' } }, async (req) => ({
+  app.get('/api/v1/roles', { schema: { tags: ['roles'], summary: 'Roles with their permissions and data scope', response: { 200: roleList } } }, async (req) => ({
     items: await listRoles(db, req.actor),
   }));
   app.patch(
     '/api/v1/roles/:key',
-    { schema: { tags: ['roles'], summary: "Change a role's data scope or permissions", params: z.strictObject({ key: z.string().max(40) }), body: rolePatch } },
+    { schema: { tags: ['roles'], summary: "Change a role's data scope or permissions", params: z.strictObject({ key: z.string().max(40) }), body: rolePatch, response: { 200: roleView } } },
     async (req) => thenInvalidate(db.transaction((tx) => updateRole(tx, req.actor, req.params.key, req.body))),
   );
 }

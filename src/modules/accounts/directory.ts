@@ -1,6 +1,7 @@
 import { PERMISSIONS, type Permission, type Scope } from '../../platform/auth/permissions.js';
-import type { Db, DbOrTx } from '../../platform/db/client.js';
+import type { DbOrTx } from '../../platform/db/client.js';
 import { listRoles, teamAndDescendants, type RoleRow } from './accounts.repository.js';
+import { directoryState, invalidateDirectory } from './directory.state.js';
 
 /**
  * Roles and the team tree change rarely and are read on every request, so they are cached per database for a few
@@ -8,15 +9,11 @@ import { listRoles, teamAndDescendants, type RoleRow } from './accounts.reposito
  */
 const TTL_MS = 5_000;
 type Entry = { at: number; generation: number; roles: Map<string, RoleRow>; teams: Map<string, string[]>; credentials: Map<string, unknown> };
-const cache = new WeakMap<object, Entry>();
-/**
- * Bumped by every change. Changes are made inside transactions, whose `tx` is not the `db` the cache is keyed by,
- * so dropping one entry is not enough: every entry older than the last change is stale.
- */
-let generation = 0;
+const cache = directoryState.cache as WeakMap<object, Entry>;
 
 function entry(db: DbOrTx): Entry {
   let e = cache.get(db);
+  const { generation } = directoryState;
   if (!e || e.generation !== generation || Date.now() - e.at > TTL_MS) {
     e = { at: Date.now(), generation, roles: new Map(), teams: new Map(), credentials: new Map() };
     cache.set(db, e);
@@ -24,10 +21,7 @@ function entry(db: DbOrTx): Entry {
   return e;
 }
 
-export function invalidateDirectory(db: DbOrTx | Db): void {
-  generation++;
-  cache.delete(db);
-}
+export { invalidateDirectory };
 
 export async function roleGrants(db: DbOrTx, key: string): Promise<{ scope: Scope; permissions: Set<Permission> }> {
   const e = entry(db);
@@ -59,6 +53,6 @@ export async function cachedCredential<T>(db: DbOrTx, key: string, load: () => P
   const e = entry(db);
   if (e.credentials.has(key)) return e.credentials.get(key) as T;
   const value = await load();
-  if (e.generation === generation) e.credentials.set(key, value);
+  if (e.generation === directoryState.generation) e.credentials.set(key, value);
   return value;
 }

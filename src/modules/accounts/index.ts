@@ -8,3 +8,6 @@ export { setupBody, createUserBody, type SetupInput, type CreateUserInput } from
 export type { TeamView, UserView } from './accounts.contract.js';
 export { findTeam } from './accounts.repository.js';
 export { createTeam, listTeams } from './teams.service.js';
+export { teamDirectory, userDirectory } from './schema.js';
+export { teamAndDescendants } from './accounts.repository.js';
+export { usersHoldingPermission } from './queries.js';

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgTable, pgView, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
@@ -95,4 +95,27 @@ export const apiTokens = pgTable(
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
   },
   (t) => [uniqueIndex('api_tokens_hash_unique').on(t.tokenHash), index('api_tokens_user_idx').on(t.userId)],
+);
+
+/**
+ * The module's exported reads (other modules name these views, never the tables): who a user is (no credentials,
+ * no sign-in state) and the team tree (deleted teams included, with `deleted_at`, for history).
+ */
+export const userDirectory = pgView('user_directory').as((qb) =>
+  qb
+    .select({
+      id: users.id,
+      username: users.username,
+      displayName: users.displayName,
+      teamId: users.teamId,
+      roleKey: users.roleKey,
+      active: users.active,
+      locale: users.locale,
+      createdAt: users.createdAt,
+    })
+    .from(users),
+);
+
+export const teamDirectory = pgView('team_directory').as((qb) =>
+  qb.select({ id: teams.id, name: teams.name, kind: teams.kind, parentId: teams.parentId, deletedAt: teams.deletedAt }).from(teams),
 );

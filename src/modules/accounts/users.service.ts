@@ -1,3 +1,4 @@
+import { scopeWithin } from '../../platform/auth/access.js';
 import { requireAccess, type Actor } from '../../platform/auth/permissions.js';
 import { hashPassword, isStrongEnough } from '../../platform/auth/password.js';
 import { isUniqueViolation, type DbOrTx } from '../../platform/db/client.js';
@@ -19,8 +20,6 @@ import type { CreateUserInput, UpdateUserInput } from './accounts.types.js';
 import type { UserView } from './accounts.contract.js';
 import { toUserView } from './views.js';
 
-const SCOPE_RANK = { own: 0, team: 1, all: 2 } as const;
-
 /**
  * Nobody hands out more than they hold: a role can be given (or taken from a user) only by an actor holding every
  * permission of that role and at least its data scope. The CLI and setup act as the system and may give any role.
@@ -29,7 +28,7 @@ export async function assertCanGrant(db: DbOrTx, actor: Actor, roleKey: string, 
   if (actor.via === 'cli' || actor.via === 'system') return;
   const role = await roleGrants(db, roleKey);
   const missing = [...role.permissions].filter((p) => !actor.permissions.has(p));
-  if (missing.length || SCOPE_RANK[role.scope] > SCOPE_RANK[actor.scope]) {
+  if (missing.length || !scopeWithin(actor, role.scope)) {
     throw new AppError('forbidden', 'users.role_too_strong', { role: roleKey }, [
       { field, key: 'users.role_too_strong', params: { role: roleKey } },
     ]);

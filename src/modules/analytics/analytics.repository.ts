@@ -1,6 +1,9 @@
-/** Queries of the analytics module: the population read, the result writes and the reports over the stored results. */
+/**
+ * Queries of the analytics module: the population read, the result writes and the history retention. Other modules'
+ * data is read through the views they export: customer_directory (customers), transaction_ledger,
+ * transaction_line_ledger and product_catalogue (transactions).
+ */
 import { sql, type SQL } from 'drizzle-orm';
-import type { Actor } from '../../platform/auth/permissions.js';
 import { copyTransaction, encodeRows, rebuildTable, startRebuild } from '../../platform/db/copy.js';
 import { rowsOf, type Db, type DbOrTx } from '../../platform/db/client.js';
 import { yieldToEventLoop } from '../../platform/db/slice.js';
@@ -9,16 +12,6 @@ import { HOLDOUT_WEEKS, Population, SEASON_BITS, type Results, type RunClock } f
 import { analyticsCustomerHistory } from './schema.js';
 
 const FETCH = 20_000;
-
-/** The data scope as SQL over customers `c` (the same rule as the customers module: own, team and below, all). */
-export function scopeSql(actor: Actor): SQL {
-  if (actor.scope === 'all') return sql`true`;
-  const userId = actor.userId ?? '00000000-0000-0000-0000-000000000000';
-  if (actor.scope === 'team' && actor.teamIds.length) {
-    return sql`(c.owner_id = ${userId} or c.team_id in (${sql.join(actor.teamIds.map((t) => sql`${t}::uuid`), sql`, `)}))`;
-  }
-  return sql`c.owner_id = ${userId}`;
-}
 
 const ts = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString();
 
@@ -104,7 +97,7 @@ export async function readPopulation(
   // Both halves counted in one scan of customers.
   const countRow = rowsOf<Record<string, number>>(
     await db.execute(sql`select ${sql.join(parts.map((part, k) => sql`(count(*) filter (where ${rangeSql(part)}))::int as ${sql.identifier(`n${k}`)}`), sql`, `)}
-                         from customers c where c.deleted_at is null`),
+                         from customer_directory c where c.deleted_at is null`),
   )[0]!;
   const counts = parts.map((_, k) => Number(countRow[`n${k}`]));
   const total = counts.reduce((a, b) => a + b, 0);
@@ -145,7 +138,7 @@ async function readPopulationInSlices(
   clock: RunClock,
   onBatch: (loaded: number, total: number, tx: DbOrTx) => Promise<void>,
 ): Promise<Population> {
-  const [{ n: total } = { n: 0 }] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from customers c where c.deleted_at is null`));
+  const [{ n: total } = { n: 0 }] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from customer_directory c where c.deleted_at is null`));
   const p = new Population(total);
   p.ids = new Array<string>(total);
   let i = 0;
@@ -153,7 +146,7 @@ async function readPopulationInSlices(
   while (i < total) {
     // The next batch's id range, then its figures: two short queries.
     const ids: { id: string }[] = rowsOf<{ id: string }>(
-      await db.execute(sql`select c.id::text as id from customers c where c.deleted_at is null ${after ? sql`and c.id > ${after}::uuid` : sql``}
+      await db.execute(sql`select c.id::text as id from customer_directory c where c.deleted_at is null ${after ? sql`and c.id > ${after}::uuid` : sql``}
                            order by c.id limit ${PGLITE_BATCH}`),
     );
     if (!ids.length) break;
@@ -184,7 +177,7 @@ type Part = { lo: string | null; hi: string | null; through?: string };
 export function populationSql(s: AnalyticsSettings, clock: RunClock, part: Part): SQL {
   const cats = s.contractCategories;
   const contractSql = cats.length
-    ? sql`(t.heating_season is not null or exists (select 1 from transaction_lines l join products pr on pr.id = l.product_id
+    ? sql`(t.heating_season is not null or exists (select 1 from transaction_line_ledger l join product_catalogue pr on pr.id = l.product_id
             where l.transaction_id = t.id and pr.category in (${sql.join(cats.map((c) => sql`${c}`), sql`, `)})))`
     : sql`(t.heating_season is not null)`;
   const tagBit = (tag: string, bit: number) => sql`(case when c.tags @> array[${tag}]::text[] then ${1 << bit} else 0 end)`;
@@ -212,7 +205,7 @@ export function populationSql(s: AnalyticsSettings, clock: RunClock, part: Part)
                (t.type <> 'refund' and not ${contractSql}) as svc,
                (t.type <> 'refund' and ${contractSql}) as con,
                case when t.heating_season ~ '^[0-9]{4}' then left(t.heating_season, 4)::int end as season
-        from transactions t
+        from transaction_ledger t
         where t.deleted_at is null and t.occurred_at < ${end}::timestamptz and ${rangeSql(part, sql`t.customer_id`)}
         offset 0
       ), d as (
@@ -245,7 +238,7 @@ export function populationSql(s: AnalyticsSettings, clock: RunClock, part: Part)
           array_agg((d.day - ${cal}::int - 1) / 7) filter (where d.svc and d.day > ${cal}::int) as holdout
         from d group by d.customer_id
       ), i as (
-        select customer_id, count(*)::int as n from interactions
+        select customer_id, count(*)::int as n from interaction_log
         where deleted_at is null and occurred_at >= ${ts(clock.windowStartAt)}::timestamptz and occurred_at < ${end}::timestamptz and ${rangeSql(part, sql`customer_id`)}
         group by customer_id
       )
@@ -254,7 +247,7 @@ export function populationSql(s: AnalyticsSettings, clock: RunClock, part: Part)
              a.svc_first, a.svc_last, coalesce(a.svc_sum, 0) as svc_sum, a.svc_first_amount, coalesce(a.svc_n_cal, 0) as svc_n_cal,
              a.svc_last_cal, coalesce(a.seasons, 0) as seasons, a.fee, a.holdout, coalesce(a.n, 0) as n,
              coalesce(i.n, 0) as interactions, (${tagsSql})::int as tag_bits, ${customSql} as custom_num
-      from customers c left join a on a.customer_id = c.id left join i on i.customer_id = c.id
+      from customer_directory c left join a on a.customer_id = c.id left join i on i.customer_id = c.id
       where c.deleted_at is null and ${rangeSql(part)} order by c.id`;
 }
 

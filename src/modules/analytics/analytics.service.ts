@@ -6,9 +6,10 @@ import { sql } from 'drizzle-orm';
 import { requireAccess, type Actor } from '../../platform/auth/permissions.js';
 import { isConnectionLost, isUniqueViolation, rowsOf, type Db, type DbOrTx } from '../../platform/db/client.js';
 import { AppError } from '../../platform/errors.js';
+import { DurableRuns, RunLostError, type RunHandle } from '../../platform/runs/index.js';
 import { knownZone, startOfDay, zoneOffsetMs } from '../../platform/time.js';
 import { recordAudit } from '../audit/index.js';
-import { customerInScope } from '../customers/index.js';
+import { customerAccess, customerInScope } from '../customers/index.js';
 import { readCompanySettings, readSetting, writeSetting } from '../settings/index.js';
 import type {
   AnalyticsSettings,
@@ -26,7 +27,7 @@ import type {
   TierDistributionView,
 } from './analytics.contract.js';
 import { QUADRANTS, RFM_GROUPS, VALUE_TIERS } from './analytics.contract.js';
-import { pruneHistory, readPopulation, scopeSql, writeResults } from './analytics.repository.js';
+import { pruneHistory, readPopulation, writeResults } from './analytics.repository.js';
 import { DEFAULT_SETTINGS, settingsSchema } from './analytics.types.js';
 import { compute, lowerBound, runClock, type ChurnSignalResult } from './engine.js';
 import { analyticsRuns } from './schema.js';
@@ -35,7 +36,9 @@ import { parseOrThrow } from '../../platform/http/validation.js';
 const SETTINGS_KEY = 'analytics.settings';
 /** A run whose heartbeat is older than this was left by a stopped process (a running one beats every 10 s). */
 export const STALE_SECONDS = 60;
-const HEARTBEAT_MS = 10_000;
+
+/** A run is a durable run (`platform/runs`): claimed, beating its heartbeat, taken over when its process is gone. */
+const runs = new DurableRuns<never>(analyticsRuns, { staleSeconds: STALE_SECONDS });
 
 // ---- churn signals of other modules -------------------------------------------------------------------
 
@@ -83,21 +86,21 @@ type RunRow = typeof analyticsRuns.$inferSelect;
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 function runView(r: RunRow): RunView {
+  // Nothing asks an analytics run to stop today; were one cancelled, the view shows it failed with the reason.
   return {
     id: r.id,
     kind: r.kind,
     asOf: r.asOf,
-    status: r.status,
+    status: r.status === 'cancelled' ? 'failed' : r.status,
     progress: r.progress,
     counts: r.counts ?? null,
-    error: r.error,
+    error: r.status === 'cancelled' ? (r.error ?? 'cancelled') : r.error,
     seconds: r.seconds,
     createdAt: iso(r.createdAt)!,
     startedAt: iso(r.startedAt),
     finishedAt: iso(r.finishedAt),
     heartbeatAt: iso(r.heartbeatAt),
-    interrupted:
-      (r.status === 'queued' || r.status === 'running') && Date.now() - new Date(r.heartbeatAt ?? r.createdAt).getTime() > STALE_SECONDS * 1000,
+    interrupted: runs.isInterrupted(r),
   };
 }
 
@@ -106,13 +109,6 @@ export async function companyToday(db: DbOrTx, now = new Date()): Promise<{ date
   const zone = knownZone((await readCompanySettings(db)).timezone);
   const wall = new Date(now.getTime() + zoneOffsetMs(zone, now));
   return { date: wall.toISOString().slice(0, 10), zone, hour: wall.getUTCHours() };
-}
-
-/** Marks runs left queued or running by a stopped process as failed, so a new one may start. */
-async function expireStale(db: DbOrTx, olderThanSeconds = STALE_SECONDS): Promise<void> {
-  await db.execute(sql`
-    update ${analyticsRuns} set status = 'failed', error = 'interrupted', finished_at = now()
-    where status in ('queued', 'running') and coalesce(heartbeat_at, created_at) < now() - make_interval(secs => ${olderThanSeconds})`);
 }
 
 /**
@@ -125,7 +121,8 @@ export async function startRun(
   opts: { kind: 'manual' | 'nightly' | 'cli'; asOf?: string },
 ): Promise<RunView | null> {
   requireAccess(actor, 'analytics:run');
-  await expireStale(db);
+  // Runs left queued or running by a stopped process are failed ('interrupted'), so a new one may start.
+  await runs.failStale(db);
   const settings = await readAnalyticsSettings(db);
   const asOf = opts.asOf ?? (await companyToday(db)).date;
   try {
@@ -149,7 +146,7 @@ export async function startRun(
 
 /** Runs waiting or interrupted (to be picked up again when the server starts). */
 export async function unfinishedRunIds(db: DbOrTx): Promise<string[]> {
-  return rowsOf<{ id: string }>(await db.execute(sql`select id from ${analyticsRuns} where status in ('queued', 'running') order by created_at`)).map((r) => r.id);
+  return runs.unfinished(db);
 }
 
 export async function listRuns(db: DbOrTx, actor: Actor | null, limit = 20): Promise<RunView[]> {
@@ -167,31 +164,40 @@ export async function getRun(db: DbOrTx, actor: Actor | null, id: string): Promi
 
 /**
  * Executes a queued run: reads the population, computes, writes history and the current results, and records the
- * fits, diagnostics and counts. Progress and a heartbeat are written as it goes. Failures are stored on the run.
+ * fits, diagnostics and counts. A durable run (`platform/runs`): claimed (a queued run, or one whose process is gone),
+ * with its heartbeat beating and its progress written as it goes. Failures are stored on the run; a run another
+ * process holds, or that is finished, is returned as it is.
  */
 export async function executeRun(
   db: Db,
   runId: string,
-  opts: { databaseKind: 'pglite' | 'postgres'; signal?: AbortSignal; takeOver?: boolean; log?: (line: string) => void } = { databaseKind: 'pglite' },
+  opts: { databaseKind: 'pglite' | 'postgres'; signal?: AbortSignal; log?: (line: string) => void } = { databaseKind: 'pglite' },
 ): Promise<RunView> {
-  const started = performance.now();
-  // A queued run, or one left running by a stopped process (at once on PGlite, the only process; else when its
-  // heartbeat is a minute old).
-  const staleRunning = opts.takeOver ? sql`true` : sql`heartbeat_at < now() - make_interval(secs => ${STALE_SECONDS})`;
-  const claimed = rowsOf<{ id: string }>(
-    await db.execute(sql`update ${analyticsRuns} set status = 'running', started_at = coalesce(started_at, now()), heartbeat_at = now(), error = null
-                         where id = ${runId} and (status = 'queued' or (status = 'running' and ${staleRunning})) returning id`),
-  );
+  try {
+    await runs.execute(db, runId, (run) => performRun(db, run, opts), { signal: opts.signal });
+  } catch (err) {
+    // The database went away: the run stays `running`, its heartbeat goes stale, and the job (queued again by the
+    // job runner) takes it over once the database is back.
+    if (isConnectionLost(err)) throw err;
+    // Any other failure: stored on the run by `execute`.
+    opts.log?.(`analytics run ${runId} failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
   const [row] = await db.select().from(analyticsRuns).where(sql`${analyticsRuns.id} = ${runId}`);
   if (!row) throw AppError.notFound('analytics.run_not_found');
-  if (!claimed.length) return runView(row);
+  return runView(row);
+}
+
+/** The run itself, as the holder of its run row. */
+async function performRun(
+  db: Db,
+  run: RunHandle<never>,
+  opts: { databaseKind: 'pglite' | 'postgres'; log?: (line: string) => void },
+): Promise<void> {
+  const started = performance.now();
+  const [row] = await db.select().from(analyticsRuns).where(sql`${analyticsRuns.id} = ${run.id}`);
+  if (!row) throw AppError.notFound('analytics.run_not_found');
   let last = 0;
   let peak = process.memoryUsage().rss;
-  // The heartbeat, whatever the phase: the run gives the event loop turns, so the timer fires while it computes.
-  const heartbeat = setInterval(() => {
-    void db.execute(sql`update ${analyticsRuns} set heartbeat_at = now() where id = ${runId} and status = 'running'`).catch(() => undefined);
-  }, HEARTBEAT_MS);
-  heartbeat.unref();
   // Inside a transaction the progress goes through it (PGlite has one connection: the outer handle would wait).
   const progress = async (phase: string, done: number, total: number, force = false, via: DbOrTx = db) => {
     peak = Math.max(peak, process.memoryUsage().rss);
@@ -199,86 +205,86 @@ export async function executeRun(
     if (!force && now - last < 1000) return;
     last = now;
     opts.log?.(`${phase} ${done}/${total}`);
-    const write = via.execute(sql`update ${analyticsRuns} set progress = ${JSON.stringify({ phase, done, total })}::jsonb, heartbeat_at = now() where id = ${runId}`);
+    const write = run.report({ phase, done, total }, { force: true, via });
     // While the read holds the pool's connections (PostgreSQL: one cursor per half) the update must not be awaited.
     if (phase === 'read' && via === db) void write.catch(() => undefined);
     else await write;
   };
-  try {
-    const settings = { ...DEFAULT_SETTINGS, ...row.settings };
-    const zone = knownZone((await readCompanySettings(db)).timezone);
-    const [y, m, d] = row.asOf.split('-').map(Number) as [number, number, number];
-    const endOfDay = startOfDay(zone, y, m, d + 1).getTime() / 1000;
-    const clock = runClock(row.asOf, settings.rfmWindowDays, endOfDay, zone);
-    const population = await readPopulation(db, settings, clock, opts.databaseKind, (done, total, tx) =>
-      progress('read', done, total, false, opts.databaseKind === 'pglite' ? tx : db),
-    );
-    if (opts.signal?.aborted) throw new Error('stopped');
-    const steps = ['rfm', 'fit', 'clv', 'contract', 'diagnostics', 'score', 'churn', 'segments'];
-    const res = await compute(population, settings, clock, {
-      progress: (phase) => progress(phase, steps.indexOf(phase) + 1, steps.length, true),
-      signals: signals.length
-        ? async () => {
-            const out: ChurnSignalResult = new Map();
-            for (const s of signals) {
-              for (const [id, reasons] of await s.evaluate(db, null, { date: row.asOf, end: new Date(endOfDay * 1000) })) {
-                const i = indexOfId(population.ids, id);
-                if (i >= 0) out.set(i, [...(out.get(i) ?? []), ...reasons]);
-              }
+  /**
+   * Between phases: true when a cancel was requested (`execute` ends the run cancelled); a run taken over by another
+   * process ends here; a process that stops fails the run ('stopped').
+   */
+  const halted = (): boolean => {
+    if (!run.signal.aborted) return false;
+    if (run.lost) throw new RunLostError(run.id);
+    if (run.cancelSeen) return true;
+    throw new Error('stopped');
+  };
+  const settings = { ...DEFAULT_SETTINGS, ...row.settings };
+  const zone = knownZone((await readCompanySettings(db)).timezone);
+  const [y, m, d] = row.asOf.split('-').map(Number) as [number, number, number];
+  const endOfDay = startOfDay(zone, y, m, d + 1).getTime() / 1000;
+  const clock = runClock(row.asOf, settings.rfmWindowDays, endOfDay, zone);
+  const population = await readPopulation(db, settings, clock, opts.databaseKind, (done, total, tx) =>
+    progress('read', done, total, false, opts.databaseKind === 'pglite' ? tx : db),
+  );
+  if (halted()) return;
+  const steps = ['rfm', 'fit', 'clv', 'contract', 'diagnostics', 'score', 'churn', 'segments'];
+  const res = await compute(population, settings, clock, {
+    progress: (phase) => progress(phase, steps.indexOf(phase) + 1, steps.length, true),
+    signals: signals.length
+      ? async () => {
+          const out: ChurnSignalResult = new Map();
+          for (const s of signals) {
+            for (const [id, reasons] of await s.evaluate(db, null, { date: row.asOf, end: new Date(endOfDay * 1000) })) {
+              const i = indexOfId(population.ids, id);
+              if (i >= 0) out.set(i, [...(out.get(i) ?? []), ...reasons]);
             }
-            return out;
           }
-        : undefined,
-    });
-    if (opts.signal?.aborted) throw new Error('stopped');
-    await progress('write', 0, population.n, true);
-    await writeResults(
-      db,
-      population,
-      res,
-      { id: runId, asOf: row.asOf, indicatorKeys: settings.indicators.map((i) => i.key) },
-      { parallel: opts.databaseKind === 'postgres', onProgress: (done, total) => progress('write', done, total) },
-    );
-    peak = Math.max(peak, process.memoryUsage().rss);
-    const counts: RunCounts = {
-      customers: population.n,
-      transactions: population.transactions,
-      serviceCustomers: countWhere(population.n, (i) => population.svcN[i]! > 0),
-      contractCustomers: countWhere(population.n, (i) => population.seasons[i]! !== 0),
-      tiers: { high: 0, middle: 0, low: 0 },
-      churn: { low: 0, medium: 0, high: 0 },
-      peakRssMb: Math.round(peak / 1048576),
-    };
-    for (let i = 0; i < population.n; i++) {
-      counts.tiers[res.tier[i]!]++;
-      counts.churn[res.level[i]!]++;
-    }
-    const seconds = Math.round((performance.now() - started) / 100) / 10;
-    await db.execute(sql`
-      update ${analyticsRuns} set status = 'done', finished_at = now(), heartbeat_at = now(), seconds = ${seconds},
-        progress = ${JSON.stringify({ phase: 'done', done: population.n, total: population.n })}::jsonb,
+          return out;
+        }
+      : undefined,
+  });
+  if (halted()) return;
+  await progress('write', 0, population.n, true);
+  await writeResults(
+    db,
+    population,
+    res,
+    { id: run.id, asOf: row.asOf, indicatorKeys: settings.indicators.map((i) => i.key) },
+    { parallel: opts.databaseKind === 'postgres', onProgress: (done, total) => progress('write', done, total) },
+  );
+  peak = Math.max(peak, process.memoryUsage().rss);
+  const counts: RunCounts = {
+    customers: population.n,
+    transactions: population.transactions,
+    serviceCustomers: countWhere(population.n, (i) => population.svcN[i]! > 0),
+    contractCustomers: countWhere(population.n, (i) => population.seasons[i]! !== 0),
+    tiers: { high: 0, middle: 0, low: 0 },
+    churn: { low: 0, medium: 0, high: 0 },
+    peakRssMb: Math.round(peak / 1048576),
+  };
+  for (let i = 0; i < population.n; i++) {
+    counts.tiers[res.tier[i]!]++;
+    counts.churn[res.level[i]!]++;
+  }
+  const seconds = Math.round((performance.now() - started) / 100) / 10;
+  // Done, with the run's own results, in one transaction (fenced by the run's owner: a run taken over meanwhile rolls back).
+  await db.transaction(async (tx) => {
+    await run.finish(tx, { progress: { phase: 'done', done: population.n, total: population.n } });
+    await tx.execute(sql`
+      update ${analyticsRuns} set seconds = ${seconds},
         fits = ${JSON.stringify(res.fits, finiteOnly)}::jsonb, diagnostics = ${JSON.stringify(res.diagnostics, finiteOnly)}::jsonb,
         counts = ${JSON.stringify(counts)}::jsonb
-      where id = ${runId}`);
-    // Retention of the per-customer history (after the run is done: a failure here does not fail the run).
-    try {
-      const pruned = await pruneHistory(db, row.asOf, settings.historyDailyDays);
-      if (pruned.length) opts.log?.(`history of ${pruned.length} older run(s) removed (kept: ${settings.historyDailyDays} days and each month's first run)`);
-    } catch (err) {
-      opts.log?.(`history retention failed: ${err instanceof Error ? err.message : String(err)}`);
-    }
+      where id = ${run.id}`);
+  });
+  // Retention of the per-customer history (after the run is done: a failure here does not fail the run).
+  try {
+    const pruned = await pruneHistory(db, row.asOf, settings.historyDailyDays);
+    if (pruned.length) opts.log?.(`history of ${pruned.length} older run(s) removed (kept: ${settings.historyDailyDays} days and each month's first run)`);
   } catch (err) {
-    // The database went away: the run stays `running`, its heartbeat goes stale, and the job (queued again by the
-    // job runner) takes it over once the database is back.
-    if (isConnectionLost(err)) throw err;
-    const message = err instanceof Error ? err.message : String(err);
-    await db.execute(sql`update ${analyticsRuns} set status = 'failed', finished_at = now(), error = ${message.slice(0, 2000)} where id = ${runId}`);
-    opts.log?.(`analytics run ${runId} failed: ${message}`);
-  } finally {
-    clearInterval(heartbeat);
+    opts.log?.(`history retention failed: ${err instanceof Error ? err.message : String(err)}`);
   }
-  const [after] = await db.select().from(analyticsRuns).where(sql`${analyticsRuns.id} = ${runId}`);
-  return runView(after!);
 }
 
 /** The index of a customer id in the population's ids, which are in id order (uuid order = lowercase hex order); −1 if absent. */
@@ -313,7 +319,9 @@ async function currentRunId(db: DbOrTx): Promise<string | null> {
   return rowsOf<{ id: string }>(await db.execute(sql`select id from ${analyticsRuns} where status = 'done' order by finished_at desc, id desc limit 1`))[0]?.id ?? null;
 }
 
-const scoped = (actor: Actor) => sql`analytics_customer_current a join customers c on c.id = a.customer_id and c.deleted_at is null and ${scopeSql(actor)}`;
+/** The current results of the customers the actor sees (customer_directory: the customers module's read surface). */
+const scoped = (actor: Actor) =>
+  sql`analytics_customer_current a join customer_directory c on c.id = a.customer_id and c.deleted_at is null and ${customerAccess.where(actor, 'c')}`;
 
 export async function rfmGrid(db: DbOrTx, actor: Actor | null): Promise<RfmGridView> {
   requireAccess(actor, 'analytics:read');
@@ -409,7 +417,7 @@ export async function churnList(
     await db.execute(sql`
       select a.customer_id as id, c.name, c.owner_id, u.display_name as owner_name, a.value_tier, a.rfm_group, a.churn_risk, a.churn_level,
              a.churn_reasons, a.p_alive, a.clv_fen, a.recency_days
-      from ${scoped(actor)} left join users u on u.id = c.owner_id
+      from ${scoped(actor)} left join user_directory u on u.id = c.owner_id
       where ${cond} order by ${orderBy} limit ${q.pageSize} offset ${(q.page - 1) * q.pageSize}`),
   );
   const en = actor.locale === 'en';
@@ -499,7 +507,7 @@ export async function tierMovement(db: DbOrTx, actor: Actor | null, from: string
       select coalesce(a.value_tier, 'none') as f, coalesce(b.value_tier, 'none') as t, count(*)::int as count
       from (select customer_id, value_tier from analytics_customer_history where run_id = ${from}) a
       full join (select customer_id, value_tier from analytics_customer_history where run_id = ${to}) b on b.customer_id = a.customer_id
-      join customers c on c.id = coalesce(a.customer_id, b.customer_id) and ${scopeSql(actor)}
+      join customer_directory c on c.id = coalesce(a.customer_id, b.customer_id) and ${customerAccess.where(actor, 'c')}
       group by 1, 2`),
   );
   return { from, to, matrix: rows.map((r) => ({ from: r.f as MovementView['matrix'][number]['from'], to: r.t as MovementView['matrix'][number]['to'], count: r.count })) };

@@ -85,6 +85,95 @@ function repeatOf(p: Population, i: number, endDay: number, unit: number, cal = 
   return { x, tx: x > 0 ? (last - birth) / unit : 0, T: (endDay - birth) / unit };
 }
 
+/** (x, t_x, T) of every customer acquired by the as-of date (`born`, in id order); x = −1 for the others. */
+type Repeats = { born: number[]; rx: Int32Array; rtx: Float64Array; rT: Float64Array };
+
+function repeatSummaries(p: Population, clock: RunClock, unit: number): Repeats {
+  const rx = new Int32Array(p.n).fill(-1);
+  const rtx = new Float64Array(p.n);
+  const rT = new Float64Array(p.n);
+  const born: number[] = [];
+  for (let i = 0; i < p.n; i++) {
+    const r0 = repeatOf(p, i, clock.asOfDay, unit);
+    if (!r0) continue;
+    born.push(i);
+    rx[i] = r0.x;
+    rtx[i] = r0.tx;
+    rT[i] = r0.T;
+  }
+  return { born, rx, rtx, rT };
+}
+
+type Budget = { seconds: number };
+
+/**
+ * MBG/NBD and BG/NBD on a stride sample of the customers acquired; MBG/NBD is used when it converged, else BG/NBD
+ * (recorded as the fallback); Pareto/NBD beside a usable model, for comparison.
+ */
+async function fitRepeatModel(rep: Repeats, fits: RunFits, budget: Budget): Promise<{ model: BgNbdParams | null; modified: boolean }> {
+  const { born, rx, rtx, rT } = rep;
+  let model: BgNbdParams | null = null;
+  let modified = false;
+  fits.used = null;
+  fits.fallback = null;
+  if (born.length < MIN_FIT) {
+    fits.fallback = 'too_few_customers';
+    return { model, modified };
+  }
+  const sample = stride(born, FIT_SAMPLE);
+  const rows = compress(sample.map((i): RepeatSummary => ({ x: rx[i]!, tx: rtx[i]!, T: rT[i]! })));
+  const mbg = await fitted(() => fitMbgNbdAsync(rows, budget), sample.length);
+  fits.mbgnbd = mbg.summary;
+  const bg = await fitted(() => fitBgNbdAsync(rows, budget), sample.length);
+  fits.bgnbd = bg.summary;
+  if (mbg.fit?.converged) {
+    model = mbg.fit.params;
+    modified = true;
+    fits.used = 'mbgnbd';
+  } else if (bg.fit?.converged) {
+    model = bg.fit.params;
+    fits.used = 'bgnbd';
+    fits.fallback = 'mbgnbd_not_converged';
+  } else fits.fallback = 'no_model_converged';
+  // Pareto/NBD beside a usable model, for comparison: a smaller sample, t_x and T in whole units (its likelihood is costly).
+  if (model) {
+    const small = stride(born, PNBD_SAMPLE).map((i) => ({ x: rx[i]!, tx: Math.round(rtx[i]!), T: Math.max(Math.round(rtx[i]!), Math.round(rT[i]!)) }));
+    fits.pnbd = (await fitted(() => fitParetoNbdAsync(compress(small), budget), small.length)).summary;
+  }
+  return { model, modified };
+}
+
+/** Gamma-Gamma on the repeat buyers' mean spend per purchase day (yuan); used only converged and with q > 1. */
+async function fitSpendModel(born: number[], spend: (i: number) => number, rx: Int32Array, fits: RunFits, budget: Budget): Promise<GammaGammaParams | null> {
+  const buyers = born.filter((i) => spend(i) > 0);
+  if (buyers.length < MIN_FIT) return null;
+  const sample = stride(buyers, FIT_SAMPLE);
+  const res = await fitted(() => fitGammaGammaAsync(sample.map((i) => ({ x: rx[i]!, m: spend(i) })), budget), sample.length);
+  fits.gg = res.summary;
+  // The population mean spend p·v/(q − 1) exists only for q > 1; a fit that did not converge is not used.
+  if (res.fit?.converged && res.fit.params.q > 1) return res.fit.params;
+  if (res.fit?.converged) fits.gg.stop = 'unusable';
+  return null;
+}
+
+/** Mean amount of a service purchase day over everyone (yuan): the spend without a usable Gamma-Gamma fit. */
+function meanServiceSpend(p: Population): number {
+  let sum = 0;
+  let cnt = 0;
+  for (let i = 0; i < p.n; i++) {
+    if (p.svcN[i]! > 0) {
+      sum += p.svcSum[i]!;
+      cnt += p.svcN[i]!;
+    }
+  }
+  return cnt ? sum / cnt / 100 : 0;
+}
+
+/**
+ * The purchase models stage: MBG/NBD (BG/NBD as fallback, Pareto/NBD for comparison) and Gamma-Gamma fitted, then per
+ * customer P(alive), the expected purchases over `expectedPurchaseWeeks` and the service CLV, and the model's
+ * diagnostics.
+ */
 export async function purchaseModels(
   p: Population,
   s: AnalyticsSettings,
@@ -96,77 +185,18 @@ export async function purchaseModels(
   const n = p.n;
   const unit = s.modelUnitDays;
   const budget = { seconds: s.fitSeconds };
-  const rx = new Int32Array(n).fill(-1);
-  const rtx = new Float64Array(n);
-  const rT = new Float64Array(n);
-  const born: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const r0 = repeatOf(p, i, clock.asOfDay, unit);
-    if (!r0) continue;
-    born.push(i);
-    rx[i] = r0.x;
-    rtx[i] = r0.tx;
-    rT[i] = r0.T;
-  }
+  const rep = repeatSummaries(p, clock, unit);
+  const { born, rx, rtx, rT } = rep;
   await tick();
-  const at = (i: number): RepeatSummary => ({ x: rx[i]!, tx: rtx[i]!, T: rT[i]! });
-
-  // ---- fits -----------------------------------------------------------------------------------------------
-  let model: BgNbdParams | null = null;
-  let modified = false;
-  fits.used = null;
-  fits.fallback = null;
-  if (born.length >= MIN_FIT) {
-    const sample = stride(born, FIT_SAMPLE);
-    const rows = compress(sample.map(at));
-    const mbg = await fitted(() => fitMbgNbdAsync(rows, budget), sample.length);
-    fits.mbgnbd = mbg.summary;
-    const bg = await fitted(() => fitBgNbdAsync(rows, budget), sample.length);
-    fits.bgnbd = bg.summary;
-    if (mbg.fit?.converged) {
-      model = mbg.fit.params;
-      modified = true;
-      fits.used = 'mbgnbd';
-    } else if (bg.fit?.converged) {
-      model = bg.fit.params;
-      fits.used = 'bgnbd';
-      fits.fallback = 'mbgnbd_not_converged';
-    } else fits.fallback = 'no_model_converged';
-    // Pareto/NBD beside a usable model, for comparison: a smaller sample, t_x and T in whole units (its likelihood is costly).
-    if (model) {
-      const small = stride(born, PNBD_SAMPLE).map((i) => ({ x: rx[i]!, tx: Math.round(rtx[i]!), T: Math.max(Math.round(rtx[i]!), Math.round(rT[i]!)) }));
-      fits.pnbd = (await fitted(() => fitParetoNbdAsync(compress(small), budget), small.length)).summary;
-    }
-  } else fits.fallback = 'too_few_customers';
-
-  // Gamma-Gamma on the repeat buyers' mean spend per purchase day (yuan).
+  const { model, modified } = await fitRepeatModel(rep, fits, budget);
+  // Mean spend per repeat purchase day (yuan), NaN without repeat purchases.
   const spend = (i: number): number => {
     if (rx[i]! < 1) return NaN;
     const repeatSum = p.svcSum[i]! - (p.svcFirst[i] === p.firstDay[i] ? p.svcFirstAmount[i]! : 0);
     return repeatSum / rx[i]! / 100;
   };
-  let gg: GammaGammaParams | null = null;
-  const buyers = born.filter((i) => spend(i) > 0);
-  if (buyers.length >= MIN_FIT) {
-    const sample = stride(buyers, FIT_SAMPLE);
-    const res = await fitted(() => fitGammaGammaAsync(sample.map((i) => ({ x: rx[i]!, m: spend(i) })), budget), sample.length);
-    fits.gg = res.summary;
-    // The population mean spend p·v/(q − 1) exists only for q > 1; a fit that did not converge is not used.
-    if (res.fit?.converged && res.fit.params.q > 1) gg = res.fit.params;
-    else if (res.fit?.converged) fits.gg.stop = 'unusable';
-  }
-  let svcMean = 0;
-  {
-    let sum = 0;
-    let cnt = 0;
-    for (let i = 0; i < n; i++) {
-      if (p.svcN[i]! > 0) {
-        sum += p.svcSum[i]!;
-        cnt += p.svcN[i]!;
-      }
-    }
-    svcMean = cnt ? sum / cnt / 100 : 0;
-  }
+  const gg = await fitSpendModel(born, spend, rx, fits, budget);
+  const svcMean = meanServiceSpend(p);
 
   // ---- per customer ---------------------------------------------------------------------------------------
   const pAlive = new Float64Array(n).fill(NaN);

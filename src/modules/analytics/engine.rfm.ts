@@ -9,6 +9,7 @@
  * lift each other to F = 2. The cut points actually used are returned for the page.
  */
 import type { AnalyticsSettings, RfmCuts, RfmGroup } from './analytics.contract.js';
+import type { Population, RunClock } from './engine.population.js';
 
 /** Mid-ranks in [0, 1): (number below + half the number equal) / n. */
 export function midRanks(values: Float64Array): Float64Array {
@@ -142,4 +143,32 @@ export function scoreRfm(
     m: cutsOf(m, (i) => monetary[i]!, n),
   };
   return { r, f, m, group, cuts };
+}
+
+/** The RFM stage's figures: days since the last purchase and since the first transaction, the scores and groups. */
+export type RfmStage = {
+  recencyDays: Int32Array; // −1 = never
+  tenureDays: Int32Array; // −1 = never
+  /** The day of the last purchase of anyone (−Infinity without any). */
+  dataEnd: number;
+  r: Int8Array;
+  f: Int8Array;
+  m: Int8Array;
+  group: RfmGroup[];
+  cuts: RfmCuts;
+};
+
+/** Stage 1 of the run: recency and tenure as of the as-of date, then the R, F, M scores and the eight groups. */
+export function rfmStage(p: Population, s: AnalyticsSettings, clock: RunClock): RfmStage {
+  const n = p.n;
+  const recencyDays = new Int32Array(n);
+  const tenureDays = new Int32Array(n);
+  let dataEnd = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const last = p.lastDay[i]!;
+    recencyDays[i] = Number.isNaN(last) ? -1 : Math.max(0, clock.asOfDay - last);
+    tenureDays[i] = Number.isNaN(p.firstDay[i]!) ? -1 : Math.max(0, clock.asOfDay - p.firstDay[i]!);
+    if (!Number.isNaN(last) && last > dataEnd) dataEnd = last;
+  }
+  return { recencyDays, tenureDays, dataEnd, ...scoreRfm(n, recencyDays, p.freq, p.monetary, s) };
 }

@@ -10,3 +10,4 @@ export {
   type ChurnSignal,
 } from './analytics.service.js';
 export type { ValueTier, ChurnLevel, ChurnReason, RunView } from './analytics.contract.js';
+export { analyticsFacts, customerValueTier } from './facts.js';

@@ -1,11 +1,14 @@
 import { sql } from 'drizzle-orm';
-import { bigint, date, doublePrecision, index, integer, json, jsonb, pgTable, primaryKey, real, smallint, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import type { ChurnReason, CustomerScores, RunCounts, RunDiagnostics, RunFits, RunProgress } from './analytics.contract.js';
+import { bigint, date, doublePrecision, index, integer, json, jsonb, pgTable, primaryKey, real, smallint, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { runColumns } from '../../platform/runs/columns.js';
+import type { ChurnReason, CustomerScores, RunCounts, RunDiagnostics, RunFits } from './analytics.contract.js';
 import type { AnalyticsSettings } from './analytics.contract.js';
 
 /**
  * One analytics run (价值分析): nightly or on demand, as of a date. At most one nightly run per date and at most one
  * run queued or running at any time — both guarded by unique indexes, so two server processes cannot double a run.
+ * A durable run (`platform/runs`): claimed, beating its heartbeat, taken over when its process is gone. It keeps no
+ * checkpoint (a taken-over run computes again from the start).
  */
 export const analyticsRuns = pgTable(
   'analytics_runs',
@@ -13,19 +16,13 @@ export const analyticsRuns = pgTable(
     id: uuid('id').primaryKey().defaultRandom(),
     kind: text('kind', { enum: ['nightly', 'manual', 'cli'] }).notNull(),
     asOf: date('as_of', { mode: 'string' }).notNull(),
-    status: text('status', { enum: ['queued', 'running', 'done', 'failed'] }).notNull(),
-    progress: jsonb('progress').$type<RunProgress>().notNull().default({ phase: 'queued', done: 0, total: 0 }),
+    ...runColumns<never>(),
     settings: jsonb('settings').$type<AnalyticsSettings>().notNull(),
     fits: jsonb('fits').$type<RunFits>(),
     diagnostics: jsonb('diagnostics').$type<RunDiagnostics>(),
     counts: jsonb('counts').$type<RunCounts>(),
     requestedBy: uuid('requested_by'),
-    error: text('error'),
     seconds: real('seconds'),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    startedAt: timestamp('started_at', { withTimezone: true }),
-    heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }),
-    finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
   (t) => [
     uniqueIndex('analytics_runs_nightly_unique').on(t.asOf).where(sql`${t.kind} = 'nightly'`),

@@ -17,3 +17,6 @@ export type AuditView = {
   ip: string | null;
   userAgent: string | null;
 };
+
+/** GET /audit: a page of entries, newest first; `nextCursor` asks for the next (older) page. */
+export type AuditPage = { items: AuditView[]; nextCursor: string | null };

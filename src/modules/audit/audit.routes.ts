@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ServiceContext } from '../../platform/context.js';
 import type { App } from '../../platform/http/server.js';
 import { listAudit } from './audit.service.js';
+import { auditPage } from './audit.schemas.js';
 
 /** An instant the database can compare with (PostgreSQL has no year 0). */
 const instant = z.iso.datetime({ offset: true }).refine((v) => {
@@ -21,7 +22,7 @@ const auditQuery = z.strictObject({
 });
 
 export async function auditRoutes(app: App, ctx: ServiceContext): Promise<void> {
-  app.get('/api/v1/audit', { schema: { tags: ['audit'], summary: 'The audit log (newest first)', querystring: auditQuery } }, async (req) => {
+  app.get('/api/v1/audit', { schema: { tags: ['audit'], summary: 'The audit log (newest first)', querystring: auditQuery, response: { 200: auditPage } } }, async (req) => {
     const q = req.query;
     return listAudit(ctx.db, req.actor, {
       entityType: q.entityType,

@@ -42,6 +42,8 @@ export type PlanView = {
   createdAt: string;
 };
 
+export type PlanList = { items: PlanView[] };
+
 export const LUNAR_FESTIVALS = ['spring', 'lantern', 'dragon_boat', 'qixi', 'mid_autumn', 'double_ninth'] as const;
 export const SOLAR_FESTIVALS = ['new_year', 'womens_day', 'mothers_day', 'fathers_day', 'teachers_day', 'national_day'] as const;
 export const OCCASIONS = ['birthday', 'anniversary', ...LUNAR_FESTIVALS, ...SOLAR_FESTIVALS] as const;
@@ -71,6 +73,8 @@ export type RuleView = {
   createdBy: { id: string; name: string } | null;
   createdAt: string;
 };
+
+export type RuleList = { items: RuleView[] };
 
 export type RunSummary = {
   /** The company-local day the run evaluated (YYYY-MM-DD). */

@@ -5,13 +5,13 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scratchPostgresDatabase, TEST_DB_KIND } from '../../test/harness.js';
-import { signIn, startServer, type ServerProcess } from '../../test/server-process.js';
+import { migratedPostgresDatabase, TEST_DB_KIND } from '../../test/harness.js';
+import { killChildren, signIn, startServer, type ServerProcess } from '../../test/server-process.js';
 
 const shanghaiToday = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 
 describe.skipIf(TEST_DB_KIND !== 'postgres')('care across two server processes', () => {
-  let scratch: Awaited<ReturnType<typeof scratchPostgresDatabase>>;
+  let scratch: Awaited<ReturnType<typeof migratedPostgresDatabase>>;
   const servers: ServerProcess[] = [];
   const stop = async (s: ServerProcess) => {
     s.child.kill('SIGTERM');
@@ -19,10 +19,11 @@ describe.skipIf(TEST_DB_KIND !== 'postgres')('care across two server processes',
   };
 
   beforeAll(async () => {
-    scratch = await scratchPostgresDatabase('hearth_care');
+    scratch = await migratedPostgresDatabase('hearth_care');
   });
   afterAll(async () => {
     for (const s of servers) if (s.child.exitCode === null) await stop(s);
+    killChildren();
     await scratch?.drop();
   });
 

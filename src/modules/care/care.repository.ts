@@ -1,7 +1,9 @@
 import { and, asc, eq, getTableColumns, isNull, sql, type SQL } from 'drizzle-orm';
 import type { Actor } from '../../platform/auth/permissions.js';
 import { rowsOf, type DbOrTx } from '../../platform/db/client.js';
-import { users } from '../accounts/schema.js';
+import { userDirectory } from '../accounts/index.js';
+import { customerAccess } from '../customers/index.js';
+import { analyticsFacts } from '../analytics/index.js';
 import type { CareAudience, CareTier } from './care.contract.js';
 import { careOccurrences, carePlans, careRules } from './schema.js';
 
@@ -12,18 +14,18 @@ export type RuleRow = typeof careRules.$inferSelect & { createdByName: string | 
 
 export async function listPlans(db: DbOrTx): Promise<PlanRow[]> {
   return db
-    .select({ ...getTableColumns(carePlans), createdByName: users.displayName })
+    .select({ ...getTableColumns(carePlans), createdByName: userDirectory.displayName })
     .from(carePlans)
-    .leftJoin(users, eq(users.id, carePlans.createdBy))
+    .leftJoin(userDirectory, eq(userDirectory.id, carePlans.createdBy))
     .where(isNull(carePlans.deletedAt))
     .orderBy(asc(carePlans.createdAt), asc(carePlans.id));
 }
 
 export async function findPlan(db: DbOrTx, id: string): Promise<PlanRow | undefined> {
   const [row] = await db
-    .select({ ...getTableColumns(carePlans), createdByName: users.displayName })
+    .select({ ...getTableColumns(carePlans), createdByName: userDirectory.displayName })
     .from(carePlans)
-    .leftJoin(users, eq(users.id, carePlans.createdBy))
+    .leftJoin(userDirectory, eq(userDirectory.id, carePlans.createdBy))
     .where(and(eq(carePlans.id, id), isNull(carePlans.deletedAt)));
   return row;
 }
@@ -44,18 +46,18 @@ export async function updatePlan(db: DbOrTx, id: string, version: number, values
 
 export async function listRules(db: DbOrTx): Promise<RuleRow[]> {
   return db
-    .select({ ...getTableColumns(careRules), createdByName: users.displayName })
+    .select({ ...getTableColumns(careRules), createdByName: userDirectory.displayName })
     .from(careRules)
-    .leftJoin(users, eq(users.id, careRules.createdBy))
+    .leftJoin(userDirectory, eq(userDirectory.id, careRules.createdBy))
     .where(isNull(careRules.deletedAt))
     .orderBy(asc(careRules.createdAt), asc(careRules.id));
 }
 
 export async function findRule(db: DbOrTx, id: string): Promise<RuleRow | undefined> {
   const [row] = await db
-    .select({ ...getTableColumns(careRules), createdByName: users.displayName })
+    .select({ ...getTableColumns(careRules), createdByName: userDirectory.displayName })
     .from(careRules)
-    .leftJoin(users, eq(users.id, careRules.createdBy))
+    .leftJoin(userDirectory, eq(userDirectory.id, careRules.createdBy))
     .where(and(eq(careRules.id, id), isNull(careRules.deletedAt)));
   return row;
 }
@@ -76,17 +78,14 @@ export async function updateRule(db: DbOrTx, id: string, version: number, values
 
 // ---- audiences ---------------------------------------------------------------------------------------------------
 
-/** Whether the analytics helper's `analytics_customer_current` exists yet (tiers and segments come from it). */
-export async function hasAnalytics(db: DbOrTx): Promise<boolean> {
-  const [row] = rowsOf<{ ok: boolean }>(await db.execute(sql`select to_regclass('public.analytics_customer_current') is not null as ok`));
-  return !!row?.ok;
-}
+/** Whether analytics results exist yet (tiers and segments come from them). */
+export const hasAnalytics = (db: DbOrTx): Promise<boolean> => analyticsFacts.exist(db);
 
 const textArray = (xs: readonly string[]) => sql`${`{${xs.map((x) => `"${x.replace(/["\\]/g, '\\$&')}"`).join(',')}}`}::text[]`;
 
 /** The customer's tier as text ('none' without an analytics row), over the alias `c`. */
 export const tierSql = (analytics: boolean): SQL =>
-  analytics ? sql`coalesce((select a.value_tier from analytics_customer_current a where a.customer_id = c.id), 'none')` : sql`'none'`;
+  analytics ? sql`coalesce(${analyticsFacts.tierOf(sql`c.id`)}, 'none')` : sql`'none'`;
 
 /** The audience as a condition over the alias `c` (customers). */
 export function audienceSql(a: CareAudience, analytics: boolean): SQL {
@@ -97,15 +96,15 @@ export function audienceSql(a: CareAudience, analytics: boolean): SQL {
     if (!analytics) parts.push(none ? sql`true` : sql`false`);
     else {
       const alt: SQL[] = [];
-      if (named.length) alt.push(sql`exists (select 1 from analytics_customer_current a where a.customer_id = c.id and a.value_tier = any(${textArray(named)}))`);
-      if (none) alt.push(sql`not exists (select 1 from analytics_customer_current a where a.customer_id = c.id and a.value_tier is not null)`);
+      if (named.length) alt.push(analyticsFacts.tierIn(sql`c.id`, named));
+      if (none) alt.push(analyticsFacts.untiered(sql`c.id`));
       parts.push(sql`(${sql.join(alt, sql` or `)})`);
     }
   }
   if (a.segments?.length) {
     parts.push(
       analytics
-        ? sql`exists (select 1 from analytics_customer_current a where a.customer_id = c.id and a.segment = any(${`{${a.segments.join(',')}}`}::int[]))`
+        ? analyticsFacts.segmentIn(sql`c.id`, a.segments)
         : sql`false`,
     );
   }
@@ -116,13 +115,8 @@ export function audienceSql(a: CareAudience, analytics: boolean): SQL {
   return sql.join(parts, sql` and `);
 }
 
-/** The actor's data scope over the alias `c`. */
-export function scopeSql(actor: Actor): SQL {
-  if (actor.scope === 'all') return sql`true`;
-  const self = actor.userId ?? '00000000-0000-0000-0000-000000000000';
-  if (actor.scope === 'team' && actor.teamIds.length) return sql`(c.owner_id = ${self} or c.team_id = any(${`{${actor.teamIds.join(',')}}`}::uuid[]))`;
-  return sql`c.owner_id = ${self}`;
-}
+/** The actor's data scope over the alias `c` (customers' rule, asked of the customers module). */
+export const scopeSql = (actor: Actor): SQL => customerAccess.where(actor, 'c');
 
 export type Candidate = { id: string; name: string; ownerId: string | null; teamId: string | null; tier: CareTier; monthDay: string | null; startYear: number | null };
 
@@ -133,7 +127,7 @@ export type Candidate = { id: string; name: string; ownerId: string | null; team
  */
 export const birthdayCandidatesSql = (audience: CareAudience, analytics: boolean, monthDays: string[], limit: number): SQL => sql`
   select c.id, c.name, c.owner_id as "ownerId", c.team_id as "teamId", ${tierSql(analytics)} as tier, to_char(c.birthday, 'MM-DD') as "monthDay", null::int as "startYear"
-  from customers c
+  from customer_directory c
   where c.birthday is not null and c.lunar_birthday is null and c.deleted_at is null
     and (extract(month from c.birthday) * 100 + extract(day from c.birthday))::int = any(${`{${monthDays.map((md) => Number(md.replace('-', ''))).join(',')}}`}::int[])
     and ${audienceSql(audience, analytics)}
@@ -148,7 +142,7 @@ export async function birthdayCandidates(db: DbOrTx, audience: CareAudience, ana
 export const lunarBirthdayCandidatesSql = (audience: CareAudience, analytics: boolean, lunarDays: string[], limit: number): SQL => sql`
   select c.id, c.name, c.owner_id as "ownerId", c.team_id as "teamId", ${tierSql(analytics)} as tier,
     (c.lunar_birthday->>'month') || '-' || (c.lunar_birthday->>'day') as "monthDay", null::int as "startYear"
-  from customers c
+  from customer_directory c
   where c.lunar_birthday is not null and c.deleted_at is null and (c.lunar_birthday->>'month') || '-' || (c.lunar_birthday->>'day') = any(${textArray(lunarDays)})
     and ${audienceSql(audience, analytics)}
   order by c.id limit ${limit}`;
@@ -173,8 +167,8 @@ export async function anniversaryCandidates(
       select x.id, x.name, x."ownerId", x."teamId", x.tier, to_char(x.start, 'MM-DD') as "monthDay", extract(year from x.start)::int as "startYear"
       from (
         select c.id, c.name, c.owner_id as "ownerId", c.team_id as "teamId", ${tierSql(analytics)} as tier,
-          (coalesce((select min(t.occurred_at) from transactions t where t.customer_id = c.id and t.deleted_at is null), c.created_at) at time zone ${zone}) as start
-        from customers c
+          (coalesce((select min(t.occurred_at) from transaction_ledger t where t.customer_id = c.id and t.deleted_at is null), c.created_at) at time zone ${zone}) as start
+        from customer_directory c
         where ${audienceSql(audience, analytics)}
       ) x
       where to_char(x.start, 'MM-DD') = any(${textArray(monthDays)})
@@ -187,7 +181,7 @@ export async function audiencePage(db: DbOrTx, audience: CareAudience, analytics
   return rowsOf<Candidate>(
     await db.execute(sql`
       select c.id, c.name, c.owner_id as "ownerId", c.team_id as "teamId", ${tierSql(analytics)} as tier, null::text as "monthDay", null::int as "startYear"
-      from customers c
+      from customer_directory c
       where ${audienceSql(audience, analytics)} ${afterId ? sql`and c.id > ${afterId}` : sql``}
       order by c.id limit ${limit}`),
   );
@@ -204,12 +198,12 @@ export async function visitCandidates(db: DbOrTx, planId: string, audience: Care
     await db.execute(sql`
       select x.id, x.name, x."ownerId", x."teamId", x.last from (
         select c.id, c.name, c.owner_id as "ownerId", c.team_id as "teamId", greatest(
-          (select max(i.occurred_at) from interactions i where i.customer_id = c.id and i.deleted_at is null),
-          (select max(t.completed_at) from care_occurrences o join tasks t on t.id = o.task_id
+          (select max(i.occurred_at) from interaction_log i where i.customer_id = c.id and i.deleted_at is null),
+          (select max(t.completed_at) from care_occurrences o join task_ledger t on t.id = o.task_id
              where o.source_id = ${planId} and o.customer_id = c.id and t.status = 'done')) as last
-        from customers c
+        from customer_directory c
         where ${audienceSql(audience, analytics)}
-          and not exists (select 1 from care_occurrences o join tasks t on t.id = o.task_id
+          and not exists (select 1 from care_occurrences o join task_ledger t on t.id = o.task_id
                           where o.source_id = ${planId} and o.customer_id = c.id and t.status = 'open')
       ) x
       where x.last is null or x.last + make_interval(days => ${intervalDays}) <= ${horizon.toISOString()}::timestamptz
@@ -229,12 +223,12 @@ export async function eventCandidates(db: DbOrTx, planId: string, audience: Care
   const rows = rowsOf<EventCandidate & { occurredAt: string | Date }>(
     await db.execute(sql`
       select c.id, c.name, c.owner_id as "ownerId", c.team_id as "teamId", t.id as "transactionId", t.occurred_at as "occurredAt"
-      from transactions t join customers c on c.id = t.customer_id
+      from transaction_ledger t join customer_directory c on c.id = t.customer_id
       where t.deleted_at is null and t.type <> 'refund'
         and t.occurred_at >= ${since.toISOString()}::timestamptz and t.occurred_at <= ${until.toISOString()}::timestamptz
-        and exists (select 1 from transaction_lines l left join products p on p.id = l.product_id
+        and exists (select 1 from transaction_line_ledger l left join product_catalogue p on p.id = l.product_id
                     where l.transaction_id = t.id and (l.description ilike ${like} or p.name ilike ${like} or p.category ilike ${like}))
-        and not exists (select 1 from care_occurrences o join tasks k on k.id = o.task_id
+        and not exists (select 1 from care_occurrences o join task_ledger k on k.id = o.task_id
                         where o.source_id = ${planId} and o.customer_id = c.id and k.status = 'open')
         and ${audienceSql(audience, analytics)}
       order by t.occurred_at, t.id limit 100000`),
@@ -283,7 +277,7 @@ export async function linkOccurrence(db: DbOrTx, id: string, v: { taskId?: strin
 
 // ---- coverage --------------------------------------------------------------------------------------------------------
 
-/** The report's filters: an owner, and teams (a team and every team below it, see `teamSubtree`). */
+/** The report's filters: an owner, and teams (a team and every team below it: accounts' `teamAndDescendants`). */
 export type CoverageFilter = { ownerId?: string; teamIds?: string[] };
 
 const filterSql = (f: CoverageFilter): SQL =>
@@ -295,18 +289,6 @@ const filterSql = (f: CoverageFilter): SQL =>
     ],
     sql` and `,
   );
-
-/** A live team and every live team below it (部门 → 班组); empty when the team does not exist or was deleted. */
-export async function teamSubtree(db: DbOrTx, teamId: string): Promise<string[]> {
-  return rowsOf<{ id: string }>(
-    await db.execute(sql`
-      with recursive t(id) as (
-        select id from teams where id = ${teamId} and deleted_at is null
-        union
-        select s.id from teams s join t on s.parent_id = t.id where s.deleted_at is null
-      ) select id from t`),
-  ).map((r) => r.id);
-}
 
 export type CoverageCount = { ownerId: string | null; ownerName: string | null; covered: number; onTime: number; overdue: number };
 
@@ -326,12 +308,12 @@ export async function intervalCoverage(
         count(*) filter (where x.overdue)::int as overdue
       from (
         select c.id, c.owner_id,
-          (select max(i.occurred_at) from interactions i where i.customer_id = c.id and i.deleted_at is null) as last,
-          exists (select 1 from care_occurrences o join tasks t on t.id = o.task_id
+          (select max(i.occurred_at) from interaction_log i where i.customer_id = c.id and i.deleted_at is null) as last,
+          exists (select 1 from care_occurrences o join task_ledger t on t.id = o.task_id
                   where o.source_id = ${plan.id} and o.customer_id = c.id and t.status = 'open' and t.due_at < ${now.toISOString()}::timestamptz) as overdue
-        from customers c
+        from customer_directory c
         where ${audienceSql(plan.audience, analytics)} and ${scopeSql(actor)} and ${filterSql(f)}
-      ) x left join users u on u.id = x.owner_id
+      ) x left join user_directory u on u.id = x.owner_id
       group by x.owner_id, u.display_name
       order by u.display_name nulls last`),
   );
@@ -344,8 +326,8 @@ export async function eventCoverage(db: DbOrTx, planId: string, actor: Actor, f:
       select c.owner_id as "ownerId", u.display_name as "ownerName", count(distinct c.id)::int as covered,
         count(distinct c.id) filter (where t.status = 'done' and t.completed_at <= t.due_at + interval '1 day')::int as "onTime",
         count(distinct c.id) filter (where t.status = 'open' and t.due_at < ${now.toISOString()}::timestamptz)::int as overdue
-      from care_occurrences o join tasks t on t.id = o.task_id join customers c on c.id = o.customer_id
-      left join users u on u.id = c.owner_id
+      from care_occurrences o join task_ledger t on t.id = o.task_id join customer_directory c on c.id = o.customer_id
+      left join user_directory u on u.id = c.owner_id
       where o.source_id = ${planId} and c.deleted_at is null and ${scopeSql(actor)} and ${filterSql(f)}
       group by c.owner_id, u.display_name
       order by u.display_name nulls last`),
@@ -360,8 +342,8 @@ export async function overdueVisits(db: DbOrTx, planIds: string[], actor: Actor,
     await db.execute(sql`
       select o.source_id as "planId", c.id as "customerId", c.name as "customerName", c.owner_id as "ownerId", u.display_name as "ownerName",
         t.id as "taskId", t.due_at as "dueAt"
-      from care_occurrences o join tasks t on t.id = o.task_id join customers c on c.id = o.customer_id
-      left join users u on u.id = c.owner_id
+      from care_occurrences o join task_ledger t on t.id = o.task_id join customer_directory c on c.id = o.customer_id
+      left join user_directory u on u.id = c.owner_id
       where o.source_id = any(${`{${planIds.join(',')}}`}::uuid[]) and t.status = 'open' and t.due_at < ${now.toISOString()}::timestamptz
         and c.deleted_at is null and ${scopeSql(actor)} and ${filterSql(f)}
       order by t.due_at, t.id limit ${limit}`),

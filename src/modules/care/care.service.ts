@@ -1,14 +1,12 @@
-import { and, eq, isNull } from 'drizzle-orm';
 import { can, requireAccess, systemActor, type Actor } from '../../platform/auth/permissions.js';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { AppError } from '../../platform/errors.js';
 import { knownZone, startOfDay, zoneOffsetMs } from '../../platform/time.js';
-import { actorOfUser, findUserById } from '../accounts/index.js';
+import { actorOfUser, findUserById, teamAndDescendants } from '../accounts/index.js';
 import { recordAudit } from '../audit/index.js';
 import { createSystemTasks } from '../interactions/index.js';
-import { customerReachable } from '../customers/index.js';
-import { kickIfQueued, sendMessage, type MessageView, type MessagingRuntime } from '../messages/index.js';
-import { messageTemplates } from '../messages/schema.js';
+import { customerAccess } from '../customers/index.js';
+import { activeTemplateIds, kickIfQueued, sendMessage, type MessageView, type MessagingRuntime } from '../messages/index.js';
 import { readCompanySettings } from '../settings/index.js';
 import {
   LUNAR_FESTIVALS,
@@ -150,15 +148,10 @@ export async function archivePlan(db: DbOrTx, actor: Actor | null, id: string): 
 // ---- rules ---------------------------------------------------------------------------------------------------------
 
 async function checkActions(db: DbOrTx, actions: CareAction[]): Promise<void> {
+  const live = await activeTemplateIds(db, actions.flatMap((a) => (a.templateId ? [a.templateId] : [])));
   for (const [i, a] of actions.entries()) {
     if (!a.taskTitle && !a.templateId) throw AppError.field(`actions.${i}`, 'care.action_empty');
-    if (a.templateId) {
-      const [tpl] = await db
-        .select({ id: messageTemplates.id })
-        .from(messageTemplates)
-        .where(and(eq(messageTemplates.id, a.templateId), isNull(messageTemplates.archivedAt)));
-      if (!tpl) throw AppError.field(`actions.${i}.templateId`, 'messages.template_not_found');
-    }
+    if (a.templateId && !live.has(a.templateId)) throw AppError.field(`actions.${i}.templateId`, 'messages.template_not_found');
   }
 }
 
@@ -293,7 +286,7 @@ class Assignees {
         this.actors.set(id, actor);
       }
       const a = await actor;
-      if (a && can(a, 'customer:read') && customerReachable(a, { ownerId: c.ownerId, teamId: c.teamId })) return id;
+      if (a && can(a, 'customer:read') && customerAccess.reaches(a, { ownerId: c.ownerId, teamId: c.teamId })) return id;
     }
     return null;
   }
@@ -518,7 +511,7 @@ export async function coverageReport(db: DbOrTx, actor: Actor | null, q: Coverag
   const now = rt.messaging.now();
   const f: repo.CoverageFilter = { ownerId: q.ownerId };
   if (q.teamId) {
-    f.teamIds = await repo.teamSubtree(db, q.teamId);
+    f.teamIds = await teamAndDescendants(db, q.teamId);
     if (!f.teamIds.length) throw AppError.field('teamId', 'care.team_not_found');
   }
   const analytics = await repo.hasAnalytics(db);

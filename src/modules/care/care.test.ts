@@ -272,6 +272,13 @@ describe('care', () => {
       expect(zh.errors[0]).toMatchObject({ field: 'actions.0', message: '每个动作至少要有一项：关怀任务或消息模板' });
       const en = ok(await ctx.admin.lang('en').post('/api/v1/care/rules', { name: '空动作', occasion: 'birthday', actions: [{}] }), 400);
       expect(en.errors[0].message).toBe('Each action needs a care task or a message template');
+      // A template must exist and not be archived, whichever action names it.
+      const archived = ok(await ctx.admin.post('/api/v1/message-templates', { name: '已归档短信', channel: 'sms', category: 'care', bodyZh: '您好' }), 201).id;
+      expect((await ctx.admin.delete(`/api/v1/message-templates/${archived}`)).statusCode).toBe(204);
+      for (const templateId of [archived, '00000000-0000-4000-8000-000000000000']) {
+        const bad = ok(await ctx.admin.post('/api/v1/care/rules', { name: '坏模板', occasion: 'birthday', actions: [{ templateId: smsTpl }, { templateId }] }), 400);
+        expect(bad.errors[0].field).toBe('actions.1.templateId');
+      }
       expect((await am.post('/api/v1/care/run', {})).statusCode).toBe(403);
       expect((await am.get('/api/v1/care/rules')).statusCode).toBe(403);
       expect(rule.id).toBeTruthy();

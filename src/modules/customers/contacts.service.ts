@@ -4,7 +4,7 @@ import { AppError } from '../../platform/errors.js';
 import { maskPhone } from '../../platform/phone.js';
 import { recordAudit } from '../audit/index.js';
 import * as repo from './customers.repository.js';
-import { scopeOf } from './customers.service.js';
+import { customerAccess } from './access.js';
 import type { ContactView } from './customers.contract.js';
 import { toContactView } from './customers.views.js';
 
@@ -18,7 +18,7 @@ type ContactInput = {
 };
 
 async function organisation(db: DbOrTx, actor: Actor, customerId: string, forWrite: boolean) {
-  const customer = await repo.findCustomer(db, customerId, scopeOf(actor));
+  const customer = await repo.findCustomer(db, customerId, customerAccess.scope(actor));
   if (!customer || (forWrite && customer.deletedAt)) throw AppError.notFound('customers.not_found');
   if (forWrite && customer.kind !== 'organization') throw AppError.conflict('customers.contacts_only_org');
   return customer;

@@ -70,3 +70,20 @@ export type ContactView = {
   notes: string | null;
   piiMasked: boolean;
 };
+
+/** GET /customers: a keyset page; `total` is exact when `totalExact`, an estimate otherwise (null: not counted). */
+export type CustomerPage = { items: CustomerView[]; nextCursor: string | null; total: number | null; totalExact: boolean };
+/** POST /customers/:id/reveal: phones and ID number in full (null: not asked for), and the contacts' phones. */
+export type RevealView = { phones: string[] | null; idNumber: string | null; contacts: { id: string; phones: string[] }[] };
+/** A tag in use, with how many customers in the caller's scope carry it. */
+export type TagCount = { tag: string; count: number };
+/** A tag (registered or in use) with its colour, description and customer count. */
+export type TagView = { name: string; color: string | null; description: string | null; count: number };
+/** PUT /tags/:tag: the tag's colour and description as saved. */
+export type TagDescriptionView = { name: string; color: string | null; description: string | null };
+/** POST /tags/merge: the tag kept and how many customers changed. */
+export type TagMergeView = { into: string; customers: number };
+/** DELETE /tags/:tag: how many customers lost the tag. */
+export type TagDeleteView = { customers: number };
+/** POST /customers/bulk/tags: customers found, customers changed, and the ids not found (or out of scope). */
+export type BulkTagView = { matched: number; changed: number; notFound: string[] };

@@ -1,9 +1,11 @@
-import { and, arrayContains, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import { and, arrayContains, asc, desc, eq, getTableColumns, gte, isNotNull, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
 import { bulkInsert } from '../../platform/db/bulk.js';
+import { scopeWhere, type DataScope } from '../../platform/auth/access.js';
 import { PgTransaction } from 'drizzle-orm/pg-core';
 import { rowsOf, type Db, type DbOrTx } from '../../platform/db/client.js';
-import { users } from '../accounts/schema.js';
+import { userDirectory } from '../accounts/index.js';
 import type { CustomCondition } from '../fields/index.js';
+import type { Channel } from './customers.contract.js';
 import { customerContacts, customers } from './schema.js';
 
 /** A customer as the code reads it: every column but `search_bigrams`, which only the database's search uses. */
@@ -19,19 +21,10 @@ export type ContactRow = typeof customerContacts.$inferSelect;
 export type CustomerWithOwner = CustomerRow & { ownerName: string | null };
 
 /** Which customers the actor reaches, as data (the service decides; the repository only applies it). */
-export type ScopeFilter = { kind: 'all' } | { kind: 'own'; userId: string } | { kind: 'team'; userId: string; teamIds: readonly string[] };
+export type ScopeFilter = DataScope;
 
 export function scopeCondition(scope: ScopeFilter): SQL | undefined {
-  switch (scope.kind) {
-    case 'all':
-      return undefined;
-    case 'own':
-      return eq(customers.ownerId, scope.userId);
-    case 'team':
-      return scope.teamIds.length
-        ? or(eq(customers.ownerId, scope.userId), inArray(customers.teamId, [...scope.teamIds]))
-        : eq(customers.ownerId, scope.userId);
-  }
+  return scope.kind === 'all' ? undefined : scopeWhere(scope, customers.ownerId, customers.teamId);
 }
 
 export type CustomerFilter = {
@@ -126,9 +119,9 @@ export async function listCustomers(
   // finds the matches through the search indexes and sorts those.
   const sortBy = f.text ? (page.sort === 'name' ? sql`(${col} || '')` : sql`(${col} + interval '0 s')`) : col;
   return db
-    .select({ ...LIST_COLUMNS, ownerName: users.displayName, sortValue: sql<string>`${col}::text` })
+    .select({ ...LIST_COLUMNS, ownerName: userDirectory.displayName, sortValue: sql<string>`${col}::text` })
     .from(customers)
-    .leftJoin(users, eq(users.id, customers.ownerId))
+    .leftJoin(userDirectory, eq(userDirectory.id, customers.ownerId))
     .where(and(...conds.filter((c): c is SQL => !!c)))
     .orderBy(dir(sortBy), dir(customers.id))
     .limit(page.limit);
@@ -172,9 +165,9 @@ export async function* streamCustomers(db: DbOrTx, f: CustomerFilter, batch = 10
   for (;;) {
     const conds = [whereOf(f), after ? sql`${customers.id} > ${after}::uuid` : undefined].filter((c): c is SQL => !!c);
     const rows: CustomerWithOwner[] = await db
-      .select({ ...CUSTOMER_COLUMNS, ownerName: users.displayName })
+      .select({ ...CUSTOMER_COLUMNS, ownerName: userDirectory.displayName })
       .from(customers)
-      .leftJoin(users, eq(users.id, customers.ownerId))
+      .leftJoin(userDirectory, eq(userDirectory.id, customers.ownerId))
       .where(and(...conds))
       .orderBy(asc(customers.id))
       .limit(batch);
@@ -193,9 +186,9 @@ export async function* streamCustomers(db: DbOrTx, f: CustomerFilter, batch = 10
 function prepareFindCustomer(db: Db) {
   const select = () =>
     db
-      .select({ ...CUSTOMER_COLUMNS, ownerName: users.displayName })
+      .select({ ...CUSTOMER_COLUMNS, ownerName: userDirectory.displayName })
       .from(customers)
-      .leftJoin(users, eq(users.id, customers.ownerId));
+      .leftJoin(userDirectory, eq(userDirectory.id, customers.ownerId));
   const id = eq(customers.id, sql.placeholder('id'));
   return {
     all: select().where(id).prepare('hearth_customer_all'),
@@ -222,11 +215,35 @@ export async function findCustomer(db: DbOrTx, id: string, scope: ScopeFilter): 
     return row;
   }
   const [row] = await db
-    .select({ ...CUSTOMER_COLUMNS, ownerName: users.displayName })
+    .select({ ...CUSTOMER_COLUMNS, ownerName: userDirectory.displayName })
     .from(customers)
-    .leftJoin(users, eq(users.id, customers.ownerId))
+    .leftJoin(userDirectory, eq(userDirectory.id, customers.ownerId))
     .where(and(eq(customers.id, id), scopeCondition(scope)));
   return row;
+}
+
+/**
+ * Locks a customer's row until the transaction ends (`for no key update`): writers that must not run twice at once
+ * for one customer (the messages module's weekly cap) take it first. False when there is no such customer.
+ */
+export async function lockCustomer(db: DbOrTx, id: string): Promise<boolean> {
+  const rows = await db.select({ id: customers.id }).from(customers).where(eq(customers.id, id)).for('no key update');
+  return rows.length > 0;
+}
+
+/**
+ * Sets one channel's consent to false (the customer unsubscribed) and bumps the version, so an edit opened before is
+ * refused as stale. The caller audits it.
+ */
+export async function withdrawConsent(db: DbOrTx, customerId: string, channel: Channel): Promise<void> {
+  await db
+    .update(customers)
+    .set({
+      consent: sql`${customers.consent} || jsonb_build_object(${channel}::text, false)`,
+      version: sql`${customers.version} + 1`,
+      updatedAt: new Date(),
+    })
+    .where(eq(customers.id, customerId));
 }
 
 export async function insertCustomer(db: DbOrTx, values: CustomerInsert): Promise<CustomerRow> {

@@ -26,24 +26,26 @@ import {
   versionBody,
 } from './customers.types.js';
 import { exportCustomersCsv, exportCustomersXlsx } from './export.service.js';
+import { contactList, contactView, customerHistoryView, customerPage, customerView, revealView, tagCountList } from './customers.schemas.js';
+import { fileResponse, noContent, XLSX_MEDIA_TYPE } from '../../platform/http/response.js';
 
 const tags = ['customers'];
 
 export async function customerRoutes(app: App, ctx: ServiceContext): Promise<void> {
   const { db } = ctx;
 
-  app.get('/api/v1/customers', { schema: { tags, summary: 'List and search customers (keyset pages)', querystring: listQuery } }, async (req) =>
+  app.get('/api/v1/customers', { schema: { tags, summary: 'List and search customers (keyset pages)', querystring: listQuery, response: { 200: customerPage } } }, async (req) =>
     listCustomers(db, req.actor, req.query),
   );
-  app.post('/api/v1/customers', { schema: { tags, summary: 'Create a customer', body: createCustomerBody } }, async (req, reply) =>
+  app.post('/api/v1/customers', { schema: { tags, summary: 'Create a customer', body: createCustomerBody, response: { 201: customerView } } }, async (req, reply) =>
     reply.code(201).send(await db.transaction((tx) => createCustomer(tx, req.actor, req.body))),
   );
-  app.get('/api/v1/customers/tags', { schema: { tags, summary: 'Tags in use, with counts' } }, async (req) => ({
+  app.get('/api/v1/customers/tags', { schema: { tags, summary: 'Tags in use, with counts', response: { 200: tagCountList } } }, async (req) => ({
     items: await listTags(db, req.actor),
   }));
   app.get(
     '/api/v1/customers/export.csv',
-    { schema: { tags, summary: 'Export the filtered list as CSV (audited)', querystring: exportQuery } },
+    { schema: { tags, summary: 'Export the filtered list as CSV (audited)', querystring: exportQuery, response: { 200: fileResponse('A CSV file (UTF-8)', 'text/csv') } } },
     async (req, reply) => {
       const lines = await exportCustomersCsv(db, req.actor, req.query, req.locale);
       const stamp = new Date().toISOString().slice(0, 10);
@@ -56,61 +58,61 @@ export async function customerRoutes(app: App, ctx: ServiceContext): Promise<voi
   );
   app.get(
     '/api/v1/customers/export.xlsx',
-    { schema: { tags, summary: 'Export the filtered list as an Excel workbook (audited)', querystring: exportQuery } },
+    { schema: { tags, summary: 'Export the filtered list as an Excel workbook (audited)', querystring: exportQuery, response: { 200: fileResponse('An XLSX workbook', XLSX_MEDIA_TYPE) } } },
     async (req, reply) => {
       const stream = await exportCustomersXlsx(db, req.actor, req.query, req.locale, ctx.config.displayTimezone);
       const stamp = new Date().toISOString().slice(0, 10);
       reply
-        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .type(XLSX_MEDIA_TYPE)
         .header('content-disposition', `attachment; filename="customers-${stamp}.xlsx"`)
         .header('cache-control', 'no-store');
       return reply.send(stream);
     },
   );
-  app.get('/api/v1/customers/:id', { schema: { tags, summary: 'One customer (phone and ID masked)', params: customerIdParam } }, async (req) =>
+  app.get('/api/v1/customers/:id', { schema: { tags, summary: 'One customer (phone and ID masked)', params: customerIdParam, response: { 200: customerView } } }, async (req) =>
     getCustomer(db, req.actor, req.params.id),
   );
   app.patch(
     '/api/v1/customers/:id',
-    { schema: { tags, summary: 'Edit a customer (send the version you edited)', params: customerIdParam, body: updateCustomerBody } },
+    { schema: { tags, summary: 'Edit a customer (send the version you edited)', params: customerIdParam, body: updateCustomerBody, response: { 200: customerView } } },
     async (req) => db.transaction((tx) => updateCustomer(tx, req.actor, req.params.id, req.body)),
   );
   app.delete(
     '/api/v1/customers/:id',
-    { schema: { tags, summary: 'Soft-delete a customer (restorable)', params: customerIdParam, body: versionBody } },
+    { schema: { tags, summary: 'Soft-delete a customer (restorable)', params: customerIdParam, body: versionBody, response: { 204: noContent } } },
     async (req, reply) => {
       await db.transaction((tx) => deleteCustomer(tx, req.actor, req.params.id, req.body?.version));
       return reply.code(204).send();
     },
   );
-  app.post('/api/v1/customers/:id/restore', { schema: { tags, summary: 'Restore a deleted customer', params: customerIdParam } }, async (req) =>
+  app.post('/api/v1/customers/:id/restore', { schema: { tags, summary: 'Restore a deleted customer', params: customerIdParam, response: { 200: customerView } } }, async (req) =>
     db.transaction((tx) => restoreCustomer(tx, req.actor, req.params.id)),
   );
   app.post(
     '/api/v1/customers/:id/reveal',
-    { schema: { tags, summary: 'Show phone / ID numbers in full (audited)', params: customerIdParam, body: revealBody } },
+    { schema: { tags, summary: 'Show phone / ID numbers in full (audited)', params: customerIdParam, body: revealBody, response: { 200: revealView } } },
     async (req) => db.transaction((tx) => revealCustomer(tx, req.actor, req.params.id, req.body)),
   );
-  app.get('/api/v1/customers/:id/history', { schema: { tags, summary: 'Change history of a customer', params: customerIdParam } }, async (req) => ({
+  app.get('/api/v1/customers/:id/history', { schema: { tags, summary: 'Change history of a customer', params: customerIdParam, response: { 200: customerHistoryView } } }, async (req) => ({
     items: await customerHistory(db, req.actor, req.params.id),
   }));
 
-  app.get('/api/v1/customers/:id/contacts', { schema: { tags, summary: "An organisation's contacts", params: customerIdParam } }, async (req) => ({
+  app.get('/api/v1/customers/:id/contacts', { schema: { tags, summary: "An organisation's contacts", params: customerIdParam, response: { 200: contactList } } }, async (req) => ({
     items: await listContacts(db, req.actor, req.params.id),
   }));
   app.post(
     '/api/v1/customers/:id/contacts',
-    { schema: { tags, summary: 'Add a contact to an organisation', params: customerIdParam, body: contactBody } },
+    { schema: { tags, summary: 'Add a contact to an organisation', params: customerIdParam, body: contactBody, response: { 201: contactView } } },
     async (req, reply) => reply.code(201).send(await db.transaction((tx) => createContact(tx, req.actor, req.params.id, req.body))),
   );
   app.patch(
     '/api/v1/customers/:id/contacts/:contactId',
-    { schema: { tags, summary: 'Change a contact', params: contactIdParam, body: contactPatch } },
+    { schema: { tags, summary: 'Change a contact', params: contactIdParam, body: contactPatch, response: { 200: contactView } } },
     async (req) => db.transaction((tx) => updateContact(tx, req.actor, req.params.id, req.params.contactId, req.body)),
   );
   app.delete(
     '/api/v1/customers/:id/contacts/:contactId',
-    { schema: { tags, summary: 'Remove a contact', params: contactIdParam } },
+    { schema: { tags, summary: 'Remove a contact', params: contactIdParam, response: { 204: noContent } } },
     async (req, reply) => {
       await db.transaction((tx) => deleteContact(tx, req.actor, req.params.id, req.params.contactId));
       return reply.code(204).send();

@@ -8,36 +8,22 @@ import { entityHistory, recordAudit, type AuditView } from '../audit/index.js';
 import { parseCustomFilter, validatedCustomValues } from '../fields/index.js';
 import * as repo from './customers.repository.js';
 import { listTags as listTagRows } from './tags.repository.js';
-import type { CustomerInsert, CustomerWithOwner, ScopeFilter } from './customers.repository.js';
+import type { CustomerInsert, CustomerWithOwner } from './customers.repository.js';
 import type { CreateCustomerInput, ListQuery, UpdateCustomerInput } from './customers.types.js';
 import { ADDRESS_KEYS, type CustomerView } from './customers.contract.js';
 import { NO_CONSENT, phoneDigitsOf, searchTextOf, toCustomerView } from './customers.views.js';
 import { maskIdNumber } from './id-number.js';
+import { customerAccess } from './access.js';
 
 // ---- data scope -------------------------------------------------------------------------------------------
-
-export function scopeOf(actor: Actor): ScopeFilter {
-  if (actor.scope === 'all') return { kind: 'all' };
-  const userId = actor.userId ?? '00000000-0000-0000-0000-000000000000';
-  return actor.scope === 'own' ? { kind: 'own', userId } : { kind: 'team', userId, teamIds: actor.teamIds };
-}
-
-export function reaches(actor: Actor, ownerId: string | null, teamId: string | null): boolean {
-  if (actor.scope === 'all') return true;
-  if (ownerId && ownerId === actor.userId) return true;
-  return actor.scope === 'team' && !!teamId && actor.teamIds.includes(teamId);
-}
+// Which customers an actor reaches is decided in one place, `customerAccess` (access.ts), on the platform's data
+// scope (platform/auth/access.ts); this module's code asks it like every other module does.
 
 /** Loads a customer the actor may see, or 404 (a customer outside the scope does not exist for that actor). */
 async function loadInScope(db: DbOrTx, actor: Actor, id: string): Promise<CustomerWithOwner> {
-  const row = await repo.findCustomer(db, id, scopeOf(actor));
+  const row = await repo.findCustomer(db, id, customerAccess.scope(actor));
   if (!row) throw AppError.notFound('customers.not_found');
   return row;
-}
-
-/** Whether the actor's data scope reaches a customer row. */
-export function customerReachable(actor: Actor, row: { ownerId: string | null; teamId: string | null }): boolean {
-  return reaches(actor, row.ownerId, row.teamId);
 }
 
 /**
@@ -76,7 +62,7 @@ export function filterOf(actor: Actor, q: Omit<ListQuery, 'sort' | 'order' | 'cu
     };
   }
   return {
-    scope: scopeOf(actor),
+    scope: customerAccess.scope(actor),
     text,
     kind: q.kind,
     tag: q.tag,
@@ -123,7 +109,7 @@ export async function getCustomer(db: DbOrTx, actor: Actor | null, id: string): 
 /** Tags in use on the customers the actor reaches, most used first (the list's tag filter). */
 export async function listTags(db: DbOrTx, actor: Actor | null): Promise<{ tag: string; count: number }[]> {
   requireAccess(actor, 'customer:read');
-  return (await listTagRows(db, scopeOf(actor))).filter((t) => t.count > 0).map((t) => ({ tag: t.name, count: t.count }));
+  return (await listTagRows(db, customerAccess.scope(actor))).filter((t) => t.count > 0).map((t) => ({ tag: t.name, count: t.count }));
 }
 
 /** Shows phone and ID numbers in full. Needs the personal-data permission and is always audited. */
@@ -172,7 +158,7 @@ async function resolveOwnership(
   }
   const team = teamId === undefined ? ownerTeam : teamId;
   if (team && !(await findTeam(db, team))) throw AppError.field('teamId', 'teams.not_found');
-  if (!reaches(actor, ownerId, team)) {
+  if (!customerAccess.reaches(actor, { ownerId, teamId: team })) {
     throw new AppError('forbidden', 'customers.owner_out_of_scope', {}, [{ field: 'ownerId', key: 'customers.owner_out_of_scope' }]);
   }
   return { ownerId, teamId: team };

@@ -27,7 +27,8 @@ import {
 import { ADDRESS_KEYS } from './customers.contract.js';
 import * as repo from './customers.repository.js';
 import type { CustomerInsert, CustomerRow } from './customers.repository.js';
-import { diff, newCustomerValues, reaches } from './customers.service.js';
+import { customerAccess } from './access.js';
+import { diff, newCustomerValues } from './customers.service.js';
 import { createCustomerBody, type CreateCustomerInput } from './customers.types.js';
 import { phoneDigitsOf, searchTextOf } from './customers.views.js';
 import { customers } from './schema.js';
@@ -345,7 +346,7 @@ async function processBatch(tx: DbOrTx, ctx: BatchContext, rows: ImportRow[]): P
       continue;
     }
     if (match && policy === 'update') {
-      if (!reaches(actor, match.ownerId, match.teamId)) {
+      if (!customerAccess.reaches(actor, { ownerId: match.ownerId, teamId: match.teamId })) {
         outcomes.push({ row: p.row, outcome: 'rejected', issue: { field: 'row', key: 'imports.match_out_of_scope', params: {} } });
         continue;
       }

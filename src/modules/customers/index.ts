@@ -4,7 +4,10 @@ export { createCustomerBody, type CreateCustomerInput } from './customers.types.
 export type { Address, ContactView, CustomerView } from './customers.contract.js';
 export { tagRoutes } from './tags.routes.js';
 export { customerImporter, customersByKeys, createCustomersForImport, type CustomerRef } from './import.js';
-export { customerReachable } from './customers.service.js';
 export { mergeRoutes } from './merge.routes.js';
 export { registerMergeHook, type MergeHook } from './merge.hooks.js';
 export { phoneDigitsOf, searchTextOf } from './customers.views.js';
+export { customerAccess } from './access.js';
+export { customerDirectory } from './schema.js';
+export { lockCustomer, withdrawConsent as withdrawCustomerConsent } from './customers.repository.js';
+export { customerBulkLoad, type CustomerBulkRow } from './customers.bulk.js';

@@ -52,3 +52,12 @@ export type MergeView = {
   /** Not undone yet, and the survivor unchanged since the merge. */
   undoable: boolean;
 };
+
+/** GET /customers/duplicates: a keyset page of pairs. */
+export type DuplicatePage<C> = { items: DuplicatePair<C>[]; nextCursor: string | null };
+/** GET /customers/merges: a page of merges, newest first. */
+export type MergePage = { items: MergeView[]; nextCursor: string | null };
+/** POST /customers/merge: the merge and the survivor as it is now. */
+export type MergeResult<C> = { merge: MergeView; survivor: C };
+/** POST /customers/merges/:id/undo: the merge (now undone) and both customers as they are again. */
+export type UndoMergeResult<C> = { merge: MergeView; survivor: C; merged: C };

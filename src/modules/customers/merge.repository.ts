@@ -1,7 +1,8 @@
 import { and, desc, eq, getTableColumns, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { alias, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { rowsOf, type DbOrTx } from '../../platform/db/client.js';
-import { users } from '../accounts/schema.js';
+import { userDirectory } from '../accounts/index.js';
+import { scopeWhere } from '../../platform/auth/access.js';
 import { scopeCondition, type CustomerWithOwner, type ScopeFilter, customerColumns } from './customers.repository.js';
 import type { DuplicateReason } from './merge.contract.js';
 import { customerContacts, customerDuplicateDismissals, customerMerges, customers } from './schema.js';
@@ -14,14 +15,7 @@ export const NAME_SIMILARITY = 0.4;
 
 /** The data scope on an aliased customers table (the same rule as `scopeCondition`). */
 function scopeOn(t: { ownerId: AnyPgColumn; teamId: AnyPgColumn }, scope: ScopeFilter): SQL | undefined {
-  switch (scope.kind) {
-    case 'all':
-      return undefined;
-    case 'own':
-      return eq(t.ownerId, scope.userId);
-    case 'team':
-      return scope.teamIds.length ? or(eq(t.ownerId, scope.userId), inArray(t.teamId, [...scope.teamIds])) : eq(t.ownerId, scope.userId);
-  }
+  return scope.kind === 'all' ? undefined : scopeWhere(scope, t.ownerId, t.teamId);
 }
 
 /**
@@ -109,9 +103,9 @@ export async function findDuplicatePairs(
 export async function customersByIds(db: DbOrTx, ids: readonly string[]): Promise<CustomerWithOwner[]> {
   if (!ids.length) return [];
   return db
-    .select({ ...customerColumns(), ownerName: users.displayName })
+    .select({ ...customerColumns(), ownerName: userDirectory.displayName })
     .from(customers)
-    .leftJoin(users, eq(users.id, customers.ownerId))
+    .leftJoin(userDirectory, eq(userDirectory.id, customers.ownerId))
     .where(inArray(customers.id, [...ids]));
 }
 

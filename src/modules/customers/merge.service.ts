@@ -6,7 +6,8 @@ import { recordAudit } from '../audit/index.js';
 import { ADDRESS_KEYS, type CustomerView } from './customers.contract.js';
 import * as customersRepo from './customers.repository.js';
 import type { CustomerInsert, CustomerRow, CustomerWithOwner } from './customers.repository.js';
-import { diff, reaches, scopeOf } from './customers.service.js';
+import { customerAccess } from './access.js';
+import { diff } from './customers.service.js';
 import { phoneDigitsOf, searchTextOf, toCustomerView } from './customers.views.js';
 import { MERGE_FIELDS, type DuplicatePair, type MergeChoice, type MergeField, type MergeView } from './merge.contract.js';
 import { mergeHook, mergeHooks } from './merge.hooks.js';
@@ -57,7 +58,7 @@ function requireMergeAccess(actor: Actor | null): asserts actor is Actor {
 
 /** A live customer within the actor's scope, or 404 naming the request field it came from. */
 async function liveInScope(db: DbOrTx, actor: Actor, id: string, field: string): Promise<CustomerWithOwner> {
-  const row = await customersRepo.findCustomer(db, id, scopeOf(actor));
+  const row = await customersRepo.findCustomer(db, id, customerAccess.scope(actor));
   if (!row || row.deletedAt) throw notFound(field);
   return row;
 }
@@ -85,7 +86,7 @@ export async function listDuplicates(
   q: DuplicatesQuery,
 ): Promise<{ items: DuplicatePair<CustomerView>[]; nextCursor: string | null }> {
   requireAccess(actor, 'customer:read');
-  const rows = await repo.findDuplicatePairs(db, scopeOf(actor), {
+  const rows = await repo.findDuplicatePairs(db, customerAccess.scope(actor), {
     after: q.cursor ? decodePairCursor(q.cursor) : undefined,
     limit: q.limit + 1,
     reason: q.reason,
@@ -246,8 +247,8 @@ export async function mergeCustomers(db: DbOrTx, actor: Actor | null, input: Mer
 
 /** A merge both of whose customers the actor reaches (before and now), or 404. */
 async function loadMerge(db: DbOrTx, actor: Actor, id: string): Promise<repo.MergeWithNames> {
-  const m = await repo.findMerge(db, id, scopeOf(actor));
-  const reachesBefore = (snap: Record<string, unknown>) => reaches(actor, (snap.ownerId as string | null) ?? null, (snap.teamId as string | null) ?? null);
+  const m = await repo.findMerge(db, id, customerAccess.scope(actor));
+  const reachesBefore = (snap: Record<string, unknown>) => customerAccess.reaches(actor, { ownerId: (snap.ownerId as string | null) ?? null, teamId: (snap.teamId as string | null) ?? null });
   if (!m || !reachesBefore(m.survivorBefore) || !reachesBefore(m.mergedBefore)) throw AppError.notFound('merge.not_found');
   return m;
 }
@@ -264,7 +265,7 @@ export async function undoMerge(
   requireMergeAccess(actor);
   const m = await loadMerge(db, actor, id);
   if (m.undoneAt) throw AppError.conflict('merge.already_undone');
-  const scope = scopeOf(actor);
+  const scope = customerAccess.scope(actor);
   const survivor = await customersRepo.findCustomer(db, m.survivorId, scope);
   const merged = await customersRepo.findCustomer(db, m.mergedId, scope);
   if (!survivor || survivor.deletedAt || survivor.version !== m.survivorVersion) {
@@ -336,7 +337,7 @@ export async function getMerge(db: DbOrTx, actor: Actor | null, id: string): Pro
 /** Merges of customers the actor reaches, newest first. */
 export async function listMerges(db: DbOrTx, actor: Actor | null, q: MergesQuery): Promise<{ items: MergeView[]; nextCursor: string | null }> {
   requireAccess(actor, 'customer:read');
-  const rows = await repo.listMerges(db, scopeOf(actor), {
+  const rows = await repo.listMerges(db, customerAccess.scope(actor), {
     after: q.cursor ? decodeCursor(q.cursor, 'timestamp') : undefined,
     limit: q.limit + 1,
     customerId: q.customerId,

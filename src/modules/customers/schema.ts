@@ -1,5 +1,5 @@
-import { sql } from 'drizzle-orm';
-import { boolean, check, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { getTableColumns, sql } from 'drizzle-orm';
+import { boolean, check, date, index, integer, jsonb, pgTable, pgView, primaryKey, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { teams, users } from '../accounts/schema.js';
 import type { Consent, LunarBirthday, Preferences } from './customers.contract.js';
 
@@ -168,3 +168,12 @@ export const customerDuplicateDismissals = pgTable(
   },
   (t) => [primaryKey({ columns: [t.firstId, t.secondId] }), check('customer_duplicate_dismissals_order', sql`${t.firstId} < ${t.secondId}`)],
 );
+
+/**
+ * The module's exported read of customers (other modules name this view, never the table): every column but the
+ * search machinery. Which rows an actor may see is still asked of `customerAccess` (access.ts).
+ */
+export const customerDirectory = pgView('customer_directory').as((qb) => {
+  const { searchText: _t, phoneDigits: _p, searchBigrams: _b, importKey: _k, ...columns } = getTableColumns(customers);
+  return qb.select(columns).from(customers);
+});

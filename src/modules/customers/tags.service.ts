@@ -2,7 +2,7 @@ import { can, requireAccess, type Actor } from '../../platform/auth/permissions.
 import type { DbOrTx } from '../../platform/db/client.js';
 import { AppError } from '../../platform/errors.js';
 import { recordAudit } from '../audit/index.js';
-import { scopeOf } from './customers.service.js';
+import { customerAccess } from './access.js';
 import * as repo from './tags.repository.js';
 
 /** How many affected customer ids a tag operation's audit entry keeps (enough to undo ordinary operations). */
@@ -10,7 +10,7 @@ const AUDIT_IDS = 10_000;
 
 export async function listTags(db: DbOrTx, actor: Actor | null) {
   requireAccess(actor, 'customer:read');
-  return repo.listTags(db, scopeOf(actor));
+  return repo.listTags(db, customerAccess.scope(actor));
 }
 
 export async function describeTag(db: DbOrTx, actor: Actor | null, name: string, input: { color?: string | null; description?: string | null }) {
@@ -78,7 +78,7 @@ export async function bulkTag(db: DbOrTx, actor: Actor | null, input: { ids: str
   if (!can(actor, 'customer:write') && !can(actor, 'tag:manage')) throw AppError.forbidden();
   if (!input.add.length && !input.remove.length) throw AppError.field('add', 'tags.nothing_to_do');
   const ids = [...new Set(input.ids)];
-  const rows = await repo.tagsOf(db, ids, scopeOf(actor));
+  const rows = await repo.tagsOf(db, ids, customerAccess.scope(actor));
   const found = new Set(rows.map((r) => r.id));
   let changed = 0;
   for (const row of rows) {

@@ -4,6 +4,7 @@ import type { ServiceContext } from '../../platform/context.js';
 import type { App } from '../../platform/http/server.js';
 import { DEMO_DEFAULT_SIZE, DEMO_MAX_SIZE_HTTP } from './demo.contract.js';
 import { beginDemo, demoStatus, loadDemo, todayInShanghai } from './demo.service.js';
+import { demoStatusView } from './demo.schemas.js';
 
 export const DEMO_QUEUE = 'demo.load';
 
@@ -30,12 +31,12 @@ export async function runDemoJob(
 
 export async function demoRoutes(app: App, ctx: ServiceContext & { enqueue: (data: JobData) => Promise<void> }): Promise<void> {
   const tags = ['demo'];
-  app.get('/api/v1/demo', { schema: { tags, summary: 'Demo data: loaded or loading, progress and fingerprint' } }, async (req) =>
+  app.get('/api/v1/demo', { schema: { tags, summary: 'Demo data: loaded or loading, progress and fingerprint', response: { 200: demoStatusView } } }, async (req) =>
     demoStatus(ctx.db, req.actor),
   );
   app.post(
     '/api/v1/demo',
-    { schema: { tags, summary: 'Load the heating-utility demo (households, ten seasons of payments, service purchases) in the background', body: loadBody } },
+    { schema: { tags, summary: 'Load the heating-utility demo (households, ten seasons of payments, service purchases) in the background', body: loadBody, response: { 202: demoStatusView } } },
     async (req, reply) => {
       const params = { seed: req.body.seed, size: req.body.size, asOf: todayInShanghai() };
       const { alreadyDone } = await beginDemo(ctx.db, req.actor, params);

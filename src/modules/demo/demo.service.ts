@@ -1,36 +1,38 @@
 /**
  * Loading the heating demo into the database: staff (account-manager groups and users), the service catalogue, the
- * 供暖面积 custom field, then the generated households in batches. Each batch (its customers, payments, purchases
- * and the progress marker) is one transaction, so an interrupted load resumes exactly where it stopped. Rows are
- * written with `bulkInsert` (one JSON parameter a statement) and ids come from the generator, so no statement needs
- * to read back what the previous one wrote.
+ * 供暖面积 custom field, then the generated households in batches. The load is a durable run (`platform/runs`, the row
+ * in `demo_loads`): each batch (its customers, payments, purchases and the run's checkpoint) is one transaction, so an
+ * interrupted load resumes exactly where it stopped, in this process or another. Rows are
+ * written with the owning modules' bulk loaders (`customerBulkLoad`, `transactionBulkLoad`, `interactionBulkLoad`:
+ * `bulkInsert`, one JSON parameter a statement) and ids come from the generator, so no statement needs to read back
+ * what the previous one wrote. What the load reads of other modules (its managers, the fingerprint) goes through their
+ * views.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { requireAccess, type Actor } from '../../platform/auth/permissions.js';
-import { bulkInsert } from '../../platform/db/bulk.js';
 import { rowsOf, type Db, type DbOrTx } from '../../platform/db/client.js';
 import { BulkUpkeep, forEachSliced, isEmbedded, SLICE_TARGET_MS, SliceSizer, yieldToEventLoop } from '../../platform/db/slice.js';
 import { AppError } from '../../platform/errors.js';
+import { DurableRuns, RunLostError, type RunHandle, type RunProgress } from '../../platform/runs/index.js';
 import { recordAudit } from '../audit/index.js';
-import { createTeam, createUser, listTeams } from '../accounts/index.js';
-import { users } from '../accounts/schema.js';
-import { customers } from '../customers/schema.js';
-import { phoneDigitsOf, searchTextOf } from '../customers/index.js';
+import { createTeam, createUser, listTeams, userDirectory } from '../accounts/index.js';
+import { customerBulkLoad, customerDirectory, phoneDigitsOf, searchTextOf, type CustomerBulkRow } from '../customers/index.js';
 import { activeCustomFields, createCustomField } from '../fields/index.js';
-import { readSetting, writeSetting } from '../settings/index.js';
-import { createProduct, listProducts } from '../transactions/index.js';
-import { transactionLines, transactions } from '../transactions/schema.js';
-import { interactions, tasks } from '../interactions/schema.js';
+import { interactionBulkLoad, interactionLog, taskLedger } from '../interactions/index.js';
+import { createProduct, listProducts, transactionBulkLoad, transactionLedger, transactionLineLedger } from '../transactions/index.js';
 import type { DemoStatus } from './demo.contract.js';
 import { PRODUCTS } from './data.js';
+import { demoLoads, type DemoCheckpoint } from './schema.js';
 import { Fingerprint, GENERATOR_VERSION, household, planDemo, type DemoParams, type DemoPlan, type Household } from './generator.js';
 
-const KEY = 'demo';
 const BATCH = 1000;
 const PRODUCT_BY_CODE = new Map(PRODUCTS.map((p) => [p.code, p]));
 
-type Marker = DemoStatus & { version: number; requestedBy?: string | null; droppedIndexes?: string[] };
+/** The load is a durable run (`platform/runs`): claimed, beating its heartbeat, checkpointed with each batch. */
+const runs = new DurableRuns<DemoCheckpoint>(demoLoads);
+type LoadRow = typeof demoLoads.$inferSelect;
+const START: DemoCheckpoint = { loaded: 0, customers: 0, transactions: 0, droppedIndexes: [] };
 
 const EMPTY: DemoStatus = {
   status: 'none',
@@ -47,17 +49,42 @@ const EMPTY: DemoStatus = {
   error: null,
 };
 
-export async function demoStatus(db: DbOrTx, actor: Actor | null): Promise<DemoStatus> {
-  requireAccess(actor, 'settings:manage');
-  const { version: _v, requestedBy: _r, droppedIndexes: _d, ...marker } = (await readSetting<Marker>(db, KEY)) ?? { ...EMPTY, version: GENERATOR_VERSION };
-  return { ...EMPTY, ...marker };
+async function currentLoad(db: DbOrTx): Promise<LoadRow | undefined> {
+  const [row] = await db.select().from(demoLoads).limit(1);
+  return row;
 }
 
-/** A load that was running when the process stopped (to be resumed by the server at start). */
+function statusOf(row: LoadRow | undefined): DemoStatus {
+  if (!row) return EMPTY;
+  const cp = row.checkpoint ?? START;
+  const status = row.status === 'queued' || row.status === 'running' ? 'loading' : row.status === 'done' ? 'done' : 'failed';
+  return {
+    status,
+    seed: row.seed,
+    size: row.size,
+    asOf: row.asOf,
+    loaded: cp.loaded,
+    customers: cp.customers,
+    transactions: cp.transactions,
+    fingerprint: row.fingerprint,
+    startedAt: (row.startedAt ?? row.createdAt).toISOString(),
+    finishedAt: status === 'loading' ? null : (row.finishedAt?.toISOString() ?? null),
+    seconds: row.seconds,
+    error: row.status === 'cancelled' ? (row.error ?? 'cancelled') : row.error,
+  };
+}
+
+export async function demoStatus(db: DbOrTx, actor: Actor | null): Promise<DemoStatus> {
+  requireAccess(actor, 'settings:manage');
+  return statusOf(await currentLoad(db));
+}
+
+/** A load that was queued or running when the process stopped (to be resumed by the server at start). */
 export async function unfinishedDemo(db: DbOrTx): Promise<{ userId: string; seed: number; size: number; asOf: string } | null> {
-  const m = await readSetting<Marker>(db, KEY);
-  if (m?.status !== 'loading' || !m.requestedBy || m.seed === null || m.size === null || !m.asOf) return null;
-  return { userId: m.requestedBy, seed: m.seed, size: m.size, asOf: m.asOf };
+  if (!(await runs.unfinished(db)).length) return null;
+  const row = await currentLoad(db);
+  if (!row?.requestedBy || (row.status !== 'queued' && row.status !== 'running')) return null;
+  return { userId: row.requestedBy, seed: row.seed, size: row.size, asOf: row.asOf };
 }
 
 /** Today in Beijing: the default end of the generated history. */
@@ -68,46 +95,43 @@ export function todayInShanghai(now = new Date()): string {
 export type DemoProgress = { loaded: number; total: number; customers: number; transactions: number };
 
 /**
- * Checks that a load with these parameters may start (or resume) and marks it as loading. A finished load of the
- * same parameters is a no-op; any other existing demo is refused (load it into a fresh installation).
+ * Checks that a load with these parameters may start (or resume) and queues it. A finished load of the same
+ * parameters is a no-op; any other existing demo is refused (load it into a fresh installation). A failed load of the
+ * same parameters is queued again and resumes from its checkpoint.
  */
 export async function beginDemo(
   db: Db,
   actor: Actor | null,
   params: DemoParams,
   opts: { acceptOlderVersion?: boolean } = {},
-): Promise<{ resumeFrom: number; alreadyDone: boolean }> {
+): Promise<{ id: string; alreadyDone: boolean }> {
   requireAccess(actor, 'settings:manage');
   return db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(72420002)`);
-    const marker = await readSetting<Marker>(tx, KEY);
+    const row = await currentLoad(tx);
+    const sameParams = !!row && row.seed === params.seed && row.size === params.size && row.asOf === params.asOf;
     // The benchmark may reuse a finished dataset of an older generator: same households, ids and history.
-    if (opts.acceptOlderVersion && marker?.status === 'done' && marker.seed === params.seed && marker.size === params.size && marker.asOf === params.asOf) {
-      return { resumeFrom: marker.size, alreadyDone: true };
+    if (opts.acceptOlderVersion && sameParams && row.status === 'done') return { id: row.id, alreadyDone: true };
+    const same = sameParams && row.generatorVersion === GENERATOR_VERSION;
+    if (row && !same) throw AppError.conflict('demo.other_loaded', { size: row.size, seed: row.seed });
+    if (!row) {
+      const [created] = await tx
+        .insert(demoLoads)
+        .values({ status: 'queued', seed: params.seed, size: params.size, asOf: params.asOf, generatorVersion: GENERATOR_VERSION, requestedBy: actor.userId })
+        .returning({ id: demoLoads.id });
+      return { id: created!.id, alreadyDone: false };
     }
-    const same = marker && marker.seed === params.seed && marker.size === params.size && marker.asOf === params.asOf && marker.version === GENERATOR_VERSION;
-    if (marker && marker.status !== 'none' && !same) throw AppError.conflict('demo.other_loaded', { size: marker.size ?? 0, seed: marker.seed ?? 0 });
-    if (same && marker.status === 'done') return { resumeFrom: marker.size ?? 0, alreadyDone: true };
-    const next: Marker = {
-      ...EMPTY,
-      ...(same ? marker : {}),
-      status: 'loading',
-      seed: params.seed,
-      size: params.size,
-      asOf: params.asOf,
-      error: null,
-      startedAt: same && marker.startedAt ? marker.startedAt : new Date().toISOString(),
-      version: GENERATOR_VERSION,
-      requestedBy: actor.userId,
-    };
-    await writeSetting(tx, KEY, next);
-    return { resumeFrom: same ? marker.loaded : 0, alreadyDone: false };
+    if (row.status === 'done') return { id: row.id, alreadyDone: true };
+    await runs.requeue(tx, row.id); // failed or cancelled: resumes from its checkpoint
+    await tx.update(demoLoads).set({ requestedBy: actor.userId }).where(eq(demoLoads.id, row.id));
+    return { id: row.id, alreadyDone: false };
   });
 }
 
 /**
  * Loads (or resumes) the demo. `managerPassword` is the password of the generated account managers (random when
- * not given: an admin can reset it). Returns the final status.
+ * not given: an admin can reset it). Returns the final status. A load another process is running is refused
+ * (`demo.other_runner`).
  */
 export async function loadDemo(
   db: Db,
@@ -128,98 +152,113 @@ export async function loadDemo(
   } = {},
 ): Promise<DemoStatus> {
   requireAccess(actor, 'settings:manage');
+  const { id, alreadyDone } = await beginDemo(db, actor, params, { acceptOlderVersion: opts.acceptOlderVersion });
+  if (alreadyDone) return demoStatus(db, actor);
+  const outcome = await runs.execute(db, id, (run) => load(db, actor, params, run, opts), { signal: opts.signal });
+  // Claimed by another process meanwhile, or taken over by one while this one was silent for too long.
+  if (outcome === 'busy' || outcome === 'lost') throw AppError.conflict('demo.other_runner');
+  return demoStatus(db, actor);
+}
+
+/** The load itself, as the holder of its run: every batch commits its households and the checkpoint together. */
+async function load(
+  db: Db,
+  actor: Actor,
+  params: DemoParams,
+  run: RunHandle<DemoCheckpoint>,
+  opts: { managerPassword?: string; onProgress?: (p: DemoProgress) => void; writers?: number; skipForeignKeyChecks?: boolean; exclusive?: boolean },
+): Promise<void> {
   const started = performance.now();
   const plan = planDemo(params);
-  const { resumeFrom, alreadyDone } = await beginDemo(db, actor, params, { acceptOlderVersion: opts.acceptOlderVersion });
-  if (alreadyDone) return demoStatus(db, actor);
-  try {
-    const refs = await prepareReferenceData(db, actor, plan, opts.managerPassword ?? `Demo-${randomBytes(9).toString('hex')}-1a`);
-    // In the server on the embedded database the load shares the one connection and thread with every request: it
-    // writes in short slices (a transaction of about SLICE_TARGET_MS, then a turn of the event loop) and keeps the
-    // indexes, because rebuilding one over all rows is a single statement of many seconds that nothing could interrupt.
-    const embedded = isEmbedded(db) && !opts.exclusive;
-    if (!embedded) await setAsideIndexes(db, resumeFrom);
-    const fp = new Fingerprint(plan);
-    // Households written by an earlier, interrupted run still count towards the fingerprint.
-    await forEachSliced(resumeFrom, GENERATE_CHUNK, (i) => fp.add(household(plan, i)));
-    let marker = (await readSetting<Marker>(db, KEY))!;
-    // With `writers: 2` (PostgreSQL) two batches are written at once on two connections (the server does the work: this keeps both
-    // cores busy); each still commits its progress marker only after the batch before it, so "loaded" never skips a
-    // batch and a resume is exact. PGlite has one connection: one batch at a time.
-    const depth = embedded ? 1 : Math.max(1, opts.writers ?? 1);
-    const sizer = embedded ? new SliceSizer({ targetMs: SLICE_TARGET_MS, initial: 100, min: 10, max: BATCH }) : SliceSizer.fixed(BATCH);
-    const skipChecks =
-      opts.skipForeignKeyChecks === true &&
-      rowsOf<{ su: boolean }>(await db.execute(sql`select rolsuper as su from pg_roles where rolname = current_user`))[0]?.su === true;
-    const inflight: Promise<void>[] = [];
-    let previous: Promise<void> = Promise.resolve();
-    // On PGlite: GIN pending lists emptied every 500 households, new pages vacuumed every 5,000, in slices of their own.
-    const upkeep = new BulkUpkeep(db, BULK_TABLES, { cleanEvery: 500, vacuumEvery: 5000, analyze: 'always' });
-    let batch = await generate(plan, resumeFrom, sizer.size, fp);
-    for (let next = resumeFrom; next < params.size; ) {
-      if (opts.signal?.aborted) break;
-      const from = next; // the closures below see this batch's start, whatever `next` becomes
-      const current = batch;
-      const to = from + current.length;
-      const before = previous;
-      const written = db.transaction(async (tx) => {
-        const started = performance.now();
-        // Generated rows reference only rows this load wrote (its customers, transactions, catalogue and staff):
-        // the per-row foreign-key checks are skipped inside the batch, as a bulk loader does (superuser only; where
-        // not allowed the checks simply run).
-        if (skipChecks) await tx.execute(sql`set local session_replication_role = replica`);
-        await writeHouseholds(tx, actor, refs, current);
-        await before;
-        // Another runner of the same load (a second server process) got here first: leave it to that one.
-        const now = await readSetting<Marker>(tx, KEY);
-        if (now?.loaded !== from) throw AppError.conflict('demo.other_runner');
-        const txCount = current.reduce((n, h) => n + h.transactions.length, 0);
-        marker = { ...marker, loaded: to, customers: now.customers + current.length, transactions: now.transactions + txCount };
-        await writeSetting(tx, KEY, marker);
-        sizer.record(current.length, performance.now() - started);
-      });
-      previous = written.then(() => opts.onProgress?.({ loaded: to, total: params.size, customers: marker.customers, transactions: marker.transactions }));
-      // Marked handled at once: when a batch fails, the loop stops at its await and the batches still in flight (which
-      // await it) reject too, with nobody left to await them; their error is the same one, already on its way up.
-      previous.catch(() => undefined);
-      inflight.push(previous);
-      // Generate the next batch while the database writes this one (on PGlite the write runs first: it does not yield).
-      batch = to < params.size ? await generate(plan, to, sizer.size, fp) : [];
-      if (inflight.length >= depth) await inflight.shift();
-      // Requests that arrived during the slice go before the next one.
-      if (embedded) {
-        await yieldToEventLoop();
-        await upkeep.after(current.length);
-      }
-      next = to;
+  let state: DemoCheckpoint = { ...START, ...(run.resumeFrom ?? {}) };
+  const resumeFrom = state.loaded;
+  const progressOf = (loaded: number) => ({ phase: 'households', done: loaded, total: params.size });
+  const refs = await prepareReferenceData(db, actor, plan, opts.managerPassword ?? `Demo-${randomBytes(9).toString('hex')}-1a`);
+  // In the server on the embedded database the load shares the one connection and thread with every request: it
+  // writes in short slices (a transaction of about SLICE_TARGET_MS, then a turn of the event loop) and keeps the
+  // indexes, because rebuilding one over all rows is a single statement of many seconds that nothing could interrupt.
+  const embedded = isEmbedded(db) && !opts.exclusive;
+  if (!embedded) state = await setAsideIndexes(db, run, state, progressOf(resumeFrom));
+  const fp = new Fingerprint(plan);
+  // Households written by an earlier, interrupted run still count towards the fingerprint.
+  await forEachSliced(resumeFrom, GENERATE_CHUNK, (i) => fp.add(household(plan, i)));
+  // With `writers: 2` (PostgreSQL) two batches are written at once on two connections (the server does the work: this keeps both
+  // cores busy); each still commits its checkpoint only after the batch before it, so "loaded" never skips a
+  // batch and a resume is exact. PGlite has one connection: one batch at a time.
+  const depth = embedded ? 1 : Math.max(1, opts.writers ?? 1);
+  const sizer = embedded ? new SliceSizer({ targetMs: SLICE_TARGET_MS, initial: 100, min: 10, max: BATCH }) : SliceSizer.fixed(BATCH);
+  const skipChecks =
+    opts.skipForeignKeyChecks === true &&
+    rowsOf<{ su: boolean }>(await db.execute(sql`select rolsuper as su from pg_roles where rolname = current_user`))[0]?.su === true;
+  const inflight: Promise<void>[] = [];
+  let previous: Promise<void> = Promise.resolve();
+  // A batch still in flight when the run was cancelled fails its checkpoint (the run is no longer running) and rolls
+  // back: the checkpoint of the cancelled run and its data stay in step.
+  const settle = async (p: Promise<void> | undefined) => {
+    try {
+      await p;
+    } catch (err) {
+      if (!(run.ended === 'cancelled' && err instanceof RunLostError)) throw err;
     }
-    await Promise.all(inflight);
-    if (opts.signal?.aborted) return demoStatus(db, actor);
-    await restoreIndexes(db);
-    if (embedded) await upkeep.finish();
-    else await tidyAfterBulkLoad(db);
-    const done: Marker = {
-      ...marker,
-      status: 'done',
-      fingerprint: fp.digest(),
-      finishedAt: new Date().toISOString(),
-      seconds: Math.round((performance.now() - started) / 100) / 10,
-    };
-    await db.transaction(async (tx) => {
-      await writeSetting(tx, KEY, done);
-      await recordAudit(tx, actor, {
-        action: 'demo.load',
-        entityType: 'settings',
-        entityId: KEY,
-        changes: { seed: params.seed, size: params.size, asOf: params.asOf, customers: done.customers, transactions: done.transactions },
-      });
+  };
+  // On PGlite: GIN pending lists emptied every 500 households, new pages vacuumed every 5,000, in slices of their own.
+  const upkeep = new BulkUpkeep(db, BULK_TABLES, { cleanEvery: 500, vacuumEvery: 5000, analyze: 'always' });
+  let batch = await generate(plan, resumeFrom, sizer.size, fp);
+  for (let next = resumeFrom; next < params.size; ) {
+    if (run.signal.aborted || run.ended) break;
+    const from = next; // the closures below see this batch's start, whatever `next` becomes
+    const current = batch;
+    const to = from + current.length;
+    const before = previous;
+    const written = db.transaction(async (tx) => {
+      const started = performance.now();
+      // Generated rows reference only rows this load wrote (its customers, transactions, catalogue and staff):
+      // the per-row foreign-key checks are skipped inside the batch, as a bulk loader does (superuser only; where
+      // not allowed the checks simply run).
+      if (skipChecks) await tx.execute(sql`set local session_replication_role = replica`);
+      await writeHouseholds(tx, actor, refs, current);
+      await before;
+      const txCount = current.reduce((n, h) => n + h.transactions.length, 0);
+      const after: DemoCheckpoint = { ...state, loaded: to, customers: state.customers + current.length, transactions: state.transactions + txCount };
+      // Fenced by the run's owner: had another process taken the load over, this throws and the batch rolls back.
+      await run.save(tx, after, progressOf(to));
+      state = after;
+      sizer.record(current.length, performance.now() - started);
     });
-    return demoStatus(db, actor);
-  } catch (err) {
-    const marker = await readSetting<Marker>(db, KEY);
-    if (marker) await writeSetting(db, KEY, { ...marker, status: 'failed', error: err instanceof Error ? err.message : String(err) });
-    throw err;
+    previous = written.then(() => opts.onProgress?.({ loaded: to, total: params.size, customers: state.customers, transactions: state.transactions }));
+    // Marked handled at once: when a batch fails, the loop stops at its await and the batches still in flight (which
+    // await it) reject too, with nobody left to await them; their error is the same one, already on its way up.
+    previous.catch(() => undefined);
+    inflight.push(previous);
+    // Generate the next batch while the database writes this one (on PGlite the write runs first: it does not yield).
+    batch = to < params.size ? await generate(plan, to, sizer.size, fp) : [];
+    if (inflight.length >= depth) await settle(inflight.shift());
+    // Requests that arrived during the slice go before the next one.
+    if (embedded) {
+      await yieldToEventLoop();
+      await upkeep.after(current.length);
+    }
+    next = to;
   }
+  for (const p of inflight) await settle(p);
+  // Stopping (the run is released and resumes from its checkpoint), or cancelled.
+  if (run.signal.aborted || run.ended) return;
+  state = await restoreIndexes(db, run, state, progressOf(state.loaded));
+  if (embedded) await upkeep.finish();
+  else await tidyAfterBulkLoad(db);
+  await db.transaction(async (tx) => {
+    await run.finish(tx, { progress: { phase: 'done', done: params.size, total: params.size } });
+    await tx
+      .update(demoLoads)
+      .set({ fingerprint: fp.digest(), seconds: Math.round((performance.now() - started) / 100) / 10 })
+      .where(eq(demoLoads.id, run.id));
+    await recordAudit(tx, actor, {
+      action: 'demo.load',
+      entityType: 'settings',
+      entityId: 'demo',
+      changes: { seed: params.seed, size: params.size, asOf: params.asOf, customers: state.customers, transactions: state.transactions },
+    });
+  });
 }
 
 /** Households per turn of the event loop while generating (about 7 ms of CPU for 100). */
@@ -256,7 +295,7 @@ async function prepareReferenceData(db: Db, actor: Actor, plan: DemoPlan, passwo
   });
 
   const existing = new Map(
-    rowsOf<{ id: string; username: string; team_id: string | null }>(await db.execute(sql`select id, username, team_id from ${users} where username like 'demo.manager%'`)).map((u) => [
+    rowsOf<{ id: string; username: string; team_id: string | null }>(await db.execute(sql`select id, username, team_id from ${userDirectory} where username like 'demo.manager%'`)).map((u) => [
       u.username,
       u,
     ]),
@@ -291,7 +330,7 @@ async function prepareReferenceData(db: Db, actor: Actor, plan: DemoPlan, passwo
 }
 
 async function writeHouseholds(tx: DbOrTx, actor: Actor, refs: Refs, batch: Household[]): Promise<void> {
-  const customerRows = batch.map(({ customer: c }) => {
+  const customerRows = batch.map(({ customer: c }): CustomerBulkRow => {
     const manager = refs.managers[c.manager]!;
     const phones = c.phones.map((p) => `+86${p}`);
     return {
@@ -328,7 +367,7 @@ async function writeHouseholds(tx: DbOrTx, actor: Actor, refs: Refs, batch: Hous
       updatedAt: c.updatedAt,
     };
   });
-  await bulkInsert(tx, customers, customerRows);
+  await customerBulkLoad.insert(tx, customerRows);
   const txRows = batch.flatMap((h) =>
     h.transactions.map((t) => ({
       id: t.id,
@@ -345,7 +384,7 @@ async function writeHouseholds(tx: DbOrTx, actor: Actor, refs: Refs, batch: Hous
       updatedAt: t.occurredAt,
     })),
   );
-  for (let k = 0; k < txRows.length; k += 2500) await bulkInsert(tx, transactions, txRows.slice(k, k + 2500));
+  for (let k = 0; k < txRows.length; k += 2500) await transactionBulkLoad.insertTransactions(tx, txRows.slice(k, k + 2500));
   const lines = batch.flatMap((h) =>
     h.transactions
       .filter((t) => t.product)
@@ -363,11 +402,10 @@ async function writeHouseholds(tx: DbOrTx, actor: Actor, refs: Refs, batch: Hous
         };
       }),
   );
-  await bulkInsert(tx, transactionLines, lines);
+  await transactionBulkLoad.insertLines(tx, lines);
   const managerOf = new Map(batch.map((h) => [h.customer.id, refs.managers[h.customer.manager]!.id]));
-  await bulkInsert(
+  await interactionBulkLoad.insertInteractions(
     tx,
-    interactions,
     batch.flatMap((h) =>
       h.interactions.map((x) => ({
         id: x.id,
@@ -385,9 +423,8 @@ async function writeHouseholds(tx: DbOrTx, actor: Actor, refs: Refs, batch: Hous
       })),
     ),
   );
-  await bulkInsert(
+  await interactionBulkLoad.insertTasks(
     tx,
-    tasks,
     batch.flatMap((h) =>
       h.tasks.map((t) => ({
         id: t.id,
@@ -407,21 +444,24 @@ async function writeHouseholds(tx: DbOrTx, actor: Actor, refs: Refs, batch: Hous
   );
 }
 
-/** Tables the load fills; on PostgreSQL their non-unique indexes are built once at the end when the load starts on empty tables. */
-const BULK_TABLES = ['customers', 'transactions', 'transaction_lines', 'interactions', 'tasks'];
+/**
+ * Tables the load fills (named by their modules' bulk loaders); on PostgreSQL their non-unique indexes are built once
+ * at the end when the load starts on empty tables.
+ */
+const BULK_TABLES = [...customerBulkLoad.tables, ...transactionBulkLoad.tables, ...interactionBulkLoad.tables];
 
 /**
  * Building an index once over all rows is several times cheaper than updating it row by row (the trigram and
  * bigram GIN indexes of customers, the random-order uuid keys of transactions). So a load that starts on empty tables
  * drops their non-unique indexes first — unique ones stay, they guard the data — and keeps their definitions in the
- * progress marker, from which the end of the load (or of its resume) builds them again. Until then searches are
- * slower, never wrong.
+ * run's checkpoint (in the transaction of the drop), from which the end of the load (or of its resume) builds them
+ * again. Until then searches are slower, never wrong.
  */
-async function setAsideIndexes(db: Db, resumeFrom: number): Promise<void> {
-  if (resumeFrom > 0) return; // a resume finds the definitions in the marker already
-  const empty = rowsOf<{ n: number }>(await db.execute(sql`select (select count(*) from (select 1 from customers limit 1) c)::int as n`))[0]?.n === 0;
-  if (!empty) return;
-  await db.transaction(async (tx) => {
+async function setAsideIndexes(db: Db, run: RunHandle<DemoCheckpoint>, state: DemoCheckpoint, progress: RunProgress): Promise<DemoCheckpoint> {
+  if (state.loaded > 0) return state; // a resume finds the definitions in the checkpoint already
+  const empty = (await db.select({ id: customerDirectory.id }).from(customerDirectory).limit(1)).length === 0;
+  if (!empty) return state;
+  return db.transaction(async (tx) => {
     const defs = rowsOf<{ name: string; def: string }>(
       await tx.execute(sql`
         select i.indexname as name, i.indexdef as def from pg_indexes i
@@ -429,16 +469,19 @@ async function setAsideIndexes(db: Db, resumeFrom: number): Promise<void> {
         where i.schemaname = current_schema() and i.tablename in (${sql.join(BULK_TABLES.map((t) => sql`${t}`), sql`, `)})
           and not x.indisunique and not x.indisprimary`),
     );
-    const marker = (await readSetting<Marker>(tx, KEY))!;
-    await writeSetting(tx, KEY, { ...marker, droppedIndexes: [...(marker.droppedIndexes ?? []), ...defs.map((d) => d.def)] });
     for (const d of defs) await tx.execute(sql.raw(`drop index if exists "${d.name.replace(/"/g, '""')}"`));
+    const next = { ...state, droppedIndexes: [...state.droppedIndexes, ...defs.map((d) => d.def)] };
+    await run.save(tx, next, progress);
+    return next;
   });
 }
 
-async function restoreIndexes(db: Db): Promise<void> {
-  const marker = await readSetting<Marker>(db, KEY);
-  for (const def of marker?.droppedIndexes ?? []) await db.execute(sql.raw(def.replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX IF NOT EXISTS ')));
-  if (marker?.droppedIndexes?.length) await writeSetting(db, KEY, { ...marker, droppedIndexes: [] });
+async function restoreIndexes(db: Db, run: RunHandle<DemoCheckpoint>, state: DemoCheckpoint, progress: RunProgress): Promise<DemoCheckpoint> {
+  if (!state.droppedIndexes.length) return state;
+  for (const def of state.droppedIndexes) await db.execute(sql.raw(def.replace(/^CREATE (UNIQUE )?INDEX /, 'CREATE $1INDEX IF NOT EXISTS ')));
+  const next = { ...state, droppedIndexes: [] };
+  await db.transaction((tx) => run.save(tx, next, progress));
+  return next;
 }
 
 /**
@@ -461,7 +504,7 @@ export async function databaseFingerprint(db: DbOrTx): Promise<string> {
       await db.execute(sql`
         select c.id, c.external_id, c.name, c.phones, c.email, c.gender, c.birthday::text, c.id_number, c.district, c.compound,
                c.building, c.unit, c.room, c.tags, c.stage, c.consent, c.custom, u.username as owner, c.created_at::text
-        from ${customers} c left join ${users} u on u.id = c.owner_id
+        from ${customerDirectory} c left join ${userDirectory} u on u.id = c.owner_id
         where c.external_id like 'HR%' order by c.external_id limit ${page} offset ${offset}`),
     );
     for (const r of rows) h.update(JSON.stringify(r));
@@ -472,7 +515,7 @@ export async function databaseFingerprint(db: DbOrTx): Promise<string> {
       await db.execute(sql`
         select t.id, t.customer_id, t.external_id, t.type, t.amount_fen, t.occurred_at::text, t.channel, t.heating_season, t.billed_area_m2::text,
                l.description, l.amount_fen as line_amount
-        from ${transactions} t left join ${transactionLines} l on l.transaction_id = t.id
+        from ${transactionLedger} t left join ${transactionLineLedger} l on l.transaction_id = t.id
         where t.external_id like 'JF%' or t.external_id like 'FW%' order by t.external_id limit ${page * 5} offset ${offset}`),
     );
     for (const r of rows) h.update(JSON.stringify(r));
@@ -480,10 +523,10 @@ export async function databaseFingerprint(db: DbOrTx): Promise<string> {
   }
   const contacts = sql`
     select i.id, i.customer_id, i.channel, i.direction, i.occurred_at::text, i.summary, i.outcome, i.transaction_id, u.username
-    from ${interactions} i left join ${users} u on u.id = i.user_id order by i.id`;
+    from ${interactionLog} i left join ${userDirectory} u on u.id = i.user_id order by i.id`;
   const todo = sql`
     select t.id, t.type, t.title, t.customer_id, t.due_at::text, t.status, t.result, t.interaction_id, u.username
-    from ${tasks} t left join ${users} u on u.id = t.assignee_id order by t.id`;
+    from ${taskLedger} t left join ${userDirectory} u on u.id = t.assignee_id order by t.id`;
   for (const query of [contacts, todo]) for (const r of rowsOf<Record<string, unknown>>(await db.execute(query))) h.update(JSON.stringify(r));
   return h.digest('hex');
 }

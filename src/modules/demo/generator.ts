@@ -20,23 +20,8 @@
  */
 import { createHash } from 'node:crypto';
 import { Random, mix32 } from '../../platform/random.js';
-import {
-  COMPOUND_PHASES,
-  COMPOUND_STEMS,
-  COMPOUND_SUFFIXES,
-  DISTRICTS,
-  EMAIL_DOMAINS,
-  FEMALE_GIVEN,
-  HEATING_PRICE_FEN_PER_M2,
-  MALE_GIVEN,
-  MOBILE_PREFIXES,
-  PAYMENT_CHANNELS,
-  PRODUCTS,
-  SOURCES,
-  STREETS,
-  SURNAMES,
-  TAGS,
-} from './data.js';
+import { DISTRICTS, EMAIL_DOMAINS, HEATING_PRICE_FEN_PER_M2, MOBILE_PREFIXES, PAYMENT_CHANNELS, PRODUCTS, SOURCES, STREETS, TAGS } from './data.js';
+import { SPREAD, chineseNumber, compoundName, cumulative, idCheckDigit, permute, personName } from './names.js';
 
 /** Bump when the generated data changes shape or distribution: a stored fingerprint then no longer matches. */
 export const GENERATOR_VERSION = 2;
@@ -146,8 +131,6 @@ export type DemoTask = {
 
 export type Household = { customer: DemoCustomer; transactions: DemoTransaction[]; interactions: DemoInteraction[]; tasks: DemoTask[] };
 
-const cumulative = (weights: readonly number[]) => weights.reduce<number[]>((acc, w) => [...acc, (acc.at(-1) ?? 0) + w], []);
-const SURNAME_CUM = cumulative(SURNAMES.map(([, w]) => w));
 const DISTRICT_CUM = cumulative(DISTRICTS.map((d) => d.weight));
 const SERVICES = PRODUCTS.filter((p) => p.weight > 0);
 const SERVICE_CUM = cumulative(SERVICES.map((p) => p.weight));
@@ -162,7 +145,7 @@ const REPAIR_REASONS: Record<string, string> = {
 const VISIT_OUTCOMES = ['已修好，室温正常', '已修好，客户满意', '基本解决，客户要求再观察几天', '问题仍在，已再次派单'];
 const STOP_REASONS = ['房屋出售', '长期外出不住', '改用自供暖', '对供热效果不满意', '房屋空置出租未成'];
 
-/** Largest size the unique-number schemes below support. */
+/** Largest size the unique-number schemes (`permute` in names.ts, used below) support. */
 export const MAX_SIZE = 5_000_000;
 
 export function planDemo(params: DemoParams): DemoPlan {
@@ -212,29 +195,6 @@ export function planDemo(params: DemoParams): DemoPlan {
   return { params, seasons, asOfEnd, compounds, managers, groups };
 }
 
-function chineseNumber(n: number): string {
-  const digits = '零一二三四五六七八九';
-  if (n < 10) return digits[n]!;
-  if (n < 20) return `十${n % 10 ? digits[n % 10] : ''}`;
-  return `${digits[Math.floor(n / 10)]}十${n % 10 ? digits[n % 10] : ''}`;
-}
-
-/** Compound names are unique: stem × suffix × phase (2,100 of them), then numbered phases. */
-function compoundName(c: number): string {
-  const stems = COMPOUND_STEMS.length;
-  const pairs = stems * COMPOUND_SUFFIXES.length;
-  const pair = c % pairs;
-  const phase = Math.floor(c / pairs);
-  const base = COMPOUND_STEMS[pair % stems]! + COMPOUND_SUFFIXES[Math.floor(pair / stems)]!;
-  return base + (phase < COMPOUND_PHASES.length ? COMPOUND_PHASES[phase]! : `${phase + 1}期`);
-}
-
-function personName(r: Random, male: boolean): string {
-  const surname = SURNAMES[r.weighted(SURNAME_CUM)]![0];
-  const chars = male ? MALE_GIVEN : FEMALE_GIVEN;
-  return surname + r.pick(chars) + (r.chance(0.7) ? r.pick(chars) : '');
-}
-
 function compoundOf(plan: DemoPlan, i: number): Compound {
   const list = plan.compounds;
   let lo = 0;
@@ -247,33 +207,41 @@ function compoundOf(plan: DemoPlan, i: number): Compound {
   return list[lo]!;
 }
 
-/** (i × a + b) mod m is a bijection on [0, m) when a and m are coprime: unique numbers without a lookup table. */
-/** Odd, not a multiple of 3, 5 or 73: coprime with every modulus used here. */
-const SPREAD = 2_654_435_761;
-const permute = (i: number, a: number, b: number, m: number) => Number((BigInt(i) * BigInt(a) + BigInt(b)) % BigInt(m));
-
-const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-const ID_CHECK = '10X98765432';
-function idCheckDigit(first17: string): string {
-  let sum = 0;
-  for (let k = 0; k < 17; k++) sum += Number(first17[k]) * ID_WEIGHTS[k]!;
-  return ID_CHECK[sum % 11]!;
-}
-
 const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
 
-/** The i-th household (0-based) with its payments and purchases. */
-export function household(plan: DemoPlan, i: number): Household {
-  const { seed } = plan.params;
-  const r = Random.stream(seed, 2, i);
-  const c = compoundOf(plan, i);
+/** Where the i-th household lives in its compound: flats fill building by building, unit by unit, floor by floor. */
+function flatOf(c: Compound, i: number): { building: number; unit: number; floor: number; flat: number } {
   const offset = i - c.start;
   const perUnit = c.floors * c.flatsPerFloor;
   const perBuilding = c.units * perUnit;
-  const building = Math.floor(offset / perBuilding) + 1;
-  const unit = Math.floor((offset % perBuilding) / perUnit) + 1;
-  const floor = Math.floor((offset % perUnit) / c.flatsPerFloor) + 1;
-  const flat = (offset % c.flatsPerFloor) + 1;
+  return {
+    building: Math.floor(offset / perBuilding) + 1,
+    unit: Math.floor((offset % perBuilding) / perUnit) + 1,
+    floor: Math.floor((offset % perUnit) / c.flatsPerFloor) + 1,
+    flat: (offset % c.flatsPerFloor) + 1,
+  };
+}
+
+type Person = {
+  id: string;
+  male: boolean;
+  /** YYYY-MM-DD */
+  birth: string;
+  asOfYear: number;
+  idNumber: string | null;
+  phones: string[];
+  email: string | null;
+  name: string;
+  area: number;
+};
+
+/**
+ * The person: id, birth date, resident ID number, phones, e-mail, name and heated area.
+ * Draws from r, in order: the id, whether an ID number is on file, a second phone, an e-mail (and its domain), the
+ * name, the area.
+ */
+function person(plan: DemoPlan, r: Random, i: number, c: Compound): Person {
+  const { seed } = plan.params;
   const id = r.uuid();
 
   // Birth date and ID sequence from a bijection of i: (date, sequence) pairs, hence ID numbers, never repeat.
@@ -294,12 +262,32 @@ export function household(plan: DemoPlan, i: number): Household {
   const email = r.chance(0.2) ? `${100_000 + permute(i, SPREAD, mix32(seed, 13) >>> 0, 900_000_000)}@${r.pick(EMAIL_DOMAINS)}` : null;
   const name = personName(r, male);
   const area = Math.min(260, Math.max(35, Math.round(Math.exp(Math.log(82) + 0.3 * r.normal()) * 10) / 10));
+  return { id, male, birth, asOfYear, idNumber, phones, email, name, area };
+}
 
-  // Contract: join season, yearly non-renewal probability, and lateness.
+type Contract = {
+  /** Season index the household joined. */
+  join: number;
+  joinAt: number;
+  /** When it stopped heating (报停), if it did. */
+  churnAt: number | null;
+  paidSeasons: number;
+  paidCurrent: boolean;
+  /** One heating-fee payment per paid season, oldest first. */
+  payments: DemoTransaction[];
+};
+
+/**
+ * The heating contract: join season, yearly non-renewal probability θ, lateness, then season by season either a
+ * 报停 or the season's payment (unpaid when it would fall after asOf).
+ * Draws from r, in order: the join season, θ, lateness, the join time; per season: the 报停 roll (and its date), the
+ * payment day and time, and for a paid season its channel and id.
+ */
+function heatingContract(plan: DemoPlan, r: Random, i: number, c: Compound, id: string, area: number): Contract {
   const join = r.chance(0.9) ? c.openSeason : Math.min(SEASONS - 1, c.openSeason + r.int(1, SEASONS - 1));
   const theta = r.beta(0.9, 20);
   const late = r.beta(1.2, 8);
-  const transactions: DemoTransaction[] = [];
+  const payments: DemoTransaction[] = [];
   const joinAt = Date.UTC(plan.seasons[join]!, 7, 1) + r.int(0, 13) * DAY + r.int(9, 16) * HOUR + LOCAL;
   let churnAt: number | null = null;
   let paidSeasons = 0;
@@ -318,7 +306,7 @@ export function household(plan: DemoPlan, i: number): Household {
     if (s === SEASONS - 1) paidCurrent = true;
     const era = s / (SEASONS - 1);
     const channel = PAYMENT_CHANNELS[r.weighted(cumulative([(1 - era) * 40 + 10, 20, era * 50 + 5, era * 20 + 3, 10]))]!;
-    transactions.push({
+    payments.push({
       id: r.uuid(),
       customerId: id,
       occurredAt: new Date(at),
@@ -332,19 +320,27 @@ export function household(plan: DemoPlan, i: number): Household {
       lineId: null,
     });
   }
+  return { join, joinAt, churnAt, paidSeasons, paidCurrent, payments };
+}
 
-  // Service purchases: BG/NBD while connected.
+/**
+ * Service purchases: BG/NBD while connected (from joining until the 报停 or asOf).
+ * Draws from r, in order: λ, the drop-out p; per purchase: the gap, the product, the price, the time, the two ids,
+ * then the drop-out roll.
+ */
+function servicePurchases(plan: DemoPlan, r: Random, i: number, id: string, contract: Contract): DemoTransaction[] {
+  const purchases: DemoTransaction[] = [];
   const lambda = r.gamma(0.6, 1.2);
   const dropout = r.beta(0.7, 2.8);
-  const end = Math.min(churnAt ?? plan.asOfEnd, plan.asOfEnd);
+  const end = Math.min(contract.churnAt ?? plan.asOfEnd, plan.asOfEnd);
   let n = 0;
-  for (let t = joinAt; ; ) {
+  for (let t = contract.joinAt; ; ) {
     t += r.exponential(lambda) * 365.25 * DAY;
     if (t > end) break;
     const product = SERVICES[r.weighted(SERVICE_CUM)]!;
     const amountFen = Math.max(2000, Math.round((product.priceFen * Math.exp(0.25 * r.normal())) / 100) * 100);
     const localDay = Math.floor((t - LOCAL) / DAY) * DAY;
-    transactions.push({
+    purchases.push({
       id: r.uuid(),
       customerId: id,
       occurredAt: new Date(localDay + r.int(9, 17) * HOUR + r.int(0, 3599) * 1000 + LOCAL),
@@ -359,56 +355,103 @@ export function household(plan: DemoPlan, i: number): Household {
     });
     if (r.chance(dropout)) break;
   }
-  transactions.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.externalId.localeCompare(b.externalId));
+  return purchases;
+}
 
-  // The contact history: each repair began with the household's call and ends with a return visit (回访) three days
-  // later — done, or still open when it falls due after asOf; late payers got an SMS reminder on 1 December; a
-  // disconnection (报停) was followed by a call asking why, and a recent one leaves a win-back task (挽回).
-  // Only the last two years: what an agent scrolls through, and what keeps the demo loading in under a minute.
-  const interactions: DemoInteraction[] = [];
-  const tasks: DemoTask[] = [];
+type Contacts = { interactions: DemoInteraction[]; tasks: DemoTask[] };
+
+/**
+ * A repair: the household's call, then a return visit (回访) three days later — done, with its call, or still open.
+ * Draws from r, in order: the call's time and id, whether the visit is done; if so its id, time and outcome; the
+ * task's id.
+ */
+function repairContacts(plan: DemoPlan, r: Random, id: string, t: DemoTransaction, out: Contacts): void {
+  const call = t.occurredAt.getTime() - r.int(2, 40) * HOUR;
+  out.interactions.push({
+    id: r.uuid(),
+    customerId: id,
+    channel: 'call',
+    direction: 'inbound',
+    occurredAt: new Date(call),
+    summary: `来电报修：${REPAIR_REASONS[t.product!]!}`,
+    outcome: '已派维修班组上门',
+    transactionId: t.id,
+  });
+  const due = t.occurredAt.getTime() + 3 * DAY;
+  const done = due + r.int(0, 2) * DAY <= plan.asOfEnd;
+  const visit: DemoInteraction | null = done
+    ? {
+        id: r.uuid(),
+        customerId: id,
+        channel: 'call',
+        direction: 'outbound',
+        occurredAt: new Date(due + r.int(0, 8) * HOUR),
+        summary: '维修回访',
+        outcome: r.pick(VISIT_OUTCOMES),
+        transactionId: t.id,
+      }
+    : null;
+  if (visit) out.interactions.push(visit);
+  out.tasks.push({
+    id: r.uuid(),
+    customerId: id,
+    type: 'return_visit',
+    title: '维修后回访',
+    dueAt: new Date(due),
+    status: visit ? 'done' : 'open',
+    result: visit?.outcome ?? null,
+    interactionId: visit?.id ?? null,
+  });
+}
+
+/**
+ * A 报停: a call asking why (when it falls within the history and by asOf), and a win-back task (挽回) when recent.
+ * Draws from r, in order: the call's day; if recorded, its id and reason; if recent, the task's id.
+ */
+function stopContacts(plan: DemoPlan, r: Random, id: string, churnAt: number, since: number, out: Contacts): void {
+  const call = churnAt + r.int(2, 10) * DAY;
+  if (call <= plan.asOfEnd && call >= since) {
+    out.interactions.push({
+      id: r.uuid(),
+      customerId: id,
+      channel: 'call',
+      direction: 'outbound',
+      occurredAt: new Date(call),
+      summary: '报停回访：了解报停原因',
+      outcome: r.pick(STOP_REASONS),
+      transactionId: null,
+    });
+  }
+  if (churnAt > plan.asOfEnd - 120 * DAY) {
+    out.tasks.push({
+      id: r.uuid(),
+      customerId: id,
+      type: 'win_back',
+      title: '报停用户挽回',
+      dueAt: new Date(Math.max(churnAt + 30 * DAY, plan.asOfEnd + 7 * DAY)),
+      status: 'open',
+      result: null,
+      interactionId: null,
+    });
+  }
+}
+
+/**
+ * The contact history: each repair began with the household's call and ends with a return visit (回访) three days
+ * later — done, or still open when it falls due after asOf; late payers got an SMS reminder on 1 December; a
+ * disconnection (报停) was followed by a call asking why, and a recent one leaves a win-back task (挽回).
+ * Only the last two years: what an agent scrolls through, and what keeps the demo loading in under a minute.
+ * Draws from r, in order: per transaction (in time order) its repair contacts or reminder id, then the 报停's.
+ */
+function contactHistory(plan: DemoPlan, r: Random, id: string, transactions: DemoTransaction[], churnAt: number | null): Contacts {
+  const out: Contacts = { interactions: [], tasks: [] };
   const since = plan.asOfEnd - HISTORY_DAYS * DAY;
   for (const t of transactions) {
     if (t.occurredAt.getTime() < since) continue;
     if (t.type === 'purchase') {
-      const call = t.occurredAt.getTime() - r.int(2, 40) * HOUR;
-      interactions.push({
-        id: r.uuid(),
-        customerId: id,
-        channel: 'call',
-        direction: 'inbound',
-        occurredAt: new Date(call),
-        summary: `来电报修：${REPAIR_REASONS[t.product!]!}`,
-        outcome: '已派维修班组上门',
-        transactionId: t.id,
-      });
-      const due = t.occurredAt.getTime() + 3 * DAY;
-      const done = due + r.int(0, 2) * DAY <= plan.asOfEnd;
-      const visit: DemoInteraction | null = done
-        ? {
-            id: r.uuid(),
-            customerId: id,
-            channel: 'call',
-            direction: 'outbound',
-            occurredAt: new Date(due + r.int(0, 8) * HOUR),
-            summary: '维修回访',
-            outcome: r.pick(VISIT_OUTCOMES),
-            transactionId: t.id,
-          }
-        : null;
-      if (visit) interactions.push(visit);
-      tasks.push({
-        id: r.uuid(),
-        customerId: id,
-        type: 'return_visit',
-        title: '维修后回访',
-        dueAt: new Date(due),
-        status: visit ? 'done' : 'open',
-        result: visit?.outcome ?? null,
-        interactionId: visit?.id ?? null,
-      });
+      repairContacts(plan, r, id, t, out);
     } else if (t.heatingSeason && t.occurredAt.getTime() > Date.UTC(Number(t.heatingSeason.slice(0, 4)), 11, 1) + LOCAL) {
-      interactions.push({
+      out.interactions.push({
         id: r.uuid(),
         customerId: id,
         channel: 'sms',
@@ -420,42 +463,26 @@ export function household(plan: DemoPlan, i: number): Household {
       });
     }
   }
-  if (churnAt !== null) {
-    const call = churnAt + r.int(2, 10) * DAY;
-    if (call <= plan.asOfEnd && call >= since) {
-      interactions.push({
-        id: r.uuid(),
-        customerId: id,
-        channel: 'call',
-        direction: 'outbound',
-        occurredAt: new Date(call),
-        summary: '报停回访：了解报停原因',
-        outcome: r.pick(STOP_REASONS),
-        transactionId: null,
-      });
-    }
-    if (churnAt > plan.asOfEnd - 120 * DAY) {
-      tasks.push({
-        id: r.uuid(),
-        customerId: id,
-        type: 'win_back',
-        title: '报停用户挽回',
-        dueAt: new Date(Math.max(churnAt + 30 * DAY, plan.asOfEnd + 7 * DAY)),
-        status: 'open',
-        result: null,
-        interactionId: null,
-      });
-    }
-  }
-  interactions.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
+  if (churnAt !== null) stopContacts(plan, r, id, churnAt, since, out);
+  out.interactions.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
+  return out;
+}
 
+/**
+ * The customer record: tags and lifecycle stage from the contract, then the row itself.
+ * Draws from r, in order: the low-income tag, the elderly tag (75+ only), a birthday on file (no ID number only),
+ * the source (unless an original household), the consents (phone, SMS, e-mail when there is one, WeChat), the
+ * preferred channel.
+ */
+function customerRecord(plan: DemoPlan, r: Random, i: number, c: Compound, p: Person, contract: Contract, transactions: DemoTransaction[]): DemoCustomer {
+  const { join, joinAt, churnAt, paidSeasons, paidCurrent } = contract;
   const currentYear = plan.seasons[SEASONS - 1]!;
   const pastDeadline = plan.asOfEnd > Date.UTC(currentYear, 10, 30) + DAY + LOCAL;
-  const age = asOfYear - Number(birth.slice(0, 4));
+  const age = p.asOfYear - Number(p.birth.slice(0, 4));
   const tags: string[] = [];
   if (r.chance(0.03)) tags.push(TAGS.lowIncome);
   if (age >= 75 && r.chance(0.3)) tags.push(TAGS.elderly);
-  if (area >= 140) tags.push(TAGS.largeHome);
+  if (p.area >= 140) tags.push(TAGS.largeHome);
   let stage: DemoCustomer['stage'];
   if (churnAt !== null) {
     stage = 'churned';
@@ -466,18 +493,18 @@ export function household(plan: DemoPlan, i: number): Household {
   } else if (join === SEASONS - 1) stage = 'new';
   else stage = paidSeasons >= 8 ? 'loyal' : 'active';
 
-  const createdAt = new Date(joinAt);
+  const { building, unit, floor, flat } = flatOf(c, i);
   const last = transactions.at(-1)?.occurredAt.getTime() ?? joinAt;
-  const customer: DemoCustomer = {
-    id,
+  return {
+    id: p.id,
     externalId: `HR${String(i + 1).padStart(8, '0')}`,
-    name,
-    gender: male ? 'male' : 'female',
-    birthday: idNumber || r.chance(0.7) ? birth : null,
-    idType: idNumber ? 'resident' : null,
-    idNumber,
-    phones,
-    email,
+    name: p.name,
+    gender: p.male ? 'male' : 'female',
+    birthday: p.idNumber || r.chance(0.7) ? p.birth : null,
+    idType: p.idNumber ? 'resident' : null,
+    idNumber: p.idNumber,
+    phones: p.phones,
+    email: p.email,
     province: '黑龙江省',
     city: '哈尔滨市',
     district: c.district,
@@ -489,13 +516,29 @@ export function household(plan: DemoPlan, i: number): Household {
     tags,
     stage,
     source: c.openSeason === 0 && join === 0 ? SOURCES[0]! : r.pick(SOURCES),
-    consent: { phone: r.chance(0.95), sms: r.chance(0.85), email: email !== null && r.chance(0.6), wechat: r.chance(0.6) },
+    consent: { phone: r.chance(0.95), sms: r.chance(0.85), email: p.email !== null && r.chance(0.6), wechat: r.chance(0.6) },
     preferences: { contactChannel: r.pick(['phone', 'phone', 'sms', 'wechat'] as const) },
-    custom: { heated_area: area },
+    custom: { heated_area: p.area },
     manager: c.manager,
-    createdAt,
+    createdAt: new Date(joinAt),
     updatedAt: new Date(Math.max(joinAt, churnAt ?? 0, last)),
   };
+}
+
+/**
+ * The i-th household (0-based) with its payments, purchases and contact history. One random stream per household,
+ * drawn from in this order: the person, the heating contract, the service purchases, the contact history, the
+ * customer record — the order is part of the fingerprint.
+ */
+export function household(plan: DemoPlan, i: number): Household {
+  const r = Random.stream(plan.params.seed, 2, i);
+  const c = compoundOf(plan, i);
+  const p = person(plan, r, i, c);
+  const contract = heatingContract(plan, r, i, c, p.id, p.area);
+  const transactions = [...contract.payments, ...servicePurchases(plan, r, i, p.id, contract)];
+  transactions.sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime() || a.externalId.localeCompare(b.externalId));
+  const { interactions, tasks } = contactHistory(plan, r, p.id, transactions, contract.churnAt);
+  const customer = customerRecord(plan, r, i, c, p, contract, transactions);
   return { customer, transactions, interactions, tasks };
 }
 

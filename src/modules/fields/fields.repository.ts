@@ -1,6 +1,5 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
-import type { DbOrTx } from '../../platform/db/client.js';
-import { customers } from '../customers/schema.js';
+import { rowsOf, type DbOrTx } from '../../platform/db/client.js';
 import { customFields } from './schema.js';
 
 export type CustomFieldRow = typeof customFields.$inferSelect;
@@ -38,15 +37,22 @@ export async function updateField(db: DbOrTx, id: string, values: Partial<Custom
   return row;
 }
 
+/*
+ * Custom values live on the customers, which the customers module owns: they are counted through its read surface,
+ * the `customer_directory` view, named in SQL. (Not through a function of customers/index.ts: the customers module
+ * imports this one — custom field validation and filters — so importing it back would make a cycle in which
+ * whichever index loads first sees the other half-initialised.)
+ */
+
 /** Customers (deleted ones too) holding a value for a key. */
 export async function countWithValue(db: DbOrTx, key: string): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(customers).where(sql`${customers.custom} ? ${key}::text`);
+  const [row] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from customer_directory c where c.custom ? ${key}::text`));
   return row?.n ?? 0;
 }
 
 /** Customers (deleted ones too) using an option of a select (`{"k":"v"}`) or multi-select (`{"k":["v"]}`) field; GIN-indexed. */
 export async function countWithOption(db: DbOrTx, key: string, value: string, multi: boolean): Promise<number> {
   const probe = JSON.stringify({ [key]: multi ? [value] : value });
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(customers).where(sql`${customers.custom} @> ${probe}::jsonb`);
+  const [row] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from customer_directory c where c.custom @> ${probe}::jsonb`));
   return row?.n ?? 0;
 }

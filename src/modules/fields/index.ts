@@ -11,3 +11,4 @@ export {
   type CustomFieldDef,
 } from './fields.service.js';
 export type { CustomFieldView, CustomValue, CustomValues } from './fields.contract.js';
+export { customValue } from './fields.schemas.js';

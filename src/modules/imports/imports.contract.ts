@@ -51,3 +51,5 @@ export type ImportPreview = {
 
 export type ImportRejectView = { row: number; field: string | null; reason: string; cells: string[] };
 export type ImportTemplateView = { id: string; kind: ImportKind; name: string; mapping: Record<string, string>; options: Partial<ImportOptions> };
+/** GET /imports/:id/rejects: a page of rejected rows; `nextAfterRow` asks for the next page. */
+export type ImportRejectPage = { items: ImportRejectView[]; nextAfterRow: number | null };

@@ -1,4 +1,4 @@
-import { and, desc, eq, gt, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { importJobs, importRejects, importTemplates } from './schema.js';
 
@@ -21,19 +21,14 @@ export async function updateJob(db: DbOrTx, id: string, values: Partial<typeof i
   return row;
 }
 
-/** Takes a job to run: queued, or running with a heartbeat older than `staleBefore` (its worker died). */
-export async function claimJob(db: DbOrTx, id: string, staleBefore: Date): Promise<ImportJobRow | undefined> {
-  const [row] = await db
+/** A pending job (not started) cancelled; false when it is no longer pending. */
+export async function cancelPending(db: DbOrTx, id: string): Promise<boolean> {
+  const rows = await db
     .update(importJobs)
-    .set({ status: 'running', heartbeatAt: new Date(), startedAt: sql`coalesce(${importJobs.startedAt}, now())` })
-    .where(
-      and(
-        eq(importJobs.id, id),
-        sql`(${importJobs.status} = 'queued' or (${importJobs.status} = 'running' and (${importJobs.heartbeatAt} is null or ${importJobs.heartbeatAt} < ${staleBefore})))`,
-      ),
-    )
-    .returning();
-  return row;
+    .set({ status: 'cancelled', finishedAt: new Date() })
+    .where(and(eq(importJobs.id, id), eq(importJobs.status, 'pending')))
+    .returning({ id: importJobs.id });
+  return rows.length > 0;
 }
 
 export async function listJobs(db: DbOrTx, opts: { createdBy?: string | null; limit: number }): Promise<ImportJobRow[]> {
@@ -45,15 +40,13 @@ export async function listJobs(db: DbOrTx, opts: { createdBy?: string | null; li
     .limit(opts.limit);
 }
 
-export async function unfinishedJobs(db: DbOrTx): Promise<ImportJobRow[]> {
-  return db.select().from(importJobs).where(inArray(importJobs.status, ['queued', 'running']));
-}
-
 export async function findResumable(db: DbOrTx, kind: 'customers' | 'transactions', fileHash: string): Promise<ImportJobRow | undefined> {
   const [row] = await db
     .select()
     .from(importJobs)
-    .where(and(eq(importJobs.kind, kind), eq(importJobs.fileHash, fileHash), inArray(importJobs.status, ['queued', 'running'])))
+    .where(
+      and(eq(importJobs.kind, kind), eq(importJobs.fileHash, fileHash), inArray(importJobs.status, ['queued', 'running']), eq(importJobs.cancelRequested, false)),
+    )
     .orderBy(desc(importJobs.createdAt))
     .limit(1);
   return row;

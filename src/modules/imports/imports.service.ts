@@ -12,35 +12,47 @@ import { PassThrough, Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
+import { reachesAll } from '../../platform/auth/access.js';
 import { can, requireAccess, systemActor, type Actor } from '../../platform/auth/permissions.js';
 import type { Config } from '../../platform/config.js';
-import type { Db } from '../../platform/db/client.js';
+import { isConnectionLost, type Db } from '../../platform/db/client.js';
 import { BulkUpkeep, isEmbedded, SLICE_TARGET_MS, SliceSizer, yieldToEventLoop } from '../../platform/db/slice.js';
 import { AppError, type FieldIssue } from '../../platform/errors.js';
 import { issueMessage } from '../../platform/http/problem.js';
 import { isMessageKey, t, type Locale } from '../../platform/i18n/index.js';
+import { DurableRuns, type RunHandle } from '../../platform/runs/index.js';
 import { recordAudit } from '../audit/index.js';
 import { importerFor, importFieldsOf, type ImportField, type ImportRow, type RowOutcome } from './importer.js';
 import type { ImportFieldView, ImportJobView, ImportKind, ImportOptions, ImportPreview, ImportRejectView, ImportTemplateView } from './imports.contract.js';
 import * as repo from './imports.repository.js';
 import { cellText, readRows, sniffFile, type Cell, type RawRow } from './reader.js';
 import { normalizeHeader } from './values.js';
+import { importJobs, type ImportCheckpoint } from './schema.js';
 
 const PREVIEW_ROWS = 10;
 const MAX_CELL_CHARS = 10_000;
-/** A running job whose heartbeat is older than this is taken to be orphaned (its process died). */
-const STALE_MS = 60_000;
+
+/**
+ * A started job is a durable run (`platform/runs`): claimed by one process, beating its heartbeat, checkpointed with
+ * each batch, taken over when its process is gone (a minute without a heartbeat; on the embedded database at once).
+ */
+const importRuns = new DurableRuns<ImportCheckpoint>(importJobs);
 
 export type ImportContext = { db: Db; config: Config };
 
 // ---- views ------------------------------------------------------------------------------------------------
+
+/** A queued or running job asked to stop is shown cancelled at once (it stops at its next batch). */
+function statusOf(j: repo.ImportJobRow): ImportJobView['status'] {
+  return j.cancelRequested && (j.status === 'queued' || j.status === 'running') ? 'cancelled' : j.status;
+}
 
 export function toJobView(j: repo.ImportJobRow): ImportJobView {
   const progress = j.status === 'done' ? 1 : j.fileSize > 0 ? Math.min(0.999, j.bytesDone / j.fileSize) : 0;
   return {
     id: j.id,
     kind: j.kind,
-    status: j.status,
+    status: statusOf(j),
     fileName: j.fileName,
     fileSize: j.fileSize,
     format: j.format,
@@ -100,7 +112,7 @@ async function jobFor(db: Db, actor: Actor | null, id: string): Promise<repo.Imp
   const job = await repo.findJob(db, id);
   if (!job) throw AppError.notFound('imports.not_found');
   requireImport(actor, job.kind);
-  if (job.createdBy !== actor.userId && actor.scope !== 'all') throw AppError.notFound('imports.not_found');
+  if (job.createdBy !== actor.userId && !reachesAll(actor)) throw AppError.notFound('imports.not_found');
   return job;
 }
 
@@ -285,12 +297,18 @@ export async function startImport(
   return toJobView(row!);
 }
 
+/**
+ * Stops an import; the rows already written stay. A pending job (not started) is cancelled at once; a started one is
+ * asked to stop (`requestCancel`): a job nobody runs ends at once, a running one at its next batch.
+ */
 export async function cancelImport(db: Db, actor: Actor | null, id: string): Promise<ImportJobView> {
   const job = await jobFor(db, actor, id);
-  if (!['pending', 'queued', 'running'].includes(job.status)) throw AppError.conflict('imports.already_finished');
-  const row = await repo.updateJob(db, id, { status: 'cancelled', finishedAt: new Date() });
+  if (!['pending', 'queued', 'running'].includes(statusOf(job))) throw AppError.conflict('imports.already_finished');
+  const cancelled = job.status === 'pending' && (await repo.cancelPending(db, id));
+  // Not pending (or started meanwhile): null when it ended meanwhile.
+  if (!cancelled && (await importRuns.requestCancel(db, id)) === null) throw AppError.conflict('imports.already_finished');
   await rm(job.filePath, { force: true });
-  return toJobView(row!);
+  return toJobView((await repo.findJob(db, id))!);
 }
 
 // ---- running -------------------------------------------------------------------------------------------------
@@ -310,28 +328,35 @@ export type RunOptions = {
   /** The actor when nobody signed in started it (the CLI). */
   fallbackActor?: Actor;
   resolveActor?: (userId: string) => Promise<Actor | null>;
-  /**
-   * Take over a job marked running whatever its heartbeat: right when no other process can be running it (the
-   * embedded database allows one process). Otherwise only a job silent for a minute is taken over.
-   */
-  takeOver?: boolean;
   /** Nothing else uses the database meanwhile (`hearth import`): the importer's full batches on PGlite too. */
   exclusive?: boolean;
 };
 
 /**
  * Runs (or resumes) a job to its end. Returns the job as it ended; a job someone else is running, or that is
- * already finished, is returned untouched.
+ * already finished, is returned untouched. A failure is stored on the job; a lost database connection is thrown with
+ * the job left running (taken over once the database is back).
  */
 export async function runImport(db: Db, id: string, opts: RunOptions = {}): Promise<repo.ImportJobRow | undefined> {
-  const claimed = await repo.claimJob(db, id, new Date(opts.takeOver ? Date.now() + 1000 : Date.now() - STALE_MS));
-  if (!claimed) return repo.findJob(db, id);
-  let job = claimed;
+  // A failure is stored in Chinese, as the people who started the import read it.
+  const zh = (err: unknown) => (err instanceof AppError ? new Error(t('zh-CN', err.key, err.params)) : err);
+  try {
+    const outcome = await importRuns.execute(db, id, (run) => importRows(db, run, opts).catch((err: unknown) => Promise.reject(zh(err))), { signal: opts.signal });
+    const job = outcome === 'cancelled' ? await repo.findJob(db, id) : undefined;
+    if (job) await rm(job.filePath, { force: true });
+  } catch (err) {
+    if (isConnectionLost(err)) throw err;
+  }
+  return repo.findJob(db, id);
+}
+
+/** The import itself, as the holder of its run: every batch commits its rows, its rejects, the counters and the checkpoint together. */
+async function importRows(db: Db, run: RunHandle<ImportCheckpoint>, opts: RunOptions): Promise<void> {
+  const id = run.id;
+  let job = (await repo.findJob(db, id))!;
   const importer = importerFor(job.kind);
   const actor = job.createdBy ? await opts.resolveActor?.(job.createdBy) : (opts.fallbackActor ?? systemActor('system'));
-  if (!actor || !importer.permissions.every((p) => can(actor, p))) {
-    return repo.updateJob(db, id, { status: 'failed', error: 'the user who started the import can no longer import', finishedAt: new Date() });
-  }
+  if (!actor || !importer.permissions.every((p) => can(actor, p))) throw new Error('the user who started the import can no longer import');
   const columns = job.headers.map((h) => job.mapping[h] ?? null);
   // On the embedded database the job shares the one connection and thread with every request: batches are sized so
   // that each transaction takes about SLICE_TARGET_MS, with a turn of the event loop after each (requests that arrived
@@ -367,7 +392,7 @@ export async function runImport(db: Db, id: string, opts: RunOptions = {}): Prom
 
   /** Writes a batch, its rejects and the checkpoint in one transaction; false when the job must stop. */
   const write = async (b: Ready): Promise<boolean> => {
-    const next = await db.transaction(async (tx) => {
+    const { next, going } = await db.transaction(async (tx) => {
       const started = performance.now();
       const outcomes: RowOutcome[] = [...b.early];
       if (b.valid.length) outcomes.push(...(await importer.processBatch(tx, ctxBase, b.valid, b.prepared)));
@@ -392,10 +417,12 @@ export async function runImport(db: Db, id: string, opts: RunOptions = {}): Prom
         updated: job.updated + n('updated'),
         skipped: job.skipped + n('skipped'),
         rejected: job.rejected + n('rejected'),
-        heartbeatAt: new Date(),
       });
+      // The run's checkpoint, last (fenced by the run's owner: a job taken over meanwhile rolls this batch back).
+      // False: a cancel was requested, and the batch commits with the status `cancelled`.
+      const going = await run.save(tx, { processedRows: updated!.processedRows, bytesDone: b.bytes }, { phase: 'rows', done: b.bytes, total: job.fileSize });
       sizer.record(b.rows.length, performance.now() - started);
-      return updated!;
+      return { next: updated!, going };
     });
     job = next;
     opts.onProgress?.(job);
@@ -403,9 +430,8 @@ export async function runImport(db: Db, id: string, opts: RunOptions = {}): Prom
       await yieldToEventLoop();
       await upkeep.after(b.rows.length);
     }
-    // Cancelled meanwhile (the checkpoint update returns the status), or the process is stopping: leave the
-    // checkpoint as it is.
-    return job.status === 'running' && !opts.signal?.aborted;
+    // Cancelled, taken over, or the process is stopping: the checkpoint stays as it is.
+    return going && !run.signal.aborted;
   };
 
   // Batches are written one after another (each checkpoint follows the previous one), but reading and preparing the
@@ -420,28 +446,28 @@ export async function runImport(db: Db, id: string, opts: RunOptions = {}): Prom
     return true;
   };
 
-  try {
-    let header = true;
-    let lastBytes = job.bytesDone;
-    for await (const raw of readRows(job.filePath, { format: job.format, encoding: job.encoding as 'utf-8', delimiter: job.delimiter })) {
-      if (header) {
-        header = false;
-        continue;
-      }
-      seen++;
-      if (seen <= job.processedRows) continue; // done before a restart
-      lastBytes = raw.bytesRead;
-      batch.push({ raw, issue: rowIssue(raw, job.headers.length) });
-      if (batch.length >= sizer.size && !(await submit(raw.bytesRead))) return repo.findJob(db, job.id);
+  let header = true;
+  let lastBytes = job.bytesDone;
+  for await (const raw of readRows(job.filePath, { format: job.format, encoding: job.encoding as 'utf-8', delimiter: job.delimiter })) {
+    if (header) {
+      header = false;
+      continue;
     }
-    if (batch.length && !(await submit(lastBytes))) return repo.findJob(db, job.id);
-    if (inflight && !(await inflight)) return repo.findJob(db, job.id);
-  } catch (err) {
-    const message = err instanceof AppError ? t('zh-CN', err.key, err.params) : err instanceof Error ? err.message : String(err);
-    return repo.updateJob(db, id, { status: 'failed', error: message, finishedAt: new Date() });
+    seen++;
+    if (seen <= job.processedRows) continue; // done before a restart
+    lastBytes = raw.bytesRead;
+    batch.push({ raw, issue: rowIssue(raw, job.headers.length) });
+    if (batch.length >= sizer.size && !(await submit(raw.bytesRead))) return;
   }
+  if (batch.length && !(await submit(lastBytes))) return;
+  if (inflight && !(await inflight)) return;
+  if (run.signal.aborted) return; // a stop (or a cancel) that came after the last batch
   const done = await db.transaction(async (tx) => {
-    const row = await repo.updateJob(tx, id, { status: 'done', bytesDone: job.fileSize, finishedAt: new Date(), heartbeatAt: new Date() });
+    await run.finish(tx, {
+      progress: { phase: 'done', done: job.fileSize, total: job.fileSize },
+      checkpoint: { processedRows: job.processedRows, bytesDone: job.fileSize },
+    });
+    const row = await repo.updateJob(tx, id, { bytesDone: job.fileSize });
     await recordAudit(tx, actor, {
       action: 'import',
       entityType: 'import',
@@ -456,12 +482,11 @@ export async function runImport(db: Db, id: string, opts: RunOptions = {}): Prom
   if (embedded && importer.tables?.length) await upkeep.finish();
   else await db.execute(sql`analyze`);
   opts.onProgress?.(done!);
-  return done;
 }
 
 /** Jobs that were queued or running when the process stopped: picked up again at start. */
 export async function unfinishedImportIds(db: Db): Promise<string[]> {
-  return (await repo.unfinishedJobs(db)).map((j) => j.id);
+  return importRuns.unfinished(db);
 }
 
 // ---- reading --------------------------------------------------------------------------------------------------
@@ -472,7 +497,7 @@ export async function getImport(db: Db, actor: Actor | null, id: string): Promis
 
 export async function listImports(db: Db, actor: Actor | null, limit: number): Promise<ImportJobView[]> {
   requireAccess(actor, 'customer:write');
-  const rows = await repo.listJobs(db, { createdBy: actor.scope === 'all' ? null : actor.userId, limit });
+  const rows = await repo.listJobs(db, { createdBy: reachesAll(actor) ? null : actor.userId, limit });
   return rows.filter((j) => importerFor(j.kind).permissions.every((p) => can(actor, p))).map(toJobView);
 }
 

@@ -8,6 +8,7 @@ import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, countRows, createTestContext, type TestContext } from '../../test/harness.js';
 import { importFile, upload, waitFor, type Reject } from '../../test/imports.js';
+import { PROCESS_OWNER } from '../../platform/runs/index.js';
 import { customers } from '../customers/schema.js';
 import { transactions } from '../transactions/schema.js';
 
@@ -345,6 +346,25 @@ describe('imports', () => {
       expect(res.json()).toMatchObject({ status: 'cancelled' });
       expect(problem(await ctx.admin.post(`/api/v1/imports/${p.job.id}/cancel`), 409).detail).toBe('该导入任务已经结束');
       expect(problem(await ctx.admin.post(`/api/v1/imports/${p.job.id}/start`, { mapping: { 姓名: 'name' } }), 409).detail).toBe('该导入任务已经开始');
+    });
+
+    it('a started import asked to stop: a queued one ends at once, a running one is shown cancelled and stops at its next batch', async () => {
+      const state = async (id: string) =>
+        (await ctx.database.db.execute(sql`select status, cancel_requested as "cancelRequested" from import_jobs where id = ${id}`)) as unknown as {
+          rows: { status: string; cancelRequested: boolean }[];
+        };
+      // Queued, nobody has taken it yet.
+      const queued = await upload(ctx.admin, 'customers', 'q.csv', '姓名\n排队取消\n');
+      await ctx.database.db.execute(sql`update import_jobs set status = 'queued' where id = ${queued.job.id}`);
+      expect((await ctx.admin.post(`/api/v1/imports/${queued.job.id}/cancel`)).json()).toMatchObject({ status: 'cancelled' });
+      expect((await state(queued.job.id)).rows[0]).toEqual({ status: 'cancelled', cancelRequested: true });
+      // Running in this process: flagged, shown cancelled at once; the run itself stops at its next checkpoint.
+      const running = await upload(ctx.admin, 'customers', 'r.csv', '姓名\n运行中取消\n');
+      await ctx.database.db.execute(sql`update import_jobs set status = 'running', owner = ${PROCESS_OWNER}, heartbeat_at = now() where id = ${running.job.id}`);
+      expect((await ctx.admin.post(`/api/v1/imports/${running.job.id}/cancel`)).json()).toMatchObject({ status: 'cancelled' });
+      expect((await state(running.job.id)).rows[0]).toEqual({ status: 'running', cancelRequested: true });
+      expect((await ctx.admin.get(`/api/v1/imports/${running.job.id}`)).json()).toMatchObject({ status: 'cancelled' });
+      expect(problem(await ctx.admin.post(`/api/v1/imports/${running.job.id}/cancel`), 409).detail).toBe('该导入任务已经结束');
     });
   });
 

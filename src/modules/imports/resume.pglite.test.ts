@@ -3,13 +3,14 @@
  * counts are exact and no row is written twice. A third run of the same file changes nothing. Real processes on
  * the embedded database in a temp DATA_DIR.
  */
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../platform/db/client.js';
 import { ROOT_DIR } from '../../platform/version.js';
+import { killChildren, killGroup, runProcess } from '../../test/spawn.js';
+import { seedDataDir } from '../../test/provided.js';
 
 const ROWS = 20_000;
 const BIN = path.join(ROOT_DIR, 'bin', 'hearth.mjs');
@@ -19,36 +20,49 @@ describe('hearth import after kill -9', () => {
   const env = { ...process.env, DATA_DIR: path.join(dir, 'data'), HEARTH_LOCALE: 'zh-CN', DATABASE_URL: '' };
   delete (env as Record<string, string | undefined>).DATABASE_URL;
   const file = path.join(dir, 'customers.csv');
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // The run's migrated data directory: `migrate` below then finds nothing to do (initdb is not what this is about).
+  beforeAll(() => seedDataDir(env.DATA_DIR));
+  // A test that timed out leaves its process running (holding the data directory's lock): not past its test.
+  afterEach(killChildren);
+  afterAll(() => {
+    killChildren();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
-  const run = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  // Real processes, each in its own process group (killed if it hangs); `status` as spawnSync would say.
+  const run = async (args: string[]) => {
+    const r = await runProcess(process.execPath, [BIN, ...args], { env, timeoutMs: 240_000 });
+    return { status: r.code, stdout: r.stdout, stderr: r.stderr };
+  };
 
   it('resumes exactly where the last batch ended', { timeout: 300_000 }, async () => {
     const lines = ['户号,姓名,手机号,小区,房号'];
     for (let i = 0; i < ROWS; i++) lines.push(`R${i},续传客户${i},139${String(i).padStart(8, '0')},续传小区,${i}`);
     writeFileSync(file, lines.join('\n') + '\n');
-    expect(run(['migrate']).status).toBe(0);
+    expect((await run(['migrate'])).status).toBe(0);
 
     // First run: killed once it has reported a few batches.
-    const child = spawn(process.execPath, [BIN, 'import', 'customers', file, '--format', 'json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let killedAt = -1;
     let err = '';
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => {
-      err += chunk;
-      const m = [...err.matchAll(/rows=(\d+)/g)].pop();
-      if (m && killedAt < 0 && Number(m[1]) >= 6000) {
-        killedAt = Number(m[1]);
-        child.kill('SIGKILL');
-      }
+    const first = await runProcess(process.execPath, [BIN, 'import', 'customers', file, '--format', 'json'], {
+      env,
+      timeoutMs: 240_000,
+      onStderr: (chunk, child) => {
+        err += chunk;
+        const m = [...err.matchAll(/rows=(\d+)/g)].pop();
+        if (m && killedAt < 0 && Number(m[1]) >= 6000) {
+          killedAt = Number(m[1]);
+          killGroup(child, 'SIGKILL');
+        }
+      },
     });
-    const code = await new Promise<number | null>((resolve) => child.on('exit', (c, signal) => resolve(signal === 'SIGKILL' ? -9 : c)));
+    const code = first.signal === 'SIGKILL' && !first.timedOut ? -9 : first.code;
     expect(code, err).toBe(-9);
     expect(killedAt).toBeGreaterThanOrEqual(6000);
     expect(killedAt).toBeLessThan(ROWS);
 
     // Second run: the same file resumes the unfinished job.
-    const second = run(['import', 'customers', file, '--format', 'json']);
+    const second = await run(['import', 'customers', file, '--format', 'json']);
     expect(second.status, second.stderr).toBe(0);
     expect(second.stderr).toContain('继续上次未完成的导入');
     const firstProgress = Number(/rows=(\d+)/.exec(second.stderr)![1]);
@@ -57,7 +71,7 @@ describe('hearth import after kill -9', () => {
     expect(outcome).toEqual({ created: ROWS, updated: 0, skipped: 0, rejected: [] });
 
     // Third run: a finished file again changes nothing.
-    const third = run(['import', 'customers', file, '--format', 'json']);
+    const third = await run(['import', 'customers', file, '--format', 'json']);
     expect(third.status, third.stderr).toBe(0);
     expect(JSON.parse(third.stdout.trim().split('\n').pop()!)).toEqual({ created: 0, updated: 0, skipped: ROWS, rejected: [] });
 

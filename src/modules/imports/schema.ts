@@ -1,17 +1,22 @@
 import { bigint, bigserial, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { runColumns } from '../../platform/runs/columns.js';
 import type { ImportOptions } from './imports.contract.js';
+
+/** Where a resumed import starts: the data rows done and the bytes read, committed with each batch (the job's run checkpoint). */
+export type ImportCheckpoint = { processedRows: number; bytesDone: number };
 
 /**
  * One import: the uploaded file (kept under DATA_DIR/imports until the job is done), how its columns map to fields,
- * and the progress. `processed_rows` is the checkpoint: every batch commits its rows, its rejects and the new
- * checkpoint in one transaction, so a job resumed after a crash starts exactly where the last batch ended.
+ * and the progress. A durable run (`platform/runs`) once started (`pending` comes before: the mapping is not yet
+ * confirmed). `processed_rows` is where a resume starts: every batch commits its rows, its rejects, the counters and
+ * the run's checkpoint in one transaction, so a job resumed after a crash starts exactly where the last batch ended.
  */
 export const importJobs = pgTable(
   'import_jobs',
   {
     id: uuid('id').primaryKey().defaultRandom(),
     kind: text('kind', { enum: ['customers', 'transactions'] }).notNull(),
-    status: text('status', { enum: ['pending', 'queued', 'running', 'done', 'failed', 'cancelled'] }).notNull().default('pending'),
+    ...runColumns<ImportCheckpoint, 'pending'>({ extraStatuses: ['pending'], defaultStatus: 'pending' }),
     fileName: text('file_name').notNull(),
     filePath: text('file_path').notNull(),
     fileHash: text('file_hash').notNull(),
@@ -28,13 +33,8 @@ export const importJobs = pgTable(
     updated: integer('updated').notNull().default(0),
     skipped: integer('skipped').notNull().default(0),
     rejected: integer('rejected').notNull().default(0),
-    error: text('error'),
     createdBy: uuid('created_by'),
     createdByName: text('created_by_name'),
-    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-    startedAt: timestamp('started_at', { withTimezone: true }),
-    heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }),
-    finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
   (t) => [index('import_jobs_created_idx').on(t.createdAt), index('import_jobs_status_idx').on(t.status)],
 );

@@ -4,3 +4,5 @@ export { createTask, createSystemTasks, completeTask, taskTimelineSource, type S
 export { registerTimelineSource, customerTimeline, type TimelineItem, type TimelineQuery, type TimelineSource } from './timeline.js';
 export { interactionMergeHook, taskMergeHook } from './merge.js';
 export type { InteractionView, TaskView, TimelineEvent } from './interactions.contract.js';
+export { interactionLog, taskLedger } from './schema.js';
+export { interactionBulkLoad, type InteractionBulkRow, type TaskBulkRow } from './interactions.bulk.js';

@@ -35,6 +35,8 @@ export type InteractionView = {
   deletedAt: string | null;
 };
 
+export type InteractionPage = { items: InteractionView[]; nextCursor: string | null };
+
 /**
  * One business event on a customer's timeline, whichever module it comes from (`kind`: interaction, transaction,
  * task, and later modules' kinds). `title` and `summary` are in the caller's language; `data` is the kind's own view.
@@ -87,4 +89,9 @@ export type TaskView = {
   createdAt: string;
 };
 
+export type TaskPage = { items: TaskView[]; nextCursor: string | null };
+
 export type TaskCounts = Record<TaskBucket, number>;
+
+/** The people the caller may assign a task to. */
+export type AssigneeList = { items: UserRef[] };

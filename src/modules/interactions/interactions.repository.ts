@@ -1,7 +1,7 @@
 import { and, desc, eq, getTableColumns, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../../platform/db/client.js';
-import { users } from '../accounts/schema.js';
+import { userDirectory } from '../accounts/index.js';
 import { interactions, tasks } from './schema.js';
 
 export type InteractionRow = typeof interactions.$inferSelect;
@@ -17,7 +17,7 @@ export const utcText = (column: SQL | AnyPgColumn) => sql<string>`to_char(${colu
 
 const withRefs = {
   ...getTableColumns(interactions),
-  userName: users.displayName,
+  userName: userDirectory.displayName,
   taskId: tasks.id,
   sortAt: utcText(interactions.occurredAt),
 };
@@ -26,7 +26,7 @@ function selectWithRefs(db: DbOrTx) {
   return db
     .select(withRefs)
     .from(interactions)
-    .leftJoin(users, eq(users.id, interactions.userId))
+    .leftJoin(userDirectory, eq(userDirectory.id, interactions.userId))
     .leftJoin(tasks, eq(tasks.interactionId, interactions.id));
 }
 

@@ -1,33 +1,33 @@
-import { and, asc, eq, inArray, or, type SQL } from 'drizzle-orm';
+import { and, asc, eq, type SQL } from 'drizzle-orm';
+import { dataScopeOf, scopeWhere } from '../../platform/auth/access.js';
 import type { Actor } from '../../platform/auth/permissions.js';
 import type { DbOrTx } from '../../platform/db/client.js';
-import { users } from '../accounts/schema.js';
+import { userDirectory } from '../accounts/index.js';
 import type { UserRef } from './interactions.contract.js';
 
 /**
  * The people a user may act for — assign a task to, log an interaction on behalf of: with data scope `all` every
  * active user, with `team` the active users of the actor's team and the teams below it, with `own` only themselves.
+ * The data scope applied to users (their id as the owner, their team as the team; platform/auth/access.ts).
  */
 function reachCondition(actor: Actor): SQL | undefined {
-  const self = eq(users.id, actor.userId ?? '00000000-0000-0000-0000-000000000000');
-  if (actor.scope === 'all') return undefined;
-  if (actor.scope === 'team' && actor.teamIds.length) return or(self, inArray(users.teamId, [...actor.teamIds]));
-  return self;
+  const scope = dataScopeOf(actor);
+  return scope.kind === 'all' ? undefined : scopeWhere(scope, userDirectory.id, userDirectory.teamId);
 }
 
 export async function userInReach(db: DbOrTx, actor: Actor, userId: string): Promise<boolean> {
   const [row] = await db
-    .select({ id: users.id })
-    .from(users)
-    .where(and(eq(users.id, userId), eq(users.active, true), reachCondition(actor)));
+    .select({ id: userDirectory.id })
+    .from(userDirectory)
+    .where(and(eq(userDirectory.id, userId), eq(userDirectory.active, true), reachCondition(actor)));
   return !!row;
 }
 
 export async function usersInReach(db: DbOrTx, actor: Actor): Promise<UserRef[]> {
   return db
-    .select({ id: users.id, name: users.displayName })
-    .from(users)
-    .where(and(eq(users.active, true), reachCondition(actor)))
-    .orderBy(asc(users.displayName))
+    .select({ id: userDirectory.id, name: userDirectory.displayName })
+    .from(userDirectory)
+    .where(and(eq(userDirectory.active, true), reachCondition(actor)))
+    .orderBy(asc(userDirectory.displayName))
     .limit(1000);
 }

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, pgTable, text, timestamp, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { index, integer, pgTable, pgView, text, timestamp, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { users } from '../accounts/schema.js';
 import { customers } from '../customers/schema.js';
 import { transactions } from '../transactions/schema.js';
@@ -74,3 +74,7 @@ export const tasks = pgTable(
     index('tasks_interaction_idx').on(t.interactionId).where(sql`${t.interactionId} is not null`),
   ],
 );
+
+/** The module's exported reads (other modules name these views, never the tables). */
+export const interactionLog = pgView('interaction_log').as((qb) => qb.select().from(interactions));
+export const taskLedger = pgView('task_ledger').as((qb) => qb.select().from(tasks));

@@ -1,8 +1,9 @@
-import { and, asc, desc, eq, getTableColumns, gte, inArray, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gte, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../../platform/db/client.js';
-import { users } from '../accounts/schema.js';
-import { customers } from '../customers/schema.js';
+import { scopeWhere, type DataScope } from '../../platform/auth/access.js';
+import { userDirectory } from '../accounts/index.js';
+import { customerDirectory } from '../customers/index.js';
 import type { TaskBucket } from './interactions.contract.js';
 import { utcText } from './interactions.repository.js';
 import type { TaskListBucket } from './interactions.types.js';
@@ -24,9 +25,9 @@ export type TaskWithRefs = TaskRow & {
 /** "Now" and where today ends in the company's time zone: the bucket boundaries. */
 export type Clock = { now: Date; endOfToday: Date };
 
-const assignee = alias(users, 'assignee');
-const completer = alias(users, 'completer');
-const creator = alias(users, 'creator');
+const assignee = alias(userDirectory, 'assignee');
+const completer = alias(userDirectory, 'completer');
+const creator = alias(userDirectory, 'creator');
 
 /** How each list is ordered: open tasks by due time (soonest first), done by completion, cancelled by change (newest first). */
 function sortOf(bucket: TaskListBucket) {
@@ -41,16 +42,16 @@ function selectWithRefs(db: DbOrTx, sortColumn: typeof tasks.dueAt | typeof task
       ...getTableColumns(tasks),
       assigneeName: assignee.displayName,
       assigneeTeamId: assignee.teamId,
-      customerName: customers.name,
-      customerOwnerId: customers.ownerId,
-      customerTeamId: customers.teamId,
+      customerName: customerDirectory.name,
+      customerOwnerId: customerDirectory.ownerId,
+      customerTeamId: customerDirectory.teamId,
       completedByName: completer.displayName,
       createdByName: creator.displayName,
       sortValue: utcText(sortColumn),
     })
     .from(tasks)
     .innerJoin(assignee, eq(assignee.id, tasks.assigneeId))
-    .leftJoin(customers, eq(customers.id, tasks.customerId))
+    .leftJoin(customerDirectory, eq(customerDirectory.id, tasks.customerId))
     .leftJoin(completer, eq(completer.id, tasks.completedBy))
     .leftJoin(creator, eq(creator.id, tasks.createdBy));
 }
@@ -72,13 +73,15 @@ export function bucketCondition(bucket: TaskListBucket, clock: Clock): SQL | und
   }
 }
 
-/** Which tasks a caller sees besides a customer's: all, or those they are assigned or created, or their teams'. */
-export type TaskVisibility = { kind: 'all' } | { kind: 'own'; userId: string } | { kind: 'team'; userId: string; teamIds: readonly string[] };
+/**
+ * Which tasks a caller sees besides a customer's: the data scope over each task's assignee and the assignee's team
+ * (platform/auth/access.ts), and the tasks they created.
+ */
+export type TaskVisibility = DataScope;
 
 function visibilityCondition(v: TaskVisibility): SQL | undefined {
   if (v.kind === 'all') return undefined;
-  const mine = or(eq(tasks.assigneeId, v.userId), eq(tasks.createdBy, v.userId));
-  return v.kind === 'team' && v.teamIds.length ? or(mine, inArray(assignee.teamId, [...v.teamIds])) : mine;
+  return or(scopeWhere(v, tasks.assigneeId, assignee.teamId), eq(tasks.createdBy, v.userId));
 }
 
 export async function listTasks(

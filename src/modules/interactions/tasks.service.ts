@@ -1,3 +1,4 @@
+import { dataScopeOf, scopeReaches } from '../../platform/auth/access.js';
 import { can, requireAccess, type Actor } from '../../platform/auth/permissions.js';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { AppError } from '../../platform/errors.js';
@@ -6,7 +7,7 @@ import { t } from '../../platform/i18n/index.js';
 import { knownZone, startOfTomorrow } from '../../platform/time.js';
 import { actorOfUser } from '../accounts/index.js';
 import { recordAudit } from '../audit/index.js';
-import { customerInScope, customerReachable } from '../customers/index.js';
+import { customerAccess, customerInScope } from '../customers/index.js';
 import { readCompanySettings } from '../settings/index.js';
 import type { TaskBucket, TaskCounts, TaskType, TaskView, UserRef } from './interactions.contract.js';
 import { logInteraction } from './interactions.service.js';
@@ -33,7 +34,7 @@ const ref = (id: string | null, name: string | null): UserRef | null => (id ? { 
 
 function toView(actor: Actor, r: TaskWithRefs, clock: Clock): TaskView {
   // A customer outside the caller's data scope is not named (as everywhere else, it does not exist for them).
-  const reachable = r.customerId !== null && customerReachable(actor, { ownerId: r.customerOwnerId, teamId: r.customerTeamId });
+  const reachable = r.customerId !== null && customerAccess.reaches(actor, { ownerId: r.customerOwnerId, teamId: r.customerTeamId });
   return {
     id: r.id,
     type: r.type,
@@ -55,17 +56,15 @@ function toView(actor: Actor, r: TaskWithRefs, clock: Clock): TaskView {
   };
 }
 
+/** Which tasks the actor sees besides a customer's: their data scope over the tasks' assignees (and their own). */
 function visibilityOf(actor: Actor): TaskVisibility {
-  const userId = actor.userId ?? '00000000-0000-0000-0000-000000000000';
-  if (actor.scope === 'all') return { kind: 'all' };
-  return actor.scope === 'team' ? { kind: 'team', userId, teamIds: actor.teamIds } : { kind: 'own', userId };
+  return dataScopeOf(actor);
 }
 
 /** Whether the actor may change a task: their own (assigned or created), or one of their data scope's people. */
 function manages(actor: Actor, r: TaskWithRefs): boolean {
-  if (actor.scope === 'all') return true;
-  if (actor.userId && (r.assigneeId === actor.userId || r.createdBy === actor.userId)) return true;
-  return actor.scope === 'team' && !!r.assigneeTeamId && actor.teamIds.includes(r.assigneeTeamId);
+  if (actor.userId && r.createdBy === actor.userId) return true;
+  return scopeReaches(dataScopeOf(actor), { ownerId: r.assigneeId, teamId: r.assigneeTeamId });
 }
 
 async function loadManaged(db: DbOrTx, actor: Actor, id: string): Promise<TaskWithRefs> {

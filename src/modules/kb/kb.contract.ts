@@ -53,6 +53,8 @@ export type KbCategory = {
   articleCount: number;
 };
 
+export type KbCategoryList = { items: KbCategory[] };
+
 export type KbUserRef = { id: string; name: string };
 
 export type KbArticleListItem = {
@@ -92,6 +94,11 @@ export type KbArticleVersion = {
   editedAt: string;
 };
 
+export type KbArticleVersionList = { items: KbArticleVersion[] };
+
+/** `POST /articles/:id/uses` (插入回复): the article's use count after this one. */
+export type KbArticleUseCount = { useCount: number };
+
 /** The public answers page: only published and public articles. */
 export type KbPublicArticleListItem = {
   id: string;
@@ -108,4 +115,8 @@ export type KbPublicArticle = KbPublicArticleListItem & {
   updatedAt: string;
 };
 
+export type KbPublicArticlePage = { items: KbPublicArticleListItem[]; total: number };
+
 export type KbPublicCategory = { id: string; parentId: string | null; name: string; nameEn: string | null };
+
+export type KbPublicCategoryList = { items: KbPublicCategory[] };

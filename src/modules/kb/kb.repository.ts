@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, isNotNull, isNull, ne, sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type DbOrTx } from '../../platform/db/client.js';
-import { users } from '../accounts/schema.js';
+import { userDirectory } from '../accounts/index.js';
 import type { KbArticleStatus } from './kb.contract.js';
 import { kbArticles, kbArticleVersions, kbCategories } from './schema.js';
 import { tsWord, type Term } from './segment.js';
@@ -118,7 +118,7 @@ const articleColumns = {
   createdAt: kbArticles.createdAt,
   updatedAt: kbArticles.updatedAt,
   deletedAt: kbArticles.deletedAt,
-  authorName: users.displayName,
+  authorName: userDirectory.displayName,
 };
 
 export async function insertArticle(db: DbOrTx, values: Omit<ArticleInsert, 'searchVector'>, tokens: ArticleTokens): Promise<ArticleWithAuthor> {
@@ -130,7 +130,7 @@ export async function insertArticle(db: DbOrTx, values: Omit<ArticleInsert, 'sea
 }
 
 export async function findArticle(db: DbOrTx, id: string): Promise<ArticleWithAuthor | undefined> {
-  const [row] = await db.select(articleColumns).from(kbArticles).leftJoin(users, eq(users.id, kbArticles.authorId)).where(eq(kbArticles.id, id));
+  const [row] = await db.select(articleColumns).from(kbArticles).leftJoin(userDirectory, eq(userDirectory.id, kbArticles.authorId)).where(eq(kbArticles.id, id));
   return row;
 }
 
@@ -211,7 +211,7 @@ export async function listArticles(db: DbOrTx, f: ArticleFilter): Promise<{ rows
   const rows = await db
     .select(articleColumns)
     .from(kbArticles)
-    .leftJoin(users, eq(users.id, kbArticles.authorId))
+    .leftJoin(userDirectory, eq(userDirectory.id, kbArticles.authorId))
     .where(where)
     .orderBy(...(searching ? [desc(rank)] : []), ...(f.byViews ? [desc(kbArticles.viewCount)] : []), desc(kbArticles.updatedAt), asc(kbArticles.id))
     .limit(f.limit)
@@ -243,9 +243,9 @@ export async function insertVersion(db: DbOrTx, a: { id: string; version: number
 
 export async function listVersions(db: DbOrTx, articleId: string) {
   return db
-    .select({ version: kbArticleVersions.version, title: kbArticleVersions.title, body: kbArticleVersions.body, editedAt: kbArticleVersions.editedAt, editedBy: kbArticleVersions.editedBy, editorName: users.displayName })
+    .select({ version: kbArticleVersions.version, title: kbArticleVersions.title, body: kbArticleVersions.body, editedAt: kbArticleVersions.editedAt, editedBy: kbArticleVersions.editedBy, editorName: userDirectory.displayName })
     .from(kbArticleVersions)
-    .leftJoin(users, eq(users.id, kbArticleVersions.editedBy))
+    .leftJoin(userDirectory, eq(userDirectory.id, kbArticleVersions.editedBy))
     .where(eq(kbArticleVersions.articleId, articleId))
     .orderBy(desc(kbArticleVersions.version));
 }

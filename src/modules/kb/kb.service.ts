@@ -1,9 +1,8 @@
-import { sql } from 'drizzle-orm';
 import { can, requireAccess, systemActor, type Actor } from '../../platform/auth/permissions.js';
 import type { Db, DbOrTx } from '../../platform/db/client.js';
 import { AppError } from '../../platform/errors.js';
 import { recordAudit } from '../audit/index.js';
-import { readSetting, writeSetting } from '../settings/index.js';
+import { readSetting, writeSettingIfAbsent } from '../settings/index.js';
 import type {
   KbArticle,
   KbArticleListItem,
@@ -94,7 +93,8 @@ const seeded = new WeakMap<object, true>();
 
 /**
  * Seeds the heating template's categories and starter articles the first time the knowledge base is used on a
- * heating installation; idempotent (a marker in settings, stable seed keys, an advisory lock against a race).
+ * heating installation; idempotent (stable seed keys, and a marker in settings written first in the seeding
+ * transaction with writeSettingIfAbsent: a second seeding at once waits on it, then writes nothing and skips).
  */
 export async function ensureKbSeed(db: Db): Promise<void> {
   if (seeded.has(db)) return;
@@ -105,8 +105,7 @@ export async function ensureKbSeed(db: Db): Promise<void> {
     return;
   }
   await db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(72420007)`);
-    if (await readSetting(tx, SEED_MARKER)) return;
+    if (!(await writeSettingIfAbsent(tx, SEED_MARKER, { template: 'heating', at: new Date().toISOString() }))) return;
     const actor = systemActor('system', 'zh-CN');
     const ids = new Map<string, string>();
     let order = 0;
@@ -128,7 +127,6 @@ export async function ensureKbSeed(db: Db): Promise<void> {
       created++;
     }
     generation++;
-    await writeSetting(tx, SEED_MARKER, { template: 'heating', at: new Date().toISOString() });
     await recordAudit(tx, actor, { action: 'seed', entityType: 'kb_article', entityId: null, changes: { template: 'heating', articles: created } });
   });
   seeded.set(db, true);

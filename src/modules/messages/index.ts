@@ -4,3 +4,5 @@ export { kickIfQueued, messageTimelineSource, sendMessage } from './outbox.servi
 export { messageMergeHook } from './merge.js';
 export type { MessagingRuntime } from './runtime.js';
 export type { MessageView, MessageTemplateView } from './messages.contract.js';
+export { publicBaseUrl } from './settings.js';
+export { activeTemplateIds } from './templates.queries.js';

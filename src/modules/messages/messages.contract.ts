@@ -52,6 +52,8 @@ export type MessageTemplateView = {
   updatedAt: string;
 };
 
+export type MessageTemplateList = { items: MessageTemplateView[] };
+
 /** A template rendered for one customer, in the customer's language (preferences.language, else zh-CN). */
 export type MessagePreview = {
   channel: MessageChannel;

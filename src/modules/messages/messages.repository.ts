@@ -1,7 +1,9 @@
 import { and, asc, count, desc, eq, getTableColumns, gt, inArray, isNull, isNotNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
+import { getViewConfig } from 'drizzle-orm/pg-core';
 import { rowsOf, type DbOrTx } from '../../platform/db/client.js';
-import { users } from '../accounts/schema.js';
-import { customers } from '../customers/schema.js';
+import type { Actor } from '../../platform/auth/permissions.js';
+import { userDirectory } from '../accounts/index.js';
+import { customerAccess, customerDirectory, lockCustomer, withdrawCustomerConsent, type CustomerView } from '../customers/index.js';
 import type { MessageChannel, MessageStatus } from './messages.contract.js';
 import { messages, messageTemplates } from './schema.js';
 
@@ -71,9 +73,9 @@ export type MessageCustomer = {
   name: string;
   email: string | null;
   phones: string[];
-  preferences: (typeof customers.$inferSelect)['preferences'];
-  consent: (typeof customers.$inferSelect)['consent'];
-  custom: (typeof customers.$inferSelect)['custom'];
+  preferences: CustomerView['preferences'];
+  consent: CustomerView['consent'];
+  custom: CustomerView['custom'];
   externalId: string | null;
   ownerName: string | null;
   deletedAt: Date | null;
@@ -81,59 +83,56 @@ export type MessageCustomer = {
 };
 
 /**
- * What rendering and the rules need of a customer. `lock` holds the customer's row until the transaction ends, so
- * two messages for the same customer are counted against the weekly cap one after the other.
+ * What rendering and the rules need of a customer, read through the customers module's view. `lock` first takes the
+ * customer's row lock (the customers module's `lockCustomer`) until the transaction ends, so two messages for the same
+ * customer are counted against the weekly cap one after the other.
  */
 export async function customerForMessage(db: DbOrTx, id: string, lock = false): Promise<MessageCustomer | undefined> {
-  const query = db
+  if (lock && !(await lockCustomer(db, id))) return undefined;
+  const [row] = await db
     .select({
-      id: customers.id,
-      name: customers.name,
-      email: customers.email,
-      phones: customers.phones,
-      preferences: customers.preferences,
-      consent: customers.consent,
-      custom: customers.custom,
-      externalId: customers.externalId,
-      ownerName: users.displayName,
-      deletedAt: customers.deletedAt,
-      version: customers.version,
+      id: customerDirectory.id,
+      name: customerDirectory.name,
+      email: customerDirectory.email,
+      phones: customerDirectory.phones,
+      preferences: customerDirectory.preferences,
+      consent: customerDirectory.consent,
+      custom: customerDirectory.custom,
+      externalId: customerDirectory.externalId,
+      ownerName: userDirectory.displayName,
+      deletedAt: customerDirectory.deletedAt,
+      version: customerDirectory.version,
     })
-    .from(customers)
-    .leftJoin(users, eq(users.id, customers.ownerId))
-    .where(eq(customers.id, id));
-  const [row] = lock ? await query.for('no key update', { of: customers }) : await query;
+    .from(customerDirectory)
+    .leftJoin(userDirectory, eq(userDirectory.id, customerDirectory.ownerId))
+    .where(eq(customerDirectory.id, id));
   return row;
 }
 
 /** Live customers with this phone (E.164), through the phones GIN index. */
 export async function customersWithPhone(db: DbOrTx, e164: string): Promise<string[]> {
   const rows = await db
-    .select({ id: customers.id })
-    .from(customers)
-    .where(and(sql`${customers.phones} @> array[${e164}]::text[]`, isNull(customers.deletedAt)));
+    .select({ id: customerDirectory.id })
+    .from(customerDirectory)
+    .where(and(sql`${customerDirectory.phones} @> array[${e164}]::text[]`, isNull(customerDirectory.deletedAt)));
   return rows.map((r) => r.id);
 }
 
-/** Sets one channel's consent to false (and bumps the version, so an edit opened before is refused as stale). */
+/** Sets one channel's consent to false (and bumps the version): the customers module writes its own row. */
 export async function withdrawConsent(db: DbOrTx, customerId: string, channel: MessageChannel): Promise<void> {
-  await db
-    .update(customers)
-    .set({
-      consent: sql`${customers.consent} || jsonb_build_object(${channel}::text, false)`,
-      version: sql`${customers.version} + 1`,
-      updatedAt: new Date(),
-    })
-    .where(eq(customers.id, customerId));
+  await withdrawCustomerConsent(db, customerId, channel);
 }
 
 // ---- the outbox ------------------------------------------------------------------------------------------------
 
+/** The name the joined customer goes by in the outbox queries (the customers module's view, not aliased). */
+const CUSTOMER_VIEW = getViewConfig(customerDirectory).name;
+
 const withRefs = {
   ...getTableColumns(messages),
-  customerName: customers.name,
+  customerName: customerDirectory.name,
   templateName: messageTemplates.name,
-  createdByName: users.displayName,
+  createdByName: userDirectory.displayName,
   sortAt: utcText(messages.createdAt),
 };
 
@@ -141,9 +140,9 @@ function selectWithRefs(db: DbOrTx) {
   return db
     .select(withRefs)
     .from(messages)
-    .leftJoin(customers, eq(customers.id, messages.customerId))
+    .leftJoin(customerDirectory, eq(customerDirectory.id, messages.customerId))
     .leftJoin(messageTemplates, eq(messageTemplates.id, messages.templateId))
-    .leftJoin(users, eq(users.id, messages.createdBy));
+    .leftJoin(userDirectory, eq(userDirectory.id, messages.createdBy));
 }
 
 export async function insertMessage(db: DbOrTx, values: MessageInsert): Promise<MessageRow> {
@@ -165,8 +164,8 @@ export async function listMessages(
     channel?: MessageChannel;
     from?: Date;
     to?: Date;
-    /** The caller's data scope over the message's customer (own / team); none = every customer. */
-    scope?: { userId: string; teamIds: readonly string[] };
+    /** Only messages to customers this actor sees (the customers module's rule, on the joined customer); none = every customer. */
+    visibleTo?: Actor;
     before?: { value: string; id: string };
     limit: number;
   },
@@ -177,9 +176,7 @@ export async function listMessages(
         q.customerId ? eq(messages.customerId, q.customerId) : undefined,
         q.from ? sql`${messages.createdAt} >= ${q.from.toISOString()}::timestamptz` : undefined,
         q.to ? sql`${messages.createdAt} < ${q.to.toISOString()}::timestamptz + interval '1 millisecond'` : undefined,
-        q.scope
-          ? or(eq(customers.ownerId, q.scope.userId), q.scope.teamIds.length ? inArray(customers.teamId, [...q.scope.teamIds]) : undefined)
-          : undefined,
+        q.visibleTo ? customerAccess.where(q.visibleTo, CUSTOMER_VIEW) : undefined,
         q.status ? eq(messages.status, q.status) : undefined,
         q.channel ? eq(messages.channel, q.channel) : undefined,
         q.before ? sql`(${messages.createdAt}, ${messages.id}) < (${q.before.value}::timestamptz, ${q.before.id}::uuid)` : undefined,
@@ -280,9 +277,9 @@ export async function sentForTimeline(db: DbOrTx, customerId: string, before: { 
   return db
     .select({ ...withRefs, sortAt: utcText(sql`${messages.sentAt}`) })
     .from(messages)
-    .leftJoin(customers, eq(customers.id, messages.customerId))
+    .leftJoin(customerDirectory, eq(customerDirectory.id, messages.customerId))
     .leftJoin(messageTemplates, eq(messageTemplates.id, messages.templateId))
-    .leftJoin(users, eq(users.id, messages.createdBy))
+    .leftJoin(userDirectory, eq(userDirectory.id, messages.createdBy))
     .where(
       and(
         eq(messages.customerId, customerId),

@@ -58,7 +58,7 @@ class FakeProvider {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', async () => {
+      req.on('end', () => void (async () => {
         const text = Buffer.concat(chunks).toString('utf8');
         this.requests.push({ method: req.method!, url: req.url!, headers: req.headers, body: text ? JSON.parse(text) : null });
         if (this.delayMs) await sleep(this.delayMs);
@@ -70,7 +70,7 @@ class FakeProvider {
         if (req.url!.startsWith('/cgi-bin/token')) res.end(JSON.stringify({ access_token: 'TOKEN-1', expires_in: 7200 }));
         else if (req.url!.startsWith('/cgi-bin/message/template/send')) res.end(JSON.stringify({ errcode: 0, errmsg: 'ok', msgid: 4000001 }));
         else res.end(JSON.stringify({ Code: 'OK', Message: 'OK', BizId: `biz-${this.requests.length}`, RequestId: 'r' }));
-      });
+      })().catch(() => res.destroy())); // a failure while answering drops the connection: the client under test sees it
     });
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;

@@ -253,7 +253,6 @@ export async function customerMessages(db: DbOrTx, actor: Actor | null, customer
 export async function listOutbox(db: DbOrTx, actor: Actor | null, q: OutboxQuery): Promise<MessagePage> {
   requireAccess(actor, 'message:manage');
   const before = q.cursor ? decodeCursor(q.cursor, 'timestamp') : undefined;
-  const scope = actor.scope === 'all' ? undefined : { userId: actor.userId ?? '00000000-0000-0000-0000-000000000000', teamIds: actor.scope === 'team' ? actor.teamIds : [] };
   return page(
     await repo.listMessages(db, {
       customerId: q.customerId,
@@ -261,7 +260,8 @@ export async function listOutbox(db: DbOrTx, actor: Actor | null, q: OutboxQuery
       channel: q.channel,
       from: q.from ? new Date(q.from) : undefined,
       to: q.to ? new Date(q.to) : undefined,
-      scope,
+      // Only messages to customers within the caller's data scope (the customers module's rule).
+      visibleTo: actor,
       before,
       limit: q.limit + 1,
     }),

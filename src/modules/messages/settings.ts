@@ -3,8 +3,7 @@ import { requireAccess, type Actor } from '../../platform/auth/permissions.js';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { AppError, type FieldIssue } from '../../platform/errors.js';
 import { recordAudit } from '../audit/index.js';
-import { readSetting, writeSetting } from '../settings/index.js';
-import { settings } from '../settings/schema.js';
+import { readSetting, writeSetting, writeSettingIfAbsent } from '../settings/index.js';
 import type { MessageChannel, MessageSettingsView } from './messages.contract.js';
 import type { MessageSettingsPatch } from './messages.types.js';
 
@@ -146,6 +145,8 @@ export async function signingSecret(db: DbOrTx): Promise<Buffer> {
   return Buffer.from((await readSetting<string>(db, SECRET_KEY))!, 'base64');
 }
 
-async function writeSettingIfAbsent(db: DbOrTx, key: string, value: string): Promise<void> {
-  await db.insert(settings).values({ key, value }).onConflictDoNothing({ target: settings.key });
+/** The address people reach Hearth at (the messages settings' public URL, else `fallback`), without a trailing slash. */
+export async function publicBaseUrl(db: DbOrTx, fallback: string): Promise<string> {
+  const s = await readMessageSettings(db);
+  return (s.publicUrl ?? fallback).replace(/\/+$/, '');
 }

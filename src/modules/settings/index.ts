@@ -11,3 +11,6 @@ export {
   type CompanySettings,
 } from './settings.service.js';
 export { settingsRoutes } from './settings.routes.js';
+export { companySettingsView } from './settings.schemas.js';
+export type { CompanySettingsView } from './settings.contract.js';
+export { writeSettingIfAbsent } from './settings.service.js';

@@ -64,6 +64,16 @@ export async function writeSetting(db: DbOrTx, key: string, value: unknown): Pro
     .onConflictDoUpdate({ target: settings.key, set: { value, updatedAt: new Date() } });
 }
 
+/**
+ * Writes `value` under `key` unless a value is there already (insert … on conflict do nothing): the first writer
+ * wins. True when this call wrote it. Two callers at once: the second waits on the first one's row until its
+ * transaction ends and then writes nothing, so "seed once" needs no lock of its own.
+ */
+export async function writeSettingIfAbsent(db: DbOrTx, key: string, value: unknown): Promise<boolean> {
+  const rows = await db.insert(settings).values({ key, value }).onConflictDoNothing({ target: settings.key }).returning({ key: settings.key });
+  return rows.length > 0;
+}
+
 export async function deleteSetting(db: DbOrTx, key: string): Promise<void> {
   await db.delete(settings).where(eq(settings.key, key));
 }

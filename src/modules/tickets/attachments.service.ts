@@ -11,9 +11,10 @@ import { requireAccess, systemActor, type Actor } from '../../platform/auth/perm
 import type { DbOrTx } from '../../platform/db/client.js';
 import { AppError } from '../../platform/errors.js';
 import { recordAudit } from '../audit/index.js';
-import { getTicket, type TicketsRuntime } from './tickets.service.js';
+import { getTicket } from './tickets.service.js';
 import { ATTACHMENT_MAX_BYTES, ATTACHMENTS_PER_TICKET, type TicketAttachmentView } from './tickets.contract.js';
 import * as repo from './tickets.repository.js';
+import type { TicketsRuntime } from './tickets.types.js';
 
 export type Upload = { body: Readable; contentLength: number | null; fileName: string | null };
 

@@ -5,7 +5,7 @@ import { AppError } from '../../platform/errors.js';
 import { recordAudit } from '../audit/index.js';
 import type { AssignmentRuleView, RootCauseView, TicketCategoryView } from './tickets.contract.js';
 import * as repo from './tickets.repository.js';
-import { ensureTicketDefaults } from './tickets.service.js';
+import { ensureTicketDefaults } from './tickets.intake.js';
 import type { RuleInput } from './tickets.types.js';
 
 const categoryView = (c: repo.CategoryRow): TicketCategoryView => ({ id: c.id, parentId: c.parentId, nameZh: c.nameZh, nameEn: c.nameEn, position: c.position, active: c.active });

@@ -114,8 +114,36 @@ export interface TicketSummary {
   rating: number | null;
   createdAt: string;
   updatedAt: string;
-  /** The SLA clock (SlaClockView from sla.contract), null when none. */
-  sla: unknown;
+  /** The SLA clock, null when none. */
+  sla: TicketSlaClock | null;
+}
+
+/**
+ * A ticket's SLA clock: the same type as SlaClockView in sla/sla.contract.ts (a contract imports nothing, so it is
+ * spelt out here; tickets.schemas.ts proves the two identical at compile time).
+ */
+export interface TicketSlaClock {
+  policyName: string;
+  calendarName: string;
+  firstResponseDueAt: string | null;
+  firstRespondedAt: string | null;
+  resolutionDueAt: string | null;
+  resolvedAt: string | null;
+  paused: boolean;
+  remainingMs: number | null;
+  state: 'on_track' | 'warning' | 'breached' | 'met' | 'paused';
+  escalationLevel: 0 | 1 | 2 | 3;
+}
+
+/** The ticket queue: one page of summaries and how many match. */
+export interface TicketPage {
+  items: TicketSummary[];
+  total: number;
+}
+
+/** The contact's full phone number (customer:pii; audited). */
+export interface TicketContactReveal {
+  contactPhone: string | null;
 }
 
 export interface TicketAttachmentView {
@@ -177,6 +205,14 @@ export interface PublicTicketView {
   canRate: boolean;
   rating: number | null;
   ratingComment: string | null;
+}
+
+/** A category of the public form. */
+export interface PublicTicketCategory {
+  id: string;
+  parentId: string | null;
+  nameZh: string;
+  nameEn: string;
 }
 
 export interface PublicSubmitResult {

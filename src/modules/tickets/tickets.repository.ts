@@ -3,9 +3,9 @@ import { and, asc, desc, eq, ilike, inArray, isNull, notInArray, or, sql, type S
 import { alias } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { rowsOf } from '../../platform/db/client.js';
-import { roles, users } from '../accounts/schema.js';
-import { customers } from '../customers/schema.js';
-import { settings } from '../settings/schema.js';
+import { scopeWhere, type DataScope } from '../../platform/auth/access.js';
+import { userDirectory } from '../accounts/index.js';
+import { customerDirectory } from '../customers/index.js';
 import { ticketAssignmentRules, ticketAttachments, ticketCategories, ticketEvents, ticketRootCauses, tickets } from './schema.js';
 import { ticketSlaClocks } from './sla/schema.js';
 
@@ -17,20 +17,22 @@ export type RootCauseRow = typeof ticketRootCauses.$inferSelect;
 export type RuleRow = typeof ticketAssignmentRules.$inferSelect;
 export type AttachmentRow = typeof ticketAttachments.$inferSelect;
 
-/** Who may see which tickets: the customer's data scope, tickets assigned to the user, unlinked intake. */
-export type Visibility = { kind: 'all' } | { kind: 'own'; userId: string } | { kind: 'team'; userId: string; teamIds: readonly string[] };
+/** The alias of the customer (the customers module's `customer_directory` view) in the ticket queries below. */
+export const CUSTOMER_ALIAS = 'c';
+const customers = alias(customerDirectory, CUSTOMER_ALIAS);
+const assignee = alias(userDirectory, 'assignee');
+const rootCause = alias(ticketRootCauses, 'root_cause');
+
+/**
+ * Who may see which tickets (decided by the service): the actor's data scope over the ticket's assignee and team,
+ * `customers` — the customers module's rule over the customer alias (CUSTOMER_ALIAS) — and unlinked intake. Null: all.
+ */
+export type Visibility = { scope: DataScope; customers: SQL } | null;
 
 export function visibilityCondition(v: Visibility): SQL | undefined {
-  if (v.kind === 'all') return undefined;
-  const parts: (SQL | undefined)[] = [isNull(tickets.customerId), eq(tickets.assigneeId, v.userId), eq(customers.ownerId, v.userId)];
-  if (v.kind === 'team' && v.teamIds.length) {
-    parts.push(inArray(customers.teamId, [...v.teamIds]), inArray(tickets.teamId, [...v.teamIds]));
-  }
-  return or(...parts);
+  if (!v || v.scope.kind === 'all') return undefined;
+  return or(isNull(tickets.customerId), scopeWhere(v.scope, tickets.assigneeId, tickets.teamId), v.customers);
 }
-
-const assignee = alias(users, 'assignee');
-const rootCause = alias(ticketRootCauses, 'root_cause');
 
 const withRefs = {
   ticket: tickets,
@@ -167,9 +169,9 @@ export async function insertEvent(db: DbOrTx, values: EventInsert): Promise<void
 
 export async function eventsOf(db: DbOrTx, ticketId: string) {
   return db
-    .select({ event: ticketEvents, actorName: users.displayName })
+    .select({ event: ticketEvents, actorName: userDirectory.displayName })
     .from(ticketEvents)
-    .leftJoin(users, eq(users.id, ticketEvents.actorId))
+    .leftJoin(userDirectory, eq(userDirectory.id, ticketEvents.actorId))
     .where(eq(ticketEvents.ticketId, ticketId))
     .orderBy(asc(ticketEvents.createdAt), asc(ticketEvents.id));
 }
@@ -205,12 +207,6 @@ export async function insertAttachment(db: DbOrTx, values: typeof ticketAttachme
 }
 
 // ---- settings ----
-
-/** Claims a once-per-installation marker: true for exactly one caller (the row is the lock). */
-export async function claimMarker(db: DbOrTx, key: string): Promise<boolean> {
-  const rows = await db.insert(settings).values({ key, value: true }).onConflictDoNothing({ target: settings.key }).returning({ key: settings.key });
-  return rows.length > 0;
-}
 
 export async function listCategories(db: DbOrTx): Promise<CategoryRow[]> {
   return db.select().from(ticketCategories).orderBy(asc(ticketCategories.position), asc(ticketCategories.createdAt));
@@ -282,60 +278,42 @@ export async function deleteRule(db: DbOrTx, id: string): Promise<boolean> {
 
 // ---- people and customers ----
 
-/** Active members of a team whose role may handle tickets, in a stable order (round robin walks it). */
-export async function teamHandlers(db: DbOrTx, teamId: string): Promise<string[]> {
-  const rows = await db
-    .select({ id: users.id })
-    .from(users)
-    .innerJoin(roles, eq(roles.key, users.roleKey))
-    .where(and(eq(users.teamId, teamId), eq(users.active, true), sql`'ticket:write' = any(${roles.permissions})`))
-    .orderBy(asc(users.username));
-  return rows.map((r) => r.id);
-}
-
 export async function activeUser(db: DbOrTx, id: string): Promise<{ id: string; teamId: string | null; displayName: string } | undefined> {
+  const u = userDirectory;
   const [row] = await db
-    .select({ id: users.id, teamId: users.teamId, displayName: users.displayName })
-    .from(users)
-    .where(and(eq(users.id, id), eq(users.active, true)));
+    .select({ id: u.id, teamId: u.teamId, displayName: u.displayName })
+    .from(u)
+    .where(and(eq(u.id, id), eq(u.active, true)));
   return row;
 }
 
 export type CustomerFacts = { id: string; name: string; ownerId: string | null; teamId: string | null; compound: string | null; district: string | null; tags: string[] };
 
 export async function customerFacts(db: DbOrTx, id: string): Promise<CustomerFacts | undefined> {
+  const cd = customerDirectory;
   const [row] = await db
-    .select({ id: customers.id, name: customers.name, ownerId: customers.ownerId, teamId: customers.teamId, compound: customers.compound, district: customers.district, tags: customers.tags })
-    .from(customers)
-    .where(eq(customers.id, id));
+    .select({ id: cd.id, name: cd.name, ownerId: cd.ownerId, teamId: cd.teamId, compound: cd.compound, district: cd.district, tags: cd.tags })
+    .from(cd)
+    .where(eq(cd.id, id));
   return row;
 }
 
 /** Where a message to the customer can go, and what they agreed to. */
 export async function customerContact(db: DbOrTx, id: string) {
-  const [row] = await db.select({ phones: customers.phones, email: customers.email, consent: customers.consent }).from(customers).where(eq(customers.id, id));
+  const cd = customerDirectory;
+  const [row] = await db.select({ phones: cd.phones, email: cd.email, consent: cd.consent }).from(cd).where(eq(cd.id, id));
   return row;
 }
 
 /** The live customer with exactly this (normalised) phone number, when there is exactly one. */
 export async function customerByPhone(db: DbOrTx, e164: string): Promise<string | null> {
+  const cd = customerDirectory;
   const rows = await db
-    .select({ id: customers.id })
-    .from(customers)
-    .where(and(sql`${customers.phones} @> array[${e164}]::text[]`, isNull(customers.deletedAt)))
+    .select({ id: cd.id })
+    .from(cd)
+    .where(and(sql`${cd.phones} @> array[${e164}]::text[]`, isNull(cd.deletedAt)))
     .limit(2);
   return rows.length === 1 ? rows[0]!.id : null;
-}
-
-/** The customer's value tier from analytics (table of the analytics module, when it exists). */
-export async function valueTier(db: DbOrTx, customerId: string): Promise<'high' | 'middle' | 'low' | null> {
-  const exists = rowsOf<{ t: string | null }>(await db.execute(sql`select to_regclass('analytics_customer_current')::text as t`));
-  if (!exists[0]?.t) return null;
-  const rows = rowsOf<{ tier: string | null }>(
-    await db.execute(sql`select value_tier as tier from analytics_customer_current where customer_id = ${customerId} limit 1`),
-  );
-  const tier = rows[0]?.tier;
-  return tier === 'high' || tier === 'middle' || tier === 'low' ? tier : null;
 }
 
 /** Tickets of a customer for its timeline: strictly before (time, id), newest first. */
@@ -344,10 +322,10 @@ export async function ticketsForTimeline(db: DbOrTx, customerId: string, before:
     .select({
       ticket: tickets,
       sortAt: sql<string>`to_char(${tickets.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
-      creatorName: users.displayName,
+      creatorName: userDirectory.displayName,
     })
     .from(tickets)
-    .leftJoin(users, eq(users.id, tickets.createdBy))
+    .leftJoin(userDirectory, eq(userDirectory.id, tickets.createdBy))
     .where(
       and(
         eq(tickets.customerId, customerId),
@@ -372,7 +350,6 @@ export async function moveTicketsBack(db: DbOrTx, ids: readonly string[], fromCu
       .where(and(inArray(tickets.id, [...ids]), eq(tickets.customerId, fromCustomerId)));
   }
 }
-
 
 // ---- churn signal (analytics) ----
 

@@ -26,13 +26,21 @@ function ok<T = any>(res: LightMyRequestResponse, status = 200): T {
 
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(200, 7)]);
 
-describe('tickets', () => {
-  let ctx: TestContext;
-  let agent: Client;
-  let categories: { id: string; nameZh: string }[];
-  const cat = (name: string) => categories.find((c) => c.nameZh === name)!.id;
-  let rootCauseId: string;
+let ctx: TestContext;
+let agent: Client;
+let categories: { id: string; nameZh: string }[];
+const cat = (name: string) => categories.find((c) => c.nameZh === name)!.id;
+let rootCauseId: string;
 
+const upload = (c: Client, url: string, body: Buffer, headers: Record<string, string> = {}) =>
+  c.app.inject({
+    method: 'POST',
+    url,
+    payload: body,
+    headers: { 'content-type': 'application/octet-stream', ...(c.cookie ? { cookie: c.cookie, 'x-csrf-token': c.csrf! } : {}), ...headers },
+  });
+
+describe('tickets', () => {
   beforeAll(async () => {
     ctx = await createTestContext();
     agent = await ctx.newUser({ role: 'agent' });
@@ -41,14 +49,15 @@ describe('tickets', () => {
   });
   afterAll(() => ctx.close());
 
-  const upload = (c: Client, url: string, body: Buffer, headers: Record<string, string> = {}) =>
-    c.app.inject({
-      method: 'POST',
-      url,
-      payload: body,
-      headers: { 'content-type': 'application/octet-stream', ...(c.cookie ? { cookie: c.cookie, 'x-csrf-token': c.csrf! } : {}), ...headers },
-    });
+  workflowAndAssignment();
+  publicForm();
+  settingsAndCustomers();
+  followPage();
+  slaFilterAndChurn();
+});
 
+/** The workflow, the assignment rules, merge and data scope. */
+function workflowAndAssignment(): void {
   it('the heating template ships its categories and default root causes', () => {
     expect(categories.map((c) => c.nameZh)).toEqual(['室温不达标', '暖气不热', '漏水', '缴费问题', '服务态度', '其他']);
     expect(rootCauseId).toBeTruthy();
@@ -186,7 +195,10 @@ describe('tickets', () => {
     expect(visit).toMatchObject({ type: 'return_visit', assignee: { id: ctx.admin.userId } });
     problemOf(await ctx.anon.get('/api/v1/tickets'), 401);
   });
+}
 
+/** The public form: submitting, and its refusals. */
+function publicForm(): void {
   it('public page: submit by a known phone links the customer, an unknown one stays unlinked; script is stored as text', async () => {
     const household = await ctx.newCustomer({ name: '李秀英', phones: ['13900004444'] });
     const res = ok(
@@ -246,7 +258,10 @@ describe('tickets', () => {
     expect(en.errors[0]!.message).toBe('Only JPEG, PNG, WebP or GIF images can be uploaded');
     expect(ok(await ctx.anon.get(`/api/v1/public/tickets/${made.token}`)).attachments).toEqual([]);
   });
+}
 
+/** Settings (categories, root causes), renaming a category, merging customers. */
+function settingsAndCustomers(): void {
   it('settings: a category tree (no cycles, archived ones refused on tickets), root causes; linking a customer and a transaction', async () => {
     const parent = ok(await ctx.admin.post('/api/v1/ticket-categories', { nameZh: '管网', nameEn: 'Network' }), 201);
     const child = ok(await ctx.admin.post('/api/v1/ticket-categories', { nameZh: '管道破裂', parentId: parent.id }), 201);
@@ -319,7 +334,10 @@ describe('tickets', () => {
     ok(await ctx.admin.post(`/api/v1/customers/merges/${merge.merge.id}/undo`));
     expect(ok(await ctx.admin.get(`/api/v1/tickets/${tk.id}`)).customer.id).toBe(dup.id);
   });
+}
 
+/** The follow page and the rate limits of the public pages. */
+function followPage(): void {
   it('the public form is rate-limited per address: 429 problem JSON', async () => {
     const statuses: number[] = [];
     let last: LightMyRequestResponse | undefined;
@@ -393,7 +411,10 @@ describe('tickets', () => {
     expect(statuses.at(-1)).toBe(429);
     expect(problemOf(await ctx.anon.post(url, { body: 'x' }), 429).code).toBe('rate_limited');
   });
+}
 
+/** The exact SLA filter of the queue, and the churn signal. */
+function slaFilterAndChurn(): void {
   it('the SLA filter is exact: decided in SQL from the clocks, not from the newest 1,000 tickets', async () => {
     const breached = ok(await ctx.admin.post('/api/v1/tickets', { title: '超时的投诉', type: 'complaint' }), 201);
     const running = ok(await ctx.admin.post('/api/v1/tickets', { title: '刚来的投诉', type: 'complaint' }), 201);
@@ -477,4 +498,4 @@ describe('tickets', () => {
     expect(view.reasons).toContain('30 天内 2 次投诉');
     expect(view.churnRisk).toBeGreaterThanOrEqual(25);
   });
-});
+}

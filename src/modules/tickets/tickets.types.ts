@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { optionalText, trimmedText } from '../../platform/http/validation.js';
+import type { MessagingRuntime } from '../messages/index.js';
 import { TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES } from './sla/sla.contract.js';
 import { ASSIGNMENT_TARGETS, TICKET_LIMITS as L, TICKET_SEVERITIES } from './tickets.contract.js';
 
@@ -119,3 +120,6 @@ export const ruleBody = z.strictObject({
 });
 export type RuleInput = z.infer<typeof ruleBody>;
 export const rulePatch = ruleBody.partial();
+
+/** What the tickets module needs from the process: the outbox runtime (its clock, public links). */
+export type TicketsRuntime = MessagingRuntime;

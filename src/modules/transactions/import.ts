@@ -6,7 +6,7 @@
 import type { DbOrTx } from '../../platform/db/client.js';
 import type { FieldIssue } from '../../platform/errors.js';
 import { normalizePhone } from '../../platform/phone.js';
-import { createCustomersForImport, customerReachable, customersByKeys, type CustomerRef } from '../customers/index.js';
+import { createCustomersForImport, customerAccess, customersByKeys, type CustomerRef } from '../customers/index.js';
 import {
   importKeyOf,
   instantOf,
@@ -174,7 +174,7 @@ async function processBatch(tx: DbOrTx, ctx: BatchContext, rows: ImportRow[], pr
       outcomes.push({ row: p.row, outcome: 'rejected', issue: { field: p.customerExternalId ? 'customerExternalId' : 'customerPhone', key: 'imports.customer_not_found', params: { value } } });
       continue;
     }
-    if (!customerReachable(ctx.actor, customer)) {
+    if (!customerAccess.reaches(ctx.actor, customer)) {
       outcomes.push({ row: p.row, outcome: 'rejected', issue: { field: 'row', key: 'imports.customer_out_of_scope', params: {} } });
       continue;
     }

@@ -5,3 +5,5 @@ export type { LineView, ProductView, PurchaseSummary, TransactionView } from './
 export { transactionImporter } from './import.js';
 export { transactionMergeHook } from './merge.js';
 export { transactionTimelineSource } from './timeline.js';
+export { productCatalogue, transactionLedger, transactionLineLedger } from './schema.js';
+export { transactionBulkLoad, type TransactionBulkRow, type TransactionLineBulkRow } from './transactions.bulk.js';

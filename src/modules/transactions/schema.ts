@@ -1,5 +1,5 @@
-import { sql } from 'drizzle-orm';
-import { bigint, boolean, index, integer, numeric, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { getTableColumns, sql } from 'drizzle-orm';
+import { bigint, boolean, index, integer, numeric, pgTable, pgView, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { customers } from '../customers/schema.js';
 
 /** The catalogue of products and services that line items name (维修, 换阀门, 采暖费 …). Prices in fen. */
@@ -72,3 +72,11 @@ export const transactionLines = pgTable(
   },
   (t) => [index('transaction_lines_tx_idx').on(t.transactionId, t.position), index('transaction_lines_product_idx').on(t.productId)],
 );
+
+/** The module's exported reads (other modules name these views, never the tables). */
+export const transactionLedger = pgView('transaction_ledger').as((qb) => {
+  const { importKey: _k, ...columns } = getTableColumns(transactions);
+  return qb.select(columns).from(transactions);
+});
+export const transactionLineLedger = pgView('transaction_line_ledger').as((qb) => qb.select().from(transactionLines));
+export const productCatalogue = pgView('product_catalogue').as((qb) => qb.select().from(products));

@@ -1,6 +1,6 @@
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { t } from '../../platform/i18n/index.js';
-import { users } from '../accounts/schema.js';
+import { userDirectory } from '../accounts/index.js';
 import type { TimelineSource } from '../interactions/index.js';
 import { transactions } from './schema.js';
 
@@ -23,10 +23,10 @@ export const transactionTimelineSource: TimelineSource = {
         notes: transactions.notes,
         externalId: transactions.externalId,
         createdBy: transactions.createdBy,
-        createdByName: users.displayName,
+        createdByName: userDirectory.displayName,
       })
       .from(transactions)
-      .leftJoin(users, eq(users.id, transactions.createdBy))
+      .leftJoin(userDirectory, eq(userDirectory.id, transactions.createdBy))
       .where(
         and(
           eq(transactions.customerId, q.customerId),

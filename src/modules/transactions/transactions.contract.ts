@@ -50,3 +50,6 @@ export type ProductView = {
   unit: string | null;
   active: boolean;
 };
+
+/** A page of a customer's transactions, newest first; `nextCursor` asks for the next page. */
+export type TransactionPage = { items: TransactionView[]; nextCursor: string | null };

@@ -109,6 +109,41 @@ function withTimeout(p: Promise<void>, ms: number): Promise<void> {
   });
 }
 
+/**
+ * A PGlite client and its `Database`, with nothing around them (no lock, no checkpointer): what `openPglite` builds
+ * on, and what the test templates use to make and load dumps (`loadDataDir`: a `dumpDataDir()` tarball).
+ */
+export async function openPgliteClient(opts: { dataDir?: string; loadDataDir?: Blob } = {}): Promise<{ client: PGlite; database: Database }> {
+  // PGlite's own start parameters, plus a smaller buffer cache: PostgreSQL's default 128 MB lives inside the
+  // WebAssembly heap and would be most of the process's memory; the OS page cache still serves the data files.
+  const client = await PGlite.create({
+    dataDir: opts.dataDir,
+    extensions: { pg_trgm },
+    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${process.env.PGLITE_SHARED_BUFFERS ?? '32MB'}`],
+    ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
+  });
+  const db = drizzlePglite({ client, schema });
+  const database: Database = {
+    db: db as unknown as Db,
+    kind: 'pglite',
+    migrate: () => migratePglite(db, { migrationsFolder: MIGRATIONS_DIR }),
+    executeSql: async (text, values) => {
+      if (values && values.length) {
+        const r = await client.query(text, values);
+        return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+      }
+      const results = await client.exec(text);
+      const last = results[results.length - 1];
+      return { rows: last?.rows ?? [], rowCount: last?.affectedRows ?? 0 };
+    },
+    ping: async () => {
+      if (client.closed) throw new DatabaseUnavailableError('the database is closed');
+    },
+    close: () => client.close(),
+  };
+  return { client, database };
+}
+
 async function openPglite(dataDir: string | null): Promise<Database> {
   let releaseLock = (): void => {};
   let pgDir: string | undefined;
@@ -118,31 +153,10 @@ async function openPglite(dataDir: string | null): Promise<Database> {
     pgDir = path.join(dataDir, 'pglite');
   }
   try {
-    // PGlite's own start parameters, plus a smaller buffer cache: PostgreSQL's default 128 MB lives inside the
-    // WebAssembly heap and would be most of the process's memory; the OS page cache still serves the data files.
-    const client = await PGlite.create({
-      dataDir: pgDir,
-      extensions: { pg_trgm },
-      startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${process.env.PGLITE_SHARED_BUFFERS ?? '32MB'}`],
-    });
+    const { client, database } = await openPgliteClient({ dataDir: pgDir });
     const checkpointer = pgDir ? new PgliteCheckpointer(client) : null;
-    const db = drizzlePglite({ client, schema });
     return {
-      db: db as unknown as Db,
-      kind: 'pglite',
-      migrate: () => migratePglite(db, { migrationsFolder: MIGRATIONS_DIR }),
-      executeSql: async (text, values) => {
-        if (values && values.length) {
-          const r = await client.query(text, values);
-          return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
-        }
-        const results = await client.exec(text);
-        const last = results[results.length - 1];
-        return { rows: last?.rows ?? [], rowCount: last?.affectedRows ?? 0 };
-      },
-      ping: async () => {
-        if (client.closed) throw new DatabaseUnavailableError('the database is closed');
-      },
+      ...database,
       close: async () => {
         await checkpointer?.stop();
         await client.close(); // a clean close ends with a shutdown checkpoint: the next open replays nothing

@@ -15,8 +15,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { scratchPostgresDatabase, TEST_DB_KIND } from '../../test/harness.js';
-import { freePort, signIn, startServer, type ServerProcess } from '../../test/server-process.js';
+import { migratedPostgresDatabase, TEST_DB_KIND } from '../../test/harness.js';
+import { freePort, killChildren, signIn, startServer, type ServerProcess } from '../../test/server-process.js';
 
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -180,11 +180,12 @@ describe.skipIf(TEST_DB_KIND !== 'postgres')('the server survives losing Postgre
   const cleanups: (() => Promise<void>)[] = [];
   afterAll(async () => {
     for (const s of servers) await stopServer(s);
+    killChildren();
     for (const c of cleanups.reverse()) await c().catch((err: Error) => console.warn(`cleanup: ${err.message}`));
   });
 
   it('every connection terminated three times: 503 for what was cut, recovery within 5 s, no acknowledged write lost', async () => {
-    const scratch = await scratchPostgresDatabase('hearth_connloss');
+    const scratch = await migratedPostgresDatabase('hearth_connloss');
     cleanups.push(scratch.drop);
     const server = await startServer({ DATABASE_URL: scratch.url, LOG_LEVEL: 'warn' });
     servers.push(server);

@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { signIn, startServer, type ServerProcess } from '../../test/server-process.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { killChildren, signIn, startServer, type ServerProcess } from '../../test/server-process.js';
+import { seedDataDir } from '../../test/provided.js';
 
 /**
  * The embedded database must hold every acknowledged write through a crash (kill -9), and a SIGTERM must let
@@ -11,8 +12,11 @@ import { signIn, startServer, type ServerProcess } from '../../test/server-proce
 describe('embedded database durability', () => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'hearth-durability-'));
   const running: ServerProcess[] = [];
+  // The run's migrated data directory (initdb and the migrations are not what this test is about).
+  beforeAll(() => seedDataDir(dataDir));
   afterAll(() => {
     for (const s of running) if (s.child.exitCode === null) s.child.kill('SIGKILL');
+    killChildren();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -89,5 +93,5 @@ describe('embedded database durability', () => {
     }
     third.child.kill('SIGTERM');
     expect(await third.exited).toBe(0);
-  });
+  }, 240_000); // three real server starts and two bursts: well over the default minute on a busy 2-core machine
 });

@@ -14,3 +14,4 @@ export * from '../../modules/tickets/schema.js';
 export * from '../../modules/tickets/sla/schema.js';
 export * from '../../modules/kb/schema.js';
 export * from '../../modules/analytics/schema.js';
+export * from '../../modules/demo/schema.js';

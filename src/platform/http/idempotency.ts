@@ -78,81 +78,128 @@ function applies(method: RouteOptions['method'] | string, url: string | undefine
 /** Sign-in and sign-out make sessions, not records; their answers carry cookies that must never be replayed. */
 const OPTED_OUT = new Set(['/api/v1/auth/login', '/api/v1/auth/logout']);
 
-export function registerIdempotency(app: App, opts: IdempotencyOptions): void {
-  const { db } = opts;
-  const now = opts.now ?? (() => new Date());
-  const ttlMs = opts.ttlMs ?? IDEMPOTENCY_TTL_MS;
-  const waitMs = opts.waitMs ?? 30_000;
-  const staleMs = opts.staleMs ?? 60_000;
-  const purgeEveryMs = opts.purgeEveryMs ?? 10 * 60_000;
-  const claims = new WeakMap<FastifyRequest, Claim>();
-  const rawBodies = new WeakMap<FastifyRequest, unknown>();
-  /** Claims this process is running, by scope + key hash: a local repeat waits on them without polling. */
-  const inflight = new Map<string, { claim: Claim; finished: Promise<void>; finish: () => void }>();
-  let lastPurge = 0;
-  let heartbeat: NodeJS.Timeout | null = null;
-  let starting: Promise<unknown> | null = null;
+/** What a key stands for: its row (scope + hash), the answer's encryption key and the request's fingerprint. */
+type KeyMaterial = { scope: string; keyHash: string; id: string; encKey: Buffer; fingerprint: string };
+type InFlight = { claim: Claim; finished: Promise<void>; finish: () => void };
 
-  // On the embedded database this process is the only one: a claim left in flight was orphaned by a crash.
-  if (opts.databaseKind === 'pglite') {
-    starting = db
-      .delete(idempotencyKeys)
-      .where(isNull(idempotencyKeys.responseStatus))
-      .catch(() => undefined);
+export function registerIdempotency(app: App, opts: IdempotencyOptions): void {
+  const keys = new IdempotencyKeys(app, opts);
+  app.addHook('onRoute', documentHeader);
+  // The body as sent (before zod's defaults and transforms), for the fingerprint.
+  app.addHook('preValidation', async (request) => keys.keepRawBody(request));
+  app.addHook('preHandler', async (request, reply) => keys.claimOrReplay(request, reply));
+  // The answer is stored before it leaves: once a client has seen it, a repeat gets it back.
+  app.addHook('onSend', async (request, reply, payload) => keys.storeAnswer(request, reply, payload));
+  // Whatever ended the request without onSend (an aborted connection): the key is released.
+  app.addHook('onResponse', async (request) => keys.releaseUnanswered(request));
+  app.addHook('onClose', async () => keys.stopHeartbeat());
+}
+
+/** Every idempotent route documents the header in OpenAPI and checks its form. */
+function documentHeader(route: RouteOptions): void {
+  if (!applies(route.method, route.url, route.config) || OPTED_OUT.has(route.url)) return;
+  const schema = (route.schema ??= {}) as { headers?: unknown; hide?: boolean };
+  if (schema.headers === undefined) schema.headers = headerSchema;
+}
+
+/**
+ * The request's `Idempotency-Key`, when it has one and its route honours it (undefined otherwise); a key of the
+ * wrong form is a 400 on the header.
+ */
+function idempotencyKeyOf(request: FastifyRequest): { key: string; route: string } | undefined {
+  if (request.method !== 'POST') return undefined;
+  const key = request.headers[IDEMPOTENCY_HEADER];
+  if (key === undefined) return undefined;
+  const route = request.routeOptions.url;
+  if (!applies(request.method, route, request.routeOptions.config) || OPTED_OUT.has(route!)) return undefined;
+  if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
+    throw AppError.field(IDEMPOTENCY_HEADER, 'validation.invalid_format', { field: IDEMPOTENCY_HEADER });
+  }
+  return { key, route: route! };
+}
+
+/** The row's scope and key hash, the answer's encryption key and the request's HMAC fingerprint, all from the key. */
+function keyMaterial(request: FastifyRequest, key: string, route: string, rawBody: unknown): KeyMaterial {
+  const scope = scopeOf(request);
+  const material = Buffer.from(hkdfSync('sha256', Buffer.from(key, 'utf8'), Buffer.from(scope, 'utf8'), 'hearth idempotency v1', 64));
+  const encKey = material.subarray(0, 32);
+  const keyHash = createHash('sha256').update(`${scope}\n${key}`).digest('base64url');
+  const fingerprint = createHmac('sha256', material.subarray(32)).update(requestDigest(request, route, rawBody)).digest('base64url');
+  return { scope, keyHash, id: `${scope}\n${keyHash}`, encKey, fingerprint };
+}
+
+/** The keys of one app: claims, replays, stored answers, the heartbeat of claims in flight and the purge. */
+class IdempotencyKeys {
+  private readonly app: App;
+  private readonly db: Db;
+  private readonly now: () => Date;
+  private readonly ttlMs: number;
+  private readonly waitMs: number;
+  private readonly staleMs: number;
+  private readonly purgeEveryMs: number;
+  private readonly claims = new WeakMap<FastifyRequest, Claim>();
+  private readonly rawBodies = new WeakMap<FastifyRequest, unknown>();
+  /** Claims this process is running, by scope + key hash: a local repeat waits on them without polling. */
+  private readonly inflight = new Map<string, InFlight>();
+  private lastPurge = 0;
+  private heartbeat: NodeJS.Timeout | null = null;
+  private starting: Promise<unknown> | null = null;
+
+  constructor(app: App, opts: IdempotencyOptions) {
+    this.app = app;
+    this.db = opts.db;
+    this.now = opts.now ?? (() => new Date());
+    this.ttlMs = opts.ttlMs ?? IDEMPOTENCY_TTL_MS;
+    this.waitMs = opts.waitMs ?? 30_000;
+    this.staleMs = opts.staleMs ?? 60_000;
+    this.purgeEveryMs = opts.purgeEveryMs ?? 10 * 60_000;
+    // On the embedded database this process is the only one: a claim left in flight was orphaned by a crash.
+    if (opts.databaseKind === 'pglite') {
+      this.starting = this.db
+        .delete(idempotencyKeys)
+        .where(isNull(idempotencyKeys.responseStatus))
+        .catch(() => undefined);
+    }
   }
 
-  app.addHook('onRoute', (route) => {
-    if (!applies(route.method, route.url, route.config) || OPTED_OUT.has(route.url)) return;
-    const schema = (route.schema ??= {}) as { headers?: unknown; hide?: boolean };
-    if (schema.headers === undefined) schema.headers = headerSchema;
-  });
+  /** preValidation: keeps the body as sent when the request carries a key. */
+  keepRawBody(request: FastifyRequest): void {
+    if (request.method === 'POST' && request.headers[IDEMPOTENCY_HEADER] !== undefined) this.rawBodies.set(request, request.body);
+  }
 
-  // The body as sent (before zod's defaults and transforms), for the fingerprint.
-  app.addHook('preValidation', async (request) => {
-    if (request.method === 'POST' && request.headers[IDEMPOTENCY_HEADER] !== undefined) rawBodies.set(request, request.body);
-  });
+  /** preHandler: a keyed request claims its key (and runs), replays the stored answer, waits, or is refused. */
+  async claimOrReplay(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+    const keyed = idempotencyKeyOf(request);
+    if (!keyed) return undefined;
+    if (this.starting) await this.starting;
+    this.starting = null;
+    const k = keyMaterial(request, keyed.key, keyed.route, this.rawBodies.get(request));
+    const deadline = Date.now() + this.waitMs;
+    this.maybePurge();
+    return this.claim(request, reply, keyed.route, k, deadline);
+  }
 
-  app.addHook('preHandler', async (request, reply) => {
-    if (request.method !== 'POST') return;
-    const key = request.headers[IDEMPOTENCY_HEADER];
-    if (key === undefined) return;
-    const route = request.routeOptions.url;
-    if (!applies(request.method, route, request.routeOptions.config) || OPTED_OUT.has(route!)) return;
-    if (typeof key !== 'string' || !KEY_PATTERN.test(key)) {
-      throw AppError.field(IDEMPOTENCY_HEADER, 'validation.invalid_format', { field: IDEMPOTENCY_HEADER });
-    }
-    if (starting) await starting;
-    starting = null;
-
-    const scope = scopeOf(request);
-    const material = Buffer.from(hkdfSync('sha256', Buffer.from(key, 'utf8'), Buffer.from(scope, 'utf8'), 'hearth idempotency v1', 64));
-    const encKey = material.subarray(0, 32);
-    const keyHash = createHash('sha256').update(`${scope}\n${key}`).digest('base64url');
-    const fingerprint = createHmac('sha256', material.subarray(32)).update(requestDigest(request, route!, rawBodies.get(request))).digest('base64url');
-    const id = `${scope}\n${keyHash}`;
-    const deadline = Date.now() + waitMs;
-    maybePurge();
-
+  /** Claims the key, or answers from its row: replay, 422 for another request, 409 after waiting for the first. */
+  private async claim(request: FastifyRequest, reply: FastifyReply, route: string, k: KeyMaterial, deadline: number): Promise<FastifyReply | undefined> {
+    const { db } = this;
+    const { scope, keyHash, id, encKey, fingerprint } = k;
     for (let attempt = 0; ; attempt++) {
-      if (attempt > 0 && Date.now() > deadline) {
-        reply.header('retry-after', '1');
-        return problem(request, reply, 409, 'idempotency_in_progress');
-      }
-      const at = now();
+      if (attempt > 0 && Date.now() > deadline) return inProgress(request, reply);
+      const at = this.now();
       const inserted = await db
         .insert(idempotencyKeys)
-        .values({ scope, keyHash, method: 'POST', route: route!, fingerprint, lockedAt: at, expiresAt: new Date(at.getTime() + ttlMs) })
+        .values({ scope, keyHash, method: 'POST', route, fingerprint, lockedAt: at, expiresAt: new Date(at.getTime() + this.ttlMs) })
         .onConflictDoNothing()
         .returning({ scope: idempotencyKeys.scope });
-      if (inserted.length) return own(request, { scope, keyHash, id, encKey, done: false });
+      if (inserted.length) return this.own(request, { scope, keyHash, id, encKey, done: false });
 
       const [row] = await db
         .select()
         .from(idempotencyKeys)
         .where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.keyHash, keyHash)));
       if (!row) continue; // released in between: claim it
-      if (row.expiresAt.getTime() <= now().getTime()) {
-        await db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.keyHash, keyHash), lt(idempotencyKeys.expiresAt, now())));
+      if (row.expiresAt.getTime() <= this.now().getTime()) {
+        await db.delete(idempotencyKeys).where(and(eq(idempotencyKeys.scope, scope), eq(idempotencyKeys.keyHash, keyHash), lt(idempotencyKeys.expiresAt, this.now())));
         continue;
       }
       if (row.fingerprint !== fingerprint) return problem(request, reply, 422, 'idempotency_key_reused');
@@ -163,38 +210,40 @@ export function registerIdempotency(app: App, opts: IdempotencyOptions): void {
         continue;
       }
       // In flight elsewhere. A claim nobody has refreshed for `staleMs` belongs to a process that died: take it over.
-      if (!inflight.has(id) && at.getTime() - row.lockedAt.getTime() > staleMs) {
-        const taken = await db
-          .update(idempotencyKeys)
-          .set({ lockedAt: at })
-          // Still stale when updated: of two processes taking over at once, the second finds it fresh (the row lock
-          // orders them) and waits instead. Timestamps are compared by range: the database keeps microseconds.
-          .where(
-            and(
-              eq(idempotencyKeys.scope, scope),
-              eq(idempotencyKeys.keyHash, keyHash),
-              isNull(idempotencyKeys.responseStatus),
-              lt(idempotencyKeys.lockedAt, new Date(at.getTime() - staleMs)),
-            ),
-          )
-          .returning({ scope: idempotencyKeys.scope });
-        if (taken.length) return own(request, { scope, keyHash, id, encKey, done: false });
+      if (!this.inflight.has(id) && at.getTime() - row.lockedAt.getTime() > this.staleMs) {
+        if (await this.takeOver(k, at)) return this.own(request, { scope, keyHash, id, encKey, done: false });
         continue;
       }
       const left = deadline - Date.now();
-      if (left <= 0) {
-        reply.header('retry-after', '1');
-        return problem(request, reply, 409, 'idempotency_in_progress');
-      }
-      const local = inflight.get(id);
+      if (left <= 0) return inProgress(request, reply);
+      const local = this.inflight.get(id);
       if (local) await Promise.race([local.finished, sleep(left)]);
       else await sleep(Math.min(left, Math.min(500, 25 * 2 ** Math.min(attempt, 5))));
     }
-  });
+  }
 
-  // The answer is stored before it leaves: once a client has seen it, a repeat gets it back.
-  app.addHook('onSend', async (request, reply, payload) => {
-    const claim = claims.get(request);
+  /** Takes over a stale claim; false when another process refreshed or took it first. */
+  private async takeOver(k: KeyMaterial, at: Date): Promise<boolean> {
+    const taken = await this.db
+      .update(idempotencyKeys)
+      .set({ lockedAt: at })
+      // Still stale when updated: of two processes taking over at once, the second finds it fresh (the row lock
+      // orders them) and waits instead. Timestamps are compared by range: the database keeps microseconds.
+      .where(
+        and(
+          eq(idempotencyKeys.scope, k.scope),
+          eq(idempotencyKeys.keyHash, k.keyHash),
+          isNull(idempotencyKeys.responseStatus),
+          lt(idempotencyKeys.lockedAt, new Date(at.getTime() - this.staleMs)),
+        ),
+      )
+      .returning({ scope: idempotencyKeys.scope });
+    return taken.length > 0;
+  }
+
+  /** onSend: a successful, storable answer is kept (encrypted) with its key; any other releases the key. */
+  async storeAnswer(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
+    const claim = this.claims.get(request);
     if (!claim || claim.done) return payload;
     claim.done = true;
     try {
@@ -206,61 +255,59 @@ export function registerIdempotency(app: App, opts: IdempotencyOptions): void {
           const v = reply.getHeader(name);
           if (v !== undefined) headers[name] = String(v);
         }
-        await db
+        await this.db
           .update(idempotencyKeys)
           .set({ responseStatus: status, response: encrypt(claim.encKey, JSON.stringify({ headers, ...body })) })
           .where(and(eq(idempotencyKeys.scope, claim.scope), eq(idempotencyKeys.keyHash, claim.keyHash), isNull(idempotencyKeys.responseStatus)));
       } else {
-        await release(claim);
+        await this.release(claim);
       }
     } catch (err) {
       request.log.warn({ err }, 'idempotency: the answer could not be stored');
     } finally {
-      settle(claim);
+      this.settle(claim);
     }
     return payload;
-  });
+  }
 
-  // Whatever ended the request without onSend (an aborted connection): the key is released.
-  app.addHook('onResponse', async (request) => {
-    const claim = claims.get(request);
+  /** onResponse: a claim whose answer was never sent (an aborted connection) is released. */
+  async releaseUnanswered(request: FastifyRequest): Promise<void> {
+    const claim = this.claims.get(request);
     if (!claim || claim.done) return;
     claim.done = true;
-    await release(claim).catch(() => undefined);
-    settle(claim);
-  });
+    await this.release(claim).catch(() => undefined);
+    this.settle(claim);
+  }
 
-  app.addHook('onClose', async () => {
-    if (heartbeat) clearInterval(heartbeat);
-    heartbeat = null;
-  });
+  stopHeartbeat(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = null;
+  }
 
-  function own(request: FastifyRequest, claim: Claim): void {
-    claims.set(request, claim);
+  private own(request: FastifyRequest, claim: Claim): undefined {
+    this.claims.set(request, claim);
     let finish = () => {};
     const finished = new Promise<void>((resolve) => (finish = resolve));
-    inflight.set(claim.id, { claim, finished, finish });
+    this.inflight.set(claim.id, { claim, finished, finish });
     // Claims in flight are refreshed, so another process never mistakes a slow request for a dead one.
-    heartbeat ??= setInterval(() => void refresh(), Math.max(1000, Math.floor(staleMs / 3)));
-    heartbeat.unref();
+    this.heartbeat ??= setInterval(() => void this.refresh(), Math.max(1000, Math.floor(this.staleMs / 3)));
+    this.heartbeat.unref();
+    return undefined;
   }
 
-  function settle(claim: Claim): void {
-    const entry = inflight.get(claim.id);
+  private settle(claim: Claim): void {
+    const entry = this.inflight.get(claim.id);
     if (entry?.claim === claim) {
-      inflight.delete(claim.id);
+      this.inflight.delete(claim.id);
       entry.finish();
     }
-    if (!inflight.size && heartbeat) {
-      clearInterval(heartbeat);
-      heartbeat = null;
-    }
+    if (!this.inflight.size) this.stopHeartbeat();
   }
 
-  async function refresh(): Promise<void> {
-    const at = now();
-    for (const { claim } of [...inflight.values()]) {
-      await db
+  private async refresh(): Promise<void> {
+    const at = this.now();
+    for (const { claim } of [...this.inflight.values()]) {
+      await this.db
         .update(idempotencyKeys)
         .set({ lockedAt: at })
         .where(and(eq(idempotencyKeys.scope, claim.scope), eq(idempotencyKeys.keyHash, claim.keyHash), isNull(idempotencyKeys.responseStatus)))
@@ -268,18 +315,24 @@ export function registerIdempotency(app: App, opts: IdempotencyOptions): void {
     }
   }
 
-  function release(claim: Claim): Promise<unknown> {
-    return db
+  private release(claim: Claim): Promise<unknown> {
+    return this.db
       .delete(idempotencyKeys)
       .where(and(eq(idempotencyKeys.scope, claim.scope), eq(idempotencyKeys.keyHash, claim.keyHash), isNull(idempotencyKeys.responseStatus)));
   }
 
-  function maybePurge(): void {
-    const at = now().getTime();
-    if (at - lastPurge < purgeEveryMs) return;
-    lastPurge = at;
-    void purgeExpiredIdempotencyKeys(db, new Date(at)).catch((err: Error) => app.log.warn(`idempotency purge: ${err.message}`));
+  private maybePurge(): void {
+    const at = this.now().getTime();
+    if (at - this.lastPurge < this.purgeEveryMs) return;
+    this.lastPurge = at;
+    void purgeExpiredIdempotencyKeys(this.db, new Date(at)).catch((err: Error) => this.app.log.warn(`idempotency purge: ${err.message}`));
   }
+}
+
+/** 409 with Retry-After: the first request with the key is still running. */
+function inProgress(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  reply.header('retry-after', '1');
+  return problem(request, reply, 409, 'idempotency_in_progress');
 }
 
 /** Deletes expired keys in batches; returns how many went. */

@@ -6,9 +6,11 @@ import Fastify, { LogController, type FastifyError, type FastifyInstance, type F
 import fastifyCookie from '@fastify/cookie';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
+import { z } from 'zod';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import { jsonSchemaTransform, serializerCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { responseSerializerCompiler } from './response.js';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
 import { negotiateLocale, type Locale } from '../i18n/index.js';
@@ -92,7 +94,7 @@ export async function createServer(opts: ServerOptions): Promise<App> {
   }).withTypeProvider<ZodTypeProvider>() as unknown as App;
 
   app.setValidatorCompiler(zodValidatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  app.setSerializerCompiler(responseSerializerCompiler);
 
   // JSON bodies: the nesting is measured on the raw text before anything recursive sees it (at most 64 levels), and
   // the body must be an object or an array — `null` or a bare value is refused, never read as "no body".
@@ -192,9 +194,10 @@ export async function createServer(opts: ServerOptions): Promise<App> {
       });
   });
 
-  app.get('/api/health', { config: { public: true }, schema: { hide: true } }, async () => {
+  const health = z.object({ status: z.literal('ok'), version: z.string(), database: z.string().describe('pglite or postgres') });
+  app.get('/api/health', { config: { public: true }, schema: { hide: true, response: { 200: health } } }, async () => {
     await opts.checkDatabase?.(); // the database lost: 503 through the error handler
-    return { status: 'ok', version: VERSION, database: opts.databaseKind };
+    return { status: 'ok' as const, version: VERSION, database: opts.databaseKind };
   });
 
   const hasWeb = existsSync(path.join(WEB_DIST, 'index.html'));

@@ -1,4 +1,4 @@
-/** Server messages of idempotent requests (issue #12, `Idempotency-Key`), in both locales; spread in by messages.ts. */
+/** Server messages of idempotent requests (issue #12, `Idempotency-Key`), in both locales; registered by `index.ts` itself. */
 export const zhCN = {
   'problem.idempotency_in_progress': '相同的请求正在处理中',
   'problem.idempotency_in_progress.detail': '使用同一个 Idempotency-Key 的请求仍在处理中，请稍后重试',

@@ -1,15 +1,66 @@
-import { en, zhCN, type MessageKey } from './messages.js';
+import * as platform from './platform.messages.js';
+import * as idempotency from './idempotency.messages.js';
 
 export type Locale = 'zh-CN' | 'en';
-export type { MessageKey };
 export const LOCALES: readonly Locale[] = ['zh-CN', 'en'];
 
-const catalogs: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en };
+/** One owner's messages: every key in zh-CN (the reference) and in en. Keys are flat; `{name}` placeholders. */
+export type Catalogue = { readonly zhCN: Readonly<Record<string, string>>; readonly en: Readonly<Record<string, string>> };
+
+/** The keys of a catalogue's zh-CN half, as an object type that `Messages` can extend. */
+export type KeysOf<C extends Catalogue> = Record<keyof C['zhCN'], string>;
+
+/**
+ * Every message key the server knows, as an interface so that it can be merged into. The platform's own keys are here;
+ * the modules' keys are added by `src/messages.ts` (the composition root's one list of catalogues), which registers
+ * the same catalogues at run time: a module's key type-checks exactly when its catalogue is registered.
+ */
+export interface Messages extends KeysOf<typeof platform>, KeysOf<typeof idempotency> {}
+export type MessageKey = keyof Messages;
+
+/** key → text, per locale, of every registered catalogue. */
+const texts: Record<Locale, Map<string, string>> = { 'zh-CN': new Map(), en: new Map() };
+/** key → the name of the catalogue that defines it. */
+const owners = new Map<string, string>();
+const catalogues = new Map<string, Catalogue>();
+
+/**
+ * Adds a catalogue (a module's messages, under the module's name). Refuses a catalogue whose two locales differ in
+ * their keys, a key another catalogue defines already, and a second catalogue under a name already taken; registering
+ * the same catalogue again is a no-op.
+ */
+export function registerMessages(name: string, catalogue: Catalogue): void {
+  const known = catalogues.get(name);
+  if (known === catalogue) return;
+  if (known) throw new Error(`message catalogue "${name}" is registered twice`);
+  const keys = Object.keys(catalogue.zhCN);
+  const missing = [
+    ...keys.filter((k) => !Object.hasOwn(catalogue.en, k)).map((k) => `${k} (en)`),
+    ...Object.keys(catalogue.en).filter((k) => !Object.hasOwn(catalogue.zhCN, k)).map((k) => `${k} (zh-CN)`),
+  ];
+  if (missing.length) throw new Error(`message catalogue "${name}" lacks ${missing.join(', ')}`);
+  const taken = keys.filter((k) => owners.has(k)).map((k) => `${k} (${owners.get(k)})`);
+  if (taken.length) throw new Error(`message catalogue "${name}" defines keys defined already: ${taken.join(', ')}`);
+  catalogues.set(name, catalogue);
+  for (const key of keys) {
+    owners.set(key, name);
+    texts['zh-CN'].set(key, catalogue.zhCN[key]!);
+    texts.en.set(key, catalogue.en[key]!);
+  }
+}
+
+/** The registered catalogues by name (for the catalogue test and tools). */
+export function registeredCatalogues(): ReadonlyMap<string, Catalogue> {
+  return catalogues;
+}
+
+registerMessages('platform', platform);
+registerMessages('idempotency', idempotency);
 
 export type MessageParams = Record<string, string | number>;
 
 export function t(locale: Locale, key: MessageKey, params: MessageParams = {}): string {
-  const template = catalogs[locale][key] ?? zhCN[key] ?? key;
+  const template = texts[locale].get(key) ?? texts['zh-CN'].get(key) ?? key;
   return template.replace(/\{(\w+)\}/g, (_, name: string) => {
     const v = params[name];
     return v === undefined ? `{${name}}` : String(v);
@@ -17,7 +68,7 @@ export function t(locale: Locale, key: MessageKey, params: MessageParams = {}): 
 }
 
 export function isMessageKey(key: string): key is MessageKey {
-  return key in zhCN;
+  return texts['zh-CN'].has(key);
 }
 
 /**

@@ -40,3 +40,4 @@ export async function slaFactsChanged(db: DbOrTx, ticket: SlaTicketFacts, now: D
 export async function slaClocks(db: DbOrTx, ticketIds: readonly string[], now: Date): Promise<Map<string, SlaClockView>> {
   return service.slaClocks(db, ticketIds, now);
 }
+export { slaClockView } from './sla.schemas.js';

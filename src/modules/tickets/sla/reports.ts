@@ -12,6 +12,7 @@
  * team below it (a department counts its groups), within the caller's scope; an unknown or deleted team is a 400.
  */
 import { sql } from 'drizzle-orm';
+import { dataScopeOf, scopeWhere } from '../../../platform/auth/access.js';
 import { requireAccess, type Actor } from '../../../platform/auth/permissions.js';
 import { rowsOf, type DbOrTx } from '../../../platform/db/client.js';
 import { AppError } from '../../../platform/errors.js';
@@ -111,23 +112,18 @@ function groupBy(items: readonly Measured[], keyOf: (m: Measured) => string | nu
   return [...groups.entries()].map(([k, g]) => summarise(k, nameOf(g[0]!), g)).sort((a, b) => b.tickets - a.tickets || a.name.localeCompare(b.name));
 }
 
+/** The caller's data scope over the ticket's assignee and its team (the ticket's, else the assignee's). */
 function scopeFilter(actor: Actor) {
-  if (actor.scope === 'all') return sql`true`;
-  const me = actor.userId ?? '00000000-0000-0000-0000-000000000000';
-  if (actor.scope === 'own' || !actor.teamIds.length) return sql`t.assignee_id = ${me}::uuid`;
-  return sql`(t.assignee_id = ${me}::uuid or coalesce(t.team_id, u.team_id) in (${sql.join(
-    actor.teamIds.map((id) => sql`${id}::uuid`),
-    sql`, `,
-  )}))`;
+  return scopeWhere(dataScopeOf(actor), sql`t.assignee_id`, sql`coalesce(t.team_id, u.team_id)`);
 }
 
 /** The ticket's team (else its assignee's) is the given team or one below it (live teams only). */
 function teamFilter(teamId: string) {
   return sql`coalesce(t.team_id, u.team_id) in (
     with recursive sub(id, depth) as (
-      select id, 0 from teams where id = ${teamId}::uuid and deleted_at is null
+      select id, 0 from team_directory where id = ${teamId}::uuid and deleted_at is null
       union all
-      select c.id, s.depth + 1 from teams c join sub s on c.parent_id = s.id where c.deleted_at is null and s.depth < 20
+      select c.id, s.depth + 1 from team_directory c join sub s on c.parent_id = s.id where c.deleted_at is null and s.depth < 20
     ) select id from sub)`;
 }
 
@@ -155,9 +151,9 @@ export async function ticketReport(db: DbOrTx, actor: Actor | null, q: ReportQue
            c.first_responded_at as c_first_responded_at, c.resolved_at as c_resolved_at, c.paused_at as c_paused_at,
            c.paused_business_ms as c_paused_business_ms
     from tickets t
-    left join users u on u.id = t.assignee_id
-    left join teams tm on tm.id = coalesce(t.team_id, u.team_id)
-    left join customers cu on cu.id = t.customer_id
+    left join user_directory u on u.id = t.assignee_id
+    left join team_directory tm on tm.id = coalesce(t.team_id, u.team_id)
+    left join customer_directory cu on cu.id = t.customer_id
     left join ticket_sla_clocks c on c.ticket_id = t.id
     where t.created_at >= ${start.toISOString()}::timestamptz and t.created_at < ${end.toISOString()}::timestamptz
       and t.deleted_at is null and t.merged_into_id is null

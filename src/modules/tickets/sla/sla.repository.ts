@@ -1,4 +1,7 @@
-/** Queries of the SLA tables (calendars, policies, clocks, escalations) and the ticket facts escalation needs. */
+/**
+ * Queries of the SLA tables (calendars, policies, clocks, escalations) and the ticket facts escalation needs. People and
+ * teams are read through the accounts module's views (user_directory, team_directory).
+ */
 import { and, asc, desc, eq, getTableColumns, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import { rowsOf, type DbOrTx } from '../../../platform/db/client.js';
 import { slaCalendars, slaPolicies, ticketEscalations, ticketSlaClocks } from './schema.js';
@@ -182,7 +185,7 @@ export async function ticketFacts(db: DbOrTx, ids: readonly string[]): Promise<M
   if (!ids.length) return new Map();
   const res = await db.execute(sql`
     select t.id, t.number, t.title, t.status, t.assignee_id, coalesce(t.team_id, u.team_id) as team_id, t.customer_id
-    from tickets t left join users u on u.id = t.assignee_id
+    from tickets t left join user_directory u on u.id = t.assignee_id
     where t.id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)}) and t.deleted_at is null and t.merged_into_id is null`);
   const out = new Map<string, TicketFacts>();
   for (const r of rowsOf<Record<string, unknown>>(res)) {
@@ -203,9 +206,9 @@ export async function ticketFacts(db: DbOrTx, ids: readonly string[]): Promise<M
 export async function teamChain(db: DbOrTx, teamId: string): Promise<string[]> {
   const res = await db.execute(sql`
     with recursive chain(id, parent_id, depth) as (
-      select id, parent_id, 0 from teams where id = ${teamId}::uuid and deleted_at is null
+      select id, parent_id, 0 from team_directory where id = ${teamId}::uuid and deleted_at is null
       union all
-      select t.id, t.parent_id, c.depth + 1 from teams t join chain c on t.id = c.parent_id where t.deleted_at is null and c.depth < 20
+      select t.id, t.parent_id, c.depth + 1 from team_directory t join chain c on t.id = c.parent_id where t.deleted_at is null and c.depth < 20
     ) select id from chain order by depth`);
   return rowsOf<{ id: string }>(res).map((r) => r.id);
 }
@@ -214,7 +217,7 @@ export async function teamChain(db: DbOrTx, teamId: string): Promise<string[]> {
 export async function managersOf(db: DbOrTx, teamIds: readonly string[]): Promise<Map<string, string>> {
   if (!teamIds.length) return new Map();
   const res = await db.execute(sql`
-    select distinct on (team_id) team_id, id from users
+    select distinct on (team_id) team_id, id from user_directory
     where active and role_key = 'manager' and team_id in (${sql.join(teamIds.map((id) => sql`${id}::uuid`), sql`, `)})
     order by team_id, created_at, id`);
   return new Map(rowsOf<{ team_id: string; id: string }>(res).map((r) => [r.team_id, r.id]));
@@ -222,11 +225,11 @@ export async function managersOf(db: DbOrTx, teamIds: readonly string[]): Promis
 
 /** The first administrator: the last resort when no manager is found. */
 export async function firstAdmin(db: DbOrTx): Promise<string | null> {
-  const res = await db.execute(sql`select id from users where active and role_key = 'admin' order by created_at, id limit 1`);
+  const res = await db.execute(sql`select id from user_directory where active and role_key = 'admin' order by created_at, id limit 1`);
   return rowsOf<{ id: string }>(res)[0]?.id ?? null;
 }
 
 export async function userLocale(db: DbOrTx, userId: string): Promise<'zh-CN' | 'en'> {
-  const res = await db.execute(sql`select locale from users where id = ${userId}::uuid`);
+  const res = await db.execute(sql`select locale from user_directory where id = ${userId}::uuid`);
   return rowsOf<{ locale: string | null }>(res)[0]?.locale === 'en' ? 'en' : 'zh-CN';
 }

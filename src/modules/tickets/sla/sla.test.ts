@@ -39,21 +39,21 @@ async function rows<T>(database: Database, q: ReturnType<typeof sql>): Promise<T
   return rowsOf<T>(await database.db.execute(q));
 }
 
+let ctx: TestContext;
+let agent: Client;
+let agent2: Client;
+let leadId: string;
+let managerId: string;
+let groupId: string;
+let customerId: string;
+let rootCauseId: string;
+
+const createTicket = async (body: Record<string, unknown>, as: Client = ctx.admin) =>
+  ok<any>(await as.post('/api/v1/tickets', { title: '暖气不热', customerId, ...body }), 201);
+const ticket = async (id: string) => ok<any>(await ctx.admin.get(`/api/v1/tickets/${id}`));
+const sla = async (id: string) => (await ticket(id)).sla as SlaClockView;
+
 describe('SLA', () => {
-  let ctx: TestContext;
-  let agent: Client;
-  let agent2: Client;
-  let leadId: string;
-  let managerId: string;
-  let groupId: string;
-  let customerId: string;
-  let rootCauseId: string;
-
-  const createTicket = async (body: Record<string, unknown>, as: Client = ctx.admin) =>
-    ok<any>(await as.post('/api/v1/tickets', { title: '暖气不热', customerId, ...body }), 201);
-  const ticket = async (id: string) => ok<any>(await ctx.admin.get(`/api/v1/tickets/${id}`));
-  const sla = async (id: string) => (await ticket(id)).sla as SlaClockView;
-
   beforeAll(async () => {
     ctx = await createTestContext({ clock });
     const dept = ok<{ id: string }>(await ctx.admin.post('/api/v1/teams', { name: '客服部', kind: 'department' }), 201).id;
@@ -68,6 +68,14 @@ describe('SLA', () => {
   });
   afterAll(() => ctx.close());
 
+  calendarsAndPolicies();
+  clockOfATicket();
+  warningsAndEscalation();
+  reports();
+});
+
+/** Business calendars and SLA policies. */
+function calendarsAndPolicies(): void {
   describe('calendars and policies', () => {
     it('ships the default calendar with the 2026 holidays and 调休 days, a 24×7 one and the heating policies', async () => {
       const cals = ok<SlaCalendarView[]>(await agent.get('/api/v1/tickets/sla/calendars'));
@@ -146,7 +154,10 @@ describe('SLA', () => {
       expect((await agent.post('/api/v1/tickets/sla/policies', { name: 'p', firstResponseMinutes: 60, resolutionMinutes: 600 })).statusCode).toBe(403);
     });
   });
+}
 
+/** The clock of a ticket: targets, pause, resume, reopen. */
+function clockOfATicket(): void {
   describe('the clock of a ticket', () => {
     it('a complaint is answered within 24 hours around the clock; an inquiry on working hours', async () => {
       now = bj('2026-11-23 10:00');
@@ -191,7 +202,10 @@ describe('SLA', () => {
       expect(await sla(i.id)).toMatchObject({ state: 'on_track', resolvedAt: null, resolutionDueAt: bj('2026-12-01 15:00').toISOString() });
     });
   });
+}
 
+/** Warnings and the three-level escalation. */
+function warningsAndEscalation(): void {
   describe('warnings and escalation', () => {
     const tasksOf = (userId: string, number: number) =>
       rows<{ title: string }>(ctx.database, sql`select title from tasks where assignee_id = ${userId}::uuid and title like ${`%#${number} %`} order by created_at`);
@@ -334,7 +348,10 @@ describe('SLA', () => {
       expect((await sla(r.id)).escalationLevel).toBe(1);
     });
   });
+}
 
+/** The ticket reports. */
+function reports(): void {
   describe('reports', () => {
     it('counts volume, business-hour times, compliance, reopen rate and satisfaction per agent and team', async () => {
       // A: complaint (24×7), answered after 1 h, resolved after 4 h, reopened, resolved again after 6 h, rated 4.
@@ -435,7 +452,7 @@ describe('SLA', () => {
       expect(bad.errors[0]!.field).toBe('teamId');
     });
   });
-});
+}
 
 describe.runIf(TEST_DB_KIND === 'postgres')('two server processes on one PostgreSQL database', () => {
   let scratch: { url: string; drop: () => Promise<void> };

@@ -1,12 +1,12 @@
 import { useState } from 'react';
-import { App, Button, Card, Checkbox, Col, Form, Modal, Radio, Row, Space, Tag, Typography } from 'antd';
+import { App, Button, Card, Checkbox, Col, Form, Radio, Row, Space, Tag, Typography } from 'antd';
 import { EditOutlined, LockOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { api } from '../../platform/api';
 import { PERMISSIONS, useAuth, type Permission, type Scope } from '../../platform/auth';
-import { applyServerErrors, useMutation } from '../../platform/forms';
+import { FormDialog } from '../../platform/FormDialog';
 import { useT } from '../../platform/i18n';
-import { ErrorAlert, Loading, PageHeader, FormErrors } from '../../platform/ui';
+import { ErrorAlert, Loading, PageHeader } from '../../platform/ui';
 import { keys, permissionLabel, ROLE_KEYS, roleLabel, SCOPES, scopeLabel, useRoles, useUsers, type RoleView } from './api';
 
 const SCOPE_COLOR: Record<Scope, string> = { own: 'orange', team: 'gold', all: 'green' };
@@ -21,17 +21,6 @@ export function RolesPage() {
   const users = useUsers();
   const [editing, setEditing] = useState<RoleView | null>(null);
   const [form] = Form.useForm<{ scope: Scope; permissions: Permission[] }>();
-  const [errors, setErrors] = useState<string[]>([]);
-
-  const save = useMutation({
-    mutationFn: (v: { scope: Scope; permissions: Permission[] }) => api.patch<RoleView>(`/api/v1/roles/${editing!.key}`, v),
-    onSuccess: () => {
-      message.success(t('common.saved'));
-      setEditing(null);
-      void qc.invalidateQueries({ queryKey: keys.roles });
-    },
-    onError: (err) => setErrors(applyServerErrors(form, err)),
-  });
 
   if (roles.isPending) return <Loading />;
   // Built-in roles from most to least powerful, then any others by key.
@@ -67,10 +56,7 @@ export function RolesPage() {
                   <Button
                     size="small"
                     icon={<EditOutlined />}
-                    onClick={() => {
-                      setErrors([]);
-                      setEditing(role);
-                    }}
+                    onClick={() => setEditing(role)}
                   >
                     {t('common.edit')}
                   </Button>
@@ -106,41 +92,41 @@ export function RolesPage() {
           </Col>
         ))}
       </Row>
-      <Modal
+      <FormDialog
         open={!!editing}
         title={t('roles.editTitle', { name: editing ? roleLabel(t, editing.key) : '' })}
-        okText={t('common.save')}
-        cancelText={t('common.cancel')}
-        confirmLoading={save.isPending}
-        onOk={() => form.submit()}
-        onCancel={() => setEditing(null)}
-        destroyOnHidden
         width={640}
+        form={form}
+        initialValues={editing ?? undefined}
+        submit={(v: { scope: Scope; permissions: Permission[] }) => api.patch<RoleView>(`/api/v1/roles/${editing!.key}`, v)}
+        onSaved={() => {
+          message.success(t('common.saved'));
+          setEditing(null);
+          void qc.invalidateQueries({ queryKey: keys.roles });
+        }}
+        onClose={() => setEditing(null)}
       >
-        <FormErrors errors={errors} />
-        <Form form={form} layout="vertical" clearOnDestroy initialValues={editing ?? undefined} onFinish={(v) => save.mutate(v)}>
-          <Form.Item name="scope" label={t('roles.scope')}>
-            <Radio.Group>
-              <Space orientation="vertical">
-                {SCOPES.map((s) => (
-                  <Radio key={s} value={s}>
-                    {scopeLabel(t, s)} <Typography.Text type="secondary">— {t(`scope.${s}.hint`)}</Typography.Text>
-                  </Radio>
-                ))}
-              </Space>
-            </Radio.Group>
-          </Form.Item>
-          <Form.Item name="permissions" label={t('roles.permissions')}>
-            <Checkbox.Group style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(240px, 1fr))', gap: 6 }}>
-              {PERMISSIONS.map((p) => (
-                <Checkbox key={p} value={p}>
-                  {permissionLabel(t, p)}
-                </Checkbox>
+        <Form.Item name="scope" label={t('roles.scope')}>
+          <Radio.Group>
+            <Space orientation="vertical">
+              {SCOPES.map((s) => (
+                <Radio key={s} value={s}>
+                  {scopeLabel(t, s)} <Typography.Text type="secondary">— {t(`scope.${s}.hint`)}</Typography.Text>
+                </Radio>
               ))}
-            </Checkbox.Group>
-          </Form.Item>
-        </Form>
-      </Modal>
+            </Space>
+          </Radio.Group>
+        </Form.Item>
+        <Form.Item name="permissions" label={t('roles.permissions')}>
+          <Checkbox.Group style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(240px, 1fr))', gap: 6 }}>
+            {PERMISSIONS.map((p) => (
+              <Checkbox key={p} value={p}>
+                {permissionLabel(t, p)}
+              </Checkbox>
+            ))}
+          </Checkbox.Group>
+        </Form.Item>
+      </FormDialog>
     </>
   );
 }

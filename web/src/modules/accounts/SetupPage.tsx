@@ -4,7 +4,7 @@ import { Button, Checkbox, Divider, Form, Input, Radio, Space, Typography } from
 import { useQueryClient } from '@tanstack/react-query';
 import { api } from '../../platform/api';
 import { SETUP_KEY, useAuth, useSetupStatus } from '../../platform/auth';
-import { startDemo } from '../demo/api';
+import { startDemo } from '../demo';
 import { applyServerErrors } from '../../platform/forms';
 import { useT } from '../../platform/i18n';
 import { AuthLayout } from '../../platform/layout/AuthLayout';
@@ -51,10 +51,10 @@ export function SetupPage() {
         // Sign the new administrator in and start the demo load; the customer list shows its progress.
         await signIn(v.username, v.password);
         await startDemo(50_000);
-        navigate('/customers', { replace: true });
+        void navigate('/customers', { replace: true });
         return;
       }
-      navigate('/login', { replace: true, state: { notice: 'setup' } });
+      void navigate('/login', { replace: true, state: { notice: 'setup' } });
     } catch (err) {
       setErrors(applyServerErrors(form, err, { 'admin.username': 'username', 'admin.displayName': 'displayName', 'admin.password': 'password', 'admin.mobile': 'mobile' }));
     } finally {

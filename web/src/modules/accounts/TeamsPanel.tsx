@@ -1,12 +1,13 @@
 import { useState } from 'react';
-import { App, Button, Empty, Flex, Form, Input, Modal, Popconfirm, Radio, Space, Tag, Tree, TreeSelect, Typography } from 'antd';
+import { App, Button, Empty, Flex, Form, Input, Popconfirm, Radio, Space, Tag, Tree, TreeSelect, Typography } from 'antd';
 import { ApartmentOutlined, PlusOutlined, TeamOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { api, errorMessage } from '../../platform/api';
 import { useAuth } from '../../platform/auth';
-import { applyServerErrors, useMutation } from '../../platform/forms';
+import { useMutation } from '../../platform/forms';
+import { FormDialog } from '../../platform/FormDialog';
 import { useT } from '../../platform/i18n';
-import { ErrorAlert, Loading, FormErrors } from '../../platform/ui';
+import { ErrorAlert, Loading } from '../../platform/ui';
 import { keys, teamTree, useTeams, useUsers, type TeamNode, type TeamView } from './api';
 
 type Mode = { kind: 'create'; parentId: string | null } | { kind: 'rename'; team: TeamView } | { kind: 'move'; team: TeamView };
@@ -23,23 +24,8 @@ export function TeamsPanel() {
   const users = useUsers();
   const [mode, setMode] = useState<Mode | null>(null);
   const [form] = Form.useForm<Values>();
-  const [errors, setErrors] = useState<string[]>([]);
   // Every team is expanded unless the user folded it (so a team moved under a leaf shows at once).
   const [folded, setFolded] = useState<ReadonlySet<string>>(new Set());
-
-  const save = useMutation({
-    mutationFn: (v: Values) => {
-      if (mode?.kind === 'create') return api.post<TeamView>('/api/v1/teams', { name: v.name, kind: v.kind, parentId: v.parentId ?? null });
-      if (mode?.kind === 'rename') return api.patch<TeamView>(`/api/v1/teams/${mode.team.id}`, { name: v.name, kind: v.kind });
-      return api.patch<TeamView>(`/api/v1/teams/${mode!.team.id}`, { parentId: v.parentId ?? null });
-    },
-    onSuccess: () => {
-      message.success(mode?.kind === 'create' ? t('teams.created') : t('common.saved'));
-      setMode(null);
-      void qc.invalidateQueries({ queryKey: keys.teams });
-    },
-    onError: (err) => setErrors(applyServerErrors(form, err)),
-  });
   const remove = useMutation({
     mutationFn: (id: string) => api.delete(`/api/v1/teams/${id}`),
     onSuccess: () => {
@@ -53,10 +39,7 @@ export function TeamsPanel() {
   const list = teams.data ?? [];
   const byId = new Map(list.map((tm) => [tm.id, tm]));
   const members = (id: string) => (users.data ?? []).filter((u) => u.teamId === id).length;
-  const open = (m: Mode) => {
-    setErrors([]);
-    setMode(m);
-  };
+  const open = (m: Mode) => setMode(m);
 
   const title = (node: TeamNode) => {
     const team = byId.get(node.key)!;
@@ -117,47 +100,51 @@ export function TeamsPanel() {
       ) : (
         <Empty description={t('teams.empty')} />
       )}
-      <Modal
+      <FormDialog
         open={!!mode}
         title={
           mode?.kind === 'create' ? t('teams.create') : mode?.kind === 'rename' ? t('teams.rename') : t('teams.moveTitle', { name: mode?.team.name ?? '' })
         }
-        okText={t('common.save')}
-        cancelText={t('common.cancel')}
-        confirmLoading={save.isPending}
-        onOk={() => form.submit()}
-        onCancel={() => setMode(null)}
-        destroyOnHidden
+        form={form}
+        initialValues={initial}
+        submit={(v: Values) => {
+          if (mode?.kind === 'create') return api.post<TeamView>('/api/v1/teams', { name: v.name, kind: v.kind, parentId: v.parentId ?? null });
+          if (mode?.kind === 'rename') return api.patch<TeamView>(`/api/v1/teams/${mode.team.id}`, { name: v.name, kind: v.kind });
+          return api.patch<TeamView>(`/api/v1/teams/${mode!.team.id}`, { parentId: v.parentId ?? null });
+        }}
+        onSaved={() => {
+          message.success(mode?.kind === 'create' ? t('teams.created') : t('common.saved'));
+          setMode(null);
+          void qc.invalidateQueries({ queryKey: keys.teams });
+        }}
+        onClose={() => setMode(null)}
       >
-        <FormErrors errors={errors} />
-        <Form form={form} layout="vertical" clearOnDestroy initialValues={initial} onFinish={(v) => save.mutate(v)}>
-          {mode?.kind !== 'move' ? (
-            <>
-              <Form.Item name="name" label={t('teams.name')} rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('teams.name') }) }]}>
-                <Input maxLength={64} autoFocus />
-              </Form.Item>
-              <Form.Item name="kind" label={t('teams.kind')}>
-                <Radio.Group
-                  options={[
-                    { value: 'department', label: t('teams.kind.department') },
-                    { value: 'group', label: t('teams.kind.group') },
-                  ]}
-                />
-              </Form.Item>
-            </>
-          ) : null}
-          {mode?.kind !== 'rename' ? (
-            <Form.Item name="parentId" label={t('teams.parent')}>
-              <TreeSelect
-                treeData={teamTree(list, mode?.kind === 'move' ? mode.team.id : undefined)}
-                allowClear
-                placeholder={t('teams.root')}
-                treeDefaultExpandAll
+        {mode?.kind !== 'move' ? (
+          <>
+            <Form.Item name="name" label={t('teams.name')} rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('teams.name') }) }]}>
+              <Input maxLength={64} autoFocus />
+            </Form.Item>
+            <Form.Item name="kind" label={t('teams.kind')}>
+              <Radio.Group
+                options={[
+                  { value: 'department', label: t('teams.kind.department') },
+                  { value: 'group', label: t('teams.kind.group') },
+                ]}
               />
             </Form.Item>
-          ) : null}
-        </Form>
-      </Modal>
+          </>
+        ) : null}
+        {mode?.kind !== 'rename' ? (
+          <Form.Item name="parentId" label={t('teams.parent')}>
+            <TreeSelect
+              treeData={teamTree(list, mode?.kind === 'move' ? mode.team.id : undefined)}
+              allowClear
+              placeholder={t('teams.root')}
+              treeDefaultExpandAll
+            />
+          </Form.Item>
+        ) : null}
+      </FormDialog>
     </>
   );
 }

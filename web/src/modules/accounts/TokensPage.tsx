@@ -5,9 +5,10 @@ import { useQueryClient } from '@tanstack/react-query';
 import { api, errorMessage } from '../../platform/api';
 import { useAuth } from '../../platform/auth';
 import { formatDateTime } from '../../platform/format';
-import { applyServerErrors, useMutation } from '../../platform/forms';
+import { useMutation } from '../../platform/forms';
+import { FormDialog } from '../../platform/FormDialog';
 import { useT } from '../../platform/i18n';
-import { ErrorAlert, FormErrors, PageHeader } from '../../platform/ui';
+import { ErrorAlert, PageHeader } from '../../platform/ui';
 import { keys, permissionLabel, useTokens, useUsers, type TokenView } from './api';
 
 type CreateValues = { name: string; permissions?: string[]; expiresInDays?: number | null };
@@ -26,26 +27,9 @@ export function TokensPage() {
   const qc = useQueryClient();
   const tokens = useTokens();
   const users = useUsers(can('user:manage'));
-  const [form] = Form.useForm<CreateValues>();
   const [open, setOpen] = useState(false);
-  const [formErrors, setFormErrors] = useState<string[]>([]);
   const [secret, setSecret] = useState<string | null>(null);
 
-  const create = useMutation({
-    mutationFn: (v: CreateValues) =>
-      api.post<TokenView & { token: string }>('/api/v1/tokens', {
-        name: v.name,
-        permissions: v.permissions?.length ? v.permissions : undefined,
-        expiresInDays: v.expiresInDays || undefined,
-      }),
-    onSuccess: (res) => {
-      setOpen(false);
-      form.resetFields();
-      setSecret(res.token);
-      void qc.invalidateQueries({ queryKey: keys.tokens });
-    },
-    onError: (err) => setFormErrors(applyServerErrors(form, err)),
-  });
   const revoke = useMutation({
     mutationFn: (id: string) => api.delete(`/api/v1/tokens/${id}`),
     onSuccess: () => {
@@ -63,7 +47,7 @@ export function TokensPage() {
       <PageHeader
         title={t('tokens.title')}
         extra={
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => (setFormErrors([]), setOpen(true))}>
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setOpen(true)}>
             {t('tokens.create')}
           </Button>
         }
@@ -119,35 +103,39 @@ export function TokensPage() {
         ]}
       />
 
-      <Modal
+      <FormDialog
         open={open}
         title={t('tokens.create')}
         okText={t('common.create')}
-        cancelText={t('common.cancel')}
-        confirmLoading={create.isPending}
-        onOk={() => form.submit()}
-        onCancel={() => setOpen(false)}
-        destroyOnHidden
+        submit={(v: CreateValues) =>
+          api.post<TokenView & { token: string }>('/api/v1/tokens', {
+            name: v.name,
+            permissions: v.permissions?.length ? v.permissions : undefined,
+            expiresInDays: v.expiresInDays || undefined,
+          })
+        }
+        onSaved={(res) => {
+          setSecret(res.token);
+          void qc.invalidateQueries({ queryKey: keys.tokens });
+        }}
+        onClose={() => setOpen(false)}
       >
-        <FormErrors errors={formErrors} />
-        <Form form={form} layout="vertical" onFinish={(v) => create.mutate(v)} clearOnDestroy>
-          <Form.Item name="name" label={t('tokens.name')} rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('tokens.name') }) }]}>
-            <Input maxLength={64} />
-          </Form.Item>
-          <Form.Item name="permissions" label={t('tokens.permissions')} extra={t('tokens.permissionsHint')}>
-            <Checkbox.Group style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(200px, 1fr))', gap: 6 }}>
-              {mine.map((p) => (
-                <Checkbox key={p} value={p}>
-                  {permissionLabel(t, p)}
-                </Checkbox>
-              ))}
-            </Checkbox.Group>
-          </Form.Item>
-          <Form.Item name="expiresInDays" label={t('tokens.expiresInDays')} extra={t('tokens.expiresHint')}>
-            <InputNumber min={1} max={3650} style={{ width: 160 }} />
-          </Form.Item>
-        </Form>
-      </Modal>
+        <Form.Item name="name" label={t('tokens.name')} rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('tokens.name') }) }]}>
+          <Input maxLength={64} />
+        </Form.Item>
+        <Form.Item name="permissions" label={t('tokens.permissions')} extra={t('tokens.permissionsHint')}>
+          <Checkbox.Group style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(200px, 1fr))', gap: 6 }}>
+            {mine.map((p) => (
+              <Checkbox key={p} value={p}>
+                {permissionLabel(t, p)}
+              </Checkbox>
+            ))}
+          </Checkbox.Group>
+        </Form.Item>
+        <Form.Item name="expiresInDays" label={t('tokens.expiresInDays')} extra={t('tokens.expiresHint')}>
+          <InputNumber min={1} max={3650} style={{ width: 160 }} />
+        </Form.Item>
+      </FormDialog>
 
       <Modal
         open={!!secret}

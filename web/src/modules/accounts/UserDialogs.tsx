@@ -1,11 +1,9 @@
-import { useState } from 'react';
-import { Form, Input, Modal, Select, Switch, TreeSelect } from 'antd';
+import { Form, Input, Select, Switch, TreeSelect } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
 import { api } from '../../platform/api';
-import { applyServerErrors, useMutation } from '../../platform/forms';
+import { FormDialog } from '../../platform/FormDialog';
 import { useT } from '../../platform/i18n';
 import { keys, roleLabel, ROLE_KEYS, teamTree, useTeams, type UserView } from './api';
-import { FormErrors } from '../../platform/ui';
 
 type UserValues = {
   username: string;
@@ -24,121 +22,90 @@ export function UserDialog({ open, editing, onClose, onSaved }: { open: boolean;
   const qc = useQueryClient();
   const teams = useTeams();
   const [form] = Form.useForm<UserValues>();
-  const [errors, setErrors] = useState<string[]>([]);
-
-  const save = useMutation({
-    mutationFn: (v: UserValues) => {
-      const mobile = v.mobile?.trim() || null;
-      const email = v.email?.trim() || null;
-      if (editing) {
-        return api.patch<UserView>(`/api/v1/users/${editing.id}`, {
-          displayName: v.displayName,
-          mobile,
-          email,
-          roleKey: v.roleKey,
-          teamId: v.teamId ?? null,
-          active: v.active,
-        });
-      }
-      return api.post<UserView>('/api/v1/users', {
-        username: v.username,
-        displayName: v.displayName,
-        password: v.password,
-        mobile: mobile ?? undefined,
-        email: email ?? undefined,
-        roleKey: v.roleKey,
-        teamId: v.teamId ?? null,
-      });
-    },
-    onSuccess: (u) => {
-      void qc.invalidateQueries({ queryKey: keys.users });
-      onSaved(u);
-    },
-    onError: (err) => setErrors(applyServerErrors(form, err)),
-  });
 
   const required = (field: string) => ({ required: true, whitespace: true, message: t('common.required', { field }) });
 
   return (
-    <Modal
+    <FormDialog
       open={open}
       title={editing ? t('users.edit') : t('users.create')}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={save.isPending}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      destroyOnHidden
-      afterOpenChange={(o) => o && setErrors([])}
+      form={form}
+      initialValues={editing ? { ...editing } : { roleKey: 'agent', teamId: null, active: true }}
+      submit={(v: UserValues) => {
+        const mobile = v.mobile?.trim() || null;
+        const email = v.email?.trim() || null;
+        if (editing) {
+          return api.patch<UserView>(`/api/v1/users/${editing.id}`, {
+            displayName: v.displayName,
+            mobile,
+            email,
+            roleKey: v.roleKey,
+            teamId: v.teamId ?? null,
+            active: v.active,
+          });
+        }
+        return api.post<UserView>('/api/v1/users', {
+          username: v.username,
+          displayName: v.displayName,
+          password: v.password,
+          mobile: mobile ?? undefined,
+          email: email ?? undefined,
+          roleKey: v.roleKey,
+          teamId: v.teamId ?? null,
+        });
+      }}
+      onSaved={(u) => {
+        void qc.invalidateQueries({ queryKey: keys.users });
+        onSaved(u);
+      }}
+      onClose={onClose}
     >
-      <FormErrors errors={errors} />
-      <Form
-        form={form}
-        layout="vertical"
-        clearOnDestroy
-        onFinish={(v) => save.mutate(v)}
-        initialValues={editing ? { ...editing } : { roleKey: 'agent', teamId: null, active: true }}
-      >
-        <Form.Item name="username" label={t('users.username')} extra={editing ? undefined : t('setup.usernameHint')} rules={editing ? [] : [required(t('users.username'))]}>
-          <Input maxLength={32} disabled={!!editing} autoComplete="off" />
+      <Form.Item name="username" label={t('users.username')} extra={editing ? undefined : t('setup.usernameHint')} rules={editing ? [] : [required(t('users.username'))]}>
+        <Input maxLength={32} disabled={!!editing} autoComplete="off" />
+      </Form.Item>
+      <Form.Item name="displayName" label={t('users.displayName')} rules={[required(t('users.displayName'))]}>
+        <Input maxLength={64} />
+      </Form.Item>
+      {editing ? null : (
+        <Form.Item name="password" label={t('users.password')} extra={t('setup.passwordHint')} rules={[required(t('users.password'))]}>
+          <Input.Password maxLength={128} autoComplete="new-password" />
         </Form.Item>
-        <Form.Item name="displayName" label={t('users.displayName')} rules={[required(t('users.displayName'))]}>
-          <Input maxLength={64} />
+      )}
+      <Form.Item name="mobile" label={t('users.mobile')}>
+        <Input maxLength={32} inputMode="tel" />
+      </Form.Item>
+      <Form.Item name="email" label={t('users.email')}>
+        <Input maxLength={254} inputMode="email" />
+      </Form.Item>
+      <Form.Item name="roleKey" label={t('users.role')} rules={[{ required: true }]}>
+        <Select options={ROLE_KEYS.map((k) => ({ value: k, label: roleLabel(t, k) }))} />
+      </Form.Item>
+      <Form.Item name="teamId" label={t('users.team')}>
+        <TreeSelect treeData={teamTree(teams.data ?? [])} allowClear placeholder={t('users.noTeam')} treeDefaultExpandAll />
+      </Form.Item>
+      {editing ? (
+        <Form.Item name="active" label={t('users.active')} valuePropName="checked">
+          <Switch />
         </Form.Item>
-        {editing ? null : (
-          <Form.Item name="password" label={t('users.password')} extra={t('setup.passwordHint')} rules={[required(t('users.password'))]}>
-            <Input.Password maxLength={128} autoComplete="new-password" />
-          </Form.Item>
-        )}
-        <Form.Item name="mobile" label={t('users.mobile')}>
-          <Input maxLength={32} inputMode="tel" />
-        </Form.Item>
-        <Form.Item name="email" label={t('users.email')}>
-          <Input maxLength={254} inputMode="email" />
-        </Form.Item>
-        <Form.Item name="roleKey" label={t('users.role')} rules={[{ required: true }]}>
-          <Select options={ROLE_KEYS.map((k) => ({ value: k, label: roleLabel(t, k) }))} />
-        </Form.Item>
-        <Form.Item name="teamId" label={t('users.team')}>
-          <TreeSelect treeData={teamTree(teams.data ?? [])} allowClear placeholder={t('users.noTeam')} treeDefaultExpandAll />
-        </Form.Item>
-        {editing ? (
-          <Form.Item name="active" label={t('users.active')} valuePropName="checked">
-            <Switch />
-          </Form.Item>
-        ) : null}
-      </Form>
-    </Modal>
+      ) : null}
+    </FormDialog>
   );
 }
 
 export function ResetPasswordDialog({ user, onClose, onDone }: { user: UserView | null; onClose: () => void; onDone: () => void }) {
   const t = useT();
-  const [form] = Form.useForm<{ password: string }>();
-  const [errors, setErrors] = useState<string[]>([]);
-  const reset = useMutation({
-    mutationFn: (password: string) => api.post(`/api/v1/users/${user!.id}/password`, { password }),
-    onSuccess: onDone,
-    onError: (err) => setErrors(applyServerErrors(form, err)),
-  });
   return (
-    <Modal
+    <FormDialog<{ password: string }>
       open={!!user}
       title={t('users.resetPasswordFor', { name: user?.displayName ?? '' })}
       okText={t('users.resetPassword')}
-      cancelText={t('common.cancel')}
-      confirmLoading={reset.isPending}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      destroyOnHidden
-      afterOpenChange={(o) => o && setErrors([])}
+      submit={(v) => api.post(`/api/v1/users/${user!.id}/password`, { password: v.password })}
+      onSaved={onDone}
+      onClose={onClose}
     >
-      <FormErrors errors={errors} />
-      <Form form={form} layout="vertical" clearOnDestroy onFinish={(v) => reset.mutate(v.password)}>
-        <Form.Item name="password" label={t('users.newPassword')} extra={t('setup.passwordHint')} rules={[{ required: true, message: t('common.required', { field: t('users.newPassword') }) }]}>
-          <Input.Password maxLength={128} autoComplete="new-password" />
-        </Form.Item>
-      </Form>
-    </Modal>
+      <Form.Item name="password" label={t('users.newPassword')} extra={t('setup.passwordHint')} rules={[{ required: true, message: t('common.required', { field: t('users.newPassword') }) }]}>
+        <Input.Password maxLength={128} autoComplete="new-password" />
+      </Form.Item>
+    </FormDialog>
   );
 }

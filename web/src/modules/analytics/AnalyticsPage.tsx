@@ -6,9 +6,9 @@ import { PlayCircleOutlined, SettingOutlined } from '@ant-design/icons';
 import { errorMessage } from '../../platform/api';
 import { useAuth } from '../../platform/auth';
 import { formatDateTime } from '../../platform/format';
-import { useI18n, type MessageKey } from '../../platform/i18n';
+import { localized, useI18n, type MessageKey } from '../../platform/i18n';
 import { ErrorAlert, PageHeader } from '../../platform/ui';
-import { formatFen } from '../transactions/money';
+import { formatFen } from '../transactions';
 import {
   ANALYTICS_KEY,
   RFM_GROUP_LABELS,
@@ -235,7 +235,7 @@ function RfmCard() {
         pagination={false}
         dataSource={q.data?.groups ?? []}
         columns={[
-          { title: t('analytics.group'), dataIndex: 'group', render: (g: keyof typeof RFM_GROUP_LABELS) => (lang === 'en' ? RFM_GROUP_LABELS[g].en : RFM_GROUP_LABELS[g].zh) },
+          { title: t('analytics.group'), dataIndex: 'group', render: (g: keyof typeof RFM_GROUP_LABELS) => localized(RFM_GROUP_LABELS[g], lang) },
           { title: t('analytics.count'), dataIndex: 'count', align: 'right', render: (n: number) => n.toLocaleString() },
           { title: t('analytics.monetary'), dataIndex: 'monetaryFen', align: 'right', render: (f: number) => formatFen(f) },
         ]}

@@ -1,6 +1,6 @@
 import { Alert, Card, Table, Tag, Typography } from 'antd';
-import { useI18n, type MessageKey } from '../../platform/i18n';
-import { formatFen } from '../transactions/money';
+import { localized, useI18n, type MessageKey } from '../../platform/i18n';
+import { formatFen } from '../transactions';
 import type { FitSummary, RunDetail, RfmCuts } from './api';
 
 const MODEL_NAMES: Record<string, string> = { mbgnbd: 'MBG/NBD', bgnbd: 'BG/NBD', pnbd: 'Pareto/NBD', gg: 'Gamma-Gamma', sbg: 'sBG' };
@@ -24,7 +24,7 @@ export function RunWarnings({ run }: { run: RunDetail }) {
           description={
             <ul style={{ margin: 0, paddingInlineStart: 18 }}>
               {warnings.map((w) => (
-                <li key={w.code}>{lang === 'en' ? w.en : w.zh}</li>
+                <li key={w.code}>{localized(w, lang)}</li>
               ))}
             </ul>
           }

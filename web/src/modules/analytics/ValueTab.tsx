@@ -1,9 +1,9 @@
 import { useMemo } from 'react';
 import { Alert, Card, Col, Descriptions, Empty, List, Row, Statistic, Tag, Typography } from 'antd';
 import { ApiError } from '../../platform/api';
-import { useI18n } from '../../platform/i18n';
+import { localized, useI18n } from '../../platform/i18n';
 import { ErrorAlert, Loading } from '../../platform/ui';
-import { formatFen } from '../transactions/money';
+import { formatFen } from '../transactions';
 import { RFM_GROUP_LABELS, VALUE_KINDS, useCustomerAnalytics } from './api';
 import { Chart, type ChartOption } from '../../platform/Chart';
 import { LEVEL_COLORS, TIER_COLORS } from './AnalyticsPage';
@@ -63,7 +63,7 @@ export function ValueTab({ customerId }: { customerId: string }) {
       </Card>
       <Descriptions size="small" bordered column={{ xs: 1, md: 2 }} style={{ marginTop: 16 }}>
         <Descriptions.Item label={t('analytics.tab.rfm')}>
-          R{a.r} F{a.f} M{a.m} · {lang === 'en' ? RFM_GROUP_LABELS[a.rfmGroup].en : RFM_GROUP_LABELS[a.rfmGroup].zh}
+          R{a.r} F{a.f} M{a.m} · {localized(RFM_GROUP_LABELS[a.rfmGroup], lang)}
         </Descriptions.Item>
         <Descriptions.Item label={t('analytics.tab.clvFormula')}>{formatFen(a.clvFormulaFen)}</Descriptions.Item>
         <Descriptions.Item label={t('analytics.tab.clv')}>

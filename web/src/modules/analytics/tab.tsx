@@ -1,4 +1,4 @@
-import { registerCustomerTab } from '../customers/tabs';
+import { registerCustomerTab } from '../customers';
 import { ValueTab } from './ValueTab';
 
 // 价值 on the customer 360 page. Imported once for its effect by App.tsx.

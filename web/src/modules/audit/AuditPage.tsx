@@ -1,13 +1,12 @@
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
 import { Card, DatePicker, Select, Table, Tag, Tooltip, Typography } from 'antd';
-import { useInfiniteQuery } from '@tanstack/react-query';
 import type { Dayjs } from 'dayjs';
-import { api } from '../../platform/api';
+import { usePagedList } from '../../platform/usePagedList';
 import { endOfDayIso, formatDateTimeSeconds, startOfDayIso } from '../../platform/format';
 import { useT, type MessageKey, type Translate } from '../../platform/i18n';
 import { ErrorAlert, LoadMoreFooter, PageHeader } from '../../platform/ui';
-import { roleLabel, useTeams, useUsers } from '../accounts/api';
+import { roleLabel, useTeams, useUsers } from '../accounts';
 import type { AuditView } from '../../../../src/modules/audit/audit.contract';
 
 type Filters = { action?: string; entityType?: string; actorId?: string; range?: [Dayjs | null, Dayjs | null] | null };
@@ -43,17 +42,11 @@ export function AuditPage() {
       actorId: filters.actorId,
       from: filters.range?.[0] ? startOfDayIso(filters.range[0]) : undefined,
       to: filters.range?.[1] ? endOfDayIso(filters.range[1]) : undefined,
-      limit: 50,
     }),
     [filters],
   );
-  const log = useInfiniteQuery({
-    queryKey: ['audit', query],
-    queryFn: ({ pageParam, signal }) => api.get<{ items: AuditView[]; nextCursor: string | null }>('/api/v1/audit', { ...query, cursor: pageParam ?? undefined }, signal),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.nextCursor,
-  });
-  const rows = log.data?.pages.flatMap((p) => p.items) ?? [];
+  const log = usePagedList<AuditView>({ queryKey: ['audit', query], path: '/api/v1/audit', query, limit: 50 });
+  const rows = log.items;
   const set = (patch: Partial<Filters>) => setFilters((f) => ({ ...f, ...patch }));
   /** A readable name for the entity where one is at hand (users, teams, roles); otherwise a short id. */
   const entityName = (r: AuditView): string | null => {

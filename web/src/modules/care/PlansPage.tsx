@@ -1,14 +1,15 @@
 import { useState, type HTMLAttributes } from 'react';
-import { App, Button, Card, Flex, Form, Input, InputNumber, Modal, Popconfirm, Radio, Select, Space, Switch, Table, Tag, TreeSelect, Typography } from 'antd';
+import { App, Button, Card, Flex, Form, Input, InputNumber, Popconfirm, Radio, Select, Space, Switch, Table, Tag, TreeSelect, Typography } from 'antd';
 import { DownloadOutlined, PlayCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { Link } from 'react-router';
 import { api, errorMessage } from '../../platform/api';
-import { applyServerErrors, useMutation } from '../../platform/forms';
+import { useMutation } from '../../platform/forms';
+import { FormDialog } from '../../platform/FormDialog';
 import { formatDateTime } from '../../platform/format';
 import { useT } from '../../platform/i18n';
-import { ErrorAlert, FormErrors, PageHeader } from '../../platform/ui';
-import { teamTree, useTeams } from '../accounts/api';
-import { useAssignees } from '../interactions/api';
+import { ErrorAlert, PageHeader } from '../../platform/ui';
+import { teamTree, useTeams } from '../accounts';
+import { useAssignees } from '../interactions';
 import { PLAN_KINDS, useCoverage, usePlans, useRefreshCare, type CoverageRow, type OverdueItem, type PlanKind, type PlanView, type RunSummary } from './api';
 import { AudienceFields, AudienceTags, audienceIn, audienceOut, type AudienceValues } from './parts';
 
@@ -42,87 +43,71 @@ function PlanDialog({ plan, onClose }: { plan: PlanView | 'new' | null; onClose:
   const t = useT();
   const { message } = App.useApp();
   const [form] = Form.useForm<PlanValues>();
-  const [errors, setErrors] = useState<string[]>([]);
   const kind = Form.useWatch('kind', form);
   const users = useAssignees(!!plan);
   const refresh = useRefreshCare();
   const editing = plan && plan !== 'new' ? plan : null;
-  const save = useMutation({
-    mutationFn: (v: PlanValues) => {
-      const body = {
-        name: v.name,
-        kind: v.kind,
-        intervalDays: v.intervalDays,
-        eventKeyword: v.kind === 'event' ? (v.eventKeyword ?? '') : null,
-        taskTitle: v.taskTitle,
-        fallbackUserId: v.fallbackUserId ?? null,
-        active: v.active,
-        audience: audienceOut(v.audience),
-      };
-      return editing ? api.patch<PlanView>(`/api/v1/care/plans/${editing.id}`, { ...body, version: editing.version }) : api.post<PlanView>('/api/v1/care/plans', body);
-    },
-    onSuccess: () => {
-      message.success(t('care.saved'));
-      refresh();
-      onClose();
-    },
-    onError: (err) => setErrors(applyServerErrors(form, err)),
-  });
   return (
-    <Modal
+    <FormDialog
       open={!!plan}
       title={editing ? t('care.plans.edit') : t('care.plans.new')}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      confirmLoading={save.isPending}
-      destroyOnHidden
       width={720}
+      form={form}
+      initialValues={
+        editing
+          ? { ...editing, eventKeyword: editing.eventKeyword ?? undefined, audience: audienceIn(editing.audience) }
+          : { kind: 'interval', intervalDays: 30, active: true, taskTitle: '定期回访', audience: {} }
+      }
+      formProps={{ 'data-testid': 'plan-form' }}
+      submit={(v: PlanValues) => {
+        const body = {
+          name: v.name,
+          kind: v.kind,
+          intervalDays: v.intervalDays,
+          eventKeyword: v.kind === 'event' ? (v.eventKeyword ?? '') : null,
+          taskTitle: v.taskTitle,
+          fallbackUserId: v.fallbackUserId ?? null,
+          active: v.active,
+          audience: audienceOut(v.audience),
+        };
+        return editing ? api.patch<PlanView>(`/api/v1/care/plans/${editing.id}`, { ...body, version: editing.version }) : api.post<PlanView>('/api/v1/care/plans', body);
+      }}
+      onSaved={() => {
+        message.success(t('care.saved'));
+        refresh();
+      }}
+      onClose={onClose}
     >
-      <FormErrors errors={errors} />
-      <Form<PlanValues>
-        form={form}
-        layout="vertical"
-        data-testid="plan-form"
-        initialValues={
-          editing
-            ? { ...editing, eventKeyword: editing.eventKeyword ?? undefined, audience: audienceIn(editing.audience) }
-            : { kind: 'interval', intervalDays: 30, active: true, taskTitle: '定期回访', audience: {} }
-        }
-        onFinish={(v) => save.mutate(v)}
-      >
-        <Form.Item name="name" label={t('care.name')} rules={[{ required: true, whitespace: true }]}>
-          <Input maxLength={100} autoFocus />
+      <Form.Item name="name" label={t('care.name')} rules={[{ required: true, whitespace: true }]}>
+        <Input maxLength={100} autoFocus />
+      </Form.Item>
+      <Form.Item name="kind" label={t('care.plans.kind')}>
+        <Radio.Group optionType="button" options={PLAN_KINDS.map((k) => ({ value: k, label: t(`care.plans.kind.${k}`) }))} />
+      </Form.Item>
+      <div style={{ display: 'flex', gap: 12, flexWrap: 'wrap' }}>
+        <Form.Item name="intervalDays" label={t('care.plans.interval')} tooltip={t('care.plans.intervalHelp')} rules={[{ required: true }]}>
+          <InputNumber min={1} max={730} precision={0} style={{ width: 140 }} />
         </Form.Item>
-        <Form.Item name="kind" label={t('care.plans.kind')}>
-          <Radio.Group optionType="button" options={PLAN_KINDS.map((k) => ({ value: k, label: t(`care.plans.kind.${k}`) }))} />
+        {kind === 'event' ? (
+          <Form.Item name="eventKeyword" label={t('care.plans.keyword')} tooltip={t('care.plans.keywordHelp')} rules={[{ required: true, whitespace: true }]}>
+            <Input maxLength={50} placeholder="维修" style={{ width: 180 }} />
+          </Form.Item>
+        ) : null}
+        <Form.Item name="taskTitle" label={t('care.plans.taskTitle')} rules={[{ required: true, whitespace: true }]} style={{ flex: '1 1 200px' }}>
+          <Input maxLength={100} />
         </Form.Item>
-        <div style={{ display: 'flex', gap: 12, flexWrap: 'wrap' }}>
-          <Form.Item name="intervalDays" label={t('care.plans.interval')} tooltip={t('care.plans.intervalHelp')} rules={[{ required: true }]}>
-            <InputNumber min={1} max={730} precision={0} style={{ width: 140 }} />
-          </Form.Item>
-          {kind === 'event' ? (
-            <Form.Item name="eventKeyword" label={t('care.plans.keyword')} tooltip={t('care.plans.keywordHelp')} rules={[{ required: true, whitespace: true }]}>
-              <Input maxLength={50} placeholder="维修" style={{ width: 180 }} />
-            </Form.Item>
-          ) : null}
-          <Form.Item name="taskTitle" label={t('care.plans.taskTitle')} rules={[{ required: true, whitespace: true }]} style={{ flex: '1 1 200px' }}>
-            <Input maxLength={100} />
-          </Form.Item>
-        </div>
-        <Typography.Text strong>{t('care.audience')}</Typography.Text>
-        <AudienceFields />
-        <div style={{ display: 'flex', gap: 12, flexWrap: 'wrap' }}>
-          <Form.Item name="fallbackUserId" label={t('care.fallback')} tooltip={t('care.fallbackHelp')} style={{ minWidth: 220 }}>
-            <Select allowClear showSearch optionFilterProp="label" loading={users.isPending} options={(users.data ?? []).map((u) => ({ value: u.id, label: u.name }))} />
-          </Form.Item>
-          <Form.Item name="active" label={t('care.active')} valuePropName="checked">
-            <Switch />
-          </Form.Item>
-        </div>
-      </Form>
-    </Modal>
+      </div>
+      <Typography.Text strong>{t('care.audience')}</Typography.Text>
+      <AudienceFields />
+      <div style={{ display: 'flex', gap: 12, flexWrap: 'wrap' }}>
+        <Form.Item name="fallbackUserId" label={t('care.fallback')} tooltip={t('care.fallbackHelp')} style={{ minWidth: 220 }}>
+          <Select allowClear showSearch optionFilterProp="label" loading={users.isPending} options={(users.data ?? []).map((u) => ({ value: u.id, label: u.name }))} />
+        </Form.Item>
+        <Form.Item name="active" label={t('care.active')} valuePropName="checked">
+          <Switch />
+        </Form.Item>
+      </div>
+    </FormDialog>
   );
 }
 

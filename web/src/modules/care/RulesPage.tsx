@@ -1,13 +1,14 @@
 import { useState, type HTMLAttributes } from 'react';
-import { App, Button, Card, Empty, Flex, Form, Input, InputNumber, Modal, Popconfirm, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Empty, Flex, Form, Input, InputNumber, Popconfirm, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import { DeleteOutlined, EyeOutlined, PlayCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { Link } from 'react-router';
 import { api, errorMessage } from '../../platform/api';
-import { applyServerErrors, useMutation } from '../../platform/forms';
+import { useMutation } from '../../platform/forms';
+import { FormDialog } from '../../platform/FormDialog';
 import { useT } from '../../platform/i18n';
-import { ErrorAlert, FormErrors, PageHeader } from '../../platform/ui';
-import { useAssignees } from '../interactions/api';
-import { useTemplates } from '../messages/api';
+import { ErrorAlert, PageHeader } from '../../platform/ui';
+import { useAssignees } from '../interactions';
+import { useTemplates } from '../messages';
 import {
   CARE_TIERS,
   LUNAR_FESTIVALS,
@@ -94,7 +95,6 @@ function RuleDialog({ rule, onClose }: { rule: RuleView | 'new' | null; onClose:
   const t = useT();
   const { message } = App.useApp();
   const [form] = Form.useForm<RuleValues>();
-  const [errors, setErrors] = useState<string[]>([]);
   const [preview, setPreview] = useState<RulePreview | null>(null);
   const users = useAssignees(!!rule);
   const templates = useTemplates();
@@ -111,115 +111,100 @@ function RuleDialog({ rule, onClose }: { rule: RuleView | 'new' | null; onClose:
     active: v.active,
     audience: audienceOut(v.audience),
   });
-  const save = useMutation({
-    mutationFn: (v: RuleValues) =>
-      editing ? api.patch<RuleView>(`/api/v1/care/rules/${editing.id}`, { ...bodyOf(v), version: editing.version }) : api.post<RuleView>('/api/v1/care/rules', bodyOf(v)),
-    onSuccess: () => {
-      message.success(t('care.saved'));
-      refresh();
-      onClose();
-    },
-    onError: (err) => setErrors(applyServerErrors(form, err)),
-  });
   const previewing = useMutation({
     mutationFn: () => {
       const v = form.getFieldsValue(true) as RuleValues;
       const { name: _n, active: _a, fallbackUserId: _f, ...body } = bodyOf(v);
       return api.post<RulePreview>('/api/v1/care/rules/preview', body);
     },
-    onSuccess: (p) => {
-      setErrors([]);
-      setPreview(p);
-    },
-    onError: (err) => setErrors(applyServerErrors(form, err)),
+    onSuccess: setPreview,
   });
   return (
-    <Modal
+    <FormDialog
       open={!!rule}
       title={editing ? t('care.rules.edit') : t('care.rules.new')}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      confirmLoading={save.isPending}
-      destroyOnHidden
-      afterClose={() => setPreview(null)}
       width={820}
+      form={form}
+      initialValues={
+        editing
+          ? {
+              ...editing,
+              audience: audienceIn(editing.audience),
+              actions: editing.actions.map((a) => ({ tiers: a.tiers, taskTitle: a.taskTitle ?? undefined, templateId: a.templateId ?? undefined })),
+            }
+          : { occasion: 'birthday', daysBefore: 0, active: true, audience: {}, actions: [{ taskTitle: '' }] }
+      }
+      formProps={{ 'data-testid': 'rule-form' }}
+      modalProps={{ afterClose: () => setPreview(null) }}
+      after={({ showError }) => (
+        <>
+          <Button icon={<EyeOutlined />} loading={previewing.isPending} onClick={() => previewing.mutate(undefined, { onSuccess: () => showError(null), onError: showError })}>
+            {t('care.preview')}
+          </Button>
+          {preview ? <PreviewPanel preview={preview} templateName={templateName} /> : null}
+        </>
+      )}
+      submit={(v: RuleValues) =>
+        editing ? api.patch<RuleView>(`/api/v1/care/rules/${editing.id}`, { ...bodyOf(v), version: editing.version }) : api.post<RuleView>('/api/v1/care/rules', bodyOf(v))}
+      onSaved={() => {
+        message.success(t('care.saved'));
+        refresh();
+      }}
+      onClose={onClose}
     >
-      <FormErrors errors={errors} />
-      <Form<RuleValues>
-        form={form}
-        layout="vertical"
-        data-testid="rule-form"
-        initialValues={
-          editing
-            ? {
-                ...editing,
-                audience: audienceIn(editing.audience),
-                actions: editing.actions.map((a) => ({ tiers: a.tiers, taskTitle: a.taskTitle ?? undefined, templateId: a.templateId ?? undefined })),
-              }
-            : { occasion: 'birthday', daysBefore: 0, active: true, audience: {}, actions: [{ taskTitle: '' }] }
-        }
-        onFinish={(v) => save.mutate(v)}
-      >
-        <div style={{ display: 'flex', gap: 12, flexWrap: 'wrap' }}>
-          <Form.Item name="name" label={t('care.name')} rules={[{ required: true, whitespace: true }]} style={{ flex: '1 1 220px' }}>
-            <Input maxLength={100} autoFocus />
-          </Form.Item>
-          <Form.Item name="occasion" label={t('care.occasion')} style={{ minWidth: 180 }}>
-            <Select options={occasions} data-testid="rule-occasion" />
-          </Form.Item>
-          <Form.Item name="daysBefore" label={t('care.daysBefore')}>
-            <InputNumber min={0} max={60} precision={0} style={{ width: 120 }} />
-          </Form.Item>
-        </div>
-        <Typography.Text strong>{t('care.audience')}</Typography.Text>
-        <AudienceFields />
-        <Typography.Text strong>{t('care.actions')}</Typography.Text>
-        <Form.List name="actions">
-          {(fields, { add, remove }) => (
-            <>
-              {fields.map((f) => (
-                <Flex key={f.key} gap={8} wrap align="start" style={{ marginTop: 8 }} data-testid="rule-action">
-                  <Form.Item name={[f.name, 'tiers']} style={{ minWidth: 180, flex: '1 1 180px', marginBottom: 8 }}>
-                    <Select mode="multiple" allowClear placeholder={t('care.action.tiersAll')} options={CARE_TIERS.map((x) => ({ value: x, label: t(`care.tier.${x}`) }))} />
-                  </Form.Item>
-                  <Form.Item name={[f.name, 'taskTitle']} style={{ flex: '1 1 180px', marginBottom: 8 }}>
-                    <Input maxLength={100} placeholder={`${t('care.action.task')}：${t('care.action.taskPlaceholder')}`} data-testid="action-task" />
-                  </Form.Item>
-                  <Form.Item name={[f.name, 'templateId']} style={{ minWidth: 180, flex: '1 1 180px', marginBottom: 8 }}>
-                    <Select
-                      allowClear
-                      placeholder={t('care.action.template')}
-                      loading={templates.isPending}
-                      options={(templates.data ?? []).map((x) => ({ value: x.id, label: x.name }))}
-                    />
-                  </Form.Item>
-                  {fields.length > 1 ? <Button icon={<DeleteOutlined />} onClick={() => remove(f.name)} aria-label={t('common.delete')} /> : null}
-                </Flex>
-              ))}
-              {fields.length < 5 ? (
-                <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({})} style={{ marginBottom: 12 }}>
-                  {t('care.action.add')}
-                </Button>
-              ) : null}
-            </>
-          )}
-        </Form.List>
-        <div style={{ display: 'flex', gap: 12, flexWrap: 'wrap' }}>
-          <Form.Item name="fallbackUserId" label={t('care.fallback')} tooltip={t('care.fallbackHelp')} style={{ minWidth: 220 }}>
-            <Select allowClear showSearch optionFilterProp="label" options={(users.data ?? []).map((u) => ({ value: u.id, label: u.name }))} />
-          </Form.Item>
-          <Form.Item name="active" label={t('care.active')} valuePropName="checked">
-            <Switch />
-          </Form.Item>
-        </div>
-        <Button icon={<EyeOutlined />} loading={previewing.isPending} onClick={() => previewing.mutate()}>
-          {t('care.preview')}
-        </Button>
-      </Form>
-      {preview ? <PreviewPanel preview={preview} templateName={templateName} /> : null}
-    </Modal>
+      <div style={{ display: 'flex', gap: 12, flexWrap: 'wrap' }}>
+        <Form.Item name="name" label={t('care.name')} rules={[{ required: true, whitespace: true }]} style={{ flex: '1 1 220px' }}>
+          <Input maxLength={100} autoFocus />
+        </Form.Item>
+        <Form.Item name="occasion" label={t('care.occasion')} style={{ minWidth: 180 }}>
+          <Select options={occasions} data-testid="rule-occasion" />
+        </Form.Item>
+        <Form.Item name="daysBefore" label={t('care.daysBefore')}>
+          <InputNumber min={0} max={60} precision={0} style={{ width: 120 }} />
+        </Form.Item>
+      </div>
+      <Typography.Text strong>{t('care.audience')}</Typography.Text>
+      <AudienceFields />
+      <Typography.Text strong>{t('care.actions')}</Typography.Text>
+      <Form.List name="actions">
+        {(fields, { add, remove }) => (
+          <>
+            {fields.map((f) => (
+              <Flex key={f.key} gap={8} wrap align="start" style={{ marginTop: 8 }} data-testid="rule-action">
+                <Form.Item name={[f.name, 'tiers']} style={{ minWidth: 180, flex: '1 1 180px', marginBottom: 8 }}>
+                  <Select mode="multiple" allowClear placeholder={t('care.action.tiersAll')} options={CARE_TIERS.map((x) => ({ value: x, label: t(`care.tier.${x}`) }))} />
+                </Form.Item>
+                <Form.Item name={[f.name, 'taskTitle']} style={{ flex: '1 1 180px', marginBottom: 8 }}>
+                  <Input maxLength={100} placeholder={`${t('care.action.task')}：${t('care.action.taskPlaceholder')}`} data-testid="action-task" />
+                </Form.Item>
+                <Form.Item name={[f.name, 'templateId']} style={{ minWidth: 180, flex: '1 1 180px', marginBottom: 8 }}>
+                  <Select
+                    allowClear
+                    placeholder={t('care.action.template')}
+                    loading={templates.isPending}
+                    options={(templates.data ?? []).map((x) => ({ value: x.id, label: x.name }))}
+                  />
+                </Form.Item>
+                {fields.length > 1 ? <Button icon={<DeleteOutlined />} onClick={() => remove(f.name)} aria-label={t('common.delete')} /> : null}
+              </Flex>
+            ))}
+            {fields.length < 5 ? (
+              <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({})} style={{ marginBottom: 12 }}>
+                {t('care.action.add')}
+              </Button>
+            ) : null}
+          </>
+        )}
+      </Form.List>
+      <div style={{ display: 'flex', gap: 12, flexWrap: 'wrap' }}>
+        <Form.Item name="fallbackUserId" label={t('care.fallback')} tooltip={t('care.fallbackHelp')} style={{ minWidth: 220 }}>
+          <Select allowClear showSearch optionFilterProp="label" options={(users.data ?? []).map((u) => ({ value: u.id, label: u.name }))} />
+        </Form.Item>
+        <Form.Item name="active" label={t('care.active')} valuePropName="checked">
+          <Switch />
+        </Form.Item>
+      </div>
+    </FormDialog>
   );
 }
 

@@ -1,11 +1,10 @@
 import { useState } from 'react';
-import { App, Button, Flex, Form, Modal, Select, Space, Tag, Typography } from 'antd';
+import { App, Button, Flex, Form, Select, Space, Tag, Typography } from 'antd';
 import { CloseOutlined, TagsOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { api } from '../../platform/api';
-import { applyServerErrors, useMutation } from '../../platform/forms';
+import { FormDialog } from '../../platform/FormDialog';
 import { useT } from '../../platform/i18n';
-import { FormErrors } from '../../platform/ui';
 import { customerKeys, type CustomerView } from './api';
 import { Swatch, TAG_MAX, useTagRegistry } from './tags';
 
@@ -18,8 +17,6 @@ function BulkTagDialog({ mode, customers, onClose, onDone }: { mode: Mode; custo
   const { message } = App.useApp();
   const qc = useQueryClient();
   const registry = useTagRegistry();
-  const [form] = Form.useForm<{ tags: string[] }>();
-  const [errors, setErrors] = useState<string[]>([]);
   const colorOf = (name: string) => registry.data?.find((x) => x.name === name)?.color ?? null;
 
   // Adding: any registered or used tag, or a new one. Removing: the tags the selected customers carry.
@@ -38,73 +35,69 @@ function BulkTagDialog({ mode, customers, onClose, onDone }: { mode: Mode; custo
     ),
   }));
 
-  const run = useMutation({
-    mutationFn: (tags: string[]) =>
-      api.post<BulkResult>('/api/v1/customers/bulk/tags', { ids: customers.map((c) => c.id), add: mode === 'add' ? tags : [], remove: mode === 'remove' ? tags : [] }),
-    onSuccess: (r, tags) => {
-      const list = tags.map((x) => `「${x}」`).join('');
-      const notes = [
-        r.matched > r.changed ? t('tags.bulk.unchanged', { n: r.matched - r.changed }) : '',
-        r.notFound.length ? t('tags.bulk.notFound', { n: r.notFound.length }) : '',
-      ].filter(Boolean);
-      const text = t(mode === 'add' ? 'tags.bulk.added' : 'tags.bulk.removed', { n: r.changed, tags: list });
-      const content = <span data-testid="bulk-result">{[text, ...notes].join(t('sep.semicolon'))}</span>;
-      if (r.notFound.length) message.warning(content, 6);
-      else message.success(content, 5);
-      void qc.invalidateQueries({ queryKey: customerKeys.all });
-      onDone();
-    },
-    onError: (err) => setErrors(applyServerErrors(form, err, (f) => (f === 'add' || f === 'remove' || /^(add|remove)\./.test(f) ? 'tags' : f))),
-  });
+  const chosen = (v: { tags: string[] }) => [...new Set(v.tags.map((x) => x.trim()).filter(Boolean))];
+  const submit = (v: { tags: string[] }) => {
+    const tags = chosen(v);
+    return api.post<BulkResult>('/api/v1/customers/bulk/tags', { ids: customers.map((c) => c.id), add: mode === 'add' ? tags : [], remove: mode === 'remove' ? tags : [] });
+  };
+  const saved = (r: BulkResult, v: { tags: string[] }) => {
+    const tags = chosen(v);
+    const list = tags.map((x) => `「${x}」`).join('');
+    const notes = [
+      r.matched > r.changed ? t('tags.bulk.unchanged', { n: r.matched - r.changed }) : '',
+      r.notFound.length ? t('tags.bulk.notFound', { n: r.notFound.length }) : '',
+    ].filter(Boolean);
+    const text = t(mode === 'add' ? 'tags.bulk.added' : 'tags.bulk.removed', { n: r.changed, tags: list });
+    const content = <span data-testid="bulk-result">{[text, ...notes].join(t('sep.semicolon'))}</span>;
+    if (r.notFound.length) message.warning(content, 6);
+    else message.success(content, 5);
+    void qc.invalidateQueries({ queryKey: customerKeys.all });
+    onDone();
+  };
 
   return (
-    <Modal
-      open
+    <FormDialog
       title={t(mode === 'add' ? 'tags.bulk.addTitle' : 'tags.bulk.removeTitle', { n: customers.length })}
       okText={t('common.confirm')}
       okButtonProps={{ danger: mode === 'remove' }}
-      cancelText={t('common.cancel')}
-      confirmLoading={run.isPending}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      destroyOnHidden
+      submit={submit}
+      onSaved={saved}
+      errorFields={(f) => (f === 'add' || f === 'remove' || /^(add|remove)\./.test(f) ? 'tags' : f)}
+      onClose={onClose}
     >
-      <FormErrors errors={errors} />
-      <Form form={form} layout="vertical" onFinish={(v) => run.mutate([...new Set(v.tags.map((x) => x.trim()).filter(Boolean))])}>
-        <Form.Item
-          name="tags"
-          label={t('tags.bulk.tags')}
-          extra={t(mode === 'add' ? 'tags.bulk.addHint' : 'tags.bulk.removeHint')}
-          rules={[
-            { required: true, type: 'array', min: 1, message: t('common.required', { field: t('tags.bulk.tags') }) },
-            {
-              validator: async (_, v?: string[]) => {
-                const long = (v ?? []).find((x) => x.trim().length > TAG_MAX);
-                if (long) throw new Error(t('tags.bulk.tooLong', { name: long, max: TAG_MAX }));
-              },
+      <Form.Item
+        name="tags"
+        label={t('tags.bulk.tags')}
+        extra={t(mode === 'add' ? 'tags.bulk.addHint' : 'tags.bulk.removeHint')}
+        rules={[
+          { required: true, type: 'array', min: 1, message: t('common.required', { field: t('tags.bulk.tags') }) },
+          {
+            validator: async (_, v?: string[]) => {
+              const long = (v ?? []).find((x) => x.trim().length > TAG_MAX);
+              if (long) throw new Error(t('tags.bulk.tooLong', { name: long, max: TAG_MAX }));
             },
-          ]}
-        >
-          <Select
-            mode={mode === 'add' ? 'tags' : 'multiple'}
-            aria-label={t('tags.bulk.tags')}
-            options={options}
-            maxCount={20}
-            tokenSeparators={[',', '，']}
-            optionFilterProp="value"
-            autoFocus
-            tagRender={({ value, closable, onClose: close }) => {
-              const color = colorOf(String(value));
-              return (
-                <Tag color={color ?? undefined} closable={closable} onClose={close} data-testid="bulk-chosen" data-color={color ?? ''} style={{ marginInlineEnd: 4 }}>
-                  {String(value)}
-                </Tag>
-              );
-            }}
-          />
-        </Form.Item>
-      </Form>
-    </Modal>
+          },
+        ]}
+      >
+        <Select
+          mode={mode === 'add' ? 'tags' : 'multiple'}
+          aria-label={t('tags.bulk.tags')}
+          options={options}
+          maxCount={20}
+          tokenSeparators={[',', '，']}
+          optionFilterProp="value"
+          autoFocus
+          tagRender={({ value, closable, onClose: close }) => {
+            const color = colorOf(String(value));
+            return (
+              <Tag color={color ?? undefined} closable={closable} onClose={close} data-testid="bulk-chosen" data-color={color ?? ''} style={{ marginInlineEnd: 4 }}>
+                {String(value)}
+              </Tag>
+            );
+          }}
+        />
+      </Form.Item>
+    </FormDialog>
   );
 }
 

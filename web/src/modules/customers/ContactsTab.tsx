@@ -1,12 +1,13 @@
 import { useState } from 'react';
-import { App, Button, Checkbox, Empty, Flex, Form, Input, Modal, Popconfirm, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Checkbox, Empty, Flex, Form, Input, Popconfirm, Space, Table, Tag, Typography } from 'antd';
 import { PlusOutlined, StarFilled } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { api, errorMessage } from '../../platform/api';
 import { useAuth } from '../../platform/auth';
-import { applyServerErrors, useMutation } from '../../platform/forms';
+import { useMutation } from '../../platform/forms';
+import { FormDialog } from '../../platform/FormDialog';
 import { useT } from '../../platform/i18n';
-import { ErrorAlert, FormErrors } from '../../platform/ui';
+import { ErrorAlert } from '../../platform/ui';
 import { customerKeys, useContacts, type ContactView } from './api';
 import type { CustomerTabContext } from './tabs';
 
@@ -27,8 +28,6 @@ export function ContactsTab({ customer, revealed }: CustomerTabContext) {
   const contacts = useContacts(customer.id, true);
   const writable = can('customer:write') && !customer.deletedAt;
   const [editing, setEditing] = useState<ContactView | 'new' | null>(null);
-  const [form] = Form.useForm<Values>();
-  const [errors, setErrors] = useState<string[]>([]);
 
   const phonesOf = (c: ContactView) => revealed?.contacts.find((x) => x.id === c.id)?.phones ?? c.phones;
   // Phones can be changed when they are not masked on screen (new contact, none yet, or revealed) and by pii holders.
@@ -38,27 +37,19 @@ export function ContactsTab({ customer, revealed }: CustomerTabContext) {
     void qc.invalidateQueries({ queryKey: customerKeys.contacts(customer.id) });
     void qc.invalidateQueries({ queryKey: customerKeys.history(customer.id) });
   };
-  const save = useMutation({
-    mutationFn: (v: Values) => {
-      const body: Record<string, unknown> = {
-        name: v.name.trim(),
-        title: v.title?.trim() || null,
-        email: v.email?.trim() || null,
-        isPrimary: !!v.isPrimary,
-        notes: v.notes?.trim() || null,
-      };
-      if (phonesEditable) body.phones = splitPhones(v.phones);
-      return editing === 'new'
-        ? api.post<ContactView>(`/api/v1/customers/${customer.id}/contacts`, body)
-        : api.patch<ContactView>(`/api/v1/customers/${customer.id}/contacts/${(editing as ContactView).id}`, body);
-    },
-    onSuccess: () => {
-      message.success(t('contacts.saved'));
-      setEditing(null);
-      invalidate();
-    },
-    onError: (err) => setErrors(applyServerErrors(form, err, (f) => (f.startsWith('phones.') ? 'phones' : f))),
-  });
+  const submit = (v: Values) => {
+    const body: Record<string, unknown> = {
+      name: v.name.trim(),
+      title: v.title?.trim() || null,
+      email: v.email?.trim() || null,
+      isPrimary: !!v.isPrimary,
+      notes: v.notes?.trim() || null,
+    };
+    if (phonesEditable) body.phones = splitPhones(v.phones);
+    return editing === 'new'
+      ? api.post<ContactView>(`/api/v1/customers/${customer.id}/contacts`, body)
+      : api.patch<ContactView>(`/api/v1/customers/${customer.id}/contacts/${(editing as ContactView).id}`, body);
+  };
   const remove = useMutation({
     mutationFn: (c: ContactView) => api.delete(`/api/v1/customers/${customer.id}/contacts/${c.id}`),
     onSuccess: () => {
@@ -68,10 +59,7 @@ export function ContactsTab({ customer, revealed }: CustomerTabContext) {
     onError: (err) => message.error(errorMessage(err)),
   });
 
-  const open = (c: ContactView | 'new') => {
-    setErrors([]);
-    setEditing(c);
-  };
+  const open = (c: ContactView | 'new') => setEditing(c);
   const initial: Partial<Values> =
     editing && editing !== 'new'
       ? { name: editing.name, title: editing.title ?? '', phones: phonesOf(editing).join(', '), email: editing.email ?? '', isPrimary: editing.isPrimary, notes: editing.notes ?? '' }
@@ -136,38 +124,37 @@ export function ContactsTab({ customer, revealed }: CustomerTabContext) {
             : []),
         ]}
       />
-      <Modal
+      <FormDialog<Values, ContactView>
         open={!!editing}
         title={editing === 'new' ? t('contacts.add') : t('contacts.edit')}
-        okText={t('common.save')}
-        cancelText={t('common.cancel')}
-        confirmLoading={save.isPending}
-        onOk={() => form.submit()}
-        onCancel={() => setEditing(null)}
-        destroyOnHidden
+        initialValues={initial}
+        submit={submit}
+        onSaved={() => {
+          message.success(t('contacts.saved'));
+          invalidate();
+        }}
+        errorFields={(f) => (f.startsWith('phones.') ? 'phones' : f)}
+        onClose={() => setEditing(null)}
       >
-        <FormErrors errors={errors} />
-        <Form form={form} layout="vertical" clearOnDestroy initialValues={initial} onFinish={(v) => save.mutate(v)}>
-          <Form.Item name="name" label={t('contacts.name')} rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('contacts.name') }) }]}>
-            <Input maxLength={100} />
-          </Form.Item>
-          <Form.Item name="title" label={t('contacts.title')}>
-            <Input maxLength={100} />
-          </Form.Item>
-          <Form.Item name="phones" label={t('field.phones')} extra={phonesEditable ? undefined : t('customers.form.piiLocked')}>
-            <Input maxLength={200} inputMode="tel" disabled={!phonesEditable} />
-          </Form.Item>
-          <Form.Item name="email" label={t('field.email')}>
-            <Input maxLength={254} inputMode="email" />
-          </Form.Item>
-          <Form.Item name="isPrimary" valuePropName="checked">
-            <Checkbox>{t('contacts.primary')}</Checkbox>
-          </Form.Item>
-          <Form.Item name="notes" label={t('field.notes')}>
-            <Input.TextArea rows={2} maxLength={2000} />
-          </Form.Item>
-        </Form>
-      </Modal>
+        <Form.Item name="name" label={t('contacts.name')} rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('contacts.name') }) }]}>
+          <Input maxLength={100} />
+        </Form.Item>
+        <Form.Item name="title" label={t('contacts.title')}>
+          <Input maxLength={100} />
+        </Form.Item>
+        <Form.Item name="phones" label={t('field.phones')} extra={phonesEditable ? undefined : t('customers.form.piiLocked')}>
+          <Input maxLength={200} inputMode="tel" disabled={!phonesEditable} />
+        </Form.Item>
+        <Form.Item name="email" label={t('field.email')}>
+          <Input maxLength={254} inputMode="email" />
+        </Form.Item>
+        <Form.Item name="isPrimary" valuePropName="checked">
+          <Checkbox>{t('contacts.primary')}</Checkbox>
+        </Form.Item>
+        <Form.Item name="notes" label={t('field.notes')}>
+          <Input.TextArea rows={2} maxLength={2000} />
+        </Form.Item>
+      </FormDialog>
     </>
   );
 }

@@ -1,8 +1,8 @@
 import { DatePicker, Input, Select, TreeSelect } from 'antd';
 import dayjs from 'dayjs';
 import { useT } from '../../platform/i18n';
-import { teamTree, useTeams, useUsers } from '../accounts/api';
-import { CustomFieldFilters } from '../fields/CustomFieldInputs';
+import { teamTree, useTeams, useUsers } from '../accounts';
+import { CustomFieldFilters } from '../fields';
 import { STAGES, useTags, type ListFilters } from './api';
 
 type Props = { filters: ListFilters; onChange: (patch: Partial<ListFilters>) => void };

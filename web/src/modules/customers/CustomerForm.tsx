@@ -3,8 +3,8 @@ import { Alert, Button, Card, Checkbox, Col, DatePicker, Flex, Form, Input, Radi
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { useT } from '../../platform/i18n';
-import { teamTree, useTeams, useUsers } from '../accounts/api';
-import { CustomFieldsSection } from '../fields/CustomFieldInputs';
+import { teamTree, useTeams, useUsers } from '../accounts';
+import { CustomFieldsSection } from '../fields';
 import { ADDRESS_KEYS, CHANNELS, PREF_CHANNELS, STAGES, useTags } from './api';
 import type { CustomerFormValues } from './payload';
 
@@ -33,14 +33,85 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
-/** Every field of a customer, in sections; personal data (phones, ID) editable only when `pii` is 'editable'. */
-export function CustomerForm({ form, initialValues, onFinish, pii, maskedPhones, onUnlockPii, unlocking, footer }: Props) {
+/** 基本信息: kind, name and, for a person, gender and birthdays. */
+function BasicSection({ form }: { form: FormInstance<CustomerFormValues> }) {
   const t = useT();
-  const users = useUsers();
-  const teams = useTeams();
-  const tags = useTags();
   const kind = Form.useWatch('kind', form);
   const useLunar = Form.useWatch('useLunar', form);
+  return (
+    <Section title={t('customers.section.basic')}>
+      <Row gutter={16}>
+        <Col {...half}>
+          <Form.Item name="kind" label={t('field.kind')}>
+            <Radio.Group
+              optionType="button"
+              options={[
+                { value: 'person', label: t('kind.person') },
+                { value: 'organization', label: t('kind.organization') },
+              ]}
+            />
+          </Form.Item>
+        </Col>
+        <Col {...half}>
+          <Form.Item
+            name="name"
+            label={kind === 'organization' ? t('customers.form.orgName') : t('field.name')}
+            rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('field.name') }) }]}
+          >
+            <Input maxLength={200} />
+          </Form.Item>
+        </Col>
+        {kind !== 'organization' ? (
+          <>
+            <Col {...third}>
+              <Form.Item name="gender" label={t('field.gender')}>
+                <Select allowClear options={(['male', 'female', 'unknown'] as const).map((g) => ({ value: g, label: t(`gender.${g}`) }))} />
+              </Form.Item>
+            </Col>
+            <Col {...third}>
+              <Form.Item name="birthday" label={t('field.birthday')}>
+                <DatePicker style={{ width: '100%' }} disabledDate={(d) => d.isAfter(dayjs()) || d.isBefore(dayjs('1900-01-01'))} />
+              </Form.Item>
+            </Col>
+            <Col {...third}>
+              <Form.Item label={t('field.lunarBirthday')}>
+                <Form.Item name="useLunar" valuePropName="checked" noStyle>
+                  <Checkbox>{t('customers.form.useLunar')}</Checkbox>
+                </Form.Item>
+                {useLunar ? (
+                  <Space.Compact style={{ width: '100%', marginTop: 8 }}>
+                    <Form.Item name={['lunarBirthday', 'month']} noStyle>
+                      <Select
+                        style={{ width: '40%' }}
+                        aria-label={t('lunar.month', { m: '' })}
+                        options={Array.from({ length: 12 }, (_, i) => ({ value: i + 1, label: t('lunar.month', { m: i + 1 }) }))}
+                      />
+                    </Form.Item>
+                    <Form.Item name={['lunarBirthday', 'day']} noStyle>
+                      <Select
+                        style={{ width: '40%' }}
+                        showSearch
+                        aria-label={t('lunar.day', { d: '' })}
+                        options={Array.from({ length: 30 }, (_, i) => ({ value: i + 1, label: t('lunar.day', { d: i + 1 }) }))}
+                      />
+                    </Form.Item>
+                    <Form.Item name={['lunarBirthday', 'leap']} valuePropName="checked" noStyle>
+                      <Checkbox style={{ marginInlineStart: 8, alignSelf: 'center' }}>{t('lunar.leap')}</Checkbox>
+                    </Form.Item>
+                  </Space.Compact>
+                ) : null}
+              </Form.Item>
+            </Col>
+          </>
+        ) : null}
+      </Row>
+    </Section>
+  );
+}
+
+/** 联系方式: phones (masked unless personal data is editable), email and ID. */
+function ContactSection({ pii, maskedPhones, onUnlockPii, unlocking }: Pick<Props, 'pii' | 'maskedPhones' | 'onUnlockPii' | 'unlocking'>) {
+  const t = useT();
   const piiEditable = pii === 'editable';
 
   const piiNotice =
@@ -61,6 +132,68 @@ export function CustomerForm({ form, initialValues, onFinish, pii, maskedPhones,
     ) : null;
 
   return (
+    <Section title={t('customers.section.contact')}>
+      {piiNotice}
+      <Row gutter={16}>
+        <Col {...half}>
+          {piiEditable ? (
+            <Form.List name="phones">
+              {(fields, { add, remove }) => (
+                <Form.Item label={t('field.phones')} style={{ marginBottom: 0 }}>
+                  {fields.map((f, i) => (
+                    <Flex key={f.key} gap={8} align="start">
+                      <Form.Item name={f.name} style={{ flex: 1, marginBottom: 8 }}>
+                        <Input inputMode="tel" maxLength={32} placeholder="13812345678" aria-label={`${t('field.phones')} ${i + 1}`} />
+                      </Form.Item>
+                      {fields.length > 1 ? <Button icon={<DeleteOutlined />} aria-label={t('common.remove')} onClick={() => remove(f.name)} /> : null}
+                    </Flex>
+                  ))}
+                  {fields.length < 10 ? (
+                    <Button type="dashed" icon={<PlusOutlined />} onClick={() => add('')} style={{ marginBottom: 16 }}>
+                      {t('customers.form.addPhone')}
+                    </Button>
+                  ) : null}
+                </Form.Item>
+              )}
+            </Form.List>
+          ) : (
+            <Form.Item label={t('field.phones')}>
+              <Input disabled value={(maskedPhones ?? []).join(t('sep.comma'))} />
+            </Form.Item>
+          )}
+        </Col>
+        <Col {...half}>
+          <Form.Item name="email" label={t('field.email')}>
+            <Input inputMode="email" maxLength={254} />
+          </Form.Item>
+        </Col>
+        <Col {...half}>
+          <Form.Item name="idType" label={t('field.idType')}>
+            <Select
+              allowClear
+              disabled={!piiEditable}
+              options={(['resident', 'passport', 'other'] as const).map((x) => ({ value: x, label: t(`idType.${x}`) }))}
+            />
+          </Form.Item>
+        </Col>
+        <Col {...half}>
+          <Form.Item name="idNumber" label={t('field.idNumber')}>
+            <Input maxLength={32} disabled={!piiEditable} />
+          </Form.Item>
+        </Col>
+      </Row>
+    </Section>
+  );
+}
+
+/** Every field of a customer, in sections; personal data (phones, ID) editable only when `pii` is 'editable'. */
+export function CustomerForm({ form, initialValues, onFinish, pii, maskedPhones, onUnlockPii, unlocking, footer }: Props) {
+  const t = useT();
+  const users = useUsers();
+  const teams = useTeams();
+  const tags = useTags();
+
+  return (
     <Form
       form={form}
       layout="vertical"
@@ -72,125 +205,9 @@ export function CustomerForm({ form, initialValues, onFinish, pii, maskedPhones,
         if (e.key === 'Enter' && (e.target as HTMLElement).tagName === 'INPUT') e.preventDefault();
       }}
     >
-      <Section title={t('customers.section.basic')}>
-        <Row gutter={16}>
-          <Col {...half}>
-            <Form.Item name="kind" label={t('field.kind')}>
-              <Radio.Group
-                optionType="button"
-                options={[
-                  { value: 'person', label: t('kind.person') },
-                  { value: 'organization', label: t('kind.organization') },
-                ]}
-              />
-            </Form.Item>
-          </Col>
-          <Col {...half}>
-            <Form.Item
-              name="name"
-              label={kind === 'organization' ? t('customers.form.orgName') : t('field.name')}
-              rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('field.name') }) }]}
-            >
-              <Input maxLength={200} />
-            </Form.Item>
-          </Col>
-          {kind !== 'organization' ? (
-            <>
-              <Col {...third}>
-                <Form.Item name="gender" label={t('field.gender')}>
-                  <Select allowClear options={(['male', 'female', 'unknown'] as const).map((g) => ({ value: g, label: t(`gender.${g}`) }))} />
-                </Form.Item>
-              </Col>
-              <Col {...third}>
-                <Form.Item name="birthday" label={t('field.birthday')}>
-                  <DatePicker style={{ width: '100%' }} disabledDate={(d) => d.isAfter(dayjs()) || d.isBefore(dayjs('1900-01-01'))} />
-                </Form.Item>
-              </Col>
-              <Col {...third}>
-                <Form.Item label={t('field.lunarBirthday')}>
-                  <Form.Item name="useLunar" valuePropName="checked" noStyle>
-                    <Checkbox>{t('customers.form.useLunar')}</Checkbox>
-                  </Form.Item>
-                  {useLunar ? (
-                    <Space.Compact style={{ width: '100%', marginTop: 8 }}>
-                      <Form.Item name={['lunarBirthday', 'month']} noStyle>
-                        <Select
-                          style={{ width: '40%' }}
-                          aria-label={t('lunar.month', { m: '' })}
-                          options={Array.from({ length: 12 }, (_, i) => ({ value: i + 1, label: t('lunar.month', { m: i + 1 }) }))}
-                        />
-                      </Form.Item>
-                      <Form.Item name={['lunarBirthday', 'day']} noStyle>
-                        <Select
-                          style={{ width: '40%' }}
-                          showSearch
-                          aria-label={t('lunar.day', { d: '' })}
-                          options={Array.from({ length: 30 }, (_, i) => ({ value: i + 1, label: t('lunar.day', { d: i + 1 }) }))}
-                        />
-                      </Form.Item>
-                      <Form.Item name={['lunarBirthday', 'leap']} valuePropName="checked" noStyle>
-                        <Checkbox style={{ marginInlineStart: 8, alignSelf: 'center' }}>{t('lunar.leap')}</Checkbox>
-                      </Form.Item>
-                    </Space.Compact>
-                  ) : null}
-                </Form.Item>
-              </Col>
-            </>
-          ) : null}
-        </Row>
-      </Section>
+      <BasicSection form={form} />
 
-      <Section title={t('customers.section.contact')}>
-        {piiNotice}
-        <Row gutter={16}>
-          <Col {...half}>
-            {piiEditable ? (
-              <Form.List name="phones">
-                {(fields, { add, remove }) => (
-                  <Form.Item label={t('field.phones')} style={{ marginBottom: 0 }}>
-                    {fields.map((f, i) => (
-                      <Flex key={f.key} gap={8} align="start">
-                        <Form.Item name={f.name} style={{ flex: 1, marginBottom: 8 }}>
-                          <Input inputMode="tel" maxLength={32} placeholder="13812345678" aria-label={`${t('field.phones')} ${i + 1}`} />
-                        </Form.Item>
-                        {fields.length > 1 ? <Button icon={<DeleteOutlined />} aria-label={t('common.remove')} onClick={() => remove(f.name)} /> : null}
-                      </Flex>
-                    ))}
-                    {fields.length < 10 ? (
-                      <Button type="dashed" icon={<PlusOutlined />} onClick={() => add('')} style={{ marginBottom: 16 }}>
-                        {t('customers.form.addPhone')}
-                      </Button>
-                    ) : null}
-                  </Form.Item>
-                )}
-              </Form.List>
-            ) : (
-              <Form.Item label={t('field.phones')}>
-                <Input disabled value={(maskedPhones ?? []).join(t('sep.comma'))} />
-              </Form.Item>
-            )}
-          </Col>
-          <Col {...half}>
-            <Form.Item name="email" label={t('field.email')}>
-              <Input inputMode="email" maxLength={254} />
-            </Form.Item>
-          </Col>
-          <Col {...half}>
-            <Form.Item name="idType" label={t('field.idType')}>
-              <Select
-                allowClear
-                disabled={!piiEditable}
-                options={(['resident', 'passport', 'other'] as const).map((x) => ({ value: x, label: t(`idType.${x}`) }))}
-              />
-            </Form.Item>
-          </Col>
-          <Col {...half}>
-            <Form.Item name="idNumber" label={t('field.idNumber')}>
-              <Input maxLength={32} disabled={!piiEditable} />
-            </Form.Item>
-          </Col>
-        </Row>
-      </Section>
+      <ContactSection pii={pii} maskedPhones={maskedPhones} onUnlockPii={onUnlockPii} unlocking={unlocking} />
 
       <Section title={t('customers.section.address')}>
         <Row gutter={16}>

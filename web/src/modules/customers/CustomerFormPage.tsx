@@ -67,20 +67,20 @@ function CustomerEditor({ customer, onReload }: { customer: CustomerView | null;
         const created = await api.post<CustomerView>('/api/v1/customers', createPayload(values));
         void qc.invalidateQueries({ queryKey: customerKeys.all });
         message.success(t('customers.form.created'));
-        navigate(`/customers/${created.id}`, { replace: true });
+        void navigate(`/customers/${created.id}`, { replace: true });
         return;
       }
       const body = changedPayload(revealed ?? customer, values, pii === 'editable');
       if (!body) {
         message.info(t('customers.form.noChanges'));
-        navigate(`/customers/${customer.id}`);
+        void navigate(`/customers/${customer.id}`);
         return;
       }
       const saved = await api.patch<CustomerView>(`/api/v1/customers/${customer.id}`, body);
       qc.setQueryData(customerKeys.one(customer.id), saved);
       void qc.invalidateQueries({ queryKey: customerKeys.all });
       message.success(t('customers.form.saved'));
-      navigate(`/customers/${customer.id}`);
+      void navigate(`/customers/${customer.id}`);
     } catch (err) {
       if (err instanceof ApiError && err.status === 409) {
         setConflict(err.problem.detail);

@@ -2,16 +2,17 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { App, Badge, Button, Card, Checkbox, Empty, Flex, Grid, Input, Space, Table, Tag, Typography } from 'antd';
 import { DeleteOutlined, DownloadOutlined, FilterOutlined, LeftOutlined, PlusOutlined, RightOutlined, RollbackOutlined } from '@ant-design/icons';
-import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQueryClient } from '@tanstack/react-query';
 import dayjs from 'dayjs';
 import { api, download, errorMessage } from '../../platform/api';
+import { useKeysetPages } from '../../platform/usePagedList';
 import { useMutation } from '../../platform/forms';
 import { useAuth } from '../../platform/auth';
 import { endOfDayIso, formatDateTime, startOfDayIso } from '../../platform/format';
 import { useT } from '../../platform/i18n';
 import { ErrorAlert, PageHeader } from '../../platform/ui';
-import { ImportButton } from '../imports/ImportButton';
-import { DemoProgress } from '../demo/DemoProgress';
+import { ImportButton } from '../imports';
+import { DemoProgress } from '../demo';
 import { customerKeys, type CustomerPage, type CustomerView, type ListFilters } from './api';
 import { BulkTagBar } from './BulkTags';
 import { CustomerFilters } from './CustomerFilters';
@@ -31,62 +32,13 @@ function apiQuery(f: ListFilters) {
   };
 }
 
-/**
- * Customers: search, filters, sort, keyset pages (previous / next), total, trash with restore, CSV export, and row
- * selection for bulk tagging (for holders of customer:write or tag:manage, as the server allows).
- */
-export function CustomerListPage() {
+/** The list's actions: trash, export (CSV, Excel), import and a new customer, as the user's permissions allow. */
+function ListActions({ filters, onTrash }: { filters: ListFilters; onTrash: () => void }) {
   const t = useT();
   const { can } = useAuth();
   const { message } = App.useApp();
   const navigate = useNavigate();
-  const qc = useQueryClient();
-  const screens = Grid.useBreakpoint();
-  const isPhone = !screens.md;
-  const [params, setParams] = useSearchParams();
-  const filters = useMemo(() => filtersFromParams(params), [params]);
-  const filtersKey = JSON.stringify(filters);
-  const trash = filters.deleted === 'only';
-  const [showFilters, setShowFilters] = useState<boolean | null>(null);
-  const filtersOpen = showFilters ?? (!isPhone || activeFilterCount(filters) > 0);
-  // Keyset paging: the cursors of the pages before this one; reset whenever the filters change.
-  const [paging, setPaging] = useState<{ key: string; cursors: (string | null)[] }>({ key: filtersKey, cursors: [] });
-  const cursors = paging.key === filtersKey ? paging.cursors : [];
-  const cursor = cursors.length ? cursors[cursors.length - 1]! : null;
   const [exporting, setExporting] = useState(false);
-  const canBulk = !trash && (can('customer:write') || can('tag:manage'));
-  // The customers selected for bulk tagging: kept across pages, dropped when the filters change.
-  const [selection, setSelection] = useState<{ key: string; rows: CustomerView[] }>({ key: filtersKey, rows: [] });
-
-  const list = useQuery({
-    queryKey: customerKeys.list(filters, cursor),
-    queryFn: ({ signal }) =>
-      api.get<CustomerPage>('/api/v1/customers', { ...apiQuery(filters), cursor: cursor ?? undefined, limit: PAGE_SIZE, withTotal: 'true' }, signal),
-    placeholderData: keepPreviousData,
-  });
-
-  const restore = useMutation({
-    mutationFn: (c: CustomerView) => api.post<CustomerView>(`/api/v1/customers/${c.id}/restore`),
-    onSuccess: (c) => {
-      message.success(t('customers.restored', { name: c.name }));
-      void qc.invalidateQueries({ queryKey: customerKeys.all });
-    },
-    onError: (err) => message.error(errorMessage(err)),
-  });
-
-  // URL changes are transitions: two quick changes (clear, then type a city) must build on each other, not on the
-  // filters of the last render.
-  const pending = useRef<ListFilters | null>(null);
-  useEffect(() => {
-    pending.current = null;
-  }, [filtersKey]);
-  const setFilters = (next: ListFilters) => {
-    pending.current = next;
-    setParams(paramsFromFilters(next), { replace: true });
-  };
-  const update = (patch: Partial<ListFilters>) => setFilters({ ...(pending.current ?? filters), ...patch });
-  const next = () => list.data?.nextCursor && setPaging({ key: filtersKey, cursors: [...cursors, list.data.nextCursor] });
-  const prev = () => setPaging({ key: filtersKey, cursors: cursors.slice(0, -1) });
 
   const exportList = async (format: 'csv' | 'xlsx') => {
     setExporting(true);
@@ -100,15 +52,47 @@ export function CustomerListPage() {
     }
   };
 
-  const items = list.data?.items ?? [];
-  // The selected customers as last seen (fresh from this page when they are on it).
-  const selected = (selection.key === filtersKey ? selection.rows : []).map((c) => items.find((i) => i.id === c.id) ?? c);
-  const select = (ids: string[]) =>
-    setSelection({ key: filtersKey, rows: ids.map((id) => items.find((i) => i.id === id) ?? selected.find((c) => c.id === id)).filter((c): c is CustomerView => !!c) });
-  const toggle = (c: CustomerView, on: boolean) => select(on ? [...selected.map((x) => x.id), c.id] : selected.filter((x) => x.id !== c.id).map((x) => x.id));
-  const clearSelection = () => setSelection({ key: filtersKey, rows: [] });
-  const total = list.data?.total;
-  const filterCount = activeFilterCount(filters);
+  return (
+    <>
+      {can('customer:delete') ? (
+        <Button icon={<DeleteOutlined />} onClick={onTrash}>
+          {t('customers.trash')}
+        </Button>
+      ) : null}
+      {can('customer:export') ? (
+        <>
+          <Button icon={<DownloadOutlined />} loading={exporting} onClick={() => void exportList('csv')}>
+            {t('customers.export')}
+          </Button>
+          <Button icon={<DownloadOutlined />} loading={exporting} onClick={() => void exportList('xlsx')}>
+            {t('customers.exportXlsx')}
+          </Button>
+        </>
+      ) : null}
+      <ImportButton />
+      {can('customer:write') ? (
+        <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate('/customers/new')}>
+          {t('customers.new')}
+        </Button>
+      ) : null}
+    </>
+  );
+}
+
+/** The table's columns (a restore button in the trash) and the restore itself. */
+function useListColumns(trash: boolean) {
+  const t = useT();
+  const { can } = useAuth();
+  const { message } = App.useApp();
+  const qc = useQueryClient();
+  const restore = useMutation({
+    mutationFn: (c: CustomerView) => api.post<CustomerView>(`/api/v1/customers/${c.id}/restore`),
+    onSuccess: (c) => {
+      message.success(t('customers.restored', { name: c.name }));
+      void qc.invalidateQueries({ queryKey: customerKeys.all });
+    },
+    onError: (err) => message.error(errorMessage(err)),
+  });
 
   const columns = [
     {
@@ -145,23 +129,81 @@ export function CustomerListPage() {
         ]
       : []),
   ];
+  return { restore, columns };
+}
 
-  const pager = (
+/** The total and the previous / next page buttons under the list. */
+function Pager({ list, isPhone }: { list: ReturnType<typeof useKeysetPages<CustomerPage>>; isPhone: boolean }) {
+  const t = useT();
+  const total = list.data?.total;
+  return (
     <Flex justify="space-between" align="center" wrap gap={8} style={{ marginTop: 12 }}>
       <Typography.Text type="secondary" data-testid="customer-total">
         {total !== null && total !== undefined ? t(list.data?.totalExact === false ? 'customers.totalAbout' : 'customers.total', { total: total.toLocaleString() }) : ''}
       </Typography.Text>
       <Space>
-        <Button icon={<LeftOutlined />} disabled={!cursors.length} onClick={prev}>
+        <Button icon={<LeftOutlined />} disabled={!list.hasPrev} onClick={list.prev}>
           {isPhone ? null : t('common.prevPage')}
         </Button>
-        <Typography.Text>{t('common.pageNo', { n: cursors.length + 1 })}</Typography.Text>
-        <Button disabled={!list.data?.nextCursor} onClick={next}>
+        <Typography.Text>{t('common.pageNo', { n: list.pageNo })}</Typography.Text>
+        <Button disabled={!list.hasNext} onClick={list.next}>
           {isPhone ? null : t('common.nextPage')} <RightOutlined />
         </Button>
       </Space>
     </Flex>
   );
+}
+
+/**
+ * Customers: search, filters, sort, keyset pages (previous / next), total, trash with restore, CSV export, and row
+ * selection for bulk tagging (for holders of customer:write or tag:manage, as the server allows).
+ */
+export function CustomerListPage() {
+  const t = useT();
+  const { can } = useAuth();
+  const screens = Grid.useBreakpoint();
+  const isPhone = !screens.md;
+  const [params, setParams] = useSearchParams();
+  const filters = useMemo(() => filtersFromParams(params), [params]);
+  const filtersKey = JSON.stringify(filters);
+  const trash = filters.deleted === 'only';
+  const [showFilters, setShowFilters] = useState<boolean | null>(null);
+  const filtersOpen = showFilters ?? (!isPhone || activeFilterCount(filters) > 0);
+  const canBulk = !trash && (can('customer:write') || can('tag:manage'));
+  // The customers selected for bulk tagging: kept across pages, dropped when the filters change.
+  const [selection, setSelection] = useState<{ key: string; rows: CustomerView[] }>({ key: filtersKey, rows: [] });
+
+  // Keyset paging, a page at a time: back to the first page whenever the filters change.
+  const list = useKeysetPages<CustomerPage>({
+    queryKey: (cursor) => customerKeys.list(filters, cursor),
+    path: '/api/v1/customers',
+    query: { ...apiQuery(filters), withTotal: 'true' },
+    limit: PAGE_SIZE,
+    resetKey: filtersKey,
+  });
+
+  const { restore, columns } = useListColumns(trash);
+
+  // URL changes are transitions: two quick changes (clear, then type a city) must build on each other, not on the
+  // filters of the last render.
+  const pending = useRef<ListFilters | null>(null);
+  useEffect(() => {
+    pending.current = null;
+  }, [filtersKey]);
+  const setFilters = (next: ListFilters) => {
+    pending.current = next;
+    setParams(paramsFromFilters(next), { replace: true });
+  };
+  const update = (patch: Partial<ListFilters>) => setFilters({ ...(pending.current ?? filters), ...patch });
+
+  const items = list.data?.items ?? [];
+  // The selected customers as last seen (fresh from this page when they are on it).
+  const selected = (selection.key === filtersKey ? selection.rows : []).map((c) => items.find((i) => i.id === c.id) ?? c);
+  const select = (ids: string[]) =>
+    setSelection({ key: filtersKey, rows: ids.map((id) => items.find((i) => i.id === id) ?? selected.find((c) => c.id === id)).filter((c): c is CustomerView => !!c) });
+  const toggle = (c: CustomerView, on: boolean) => select(on ? [...selected.map((x) => x.id), c.id] : selected.filter((x) => x.id !== c.id).map((x) => x.id));
+  const clearSelection = () => setSelection({ key: filtersKey, rows: [] });
+  const filterCount = activeFilterCount(filters);
 
   return (
     <>
@@ -169,33 +211,7 @@ export function CustomerListPage() {
       <PageHeader
         title={trash ? t('customers.trashTitle') : t('customers.title')}
         back={trash ? '/customers' : undefined}
-        extra={
-          trash ? null : (
-            <>
-              {can('customer:delete') ? (
-                <Button icon={<DeleteOutlined />} onClick={() => setParams({ trash: '1' })}>
-                  {t('customers.trash')}
-                </Button>
-              ) : null}
-              {can('customer:export') ? (
-                <>
-                  <Button icon={<DownloadOutlined />} loading={exporting} onClick={() => void exportList('csv')}>
-                    {t('customers.export')}
-                  </Button>
-                  <Button icon={<DownloadOutlined />} loading={exporting} onClick={() => void exportList('xlsx')}>
-                    {t('customers.exportXlsx')}
-                  </Button>
-                </>
-              ) : null}
-              <ImportButton />
-              {can('customer:write') ? (
-                <Button type="primary" icon={<PlusOutlined />} onClick={() => navigate('/customers/new')}>
-                  {t('customers.new')}
-                </Button>
-              ) : null}
-            </>
-          )
-        }
+        extra={trash ? null : <ListActions filters={filters} onTrash={() => setParams({ trash: '1' })} />}
       />
       <Card size="small" style={{ marginBottom: 12 }}>
         <Flex gap={8} wrap>
@@ -254,7 +270,7 @@ export function CustomerListPage() {
             />
           ))}
           {!items.length && !list.isPending ? <Empty description={t('customers.empty')} /> : null}
-          {pager}
+          <Pager list={list} isPhone={isPhone} />
         </Flex>
       ) : (
         <Card size="small">
@@ -279,7 +295,7 @@ export function CustomerListPage() {
             scroll={{ x: 1000 }}
             locale={{ emptyText: <Empty description={t('customers.empty')} /> }}
           />
-          {pager}
+          <Pager list={list} isPhone={isPhone} />
         </Card>
       )}
       {!trash ? null : (

@@ -14,7 +14,7 @@ import { KindIcon } from './CustomerSummary';
 import { STAGE_COLOR } from './labels';
 import { customerActions, customerTabs } from './tabs';
 import './tabs.builtin';
-import { MergedBanner } from '../duplicates/MergedBanner';
+import { MergedBanner } from '../duplicates';
 
 /** The customer 360 page: header with actions, then the registered tabs (概况, 联系人, 变更历史 …). */
 export function CustomerPage() {

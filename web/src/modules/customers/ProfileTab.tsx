@@ -3,8 +3,8 @@ import { CheckCircleFilled, CloseCircleOutlined, EyeOutlined } from '@ant-design
 import { useAuth } from '../../platform/auth';
 import { formatDateTime } from '../../platform/format';
 import { useT } from '../../platform/i18n';
-import { useTeams } from '../accounts/api';
-import { useCustomDescriptionItems } from '../fields/CustomFieldInputs';
+import { useTeams } from '../accounts';
+import { useCustomDescriptionItems } from '../fields';
 import { CHANNELS } from './api';
 import { enumLabel, formatAddress, formatLunar, STAGE_COLOR } from './labels';
 import { CustomerTags } from './tags';

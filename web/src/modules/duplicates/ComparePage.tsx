@@ -8,10 +8,8 @@ import { useMutation } from '../../platform/forms';
 import { formatDateTime } from '../../platform/format';
 import { useT, type MessageKey } from '../../platform/i18n';
 import { ErrorAlert, Loading, PageHeader } from '../../platform/ui';
-import { customerKeys, useCustomer, type CustomerView } from '../customers/api';
-import { CustomerName } from '../customers/CustomerSummary';
-import { txKeys, useTransactionSummary } from '../transactions/api';
-import { formatFen } from '../transactions/money';
+import { customerKeys, useCustomer, type CustomerView, CustomerName } from '../customers';
+import { txKeys, useTransactionSummary, formatFen } from '../transactions';
 import { dupKeys, type MergeChoice, type MergeField, type MergeResult } from './api';
 import { blank, COMPARED, differs, displayValue, FIELD_LABEL } from './format';
 
@@ -46,25 +44,13 @@ function TxSummary({ id }: { id: string }) {
   return <>{t('dup.txCount', { n: s.data.count, amount: formatFen(s.data.lifetimeSpendFen) })}</>;
 }
 
-function Compare(props: { a: CustomerView; b: CustomerView }) {
+/** The merge itself: survivor, merged and, per differing field, whose value is kept. */
+function useMerge(a: CustomerView, b: CustomerView, survivor: CustomerView, merged: CustomerView, keptFrom: (f: Compared) => string) {
   const t = useT();
-  // The customer created first on the left, and kept unless the user says otherwise.
-  const [a, b] = props.a.createdAt <= props.b.createdAt ? [props.a, props.b] : [props.b, props.a];
   const { message } = App.useApp();
   const qc = useQueryClient();
   const navigate = useNavigate();
-  const phone = !Grid.useBreakpoint().md;
-  const [survivorId, setSurvivorId] = useState(a.id);
-  // The customer whose value each field keeps, where the user chose; otherwise the survivor's (or the other's when the survivor has none).
-  const [picked, setPicked] = useState<Partial<Record<Compared, string>>>({});
-  const [showSame, setShowSame] = useState(false);
-  const survivor = survivorId === a.id ? a : b;
-  const gone = !!(a.deletedAt || b.deletedAt);
-  const merged = survivorId === a.id ? b : a;
-  const keptFrom = (f: Compared) => picked[f] ?? (blank(survivor, f) && !blank(merged, f) ? merged.id : survivor.id);
-  const role = (c: CustomerView): MergeChoice => (c.id === survivor.id ? 'survivor' : 'merged');
-
-  const merge = useMutation({
+  return useMutation({
     mutationFn: () => {
       const values: Partial<Record<MergeField, MergeChoice>> = {};
       for (const f of COMPARED) if (differs(a, b, f)) values[f] = keptFrom(f) === survivor.id ? 'survivor' : 'merged';
@@ -82,7 +68,7 @@ function Compare(props: { a: CustomerView; b: CustomerView }) {
       void qc.invalidateQueries({ queryKey: dupKeys.all });
       void qc.invalidateQueries({ queryKey: txKeys.all });
       qc.setQueryData(dupKeys.merge(r.merge.id), r.merge);
-      navigate(`/duplicates/merges/${r.merge.id}`);
+      void navigate(`/duplicates/merges/${r.merge.id}`);
     },
     onError: (err) => {
       message.error(errorMessage(err));
@@ -90,6 +76,25 @@ function Compare(props: { a: CustomerView; b: CustomerView }) {
       if (err instanceof ApiError && err.status === 409) void qc.invalidateQueries({ queryKey: customerKeys.all });
     },
   });
+}
+
+function Compare(props: { a: CustomerView; b: CustomerView }) {
+  const t = useT();
+  // The customer created first on the left, and kept unless the user says otherwise.
+  const [a, b] = props.a.createdAt <= props.b.createdAt ? [props.a, props.b] : [props.b, props.a];
+  const navigate = useNavigate();
+  const phone = !Grid.useBreakpoint().md;
+  const [survivorId, setSurvivorId] = useState(a.id);
+  // The customer whose value each field keeps, where the user chose; otherwise the survivor's (or the other's when the survivor has none).
+  const [picked, setPicked] = useState<Partial<Record<Compared, string>>>({});
+  const [showSame, setShowSame] = useState(false);
+  const survivor = survivorId === a.id ? a : b;
+  const gone = !!(a.deletedAt || b.deletedAt);
+  const merged = survivorId === a.id ? b : a;
+  const keptFrom = (f: Compared) => picked[f] ?? (blank(survivor, f) && !blank(merged, f) ? merged.id : survivor.id);
+  const role = (c: CustomerView): MergeChoice => (c.id === survivor.id ? 'survivor' : 'merged');
+
+  const merge = useMerge(a, b, survivor, merged, keptFrom);
 
   const valueCell = (c: CustomerView, f: Compared) => {
     const text = displayValue(t, c, f) || t('dup.empty.value');

@@ -7,9 +7,7 @@ import { useMutation } from '../../platform/forms';
 import { formatDateTime } from '../../platform/format';
 import { useT } from '../../platform/i18n';
 import { ErrorAlert, Loading, LoadMoreFooter, PageHeader } from '../../platform/ui';
-import { customerKeys, type CustomerView } from '../customers/api';
-import { CustomerName } from '../customers/CustomerSummary';
-import { formatAddress } from '../customers/labels';
+import { customerKeys, type CustomerView, CustomerName, formatAddress } from '../customers';
 import { DUPLICATE_REASONS, dupKeys, useMerges, usePairs, type DuplicateReason, type MergeView, type Pair } from './api';
 
 export const REASON_COLOR: Record<DuplicateReason, string> = { phone: 'blue', email: 'cyan', id_number: 'purple', name_address: 'orange' };
@@ -70,7 +68,7 @@ function Candidates() {
     },
     onError: (err) => message.error(errorMessage(err)),
   });
-  const items = pairs.data?.pages.flatMap((p) => p.items) ?? [];
+  const items = pairs.items;
 
   return (
     <>
@@ -129,7 +127,7 @@ function Candidates() {
 function Merges() {
   const t = useT();
   const merges = useMerges();
-  const items = merges.data?.pages.flatMap((p) => p.items) ?? [];
+  const items = merges.items;
   if (merges.error) return <ErrorAlert error={merges.error} onRetry={() => void merges.refetch()} />;
   return (
     <>

@@ -7,8 +7,8 @@ import { useMutation } from '../../platform/forms';
 import { formatDateTime } from '../../platform/format';
 import { useT } from '../../platform/i18n';
 import { ErrorAlert, Loading, PageHeader } from '../../platform/ui';
-import { customerKeys } from '../customers/api';
-import { txKeys } from '../transactions/api';
+import { customerKeys } from '../customers';
+import { txKeys } from '../transactions';
 import { dupKeys, useMerge, type UndoResult } from './api';
 
 /** One merge: what was merged into what, what moved, and the 撤销 (undo) button while it can still be undone. */

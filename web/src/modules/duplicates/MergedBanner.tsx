@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { api } from '../../platform/api';
 import { useAuth } from '../../platform/auth';
 import { useT } from '../../platform/i18n';
-import { useCustomer, type CustomerView } from '../customers/api';
+import { useCustomer, type CustomerView } from '../customers';
 import { dupKeys, type MergeView } from './api';
 
 function MergedInto({ customer }: { customer: CustomerView }) {

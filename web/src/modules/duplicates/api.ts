@@ -1,6 +1,7 @@
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { api } from '../../platform/api';
-import type { CustomerView } from '../customers/api';
+import { usePagedList } from '../../platform/usePagedList';
+import type { CustomerView } from '../customers';
 import type { DuplicatePair, DuplicateReason, MergeView } from '../../../../src/modules/customers/merge.contract';
 
 // The server's own definitions (plain constants and types, no imports): one source for both sides.
@@ -27,27 +28,11 @@ export const dupKeys = {
 };
 
 export function usePairs(reason: DuplicateReason | null) {
-  return useInfiniteQuery({
-    queryKey: dupKeys.pairs(reason),
-    queryFn: ({ pageParam, signal }) =>
-      api.get<{ items: Pair[]; nextCursor: string | null }>(
-        '/api/v1/customers/duplicates',
-        { reason: reason ?? undefined, cursor: pageParam ?? undefined, limit: PAGE_SIZE },
-        signal,
-      ),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.nextCursor,
-  });
+  return usePagedList<Pair>({ queryKey: dupKeys.pairs(reason), path: '/api/v1/customers/duplicates', query: { reason: reason ?? undefined }, limit: PAGE_SIZE });
 }
 
 export function useMerges() {
-  return useInfiniteQuery({
-    queryKey: dupKeys.merges,
-    queryFn: ({ pageParam, signal }) =>
-      api.get<{ items: MergeView[]; nextCursor: string | null }>('/api/v1/customers/merges', { cursor: pageParam ?? undefined, limit: PAGE_SIZE }, signal),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.nextCursor,
-  });
+  return usePagedList<MergeView>({ queryKey: dupKeys.merges, path: '/api/v1/customers/merges', limit: PAGE_SIZE });
 }
 
 export function useMerge(id: string) {

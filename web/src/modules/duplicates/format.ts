@@ -1,7 +1,5 @@
 import type { Translate } from '../../platform/i18n';
-import type { CustomerView } from '../customers/api';
-import { formatValue, type Lookup } from '../customers/historyFormat';
-import { enumLabel, formatAddress, formatLunar } from '../customers/labels';
+import { type CustomerView, formatValue, type Lookup, enumLabel, formatAddress, formatLunar } from '../customers';
 import { MERGE_FIELDS, type MergeField } from './api';
 
 /** The fields the comparison shows, in form order (the external id is not in the customer view: the server keeps the survivor's unless it has none). */

@@ -1,11 +1,12 @@
 import { useState } from 'react';
-import { App, Button, Card, Checkbox, Col, Flex, Form, Input, Modal, Popconfirm, Row, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Checkbox, Col, Flex, Form, Input, Popconfirm, Row, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { api, errorMessage } from '../../platform/api';
-import { applyServerErrors, useMutation } from '../../platform/forms';
+import { useMutation } from '../../platform/forms';
+import { FormDialog } from '../../platform/FormDialog';
 import { useI18n, useT } from '../../platform/i18n';
-import { ErrorAlert, FormErrors, PageHeader } from '../../platform/ui';
+import { ErrorAlert, PageHeader } from '../../platform/ui';
 import { CUSTOM_FIELD_KEY_PATTERN, CUSTOM_FIELD_TYPES, fieldKeys, fieldLabel, optionLabel, useCustomFields, type CustomFieldOption, type CustomFieldType, type CustomFieldView } from './api';
 
 type Values = { key: string; labelZh: string; labelEn: string; type: CustomFieldType; required: boolean; options?: CustomFieldOption[] };
@@ -15,21 +16,8 @@ const isChoice = (type: CustomFieldType | undefined) => type === 'select' || typ
 function FieldDialog({ editing, onClose, onSaved }: { editing: CustomFieldView | 'new' | null; onClose: () => void; onSaved: (created: boolean) => void }) {
   const t = useT();
   const [form] = Form.useForm<Values>();
-  const [errors, setErrors] = useState<string[]>([]);
   const type = Form.useWatch('type', form);
   const isNew = editing === 'new';
-  const save = useMutation({
-    mutationFn: (v: Values) => {
-      const options = isChoice(v.type) ? (v.options ?? []).map((o) => ({ value: o.value?.trim() ?? '', labelZh: o.labelZh?.trim() ?? '', labelEn: o.labelEn?.trim() ?? '' })) : [];
-      const body = { labelZh: v.labelZh?.trim(), labelEn: v.labelEn?.trim(), type: v.type, required: !!v.required, options };
-      return isNew || !editing ? api.post<CustomFieldView>('/api/v1/custom-fields', { ...body, key: v.key?.trim() }) : api.patch<CustomFieldView>(`/api/v1/custom-fields/${editing.id}`, body);
-    },
-    onSuccess: () => {
-      setErrors([]);
-      onSaved(isNew);
-    },
-    onError: (err) => setErrors(applyServerErrors(form, err)),
-  });
   const initial: Partial<Values> =
     editing && editing !== 'new'
       ? { key: editing.key, labelZh: editing.labelZh, labelEn: editing.labelEn, type: editing.type, required: editing.required, options: editing.options }
@@ -37,80 +25,79 @@ function FieldDialog({ editing, onClose, onSaved }: { editing: CustomFieldView |
   const required = (field: string) => ({ required: true, whitespace: true, message: t('common.required', { field }) });
 
   return (
-    <Modal
+    <FormDialog
       open={!!editing}
       title={isNew ? t('customFields.new') : t('customFields.edit')}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={save.isPending}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      afterOpenChange={(visible) => {
-        if (!visible) setErrors([]);
-      }}
-      destroyOnHidden
       width={640}
+      form={form}
+      initialValues={initial}
+      submit={(v: Values) => {
+        const options = isChoice(v.type) ? (v.options ?? []).map((o) => ({ value: o.value?.trim() ?? '', labelZh: o.labelZh?.trim() ?? '', labelEn: o.labelEn?.trim() ?? '' })) : [];
+        const body = { labelZh: v.labelZh?.trim(), labelEn: v.labelEn?.trim(), type: v.type, required: !!v.required, options };
+        return isNew || !editing ? api.post<CustomFieldView>('/api/v1/custom-fields', { ...body, key: v.key?.trim() }) : api.patch<CustomFieldView>(`/api/v1/custom-fields/${editing.id}`, body);
+      }}
+      onSaved={() => {
+        onSaved(isNew);
+      }}
+      onClose={onClose}
     >
-      <FormErrors errors={errors} />
-      <Form<Values> form={form} layout="vertical" clearOnDestroy initialValues={initial} onFinish={(v) => save.mutate(v)}>
-        <Row gutter={12}>
-          <Col xs={24} sm={12}>
-            <Form.Item
-              name="key"
-              label={t('customFields.key')}
-              extra={t('customFields.keyHint')}
-              rules={[required(t('customFields.key')), { pattern: new RegExp(CUSTOM_FIELD_KEY_PATTERN), message: t('customFields.keyHint') }]}
-            >
-              <Input maxLength={40} disabled={!isNew} placeholder="heated_area" />
+      <Row gutter={12}>
+        <Col xs={24} sm={12}>
+          <Form.Item
+            name="key"
+            label={t('customFields.key')}
+            extra={t('customFields.keyHint')}
+            rules={[required(t('customFields.key')), { pattern: new RegExp(CUSTOM_FIELD_KEY_PATTERN), message: t('customFields.keyHint') }]}
+          >
+            <Input maxLength={40} disabled={!isNew} placeholder="heated_area" />
+          </Form.Item>
+        </Col>
+        <Col xs={24} sm={12}>
+          <Form.Item name="type" label={t('customFields.type')}>
+            <Select options={CUSTOM_FIELD_TYPES.map((ty) => ({ value: ty, label: t(`customFields.type.${ty}`) }))} />
+          </Form.Item>
+        </Col>
+        <Col xs={24} sm={12}>
+          <Form.Item name="labelZh" label={t('customFields.labelZh')} rules={[required(t('customFields.labelZh'))]}>
+            <Input maxLength={50} />
+          </Form.Item>
+        </Col>
+        <Col xs={24} sm={12}>
+          <Form.Item name="labelEn" label={t('customFields.labelEn')} rules={[required(t('customFields.labelEn'))]}>
+            <Input maxLength={50} />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Form.Item name="required" label={t('customFields.required')} valuePropName="checked">
+        <Switch />
+      </Form.Item>
+      {isChoice(type) ? (
+        <Form.List name="options">
+          {(fields, { add, remove }, { errors: listErrors }) => (
+            <Form.Item label={t('customFields.options')} required style={{ marginBottom: 0 }}>
+              {fields.map((f, i) => (
+                <Flex key={f.key} gap={8} align="start">
+                  <Form.Item name={[f.name, 'value']} style={{ flex: 1, marginBottom: 8 }} rules={[required(t('customFields.option.value'))]}>
+                    <Input placeholder={t('customFields.option.value')} aria-label={`${t('customFields.option.value')} ${i + 1}`} maxLength={100} />
+                  </Form.Item>
+                  <Form.Item name={[f.name, 'labelZh']} style={{ flex: 1, marginBottom: 8 }} rules={[required(t('customFields.option.labelZh'))]}>
+                    <Input placeholder={t('customFields.option.labelZh')} aria-label={`${t('customFields.option.labelZh')} ${i + 1}`} maxLength={100} />
+                  </Form.Item>
+                  <Form.Item name={[f.name, 'labelEn']} style={{ flex: 1, marginBottom: 8 }} rules={[required(t('customFields.option.labelEn'))]}>
+                    <Input placeholder={t('customFields.option.labelEn')} aria-label={`${t('customFields.option.labelEn')} ${i + 1}`} maxLength={100} />
+                  </Form.Item>
+                  <Button icon={<DeleteOutlined />} aria-label={t('common.remove')} onClick={() => remove(f.name)} />
+                </Flex>
+              ))}
+              <Form.ErrorList errors={listErrors} />
+              <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({ value: '', labelZh: '', labelEn: '' })} style={{ marginBottom: 16 }}>
+                {t('customFields.addOption')}
+              </Button>
             </Form.Item>
-          </Col>
-          <Col xs={24} sm={12}>
-            <Form.Item name="type" label={t('customFields.type')}>
-              <Select options={CUSTOM_FIELD_TYPES.map((ty) => ({ value: ty, label: t(`customFields.type.${ty}`) }))} />
-            </Form.Item>
-          </Col>
-          <Col xs={24} sm={12}>
-            <Form.Item name="labelZh" label={t('customFields.labelZh')} rules={[required(t('customFields.labelZh'))]}>
-              <Input maxLength={50} />
-            </Form.Item>
-          </Col>
-          <Col xs={24} sm={12}>
-            <Form.Item name="labelEn" label={t('customFields.labelEn')} rules={[required(t('customFields.labelEn'))]}>
-              <Input maxLength={50} />
-            </Form.Item>
-          </Col>
-        </Row>
-        <Form.Item name="required" label={t('customFields.required')} valuePropName="checked">
-          <Switch />
-        </Form.Item>
-        {isChoice(type) ? (
-          <Form.List name="options">
-            {(fields, { add, remove }, { errors: listErrors }) => (
-              <Form.Item label={t('customFields.options')} required style={{ marginBottom: 0 }}>
-                {fields.map((f, i) => (
-                  <Flex key={f.key} gap={8} align="start">
-                    <Form.Item name={[f.name, 'value']} style={{ flex: 1, marginBottom: 8 }} rules={[required(t('customFields.option.value'))]}>
-                      <Input placeholder={t('customFields.option.value')} aria-label={`${t('customFields.option.value')} ${i + 1}`} maxLength={100} />
-                    </Form.Item>
-                    <Form.Item name={[f.name, 'labelZh']} style={{ flex: 1, marginBottom: 8 }} rules={[required(t('customFields.option.labelZh'))]}>
-                      <Input placeholder={t('customFields.option.labelZh')} aria-label={`${t('customFields.option.labelZh')} ${i + 1}`} maxLength={100} />
-                    </Form.Item>
-                    <Form.Item name={[f.name, 'labelEn']} style={{ flex: 1, marginBottom: 8 }} rules={[required(t('customFields.option.labelEn'))]}>
-                      <Input placeholder={t('customFields.option.labelEn')} aria-label={`${t('customFields.option.labelEn')} ${i + 1}`} maxLength={100} />
-                    </Form.Item>
-                    <Button icon={<DeleteOutlined />} aria-label={t('common.remove')} onClick={() => remove(f.name)} />
-                  </Flex>
-                ))}
-                <Form.ErrorList errors={listErrors} />
-                <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({ value: '', labelZh: '', labelEn: '' })} style={{ marginBottom: 16 }}>
-                  {t('customFields.addOption')}
-                </Button>
-              </Form.Item>
-            )}
-          </Form.List>
-        ) : null}
-      </Form>
-    </Modal>
+          )}
+        </Form.List>
+      ) : null}
+    </FormDialog>
   );
 }
 

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../../platform/api';
-import type { Lang } from '../../platform/i18n';
+import { localized, type Lang } from '../../platform/i18n';
 import type { CustomFieldOption, CustomFieldView } from '../../../../src/modules/fields/fields.contract';
 
 export {
@@ -28,5 +28,5 @@ export function useCustomFields(includeArchived = false) {
   });
 }
 
-export const fieldLabel = (f: Pick<CustomFieldView, 'labelZh' | 'labelEn'>, lang: Lang) => (lang === 'en' ? f.labelEn : f.labelZh);
-export const optionLabel = (o: CustomFieldOption, lang: Lang) => (lang === 'en' ? o.labelEn : o.labelZh);
+export const fieldLabel = (f: Pick<CustomFieldView, 'labelZh' | 'labelEn'>, lang: Lang) => localized(f, lang, 'label');
+export const optionLabel = (o: CustomFieldOption, lang: Lang) => localized(o, lang, 'label');

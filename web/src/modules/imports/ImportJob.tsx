@@ -7,8 +7,8 @@ import { download, errorMessage } from '../../platform/api';
 import { useMutation } from '../../platform/forms';
 import { useT } from '../../platform/i18n';
 import { ErrorAlert, LoadMoreFooter, Loading } from '../../platform/ui';
-import { customerKeys } from '../customers/api';
-import { txKeys } from '../transactions/api';
+import { customerKeys } from '../customers';
+import { txKeys } from '../transactions';
 import { cancelImport, importKeys, isActive, isFinished, reportPath, useImportJob, useImportRejects, type ImportJobView, type ImportRejectView } from './api';
 import { ImportSteps } from './ImportSteps';
 

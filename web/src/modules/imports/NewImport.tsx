@@ -100,6 +100,110 @@ function mappingErrors(err: unknown): MappingErrors {
   return out;
 }
 
+type MappingOption = { value: string; label: string };
+
+/** A row per column of the file: its name, the field it goes to (with the server's problem), sample values. */
+function MappingColumns(props: {
+  headers: string[];
+  rows: string[][];
+  mapping: Record<string, string>;
+  errors: MappingErrors;
+  options: MappingOption[];
+  onChoose: (header: string, field: string) => void;
+}) {
+  const t = useT();
+  const { headers, rows, mapping, errors, options, onChoose: choose } = props;
+  const samples = (i: number) =>
+    rows
+      .map((r) => r[i] ?? '')
+      .filter((v) => v.trim() !== '')
+      .slice(0, 3);
+  return (
+    <div data-testid="mapping">
+      <Row gutter={[12, 4]} style={{ paddingBottom: 4 }}>
+        <Col xs={0} md={8}>
+          <Typography.Text type="secondary">{t('imports.column')}</Typography.Text>
+        </Col>
+        <Col xs={0} md={8}>
+          <Typography.Text type="secondary">{t('imports.field')}</Typography.Text>
+        </Col>
+        <Col xs={0} md={8}>
+          <Typography.Text type="secondary">{t('imports.samples')}</Typography.Text>
+        </Col>
+      </Row>
+      {headers.map((h, i) => {
+        const columnErrors = errors.columns[h] ?? [];
+        const s = samples(i);
+        return (
+          <div key={h} data-testid="mapping-row" data-column={h} style={{ borderTop: '1px solid rgba(5, 5, 5, 0.06)', padding: '8px 0' }}>
+            <Row gutter={[12, 4]} align="middle">
+              <Col xs={24} md={8}>
+                <Typography.Text strong>{h}</Typography.Text>
+              </Col>
+              <Col xs={24} md={8}>
+                <Select
+                  aria-label={t('imports.selectFor', { column: h })}
+                  value={mapping[h] ?? ''}
+                  options={options}
+                  onChange={(v: string) => choose(h, v)}
+                  showSearch={{ optionFilterProp: 'label' }}
+                  status={columnErrors.length ? 'error' : undefined}
+                  style={{ width: '100%' }}
+                />
+                {columnErrors.length ? (
+                  <Typography.Text type="danger" role="alert" data-testid="column-error" style={{ display: 'block', marginTop: 4 }}>
+                    {columnErrors.join(t('sep.semicolon'))}
+                  </Typography.Text>
+                ) : null}
+              </Col>
+              <Col xs={24} md={8} style={{ minWidth: 0 }}>
+                <Typography.Text type="secondary" ellipsis={{ tooltip: s.join(t('sep.list')) }} style={{ maxWidth: '100%' }}>
+                  {s.length ? s.join(t('sep.list')) : t('common.none')}
+                </Typography.Text>
+              </Col>
+            </Row>
+          </div>
+        );
+      })}
+    </div>
+  );
+}
+
+/** The first rows of the file, each column headed by the field it is mapped to. */
+function PreviewTable({ headers, rows, mapping, fields }: { headers: string[]; rows: string[][]; mapping: Record<string, string>; fields: ImportPreview['fields'] }) {
+  const t = useT();
+  const labelOf = useMemo(() => new Map(fields.map((f) => [f.key, f.label])), [fields]);
+  return (
+    <div>
+      <Typography.Text strong>{t('imports.preview', { n: rows.length })}</Typography.Text>
+      <Table<{ key: number; cells: string[] }>
+        style={{ marginTop: 8 }}
+        size="small"
+        bordered
+        pagination={false}
+        scroll={{ x: 'max-content' }}
+        dataSource={rows.map((cells, key) => ({ key, cells }))}
+        locale={{ emptyText: t('imports.previewEmpty') }}
+        data-testid="import-preview"
+        columns={headers.map((h, i) => ({
+          key: h,
+          title: (
+            <Space orientation="vertical" size={2}>
+              <span>{h}</span>
+              {mapping[h] ? <Tag color="blue">{labelOf.get(mapping[h]!) ?? mapping[h]}</Tag> : <Tag>{t('imports.unmapped')}</Tag>}
+            </Space>
+          ),
+          render: (_: unknown, r: { cells: string[] }) => (
+            <span style={{ display: 'inline-block', maxWidth: 220, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', verticalAlign: 'bottom' }}>
+              {r.cells[i] ?? ''}
+            </span>
+          ),
+        }))}
+      />
+    </div>
+  );
+}
+
 /** Step 2: a field for every column (pre-filled from the suggestion), the first rows, and the options. */
 function MappingStep({ preview, onBack }: { preview: ImportPreview; onBack: () => void }) {
   const t = useT();
@@ -118,7 +222,6 @@ function MappingStep({ preview, onBack }: { preview: ImportPreview; onBack: () =
     if (errors === NO_ERRORS) return;
     top.current?.querySelector('[role="alert"]')?.scrollIntoView({ block: 'center' });
   }, [errors]);
-  const labelOf = useMemo(() => new Map(fields.map((f) => [f.key, f.label])), [fields]);
   const options = useMemo(
     () => [{ value: '', label: t('imports.ignore') }, ...fields.map((f) => ({ value: f.key, label: f.required ? `${f.label} *` : f.label }))],
     [fields, t],
@@ -137,7 +240,7 @@ function MappingStep({ preview, onBack }: { preview: ImportPreview; onBack: () =
     onSuccess: (started) => {
       qc.setQueryData(importKeys.job(started.id), started);
       void qc.invalidateQueries({ queryKey: importKeys.list });
-      navigate(`/imports/${started.id}`);
+      void navigate(`/imports/${started.id}`);
     },
     onError: (err) => setErrors(mappingErrors(err)),
   });
@@ -147,11 +250,6 @@ function MappingStep({ preview, onBack }: { preview: ImportPreview; onBack: () =
     // The server's messages were about the mapping as it was (a field mapped twice concerns two columns).
     setErrors(NO_ERRORS);
   };
-  const samples = (i: number) =>
-    rows
-      .map((r) => r[i] ?? '')
-      .filter((v) => v.trim() !== '')
-      .slice(0, 3);
 
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }} ref={top}>
@@ -190,81 +288,9 @@ function MappingStep({ preview, onBack }: { preview: ImportPreview; onBack: () =
           }
         />
       ) : null}
-      <div data-testid="mapping">
-        <Row gutter={[12, 4]} style={{ paddingBottom: 4 }}>
-          <Col xs={0} md={8}>
-            <Typography.Text type="secondary">{t('imports.column')}</Typography.Text>
-          </Col>
-          <Col xs={0} md={8}>
-            <Typography.Text type="secondary">{t('imports.field')}</Typography.Text>
-          </Col>
-          <Col xs={0} md={8}>
-            <Typography.Text type="secondary">{t('imports.samples')}</Typography.Text>
-          </Col>
-        </Row>
-        {headers.map((h, i) => {
-          const columnErrors = errors.columns[h] ?? [];
-          const s = samples(i);
-          return (
-            <div key={h} data-testid="mapping-row" data-column={h} style={{ borderTop: '1px solid rgba(5, 5, 5, 0.06)', padding: '8px 0' }}>
-              <Row gutter={[12, 4]} align="middle">
-                <Col xs={24} md={8}>
-                  <Typography.Text strong>{h}</Typography.Text>
-                </Col>
-                <Col xs={24} md={8}>
-                  <Select
-                    aria-label={t('imports.selectFor', { column: h })}
-                    value={mapping[h] ?? ''}
-                    options={options}
-                    onChange={(v: string) => choose(h, v)}
-                    showSearch={{ optionFilterProp: 'label' }}
-                    status={columnErrors.length ? 'error' : undefined}
-                    style={{ width: '100%' }}
-                  />
-                  {columnErrors.length ? (
-                    <Typography.Text type="danger" role="alert" data-testid="column-error" style={{ display: 'block', marginTop: 4 }}>
-                      {columnErrors.join(t('sep.semicolon'))}
-                    </Typography.Text>
-                  ) : null}
-                </Col>
-                <Col xs={24} md={8} style={{ minWidth: 0 }}>
-                  <Typography.Text type="secondary" ellipsis={{ tooltip: s.join(t('sep.list')) }} style={{ maxWidth: '100%' }}>
-                    {s.length ? s.join(t('sep.list')) : t('common.none')}
-                  </Typography.Text>
-                </Col>
-              </Row>
-            </div>
-          );
-        })}
-      </div>
+      <MappingColumns headers={headers} rows={rows} mapping={mapping} errors={errors} options={options} onChoose={choose} />
 
-      <div>
-        <Typography.Text strong>{t('imports.preview', { n: rows.length })}</Typography.Text>
-        <Table<{ key: number; cells: string[] }>
-          style={{ marginTop: 8 }}
-          size="small"
-          bordered
-          pagination={false}
-          scroll={{ x: 'max-content' }}
-          dataSource={rows.map((cells, key) => ({ key, cells }))}
-          locale={{ emptyText: t('imports.previewEmpty') }}
-          data-testid="import-preview"
-          columns={headers.map((h, i) => ({
-            key: h,
-            title: (
-              <Space orientation="vertical" size={2}>
-                <span>{h}</span>
-                {mapping[h] ? <Tag color="blue">{labelOf.get(mapping[h]!) ?? mapping[h]}</Tag> : <Tag>{t('imports.unmapped')}</Tag>}
-              </Space>
-            ),
-            render: (_: unknown, r: { cells: string[] }) => (
-              <span style={{ display: 'inline-block', maxWidth: 220, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap', verticalAlign: 'bottom' }}>
-                {r.cells[i] ?? ''}
-              </span>
-            ),
-          }))}
-        />
-      </div>
+      <PreviewTable headers={headers} rows={rows} mapping={mapping} fields={fields} />
 
       <Divider style={{ margin: '4px 0' }} />
       {job.kind === 'customers' ? (

@@ -1,9 +1,7 @@
-import { useState } from 'react';
-import { Alert, Checkbox, Form, Input, Modal, Radio, Select } from 'antd';
+import { Alert, Checkbox, Form, Input, Radio, Select } from 'antd';
 import { api } from '../../platform/api';
-import { applyServerErrors, useMutation } from '../../platform/forms';
+import { FormDialog } from '../../platform/FormDialog';
 import { useT } from '../../platform/i18n';
-import { FormErrors } from '../../platform/ui';
 import { INTERACTION_CHANNELS, INTERACTION_DIRECTIONS, type CompleteTask, type InteractionChannel, type InteractionDirection, type TaskView } from './api';
 
 type Values = { result: string; log: boolean; channel: InteractionChannel; direction: InteractionDirection; outcome?: string };
@@ -18,77 +16,58 @@ const formField = (field: string) => field.replace(/^interaction\./, '');
 export function CompleteTaskDialog({ task, onClose, onDone }: { task: TaskView | null; onClose: () => void; onDone: (task: TaskView) => void }) {
   const t = useT();
   const [form] = Form.useForm<Values>();
-  const [errors, setErrors] = useState<string[]>([]);
   const log = Form.useWatch('log', form);
 
-  const save = useMutation({
-    mutationFn: (v: Values) => {
-      const body: CompleteTask = { result: v.result.trim() };
-      if (task?.customerId) {
-        if (v.log) body.interaction = { channel: v.channel, direction: v.direction, outcome: v.outcome?.trim() || null };
-        // A return visit logs its contact unless told not to.
-        else if (task.type === 'return_visit') body.interaction = null;
-      }
-      return api.post<TaskView>(`/api/v1/tasks/${task!.id}/complete`, body);
-    },
-    onSuccess: (done) => {
-      setErrors([]);
-      onDone(done);
-    },
-    onError: (err) => setErrors(applyServerErrors(form, err, formField)),
-  });
+  const submit = (v: Values) => {
+    const body: CompleteTask = { result: v.result.trim() };
+    if (task?.customerId) {
+      if (v.log) body.interaction = { channel: v.channel, direction: v.direction, outcome: v.outcome?.trim() || null };
+      // A return visit logs its contact unless told not to.
+      else if (task.type === 'return_visit') body.interaction = null;
+    }
+    return api.post<TaskView>(`/api/v1/tasks/${task!.id}/complete`, body);
+  };
 
   const customerName = task?.customerName;
   return (
-    <Modal
+    <FormDialog<Values, TaskView>
       open={!!task}
       title={task ? t('tasks.completeTitle', { title: task.title }) : ''}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      confirmLoading={save.isPending}
-      destroyOnHidden
       width={520}
+      form={form}
+      initialValues={task ? { result: '', log: task.type === 'return_visit' && !!task.customerId, channel: 'call', direction: 'outbound' } : undefined}
+      formProps={{ 'data-testid': 'complete-form' }}
+      submit={submit}
+      onSaved={onDone}
+      errorFields={formField}
+      onClose={onClose}
     >
-      <FormErrors errors={errors} />
-      {task ? (
-        <Form<Values>
-          form={form}
-          layout="vertical"
-          initialValues={{ result: '', log: task.type === 'return_visit' && !!task.customerId, channel: 'call', direction: 'outbound' }}
-          onFinish={(v) => save.mutate(v)}
-         
-          data-testid="complete-form"
-        >
-          <Form.Item name="result" label={t('tasks.result')} rules={[{ required: true, whitespace: true, message: t('tasks.resultRequired') }]}>
-            <Input.TextArea autoFocus autoSize={{ minRows: 3, maxRows: 8 }} maxLength={2000} placeholder={t('tasks.resultPlaceholder')} />
+      <Form.Item name="result" label={t('tasks.result')} rules={[{ required: true, whitespace: true, message: t('tasks.resultRequired') }]}>
+        <Input.TextArea autoFocus autoSize={{ minRows: 3, maxRows: 8 }} maxLength={2000} placeholder={t('tasks.resultPlaceholder')} />
+      </Form.Item>
+      {task?.customerId ? (
+        <>
+          <Form.Item name="log" valuePropName="checked" style={{ marginBottom: log ? 8 : 0 }}>
+            <Checkbox>{t('tasks.logInteraction')}</Checkbox>
           </Form.Item>
-          {task.customerId ? (
+          {log ? (
             <>
-              <Form.Item name="log" valuePropName="checked" style={{ marginBottom: log ? 8 : 0 }}>
-                <Checkbox>{t('tasks.logInteraction')}</Checkbox>
+              <div style={{ display: 'flex', gap: 12, flexWrap: 'wrap' }}>
+                <Form.Item name="channel" label={t('interactions.channel')} style={{ minWidth: 160, flex: '1 1 160px' }}>
+                  <Select options={INTERACTION_CHANNELS.map((c) => ({ value: c, label: t(`interactions.channel.${c}`) }))} />
+                </Form.Item>
+                <Form.Item name="direction" label={t('interactions.direction')}>
+                  <Radio.Group optionType="button" options={[...INTERACTION_DIRECTIONS].reverse().map((d) => ({ value: d, label: t(`interactions.direction.${d}`) }))} />
+                </Form.Item>
+              </div>
+              <Form.Item name="outcome" label={t('tasks.outcome')}>
+                <Input maxLength={200} placeholder={t('tasks.outcomePlaceholder')} data-testid="complete-outcome" />
               </Form.Item>
-              {log ? (
-                <>
-                  <div style={{ display: 'flex', gap: 12, flexWrap: 'wrap' }}>
-                    <Form.Item name="channel" label={t('interactions.channel')} style={{ minWidth: 160, flex: '1 1 160px' }}>
-                      <Select options={INTERACTION_CHANNELS.map((c) => ({ value: c, label: t(`interactions.channel.${c}`) }))} />
-                    </Form.Item>
-                    <Form.Item name="direction" label={t('interactions.direction')}>
-                      <Radio.Group optionType="button" options={[...INTERACTION_DIRECTIONS].reverse().map((d) => ({ value: d, label: t(`interactions.direction.${d}`) }))} />
-                    </Form.Item>
-                  </div>
-                  <Form.Item name="outcome" label={t('tasks.outcome')}>
-                    <Input maxLength={200} placeholder={t('tasks.outcomePlaceholder')} data-testid="complete-outcome" />
-                  </Form.Item>
-                  {customerName ? <Alert type="info" showIcon title={t('tasks.completeLogs', { customer: customerName })} /> : null}
-                </>
-              ) : null}
+              {customerName ? <Alert type="info" showIcon title={t('tasks.completeLogs', { customer: customerName })} /> : null}
             </>
           ) : null}
-        </Form>
+        </>
       ) : null}
-    </Modal>
+    </FormDialog>
   );
 }

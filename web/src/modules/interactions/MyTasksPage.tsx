@@ -19,7 +19,7 @@ function TaskList({ who, tab, writable, onComplete }: { who: string; tab: TaskTa
   const refresh = useRefreshAfterChange();
   const list = useTaskList(who, tab);
   const cancel = useCancelTask((task) => refresh(task.customerId));
-  const rows = list.data?.pages.flatMap((p) => p.items) ?? [];
+  const rows = list.items;
   if (list.isPending) {
     return (
       <Flex justify="center" style={{ padding: 24 }}>

@@ -1,14 +1,13 @@
 import { useMemo, useState } from 'react';
-import { DatePicker, Form, Input, Modal, Select, Spin } from 'antd';
+import { DatePicker, Form, Input, Select, Spin } from 'antd';
 import { useQuery } from '@tanstack/react-query';
 import dayjs, { type Dayjs } from 'dayjs';
 import { api } from '../../platform/api';
 import { useAuth } from '../../platform/auth';
 import { inZone, zonedIso } from '../../platform/format';
-import { applyServerErrors, useMutation } from '../../platform/forms';
+import { FormDialog } from '../../platform/FormDialog';
 import { useT } from '../../platform/i18n';
-import { FormErrors } from '../../platform/ui';
-import type { CustomerView } from '../customers/api';
+import type { CustomerView } from '../customers';
 import { TASK_TYPES, useAssignees, type CreateTask, type TaskType, type TaskView } from './api';
 
 type Values = { type: TaskType; title: string; customerId?: string | null; assigneeId?: string; dueAt: Dayjs; notes?: string };
@@ -65,67 +64,56 @@ export function TaskForm({
   const t = useT();
   const { me } = useAuth();
   const [form] = Form.useForm<Values>();
-  const [errors, setErrors] = useState<string[]>([]);
   const assignees = useAssignees(open);
   const initial = useMemo(() => ({ type: 'return_visit' as TaskType, dueAt: defaultDue(), assigneeId: me?.user?.id }), [me?.user?.id]);
 
-  const save = useMutation({
-    mutationFn: (v: Values) => {
-      const body: CreateTask = {
-        type: v.type,
-        title: v.title.trim(),
-        notes: v.notes?.trim() || null,
-        customerId: customer?.id ?? v.customerId ?? null,
-        dueAt: zonedIso(v.dueAt),
-      };
-      if (v.assigneeId) body.assigneeId = v.assigneeId;
-      return api.post<TaskView>('/api/v1/tasks', body);
-    },
-    onSuccess: (task) => {
-      setErrors([]);
-      onSaved(task);
-    },
-    onError: (err) => setErrors(applyServerErrors(form, err)),
-  });
-
   const people = assignees.data ?? [];
   return (
-    <Modal
+    <FormDialog
       open={open}
       title={customer ? `${t('tasks.new')} · ${customer.name}` : t('tasks.new')}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      confirmLoading={save.isPending}
-      destroyOnHidden
       width={560}
+      form={form}
+      initialValues={initial}
+      formProps={{ 'data-testid': 'task-form' }}
+      submit={(v: Values) => {
+        const body: CreateTask = {
+          type: v.type,
+          title: v.title.trim(),
+          notes: v.notes?.trim() || null,
+          customerId: customer?.id ?? v.customerId ?? null,
+          dueAt: zonedIso(v.dueAt),
+        };
+        if (v.assigneeId) body.assigneeId = v.assigneeId;
+        return api.post<TaskView>('/api/v1/tasks', body);
+      }}
+      onSaved={(task) => {
+        onSaved(task);
+      }}
+      onClose={onClose}
     >
-      <FormErrors errors={errors} />
-      <Form<Values> form={form} layout="vertical" initialValues={initial} onFinish={(v) => save.mutate(v)} data-testid="task-form">
-        <Form.Item name="type" label={t('tasks.type')}>
-          <Select options={TASK_TYPES.map((v) => ({ value: v, label: t(`tasks.type.${v}`) }))} />
+      <Form.Item name="type" label={t('tasks.type')}>
+        <Select options={TASK_TYPES.map((v) => ({ value: v, label: t(`tasks.type.${v}`) }))} />
+      </Form.Item>
+      <Form.Item name="title" label={t('tasks.taskTitle')} rules={[{ required: true, whitespace: true, message: t('tasks.titleRequired') }]}>
+        <Input placeholder={t('tasks.titlePlaceholder')} maxLength={200} autoComplete="off" />
+      </Form.Item>
+      {customer ? null : (
+        <Form.Item name="customerId" label={t('tasks.customer')}>
+          <CustomerPicker />
         </Form.Item>
-        <Form.Item name="title" label={t('tasks.taskTitle')} rules={[{ required: true, whitespace: true, message: t('tasks.titleRequired') }]}>
-          <Input placeholder={t('tasks.titlePlaceholder')} maxLength={200} autoComplete="off" />
+      )}
+      <Form.Item name="dueAt" label={t('tasks.dueAt')} rules={[{ required: true, message: t('tasks.dueRequired') }]}>
+        <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" style={{ width: '100%' }} allowClear={false} />
+      </Form.Item>
+      {people.length > 1 ? (
+        <Form.Item name="assigneeId" label={t('tasks.assignee')}>
+          <Select showSearch={{ optionFilterProp: 'label' }} options={people.map((u) => ({ value: u.id, label: u.name }))} />
         </Form.Item>
-        {customer ? null : (
-          <Form.Item name="customerId" label={t('tasks.customer')}>
-            <CustomerPicker />
-          </Form.Item>
-        )}
-        <Form.Item name="dueAt" label={t('tasks.dueAt')} rules={[{ required: true, message: t('tasks.dueRequired') }]}>
-          <DatePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" style={{ width: '100%' }} allowClear={false} />
-        </Form.Item>
-        {people.length > 1 ? (
-          <Form.Item name="assigneeId" label={t('tasks.assignee')}>
-            <Select showSearch={{ optionFilterProp: 'label' }} options={people.map((u) => ({ value: u.id, label: u.name }))} />
-          </Form.Item>
-        ) : null}
-        <Form.Item name="notes" label={t('tasks.notes')}>
-          <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} maxLength={2000} />
-        </Form.Item>
-      </Form>
-    </Modal>
+      ) : null}
+      <Form.Item name="notes" label={t('tasks.notes')}>
+        <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} maxLength={2000} />
+      </Form.Item>
+    </FormDialog>
   );
 }

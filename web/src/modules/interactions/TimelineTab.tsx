@@ -20,7 +20,7 @@ import { useAuth } from '../../platform/auth';
 import { formatDateTime } from '../../platform/format';
 import { useT } from '../../platform/i18n';
 import { ErrorAlert, LoadMoreFooter } from '../../platform/ui';
-import type { CustomerView } from '../customers/api';
+import type { CustomerView } from '../customers';
 import { useCustomerTasks, useRefreshAfterChange, useTimeline, type InteractionChannel, type InteractionView, type TaskView, type TimelineEvent } from './api';
 import { CompleteTaskDialog } from './CompleteTaskDialog';
 import { TaskForm } from './TaskForm';
@@ -79,7 +79,7 @@ export function TimelineTab({ customer }: { customer: CustomerView }) {
   const timeline = useTimeline(customer.id, kind);
   const tasks = useCustomerTasks(customer.id);
   const cancel = useCancelTask(() => refresh(customer.id));
-  const events = timeline.data?.pages.flatMap((p) => p.items) ?? [];
+  const events = timeline.items;
   const openTasks = tasks.data ?? [];
 
   const remove = useMutation({

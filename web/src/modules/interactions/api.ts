@@ -1,7 +1,8 @@
-import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../platform/api';
-import { customerKeys } from '../customers/api';
-import type { InteractionChannel, InteractionDirection, TaskBucket, TaskCounts, TaskType, TaskView, TimelinePage, UserRef } from '../../../../src/modules/interactions/interactions.contract';
+import { usePagedList } from '../../platform/usePagedList';
+import { customerKeys } from '../customers';
+import type { InteractionChannel, InteractionDirection, TaskBucket, TaskCounts, TaskType, TaskView, TimelineEvent, TimelinePage, UserRef } from '../../../../src/modules/interactions/interactions.contract';
 
 // The server's own definitions (plain constants and types, no imports): one source for both sides.
 export {
@@ -52,12 +53,11 @@ export const taskKeys = {
 
 /** The customer's timeline, newest first, one page at a time; `kind` '' for every kind. */
 export function useTimeline(customerId: string, kind: string) {
-  return useInfiniteQuery({
+  return usePagedList<TimelineEvent, TimelinePage>({
     queryKey: interactionKeys.timeline(customerId, kind),
-    queryFn: ({ pageParam, signal }) =>
-      api.get<TimelinePage>(`/api/v1/customers/${customerId}/timeline`, { cursor: pageParam ?? undefined, limit: PAGE_SIZE, kind: kind || undefined }, signal),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.nextCursor,
+    path: `/api/v1/customers/${customerId}/timeline`,
+    query: { kind: kind || undefined },
+    limit: PAGE_SIZE,
   });
 }
 
@@ -75,18 +75,11 @@ export function useCustomerTasks(customerId: string) {
  * of one person).
  */
 export function useTaskList(who: string, tab: TaskTab) {
-  return useInfiniteQuery({
+  return usePagedList<TaskView>({
     queryKey: taskKeys.list(who, tab),
-    queryFn: ({ pageParam, signal }) =>
-      who === 'me'
-        ? api.get<{ items: TaskView[]; nextCursor: string | null }>('/api/v1/tasks/mine', { bucket: tab, cursor: pageParam ?? undefined, limit: PAGE_SIZE }, signal)
-        : api.get<{ items: TaskView[]; nextCursor: string | null }>(
-            '/api/v1/tasks',
-            { bucket: tab, assigneeId: who === 'team' ? undefined : who, cursor: pageParam ?? undefined, limit: PAGE_SIZE },
-            signal,
-          ),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.nextCursor,
+    path: who === 'me' ? '/api/v1/tasks/mine' : '/api/v1/tasks',
+    query: { bucket: tab, assigneeId: who === 'me' || who === 'team' ? undefined : who },
+    limit: PAGE_SIZE,
   });
 }
 

@@ -3,7 +3,7 @@ import { App, Button } from 'antd';
 import { PhoneOutlined } from '@ant-design/icons';
 import { useAuth } from '../../platform/auth';
 import { useT } from '../../platform/i18n';
-import { registerCustomerAction, registerCustomerTab, type CustomerActionContext } from '../customers/tabs';
+import { registerCustomerAction, registerCustomerTab, type CustomerActionContext } from '../customers';
 import { useRefreshAfterChange } from './api';
 import { LogInteractionForm } from './LogInteractionForm';
 import { TimelineTab } from './TimelineTab';

@@ -9,7 +9,6 @@ import {
   Flex,
   Form,
   Input,
-  Modal,
   Popconfirm,
   Radio,
   Row,
@@ -22,6 +21,7 @@ import {
   Tree,
   TreeSelect,
   Typography,
+  type TableColumnsType,
 } from 'antd';
 import { DeleteOutlined, EditOutlined, FolderAddOutlined, PlusOutlined, UndoOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
@@ -29,7 +29,8 @@ import { api, errorMessage } from '../../platform/api';
 import { useAuth } from '../../platform/auth';
 import { formatDateTime } from '../../platform/format';
 import { applyServerErrors, useMutation } from '../../platform/forms';
-import { useI18n, useT } from '../../platform/i18n';
+import { FormDialog } from '../../platform/FormDialog';
+import { localized, useI18n, useT, type Lang, type Translate } from '../../platform/i18n';
 import { ErrorAlert, FormErrors, PageHeader } from '../../platform/ui';
 import { ArticleBody } from './ArticleBody';
 import {
@@ -50,11 +51,11 @@ import {
 type TreeNode = { key: string; title: string; value: string; children: TreeNode[] };
 
 /** The flat category list as a tree (for antd Tree and TreeSelect). */
-function useCategoryTree(categories: KbCategory[] | undefined, lang: string): TreeNode[] {
+function useCategoryTree(categories: KbCategory[] | undefined, lang: Lang): TreeNode[] {
   return useMemo(() => {
     const nodes = new Map<string, TreeNode>();
     for (const c of categories ?? []) {
-      const name = lang === 'en' && c.nameEn ? c.nameEn : c.name;
+      const name = localized(c, lang, 'name');
       nodes.set(c.id, { key: c.id, value: c.id, title: `${name} (${c.articleCount})`, children: [] });
     }
     const roots: TreeNode[] = [];
@@ -278,38 +279,148 @@ function CategoryDialog({ open, parentId, editing, onClose }: { open: boolean; p
   const t = useT();
   const { lang } = useI18n();
   const qc = useQueryClient();
-  const [form] = Form.useForm<{ name: string; nameEn?: string; parentId?: string | null }>();
-  const [errors, setErrors] = useState<string[]>([]);
   const categories = useKbCategories();
   const tree = useCategoryTree(categories.data, lang);
-  const save = useMutation({
-    mutationFn: (v: { name: string; nameEn?: string; parentId?: string | null }) => {
-      const body = { name: v.name ?? '', nameEn: v.nameEn || null, parentId: v.parentId ?? null };
-      return editing ? api.patch<KbCategory>(`/api/v1/kb/categories/${editing.id}`, body) : api.post<KbCategory>('/api/v1/kb/categories', body);
+  return (
+    <FormDialog<{ name: string; nameEn?: string; parentId?: string | null }, KbCategory>
+      open={open}
+      title={editing ? t('kb.category.edit') : t('kb.category.new')}
+      okText={t('kb.save')}
+      cancelText={t('kb.cancel')}
+      initialValues={editing ? { name: editing.name, nameEn: editing.nameEn ?? '', parentId: editing.parentId } : { parentId }}
+      submit={(v) => {
+        const body = { name: v.name ?? '', nameEn: v.nameEn || null, parentId: v.parentId ?? null };
+        return editing ? api.patch<KbCategory>(`/api/v1/kb/categories/${editing.id}`, body) : api.post<KbCategory>('/api/v1/kb/categories', body);
+      }}
+      onSaved={() => void qc.invalidateQueries({ queryKey: kbKeys.categories })}
+      onClose={onClose}
+    >
+      <Form.Item name="name" label={t('kb.category.name')} required>
+        <Input maxLength={KB_LIMITS.categoryName} />
+      </Form.Item>
+      <Form.Item name="nameEn" label={t('kb.category.nameEn')}>
+        <Input maxLength={KB_LIMITS.categoryName} />
+      </Form.Item>
+      <Form.Item name="parentId" label={t('kb.category.parent')}>
+        <TreeSelect treeData={tree} allowClear treeDefaultExpandAll />
+      </Form.Item>
+    </FormDialog>
+  );
+}
+
+type ArticleActions = { onView: (id: string) => void; onEdit: (id: string) => void; onDelete: (id: string) => void; onRestore: (id: string) => void };
+
+/** The article list's columns; for editors, edit / delete (restore in the trash). */
+function articleColumns({ t, lang, names, editor, onView, onEdit, onDelete, onRestore }: { t: Translate; lang: Lang; names: Map<string, string>; editor: boolean } & ArticleActions): TableColumnsType<KbArticleListItem> {
+  return [
+    {
+      title: t('kb.col.title'),
+      dataIndex: 'title',
+      render: (_: string, a) => (
+        <div>
+          <Typography.Link onClick={() => onView(a.id)} data-testid="kb-row-title">
+            {localized(a, lang, 'title')}
+          </Typography.Link>
+          {a.snippet || a.summary ? (
+            <Typography.Paragraph type="secondary" ellipsis={{ rows: 1 }} style={{ margin: 0, fontSize: 12 }}>
+              {a.snippet ?? a.summary}
+            </Typography.Paragraph>
+          ) : null}
+        </div>
+      ),
     },
+    { title: t('kb.col.category'), dataIndex: 'categoryId', width: 120, render: (v: string | null) => (v ? names.get(v) ?? '—' : t('kb.uncategorized')) },
+    {
+      title: t('kb.col.status'),
+      dataIndex: 'status',
+      width: 130,
+      render: (v: KbArticleStatus, a) => (
+        <Space size={2} wrap>
+          <StatusTag status={v} />
+          {a.isPublic ? <Tag color="blue">{t('kb.public.yes')}</Tag> : null}
+        </Space>
+      ),
+    },
+    { title: t('kb.col.uses'), dataIndex: 'useCount', width: 90, align: 'right' },
+    { title: t('kb.col.views'), dataIndex: 'viewCount', width: 90, align: 'right' },
+    { title: t('kb.col.updated'), dataIndex: 'updatedAt', width: 150, render: (v: string) => formatDateTime(v) },
+    ...(editor
+      ? [
+          {
+            title: '',
+            key: 'actions',
+            width: 96,
+            render: (_: unknown, a: KbArticleListItem) =>
+              a.deletedAt ? (
+                <Button size="small" icon={<UndoOutlined />} onClick={() => onRestore(a.id)}>
+                  {t('kb.restore')}
+                </Button>
+              ) : (
+                <Space size={0}>
+                  <Button type="text" size="small" icon={<EditOutlined />} aria-label={t('kb.edit')} onClick={() => onEdit(a.id)} />
+                  <Popconfirm title={t('kb.deleteConfirm')} onConfirm={() => onDelete(a.id)}>
+                    <Button type="text" size="small" danger icon={<DeleteOutlined />} aria-label={t('kb.delete')} />
+                  </Popconfirm>
+                </Space>
+              ),
+          },
+        ]
+      : []),
+  ];
+}
+
+/** The category tree (with 全部分类), and for editors: new, edit and delete the selected category. */
+function CategoryPanel(props: {
+  editor: boolean;
+  tree: TreeNode[];
+  categoryId: string | undefined;
+  selected: KbCategory | undefined;
+  onSelect: (id: string | undefined) => void;
+  onDeleted: () => void;
+  onDialog: (kind: 'new' | 'edit') => void;
+}) {
+  const { editor, tree, categoryId, selected, onSelect, onDeleted, onDialog } = props;
+  const t = useT();
+  const { message } = App.useApp();
+  const qc = useQueryClient();
+  const removeCategory = useMutation({
+    mutationFn: (id: string) => api.delete(`/api/v1/kb/categories/${id}`),
     onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: kbKeys.categories });
-      form.resetFields();
-      setErrors([]);
-      onClose();
+      onDeleted();
+      void qc.invalidateQueries({ queryKey: kbKeys.all });
     },
-    onError: (err) => setErrors(applyServerErrors(form, err)),
+    onError: (err) => message.error(errorMessage(err)),
   });
   return (
-    <Modal open={open} title={editing ? t('kb.category.edit') : t('kb.category.new')} onCancel={onClose} onOk={() => form.submit()} confirmLoading={save.isPending} destroyOnHidden okText={t('kb.save')} cancelText={t('kb.cancel')}>
-      <FormErrors errors={errors} />
-      <Form form={form} layout="vertical" initialValues={editing ? { name: editing.name, nameEn: editing.nameEn ?? '', parentId: editing.parentId } : { parentId }} onFinish={(v) => save.mutate(v)}>
-        <Form.Item name="name" label={t('kb.category.name')} required>
-          <Input maxLength={KB_LIMITS.categoryName} />
-        </Form.Item>
-        <Form.Item name="nameEn" label={t('kb.category.nameEn')}>
-          <Input maxLength={KB_LIMITS.categoryName} />
-        </Form.Item>
-        <Form.Item name="parentId" label={t('kb.category.parent')}>
-          <TreeSelect treeData={tree} allowClear treeDefaultExpandAll />
-        </Form.Item>
-      </Form>
-    </Modal>
+    <Card
+      size="small"
+      title={t('kb.categories')}
+      extra={
+        editor ? (
+          <Space size={0}>
+            <Button type="text" size="small" icon={<FolderAddOutlined />} aria-label={t('kb.category.new')} onClick={() => onDialog('new')} />
+            {selected ? (
+              <Button type="text" size="small" icon={<EditOutlined />} aria-label={t('kb.category.edit')} onClick={() => onDialog('edit')} />
+            ) : null}
+            {selected ? (
+              <Popconfirm title={t('kb.category.deleteConfirm', { name: selected.name })} onConfirm={() => removeCategory.mutate(selected.id)}>
+                <Button type="text" size="small" danger icon={<DeleteOutlined />} aria-label={t('kb.category.delete')} />
+              </Popconfirm>
+            ) : null}
+          </Space>
+        ) : null
+      }
+    >
+      <Button type={categoryId ? 'text' : 'link'} size="small" onClick={() => onSelect(undefined)}>
+        {t('kb.allCategories')}
+      </Button>
+      <Tree
+        treeData={tree}
+        defaultExpandAll
+        selectedKeys={categoryId ? [categoryId] : []}
+        onSelect={(keys) => onSelect(keys.length ? String(keys[0]) : undefined)}
+      />
+    </Card>
   );
 }
 
@@ -333,7 +444,7 @@ export function KbPage() {
   const [categoryDialog, setCategoryDialog] = useState<'new' | 'edit' | null>(null);
   const categories = useKbCategories();
   const tree = useCategoryTree(categories.data, lang);
-  const names = useMemo(() => new Map((categories.data ?? []).map((c) => [c.id, lang === 'en' && c.nameEn ? c.nameEn : c.name])), [categories.data, lang]);
+  const names = useMemo(() => new Map((categories.data ?? []).map((c) => [c.id, localized(c, lang, 'name')])), [categories.data, lang]);
   const list = useKbArticles({ q: q || undefined, categoryId, status, deleted: trash ? 'only' : undefined, limit: PAGE, offset: (page - 1) * PAGE });
   const refresh = () => void qc.invalidateQueries({ queryKey: kbKeys.all });
   const remove = useMutation({
@@ -348,14 +459,6 @@ export function KbPage() {
     mutationFn: (id: string) => api.post(`/api/v1/kb/articles/${id}/restore`),
     onSuccess: () => {
       message.success(t('kb.restored'));
-      refresh();
-    },
-    onError: (err) => message.error(errorMessage(err)),
-  });
-  const removeCategory = useMutation({
-    mutationFn: (id: string) => api.delete(`/api/v1/kb/categories/${id}`),
-    onSuccess: () => {
-      setCategoryId(undefined);
       refresh();
     },
     onError: (err) => message.error(errorMessage(err)),
@@ -382,38 +485,18 @@ export function KbPage() {
       />
       <Row gutter={[16, 16]}>
         <Col xs={24} md={6}>
-          <Card
-            size="small"
-            title={t('kb.categories')}
-            extra={
-              editor ? (
-                <Space size={0}>
-                  <Button type="text" size="small" icon={<FolderAddOutlined />} aria-label={t('kb.category.new')} onClick={() => setCategoryDialog('new')} />
-                  {selected ? (
-                    <Button type="text" size="small" icon={<EditOutlined />} aria-label={t('kb.category.edit')} onClick={() => setCategoryDialog('edit')} />
-                  ) : null}
-                  {selected ? (
-                    <Popconfirm title={t('kb.category.deleteConfirm', { name: selected.name })} onConfirm={() => removeCategory.mutate(selected.id)}>
-                      <Button type="text" size="small" danger icon={<DeleteOutlined />} aria-label={t('kb.category.delete')} />
-                    </Popconfirm>
-                  ) : null}
-                </Space>
-              ) : null
-            }
-          >
-            <Button type={categoryId ? 'text' : 'link'} size="small" onClick={() => { setCategoryId(undefined); setPage(1); }}>
-              {t('kb.allCategories')}
-            </Button>
-            <Tree
-              treeData={tree}
-              defaultExpandAll
-              selectedKeys={categoryId ? [categoryId] : []}
-              onSelect={(keys) => {
-                setCategoryId(keys.length ? String(keys[0]) : undefined);
-                setPage(1);
-              }}
-            />
-          </Card>
+          <CategoryPanel
+            editor={editor}
+            tree={tree}
+            categoryId={categoryId}
+            selected={selected}
+            onSelect={(id) => {
+              setCategoryId(id);
+              setPage(1);
+            }}
+            onDeleted={() => setCategoryId(undefined)}
+            onDialog={setCategoryDialog}
+          />
         </Col>
         <Col xs={24} md={18}>
           <Flex gap={8} wrap style={{ marginBottom: 12 }}>
@@ -455,61 +538,16 @@ export function KbPage() {
             locale={{ emptyText: t('kb.empty') }}
             scroll={{ x: 760 }}
             pagination={{ current: page, pageSize: PAGE, total: list.data?.total ?? 0, onChange: setPage, showSizeChanger: false, showTotal: (n) => t('kb.total', { n }) }}
-            columns={[
-              {
-                title: t('kb.col.title'),
-                dataIndex: 'title',
-                render: (_: string, a) => (
-                  <div>
-                    <Typography.Link onClick={() => setViewing(a.id)} data-testid="kb-row-title">
-                      {lang === 'en' && a.titleEn ? a.titleEn : a.title}
-                    </Typography.Link>
-                    {a.snippet || a.summary ? (
-                      <Typography.Paragraph type="secondary" ellipsis={{ rows: 1 }} style={{ margin: 0, fontSize: 12 }}>
-                        {a.snippet ?? a.summary}
-                      </Typography.Paragraph>
-                    ) : null}
-                  </div>
-                ),
-              },
-              { title: t('kb.col.category'), dataIndex: 'categoryId', width: 120, render: (v: string | null) => (v ? names.get(v) ?? '—' : t('kb.uncategorized')) },
-              {
-                title: t('kb.col.status'),
-                dataIndex: 'status',
-                width: 130,
-                render: (v: KbArticleStatus, a) => (
-                  <Space size={2} wrap>
-                    <StatusTag status={v} />
-                    {a.isPublic ? <Tag color="blue">{t('kb.public.yes')}</Tag> : null}
-                  </Space>
-                ),
-              },
-              { title: t('kb.col.uses'), dataIndex: 'useCount', width: 90, align: 'right' },
-              { title: t('kb.col.views'), dataIndex: 'viewCount', width: 90, align: 'right' },
-              { title: t('kb.col.updated'), dataIndex: 'updatedAt', width: 150, render: (v: string) => formatDateTime(v) },
-              ...(editor
-                ? [
-                    {
-                      title: '',
-                      key: 'actions',
-                      width: 96,
-                      render: (_: unknown, a: KbArticleListItem) =>
-                        a.deletedAt ? (
-                          <Button size="small" icon={<UndoOutlined />} onClick={() => restore.mutate(a.id)}>
-                            {t('kb.restore')}
-                          </Button>
-                        ) : (
-                          <Space size={0}>
-                            <Button type="text" size="small" icon={<EditOutlined />} aria-label={t('kb.edit')} onClick={() => void openEditor(a.id)} />
-                            <Popconfirm title={t('kb.deleteConfirm')} onConfirm={() => remove.mutate(a.id)}>
-                              <Button type="text" size="small" danger icon={<DeleteOutlined />} aria-label={t('kb.delete')} />
-                            </Popconfirm>
-                          </Space>
-                        ),
-                    },
-                  ]
-                : []),
-            ]}
+            columns={articleColumns({
+              t,
+              lang,
+              names,
+              editor,
+              onView: setViewing,
+              onEdit: (id) => void openEditor(id),
+              onDelete: (id) => remove.mutate(id),
+              onRestore: (id) => restore.mutate(id),
+            })}
           />
         </Col>
       </Row>

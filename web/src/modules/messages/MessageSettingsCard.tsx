@@ -1,10 +1,10 @@
 import { useState } from 'react';
-import { App, Button, Card, Col, Divider, Form, Input, InputNumber, Row, Select, Switch, TimePicker, Typography } from 'antd';
+import { App, Button, Card, Col, Divider, Form, Input, InputNumber, Row, Select, Switch, TimePicker, Typography, type FormInstance } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
 import dayjs, { type Dayjs } from 'dayjs';
 import { api } from '../../platform/api';
 import { applyServerErrors, useMutation } from '../../platform/forms';
-import { useT, type MessageKey } from '../../platform/i18n';
+import { useT, type MessageKey, type Translate } from '../../platform/i18n';
 import { ErrorAlert, FormErrors, Loading, PageHeader } from '../../platform/ui';
 import { EMAIL_ADAPTERS, MESSAGE_CHANNELS, SMS_ADAPTERS, WECHAT_ADAPTERS, messageKeys, useMessageSettings, type MessageSettingsView } from './api';
 
@@ -27,21 +27,119 @@ const empty = (v: string | null | undefined) => (v?.trim() ? v.trim() : null);
 /** Secrets are only sent when typed: an empty box keeps the stored one. */
 const secret = (v: string | undefined) => (v?.trim() ? v.trim() : undefined);
 
-/**
- * 消息渠道 in 公司设置 (administrators): which adapter each channel uses and its credentials (secrets are write-only:
- * the server says only whether one is set), quiet hours, the weekly limit and retries.
- */
-export function MessageSettingsCard() {
+const secretHintOf = (t: Translate, set: boolean) => (set ? t('msg.settings.secretSet') : t('msg.settings.secretUnset'));
+const adapterOptionsOf = (t: Translate, list: readonly string[]) => list.map((a) => ({ value: a, label: t(`msg.settings.adapter.${a}` as MessageKey) }));
+
+/** 常规: the public address, the weekly limit, quiet hours and retries. */
+function GeneralSection() {
+  const t = useT();
+  return (
+    <>
+    <Divider titlePlacement="start">{t('msg.settings.general')}</Divider>
+    <Form.Item name="publicUrl" label={t('msg.settings.publicUrl')} extra={t('msg.settings.publicUrlHint')}>
+      <Input placeholder="https://crm.example.com" maxLength={300} />
+    </Form.Item>
+    <Row gutter={12}>
+      <Col xs={24} sm={8}>
+        <Form.Item name="weeklyCap" label={t('msg.settings.weeklyCap')}>
+          <InputNumber min={1} max={100} style={{ width: '100%' }} />
+        </Form.Item>
+      </Col>
+      <Col xs={12} sm={8}>
+        <Form.Item name={['quiet', 'start']} label={t('msg.settings.quietStart')}>
+          <TimePicker format="HH:mm" allowClear={false} style={{ width: '100%' }} />
+        </Form.Item>
+      </Col>
+      <Col xs={12} sm={8}>
+        <Form.Item name={['quiet', 'end']} label={t('msg.settings.quietEnd')}>
+          <TimePicker format="HH:mm" allowClear={false} style={{ width: '100%' }} />
+        </Form.Item>
+      </Col>
+    </Row>
+    <Form.Item name={['quiet', 'channels']} label={t('msg.settings.quietChannels')} extra={t('msg.settings.quietHint')}>
+      <Select mode="multiple" options={MESSAGE_CHANNELS.map((c) => ({ value: c, label: t(`msg.channel.${c}`) }))} />
+    </Form.Item>
+    <Row gutter={12}>
+      <Col xs={24} sm={8}>
+        <Form.Item name={['retry', 'maxAttempts']} label={t('msg.settings.maxAttempts')}>
+          <InputNumber min={1} max={20} style={{ width: '100%' }} />
+        </Form.Item>
+      </Col>
+      <Col xs={12} sm={8}>
+        <Form.Item name={['retry', 'baseMinutes']} label={t('msg.settings.baseMinutes')}>
+          <InputNumber min={0.1} max={1440} step={1} style={{ width: '100%' }} />
+        </Form.Item>
+      </Col>
+      <Col xs={12} sm={8}>
+        <Form.Item name={['retry', 'factor']} label={t('msg.settings.factor')}>
+          <InputNumber min={1} max={10} step={1} style={{ width: '100%' }} />
+        </Form.Item>
+      </Col>
+    </Row>
+    </>
+  );
+}
+
+/** 邮件: the adapter and, for SMTP, server and sender (the password write-only). */
+function EmailSection({ form, passwordSet }: { form: FormInstance<Values>; passwordSet: boolean }) {
+  const t = useT();
+  const emailAdapter = Form.useWatch(['email', 'adapter'], form);
+  const secretHint = (set: boolean) => secretHintOf(t, set);
+  return (
+    <>
+    <Divider titlePlacement="start">{t('msg.channel.email')}</Divider>
+    <Form.Item name={['email', 'adapter']} label={t('msg.settings.adapter')}>
+      <Select options={adapterOptionsOf(t, EMAIL_ADAPTERS)} />
+    </Form.Item>
+    {emailAdapter === 'smtp' ? (
+      <Row gutter={12}>
+        <Col xs={24} sm={12}>
+          <Form.Item name={['email', 'host']} label={t('msg.settings.host')}>
+            <Input placeholder="smtp.example.com" />
+          </Form.Item>
+        </Col>
+        <Col xs={12} sm={6}>
+          <Form.Item name={['email', 'port']} label={t('msg.settings.port')}>
+            <InputNumber min={1} max={65535} style={{ width: '100%' }} />
+          </Form.Item>
+        </Col>
+        <Col xs={12} sm={6}>
+          <Form.Item name={['email', 'secure']} label={t('msg.settings.secure')} valuePropName="checked">
+            <Switch />
+          </Form.Item>
+        </Col>
+        <Col xs={24} sm={12}>
+          <Form.Item name={['email', 'user']} label={t('msg.settings.user')}>
+            <Input autoComplete="off" />
+          </Form.Item>
+        </Col>
+        <Col xs={24} sm={12}>
+          <Form.Item name={['email', 'password']} label={t('msg.settings.password')} extra={secretHint(passwordSet)}>
+            <Input.Password autoComplete="new-password" />
+          </Form.Item>
+        </Col>
+        <Col xs={24} sm={12}>
+          <Form.Item name={['email', 'fromAddress']} label={t('msg.settings.fromAddress')}>
+            <Input placeholder="service@example.com" />
+          </Form.Item>
+        </Col>
+        <Col xs={24} sm={12}>
+          <Form.Item name={['email', 'fromName']} label={t('msg.settings.fromName')}>
+            <Input />
+          </Form.Item>
+        </Col>
+      </Row>
+    ) : null}
+    </>
+  );
+}
+
+/** Saving the settings: blank texts as null, secrets only when typed; the secret boxes emptied after. */
+function useSaveSettings(form: FormInstance<Values>, setErrors: (errors: string[]) => void) {
   const t = useT();
   const { message } = App.useApp();
   const qc = useQueryClient();
-  const [form] = Form.useForm<Values>();
-  const [errors, setErrors] = useState<string[]>([]);
-  const settings = useMessageSettings();
-  const emailAdapter = Form.useWatch(['email', 'adapter'], form);
-  const smsAdapter = Form.useWatch(['sms', 'adapter'], form);
-  const wechatAdapter = Form.useWatch(['wechat', 'adapter'], form);
-  const save = useMutation({
+  return useMutation({
     mutationFn: (v: Values) =>
       api.patch<MessageSettingsView>('/api/v1/message-settings', {
         publicUrl: empty(v.publicUrl),
@@ -73,6 +171,20 @@ export function MessageSettingsCard() {
         ),
       ),
   });
+}
+
+/**
+ * 消息渠道 in 公司设置 (administrators): which adapter each channel uses and its credentials (secrets are write-only:
+ * the server says only whether one is set), quiet hours, the weekly limit and retries.
+ */
+export function MessageSettingsCard() {
+  const t = useT();
+  const [form] = Form.useForm<Values>();
+  const [errors, setErrors] = useState<string[]>([]);
+  const settings = useMessageSettings();
+  const smsAdapter = Form.useWatch(['sms', 'adapter'], form);
+  const wechatAdapter = Form.useWatch(['wechat', 'adapter'], form);
+  const save = useSaveSettings(form, setErrors);
 
   if (settings.isPending) return <Loading />;
   if (settings.error) return <ErrorAlert error={settings.error} onRetry={() => void settings.refetch()} />;
@@ -86,8 +198,8 @@ export function MessageSettingsCard() {
     sms: { ...withoutFlags(s.sms), accessKeySecret: '', inboundKey: '' },
     wechat: { ...withoutFlags(s.wechat), appSecret: '' },
   };
-  const secretHint = (set: boolean) => (set ? t('msg.settings.secretSet') : t('msg.settings.secretUnset'));
-  const adapterOptions = (list: readonly string[]) => list.map((a) => ({ value: a, label: t(`msg.settings.adapter.${a}` as MessageKey) }));
+  const secretHint = (set: boolean) => secretHintOf(t, set);
+  const adapterOptions = (list: readonly string[]) => adapterOptionsOf(t, list);
   const origin = s.publicUrl ?? window.location.origin;
 
   return (
@@ -95,91 +207,9 @@ export function MessageSettingsCard() {
       <Typography.Paragraph type="secondary">{t('msg.settings.hint')}</Typography.Paragraph>
       <FormErrors errors={errors} />
       <Form<Values> form={form} layout="vertical" initialValues={initial} onFinish={() => save.mutate(form.getFieldsValue(true) as Values)}>
-        <Divider titlePlacement="start">{t('msg.settings.general')}</Divider>
-        <Form.Item name="publicUrl" label={t('msg.settings.publicUrl')} extra={t('msg.settings.publicUrlHint')}>
-          <Input placeholder="https://crm.example.com" maxLength={300} />
-        </Form.Item>
-        <Row gutter={12}>
-          <Col xs={24} sm={8}>
-            <Form.Item name="weeklyCap" label={t('msg.settings.weeklyCap')}>
-              <InputNumber min={1} max={100} style={{ width: '100%' }} />
-            </Form.Item>
-          </Col>
-          <Col xs={12} sm={8}>
-            <Form.Item name={['quiet', 'start']} label={t('msg.settings.quietStart')}>
-              <TimePicker format="HH:mm" allowClear={false} style={{ width: '100%' }} />
-            </Form.Item>
-          </Col>
-          <Col xs={12} sm={8}>
-            <Form.Item name={['quiet', 'end']} label={t('msg.settings.quietEnd')}>
-              <TimePicker format="HH:mm" allowClear={false} style={{ width: '100%' }} />
-            </Form.Item>
-          </Col>
-        </Row>
-        <Form.Item name={['quiet', 'channels']} label={t('msg.settings.quietChannels')} extra={t('msg.settings.quietHint')}>
-          <Select mode="multiple" options={MESSAGE_CHANNELS.map((c) => ({ value: c, label: t(`msg.channel.${c}`) }))} />
-        </Form.Item>
-        <Row gutter={12}>
-          <Col xs={24} sm={8}>
-            <Form.Item name={['retry', 'maxAttempts']} label={t('msg.settings.maxAttempts')}>
-              <InputNumber min={1} max={20} style={{ width: '100%' }} />
-            </Form.Item>
-          </Col>
-          <Col xs={12} sm={8}>
-            <Form.Item name={['retry', 'baseMinutes']} label={t('msg.settings.baseMinutes')}>
-              <InputNumber min={0.1} max={1440} step={1} style={{ width: '100%' }} />
-            </Form.Item>
-          </Col>
-          <Col xs={12} sm={8}>
-            <Form.Item name={['retry', 'factor']} label={t('msg.settings.factor')}>
-              <InputNumber min={1} max={10} step={1} style={{ width: '100%' }} />
-            </Form.Item>
-          </Col>
-        </Row>
+        <GeneralSection />
 
-        <Divider titlePlacement="start">{t('msg.channel.email')}</Divider>
-        <Form.Item name={['email', 'adapter']} label={t('msg.settings.adapter')}>
-          <Select options={adapterOptions(EMAIL_ADAPTERS)} />
-        </Form.Item>
-        {emailAdapter === 'smtp' ? (
-          <Row gutter={12}>
-            <Col xs={24} sm={12}>
-              <Form.Item name={['email', 'host']} label={t('msg.settings.host')}>
-                <Input placeholder="smtp.example.com" />
-              </Form.Item>
-            </Col>
-            <Col xs={12} sm={6}>
-              <Form.Item name={['email', 'port']} label={t('msg.settings.port')}>
-                <InputNumber min={1} max={65535} style={{ width: '100%' }} />
-              </Form.Item>
-            </Col>
-            <Col xs={12} sm={6}>
-              <Form.Item name={['email', 'secure']} label={t('msg.settings.secure')} valuePropName="checked">
-                <Switch />
-              </Form.Item>
-            </Col>
-            <Col xs={24} sm={12}>
-              <Form.Item name={['email', 'user']} label={t('msg.settings.user')}>
-                <Input autoComplete="off" />
-              </Form.Item>
-            </Col>
-            <Col xs={24} sm={12}>
-              <Form.Item name={['email', 'password']} label={t('msg.settings.password')} extra={secretHint(s.email.passwordSet)}>
-                <Input.Password autoComplete="new-password" />
-              </Form.Item>
-            </Col>
-            <Col xs={24} sm={12}>
-              <Form.Item name={['email', 'fromAddress']} label={t('msg.settings.fromAddress')}>
-                <Input placeholder="service@example.com" />
-              </Form.Item>
-            </Col>
-            <Col xs={24} sm={12}>
-              <Form.Item name={['email', 'fromName']} label={t('msg.settings.fromName')}>
-                <Input />
-              </Form.Item>
-            </Col>
-          </Row>
-        ) : null}
+        <EmailSection form={form} passwordSet={s.email.passwordSet} />
 
         <Divider titlePlacement="start">{t('msg.channel.sms')}</Divider>
         <Form.Item name={['sms', 'adapter']} label={t('msg.settings.adapter')}>

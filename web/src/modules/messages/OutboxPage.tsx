@@ -21,7 +21,7 @@ export function OutboxPage() {
   const [channel, setChannel] = useState<MessageChannel | ''>('');
   const [range, setRange] = useState<[Dayjs | null, Dayjs | null] | null>(null);
   const outbox = useOutbox(status, channel, range?.[0] ? startOfDayIso(range[0]) : '', range?.[1] ? endOfDayIso(range[1]) : '');
-  const rows = outbox.data?.pages.flatMap((p) => p.items) ?? [];
+  const rows = outbox.items;
   const retry = useMutation({
     mutationFn: (id: string) => api.post<MessageView>(`/api/v1/messages/${id}/retry`),
     onSuccess: () => {

@@ -4,9 +4,10 @@ import { EyeOutlined, PlusOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { api, errorMessage } from '../../platform/api';
 import { useAuth } from '../../platform/auth';
-import { applyServerErrors, useMutation } from '../../platform/forms';
+import { useMutation } from '../../platform/forms';
+import { FormDialog } from '../../platform/FormDialog';
 import { useT } from '../../platform/i18n';
-import { ErrorAlert, FormErrors, PageHeader } from '../../platform/ui';
+import { ErrorAlert, PageHeader } from '../../platform/ui';
 import {
   MESSAGE_CATEGORIES,
   MESSAGE_CHANNELS,
@@ -44,31 +45,9 @@ export function VariableHints({ onInsert }: { onInsert: (variable: string) => vo
 function TemplateDialog({ editing, onClose, onSaved }: { editing: MessageTemplateView | 'new' | null; onClose: () => void; onSaved: (t: MessageTemplateView, created: boolean) => void }) {
   const t = useT();
   const [form] = Form.useForm<Values>();
-  const [errors, setErrors] = useState<string[]>([]);
   const [focused, setFocused] = useState<BodyField>('bodyZh');
   const channel = Form.useWatch('channel', form);
   const isNew = editing === 'new';
-  const save = useMutation({
-    mutationFn: (v: Values) => {
-      const body: TemplateInput = {
-        name: v.name?.trim(),
-        channel: v.channel,
-        category: v.category,
-        subjectZh: v.channel === 'email' ? v.subjectZh?.trim() || null : null,
-        subjectEn: v.channel === 'email' ? v.subjectEn?.trim() || null : null,
-        bodyZh: v.bodyZh?.trim(),
-        bodyEn: v.bodyEn?.trim() || null,
-      };
-      return isNew || !editing
-        ? api.post<MessageTemplateView>('/api/v1/message-templates', body)
-        : api.patch<MessageTemplateView>(`/api/v1/message-templates/${editing.id}`, { ...body, version: editing.version });
-    },
-    onSuccess: (saved) => {
-      setErrors([]);
-      onSaved(saved, isNew);
-    },
-    onError: (err) => setErrors(applyServerErrors(form, err)),
-  });
   const initial: Partial<Values> =
     editing && editing !== 'new'
       ? { ...editing, subjectZh: editing.subjectZh ?? '', subjectEn: editing.subjectEn ?? '', bodyEn: editing.bodyEn ?? '' }
@@ -82,55 +61,67 @@ function TemplateDialog({ editing, onClose, onSaved }: { editing: MessageTemplat
   );
 
   return (
-    <Modal
+    <FormDialog
       open={!!editing}
       title={isNew ? t('msg.templates.new') : t('msg.templates.edit')}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={save.isPending}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      destroyOnHidden
       width={720}
+      form={form}
+      initialValues={initial}
+      formProps={{ 'data-testid': 'template-form' }}
+      submit={(v: Values) => {
+        const body: TemplateInput = {
+          name: v.name?.trim(),
+          channel: v.channel,
+          category: v.category,
+          subjectZh: v.channel === 'email' ? v.subjectZh?.trim() || null : null,
+          subjectEn: v.channel === 'email' ? v.subjectEn?.trim() || null : null,
+          bodyZh: v.bodyZh?.trim(),
+          bodyEn: v.bodyEn?.trim() || null,
+        };
+        return isNew || !editing
+          ? api.post<MessageTemplateView>('/api/v1/message-templates', body)
+          : api.patch<MessageTemplateView>(`/api/v1/message-templates/${editing.id}`, { ...body, version: editing.version });
+      }}
+      onSaved={(saved) => {
+        onSaved(saved, isNew);
+      }}
+      onClose={onClose}
     >
-      <FormErrors errors={errors} />
-      <Form<Values> form={form} layout="vertical" clearOnDestroy initialValues={initial} onFinish={(v) => save.mutate(v)} data-testid="template-form">
-        <Row gutter={12}>
-          <Col xs={24} sm={12}>
-            <Form.Item name="name" label={t('msg.field.name')} rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('msg.field.name') }) }]}>
-              <Input maxLength={100} />
-            </Form.Item>
-          </Col>
-          <Col xs={12} sm={6}>
-            <Form.Item name="channel" label={t('msg.field.channel')}>
-              <Select options={MESSAGE_CHANNELS.map((c) => ({ value: c, label: t(`msg.channel.${c}`) }))} />
-            </Form.Item>
-          </Col>
-          <Col xs={12} sm={6}>
-            <Form.Item name="category" label={t('msg.field.category')} tooltip={t('msg.categoryHint')}>
-              <Select options={MESSAGE_CATEGORIES.map((c) => ({ value: c, label: t(`msg.category.${c}`) }))} />
-            </Form.Item>
-          </Col>
-        </Row>
-        <VariableHints onInsert={insert} />
-        {channel === 'email' ? (
-          <Form.Item name="subjectZh" label={t('msg.field.subjectZh')} rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('msg.field.subjectZh') }) }]}>
-            <Input maxLength={200} onFocus={() => setFocused('subjectZh')} />
+      <Row gutter={12}>
+        <Col xs={24} sm={12}>
+          <Form.Item name="name" label={t('msg.field.name')} rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('msg.field.name') }) }]}>
+            <Input maxLength={100} />
           </Form.Item>
-        ) : null}
-        <Form.Item name="bodyZh" label={t('msg.field.bodyZh')} rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('msg.field.bodyZh') }) }]}>
-          {text('bodyZh', 3)}
-        </Form.Item>
-        {channel === 'email' ? (
-          <Form.Item name="subjectEn" label={t('msg.field.subjectEn')}>
-            <Input maxLength={200} onFocus={() => setFocused('subjectEn')} />
+        </Col>
+        <Col xs={12} sm={6}>
+          <Form.Item name="channel" label={t('msg.field.channel')}>
+            <Select options={MESSAGE_CHANNELS.map((c) => ({ value: c, label: t(`msg.channel.${c}`) }))} />
           </Form.Item>
-        ) : null}
-        <Form.Item name="bodyEn" label={t('msg.field.bodyEn')} extra={t('msg.field.bodyEnHint')}>
-          {text('bodyEn', 2)}
+        </Col>
+        <Col xs={12} sm={6}>
+          <Form.Item name="category" label={t('msg.field.category')} tooltip={t('msg.categoryHint')}>
+            <Select options={MESSAGE_CATEGORIES.map((c) => ({ value: c, label: t(`msg.category.${c}`) }))} />
+          </Form.Item>
+        </Col>
+      </Row>
+      <VariableHints onInsert={insert} />
+      {channel === 'email' ? (
+        <Form.Item name="subjectZh" label={t('msg.field.subjectZh')} rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('msg.field.subjectZh') }) }]}>
+          <Input maxLength={200} onFocus={() => setFocused('subjectZh')} />
         </Form.Item>
-      </Form>
-    </Modal>
+      ) : null}
+      <Form.Item name="bodyZh" label={t('msg.field.bodyZh')} rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('msg.field.bodyZh') }) }]}>
+        {text('bodyZh', 3)}
+      </Form.Item>
+      {channel === 'email' ? (
+        <Form.Item name="subjectEn" label={t('msg.field.subjectEn')}>
+          <Input maxLength={200} onFocus={() => setFocused('subjectEn')} />
+        </Form.Item>
+      ) : null}
+      <Form.Item name="bodyEn" label={t('msg.field.bodyEn')} extra={t('msg.field.bodyEnHint')}>
+        {text('bodyEn', 2)}
+      </Form.Item>
+    </FormDialog>
   );
 }
 

@@ -1,7 +1,8 @@
-import { useInfiniteQuery, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../platform/api';
-import { customerKeys } from '../customers/api';
-import { interactionKeys } from '../interactions/api';
+import { usePagedList } from '../../platform/usePagedList';
+import { customerKeys } from '../customers';
+import { interactionKeys } from '../interactions';
 import type {
   MessageCategory,
   MessageChannel,
@@ -63,27 +64,21 @@ export function useTemplates(archived = false) {
 const dueSoon = (m: MessageView) => m.status === 'sending' || (m.status === 'queued' && Date.parse(m.nextAttemptAt ?? '') < Date.now() + 60_000);
 
 export function useCustomerMessages(customerId: string) {
-  return useInfiniteQuery({
+  return usePagedList<MessageView, MessagePage>({
     queryKey: messageKeys.customer(customerId),
-    queryFn: ({ pageParam, signal }) => api.get<MessagePage>(`/api/v1/customers/${customerId}/messages`, { cursor: pageParam ?? undefined, limit: 20 }, signal),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.nextCursor,
+    path: `/api/v1/customers/${customerId}/messages`,
+    limit: 20,
     // While a message is about to go out, look again every two seconds (not for one waiting for quiet hours to end).
-    refetchInterval: (q) => (q.state.data?.pages.some((p) => p.items.some(dueSoon)) ? 2_000 : false),
+    refetchInterval: (pages) => (pages.some((p) => p.items.some(dueSoon)) ? 2_000 : false),
   });
 }
 
 export function useOutbox(status: MessageStatus | '', channel: MessageChannel | '', from = '', to = '') {
-  return useInfiniteQuery({
+  return usePagedList<MessageView, MessagePage>({
     queryKey: messageKeys.outbox(status, channel, from, to),
-    queryFn: ({ pageParam, signal }) =>
-      api.get<MessagePage>(
-        '/api/v1/messages',
-        { status: status || undefined, channel: channel || undefined, from: from || undefined, to: to || undefined, cursor: pageParam ?? undefined, limit: 50 },
-        signal,
-      ),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.nextCursor,
+    path: '/api/v1/messages',
+    query: { status: status || undefined, channel: channel || undefined, from: from || undefined, to: to || undefined },
+    limit: 50,
     // Queued and sending messages change on their own: look again every few seconds.
     refetchInterval: 5_000,
   });

@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { api } from '../../platform/api';
 import { formatDateTime } from '../../platform/format';
 import { useT } from '../../platform/i18n';
-import type { CustomerView } from '../customers/api';
+import type { CustomerView } from '../customers';
 import type { MessageView } from './api';
 
 const STATUS_COLOR: Record<MessageView['status'], string> = { queued: 'blue', sending: 'processing', sent: 'green', failed: 'red', suppressed: 'default' };

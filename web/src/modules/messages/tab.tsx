@@ -5,8 +5,7 @@ import { useAuth } from '../../platform/auth';
 import { formatDateTime } from '../../platform/format';
 import { useT } from '../../platform/i18n';
 import { ErrorAlert, LoadMoreFooter } from '../../platform/ui';
-import { registerCustomerAction, registerCustomerTab, type CustomerActionContext } from '../customers/tabs';
-import type { CustomerView } from '../customers/api';
+import { registerCustomerAction, registerCustomerTab, type CustomerActionContext, type CustomerView } from '../customers';
 import { useCustomerMessages, useRefreshAfterSend } from './api';
 import { MessageStatusTag } from './parts';
 import { SendMessageDialog } from './SendMessageDialog';
@@ -44,7 +43,7 @@ function SendMessageButton({ customer, showTab }: CustomerActionContext) {
 function MessagesTab({ customer }: { customer: CustomerView }) {
   const t = useT();
   const messages = useCustomerMessages(customer.id);
-  const items = messages.data?.pages.flatMap((p) => p.items) ?? [];
+  const items = messages.items;
   if (messages.isPending) {
     return (
       <Flex justify="center" style={{ padding: 24 }}>

@@ -6,7 +6,7 @@ import { useAuth, type Company } from '../../platform/auth';
 import { applyServerErrors, useMutation } from '../../platform/forms';
 import { useT } from '../../platform/i18n';
 import { ErrorAlert, Loading, PageHeader, FormErrors } from '../../platform/ui';
-import { DemoCard } from '../demo/DemoCard';
+import { DemoCard } from '../demo';
 
 const ZONES = ['Asia/Shanghai', 'Asia/Hong_Kong', 'Asia/Taipei', 'Asia/Urumqi', 'Asia/Singapore', 'Asia/Tokyo', 'Europe/London', 'UTC'];
 

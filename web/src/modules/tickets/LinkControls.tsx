@@ -5,8 +5,8 @@ import { api, errorMessage } from '../../platform/api';
 import { useAuth } from '../../platform/auth';
 import { formatDateTime } from '../../platform/format';
 import { useT } from '../../platform/i18n';
-import type { CustomerView } from '../customers/api';
-import { formatFen } from '../transactions/money';
+import type { CustomerView } from '../customers';
+import { formatFen } from '../transactions';
 import { useTicketAction, type TicketDetail } from './api';
 
 /** Links the ticket to a customer found by name, phone or address (an unlinked public report, typically). */
@@ -31,7 +31,7 @@ export function CustomerLink({ ticket }: { ticket: TicketDetail }) {
       value={ticket.customer?.id}
       loading={link.isPending}
       notFoundContent={found.isFetching ? <Spin size="small" /> : null}
-      onChange={(v?: string) => link.mutate(v ?? null, { onError: (err) => message.error(errorMessage(err)) })}
+      onChange={(v?: string) => link.mutate(v ?? null, { onError: (err) => { message.error(errorMessage(err)); } })}
       options={[
         ...(ticket.customer ? [{ value: ticket.customer.id, label: ticket.customer.name }] : []),
         ...(found.data ?? []).filter((c) => c.id !== ticket.customer?.id).map((c) => ({ value: c.id, label: [c.name, c.address?.compound, c.phones[0]].filter(Boolean).join(' · ') })),
@@ -63,7 +63,7 @@ export function TransactionLink({ ticket }: { ticket: TicketDetail }) {
       placeholder={t('tk.link.transaction')}
       value={ticket.transactionId ?? undefined}
       loading={txs.isFetching || link.isPending}
-      onChange={(v?: string) => link.mutate(v ?? null, { onError: (err) => message.error(errorMessage(err)) })}
+      onChange={(v?: string) => link.mutate(v ?? null, { onError: (err) => { message.error(errorMessage(err)); } })}
       options={(txs.data ?? []).map((x) => ({ value: x.id, label: `${formatDateTime(x.occurredAt)} · ${t(`transactions.type.${x.type}` as never)} · ${formatFen(x.amountFen)}` }))}
     />
   );

@@ -1,11 +1,9 @@
-import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { App, Form, Input, Modal, Radio, Select } from 'antd';
+import { App, Form, Input, Radio, Select } from 'antd';
 import { useQueryClient } from '@tanstack/react-query';
 import { api } from '../../platform/api';
-import { applyServerErrors, useMutation } from '../../platform/forms';
+import { FormDialog } from '../../platform/FormDialog';
 import { useI18n, useT } from '../../platform/i18n';
-import { FormErrors } from '../../platform/ui';
 import { TICKET_LIMITS, TICKET_PRIORITIES, TICKET_SEVERITIES, TICKET_TYPES, ticketKeys, useTicketCategories, type TicketDetail } from './api';
 import { categoryOptions } from './parts';
 
@@ -29,77 +27,57 @@ export function NewTicketDialog({ open, onClose, customer }: { open: boolean; on
   const { message } = App.useApp();
   const navigate = useNavigate();
   const qc = useQueryClient();
-  const [form] = Form.useForm<Values>();
-  const [errors, setErrors] = useState<string[]>([]);
   const categories = useTicketCategories(open);
-  const create = useMutation({
-    mutationFn: (v: Values) => api.post<TicketDetail>('/api/v1/tickets', { ...v, description: v.description ?? '', customerId: customer?.id ?? null }),
-    onSuccess: (tk) => {
-      message.success(t('tk.created'));
-      void qc.invalidateQueries({ queryKey: ticketKeys.all });
-      form.resetFields();
-      onClose();
-      navigate(`/tickets/${tk.id}`);
-    },
-    onError: (err) => setErrors(applyServerErrors(form, err)),
-  });
   return (
-    <Modal
+    <FormDialog
       open={open}
       title={customer ? `${t('tk.new')} · ${customer.name}` : t('tk.new')}
       okText={t('tk.ok')}
       cancelText={t('tk.cancel')}
-      onCancel={onClose}
-      confirmLoading={create.isPending}
-      onOk={() => form.submit()}
-      destroyOnHidden
+      initialValues={{ type: 'complaint', priority: 'normal', severity: 'minor', source: 'agent' }}
+      formProps={{ 'data-testid': 'new-ticket-form' }}
+      submit={(v: Values) => api.post<TicketDetail>('/api/v1/tickets', { ...v, description: v.description ?? '', customerId: customer?.id ?? null })}
+      onSaved={(tk) => {
+        message.success(t('tk.created'));
+        void qc.invalidateQueries({ queryKey: ticketKeys.all });
+        void navigate(`/tickets/${tk.id}`);
+      }}
+      onClose={onClose}
     >
-      <FormErrors errors={errors} />
-      <Form<Values>
-        form={form}
-        layout="vertical"
-        initialValues={{ type: 'complaint', priority: 'normal', severity: 'minor', source: 'agent' }}
-        onFinish={(v) => {
-          setErrors([]);
-          create.mutate(v);
-        }}
-        data-testid="new-ticket-form"
-      >
-        <Form.Item name="type" label={t('tk.field.type')} rules={[{ required: true }]}>
-          <Radio.Group optionType="button" options={TICKET_TYPES.map((x) => ({ value: x, label: t(`tk.type.${x}`) }))} />
-        </Form.Item>
-        <Form.Item name="categoryId" label={t('tk.field.category')}>
-          <Select allowClear options={categoryOptions(categories.data ?? [], lang)} />
-        </Form.Item>
-        <Form.Item name="title" label={t('tk.field.title')} rules={[{ required: true, whitespace: true }, { max: TICKET_LIMITS.title }]}>
-          <Input maxLength={TICKET_LIMITS.title} />
-        </Form.Item>
-        <Form.Item name="description" label={t('tk.field.description')} rules={[{ max: TICKET_LIMITS.description }]}>
-          <Input.TextArea rows={4} maxLength={TICKET_LIMITS.description} />
-        </Form.Item>
-        <Form.Item name="priority" label={t('tk.field.priority')}>
-          <Radio.Group optionType="button" options={TICKET_PRIORITIES.map((x) => ({ value: x, label: t(`tk.priority.${x}`) }))} />
-        </Form.Item>
-        <Form.Item name="severity" label={t('tk.field.severity')}>
-          <Radio.Group optionType="button" options={TICKET_SEVERITIES.map((x) => ({ value: x, label: t(`tk.severity.${x}`) }))} />
-        </Form.Item>
-        <Form.Item name="source" label={t('tk.field.source')}>
-          <Radio.Group options={(['agent', 'call'] as const).map((x) => ({ value: x, label: t(`tk.source.${x}`) }))} />
-        </Form.Item>
-        {customer ? null : (
-          <>
-            <Form.Item name="contactName" label={t('tk.field.contactName')}>
-              <Input maxLength={TICKET_LIMITS.name} />
-            </Form.Item>
-            <Form.Item name="contactPhone" label={t('tk.field.contactPhone')}>
-              <Input maxLength={30} inputMode="tel" />
-            </Form.Item>
-            <Form.Item name="contactAddress" label={t('tk.field.contactAddress')}>
-              <Input maxLength={TICKET_LIMITS.address} />
-            </Form.Item>
-          </>
-        )}
-      </Form>
-    </Modal>
+      <Form.Item name="type" label={t('tk.field.type')} rules={[{ required: true }]}>
+        <Radio.Group optionType="button" options={TICKET_TYPES.map((x) => ({ value: x, label: t(`tk.type.${x}`) }))} />
+      </Form.Item>
+      <Form.Item name="categoryId" label={t('tk.field.category')}>
+        <Select allowClear options={categoryOptions(categories.data ?? [], lang)} />
+      </Form.Item>
+      <Form.Item name="title" label={t('tk.field.title')} rules={[{ required: true, whitespace: true }, { max: TICKET_LIMITS.title }]}>
+        <Input maxLength={TICKET_LIMITS.title} />
+      </Form.Item>
+      <Form.Item name="description" label={t('tk.field.description')} rules={[{ max: TICKET_LIMITS.description }]}>
+        <Input.TextArea rows={4} maxLength={TICKET_LIMITS.description} />
+      </Form.Item>
+      <Form.Item name="priority" label={t('tk.field.priority')}>
+        <Radio.Group optionType="button" options={TICKET_PRIORITIES.map((x) => ({ value: x, label: t(`tk.priority.${x}`) }))} />
+      </Form.Item>
+      <Form.Item name="severity" label={t('tk.field.severity')}>
+        <Radio.Group optionType="button" options={TICKET_SEVERITIES.map((x) => ({ value: x, label: t(`tk.severity.${x}`) }))} />
+      </Form.Item>
+      <Form.Item name="source" label={t('tk.field.source')}>
+        <Radio.Group options={(['agent', 'call'] as const).map((x) => ({ value: x, label: t(`tk.source.${x}`) }))} />
+      </Form.Item>
+      {customer ? null : (
+        <>
+          <Form.Item name="contactName" label={t('tk.field.contactName')}>
+            <Input maxLength={TICKET_LIMITS.name} />
+          </Form.Item>
+          <Form.Item name="contactPhone" label={t('tk.field.contactPhone')}>
+            <Input maxLength={30} inputMode="tel" />
+          </Form.Item>
+          <Form.Item name="contactAddress" label={t('tk.field.contactAddress')}>
+            <Input maxLength={TICKET_LIMITS.address} />
+          </Form.Item>
+        </>
+      )}
+    </FormDialog>
   );
 }

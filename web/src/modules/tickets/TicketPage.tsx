@@ -5,10 +5,10 @@ import { CheckOutlined, PauseCircleOutlined, PlayCircleOutlined, RedoOutlined, U
 import { api, errorMessage } from '../../platform/api';
 import { useAuth } from '../../platform/auth';
 import { formatDateTime } from '../../platform/format';
-import { applyServerErrors } from '../../platform/forms';
-import { useI18n, useT, type Translate } from '../../platform/i18n';
-import { ErrorAlert, FormErrors, Loading, PageHeader } from '../../platform/ui';
-import { KbSuggestions } from '../kb/KbSuggestions';
+import { FormDialog } from '../../platform/FormDialog';
+import { localized, useI18n, useT, type Translate } from '../../platform/i18n';
+import { ErrorAlert, Loading, PageHeader } from '../../platform/ui';
+import { KbSuggestions } from '../kb';
 import { SlaClock } from './sla/SlaClock';
 import {
   ATTACHMENT_MAX_BYTES,
@@ -148,7 +148,9 @@ function Composer({ ticket }: { ticket: TicketDetail }) {
                     setText('');
                     message.success(t('tk.compose.sent'));
                   },
-                  onError: (err) => message.error(errorMessage(err)),
+                  onError: (err) => {
+                    message.error(errorMessage(err));
+                  },
                 })
               }
             >
@@ -173,48 +175,43 @@ function Composer({ ticket }: { ticket: TicketDetail }) {
 function ResolveDialog({ ticket, open, onClose }: { ticket: TicketDetail; open: boolean; onClose: () => void }) {
   const t = useT();
   const { lang } = useI18n();
-  const [form] = Form.useForm();
-  const [errors, setErrors] = useState<string[]>([]);
   const causes = useRootCauses();
   const resolve = useTicketAction(ticket.id, (v: Record<string, unknown>) => api.post<TicketDetail>(`/api/v1/tickets/${ticket.id}/resolve`, v));
   return (
-    <Modal open={open} title={t('tk.resolve.title')} okText={t('tk.action.resolve')} cancelText={t('tk.cancel')} onCancel={onClose} onOk={() => form.submit()} confirmLoading={resolve.isPending} destroyOnHidden>
-      <FormErrors errors={errors} />
-      <Form
-        form={form}
-        layout="vertical"
-        initialValues={{ outcomeTold: 'reply', returnVisitDays: 3 }}
-        onFinish={(v) => {
-          setErrors([]);
-          resolve.mutate(v, { onSuccess: onClose, onError: (err) => setErrors(applyServerErrors(form, err)) });
-        }}
-        data-testid="resolve-form"
-      >
-        <Form.Item name="rootCauseId" label={t('tk.field.rootCause')} rules={[{ required: true }]}>
-          <Select
-            data-testid="resolve-root-cause"
-            options={(causes.data ?? []).filter((c) => c.active).map((c) => ({ value: c.id, label: lang === 'en' ? c.nameEn : c.nameZh }))}
-          />
-        </Form.Item>
-        <Form.Item name="solution" label={t('tk.field.solution')} rules={[{ required: true, whitespace: true }]}>
-          <Input.TextArea rows={4} maxLength={TICKET_LIMITS.body} data-testid="resolve-solution" />
-        </Form.Item>
-        <Form.Item name="outcomeTold" label={t('tk.resolve.outcome')}>
-          <Radio.Group>
-            <Space direction="vertical">
-              {(['reply', 'call', 'not_yet'] as const).map((x) => (
-                <Radio key={x} value={x}>
-                  {t(`tk.resolve.outcome.${x}`)}
-                </Radio>
-              ))}
-            </Space>
-          </Radio.Group>
-        </Form.Item>
-        <Form.Item name="returnVisitDays" label={t('tk.resolve.returnVisit')} extra={t('tk.resolve.returnVisitHint')}>
-          <InputNumber min={0} max={60} />
-        </Form.Item>
-      </Form>
-    </Modal>
+    <FormDialog<Record<string, unknown>>
+      open={open}
+      title={t('tk.resolve.title')}
+      okText={t('tk.action.resolve')}
+      cancelText={t('tk.cancel')}
+      initialValues={{ outcomeTold: 'reply', returnVisitDays: 3 }}
+      formProps={{ 'data-testid': 'resolve-form' }}
+      submit={(v) => resolve.mutateAsync(v)}
+      onClose={onClose}
+    >
+      <Form.Item name="rootCauseId" label={t('tk.field.rootCause')} rules={[{ required: true }]}>
+        <Select
+          data-testid="resolve-root-cause"
+          options={(causes.data ?? []).filter((c) => c.active).map((c) => ({ value: c.id, label: localized(c, lang, 'name') }))}
+        />
+      </Form.Item>
+      <Form.Item name="solution" label={t('tk.field.solution')} rules={[{ required: true, whitespace: true }]}>
+        <Input.TextArea rows={4} maxLength={TICKET_LIMITS.body} data-testid="resolve-solution" />
+      </Form.Item>
+      <Form.Item name="outcomeTold" label={t('tk.resolve.outcome')}>
+        <Radio.Group>
+          <Space direction="vertical">
+            {(['reply', 'call', 'not_yet'] as const).map((x) => (
+              <Radio key={x} value={x}>
+                {t(`tk.resolve.outcome.${x}`)}
+              </Radio>
+            ))}
+          </Space>
+        </Radio.Group>
+      </Form.Item>
+      <Form.Item name="returnVisitDays" label={t('tk.resolve.returnVisit')} extra={t('tk.resolve.returnVisitHint')}>
+        <InputNumber min={0} max={60} />
+      </Form.Item>
+    </FormDialog>
   );
 }
 
@@ -257,7 +254,7 @@ function Attachments({ ticket }: { ticket: TicketDetail }) {
             onChange={(e) => {
               const f = e.target.files?.[0];
               e.target.value = '';
-              if (f) upload.mutate(f, { onError: (err) => message.error(errorMessage(err)) });
+              if (f) upload.mutate(f, { onError: (err) => { message.error(errorMessage(err)); } });
             }}
           />
           <Button icon={<UploadOutlined />} loading={upload.isPending} onClick={() => input.current?.click()}>
@@ -269,6 +266,107 @@ function Attachments({ ticket }: { ticket: TicketDetail }) {
   );
 }
 
+/** The ticket's facts: type, category, priority, SLA, customer and transaction, contact, assignee, outcome, public link. */
+function TicketDetails({ tk, write, open }: { tk: TicketDetail; write: boolean; open: boolean }) {
+  const t = useT();
+  const { message } = App.useApp();
+  const { can } = useAuth();
+  const users = useTicketUsers();
+  const categories = useTicketCategories();
+  const categoryName = useCategoryName(categories.data);
+  const id = tk.id;
+  const assign = useTicketAction(id, (assigneeId: string | null) => api.post<TicketDetail>(`/api/v1/tickets/${id}/assign`, { assigneeId }));
+  const onErr = (err: unknown) => {
+    message.error(errorMessage(err));
+  };
+  const publicUrl = `${window.location.origin}${tk.publicUrl}`;
+  return (
+    <Card size="small">
+      <Descriptions column={1} size="small">
+        <Descriptions.Item label={t('tk.field.type')}>
+          <TypeTag type={tk.type} />
+        </Descriptions.Item>
+        <Descriptions.Item label={t('tk.field.category')}>{categoryName(tk.categoryId, tk.category)}</Descriptions.Item>
+        <Descriptions.Item label={t('tk.field.priority')}>{t(`tk.priority.${tk.priority}`)}</Descriptions.Item>
+        <Descriptions.Item label={t('tk.field.severity')}>{t(`tk.severity.${tk.severity}`)}</Descriptions.Item>
+        <Descriptions.Item label={t('tk.field.sla')}>
+          <span data-testid="ticket-sla">
+            <SlaClock sla={tk.sla as never} />
+          </span>
+        </Descriptions.Item>
+        <Descriptions.Item label={t('tk.field.customer')}>
+          <Space wrap size={4}>
+            {tk.customer ? (
+              <Link to={`/customers/${tk.customer.id}`} data-testid="ticket-customer">
+                {tk.customer.name}
+              </Link>
+            ) : (
+              <Typography.Text type="secondary">{t('tk.unlinked')}</Typography.Text>
+            )}
+            {write && open && can('customer:read') ? <CustomerLink ticket={tk} /> : null}
+          </Space>
+        </Descriptions.Item>
+        {tk.customer && (tk.transactionId || (write && open)) ? (
+          <Descriptions.Item label={t('tk.field.transaction')}>{write && open ? <TransactionLink ticket={tk} /> : tk.transactionId}</Descriptions.Item>
+        ) : null}
+        {tk.contactName || tk.contactPhone || tk.contactAddress ? (
+          <Descriptions.Item label={t('tk.field.contact')}>
+            <Space wrap size={4}>
+              <span data-testid="ticket-contact">{[tk.contactName, tk.contactAddress].filter(Boolean).join(' · ')}</span>
+              <ContactPhone ticket={tk} />
+            </Space>
+          </Descriptions.Item>
+        ) : null}
+        <Descriptions.Item label={t('tk.field.assignee')}>
+          {write && open ? (
+            <Select
+              size="small"
+              allowClear
+              showSearch
+              optionFilterProp="label"
+              style={{ minWidth: 160 }}
+              placeholder={t('tk.unassigned')}
+              value={tk.assignee?.id}
+              loading={assign.isPending}
+              onChange={(v?: string) => assign.mutate(v ?? null, { onError: onErr })}
+              options={(users.data ?? []).map((u) => ({ value: u.id, label: u.displayName }))}
+              data-testid="ticket-assignee"
+            />
+          ) : (
+            (tk.assignee?.name ?? t('tk.unassigned'))
+          )}
+        </Descriptions.Item>
+        <Descriptions.Item label={t('tk.field.source')}>{t(`tk.source.${tk.source}`)}</Descriptions.Item>
+        <Descriptions.Item label={t('tk.field.created')}>{formatDateTime(tk.createdAt)}</Descriptions.Item>
+        {tk.reopenCount ? <Descriptions.Item label={t('tk.field.reopened')}>{tk.reopenCount}</Descriptions.Item> : null}
+        {tk.rootCause ? <Descriptions.Item label={t('tk.field.rootCause')}>{tk.rootCause}</Descriptions.Item> : null}
+        {tk.solution ? (
+          <Descriptions.Item label={t('tk.field.solution')}>
+            <span style={{ whiteSpace: 'pre-wrap' }}>{tk.solution}</span>
+          </Descriptions.Item>
+        ) : null}
+        {tk.resolvedAt || tk.rating !== null ? (
+          <Descriptions.Item label={t('tk.field.rating')}>
+            {tk.rating !== null ? (
+              <Space direction="vertical" size={0}>
+                <Stars value={tk.rating} />
+                {tk.ratingComment ? <Typography.Text data-testid="ticket-rating-comment">{tk.ratingComment}</Typography.Text> : null}
+              </Space>
+            ) : (
+              <Typography.Text type="secondary">{t('tk.rating.none')}</Typography.Text>
+            )}
+          </Descriptions.Item>
+        ) : null}
+        <Descriptions.Item label={t('tk.publicLink')}>
+          <Typography.Text copyable={{ text: publicUrl }} style={{ fontSize: 12 }} ellipsis>
+            {tk.publicUrl.slice(0, 16)}…
+          </Typography.Text>
+        </Descriptions.Item>
+      </Descriptions>
+    </Card>
+  );
+}
+
 /** One ticket: details, status actions, assignment, attachments, the conversation and the reply box. */
 export function TicketPage() {
   const t = useT();
@@ -277,12 +375,8 @@ export function TicketPage() {
   const navigate = useNavigate();
   const { can } = useAuth();
   const ticket = useTicket(id);
-  const users = useTicketUsers();
-  const categories = useTicketCategories();
-  const categoryName = useCategoryName(categories.data);
   const [dialog, setDialog] = useState<'resolve' | 'reopen' | 'merge' | null>(null);
   const status = useTicketAction(id, (s: string) => api.post<TicketDetail>(`/api/v1/tickets/${id}/status`, { status: s }));
-  const assign = useTicketAction(id, (assigneeId: string | null) => api.post<TicketDetail>(`/api/v1/tickets/${id}/assign`, { assigneeId }));
   const reopen = useTicketAction(id, (reason: string) => api.post<TicketDetail>(`/api/v1/tickets/${id}/reopen`, { reason }));
   const merge = useTicketAction(id, async (num: string) => {
     const found = (await api.get<{ items: TicketSummary[] }>('/api/v1/tickets', { q: num, limit: 5 })).items.find((x) => String(x.number) === num.replace(/^#/, ''));
@@ -294,8 +388,9 @@ export function TicketPage() {
   const tk = ticket.data;
   const write = can('ticket:write') && !tk.mergedIntoId;
   const open = !['resolved', 'closed'].includes(tk.status);
-  const onErr = (err: unknown) => message.error(errorMessage(err));
-  const publicUrl = `${window.location.origin}${tk.publicUrl}`;
+  const onErr = (err: unknown) => {
+    message.error(errorMessage(err));
+  };
   return (
     <div data-testid="ticket-page">
       <PageHeader
@@ -351,89 +446,7 @@ export function TicketPage() {
       ) : null}
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={9}>
-          <Card size="small">
-            <Descriptions column={1} size="small">
-              <Descriptions.Item label={t('tk.field.type')}>
-                <TypeTag type={tk.type} />
-              </Descriptions.Item>
-              <Descriptions.Item label={t('tk.field.category')}>{categoryName(tk.categoryId, tk.category)}</Descriptions.Item>
-              <Descriptions.Item label={t('tk.field.priority')}>{t(`tk.priority.${tk.priority}`)}</Descriptions.Item>
-              <Descriptions.Item label={t('tk.field.severity')}>{t(`tk.severity.${tk.severity}`)}</Descriptions.Item>
-              <Descriptions.Item label={t('tk.field.sla')}>
-                <span data-testid="ticket-sla">
-                  <SlaClock sla={tk.sla as never} />
-                </span>
-              </Descriptions.Item>
-              <Descriptions.Item label={t('tk.field.customer')}>
-                <Space wrap size={4}>
-                  {tk.customer ? (
-                    <Link to={`/customers/${tk.customer.id}`} data-testid="ticket-customer">
-                      {tk.customer.name}
-                    </Link>
-                  ) : (
-                    <Typography.Text type="secondary">{t('tk.unlinked')}</Typography.Text>
-                  )}
-                  {write && open && can('customer:read') ? <CustomerLink ticket={tk} /> : null}
-                </Space>
-              </Descriptions.Item>
-              {tk.customer && (tk.transactionId || (write && open)) ? (
-                <Descriptions.Item label={t('tk.field.transaction')}>{write && open ? <TransactionLink ticket={tk} /> : tk.transactionId}</Descriptions.Item>
-              ) : null}
-              {tk.contactName || tk.contactPhone || tk.contactAddress ? (
-                <Descriptions.Item label={t('tk.field.contact')}>
-                  <Space wrap size={4}>
-                    <span data-testid="ticket-contact">{[tk.contactName, tk.contactAddress].filter(Boolean).join(' · ')}</span>
-                    <ContactPhone ticket={tk} />
-                  </Space>
-                </Descriptions.Item>
-              ) : null}
-              <Descriptions.Item label={t('tk.field.assignee')}>
-                {write && open ? (
-                  <Select
-                    size="small"
-                    allowClear
-                    showSearch
-                    optionFilterProp="label"
-                    style={{ minWidth: 160 }}
-                    placeholder={t('tk.unassigned')}
-                    value={tk.assignee?.id}
-                    loading={assign.isPending}
-                    onChange={(v?: string) => assign.mutate(v ?? null, { onError: onErr })}
-                    options={(users.data ?? []).map((u) => ({ value: u.id, label: u.displayName }))}
-                    data-testid="ticket-assignee"
-                  />
-                ) : (
-                  (tk.assignee?.name ?? t('tk.unassigned'))
-                )}
-              </Descriptions.Item>
-              <Descriptions.Item label={t('tk.field.source')}>{t(`tk.source.${tk.source}`)}</Descriptions.Item>
-              <Descriptions.Item label={t('tk.field.created')}>{formatDateTime(tk.createdAt)}</Descriptions.Item>
-              {tk.reopenCount ? <Descriptions.Item label={t('tk.field.reopened')}>{tk.reopenCount}</Descriptions.Item> : null}
-              {tk.rootCause ? <Descriptions.Item label={t('tk.field.rootCause')}>{tk.rootCause}</Descriptions.Item> : null}
-              {tk.solution ? (
-                <Descriptions.Item label={t('tk.field.solution')}>
-                  <span style={{ whiteSpace: 'pre-wrap' }}>{tk.solution}</span>
-                </Descriptions.Item>
-              ) : null}
-              {tk.resolvedAt || tk.rating !== null ? (
-                <Descriptions.Item label={t('tk.field.rating')}>
-                  {tk.rating !== null ? (
-                    <Space direction="vertical" size={0}>
-                      <Stars value={tk.rating} />
-                      {tk.ratingComment ? <Typography.Text data-testid="ticket-rating-comment">{tk.ratingComment}</Typography.Text> : null}
-                    </Space>
-                  ) : (
-                    <Typography.Text type="secondary">{t('tk.rating.none')}</Typography.Text>
-                  )}
-                </Descriptions.Item>
-              ) : null}
-              <Descriptions.Item label={t('tk.publicLink')}>
-                <Typography.Text copyable={{ text: publicUrl }} style={{ fontSize: 12 }} ellipsis>
-                  {tk.publicUrl.slice(0, 16)}…
-                </Typography.Text>
-              </Descriptions.Item>
-            </Descriptions>
-          </Card>
+          <TicketDetails tk={tk} write={write} open={open} />
         </Col>
         <Col xs={24} xl={15}>
           <Card size="small" title={t('tk.field.description')}>
@@ -476,7 +489,7 @@ export function TicketPage() {
                 .mutateAsync(num, {
                   onSuccess: (survivor) => {
                     setDialog(null);
-                    navigate(`/tickets/${survivor.id}`);
+                    void navigate(`/tickets/${survivor.id}`);
                   },
                   onError: onErr,
                 })

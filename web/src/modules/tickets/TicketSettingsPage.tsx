@@ -1,10 +1,11 @@
-import { useEffect, useState } from 'react';
-import { App, Button, Card, Checkbox, Form, Input, InputNumber, Modal, Popconfirm, Select, Space, Switch, Table, Tabs, Typography } from 'antd';
+import { useState } from 'react';
+import { App, Button, Card, Checkbox, Form, Input, InputNumber, Popconfirm, Select, Space, Switch, Table, Tabs, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { api, errorMessage } from '../../platform/api';
 import { applyServerErrors, useMutation } from '../../platform/forms';
-import { useI18n, useT } from '../../platform/i18n';
+import { FormDialog } from '../../platform/FormDialog';
+import { localized, useI18n, useT } from '../../platform/i18n';
 import { ErrorAlert, FormErrors, PageHeader } from '../../platform/ui';
 import {
   ASSIGNMENT_TARGETS,
@@ -90,12 +91,6 @@ function EditNamed({ item, url, withParent, categories, onClose, save }: {
 }) {
   const t = useT();
   const { lang } = useI18n();
-  const [form] = Form.useForm<NameValues>();
-  const [errors, setErrors] = useState<string[]>([]);
-  const close = () => {
-    setErrors([]);
-    onClose();
-  };
   // A category cannot move under itself or its descendants (the server refuses it too).
   const descendants = new Set<string>(item ? [item.id] : []);
   for (let grew = true; grew; ) {
@@ -107,52 +102,35 @@ function EditNamed({ item, url, withParent, categories, onClose, save }: {
       }
     }
   }
-  // The form store outlives the dialog: load this item's values each time one is opened.
-  useEffect(() => {
-    if (!item) return;
-    form.setFieldsValue({ nameZh: item.nameZh, nameEn: item.nameEn, position: item.position, parentId: 'parentId' in item ? item.parentId : null });
-  }, [item, form]);
   return (
-    <Modal
+    <FormDialog<NameValues>
       open={item !== null}
       title={t('tk.settings.edit')}
-      onCancel={close}
-      onOk={() => form.submit()}
       okText={t('tk.ok')}
       cancelText={t('tk.cancel')}
-      confirmLoading={save.isPending}
-      destroyOnHidden
+      initialValues={item ? { nameZh: item.nameZh, nameEn: item.nameEn, position: item.position, parentId: 'parentId' in item ? item.parentId : null } : undefined}
+      formProps={{ name: 'edit-named', 'data-testid': 'edit-named' }}
+      submit={(v) => {
+        const body = { nameZh: v.nameZh, nameEn: v.nameEn?.trim() || v.nameZh, position: v.position ?? item!.position, ...(withParent ? { parentId: v.parentId ?? null } : {}) };
+        return save.mutateAsync({ method: 'patch', url, body });
+      }}
+      onClose={onClose}
     >
-      <FormErrors errors={errors} />
-      {item ? (
-        <Form<NameValues>
-          form={form}
-          layout="vertical"
-          name="edit-named"
-          data-testid="edit-named"
-          onFinish={(v) => {
-            setErrors([]);
-            const body = { nameZh: v.nameZh, nameEn: v.nameEn?.trim() || v.nameZh, position: v.position ?? item.position, ...(withParent ? { parentId: v.parentId ?? null } : {}) };
-            save.mutateAsync({ method: 'patch', url, body }).then(close, (err: unknown) => setErrors(applyServerErrors(form, err)));
-          }}
-        >
-          <Form.Item name="nameZh" label={t('tk.settings.nameZh')} rules={[{ required: true, whitespace: true }]}>
-            <Input maxLength={50} />
-          </Form.Item>
-          <Form.Item name="nameEn" label={t('tk.settings.nameEn')}>
-            <Input maxLength={80} />
-          </Form.Item>
-          {withParent ? (
-            <Form.Item name="parentId" label={t('tk.settings.parent')}>
-              <Select allowClear options={categoryOptions((categories ?? []).filter((c) => !descendants.has(c.id)), lang, false)} />
-            </Form.Item>
-          ) : null}
-          <Form.Item name="position" label={t('tk.settings.position')}>
-            <InputNumber min={0} max={10000} />
-          </Form.Item>
-        </Form>
+      <Form.Item name="nameZh" label={t('tk.settings.nameZh')} rules={[{ required: true, whitespace: true }]}>
+        <Input maxLength={50} />
+      </Form.Item>
+      <Form.Item name="nameEn" label={t('tk.settings.nameEn')}>
+        <Input maxLength={80} />
+      </Form.Item>
+      {withParent ? (
+        <Form.Item name="parentId" label={t('tk.settings.parent')}>
+          <Select allowClear options={categoryOptions((categories ?? []).filter((c) => !descendants.has(c.id)), lang, false)} />
+        </Form.Item>
       ) : null}
-    </Modal>
+      <Form.Item name="position" label={t('tk.settings.position')}>
+        <InputNumber min={0} max={10000} />
+      </Form.Item>
+    </FormDialog>
   );
 }
 
@@ -242,22 +220,15 @@ function Rules() {
   const teams = useTeams();
   const save = useSave(ticketKeys.rules);
   // null: closed; 'new': adding; a rule: editing it.
-  const [open, setOpenState] = useState<AssignmentRuleView | 'new' | null>(null);
+  const [open, setOpen] = useState<AssignmentRuleView | 'new' | null>(null);
   const editing = open !== null && open !== 'new' ? open : null;
   const [form] = Form.useForm<RuleValues>();
-  const [errors, setErrors] = useState<string[]>([]);
-  const setOpen = (x: AssignmentRuleView | 'new' | null) => {
-    setErrors([]);
-    setOpenState(x);
-  };
   const target = Form.useWatch('target', form);
-  // The form store outlives the dialog: load the rule's values (or a new rule's defaults) each time it opens.
-  useEffect(() => {
-    if (open === null) return;
-    const blank = { categoryId: null, compound: null, district: null, userId: null, teamId: null };
-    form.setFieldsValue(open === 'new' ? { ...blank, name: '', position: 100, vipOnly: false, target: 'user' } : { ...blank, ...open });
-  }, [open, form]);
-  const catName = (id: string | null) => categories.data?.find((c) => c.id === id)?.[lang === 'en' ? 'nameEn' : 'nameZh'] ?? '';
+  const blank = { categoryId: null, compound: null, district: null, userId: null, teamId: null };
+  const catName = (id: string | null) => {
+    const c = categories.data?.find((x) => x.id === id);
+    return c ? localized(c, lang, 'name') : '';
+  };
   const userName = (id: string | null) => users.data?.find((u) => u.id === id)?.displayName ?? '';
   const teamName = (id: string | null) => teams.data?.find((x) => x.id === id)?.name ?? '';
   return (
@@ -309,75 +280,68 @@ function Rules() {
           },
         ]}
       />
-      <Modal open={open !== null} title={editing ? t('tk.rule.edit') : t('tk.settings.rules')} onCancel={() => setOpen(null)} onOk={() => form.submit()} okText={t('tk.ok')} cancelText={t('tk.cancel')} confirmLoading={save.isPending} destroyOnHidden>
-        <FormErrors errors={errors} />
-        <Form<RuleValues>
-          form={form}
-          layout="vertical"
-          name="rule"
-          data-testid="rule-form"
-          onFinish={(v) => {
-            setErrors([]);
-            // Editing sends every condition (a cleared one as null) and only the target's own user or team.
-            const body = editing
-              ? {
-                  name: v.name,
-                  position: v.position ?? editing.position,
-                  categoryId: v.categoryId ?? null,
-                  compound: v.compound?.trim() || null,
-                  district: v.district?.trim() || null,
-                  vipOnly: v.vipOnly ?? false,
-                  target: v.target,
-                  userId: v.target === 'user' ? (v.userId ?? null) : null,
-                  teamId: v.target === 'team_round_robin' ? (v.teamId ?? null) : null,
-                }
-              : v;
-            const req = editing ? { method: 'patch' as const, url: `/api/v1/ticket-assignment-rules/${editing.id}`, body } : { method: 'post' as const, url: '/api/v1/ticket-assignment-rules', body };
-            save.mutateAsync(req).then(
-              () => {
-                form.resetFields();
-                setOpen(null);
-              },
-              (err: unknown) => setErrors(applyServerErrors(form, err)),
-            );
-          }}
-        >
-          <Form.Item name="name" label={t('tk.rule.name')} rules={[{ required: true, whitespace: true }]}>
+      <FormDialog<RuleValues>
+        open={open !== null}
+        title={editing ? t('tk.rule.edit') : t('tk.settings.rules')}
+        okText={t('tk.ok')}
+        cancelText={t('tk.cancel')}
+        form={form}
+        initialValues={open === null ? undefined : open === 'new' ? { ...blank, name: '', position: 100, vipOnly: false, target: 'user' } : { ...blank, ...open }}
+        formProps={{ name: 'rule', 'data-testid': 'rule-form' }}
+        submit={(v) => {
+          // Editing sends every condition (a cleared one as null) and only the target's own user or team.
+          const body = editing
+            ? {
+                name: v.name,
+                position: v.position ?? editing.position,
+                categoryId: v.categoryId ?? null,
+                compound: v.compound?.trim() || null,
+                district: v.district?.trim() || null,
+                vipOnly: v.vipOnly ?? false,
+                target: v.target,
+                userId: v.target === 'user' ? (v.userId ?? null) : null,
+                teamId: v.target === 'team_round_robin' ? (v.teamId ?? null) : null,
+              }
+            : v;
+          return save.mutateAsync(editing ? { method: 'patch', url: `/api/v1/ticket-assignment-rules/${editing.id}`, body } : { method: 'post', url: '/api/v1/ticket-assignment-rules', body });
+        }}
+        onClose={() => setOpen(null)}
+      >
+        <Form.Item name="name" label={t('tk.rule.name')} rules={[{ required: true, whitespace: true }]}>
+          <Input maxLength={100} />
+        </Form.Item>
+        <Form.Item name="position" label={t('tk.settings.position')}>
+          <InputNumber min={0} max={10000} />
+        </Form.Item>
+        <Typography.Text strong>{t('tk.rule.when')}</Typography.Text>
+        <Form.Item name="categoryId" label={t('tk.rule.category')}>
+          <Select allowClear options={categoryOptions(categories.data ?? [], lang)} />
+        </Form.Item>
+        <Space wrap>
+          <Form.Item name="compound" label={t('tk.rule.compound')}>
             <Input maxLength={100} />
           </Form.Item>
-          <Form.Item name="position" label={t('tk.settings.position')}>
-            <InputNumber min={0} max={10000} />
+          <Form.Item name="district" label={t('tk.rule.district')}>
+            <Input maxLength={100} />
           </Form.Item>
-          <Typography.Text strong>{t('tk.rule.when')}</Typography.Text>
-          <Form.Item name="categoryId" label={t('tk.rule.category')}>
-            <Select allowClear options={categoryOptions(categories.data ?? [], lang)} />
+        </Space>
+        <Form.Item name="vipOnly" valuePropName="checked">
+          <Checkbox>{t('tk.rule.vipOnly')}</Checkbox>
+        </Form.Item>
+        <Form.Item name="target" label={t('tk.rule.then')} rules={[{ required: true }]}>
+          <Select options={ASSIGNMENT_TARGETS.map((x) => ({ value: x, label: t(`tk.rule.target.${x}`) }))} />
+        </Form.Item>
+        {target === 'user' ? (
+          <Form.Item name="userId" label={t('tk.rule.user')} rules={[{ required: true }]}>
+            <Select showSearch optionFilterProp="label" options={(users.data ?? []).map((u) => ({ value: u.id, label: u.displayName }))} />
           </Form.Item>
-          <Space wrap>
-            <Form.Item name="compound" label={t('tk.rule.compound')}>
-              <Input maxLength={100} />
-            </Form.Item>
-            <Form.Item name="district" label={t('tk.rule.district')}>
-              <Input maxLength={100} />
-            </Form.Item>
-          </Space>
-          <Form.Item name="vipOnly" valuePropName="checked">
-            <Checkbox>{t('tk.rule.vipOnly')}</Checkbox>
+        ) : null}
+        {target === 'team_round_robin' ? (
+          <Form.Item name="teamId" label={t('tk.rule.team')} rules={[{ required: true }]}>
+            <Select options={(teams.data ?? []).map((x) => ({ value: x.id, label: x.name }))} />
           </Form.Item>
-          <Form.Item name="target" label={t('tk.rule.then')} rules={[{ required: true }]}>
-            <Select options={ASSIGNMENT_TARGETS.map((x) => ({ value: x, label: t(`tk.rule.target.${x}`) }))} />
-          </Form.Item>
-          {target === 'user' ? (
-            <Form.Item name="userId" label={t('tk.rule.user')} rules={[{ required: true }]}>
-              <Select showSearch optionFilterProp="label" options={(users.data ?? []).map((u) => ({ value: u.id, label: u.displayName }))} />
-            </Form.Item>
-          ) : null}
-          {target === 'team_round_robin' ? (
-            <Form.Item name="teamId" label={t('tk.rule.team')} rules={[{ required: true }]}>
-              <Select options={(teams.data ?? []).map((x) => ({ value: x.id, label: x.name }))} />
-            </Form.Item>
-          ) : null}
-        </Form>
-      </Modal>
+        ) : null}
+      </FormDialog>
     </Card>
   );
 }

@@ -1,5 +1,5 @@
 import { Rate, Tag } from 'antd';
-import { useI18n, useT } from '../../platform/i18n';
+import { localized, useI18n, useT, type Lang } from '../../platform/i18n';
 import type { TicketCategoryView, TicketStatus, TicketType } from './api';
 
 const STATUS_COLOR: Record<TicketStatus, string> = {
@@ -40,17 +40,17 @@ export function useCategoryName(categories: TicketCategoryView[] | undefined) {
   const { lang } = useI18n();
   return (id: string | null, fallback: string | null) => {
     const c = id ? categories?.find((x) => x.id === id) : undefined;
-    return c ? (lang === 'en' ? c.nameEn : c.nameZh) : (fallback ?? '');
+    return c ? localized(c, lang, 'name') : (fallback ?? '');
   };
 }
 
 /** Categories as options, children indented under their parent. */
-export function categoryOptions(categories: Pick<TicketCategoryView, 'id' | 'parentId' | 'nameZh' | 'nameEn'>[], lang: string, onlyActive = true) {
+export function categoryOptions(categories: Pick<TicketCategoryView, 'id' | 'parentId' | 'nameZh' | 'nameEn'>[], lang: Lang, onlyActive = true) {
   const list = categories.filter((c) => !onlyActive || !('active' in c) || (c as TicketCategoryView).active);
   const out: { value: string; label: string }[] = [];
   const walk = (parent: string | null, depth: number) => {
     for (const c of list.filter((x) => x.parentId === parent)) {
-      out.push({ value: c.id, label: `${'　'.repeat(depth)}${lang === 'en' ? c.nameEn : c.nameZh}` });
+      out.push({ value: c.id, label: `${'　'.repeat(depth)}${localized(c, lang, 'name')}` });
       if (depth < 5) walk(c.id, depth + 1);
     }
   };

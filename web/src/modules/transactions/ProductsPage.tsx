@@ -1,12 +1,13 @@
 import { useEffect, useMemo, useState } from 'react';
-import { App, AutoComplete, Button, Card, Checkbox, Col, Flex, Form, Input, InputNumber, Modal, Popconfirm, Row, Space, Switch, Table, Tag, Typography } from 'antd';
+import { App, AutoComplete, Button, Card, Checkbox, Col, Flex, Form, Input, InputNumber, Popconfirm, Row, Space, Switch, Table, Tag, Typography } from 'antd';
 import { PlusOutlined, SearchOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { api, errorMessage } from '../../platform/api';
 import { useAuth } from '../../platform/auth';
-import { applyServerErrors, useMutation } from '../../platform/forms';
+import { useMutation } from '../../platform/forms';
+import { FormDialog } from '../../platform/FormDialog';
 import { useT } from '../../platform/i18n';
-import { ErrorAlert, FormErrors, PageHeader } from '../../platform/ui';
+import { ErrorAlert, PageHeader } from '../../platform/ui';
 import { txKeys, useProducts, type ProductInput, type ProductView } from './api';
 import { fenToYuan, formatFen, yuanToFen } from './money';
 
@@ -26,26 +27,17 @@ function ProductDialog({
   onSaved: (p: ProductView, created: boolean) => void;
 }) {
   const t = useT();
-  const [form] = Form.useForm<Values>();
-  const [errors, setErrors] = useState<string[]>([]);
-  const save = useMutation({
-    mutationFn: (v: Values) => {
-      const body: ProductInput = {
-        code: v.code.trim(),
-        name: v.name.trim(),
-        category: v.category?.trim() || null,
-        priceFen: yuanToFen(v.price) ?? 0,
-        unit: v.unit?.trim() || null,
-        active: v.active,
-      };
-      return editing === 'new' || !editing ? api.post<ProductView>('/api/v1/products', body) : api.patch<ProductView>(`/api/v1/products/${editing.id}`, body);
-    },
-    onSuccess: (p) => {
-      setErrors([]);
-      onSaved(p, editing === 'new');
-    },
-    onError: (err) => setErrors(applyServerErrors(form, err, (f) => (f === 'priceFen' ? 'price' : f))),
-  });
+  const submit = (v: Values) => {
+    const body: ProductInput = {
+      code: v.code.trim(),
+      name: v.name.trim(),
+      category: v.category?.trim() || null,
+      priceFen: yuanToFen(v.price) ?? 0,
+      unit: v.unit?.trim() || null,
+      active: v.active,
+    };
+    return editing === 'new' || !editing ? api.post<ProductView>('/api/v1/products', body) : api.patch<ProductView>(`/api/v1/products/${editing.id}`, body);
+  };
   const initial: Partial<Values> =
     editing && editing !== 'new'
       ? { code: editing.code, name: editing.name, category: editing.category ?? '', price: fenToYuan(editing.priceFen), unit: editing.unit ?? '', active: editing.active }
@@ -53,63 +45,56 @@ function ProductDialog({
   const required = (field: string) => ({ required: true, whitespace: true, message: t('common.required', { field }) });
 
   return (
-    <Modal
+    <FormDialog<Values, ProductView>
       open={!!editing}
       title={editing === 'new' ? t('products.new') : t('products.edit')}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      confirmLoading={save.isPending}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      afterOpenChange={(visible) => {
-        if (!visible) setErrors([]);
-      }}
-      destroyOnHidden
+      initialValues={initial}
+      submit={submit}
+      onSaved={(p) => onSaved(p, editing === 'new')}
+      errorFields={(f) => (f === 'priceFen' ? 'price' : f)}
+      onClose={onClose}
     >
-      <FormErrors errors={errors} />
-      <Form<Values> form={form} layout="vertical" clearOnDestroy initialValues={initial} onFinish={(v) => save.mutate(v)}>
-        <Row gutter={12}>
-          <Col xs={24} sm={10}>
-            <Form.Item name="code" label={t('products.code')} rules={[required(t('products.code'))]}>
-              <Input maxLength={40} />
-            </Form.Item>
-          </Col>
-          <Col xs={24} sm={14}>
-            <Form.Item name="name" label={t('products.name')} rules={[required(t('products.name'))]}>
-              <Input maxLength={100} />
-            </Form.Item>
-          </Col>
-          <Col xs={24} sm={12}>
-            <Form.Item name="category" label={t('products.category')}>
-              <AutoComplete options={categories.map((c) => ({ value: c }))} maxLength={50} filterOption={(input, o) => !!o?.value.toString().includes(input)} />
-            </Form.Item>
-          </Col>
-          <Col xs={12} sm={6}>
-            <Form.Item
-              name="price"
-              label={t('products.priceYuan')}
-              rules={[
-                {
-                  validator: async (_, v: string | null | undefined) => {
-                    if (v !== null && v !== undefined && v !== '' && yuanToFen(v) === null) throw new Error(t('transactions.invalidAmount'));
-                  },
+      <Row gutter={12}>
+        <Col xs={24} sm={10}>
+          <Form.Item name="code" label={t('products.code')} rules={[required(t('products.code'))]}>
+            <Input maxLength={40} />
+          </Form.Item>
+        </Col>
+        <Col xs={24} sm={14}>
+          <Form.Item name="name" label={t('products.name')} rules={[required(t('products.name'))]}>
+            <Input maxLength={100} />
+          </Form.Item>
+        </Col>
+        <Col xs={24} sm={12}>
+          <Form.Item name="category" label={t('products.category')}>
+            <AutoComplete options={categories.map((c) => ({ value: c }))} maxLength={50} filterOption={(input, o) => !!o?.value.toString().includes(input)} />
+          </Form.Item>
+        </Col>
+        <Col xs={12} sm={6}>
+          <Form.Item
+            name="price"
+            label={t('products.priceYuan')}
+            rules={[
+              {
+                validator: async (_, v: string | null | undefined) => {
+                  if (v !== null && v !== undefined && v !== '' && yuanToFen(v) === null) throw new Error(t('transactions.invalidAmount'));
                 },
-              ]}
-            >
-              <InputNumber<string> stringMode prefix="¥" min="0" precision={2} controls={false} inputMode="decimal" style={{ width: '100%' }} />
-            </Form.Item>
-          </Col>
-          <Col xs={12} sm={6}>
-            <Form.Item name="unit" label={t('products.unit')}>
-              <AutoComplete options={UNITS.map((u) => ({ value: u }))} maxLength={20} />
-            </Form.Item>
-          </Col>
-        </Row>
-        <Form.Item name="active" label={t('products.active')} valuePropName="checked">
-          <Switch />
-        </Form.Item>
-      </Form>
-    </Modal>
+              },
+            ]}
+          >
+            <InputNumber<string> stringMode prefix="¥" min="0" precision={2} controls={false} inputMode="decimal" style={{ width: '100%' }} />
+          </Form.Item>
+        </Col>
+        <Col xs={12} sm={6}>
+          <Form.Item name="unit" label={t('products.unit')}>
+            <AutoComplete options={UNITS.map((u) => ({ value: u }))} maxLength={20} />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Form.Item name="active" label={t('products.active')} valuePropName="checked">
+        <Switch />
+      </Form.Item>
+    </FormDialog>
   );
 }
 

@@ -8,7 +8,7 @@ import { useAuth } from '../../platform/auth';
 import { formatDateTime } from '../../platform/format';
 import { useT, type Translate } from '../../platform/i18n';
 import { ErrorAlert, LoadMoreFooter } from '../../platform/ui';
-import { customerKeys, type CustomerView } from '../customers/api';
+import { customerKeys, type CustomerView } from '../customers';
 import { txKeys, useTransactions, useTransactionSummary, type LineView, type PurchaseSummary, type TransactionType, type TransactionView } from './api';
 import { formatArea, formatDate, formatFen } from './money';
 import { TransactionForm } from './TransactionForm';
@@ -91,23 +91,14 @@ function Details({ r, t }: { r: TransactionView; t: Translate }) {
   );
 }
 
-/** 交易记录 on the customer 360 page: lifetime figures, the transactions newest first, record / delete / restore. */
-export function TransactionsTab({ customer }: { customer: CustomerView }) {
+/** Deleting and restoring a transaction; `changed` refreshes the customer's transactions and history. */
+function useTxMutations(customerId: string) {
   const t = useT();
-  const { can } = useAuth();
   const { message } = App.useApp();
   const qc = useQueryClient();
-  const [showDeleted, setShowDeleted] = useState(false);
-  const [recording, setRecording] = useState(false);
-  const writable = can('transaction:write') && !customer.deletedAt;
-  const phone = !Grid.useBreakpoint().sm;
-  const summary = useTransactionSummary(customer.id);
-  const list = useTransactions(customer.id, showDeleted);
-  const rows = list.data?.pages.flatMap((p) => p.items) ?? [];
-
   const changed = () => {
-    void qc.invalidateQueries({ queryKey: txKeys.customer(customer.id) });
-    void qc.invalidateQueries({ queryKey: customerKeys.history(customer.id) });
+    void qc.invalidateQueries({ queryKey: txKeys.customer(customerId) });
+    void qc.invalidateQueries({ queryKey: customerKeys.history(customerId) });
   };
   const remove = useMutation({
     mutationFn: (r: TransactionView) => api.delete(`/api/v1/transactions/${r.id}`),
@@ -125,6 +116,23 @@ export function TransactionsTab({ customer }: { customer: CustomerView }) {
     },
     onError: (err) => message.error(errorMessage(err)),
   });
+  return { changed, remove, restore };
+}
+
+/** 交易记录 on the customer 360 page: lifetime figures, the transactions newest first, record / delete / restore. */
+export function TransactionsTab({ customer }: { customer: CustomerView }) {
+  const t = useT();
+  const { can } = useAuth();
+  const { message } = App.useApp();
+  const [showDeleted, setShowDeleted] = useState(false);
+  const [recording, setRecording] = useState(false);
+  const writable = can('transaction:write') && !customer.deletedAt;
+  const phone = !Grid.useBreakpoint().sm;
+  const summary = useTransactionSummary(customer.id);
+  const list = useTransactions(customer.id, showDeleted);
+  const rows = list.items;
+
+  const { changed, remove, restore } = useTxMutations(customer.id);
 
   const typeTag = (v: TransactionType) => (
     <Tag color={TYPE_COLOR[v]} data-testid="tx-type">

@@ -1,5 +1,6 @@
-import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { api } from '../../platform/api';
+import { usePagedList } from '../../platform/usePagedList';
 import {
   TRANSACTION_TYPES,
   type ProductView,
@@ -37,16 +38,11 @@ export const txKeys = {
 };
 
 export function useTransactions(customerId: string, deleted: boolean) {
-  return useInfiniteQuery({
+  return usePagedList<TransactionView>({
     queryKey: txKeys.list(customerId, deleted),
-    queryFn: ({ pageParam, signal }) =>
-      api.get<{ items: TransactionView[]; nextCursor: string | null }>(
-        `/api/v1/customers/${customerId}/transactions`,
-        { cursor: pageParam ?? undefined, limit: PAGE_SIZE, deleted: deleted ? 'only' : undefined },
-        signal,
-      ),
-    initialPageParam: null as string | null,
-    getNextPageParam: (last) => last.nextCursor,
+    path: `/api/v1/customers/${customerId}/transactions`,
+    query: { deleted: deleted ? 'only' : undefined },
+    limit: PAGE_SIZE,
   });
 }
 

@@ -7,6 +7,7 @@ import { en, zhCN, type MessageKey } from './catalog';
 export type Lang = 'zh-CN' | 'en';
 export type { MessageKey };
 export const LANGS: readonly Lang[] = ['zh-CN', 'en'];
+export { localized, type Bilingual } from './localized';
 const STORAGE_KEY = 'hearth.lang';
 const catalogs: Record<Lang, Record<MessageKey, string>> = { 'zh-CN': zhCN, en };
 

@@ -43,7 +43,7 @@ export function AppShell({ nav, headerExtra }: { nav: NavItem[]; /** Modules' co
       defaultOpenKeys={parentKeys(items)}
       onClick={({ key }) => {
         setDrawerOpen(false);
-        navigate(key);
+        void navigate(key);
       }}
       style={{ borderInlineEnd: 'none' }}
     />
@@ -62,7 +62,7 @@ export function AppShell({ nav, headerExtra }: { nav: NavItem[]; /** Modules' co
         .then(() => navigate('/login', { replace: true, state: { notice: 'signedOut' } }))
         .catch((err: unknown) => message.error(String(err)));
     } else {
-      navigate(key);
+      void navigate(key);
     }
   };
 

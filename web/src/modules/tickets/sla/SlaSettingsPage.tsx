@@ -1,11 +1,12 @@
 import { useState } from 'react';
-import { App, Button, Card, Flex, Form, Input, InputNumber, Modal, Popconfirm, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Flex, Form, Input, InputNumber, Popconfirm, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import { DeleteOutlined, EditOutlined, MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
-import { api, ApiError, errorMessage } from '../../../platform/api';
+import { api, errorMessage } from '../../../platform/api';
 import { useAuth } from '../../../platform/auth';
-import { applyServerErrors, useMutation } from '../../../platform/forms';
+import { useMutation } from '../../../platform/forms';
+import { FormDialog } from '../../../platform/FormDialog';
 import { useT, type Translate } from '../../../platform/i18n';
-import { ErrorAlert, FormErrors, PageHeader } from '../../../platform/ui';
+import { ErrorAlert, PageHeader } from '../../../platform/ui';
 import {
   CUSTOMER_TIERS,
   TICKET_PRIORITIES,
@@ -63,101 +64,89 @@ function CalendarDialog({ calendar, onClose }: { calendar: SlaCalendarView | 'ne
   const t = useT();
   const { message } = App.useApp();
   const [form] = Form.useForm<CalendarValues>();
-  const [errors, setErrors] = useState<string[]>([]);
   const refresh = useRefreshSla();
   const editing = calendar && calendar !== 'new' ? calendar : null;
   const alwaysOpen = Form.useWatch('alwaysOpen', form);
-  const save = useMutation({
-    mutationFn: (v: CalendarValues) => {
-      const body = {
-        name: v.name,
-        timeZone: v.timeZone,
-        alwaysOpen: v.alwaysOpen,
-        hours: v.hours ?? [],
-        holidays: (v.holidays ?? []).map((d) => ({ date: d.date, name: d.name ?? '' })),
-        workdays: (v.workdays ?? []).map((d) => ({ date: d.date, name: d.name ?? '' })),
-        ...(v.isDefault ? { isDefault: true } : {}),
-      };
-      return editing ? api.patch(`/api/v1/tickets/sla/calendars/${editing.id}`, { ...body, version: editing.version }) : api.post('/api/v1/tickets/sla/calendars', body);
-    },
-    onSuccess: () => {
-      message.success(t('sla.settings.saved'));
-      void refresh();
-      onClose();
-    },
-    onError: (err) => {
-      // Rows of hours and dates have no room for a message under each input: their errors go to the banner.
-      const rows = err instanceof ApiError ? err.problem.errors.filter((e) => /^(hours|holidays|workdays)\./.test(e.field)).map((e) => e.message) : [];
-      setErrors([...new Set([...applyServerErrors(form, err), ...rows])]);
-    },
-  });
   const initial: CalendarValues = editing
     ? { name: editing.name, timeZone: editing.timeZone, alwaysOpen: editing.alwaysOpen, hours: editing.hours, holidays: editing.holidays, workdays: editing.workdays }
     : { name: '', timeZone: 'Asia/Shanghai', alwaysOpen: false, hours: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, start: '08:30', end: '17:30' })), holidays: [], workdays: [] };
   return (
-    <Modal
+    <FormDialog
       open={!!calendar}
       title={editing ? t('sla.cal.edit') : t('sla.cal.new')}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      confirmLoading={save.isPending}
-      destroyOnHidden
       width={720}
+      form={form}
+      initialValues={initial}
+      formProps={{ preserve: false }}
+      // Rows of hours and dates have no room for a message under each input: their errors go to the banner.
+      bannerFields={/^(hours|holidays|workdays)\./}
+      submit={(v: CalendarValues) => {
+        const body = {
+          name: v.name,
+          timeZone: v.timeZone,
+          alwaysOpen: v.alwaysOpen,
+          hours: v.hours ?? [],
+          holidays: (v.holidays ?? []).map((d) => ({ date: d.date, name: d.name ?? '' })),
+          workdays: (v.workdays ?? []).map((d) => ({ date: d.date, name: d.name ?? '' })),
+          ...(v.isDefault ? { isDefault: true } : {}),
+        };
+        return editing ? api.patch(`/api/v1/tickets/sla/calendars/${editing.id}`, { ...body, version: editing.version }) : api.post('/api/v1/tickets/sla/calendars', body);
+      }}
+      onSaved={() => {
+        message.success(t('sla.settings.saved'));
+        void refresh();
+      }}
+      onClose={onClose}
     >
-      <FormErrors errors={errors} />
-      <Form form={form} layout="vertical" initialValues={initial} onFinish={(v) => save.mutate(v)} preserve={false}>
-        <Flex gap={12} wrap>
-          <Form.Item name="name" label={t('sla.cal.name')} rules={[{ required: true }]} style={{ flex: 2, minWidth: 220 }}>
-            <Input maxLength={100} />
-          </Form.Item>
-          <Form.Item name="timeZone" label={t('sla.cal.timeZone')} style={{ flex: 1, minWidth: 160 }}>
-            <Input />
-          </Form.Item>
-          <Form.Item name="alwaysOpen" label={t('sla.cal.alwaysOpen')} valuePropName="checked">
+      <Flex gap={12} wrap>
+        <Form.Item name="name" label={t('sla.cal.name')} rules={[{ required: true }]} style={{ flex: 2, minWidth: 220 }}>
+          <Input maxLength={100} />
+        </Form.Item>
+        <Form.Item name="timeZone" label={t('sla.cal.timeZone')} style={{ flex: 1, minWidth: 160 }}>
+          <Input />
+        </Form.Item>
+        <Form.Item name="alwaysOpen" label={t('sla.cal.alwaysOpen')} valuePropName="checked">
+          <Switch />
+        </Form.Item>
+        {editing && !editing.isDefault ? (
+          <Form.Item name="isDefault" label={t('sla.cal.makeDefault')} valuePropName="checked">
             <Switch />
           </Form.Item>
-          {editing && !editing.isDefault ? (
-            <Form.Item name="isDefault" label={t('sla.cal.makeDefault')} valuePropName="checked">
-              <Switch />
-            </Form.Item>
-          ) : null}
-        </Flex>
-        {alwaysOpen ? null : (
-          <>
-            <Form.Item label={t('sla.cal.hours')}>
-              <Form.List name="hours">
-                {(fields, { add, remove }) => (
-                  <>
-                    {fields.map((f) => (
-                      <Space key={f.key} align="baseline" style={{ display: 'flex', marginBottom: 4 }}>
-                        <Form.Item name={[f.name, 'weekday']} noStyle>
-                          <Select style={{ width: 100 }} options={WEEKDAYS.map((d) => ({ value: d, label: t(`sla.weekday.${d}`) }))} />
-                        </Form.Item>
-                        <Form.Item name={[f.name, 'start']} noStyle>
-                          <Input style={{ width: 90 }} placeholder="08:30" />
-                        </Form.Item>
-                        –
-                        <Form.Item name={[f.name, 'end']} noStyle>
-                          <Input style={{ width: 90 }} placeholder="17:30" />
-                        </Form.Item>
-                        <MinusCircleOutlined onClick={() => remove(f.name)} />
-                      </Space>
-                    ))}
-                    <Button type="dashed" size="small" icon={<PlusOutlined />} onClick={() => add({ weekday: 6, start: '08:30', end: '17:30' })}>
-                      {t('sla.cal.addHours')}
-                    </Button>
-                  </>
-                )}
-              </Form.List>
-            </Form.Item>
-            <DayList name="holidays" label={t('sla.cal.holidays')} />
-            <DayList name="workdays" label={t('sla.cal.workdays')} help={t('sla.cal.workdaysHelp')} />
-          </>
-        )}
-      </Form>
-    </Modal>
+        ) : null}
+      </Flex>
+      {alwaysOpen ? null : (
+        <>
+          <Form.Item label={t('sla.cal.hours')}>
+            <Form.List name="hours">
+              {(fields, { add, remove }) => (
+                <>
+                  {fields.map((f) => (
+                    <Space key={f.key} align="baseline" style={{ display: 'flex', marginBottom: 4 }}>
+                      <Form.Item name={[f.name, 'weekday']} noStyle>
+                        <Select style={{ width: 100 }} options={WEEKDAYS.map((d) => ({ value: d, label: t(`sla.weekday.${d}`) }))} />
+                      </Form.Item>
+                      <Form.Item name={[f.name, 'start']} noStyle>
+                        <Input style={{ width: 90 }} placeholder="08:30" />
+                      </Form.Item>
+                      –
+                      <Form.Item name={[f.name, 'end']} noStyle>
+                        <Input style={{ width: 90 }} placeholder="17:30" />
+                      </Form.Item>
+                      <MinusCircleOutlined onClick={() => remove(f.name)} />
+                    </Space>
+                  ))}
+                  <Button type="dashed" size="small" icon={<PlusOutlined />} onClick={() => add({ weekday: 6, start: '08:30', end: '17:30' })}>
+                    {t('sla.cal.addHours')}
+                  </Button>
+                </>
+              )}
+            </Form.List>
+          </Form.Item>
+          <DayList name="holidays" label={t('sla.cal.holidays')} />
+          <DayList name="workdays" label={t('sla.cal.workdays')} help={t('sla.cal.workdaysHelp')} />
+        </>
+      )}
+    </FormDialog>
   );
 }
 
@@ -169,21 +158,8 @@ function PolicyDialog({ policy, calendars, onClose }: { policy: SlaPolicyView | 
   const t = useT();
   const { message } = App.useApp();
   const [form] = Form.useForm<PolicyValues>();
-  const [errors, setErrors] = useState<string[]>([]);
   const refresh = useRefreshSla();
   const editing = policy && policy !== 'new' ? policy : null;
-  const save = useMutation({
-    mutationFn: (v: PolicyValues) => {
-      const body = { ...v, ticketType: v.ticketType ?? null, priority: v.priority ?? null, customerTier: v.customerTier ?? null };
-      return editing ? api.patch(`/api/v1/tickets/sla/policies/${editing.id}`, { ...body, version: editing.version }) : api.post('/api/v1/tickets/sla/policies', body);
-    },
-    onSuccess: () => {
-      message.success(t('sla.settings.saved'));
-      void refresh();
-      onClose();
-    },
-    onError: (err) => setErrors(applyServerErrors(form, err)),
-  });
   const def = calendars.find((c) => c.isDefault);
   const initial: Partial<PolicyValues> = editing ?? {
     calendarId: def?.id ?? '',
@@ -197,63 +173,66 @@ function PolicyDialog({ policy, calendars, onClose }: { policy: SlaPolicyView | 
   };
   const any = { value: null as unknown as string, label: t('sla.pol.any') };
   return (
-    <Modal
+    <FormDialog
       open={!!policy}
       title={editing ? t('sla.pol.edit') : t('sla.pol.new')}
-      okText={t('common.save')}
-      cancelText={t('common.cancel')}
-      onOk={() => form.submit()}
-      onCancel={onClose}
-      confirmLoading={save.isPending}
-      destroyOnHidden
       width={720}
+      form={form}
+      initialValues={initial}
+      formProps={{ preserve: false }}
+      submit={(v: PolicyValues) => {
+        const body = { ...v, ticketType: v.ticketType ?? null, priority: v.priority ?? null, customerTier: v.customerTier ?? null };
+        return editing ? api.patch(`/api/v1/tickets/sla/policies/${editing.id}`, { ...body, version: editing.version }) : api.post('/api/v1/tickets/sla/policies', body);
+      }}
+      onSaved={() => {
+        message.success(t('sla.settings.saved'));
+        void refresh();
+      }}
+      onClose={onClose}
     >
-      <FormErrors errors={errors} />
-      <Form form={form} layout="vertical" initialValues={initial} onFinish={(v) => save.mutate(v)} preserve={false}>
-        <Form.Item name="name" label={t('sla.pol.name')} rules={[{ required: true }]}>
-          <Input maxLength={100} />
+      <Form.Item name="name" label={t('sla.pol.name')} rules={[{ required: true }]}>
+        <Input maxLength={100} />
+      </Form.Item>
+      <Flex gap={12} wrap>
+        <Form.Item name="ticketType" label={t('sla.pol.type')} style={{ minWidth: 150 }}>
+          <Select allowClear placeholder={t('sla.pol.any')} options={[any, ...TICKET_TYPES.map((x) => ({ value: x, label: t(`sla.type.${x}`) }))]} />
         </Form.Item>
-        <Flex gap={12} wrap>
-          <Form.Item name="ticketType" label={t('sla.pol.type')} style={{ minWidth: 150 }}>
-            <Select allowClear placeholder={t('sla.pol.any')} options={[any, ...TICKET_TYPES.map((x) => ({ value: x, label: t(`sla.type.${x}`) }))]} />
-          </Form.Item>
-          <Form.Item name="priority" label={t('sla.pol.priority')} style={{ minWidth: 150 }}>
-            <Select allowClear placeholder={t('sla.pol.any')} options={[any, ...TICKET_PRIORITIES.map((x) => ({ value: x, label: t(`sla.priority.${x}`) }))]} />
-          </Form.Item>
-          <Form.Item name="customerTier" label={t('sla.pol.tier')} style={{ minWidth: 150 }}>
-            <Select allowClear placeholder={t('sla.pol.any')} options={[any, ...CUSTOMER_TIERS.map((x) => ({ value: x, label: t(`sla.tier.${x}`) }))]} />
-          </Form.Item>
-          <Form.Item name="calendarId" label={t('sla.pol.calendar')} style={{ minWidth: 240, flex: 1 }}>
-            <Select options={calendars.map((c) => ({ value: c.id, label: c.name }))} />
-          </Form.Item>
-        </Flex>
-        <Flex gap={12} wrap>
-          <Form.Item name="firstResponseMinutes" label={t('sla.pol.firstResponse')}>
-            <InputNumber min={1} style={{ width: 160 }} />
-          </Form.Item>
-          <Form.Item name="resolutionMinutes" label={t('sla.pol.resolution')}>
-            <InputNumber min={1} style={{ width: 160 }} />
-          </Form.Item>
-          <Form.Item name="warnAtPercent" label={t('sla.pol.warnAt')}>
-            <InputNumber min={1} max={99} style={{ width: 160 }} />
-          </Form.Item>
-        </Flex>
-        <Flex gap={12} wrap>
-          <Form.Item name="level2AfterMinutes" label={t('sla.pol.level2')}>
-            <InputNumber min={1} style={{ width: 200 }} />
-          </Form.Item>
-          <Form.Item name="level3AfterMinutes" label={t('sla.pol.level3')}>
-            <InputNumber min={1} style={{ width: 200 }} />
-          </Form.Item>
-          <Form.Item name="position" label={t('sla.pol.position')}>
-            <InputNumber min={0} style={{ width: 100 }} />
-          </Form.Item>
-          <Form.Item name="active" label={t('sla.pol.active')} valuePropName="checked">
-            <Switch />
-          </Form.Item>
-        </Flex>
-      </Form>
-    </Modal>
+        <Form.Item name="priority" label={t('sla.pol.priority')} style={{ minWidth: 150 }}>
+          <Select allowClear placeholder={t('sla.pol.any')} options={[any, ...TICKET_PRIORITIES.map((x) => ({ value: x, label: t(`sla.priority.${x}`) }))]} />
+        </Form.Item>
+        <Form.Item name="customerTier" label={t('sla.pol.tier')} style={{ minWidth: 150 }}>
+          <Select allowClear placeholder={t('sla.pol.any')} options={[any, ...CUSTOMER_TIERS.map((x) => ({ value: x, label: t(`sla.tier.${x}`) }))]} />
+        </Form.Item>
+        <Form.Item name="calendarId" label={t('sla.pol.calendar')} style={{ minWidth: 240, flex: 1 }}>
+          <Select options={calendars.map((c) => ({ value: c.id, label: c.name }))} />
+        </Form.Item>
+      </Flex>
+      <Flex gap={12} wrap>
+        <Form.Item name="firstResponseMinutes" label={t('sla.pol.firstResponse')}>
+          <InputNumber min={1} style={{ width: 160 }} />
+        </Form.Item>
+        <Form.Item name="resolutionMinutes" label={t('sla.pol.resolution')}>
+          <InputNumber min={1} style={{ width: 160 }} />
+        </Form.Item>
+        <Form.Item name="warnAtPercent" label={t('sla.pol.warnAt')}>
+          <InputNumber min={1} max={99} style={{ width: 160 }} />
+        </Form.Item>
+      </Flex>
+      <Flex gap={12} wrap>
+        <Form.Item name="level2AfterMinutes" label={t('sla.pol.level2')}>
+          <InputNumber min={1} style={{ width: 200 }} />
+        </Form.Item>
+        <Form.Item name="level3AfterMinutes" label={t('sla.pol.level3')}>
+          <InputNumber min={1} style={{ width: 200 }} />
+        </Form.Item>
+        <Form.Item name="position" label={t('sla.pol.position')}>
+          <InputNumber min={0} style={{ width: 100 }} />
+        </Form.Item>
+        <Form.Item name="active" label={t('sla.pol.active')} valuePropName="checked">
+          <Switch />
+        </Form.Item>
+      </Flex>
+    </FormDialog>
   );
 }
 

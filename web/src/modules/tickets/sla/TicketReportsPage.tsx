@@ -3,7 +3,7 @@ import { Card, Col, DatePicker, Empty, Row, Space, Statistic, Table, TreeSelect,
 import dayjs, { type Dayjs } from 'dayjs';
 import { useAuth } from '../../../platform/auth';
 import { useT, type Translate } from '../../../platform/i18n';
-import { teamTree, useTeams } from '../../accounts/api';
+import { teamTree, useTeams } from '../../accounts';
 import { ErrorAlert, PageHeader } from '../../../platform/ui';
 import { inZone } from '../../../platform/format';
 import { useTicketReport, type TicketPerformanceRow, type TicketReport } from './api';

@@ -1,4 +1,8 @@
-/** Server messages of return-visit plans and care automation (issue #6), in both locales; spread into the catalogue by messages.ts. */
+/**
+ * Server messages of return-visit plans and care automation (issue #6), in both locales. zh-CN first; `en` is typed
+ * against it, so a missing translation fails the typecheck. Registered, with every other catalogue, by
+ * `src/messages.ts`.
+ */
 export const zhCN = {
   'care.plan_not_found': '找不到该回访计划',
   'care.rule_not_found': '找不到该关怀规则',

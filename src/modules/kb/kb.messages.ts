@@ -1,4 +1,7 @@
-/** Server messages of the knowledge base (issue #7), in both locales; spread into the catalogue by messages.ts. */
+/**
+ * Server messages of the knowledge base (issue #7), in both locales. zh-CN first; `en` is typed against it, so a
+ * missing translation fails the typecheck. Registered, with every other catalogue, by `src/messages.ts`.
+ */
 export const zhCN = {
   'kb.article_not_found': '找不到该知识库文章',
   'kb.category_not_found': '找不到该知识库分类',

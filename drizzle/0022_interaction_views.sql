@@ -1,0 +1,2 @@
+CREATE VIEW "public"."interaction_log" AS (select "id", "customer_id", "channel", "direction", "occurred_at", "user_id", "summary", "content", "outcome", "next_step", "transaction_id", "ticket_id", "version", "created_by", "created_at", "updated_at", "deleted_at" from "interactions");--> statement-breakpoint
+CREATE VIEW "public"."task_ledger" AS (select "id", "type", "title", "notes", "customer_id", "assignee_id", "due_at", "status", "result", "interaction_id", "completed_at", "completed_by", "version", "created_by", "created_at", "updated_at" from "tasks");

@@ -1,0 +1,55 @@
+/**
+ * Every module's server messages, registered with the platform's i18n (`t()`, `fieldLabel()`, problem details).
+ * This list is the one place a module's catalogue (`src/modules/<module>/<module>.messages.ts`) is named: it adds the
+ * catalogue's keys to `MessageKey` (declaration merging into the platform's `Messages`) and registers its texts when
+ * this file is loaded, so a key type-checks exactly when it will be found at run time. `app.ts` imports this file, and
+ * so every entry point does (the server, the CLI, the test harness, the benchmarks); `src/messages.pglite.test.ts`
+ * checks that every catalogue file is listed, both locales are complete and no key has two owners.
+ *
+ * The catalogues are plain data (no imports), so they are imported directly rather than through the modules'
+ * `index.ts`: loading them does not load the modules.
+ */
+import { registerMessages } from './platform/i18n/index.js';
+import * as accounts from './modules/accounts/accounts.messages.js';
+import * as analytics from './modules/analytics/analytics.messages.js';
+import * as care from './modules/care/care.messages.js';
+import * as customers from './modules/customers/customers.messages.js';
+import * as demo from './modules/demo/demo.messages.js';
+import * as fields from './modules/fields/fields.messages.js';
+import * as imports from './modules/imports/imports.messages.js';
+import * as interactions from './modules/interactions/interactions.messages.js';
+import * as kb from './modules/kb/kb.messages.js';
+import * as messages from './modules/messages/messages.messages.js';
+import * as settings from './modules/settings/settings.messages.js';
+import * as tickets from './modules/tickets/tickets.messages.js';
+import * as sla from './modules/tickets/sla/sla.messages.js';
+import * as transactions from './modules/transactions/transactions.messages.js';
+
+/** Each module's catalogue under the module's name (`tickets/sla` is the SLA folder inside tickets). */
+export const MODULE_MESSAGES = {
+  accounts,
+  analytics,
+  care,
+  customers,
+  demo,
+  fields,
+  imports,
+  interactions,
+  kb,
+  messages,
+  settings,
+  tickets,
+  'tickets/sla': sla,
+  transactions,
+} as const;
+
+type Modules = typeof MODULE_MESSAGES;
+/** The union of every module's keys. */
+type ModuleKeys = { [M in keyof Modules]: keyof Modules[M]['zhCN'] }[keyof Modules];
+
+declare module './platform/i18n/index.js' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- the interface exists to be merged into
+  interface Messages extends Record<ModuleKeys, string> {}
+}
+
+for (const [name, catalogue] of Object.entries(MODULE_MESSAGES)) registerMessages(name, catalogue);

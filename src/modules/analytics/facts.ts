@@ -1,0 +1,42 @@
+/**
+ * What other modules may ask of the latest analytics results (through index.ts), without naming the results table:
+ * it is rebuilt by every run (a fresh table swapped in), so it cannot carry a view, and other modules get SQL
+ * builders over their own customer-id column instead.
+ */
+import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { rowsOf, type DbOrTx } from '../../platform/db/client.js';
+import type { ValueTier } from './analytics.contract.js';
+
+const textArray = (xs: readonly string[]) => sql`${`{${xs.map((x) => `"${x.replace(/["\\]/g, '\\$&')}"`).join(',')}}`}::text[]`;
+
+export const analyticsFacts = {
+  /** Whether any run has stored results yet (before the first run the table does not exist). */
+  async exist(db: DbOrTx): Promise<boolean> {
+    const [row] = rowsOf<{ ok: boolean }>(await db.execute(sql`select to_regclass('public.analytics_customer_current') is not null as ok`));
+    return !!row?.ok;
+  },
+  /** The customer's value tier (null when not scored), as an SQL expression over a customer-id column. */
+  tierOf(customerId: SQLWrapper): SQL {
+    return sql`(select a.value_tier from analytics_customer_current a where a.customer_id = ${customerId})`;
+  },
+  /** The customer's tier is one of `tiers`. */
+  tierIn(customerId: SQLWrapper, tiers: readonly string[]): SQL {
+    return sql`exists (select 1 from analytics_customer_current a where a.customer_id = ${customerId} and a.value_tier = any(${textArray(tiers)}))`;
+  },
+  /** The customer has no tier (never scored, or scored without one). */
+  untiered(customerId: SQLWrapper): SQL {
+    return sql`not exists (select 1 from analytics_customer_current a where a.customer_id = ${customerId} and a.value_tier is not null)`;
+  },
+  /** The customer's k-means segment is one of `segments`. */
+  segmentIn(customerId: SQLWrapper, segments: readonly number[]): SQL {
+    return sql`exists (select 1 from analytics_customer_current a where a.customer_id = ${customerId} and a.segment = any(${`{${segments.map((s) => Math.trunc(s)).join(',')}}`}::int[]))`;
+  },
+};
+
+/** The customer's value tier from the latest analytics run, or null (no run yet, or not scored). */
+export async function customerValueTier(db: DbOrTx, customerId: string): Promise<ValueTier | null> {
+  if (!(await analyticsFacts.exist(db))) return null;
+  const rows = rowsOf<{ tier: string | null }>(await db.execute(sql`select ${analyticsFacts.tierOf(sql`${customerId}::uuid`)} as tier`));
+  const tier = rows[0]?.tier;
+  return tier === 'high' || tier === 'middle' || tier === 'low' ? tier : null;
+}

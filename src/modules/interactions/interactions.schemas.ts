@@ -1,0 +1,90 @@
+/**
+ * Response schemas of the interactions API (沟通记录, the customer timeline, tasks), each tied to its
+ * interactions.contract.ts type by responseOf.
+ */
+import { z } from 'zod';
+import { responseOf } from '../../platform/http/response.js';
+import {
+  INTERACTION_CHANNELS,
+  INTERACTION_DIRECTIONS,
+  TASK_BUCKETS,
+  TASK_STATUSES,
+  TASK_TYPES,
+  type AssigneeList,
+  type InteractionPage,
+  type InteractionView,
+  type TaskCounts,
+  type TaskPage,
+  type TaskView,
+  type TimelineEvent,
+  type TimelinePage,
+  type UserRef,
+} from './interactions.contract.js';
+
+const userRef = responseOf<UserRef>()(z.object({ id: z.string(), name: z.string() }));
+const nextCursor = z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page');
+
+export const interactionView = responseOf<InteractionView>()(
+  z.object({
+    id: z.string(),
+    customerId: z.string(),
+    channel: z.enum(INTERACTION_CHANNELS),
+    direction: z.enum(INTERACTION_DIRECTIONS),
+    occurredAt: z.string(),
+    user: userRef.nullable().describe('Who talked to the customer'),
+    summary: z.string(),
+    content: z.string().nullable(),
+    outcome: z.string().nullable(),
+    nextStep: z.string().nullable(),
+    transactionId: z.string().nullable(),
+    ticketId: z.string().nullable(),
+    taskId: z.string().nullable().describe('The task whose completion logged it, if any'),
+    version: z.number().int(),
+    createdAt: z.string(),
+    deletedAt: z.string().nullable(),
+  }),
+);
+
+export const interactionPage = responseOf<InteractionPage>()(z.object({ items: z.array(interactionView), nextCursor }));
+
+export const timelineEvent = responseOf<TimelineEvent>()(
+  z.object({
+    kind: z.string().describe('interaction, transaction, task, message, … (the module the event comes from)'),
+    id: z.string(),
+    at: z.string(),
+    title: z.string().describe("In the caller's language"),
+    summary: z.string().nullable(),
+    actor: userRef.nullable(),
+    data: z.record(z.string(), z.unknown()).describe("The kind's own view of the event"),
+  }),
+);
+
+export const timelinePage = responseOf<TimelinePage>()(z.object({ items: z.array(timelineEvent), nextCursor }));
+
+export const taskView = responseOf<TaskView>()(
+  z.object({
+    id: z.string(),
+    type: z.enum(TASK_TYPES),
+    title: z.string(),
+    notes: z.string().nullable(),
+    customerId: z.string().nullable(),
+    customerName: z.string().nullable().describe("Null when there is no customer, or the caller's data scope does not reach it"),
+    assignee: userRef,
+    dueAt: z.string(),
+    status: z.enum(TASK_STATUSES),
+    bucket: z.enum(TASK_BUCKETS).nullable().describe('For an open task: which bucket it is in now'),
+    result: z.string().nullable(),
+    interactionId: z.string().nullable(),
+    completedAt: z.string().nullable(),
+    completedBy: userRef.nullable(),
+    createdBy: userRef.nullable(),
+    version: z.number().int(),
+    createdAt: z.string(),
+  }),
+);
+
+export const taskPage = responseOf<TaskPage>()(z.object({ items: z.array(taskView), nextCursor }));
+
+export const taskCounts = responseOf<TaskCounts>()(z.object({ overdue: z.number().int(), today: z.number().int(), upcoming: z.number().int() }));
+
+export const assigneeList = responseOf<AssigneeList>()(z.object({ items: z.array(userRef) }));

@@ -1,0 +1,40 @@
+/**
+ * Vitest global setup, once per project and run: the migrated template databases every test file copies (see
+ * templates.ts). pglite: dumps and a data directory under the OS temp dir (kept while the sources are unchanged);
+ * postgres: template databases on TEST_DATABASE_URL for this run; browser: the PGlite data directory, for the
+ * servers the browser tests start.
+ */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { ROOT_DIR } from '../platform/version.js';
+import { buildPgliteTemplates, buildPostgresTemplates, dropPostgresTemplates, type Templates } from './templates.js';
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const started = Date.now();
+  let t: Templates | null = null;
+  const base = process.env.TEST_DATABASE_URL;
+  if (project.name === 'postgres') {
+    // Without a server the harness explains why (and scripts/test.mjs skips or fails the suite): nothing to make.
+    if (base) t = await buildPostgresTemplates(base);
+  } else {
+    // pglite, and browser (whose servers start on a copy of the migrated data directory).
+    t = await buildPgliteTemplates();
+  }
+  project.provide('hearthTemplates', t);
+  if (project.name === 'browser') {
+    // The UI, once for the run (the server serves it only if it exists when it starts); the files then need not check.
+    const r = spawnSync(process.execPath, [path.join(ROOT_DIR, 'scripts', 'build-web.mjs')], {
+      cwd: ROOT_DIR,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
+    if (r.status !== 0) throw new Error(`web build failed:\n${r.stdout}\n${r.stderr}`);
+    project.provide('hearthWebBuilt', true);
+  }
+  if (t && process.env.HEARTH_TEST_VERBOSE) console.log(`${project.name}: template databases ready in ${Date.now() - started} ms`);
+  return async () => {
+    // The PGlite templates stay for the next run (templates.ts removes them once their inputs change and they idle).
+    if (t?.kind === 'postgres') await dropPostgresTemplates(base!, t);
+  };
+}

@@ -1,0 +1,79 @@
+/**
+ * Child processes of the tests (servers, the `hearth` CLI), each in a process group of its own so that it can be
+ * killed with everything it started: on a timeout, in the file's afterAll (`killChildren`), and when the test
+ * process exits. A child left running would keep its PGlite data directory locked for the tests after it.
+ */
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import path from 'node:path';
+import { ROOT_DIR } from '../platform/version.js';
+
+const live = new Set<ChildProcess>();
+
+/** Sends a signal to the child's whole process group (falls back to the child alone). */
+export function killGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): void {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    if (child.pid) process.kill(-child.pid, signal);
+    else child.kill(signal);
+  } catch {
+    child.kill(signal);
+  }
+}
+
+/** Kills every child still running (SIGKILL to each group). For afterAll; also runs when the process exits. */
+export function killChildren(): void {
+  for (const child of live) killGroup(child, 'SIGKILL');
+}
+process.once('exit', killChildren);
+
+/** spawn() in a new process group, tracked until it exits. */
+export function spawnGroup(command: string, args: string[], options: SpawnOptions = {}): ChildProcess {
+  const child = spawn(command, args, { ...options, detached: true });
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  child.once('error', () => live.delete(child));
+  return child;
+}
+
+export type RunResult = { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; timedOut: boolean };
+
+/**
+ * Runs a command to its end and returns its exit code and output (no exception for a non-zero code). Past
+ * `timeoutMs` its process group is killed and `timedOut` is set.
+ */
+export function runProcess(
+  command: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; onStderr?: (chunk: string, child: ChildProcess) => void } = {},
+): Promise<RunResult> {
+  const child = spawnGroup(command, args, { cwd: options.cwd ?? ROOT_DIR, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let timedOut = false;
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    stderr += d;
+    options.onStderr?.(d, child);
+  });
+  const timer = setTimeout(() => {
+    timedOut = true;
+    killGroup(child, 'SIGKILL');
+  }, options.timeoutMs ?? 120_000);
+  return new Promise((resolve, reject) => {
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, timedOut });
+    });
+  });
+}
+
+/** `bin/hearth.mjs …` as a user runs it: exit code (1 for a failure) and output. */
+export async function runHearth(args: string[], env: Record<string, string | undefined>, timeoutMs = 120_000): Promise<RunResult> {
+  const r = await runProcess(process.execPath, [path.join(ROOT_DIR, 'bin', 'hearth.mjs'), ...args], { env: { ...process.env, ...env }, timeoutMs });
+  if (r.timedOut) throw new Error(`hearth ${args.join(' ')} did not finish within ${timeoutMs} ms (killed):\n${r.stderr}`);
+  return r;
+}

@@ -1,0 +1,4 @@
+// The accounts module as other modules see it: the user and team look-ups other pages filter and show by.
+// Its pages are in routes.ts, for the shell only.
+
+export { roleLabel, teamTree, useTeams, useUsers } from './api';
