@@ -40,13 +40,18 @@ export const kbCategory = responseOf<KbCategory>()(
 
 export const kbCategoryList = responseOf<KbCategoryList>()(z.object({ items: z.array(kbCategory) }));
 
+/** What every article list item (the agents' and the public one) starts with. */
+const articleHead = {
+  id: z.string(),
+  title: z.string(),
+  titleEn: z.string().nullable(),
+  summary: z.string().nullable(),
+  categoryId: z.string().nullable(),
+};
+
 export const kbArticleListItem = responseOf<KbArticleListItem>()(
   z.object({
-    id: z.string(),
-    title: z.string(),
-    titleEn: z.string().nullable(),
-    summary: z.string().nullable(),
-    categoryId: z.string().nullable(),
+    ...articleHead,
     status: z.enum(KB_ARTICLE_STATUSES),
     isPublic: z.boolean(),
     tags: z.array(z.string()),
@@ -99,11 +104,7 @@ export const kbPublicCategoryList = responseOf<KbPublicCategoryList>()(z.object(
 
 export const kbPublicArticleListItem = responseOf<KbPublicArticleListItem>()(
   z.object({
-    id: z.string(),
-    title: z.string(),
-    titleEn: z.string().nullable(),
-    summary: z.string().nullable(),
-    categoryId: z.string().nullable(),
+    ...articleHead,
     snippet: z.string().optional(),
   }),
 );
