@@ -21,7 +21,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { prepareDatabase } from '../app.js';
-import { MIGRATIONS_DIR, openDatabase, openPgliteClient, type Database } from '../platform/db/client.js';
+import { isAlive, MIGRATIONS_DIR, openDatabase, openPgliteClient, type Database } from '../platform/db/client.js';
 import { ROOT_DIR } from '../platform/version.js';
 
 export type { Templates } from './provided.js';
@@ -130,14 +130,6 @@ async function withAdmin<T>(base: string, fn: (c: pg.Client) => Promise<T>): Pro
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * The PostgreSQL template for this run: `hearth_tpl_<pid>_<hex>`, migrated. Templates left by runs whose process is

@@ -245,7 +245,8 @@ function acquireLock(dataDir: string): () => void {
   return () => rmSync(lockPath, { force: true });
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process of this machine is alive (a lock or template left by a dead one may be taken). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

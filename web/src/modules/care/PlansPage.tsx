@@ -1,5 +1,5 @@
 import { useState, type HTMLAttributes } from 'react';
-import { App, Button, Card, Flex, Form, Input, InputNumber, Popconfirm, Radio, Select, Space, Switch, Table, Tag, TreeSelect, Typography } from 'antd';
+import { App, Button, Card, Flex, Form, Input, InputNumber, Popconfirm, Radio, Select, Space, Table, Tag, TreeSelect, Typography } from 'antd';
 import { DownloadOutlined, PlayCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { Link } from 'react-router';
 import { api, errorMessage } from '../../platform/api';
@@ -11,7 +11,7 @@ import { ErrorAlert, PageHeader } from '../../platform/ui';
 import { teamTree, useTeams } from '../accounts';
 import { useAssignees } from '../interactions';
 import { PLAN_KINDS, useCoverage, usePlans, useRefreshCare, type CoverageRow, type OverdueItem, type PlanKind, type PlanView, type RunSummary } from './api';
-import { AudienceFields, AudienceTags, audienceIn, audienceOut, type AudienceValues } from './parts';
+import { AudienceFields, AudienceTags, FallbackAndActive, audienceIn, audienceOut, type AudienceValues } from './parts';
 
 type PlanValues = {
   name: string;
@@ -99,14 +99,7 @@ function PlanDialog({ plan, onClose }: { plan: PlanView | 'new' | null; onClose:
       </div>
       <Typography.Text strong>{t('care.audience')}</Typography.Text>
       <AudienceFields />
-      <div style={{ display: 'flex', gap: 12, flexWrap: 'wrap' }}>
-        <Form.Item name="fallbackUserId" label={t('care.fallback')} tooltip={t('care.fallbackHelp')} style={{ minWidth: 220 }}>
-          <Select allowClear showSearch optionFilterProp="label" loading={users.isPending} options={(users.data ?? []).map((u) => ({ value: u.id, label: u.name }))} />
-        </Form.Item>
-        <Form.Item name="active" label={t('care.active')} valuePropName="checked">
-          <Switch />
-        </Form.Item>
-      </div>
+      <FallbackAndActive users={users} />
     </FormDialog>
   );
 }

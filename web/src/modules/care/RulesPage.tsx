@@ -1,5 +1,5 @@
 import { useState, type HTMLAttributes } from 'react';
-import { App, Button, Card, Empty, Flex, Form, Input, InputNumber, Popconfirm, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Empty, Flex, Form, Input, InputNumber, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
 import { DeleteOutlined, EyeOutlined, PlayCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { Link } from 'react-router';
 import { api, errorMessage } from '../../platform/api';
@@ -22,7 +22,7 @@ import {
   type RulePreview,
   type RuleView,
 } from './api';
-import { AudienceFields, AudienceTags, audienceIn, audienceOut, type AudienceValues } from './parts';
+import { AudienceFields, AudienceTags, FallbackAndActive, audienceIn, audienceOut, type AudienceValues } from './parts';
 import { useRunCare } from './PlansPage';
 
 type ActionValues = { tiers?: CareTier[]; taskTitle?: string; templateId?: string | null };
@@ -196,14 +196,7 @@ function RuleDialog({ rule, onClose }: { rule: RuleView | 'new' | null; onClose:
           </>
         )}
       </Form.List>
-      <div style={{ display: 'flex', gap: 12, flexWrap: 'wrap' }}>
-        <Form.Item name="fallbackUserId" label={t('care.fallback')} tooltip={t('care.fallbackHelp')} style={{ minWidth: 220 }}>
-          <Select allowClear showSearch optionFilterProp="label" options={(users.data ?? []).map((u) => ({ value: u.id, label: u.name }))} />
-        </Form.Item>
-        <Form.Item name="active" label={t('care.active')} valuePropName="checked">
-          <Switch />
-        </Form.Item>
-      </div>
+      <FallbackAndActive users={users} />
     </FormDialog>
   );
 }

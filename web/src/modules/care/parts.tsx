@@ -1,4 +1,4 @@
-import { Form, Select, Tag } from 'antd';
+import { Form, Select, Switch, Tag } from 'antd';
 import { useT } from '../../platform/i18n';
 import { CARE_TIERS, CUSTOMER_STAGES, type CareAudience, type CareTier } from './api';
 
@@ -64,5 +64,20 @@ export function AudienceTags({ audience }: { audience: CareAudience }) {
         <Tag key={p}>{p}</Tag>
       ))}
     </>
+  );
+}
+
+/** The last row of a plan or rule form: who gets the task when a customer has no owner, and whether it is on. */
+export function FallbackAndActive({ users }: { users: { data?: { id: string; name: string }[]; isPending: boolean } }) {
+  const t = useT();
+  return (
+    <div style={{ display: 'flex', gap: 12, flexWrap: 'wrap' }}>
+      <Form.Item name="fallbackUserId" label={t('care.fallback')} tooltip={t('care.fallbackHelp')} style={{ minWidth: 220 }}>
+        <Select allowClear showSearch optionFilterProp="label" loading={users.isPending} options={(users.data ?? []).map((u) => ({ value: u.id, label: u.name }))} />
+      </Form.Item>
+      <Form.Item name="active" label={t('care.active')} valuePropName="checked">
+        <Switch />
+      </Form.Item>
+    </div>
   );
 }
