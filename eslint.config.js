@@ -13,26 +13,31 @@ import { fileURLToPath } from 'node:url';
  * index.ts so that no module reaches another's pages). The import is resolved against the importing file, so every
  * spelling of a path into another module's files is caught (`../customers/api`, `../../modules/customers/api`,
  * `../../accounts/api` from a sub-folder, `./modules/x/Page` from the shell), in imports, re-exports and dynamic
- * `import()` alike.
+ * `import()` alike. The platform (web/src/platform/) is below the modules: it imports no module at all, not even an
+ * index.ts (the modules' UI strings are gathered by web/src/messages.ts, not by platform/i18n).
  */
 const webModulesDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'web', 'src', 'modules');
+const webPlatformDir = path.join(path.dirname(webModulesDir), 'platform');
 const webModuleBoundary = {
   meta: {
     type: 'problem',
     schema: [],
     messages: {
       internal: "Import the web module '{{module}}' only through its index.ts (the shell: or routes.ts), not its file '{{module}}/{{file}}'.",
+      platform: "The web platform imports no module (here '{{module}}'): modules depend on the platform, not the reverse.",
     },
   },
   create(context) {
     const file = context.filename;
     const own = path.relative(webModulesDir, file).split(path.sep);
     const ownModule = own[0] === '..' || own.length < 2 ? null : own[0];
+    const inPlatform = !path.relative(webPlatformDir, file).startsWith('..');
     const check = (source) => {
       if (!source || typeof source.value !== 'string' || !source.value.startsWith('.')) return;
       const target = path.relative(webModulesDir, path.resolve(path.dirname(file), source.value)).split(path.sep);
       const [module, ...rest] = target;
       if (!module || module === '..' || path.isAbsolute(module) || module === ownModule || module === 'package.json') return;
+      if (inPlatform) return context.report({ node: source, messageId: 'platform', data: { module } });
       const entry = ownModule === null ? /^(index|routes)(\.[jt]sx?)?$/ : /^index(\.[jt]sx?)?$/;
       if (rest.length === 0 || (rest.length === 1 && entry.test(rest[0]))) return;
       context.report({ node: source, messageId: 'internal', data: { module, file: rest.join('/') } });
@@ -47,7 +52,7 @@ const webModuleBoundary = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'web/dist', 'data', 'drizzle', 'test-results', 'bench/results'] },
+  { ignores: ['node_modules', 'dist', 'web/dist', 'data', 'drizzle', 'test-results', 'bench/results', '.test-build'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -64,8 +69,9 @@ export default tseslint.config(
     rules: { ...reactHooks.configs.recommended.rules },
   },
   {
-    // Web modules talk to each other, and the shell (App.tsx, nav.tsx, shell.tsx) to them, only through their index.ts.
-    files: ['web/src/modules/**/*.{ts,tsx}', 'web/src/*.{ts,tsx}'],
+    // Web modules talk to each other, and the shell (App.tsx, nav.tsx, shell.tsx, messages.ts) to them, only through
+    // their index.ts; the platform not at all.
+    files: ['web/src/modules/**/*.{ts,tsx}', 'web/src/*.{ts,tsx}', 'web/src/platform/**/*.{ts,tsx}'],
     plugins: { hearth: { rules: { 'web-module-boundary': webModuleBoundary } } },
     rules: { 'hearth/web-module-boundary': 'error' },
   },

@@ -4,7 +4,7 @@
  * customer's 价值 tab with its reasons.
  */
 import { describe, expect, it } from 'vitest';
-import { browserSuite, see, seedCompany, Shots, signIn, tableRows, until, type Api } from './harness.js';
+import { browserSuite, pick, see, seedCompany, Shots, signIn, tableRows, until, type Api } from './harness.js';
 
 const suite = browserSuite<{ api: Api }>(async ({ server }) => {
   const api = await seedCompany(server.url, '冰城热力（演示）');
@@ -41,6 +41,43 @@ describe('analytics page', () => {
     await table.scrollIntoViewIfNeeded();
     const first = tableRows(page).filter({ has: page.locator('a[href^="/customers/"]') }).first();
     await until(async () => (await first.count()) > 0, 'a churn row');
+
+    // Keyset pages of ten: the total of all 300 on every page; 下一页 goes on from the last risk, 上一页 comes back.
+    const churnRows = table.locator('tr.ant-table-row');
+    const shown = async () => Promise.all((await churnRows.locator('a[href^="/customers/"]').all()).map(async (a) => (await a.getAttribute('href')) ?? ''));
+    const risks = async () => Promise.all((await churnRows.all()).map(async (r) => Number(((await r.locator('td').nth(1).textContent()) ?? '').split(' ')[0])));
+    const pageNo = page.getByTestId('churn-page-no');
+    const total = page.getByTestId('churn-total');
+    await until(async () => (await total.textContent()) === '共 300 条' && (await churnRows.count()) === 10, 'the first churn page and its total');
+    expect(await pageNo.textContent()).toBe('第 1 页');
+    expect(await page.getByRole('button', { name: '上一页' }).isDisabled()).toBe(true);
+    const firstPage = await shown();
+    const firstRisks = await risks();
+    expect([...firstRisks].sort((a, b) => b - a)).toEqual(firstRisks);
+    await page.getByRole('button', { name: '下一页' }).click();
+    await until(async () => (await pageNo.textContent()) === '第 2 页' && (await shown())[0] !== firstPage[0], 'the second churn page');
+    const secondPage = await shown();
+    expect(secondPage).toHaveLength(10);
+    expect(secondPage.filter((h) => firstPage.includes(h))).toEqual([]);
+    expect(Math.max(...(await risks()))).toBeLessThanOrEqual(firstRisks[firstRisks.length - 1]!);
+    expect(await total.textContent()).toBe('共 300 条');
+    await page.getByRole('button', { name: '上一页' }).click();
+    await until(async () => (await pageNo.textContent()) === '第 1 页' && (await shown())[0] === firstPage[0], 'back on the first churn page');
+    expect(await shown()).toEqual(firstPage);
+    // Twenty a page, then a filter: each starts again from the first page, the filter with its own total.
+    await pick(page, page.getByTestId('churn-page-size'), '20 条/页');
+    await until(async () => (await churnRows.count()) === 20, 'twenty churn rows');
+    expect((await shown()).slice(0, 10)).toEqual(firstPage);
+    await page.getByRole('button', { name: '下一页' }).click();
+    await until(async () => (await pageNo.textContent()) === '第 2 页', 'the second page of twenty');
+    const high = await suite.api.get<{ total: number }>('/api/v1/analytics/churn?level=high&limit=1');
+    expect(high.total).toBeGreaterThan(0);
+    await pick(page, page.getByTestId('churn-level'), '高风险');
+    await until(async () => (await total.textContent()) === `共 ${high.total} 条` && (await pageNo.textContent()) === '第 1 页', 'the high-risk total on the first page');
+    expect((await shown())[0]).toBe(firstPage[0]);
+    await pageNo.scrollIntoViewIfNeeded();
+    await shots.take(page, 'churn-pages');
+    await table.scrollIntoViewIfNeeded();
     const reasonsInList = (await first.locator('td').nth(2).textContent()) ?? '';
     expect(reasonsInList.length).toBeGreaterThan(1);
     await shots.take(page, 'churn-list');

@@ -11,7 +11,8 @@ let browser: BrowserHandle;
 
 beforeAll(async () => {
   buildWeb();
-  [server, browser] = await Promise.all([startServer(), launchBrowser(DESKTOP)]);
+  // The server as `npm start` runs it (the sources through tsx), once in the suite.
+  [server, browser] = await Promise.all([startServer(true), launchBrowser(DESKTOP)]);
 });
 
 afterAll(async () => {

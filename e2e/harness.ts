@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
 import { seedDataDir } from '../src/test/provided.js';
-import { killGroup, spawnGroup } from '../src/test/spawn.js';
+import { entryArgs, killGroup, spawnGroup } from '../src/test/spawn.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const ADMIN = { username: 'admin', password: 'Admin1234', displayName: '系统管理员' };
@@ -51,17 +51,18 @@ async function freePort(): Promise<number> {
 export type ServerHandle = { url: string; stop: () => Promise<void>; output: () => string };
 
 /**
- * Starts `node --import tsx src/main.ts` on a fresh data directory and a free port; resolves once /api/health answers.
+ * Starts the server (the run's bundle of it; `src/main.ts` through tsx as `npm start` runs it with `asInstalled`) on a
+ * fresh data directory and a free port; resolves once /api/health answers.
  * The data directory starts as a copy of the run's migrated database (not set up), so the server skips initdb and
  * the migrations; the process runs in a process group of its own, killed if it does not stop.
  */
-export async function startServer(): Promise<ServerHandle> {
+export async function startServer(asInstalled = false): Promise<ServerHandle> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'hearth-e2e-data-'));
   await seedDataDir(dataDir);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let output = '';
-  const child: ChildProcess = spawnGroup(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child: ChildProcess = spawnGroup(process.execPath, entryArgs('server', asInstalled), {
     cwd: ROOT,
     env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -136,7 +137,7 @@ export async function closeSharedBrowser(): Promise<void> {
  */
 export async function launchBrowser(viewport = DESKTOP): Promise<BrowserHandle> {
   const browser = await sharedBrowser();
-  const context = await browser.newContext({ viewport, acceptDownloads: true });
+  const context = await browser.newContext({ viewport, acceptDownloads: true, reducedMotion: 'reduce' });
   context.setDefaultTimeout(WAIT);
   const page = await context.newPage();
   const dialogs: string[] = [];

@@ -316,6 +316,7 @@ describe('bulk tagging from the customer list', () => {
     await openDialog(p.getByRole('button', { name: '批量移除标签' }));
     await pick(p, dialog().getByLabel('标签', { exact: true }), '2025冬季');
     await dialog().locator('.ant-modal-title').click();
+    await expect.poll(() => dialog().getByTestId('bulk-chosen').allTextContents(), { timeout: WAIT }).toEqual(['2025冬季']);
     await dialog().getByRole('button', { name: '确定' }).click();
     await see(p, '已从 1 位客户移除标签：「2025冬季」');
     await closed();

@@ -229,4 +229,73 @@ describe('tickets', () => {
     expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
     expect(await page.locator('[data-testid="ticket-description"] img, [data-testid="ticket-description"] script').count()).toBe(0);
   });
+  it('the queue pages by keyset: 共 N 个工单, 下一页 shows the older tickets, 上一页 goes back', async () => {
+    const page = suite.browser.page;
+    for (let i = 0; i < 53; i++) await suite.api.post('/api/v1/tickets', { title: `翻页工单 ${i}`, type: 'inquiry' });
+    await page.setViewportSize(DESKTOP);
+    await page.goto(`${suite.server.url}/tickets`);
+    await page.getByTestId('ticket-queue').waitFor();
+    await page.getByPlaceholder('工单号、标题、客户').fill('翻页工单');
+    await page.getByPlaceholder('工单号、标题、客户').press('Enter');
+    const rows = page.locator('[data-testid="ticket-row"]');
+    const titles = () => rows.getByTestId('ticket-title').allTextContents();
+    await expect.poll(titles, { timeout: WAIT }).toEqual(Array.from({ length: 50 }, (_, i) => `翻页工单 ${52 - i}`));
+    await see(page.getByTestId('ticket-total'), '共 53 个工单');
+    await see(page, '第 1 页');
+    expect(await page.getByTestId('ticket-prev').isDisabled()).toBe(true);
+
+    await page.getByTestId('ticket-next').click();
+    await expect.poll(titles, { timeout: WAIT }).toEqual(['翻页工单 2', '翻页工单 1', '翻页工单 0']);
+    await see(page, '第 2 页');
+    await see(page.getByTestId('ticket-total'), '共 53 个工单');
+    expect(await page.getByTestId('ticket-next').isDisabled()).toBe(true);
+
+    await page.getByTestId('ticket-prev').click();
+    await expect.poll(titles, { timeout: WAIT }).toEqual(Array.from({ length: 50 }, (_, i) => `翻页工单 ${52 - i}`));
+    await see(page, '第 1 页');
+    expect(suite.browser.pageErrors).toEqual([]);
+  });
+
+  it('重新打开 and 合并到… are form dialogs: 确定 waits for text, the reason reopens, an unknown number is told under the field, a known one merges after the confirmation', async () => {
+    const page = suite.browser.page;
+    const made = await suite.api.post<{ id: string }>('/api/v1/tickets', { title: '阀门关不严', type: 'repair' });
+    const causes = await suite.api.get<{ items: { id: string }[] }>('/api/v1/ticket-root-causes');
+    await suite.api.post(`/api/v1/tickets/${made.id}/resolve`, { rootCauseId: causes.items[0]!.id, solution: '更换了阀门', returnVisitDays: 0 });
+    await page.setViewportSize(DESKTOP);
+    await page.goto(`${suite.server.url}/tickets/${made.id}`);
+    await page.locator('[data-testid="ticket-status"][data-status="resolved"]').first().waitFor();
+
+    await openDialog(page.getByRole('button', { name: '重新打开' }));
+    const ok = dialog().getByRole('button', { name: /确\s*定/ });
+    expect(await ok.isDisabled()).toBe(true);
+    await dialog().getByLabel('重新打开的原因').fill('   ');
+    expect(await ok.isDisabled()).toBe(true);
+    await dialog().getByLabel('重新打开的原因').fill('还是不热');
+    await ok.click();
+    await dialog().waitFor({ state: 'detached' });
+    await page.locator('[data-testid="ticket-status"][data-status="in_progress"]').first().waitFor();
+    const after = await suite.api.get<{ status: string; reopenCount: number; events: { kind: string; body: string | null }[] }>(`/api/v1/tickets/${made.id}`);
+    expect(after).toMatchObject({ status: 'in_progress', reopenCount: 1 });
+    expect(after.events.filter((e) => e.kind === 'reopened').map((e) => e.body)).toEqual(['还是不热']);
+
+    await openDialog(page.getByRole('button', { name: '合并到…' }));
+    await see(dialog(), '本工单将关闭，备注和回复移到目标工单');
+    await dialog().getByLabel('目标工单号').fill('#99999');
+    await dialog().getByRole('button', { name: /确\s*定/ }).click();
+    await see(dialog().locator('.ant-form-item-explain-error'), '找不到工单 #99999');
+    expect((await suite.api.get<{ mergedIntoId: string | null }>(`/api/v1/tickets/${made.id}`)).mergedIntoId).toBeNull();
+
+    // A known number: the confirmation merges, and the surviving ticket is shown.
+    const into = await suite.api.post<{ id: string; number: number }>('/api/v1/tickets', { title: '同一户的阀门', type: 'repair' });
+    await dialog().getByLabel('目标工单号').fill(`#${into.number}`);
+    await dialog().getByRole('button', { name: /确\s*定/ }).click();
+    const confirm = page.locator('.ant-modal-confirm:visible');
+    await see(confirm.locator('.ant-modal-confirm-title'), '本工单将关闭，备注和回复移到目标工单');
+    await confirm.getByRole('button', { name: /确\s*定/ }).click();
+    await page.waitForURL(`**/tickets/${into.id}`);
+    await see(page.getByTestId('ticket-page-title'), '同一户的阀门');
+    await expect.poll(() => page.locator('.ant-modal-wrap:visible').count()).toBe(0);
+    expect(await suite.api.get<{ status: string; mergedIntoId: string | null }>(`/api/v1/tickets/${made.id}`)).toMatchObject({ status: 'closed', mergedIntoId: into.id });
+    expect(suite.browser.pageErrors).toEqual([]);
+  });
 });

@@ -1,6 +1,6 @@
 // `npm test`: the integration suite on PGlite, the same suite on PostgreSQL when TEST_DATABASE_URL is set, and the
 // browser suite when Chromium is present. Under CI=true nothing may be skipped: a missing server or browser fails.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,7 +43,27 @@ if (problems.length) {
   process.exit(1);
 }
 
-function vitest(projects, outFile) {
+/** Runs a node script to its end, its output prefixed with `label` line by line (two suites run at once). */
+function run(args, label) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
+    for (const [from, to] of [
+      [child.stdout, process.stdout],
+      [child.stderr, process.stderr],
+    ]) {
+      let rest = '';
+      from.on('data', (d) => {
+        const lines = (rest + d.toString()).split('\n');
+        rest = lines.pop();
+        for (const line of lines) to.write(`${label} ${line}\n`);
+      });
+      from.on('end', () => rest && to.write(`${label} ${rest}\n`));
+    }
+    child.on('close', (code) => resolve(code ?? 1));
+  });
+}
+
+async function vitest(projects, outFile, label) {
   rmSync(outFile, { force: true });
   const args = [
     path.join(root, 'node_modules', 'vitest', 'vitest.mjs'),
@@ -54,7 +74,7 @@ function vitest(projects, outFile) {
     `--outputFile.json=${outFile}`,
     ...extra,
   ];
-  const r = spawnSync(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...process.env } });
+  const status = await run(args, label);
   let counts = { passed: 0, failed: 0, skipped: 0 };
   if (existsSync(outFile)) {
     const j = JSON.parse(readFileSync(outFile, 'utf8'));
@@ -63,24 +83,27 @@ function vitest(projects, outFile) {
     const unfinished = (j.testResults ?? []).filter((f) => !['passed', 'skipped'].includes(f.status)).map((f) => path.relative(root, f.name));
     const unaccounted = j.numTotalTests - j.numPassedTests - j.numFailedTests - j.numPendingTests - j.numTodoTests;
     if (unfinished.length || unaccounted !== 0 || (j.numTotalTestSuites ?? 1) === 0) {
-      console.error(`files that did not pass: ${unfinished.join(', ') || '(none)'}; tests unaccounted for: ${unaccounted}`);
+      console.error(`${label} files that did not pass: ${unfinished.join(', ') || '(none)'}; tests unaccounted for: ${unaccounted}`);
       counts.failed = Math.max(counts.failed, unfinished.length, 1);
     }
-  } else if (r.status !== 0) {
+  } else if (status !== 0) {
     counts.failed = 1;
   }
-  return { status: r.status ?? 1, ...counts };
+  return { status, ...counts };
 }
 
-const runs = [];
-console.log(`\n▶ integration suite on: ${integration.join(', ')}`);
-runs.push(vitest(integration, path.join(results, 'integration.json')));
-if (browser) {
-  console.log('\n▶ browser suite (Chromium)');
-  const build = spawnSync(process.execPath, [path.join(root, 'scripts', 'build-web.mjs')], { cwd: root, stdio: 'inherit' });
-  if (build.status !== 0) runs.push({ status: 1, passed: 0, failed: 1, skipped: 0 });
-  else runs.push(vitest(['browser'], path.join(results, 'browser.json')));
-}
+/**
+ * The integration suite and the browser suite run at the same time: the integration files wait on the database,
+ * on child processes and on timers much of the time (about one of the two cores busy), and the browser suite fills
+ * the other. One after the other they took ~15 of CI's minutes; side by side, see docs/ARCHITECTURE.md (Tests).
+ */
+console.log(`\n▶ integration suite on: ${integration.join(', ')}${browser ? '; browser suite (Chromium) alongside' : ''}`);
+const browserRun = async () => {
+  const build = await run([path.join(root, 'scripts', 'build-web.mjs')], '[web]');
+  if (build !== 0) return { status: 1, passed: 0, failed: 1, skipped: 0 };
+  return vitest(['browser'], path.join(results, 'browser.json'), '[browser]');
+};
+const runs = await Promise.all([vitest(integration, path.join(results, 'integration.json'), '[integration]'), ...(browser ? [browserRun()] : [])]);
 
 const total = runs.reduce((a, r) => ({ passed: a.passed + r.passed, failed: a.failed + r.failed, skipped: a.skipped + r.skipped }), {
   passed: 0,

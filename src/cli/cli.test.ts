@@ -34,7 +34,8 @@ describe('hearth CLI', () => {
   const hearth = (...args: string[]) => runHearth(args, env);
 
   it('doctor reports pending migrations on a new database, migrate applies them', async () => {
-    const before = await hearth('doctor', '--format', 'json');
+    // bin/hearth.mjs itself, as installed (the others run the test run's bundle of the same sources).
+    const before = await runHearth(['doctor', '--format', 'json'], env, undefined, true);
     const report = JSON.parse(before.stdout.trim().split('\n').pop()!);
     expect(report.checks.find((c: { name: string }) => c.name === 'database').ok).toBe(true);
     expect(report.checks.find((c: { name: string }) => c.name === 'migrations').ok).toBe(false);

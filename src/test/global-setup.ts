@@ -2,12 +2,14 @@
  * Vitest global setup, once per project and run: the migrated template databases every test file copies (see
  * templates.ts). pglite: dumps and a data directory under the OS temp dir (kept while the sources are unchanged);
  * postgres: template databases on TEST_DATABASE_URL for this run; browser: the PGlite data directory, for the
- * servers the browser tests start.
+ * servers the browser tests start. For all three, the bundle of the server and the CLI that the tests' child
+ * processes run.
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { ROOT_DIR } from '../platform/version.js';
+import { buildServerBundle, removeServerBundle } from './server-bundle.js';
 import { buildPgliteTemplates, buildPostgresTemplates, dropPostgresTemplates, type Templates } from './templates.js';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -22,6 +24,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     t = await buildPgliteTemplates();
   }
   project.provide('hearthTemplates', t);
+  // The server and the CLI as the tests' child processes run them (server-bundle.ts).
+  const bundle = await buildServerBundle(project.name);
+  project.provide('hearthServerBundle', bundle);
   if (project.name === 'browser') {
     // The UI, once for the run (the server serves it only if it exists when it starts); the files then need not check.
     const r = spawnSync(process.execPath, [path.join(ROOT_DIR, 'scripts', 'build-web.mjs')], {
@@ -36,5 +41,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return async () => {
     // The PGlite templates stay for the next run (templates.ts removes them once their inputs change and they idle).
     if (t?.kind === 'postgres') await dropPostgresTemplates(base!, t);
+    removeServerBundle(bundle);
   };
 }

@@ -2,7 +2,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { ROOT_DIR } from '../platform/version.js';
-import { killGroup, spawnGroup } from './spawn.js';
+import { entryArgs, killGroup, spawnGroup } from './spawn.js';
 
 export { killChildren } from './spawn.js';
 
@@ -19,11 +19,12 @@ export async function freePort(): Promise<number> {
 
 export type ServerProcess = { child: ChildProcess; url: string; output: () => string; exited: Promise<number | null> };
 
-export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
+/** The server in a process of its own: the run's bundle, or `src/main.ts` through tsx as `npm start` runs it (`asInstalled`). */
+export async function startServer(env: Record<string, string>, asInstalled = false): Promise<ServerProcess> {
   const port = await freePort();
   let out = '';
   // Its own process group (spawn.ts): killed with what it started if it hangs; killChildren() in afterAll.
-  const child = spawnGroup(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawnGroup(process.execPath, entryArgs('server', asInstalled), {
     cwd: ROOT_DIR,
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -5,7 +5,26 @@
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import path from 'node:path';
+import { inject } from 'vitest';
 import { ROOT_DIR } from '../platform/version.js';
+import type { ServerBundle } from './server-bundle.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    hearthServerBundle: ServerBundle | null;
+  }
+}
+
+/**
+ * The node arguments that start the server or the `hearth` CLI: the run's bundle (server-bundle.ts, made by the
+ * global setup), or the sources through tsx as `npm start` and `bin/hearth.mjs` run them (`asInstalled`, or when
+ * the file runs without the global setup).
+ */
+export function entryArgs(which: 'server' | 'hearth', asInstalled = false): string[] {
+  const bundle = asInstalled ? null : inject('hearthServerBundle');
+  if (bundle) return [which === 'server' ? bundle.server : bundle.hearth];
+  return which === 'server' ? ['--import', 'tsx', path.join(ROOT_DIR, 'src', 'main.ts')] : [path.join(ROOT_DIR, 'bin', 'hearth.mjs')];
+}
 
 const live = new Set<ChildProcess>();
 
@@ -71,9 +90,12 @@ export function runProcess(
   });
 }
 
-/** `bin/hearth.mjs …` as a user runs it: exit code (1 for a failure) and output. */
-export async function runHearth(args: string[], env: Record<string, string | undefined>, timeoutMs = 120_000): Promise<RunResult> {
-  const r = await runProcess(process.execPath, [path.join(ROOT_DIR, 'bin', 'hearth.mjs'), ...args], { env: { ...process.env, ...env }, timeoutMs });
+/**
+ * `hearth …` as a user runs it: exit code (1 for a failure) and output. The run's bundle of the CLI, or
+ * `bin/hearth.mjs` itself with `asInstalled`.
+ */
+export async function runHearth(args: string[], env: Record<string, string | undefined>, timeoutMs = 120_000, asInstalled = false): Promise<RunResult> {
+  const r = await runProcess(process.execPath, [...entryArgs('hearth', asInstalled), ...args], { env: { ...process.env, ...env }, timeoutMs });
   if (r.timedOut) throw new Error(`hearth ${args.join(' ')} did not finish within ${timeoutMs} ms (killed):\n${r.stderr}`);
   return r;
 }

@@ -8,6 +8,7 @@ import { ApiError } from './platform/api';
 import { AuthProvider, useAuth, useSetupStatus, type Permission } from './platform/auth';
 import { I18nProvider, useI18n, useT } from './platform/i18n';
 import { lazyPage } from './platform/lazyPage';
+import { useReducedMotion } from './platform/motion';
 import { ChangePasswordPage, LoginPage, RolesPage, SetupPage, TokensPage, UsersPage } from './modules/accounts/routes';
 import * as analytics from './modules/analytics/routes';
 import { AuditPage } from './modules/audit/routes';
@@ -133,6 +134,7 @@ function AppRoutes() {
 
 function Themed({ children }: { children: ReactNode }) {
   const { lang } = useI18n();
+  const reducedMotion = useReducedMotion();
   return (
     <ConfigProvider
       locale={lang === 'en' ? enUS : zhCN}
@@ -141,6 +143,7 @@ function Themed({ children }: { children: ReactNode }) {
         token: {
           colorPrimary: '#1668dc',
           borderRadius: 6,
+          motion: !reducedMotion,
           fontFamily:
             "-apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, 'PingFang SC', 'Hiragino Sans GB', 'Microsoft YaHei', 'Noto Sans CJK SC', 'WenQuanYi Zen Hei', 'Helvetica Neue', Arial, sans-serif",
         },

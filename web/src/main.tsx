@@ -1,3 +1,5 @@
+// The modules' UI strings are registered before anything else is loaded (messages.ts).
+import './messages';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';

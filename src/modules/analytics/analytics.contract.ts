@@ -242,7 +242,8 @@ export type ChurnRow = {
   clvFen: number;
   recencyDays: number | null;
 };
-export type ChurnListView = { items: ChurnRow[]; total: number; page: number; pageSize: number };
+/** A keyset page of the churn list (`nextCursor` for the next page), with the number of customers matching the filters. */
+export type ChurnListView = { items: ChurnRow[]; nextCursor: string | null; total: number };
 
 export type CustomerAnalyticsView = {
   customerId: string;

@@ -3,7 +3,7 @@
  * by responseOf.
  */
 import { z } from 'zod';
-import { itemsOf, responseOf } from '../../platform/http/response.js';
+import { itemsOf, pageWithTotalOf, responseOf } from '../../platform/http/response.js';
 import {
   CHURN_LEVELS,
   INDICATOR_METRICS,
@@ -215,9 +215,7 @@ const churnRow = responseOf<ChurnRow>()(
     recencyDays: z.number().nullable(),
   }),
 );
-export const churnListView = responseOf<ChurnListView>()(
-  z.object({ items: z.array(churnRow), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() }),
-);
+export const churnListView = responseOf<ChurnListView>()(pageWithTotalOf(churnRow));
 
 export const movementView = responseOf<MovementView>()(
   z.object({

@@ -2,10 +2,11 @@
  * Use cases of customer value analytics: settings, starting a run (on demand or nightly; one at a time and one
  * nightly run per date, guarded by unique indexes), executing it, and the reports over the stored results.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import { requireAccess, type Actor } from '../../platform/auth/permissions.js';
 import { isConnectionLost, isUniqueViolation, rowsOf, type Db, type DbOrTx } from '../../platform/db/client.js';
 import { AppError } from '../../platform/errors.js';
+import { decodeCursor, encodeCursor, type SortKind } from '../../platform/http/cursor.js';
 import { DurableRuns, RunLostError, type RunHandle } from '../../platform/runs/index.js';
 import { knownZone, startOfDay, zoneOffsetMs } from '../../platform/time.js';
 import { recordAudit } from '../audit/index.js';
@@ -380,25 +381,39 @@ export async function clvHistogram(db: DbOrTx, actor: Actor | null, buckets = 20
   };
 }
 
-export async function churnList(
-  db: DbOrTx,
-  actor: Actor | null,
-  q: { level?: string; tier?: string; ownerId?: string; sort: 'risk' | 'clv' | 'recency' | 'name'; order: 'asc' | 'desc'; page: number; pageSize: number },
-): Promise<ChurnListView> {
+/**
+ * The churn list's sorts, each one never-null sort value (the keyset cursor holds it and the row's id). `risk` is the
+ * risk, then the highest CLV first, folded into one exact number: risk × 10^20 ± CLV (a bigint is below 10^20 in size).
+ * A customer without purchases (no recency) sorts below every day count: first ascending, last descending.
+ */
+function churnSort(sort: ChurnQuery['sort'], order: ChurnQuery['order']): { expr: SQL; kind: SortKind } {
+  if (sort === 'name') return { expr: sql`c.name`, kind: 'text' };
+  if (sort === 'clv') return { expr: sql`a.clv_fen`, kind: 'number' };
+  if (sort === 'recency') return { expr: sql`coalesce(a.recency_days::bigint, -2147483649)`, kind: 'number' };
+  return { expr: order === 'desc' ? sql`(a.churn_risk::numeric * 1e20 + a.clv_fen)` : sql`(a.churn_risk::numeric * 1e20 - a.clv_fen)`, kind: 'number' };
+}
+
+type ChurnQuery = { level?: string; tier?: string; ownerId?: string; sort: 'risk' | 'clv' | 'recency' | 'name'; order: 'asc' | 'desc'; cursor?: string; limit: number };
+
+/**
+ * Customers by churn risk (or CLV, recency, name), within the actor's data scope: keyset pages (`cursor` is the last
+ * page's `nextCursor`; ties on the sort value are broken by the customer id, in the same direction) and `total`, the
+ * customers matching the filters, the same on every page. A cursor that is not one of this list's is a 400 naming
+ * `cursor`; one made under another sort is only a position in this one.
+ */
+export async function churnList(db: DbOrTx, actor: Actor | null, q: ChurnQuery): Promise<ChurnListView> {
   requireAccess(actor, 'analytics:read');
   const where = [sql`true`];
   if (q.level) where.push(sql`a.churn_level = ${q.level}`);
   if (q.tier) where.push(sql`a.value_tier = ${q.tier}`);
   if (q.ownerId) where.push(sql`c.owner_id = ${q.ownerId}`);
   const cond = sql.join(where, sql` and `);
+  const { expr, kind } = churnSort(q.sort, q.order);
+  const after = q.cursor ? decodeCursor(q.cursor, kind) : null;
   const dir = sql.raw(q.order === 'asc' ? 'asc' : 'desc');
-  const nulls = sql.raw(q.order === 'asc' ? 'nulls first' : 'nulls last');
-  const orderBy = {
-    risk: sql`a.churn_risk ${dir}, a.clv_fen desc, a.customer_id`,
-    clv: sql`a.clv_fen ${dir}, a.customer_id`,
-    recency: sql`a.recency_days ${dir} ${nulls}, a.customer_id`,
-    name: sql`c.name ${dir}, a.customer_id`,
-  }[q.sort];
+  const keyset = !after
+    ? sql`true`
+    : sql`(${expr}, a.customer_id) ${sql.raw(q.order === 'asc' ? '>' : '<')} (${after.value}::${sql.raw(kind === 'text' ? 'text' : 'numeric')}, ${after.id}::uuid)`;
   const [total] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from ${scoped(actor)} where ${cond}`));
   const rows = rowsOf<{
     id: string;
@@ -413,19 +428,19 @@ export async function churnList(
     p_alive: number | null;
     clv_fen: string | number;
     recency_days: number | null;
+    sort_value: string;
   }>(
     await db.execute(sql`
       select a.customer_id as id, c.name, c.owner_id, u.display_name as owner_name, a.value_tier, a.rfm_group, a.churn_risk, a.churn_level,
-             a.churn_reasons, a.p_alive, a.clv_fen, a.recency_days
+             a.churn_reasons, a.p_alive, a.clv_fen, a.recency_days, (${expr})::text as sort_value
       from ${scoped(actor)} left join user_directory u on u.id = c.owner_id
-      where ${cond} order by ${orderBy} limit ${q.pageSize} offset ${(q.page - 1) * q.pageSize}`),
+      where ${cond} and ${keyset} order by ${expr} ${dir}, a.customer_id ${dir} limit ${q.limit + 1}`),
   );
+  const page = rows.slice(0, q.limit);
+  const last = page[page.length - 1];
   const en = actor.locale === 'en';
   return {
-    total: total?.n ?? 0,
-    page: q.page,
-    pageSize: q.pageSize,
-    items: rows.map((r) => ({
+    items: page.map((r) => ({
       customerId: r.id,
       name: r.name,
       ownerId: r.owner_id,
@@ -439,6 +454,8 @@ export async function churnList(
       clvFen: Number(r.clv_fen),
       recencyDays: r.recency_days,
     })),
+    nextCursor: rows.length > q.limit && last ? encodeCursor(last.sort_value, last.id) : null,
+    total: total?.n ?? 0,
   };
 }
 

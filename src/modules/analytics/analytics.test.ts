@@ -114,10 +114,16 @@ describe('analytics run', () => {
     expect(c4.reasons).toContain('标签「欠费」');
     expect(c4.churnRisk).toBeGreaterThanOrEqual(25);
 
-    const list = (await ctx.admin.get('/api/v1/analytics/churn?sort=risk&order=desc&pageSize=2')).json();
+    const list = (await ctx.admin.get('/api/v1/analytics/churn?sort=risk&order=desc&limit=2')).json();
     expect(list.total).toBe(5);
     expect(list.items).toHaveLength(2);
     expect(list.items[0].churnRisk).toBeGreaterThanOrEqual(list.items[1].churnRisk);
+    // The next page goes on from there: the same total, lower (or equal) risks, none of the first page's customers.
+    const next = (await ctx.admin.get(`/api/v1/analytics/churn?sort=risk&order=desc&limit=2&cursor=${list.nextCursor}`)).json();
+    expect(next.total).toBe(5);
+    expect(next.items).toHaveLength(2);
+    expect(next.items[0].churnRisk).toBeLessThanOrEqual(list.items[1].churnRisk);
+    expect(next.items.map((r: any) => r.customerId)).not.toContain(list.items[1].customerId);
     const byTier = (await ctx.admin.get('/api/v1/analytics/churn?tier=low')).json();
     expect(byTier.items.map((r: any) => r.name).sort()).toEqual(['客户五', '客户四'].sort());
 

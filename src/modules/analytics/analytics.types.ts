@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageQuery } from '../../platform/http/cursor.js';
 import { CHURN_LEVELS, INDICATOR_METRICS, VALUE_KINDS, VALUE_TIERS, type AnalyticsSettings } from './analytics.contract.js';
 
 const score = z.number().min(0).max(100);
@@ -104,8 +105,7 @@ export const churnQuery = z.strictObject({
   ownerId: z.uuid().optional(),
   sort: z.enum(['risk', 'clv', 'recency', 'name']).default('risk'),
   order: z.enum(['asc', 'desc']).default('desc'),
-  page: z.coerce.number().int().min(1).max(100_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(200).default(20),
+  ...pageQuery(200, 20),
 });
 export const movementQuery = z.strictObject({ from: z.uuid(), to: z.uuid() });
 export const histogramQuery = z.strictObject({ buckets: z.coerce.number().int().min(2).max(50).default(20) });

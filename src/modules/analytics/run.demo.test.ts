@@ -59,8 +59,10 @@ describe('analytics run on the heating demo', () => {
     expect(lapsed.length).toBeGreaterThan(0);
     expect(lapsed[0]!.churn_reasons.find((x: any) => x.code === 'contract_lapsed').zh).toMatch(/^已停止供暖（报停），最后缴费采暖季 \d{4}-\d{4}$/);
     expect(lapsed.every((r) => r.renewal_prob === 0)).toBe(true);
-    const high = (await ctx.admin.get('/api/v1/analytics/churn?level=high&pageSize=5')).json();
+    const high = (await ctx.admin.get('/api/v1/analytics/churn?level=high&limit=5')).json();
     expect(high.items.length).toBeGreaterThan(0);
+    expect(high.items.length).toBeLessThanOrEqual(5);
+    expect(high.items.every((r: any) => r.churnLevel === 'high')).toBe(true);
     expect(high.items[0].reasons.length).toBeGreaterThan(0);
     expect(high.items[0].ownerName).toBeTruthy();
   });

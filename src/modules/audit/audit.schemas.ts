@@ -1,6 +1,6 @@
 /** Response schemas of the audit API (see platform/http/response.ts), tied to audit.contract.ts. */
 import { z } from 'zod';
-import { responseOf } from '../../platform/http/response.js';
+import { pageOf, responseOf } from '../../platform/http/response.js';
 import type { AuditPage, AuditView } from './audit.contract.js';
 
 export const auditView = responseOf<AuditView>()(
@@ -19,4 +19,4 @@ export const auditView = responseOf<AuditView>()(
   }),
 );
 
-export const auditPage = responseOf<AuditPage>()(z.object({ items: z.array(auditView), nextCursor: z.string().nullable() }));
+export const auditPage = responseOf<AuditPage>()(pageOf(auditView));

@@ -3,7 +3,7 @@
  * and merge.contract.ts.
  */
 import { z } from 'zod';
-import { itemsOf, responseOf } from '../../platform/http/response.js';
+import { itemsOf, pageOf, responseOf } from '../../platform/http/response.js';
 import { auditView } from '../audit/index.js';
 import type { AuditView } from '../audit/index.js';
 import { customValue } from '../fields/index.js';
@@ -152,12 +152,9 @@ export const mergeView = responseOf<MergeView>()(
   }),
 );
 export const duplicatePage = responseOf<DuplicatePage<CustomerView>>()(
-  z.object({
-    items: z.array(z.object({ a: customerView, b: customerView, reasons: z.array(z.enum(DUPLICATE_REASONS)) })),
-    nextCursor: z.string().nullable(),
-  }),
+  pageOf(z.object({ a: customerView, b: customerView, reasons: z.array(z.enum(DUPLICATE_REASONS)) })),
 );
-export const mergePage = responseOf<MergePage>()(z.object({ items: z.array(mergeView), nextCursor: z.string().nullable() }));
+export const mergePage = responseOf<MergePage>()(pageOf(mergeView));
 export const mergeResult = responseOf<MergeResult<CustomerView>>()(z.object({ merge: mergeView, survivor: customerView }));
 export const undoMergeResult = responseOf<UndoMergeResult<CustomerView>>()(
   z.object({ merge: mergeView, survivor: customerView, merged: customerView }),

@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../platform/db/client.js';
-import { ROOT_DIR } from '../../platform/version.js';
-import { killChildren, killGroup, runProcess } from '../../test/spawn.js';
+import { entryArgs, killChildren, killGroup, runProcess } from '../../test/spawn.js';
 import { seedDataDir } from '../../test/provided.js';
 
 const ROWS = 20_000;
-const BIN = path.join(ROOT_DIR, 'bin', 'hearth.mjs');
+/** The `hearth` command (the run's bundle of it). */
+const BIN = entryArgs('hearth');
 
 describe('hearth import after kill -9', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'hearth-resume-'));
@@ -31,7 +31,7 @@ describe('hearth import after kill -9', () => {
 
   // Real processes, each in its own process group (killed if it hangs); `status` as spawnSync would say.
   const run = async (args: string[]) => {
-    const r = await runProcess(process.execPath, [BIN, ...args], { env, timeoutMs: 240_000 });
+    const r = await runProcess(process.execPath, [...BIN, ...args], { env, timeoutMs: 240_000 });
     return { status: r.code, stdout: r.stdout, stderr: r.stderr };
   };
 
@@ -44,7 +44,7 @@ describe('hearth import after kill -9', () => {
     // First run: killed once it has reported a few batches.
     let killedAt = -1;
     let err = '';
-    const first = await runProcess(process.execPath, [BIN, 'import', 'customers', file, '--format', 'json'], {
+    const first = await runProcess(process.execPath, [...BIN, 'import', 'customers', file, '--format', 'json'], {
       env,
       timeoutMs: 240_000,
       onStderr: (chunk, child) => {

@@ -3,7 +3,7 @@
  * interactions.contract.ts type by responseOf.
  */
 import { z } from 'zod';
-import { responseOf } from '../../platform/http/response.js';
+import { pageOf, responseOf } from '../../platform/http/response.js';
 import {
   INTERACTION_CHANNELS,
   INTERACTION_DIRECTIONS,
@@ -22,7 +22,6 @@ import {
 } from './interactions.contract.js';
 
 const userRef = responseOf<UserRef>()(z.object({ id: z.string(), name: z.string() }));
-const nextCursor = z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page');
 
 export const interactionView = responseOf<InteractionView>()(
   z.object({
@@ -45,7 +44,7 @@ export const interactionView = responseOf<InteractionView>()(
   }),
 );
 
-export const interactionPage = responseOf<InteractionPage>()(z.object({ items: z.array(interactionView), nextCursor }));
+export const interactionPage = responseOf<InteractionPage>()(pageOf(interactionView));
 
 export const timelineEvent = responseOf<TimelineEvent>()(
   z.object({
@@ -59,7 +58,7 @@ export const timelineEvent = responseOf<TimelineEvent>()(
   }),
 );
 
-export const timelinePage = responseOf<TimelinePage>()(z.object({ items: z.array(timelineEvent), nextCursor }));
+export const timelinePage = responseOf<TimelinePage>()(pageOf(timelineEvent));
 
 export const taskView = responseOf<TaskView>()(
   z.object({
@@ -83,7 +82,7 @@ export const taskView = responseOf<TaskView>()(
   }),
 );
 
-export const taskPage = responseOf<TaskPage>()(z.object({ items: z.array(taskView), nextCursor }));
+export const taskPage = responseOf<TaskPage>()(pageOf(taskView));
 
 export const taskCounts = responseOf<TaskCounts>()(z.object({ overdue: z.number().int(), today: z.number().int(), upcoming: z.number().int() }));
 

@@ -84,7 +84,11 @@ export type KbArticle = KbArticleListItem & {
   createdAt: string;
 };
 
-export type KbArticlePage = { items: KbArticleListItem[]; total: number };
+/**
+ * `GET /api/v1/kb/articles`: a page of articles (keyset: pass `nextCursor` as `cursor` for the next page; null on the
+ * last) and how many match the filters, the same on every page.
+ */
+export type KbArticlePage = { items: KbArticleListItem[]; nextCursor: string | null; total: number };
 
 export type KbArticleVersion = {
   version: number;
@@ -115,7 +119,8 @@ export type KbPublicArticle = KbPublicArticleListItem & {
   updatedAt: string;
 };
 
-export type KbPublicArticlePage = { items: KbPublicArticleListItem[]; total: number };
+/** `GET /api/v1/public/kb/articles`: a page of public articles, paged like `KbArticlePage`. */
+export type KbPublicArticlePage = { items: KbPublicArticleListItem[]; nextCursor: string | null; total: number };
 
 export type KbPublicCategory = { id: string; parentId: string | null; name: string; nameEn: string | null };
 

@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, isNotNull, isNull, ne, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { rowsOf, type DbOrTx } from '../../platform/db/client.js';
 import { userDirectory } from '../accounts/index.js';
 import type { KbArticleStatus } from './kb.contract.js';
@@ -178,7 +179,8 @@ export type ArticleFilter = {
   /** The query as typed, matched as a fragment (ILIKE on the plain text). */
   fragment?: string | null;
   limit: number;
-  offset: number;
+  /** Keyset: only the rows after this one in the list's order (its sort values, as `sortKeysOf` lists them, and its id). */
+  after?: { values: string[]; id: string };
   /** Ties (equal rank, or no search) go to the most viewed article first (the public page). */
   byViews?: boolean;
   /** Skip counting all matches (suggestions need only the best few). */
@@ -199,26 +201,59 @@ function filterWhere(f: ArticleFilter): SQL | undefined {
 }
 
 /**
- * Articles matching a filter, with the total. Searched: ranked by ts_rank (title words weigh most, normalised by
- * length) plus a bonus when the fragment occurs in the title; otherwise newest change first.
+ * The keys an article list is sorted by, all descending, before the id (the last key): the rank when searched, the
+ * views on the public page, then the last change. None is nullable. A cursor holds one value per key.
  */
-export async function listArticles(db: DbOrTx, f: ArticleFilter): Promise<{ rows: ArticleWithAuthor[]; total: number }> {
+export type ArticleSortKey = 'rank' | 'views' | 'updated';
+
+export function sortKeysOf(f: Pick<ArticleFilter, 'terms' | 'fragment' | 'byViews'>): ArticleSortKey[] {
+  return [...(f.terms?.length || f.fragment ? (['rank'] as const) : []), ...(f.byViews ? (['views'] as const) : []), 'updated'];
+}
+
+/** An instant as text with all six fractional digits (a JS Date keeps only milliseconds), for a cursor. */
+const utcText = (column: AnyPgColumn) => sql<string>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+const CASTS: Record<ArticleSortKey, SQL> = { rank: sql.raw('float8'), views: sql.raw('int8'), updated: sql.raw('timestamptz') };
+
+/** A listed article with its sort values (as `sortKeysOf` lists them), exact, as text: what a cursor holds. */
+export type ArticleListRow = ArticleWithAuthor & { sortValues: string[] };
+
+/**
+ * Articles matching a filter, a page at a time (keyset, `f.after`), with the total. Searched: ranked by ts_rank (title
+ * words weigh most, normalised by length) plus a bonus when the fragment occurs in the title; then (the public page)
+ * the most viewed; then the newest change; then the id, so that no two rows tie.
+ */
+export async function listArticles(db: DbOrTx, f: ArticleFilter): Promise<{ rows: ArticleListRow[]; total: number }> {
   const where = filterWhere(f);
-  const searching = Boolean(f.terms?.length || f.fragment);
+  const keys = sortKeysOf(f);
   const termRank = (t: Term) => sql`${t.weight}::float8 * ts_rank(${WEIGHTS}, ${kbArticles.searchVector}, to_tsquery('simple', ${tsWord(t.word)}), 1)`;
+  // float8 throughout (its text form round-trips exactly), so a cursor compares equal to the row it came from.
   const rank = sql`(${f.terms?.length ? sql.join(f.terms.map(termRank), sql` + `) : sql`0`}
-    + ${f.fragment ? sql`case when ${kbArticles.title} ilike ${likePattern(f.fragment)} then 1 when ${kbArticles.searchText} ilike ${likePattern(f.fragment)} then 0.05 else 0 end` : sql`0`})`;
+    + ${f.fragment ? sql`case when ${kbArticles.title} ilike ${likePattern(f.fragment)} then 1 when ${kbArticles.searchText} ilike ${likePattern(f.fragment)} then 0.05 else 0 end` : sql`0`})::float8`;
+  const expr: Record<ArticleSortKey, SQL> = { rank, views: sql`${kbArticles.viewCount}`, updated: sql`${kbArticles.updatedAt}` };
+  const sortExprs = keys.map((k) => expr[k]);
+  const after = f.after
+    ? sql`(${sql.join([...sortExprs, sql`${kbArticles.id}`], sql`, `)}) < (${sql.join([...keys.map((k, i) => sql`${f.after!.values[i]}::${CASTS[k]}`), sql`${f.after.id}::uuid`], sql`, `)})`
+    : undefined;
   const rows = await db
-    .select(articleColumns)
+    .select({
+      ...articleColumns,
+      sortRank: sql<string | null>`${keys.includes('rank') ? sql`${rank}::text` : sql`null`}`,
+      sortUpdated: utcText(kbArticles.updatedAt),
+    })
     .from(kbArticles)
     .leftJoin(userDirectory, eq(userDirectory.id, kbArticles.authorId))
-    .where(where)
-    .orderBy(...(searching ? [desc(rank)] : []), ...(f.byViews ? [desc(kbArticles.viewCount)] : []), desc(kbArticles.updatedAt), asc(kbArticles.id))
-    .limit(f.limit)
-    .offset(f.offset);
-  if (f.withoutTotal) return { rows, total: rows.length };
+    .where(and(where, after))
+    .orderBy(...sortExprs.map((e) => desc(e)), desc(kbArticles.id))
+    .limit(f.limit);
+  // A rank in JavaScript's shortest exact form (what the cursor check expects), the views, the instant to the microsecond.
+  const listed = rows.map(({ sortRank, sortUpdated, ...r }) => ({
+    ...r,
+    sortValues: keys.map((k) => (k === 'rank' ? String(Number(sortRank)) : k === 'views' ? String(r.viewCount) : sortUpdated)),
+  }));
+  if (f.withoutTotal || (!f.after && rows.length < f.limit)) return { rows: listed, total: rows.length };
   const [c] = await db.select({ n: sql<number>`count(*)::int` }).from(kbArticles).where(where);
-  return { rows, total: c?.n ?? 0 };
+  return { rows: listed, total: c?.n ?? 0 };
 }
 
 /**

@@ -3,7 +3,7 @@
  * to its kb.contract.ts type by responseOf.
  */
 import { z } from 'zod';
-import { responseOf } from '../../platform/http/response.js';
+import { pageWithTotalOf, responseOf } from '../../platform/http/response.js';
 import {
   KB_ARTICLE_STATUSES,
   KB_BODY_FORMATS,
@@ -73,7 +73,7 @@ export const kbArticle = responseOf<KbArticle>()(
   }),
 );
 
-export const kbArticlePage = responseOf<KbArticlePage>()(z.object({ items: z.array(kbArticleListItem), total: z.number().int() }));
+export const kbArticlePage = responseOf<KbArticlePage>()(pageWithTotalOf(kbArticleListItem));
 
 export const kbArticleVersion = responseOf<KbArticleVersion>()(
   z.object({ version: z.number().int(), title: z.string(), body: z.string(), editedBy: userRef.nullable(), editedAt: z.string() }),
@@ -109,7 +109,7 @@ export const kbPublicArticleListItem = responseOf<KbPublicArticleListItem>()(
   }),
 );
 
-export const kbPublicArticlePage = responseOf<KbPublicArticlePage>()(z.object({ items: z.array(kbPublicArticleListItem), total: z.number().int() }));
+export const kbPublicArticlePage = responseOf<KbPublicArticlePage>()(pageWithTotalOf(kbPublicArticleListItem));
 
 export const kbPublicArticle = responseOf<KbPublicArticle>()(
   kbPublicArticleListItem.extend({ body: z.string(), bodyFormat: z.enum(KB_BODY_FORMATS), updatedAt: z.string() }),

@@ -10,12 +10,13 @@ import type {
   KbArticleVersion,
   KbCategory,
   KbPublicArticle,
-  KbPublicArticleListItem,
+  KbPublicArticlePage,
   KbPublicCategory,
   KbSuggestionList,
 } from './kb.contract.js';
 import * as repo from './kb.repository.js';
-import type { ArticleTokens, ArticleWithAuthor, CategoryRow } from './kb.repository.js';
+import type { ArticleFilter, ArticleListRow, ArticleTokens, ArticleWithAuthor, CategoryRow } from './kb.repository.js';
+import { decodeArticleCursor, encodeArticleCursor } from './kb.cursor.js';
 import type { ArticleListQuery, CreateArticleInput, CreateCategoryInput, PublicArticleQuery, RestoreVersionInput, UpdateArticleInput, UpdateCategoryInput } from './kb.types.js';
 import { HEATING_ARTICLES, HEATING_CATEGORIES } from './seed.js';
 import { documentTokens, queryTerms, queryTokens, type Term } from './segment.js';
@@ -245,21 +246,39 @@ async function weighted(db: DbOrTx, terms: Term[]): Promise<Term[]> {
     .slice(0, MAX_TERMS);
 }
 
+/**
+ * One page of articles (keyset): those after `cursor` in the list's order, the next page's cursor (null on the last
+ * page), and how many match the filter — the same on every page.
+ */
+async function articlePage(
+  db: DbOrTx,
+  filter: Omit<ArticleFilter, 'limit' | 'after' | 'withoutTotal'>,
+  page: { cursor?: string; limit: number },
+): Promise<{ rows: ArticleListRow[]; total: number; nextCursor: string | null }> {
+  const after = page.cursor ? decodeArticleCursor(page.cursor, repo.sortKeysOf(filter)) : undefined;
+  const { rows, total } = await repo.listArticles(db, { ...filter, after, limit: page.limit + 1 });
+  const shown = rows.slice(0, page.limit);
+  const last = shown[shown.length - 1];
+  return { rows: shown, total, nextCursor: rows.length > page.limit && last ? encodeArticleCursor(last.sortValues, last.id) : null };
+}
+
 export async function listArticles(db: DbOrTx, actor: Actor | null, q: ArticleListQuery): Promise<KbArticlePage> {
   requireAccess(actor, 'kb:read');
   const editor = can(actor, 'kb:manage');
   const s = await searchTerms(db, q.q);
-  const { rows, total } = await repo.listArticles(db, {
-    // Readers see published articles only; drafts and the trash are the editors'.
-    status: editor ? q.status : 'published',
-    deleted: editor ? q.deleted : 'exclude',
-    categoryIds: q.categoryId ? await subtree(db, q.categoryId) : undefined,
-    terms: s.terms,
-    fragment: s.fragment,
-    limit: q.limit,
-    offset: q.offset,
-  });
-  return { items: rows.map((r) => toListItem(r, s.fragment ? snippetOf(plainText(r.body), [s.fragment, ...s.words]) : undefined)), total };
+  const { rows, total, nextCursor } = await articlePage(
+    db,
+    {
+      // Readers see published articles only; drafts and the trash are the editors'.
+      status: editor ? q.status : 'published',
+      deleted: editor ? q.deleted : 'exclude',
+      categoryIds: q.categoryId ? await subtree(db, q.categoryId) : undefined,
+      terms: s.terms,
+      fragment: s.fragment,
+    },
+    q,
+  );
+  return { items: rows.map((r) => toListItem(r, s.fragment ? snippetOf(plainText(r.body), [s.fragment, ...s.words]) : undefined)), nextCursor, total };
 }
 
 async function loadArticle(db: DbOrTx, actor: Actor, id: string): Promise<ArticleWithAuthor> {
@@ -405,7 +424,7 @@ export async function suggestArticles(db: DbOrTx, actor: Actor | null, text: str
   const words = queryTokens(text);
   const terms = await weighted(db, queryTerms(words));
   if (!terms.length) return { items: [] };
-  const { rows } = await repo.listArticles(db, { status: 'published', deleted: 'exclude', terms, limit, offset: 0, withoutTotal: true });
+  const { rows } = await repo.listArticles(db, { status: 'published', deleted: 'exclude', terms, limit, withoutTotal: true });
   return {
     items: rows.map((r) => ({ id: r.id, title: r.title, snippet: r.summary ?? snippetOf(plainText(r.body), words), body: r.body })),
   };
@@ -424,19 +443,21 @@ export async function publicCategories(db: DbOrTx): Promise<{ items: KbPublicCat
   return { items: all.filter((c) => keep.has(c.id)).map((c) => ({ id: c.id, parentId: c.parentId, name: c.name, nameEn: c.nameEn })) };
 }
 
-export async function publicArticles(db: DbOrTx, q: PublicArticleQuery): Promise<{ items: KbPublicArticleListItem[]; total: number }> {
+export async function publicArticles(db: DbOrTx, q: PublicArticleQuery): Promise<KbPublicArticlePage> {
   const s = await searchTerms(db, q.q);
-  const { rows, total } = await repo.listArticles(db, {
-    publicOnly: true,
-    // Equally relevant answers: the one more people read first.
-    byViews: true,
-    deleted: 'exclude',
-    categoryIds: q.categoryId ? await subtree(db, q.categoryId) : undefined,
-    terms: s.terms,
-    fragment: s.fragment,
-    limit: q.limit,
-    offset: q.offset,
-  });
+  const { rows, total, nextCursor } = await articlePage(
+    db,
+    {
+      publicOnly: true,
+      // Equally relevant answers: the one more people read first.
+      byViews: true,
+      deleted: 'exclude',
+      categoryIds: q.categoryId ? await subtree(db, q.categoryId) : undefined,
+      terms: s.terms,
+      fragment: s.fragment,
+    },
+    q,
+  );
   return {
     items: rows.map((r) => ({
       id: r.id,
@@ -446,6 +467,7 @@ export async function publicArticles(db: DbOrTx, q: PublicArticleQuery): Promise
       categoryId: r.categoryId,
       ...(s.fragment ? { snippet: snippetOf(plainText(r.body), [s.fragment, ...s.words]) } : {}),
     })),
+    nextCursor,
     total,
   };
 }

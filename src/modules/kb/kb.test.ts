@@ -2,12 +2,14 @@
  * Knowledge base: the heating template's starter articles (seeded once), Chinese search through jieba tokens
  * (words, whole sentences, two-character fragments), suggestions for a ticket's text, 插入回复 counts, the public
  * answers page (drafts and internal articles hidden, views counted), versions and the trash, validation naming the
- * field in zh-CN and English, permissions, and script in a body stored as text.
+ * field in zh-CN and English, permissions, and script in a body stored as text. Both article lists page by keyset
+ * cursor: walking every page (searched or not) gives each visible article once, in the list's order, with the same
+ * total on each page; a forged cursor is a 400 naming `cursor`.
  */
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countRows, createTestContext, type Client, type TestContext } from '../../test/harness.js';
-import type { KbArticle, KbArticlePage, KbCategory, KbSuggestionList } from './kb.contract.js';
+import { Client, countRows, createTestContext, type TestContext } from '../../test/harness.js';
+import type { KbArticle, KbArticlePage, KbCategory, KbPublicArticlePage, KbSuggestionList } from './kb.contract.js';
 import { ensureKbSeed } from './index.js';
 
 type Problem = { code: string; detail: string; errors: { field: string; message: string }[] };
@@ -24,6 +26,29 @@ function ok<T = any>(res: LightMyRequestResponse, status = 200): T {
 }
 
 const titles = (page: { items: { title: string }[] }) => page.items.map((a) => a.title);
+
+type Page = KbArticlePage | KbPublicArticlePage;
+
+/** Follows `nextCursor` from the first page to the last: every page's items, and each page's total. */
+async function walk(client: Client, path: string, limit: number): Promise<{ ids: string[]; totals: number[]; pages: number }> {
+  const ids: string[] = [];
+  const totals: number[] = [];
+  let cursor: string | null = null;
+  let pages = 0;
+  do {
+    const sep = path.includes('?') ? '&' : '?';
+    const page: Page = ok<Page>(await client.get(`${path}${sep}limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`));
+    expect(page.items.length).toBeLessThanOrEqual(limit);
+    if (page.nextCursor) expect(page.items).toHaveLength(limit);
+    ids.push(...page.items.map((a) => a.id));
+    totals.push(page.total);
+    cursor = page.nextCursor;
+    pages++;
+  } while (cursor && pages < 100);
+  return { ids, totals, pages };
+}
+
+const cursorOf = (values: unknown, id: unknown = '0f1e2d3c-4b5a-4968-8776-655443322110') => Buffer.from(JSON.stringify([values, id])).toString('base64url');
 
 describe('knowledge base', () => {
   let ctx: TestContext;
@@ -246,6 +271,114 @@ describe('knowledge base', () => {
     expect(cats).toEqual(['供暖问题', '缴费与发票', '维修与应急', '服务与投诉']);
     // Suggestions for agents include internal articles.
     expect((ok(await agent.get(`/api/v1/kb/suggestions?text=${encodeURIComponent('暖气不热派单口径')}`)) as KbSuggestionList).items.map((s) => s.id)).toContain(internal.id);
+  });
+
+  it('keyset pages: walking every page gives each visible article once, in order, with the same total (searched or not, agents and public)', async () => {
+    // The public page's calls come from an address of their own (it is rate-limited per address).
+    const visitor = new Client(ctx.app, null, null, null, { 'x-forwarded-for': '198.51.100.21' });
+    // Five equally relevant answers (same text): three changed at the very same microsecond, two a microsecond later,
+    // so rank, views and time tie and only the id (and the microseconds a millisecond clock would lose) tells them apart.
+    const made: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const a = ok<KbArticle>(
+        await ctx.admin.post('/api/v1/kb/articles', { title: '分户阀门检修说明', body: '分户阀门检修前先关闭供水阀。', categoryId: cat('维修与应急'), status: 'published', isPublic: true }),
+        201,
+      );
+      made.push(a.id);
+    }
+    const draft = ok<KbArticle>(await ctx.admin.post('/api/v1/kb/articles', { title: '分户阀门检修草稿', body: '分户阀门检修草稿。', status: 'draft' }), 201);
+    await ctx.database.executeSql(`update kb_articles set updated_at = case when id = any($1::uuid[]) then '2026-03-01 08:00:00.123457+00'::timestamptz else '2026-03-01 08:00:00.123456+00'::timestamptz end where title = '分户阀门检修说明'`, [
+      made.slice(0, 2),
+    ]);
+
+    const cases: { client: Client; path: string; limit: number; all: number }[] = [
+      { client: ctx.admin, path: '/api/v1/kb/articles', limit: 3, all: 100 },
+      { client: ctx.admin, path: `/api/v1/kb/articles?q=${encodeURIComponent('分户阀门')}`, limit: 2, all: 100 },
+      { client: ctx.admin, path: `/api/v1/kb/articles?categoryId=${cat('维修与应急')}`, limit: 2, all: 100 },
+      { client: ctx.admin, path: '/api/v1/kb/articles?status=draft', limit: 1, all: 100 },
+      { client: agent, path: `/api/v1/kb/articles?q=${encodeURIComponent('暖气')}`, limit: 2, all: 100 },
+      { client: viewer, path: '/api/v1/kb/articles', limit: 4, all: 100 },
+      { client: visitor, path: '/api/v1/public/kb/articles', limit: 3, all: 50 },
+      { client: visitor, path: `/api/v1/public/kb/articles?q=${encodeURIComponent('分户阀门')}`, limit: 2, all: 50 },
+      { client: visitor, path: `/api/v1/public/kb/articles?q=${encodeURIComponent('暖气')}&categoryId=${cat('供暖问题')}`, limit: 1, all: 50 },
+    ];
+    // The same list in one page is the order the pages must follow.
+    const expectWalk = async (c: (typeof cases)[number]) => {
+      const whole = ok<Page>(await c.client.get(`${c.path}${c.path.includes('?') ? '&' : '?'}limit=${c.all}`));
+      expect(whole.nextCursor, c.path).toBeNull();
+      expect(whole.items.length, c.path).toBe(whole.total);
+      const walked = await walk(c.client, c.path, c.limit);
+      expect(walked.ids, c.path).toEqual(whole.items.map((a) => a.id));
+      expect(new Set(walked.ids).size, c.path).toBe(walked.ids.length);
+      expect(walked.totals.every((n) => n === whole.total), c.path).toBe(true);
+      expect(walked.pages, c.path).toBe(Math.max(1, Math.ceil(whole.total / c.limit)));
+      return walked.ids;
+    };
+    for (const c of cases) await expectWalk(c);
+
+    // What each list holds: the five (and, for editors, the draft) found; readers and the public page never see drafts.
+    const searched = await walk(ctx.admin, `/api/v1/kb/articles?q=${encodeURIComponent('分户阀门')}`, 2);
+    const mine = (ids: string[]) => ids.filter((id) => made.includes(id));
+    const five = mine(searched.ids);
+    expect(searched.ids).toContain(draft.id);
+    // Equal rank: the later change first (two at .123457), then the id.
+    const byIdDesc = (ids: string[]) => [...ids].sort().reverse();
+    expect(five).toEqual([...byIdDesc(made.slice(0, 2)), ...byIdDesc(made.slice(2))]);
+    const seen = await walk(viewer, `/api/v1/kb/articles?q=${encodeURIComponent('分户阀门')}`, 2);
+    expect(seen.ids).not.toContain(draft.id);
+    const open = await walk(visitor, `/api/v1/public/kb/articles?q=${encodeURIComponent('分户阀门')}`, 2);
+    expect(mine(open.ids)).toEqual(five);
+    // On the public page a view moves an equally relevant answer ahead of the others.
+    expect(five[0]).not.toBe(made[4]);
+    ok(await visitor.get(`/api/v1/public/kb/articles/${made[4]}`));
+    const after = await walk(visitor, `/api/v1/public/kb/articles?q=${encodeURIComponent('分户阀门')}`, 2);
+    expect(mine(after.ids)).toEqual([made[4], ...five.filter((id) => id !== made[4])]);
+    expect(after.ids.filter((id) => id !== made[4])).toEqual(open.ids.filter((id) => id !== made[4]));
+    expect(after.totals.every((n) => n === open.totals[0])).toBe(true);
+    // The trash pages too.
+    expect((await ctx.admin.delete(`/api/v1/kb/articles/${draft.id}`)).statusCode).toBe(204);
+    expect(await expectWalk({ client: ctx.admin, path: '/api/v1/kb/articles?deleted=only', limit: 1, all: 100 })).toContain(draft.id);
+  });
+
+  it('a forged or foreign cursor is a 400 naming `cursor`, on both lists', async () => {
+    const visitor = new Client(ctx.app, null, null, null, { 'x-forwarded-for': '198.51.100.22' });
+    const first = ok<KbArticlePage>(await agent.get('/api/v1/kb/articles?limit=1'));
+    const searchedFirst = ok<KbArticlePage>(await agent.get(`/api/v1/kb/articles?limit=1&q=${encodeURIComponent('暖气')}`));
+    expect(first.nextCursor).toEqual(expect.any(String));
+    expect(searchedFirst.nextCursor).toEqual(expect.any(String));
+    const forged = [
+      'not-a-cursor',
+      Buffer.from('["2026-01-01T00:00:00Z"]').toString('base64url'),
+      cursorOf('["2026-01-01T00:00:00Z"]', 'not-a-uuid'),
+      cursorOf('{"a":1}'),
+      cursorOf('["2026-02-30T00:00:00.000000Z"]'),
+      cursorOf('["1e999","2026-01-01T00:00:00Z"]'),
+      cursorOf('["NaN","2026-01-01T00:00:00Z"]'),
+      cursorOf('["0.5","1.5","2026-01-01T00:00:00Z"]'),
+      cursorOf('[1,"2026-01-01T00:00:00Z"]'),
+      'x'.repeat(301),
+    ];
+    const paths = ['/api/v1/kb/articles', `/api/v1/kb/articles?q=${encodeURIComponent('暖气')}`];
+    const publicPaths = ['/api/v1/public/kb/articles', `/api/v1/public/kb/articles?q=${encodeURIComponent('暖气')}`];
+    // A cursor of the unsearched list on the searched one (and the other way round) is refused as well.
+    const foreign: [string, string][] = [
+      [paths[1]!, first.nextCursor!],
+      [paths[0]!, searchedFirst.nextCursor!],
+      [publicPaths[0]!, first.nextCursor!],
+      [publicPaths[1]!, first.nextCursor!],
+    ];
+    const attempts: [Client, string, string][] = [
+      ...forged.flatMap((c) => paths.map((p): [Client, string, string] => [agent, p, c])),
+      ...forged.flatMap((c) => publicPaths.map((p): [Client, string, string] => [visitor, p, c])),
+      ...foreign.map(([p, c]): [Client, string, string] => [p.includes('/public/') ? visitor : agent, p, c]),
+    ];
+    for (const [client, path, cursor] of attempts) {
+      const res = await client.get(`${path}${path.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(cursor)}`);
+      const problem = problemOf(res, 400);
+      expect(problem.errors.map((e) => e.field), `${path} ${cursor}`).toEqual(['cursor']);
+    }
+    // offset is gone: an unknown parameter.
+    expect(problemOf(await agent.get('/api/v1/kb/articles?offset=20'), 400).errors.map((e) => e.field)).toEqual(['offset']);
   });
 
   it('bad input: 4xx problem JSON naming the field, in zh-CN and English; nothing written', async () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageQuery } from '../../platform/http/cursor.js';
 import { optionalText, trimmedText } from '../../platform/http/validation.js';
 import { KB_ARTICLE_STATUSES, KB_BODY_FORMATS, KB_LIMITS } from './kb.contract.js';
 
@@ -38,8 +39,7 @@ export const articleListQuery = z.strictObject({
   categoryId: z.uuid().optional().describe('This category and its subcategories'),
   status: z.enum(KB_ARTICLE_STATUSES).optional(),
   deleted: z.enum(['exclude', 'only']).default('exclude'),
-  limit: limit(100, 20),
-  offset: z.coerce.number().int().min(0).max(100_000).default(0),
+  ...pageQuery(100, 20),
 });
 export type ArticleListQuery = z.infer<typeof articleListQuery>;
 
@@ -64,8 +64,7 @@ export type RestoreVersionInput = z.infer<typeof restoreVersionBody>;
 export const publicArticleQuery = z.strictObject({
   q: z.string().trim().max(KB_LIMITS.query).optional(),
   categoryId: z.uuid().optional(),
-  limit: limit(50, 20),
-  offset: z.coerce.number().int().min(0).max(10_000).default(0),
+  ...pageQuery(50, 20),
 });
 export type PublicArticleQuery = z.infer<typeof publicArticleQuery>;
 

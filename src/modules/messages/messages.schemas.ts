@@ -3,7 +3,7 @@
  * SMS provider's callback), each tied to its messages.contract.ts type by responseOf.
  */
 import { z } from 'zod';
-import { responseOf } from '../../platform/http/response.js';
+import { pageOf, responseOf } from '../../platform/http/response.js';
 import {
   EMAIL_ADAPTERS,
   MESSAGE_CATEGORIES,
@@ -85,7 +85,7 @@ export const messageView = responseOf<MessageView>()(
 );
 
 export const messagePage = responseOf<MessagePage>()(
-  z.object({ items: z.array(messageView), nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page') }),
+  pageOf(messageView),
 );
 
 export const messageSettingsView = responseOf<MessageSettingsView>()(

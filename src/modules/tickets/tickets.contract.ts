@@ -135,9 +135,13 @@ export interface TicketSlaClock {
   escalationLevel: 0 | 1 | 2 | 3;
 }
 
-/** The ticket queue: one page of summaries and how many match. */
+/**
+ * The ticket queue: one page of summaries (newest first), the cursor of the next page (null on the last) and how
+ * many match the filters.
+ */
 export interface TicketPage {
   items: TicketSummary[];
+  nextCursor: string | null;
   total: number;
 }
 

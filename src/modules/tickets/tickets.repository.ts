@@ -108,15 +108,27 @@ function slaCondition(state: SlaSqlState, now: Date): SQL {
   return sql`exists (select 1 from ${c} where ${c.ticketId} = ${tickets.id} and ${cond})`;
 }
 
-/** The ids of the matching tickets, newest first (the SLA filter pages over them after computing states). */
-export async function listTicketIds(db: DbOrTx, f: ListFilter): Promise<string[]> {
-  const rows = await db
-    .select({ id: tickets.id })
+/** Where a page of the queue starts: after this row (its `created_at` as PostgreSQL text, and its id). */
+export type QueueCursor = { value: string; id: string };
+
+/**
+ * The queue's order, newest first with the id breaking ties: `created_at` is never null, so the keyset is the row
+ * value (created_at, id), and a page after the cursor is the rows below it.
+ */
+const QUEUE_ORDER = [desc(tickets.createdAt), desc(tickets.id)] as const;
+const afterCursor = (c: QueueCursor) => sql`(${tickets.createdAt}, ${tickets.id}) < (${c.value}::timestamptz, ${c.id}::uuid)`;
+
+/**
+ * The ids of the matching tickets in the queue's order, each saying whether it comes after `cursor` (all do without
+ * one): the SLA filter pages over them after computing states, and counts them all.
+ */
+export async function listTicketIds(db: DbOrTx, f: ListFilter, cursor?: QueueCursor): Promise<{ id: string; afterCursor: boolean }[]> {
+  return db
+    .select({ id: tickets.id, afterCursor: cursor ? sql<boolean>`${afterCursor(cursor)}` : sql<boolean>`true` })
     .from(tickets)
     .leftJoin(customers, eq(customers.id, tickets.customerId))
     .where(and(...listConditions(f)))
-    .orderBy(desc(tickets.createdAt), desc(tickets.id));
-  return rows.map((r) => r.id);
+    .orderBy(...QUEUE_ORDER);
 }
 
 function listConditions(f: ListFilter): (SQL | undefined)[] {
@@ -137,15 +149,30 @@ function listConditions(f: ListFilter): (SQL | undefined)[] {
   return conds;
 }
 
-export async function listTickets(db: DbOrTx, f: ListFilter, limit: number, offset: number): Promise<{ rows: TicketWithRefs[]; total: number }> {
-  const where = and(...listConditions(f));
-  const rows = await baseSelect(db).where(where).orderBy(desc(tickets.createdAt), desc(tickets.id)).limit(limit).offset(offset);
+/**
+ * One page of the queue: up to `limit` rows after `cursor`, in the queue's order, each with its sort value (for the
+ * next cursor). The caller asks for one row more than it shows, to know whether there is a next page.
+ */
+export async function listTickets(db: DbOrTx, f: ListFilter, page: { after?: QueueCursor; limit: number }): Promise<(TicketWithRefs & { sortValue: string })[]> {
+  return db
+    .select({ ...withRefs, sortValue: sql<string>`${tickets.createdAt}::text` })
+    .from(tickets)
+    .leftJoin(customers, eq(customers.id, tickets.customerId))
+    .leftJoin(assignee, eq(assignee.id, tickets.assigneeId))
+    .leftJoin(rootCause, eq(rootCause.id, tickets.rootCauseId))
+    .where(and(...listConditions(f), page.after ? afterCursor(page.after) : undefined))
+    .orderBy(...QUEUE_ORDER)
+    .limit(page.limit);
+}
+
+/** How many tickets match the filters (the queue's total, the same on every page). */
+export async function countTickets(db: DbOrTx, f: ListFilter): Promise<number> {
   const [c] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(tickets)
     .leftJoin(customers, eq(customers.id, tickets.customerId))
-    .where(where);
-  return { rows, total: c?.n ?? 0 };
+    .where(and(...listConditions(f)));
+  return c?.n ?? 0;
 }
 
 export async function insertTicket(db: DbOrTx, values: TicketInsert): Promise<TicketRow> {

@@ -3,7 +3,7 @@
  * to its tickets.contract.ts type by responseOf.
  */
 import { z } from 'zod';
-import { fileResponse, itemsOf, responseOf } from '../../platform/http/response.js';
+import { fileResponse, itemsOf, pageWithTotalOf, responseOf } from '../../platform/http/response.js';
 import { slaClockView } from './sla/index.js';
 import { TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES } from './sla/sla.contract.js';
 import {
@@ -59,7 +59,7 @@ export const ticketSummary = responseOf<TicketSummary>()(
   }),
 );
 
-export const ticketPage = responseOf<TicketPage>()(z.object({ items: z.array(ticketSummary), total: z.number().int() }));
+export const ticketPage = responseOf<TicketPage>()(pageWithTotalOf(ticketSummary));
 
 export const ticketAttachmentView = responseOf<TicketAttachmentView>()(
   z.object({ id: z.uuid(), fileName: z.string(), contentType: z.string().describe('image/jpeg, image/png, image/webp or image/gif'), size: z.number().int().describe('Bytes'), createdAt: instant }),

@@ -12,10 +12,11 @@
 import { NO_USER } from '../../platform/auth/access.js';
 import { requireAccess, type Actor } from '../../platform/auth/permissions.js';
 import type { DbOrTx } from '../../platform/db/client.js';
+import { decodeCursor, encodeCursor } from '../../platform/http/cursor.js';
 import { t, type Locale } from '../../platform/i18n/index.js';
 import { displayPhone } from '../../platform/phone.js';
 import { slaClocks } from './sla/index.js';
-import type { TicketDetail, TicketSummary } from './tickets.contract.js';
+import type { TicketDetail, TicketPage } from './tickets.contract.js';
 import * as repo from './tickets.repository.js';
 import type { ListTicketsQuery, TicketsRuntime } from './tickets.types.js';
 import { detailOf, summaryOf } from './tickets.views.js';
@@ -28,8 +29,13 @@ export type { TicketsRuntime } from './tickets.types.js';
 
 const SLA_CHUNK = 5000;
 
-export async function listTickets(db: DbOrTx, actor: Actor | null, q: ListTicketsQuery, rt: TicketsRuntime): Promise<{ items: TicketSummary[]; total: number }> {
+/**
+ * The ticket queue, newest first, a keyset page at a time: `cursor` is the last answer's `nextCursor` (the last
+ * row's creation time and id); `total` counts every ticket matching the filters, on every page.
+ */
+export async function listTickets(db: DbOrTx, actor: Actor | null, q: ListTicketsQuery, rt: TicketsRuntime): Promise<TicketPage> {
   requireAccess(actor, 'ticket:read');
+  const after = q.cursor ? decodeCursor(q.cursor, 'timestamp') : undefined;
   const filter: repo.ListFilter = {
     visibility: visibilityOf(actor),
     status: q.status,
@@ -40,27 +46,37 @@ export async function listTickets(db: DbOrTx, actor: Actor | null, q: ListTicket
     q: q.q,
   };
   const now = rt.now();
-  if (q.sla === 'met' || q.sla === 'breached' || q.sla === 'paused') {
-    // Decided in SQL from the clock's due times (exact; paged and counted by the database).
-    filter.sla = { state: q.sla, now };
-  } else if (q.sla) {
-    // Warning versus on track needs business time (the SLA calendar): SQL keeps the running clocks, the SLA module
-    // computes their states in chunks, and the page is cut from the matching ids.
-    const ids = await repo.listTicketIds(db, { ...filter, sla: { state: 'running', now } });
-    const matching: string[] = [];
+  let rows: Awaited<ReturnType<typeof repo.listTickets>>;
+  let total: number;
+  if (q.sla === 'warning' || q.sla === 'on_track') {
+    // Warning versus on track needs business time (the SLA calendar): SQL keeps the running clocks (in the queue's
+    // order, each marked whether it is after the cursor), the SLA module computes their states in chunks; the page is
+    // the first matching ids after the cursor, and the total counts every match.
+    const ids = await repo.listTicketIds(db, { ...filter, sla: { state: 'running', now } }, after);
+    const matching: { id: string; afterCursor: boolean }[] = [];
     for (let i = 0; i < ids.length; i += SLA_CHUNK) {
       const chunk = ids.slice(i, i + SLA_CHUNK);
-      const clocks = await slaClocks(db, chunk, now);
-      for (const id of chunk) if (clocks.get(id)?.state === q.sla) matching.push(id);
+      const clocks = await slaClocks(db, chunk.map((x) => x.id), now);
+      for (const x of chunk) if (clocks.get(x.id)?.state === q.sla) matching.push(x);
     }
-    const page = matching.slice(q.offset, q.offset + q.limit);
-    const { rows } = await repo.listTickets(db, { ...filter, ids: page }, q.limit, 0);
-    const clocks = await slaClocks(db, page, now);
-    return { items: rows.map((r) => summaryOf(actor, r, clocks.get(r.ticket.id))), total: matching.length };
+    const page = matching.filter((x) => x.afterCursor).slice(0, q.limit + 1).map((x) => x.id);
+    rows = await repo.listTickets(db, { ...filter, ids: page }, { limit: q.limit + 1 });
+    total = matching.length;
+  } else {
+    // Met, breached and paused are decided in SQL from the clock's due times (exact; paged and counted by the database).
+    if (q.sla) filter.sla = { state: q.sla, now };
+    rows = await repo.listTickets(db, filter, { after, limit: q.limit + 1 });
+    // A first page that is not full holds every match: its length is the total, no count needed.
+    total = !after && rows.length <= q.limit ? rows.length : await repo.countTickets(db, filter);
   }
-  const { rows, total } = await repo.listTickets(db, filter, q.limit, q.offset);
-  const clocks = await slaClocks(db, rows.map((r) => r.ticket.id), now);
-  return { items: rows.map((r) => summaryOf(actor, r, clocks.get(r.ticket.id))), total };
+  const shown = rows.slice(0, q.limit);
+  const last = shown[shown.length - 1];
+  const clocks = await slaClocks(db, shown.map((r) => r.ticket.id), now);
+  return {
+    items: shown.map((r) => summaryOf(actor, r, clocks.get(r.ticket.id))),
+    nextCursor: rows.length > q.limit && last ? encodeCursor(last.sortValue, last.ticket.id) : null,
+    total,
+  };
 }
 
 export async function getTicket(db: DbOrTx, actor: Actor | null, id: string, rt: TicketsRuntime): Promise<TicketDetail> {

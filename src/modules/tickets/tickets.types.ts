@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { pageQuery } from '../../platform/http/cursor.js';
 import { optionalText, trimmedText } from '../../platform/http/validation.js';
 import type { MessagingRuntime } from '../messages/index.js';
 import { TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES } from './sla/sla.contract.js';
@@ -45,8 +46,7 @@ export const listTicketsQuery = z.strictObject({
   customerId: z.uuid().optional(),
   sla: z.enum(SLA_STATES).optional(),
   q: trimmedText(100).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  offset: z.coerce.number().int().min(0).max(100_000).default(0),
+  ...pageQuery(200, 50),
 });
 export type ListTicketsQuery = z.infer<typeof listTicketsQuery>;
 

@@ -1,6 +1,6 @@
 /** Response schemas of the transactions and products API (see platform/http/response.ts), tied to transactions.contract.ts. */
 import { z } from 'zod';
-import { itemsOf, responseOf } from '../../platform/http/response.js';
+import { itemsOf, pageOf, responseOf } from '../../platform/http/response.js';
 import {
   TRANSACTION_TYPES,
   type LineView,
@@ -40,7 +40,7 @@ export const transactionView = responseOf<TransactionView>()(
     deletedAt: z.string().nullable(),
   }),
 );
-export const transactionPage = responseOf<TransactionPage>()(z.object({ items: z.array(transactionView), nextCursor: z.string().nullable() }));
+export const transactionPage = responseOf<TransactionPage>()(pageOf(transactionView));
 
 export const purchaseSummaryView = responseOf<PurchaseSummary>()(
   z.object({

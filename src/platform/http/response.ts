@@ -114,5 +114,17 @@ export function responseSerializerCompiler({ schema, method, url }: { schema: un
 /** `{ items: [...] }`, the shape of every unpaged list. */
 export const itemsOf = <S extends z.ZodType>(item: S) => z.object({ items: z.array(item) });
 
+const nextCursor = z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page');
+
+/**
+ * `{ items, nextCursor }`, the shape of every paged list (keyset: the request's `cursor` is the last answer's
+ * `nextCursor`, see platform/http/cursor.ts). A list that also counts adds `total` with `pageWithTotalOf`.
+ */
+export const pageOf = <S extends z.ZodType>(item: S) => z.object({ items: z.array(item), nextCursor });
+
+/** `{ items, nextCursor, total }`: a paged list with the number of items matching its filters. */
+export const pageWithTotalOf = <S extends z.ZodType>(item: S) =>
+  z.object({ items: z.array(item), nextCursor, total: z.number().int().describe('Items matching the filters, on every page') });
+
 /** The media type of an Excel workbook (.xlsx). */
 export const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

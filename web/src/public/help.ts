@@ -1,4 +1,4 @@
-import type { KbPublicArticle, KbPublicArticleListItem, KbPublicCategory } from '../../../src/modules/kb/kb.contract';
+import type { KbPublicArticle, KbPublicArticleListItem, KbPublicArticlePage, KbPublicCategory } from '../../../src/modules/kb/kb.contract';
 import { fill, h } from './dom';
 import { formatDateTime, lang, t } from './i18n';
 import { call } from './http';
@@ -17,18 +17,24 @@ function shell(...body: (Node | null)[]): HTMLElement {
 
 const title = (a: KbPublicArticleListItem) => (lang() === 'en' && a.titleEn ? a.titleEn : a.title);
 
+/** Answers on one page of /s/help. */
+const PAGE_SIZE = 20;
+
 /**
- * /s/help: search and categories, published public articles. Search and category are plain links and a GET form
- * (`?q=…&c=…`): each answer is its own small page load, and the back button works as people expect.
+ * /s/help: search and categories, published public articles. Search, category and the next page are plain links and
+ * a GET form (`?q=…&c=…&cursor=…`, the cursor being the list's `nextCursor`): each answer is its own small page load,
+ * and the back button works as people expect (it is also the way to the previous page).
  */
 export function renderHelp(root: HTMLElement): void {
   const params = new URLSearchParams(window.location.search);
   const q = params.get('q')?.trim() ?? '';
   const categoryId = params.get('c') ?? undefined;
-  const href = (next: { q?: string; c?: string }) => {
+  const cursor = params.get('cursor') ?? undefined;
+  const href = (next: { q?: string; c?: string; cursor?: string | null }) => {
     const p = new URLSearchParams();
     if (next.q) p.set('q', next.q);
     if (next.c) p.set('c', next.c);
+    if (next.cursor) p.set('cursor', next.cursor);
     const s = p.toString();
     return s ? `/s/help?${s}` : '/s/help';
   };
@@ -49,20 +55,25 @@ export function renderHelp(root: HTMLElement): void {
     .then(({ items }) => fill(tags, tag(t('help.all'), undefined), items.filter((c) => !c.parentId).map((c) => tag(lang() === 'en' && c.nameEn ? c.nameEn : c.name, c.id))))
     .catch(() => fill(tags, tag(t('help.all'), undefined)));
 
-  call<{ items: KbPublicArticleListItem[]; total: number }>('GET', '/api/v1/public/kb/articles', { query: { q: q || undefined, categoryId, limit: '50' } })
-    .then(({ items, total }) => {
-      if (!items.length) return fill(list, h('p', { class: 'empty' }, t('help.empty')));
+  // Later pages link back to the first; the next page, when there is one, is a link carrying its cursor.
+  const first = cursor ? h('a', { href: href({ q, c: categoryId }), 'data-testid': 'help-first' }, t('help.first')) : null;
+  call<KbPublicArticlePage>('GET', '/api/v1/public/kb/articles', { query: { q: q || undefined, categoryId, cursor, limit: String(PAGE_SIZE) } })
+    .then(({ items, total, nextCursor }) => {
+      const next = nextCursor ? h('a', { href: href({ q, c: categoryId, cursor: nextCursor }), rel: 'next', 'data-testid': 'help-next' }, `${t('help.next')} →`) : null;
+      const pager = first || next ? h('nav', { class: 'pager' }, first, next) : null;
+      if (!items.length) return fill(list, h('p', { class: 'empty' }, t('help.empty')), pager);
       fill(
         list,
-        q ? h('p', { class: 'muted list-head' }, t('help.results', { n: total ?? items.length })) : null,
+        q ? h('p', { class: 'muted list-head' }, t('help.results', { n: total })) : null,
         h(
           'ul',
           null,
           items.map((a) => h('li', { 'data-testid': 'help-result' }, h('a', { href: `/s/help/${encodeURIComponent(a.id)}` }, title(a)), a.snippet ?? a.summary ? h('p', { class: 'muted' }, a.snippet ?? a.summary ?? '') : null)),
         ),
+        pager,
       );
     })
-    .catch((err: Error) => fill(list, h('p', { class: 'empty field-error' }, err.message)));
+    .catch((err: Error) => fill(list, h('p', { class: 'empty field-error' }, err.message), first ? h('nav', { class: 'pager' }, first) : null));
 }
 
 /** /s/help/:id: one public article. Markdown is turned into HTML by micromark (loaded only here), which escapes raw HTML and drops `javascript:` links. */

@@ -2,3 +2,5 @@
 // Its pages are in routes.ts, for the shell only.
 
 export { roleLabel, teamTree, useTeams, useUsers } from './api';
+export * as accountsMessages from './messages';
+export * as adminMessages from './admin.messages';

@@ -13,7 +13,7 @@ import {
   ANALYTICS_KEY,
   RFM_GROUP_LABELS,
   startRun,
-  useChurn,
+  useChurnPages,
   useClvHistogram,
   useMatrix,
   useMovement,
@@ -21,7 +21,7 @@ import {
   useRun,
   useRuns,
   useTiers,
-  type ChurnQuery,
+  type ChurnFilters,
   type ChurnRow,
   type Quadrant,
   type RunDetail,
@@ -29,6 +29,7 @@ import {
   type ValueTier,
 } from './api';
 import { Chart, type ChartOption } from '../../platform/Chart';
+import { KeysetPager } from '../../platform/KeysetPager';
 import { SettingsDrawer } from './SettingsDrawer';
 import { FIT_ORDER, FitOutcome, modelName, RfmCutsCard, RunWarnings } from './RunNotes';
 
@@ -270,10 +271,14 @@ function ClvCard() {
   );
 }
 
+const CHURN_SORTS: Record<string, ChurnFilters['sort']> = { churnRisk: 'risk', clvFen: 'clv', recencyDays: 'recency', name: 'name' };
+const CHURN_PAGE_SIZES = [10, 20, 50];
+
 function ChurnCard() {
   const { t } = useI18n();
-  const [q, setQ] = useState<ChurnQuery>({ sort: 'risk', order: 'desc', page: 1, pageSize: 10 });
-  const list = useChurn(q);
+  const [q, setQ] = useState<ChurnFilters>({ sort: 'risk', order: 'desc' });
+  const [limit, setLimit] = useState(CHURN_PAGE_SIZES[0]!);
+  const list = useChurnPages(q, limit);
   return (
     <Card
       title={t('analytics.churn')}
@@ -284,7 +289,7 @@ function ChurnCard() {
             style={{ width: 150 }}
             placeholder={t('analytics.allLevels')}
             value={q.level}
-            onChange={(level) => setQ({ ...q, level, page: 1 })}
+            onChange={(level) => setQ({ ...q, level })}
             options={(['high', 'medium', 'low'] as const).map((l) => ({ value: l, label: t(`analytics.level.${l}`) }))}
             data-testid="churn-level"
           />
@@ -293,13 +298,13 @@ function ChurnCard() {
             style={{ width: 150 }}
             placeholder={t('analytics.allTiers')}
             value={q.tier}
-            onChange={(tier) => setQ({ ...q, tier, page: 1 })}
+            onChange={(tier) => setQ({ ...q, tier })}
             options={(['high', 'middle', 'low'] as const).map((x) => ({ value: x, label: t(`analytics.tier.${x}`) }))}
           />
         </Space>
       }
     >
-      {list.error ? <ErrorAlert error={list.error} /> : null}
+      <ErrorAlert error={list.error} onRetry={() => void list.refetch()} />
       <Table<ChurnRow>
         size="small"
         rowKey="customerId"
@@ -307,12 +312,11 @@ function ChurnCard() {
         dataSource={list.data?.items ?? []}
         data-testid="churn-table"
         scroll={{ x: 900 }}
-        pagination={{ current: q.page, pageSize: q.pageSize, total: list.data?.total ?? 0, showSizeChanger: true }}
-        onChange={(p, _f, sorter) => {
+        pagination={false}
+        onChange={(_p, _f, sorter) => {
           const s = Array.isArray(sorter) ? sorter[0] : sorter;
-          const field = s?.order ? String(s.field) : 'risk';
-          const sort = field === 'churnRisk' ? 'risk' : field === 'clvFen' ? 'clv' : field === 'recencyDays' ? 'recency' : field === 'name' ? 'name' : 'risk';
-          setQ({ ...q, page: p.current ?? 1, pageSize: p.pageSize ?? 10, sort, order: s?.order === 'ascend' ? 'asc' : 'desc' });
+          const sort = (s?.order && CHURN_SORTS[String(s.field)]) || 'risk';
+          setQ({ ...q, sort, order: s?.order === 'ascend' ? 'asc' : 'desc' });
         }}
         columns={[
           { title: t('analytics.churn.customer'), dataIndex: 'name', sorter: true, render: (name: string, r) => <Link to={`/customers/${r.customerId}`}>{name}</Link> },
@@ -330,6 +334,21 @@ function ChurnCard() {
           { title: t('analytics.churn.recency'), dataIndex: 'recencyDays', sorter: true, align: 'right', width: 110, render: (d: number | null) => d ?? '—' },
           { title: t('analytics.churn.owner'), dataIndex: 'ownerName', width: 120, render: (n: string | null) => n ?? '—' },
         ]}
+      />
+      <KeysetPager
+        list={list}
+        testId="churn"
+        total={list.data ? t('common.total', { total: list.data.total.toLocaleString() }) : undefined}
+        extra={
+          <Select
+            size="small"
+            value={limit}
+            onChange={setLimit}
+            aria-label={t('analytics.churn.pageSize')}
+            options={CHURN_PAGE_SIZES.map((n) => ({ value: n, label: t('analytics.churn.perPage', { n }) }))}
+            data-testid="churn-page-size"
+          />
+        }
       />
     </Card>
   );

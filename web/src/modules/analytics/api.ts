@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, withQuery } from '../../platform/api';
+import { useKeysetPages } from '../../platform/usePagedList';
 import type {
   AnalyticsSettings,
   ChurnListView,
@@ -43,12 +44,15 @@ export const useMatrix = () => useQuery({ queryKey: [...ANALYTICS_KEY, 'matrix']
 export const useClvHistogram = () =>
   useQuery({ queryKey: [...ANALYTICS_KEY, 'clv'], queryFn: () => api.get<ClvHistogramView>('/api/v1/analytics/clv-histogram?buckets=20') });
 
-export type ChurnQuery = { level?: string; tier?: string; sort: string; order: 'asc' | 'desc'; page: number; pageSize: number };
-export const useChurn = (q: ChurnQuery) =>
-  useQuery({
-    queryKey: [...ANALYTICS_KEY, 'churn', q],
-    queryFn: () => api.get<ChurnListView>(withQuery('/api/v1/analytics/churn', q)),
-    placeholderData: (prev) => prev,
+export type ChurnFilters = { level?: string; tier?: string; sort: 'risk' | 'clv' | 'recency' | 'name'; order: 'asc' | 'desc' };
+/** The churn list a page at a time (keyset, 上一页 / 下一页): back to the first page when the filters, sort or size change. */
+export const useChurnPages = (filters: ChurnFilters, limit: number) =>
+  useKeysetPages<ChurnListView>({
+    queryKey: (cursor) => [...ANALYTICS_KEY, 'churn', filters, limit, cursor],
+    path: '/api/v1/analytics/churn',
+    query: filters,
+    limit,
+    resetKey: JSON.stringify([filters, limit]),
   });
 
 export const useMovement = (from: string | null, to: string | null) =>

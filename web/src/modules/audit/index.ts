@@ -1,2 +1,3 @@
-// The audit module as other modules see it: nothing yet. Its pages are in routes.ts, for the shell only.
-export {};
+// The audit module as other modules see it: only its UI strings (for web/src/messages.ts).
+// Its pages are in routes.ts, for the shell only.
+export * as auditMessages from './messages';

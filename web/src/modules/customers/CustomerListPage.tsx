@@ -1,10 +1,11 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { App, Badge, Button, Card, Checkbox, Empty, Flex, Grid, Input, Space, Table, Tag, Typography } from 'antd';
-import { DeleteOutlined, DownloadOutlined, FilterOutlined, LeftOutlined, PlusOutlined, RightOutlined, RollbackOutlined } from '@ant-design/icons';
+import { App, Badge, Button, Card, Checkbox, Empty, Flex, Grid, Input, Table, Tag } from 'antd';
+import { DeleteOutlined, DownloadOutlined, FilterOutlined, PlusOutlined, RollbackOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import dayjs from 'dayjs';
 import { api, download, errorMessage } from '../../platform/api';
+import { KeysetPager } from '../../platform/KeysetPager';
 import { useKeysetPages } from '../../platform/usePagedList';
 import { useMutation } from '../../platform/forms';
 import { useAuth } from '../../platform/auth';
@@ -132,28 +133,6 @@ function useListColumns(trash: boolean) {
   return { restore, columns };
 }
 
-/** The total and the previous / next page buttons under the list. */
-function Pager({ list, isPhone }: { list: ReturnType<typeof useKeysetPages<CustomerPage>>; isPhone: boolean }) {
-  const t = useT();
-  const total = list.data?.total;
-  return (
-    <Flex justify="space-between" align="center" wrap gap={8} style={{ marginTop: 12 }}>
-      <Typography.Text type="secondary" data-testid="customer-total">
-        {total !== null && total !== undefined ? t(list.data?.totalExact === false ? 'customers.totalAbout' : 'customers.total', { total: total.toLocaleString() }) : ''}
-      </Typography.Text>
-      <Space>
-        <Button icon={<LeftOutlined />} disabled={!list.hasPrev} onClick={list.prev}>
-          {isPhone ? null : t('common.prevPage')}
-        </Button>
-        <Typography.Text>{t('common.pageNo', { n: list.pageNo })}</Typography.Text>
-        <Button disabled={!list.hasNext} onClick={list.next}>
-          {isPhone ? null : t('common.nextPage')} <RightOutlined />
-        </Button>
-      </Space>
-    </Flex>
-  );
-}
-
 /**
  * Customers: search, filters, sort, keyset pages (previous / next), total, trash with restore, CSV export, and row
  * selection for bulk tagging (for holders of customer:write or tag:manage, as the server allows).
@@ -183,6 +162,9 @@ export function CustomerListPage() {
   });
 
   const { restore, columns } = useListColumns(trash);
+  const total = list.data?.total;
+  const totalText =
+    total !== null && total !== undefined ? t(list.data?.totalExact === false ? 'customers.totalAbout' : 'customers.total', { total: total.toLocaleString() }) : undefined;
 
   // URL changes are transitions: two quick changes (clear, then type a city) must build on each other, not on the
   // filters of the last render.
@@ -270,7 +252,7 @@ export function CustomerListPage() {
             />
           ))}
           {!items.length && !list.isPending ? <Empty description={t('customers.empty')} /> : null}
-          <Pager list={list} isPhone={isPhone} />
+          <KeysetPager list={list} testId="customer" total={totalText} compact={isPhone} />
         </Flex>
       ) : (
         <Card size="small">
@@ -295,7 +277,7 @@ export function CustomerListPage() {
             scroll={{ x: 1000 }}
             locale={{ emptyText: <Empty description={t('customers.empty')} /> }}
           />
-          <Pager list={list} isPhone={isPhone} />
+          <KeysetPager list={list} testId="customer" total={totalText} compact={isPhone} />
         </Card>
       )}
       {!trash ? null : (

@@ -6,3 +6,6 @@ export { CustomerName } from './CustomerSummary';
 export { enumLabel, formatAddress, formatLunar } from './labels';
 export { formatValue, type Lookup } from './historyFormat';
 export { registerCustomerAction, registerCustomerTab, type CustomerActionContext } from './tabs';
+export * as customersMessages from './messages';
+export * as customerFieldsMessages from './fields.messages';
+export * as tagsMessages from './tags.messages';

@@ -2,3 +2,4 @@
 export { startDemo } from './api';
 export { DemoCard } from './DemoCard';
 export { DemoProgress } from './DemoProgress';
+export * as demoMessages from './messages';

@@ -3,3 +3,4 @@
 
 export { fieldLabel, useCustomFields } from './api';
 export { CustomFieldFilters, CustomFieldsSection, formatCustomValue, useCustomDescriptionItems } from './CustomFieldInputs';
+export * as fieldsMessages from './messages';

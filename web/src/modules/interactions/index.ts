@@ -3,3 +3,4 @@
 
 export { interactionKeys, useAssignees } from './api';
 export { TaskBell } from './TaskBell';
+export * as interactionsMessages from './messages';

@@ -33,6 +33,7 @@ import { FormDialog } from '../../platform/FormDialog';
 import { localized, useI18n, useT, type Lang, type Translate } from '../../platform/i18n';
 import { ErrorAlert, FormErrors, PageHeader } from '../../platform/ui';
 import { ArticleBody } from './ArticleBody';
+import { KeysetPager } from '../../platform/KeysetPager';
 import {
   KB_LIMITS,
   kbKeys,
@@ -438,14 +439,14 @@ export function KbPage() {
   const [categoryId, setCategoryId] = useState<string | undefined>();
   const [status, setStatus] = useState<KbArticleStatus | undefined>();
   const [trash, setTrash] = useState(false);
-  const [page, setPage] = useState(1);
   const [viewing, setViewing] = useState<string | null>(null);
   const [editing, setEditing] = useState<KbArticle | 'new' | null>(null);
   const [categoryDialog, setCategoryDialog] = useState<'new' | 'edit' | null>(null);
   const categories = useKbCategories();
   const tree = useCategoryTree(categories.data, lang);
   const names = useMemo(() => new Map((categories.data ?? []).map((c) => [c.id, localized(c, lang, 'name')])), [categories.data, lang]);
-  const list = useKbArticles({ q: q || undefined, categoryId, status, deleted: trash ? 'only' : undefined, limit: PAGE, offset: (page - 1) * PAGE });
+  // Keyset pages (上一页 / 下一页): a new search, category, status or the trash starts again at the first page.
+  const list = useKbArticles({ q: q || undefined, categoryId, status, deleted: trash ? 'only' : undefined }, PAGE);
   const refresh = () => void qc.invalidateQueries({ queryKey: kbKeys.all });
   const remove = useMutation({
     mutationFn: (id: string) => api.delete(`/api/v1/kb/articles/${id}`),
@@ -490,10 +491,7 @@ export function KbPage() {
             tree={tree}
             categoryId={categoryId}
             selected={selected}
-            onSelect={(id) => {
-              setCategoryId(id);
-              setPage(1);
-            }}
+            onSelect={setCategoryId}
             onDeleted={() => setCategoryId(undefined)}
             onDialog={setCategoryDialog}
           />
@@ -504,10 +502,7 @@ export function KbPage() {
               allowClear
               placeholder={t('kb.search')}
               style={{ maxWidth: 360 }}
-              onSearch={(v) => {
-                setQ(v.trim());
-                setPage(1);
-              }}
+              onSearch={(v) => setQ(v.trim())}
               data-testid="kb-search"
             />
             {editor ? (
@@ -517,13 +512,10 @@ export function KbPage() {
                   style={{ width: 140 }}
                   placeholder={t('kb.status.all')}
                   value={status}
-                  onChange={(v) => {
-                    setStatus(v);
-                    setPage(1);
-                  }}
+                  onChange={setStatus}
                   options={[{ value: 'draft', label: t('kb.status.draft') }, { value: 'published', label: t('kb.status.published') }]}
                 />
-                <Button type={trash ? 'primary' : 'default'} icon={<DeleteOutlined />} onClick={() => { setTrash(!trash); setPage(1); }}>
+                <Button type={trash ? 'primary' : 'default'} icon={<DeleteOutlined />} onClick={() => setTrash(!trash)}>
                   {t('kb.trash')}
                 </Button>
               </>
@@ -537,7 +529,7 @@ export function KbPage() {
             dataSource={list.data?.items ?? []}
             locale={{ emptyText: t('kb.empty') }}
             scroll={{ x: 760 }}
-            pagination={{ current: page, pageSize: PAGE, total: list.data?.total ?? 0, onChange: setPage, showSizeChanger: false, showTotal: (n) => t('kb.total', { n }) }}
+            pagination={false}
             columns={articleColumns({
               t,
               lang,
@@ -549,6 +541,7 @@ export function KbPage() {
               onRestore: (id) => restore.mutate(id),
             })}
           />
+          <KeysetPager list={list} testId="kb" total={list.data ? t('kb.total', { n: list.data.total }) : undefined} />
         </Col>
       </Row>
       <ArticleView id={viewing} onClose={() => setViewing(null)} onEdit={(a) => { setViewing(null); setEditing(a); }} />

@@ -1,5 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
 import { api, request } from '../../platform/api';
+import { useKeysetPages } from '../../platform/usePagedList';
 import type {
   KbArticle,
   KbArticlePage,
@@ -8,7 +9,6 @@ import type {
   KbBodyFormat,
   KbCategory,
   KbPublicArticle,
-  KbPublicArticleListItem,
   KbPublicCategory,
   KbSuggestion,
 } from '../../../../src/modules/kb/kb.contract';
@@ -46,12 +46,11 @@ export type ArticleInput = {
 export const kbKeys = {
   all: ['kb'] as const,
   categories: ['kb', 'categories'] as const,
-  articles: (q: Record<string, unknown>) => ['kb', 'articles', q] as const,
+  articles: (q: Record<string, unknown>, cursor: string | null) => ['kb', 'articles', q, cursor] as const,
   article: (id: string) => ['kb', 'article', id] as const,
   versions: (id: string) => ['kb', 'versions', id] as const,
   suggestions: (text: string, limit: number) => ['kb', 'suggestions', text, limit] as const,
   publicCategories: ['kb-public', 'categories'] as const,
-  publicArticles: (q: Record<string, unknown>) => ['kb-public', 'articles', q] as const,
   publicArticle: (id: string) => ['kb-public', 'article', id] as const,
 };
 
@@ -62,13 +61,19 @@ export function useKbCategories() {
   });
 }
 
-export type ArticleQuery = { q?: string; categoryId?: string; status?: KbArticleStatus; deleted?: 'only'; limit: number; offset: number };
+export type ArticleQuery = { q?: string; categoryId?: string; status?: KbArticleStatus; deleted?: 'only' };
 
-export function useKbArticles(q: ArticleQuery) {
-  return useQuery({
-    queryKey: kbKeys.articles(q),
-    queryFn: ({ signal }) => api.get<KbArticlePage>('/api/v1/kb/articles', q, signal),
-    placeholderData: (prev) => prev,
+/**
+ * The article list a page at a time (keyset cursors, 上一页 / 下一页) with the number of matches; back to the first page
+ * whenever the filters change.
+ */
+export function useKbArticles(q: ArticleQuery, limit: number) {
+  return useKeysetPages<KbArticlePage>({
+    queryKey: (cursor) => kbKeys.articles(q, cursor),
+    path: '/api/v1/kb/articles',
+    query: q,
+    limit,
+    resetKey: JSON.stringify(q),
   });
 }
 
@@ -102,14 +107,6 @@ export function usePublicCategories() {
   return useQuery({
     queryKey: kbKeys.publicCategories,
     queryFn: async ({ signal }) => (await api.get<{ items: KbPublicCategory[] }>('/api/v1/public/kb/categories', undefined, signal)).items,
-  });
-}
-
-export function usePublicArticles(q: { q?: string; categoryId?: string }) {
-  return useQuery({
-    queryKey: kbKeys.publicArticles(q),
-    queryFn: ({ signal }) => api.get<{ items: KbPublicArticleListItem[]; total: number }>('/api/v1/public/kb/articles', { ...q, limit: 50 }, signal),
-    placeholderData: (prev) => prev,
   });
 }
 

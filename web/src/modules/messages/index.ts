@@ -2,3 +2,4 @@
 // are in routes.ts.
 
 export { useTemplates } from './api';
+export * as messagesMessages from './messages';

@@ -1,6 +1,6 @@
 import { useRef, useState } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
-import { App, Button, Card, Col, Descriptions, Flex, Form, Image, Input, InputNumber, Modal, Radio, Row, Select, Space, Tabs, Tag, Timeline, Typography } from 'antd';
+import { Link, useParams } from 'react-router';
+import { App, Button, Card, Col, Descriptions, Flex, Form, Image, Input, InputNumber, Radio, Row, Select, Space, Tabs, Tag, Timeline, Typography } from 'antd';
 import { CheckOutlined, PauseCircleOutlined, PlayCircleOutlined, RedoOutlined, UploadOutlined, MergeCellsOutlined, LockOutlined } from '@ant-design/icons';
 import { api, errorMessage } from '../../platform/api';
 import { useAuth } from '../../platform/auth';
@@ -21,9 +21,9 @@ import {
   useTicketUsers,
   type TicketDetail,
   type TicketEventView,
-  type TicketSummary,
 } from './api';
 import { ContactPhone, CustomerLink, TransactionLink } from './LinkControls';
+import { MergeDialog, ReopenDialog } from './TicketDialogs';
 import { StatusTag, Stars, TypeTag, useCategoryName } from './parts';
 
 function eventText(t: Translate, e: TicketEventView, users: Map<string, string>): string {
@@ -215,18 +215,6 @@ function ResolveDialog({ ticket, open, onClose }: { ticket: TicketDetail; open: 
   );
 }
 
-function TextDialog({ open, title, label, onClose, onOk, loading, extra }: { open: boolean; title: string; label: string; onClose: () => void; onOk: (v: string) => void; loading: boolean; extra?: string }) {
-  const t = useT();
-  const [value, setValue] = useState('');
-  return (
-    <Modal open={open} title={title} okText={t('tk.ok')} cancelText={t('tk.cancel')} onCancel={onClose} onOk={() => onOk(value.trim())} okButtonProps={{ disabled: !value.trim() }} confirmLoading={loading} destroyOnHidden>
-      {extra ? <Typography.Paragraph type="secondary">{extra}</Typography.Paragraph> : null}
-      <Typography.Text>{label}</Typography.Text>
-      <Input value={value} onChange={(e) => setValue(e.target.value)} data-testid="text-dialog-input" />
-    </Modal>
-  );
-}
-
 function Attachments({ ticket }: { ticket: TicketDetail }) {
   const t = useT();
   const { message } = App.useApp();
@@ -371,18 +359,11 @@ function TicketDetails({ tk, write, open }: { tk: TicketDetail; write: boolean; 
 export function TicketPage() {
   const t = useT();
   const { id = '' } = useParams();
-  const { message, modal } = App.useApp();
-  const navigate = useNavigate();
+  const { message } = App.useApp();
   const { can } = useAuth();
   const ticket = useTicket(id);
   const [dialog, setDialog] = useState<'resolve' | 'reopen' | 'merge' | null>(null);
   const status = useTicketAction(id, (s: string) => api.post<TicketDetail>(`/api/v1/tickets/${id}/status`, { status: s }));
-  const reopen = useTicketAction(id, (reason: string) => api.post<TicketDetail>(`/api/v1/tickets/${id}/reopen`, { reason }));
-  const merge = useTicketAction(id, async (num: string) => {
-    const found = (await api.get<{ items: TicketSummary[] }>('/api/v1/tickets', { q: num, limit: 5 })).items.find((x) => String(x.number) === num.replace(/^#/, ''));
-    if (!found) throw new Error(t('tk.merge.notFound', { number: num }));
-    return api.post<TicketDetail>(`/api/v1/tickets/${id}/merge`, { intoId: found.id });
-  });
   if (ticket.isPending) return <Loading />;
   if (ticket.isError) return <ErrorAlert error={ticket.error} onRetry={() => void ticket.refetch()} />;
   const tk = ticket.data;
@@ -466,37 +447,8 @@ export function TicketPage() {
         <Conversation ticket={tk} />
       </Card>
       <ResolveDialog ticket={tk} open={dialog === 'resolve'} onClose={() => setDialog(null)} />
-      <TextDialog
-        open={dialog === 'reopen'}
-        title={t('tk.action.reopen')}
-        label={t('tk.reopen.reason')}
-        loading={reopen.isPending}
-        onClose={() => setDialog(null)}
-        onOk={(reason) => reopen.mutate(reason, { onSuccess: () => setDialog(null), onError: onErr })}
-      />
-      <TextDialog
-        open={dialog === 'merge'}
-        title={t('tk.action.merge')}
-        label={t('tk.merge.target')}
-        extra={t('tk.merge.hint')}
-        loading={merge.isPending}
-        onClose={() => setDialog(null)}
-        onOk={(num) =>
-          void modal.confirm({
-            title: t('tk.merge.hint'),
-            onOk: () =>
-              merge
-                .mutateAsync(num, {
-                  onSuccess: (survivor) => {
-                    setDialog(null);
-                    void navigate(`/tickets/${survivor.id}`);
-                  },
-                  onError: onErr,
-                })
-                .catch(() => undefined),
-          })
-        }
-      />
+      <ReopenDialog ticketId={tk.id} open={dialog === 'reopen'} onClose={() => setDialog(null)} />
+      <MergeDialog ticketId={tk.id} open={dialog === 'merge'} onClose={() => setDialog(null)} />
     </div>
   );
 }

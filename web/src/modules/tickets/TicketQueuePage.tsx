@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { Button, Checkbox, Flex, Input, Select, Table, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
@@ -6,31 +6,39 @@ import { useAuth } from '../../platform/auth';
 import { formatDateTime } from '../../platform/format';
 import { useI18n, useT } from '../../platform/i18n';
 import { ErrorAlert, PageHeader } from '../../platform/ui';
+import { KeysetPager } from '../../platform/KeysetPager';
 import { SlaClock } from './sla/SlaClock';
-import { TICKET_STATUSES, TICKET_TYPES, useTicketCategories, useTickets, useTicketUsers, type TicketListQuery, type TicketSummary } from './api';
+import { TICKET_STATUSES, TICKET_TYPES, useTicketCategories, useTicketQueue, useTicketUsers, type TicketListQuery, type TicketSummary } from './api';
 import { NewTicketDialog } from './NewTicketDialog';
 import { categoryOptions, StatusTag, Stars, TypeTag, useCategoryName } from './parts';
 
 const SLA_STATES = ['on_track', 'warning', 'breached', 'met', 'paused'] as const;
-const PAGE = 50;
+/** The queue is refreshed this often while the page is visible (new tickets, SLA clocks). */
+const REFRESH_MS = 30_000;
 
-/** 工单 queue: filters (status, type, category, assignee, mine, SLA state), the SLA clock on each row. */
+/**
+ * 工单 queue: filters (status, type, category, assignee, mine, SLA state), the SLA clock on each row, keyset pages
+ * (上一页 / 下一页) with the number of matching tickets.
+ */
 export function TicketQueuePage() {
   const t = useT();
   const { lang } = useI18n();
   const { can } = useAuth();
   const [q, setQ] = useState<TicketListQuery>({ status: 'open' });
-  const [page, setPage] = useState(1);
   const [creating, setCreating] = useState(false);
-  const query = { ...q, limit: PAGE, offset: (page - 1) * PAGE };
-  const tickets = useTickets(query, 30_000);
+  // Keyset pages: a filter change starts again from the first page.
+  const tickets = useTicketQueue(q);
+  const { refetch } = tickets;
+  useEffect(() => {
+    const timer = setInterval(() => {
+      if (document.visibilityState === 'visible') void refetch();
+    }, REFRESH_MS);
+    return () => clearInterval(timer);
+  }, [refetch]);
   const categories = useTicketCategories();
   const users = useTicketUsers();
   const categoryName = useCategoryName(categories.data);
-  const set = (patch: Partial<TicketListQuery>) => {
-    setPage(1);
-    setQ((cur) => ({ ...cur, ...patch }));
-  };
+  const set = (patch: Partial<TicketListQuery>) => setQ((cur) => ({ ...cur, ...patch }));
   return (
     <div data-testid="ticket-queue">
       <PageHeader
@@ -81,12 +89,12 @@ export function TicketQueuePage() {
       <Table<TicketSummary>
         rowKey="id"
         size="middle"
-        loading={tickets.isFetching && !tickets.data}
+        loading={tickets.isFetching && (!tickets.data || tickets.isPlaceholderData)}
         dataSource={tickets.data?.items ?? []}
         locale={{ emptyText: t('tk.queue.empty') }}
         scroll={{ x: 900 }}
         onRow={(r) => ({ 'data-testid': 'ticket-row', 'data-number': r.number }) as React.HTMLAttributes<HTMLElement>}
-        pagination={{ current: page, pageSize: PAGE, total: tickets.data?.total ?? 0, onChange: setPage, showSizeChanger: false }}
+        pagination={false}
         columns={[
           { title: t('tk.col.number'), dataIndex: 'number', width: 80, render: (n: number, r) => <Link to={`/tickets/${r.id}`}>#{n}</Link> },
           {
@@ -112,6 +120,7 @@ export function TicketQueuePage() {
           { title: t('tk.col.created'), dataIndex: 'createdAt', width: 150, render: (v: string) => formatDateTime(v) },
         ]}
       />
+      <KeysetPager list={tickets} testId="ticket" total={tickets.data ? t('tk.queue.total', { total: tickets.data.total.toLocaleString() }) : undefined} />
       <NewTicketDialog open={creating} onClose={() => setCreating(false)} />
     </div>
   );

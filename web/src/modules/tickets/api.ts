@@ -1,12 +1,14 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api } from '../../platform/api';
 import { useMutation } from '../../platform/forms';
+import { useKeysetPages, usePagedList } from '../../platform/usePagedList';
 import type {
   AssignmentRuleView,
   PublicTicketView,
   RootCauseView,
   TicketCategoryView,
   TicketDetail,
+  TicketPage,
   TicketSummary,
 } from '../../../../src/modules/tickets/tickets.contract';
 
@@ -32,6 +34,7 @@ export {
 } from '../../../../src/modules/tickets/tickets.contract';
 export { TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES, type SlaClockView, type TicketPriority, type TicketStatus, type TicketType } from '../../../../src/modules/tickets/sla/sla.contract';
 
+/** The queue's filters (the server adds nothing else but `cursor` and `limit`, which the paged hooks set). */
 export type TicketListQuery = {
   status?: string;
   type?: string;
@@ -41,8 +44,6 @@ export type TicketListQuery = {
   customerId?: string;
   sla?: string;
   q?: string;
-  limit?: number;
-  offset?: number;
 };
 
 export const ticketKeys = {
@@ -57,11 +58,30 @@ export const ticketKeys = {
   publicCategories: ['tickets-public', 'categories'] as const,
 };
 
-export function useTickets(q: TicketListQuery, refetchInterval?: number) {
-  return useQuery({
-    queryKey: ticketKeys.list(q),
-    queryFn: ({ signal }) => api.get<{ items: TicketSummary[]; total: number }>('/api/v1/tickets', q, signal),
-    refetchInterval,
+/** Tickets a page shows at a time in the queue. */
+export const QUEUE_PAGE = 50;
+
+/**
+ * The ticket queue a page at a time (上一页 / 下一页, keyset): back to the first page whenever the filters change.
+ * Every page answers how many tickets match (`total`).
+ */
+export function useTicketQueue(q: TicketListQuery) {
+  return useKeysetPages<TicketPage>({
+    queryKey: (cursor) => [...ticketKeys.list(q), cursor],
+    path: '/api/v1/tickets',
+    query: q,
+    limit: QUEUE_PAGE,
+    resetKey: JSON.stringify(q),
+  });
+}
+
+/** A customer's tickets, newest first, 20 at a time with "load more". */
+export function useCustomerTickets(customerId: string) {
+  return usePagedList<TicketSummary, TicketPage>({
+    queryKey: [...ticketKeys.all, 'list', 'customer', customerId],
+    path: '/api/v1/tickets',
+    query: { customerId },
+    limit: 20,
   });
 }
 

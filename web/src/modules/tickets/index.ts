@@ -1,2 +1,4 @@
-// The tickets module as other modules see it: nothing yet. Its pages are in routes.ts, for the shell only.
-export {};
+// The tickets module as other modules see it: only its UI strings (for web/src/messages.ts).
+// Its pages are in routes.ts, for the shell only.
+export * as ticketsMessages from './messages';
+export * as slaMessages from './sla/messages';

@@ -5,10 +5,10 @@ import { FileAddOutlined } from '@ant-design/icons';
 import { useAuth } from '../../platform/auth';
 import { formatDateTime } from '../../platform/format';
 import { useT } from '../../platform/i18n';
-import { ErrorAlert, Loading } from '../../platform/ui';
+import { ErrorAlert, LoadMoreFooter, Loading } from '../../platform/ui';
 import { registerCustomerAction, registerCustomerTab, type CustomerActionContext, type CustomerView } from '../customers';
 import { SlaClock } from './sla/SlaClock';
-import { useTickets } from './api';
+import { useCustomerTickets } from './api';
 import { NewTicketDialog } from './NewTicketDialog';
 import { StatusTag, Stars, TypeTag } from './parts';
 
@@ -28,17 +28,21 @@ function NewTicketButton({ customer }: CustomerActionContext) {
   );
 }
 
-/** 工单 on the customer page: the customer's tickets with status, SLA clock and the household's rating. */
+/**
+ * 工单 on the customer page: the customer's tickets with status, SLA clock and the household's rating, newest first,
+ * with "load more".
+ */
 function TicketsTab({ customer }: { customer: CustomerView }) {
   const t = useT();
-  const tickets = useTickets({ customerId: customer.id, limit: 100 });
+  const tickets = useCustomerTickets(customer.id);
   if (tickets.isPending) return <Loading />;
+  const total = tickets.data?.pages[0]?.total ?? 0;
   return (
     <div data-testid="customer-tickets">
       <ErrorAlert error={tickets.error} onRetry={() => void tickets.refetch()} />
-      {tickets.data?.items.length ? (
+      {tickets.items.length ? (
         <List
-          dataSource={tickets.data.items}
+          dataSource={tickets.items}
           renderItem={(tk) => (
             <List.Item data-testid="customer-ticket" data-number={tk.number} extra={<Stars value={tk.rating} />}>
               <List.Item.Meta
@@ -64,6 +68,7 @@ function TicketsTab({ customer }: { customer: CustomerView }) {
       ) : (
         <Empty description={t('tk.customerTab.empty')} />
       )}
+      {tickets.items.length ? <LoadMoreFooter shown={t('tk.customerTab.shown', { n: tickets.items.length, total })} count={tickets.items.length} query={tickets} /> : null}
     </div>
   );
 }

@@ -3,3 +3,4 @@
 
 export { txKeys, useTransactionSummary } from './api';
 export { formatFen } from './money';
+export * as transactionsMessages from './messages';

@@ -2,14 +2,11 @@ import { createContext, useCallback, useContext, useMemo, useState, type ReactNo
 import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import { setApiLanguage } from '../api';
-import { en, zhCN, type MessageKey } from './catalog';
+import { lookup, type Lang, type MessageKey } from './registry';
 
-export type Lang = 'zh-CN' | 'en';
-export type { MessageKey };
-export const LANGS: readonly Lang[] = ['zh-CN', 'en'];
+export { LANGS, registerMessages, type Catalogue, type KeysOf, type Lang, type MessageCatalog, type MessageKey } from './registry';
 export { localized, type Bilingual } from './localized';
 const STORAGE_KEY = 'hearth.lang';
-const catalogs: Record<Lang, Record<MessageKey, string>> = { 'zh-CN': zhCN, en };
 
 export type Params = Record<string, string | number>;
 export type Translate = (key: MessageKey, params?: Params) => string;
@@ -32,7 +29,7 @@ function apply(lang: Lang): void {
 }
 
 export function translate(lang: Lang, key: MessageKey, params: Params = {}): string {
-  const template = catalogs[lang][key] ?? zhCN[key] ?? key;
+  const template = lookup(lang, key);
   return template.replace(/\{(\w+)\}/g, (m, name: string) => (params[name] === undefined ? m : String(params[name])));
 }
 
