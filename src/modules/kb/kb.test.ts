@@ -48,7 +48,8 @@ async function walk(client: Client, path: string, limit: number): Promise<{ ids:
   return { ids, totals, pages };
 }
 
-const cursorOf = (values: unknown, id: unknown = '0f1e2d3c-4b5a-4968-8776-655443322110') => Buffer.from(JSON.stringify([values, id])).toString('base64url');
+/** A cursor as the lists make them (platform/http/cursor.ts): the sort values, then the id. */
+const cursorOf = (values: unknown[], id: unknown = '0f1e2d3c-4b5a-4968-8776-655443322110') => Buffer.from(JSON.stringify([...values, id])).toString('base64url');
 
 describe('knowledge base', () => {
   let ctx: TestContext;
@@ -349,13 +350,13 @@ describe('knowledge base', () => {
     const forged = [
       'not-a-cursor',
       Buffer.from('["2026-01-01T00:00:00Z"]').toString('base64url'),
-      cursorOf('["2026-01-01T00:00:00Z"]', 'not-a-uuid'),
-      cursorOf('{"a":1}'),
-      cursorOf('["2026-02-30T00:00:00.000000Z"]'),
-      cursorOf('["1e999","2026-01-01T00:00:00Z"]'),
-      cursorOf('["NaN","2026-01-01T00:00:00Z"]'),
-      cursorOf('["0.5","1.5","2026-01-01T00:00:00Z"]'),
-      cursorOf('[1,"2026-01-01T00:00:00Z"]'),
+      cursorOf(['2026-01-01T00:00:00Z'], 'not-a-uuid'),
+      cursorOf([{ a: 1 }]),
+      cursorOf(['2026-02-30T00:00:00.000000Z']),
+      cursorOf(['1e999', '2026-01-01T00:00:00Z']),
+      cursorOf(['NaN', '2026-01-01T00:00:00Z']),
+      cursorOf(['0.5', '1.5', '2026-01-01T00:00:00Z']),
+      cursorOf([1, '2026-01-01T00:00:00Z']),
       'x'.repeat(301),
     ];
     const paths = ['/api/v1/kb/articles', `/api/v1/kb/articles?q=${encodeURIComponent('暖气')}`];
