@@ -1,5 +1,6 @@
 import * as platform from './platform.messages.js';
 import * as idempotency from './idempotency.messages.js';
+import { MessageRegistry } from './registry.js';
 
 export type Locale = 'zh-CN' | 'en';
 export const LOCALES: readonly Locale[] = ['zh-CN', 'en'];
@@ -18,40 +19,19 @@ export type KeysOf<C extends Catalogue> = Record<keyof C['zhCN'], string>;
 export interface Messages extends KeysOf<typeof platform>, KeysOf<typeof idempotency> {}
 export type MessageKey = keyof Messages;
 
-/** key → text, per locale, of every registered catalogue. */
-const texts: Record<Locale, Map<string, string>> = { 'zh-CN': new Map(), en: new Map() };
-/** key → the name of the catalogue that defines it. */
-const owners = new Map<string, string>();
-const catalogues = new Map<string, Catalogue>();
+const registry = new MessageRegistry<Catalogue>((c) => ({ 'zh-CN': c.zhCN, en: c.en }));
 
 /**
- * Adds a catalogue (a module's messages, under the module's name). Refuses a catalogue whose two locales differ in
- * their keys, a key another catalogue defines already, and a second catalogue under a name already taken; registering
- * the same catalogue again is a no-op.
+ * Adds a catalogue (a module's messages, under the module's name); see MessageRegistry.register for what it
+ * refuses.
  */
 export function registerMessages(name: string, catalogue: Catalogue): void {
-  const known = catalogues.get(name);
-  if (known === catalogue) return;
-  if (known) throw new Error(`message catalogue "${name}" is registered twice`);
-  const keys = Object.keys(catalogue.zhCN);
-  const missing = [
-    ...keys.filter((k) => !Object.hasOwn(catalogue.en, k)).map((k) => `${k} (en)`),
-    ...Object.keys(catalogue.en).filter((k) => !Object.hasOwn(catalogue.zhCN, k)).map((k) => `${k} (zh-CN)`),
-  ];
-  if (missing.length) throw new Error(`message catalogue "${name}" lacks ${missing.join(', ')}`);
-  const taken = keys.filter((k) => owners.has(k)).map((k) => `${k} (${owners.get(k)})`);
-  if (taken.length) throw new Error(`message catalogue "${name}" defines keys defined already: ${taken.join(', ')}`);
-  catalogues.set(name, catalogue);
-  for (const key of keys) {
-    owners.set(key, name);
-    texts['zh-CN'].set(key, catalogue.zhCN[key]!);
-    texts.en.set(key, catalogue.en[key]!);
-  }
+  registry.register(name, catalogue);
 }
 
 /** The registered catalogues by name (for the catalogue test and tools). */
 export function registeredCatalogues(): ReadonlyMap<string, Catalogue> {
-  return catalogues;
+  return registry.catalogues;
 }
 
 registerMessages('platform', platform);
@@ -60,7 +40,7 @@ registerMessages('idempotency', idempotency);
 export type MessageParams = Record<string, string | number>;
 
 export function t(locale: Locale, key: MessageKey, params: MessageParams = {}): string {
-  const template = texts[locale].get(key) ?? texts['zh-CN'].get(key) ?? key;
+  const template = registry.text(locale, key);
   return template.replace(/\{(\w+)\}/g, (_, name: string) => {
     const v = params[name];
     return v === undefined ? `{${name}}` : String(v);
@@ -68,7 +48,7 @@ export function t(locale: Locale, key: MessageKey, params: MessageParams = {}): 
 }
 
 export function isMessageKey(key: string): key is MessageKey {
-  return texts['zh-CN'].has(key);
+  return registry.has(key);
 }
 
 /**

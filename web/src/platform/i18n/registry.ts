@@ -1,3 +1,4 @@
+import { MessageRegistry } from '../../../../src/platform/i18n/registry';
 import * as common from './common.messages';
 
 export type Lang = 'zh-CN' | 'en';
@@ -19,40 +20,20 @@ export type KeysOf<C extends Catalogue> = Record<keyof C['zh'], string>;
 export interface MessageCatalog extends KeysOf<typeof common> {}
 export type MessageKey = keyof MessageCatalog;
 
-/** key → text, per language, of every registered catalogue. */
-const texts: Record<Lang, Map<string, string>> = { 'zh-CN': new Map(), en: new Map() };
-/** key → the name of the catalogue that defines it. */
-const owners = new Map<string, string>();
-const catalogues = new Map<string, Catalogue>();
+const registry = new MessageRegistry<Catalogue>((c) => ({ 'zh-CN': c.zh, en: c.en }));
 
 /**
- * Adds a catalogue (a module's dictionaries, under the module's name). Refuses one whose two languages differ in
- * their keys, a key another catalogue defines already, and a second catalogue under a name already taken;
- * registering the same catalogue again is a no-op.
+ * Adds a catalogue (a module's dictionaries, under the module's name); the same registry as the server's
+ * (src/platform/i18n/registry.ts), so the same refusals: two languages with different keys, a key defined twice, a
+ * name taken.
  */
 export function registerMessages(name: string, catalogue: Catalogue): void {
-  const known = catalogues.get(name);
-  if (known === catalogue) return;
-  if (known) throw new Error(`message catalogue "${name}" is registered twice`);
-  const keys = Object.keys(catalogue.zh);
-  const missing = [
-    ...keys.filter((k) => !Object.hasOwn(catalogue.en, k)).map((k) => `${k} (en)`),
-    ...Object.keys(catalogue.en).filter((k) => !Object.hasOwn(catalogue.zh, k)).map((k) => `${k} (zh-CN)`),
-  ];
-  if (missing.length) throw new Error(`message catalogue "${name}" lacks ${missing.join(', ')}`);
-  const taken = keys.filter((k) => owners.has(k)).map((k) => `${k} (${owners.get(k)})`);
-  if (taken.length) throw new Error(`message catalogue "${name}" defines keys defined already: ${taken.join(', ')}`);
-  catalogues.set(name, catalogue);
-  for (const key of keys) {
-    owners.set(key, name);
-    texts['zh-CN'].set(key, catalogue.zh[key]!);
-    texts.en.set(key, catalogue.en[key]!);
-  }
+  registry.register(name, catalogue);
 }
 
 /** The text of a key in a language: the Chinese one when the English one is missing, else the key itself. */
 export function lookup(lang: Lang, key: MessageKey): string {
-  return texts[lang].get(key) ?? texts['zh-CN'].get(key) ?? key;
+  return registry.text(lang, key);
 }
 
 registerMessages('common', common);
