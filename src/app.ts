@@ -28,6 +28,7 @@ import { kbRoutes } from './modules/kb/index.js';
 import { ticketChurnSignal, ticketMergeHook, ticketRoutes, ticketTimelineSource } from './modules/tickets/index.js';
 import { slaRoutes, startSlaChecker } from './modules/tickets/sla/index.js';
 import { ANALYTICS_QUEUE, analyticsRoutes, executeRun, queueNightly, registerChurnSignal, unfinishedRunIds } from './modules/analytics/index.js';
+import { SEGMENTS_QUEUE, executeRefresh, queueNightlyRefresh, segmentMergeHook, segmentRoutes, unfinishedRefreshIds } from './modules/segments/index.js';
 
 /** pg-boss queue of outbox deliveries: one job per message attempt; the periodic sweep is the safety net. */
 const MESSAGE_QUEUE = 'messages.deliver';
@@ -53,6 +54,7 @@ registerMergeHook(taskMergeHook);
 registerMergeHook(messageMergeHook);
 registerMergeHook(careMergeHook);
 registerMergeHook(ticketMergeHook);
+registerMergeHook(segmentMergeHook);
 // The customer timeline: every module with business events on a customer contributes a source.
 registerTimelineSource(interactionTimelineSource);
 registerTimelineSource(transactionTimelineSource);
@@ -153,6 +155,21 @@ export async function buildApp(opts: {
   app.addHook('onClose', () => {
     if (nightlyTimer) clearInterval(nightlyTimer);
   });
+  // Segments (客户细分): a refresh run per pg-boss job, on demand or by the nightly check (every 10 minutes, 02:00–06:00
+  // company time; a unique index lets exactly one process queue the night's refresh of every dynamic segment).
+  jobs.handle(SEGMENTS_QUEUE, async (data, signal) => {
+    await executeRefresh(ctx.db, String(data.id), { signal, log: (line) => app.log.warn(line) });
+  }, { resumeAfterSeconds: 90 });
+  await segmentRoutes(app, { ...ctx, enqueue: (id) => jobs.send(SEGMENTS_QUEUE, { id }) });
+  const segmentsNightly = () =>
+    void queueNightlyRefresh(ctx.db, systemActor('system'))
+      .then((run) => (run ? jobs.send(SEGMENTS_QUEUE, { id: run.id }) : undefined))
+      .catch((err: Error) => app.log.warn(`segments nightly: ${err.message}`));
+  const segmentsTimer = opts.resumeJobs ? setInterval(segmentsNightly, 10 * 60_000) : null;
+  segmentsTimer?.unref();
+  app.addHook('onClose', () => {
+    if (segmentsTimer) clearInterval(segmentsTimer);
+  });
   // The outbox sweep: messages whose job was lost (a restart, a claim left by a killed process) are sent anyway.
   let sweeping: Promise<unknown> | null = null;
   const sweep = () => {
@@ -177,6 +194,8 @@ export async function buildApp(opts: {
     careRun();
     for (const id of await unfinishedRunIds(ctx.db)) await jobs.send(ANALYTICS_QUEUE, { id }, takeOver ? 0 : 90);
     nightly();
+    for (const id of await unfinishedRefreshIds(ctx.db)) await jobs.send(SEGMENTS_QUEUE, { id }, takeOver ? 0 : 90);
+    segmentsNightly();
   }
   return app;
 }

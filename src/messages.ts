@@ -20,6 +20,8 @@ import * as imports from './modules/imports/imports.messages.js';
 import * as interactions from './modules/interactions/interactions.messages.js';
 import * as kb from './modules/kb/kb.messages.js';
 import * as messages from './modules/messages/messages.messages.js';
+import * as segmentFields from './modules/segments/fields.messages.js';
+import * as segments from './modules/segments/segments.messages.js';
 import * as settings from './modules/settings/settings.messages.js';
 import * as tickets from './modules/tickets/tickets.messages.js';
 import * as sla from './modules/tickets/sla/sla.messages.js';
@@ -37,6 +39,8 @@ export const MODULE_MESSAGES = {
   interactions,
   kb,
   messages,
+  segments,
+  'segments/fields': segmentFields,
   settings,
   tickets,
   'tickets/sla': sla,

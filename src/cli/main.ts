@@ -16,6 +16,7 @@ import { readMappingFile, progressPrinter } from './import.js';
 import { locale, withDatabase } from './context.js';
 import { addFitCommand } from './analytics-fit.js';
 import { addRunCommand } from './analytics-run.js';
+import { addSegmentsCommand } from './segments.js';
 
 function readPassword(opts: { password?: string; passwordStdin?: boolean }): string {
   if (opts.passwordStdin) return readFileSync(0, 'utf8').replace(/\r?\n$/, '');
@@ -203,6 +204,7 @@ demo
 const analytics = program.command('analytics').description('customer value analytics: model fits and the analytics run');
 addFitCommand(analytics);
 addRunCommand(analytics);
+addSegmentsCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof AppError) {

@@ -5,14 +5,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, Client, countRows, createTestContext, type TestContext } from '../../test/harness.js';
-
-type Problem = { code: string; status: number; title: string; detail: string; errors: { field: string; message: string }[] };
-
-function problemOf(res: LightMyRequestResponse, status: number): Problem {
-  expect(res.statusCode, res.body).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  return res.json() as Problem;
-}
+import { problemOf } from '../../test/http.js';
 
 const PASSWORD = 'Passw0rd!';
 
@@ -236,7 +229,7 @@ describe('API tokens', () => {
     const t = await mint(manager, { name: 'ERP 对接', expiresInDays: 30 });
     expect(t.token).toMatch(new RegExp(`^hth_${t.prefix}_`));
     expect([...t.permissions].sort()).toEqual(
-      ['analytics:read', 'analytics:run', 'audit:read', 'care:manage', 'customer:delete', 'customer:export', 'customer:pii', 'customer:read', 'customer:write', 'kb:manage', 'kb:read', 'product:manage', 'tag:manage', 'ticket:manage', 'ticket:read', 'ticket:write', 'token:manage', 'transaction:write', 'user:read'],
+      ['analytics:read', 'analytics:run', 'audit:read', 'care:manage', 'customer:delete', 'customer:export', 'customer:pii', 'customer:read', 'customer:write', 'kb:manage', 'kb:read', 'product:manage', 'segment:manage', 'segment:read', 'tag:manage', 'ticket:manage', 'ticket:read', 'ticket:write', 'token:manage', 'transaction:write', 'user:read'],
     );
     const listed = (await manager.get('/api/v1/tokens')).json().items as Record<string, unknown>[];
     expect(listed.map((x) => x.id)).toEqual([t.id]);

@@ -8,20 +8,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type Client, type TestContext } from '../../test/harness.js';
+import { problemOf } from '../../test/http.js';
 
-type Problem = { status: number; errors: { field: string; message: string }[] };
 type Row = { id: string; name: string; owned: boolean; risk: number; level: 'low' | 'medium' | 'high'; tier: 'high' | 'middle' | 'low'; clv: number; recency: number | null };
 type Sort = 'risk' | 'clv' | 'recency' | 'name';
 type Order = 'asc' | 'desc';
-
-function problemOf(res: LightMyRequestResponse, status: number): Problem {
-  expect(res.statusCode, res.body).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  return res.json() as Problem;
-}
 
 const cursorOf = (value: string, id: string) => Buffer.from(JSON.stringify([value, id])).toString('base64url');
 const compare = (a: number | string, b: number | string) => (a < b ? -1 : a > b ? 1 : 0);

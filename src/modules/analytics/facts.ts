@@ -9,7 +9,34 @@ import type { ValueTier } from './analytics.contract.js';
 
 const textArray = (xs: readonly string[]) => sql`${`{${xs.map((x) => `"${x.replace(/["\\]/g, '\\$&')}"`).join(',')}}`}::text[]`;
 
+/** The per-customer results other modules may filter on (segment rules), by name → column. */
+const METRIC_COLUMNS = {
+  valueTier: 'value_tier',
+  valueScore: 'value_score',
+  rfmGroup: 'rfm_group',
+  rScore: 'r_score',
+  fScore: 'f_score',
+  mScore: 'm_score',
+  churnLevel: 'churn_level',
+  churnRisk: 'churn_risk',
+  clvFen: 'clv_fen',
+  pAlive: 'p_alive',
+  segment: 'segment',
+  quadrant: 'quadrant',
+} as const;
+export type AnalyticsMetric = keyof typeof METRIC_COLUMNS;
+export const ANALYTICS_METRICS = Object.keys(METRIC_COLUMNS) as AnalyticsMetric[];
+
 export const analyticsFacts = {
+  /**
+   * The customer has a result whose `metric` satisfies `predicate` (given the metric's column as SQL): an `exists`
+   * over the results table, false for a customer never scored. The metric is one of a fixed list (never user text).
+   */
+  metricWhere(customerId: SQLWrapper, metric: AnalyticsMetric, predicate: (column: SQL) => SQL): SQL {
+    const column = METRIC_COLUMNS[metric];
+    if (!column) throw new Error(`unknown analytics metric ${String(metric)}`);
+    return sql`exists (select 1 from analytics_customer_current a where a.customer_id = ${customerId} and ${predicate(sql.raw(`a.${column}`))})`;
+  },
   /** Whether any run has stored results yet (before the first run the table does not exist). */
   async exist(db: DbOrTx): Promise<boolean> {
     const [row] = rowsOf<{ ok: boolean }>(await db.execute(sql`select to_regclass('public.analytics_customer_current') is not null as ok`));

@@ -10,4 +10,5 @@ export {
   type ChurnSignal,
 } from './analytics.service.js';
 export type { ValueTier, ChurnLevel, ChurnReason, RunView } from './analytics.contract.js';
-export { analyticsFacts, customerValueTier } from './facts.js';
+export { analyticsFacts, customerValueTier, ANALYTICS_METRICS, type AnalyticsMetric } from './facts.js';
+export { RFM_GROUPS, RFM_GROUP_LABELS } from './analytics.contract.js';

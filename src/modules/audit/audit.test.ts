@@ -2,20 +2,13 @@
  * The audit log: who did what, when and from where — readable only with audit:read.
  */
 import { sql } from 'drizzle-orm';
-import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, createTestContext, type TestContext } from '../../test/harness.js';
 import type { AuditView } from './audit.contract.js';
+import { problemOf } from '../../test/http.js';
 
-type Problem = { code: string; status: number; detail: string; errors: { field: string; message: string }[] };
 /** An entry as the tests read it: `changes` loosely typed, to reach into. */
 type Entry = Omit<AuditView, 'changes'> & { changes: any };
-
-function problemOf(res: LightMyRequestResponse, status: number): Problem {
-  expect(res.statusCode, res.body).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  return res.json() as Problem;
-}
 
 describe('audit log', () => {
   let ctx: TestContext;

@@ -6,18 +6,13 @@
  * variations; quiet hours, the weekly cap and SMS consent hold; the preview lists who gets what on which day.
  */
 import { createRequire } from 'node:module';
-import type { LightMyRequestResponse } from 'fastify';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../app.js';
 import { rowsOf } from '../../platform/db/client.js';
 import { Client, createTestContext, type TestContext } from '../../test/harness.js';
 import { addDays } from './festivals.js';
-
-function ok<T = any>(res: LightMyRequestResponse, status = 200): T {
-  expect(res.statusCode, res.body).toBe(status);
-  return res.json() as T;
-}
+import { ok } from '../../test/http.js';
 
 const DAY = 86_400_000;
 /** The Shanghai calendar day of an instant. */

@@ -5,15 +5,9 @@ import { sql } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, countRows, createTestContext, type TestContext } from '../../test/harness.js';
+import { problemOf } from '../../test/http.js';
 
-type Problem = { code: string; status: number; title: string; detail: string; errors: { field: string; message: string }[] };
 type Customer = Record<string, any>;
-
-function problemOf(res: LightMyRequestResponse, status: number): Problem {
-  expect(res.statusCode, res.body).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  return res.json() as Problem;
-}
 
 const names = (res: LightMyRequestResponse): string[] => (res.json().items as { name: string }[]).map((c) => c.name).sort();
 

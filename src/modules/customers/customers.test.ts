@@ -7,15 +7,9 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, countRows, createTestContext, type TestContext } from '../../test/harness.js';
 import { countCustomers } from './customers.repository.js';
+import { problemOf } from '../../test/http.js';
 
-type Problem = { code: string; status: number; title: string; detail: string; errors: { field: string; message: string }[] };
 type Customer = Record<string, any> & { id: string; name: string; version: number };
-
-function problemOf(res: LightMyRequestResponse, status: number): Problem {
-  expect(res.statusCode, res.body).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  return res.json() as Problem;
-}
 
 const names = (res: LightMyRequestResponse): string[] => {
   expect(res.statusCode, res.body).toBe(200);

@@ -3,24 +3,12 @@
  * merging (chosen values, moved transactions and contacts, combined tags and phones, audit on both) and undoing it.
  */
 import { sql } from 'drizzle-orm';
-import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countRows, createTestContext, type Client, type TestContext } from '../../test/harness.js';
+import { problemOf, ok } from '../../test/http.js';
 
-type Problem = { code: string; detail: string; errors: { field: string; message: string }[] };
 type Customer = Record<string, any>;
 type Pair = { a: Customer; b: Customer; reasons: string[] };
-
-function problemOf(res: LightMyRequestResponse, status: number): Problem {
-  expect(res.statusCode, res.body).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  return res.json() as Problem;
-}
-
-function ok<T = any>(res: LightMyRequestResponse, status = 200): T {
-  expect(res.statusCode, res.body).toBe(status);
-  return res.json() as T;
-}
 
 describe('duplicate customers', () => {
   let ctx: TestContext;

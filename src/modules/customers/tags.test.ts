@@ -1,16 +1,9 @@
 /**
  * Tag management (colour, rename, merge, delete) and bulk tagging from the list.
  */
-import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countRows, createTestContext, type TestContext } from '../../test/harness.js';
-
-type Problem = { detail: string; errors: { field: string; message: string }[] };
-function problemOf(res: LightMyRequestResponse, status: number): Problem {
-  expect(res.statusCode, res.body).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  return res.json() as Problem;
-}
+import { problemOf } from '../../test/http.js';
 
 describe('tags', () => {
   let ctx: TestContext;

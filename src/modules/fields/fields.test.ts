@@ -2,19 +2,12 @@
  * Custom fields on customers: definitions (admin only, audited), values validated on write in both languages,
  * merged on update, shown in history, filtered (GIN containment and ranges), exported and imported.
  */
-import type { LightMyRequestResponse } from 'fastify';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countRows, createTestContext, type Client, type TestContext } from '../../test/harness.js';
 import { importFile } from '../../test/imports.js';
 import { customers } from '../customers/schema.js';
-
-type Problem = { code: string; detail: string; errors: { field: string; message: string }[] };
-function problemOf(res: LightMyRequestResponse, status: number): Problem {
-  expect(res.statusCode, res.body).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  return res.json() as Problem;
-}
+import { problemOf } from '../../test/http.js';
 
 const LEVELS = [
   { value: 'gold', labelZh: '金卡', labelEn: 'Gold' },

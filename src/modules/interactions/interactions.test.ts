@@ -3,24 +3,12 @@
  * order), and tasks (回访, 关怀, 挽回): my tasks by Asia/Shanghai day, completing a return visit logs its interaction,
  * assignment within the data scope, and merging customers moves both (undo moves them back).
  */
-import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { countRows, createTestContext, type Client, type TestContext } from '../../test/harness.js';
+import { problemOf, ok, type Problem } from '../../test/http.js';
 
-type Problem = { code: string; detail: string; errors: { field: string; message: string }[] };
 type Event = { kind: string; id: string; at: string; title: string; summary: string | null; actor: { id: string; name: string } | null; data: any };
 type Task = Record<string, any>;
-
-function problemOf(res: LightMyRequestResponse, status: number): Problem {
-  expect(res.statusCode, res.body).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  return res.json() as Problem;
-}
-
-function ok<T = any>(res: LightMyRequestResponse, status = 200): T {
-  expect(res.statusCode, res.body).toBe(status);
-  return res.json() as T;
-}
 
 describe('interactions, timeline and tasks', () => {
   let ctx: TestContext;

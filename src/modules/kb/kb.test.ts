@@ -11,19 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, countRows, createTestContext, type TestContext } from '../../test/harness.js';
 import type { KbArticle, KbArticlePage, KbCategory, KbPublicArticlePage, KbSuggestionList } from './kb.contract.js';
 import { ensureKbSeed } from './index.js';
-
-type Problem = { code: string; detail: string; errors: { field: string; message: string }[] };
-
-function problemOf(res: LightMyRequestResponse, status: number): Problem {
-  expect(res.statusCode, res.body).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  return res.json() as Problem;
-}
-
-function ok<T = any>(res: LightMyRequestResponse, status = 200): T {
-  expect(res.statusCode, res.body).toBe(status);
-  return res.json() as T;
-}
+import { problemOf, ok } from '../../test/http.js';
 
 const titles = (page: { items: { title: string }[] }) => page.items.map((a) => a.title);
 

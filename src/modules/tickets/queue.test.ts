@@ -5,18 +5,12 @@
  * page; a forged or foreign cursor is a 400 naming `cursor`.
  */
 import { sql } from 'drizzle-orm';
-import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type Client, type TestContext } from '../../test/harness.js';
+import { ok, type Problem } from '../../test/http.js';
 
-type Problem = { code: string; detail: string; errors: { field: string; message: string }[] };
 type Item = { id: string; type: string; customer: { id: string } | null; assignee: { id: string } | null; sla: { state: string } | null };
 type Page = { items: Item[]; nextCursor: string | null; total: number };
-
-function ok<T = any>(res: LightMyRequestResponse, status = 200): T {
-  expect(res.statusCode, res.body).toBe(status);
-  return res.json() as T;
-}
 
 const TITLE = '翻页工单';
 const COUNT = 30;

@@ -11,18 +11,7 @@ import { createTestContext, type Client, type TestContext } from '../../test/har
 import { systemActor } from '../../platform/auth/permissions.js';
 import { executeRun, startRun } from '../analytics/index.js';
 import { ticketChurnSignal } from './index.js';
-
-type Problem = { code: string; detail: string; errors: { field: string; message: string }[] };
-
-function problemOf(res: LightMyRequestResponse, status: number): Problem {
-  expect(res.statusCode, res.body).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  return res.json() as Problem;
-}
-function ok<T = any>(res: LightMyRequestResponse, status = 200): T {
-  expect(res.statusCode, res.body).toBe(status);
-  return res.json() as T;
-}
+import { problemOf, ok } from '../../test/http.js';
 
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(200, 7)]);
 

@@ -4,13 +4,7 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countRows, createTestContext, type Client, type TestContext } from '../../test/harness.js';
-
-type Problem = { code: string; detail: string; errors: { field: string; message: string }[] };
-function problemOf(res: LightMyRequestResponse, status: number): Problem {
-  expect(res.statusCode, res.body).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
-  return res.json() as Problem;
-}
+import { problemOf } from '../../test/http.js';
 
 describe('transactions and products', () => {
   let ctx: TestContext;

@@ -28,6 +28,8 @@ export const PERMISSIONS = [
   'kb:manage',
   'analytics:read',
   'analytics:run',
+  'segment:read',
+  'segment:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -28,12 +28,14 @@ export const BUILTIN_ROLES: Record<RoleKey, { scope: Scope; permissions: Permiss
       'kb:manage',
       'analytics:read',
       'analytics:run',
+      'segment:read',
+      'segment:manage',
     ],
   },
-  account_manager: { scope: 'own', permissions: ['customer:read', 'customer:write', 'customer:pii', 'transaction:write', 'user:read', 'ticket:read', 'ticket:write', 'kb:read', 'analytics:read'] },
-  agent: { scope: 'own', permissions: ['customer:read', 'customer:write', 'customer:pii', 'transaction:write', 'user:read', 'ticket:read', 'ticket:write', 'kb:read'] },
-  marketer: { scope: 'all', permissions: ['customer:read', 'customer:export', 'tag:manage', 'user:read', 'message:manage', 'analytics:read'] },
-  viewer: { scope: 'all', permissions: ['customer:read', 'user:read', 'ticket:read', 'kb:read'] },
+  account_manager: { scope: 'own', permissions: ['customer:read', 'customer:write', 'customer:pii', 'transaction:write', 'user:read', 'ticket:read', 'ticket:write', 'kb:read', 'analytics:read', 'segment:read'] },
+  agent: { scope: 'own', permissions: ['customer:read', 'customer:write', 'customer:pii', 'transaction:write', 'user:read', 'ticket:read', 'ticket:write', 'kb:read', 'segment:read'] },
+  marketer: { scope: 'all', permissions: ['customer:read', 'customer:export', 'tag:manage', 'user:read', 'message:manage', 'analytics:read', 'segment:read', 'segment:manage'] },
+  viewer: { scope: 'all', permissions: ['customer:read', 'user:read', 'ticket:read', 'kb:read', 'segment:read'] },
 };
 
 /** Who is acting: a signed-in user, a token, the CLI or the system itself. Built once per request. */

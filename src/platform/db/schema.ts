@@ -15,3 +15,4 @@ export * from '../../modules/tickets/sla/schema.js';
 export * from '../../modules/kb/schema.js';
 export * from '../../modules/analytics/schema.js';
 export * from '../../modules/demo/schema.js';
+export * from '../../modules/segments/schema.js';

@@ -15,17 +15,13 @@ import { checkClocks } from './escalation.js';
 import { checkSlaDeadlines, runSlaCheck } from './index.js';
 import * as slaRepo from './sla.repository.js';
 import type { SlaCalendarView, SlaClockView, SlaPolicyView, TicketReport } from './sla.contract.js';
+import { ok, type Problem } from '../../../test/http.js';
 
-type Problem = { code: string; detail: string; errors: { field: string; message: string }[] };
 const MIN = 60_000;
 const H = 60 * MIN;
 /** A Beijing wall-clock time as an instant. */
 const bj = (s: string) => new Date(`${s.replace(' ', 'T')}:00+08:00`);
 
-function ok<T = any>(res: LightMyRequestResponse, status = 200): T {
-  expect(res.statusCode, res.body).toBe(status);
-  return res.json() as T;
-}
 function problem(res: LightMyRequestResponse, status: number): Problem {
   expect(res.statusCode, res.body).toBe(status);
   expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);

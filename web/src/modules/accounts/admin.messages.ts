@@ -84,6 +84,8 @@ export const zh = {
   'perm.kb:read': '查看知识库',
   'perm.kb:manage': '编辑知识库（文章与分类）',
   'perm.analytics:read': '查看价值分析',
+  'perm.segment:read': '查看客户细分',
+  'perm.segment:manage': '管理客户细分（规则、名单、刷新）',
   'perm.analytics:run': '运行价值分析与修改其设置',
 } as const;
 
@@ -172,5 +174,7 @@ export const en: Record<keyof typeof zh, string> = {
   'perm.kb:read': 'Read the knowledge base',
   'perm.kb:manage': 'Edit the knowledge base (articles and categories)',
   'perm.analytics:read': 'View customer value analytics',
+  'perm.segment:read': 'View customer segments',
+  'perm.segment:manage': 'Manage customer segments (rules, lists, refresh)',
   'perm.analytics:run': 'Run customer value analytics and change its settings',
 };

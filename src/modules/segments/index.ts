@@ -1,0 +1,6 @@
+export { segmentRoutes } from './segments.routes.js';
+export { SEGMENTS_QUEUE, executeRefresh, queueNightlyRefresh, refreshNow, startRefresh, unfinishedRefreshIds } from './segments.refresh.js';
+export { segmentMemberLedger, segmentMembership } from './schema.js';
+export type { RefreshView, SegmentView, SegmentListItem } from './segments.contract.js';
+export { segmentMergeHook } from './merge.js';
+export { registerSegmentField, listSegmentFields, type SegmentFieldDef, type SegmentFieldView, type CheckedCondition, type CompileContext } from './fields.js';

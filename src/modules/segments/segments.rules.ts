@@ -1,0 +1,75 @@
+/**
+ * The service's side of the rule language: checking a rule (fields, operators, values; references to other segments
+ * and cycles among them) and compiling it to one condition over `c` (customer_directory) with the segment
+ * membership reader and the company's clock. The language itself lives in rule.ts, fields.ts and compile.ts.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import type { DbOrTx } from '../../platform/db/client.js';
+import { AppError } from '../../platform/errors.js';
+import type { Locale } from '../../platform/i18n/index.js';
+import { knownZone, zoneOffsetMs } from '../../platform/time.js';
+import { readCompanySettings } from '../settings/index.js';
+import { checkRule, compileRule, referencedSegments } from './compile.js';
+import { loadFieldContext } from './fields.js';
+import type { Rule } from './rule.js';
+import { liveSegments } from './segments.repository.js';
+import { segmentMembership } from './schema.js';
+
+/** The company's time zone and today's date on its wall clock. */
+export async function companyClock(db: DbOrTx, now = new Date()): Promise<{ zone: string; today: string; hour: number }> {
+  const zone = knownZone((await readCompanySettings(db)).timezone);
+  const wall = new Date(now.getTime() + zoneOffsetMs(zone, now));
+  return { zone, today: wall.toISOString().slice(0, 10), hour: wall.getUTCHours() };
+}
+
+/**
+ * Checks a rule (400s naming the path of the bad part, in `locale`) and the segments it refers to: each must be a live
+ * segment, and following references from `selfId` must never come back to it.
+ */
+export async function checkSegmentRule(db: DbOrTx, rule: Rule, locale: Locale, selfId?: string): Promise<void> {
+  const fieldCtx = await loadFieldContext(db);
+  checkRule(rule, { ...fieldCtx, locale });
+  const refs = referencedSegments(rule);
+  if (!refs.length) return;
+  const live = new Map((await liveSegments(db)).map((s) => [s.id, s]));
+  for (const id of refs) {
+    if (!live.has(id)) throw AppError.field('rule', 'segments.rule_unknown_segment', { id });
+  }
+  if (!selfId) return;
+  // Depth-first over the references: reaching the segment itself is a cycle.
+  const seen = new Set<string>();
+  const stack = [...refs];
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (id === selfId) throw AppError.field('rule', 'segments.rule_cycle');
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const r = live.get(id)?.rule;
+    if (r) stack.push(...referencedSegments(r));
+  }
+}
+
+/** The rule as one SQL condition over `c`, as of `now`. */
+export async function compileSegmentRule(db: DbOrTx, rule: Rule, now: Date): Promise<SQL> {
+  const [fieldCtx, clock] = await Promise.all([loadFieldContext(db), companyClock(db, now)]);
+  return compileRule(rule, { ...fieldCtx, now, zone: clock.zone, memberOf: (segmentId) => segmentMembership(segmentId, sql`c.id`) });
+}
+
+/** Live dynamic segments ordered so that a segment comes after the segments its rule refers to. */
+export function dependencyOrder<S extends { id: string; rule: Rule | null }>(list: S[]): S[] {
+  const byId = new Map(list.map((s) => [s.id, s]));
+  const out: S[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (s: S) => {
+    if (state.get(s.id)) return; // done, or a cycle (refused when saved): keep the order found
+    state.set(s.id, 'visiting');
+    for (const ref of s.rule ? referencedSegments(s.rule) : []) {
+      const dep = byId.get(ref);
+      if (dep) visit(dep);
+    }
+    state.set(s.id, 'done');
+    out.push(s);
+  };
+  list.forEach(visit);
+  return out;
+}
