@@ -176,7 +176,7 @@ describe('API tokens', () => {
     await see(page, '还没有 API 令牌');
     await page.getByRole('button', { name: '创建令牌' }).click();
     await dialog().getByLabel('名称').fill('ERP 同步');
-    await dialog().getByRole('checkbox', { name: '查看客户' }).check();
+    await dialog().getByRole('checkbox', { name: '查看客户', exact: true }).check();
     await dialog().getByLabel('有效期（天）').fill('30');
     await shots.take(page, 'create');
     await dialog().getByRole('button', { name: '新建' }).click();

@@ -167,6 +167,11 @@ const CASES: Case[] = [
     send: (r) => ({ url: '/api/v1/care/rules', body: { name: `幂等关怀 ${r}`, occasion: 'birthday', daysBefore: 0, actions: [{ taskTitle: '生日问候' }] } }),
     count: rows('care_rules'),
   },
+  {
+    route: '/api/v1/segments',
+    send: (r) => ({ url: '/api/v1/segments', body: { name: `幂等细分 ${r}`, kind: 'dynamic', rule: { field: 'customer.city', op: 'eq', value: '哈尔滨' } } }),
+    count: rows('segments'),
+  },
   { route: '/api/v1/kb/categories', send: (r) => ({ url: '/api/v1/kb/categories', body: { name: `幂等分类 ${r}` } }), count: rows('kb_categories') },
   {
     route: '/api/v1/kb/articles',
@@ -283,6 +288,11 @@ const NOT_CASES: Record<string, string> = {
   '/api/v1/tickets/{id}/reopen': 'state change; tested below with the same key',
   '/api/v1/tickets/{id}/merge': 'state change',
   '/api/v1/public/tickets/{token}/reopen': 'state change',
+  '/api/v1/segments/preview': 'a read',
+  '/api/v1/segments/{id}/restore': 'state change',
+  '/api/v1/segments/{id}/refresh': 'one active refresh per segment (a unique index): a repeat while it runs answers the same run',
+  '/api/v1/segments/{id}/members': 'adds customers to a static list: a repeat finds them members already (segments.test.ts)',
+  '/api/v1/segments/{id}/members/remove': 'removes customers from a static list: a repeat finds none to remove',
 };
 
 beforeAll(async () => {
