@@ -1,15 +1,19 @@
 import { PassThrough, type Readable } from 'node:stream';
+import { and, asc, eq, isNull, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { can, requireAccess, type Actor } from '../../platform/auth/permissions.js';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { displayPhone, maskPhone, normalizePhone } from '../../platform/phone.js';
 import type { Locale } from '../../platform/i18n/index.js';
 import { recordAudit } from '../audit/index.js';
+import { userDirectory } from '../accounts/index.js';
 import { activeCustomFields, displayCustomValue, parseCustomFilter } from '../fields/index.js';
 import * as repo from './customers.repository.js';
 import { filterOf } from './customers.service.js';
 import type { ExportQuery } from './customers.types.js';
 import { maskIdNumber } from './id-number.js';
+import { customers } from './schema.js';
+import { customerAccess } from './access.js';
 
 const COLUMNS = [
   ['id', 'ID', 'ID'],
@@ -55,33 +59,73 @@ function maskedSearch(q: string): string {
 export type ExportFormat = 'csv' | 'xlsx';
 
 /**
- * The current list (filters applied, within the exporter's scope): a header and batches of rows, personal data in
- * full only for the personal-data permission. The export itself is audited before the first row leaves.
+ * A set of customers another module exports "like the customer list" (a segment's members): a condition on the
+ * customer id (SQL over the given id column, naming only the caller's own tables), and what the audit entry says
+ * about the set. The exporter's data scope, masking and audit are this module's, as for the list.
+ */
+export type CustomerSubset = { within: (customerId: SQLWrapper) => SQL; audit: Record<string, unknown> };
+
+/** Live customers of a subset under a scope, in batches (keyset on id, constant memory). */
+async function* streamSubset(db: DbOrTx, scope: repo.ScopeFilter, within: CustomerSubset['within'], batch = 1000): AsyncGenerator<repo.CustomerWithOwner[]> {
+  let after: string | null = null;
+  for (;;) {
+    const conds = [repo.scopeCondition(scope), isNull(customers.deletedAt), within(customers.id), after ? sql`${customers.id} > ${after}::uuid` : undefined];
+    const rows: repo.CustomerWithOwner[] = await db
+      .select({ ...repo.customerColumns(), ownerName: userDirectory.displayName })
+      .from(customers)
+      .leftJoin(userDirectory, eq(userDirectory.id, customers.ownerId))
+      .where(and(...conds.filter((c): c is SQL => !!c)))
+      .orderBy(asc(customers.id))
+      .limit(batch);
+    if (!rows.length) return;
+    yield rows;
+    after = rows[rows.length - 1]!.id;
+    if (rows.length < batch) return;
+  }
+}
+
+/** What is exported: the customer list under its filters, or a subset another module names. */
+type ExportSource = { query: ExportQuery } | { subset: CustomerSubset };
+
+/**
+ * The current list (filters applied, within the exporter's scope) or a subset: a header and batches of rows,
+ * personal data in full only for the personal-data permission. The export itself is audited before the first row
+ * leaves.
  */
 async function exportRows(
   db: DbOrTx,
   actor: Actor | null,
-  query: ExportQuery,
+  source: ExportSource,
   locale: Locale,
   format: ExportFormat,
   formatTime: (d: Date) => string,
 ): Promise<{ header: string[]; batches: AsyncGenerator<unknown[][]> }> {
   requireAccess(actor, 'customer:export');
   const reveal = can(actor, 'customer:pii');
-  const customConditions = await parseCustomFilter(db, query.custom); // a wrong filter is refused before anything is logged
-  await recordAudit(db, actor, {
-    action: 'export',
-    entityType: 'customer',
-    entityId: null,
-    changes: { format, filters: query.q ? { ...query, q: maskedSearch(query.q) } : query, unmasked: reveal },
-  });
-  const full = { ...filterOf(actor, query), custom: customConditions };
+  let stream: () => AsyncGenerator<repo.CustomerWithOwner[]>;
+  if ('query' in source) {
+    const query = source.query;
+    const customConditions = await parseCustomFilter(db, query.custom); // a wrong filter is refused before anything is logged
+    await recordAudit(db, actor, {
+      action: 'export',
+      entityType: 'customer',
+      entityId: null,
+      changes: { format, filters: query.q ? { ...query, q: maskedSearch(query.q) } : query, unmasked: reveal },
+    });
+    const full = { ...filterOf(actor, query), custom: customConditions };
+    stream = () => repo.streamCustomers(db, full);
+  } else {
+    const { within, audit } = source.subset;
+    await recordAudit(db, actor, { action: 'export', entityType: 'customer', entityId: null, changes: { format, ...audit, unmasked: reveal } });
+    const scope = customerAccess.scope(actor);
+    stream = () => streamSubset(db, scope, within);
+  }
   // One column per active custom field after the standard ones, headed by its label.
   const customDefs = await activeCustomFields(db);
   return {
     header: [...COLUMNS.map(([, zh, en]) => (locale === 'en' ? en : zh)), ...customDefs.map((d) => (locale === 'en' ? d.labelEn : d.labelZh))],
     batches: (async function* () {
-      for await (const batch of repo.streamCustomers(db, full)) {
+      for await (const batch of stream()) {
         yield batch.map((r) => {
           const row: Record<string, unknown> = {
             ...r,
@@ -99,13 +143,8 @@ async function exportRows(
 }
 
 /** CSV with a BOM (Excel opens it as UTF-8), streamed in batches. */
-export async function exportCustomersCsv(
-  db: DbOrTx,
-  actor: Actor | null,
-  query: ExportQuery,
-  locale: Locale,
-): Promise<AsyncGenerator<string>> {
-  const { header, batches } = await exportRows(db, actor, query, locale, 'csv', (d) => d.toISOString());
+async function csvOf(db: DbOrTx, actor: Actor | null, source: ExportSource, locale: Locale): Promise<AsyncGenerator<string>> {
+  const { header, batches } = await exportRows(db, actor, source, locale, 'csv', (d) => d.toISOString());
   return (async function* () {
     yield '\uFEFF' + header.map(csvCell).join(',') + '\r\n';
     for await (const rows of batches) yield rows.map((r) => r.map(csvCell).join(',') + '\r\n').join('');
@@ -116,15 +155,9 @@ export async function exportCustomersCsv(
  * XLSX written row by row with exceljs's streaming writer (constant memory). Cells are plain strings, never
  * formulas; times are shown in the display time zone.
  */
-export async function exportCustomersXlsx(
-  db: DbOrTx,
-  actor: Actor | null,
-  query: ExportQuery,
-  locale: Locale,
-  timeZone: string,
-): Promise<Readable> {
+async function xlsxOf(db: DbOrTx, actor: Actor | null, source: ExportSource, locale: Locale, timeZone: string): Promise<Readable> {
   const fmt = new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short', timeStyle: 'medium' });
-  const { header, batches } = await exportRows(db, actor, query, locale, 'xlsx', (d) => fmt.format(d));
+  const { header, batches } = await exportRows(db, actor, source, locale, 'xlsx', (d) => fmt.format(d));
   const out = new PassThrough();
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   const sheet = workbook.addWorksheet(locale === 'en' ? 'Customers' : '客户', { views: [{ state: 'frozen', ySplit: 1 }] });
@@ -137,4 +170,27 @@ export async function exportCustomersXlsx(
     await workbook.commit();
   })().catch((err: unknown) => out.destroy(err as Error));
   return out;
+}
+
+/** The filtered customer list as CSV (audited). */
+export async function exportCustomersCsv(db: DbOrTx, actor: Actor | null, query: ExportQuery, locale: Locale): Promise<AsyncGenerator<string>> {
+  return csvOf(db, actor, { query }, locale);
+}
+
+/** The filtered customer list as an XLSX workbook (audited). */
+export async function exportCustomersXlsx(db: DbOrTx, actor: Actor | null, query: ExportQuery, locale: Locale, timeZone: string): Promise<Readable> {
+  return xlsxOf(db, actor, { query }, locale, timeZone);
+}
+
+/**
+ * A subset of customers (another module's set, e.g. a segment's members) with the list's columns, masking, scope and
+ * audit, as CSV. Needs `customer:export`; only the customers the exporter sees are written.
+ */
+export async function exportCustomerSubsetCsv(db: DbOrTx, actor: Actor | null, subset: CustomerSubset, locale: Locale): Promise<AsyncGenerator<string>> {
+  return csvOf(db, actor, { subset }, locale);
+}
+
+/** The same subset as an XLSX workbook. */
+export async function exportCustomerSubsetXlsx(db: DbOrTx, actor: Actor | null, subset: CustomerSubset, locale: Locale, timeZone: string): Promise<Readable> {
+  return xlsxOf(db, actor, { subset }, locale, timeZone);
 }

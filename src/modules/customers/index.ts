@@ -11,3 +11,4 @@ export { customerAccess } from './access.js';
 export { customerDirectory } from './schema.js';
 export { lockCustomer, withdrawConsent as withdrawCustomerConsent } from './customers.repository.js';
 export { customerBulkLoad, type CustomerBulkRow } from './customers.bulk.js';
+export { exportCustomerSubsetCsv, exportCustomerSubsetXlsx, type CustomerSubset } from './export.service.js';

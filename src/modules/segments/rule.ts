@@ -64,15 +64,20 @@ const condition = z.strictObject({
   params: z.record(z.string().max(40), z.union([z.string().max(200), z.number().finite(), z.boolean()])).optional(),
 });
 
-/** The rule tree as the API takes it (structure only; fields, operators and values are checked by checkRule). */
-export const ruleSchema: z.ZodType<Rule> = z.lazy(() =>
-  z.union([
-    z.strictObject({ all: z.array(ruleSchema).min(1).max(RULE_LIMITS.groupSize) }),
-    z.strictObject({ any: z.array(ruleSchema).min(1).max(RULE_LIMITS.groupSize) }),
-    z.strictObject({ not: ruleSchema }),
-    condition,
-  ]),
-);
+/**
+ * The rule tree as the API takes it (structure only; fields, operators and values are checked by checkRule). Named
+ * `SegmentRule` in zod's global registry: the OpenAPI document has it as a component, which the recursion refers to.
+ */
+export const ruleSchema: z.ZodType<Rule> = z
+  .lazy(() =>
+    z.union([
+      z.strictObject({ all: z.array(ruleSchema).min(1).max(RULE_LIMITS.groupSize) }),
+      z.strictObject({ any: z.array(ruleSchema).min(1).max(RULE_LIMITS.groupSize) }),
+      z.strictObject({ not: ruleSchema }),
+      condition,
+    ]),
+  )
+  .meta({ id: 'SegmentRule', description: 'A rule tree: { all: [...] } | { any: [...] } | { not: rule } | { field, op, value?, params? } (GET /segments/fields lists the fields)' });
 
 export const isGroupAll = (r: Rule): r is { all: Rule[] } => 'all' in r;
 export const isGroupAny = (r: Rule): r is { any: Rule[] } => 'any' in r;

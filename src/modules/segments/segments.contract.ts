@@ -70,6 +70,29 @@ export type SegmentHistory = { items: SegmentCountPoint[] };
 /** What adding customers to a static list did: ids unknown, deleted or outside the caller's scope are not told apart. */
 export type SegmentAddReport = { added: number; alreadyMembers: number; notFound: string[]; memberCount: number };
 
+/** Importing phones or customer numbers into a static list: what a file may hold (bytes, values) and what is reported. */
+export const SEGMENT_IMPORT_LIMITS = { bytes: 2 * 1024 * 1024, values: 50_000, valueLength: 64, reported: 100 } as const;
+export const SEGMENT_IMPORT_KEYS = ['phone', 'externalId'] as const;
+export type SegmentImportKey = (typeof SEGMENT_IMPORT_KEYS)[number];
+
+/**
+ * What importing a file of phones or customer numbers into a static list did. Values are matched among the live
+ * customers the caller sees; `notFound` and `ambiguous` list the values as written in the file (the first 100 each,
+ * with their counts).
+ */
+export type SegmentImportReport = {
+  /** Distinct values read (a header line and blank lines are not counted). */
+  values: number;
+  added: number;
+  alreadyMembers: number;
+  notFound: string[];
+  notFoundCount: number;
+  /** Phones that match several customers: none of them is added. */
+  ambiguous: string[];
+  ambiguousCount: number;
+  memberCount: number;
+};
+
 export type SegmentRemoveReport = { removed: number; notMembers: string[]; memberCount: number };
 
 export const SEGMENT_FIELD_TYPES = ['text', 'number', 'money', 'date', 'enum', 'tags', 'boolean'] as const;

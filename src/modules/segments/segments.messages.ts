@@ -17,6 +17,12 @@ export const zhCN = {
   'segments.refresh_not_found': '找不到该刷新任务',
   'segments.rule_unknown_segment': '规则引用的客户细分不存在或已删除',
   'segments.rule_cycle': '规则不能直接或间接引用它自己',
+  'segments.import_too_large': '文件过大（上限 {max}）',
+  'segments.import_not_csv': '「{field}」不是 CSV 文本文件（Excel 文件请另存为 CSV）',
+  'segments.import_empty': '「{field}」中没有可导入的号码',
+  'segments.import_one_column': '「{field}」第 {row} 行有多列：每行只能有一个手机号或客户编号',
+  'segments.import_too_many': '「{field}」最多 {max} 个号码',
+  'segments.import_value_too_long': '「{field}」第 {row} 行的值过长（最多 {max} 个字符）',
   'field.segment.name': '名称',
   'field.segment.description': '说明',
   'field.segment.kind': '类型',
@@ -26,6 +32,8 @@ export const zhCN = {
   'field.segment.customerIds': '客户',
   'field.segment.deleted': '回收站',
   'field.segment.days': '天数',
+  'field.segment.file': '文件',
+  'field.segment.by': '匹配方式',
 } as const;
 
 export const en: Record<keyof typeof zhCN, string> = {
@@ -42,6 +50,12 @@ export const en: Record<keyof typeof zhCN, string> = {
   'segments.refresh_not_found': 'Refresh run not found',
   'segments.rule_unknown_segment': 'The rule refers to a segment that does not exist or is deleted',
   'segments.rule_cycle': 'A rule cannot refer to its own segment, directly or through others',
+  'segments.import_too_large': 'The file is too large (limit {max})',
+  'segments.import_not_csv': '"{field}" is not a CSV text file (save an Excel workbook as CSV)',
+  'segments.import_empty': '"{field}" holds no numbers to import',
+  'segments.import_one_column': '"{field}" has several columns on line {row}: one phone or customer number per line',
+  'segments.import_too_many': '"{field}" may hold at most {max} numbers',
+  'segments.import_value_too_long': 'The value on line {row} of "{field}" is too long (at most {max} characters)',
   'field.segment.name': 'Name',
   'field.segment.description': 'Description',
   'field.segment.kind': 'Kind',
@@ -51,4 +65,6 @@ export const en: Record<keyof typeof zhCN, string> = {
   'field.segment.customerIds': 'Customers',
   'field.segment.deleted': 'Trash',
   'field.segment.days': 'Days',
+  'field.segment.file': 'File',
+  'field.segment.by': 'Match by',
 };

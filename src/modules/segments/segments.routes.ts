@@ -1,7 +1,12 @@
+import { Readable } from 'node:stream';
+import type { z } from 'zod';
 import type { ServiceContext } from '../../platform/context.js';
-import { noContent } from '../../platform/http/response.js';
+import { fileResponse, noContent, XLSX_MEDIA_TYPE } from '../../platform/http/response.js';
 import type { App } from '../../platform/http/server.js';
+import { attachment, exportMembersCsv, exportMembersXlsx } from './segments.export.js';
+import { importMembers } from './segments.import.js';
 import { getRefresh, startRefresh } from './segments.refresh.js';
+import { parseUpload, type UploadedList } from './segments.upload.js';
 import {
   addMembers,
   createSegment,
@@ -21,13 +26,14 @@ import {
   segmentAddReport,
   segmentFieldList,
   segmentHistory as segmentHistorySchema,
+  segmentImportReport,
   segmentMemberPage,
   segmentPage,
   segmentPreview,
   segmentRemoveReport,
   segmentView,
 } from './segments.schemas.js';
-import { createSegmentBody, historyQuery, idParam, memberIdsBody, memberListQuery, previewBody, segmentListQuery, updateSegmentBody } from './segments.types.js';
+import { createSegmentBody, historyQuery, idParam, importQuery, memberIdsBody, memberListQuery, previewBody, segmentListQuery, updateSegmentBody } from './segments.types.js';
 
 export async function segmentRoutes(app: App, ctx: ServiceContext & { enqueue: (runId: string) => Promise<void> }): Promise<void> {
   const { db } = ctx;
@@ -93,4 +99,57 @@ export async function segmentRoutes(app: App, ctx: ServiceContext & { enqueue: (
     { schema: { tags, summary: 'Remove customers from a static list (ids that are not members are reported)', params: idParam, body: memberIdsBody, response: { 200: segmentRemoveReport } }, config },
     async (req) => db.transaction((tx) => removeMembers(tx, req.actor, req.params.id, req.body.customerIds)),
   );
+  await memberFileRoutes(app, ctx);
+}
+
+/** A segment's members as a file (CSV, XLSX, like the customer list) and a static list filled from a file. */
+async function memberFileRoutes(app: App, ctx: ServiceContext): Promise<void> {
+  const { db } = ctx;
+  const tags = ['segments'];
+  const config = { fieldLabels: 'segment' };
+  app.get(
+    '/api/v1/segments/:id/members/export.csv',
+    {
+      schema: { tags, summary: "Current members you see, as the customer list's CSV (needs customer:export; audited)", params: idParam, response: { 200: fileResponse('A CSV file (UTF-8)', 'text/csv') } },
+    },
+    async (req, reply) => {
+      const { lines, name } = await exportMembersCsv(db, req.actor, req.params.id, req.locale);
+      reply.type('text/csv; charset=utf-8').header('content-disposition', attachment(name, 'csv')).header('cache-control', 'no-store');
+      return reply.send(Readable.from(lines));
+    },
+  );
+  app.get(
+    '/api/v1/segments/:id/members/export.xlsx',
+    {
+      schema: { tags, summary: "Current members you see, as the customer list's workbook (needs customer:export; audited)", params: idParam, response: { 200: fileResponse('An XLSX workbook', XLSX_MEDIA_TYPE) } },
+    },
+    async (req, reply) => {
+      const { stream, name } = await exportMembersXlsx(db, req.actor, req.params.id, req.locale, ctx.config.displayTimezone);
+      reply.type(XLSX_MEDIA_TYPE).header('content-disposition', attachment(name, 'xlsx')).header('cache-control', 'no-store');
+      return reply.send(stream);
+    },
+  );
+  // The body is the file itself (text/csv …), read by parseUpload.
+  await app.register(async (scope) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', parseUpload);
+    scope.post(
+      '/api/v1/segments/:id/members/import',
+      {
+        schema: {
+          tags,
+          summary: 'Add customers to a static list from a CSV of phones or customer numbers, one per line (the file as the body; 2 MB)',
+          params: idParam,
+          querystring: importQuery,
+          response: { 200: segmentImportReport },
+        },
+        config,
+      },
+      async (req) => {
+        const { id } = req.params as z.infer<typeof idParam>;
+        const { by } = req.query as z.infer<typeof importQuery>;
+        return db.transaction((tx) => importMembers(tx, req.actor, id, by, req.body as UploadedList));
+      },
+    );
+  });
 }

@@ -15,6 +15,7 @@ import {
   type SegmentFieldItem,
   type SegmentFieldList,
   type SegmentHistory,
+  type SegmentImportReport,
   type SegmentListItem,
   type SegmentMember,
   type SegmentMemberPage,
@@ -85,6 +86,19 @@ export const segmentAddReport = responseOf<SegmentAddReport>()(
     added: z.number().int(),
     alreadyMembers: z.number().int(),
     notFound: z.array(z.string()).describe('Ids of customers that do not exist, are deleted, or are outside your data scope'),
+    memberCount: z.number().int(),
+  }),
+);
+
+export const segmentImportReport = responseOf<SegmentImportReport>()(
+  z.object({
+    values: z.number().int().describe('Distinct values read (no header line, no blank lines)'),
+    added: z.number().int(),
+    alreadyMembers: z.number().int(),
+    notFound: z.array(z.string()).describe('Values (as written) matching no live customer you see: the first 100'),
+    notFoundCount: z.number().int(),
+    ambiguous: z.array(z.string()).describe('Phones matching several customers (none of them added): the first 100'),
+    ambiguousCount: z.number().int(),
     memberCount: z.number().int(),
   }),
 );

@@ -1,26 +1,19 @@
-/** Request schemas of the segments API (the rule's structure is rule.ts's; fields and values are checked by checkRule). */
+/**
+ * Request schemas of the segments API. The rule's structure is rule.ts's `ruleSchema` (the `SegmentRule` component of
+ * the OpenAPI document; issue paths such as `rule.all.0.op`); fields and values are checked by checkRule.
+ */
 import { z } from 'zod';
 import { pageQuery } from '../../platform/http/cursor.js';
 import { optionalText, trimmedText } from '../../platform/http/validation.js';
 import { ruleSchema } from './rule.js';
-import { SEGMENT_KINDS, SEGMENT_LIMITS } from './segments.contract.js';
-
-/**
- * The rule as a request field: validated by rule.ts's recursive schema (issue paths such as `rule.all.0.op`), but
- * documented as an open object — the OpenAPI transform cannot emit a recursive schema inline (it would need a named
- * component), so the document describes the tree in words.
- */
-const ruleInput = z
-  .unknown()
-  .pipe(ruleSchema)
-  .describe('The rule tree: { all: [...] } | { any: [...] } | { not: rule } | { field, op, value?, params? } (GET /segments/fields lists the fields)');
+import { SEGMENT_IMPORT_KEYS, SEGMENT_KINDS, SEGMENT_LIMITS } from './segments.contract.js';
 
 export const createSegmentBody = z
   .strictObject({
     name: trimmedText(SEGMENT_LIMITS.name).min(1).describe('Unique among live segments (case-insensitive)'),
     description: optionalText(SEGMENT_LIMITS.description),
     kind: z.enum(SEGMENT_KINDS).default('dynamic').describe('dynamic: members follow the rule; static: a list kept by hand'),
-    rule: ruleInput.optional().describe('The rule tree (dynamic segments only): { all: [...] } | { any: [...] } | { not: rule } | { field, op, value?, params? }'),
+    rule: ruleSchema.optional().describe('The rule tree (dynamic segments only)'),
     ownerId: z.uuid().nullable().optional().describe('Who looks after the segment (default: the creator)'),
   })
   .superRefine((b, ctx) => {
@@ -32,7 +25,7 @@ export type CreateSegmentInput = z.infer<typeof createSegmentBody>;
 export const updateSegmentBody = z.strictObject({
   name: trimmedText(SEGMENT_LIMITS.name).min(1).optional(),
   description: optionalText(SEGMENT_LIMITS.description),
-  rule: ruleInput.optional().describe('A new rule (dynamic segments); members change at the next refresh'),
+  rule: ruleSchema.optional().describe('A new rule (dynamic segments); members change at the next refresh'),
   ownerId: z.uuid().nullable().optional(),
   version: z.number().int().min(1).describe('The version the edit started from (409 when it changed since)'),
 });
@@ -52,7 +45,7 @@ export const historyQuery = z.strictObject({
   days: z.coerce.number().int().min(1).max(3660).default(90).describe('How many days back'),
 });
 
-export const previewBody = z.strictObject({ rule: ruleInput });
+export const previewBody = z.strictObject({ rule: ruleSchema });
 export type PreviewInput = z.infer<typeof previewBody>;
 
 export const memberIdsBody = z.strictObject({
@@ -63,3 +56,7 @@ export type MemberIdsInput = z.infer<typeof memberIdsBody>;
 export const deleteSegmentBody = z.strictObject({ version: z.number().int().min(1).optional() }).optional();
 
 export const idParam = z.strictObject({ id: z.uuid() });
+
+export const importQuery = z.strictObject({
+  by: z.enum(SEGMENT_IMPORT_KEYS).default('phone').describe('phone: mobile or landline numbers (+86 assumed); externalId: customer numbers (外部编号)'),
+});

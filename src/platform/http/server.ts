@@ -9,7 +9,7 @@ import fastifyStatic from '@fastify/static';
 import { z } from 'zod';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import { jsonSchemaTransform, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { responseSerializerCompiler } from './response.js';
 import type { Config } from '../config.js';
 import { AppError } from '../errors.js';
@@ -132,6 +132,8 @@ export async function createServer(opts: ServerOptions): Promise<App> {
       security: [{ cookie: [] }, { bearer: [] }],
     },
     transform: jsonSchemaTransform,
+    // Schemas named in zod's global registry (`.meta({ id })`, e.g. the recursive SegmentRule) become components.
+    transformObject: jsonSchemaTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
 
