@@ -160,10 +160,15 @@ function isPlain(f: CustomerFilter): boolean {
 }
 
 /** Every matching row in batches, for exports (keyset on id, constant memory). */
-export async function* streamCustomers(db: DbOrTx, f: CustomerFilter, batch = 1000): AsyncGenerator<CustomerWithOwner[]> {
+export function streamCustomers(db: DbOrTx, f: CustomerFilter, batch = 1000): AsyncGenerator<CustomerWithOwner[]> {
+  return streamCustomersWhere(db, whereOf(f), batch);
+}
+
+/** Every row matching a condition in batches (keyset on id, constant memory): the list's filters, or a subset's. */
+export async function* streamCustomersWhere(db: DbOrTx, where: SQL | undefined, batch = 1000): AsyncGenerator<CustomerWithOwner[]> {
   let after: string | null = null;
   for (;;) {
-    const conds = [whereOf(f), after ? sql`${customers.id} > ${after}::uuid` : undefined].filter((c): c is SQL => !!c);
+    const conds = [where, after ? sql`${customers.id} > ${after}::uuid` : undefined].filter((c): c is SQL => !!c);
     const rows: CustomerWithOwner[] = await db
       .select({ ...CUSTOMER_COLUMNS, ownerName: userDirectory.displayName })
       .from(customers)

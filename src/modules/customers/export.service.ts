@@ -1,12 +1,11 @@
 import { PassThrough, type Readable } from 'node:stream';
-import { and, asc, eq, isNull, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { and, isNull, type SQL, type SQLWrapper } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { can, requireAccess, type Actor } from '../../platform/auth/permissions.js';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { displayPhone, maskPhone, normalizePhone } from '../../platform/phone.js';
 import type { Locale } from '../../platform/i18n/index.js';
 import { recordAudit } from '../audit/index.js';
-import { userDirectory } from '../accounts/index.js';
 import { activeCustomFields, displayCustomValue, parseCustomFilter } from '../fields/index.js';
 import * as repo from './customers.repository.js';
 import { filterOf } from './customers.service.js';
@@ -66,22 +65,8 @@ export type ExportFormat = 'csv' | 'xlsx';
 export type CustomerSubset = { within: (customerId: SQLWrapper) => SQL; audit: Record<string, unknown> };
 
 /** Live customers of a subset under a scope, in batches (keyset on id, constant memory). */
-async function* streamSubset(db: DbOrTx, scope: repo.ScopeFilter, within: CustomerSubset['within'], batch = 1000): AsyncGenerator<repo.CustomerWithOwner[]> {
-  let after: string | null = null;
-  for (;;) {
-    const conds = [repo.scopeCondition(scope), isNull(customers.deletedAt), within(customers.id), after ? sql`${customers.id} > ${after}::uuid` : undefined];
-    const rows: repo.CustomerWithOwner[] = await db
-      .select({ ...repo.customerColumns(), ownerName: userDirectory.displayName })
-      .from(customers)
-      .leftJoin(userDirectory, eq(userDirectory.id, customers.ownerId))
-      .where(and(...conds.filter((c): c is SQL => !!c)))
-      .orderBy(asc(customers.id))
-      .limit(batch);
-    if (!rows.length) return;
-    yield rows;
-    after = rows[rows.length - 1]!.id;
-    if (rows.length < batch) return;
-  }
+function streamSubset(db: DbOrTx, scope: repo.ScopeFilter, within: CustomerSubset['within'], batch = 1000): AsyncGenerator<repo.CustomerWithOwner[]> {
+  return repo.streamCustomersWhere(db, and(repo.scopeCondition(scope), isNull(customers.deletedAt), within(customers.id)), batch);
 }
 
 /** What is exported: the customer list under its filters, or a subset another module names. */
