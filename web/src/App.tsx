@@ -20,6 +20,7 @@ import { ImportsPage } from './modules/imports/routes';
 import * as interactions from './modules/interactions/routes';
 import { KbPage } from './modules/kb/routes';
 import * as messages from './modules/messages/routes';
+import { SegmentsRoutes } from './modules/segments/routes';
 import { SettingsPage } from './modules/settings/routes';
 import * as tickets from './modules/tickets/routes';
 import * as transactions from './modules/transactions/routes';
@@ -112,6 +113,7 @@ function AppRoutes() {
         <Route path="care/rules" element={guard(['care:manage'], <RulesPage />)} />
         <Route path="kb" element={guard(['kb:read'], <KbPage />)} />
         <Route path="analytics" element={guard(['analytics:read'], <analytics.AnalyticsPage />)} />
+        <Route path="segments/*" element={guard(['segment:read'], <SegmentsRoutes />)} />
         <Route path="admin/users" element={guard(['user:manage'], <UsersPage />)} />
         <Route path="admin/roles" element={guard(['user:manage', 'role:manage'], <RolesPage />)} />
         <Route path="admin/audit" element={guard(['audit:read'], <AuditPage />)} />

@@ -20,6 +20,7 @@ import { importsMessages } from './modules/imports';
 import { interactionsMessages } from './modules/interactions';
 import { kbMessages } from './modules/kb';
 import { messagesMessages } from './modules/messages';
+import { segmentsMessages } from './modules/segments';
 import { settingsMessages } from './modules/settings';
 import { slaMessages, ticketsMessages } from './modules/tickets';
 import { transactionsMessages } from './modules/transactions';
@@ -41,6 +42,7 @@ const MODULE_MESSAGES = {
   interactions: interactionsMessages,
   kb: kbMessages,
   messages: messagesMessages,
+  segments: segmentsMessages,
   settings: settingsMessages,
   tickets: ticketsMessages,
   'tickets/sla': slaMessages,

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { App, Button, Card, Empty, Flex, List, Modal, Spin, Typography } from 'antd';
 import { BookOutlined, EnterOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
@@ -7,18 +7,10 @@ import { useMutation } from '../../platform/forms';
 import { useT } from '../../platform/i18n';
 import { ArticleBody } from './ArticleBody';
 import { KB_LIMITS, useKbSuggestions, type KbSuggestion } from './api';
+import { useDebounced } from '../../platform/useDebounced';
 
 /** The text settles for this long before suggestions are asked for (typing does not fire a request per key). */
 const DEBOUNCE_MS = 400;
-
-function useDebounced(value: string, ms: number): string {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return settled;
-}
 
 /**
  * An article's Markdown as the text of a reply to a customer (SMS, WeChat, a public page): heading marks, emphasis

@@ -1,0 +1,11 @@
+import { useEffect, useState } from 'react';
+
+/** The value after it has stopped changing for `ms` (a search box, a rule being edited). */
+export function useDebounced<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
+}
