@@ -3,8 +3,11 @@
  * AND 标签 含任一 重点) and sees the live count the API's preview gives, a bad value's message next to its condition,
  * saves, refreshes (progress, then the report), and sees the members and the daily-count chart; then makes a static
  * list and adds and removes customers by hand, with the report on screen. At phone width the pages do not scroll
- * sideways; a viewer (segment:read only) sees the list but no create button.
+ * sideways; a viewer (segment:read only) sees the list but no create button. A static list is filled from a CSV of
+ * phones (the report on screen, the server's message under the file field for a bad file), and its members are
+ * exported as the customer list's CSV.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { browserSuite, DESKTOP, dialogHelpers, gone, PHONE, see, seedCompany, Shots, signIn, WAIT } from './harness.js';
@@ -250,6 +253,46 @@ describe('segments', () => {
     await expect.poll(async () => page.getByTestId('preview-count').textContent(), { timeout: WAIT }).toBe(`共 ${expected.count} 位客户`);
     await see(page.getByTestId('preview-sample'), '张幸福');
     expect(await page.getByTestId('preview-sample').textContent()).not.toContain('王幸福');
+    expect(suite.browser.pageErrors).toEqual([]);
+  });
+
+  it('imports a static list from a CSV of phones and exports its members as CSV', async () => {
+    const { api } = suite;
+    const page = suite.browser.page;
+    const shots = new Shots('segments-files');
+    await page.setViewportSize(DESKTOP);
+    for (const [name, phone] of [['孙松花', '13904510001'], ['周松花', '13904510002']] as const) {
+      await api.post('/api/v1/customers', { name, phones: [phone], address: { city: '哈尔滨市', compound: '松花小区' } });
+    }
+    const list = await api.post<{ id: string }>('/api/v1/segments', { name: '电话回访名单', kind: 'static' });
+    await page.goto(`${suite.server.url}/segments/${list.id}`);
+    await see(page.getByTestId('members'), '还没有成员');
+
+    // A file of two columns: the server's message shows under the file field, and the dialog stays open.
+    await openDialog(page.getByRole('button', { name: '从文件导入' }));
+    const file = dialog().locator('input[type=file]');
+    await file.setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from('13904510001,孙松花\n') });
+    await dialog().getByRole('button', { name: /导\s*入/ }).click();
+    await see(dialog().locator('.ant-form-item-explain-error'), '每行只能有一个手机号或客户编号');
+    await shots.take(page, 'import-error');
+
+    // Phones (by 手机号, the default): two customers' and one nobody has.
+    expect(await dialog().getByRole('radio', { name: '手机号' }).isChecked()).toBe(true);
+    await file.setInputFiles({ name: 'phones.csv', mimeType: 'text/csv', buffer: Buffer.from('手机号\n13904510001\n13904510002\n13904519999\n') });
+    await dialog().getByRole('button', { name: /导\s*入/ }).click();
+    await closed();
+    await see(page.getByTestId('import-report'), '已导入：读取 3 个号码，新加入 2 位，0 位原本就在名单中；名单现有 2 位');
+    await see(page.getByTestId('import-not-found'), '未找到 1 个：13904519999');
+    await expect.poll(async () => (await memberNames(page)).sort(), { timeout: WAIT }).toEqual(['周松花', '孙松花'].sort());
+    await see(page.getByTestId('segment-count'), '共 2 位客户');
+    await shots.take(page, 'import-report');
+
+    // 导出成员 CSV: the customer list's columns, one row per member.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: '导出成员 CSV' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^电话回访名单-\d{4}-\d{2}-\d{2}\.csv$/);
+    const lines = readFileSync(await download.path(), 'utf8').replace(/^\uFEFF/, '').split('\r\n').filter((l) => l);
+    expect(lines[0]!.split(',').slice(0, 4)).toEqual(['ID', '类型', '姓名/名称', '电话']);
+    expect(lines.slice(1).map((l) => l.split(',')[2]).sort()).toEqual(['周松花', '孙松花'].sort());
     expect(suite.browser.pageErrors).toEqual([]);
   });
 });

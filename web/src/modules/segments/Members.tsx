@@ -10,7 +10,8 @@ import { useMutation } from '../../platform/forms';
 import { useT } from '../../platform/i18n';
 import { KeysetPager } from '../../platform/KeysetPager';
 import { ErrorAlert } from '../../platform/ui';
-import { segmentKeys, useCustomerSearch, useMembers, type SegmentAddReport, type SegmentMember, type SegmentRemoveReport, type SegmentView } from './api';
+import { segmentKeys, useCustomerSearch, useMembers, type SegmentAddReport, type SegmentImportReport, type SegmentMember, type SegmentRemoveReport, type SegmentView } from './api';
+import { ExportMembers, ImportMembers, ImportReport } from './MemberFiles';
 
 /** Customers searched by name, phone or address, several at a time. */
 function CustomerSearch({ value, onChange }: { value: string[]; onChange: (ids: string[]) => void }) {
@@ -41,9 +42,12 @@ function CustomerSearch({ value, onChange }: { value: string[]; onChange: (ids: 
   );
 }
 
-type Report = { kind: 'added'; r: SegmentAddReport } | { kind: 'removed'; r: SegmentRemoveReport };
+type Report = { kind: 'added'; r: SegmentAddReport } | { kind: 'removed'; r: SegmentRemoveReport } | { kind: 'imported'; r: SegmentImportReport };
 
-/** A segment's current members (keyset pages); for static lists: add customers and remove the selected ones. */
+/**
+ * A segment's current members (keyset pages), exported as a file by holders of customer:export; for static lists: add
+ * customers (searched, or from a file) and remove the selected ones.
+ */
 export function Members({ segment }: { segment: SegmentView }) {
   const t = useT();
   const { can } = useAuth();
@@ -76,20 +80,33 @@ export function Members({ segment }: { segment: SegmentView }) {
   const total = list.data?.total;
   return (
     <Card size="small" title={t('segments.members')} data-testid="members">
-      {editable ? (
+      {editable || can('customer:export') ? (
         <Flex gap={8} wrap style={{ marginBottom: 12 }}>
-          <CustomerSearch value={picked} onChange={setPicked} />
-          <Button type="primary" icon={<UserAddOutlined />} disabled={!picked.length} loading={add.isPending} onClick={() => add.mutate(picked)} data-testid="static-add">
-            {t('segments.static.addButton')}
-          </Button>
-          <Popconfirm title={t('segments.static.removeConfirm', { n: selected.length })} onConfirm={() => remove.mutate(selected)} disabled={!selected.length}>
-            <Button danger icon={<MinusCircleOutlined />} disabled={!selected.length} loading={remove.isPending} data-testid="static-remove">
-              {t('segments.static.remove', { n: selected.length })}
-            </Button>
-          </Popconfirm>
+          {editable ? (
+            <>
+              <CustomerSearch value={picked} onChange={setPicked} />
+              <Button type="primary" icon={<UserAddOutlined />} disabled={!picked.length} loading={add.isPending} onClick={() => add.mutate(picked)} data-testid="static-add">
+                {t('segments.static.addButton')}
+              </Button>
+              <Popconfirm title={t('segments.static.removeConfirm', { n: selected.length })} onConfirm={() => remove.mutate(selected)} disabled={!selected.length}>
+                <Button danger icon={<MinusCircleOutlined />} disabled={!selected.length} loading={remove.isPending} data-testid="static-remove">
+                  {t('segments.static.remove', { n: selected.length })}
+                </Button>
+              </Popconfirm>
+              <ImportMembers
+                segment={segment}
+                onImported={(r) => {
+                  setReport({ kind: 'imported', r });
+                  refresh();
+                }}
+              />
+            </>
+          ) : null}
+          <ExportMembers segment={segment} />
         </Flex>
       ) : null}
-      {report ? (
+      {report?.kind === 'imported' ? <ImportReport report={report.r} onClose={() => setReport(null)} /> : null}
+      {report && report.kind !== 'imported' ? (
         <Alert
           type="success"
           showIcon

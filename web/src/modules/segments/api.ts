@@ -1,5 +1,5 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { api, request } from '../../platform/api';
+import { api, download, request } from '../../platform/api';
 import { useI18n } from '../../platform/i18n';
 import { useKeysetPages } from '../../platform/usePagedList';
 import type {
@@ -7,6 +7,8 @@ import type {
   SegmentFieldItem,
   SegmentFieldList,
   SegmentHistory,
+  SegmentImportKey,
+  SegmentImportReport,
   SegmentKind,
   SegmentMemberPage,
   SegmentPage,
@@ -16,11 +18,14 @@ import type {
 
 // The server's own definitions (plain constants and types, no imports): one source for both sides.
 export {
+  SEGMENT_IMPORT_LIMITS,
   SEGMENT_LIMITS,
   type RefreshView,
   type SegmentAddReport,
   type SegmentCustomer,
   type SegmentFieldItem,
+  type SegmentImportKey,
+  type SegmentImportReport,
   type SegmentKind,
   type SegmentListItem,
   type SegmentMember,
@@ -150,4 +155,18 @@ export function useCustomerSearch(q: string) {
     enabled: q.trim().length > 0,
     staleTime: 10_000,
   });
+}
+
+/**
+ * Adds the customers of a file (one phone or customer number per line) to a static list. The file itself is the
+ * body (no multipart), always sent as text/csv: the server reads the bytes (UTF-8 or GB18030) and refuses a workbook
+ * with a message on `file`, whatever type the browser gave the file. The POST carries an Idempotency-Key (api.ts).
+ */
+export function importMembers(id: string, by: SegmentImportKey, file: Blob) {
+  return api.upload<SegmentImportReport>(`/api/v1/segments/${id}/members/import`, { by }, new Blob([file], { type: 'text/csv' }));
+}
+
+/** Downloads a segment's current members as the customer list's CSV or workbook (needs customer:export). */
+export function exportMembers(id: string, format: 'csv' | 'xlsx') {
+  return download(`/api/v1/segments/${id}/members/export.${format}`, {}, `segment-members.${format}`);
 }
