@@ -137,6 +137,14 @@ describe('segments', () => {
     await expect.poll(async () => memberNames(page), { timeout: WAIT }).toEqual(['张幸福']);
     await see(page.getByTestId('segment-count'), '共 1 位客户');
     await shots.take(page, 'static');
+    // The segment as the customer list's audience: the link opens the list filtered to its members, named on a chip.
+    await page.getByTestId('segment-customers').click();
+    await see(page.getByTestId('segment-filter'), '客户细分：春节慰问名单');
+    await see(page.getByTestId('customer-total'), '共 1 位客户');
+    await expect.poll(async () => page.getByTestId('customer-link').allTextContents(), { timeout: WAIT }).toEqual(['张幸福']);
+    await page.getByTestId('segment-filter').locator('.ant-tag-close-icon').click();
+    await expect.poll(async () => page.getByTestId('segment-filter').count(), { timeout: WAIT }).toBe(0);
+    await expect.poll(async () => (await page.getByTestId('customer-link').allTextContents()).includes('钱阳光'), { timeout: WAIT }).toBe(true);
 
     // To the trash and back, from the list.
     await page.goto(`${suite.server.url}/segments`);

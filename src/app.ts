@@ -6,7 +6,7 @@ import { registerIdempotency } from './platform/http/idempotency.js';
 import type { ServiceContext } from './platform/context.js';
 import { accountsRoutes, actorForUserId, authenticateSession, authenticateToken, ensureBuiltinRoles } from './modules/accounts/index.js';
 import { auditRoutes } from './modules/audit/index.js';
-import { customerImporter, customerRoutes, mergeRoutes, registerMergeHook, tagRoutes } from './modules/customers/index.js';
+import { customerImporter, customerRoutes, mergeRoutes, registerCustomerListFilter, registerMergeHook, tagRoutes } from './modules/customers/index.js';
 import { importRoutes, registerImporter, runImport, unfinishedImportIds } from './modules/imports/index.js';
 import { settingsRoutes } from './modules/settings/index.js';
 import { customFieldRoutes } from './modules/fields/index.js';
@@ -28,7 +28,7 @@ import { kbRoutes } from './modules/kb/index.js';
 import { ticketChurnSignal, ticketMergeHook, ticketRoutes, ticketTimelineSource } from './modules/tickets/index.js';
 import { slaRoutes, startSlaChecker } from './modules/tickets/sla/index.js';
 import { ANALYTICS_QUEUE, analyticsRoutes, executeRun, queueNightly, registerChurnSignal, unfinishedRunIds } from './modules/analytics/index.js';
-import { SEGMENTS_QUEUE, executeRefresh, queueNightlyRefresh, segmentMergeHook, segmentRoutes, unfinishedRefreshIds } from './modules/segments/index.js';
+import { SEGMENTS_QUEUE, executeRefresh, queueNightlyRefresh, segmentListFilter, segmentMergeHook, segmentRoutes, unfinishedRefreshIds } from './modules/segments/index.js';
 
 /** pg-boss queue of outbox deliveries: one job per message attempt; the periodic sweep is the safety net. */
 const MESSAGE_QUEUE = 'messages.deliver';
@@ -62,6 +62,8 @@ registerTimelineSource(taskTimelineSource);
 registerTimelineSource(messageTimelineSource);
 registerTimelineSource(ticketTimelineSource);
 registerChurnSignal(ticketChurnSignal);
+// The customer list's filters other modules answer: `segment=<id>` (segments imports customers, not the reverse).
+registerCustomerListFilter(segmentListFilter);
 
 /**
  * The composition root: platform + every module's routes and background jobs, over one database. With

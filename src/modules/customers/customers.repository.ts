@@ -6,6 +6,7 @@ import { rowsOf, type Db, type DbOrTx } from '../../platform/db/client.js';
 import { userDirectory } from '../accounts/index.js';
 import type { CustomCondition } from '../fields/index.js';
 import type { Channel } from './customers.contract.js';
+import { customerListFilterSql, type CustomerListFilterParam } from './list-filters.js';
 import { customerContacts, customers } from './schema.js';
 
 /** A customer as the code reads it: every column but `search_bigrams`, which only the database's search uses. */
@@ -41,6 +42,8 @@ export type CustomerFilter = {
   createdTo?: string;
   /** Custom field conditions (containment uses the GIN index on `custom`). */
   custom?: CustomCondition[];
+  /** Conditions other modules answer (list-filters.ts), e.g. membership of a segment. */
+  contributed?: { param: CustomerListFilterParam; value: string }[];
   deleted: 'exclude' | 'only';
 };
 
@@ -63,6 +66,7 @@ function whereOf(f: CustomerFilter): SQL | undefined {
   if (f.createdFrom) conds.push(gte(customers.createdAt, startOf(f.createdFrom)));
   if (f.createdTo) conds.push(lte(customers.createdAt, endOf(f.createdTo)));
   for (const c of f.custom ?? []) conds.push(customCondition(c));
+  for (const c of f.contributed ?? []) conds.push(customerListFilterSql(c.param, c.value, customers.id));
   return and(...conds.filter((c): c is SQL => !!c));
 }
 
@@ -155,8 +159,8 @@ export async function countCustomers(db: DbOrTx, f: CustomerFilter, limit = EXAC
 }
 
 function isPlain(f: CustomerFilter): boolean {
-  const { scope: _scope, deleted, custom, ...rest } = f;
-  return deleted === 'exclude' && !custom?.length && Object.values(rest).every((v) => v === undefined || v === null || v === '');
+  const { scope: _scope, deleted, custom, contributed, ...rest } = f;
+  return deleted === 'exclude' && !custom?.length && !contributed?.length && Object.values(rest).every((v) => v === undefined || v === null || v === '');
 }
 
 /** Every matching row in batches, for exports (keyset on id, constant memory). */

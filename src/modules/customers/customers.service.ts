@@ -46,6 +46,8 @@ export async function customerInScope(
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export function filterOf(actor: Actor, q: Omit<ListQuery, 'sort' | 'order' | 'cursor' | 'limit' | 'withTotal'>): repo.CustomerFilter {
+  // Filtering by a segment tells who is in it: that is the segment's to show (segment:read).
+  if (q.segment) requireAccess(actor, 'segment:read');
   let text: repo.CustomerFilter['text'];
   const needle = q.q?.trim().toLowerCase();
   if (needle) {
@@ -74,6 +76,7 @@ export function filterOf(actor: Actor, q: Omit<ListQuery, 'sort' | 'order' | 'cu
     createdFrom: q.createdFrom,
     createdTo: q.createdTo,
     deleted: q.deleted,
+    contributed: q.segment ? [{ param: 'segment', value: q.segment }] : [],
   };
 }
 

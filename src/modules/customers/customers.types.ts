@@ -163,6 +163,7 @@ export const listQuery = z.strictObject({
   stage: z.enum(STAGES).optional(),
   city: text(50).optional(),
   compound: text(100).optional(),
+  segment: z.uuid().optional().describe("A segment's id: only its current members (an unknown or deleted segment matches nobody)"),
   createdFrom: dateOrDateTime.optional(),
   createdTo: dateOrDateTime.optional(),
   deleted: z.enum(['exclude', 'only']).default('exclude'),

@@ -6,6 +6,7 @@ export { tagRoutes } from './tags.routes.js';
 export { customerImporter, customersByKeys, createCustomersForImport, type CustomerRef } from './import.js';
 export { mergeRoutes } from './merge.routes.js';
 export { registerMergeHook, type MergeHook } from './merge.hooks.js';
+export { registerCustomerListFilter, type CustomerListFilter } from './list-filters.js';
 export { phoneDigitsOf, searchTextOf } from './customers.views.js';
 export { customerAccess } from './access.js';
 export { customerDirectory } from './schema.js';

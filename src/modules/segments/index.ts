@@ -4,3 +4,4 @@ export { segmentMemberLedger, segmentMembership } from './schema.js';
 export type { RefreshView, SegmentView, SegmentListItem } from './segments.contract.js';
 export { segmentMergeHook } from './merge.js';
 export { registerSegmentField, listSegmentFields, type SegmentFieldDef, type SegmentFieldView, type CheckedCondition, type CompileContext } from './fields.js';
+export { segmentListFilter } from './list-filter.js';

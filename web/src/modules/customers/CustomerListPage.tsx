@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { App, Badge, Button, Card, Checkbox, Empty, Flex, Grid, Input, Table, Tag } from 'antd';
 import { DeleteOutlined, DownloadOutlined, FilterOutlined, PlusOutlined, RollbackOutlined } from '@ant-design/icons';
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import dayjs from 'dayjs';
 import { api, download, errorMessage } from '../../platform/api';
 import { KeysetPager } from '../../platform/KeysetPager';
@@ -31,6 +31,23 @@ function apiQuery(f: ListFilters) {
     createdFrom: f.createdFrom ? startOfDayIso(dayjs(f.createdFrom)) : undefined,
     createdTo: f.createdTo ? endOfDayIso(dayjs(f.createdTo)) : undefined,
   };
+}
+
+/** The segment filter (?segment=<id>, from a segment's page) as a removable chip naming the segment. */
+function SegmentChip({ id, onRemove }: { id: string; onRemove: () => void }) {
+  const t = useT();
+  // Read over HTTP (the segments module imports this one, not the reverse); without its name the chip still says so.
+  const segment = useQuery({
+    queryKey: ['customers', 'segment-name', id],
+    queryFn: ({ signal }) => api.get<{ name: string }>(`/api/v1/segments/${id}`, undefined, signal),
+    retry: false,
+  });
+  const name = segment.data?.name;
+  return (
+    <Tag closable onClose={onRemove} color="blue" style={{ alignSelf: 'center', marginInlineEnd: 0 }} data-testid="segment-filter">
+      {name ? t('customers.segmentFilter', { name }) : t('customers.segmentFilterUnnamed')}
+    </Tag>
+  );
 }
 
 /** The list's actions: trash, export (CSV, Excel), import and a new customer, as the user's permissions allow. */
@@ -213,6 +230,7 @@ export function CustomerListPage() {
               {t('customers.filters')}
             </Button>
           </Badge>
+          {filters.segment ? <SegmentChip id={filters.segment} onRemove={() => update({ segment: undefined })} /> : null}
           {filterCount ? (
             <Button type="link" onClick={() => setFilters({ q: filters.q, deleted: filters.deleted })}>
               {t('customers.clearFilters')}

@@ -33,6 +33,8 @@ export type ListFilters = {
   compound?: string;
   createdFrom?: string;
   createdTo?: string;
+  /** A segment's id (客户细分): only its current members. */
+  segment?: string;
   /** Custom field filters as the API's JSON parameter. */
   custom?: string;
   sort?: 'createdAt' | 'updatedAt' | 'name';

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { Alert, Button, Card, Col, Descriptions, Empty, Progress, Row, Typography } from 'antd';
 import { EditOutlined, SyncOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
@@ -153,6 +153,11 @@ export function SegmentPage() {
             <Descriptions size="small" column={1}>
               <Descriptions.Item label={t('segments.col.members')}>
                 <span data-testid="segment-count">{t('segments.members.total', { n: s.memberCount })}</span>
+                {s.deletedAt ? null : (
+                  <Link to={`/customers?segment=${s.id}`} style={{ marginLeft: 12 }} data-testid="segment-customers">
+                    {t('segments.inCustomerList')}
+                  </Link>
+                )}
               </Descriptions.Item>
               {s.kind === 'dynamic' ? <Descriptions.Item label={t('segments.refreshedAt')}>{s.refreshedAt ? formatDateTime(s.refreshedAt) : t('segments.never')}</Descriptions.Item> : null}
               <Descriptions.Item label={t('segments.owner')}>{s.owner?.name ?? '—'}</Descriptions.Item>
