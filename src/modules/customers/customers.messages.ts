@@ -3,7 +3,10 @@
  * customers importer, in both locales. zh-CN first; `en` is typed against it, so a missing translation fails the
  * typecheck. Registered, with every other catalogue, by `src/messages.ts`.
  */
+import { customerFieldLabels } from './field-labels.js';
+
 export const zhCN = {
+  ...customerFieldLabels.zhCN,
   // customers
   'customers.not_found': '找不到该客户',
   'customers.stale': '该客户已被他人修改（当前版本 {current}，你提交的是 {given}），请刷新后重试',
@@ -30,24 +33,7 @@ export const zhCN = {
   'field.customerId': '客户',
   'field.otherId': '另一位客户',
   // field labels
-  'field.name': '姓名/名称',
-  'field.kind': '客户类型',
-  'field.phones': '电话',
-  'field.email': '邮箱',
-  'field.gender': '性别',
-  'field.birthday': '生日',
-  'field.lunarBirthday': '农历生日',
-  'field.idType': '证件类型',
-  'field.idNumber': '证件号码',
-  'field.address': '地址',
-  'field.tags': '标签',
   'field.tag': '标签',
-  'field.source': '来源',
-  'field.stage': '生命周期阶段',
-  'field.ownerId': '客户经理',
-  'field.teamId': '团队',
-  'field.consent': '联系许可',
-  'field.notes': '备注',
   'field.address.province': '省份',
   'field.address.city': '城市',
   'field.address.district': '区县',
@@ -102,6 +88,7 @@ export const zhCN = {
 } as const;
 
 export const en: Record<keyof typeof zhCN, string> = {
+  ...customerFieldLabels.en,
   'customers.not_found': 'Customer not found',
   'customers.stale': 'This customer was changed by someone else (current version {current}, yours {given}); reload and try again',
   'customers.owner_out_of_scope': 'You cannot assign the customer to an owner outside your data scope',
@@ -126,24 +113,7 @@ export const en: Record<keyof typeof zhCN, string> = {
   'field.owner': 'Account manager and team',
   'field.customerId': 'Customer',
   'field.otherId': 'Other customer',
-  'field.name': 'Name',
-  'field.kind': 'Customer type',
-  'field.phones': 'Phones',
-  'field.email': 'Email',
-  'field.gender': 'Gender',
-  'field.birthday': 'Birthday',
-  'field.lunarBirthday': 'Lunar birthday',
-  'field.idType': 'ID type',
-  'field.idNumber': 'ID number',
-  'field.address': 'Address',
-  'field.tags': 'Tags',
   'field.tag': 'Tag',
-  'field.source': 'Source',
-  'field.stage': 'Lifecycle stage',
-  'field.ownerId': 'Account manager',
-  'field.teamId': 'Team',
-  'field.consent': 'Consent',
-  'field.notes': 'Notes',
   'field.address.province': 'Province',
   'field.address.city': 'City',
   'field.address.district': 'District',
