@@ -6,6 +6,7 @@ import { displayPhone, maskPhone, normalizePhone } from '../../platform/phone.js
 import { findTeam, findUserById } from '../accounts/index.js';
 import { entityHistory, recordAudit, type AuditView } from '../audit/index.js';
 import { parseCustomFilter, validatedCustomValues } from '../fields/index.js';
+import { requireListFilterAccess } from './list-filters.js';
 import * as repo from './customers.repository.js';
 import { listTags as listTagRows } from './tags.repository.js';
 import type { CustomerInsert, CustomerWithOwner } from './customers.repository.js';
@@ -46,8 +47,7 @@ export async function customerInScope(
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export function filterOf(actor: Actor, q: Omit<ListQuery, 'sort' | 'order' | 'cursor' | 'limit' | 'withTotal'>): repo.CustomerFilter {
-  // Filtering by a segment tells who is in it: that is the segment's to show (segment:read).
-  if (q.segment) requireAccess(actor, 'segment:read');
+  if (q.segment) requireListFilterAccess(actor, 'segment');
   let text: repo.CustomerFilter['text'];
   const needle = q.q?.trim().toLowerCase();
   if (needle) {

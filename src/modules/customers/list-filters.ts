@@ -1,4 +1,5 @@
 import type { SQL, SQLWrapper } from 'drizzle-orm';
+import { requireAccess, type Actor, type Permission } from '../../platform/auth/permissions.js';
 
 /**
  * A customer-list filter another module contributes (the list and its exports take it as a query parameter): the
@@ -9,6 +10,8 @@ import type { SQL, SQLWrapper } from 'drizzle-orm';
 export type CustomerListFilter = {
   /** The list's query parameter this filter answers. */
   param: CustomerListFilterParam;
+  /** What the caller must hold to filter by it, besides customer:read (who is in a segment is the segment's to show). */
+  permission?: Permission;
   /** The condition on one customer (its id column given) for a validated parameter value. */
   toSql(value: string, customerId: SQLWrapper): SQL;
 };
@@ -22,6 +25,12 @@ const filters = new Map<CustomerListFilterParam, CustomerListFilter>();
 /** Registers (or replaces) the filter behind a list parameter; the composition root calls this at start. */
 export function registerCustomerListFilter(filter: CustomerListFilter): void {
   filters.set(filter.param, filter);
+}
+
+/** Refuses (403) a parameter the actor may not filter by; the list's use case calls it before building its filter. */
+export function requireListFilterAccess(actor: Actor, param: CustomerListFilterParam): void {
+  const permission = filters.get(param)?.permission;
+  if (permission) requireAccess(actor, permission);
 }
 
 /** The condition for a parameter's value; a parameter nobody registered is a wiring mistake, not a user's. */

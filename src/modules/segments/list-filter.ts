@@ -9,6 +9,7 @@ import type { CustomerListFilter } from '../customers/index.js';
  */
 export const segmentListFilter: CustomerListFilter = {
   param: 'segment',
+  permission: 'segment:read',
   toSql: (value, customerId) =>
     sql`exists (select 1 from ${segmentMembers} sm join ${segments} s on s.id = sm.segment_id and s.deleted_at is null
       where sm.segment_id = ${value}::uuid and sm.customer_id = ${customerId} and sm.exited_at is null)`,
