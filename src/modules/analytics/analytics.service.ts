@@ -8,10 +8,10 @@ import { isConnectionLost, isUniqueViolation, rowsOf, type Db, type DbOrTx } fro
 import { AppError } from '../../platform/errors.js';
 import { decodeCursor, encodeCursor, type SortKind } from '../../platform/http/cursor.js';
 import { DurableRuns, RunLostError, type RunHandle } from '../../platform/runs/index.js';
-import { knownZone, startOfDay, zoneOffsetMs } from '../../platform/time.js';
+import { knownZone, startOfDay } from '../../platform/time.js';
 import { recordAudit } from '../audit/index.js';
 import { customerAccess, customerInScope } from '../customers/index.js';
-import { readCompanySettings, readSetting, writeSetting } from '../settings/index.js';
+import { companyClock, readCompanySettings, readSetting, writeSetting } from '../settings/index.js';
 import type {
   AnalyticsSettings,
   ChurnListView,
@@ -105,13 +105,6 @@ function runView(r: RunRow): RunView {
   };
 }
 
-/** Today's date on the company's wall clock. */
-export async function companyToday(db: DbOrTx, now = new Date()): Promise<{ date: string; zone: string; hour: number }> {
-  const zone = knownZone((await readCompanySettings(db)).timezone);
-  const wall = new Date(now.getTime() + zoneOffsetMs(zone, now));
-  return { date: wall.toISOString().slice(0, 10), zone, hour: wall.getUTCHours() };
-}
-
 /**
  * Queues a run. Refused (409) while another run is queued or running; a nightly run for a date that already has
  * one returns null (two processes racing at night: exactly one wins).
@@ -125,7 +118,7 @@ export async function startRun(
   // Runs left queued or running by a stopped process are failed ('interrupted'), so a new one may start.
   await runs.failStale(db);
   const settings = await readAnalyticsSettings(db);
-  const asOf = opts.asOf ?? (await companyToday(db)).date;
+  const asOf = opts.asOf ?? (await companyClock(db)).today;
   try {
     return await db.transaction(async (tx) => {
       const [row] = await tx
@@ -309,9 +302,9 @@ function countWhere(n: number, f: (i: number) => boolean): number {
 export async function queueNightly(db: Db, actor: Actor, now = new Date()): Promise<RunView | null> {
   const settings = await readAnalyticsSettings(db);
   if (!settings.nightly) return null;
-  const today = await companyToday(db, now);
+  const today = await companyClock(db, now);
   if (today.hour < 2 || today.hour >= 6) return null;
-  return startRun(db, actor, { kind: 'nightly', asOf: today.date });
+  return startRun(db, actor, { kind: 'nightly', asOf: today.today });
 }
 
 // ---- reports over the current results ---------------------------------------------------------------------

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { rowsOf, type DbOrTx } from '../../platform/db/client.js';
 import type { MergeHook } from '../customers/index.js';
 import { recount } from './segments.repository.js';
-import { companyClock } from './segments.rules.js';
+import { companyClock } from '../settings/index.js';
 
 /** Recounts the lists a merge or its undo changed (today's point included). */
 async function recountAll(db: DbOrTx, segmentIds: Iterable<string>): Promise<void> {

@@ -15,7 +15,7 @@ import { recordAudit } from '../audit/index.js';
 import { customerAccess, customerDirectory, customersByKeys } from '../customers/index.js';
 import { SEGMENT_IMPORT_LIMITS, type SegmentImportKey, type SegmentImportReport } from './segments.contract.js';
 import * as repo from './segments.repository.js';
-import { companyClock } from './segments.rules.js';
+import { companyClock } from '../settings/index.js';
 import { valuesOf, type UploadedList } from './segments.upload.js';
 
 const BATCH = 1000;

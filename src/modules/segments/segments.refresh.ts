@@ -16,7 +16,9 @@ import { DurableRuns, RunLostError, type RunHandle } from '../../platform/runs/i
 import { recordAudit } from '../audit/index.js';
 import type { RefreshView } from './segments.contract.js';
 import { analyzeMembers, findSegment, liveSegments, recount, refreshSlice, sliceEnd } from './segments.repository.js';
-import { companyClock, compileSegmentRule, dependencyOrder } from './segments.rules.js';
+import { loadFieldContext } from './fields.js';
+import { compileSegmentRule, dependencyOrder } from './segments.rules.js';
+import { companyClock } from '../settings/index.js';
 import { segmentRefreshes, type RefreshCheckpoint } from './schema.js';
 
 /** pg-boss queue of refresh runs. */
@@ -153,6 +155,8 @@ async function performRefresh(db: Db, run: RunHandle<RefreshCheckpoint>): Promis
   let cp = run.resumeFrom ?? (await firstCheckpoint(db, row));
   const sizer = isEmbedded(db) ? new SliceSizer({ targetMs: SLICE_TARGET_MS, initial: 2000, min: 200, max: 50_000 }) : SliceSizer.fixed(20_000);
   const total = cp.segmentIds.length;
+  // Read once per run: the custom fields and whether analytics results exist (every segment's rule compiles with them).
+  const fieldCtx = await loadFieldContext(db);
   while (cp.index < cp.segmentIds.length) {
     const segmentId = cp.segmentIds[cp.index]!;
     const seg = await findSegment(db, segmentId);
@@ -160,7 +164,7 @@ async function performRefresh(db: Db, run: RunHandle<RefreshCheckpoint>): Promis
       cp = { ...cp, index: cp.index + 1, after: null };
       continue;
     }
-    const condition = await compileSegmentRule(db, seg.rule, new Date(cp.now));
+    const condition = await compileSegmentRule(db, seg.rule, new Date(cp.now), fieldCtx);
     for (;;) {
       if (run.signal.aborted) {
         if (run.lost) throw new RunLostError(run.id);

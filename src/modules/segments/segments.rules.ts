@@ -7,35 +7,27 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { AppError } from '../../platform/errors.js';
 import type { Locale } from '../../platform/i18n/index.js';
-import { knownZone, zoneOffsetMs } from '../../platform/time.js';
-import { readCompanySettings } from '../settings/index.js';
+import { companyClock } from '../settings/index.js';
 import { checkRule, compileRule, referencedSegments } from './compile.js';
 import { loadFieldContext } from './fields.js';
 import type { Rule } from './rule.js';
 import { liveSegments } from './segments.repository.js';
 import { segmentMembership } from './schema.js';
 
-/** The company's time zone and today's date on its wall clock. */
-export async function companyClock(db: DbOrTx, now = new Date()): Promise<{ zone: string; today: string; hour: number }> {
-  const zone = knownZone((await readCompanySettings(db)).timezone);
-  const wall = new Date(now.getTime() + zoneOffsetMs(zone, now));
-  return { zone, today: wall.toISOString().slice(0, 10), hour: wall.getUTCHours() };
-}
-
 /**
  * Checks a rule (400s naming the path of the bad part, in `locale`) and the segments it refers to: each must be a live
  * segment, and following references from `selfId` must never come back to it.
  */
-export async function checkSegmentRule(db: DbOrTx, rule: Rule, locale: Locale, selfId?: string): Promise<void> {
+export async function checkSegmentRule(db: DbOrTx, rule: Rule, locale: Locale, selfId?: string): Promise<FieldContext> {
   const fieldCtx = await loadFieldContext(db);
   checkRule(rule, { ...fieldCtx, locale });
   const refs = referencedSegments(rule);
-  if (!refs.length) return;
+  if (!refs.length) return fieldCtx;
   const live = new Map((await liveSegments(db)).map((s) => [s.id, s]));
   for (const id of refs) {
     if (!live.has(id)) throw AppError.field('rule', 'segments.rule_unknown_segment', { id });
   }
-  if (!selfId) return;
+  if (!selfId) return fieldCtx;
   // Depth-first over the references: reaching the segment itself is a cycle.
   const seen = new Set<string>();
   const stack = [...refs];
@@ -47,11 +39,15 @@ export async function checkSegmentRule(db: DbOrTx, rule: Rule, locale: Locale, s
     const r = live.get(id)?.rule;
     if (r) stack.push(...referencedSegments(r));
   }
+  return fieldCtx;
 }
 
-/** The rule as one SQL condition over `c`, as of `now`. */
-export async function compileSegmentRule(db: DbOrTx, rule: Rule, now: Date): Promise<SQL> {
-  const [fieldCtx, clock] = await Promise.all([loadFieldContext(db), companyClock(db, now)]);
+/** What checking a rule reads of the database: pass it on to compileSegmentRule rather than reading it twice. */
+export type FieldContext = Awaited<ReturnType<typeof loadFieldContext>>;
+
+/** The rule as one SQL condition over `c`, as of `now` (with the field context already read, when there is one). */
+export async function compileSegmentRule(db: DbOrTx, rule: Rule, now: Date, known?: FieldContext): Promise<SQL> {
+  const [fieldCtx, clock] = await Promise.all([known ?? loadFieldContext(db), companyClock(db, now)]);
   return compileRule(rule, { ...fieldCtx, now, zone: clock.zone, memberOf: (segmentId) => segmentMembership(segmentId, sql`c.id`) });
 }
 

@@ -31,7 +31,8 @@ import { SEGMENT_LIMITS } from './segments.contract.js';
 import * as repo from './segments.repository.js';
 import type { SegmentWithNames } from './segments.repository.js';
 import { latestRefresh } from './segments.refresh.js';
-import { checkSegmentRule, companyClock, compileSegmentRule } from './segments.rules.js';
+import { checkSegmentRule, compileSegmentRule } from './segments.rules.js';
+import { companyClock } from '../settings/index.js';
 import type { CreateSegmentInput, MemberListQuery, SegmentListQuery, UpdateSegmentInput } from './segments.types.js';
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
@@ -181,8 +182,8 @@ export async function restoreSegment(db: DbOrTx, actor: Actor | null, id: string
 /** The live count and a sample of the customers a rule selects, among those the actor sees. */
 export async function previewRule(db: DbOrTx, actor: Actor | null, rule: Rule): Promise<SegmentPreview> {
   requireAccess(actor, 'segment:read');
-  await checkSegmentRule(db, rule, actor.locale);
-  const condition = await compileSegmentRule(db, rule, new Date());
+  const fieldCtx = await checkSegmentRule(db, rule, actor.locale);
+  const condition = await compileSegmentRule(db, rule, new Date(), fieldCtx);
   return repo.preview(db, condition, customerAccess.where(actor, 'c'), SEGMENT_LIMITS.sample);
 }
 

@@ -14,3 +14,4 @@ export { settingsRoutes } from './settings.routes.js';
 export { companySettingsView } from './settings.schemas.js';
 export type { CompanySettingsView } from './settings.contract.js';
 export { writeSettingIfAbsent } from './settings.service.js';
+export { companyClock } from './clock.js';
