@@ -10,7 +10,7 @@ import { customerImporter, customerRoutes, mergeRoutes, registerCustomerListFilt
 import { importRoutes, registerImporter, runImport, unfinishedImportIds } from './modules/imports/index.js';
 import { settingsRoutes } from './modules/settings/index.js';
 import { customFieldRoutes } from './modules/fields/index.js';
-import { transactionImporter, transactionMergeHook, transactionRoutes, transactionTimelineSource } from './modules/transactions/index.js';
+import { registerTransactionCodeHandler, transactionImporter, transactionMergeHook, transactionRoutes, transactionTimelineSource } from './modules/transactions/index.js';
 import {
   interactionMergeHook,
   interactionRoutes,
@@ -28,6 +28,7 @@ import { kbRoutes } from './modules/kb/index.js';
 import { ticketChurnSignal, ticketMergeHook, ticketRoutes, ticketTimelineSource } from './modules/tickets/index.js';
 import { slaRoutes, startSlaChecker } from './modules/tickets/sla/index.js';
 import { ANALYTICS_QUEUE, analyticsRoutes, executeRun, queueNightly, registerChurnSignal, unfinishedRunIds } from './modules/analytics/index.js';
+import { CAMPAIGNS_QUEUE, campaignRoutes, endDueCampaigns, executeLaunch, launchDueCampaigns, transactionCodeHandler, unfinishedLaunchIds } from './modules/campaigns/index.js';
 import { SEGMENTS_QUEUE, executeRefresh, queueNightlyRefresh, segmentListFilter, segmentMergeHook, segmentRoutes, unfinishedRefreshIds } from './modules/segments/index.js';
 
 /** pg-boss queue of outbox deliveries: one job per message attempt; the periodic sweep is the safety net. */
@@ -64,6 +65,13 @@ registerTimelineSource(ticketTimelineSource);
 registerChurnSignal(ticketChurnSignal);
 // The customer list's filters other modules answer: `segment=<id>` (segments imports customers, not the reverse).
 registerCustomerListFilter(segmentListFilter);
+
+/** Calls `fn` every `ms` while the server runs (a timer that does not keep the process alive, cleared on close). */
+function every(app: App, ms: number, fn: () => void): void {
+  const timer = setInterval(fn, ms);
+  timer.unref();
+  app.addHook('onClose', () => clearInterval(timer));
+}
 
 /**
  * The composition root: platform + every module's routes and background jobs, over one database. With
@@ -152,11 +160,7 @@ export async function buildApp(opts: {
     void queueNightly(ctx.db, systemActor('system'))
       .then((run) => (run ? jobs.send(ANALYTICS_QUEUE, { id: run.id }) : undefined))
       .catch((err: Error) => app.log.warn(`analytics nightly: ${err.message}`));
-  const nightlyTimer = opts.resumeJobs ? setInterval(nightly, 10 * 60_000) : null;
-  nightlyTimer?.unref();
-  app.addHook('onClose', () => {
-    if (nightlyTimer) clearInterval(nightlyTimer);
-  });
+  if (opts.resumeJobs) every(app, 10 * 60_000, nightly);
   // Segments (客户细分): a refresh run per pg-boss job, on demand or by the nightly check (every 10 minutes, 02:00–06:00
   // company time; a unique index lets exactly one process queue the night's refresh of every dynamic segment).
   jobs.handle(SEGMENTS_QUEUE, async (data, signal) => {
@@ -167,22 +171,55 @@ export async function buildApp(opts: {
     void queueNightlyRefresh(ctx.db, systemActor('system'))
       .then((run) => (run ? jobs.send(SEGMENTS_QUEUE, { id: run.id }) : undefined))
       .catch((err: Error) => app.log.warn(`segments nightly: ${err.message}`));
-  const segmentsTimer = opts.resumeJobs ? setInterval(segmentsNightly, 10 * 60_000) : null;
-  segmentsTimer?.unref();
-  app.addHook('onClose', () => {
-    if (segmentsTimer) clearInterval(segmentsTimer);
-  });
+  if (opts.resumeJobs) every(app, 10 * 60_000, segmentsNightly);
+  // Campaigns (营销活动): a launch run per pg-boss job; the clock (every minute) launches scheduled campaigns whose start
+  // has come and ends running ones whose attribution window closed.
+  const launchDeps = { messaging, resolveActor: (userId: string) => actorForUserId(ctx, userId), log: (line: string) => app.log.warn(line) };
+  jobs.handle(CAMPAIGNS_QUEUE, async (data, signal) => {
+    await executeLaunch(ctx.db, String(data.id), { ...launchDeps, signal });
+  }, { resumeAfterSeconds: 90 });
+  await campaignRoutes(app, { ...ctx, now: messaging.now, enqueue: async (id) => void (await jobs.send(CAMPAIGNS_QUEUE, { id })) });
+  registerTransactionCodeHandler(transactionCodeHandler);
+  const campaignClock = () =>
+    void ctx.db
+      .transaction(async (tx) => {
+        const system = systemActor('system');
+        await endDueCampaigns(tx, system, messaging.now());
+        return launchDueCampaigns(tx, system, messaging.now());
+      })
+      .then(async (runIds) => {
+        for (const id of runIds) await jobs.send(CAMPAIGNS_QUEUE, { id });
+      })
+      .catch((err: Error) => app.log.warn(`campaigns clock: ${err.message}`));
+  if (opts.resumeJobs) every(app, 60_000, campaignClock);
   // The outbox sweep: messages whose job was lost (a restart, a claim left by a killed process) are sent anyway.
   let sweeping: Promise<unknown> | null = null;
-  const sweep = () => {
-    sweeping ??= delivery
+  let sweepAgain = false;
+  let closing = false;
+  const sweep = (): void => {
+    if (closing) return;
+    // A sweep asked for while one runs starts when it ends: the running one only takes what was due when it began.
+    if (sweeping) {
+      sweepAgain = true;
+      return;
+    }
+    sweeping = delivery
       .deliverDue()
       .catch((err: Error) => app.log.warn(`message sweep: ${err.message}`))
-      .finally(() => (sweeping = null));
+      .finally(() => {
+        sweeping = null;
+        if (sweepAgain) {
+          sweepAgain = false;
+          sweep();
+        }
+      });
   };
+  // A bulk enqueue (a campaign launch) asks for one sweep rather than a job per message.
+  messaging.drain = sweep;
   const sweepTimer = opts.resumeJobs ? setInterval(sweep, MESSAGE_SWEEP_MS) : null;
   sweepTimer?.unref();
   app.addHook('onClose', async () => {
+    closing = true;
     if (sweepTimer) clearInterval(sweepTimer);
     await sweeping;
   });
@@ -198,6 +235,8 @@ export async function buildApp(opts: {
     nightly();
     for (const id of await unfinishedRefreshIds(ctx.db)) await jobs.send(SEGMENTS_QUEUE, { id }, takeOver ? 0 : 90);
     segmentsNightly();
+    for (const id of await unfinishedLaunchIds(ctx.db)) await jobs.send(CAMPAIGNS_QUEUE, { id }, takeOver ? 0 : 90);
+    campaignClock();
   }
   return app;
 }

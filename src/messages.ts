@@ -12,6 +12,7 @@
 import { registerMessages } from './platform/i18n/index.js';
 import * as accounts from './modules/accounts/accounts.messages.js';
 import * as analytics from './modules/analytics/analytics.messages.js';
+import * as campaigns from './modules/campaigns/campaigns.messages.js';
 import * as care from './modules/care/care.messages.js';
 import * as customers from './modules/customers/customers.messages.js';
 import * as demo from './modules/demo/demo.messages.js';
@@ -31,6 +32,7 @@ import * as transactions from './modules/transactions/transactions.messages.js';
 export const MODULE_MESSAGES = {
   accounts,
   analytics,
+  campaigns,
   care,
   customers,
   demo,

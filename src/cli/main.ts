@@ -17,6 +17,7 @@ import { locale, withDatabase } from './context.js';
 import { addFitCommand } from './analytics-fit.js';
 import { addRunCommand } from './analytics-run.js';
 import { addSegmentsCommand } from './segments.js';
+import { addCampaignsCommand } from './campaigns.js';
 
 function readPassword(opts: { password?: string; passwordStdin?: boolean }): string {
   if (opts.passwordStdin) return readFileSync(0, 'utf8').replace(/\r?\n$/, '');
@@ -205,6 +206,7 @@ const analytics = program.command('analytics').description('customer value analy
 addFitCommand(analytics);
 addRunCommand(analytics);
 addSegmentsCommand(program);
+addCampaignsCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof AppError) {

@@ -1,10 +1,11 @@
-import { and, asc, count, desc, eq, getTableColumns, gt, inArray, isNull, isNotNull, lt, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, getTableColumns, gt, inArray, isNull, isNotNull, lt, ne, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { getViewConfig } from 'drizzle-orm/pg-core';
+import { bulkInsert } from '../../platform/db/bulk.js';
 import { rowsOf, type DbOrTx } from '../../platform/db/client.js';
 import type { Actor } from '../../platform/auth/permissions.js';
 import { userDirectory } from '../accounts/index.js';
 import { customerAccess, customerDirectory, lockCustomer, withdrawCustomerConsent, type CustomerView } from '../customers/index.js';
-import type { MessageChannel, MessageStatus } from './messages.contract.js';
+import type { MessageChannel, MessageReason, MessageStatus } from './messages.contract.js';
 import { messages, messageTemplates } from './schema.js';
 
 export type TemplateRow = typeof messageTemplates.$inferSelect;
@@ -109,6 +110,28 @@ export async function customerForMessage(db: DbOrTx, id: string, lock = false): 
   return row;
 }
 
+/** `customerForMessage` for many customers in one query (no locks); customers that do not exist are left out. */
+export async function customersForMessages(db: DbOrTx, ids: string[]): Promise<MessageCustomer[]> {
+  if (!ids.length) return [];
+  return db
+    .select({
+      id: customerDirectory.id,
+      name: customerDirectory.name,
+      email: customerDirectory.email,
+      phones: customerDirectory.phones,
+      preferences: customerDirectory.preferences,
+      consent: customerDirectory.consent,
+      custom: customerDirectory.custom,
+      externalId: customerDirectory.externalId,
+      ownerName: userDirectory.displayName,
+      deletedAt: customerDirectory.deletedAt,
+      version: customerDirectory.version,
+    })
+    .from(customerDirectory)
+    .leftJoin(userDirectory, eq(userDirectory.id, customerDirectory.ownerId))
+    .where(sql`${customerDirectory.id} = any(${sql.param(ids)}::uuid[])`);
+}
+
 /** Live customers with this phone (E.164), through the phones GIN index. */
 export async function customersWithPhone(db: DbOrTx, e164: string): Promise<string[]> {
   const rows = await db
@@ -204,6 +227,48 @@ export async function cappedCount(db: DbOrTx, customerId: string, since: Date, o
       ),
     );
   return row?.n ?? 0;
+}
+
+/** `cappedCount` (pending included) for many customers in one grouped query: customer id → count (absent = 0). */
+export async function cappedCounts(db: DbOrTx, customerIds: string[], since: Date): Promise<Map<string, number>> {
+  if (!customerIds.length) return new Map();
+  const rows = await db
+    .select({ customerId: messages.customerId, n: count() })
+    .from(messages)
+    .where(
+      and(
+        sql`${messages.customerId} = any(${sql.param(customerIds)}::uuid[])`,
+        ne(messages.category, 'transactional'),
+        or(inArray(messages.status, ['queued', 'sending']), and(eq(messages.status, 'sent'), gt(messages.sentAt, since))),
+      ),
+    )
+    .groupBy(messages.customerId);
+  return new Map(rows.map((r) => [r.customerId, r.n]));
+}
+
+/**
+ * Many messages in one statement (the rows travel as one JSON parameter: platform/db/bulk.ts); a message whose
+ * (source, customer, template) is already in the outbox is skipped (`messages_source_unique`, on conflict do nothing).
+ * Returns the customers of the rows written.
+ */
+export async function insertMessagesOnce(db: DbOrTx, rows: MessageInsert[]): Promise<string[]> {
+  if (!rows.length) return [];
+  const written = await bulkInsert<typeof messages, { customerId: string }>(db, messages, rows, { returning: ['customerId'], onConflictDoNothing: true });
+  return written.map((r) => r.customerId);
+}
+
+/** The messages of a bulk source by status and reason. */
+export async function countsBySource(db: DbOrTx, sourceId: string): Promise<{ status: MessageStatus; reason: MessageReason | null; n: number }[]> {
+  return db
+    .select({ status: messages.status, reason: messages.reason, n: count() })
+    .from(messages)
+    .where(eq(messages.sourceId, sourceId))
+    .groupBy(messages.status, messages.reason);
+}
+
+/** Whether a message of the source to the customer (an outer query's column) was sent: through messages_source_unique. */
+export function sentToSql(sourceId: string, customerId: SQLWrapper): SQL {
+  return sql`exists (select 1 from ${messages} as sent_m where sent_m.source_id = ${sourceId}::uuid and sent_m.customer_id = ${customerId} and sent_m.status = 'sent')`;
 }
 
 /**

@@ -17,7 +17,7 @@ const templateFields = {
   category: z.enum(MESSAGE_CATEGORIES).describe('marketing and care count towards the weekly cap; transactional does not'),
   subjectZh: withPlaceholders(optionalText(SUBJECT_MAX)).describe('Email subject in Chinese (required for email)'),
   subjectEn: withPlaceholders(optionalText(SUBJECT_MAX)).describe('Email subject in English'),
-  bodyZh: withPlaceholders(trimmedText(BODY_MAX).min(1)).describe('The text in Chinese, with {{name}}, {{company}}, {{points}}, {{date}}, {{owner}}, {{customerNo}}'),
+  bodyZh: withPlaceholders(trimmedText(BODY_MAX).min(1)).describe('The text in Chinese, with {{name}}, {{company}}, {{points}}, {{date}}, {{owner}}, {{customerNo}}, {{coupon}} (campaigns)'),
   bodyEn: withPlaceholders(optionalText(BODY_MAX)).describe('The text in English; without it, customers preferring English get the Chinese text'),
 };
 

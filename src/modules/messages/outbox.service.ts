@@ -64,30 +64,57 @@ export function toMessageView(r: MessageWithRefs): MessageView {
 // ---- rendering -------------------------------------------------------------------------------------------------
 
 /** The customer's language for messages: preferences.language, else Chinese. */
-const localeOf = (c: MessageCustomer): MessageLocale => (c.preferences?.language === 'en' ? 'en' : 'zh-CN');
+export const localeOf = (c: MessageCustomer): MessageLocale => (c.preferences?.language === 'en' ? 'en' : 'zh-CN');
 
-async function variableValues(db: DbOrTx, c: MessageCustomer, locale: MessageLocale, now: Date): Promise<VariableValues> {
-  const company = await readCompanySettings(db);
+/**
+ * What rendering needs besides the customer, read once (per message, or per bulk slice): the company's name and
+ * today's date in its time zone, formatted once per language.
+ */
+export type RenderContext = { companyName: string; date: (locale: MessageLocale) => string };
+
+export function renderContext(company: { companyName: string; timezone: string }, now: Date): RenderContext {
   const zone = knownZone(company.timezone);
-  const points = c.custom?.points;
+  const dates = new Map<MessageLocale, string>();
   return {
-    name: c.name,
-    company: company.companyName,
-    points: typeof points === 'number' || (typeof points === 'string' && points) ? String(points) : null,
-    date: new Intl.DateTimeFormat(locale === 'en' ? 'en-US' : 'zh-CN', { dateStyle: 'long', timeZone: zone }).format(now),
-    owner: c.ownerName,
-    customerNo: c.externalId,
+    companyName: company.companyName,
+    date: (locale) => {
+      let text = dates.get(locale);
+      if (text === undefined) {
+        text = new Intl.DateTimeFormat(locale === 'en' ? 'en-US' : 'zh-CN', { dateStyle: 'long', timeZone: zone }).format(now);
+        dates.set(locale, text);
+      }
+      return text;
+    },
   };
 }
 
-type Rendered = { locale: MessageLocale; fellBack: boolean; subject: string | null; body: string; missing: TemplateVariable[] };
+/**
+ * The values of the template variables for a customer. `extra` are per-message values only the caller knows (a
+ * campaign's coupon code); a variable without a value renders as empty text and is reported missing.
+ */
+function variableValues(rc: RenderContext, c: MessageCustomer, locale: MessageLocale, extra?: Partial<Record<TemplateVariable, string>>): VariableValues {
+  const points = c.custom?.points;
+  return {
+    name: c.name,
+    company: rc.companyName,
+    points: typeof points === 'number' || (typeof points === 'string' && points) ? String(points) : null,
+    date: rc.date(locale),
+    owner: c.ownerName,
+    customerNo: c.externalId,
+    coupon: null,
+    ...extra,
+  };
+}
+
+export type Rendered = { locale: MessageLocale; fellBack: boolean; subject: string | null; body: string; missing: TemplateVariable[] };
+export type RenderableTemplate = Pick<TemplateRow, 'channel' | 'subjectZh' | 'subjectEn' | 'bodyZh' | 'bodyEn'>;
 
 /** A template in the customer's language (Chinese when it has no English text), its variables filled in. */
-async function renderTemplate(db: DbOrTx, tpl: Pick<TemplateRow, 'channel' | 'subjectZh' | 'subjectEn' | 'bodyZh' | 'bodyEn'>, c: MessageCustomer, now: Date): Promise<Rendered> {
+export function renderFor(tpl: RenderableTemplate, c: MessageCustomer, rc: RenderContext, extra?: Partial<Record<TemplateVariable, string>>): Rendered {
   const wanted = localeOf(c);
   const english = wanted === 'en' && !!tpl.bodyEn;
   const locale: MessageLocale = english ? 'en' : 'zh-CN';
-  const values = await variableValues(db, c, locale, now);
+  const values = variableValues(rc, c, locale, extra);
   const missing = new Set<TemplateVariable>();
   const subjectText = tpl.channel === 'email' ? (english ? tpl.subjectEn : tpl.subjectZh) : null;
   const subject = subjectText ? render(subjectText, values, missing) : null;
@@ -95,8 +122,29 @@ async function renderTemplate(db: DbOrTx, tpl: Pick<TemplateRow, 'channel' | 'su
   return { locale, fellBack: wanted === 'en' && !english, subject, body, missing: [...missing] };
 }
 
+async function renderTemplate(db: DbOrTx, tpl: RenderableTemplate, c: MessageCustomer, now: Date): Promise<Rendered> {
+  return renderFor(tpl, c, renderContext(await readCompanySettings(db), now));
+}
+
+/**
+ * The rules at enqueueing, in this order: no consent to the channel → suppressed (no_consent); over the weekly cap →
+ * suppressed (frequency_cap); in quiet hours → queued until they end (quiet_hours); else queued, due now. `capped` is
+ * only asked when the customer consents.
+ */
+export async function enqueueOutcome(
+  consents: boolean,
+  capped: () => boolean | Promise<boolean>,
+  quietEnd: () => Date | null,
+  now: Date,
+): Promise<{ status: MessageStatus; reason: MessageReason | null; nextAttemptAt: Date | null }> {
+  if (!consents) return { status: 'suppressed', reason: 'no_consent', nextAttemptAt: null };
+  if (await capped()) return { status: 'suppressed', reason: 'frequency_cap', nextAttemptAt: null };
+  const until = quietEnd();
+  return until ? { status: 'queued', reason: 'quiet_hours', nextAttemptAt: until } : { status: 'queued', reason: null, nextAttemptAt: now };
+}
+
 /** Where a message to the customer goes on a channel; null when the customer has no such address. */
-function recipientOf(c: MessageCustomer, channel: MessageChannel, settings: MessageSettings): string | null {
+export function recipientOf(c: MessageCustomer, channel: MessageChannel, settings: MessageSettings): string | null {
   if (channel === 'email') return c.email || null;
   if (channel === 'sms') return c.phones.find((p) => /^\+861\d{10}$/.test(p)) ?? c.phones.find((p) => !p.startsWith('+86')) ?? null;
   const openId = c.custom?.[settings.wechat.openIdField];
@@ -104,7 +152,7 @@ function recipientOf(c: MessageCustomer, channel: MessageChannel, settings: Mess
 }
 
 /** How the customer can opt out, at the end of the text: a signed link in emails, the TD keyword in marketing SMS. */
-function withOptOut(body: string, channel: MessageChannel, category: MessageCategory, locale: Locale, link: string): string {
+export function withOptOut(body: string, channel: MessageChannel, category: MessageCategory, locale: Locale, link: string): string {
   if (channel === 'email') return `${body}\n\n${t(locale, 'messages.footer.email', { link })}`;
   if (channel === 'sms' && countsTowardsCap(category)) return `${body}${t(locale, 'messages.footer.sms')}`;
   return body;
@@ -167,34 +215,24 @@ export async function sendMessage(db: DbOrTx, actor: Actor | null, customerId: s
   const recipient = recipientOf(c, channel, settings);
   if (!recipient) throw AppError.field('channel', `messages.no_recipient.${channel}`);
 
-  const rendered = await renderTemplate(
-    db,
+  const company = await readCompanySettings(db);
+  const rendered = renderFor(
     tpl ?? { channel, subjectZh: input.subject ?? null, subjectEn: null, bodyZh: input.body!, bodyEn: null },
     c,
-    now,
+    renderContext(company, now),
   );
   const locale: MessageLocale = tpl ? rendered.locale : localeOf(c);
   const id = randomUUID();
   const link = unsubscribeUrl(settings.publicUrl ?? rt.fallbackUrl, unsubscribeToken(await signingSecret(db), id));
 
-  let status: MessageStatus = 'queued';
-  let reason: MessageReason | null = null;
-  let nextAttemptAt: Date | null = now;
-  const capped = async () =>
-    countsTowardsCap(category) &&
-    (await repo.cappedCount(db, customerId, new Date(now.getTime() - CAP_WINDOW_MS), { includePending: true })) >= settings.weeklyCap;
-  if (!c.consent?.[channel] || (await capped())) {
-    status = 'suppressed';
-    reason = c.consent?.[channel] ? 'frequency_cap' : 'no_consent';
-    nextAttemptAt = null;
-  } else {
-    const zone = knownZone((await readCompanySettings(db)).timezone);
-    const until = quietUntil(now, channel, settings.quietHours, zone);
-    if (until) {
-      reason = 'quiet_hours';
-      nextAttemptAt = until;
-    }
-  }
+  const { status, reason, nextAttemptAt } = await enqueueOutcome(
+    !!c.consent?.[channel],
+    async () =>
+      countsTowardsCap(category) &&
+      (await repo.cappedCount(db, customerId, new Date(now.getTime() - CAP_WINDOW_MS), { includePending: true })) >= settings.weeklyCap,
+    () => quietUntil(now, channel, settings.quietHours, knownZone(company.timezone)),
+    now,
+  );
   await repo.insertMessage(db, {
     id,
     customerId,

@@ -6,6 +6,11 @@ export type MessagingRuntime = {
   now: () => Date;
   /** Asks a sender to try this message after the delay (a pg-boss job); the periodic sweep is the safety net. */
   kick: (id: string, delayMs: number) => Promise<void>;
+  /**
+   * Asks for one sweep of the outbox soon (every due message, in batches): after a bulk enqueue, instead of a job per
+   * message. Optional: without it the periodic sweep (every 30 s in a server process) picks the messages up.
+   */
+  drain?: () => void;
   /** Where the log-only adapter writes. */
   log: (line: string) => void;
   /** The base of public links (unsubscribe) while the settings name none: http://localhost:3000. */

@@ -57,8 +57,15 @@ export const messages = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp('sent_at', { withTimezone: true }),
+    /**
+     * What sent it in bulk (a campaign launch: kind 'campaign' and the campaign's id); null for single messages. One
+     * message per (source, customer, template): a resumed bulk send never writes a message twice.
+     */
+    sourceKind: text('source_kind'),
+    sourceId: uuid('source_id'),
   },
   (t) => [
+    uniqueIndex('messages_source_unique').on(t.sourceId, t.customerId, t.templateId).where(sql`${t.sourceId} is not null`),
     index('messages_due_idx').on(t.nextAttemptAt, t.id).where(sql`${t.status} = 'queued'`),
     index('messages_claimed_idx').on(t.claimedAt).where(sql`${t.status} = 'sending'`),
     index('messages_customer_idx').on(t.customerId, t.createdAt, t.id),

@@ -5,3 +5,4 @@ export type { RefreshView, SegmentView, SegmentListItem } from './segments.contr
 export { segmentMergeHook } from './merge.js';
 export { registerSegmentField, listSegmentFields, type SegmentFieldDef, type SegmentFieldView, type CheckedCondition, type CompileContext } from './fields.js';
 export { segmentListFilter } from './list-filter.js';
+export { segmentSummaries } from './segments.repository.js';

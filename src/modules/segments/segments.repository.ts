@@ -3,7 +3,7 @@
  * (alias `c`, the alias compiled rules use) and users through `user_directory`; scope conditions come from the
  * service (customerAccess), never written here.
  */
-import { sql, type SQL } from 'drizzle-orm';
+import { inArray, sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type DbOrTx } from '../../platform/db/client.js';
 import { userDirectory } from '../accounts/index.js';
 import { customerDirectory } from '../customers/index.js';
@@ -256,4 +256,16 @@ export async function refreshSlice(
 /** Fresh statistics for segment_members after a refresh moved many rows (the embedded database has no autovacuum). */
 export async function analyzeMembers(db: DbOrTx): Promise<void> {
   await db.execute(sql`analyze ${segmentMembers}`);
+}
+
+/** What other modules show of segments they point at (campaigns: the audience's name, kind, size, freshness). */
+export async function segmentSummaries(
+  db: DbOrTx,
+  ids: readonly string[],
+): Promise<{ id: string; name: string; kind: SegmentKind; memberCount: number; refreshedAt: Date | null; deletedAt: Date | null }[]> {
+  if (!ids.length) return [];
+  return db
+    .select({ id: segments.id, name: segments.name, kind: segments.kind, memberCount: segments.memberCount, refreshedAt: segments.refreshedAt, deletedAt: segments.deletedAt })
+    .from(segments)
+    .where(inArray(segments.id, [...new Set(ids)]));
 }

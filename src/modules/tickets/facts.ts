@@ -20,6 +20,11 @@ export const ticketFacts = {
     return sql`(select count(*)::int from tickets tk where tk.customer_id = ${customerId} and tk.deleted_at is null
                 and tk.type = ${type}${window})`;
   },
+  /** How many tickets of a type (complaints by default) the customer raised in [since, until) (0 when none). */
+  countBetween(customerId: SQLWrapper, since: Date, until: Date, type: string = 'complaint'): SQL {
+    return sql`(select count(*)::int from tickets tk where tk.customer_id = ${customerId} and tk.deleted_at is null and tk.type = ${type}
+                and tk.created_at >= ${since.toISOString()}::timestamptz and tk.created_at < ${until.toISOString()}::timestamptz)`;
+  },
   /** The latest satisfaction rating (1–5) the customer gave, rated since an instant when given; null when none. */
   latestRating(customerId: SQLWrapper, since: Date | null = null): SQL {
     const window = since ? sql` and tk.rated_at >= ${since.toISOString()}::timestamptz` : sql``;

@@ -3,8 +3,8 @@
  * customers are refused, or created when the import asks for it (a purchase history from another system).
  * A transaction already present — same import key, or same external id from another file — is skipped.
  */
-import type { DbOrTx } from '../../platform/db/client.js';
-import type { FieldIssue } from '../../platform/errors.js';
+import type { Db, DbOrTx } from '../../platform/db/client.js';
+import { AppError, type FieldIssue } from '../../platform/errors.js';
 import { normalizePhone } from '../../platform/phone.js';
 import { createCustomersForImport, customerAccess, customersByKeys, type CustomerRef } from '../customers/index.js';
 import {
@@ -20,6 +20,7 @@ import {
   type ImportRow,
   type RowOutcome,
 } from '../imports/index.js';
+import { applyTransactionCode, checkTransactionCode, codeIssueOf, MAX_COUPON_CODE } from './codes.js';
 import { transactions } from './schema.js';
 import type { TransactionRow } from './transactions.repository.js';
 import * as repo from './transactions.repository.js';
@@ -38,6 +39,7 @@ export const transactionImportFields: Importer['fields'] = [
   { key: 'heatingSeason', synonyms: ['采暖季', '供暖季', '采暖期', '供暖期', 'heating season', 'season'] },
   { key: 'billedArea', synonyms: ['计费面积', '面积', '供暖面积', '建筑面积', '收费面积', 'billed area', 'area'] },
   { key: 'notes', synonyms: ['备注', '说明', 'notes', 'note', 'remark', 'remarks', 'memo'] },
+  { key: 'couponCode', synonyms: ['优惠码', '券码', '优惠券码', '优惠券', '券号', '折扣码', 'coupon', 'coupon code', 'promo code', 'voucher code', 'discount code'] },
 ];
 
 const TYPES: Record<string, TransactionRow['type']> = {
@@ -53,6 +55,8 @@ type Parsed = {
   customerExternalId: string | null;
   customerPhone: string | null;
   customerName: string | null;
+  /** A coupon code (purchases only): the row is then written on its own, with the code's handler. */
+  couponCode: string | null;
   values: Omit<typeof transactions.$inferInsert, 'customerId'>;
 };
 
@@ -105,9 +109,15 @@ function parseRow(r: ImportRow): Parsed | FieldIssue {
   const notes = str('notes');
   const externalId = str('externalId');
   const customerExternalId = str('customerExternalId');
+  const couponCode = str('couponCode');
   const issue =
-    tooLong('channel', channel, 50) ?? tooLong('notes', notes, 2000) ?? tooLong('externalId', externalId, 100) ?? tooLong('customerExternalId', customerExternalId, 100);
+    tooLong('channel', channel, 50) ??
+    tooLong('notes', notes, 2000) ??
+    tooLong('externalId', externalId, 100) ??
+    tooLong('customerExternalId', customerExternalId, 100) ??
+    tooLong('couponCode', couponCode, MAX_COUPON_CODE);
   if (issue) return issue;
+  if (couponCode && type !== 'purchase') return { field: 'couponCode', key: 'transactions.coupon_purchase_only', params: { code: couponCode } };
   const phone = str('customerPhone');
   if (!customerExternalId && !phone) return { field: 'row', key: 'imports.customer_key_missing', params: {} };
   if (phone && !normalizePhone(phone)) return { field: 'customerPhone', key: 'validation.invalid_phone', params: { value: phone.slice(0, 32) } };
@@ -116,6 +126,7 @@ function parseRow(r: ImportRow): Parsed | FieldIssue {
     customerExternalId: customerExternalId || null,
     customerPhone: phone ? normalizePhone(phone) : null,
     customerName: str('customerName').slice(0, 200) || null,
+    couponCode: couponCode || null,
     values: { occurredAt: when, type, amountFen: amount, channel: channel || null, externalId: externalId || null, heatingSeason, billedAreaM2, notes: notes || null },
   };
 }
@@ -161,6 +172,7 @@ async function processBatch(tx: DbOrTx, ctx: BatchContext, rows: ImportRow[], pr
 
   const inserts: (typeof transactions.$inferInsert)[] = [];
   const insertRows: number[] = [];
+  const coded: { v: typeof transactions.$inferInsert; row: number; code: string }[] = [];
   const extHere = new Map<string, number>();
   for (const p of parsed) {
     const ext = p.values.externalId;
@@ -179,12 +191,44 @@ async function processBatch(tx: DbOrTx, ctx: BatchContext, rows: ImportRow[], pr
       continue;
     }
     if (ext) extHere.set(ext, p.row);
-    inserts.push({ ...p.values, customerId: customer.id, importKey: importKeyOf(ctx, p.row), createdBy: ctx.actor.userId });
-    insertRows.push(p.row);
+    const v = { ...p.values, customerId: customer.id, importKey: importKeyOf(ctx, p.row), createdBy: ctx.actor.userId };
+    if (p.couponCode) coded.push({ v, row: p.row, code: p.couponCode });
+    else {
+      inserts.push(v);
+      insertRows.push(p.row);
+    }
   }
   // Written unless already there: the same import key (this file, imported before) or external id.
   const written = await repo.insertTransactions(tx, inserts);
   const notWritten = inserts.map((v, i) => ({ v, row: insertRows[i]! })).filter(({ v }) => !written.has(v.importKey!));
+  const createdRows = insertRows.filter((_, i) => written.has(inserts[i]!.importKey!));
+  // Rows with a coupon code one by one, each in its own savepoint with the code's handler: a refused code rejects its
+  // row only (nothing of it written). A row imported before is not redeemed again.
+  for (const c of coded) {
+    try {
+      checkTransactionCode(c.code, c.v.type!);
+      const row = await (tx as Db).transaction(async (sp) => {
+        const inserted = await repo.insertTransactionIfNew(sp, c.v);
+        if (inserted) {
+          await applyTransactionCode(sp, ctx.actor, {
+            transactionId: inserted.id,
+            customerId: inserted.customerId,
+            code: c.code,
+            amountFen: inserted.amountFen,
+            type: inserted.type,
+            occurredAt: inserted.occurredAt,
+            source: 'import',
+          });
+        }
+        return inserted;
+      });
+      if (row) createdRows.push(c.row);
+      else notWritten.push({ v: c.v, row: c.row });
+    } catch (err) {
+      if (!(err instanceof AppError) || err.status >= 500) throw err;
+      outcomes.push({ row: c.row, outcome: 'rejected', issue: codeIssueOf(err) });
+    }
+  }
   const existing = notWritten.length
     ? await repo.findByImportKeysOrExternalIds(
         tx,
@@ -200,8 +244,7 @@ async function processBatch(tx: DbOrTx, ctx: BatchContext, rows: ImportRow[], pr
     if (other !== null) outcomes.push({ row, outcome: 'rejected', issue: { field: 'externalId', key: 'imports.duplicate_in_file', params: { other, by: 'externalId' } } });
     else outcomes.push({ row, outcome: 'skipped' });
   }
-  const refused = new Set(notWritten.map((n) => n.row));
-  for (const row of insertRows) if (!refused.has(row)) outcomes.push({ row, outcome: 'created' });
+  for (const row of createdRows) outcomes.push({ row, outcome: 'created' });
   return outcomes;
 }
 

@@ -7,3 +7,5 @@ export { transactionMergeHook } from './merge.js';
 export { transactionTimelineSource } from './timeline.js';
 export { productCatalogue, transactionLedger, transactionLineLedger } from './schema.js';
 export { transactionBulkLoad, type TransactionBulkRow, type TransactionLineBulkRow } from './transactions.bulk.js';
+export { registerTransactionCodeHandler, type TransactionCodeEvent, type TransactionCodeHandler } from './codes.js';
+export type { TransactionType } from './transactions.contract.js';

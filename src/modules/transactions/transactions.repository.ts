@@ -188,6 +188,12 @@ export async function insertTransactions(db: DbOrTx, values: (typeof transaction
   return written;
 }
 
+/** One transaction (import row) unless its import key or external id exists already: the row written, or undefined. */
+export async function insertTransactionIfNew(db: DbOrTx, values: typeof transactions.$inferInsert): Promise<TransactionRow | undefined> {
+  const [row] = await db.insert(transactions).values(values).onConflictDoNothing().returning();
+  return row;
+}
+
 /** Transactions holding any of these import keys or external ids (to say why an import row was not written). */
 export async function findByImportKeysOrExternalIds(db: DbOrTx, importKeys: string[], externalIds: string[]) {
   const columns = { importKey: transactions.importKey, externalId: transactions.externalId };

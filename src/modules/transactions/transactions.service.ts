@@ -1,9 +1,10 @@
 import { requireAccess, type Actor } from '../../platform/auth/permissions.js';
-import { isUniqueViolation, type DbOrTx } from '../../platform/db/client.js';
+import { isUniqueViolation, type Db, type DbOrTx } from '../../platform/db/client.js';
 import { AppError } from '../../platform/errors.js';
 import { decodeCursor, encodeCursor } from '../../platform/http/cursor.js';
 import { recordAudit } from '../audit/index.js';
 import { customerInScope } from '../customers/index.js';
+import { applyTransactionCode, checkTransactionCode } from './codes.js';
 import * as repo from './transactions.repository.js';
 import type { LineRow, ProductRow, TransactionRow } from './transactions.repository.js';
 import type { CreateTransactionInput } from './transactions.types.js';
@@ -75,10 +76,13 @@ export async function createTransaction(
   if (input.externalId && (await repo.findByExternalId(db, input.externalId))) {
     throw AppError.field('externalId', 'transactions.external_id_taken', { value: input.externalId }, 'conflict');
   }
-  let created: Awaited<ReturnType<typeof repo.insertTransaction>>;
-  try {
-    created = await repo.insertTransaction(
-      db,
+  const couponCode = input.couponCode ?? null;
+  if (couponCode) checkTransactionCode(couponCode, input.type);
+  // With a code the row, its lines and the code's handler share one (sub)transaction: a refused code writes nothing,
+  // even for a caller that passed no transaction.
+  const write = async (w: DbOrTx) => {
+    const written = await repo.insertTransaction(
+      w,
       {
         customerId,
         occurredAt: input.occurredAt,
@@ -93,6 +97,22 @@ export async function createTransaction(
       },
       lines,
     );
+    if (couponCode) {
+      await applyTransactionCode(w, actor, {
+        transactionId: written.tx.id,
+        customerId,
+        code: couponCode,
+        amountFen,
+        type: written.tx.type,
+        occurredAt: written.tx.occurredAt,
+        source: 'api',
+      });
+    }
+    return written;
+  };
+  let created: Awaited<ReturnType<typeof repo.insertTransaction>>;
+  try {
+    created = couponCode ? await (db as Db).transaction((sp) => write(sp)) : await write(db);
   } catch (err) {
     if (isUniqueViolation(err, 'transactions_external_unique')) {
       throw AppError.field('externalId', 'transactions.external_id_taken', { value: input.externalId ?? '' }, 'conflict');
@@ -104,7 +124,7 @@ export async function createTransaction(
     action: 'transaction_create',
     entityType: 'customer',
     entityId: customerId,
-    changes: { transactionId: created.tx.id, type: created.tx.type, amountFen, occurredAt: created.tx.occurredAt.toISOString() },
+    changes: { transactionId: created.tx.id, type: created.tx.type, amountFen, occurredAt: created.tx.occurredAt.toISOString(), ...(couponCode ? { couponCode } : {}) },
   });
   return toView(created.tx, created.lines);
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { optionalText, trimmedText } from '../../platform/http/validation.js';
 import { TRANSACTION_TYPES } from './transactions.contract.js';
+import { MAX_COUPON_CODE } from './codes.js';
 
 
 export { TRANSACTION_TYPES };
@@ -39,6 +40,7 @@ export const createTransactionBody = z.strictObject({
   billedAreaM2: z.number().min(0).max(1_000_000).multipleOf(0.01).nullable().optional(),
   lines: z.array(lineSchema).max(100).default([]),
   notes: optText(2000),
+  couponCode: optText(MAX_COUPON_CODE).describe('A coupon code to redeem (purchases only); empty means none'),
 });
 export type CreateTransactionInput = z.infer<typeof createTransactionBody>;
 

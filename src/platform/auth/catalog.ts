@@ -30,6 +30,9 @@ export const PERMISSIONS = [
   'analytics:run',
   'segment:read',
   'segment:manage',
+  'campaign:read',
+  'campaign:manage',
+  'campaign:approve',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

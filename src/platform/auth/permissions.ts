@@ -30,11 +30,14 @@ export const BUILTIN_ROLES: Record<RoleKey, { scope: Scope; permissions: Permiss
       'analytics:run',
       'segment:read',
       'segment:manage',
+      'campaign:read',
+      'campaign:manage',
+      'campaign:approve',
     ],
   },
   account_manager: { scope: 'own', permissions: ['customer:read', 'customer:write', 'customer:pii', 'transaction:write', 'user:read', 'ticket:read', 'ticket:write', 'kb:read', 'analytics:read', 'segment:read'] },
   agent: { scope: 'own', permissions: ['customer:read', 'customer:write', 'customer:pii', 'transaction:write', 'user:read', 'ticket:read', 'ticket:write', 'kb:read', 'segment:read'] },
-  marketer: { scope: 'all', permissions: ['customer:read', 'customer:export', 'tag:manage', 'user:read', 'message:manage', 'analytics:read', 'segment:read', 'segment:manage'] },
+  marketer: { scope: 'all', permissions: ['customer:read', 'customer:export', 'tag:manage', 'user:read', 'message:manage', 'analytics:read', 'segment:read', 'segment:manage', 'campaign:read', 'campaign:manage'] },
   viewer: { scope: 'all', permissions: ['customer:read', 'user:read', 'ticket:read', 'kb:read', 'segment:read'] },
 };
 

@@ -16,3 +16,4 @@ export * from '../../modules/kb/schema.js';
 export * from '../../modules/analytics/schema.js';
 export * from '../../modules/demo/schema.js';
 export * from '../../modules/segments/schema.js';
+export * from '../../modules/campaigns/schema.js';

@@ -44,4 +44,10 @@ export const NOT_CASES: Record<string, string> = {
   '/api/v1/segments/{id}/members': 'adds customers to a static list: a repeat finds them members already (segments.test.ts)',
   '/api/v1/segments/{id}/members/remove': 'removes customers from a static list: a repeat finds none to remove',
   '/api/v1/segments/{id}/members/import': 'adds to a static list from a file: a keyed repeat replays the report (export-import.test.ts)',
+  '/api/v1/campaigns/{id}/approve': 'state change (409 when the version moved)',
+  '/api/v1/campaigns/{id}/schedule': 'state change (409 when the version moved)',
+  '/api/v1/campaigns/{id}/launch': 'state change: a repeat is 409 (the version moved, the campaign is running)',
+  '/api/v1/campaigns/{id}/cancel': 'state change (409 when the version moved)',
+  '/api/v1/campaigns/{id}/redemptions': 'a redemption needs a launched campaign: a keyed repeat replays the first answer (campaigns.test.ts)',
+  '/api/v1/coupons/redemptions': 'a redemption needs a launched campaign: a keyed repeat replays the first answer (campaigns.test.ts)',
 };

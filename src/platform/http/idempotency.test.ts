@@ -173,6 +173,7 @@ const CASES: Case[] = [
     send: (r) => ({ url: '/api/v1/segments', body: { name: `幂等细分 ${r}`, kind: 'dynamic', rule: { field: 'customer.city', op: 'eq', value: '哈尔滨' } } }),
     count: rows('segments'),
   },
+  { route: '/api/v1/campaigns', send: (r) => ({ url: '/api/v1/campaigns', body: { name: `幂等活动 ${r}`, goal: 'repeat_purchase' } }), count: rows('campaigns') },
   { route: '/api/v1/kb/categories', send: (r) => ({ url: '/api/v1/kb/categories', body: { name: `幂等分类 ${r}` } }), count: rows('kb_categories') },
   {
     route: '/api/v1/kb/articles',

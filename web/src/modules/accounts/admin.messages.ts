@@ -86,6 +86,9 @@ export const zh = {
   'perm.analytics:read': '查看价值分析',
   'perm.segment:read': '查看客户细分',
   'perm.segment:manage': '管理客户细分（规则、名单、刷新）',
+  'perm.campaign:read': '查看营销活动及效果',
+  'perm.campaign:manage': '策划和发布营销活动',
+  'perm.campaign:approve': '审批超预算的营销活动',
   'perm.analytics:run': '运行价值分析与修改其设置',
 } as const;
 
@@ -176,5 +179,8 @@ export const en: Record<keyof typeof zh, string> = {
   'perm.analytics:read': 'View customer value analytics',
   'perm.segment:read': 'View customer segments',
   'perm.segment:manage': 'Manage customer segments (rules, lists, refresh)',
+  'perm.campaign:read': 'View campaigns and their results',
+  'perm.campaign:manage': 'Plan and launch campaigns',
+  'perm.campaign:approve': 'Approve campaigns over the budget limit',
   'perm.analytics:run': 'Run customer value analytics and change its settings',
 };

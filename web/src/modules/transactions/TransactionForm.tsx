@@ -20,6 +20,7 @@ type Values = {
   lines?: LineValues[];
   amount?: string | null;
   notes?: string;
+  couponCode?: string;
 };
 
 const nowInZone = () => inZone(new Date().toISOString());
@@ -68,6 +69,8 @@ function createTransaction(customerId: string, v: Values) {
   };
   const amount = yuanToFen(v.amount);
   if (amount !== null) body.amountFen = amount;
+  const couponCode = v.couponCode?.trim();
+  if (v.type === 'purchase' && couponCode) body.couponCode = couponCode;
   if (v.type === 'payment') {
     body.heatingSeason = v.heatingSeason || null;
     body.billedAreaM2 = v.billedAreaM2 ?? null;
@@ -256,6 +259,13 @@ export function TransactionForm({ customerId, open, onClose, onSaved }: { custom
             <InputNumber<string> stringMode prefix="¥" min="0" precision={2} controls={false} inputMode="decimal" style={{ width: '100%' }} />
           </Form.Item>
         </Col>
+        {type === 'purchase' ? (
+          <Col xs={24} sm={12}>
+            <Form.Item name="couponCode" label={t('transactions.couponCode')} tooltip={t('transactions.couponCodeHint')}>
+              <Input maxLength={40} allowClear autoComplete="off" data-testid="coupon-code" />
+            </Form.Item>
+          </Col>
+        ) : null}
       </Row>
       <Form.Item name="notes" label={t('transactions.notes')}>
         <Input.TextArea rows={2} maxLength={2000} />

@@ -23,6 +23,8 @@ export type CreateTransaction = {
   billedAreaM2?: number | null;
   lines?: CreateLine[];
   notes?: string | null;
+  /** A coupon code to redeem (purchases only). */
+  couponCode?: string | null;
 };
 export type ProductInput = { code: string; name: string; category: string | null; priceFen: number; unit: string | null; active: boolean };
 

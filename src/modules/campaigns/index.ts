@@ -1,0 +1,6 @@
+export { campaignRoutes, type CampaignRouteContext } from './campaigns.routes.js';
+export { CAMPAIGNS_QUEUE, executeLaunch, unfinishedLaunchIds, type LaunchDeps } from './launch.js';
+export { endDueCampaigns, launchDueCampaigns } from './campaigns.service.js';
+export { campaignResults } from './results.js';
+export { transactionCodeHandler } from './redemptions.js';
+export type { CampaignResults, CampaignView } from './campaigns.contract.js';
