@@ -85,4 +85,28 @@ describe('hearth CLI', () => {
       await database.close();
     }
   });
+  it('campaigns results prints the figures as JSON; an unknown campaign is explained', async () => {
+    const database = await openDatabase(
+      env.DATABASE_URL ? { kind: 'postgres', url: env.DATABASE_URL, poolSize: 1 } : { kind: 'pglite', dataDir: env.DATA_DIR! },
+    );
+    let id: string;
+    try {
+      const rows = (await database.db.execute(
+        sql`insert into campaigns (name, goal, goal_target, seed) values ('冬季回馈', 'spend_per_head', 5000, 'abc') returning id`,
+      )) as unknown as { rows: { id: string }[] };
+      id = rows.rows[0]!.id;
+    } finally {
+      await database.close();
+    }
+    const json = await hearth('campaigns', 'results', id, '--format', 'json');
+    expect(json.code, json.stderr).toBe(0);
+    const r = JSON.parse(json.stdout.trim().split('\n').pop()!);
+    expect(r).toMatchObject({ campaignId: id, status: 'draft', windowStart: null, responseUplift: null, roi: null, goal: { metric: 'spend_per_head', target: 5000, achieved: null } });
+    expect(r.treated.reach).toBe(0);
+    const text = await hearth('campaigns', 'results', id);
+    expect(text.stdout).toContain('触达：实验组 0，对照组 0');
+    const missing = await hearth('campaigns', 'results', '00000000-0000-4000-8000-000000000001');
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('找不到该营销活动');
+  });
 });

@@ -12,6 +12,7 @@ import { useReducedMotion } from './platform/motion';
 import { ChangePasswordPage, LoginPage, RolesPage, SetupPage, TokensPage, UsersPage } from './modules/accounts/routes';
 import * as analytics from './modules/analytics/routes';
 import { AuditPage } from './modules/audit/routes';
+import { CampaignsRoutes } from './modules/campaigns/routes';
 import { PlansPage, RulesPage } from './modules/care/routes';
 import { CustomerListPage, customerPageWithTabs, EditCustomerPage, NewCustomerPage, TagsPage } from './modules/customers/routes';
 import { DuplicatesRoutes } from './modules/duplicates/routes';
@@ -114,6 +115,7 @@ function AppRoutes() {
         <Route path="kb" element={guard(['kb:read'], <KbPage />)} />
         <Route path="analytics" element={guard(['analytics:read'], <analytics.AnalyticsPage />)} />
         <Route path="segments/*" element={guard(['segment:read'], <SegmentsRoutes />)} />
+        <Route path="campaigns/*" element={guard(['campaign:read'], <CampaignsRoutes />)} />
         <Route path="admin/users" element={guard(['user:manage'], <UsersPage />)} />
         <Route path="admin/roles" element={guard(['user:manage', 'role:manage'], <RolesPage />)} />
         <Route path="admin/audit" element={guard(['audit:read'], <AuditPage />)} />

@@ -11,6 +11,7 @@ import { registerMessages } from './platform/i18n';
 import { accountsMessages, adminMessages } from './modules/accounts';
 import { analyticsMessages } from './modules/analytics';
 import { auditMessages } from './modules/audit';
+import { campaignsMessages } from './modules/campaigns';
 import { careMessages } from './modules/care';
 import { customerFieldsMessages, customersMessages, tagsMessages } from './modules/customers';
 import { demoMessages } from './modules/demo';
@@ -31,6 +32,7 @@ const MODULE_MESSAGES = {
   'accounts/admin': adminMessages,
   analytics: analyticsMessages,
   audit: auditMessages,
+  campaigns: campaignsMessages,
   care: careMessages,
   customers: customersMessages,
   'customers/fields': customerFieldsMessages,

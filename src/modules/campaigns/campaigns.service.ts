@@ -16,7 +16,8 @@ import * as repo from './campaigns.repository.js';
 import type { CampaignRow, CampaignWithNames, OfferRow } from './campaigns.repository.js';
 import type { CampaignListQuery, CreateCampaignInput, OfferInput, UpdateCampaignInput } from './campaigns.types.js';
 import { validSharedCode } from './codes.js';
-import { latestLaunch, queueLaunch } from './launch.js';
+import { latestLaunch, queueLaunch, requestLaunchCancel } from './launch.js';
+import { withdrawBySource } from '../messages/index.js';
 import { sharedCodeTaken } from './redemptions.js';
 import { campaignOffers, campaigns } from './schema.js';
 
@@ -335,7 +336,10 @@ export async function cancelCampaign(db: DbOrTx, actor: Actor | null, id: string
   if (version !== c.version) throw AppError.conflict('campaigns.stale', { current: c.version, given: version }, 'version');
   if (c.status === 'ended' || c.status === 'cancelled') throw AppError.conflict('campaigns.already_over', { status: c.status });
   await db.update(campaigns).set({ status: 'cancelled', cancelledAt: new Date(), version: c.version + 1, updatedAt: new Date() }).where(sql`${campaigns.id} = ${id}`);
-  await recordAudit(db, actor, { action: 'cancel', entityType: 'campaign', entityId: id, changes: { from: c.status } });
+  // Messages not yet sent are called off; a launch still running stops at its next slice.
+  const withdrawn = await withdrawBySource(db, id);
+  await requestLaunchCancel(db, id);
+  await recordAudit(db, actor, { action: 'cancel', entityType: 'campaign', entityId: id, changes: { from: c.status, withdrawn } });
   return view(db, await loadCampaign(db, id));
 }
 

@@ -153,10 +153,11 @@ describe('campaigns', () => {
     expect(msgs[0]!.rendered).toBe(msgs[0]!.total);
     const results = ok<CampaignResults>(await marketer.get(`/api/v1/campaigns/${c.id}/results`));
     const blocked = Object.values(results.messages.blocked).reduce((a, b) => a + b, 0);
-    const launchRow = (await q<{ details: { blocked: Record<string, number> } }>(sql`select details from campaign_launches where campaign_id = ${c.id}`))[0]!;
-    const noRecipient = launchRow.details.blocked.no_recipient ?? 0;
+    const noRecipient = results.messages.blocked.no_recipient ?? 0;
+    // Every treated member has a message, or is counted as having no address on the channel.
     expect(results.messages.total + noRecipient).toBe(c.treatedCount);
-    expect(results.messages.total - blocked).toBe(msgs[0]!.total - blocked);
+    expect(results.messages.total).toBe(msgs[0]!.total);
+    expect(results.messages.sent + results.messages.queued + results.messages.failed + blocked - noRecipient).toBe(msgs[0]!.total);
 
     // The same seed draws the same groups: a second campaign given this one's seed, and a draw resumed from scratch.
     const twin = ok<CampaignView>(await marketer.post('/api/v1/campaigns', draft({ offers: [], holdoutBp: 1000 })), 201);
@@ -220,6 +221,14 @@ describe('campaigns', () => {
     const [row] = await q<{ uses: number; n: number }>(sql`
       select cc.uses, (select count(*)::int from coupon_redemptions r where r.code_id = cc.id) as n from coupon_codes cc where cc.code = ${e!.code}`);
     expect(row).toEqual({ uses: 1, n: 1 });
+
+    // Cancelled: its codes stop working, its unsent messages are called off.
+    const current = ok<CampaignView>(await marketer.get(`/api/v1/campaigns/${c.id}`));
+    ok(await marketer.post(`/api/v1/campaigns/${c.id}/cancel`, { version: current.version }));
+    const [unused] = await q<{ code: string }>(sql`select code from coupon_codes where campaign_id = ${c.id} and uses = 0 order by code limit 1`);
+    const inactive = problemOf(await ctx.admin.lang('en').post('/api/v1/coupons/redemptions', { code: unused!.code }), 400);
+    expect(inactive.errors[0]!.message).toBe(`The coupon code "${unused!.code}" belongs to a cancelled campaign`);
+    expect((await q<{ n: number }>(sql`select count(*)::int as n from messages where source_id = ${c.id} and status = 'queued'`))[0]!.n).toBe(0);
   });
 
   it('reports results: the figures recomputed from the rows, the uplift interval and ROI', async () => {

@@ -59,10 +59,30 @@ export async function latestLaunch(db: DbOrTx, campaignId: string): Promise<Laun
   return row ? launchView(row) : null;
 }
 
+/** What the latest finished launch counted (drawn, queued, blocked by rule incl. no_recipient). */
+export async function launchDetails(db: DbOrTx, campaignId: string): Promise<{ drawn?: number; sent?: number; blocked?: Record<string, number> } | null> {
+  const [row] = await db
+    .select({ details: campaignLaunches.details })
+    .from(campaignLaunches)
+    .where(sql`${campaignLaunches.campaignId} = ${campaignId} and ${campaignLaunches.status} = 'done'`)
+    .orderBy(sql`${campaignLaunches.finishedAt} desc`)
+    .limit(1);
+  return (row?.details as { drawn?: number; sent?: number; blocked?: Record<string, number> } | null) ?? null;
+}
+
 /** Queues a launch run for a campaign the caller just marked running (campaigns.service `beginLaunch`). */
 export async function queueLaunch(db: DbOrTx, campaignId: string, requestedBy: string | null): Promise<LaunchView> {
   const [row] = await db.insert(campaignLaunches).values({ campaignId, requestedBy, status: 'queued', heartbeatAt: new Date() }).returning();
   return launchView(row!);
+}
+
+/** Asks a queued or running launch of the campaign to stop (a cancelled campaign): it ends at its next checkpoint. */
+export async function requestLaunchCancel(db: DbOrTx, campaignId: string): Promise<void> {
+  const active = await db
+    .select({ id: campaignLaunches.id })
+    .from(campaignLaunches)
+    .where(sql`${campaignLaunches.campaignId} = ${campaignId} and ${campaignLaunches.status} in ('queued', 'running')`);
+  for (const r of active) await runs.requestCancel(db, r.id);
 }
 
 export async function unfinishedLaunchIds(db: DbOrTx): Promise<string[]> {

@@ -24,6 +24,7 @@ import { transactionLedger } from '../transactions/index.js';
 import type { CampaignResults, CampaignTier, GroupFigures, Interval, UpliftFigures } from './campaigns.contract.js';
 import { CAMPAIGN_TIERS } from './campaigns.contract.js';
 import { loadCampaign } from './campaigns.service.js';
+import { launchDetails } from './launch.js';
 import { campaignMembers, couponRedemptions } from './schema.js';
 import { bootstrapMeanDiff, newcombeDiff } from './stats.js';
 
@@ -108,7 +109,10 @@ export async function campaignResults(db: DbOrTx, actor: Actor | null, id: strin
           ? overall.responseUplift.diff * 10000
           : null;
 
-  const { suppressed, total, queued, sent, failed, sending } = counts;
+  const { total, queued, sent, failed, sending } = counts;
+  // Customers without an address on a channel get no message row: the launch counted them.
+  const noRecipient = Number((await launchDetails(db, c.id))?.blocked?.no_recipient ?? 0);
+  const suppressed: Record<string, number> = { ...counts.suppressed, ...(noRecipient ? { no_recipient: noRecipient } : {}) };
   return {
     campaignId: c.id,
     status: c.status,

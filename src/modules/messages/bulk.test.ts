@@ -152,7 +152,7 @@ describe('bulk enqueueing', () => {
     expect(counts.sent).toBeGreaterThanOrEqual(2);
     const c = await messageCountsBySource(ctx.database.db, source);
     // The capped customer's three waiting messages went out now, but the bulk rows were written as they stood.
-    expect(c).toEqual({ total: 4, queued: 0, sending: 0, sent: 2, failed: 0, suppressed: { no_consent: 1, frequency_cap: 1, customer_deleted: 0, quiet_hours: 0 } });
+    expect(c).toEqual({ total: 4, queued: 0, sending: 0, sent: 2, failed: 0, suppressed: { no_consent: 1, frequency_cap: 1, customer_deleted: 0, quiet_hours: 0, withdrawn: 0 } });
     const sentTo = rowsOf<{ id: string }>(
       await ctx.database.db.execute(sql`select c.id from unnest(${sql.raw(`array[${ids.map((id) => `'${id}'`).join(',')}]`)}::uuid[]) as c(id) where ${messageFacts.sentTo(source, sql`c.id`)}`),
     ).map((r) => r.id);

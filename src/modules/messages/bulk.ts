@@ -173,7 +173,7 @@ export async function messageCountsBySource(db: DbOrTx, sourceId: string): Promi
     sending: 0,
     sent: 0,
     failed: 0,
-    suppressed: { no_consent: 0, frequency_cap: 0, customer_deleted: 0, quiet_hours: 0 },
+    suppressed: { no_consent: 0, frequency_cap: 0, customer_deleted: 0, quiet_hours: 0, withdrawn: 0 },
   };
   for (const r of await repo.countsBySource(db, sourceId)) {
     out.total += r.n;
@@ -189,3 +189,11 @@ export const messageFacts = {
   /** A message of the source to the customer (a column or expression of the outer query) was sent. */
   sentTo: (sourceId: string, customerId: SQLWrapper): SQL => repo.sentToSql(sourceId, customerId),
 };
+
+/**
+ * Calls off a bulk source's messages that have not gone out (queued, incl. those waiting for quiet hours): suppressed
+ * with reason `withdrawn`. A message a sender already claimed (sending) still goes. Returns how many were withdrawn.
+ */
+export async function withdrawBySource(db: DbOrTx, sourceId: string): Promise<number> {
+  return repo.withdrawQueuedBySource(db, sourceId);
+}

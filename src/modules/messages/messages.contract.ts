@@ -21,8 +21,11 @@ export type MessageCategory = (typeof MESSAGE_CATEGORIES)[number];
 export const MESSAGE_STATUSES = ['queued', 'sending', 'sent', 'failed', 'suppressed'] as const;
 export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
 
-/** Why a message was suppressed (status suppressed), or why a queued one waits (quiet_hours). */
-export const MESSAGE_REASONS = ['no_consent', 'frequency_cap', 'customer_deleted', 'quiet_hours'] as const;
+/**
+ * Why a message was suppressed (status suppressed), or why a queued one waits (quiet_hours). withdrawn: what sent it in
+ * bulk was called off before it went out (a cancelled campaign).
+ */
+export const MESSAGE_REASONS = ['no_consent', 'frequency_cap', 'customer_deleted', 'quiet_hours', 'withdrawn'] as const;
 export type MessageReason = (typeof MESSAGE_REASONS)[number];
 
 /**

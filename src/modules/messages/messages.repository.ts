@@ -355,3 +355,12 @@ export async function sentForTimeline(db: DbOrTx, customerId: string, before: { 
     .orderBy(desc(messages.sentAt), desc(messages.id))
     .limit(limit);
 }
+
+export async function withdrawQueuedBySource(db: DbOrTx, sourceId: string): Promise<number> {
+  const rows = await db
+    .update(messages)
+    .set({ status: 'suppressed', reason: 'withdrawn', nextAttemptAt: null, updatedAt: new Date() })
+    .where(sql`${messages.sourceId} = ${sourceId}::uuid and ${messages.status} = 'queued'`)
+    .returning({ id: messages.id });
+  return rows.length;
+}
