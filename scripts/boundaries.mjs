@@ -17,7 +17,9 @@ function walk(dir, out = []) {
   return out;
 }
 
-const isTest = (f) => /\.test\.tsx?$/.test(f);
+// Tests, and a test's oracle (`*.oracle.ts`: the plain re-implementation a test compares against, which reads the rows
+// with simple SQL on purpose).
+const isTest = (f) => /\.(test|oracle)\.tsx?$/.test(f);
 const rel = (f) => path.relative(root, f);
 
 /** The one file allowed to read an actor's scope. */

@@ -90,29 +90,18 @@ export type MessageCustomer = {
  */
 export async function customerForMessage(db: DbOrTx, id: string, lock = false): Promise<MessageCustomer | undefined> {
   if (lock && !(await lockCustomer(db, id))) return undefined;
-  const [row] = await db
-    .select({
-      id: customerDirectory.id,
-      name: customerDirectory.name,
-      email: customerDirectory.email,
-      phones: customerDirectory.phones,
-      preferences: customerDirectory.preferences,
-      consent: customerDirectory.consent,
-      custom: customerDirectory.custom,
-      externalId: customerDirectory.externalId,
-      ownerName: userDirectory.displayName,
-      deletedAt: customerDirectory.deletedAt,
-      version: customerDirectory.version,
-    })
-    .from(customerDirectory)
-    .leftJoin(userDirectory, eq(userDirectory.id, customerDirectory.ownerId))
-    .where(eq(customerDirectory.id, id));
+  const [row] = await messageCustomers(db).where(eq(customerDirectory.id, id));
   return row;
 }
 
 /** `customerForMessage` for many customers in one query (no locks); customers that do not exist are left out. */
 export async function customersForMessages(db: DbOrTx, ids: string[]): Promise<MessageCustomer[]> {
   if (!ids.length) return [];
+  return messageCustomers(db).where(sql`${customerDirectory.id} = any(${sql.param(ids)}::uuid[])`);
+}
+
+/** The columns rendering and the rules read, with the owner's name. */
+function messageCustomers(db: DbOrTx) {
   return db
     .select({
       id: customerDirectory.id,
@@ -128,8 +117,7 @@ export async function customersForMessages(db: DbOrTx, ids: string[]): Promise<M
       version: customerDirectory.version,
     })
     .from(customerDirectory)
-    .leftJoin(userDirectory, eq(userDirectory.id, customerDirectory.ownerId))
-    .where(sql`${customerDirectory.id} = any(${sql.param(ids)}::uuid[])`);
+    .leftJoin(userDirectory, eq(userDirectory.id, customerDirectory.ownerId));
 }
 
 /** Live customers with this phone (E.164), through the phones GIN index. */
