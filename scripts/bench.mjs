@@ -2,6 +2,7 @@
 // `npm run bench -- --import-only [...]` runs only the import benchmark (bench/import.bench.mjs) with its own options.
 // `npm run bench -- --responsive [--scale N ...]` runs only the responsiveness benchmark (bench/responsive.bench.ts):
 // the 360 read and /api/health on PGlite while long jobs run.
+// `npm run bench -- --segments [--scale N]` runs only the segments and campaigns benchmark (bench/segments.bench.ts, PostgreSQL).
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,8 +11,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const script = args.includes('--import-only')
   ? ['bench/import.bench.mjs']
-  : args.includes('--responsive')
-    ? ['--import', 'tsx', 'bench/responsive.bench.ts']
-    : ['--import', 'tsx', 'bench/run.ts'];
-const r = spawnSync(process.execPath, [...script, ...args.filter((a) => a !== '--import-only' && a !== '--responsive')], { stdio: 'inherit', cwd: root });
+  : args.includes('--segments')
+    ? ['--import', 'tsx', 'bench/segments.bench.ts']
+    : args.includes('--responsive')
+      ? ['--import', 'tsx', 'bench/responsive.bench.ts']
+      : ['--import', 'tsx', 'bench/run.ts'];
+const r = spawnSync(process.execPath, [...script, ...args.filter((a) => a !== '--import-only' && a !== '--responsive' && a !== '--segments')], { stdio: 'inherit', cwd: root });
 process.exit(r.status ?? 1);

@@ -202,6 +202,7 @@ describe('campaigns', () => {
     // A purchase carrying the code redeems it in the same transaction; a bad code refuses the purchase.
     const tx = ok(await ctx.admin.post(`/api/v1/customers/${b!.customer_id}/transactions`, { type: 'purchase', amountFen: 30000, occurredAt: now.toISOString(), couponCode: b!.code }), 201);
     const list = ok<{ items: RedemptionView[] }>(await marketer.get(`/api/v1/campaigns/${c.id}/redemptions`));
+    expect(problemOf(await marketer.get('/api/v1/campaigns/00000000-0000-4000-8000-000000000009/redemptions'), 404).detail).toBe('找不到该营销活动');
     expect(list.items.find((r) => r.transactionId === tx.id)).toMatchObject({ customerId: b!.customer_id, source: 'transaction', orderFen: 30000 });
     const txCount = async () => (await q<{ n: number }>(sql`select count(*)::int as n from transactions where customer_id = ${e!.customer_id}`))[0]!.n;
     const before = await txCount();

@@ -17,6 +17,7 @@ import { createHmac } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Actor } from '../../platform/auth/permissions.js';
 import { isConnectionLost, rowsOf, type Db, type DbOrTx } from '../../platform/db/client.js';
+import { bulkInsert } from '../../platform/db/bulk.js';
 import { isEmbedded, SLICE_TARGET_MS, SliceSizer, yieldToEventLoop } from '../../platform/db/slice.js';
 import { AppError } from '../../platform/errors.js';
 import { DurableRuns, RunLostError, type RunHandle } from '../../platform/runs/index.js';
@@ -162,17 +163,17 @@ async function draw(ctx: Ctx, start: LaunchCheckpoint, set: (cp: LaunchCheckpoin
             from ${segmentMemberLedger} l
             join ${customerDirectory} c on c.id = l.customer_id and c.deleted_at is null
             where l.segment_id = ${campaign.segmentId} and l.exited_at is null
-              ${cp.after ? sql`and l.customer_id > ${cp.after}` : sql``}
+              ${cp.after ? sql`and l.customer_id > ${cp.after} and c.id > ${cp.after}` : sql``}
               and ${customerAccess.where(actor, 'c')}
             order by l.customer_id
             limit ${size}`),
         );
-        if (rows.length) {
-          await tx
-            .insert(campaignMembers)
-            .values(rows.map((r) => ({ campaignId: campaign.id, customerId: r.id, grp: 'treated' as const, tier: r.tier ?? 'none', rank: rankOf(campaign.seed, r.id) })))
-            .onConflictDoNothing();
-        }
+        await bulkInsert(
+          tx,
+          campaignMembers,
+          rows.map((r) => ({ campaignId: campaign.id, customerId: r.id, grp: 'treated' as const, tier: r.tier ?? 'none', rank: rankOf(campaign.seed, r.id) })),
+          { onConflictDoNothing: true },
+        );
         const done = rows.length < size;
         const next: LaunchCheckpoint = done
           ? { ...cp, phase: 'assign', after: null, drawn: cp.drawn + rows.length }
@@ -292,13 +293,17 @@ async function insertUniqueCodes(tx: DbOrTx, campaignId: string, offerId: string
   let missing = customerIds;
   for (let attempt = 0; missing.length && attempt < 10; attempt++) {
     const codes = generateCodes(missing.length);
-    await tx
-      .insert(couponCodes)
-      .values(missing.map((customerId, i) => ({ campaignId, offerId, customerId, code: codes[i]!, maxUses })))
-      .onConflictDoNothing();
+    const inserted = await bulkInsert<typeof couponCodes, { customerId: string }>(
+      tx,
+      couponCodes,
+      missing.map((customerId, i) => ({ campaignId, offerId, customerId, code: codes[i]!, maxUses })),
+      { onConflictDoNothing: true, returning: ['customerId'] },
+    );
+    if (inserted.length === missing.length) return;
+    // A code taken elsewhere (or a customer given one by an earlier, resumed slice): ask which customers still lack one.
     const have = new Set(
       rowsOf<{ id: string }>(
-        await tx.execute(sql`select customer_id as id from ${couponCodes} where offer_id = ${offerId} and customer_id in (${sql.join(missing.map((id) => sql`${id}::uuid`), sql`, `)})`),
+        await tx.execute(sql`select customer_id as id from ${couponCodes} where offer_id = ${offerId} and customer_id = any(${sql.param(missing)}::uuid[])`),
       ).map((r) => r.id),
     );
     missing = missing.filter((id) => !have.has(id));
@@ -351,7 +356,7 @@ async function couponVariables(tx: DbOrTx, offer: { id: string; codeMode: string
     return out;
   }
   const rows = rowsOf<{ id: string; code: string }>(
-    await tx.execute(sql`select customer_id as id, code from ${couponCodes} where offer_id = ${offer.id} and customer_id in (${sql.join(ids.map((id) => sql`${id}::uuid`), sql`, `)})`),
+    await tx.execute(sql`select customer_id as id, code from ${couponCodes} where offer_id = ${offer.id} and customer_id = any(${sql.param(ids)}::uuid[])`),
   );
   for (const r of rows) out.set(r.id, { coupon: r.code });
   return out;

@@ -184,6 +184,8 @@ async function redemptionsWhere(db: DbOrTx, where: ReturnType<typeof sql>, limit
 /** A campaign's redemptions, newest first, of customers within the caller's data scope. */
 export async function listRedemptions(db: DbOrTx, actor: Actor | null, campaignId: string, q: { cursor?: string; limit: number }): Promise<RedemptionPage> {
   requireAccess(actor, 'campaign:read');
+  const [campaign] = await db.select({ id: campaigns.id }).from(campaigns).where(sql`${campaigns.id} = ${campaignId} and ${campaigns.deletedAt} is null`);
+  if (!campaign) throw AppError.notFound('campaigns.not_found');
   const after = q.cursor ? decodeCursor(q.cursor, 'timestamp') : undefined;
   const where = sql`r.campaign_id = ${campaignId} and ${customerAccess.where(actor, 'cu')}
     ${after ? sql`and (r.redeemed_at, r.id) < (${after.value}::timestamptz, ${after.id}::uuid)` : sql``}`;

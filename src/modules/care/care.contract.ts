@@ -18,6 +18,8 @@ export type CareAudience = {
   compounds?: string[];
   /** Analytics segment numbers (`analytics_customer_current.segment`). */
   segments?: number[];
+  /** Customer segments (客户细分, dynamic or static lists): a customer matches when a current member of any of them. */
+  segmentIds?: string[];
 };
 
 /** interval: every N days after the last visit or contact; event: N days after a matching transaction (a repair). */

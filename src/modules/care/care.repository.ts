@@ -4,6 +4,7 @@ import { rowsOf, type DbOrTx } from '../../platform/db/client.js';
 import { userDirectory } from '../accounts/index.js';
 import { customerAccess } from '../customers/index.js';
 import { analyticsFacts } from '../analytics/index.js';
+import { segmentMembership, segmentSummaries } from '../segments/index.js';
 import type { CareAudience, CareTier } from './care.contract.js';
 import { careOccurrences, carePlans, careRules } from './schema.js';
 
@@ -108,11 +109,18 @@ export function audienceSql(a: CareAudience, analytics: boolean): SQL {
         : sql`false`,
     );
   }
+  if (a.segmentIds?.length) parts.push(sql`(${sql.join(a.segmentIds.map((id) => segmentMembership(id, sql`c.id`)), sql` or `)})`);
   if (a.tags?.length) parts.push(sql`c.tags && ${textArray(a.tags)}`);
   if (a.stages?.length) parts.push(sql`c.stage = any(${textArray(a.stages)})`);
   if (a.cities?.length) parts.push(sql`c.city = any(${textArray(a.cities)})`);
   if (a.compounds?.length) parts.push(sql`c.compound = any(${textArray(a.compounds)})`);
   return sql.join(parts, sql` and `);
+}
+
+/** Which of the customer segments exist and are not deleted (asked of the segments module). */
+export async function liveSegmentIds(db: DbOrTx, ids: readonly string[]): Promise<Set<string>> {
+  if (!ids.length) return new Set();
+  return new Set((await segmentSummaries(db, ids)).filter((s) => !s.deletedAt).map((s) => s.id));
 }
 
 /** The actor's data scope over the alias `c` (customers' rule, asked of the customers module). */

@@ -35,6 +35,7 @@ export const careAudience = responseOf<CareAudience>()(
       cities: z.array(z.string()).optional(),
       compounds: z.array(z.string()).optional(),
       segments: z.array(z.number().int()).optional().describe('Analytics segment numbers'),
+      segmentIds: z.array(z.string()).optional().describe('Customer segments (客户细分): a current member of any of them'),
     })
     .describe('Every given list narrows (AND); values inside one list are alternatives (OR)'),
 );

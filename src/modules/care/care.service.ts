@@ -12,6 +12,7 @@ import {
   LUNAR_FESTIVALS,
   SOLAR_FESTIVALS,
   type CareAction,
+  type CareAudience,
   type CareTier,
   type CoverageReport,
   type CoverageRow,
@@ -98,6 +99,16 @@ async function checkFallbackUser(db: DbOrTx, id: string | null | undefined): Pro
   if (!u || !u.active) throw AppError.field('fallbackUserId', 'care.user_not_found');
 }
 
+/** Every customer segment of an audience exists and is not deleted (400 naming `audience.segmentIds.N`). */
+async function checkAudience(db: DbOrTx, audience: CareAudience | undefined): Promise<void> {
+  const ids = audience?.segmentIds ?? [];
+  if (!ids.length) return;
+  const live = await repo.liveSegmentIds(db, ids.map((id) => id.toLowerCase()));
+  for (const [i, id] of ids.entries()) {
+    if (!live.has(id.toLowerCase())) throw AppError.field(`audience.segmentIds.${i}`, 'care.segment_not_found');
+  }
+}
+
 export async function listPlans(db: DbOrTx, actor: Actor | null): Promise<{ items: PlanView[] }> {
   requireAccess(actor, 'care:manage');
   return { items: (await repo.listPlans(db)).map(toPlanView) };
@@ -106,6 +117,7 @@ export async function listPlans(db: DbOrTx, actor: Actor | null): Promise<{ item
 export async function createPlan(db: DbOrTx, actor: Actor | null, input: CreatePlanInput): Promise<PlanView> {
   requireAccess(actor, 'care:manage');
   if (input.kind === 'event' && !input.eventKeyword) throw AppError.field('eventKeyword', 'care.keyword_required');
+  await checkAudience(db, input.audience);
   await checkFallbackUser(db, input.fallbackUserId);
   const id = await repo.insertPlan(db, {
     name: input.name,
@@ -131,6 +143,7 @@ export async function updatePlan(db: DbOrTx, actor: Actor | null, id: string, in
   const kind = values.kind ?? row.kind;
   const keyword = values.eventKeyword !== undefined ? values.eventKeyword : row.eventKeyword;
   if (kind === 'event' && !keyword) throw AppError.field('eventKeyword', 'care.keyword_required');
+  await checkAudience(db, values.audience);
   await checkFallbackUser(db, values.fallbackUserId);
   if (!(await repo.updatePlan(db, id, row.version, values))) throw AppError.conflict('care.stale', { current: row.version + 1, given: row.version }, 'version');
   await recordAudit(db, actor, { action: 'care_plan_update', entityType: 'care_plan', entityId: id, changes: values });
@@ -162,6 +175,7 @@ export async function listRules(db: DbOrTx, actor: Actor | null): Promise<{ item
 
 export async function createRule(db: DbOrTx, actor: Actor | null, input: CreateRuleInput): Promise<RuleView> {
   requireAccess(actor, 'care:manage');
+  await checkAudience(db, input.audience);
   await checkActions(db, input.actions);
   await checkFallbackUser(db, input.fallbackUserId);
   const id = await repo.insertRule(db, {
@@ -184,6 +198,7 @@ export async function updateRule(db: DbOrTx, actor: Actor | null, id: string, in
   if (!row) throw AppError.notFound('care.rule_not_found');
   if (input.version !== undefined && input.version !== row.version) throw AppError.conflict('care.stale', { current: row.version, given: input.version }, 'version');
   const { version: _v, ...values } = input;
+  await checkAudience(db, values.audience);
   if (values.actions) await checkActions(db, values.actions);
   await checkFallbackUser(db, values.fallbackUserId);
   if (!(await repo.updateRule(db, id, row.version, values))) throw AppError.conflict('care.stale', { current: row.version + 1, given: row.version }, 'version');
@@ -463,6 +478,7 @@ export async function runCare(db: DbOrTx, actor: Actor | null, rt: CareRuntime, 
 /** Who a rule would reach on which day in the next 30 days (send day = occasion − days before), with festival dates. */
 export async function previewRule(db: DbOrTx, actor: Actor | null, input: PreviewRuleInput, rt: CareRuntime): Promise<RulePreview> {
   requireAccess(actor, 'care:manage');
+  await checkAudience(db, input.audience);
   const zone = await zoneOf(db);
   const today = localDay(zone, rt.messaging.now());
   const analytics = await repo.hasAnalytics(db);

@@ -11,6 +11,7 @@ export const audienceBody = z.strictObject({
   cities: textList(50).optional(),
   compounds: textList(100).optional(),
   segments: z.array(z.number().int().min(0).max(100_000)).max(100).optional().describe('Analytics segment numbers'),
+  segmentIds: z.array(z.uuid()).max(20).optional().describe('Customer segments (客户细分): a current member of any of them'),
 });
 
 const planFields = {

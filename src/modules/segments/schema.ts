@@ -118,7 +118,11 @@ export const segmentMemberLedger = pgView('segment_member_ledger').as((qb) =>
     .innerJoin(segments, sql`${segments.id} = ${segmentMembers.segmentId} and ${segments.deletedAt} is null`),
 );
 
-/** "This customer is a current member of this segment", as SQL over the caller's expressions (a segment id, a customer id). */
+/**
+ * "This customer is a current member of this live segment", as SQL over the caller's expressions (a segment id, a
+ * customer id). A segment in the trash has no members here, as in `segment_member_ledger`.
+ */
 export function segmentMembership(segmentId: SQLWrapper | string, customerId: SQLWrapper): SQL {
-  return sql`exists (select 1 from segment_members sm where sm.segment_id = ${segmentId} and sm.customer_id = ${customerId} and sm.exited_at is null)`;
+  return sql`exists (select 1 from segment_members sm join segments sg on sg.id = sm.segment_id and sg.deleted_at is null
+                     where sm.segment_id = ${segmentId} and sm.customer_id = ${customerId} and sm.exited_at is null)`;
 }

@@ -1,10 +1,18 @@
 import { Form, Select, Switch, Tag } from 'antd';
 import { useT } from '../../platform/i18n';
+import { useSegments } from '../segments';
 import { CARE_TIERS, CUSTOMER_STAGES, type CareAudience, type CareTier } from './api';
+
+/** The customer segments (客户细分) to choose an audience from (the first 100, dynamic and static). */
+function useSegmentNames() {
+  const segments = useSegments({}, 100);
+  return { ...segments, items: segments.data?.items ?? [] };
+}
 
 /** The audience fields of a plan or rule form (under the form's `audience`). */
 export function AudienceFields() {
   const t = useT();
+  const segments = useSegmentNames();
   const tags = (name: string, label: string) => (
     <Form.Item name={['audience', name]} label={label} style={{ minWidth: 200, flex: '1 1 200px' }}>
       <Select mode="tags" tokenSeparators={[',', '，', ' ']} open={false} suffixIcon={null} />
@@ -12,6 +20,17 @@ export function AudienceFields() {
   );
   return (
     <div style={{ display: 'flex', gap: 12, flexWrap: 'wrap' }}>
+      <Form.Item name={['audience', 'segmentIds']} label={t('care.segmentIds')} tooltip={t('care.segmentIdsHelp')} style={{ minWidth: 260, flex: '1 1 100%' }}>
+        <Select
+          mode="multiple"
+          allowClear
+          showSearch
+          optionFilterProp="label"
+          loading={segments.isPending}
+          options={segments.items.map((s) => ({ value: s.id, label: s.kind === 'static' ? `${s.name}（${t('care.segmentStatic')}）` : s.name }))}
+          data-testid="audience-segments"
+        />
+      </Form.Item>
       <Form.Item name={['audience', 'tiers']} label={t('care.tiers')} style={{ minWidth: 200, flex: '1 1 200px' }}>
         <Select mode="multiple" allowClear options={CARE_TIERS.map((x) => ({ value: x, label: t(`care.tier.${x}`) }))} data-testid="audience-tiers" />
       </Form.Item>
@@ -34,6 +53,7 @@ export type AudienceValues = CareAudience & { segmentsText?: string[] };
 export function audienceOut(a: AudienceValues | undefined): CareAudience {
   const out: CareAudience = {};
   if (!a) return out;
+  if (a.segmentIds?.length) out.segmentIds = a.segmentIds;
   if (a.tiers?.length) out.tiers = a.tiers;
   for (const k of ['tags', 'stages', 'cities', 'compounds'] as const) {
     const v = a[k]?.map((x) => x.trim()).filter(Boolean);
@@ -49,7 +69,10 @@ export const audienceIn = (a: CareAudience): AudienceValues => ({ ...a, segments
 /** The audience in one line of tags. */
 export function AudienceTags({ audience }: { audience: CareAudience }) {
   const t = useT();
+  const segments = useSegmentNames();
+  const names = new Map(segments.items.map((s) => [s.id, s.name]));
   const parts: string[] = [
+    ...(audience.segmentIds ?? []).map((id) => names.get(id) ?? `${t('care.segmentIds')} ${id.slice(0, 8)}`),
     ...(audience.tiers ?? []).map((x: CareTier) => t(`care.tier.${x}`)),
     ...(audience.tags ?? []).map((x) => `#${x}`),
     ...(audience.stages ?? []).map((x) => t(`care.stage.${x}` as 'care.stage.new')),

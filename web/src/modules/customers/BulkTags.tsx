@@ -1,11 +1,12 @@
 import { useState } from 'react';
 import { App, Button, Flex, Form, Select, Space, Tag, Typography } from 'antd';
-import { CloseOutlined, TagsOutlined } from '@ant-design/icons';
+import { CloseOutlined, TagsOutlined, UnorderedListOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { api } from '../../platform/api';
 import { FormDialog } from '../../platform/FormDialog';
 import { useT } from '../../platform/i18n';
 import { customerKeys, type CustomerView } from './api';
+import { AddToListDialog } from './BulkSegment';
 import { Swatch, TAG_MAX, useTagRegistry } from './tags';
 
 type Mode = 'add' | 'remove';
@@ -101,38 +102,45 @@ function BulkTagDialog({ mode, customers, onClose, onDone }: { mode: Mode; custo
   );
 }
 
-/** The bar above the customer list while customers are selected: how many, add tags, remove tags, clear. */
-export function BulkTagBar({ selected, onClear }: { selected: CustomerView[]; onClear: () => void }) {
+/**
+ * The bar above the customer list while customers are selected: how many, add tags, remove tags (customer:write or
+ * tag:manage), add to a static list (segment:manage), clear.
+ */
+export function BulkTagBar({ selected, onClear, canTag = true, canList = false }: { selected: CustomerView[]; onClear: () => void; canTag?: boolean; canList?: boolean }) {
   const t = useT();
-  const [mode, setMode] = useState<Mode | null>(null);
+  const [mode, setMode] = useState<Mode | 'list' | null>(null);
   if (!selected.length && !mode) return null;
+  const done = () => {
+    setMode(null);
+    onClear();
+  };
   return (
     <>
       {selected.length ? (
         <Flex gap={8} wrap align="center" data-testid="bulk-bar" style={{ marginBottom: 12 }}>
           <Typography.Text strong>{t('tags.bulk.selected', { n: selected.length })}</Typography.Text>
-          <Button type="primary" icon={<TagsOutlined />} onClick={() => setMode('add')}>
-            {t('tags.bulk.add')}
-          </Button>
-          <Button icon={<CloseOutlined />} onClick={() => setMode('remove')}>
-            {t('tags.bulk.remove')}
-          </Button>
+          {canTag ? (
+            <>
+              <Button type="primary" icon={<TagsOutlined />} onClick={() => setMode('add')}>
+                {t('tags.bulk.add')}
+              </Button>
+              <Button icon={<CloseOutlined />} onClick={() => setMode('remove')}>
+                {t('tags.bulk.remove')}
+              </Button>
+            </>
+          ) : null}
+          {canList ? (
+            <Button icon={<UnorderedListOutlined />} onClick={() => setMode('list')}>
+              {t('customers.toList.action')}
+            </Button>
+          ) : null}
           <Button type="link" onClick={onClear}>
             {t('tags.bulk.clear')}
           </Button>
         </Flex>
       ) : null}
-      {mode ? (
-        <BulkTagDialog
-          mode={mode}
-          customers={selected}
-          onClose={() => setMode(null)}
-          onDone={() => {
-            setMode(null);
-            onClear();
-          }}
-        />
-      ) : null}
+      {mode === 'list' ? <AddToListDialog customers={selected} onClose={() => setMode(null)} onDone={done} /> : null}
+      {mode === 'add' || mode === 'remove' ? <BulkTagDialog mode={mode} customers={selected} onClose={() => setMode(null)} onDone={done} /> : null}
     </>
   );
 }

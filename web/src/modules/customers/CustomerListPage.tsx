@@ -152,7 +152,8 @@ function useListColumns(trash: boolean) {
 
 /**
  * Customers: search, filters, sort, keyset pages (previous / next), total, trash with restore, CSV export, and row
- * selection for bulk tagging (for holders of customer:write or tag:manage, as the server allows).
+ * selection for bulk tagging (for holders of customer:write or tag:manage, as the server allows) and for adding to a
+ * static list (segment:manage).
  */
 export function CustomerListPage() {
   const t = useT();
@@ -165,8 +166,10 @@ export function CustomerListPage() {
   const trash = filters.deleted === 'only';
   const [showFilters, setShowFilters] = useState<boolean | null>(null);
   const filtersOpen = showFilters ?? (!isPhone || activeFilterCount(filters) > 0);
-  const canBulk = !trash && (can('customer:write') || can('tag:manage'));
-  // The customers selected for bulk tagging: kept across pages, dropped when the filters change.
+  const canTag = can('customer:write') || can('tag:manage');
+  const canList = can('segment:manage');
+  const canBulk = !trash && (canTag || canList);
+  // The customers selected for bulk tagging (or a static list): kept across pages, dropped when the filters change.
   const [selection, setSelection] = useState<{ key: string; rows: CustomerView[] }>({ key: filtersKey, rows: [] });
 
   // Keyset paging, a page at a time: back to the first page whenever the filters change.
@@ -244,7 +247,7 @@ export function CustomerListPage() {
         ) : null}
       </Card>
       <ErrorAlert error={list.error} onRetry={() => void list.refetch()} />
-      {canBulk ? <BulkTagBar selected={selected} onClear={clearSelection} /> : null}
+      {canBulk ? <BulkTagBar selected={selected} onClear={clearSelection} canTag={canTag} canList={canList} /> : null}
       {isPhone ? (
         <Flex vertical gap={8} data-testid="customer-cards">
           {items.map((c) => (
