@@ -40,7 +40,10 @@ describe('campaigns', () => {
     const holdout = Math.floor(segment.count / 10);
 
     await see(page, '还没有营销活动');
-    await page.getByTestId('campaign-new').click();
+    await see(page.getByTestId('campaign-new'), '新建活动');
+    // From the segment's page: 对此细分策划营销活动 opens the wizard with the segment chosen.
+    await page.goto(`${suite.server.url}/segments/${segment.id}`);
+    await page.getByTestId('segment-campaign').click();
     // 目标
     await page.getByTestId('campaign-name').fill('冬季挽回行动');
     await pick(page, page.getByTestId('campaign-goal'), '唤回沉睡客户');
@@ -48,7 +51,7 @@ describe('campaigns', () => {
     await page.getByTestId('campaign-goal-target').fill('5');
     await page.getByTestId('wizard-next').click();
     // 目标客户: the segment with its count; the holdout defaults to 10%.
-    await pick(page, page.getByTestId('campaign-segment'), `${segment.name}（${segment.count} 位客户）`);
+    await see(page.getByTestId('campaign-segment'), `${segment.name}（${segment.count} 位客户）`);
     expect(await page.getByTestId('campaign-holdout').inputValue()).toBe('10.00');
     await page.getByTestId('wizard-next').click();
     // 优惠: 满200减30, one code per customer.

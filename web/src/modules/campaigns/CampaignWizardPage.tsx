@@ -1,5 +1,5 @@
 import { useMemo, useState, type ReactNode } from 'react';
-import { useNavigate, useParams } from 'react-router';
+import { useNavigate, useParams, useSearchParams } from 'react-router';
 import { Alert, App, Button, Card, DatePicker, Descriptions, Flex, Form, Input, InputNumber, Radio, Select, Slider, Space, Steps, Typography } from 'antd';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
@@ -292,7 +292,10 @@ function Wizard({ campaign, onReload }: { campaign: CampaignView | null; onReloa
   const [banner, setBanner] = useState<string[]>([]);
   const [stale, setStale] = useState(false);
   const [summary, setSummary] = useState<WizardValues | null>(null);
-  const initialValues = useMemo(() => (campaign ? fromCampaign(campaign) : DEFAULTS), [campaign]);
+  // A new campaign may start from a segment's page (/campaigns/new?segment=<id>).
+  const [params] = useSearchParams();
+  const fromSegment = params.get('segment');
+  const initialValues = useMemo(() => (campaign ? fromCampaign(campaign) : { ...DEFAULTS, ...(fromSegment ? { segmentId: fromSegment } : {}) }), [campaign, fromSegment]);
   const save = useMutation({
     mutationFn: (v: WizardValues) => {
       const body = toBody(v);

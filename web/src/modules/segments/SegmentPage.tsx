@@ -158,6 +158,11 @@ export function SegmentPage() {
                     {t('segments.inCustomerList')}
                   </Link>
                 )}
+                {s.deletedAt || !can('campaign:manage') ? null : (
+                  <Link to={`/campaigns/new?segment=${s.id}`} style={{ marginLeft: 12 }} data-testid="segment-campaign">
+                    {t('segments.newCampaign')}
+                  </Link>
+                )}
               </Descriptions.Item>
               {s.kind === 'dynamic' ? <Descriptions.Item label={t('segments.refreshedAt')}>{s.refreshedAt ? formatDateTime(s.refreshedAt) : t('segments.never')}</Descriptions.Item> : null}
               <Descriptions.Item label={t('segments.owner')}>{s.owner?.name ?? '—'}</Descriptions.Item>
