@@ -41,6 +41,12 @@ describe('campaigns', () => {
 
     await see(page, '还没有营销活动');
     await see(page.getByTestId('campaign-new'), '新建活动');
+    // The approval limit: ¥10,000 by default, changed by the administrator.
+    await see(page.getByTestId('approval-limit'), '预算超过 ¥10,000.00 需审批');
+    await page.getByTestId('approval-limit-edit').click();
+    await page.getByTestId('approval-limit-input').fill('20000');
+    await page.getByRole('button', { name: /确\s*定|保\s*存/ }).click();
+    await see(page.getByTestId('approval-limit'), '预算超过 ¥20,000.00 需审批');
     // From the segment's page: 对此细分策划营销活动 opens the wizard with the segment chosen.
     await page.goto(`${suite.server.url}/segments/${segment.id}`);
     await page.getByTestId('segment-campaign').click();

@@ -108,6 +108,9 @@ export type CampaignListItem = Pick<
   'id' | 'name' | 'status' | 'goal' | 'segmentName' | 'holdoutBp' | 'budgetFen' | 'startsAt' | 'launchedAt' | 'endsAt' | 'treatedCount' | 'holdoutCount' | 'createdAt'
 > & { ownerName: string | null };
 
+/** Installation-wide campaign settings: budgets above the limit (fen) need a manager's approval before launch. */
+export type CampaignSettings = { approvalLimitFen: number };
+
 export type CampaignPage = { items: CampaignListItem[]; nextCursor: string | null; total: number };
 
 export type LaunchView = {

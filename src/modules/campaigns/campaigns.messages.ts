@@ -54,6 +54,7 @@ export const zhCN = {
   'field.campaign.redeemedAt': '核销时间',
   'field.campaign.status': '状态',
   'field.campaign.asOf': '截至',
+  'field.campaign.approvalLimitFen': '审批额度',
 } as const;
 
 export const en: Record<keyof typeof zhCN, string> = {
@@ -108,4 +109,5 @@ export const en: Record<keyof typeof zhCN, string> = {
   'field.campaign.redeemedAt': 'Redeemed at',
   'field.campaign.status': 'Status',
   'field.campaign.asOf': 'As of',
+  'field.campaign.approvalLimitFen': 'Approval limit',
 };

@@ -7,13 +7,15 @@ import {
   createCampaign,
   deleteCampaign,
   getCampaign,
+  getCampaignSettings,
   launchCampaign,
   listCampaigns,
   scheduleCampaign,
   updateCampaign,
+  updateCampaignSettings,
 } from './campaigns.service.js';
-import { campaignPage, campaignResults as campaignResultsSchema, campaignView, couponList, redemptionPage, redemptionView } from './campaigns.schemas.js';
-import { campaignListQuery, createCampaignBody, idParam, redeemBody, redemptionListQuery, resultsQuery, updateCampaignBody, versionBody } from './campaigns.types.js';
+import { campaignPage, campaignResults as campaignResultsSchema, campaignSettings, campaignView, couponList, redemptionPage, redemptionView } from './campaigns.schemas.js';
+import { campaignListQuery, createCampaignBody, idParam, redeemBody, redemptionListQuery, resultsQuery, settingsBody, updateCampaignBody, versionBody } from './campaigns.types.js';
 import { customerCoupons, listRedemptions, redeem } from './redemptions.js';
 import { campaignResults } from './results.js';
 
@@ -29,6 +31,14 @@ export async function campaignRoutes(app: App, ctx: CampaignRouteContext): Promi
   );
   app.post('/api/v1/campaigns', { schema: { tags, summary: 'Create a campaign (a draft)', body: createCampaignBody, response: { 201: campaignView } }, config }, async (req, reply) =>
     reply.code(201).send(await db.transaction((tx) => createCampaign(tx, req.actor, req.body))),
+  );
+  app.get('/api/v1/campaigns/settings', { schema: { tags, summary: 'Campaign settings: the budget above which a launch needs approval', response: { 200: campaignSettings } } }, async (req) =>
+    getCampaignSettings(db, req.actor),
+  );
+  app.patch(
+    '/api/v1/campaigns/settings',
+    { schema: { tags, summary: 'Change the approval limit (settings:manage)', body: settingsBody, response: { 200: campaignSettings } }, config },
+    async (req) => db.transaction((tx) => updateCampaignSettings(tx, req.actor, req.body)),
   );
   app.get('/api/v1/campaigns/:id', { schema: { tags, summary: 'One campaign with its offers, messages and latest launch', params: idParam, response: { 200: campaignView } } }, async (req) =>
     getCampaign(db, req.actor, req.params.id),

@@ -14,6 +14,7 @@ import {
   type CampaignListItem,
   type CampaignPage,
   type CampaignResults,
+  type CampaignSettings,
   type CampaignView,
   type CouponView,
   type GroupFigures,
@@ -190,3 +191,5 @@ export const campaignResults = responseOf<CampaignResults>()(
     ),
   }),
 );
+
+export const campaignSettings = responseOf<CampaignSettings>()(z.object({ approvalLimitFen: z.number().int() }));

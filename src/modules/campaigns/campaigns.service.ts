@@ -10,8 +10,8 @@ import { AppError } from '../../platform/errors.js';
 import { decodeCursor, encodeCursor } from '../../platform/http/cursor.js';
 import { recordAudit } from '../audit/index.js';
 import { userDirectory } from '../accounts/index.js';
-import { readSetting } from '../settings/index.js';
-import type { CampaignListItem, CampaignPage, CampaignView, OfferView } from './campaigns.contract.js';
+import { readSetting, writeSetting } from '../settings/index.js';
+import type { CampaignListItem, CampaignPage, CampaignSettings, CampaignView, OfferView } from './campaigns.contract.js';
 import * as repo from './campaigns.repository.js';
 import type { CampaignRow, CampaignWithNames, OfferRow } from './campaigns.repository.js';
 import type { CampaignListQuery, CreateCampaignInput, OfferInput, UpdateCampaignInput } from './campaigns.types.js';
@@ -31,6 +31,20 @@ const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOS
 export async function approvalLimitFen(db: DbOrTx): Promise<number> {
   const v = await readSetting<number>(db, APPROVAL_LIMIT_KEY);
   return typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : DEFAULT_APPROVAL_LIMIT_FEN;
+}
+
+export async function getCampaignSettings(db: DbOrTx, actor: Actor | null): Promise<CampaignSettings> {
+  requireAccess(actor, 'campaign:read');
+  return { approvalLimitFen: await approvalLimitFen(db) };
+}
+
+/** The approval limit is an installation setting (settings:manage); campaigns already approved stay approved. */
+export async function updateCampaignSettings(db: DbOrTx, actor: Actor | null, input: CampaignSettings): Promise<CampaignSettings> {
+  requireAccess(actor, 'settings:manage');
+  const before = await approvalLimitFen(db);
+  await writeSetting(db, APPROVAL_LIMIT_KEY, input.approvalLimitFen);
+  await recordAudit(db, actor, { action: 'settings_update', entityType: 'settings', entityId: null, changes: { approvalLimitFen: [before, input.approvalLimitFen] } });
+  return { approvalLimitFen: input.approvalLimitFen };
 }
 
 export function offerView(o: OfferRow): OfferView {

@@ -107,6 +107,13 @@ describe('campaigns', () => {
   });
 
   it('a budget over the limit needs a manager’s approval before launch', async () => {
+    // The limit is an installation setting: ¥10,000 unless an administrator changes it.
+    expect(ok(await marketer.get('/api/v1/campaigns/settings'))).toEqual({ approvalLimitFen: 1_000_000 });
+    problemOf(await marketer.patch('/api/v1/campaigns/settings', { approvalLimitFen: 10_000_000 }), 403);
+    expect(problemOf(await ctx.admin.patch('/api/v1/campaigns/settings', { approvalLimitFen: -1 }), 400).errors[0]!.field).toBe('approvalLimitFen');
+    ok(await ctx.admin.patch('/api/v1/campaigns/settings', { approvalLimitFen: 2_000_000 }));
+    const within = ok<CampaignView>(await marketer.post('/api/v1/campaigns', draft({ budgetFen: 1_500_000 })), 201);
+    expect(within.needsApproval).toBe(false);
     const c = ok<CampaignView>(await marketer.post('/api/v1/campaigns', draft({ budgetFen: 5_000_000 })), 201);
     expect(c.needsApproval).toBe(true);
     const refused = problemOf(await marketer.lang('en').post(`/api/v1/campaigns/${c.id}/launch`, { version: c.version }), 409);

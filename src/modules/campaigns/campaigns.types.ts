@@ -120,4 +120,8 @@ export const resultsQuery = z.strictObject({
   asOf: z.iso.datetime({ offset: true }).optional().describe('Figures as of this instant (default now, or the end of the window)'),
 });
 
+export const settingsBody = z.strictObject({
+  approvalLimitFen: fen().describe('Budgets above this (fen) need approval by campaign:approve before launch'),
+});
+
 export const idParam = z.strictObject({ id: z.uuid() });

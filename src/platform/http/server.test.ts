@@ -76,6 +76,8 @@ const PROTECTED: [method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: stri
   ['GET', `/api/v1/segments/${SOME_ID}/members/export.xlsx`],
   ['POST', `/api/v1/segments/${SOME_ID}/members/import`],
   ['GET', '/api/v1/campaigns'],
+  ['GET', '/api/v1/campaigns/settings'],
+  ['PATCH', '/api/v1/campaigns/settings'],
   ['POST', '/api/v1/campaigns'],
   ['GET', `/api/v1/campaigns/${SOME_ID}`],
   ['PATCH', `/api/v1/campaigns/${SOME_ID}`],

@@ -8,6 +8,7 @@ import { useT, type Translate } from '../../platform/i18n';
 import { KeysetPager } from '../../platform/KeysetPager';
 import { ErrorAlert, PageHeader } from '../../platform/ui';
 import { bpPercent, CAMPAIGN_STATUSES, useCampaigns, type CampaignGoal, type CampaignListItem, type CampaignStatus } from './api';
+import { ApprovalLimit } from './ApprovalLimit';
 import { StatusTag } from './StatusTag';
 
 function columns(t: Translate): TableColumnsType<CampaignListItem> {
@@ -65,6 +66,9 @@ export function CampaignListPage() {
           data-testid="campaign-status-filter"
           options={[{ value: 'all', label: t('campaigns.status.all') }, ...CAMPAIGN_STATUSES.map((s) => ({ value: s, label: t(`campaigns.status.${s}`) }))]}
         />
+        <span style={{ marginLeft: 'auto' }}>
+          <ApprovalLimit />
+        </span>
       </Flex>
       {list.error ? <ErrorAlert error={list.error} onRetry={() => void list.refetch()} /> : null}
       <Table<CampaignListItem>
