@@ -123,10 +123,11 @@ export async function scopedMemberCount(db: DbOrTx, segmentId: string, scope: SQ
  */
 export async function preview(db: DbOrTx, condition: SQL, scope: SQL, sample: number): Promise<{ count: number; sample: CustomerBrief[] }> {
   const where = sql`c.deleted_at is null and ${scope} and (${condition})`;
-  const [counted, rows] = [
-    rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from ${customerDirectory} c where ${where}`)),
-    rowsOf<CustomerBrief>(await db.execute(sql`select c.id, c.name, c.city, c.compound from ${customerDirectory} c where ${where} order by c.id limit ${sample}`)),
-  ];
+  // Side by side on a pool (PostgreSQL: the builder waits for the slower of the two, not their sum); PGlite queues them.
+  const [counted, rows] = await Promise.all([
+    db.execute(sql`select count(*)::int as n from ${customerDirectory} c where ${where}`).then((r) => rowsOf<{ n: number }>(r)),
+    db.execute(sql`select c.id, c.name, c.city, c.compound from ${customerDirectory} c where ${where} order by c.id limit ${sample}`).then((r) => rowsOf<CustomerBrief>(r)),
+  ]);
   return { count: Number(counted[0]?.n ?? 0), sample: rows };
 }
 
