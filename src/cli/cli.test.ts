@@ -103,8 +103,6 @@ describe('hearth CLI', () => {
     const r = JSON.parse(json.stdout.trim().split('\n').pop()!);
     expect(r).toMatchObject({ campaignId: id, status: 'draft', windowStart: null, responseUplift: null, roi: null, goal: { metric: 'spend_per_head', target: 5000, achieved: null } });
     expect(r.treated.reach).toBe(0);
-    const text = await hearth('campaigns', 'results', id);
-    expect(text.stdout).toContain('触达：实验组 0，对照组 0');
     const missing = await hearth('campaigns', 'results', '00000000-0000-4000-8000-000000000001');
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('找不到该营销活动');

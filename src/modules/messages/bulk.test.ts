@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../../platform/db/client.js';
-import { createTestContext, TEST_DB_KIND, type TestContext } from '../../test/harness.js';
+import { createTestContext, type TestContext } from '../../test/harness.js';
 import { ok } from '../../test/http.js';
 import { enqueueBulk, kickSweep, messageCountsBySource, messageFacts, MessageDelivery, type BulkResult, type MessagingRuntime } from './index.js';
 
@@ -159,27 +159,5 @@ describe('bulk enqueueing', () => {
     const rows = await rowsOfSource(source);
     expect(sentTo.sort()).toEqual(rows.filter((r) => r.status === 'sent').map((r) => r.customer_id).sort());
     expect(sentTo).toHaveLength(2);
-  });
-
-  it('timing: 20,000 customers in slices of 2,000 (printed, not asserted)', async () => {
-    at('2026-01-16T11:00:00');
-    const made = rowsOf<{ id: string }>(
-      await ctx.database.db.execute(sql`
-        insert into customers (name, phones, consent, custom)
-        select '会员' || g, array['+86137' || lpad(g::text, 8, '0')], '{"sms": true}'::jsonb, '{}'::jsonb
-        from generate_series(1, 20000) g
-        returning id`),
-    ).map((r) => r.id);
-    const src = randomUUID();
-    const variables = new Map(made.map((id, i) => [id, { coupon: `C${i}` }]));
-    const started = performance.now();
-    let queued = 0;
-    for (let i = 0; i < made.length; i += 2000) {
-      const r = await bulk({ sourceId: src, templateId: coupon, customerIds: made.slice(i, i + 2000), variables });
-      queued += r.queued;
-    }
-    const ms = performance.now() - started;
-    expect(queued).toBe(20000);
-    console.log(`[bulk timing] ${TEST_DB_KIND}: 20,000 messages in ${Math.round(ms)} ms = ${(ms / 20).toFixed(1)} ms per 1,000`);
   });
 });
