@@ -8,7 +8,8 @@ import { openDatabase } from '../platform/db/client.js';
 import { sql } from 'drizzle-orm';
 
 /** The `hearth` CLI as a user runs it: a real process on a fresh database (embedded, or PostgreSQL). */
-describe('hearth CLI', () => {
+// Real processes on a shared CI machine: a few of them per test take more than a minute when both cores are busy.
+describe('hearth CLI', { timeout: 240_000 }, () => {
   const env: Record<string, string> = { LANG: 'zh_CN.UTF-8' };
   let cleanup = async () => {};
 
