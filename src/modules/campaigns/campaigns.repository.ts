@@ -52,9 +52,7 @@ export async function replaceChannels(db: DbOrTx, campaignId: string, templateId
 }
 
 /** Which of the templates exist and are not archived. */
-export async function liveTemplates(db: DbOrTx, ids: string[]): Promise<Set<string>> {
-  return new Set(await activeTemplateIds(db, ids));
-}
+export const liveTemplates = (db: DbOrTx, ids: string[]): Promise<Set<string>> => activeTemplateIds(db, ids);
 
 export async function segmentNames(db: DbOrTx, ids: (string | null)[]): Promise<Map<string, { name: string; deleted: boolean }>> {
   const wanted = [...new Set(ids.filter((x): x is string => !!x))];

@@ -315,7 +315,8 @@ async function checkLaunchable(db: DbOrTx, c: CampaignRow): Promise<void> {
   const channels = await repo.channelsOf(db, c.id);
   if (!offers.length && !channels.length) throw AppError.conflict('campaigns.nothing_to_send');
   await checkTemplates(db, channels.map((x) => x.templateId));
-  if (needsApproval(c, await approvalLimitFen(db))) throw AppError.conflict('campaigns.needs_approval', { limit: (await approvalLimitFen(db)) / 100 });
+  const limit = await approvalLimitFen(db);
+  if (needsApproval(c, limit)) throw AppError.conflict('campaigns.needs_approval', { limit: limit / 100 });
 }
 
 export async function scheduleCampaign(db: DbOrTx, actor: Actor | null, id: string, version: number, now: Date): Promise<CampaignView> {

@@ -9,7 +9,8 @@ import { displayCurrencySymbol, formatDateTime } from '../../platform/format';
 import { useMutation } from '../../platform/forms';
 import { useT } from '../../platform/i18n';
 import { ErrorAlert, Loading, PageHeader } from '../../platform/ui';
-import { bpPercent, campaignKeys, launchRunning, useCampaign, useSegmentSize, yuan, type CampaignView, type LaunchView, type OfferView } from './api';
+import { bpPercent, campaignKeys, launchRunning, useCampaign, yuan, type CampaignView, type LaunchView, type OfferView } from './api';
+import { useSegment } from '../segments';
 import { Redemptions } from './Redemptions';
 import { Results } from './Results';
 import { StatusTag } from './StatusTag';
@@ -86,7 +87,7 @@ function Actions({ c }: { c: CampaignView }) {
   const { message, modal } = App.useApp();
   const navigate = useNavigate();
   const qc = useQueryClient();
-  const audience = useSegmentSize(c.segmentId);
+  const audience = useSegment(c.segmentId ?? undefined);
   const manage = can('campaign:manage');
   const done = (saved: CampaignView, text: string) => {
     message.success(text);
@@ -113,7 +114,7 @@ function Actions({ c }: { c: CampaignView }) {
   });
   const run = (verb: 'approve' | 'schedule' | 'launch' | 'cancel') => action.mutate({ verb, version: c.version });
   const confirmLaunch = () => {
-    const total = audience.data ?? 0;
+    const total = audience.data?.memberCount ?? 0;
     const holdout = Math.floor((total * c.holdoutBp) / 10000);
     modal.confirm({
       title: t('campaigns.launchConfirm', { name: c.name }),

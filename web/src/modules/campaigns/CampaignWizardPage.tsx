@@ -9,7 +9,8 @@ import { displayCurrencySymbol } from '../../platform/format';
 import { useT } from '../../platform/i18n';
 import { ErrorAlert, FormErrors, Loading, PageHeader, RequirePermission } from '../../platform/ui';
 import { useTemplates } from '../messages';
-import { bpPercent, CAMPAIGN_GOALS, yuan, campaignKeys, CODE_MODES, OFFER_KINDS, useCampaign, useSegmentChoices, type CampaignView } from './api';
+import { bpPercent, CAMPAIGN_GOALS, yuan, campaignKeys, CODE_MODES, OFFER_KINDS, useCampaign, type CampaignView } from './api';
+import { useSegments } from '../segments';
 import { DEFAULTS, formField, fromCampaign, goalInYuan, newOffer, STEP_OF, toBody, type WizardValues } from './model';
 
 const CHANNELS = ['sms', 'email', 'wechat'] as const;
@@ -177,7 +178,7 @@ function GoalStep() {
 /** 目标客户: the segment (with its member count) and the holdout share. */
 function AudienceStep() {
   const t = useT();
-  const segments = useSegmentChoices();
+  const segments = useSegments({}, 100);
   return (
     <>
       <Form.Item name="segmentId" label={t('campaigns.field.segment')} extra={t('campaigns.field.segmentHint')}>
@@ -187,7 +188,7 @@ function AudienceStep() {
           loading={segments.isPending}
           data-testid="campaign-segment"
           aria-label={t('campaigns.field.segment')}
-          options={(segments.data ?? []).map((s) => ({ value: s.id, label: t('campaigns.segmentOption', { name: s.name, n: s.memberCount }) }))}
+          options={(segments.data?.items ?? []).map((s) => ({ value: s.id, label: t('campaigns.segmentOption', { name: s.name, n: s.memberCount }) }))}
         />
       </Form.Item>
       <Form.Item label={t('campaigns.field.holdout')} extra={t('campaigns.field.holdoutHint')}>
@@ -250,9 +251,9 @@ function ScheduleStep() {
 /** 确认: what will be saved, as the campaign's page will show it. */
 function Summary({ v }: { v: WizardValues }) {
   const t = useT();
-  const segments = useSegmentChoices();
+  const segments = useSegments({}, 100);
   const templates = useTemplates();
-  const segment = segments.data?.find((s) => s.id === v.segmentId);
+  const segment = segments.data?.items.find((s) => s.id === v.segmentId);
   const names = new Map((templates.data ?? []).map((x) => [x.id, x.name]));
   const inYuan = goalInYuan(v.goal);
   const money = (y: number | null | undefined) => yuan(Math.round((y ?? 0) * 100), displayCurrencySymbol());

@@ -2,7 +2,6 @@ import { useQuery } from '@tanstack/react-query';
 import { api } from '../../platform/api';
 import { useKeysetPages } from '../../platform/usePagedList';
 import type { CampaignPage, CampaignResults, CampaignStatus, CampaignView, CouponView, LaunchView, RedemptionPage } from '../../../../src/modules/campaigns/campaigns.contract';
-import type { SegmentPage, SegmentView } from '../../../../src/modules/segments/segments.contract';
 
 // The server's own definitions (plain constants and types, no imports): one source for both sides.
 export {
@@ -80,13 +79,6 @@ export function useRedemptions(id: string, limit: number) {
 }
 
 /** The audiences to pick from (segments and static lists with their member counts). */
-export function useSegmentChoices() {
-  return useQuery({
-    queryKey: ['campaigns', 'segments'],
-    queryFn: async ({ signal }) => (await api.get<SegmentPage>('/api/v1/segments', { limit: 100 }, signal)).items,
-    staleTime: 30_000,
-  });
-}
 
 /** A customer's coupon codes. */
 export function useCustomerCoupons(customerId: string | undefined) {
@@ -113,12 +105,3 @@ export const yuan = (fen: number | null | undefined, symbol = '¥') => (fen == n
 export const bpPercent = (bp: number) => `${(bp / 100).toLocaleString('zh-CN', { maximumFractionDigits: 2 })}%`;
 /** A 0–1 rate → "12.3%". */
 export const ratePercent = (r: number) => `${(r * 100).toFixed(1)}%`;
-
-/** The audience's current size (members the caller sees), for the launch confirmation. */
-export function useSegmentSize(id: string | null) {
-  return useQuery({
-    queryKey: ['campaigns', 'audience', id],
-    queryFn: async ({ signal }) => (await api.get<SegmentView>(`/api/v1/segments/${id}`, undefined, signal)).memberCount,
-    enabled: !!id,
-  });
-}
