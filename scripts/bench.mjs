@@ -3,6 +3,8 @@
 // `npm run bench -- --responsive [--scale N ...]` runs only the responsiveness benchmark (bench/responsive.bench.ts):
 // the 360 read and /api/health on PGlite while long jobs run.
 // `npm run bench -- --segments [--scale N]` runs only the segments and campaigns benchmark (bench/segments.bench.ts, PostgreSQL).
+// `npm run bench -- --surveys [--scale N]` runs only the survey benchmark (bench/surveys.bench.ts, PostgreSQL): a send to
+// 100,000 households and the results of 100,000 responses.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,8 +15,10 @@ const script = args.includes('--import-only')
   ? ['bench/import.bench.mjs']
   : args.includes('--segments')
     ? ['--import', 'tsx', 'bench/segments.bench.ts']
-    : args.includes('--responsive')
-      ? ['--import', 'tsx', 'bench/responsive.bench.ts']
-      : ['--import', 'tsx', 'bench/run.ts'];
-const r = spawnSync(process.execPath, [...script, ...args.filter((a) => a !== '--import-only' && a !== '--responsive' && a !== '--segments')], { stdio: 'inherit', cwd: root });
+    : args.includes('--surveys')
+      ? ['--import', 'tsx', 'bench/surveys.bench.ts']
+      : args.includes('--responsive')
+        ? ['--import', 'tsx', 'bench/responsive.bench.ts']
+        : ['--import', 'tsx', 'bench/run.ts'];
+const r = spawnSync(process.execPath, [...script, ...args.filter((a) => a !== '--import-only' && a !== '--responsive' && a !== '--segments' && a !== '--surveys')], { stdio: 'inherit', cwd: root });
 process.exit(r.status ?? 1);

@@ -1,5 +1,5 @@
 import type { Config } from './platform/config.js';
-import type { Database } from './platform/db/client.js';
+import type { Database, Db } from './platform/db/client.js';
 import { createServer, type App } from './platform/http/server.js';
 import './messages.js'; // every module's server messages: registered for every entry point (server, CLI, tests)
 import { registerIdempotency } from './platform/http/idempotency.js';
@@ -25,10 +25,23 @@ import { MessageDelivery, messageMergeHook, messageRoutes, messageTimelineSource
 import { careMergeHook, careRoutes, runCare } from './modules/care/index.js';
 import { systemActor } from './platform/auth/permissions.js';
 import { kbRoutes } from './modules/kb/index.js';
-import { ticketChurnSignal, ticketMergeHook, ticketRoutes, ticketTimelineSource } from './modules/tickets/index.js';
+import { registerTicketResolvedHook, ticketChurnSignal, ticketMergeHook, ticketRoutes, ticketTimelineSource } from './modules/tickets/index.js';
 import { slaRoutes, startSlaChecker } from './modules/tickets/sla/index.js';
 import { ANALYTICS_QUEUE, analyticsRoutes, executeRun, queueNightly, registerChurnSignal, unfinishedRunIds } from './modules/analytics/index.js';
 import { CAMPAIGNS_QUEUE, campaignRoutes, endDueCampaigns, executeLaunch, launchDueCampaigns, transactionCodeHandler, unfinishedLaunchIds } from './modules/campaigns/index.js';
+import {
+  SURVEY_SEND_QUEUE,
+  executeSend,
+  recordTicketInvitations,
+  registerSurveyResultHooks,
+  surveyClock,
+  surveyMergeHooks,
+  surveyPublicRoutes,
+  surveyRoutes,
+  unfinishedSendIds,
+  type DistributionRuntime,
+  type SendDeps,
+} from './modules/surveys/index.js';
 import { SEGMENTS_QUEUE, executeRefresh, queueNightlyRefresh, segmentListFilter, segmentMergeHook, segmentRoutes, unfinishedRefreshIds } from './modules/segments/index.js';
 
 /** pg-boss queue of outbox deliveries: one job per message attempt; the periodic sweep is the safety net. */
@@ -63,6 +76,7 @@ registerTimelineSource(taskTimelineSource);
 registerTimelineSource(messageTimelineSource);
 registerTimelineSource(ticketTimelineSource);
 registerChurnSignal(ticketChurnSignal);
+registerSurveyResultHooks({ registerTimelineSource, registerChurnSignal }); // survey answers on the timeline; detractors as a churn reason
 // The customer list's filters other modules answer: `segment=<id>` (segments imports customers, not the reverse).
 registerCustomerListFilter(segmentListFilter);
 
@@ -71,6 +85,37 @@ function every(app: App, ms: number, fn: () => void): void {
   const timer = setInterval(fn, ms);
   timer.unref();
   app.addHook('onClose', () => clearInterval(timer));
+}
+
+/**
+ * Survey distribution: a send is a durable run per pg-boss job; the survey clock (every 5 minutes in each server that
+ * resumes jobs) expires invitations, marks delivered ones sent, sends due reminders and fires triggers.
+ */
+async function surveys(app: App, ctx: ServiceContext, jobs: Jobs, deps: Omit<SendDeps, 'signal'>, resumeAfter: number | null): Promise<void> {
+  await surveyRoutes(app, { ...ctx, distribution: await surveyDistribution(app, ctx.db, jobs, deps, resumeAfter) });
+  // The household's pages /s/v (an invitation) and /s/q (a QR code), and the QR codes' API.
+  await surveyPublicRoutes(app, { ...ctx, now: deps.messaging.now, fallbackUrl: deps.messaging.fallbackUrl });
+  // A resolved ticket records the invitations of ticket_resolved triggers (the clock sends them after their delay);
+  // merging customers moves their invitations and answers. Registering again (another app in the process) replaces.
+  registerTicketResolvedHook(recordTicketInvitations);
+  for (const hook of surveyMergeHooks) registerMergeHook(hook);
+}
+
+async function surveyDistribution(app: App, db: Db, jobs: Jobs, deps: Omit<SendDeps, 'signal'>, resumeAfter: number | null): Promise<DistributionRuntime> {
+  jobs.handle(SURVEY_SEND_QUEUE, async (data, signal) => {
+    await executeSend(db, String(data.id), { ...deps, signal });
+  }, { resumeAfterSeconds: 90 });
+  // Sends left unfinished by a stop or a crash (on PostgreSQL, once another process's heartbeat would be stale).
+  if (resumeAfter !== null) for (const id of await unfinishedSendIds(db)) await jobs.send(SURVEY_SEND_QUEUE, { id }, resumeAfter);
+  let running: Promise<unknown> | null = null;
+  const tick = () => {
+    running ??= surveyClock(db, deps.messaging, (line) => app.log.warn(line))
+      .catch((err: Error) => app.log.warn(`surveys clock: ${err.message}`))
+      .finally(() => (running = null));
+  };
+  if (resumeAfter !== null) every(app, 5 * 60_000, tick);
+  app.addHook('onClose', async () => void (await running));
+  return { messaging: deps.messaging, enqueueSend: async (id) => void (await jobs.send(SURVEY_SEND_QUEUE, { id })) };
 }
 
 /**
@@ -180,6 +225,8 @@ export async function buildApp(opts: {
   }, { resumeAfterSeconds: 90 });
   await campaignRoutes(app, { ...ctx, now: messaging.now, enqueue: async (id) => void (await jobs.send(CAMPAIGNS_QUEUE, { id })) });
   registerTransactionCodeHandler(transactionCodeHandler);
+  // Surveys (满意度调查): surveys, versions, templates; sends, reminders and triggers; the public pages and QR codes.
+  await surveys(app, ctx, jobs, launchDeps, opts.resumeJobs ? (takeOver ? 0 : 90) : null);
   const campaignClock = () =>
     void ctx.db
       .transaction(async (tx) => {

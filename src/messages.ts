@@ -24,6 +24,7 @@ import * as messages from './modules/messages/messages.messages.js';
 import * as segmentFields from './modules/segments/fields.messages.js';
 import * as segments from './modules/segments/segments.messages.js';
 import * as settings from './modules/settings/settings.messages.js';
+import * as surveys from './modules/surveys/surveys.messages.js';
 import * as tickets from './modules/tickets/tickets.messages.js';
 import * as sla from './modules/tickets/sla/sla.messages.js';
 import * as transactions from './modules/transactions/transactions.messages.js';
@@ -44,6 +45,7 @@ export const MODULE_MESSAGES = {
   segments,
   'segments/fields': segmentFields,
   settings,
+  surveys,
   tickets,
   'tickets/sla': sla,
   transactions,

@@ -18,6 +18,7 @@ import { addFitCommand } from './analytics-fit.js';
 import { addRunCommand } from './analytics-run.js';
 import { addSegmentsCommand } from './segments.js';
 import { addCampaignsCommand } from './campaigns.js';
+import { addSurveysCommand } from './surveys.js';
 
 function readPassword(opts: { password?: string; passwordStdin?: boolean }): string {
   if (opts.passwordStdin) return readFileSync(0, 'utf8').replace(/\r?\n$/, '');
@@ -207,6 +208,7 @@ addFitCommand(analytics);
 addRunCommand(analytics);
 addSegmentsCommand(program);
 addCampaignsCommand(program);
+addSurveysCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof AppError) {

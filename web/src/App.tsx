@@ -23,6 +23,7 @@ import { KbPage } from './modules/kb/routes';
 import * as messages from './modules/messages/routes';
 import { SegmentsRoutes } from './modules/segments/routes';
 import { SettingsPage } from './modules/settings/routes';
+import { SurveysRoutes } from './modules/surveys/routes';
 import * as tickets from './modules/tickets/routes';
 import * as transactions from './modules/transactions/routes';
 
@@ -116,6 +117,7 @@ function AppRoutes() {
         <Route path="analytics" element={guard(['analytics:read'], <analytics.AnalyticsPage />)} />
         <Route path="segments/*" element={guard(['segment:read'], <SegmentsRoutes />)} />
         <Route path="campaigns/*" element={guard(['campaign:read'], <CampaignsRoutes />)} />
+        <Route path="surveys/*" element={guard(['survey:read'], <SurveysRoutes />)} />
         <Route path="admin/users" element={guard(['user:manage'], <UsersPage />)} />
         <Route path="admin/roles" element={guard(['user:manage', 'role:manage'], <RolesPage />)} />
         <Route path="admin/audit" element={guard(['audit:read'], <AuditPage />)} />

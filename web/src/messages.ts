@@ -23,6 +23,7 @@ import { kbMessages } from './modules/kb';
 import { messagesMessages } from './modules/messages';
 import { segmentsMessages } from './modules/segments';
 import { settingsMessages } from './modules/settings';
+import { surveysMessages } from './modules/surveys';
 import { slaMessages, ticketsMessages } from './modules/tickets';
 import { transactionsMessages } from './modules/transactions';
 
@@ -46,6 +47,7 @@ const MODULE_MESSAGES = {
   messages: messagesMessages,
   segments: segmentsMessages,
   settings: settingsMessages,
+  surveys: surveysMessages,
   tickets: ticketsMessages,
   'tickets/sla': slaMessages,
   transactions: transactionsMessages,

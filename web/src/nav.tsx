@@ -10,6 +10,7 @@ import { ControlOutlined, CustomerServiceOutlined } from '@ant-design/icons';
 import { FundOutlined } from '@ant-design/icons';
 import { ClusterOutlined } from '@ant-design/icons';
 import { NotificationOutlined } from '@ant-design/icons';
+import { SmileOutlined } from '@ant-design/icons';
 import type { NavItem } from './platform/layout/nav';
 
 /** The side menu, by module. Each entry shows only to users holding one of its permissions. */
@@ -24,6 +25,7 @@ export const NAV: NavItem[] = [
   { key: '/analytics', label: 'menu.analytics', icon: <FundOutlined />, anyOf: ['analytics:read'] },
   { key: '/segments', label: 'menu.segments', icon: <ClusterOutlined />, anyOf: ['segment:read'] },
   { key: '/campaigns', label: 'menu.campaigns', icon: <NotificationOutlined />, anyOf: ['campaign:read'] },
+  { key: '/surveys', label: 'menu.surveys', icon: <SmileOutlined />, anyOf: ['survey:read'] },
   { key: '/duplicates', label: 'menu.duplicates', icon: <MergeCellsOutlined />, allOf: ['customer:write', 'customer:delete'] },
   { key: '/imports', label: 'menu.imports', icon: <ImportOutlined />, anyOf: ['customer:write'] },
   {

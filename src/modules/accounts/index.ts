@@ -10,4 +10,4 @@ export { findTeam } from './accounts.repository.js';
 export { createTeam, listTeams } from './teams.service.js';
 export { teamDirectory, userDirectory } from './schema.js';
 export { teamAndDescendants } from './accounts.repository.js';
-export { usersHoldingPermission } from './queries.js';
+export { userNames, usersHoldingPermission } from './queries.js';

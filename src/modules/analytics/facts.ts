@@ -29,13 +29,14 @@ export const ANALYTICS_METRICS = Object.keys(METRIC_COLUMNS) as AnalyticsMetric[
 
 export const analyticsFacts = {
   /**
-   * The customer has a result whose `metric` satisfies `predicate` (given the metric's column as SQL): an `exists`
-   * over the results table, false for a customer never scored. The metric is one of a fixed list (never user text).
+   * The ids of the customers whose latest result's `metric` satisfies `predicate` (given the metric's column as SQL),
+   * as a subquery for `<customer id> in (…)`: uncorrelated, so the planner may hash it once (a segment rule under OR
+   * or NOT) or probe it per customer. A customer never scored is in no such set. The metric is one of a fixed list.
    */
-  metricWhere(customerId: SQLWrapper, metric: AnalyticsMetric, predicate: (column: SQL) => SQL): SQL {
+  metricIds(metric: AnalyticsMetric, predicate: (column: SQL) => SQL): SQL {
     const column = METRIC_COLUMNS[metric];
     if (!column) throw new Error(`unknown analytics metric ${String(metric)}`);
-    return sql`exists (select 1 from analytics_customer_current a where a.customer_id = ${customerId} and ${predicate(sql.raw(`a.${column}`))})`;
+    return sql`select a.customer_id from analytics_customer_current a where ${predicate(sql.raw(`a.${column}`))}`;
   },
   /** Whether any run has stored results yet (before the first run the table does not exist). */
   async exist(db: DbOrTx): Promise<boolean> {

@@ -1,7 +1,7 @@
 /** Queries of the campaigns module: campaigns with their offers and channels, and the list. */
 import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type DbOrTx } from '../../platform/db/client.js';
-import { userDirectory } from '../accounts/index.js';
+import { userNames } from '../accounts/index.js';
 import { activeTemplateIds, templateChannels } from '../messages/index.js';
 import { segmentSummaries } from '../segments/index.js';
 import type { CampaignStatus } from './campaigns.contract.js';
@@ -19,14 +19,7 @@ export async function findCampaign(db: DbOrTx, id: string, opts: { lock?: boolea
   return { ...row, ownerName: row.ownerId ? (names.get(row.ownerId) ?? null) : null, approverName: row.approvedBy ? (names.get(row.approvedBy) ?? null) : null };
 }
 
-export async function userNames(db: DbOrTx, ids: (string | null)[]): Promise<Map<string, string>> {
-  const wanted = [...new Set(ids.filter((x): x is string => !!x))];
-  if (!wanted.length) return new Map();
-  const rows = rowsOf<{ id: string; name: string }>(
-    await db.execute(sql`select id, display_name as name from ${userDirectory} where id in (${sql.join(wanted.map((x) => sql`${x}::uuid`), sql`, `)})`),
-  );
-  return new Map(rows.map((r) => [r.id, r.name]));
-}
+export { userNames };
 
 export async function offersOf(db: DbOrTx, campaignId: string): Promise<OfferRow[]> {
   return db.select().from(campaignOffers).where(sql`${campaignOffers.campaignId} = ${campaignId}`).orderBy(campaignOffers.position);

@@ -160,4 +160,23 @@ describe('bulk enqueueing', () => {
     expect(sentTo.sort()).toEqual(rows.filter((r) => r.status === 'sent').map((r) => r.customer_id).sort());
     expect(sentTo).toHaveLength(2);
   });
+
+  it('merging two customers who both got one bulk send keeps the duplicate’s copy with it; undo restores the rest', async () => {
+    const survivor = await ctx.newCustomer({ name: '郑一', phones: ['13900139101'], consent: { sms: true } });
+    const dup = await ctx.newCustomer({ name: '郑一（重复）', phones: ['13900139102'], consent: { sms: true } });
+    const both = randomUUID();
+    const onlyDup = randomUUID();
+    await bulk({ sourceId: both, templateId: plain, customerIds: [survivor.id, dup.id] });
+    await bulk({ sourceId: onlyDup, templateId: plain, customerIds: [dup.id] });
+    const s = ok(await ctx.admin.get(`/api/v1/customers/${survivor.id}`));
+    const d = ok(await ctx.admin.get(`/api/v1/customers/${dup.id}`));
+    const res = ok(await ctx.admin.post('/api/v1/customers/merge', { survivorId: survivor.id, mergedId: dup.id, survivorVersion: s.version, mergedVersion: d.version }));
+    expect(res.merge.moved).toMatchObject({ messages: 1 });
+    const owners = async (source: string) => (await rowsOfSource(source)).map((r) => r.customer_id).sort();
+    expect(await owners(both)).toEqual([survivor.id, dup.id].sort());
+    expect(await owners(onlyDup)).toEqual([survivor.id]);
+    ok(await ctx.admin.post(`/api/v1/customers/merges/${res.merge.id}/undo`, {}));
+    expect(await owners(onlyDup)).toEqual([dup.id]);
+    expect(await owners(both)).toEqual([survivor.id, dup.id].sort());
+  });
 });

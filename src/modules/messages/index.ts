@@ -5,5 +5,6 @@ export { kickIfQueued, messageTimelineSource, sendMessage } from './outbox.servi
 export { messageMergeHook } from './merge.js';
 export type { MessagingRuntime } from './runtime.js';
 export type { MessageCategory, MessageReason, MessageView, MessageTemplateView, TemplateVariable } from './messages.contract.js';
-export { publicBaseUrl } from './settings.js';
+export { publicBaseUrl, signingSecret } from './settings.js';
 export { activeTemplateIds, templateChannels } from './templates.queries.js';
+export { createTemplate, listTemplates as listMessageTemplates } from './templates.service.js';

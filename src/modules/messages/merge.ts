@@ -1,11 +1,13 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/client.js';
 import type { MergeHook } from '../customers/index.js';
 import { messages } from './schema.js';
 
 /**
  * Merging duplicate customers: the duplicate's messages (whatever their status) move to the survivor, so its
- * timeline, message list and weekly cap include them; undo moves exactly those back.
+ * timeline, message list and weekly cap include them; undo moves exactly those back. A bulk send (a campaign, a
+ * survey send) writes one message per customer and template (`messages_source_unique`): when it reached both, the
+ * duplicate's copy stays with the duplicate, as moving it would break that rule (and the merge with it).
  */
 export const messageMergeHook: MergeHook = {
   key: 'messages',
@@ -13,7 +15,13 @@ export const messageMergeHook: MergeHook = {
     const rows = await db
       .update(messages)
       .set({ customerId: toId, updatedAt: new Date() })
-      .where(eq(messages.customerId, fromId))
+      .where(
+        and(
+          eq(messages.customerId, fromId),
+          sql`not exists (select 1 from ${messages} s where ${messages.sourceId} is not null and s.source_id = ${messages.sourceId}
+                and s.customer_id = ${toId} and s.template_id = ${messages.templateId})`,
+        ),
+      )
       .returning({ id: messages.id });
     return rows.map((r) => r.id);
   },

@@ -32,9 +32,10 @@ export type MessageReason = (typeof MESSAGE_REASONS)[number];
  * The variables a template may use, as {{name}}: the customer's name, the company's name, loyalty points (the
  * customer's custom field `points` until the loyalty module provides them), today's date in the company's time zone,
  * the customer's account manager, the customer number, and the customer's coupon code (given by a campaign for each
- * customer; a single message has none, so it renders as empty text and is reported missing).
+ * customer; a single message has none, so it renders as empty text and is reported missing), and the customer's survey
+ * link (given by a survey send or reminder for each customer, like the coupon).
  */
-export const TEMPLATE_VARIABLES = ['name', 'company', 'points', 'date', 'owner', 'customerNo', 'coupon'] as const;
+export const TEMPLATE_VARIABLES = ['name', 'company', 'points', 'date', 'owner', 'customerNo', 'coupon', 'surveyLink'] as const;
 export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number];
 
 export type MessageLocale = 'zh-CN' | 'en';

@@ -1,8 +1,10 @@
 /**
  * Built-in segment fields on behaviour and results kept by other modules: purchases (transaction_ledger views),
  * analytics results (through `analyticsFacts`), contacts (interaction_log) and tickets (through `ticketFacts`),
- * and membership of another segment. Each is a correlated subquery on `c.id` that an index on (customer_id, …)
- * answers; "has any in the window" conditions are `exists`, which stops at the first row.
+ * and membership of another segment. Purchases, contacts and analytics results are sets of customer ids
+ * (`c.id in (…)`, see `customerIn`), which the planner can hash once for a million customers or probe per customer
+ * when few remain; aggregates are grouped per customer with the customers who have no rows handled by the
+ * condition's value at 0 (`aggregateSql`).
  *
  * Transactions of no stated type mean purchases and payments (not refunds); their sum is the net spend (refunds
  * subtract), like the customer's lifetime spend.
@@ -12,7 +14,7 @@ import { z } from 'zod';
 import type { MessageKey } from '../../platform/i18n/index.js';
 import { analyticsFacts, RFM_GROUP_LABELS, RFM_GROUPS, type AnalyticsMetric } from '../analytics/index.js';
 import { ticketFacts } from '../tickets/index.js';
-import { columnSql, instant, OPS, uuidArray, windowStart } from './fields.sql.js';
+import { columnSql, instant, numberSql, OPS, uuidArray, windowStart } from './fields.sql.js';
 import { idValues } from './fields.customer.js';
 import { registerSegmentField, type CheckedCondition, type CompileContext, type SegmentFieldDef, type SegmentFieldOption, type SegmentFieldType, type SegmentParamInfo } from './fields.registry.js';
 import type { RuleOp } from './rule.js';
@@ -29,33 +31,81 @@ const TYPE_INFO: SegmentParamInfo = { name: 'type', kind: 'enum', required: fals
 const windowParams = z.strictObject({ days: days.optional(), type: z.enum(TX_TYPES).optional() });
 const typeParams = z.strictObject({ type: z.enum(TX_TYPES).optional() });
 
-/** The transactions of `c` a condition counts: not deleted, of the type (default purchases and payments), in the window. */
-function txFilter(cond: CheckedCondition, ctx: CompileContext): SQL {
+/** The transactions a condition counts: not deleted, of the type (default purchases and payments), in the window. */
+function txWhere(cond: CheckedCondition, ctx: CompileContext, opts: { net?: boolean } = {}): SQL {
   const type = cond.params.type as string | undefined;
-  const byType = type ? sql` and t.type = ${type}` : sql` and t.type <> 'refund'`;
+  // Net spend counts refunds too (they subtract): no "not refunds" filter when no type is stated.
+  const byType = type ? sql` and t.type = ${type}` : opts.net ? sql`` : sql` and t.type <> 'refund'`;
   const d = cond.params.days as number | undefined;
   const window = d ? sql` and t.occurred_at >= ${instant(windowStart(ctx.now, d))}` : sql``;
-  return sql`t.customer_id = c.id and t.deleted_at is null${byType}${window}`;
+  return sql`t.deleted_at is null${byType}${window}`;
 }
 
 /**
- * A number of rows as a condition: "at least one" is an `exists` and "none" a `not exists` (a semi- or anti-join
- * over the index, instead of counting per customer); other thresholds count.
+ * "The customer is one of these": `c.id in (<customer ids>)`, never a subquery correlated with `c`. In an AND the
+ * planner makes it a semi-join (hashed over one scan of the source, or an index probe per customer when few
+ * customers remain); under OR and NOT it is a hashed subplan built once — where a correlated `exists` is evaluated
+ * again for every customer (9 s for an OR of three conditions over a million households). Never NULL.
  */
-function countSql(countExpr: SQL, existsExpr: SQL, cond: CheckedCondition, ctx: CompileContext): SQL {
-  const v = Number(cond.value);
-  const some = (cond.op === 'gte' && v > 0 && v <= 1) || (cond.op === 'gt' && v >= 0 && v < 1);
-  const none = (cond.op === 'eq' && v === 0) || (cond.op === 'lt' && v > 0 && v <= 1) || (cond.op === 'lte' && v >= 0 && v < 1);
-  if (some) return existsExpr;
-  if (none) return sql`not ${existsExpr}`;
-  return columnSql('number', countExpr, cond, ctx);
+function customerIn(ids: SQL, ctx: CompileContext): SQL {
+  if (!ctx.range) return sql`c.id in (${ids})`;
+  const { after, upTo } = ctx.range;
+  const bounds = [after ? sql`x.id > ${after}::uuid` : null, upTo ? sql`x.id <= ${upTo}::uuid` : null].filter((b): b is SQL => b !== null);
+  return bounds.length ? sql`c.id in (select x.id from (${ids}) x(id) where ${sql.join(bounds, sql` and `)})` : sql`c.id in (${ids})`;
 }
 
-/** The latest date of rows as a condition: within N days and empty become `exists` over the index. */
-function latestSql(maxExpr: SQL, existsSince: (since: Date | null) => SQL, cond: CheckedCondition, ctx: CompileContext): SQL {
-  if (cond.op === 'withinDays') return existsSince(windowStart(ctx.now, Number(cond.value)));
-  if (cond.op === 'isEmpty') return sql`not ${existsSince(null)}`;
-  return columnSql('timestamp', maxExpr, cond, ctx);
+/** Whether a number condition (a positive operator) holds for 0: the count or sum of a customer with no rows. */
+function holdsForZero(cond: CheckedCondition): boolean {
+  const v = cond.value;
+  const n = Number(v);
+  switch (cond.op) {
+    case 'eq':
+      return n === 0;
+    case 'in':
+      return (v as number[]).some((x) => Number(x) === 0);
+    case 'gt':
+      return 0 > n;
+    case 'gte':
+      return 0 >= n;
+    case 'lt':
+      return 0 < n;
+    case 'lte':
+      return 0 <= n;
+    case 'between': {
+      const [a, b] = (v as number[]).map(Number) as [number, number];
+      return a <= 0 && 0 <= b;
+    }
+    default:
+      throw new Error(`operator ${cond.op} on a count`);
+  }
+}
+
+/**
+ * A per-customer aggregate (count, sum) of transactions as a condition. Customers with no rows have the value 0 and
+ * appear in no group: when the condition fails for 0 it is "in the groups that satisfy it", otherwise "not in the
+ * groups that fail it". "At least one" and "none" need no grouping.
+ */
+function aggregateSql(agg: SQL, where: SQL, cond: CheckedCondition, ctx: CompileContext): SQL {
+  const v = Number(cond.value);
+  const any = sql`select t.customer_id from transaction_ledger t where ${where}`;
+  if (agg === COUNT) {
+    const some = (cond.op === 'gte' && v > 0 && v <= 1) || (cond.op === 'gt' && v >= 0 && v < 1);
+    const none = (cond.op === 'eq' && v === 0) || (cond.op === 'lt' && v > 0 && v <= 1) || (cond.op === 'lte' && v >= 0 && v < 1);
+    if (some) return customerIn(any, ctx);
+    if (none) return sql`not ${customerIn(any, ctx)}`;
+  }
+  const test = numberSql(agg, cond);
+  return holdsForZero(cond)
+    ? sql`not ${customerIn(sql`${any} group by t.customer_id having not (${test})`, ctx)}`
+    : customerIn(sql`${any} group by t.customer_id having ${test}`, ctx);
+}
+const COUNT = sql`count(*)`;
+
+/** The latest date of rows as a condition (NULL for a customer with none, so no date test holds for them). */
+function latestSql(rows: (since: Date | null) => SQL, maxExpr: SQL, cond: CheckedCondition, ctx: CompileContext): SQL {
+  if (cond.op === 'withinDays') return customerIn(rows(windowStart(ctx.now, Number(cond.value))), ctx);
+  if (cond.op === 'isEmpty') return sql`not ${customerIn(rows(null), ctx)}`;
+  return customerIn(sql`${rows(null)} group by 1 having ${columnSql('timestamp', maxExpr, cond, ctx)}`, ctx);
 }
 
 const purchase: SegmentFieldDef[] = [
@@ -68,13 +118,7 @@ const purchase: SegmentFieldDef[] = [
     paramsInfo: [DAYS_INFO, TYPE_INFO],
     label: 'segment_field.tx.count',
     nullSafe: () => true,
-    toSql: (cond, ctx) =>
-      countSql(
-        sql`(select count(*) from transaction_ledger t where ${txFilter(cond, ctx)})`,
-        sql`exists (select 1 from transaction_ledger t where ${txFilter(cond, ctx)})`,
-        cond,
-        ctx,
-      ),
+    toSql: (cond, ctx) => aggregateSql(COUNT, txWhere(cond, ctx), cond, ctx),
   },
   {
     key: 'tx.sumFen',
@@ -87,9 +131,7 @@ const purchase: SegmentFieldDef[] = [
     nullSafe: () => true,
     toSql: (cond, ctx) => {
       const amount = cond.params.type ? sql`t.amount_fen` : sql`case when t.type = 'refund' then -t.amount_fen else t.amount_fen end`;
-      // Net spend counts refunds too (they subtract): no "not refunds" filter when no type is stated.
-      const where = cond.params.type ? txFilter(cond, ctx) : netFilter(cond, ctx);
-      return columnSql('money', sql`(select coalesce(sum(${amount}), 0) from transaction_ledger t where ${where})`, cond, ctx);
+      return aggregateSql(sql`sum(${amount})`, txWhere(cond, ctx, { net: !cond.params.type }), cond, ctx);
     },
   },
   {
@@ -100,11 +142,11 @@ const purchase: SegmentFieldDef[] = [
     params: typeParams,
     paramsInfo: [TYPE_INFO],
     label: 'segment_field.tx.lastDate',
-    nullSafe: (op) => op === 'withinDays' || op === 'isEmpty',
+    nullSafe: () => true,
     toSql: (cond, ctx) =>
       latestSql(
-        sql`(select max(t.occurred_at) from transaction_ledger t where ${txFilter(cond, ctx)})`,
-        (since) => sql`exists (select 1 from transaction_ledger t where ${txFilter(cond, ctx)}${since ? sql` and t.occurred_at >= ${instant(since)}` : sql``})`,
+        (since) => sql`select t.customer_id from transaction_ledger t where ${txWhere(cond, ctx)}${since ? sql` and t.occurred_at >= ${instant(since)}` : sql``}`,
+        sql`max(t.occurred_at)`,
         cond,
         ctx,
       ),
@@ -121,16 +163,10 @@ const purchase: SegmentFieldDef[] = [
     label: 'segment_field.tx.product',
     nullSafe: () => true,
     toSql: (cond, ctx) =>
-      sql`exists (select 1 from transaction_ledger t join transaction_line_ledger l on l.transaction_id = t.id
-                  where ${txFilter(cond, ctx)} and l.product_id = any(${uuidArray(cond.value as string[])}))`,
+      customerIn(sql`select t.customer_id from transaction_ledger t join transaction_line_ledger l on l.transaction_id = t.id
+                     where ${txWhere(cond, ctx)} and l.product_id = any(${uuidArray(cond.value as string[])})`, ctx),
   },
 ];
-
-function netFilter(cond: CheckedCondition, ctx: CompileContext): SQL {
-  const d = cond.params.days as number | undefined;
-  const window = d ? sql` and t.occurred_at >= ${instant(windowStart(ctx.now, d))}` : sql``;
-  return sql`t.customer_id = c.id and t.deleted_at is null${window}`;
-}
 
 const TIER_OPTIONS: SegmentFieldOption[] = [
   { value: 'high', zh: '高价值', en: 'High value' },
@@ -156,8 +192,8 @@ function analytics(key: AnalyticsMetric, type: SegmentFieldType, ops: readonly R
     nullSafe: () => true,
     toSql: (cond, ctx) => {
       if (ctx.analyticsReady === false) return cond.op === 'isEmpty' ? sql`true` : sql`false`;
-      if (cond.op === 'isEmpty') return sql`not ${analyticsFacts.metricWhere(sql`c.id`, key, (col) => sql`${col} is not null`)}`;
-      return analyticsFacts.metricWhere(sql`c.id`, key, (col) => columnSql(type, col, cond, ctx));
+      if (cond.op === 'isEmpty') return sql`not ${customerIn(analyticsFacts.metricIds(key, (col) => sql`${col} is not null`), ctx)}`;
+      return customerIn(analyticsFacts.metricIds(key, (col) => columnSql(type, col, cond, ctx)), ctx);
     },
   };
 }
@@ -185,11 +221,11 @@ const service: SegmentFieldDef[] = [
     type: 'date',
     ops: [...OPS.date, ...OPS.empty],
     label: 'segment_field.service.lastContact',
-    nullSafe: (op) => op === 'withinDays' || op === 'isEmpty',
+    nullSafe: () => true,
     toSql: (cond, ctx) =>
       latestSql(
-        sql`(select max(i.occurred_at) from interaction_log i where i.customer_id = c.id and i.deleted_at is null)`,
-        (since) => sql`exists (select 1 from interaction_log i where i.customer_id = c.id and i.deleted_at is null${since ? sql` and i.occurred_at >= ${instant(since)}` : sql``})`,
+        (since) => sql`select i.customer_id as customer_id from interaction_log i where i.deleted_at is null${since ? sql` and i.occurred_at >= ${instant(since)}` : sql``}`,
+        sql`max(i.occurred_at)`,
         cond,
         ctx,
       ),

@@ -27,6 +27,11 @@ export type CompileContext = FieldContext & {
   memberOf: (segmentId: string) => SQL;
   /** The company's time zone (days begin at its midnight); Asia/Shanghai when absent. */
   zone?: string;
+  /**
+   * The customers of one slice of a refresh, ids in (after, upTo] (null: open): sets of customer ids are cut to the
+   * range inside their subquery, so a slice reads its own customers' rows and not every customer's.
+   */
+  range?: { after: string | null; upTo: string | null };
 };
 
 /** What checking and compiling need to know of the database: custom-field definitions, whether analytics ran. */

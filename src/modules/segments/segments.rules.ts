@@ -47,8 +47,22 @@ export type FieldContext = Awaited<ReturnType<typeof loadFieldContext>>;
 
 /** The rule as one SQL condition over `c`, as of `now` (with the field context already read, when there is one). */
 export async function compileSegmentRule(db: DbOrTx, rule: Rule, now: Date, known?: FieldContext): Promise<SQL> {
+  return (await segmentCompiler(db, rule, now, known))();
+}
+
+/**
+ * The rule's compiler for one clock: the condition over all customers, or over the customers of one id range (a
+ * refresh slice, whose sets of customer ids are then cut to the range). Reads the clock and field context once.
+ */
+export async function segmentCompiler(
+  db: DbOrTx,
+  rule: Rule,
+  now: Date,
+  known?: FieldContext,
+): Promise<(range?: { after: string | null; upTo: string | null }) => SQL> {
   const [fieldCtx, clock] = await Promise.all([known ?? loadFieldContext(db), companyClock(db, now)]);
-  return compileRule(rule, { ...fieldCtx, now, zone: clock.zone, memberOf: (segmentId) => segmentMembership(segmentId, sql`c.id`) });
+  const base = { ...fieldCtx, now, zone: clock.zone, memberOf: (segmentId: string) => segmentMembership(segmentId, sql`c.id`) };
+  return (range) => compileRule(rule, range ? { ...base, range } : base);
 }
 
 /** Live dynamic segments ordered so that a segment comes after the segments its rule refers to. */

@@ -3,3 +3,4 @@ export { ticketMergeHook, ticketTimelineSource, type TicketsRuntime } from './ti
 export { ticketChurnSignal } from './churn.js';
 export type { TicketDetail, TicketSummary, PublicTicketView } from './tickets.contract.js';
 export { ticketFacts, OPEN_TICKET_STATUSES } from './facts.js';
+export { registerTicketResolvedHook, type TicketResolvedEvent, type TicketResolvedHook } from './resolved.js';

@@ -19,6 +19,7 @@ import * as repo from './tickets.repository.js';
 import type { TicketRow } from './tickets.repository.js';
 import type { ResolveInput, TicketsRuntime } from './tickets.types.js';
 import { detailOf, reload } from './tickets.views.js';
+import { ticketResolved } from './resolved.js';
 import { canSee, loadForWrite } from './tickets.visibility.js';
 import { audit, checkAssignee, clip, event, save } from './tickets.writes.js';
 
@@ -273,6 +274,7 @@ export async function resolveTicket(db: DbOrTx, actor: Actor | null, id: string,
     returnVisitTaskId,
   });
   await event(db, id, 'resolved', actor, input.solution, { rootCauseId: cause.id, rootCause: cause.nameZh, returnVisitTaskId }, now);
+  if (tk.customerId) await ticketResolved(db, { ticketId: tk.id, customerId: tk.customerId, agentId: tk.assigneeId ?? actor.userId, resolvedAt: now });
   await audit(db, actor, 'ticket_resolve', tk, { rootCause: cause.nameZh, outcomeTold: input.outcomeTold, returnVisitTaskId, messageId: delivery.messageId });
   return reload(db, actor, id, rt);
 }

@@ -51,6 +51,10 @@ export const transactions = pgTable(
   (t) => [
     index('transactions_customer_idx').on(t.customerId, t.occurredAt, t.id),
     index('transactions_occurred_idx').on(t.occurredAt),
+    // Covering the live ledger for segment rules (index-only scans): the customers with transactions in a window
+    // (hashed once for a million customers), and one customer's transactions of a type (a probe per customer).
+    index('transactions_window_idx').on(t.occurredAt, t.customerId, t.type, t.amountFen).where(sql`${t.deletedAt} is null`),
+    index('transactions_customer_type_idx').on(t.customerId, t.type, t.occurredAt, t.amountFen).where(sql`${t.deletedAt} is null`),
     uniqueIndex('transactions_external_unique').on(t.externalId).where(sql`${t.externalId} is not null`),
     uniqueIndex('transactions_import_key_unique').on(t.importKey).where(sql`${t.importKey} is not null`),
   ],

@@ -33,6 +33,8 @@ export const PERMISSIONS = [
   'campaign:read',
   'campaign:manage',
   'campaign:approve',
+  'survey:read',
+  'survey:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

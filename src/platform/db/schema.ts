@@ -17,3 +17,4 @@ export * from '../../modules/analytics/schema.js';
 export * from '../../modules/demo/schema.js';
 export * from '../../modules/segments/schema.js';
 export * from '../../modules/campaigns/schema.js';
+export * from '../../modules/surveys/schema.js';

@@ -50,4 +50,13 @@ export const NOT_CASES: Record<string, string> = {
   '/api/v1/campaigns/{id}/cancel': 'state change (409 when the version moved)',
   '/api/v1/campaigns/{id}/redemptions': 'a redemption needs a launched campaign: a keyed repeat replays the first answer (campaigns.test.ts)',
   '/api/v1/coupons/redemptions': 'a redemption needs a launched campaign: a keyed repeat replays the first answer (campaigns.test.ts)',
+  '/api/v1/surveys/{id}/restore': 'state change',
+  '/api/v1/surveys/{id}/activate': 'state change (409 when the version moved)',
+  '/api/v1/surveys/{id}/close': 'state change (409 when the version moved)',
+  '/api/v1/surveys/{id}/qr-codes': 'creates a QR code: a keyed repeat replays the first answer (qr.test.ts)',
+  '/api/v1/surveys/{id}/sends': 'needs an active survey and an audience; one queued or running send per survey (a unique index): a keyed repeat replays the first answer (invitations.test.ts)',
+  '/api/v1/surveys/{id}/sends/{sendId}/cancel': 'state change: a repeat is 409 (the send is cancelled already)',
+  '/api/v1/surveys/{id}/invitations/{invId}/withdraw': 'state change: a repeat is 409 (already withdrawn)',
+  '/api/v1/surveys/{id}/links': "returns the customer's live invitation: a repeat gets the same link (invitations.test.ts)",
+  '/api/v1/surveys/{id}/reminders': 'sends due reminders: a repeat finds none due (invitations.test.ts)',
 };

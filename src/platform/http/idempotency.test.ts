@@ -174,6 +174,7 @@ const CASES: Case[] = [
     count: rows('segments'),
   },
   { route: '/api/v1/campaigns', send: (r) => ({ url: '/api/v1/campaigns', body: { name: `幂等活动 ${r}`, goal: 'repeat_purchase' } }), count: rows('campaigns') },
+  { route: '/api/v1/surveys', send: (r) => ({ url: '/api/v1/surveys', body: { name: `幂等问卷 ${r}`, templateKey: 'relational_nps' } }), count: rows('surveys') },
   { route: '/api/v1/kb/categories', send: (r) => ({ url: '/api/v1/kb/categories', body: { name: `幂等分类 ${r}` } }), count: rows('kb_categories') },
   {
     route: '/api/v1/kb/articles',

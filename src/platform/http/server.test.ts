@@ -89,6 +89,33 @@ const PROTECTED: [method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: stri
   ['GET', `/api/v1/campaigns/${SOME_ID}/results`],
   ['GET', `/api/v1/campaigns/${SOME_ID}/redemptions`],
   ['POST', `/api/v1/campaigns/${SOME_ID}/redemptions`],
+  ['GET', '/api/v1/surveys'],
+  ['POST', '/api/v1/surveys'],
+  ['GET', '/api/v1/surveys/templates'],
+  ['GET', `/api/v1/surveys/${SOME_ID}`],
+  ['PATCH', `/api/v1/surveys/${SOME_ID}`],
+  ['DELETE', `/api/v1/surveys/${SOME_ID}`],
+  ['POST', `/api/v1/surveys/${SOME_ID}/restore`],
+  ['POST', `/api/v1/surveys/${SOME_ID}/activate`],
+  ['POST', `/api/v1/surveys/${SOME_ID}/close`],
+  ['GET', `/api/v1/surveys/${SOME_ID}/versions`],
+  ['GET', `/api/v1/surveys/${SOME_ID}/results`],
+  ['GET', `/api/v1/surveys/${SOME_ID}/responses.xlsx`],
+  ['GET', `/api/v1/surveys/${SOME_ID}/qr-codes`],
+  ['POST', `/api/v1/surveys/${SOME_ID}/qr-codes`],
+  ['DELETE', `/api/v1/surveys/${SOME_ID}/qr-codes/${OTHER_ID}`],
+  ['GET', `/api/v1/surveys/${SOME_ID}/qr-codes/${OTHER_ID}.svg`],
+  ['GET', `/api/v1/surveys/${SOME_ID}/qr-codes/${OTHER_ID}.png`],
+  ['POST', `/api/v1/surveys/${SOME_ID}/sends`],
+  ['GET', `/api/v1/surveys/${SOME_ID}/sends`],
+  ['GET', `/api/v1/surveys/${SOME_ID}/sends/${OTHER_ID}`],
+  ['POST', `/api/v1/surveys/${SOME_ID}/sends/${OTHER_ID}/cancel`],
+  ['GET', `/api/v1/surveys/${SOME_ID}/invitations`],
+  ['POST', `/api/v1/surveys/${SOME_ID}/invitations/${OTHER_ID}/withdraw`],
+  ['POST', `/api/v1/surveys/${SOME_ID}/links`],
+  ['POST', `/api/v1/surveys/${SOME_ID}/reminders`],
+  ['GET', `/api/v1/surveys/${SOME_ID}/triggers`],
+  ['PUT', `/api/v1/surveys/${SOME_ID}/triggers`],
   ['POST', '/api/v1/coupons/redemptions'],
   ['GET', `/api/v1/customers/${SOME_ID}/coupons`],
   ['GET', '/api/v1/kb/categories'],
@@ -272,6 +299,9 @@ describe('HTTP platform', () => {
           `${m} ${u
             .replace(`/contacts/${OTHER_ID}`, '/contacts/:contactId')
             .replace(`/attachments/${OTHER_ID}`, '/attachments/:attachmentId')
+            .replace(`/qr-codes/${OTHER_ID}`, '/qr-codes/:qrId')
+            .replace(`/sends/${OTHER_ID}`, '/sends/:sendId')
+            .replace(`/invitations/${OTHER_ID}`, '/invitations/:invId')
             .replace(SOME_ID, ':id')
             .replace('/roles/agent', '/roles/:key')
             .replace('/tags/VIP', '/tags/:tag')

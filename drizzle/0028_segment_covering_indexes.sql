@@ -1,0 +1,3 @@
+CREATE INDEX "transactions_window_idx" ON "transactions" USING btree ("occurred_at","customer_id","type","amount_fen") WHERE "transactions"."deleted_at" is null;--> statement-breakpoint
+CREATE INDEX "transactions_customer_type_idx" ON "transactions" USING btree ("customer_id","type","occurred_at","amount_fen") WHERE "transactions"."deleted_at" is null;--> statement-breakpoint
+CREATE INDEX "analytics_current_metrics_idx" ON "analytics_customer_current" USING btree ("customer_id","value_tier","churn_level","churn_risk","rfm_group","r_score","f_score","m_score","clv_fen","p_alive","segment","value_score","quadrant");

@@ -1,0 +1,14 @@
+export { surveyRoutes, type SurveyRouteContext } from './surveys.routes.js';
+export type { SurveyDefinition, Question } from './definition.js';
+export type { SurveyKind, SurveyStatus, SurveyView } from './surveys.contract.js';
+export { SURVEY_SEND_QUEUE, executeSend, unfinishedSendIds, type SendDeps } from './send.js';
+export { surveyClock } from './reminders.js';
+export type { DistributionRuntime } from './invitations.routes.js';
+export { surveyPublicRoutes, type SurveyPublicContext } from './public.routes.js';
+export type { SurveyQrCodeView } from './qr.js';
+export { surveyMergeHooks } from './merge.js';
+export { recordTicketInvitations } from './triggers.js';
+export { surveyResults, type ResultsQuery } from './results.js';
+export type { SurveyResults } from './surveys.contract.js';
+export { surveyTimelineSource, registerSurveyResultHooks } from './timeline.js';
+export { onResponseCompleted, surveyChurnSignal, type CompletedResponse } from './followup.js';
