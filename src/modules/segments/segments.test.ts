@@ -12,7 +12,7 @@ import { executeRefresh, queueNightlyRefresh, refreshNow, startRefresh } from '.
 import { refreshSlice, sliceEnd } from './segments.repository.js';
 import { compileSegmentRule } from './segments.rules.js';
 import { companyClock } from '../settings/index.js';
-import { createTestContext, type Client, type TestContext } from '../../test/harness.js';
+import { TEST_DB_KIND, createTestContext, type Client, type TestContext } from '../../test/harness.js';
 import type { RefreshView, SegmentAddReport, SegmentFieldList, SegmentHistory, SegmentMemberPage, SegmentPage, SegmentPreview, SegmentRemoveReport, SegmentView } from './segments.contract.js';
 import { problemOf, ok } from '../../test/http.js';
 
@@ -291,10 +291,17 @@ describe('segments', () => {
       checkpoint = ${JSON.stringify(checkpoint)}::jsonb where id = ${run.id}`);
     const done = await executeRefresh(db, run.id);
     expect(ids.length).toBeGreaterThanOrEqual(4);
-    expect(done).toMatchObject({ status: 'done', entered: ids.length - 2, exited: 0 });
-    expect(await members(seg.id)).toEqual(ids.slice(2).map((r) => r.name).sort());
-    // The next refresh, from the start, completes the membership.
-    expect(await refresh(seg.id)).toMatchObject({ status: 'done', entered: 2 });
+    if (TEST_DB_KIND === 'pglite') {
+      // PGlite walks id slices: the run goes on after the checkpoint's customer.
+      expect(done).toMatchObject({ status: 'done', entered: ids.length - 2, exited: 0 });
+      expect(await members(seg.id)).toEqual(ids.slice(2).map((r) => r.name).sort());
+      // The next refresh, from the start, completes the membership.
+      expect(await refresh(seg.id)).toMatchObject({ status: 'done', entered: 2 });
+    } else {
+      // PostgreSQL refreshes a segment in one statement: the taken-over run redoes the segment it was in, whole.
+      expect(done).toMatchObject({ status: 'done', entered: ids.length, exited: 0 });
+      expect(await refresh(seg.id)).toMatchObject({ status: 'done', entered: 0 });
+    }
     expect(await members(seg.id)).toEqual(ids.map((r) => r.name).sort());
   });
 
