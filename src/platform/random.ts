@@ -2,9 +2,23 @@
  * Seeded randomness for the demo generator and the models' simulation studies. The bits come from pure-rand's xoroshiro128+; on top of them, the few
  * distributions the generator draws from (gamma by Marsaglia–Tsang, beta as a ratio of gammas, exponential, normal by
  * Box–Muller). Every household gets its own stream (`Random.stream(seed, kind, index)`), so a household's data does
- * not depend on which batch produced it or on how many households came before it.
+ * not depend on which batch produced it or on how many households came before it. Also the keyed hashes that stand in
+ * for randomness where it must repeat: ranks (`keyedRank`) and ids (`stableUuid`).
  */
+import { createHash, createHmac } from 'node:crypto';
 import { xoroshiro128plus, type RandomGenerator } from 'pure-rand';
+
+/**
+ * A rank from a keyed hash: the first 64 bits of HMAC-SHA256(seed, id), as 16 hex digits. The same seed gives the same
+ * order, so a sample or a holdout drawn by lowest rank is drawn again identically (campaign holdouts, survey samples).
+ */
+export const keyedRank = (seed: string, id: string): string => createHmac('sha256', seed).update(id).digest('hex').slice(0, 16);
+
+/** A UUID (version 4 layout) made of SHA-256 of the text: the same text always gives the same id. */
+export function stableUuid(text: string): string {
+  const h = createHash('sha256').update(text).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
 
 /** A 32-bit mix of the seed, a stream kind and an index (murmur3's finaliser): nearby inputs give unrelated seeds. */
 export function mix32(...parts: number[]): number {

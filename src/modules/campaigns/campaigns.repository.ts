@@ -19,7 +19,6 @@ export async function findCampaign(db: DbOrTx, id: string, opts: { lock?: boolea
   return { ...row, ownerName: row.ownerId ? (names.get(row.ownerId) ?? null) : null, approverName: row.approvedBy ? (names.get(row.approvedBy) ?? null) : null };
 }
 
-export { userNames };
 
 export async function offersOf(db: DbOrTx, campaignId: string): Promise<OfferRow[]> {
   return db.select().from(campaignOffers).where(sql`${campaignOffers.campaignId} = ${campaignId}`).orderBy(campaignOffers.position);

@@ -9,7 +9,7 @@ import { isUniqueViolation, rowsOf, type DbOrTx } from '../../platform/db/client
 import { AppError } from '../../platform/errors.js';
 import { decodeCursor, encodeCursor } from '../../platform/http/cursor.js';
 import { recordAudit } from '../audit/index.js';
-import { userDirectory } from '../accounts/index.js';
+import { userDirectory, userNames } from '../accounts/index.js';
 import { readSetting, writeSetting } from '../settings/index.js';
 import type { CampaignListItem, CampaignPage, CampaignSettings, CampaignView, OfferView } from './campaigns.contract.js';
 import * as repo from './campaigns.repository.js';
@@ -174,7 +174,7 @@ export async function listCampaigns(db: DbOrTx, actor: Actor | null, q: Campaign
   const shown = rows.slice(0, q.limit);
   const last = shown[shown.length - 1];
   const segments = await repo.segmentNames(db, shown.map((r) => r.segmentId));
-  const owners = await repo.userNames(db, shown.map((r) => r.ownerId));
+  const owners = await userNames(db, shown.map((r) => r.ownerId));
   const items: CampaignListItem[] = shown.map((r) => ({
     id: r.id,
     name: r.name,

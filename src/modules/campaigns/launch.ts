@@ -13,13 +13,13 @@
  * 4. **send** — every channel's template to the treated group through the outbox's bulk enqueue (consent, quiet hours
  *    and the weekly cap apply; the counts blocked by each rule are kept on the run). Held-out members receive nothing.
  */
-import { createHmac } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Actor } from '../../platform/auth/permissions.js';
 import { isConnectionLost, rowsOf, type Db, type DbOrTx } from '../../platform/db/client.js';
 import { bulkInsert } from '../../platform/db/bulk.js';
 import { isEmbedded, SLICE_TARGET_MS, SliceSizer, yieldToEventLoop } from '../../platform/db/slice.js';
 import { AppError } from '../../platform/errors.js';
+import { keyedRank } from '../../platform/random.js';
 import { DurableRuns, RunLostError, type RunHandle } from '../../platform/runs/index.js';
 import { analyticsFacts } from '../analytics/index.js';
 import { recordAudit } from '../audit/index.js';
@@ -89,9 +89,6 @@ export async function requestLaunchCancel(db: DbOrTx, campaignId: string): Promi
 export async function unfinishedLaunchIds(db: DbOrTx): Promise<string[]> {
   return runs.unfinished(db);
 }
-
-/** The member's rank: the first 64 bits of HMAC-SHA256 keyed by the campaign's seed, as 16 hex digits. */
-export const rankOf = (seed: string, customerId: string) => createHmac('sha256', seed).update(customerId).digest('hex').slice(0, 16);
 
 export type LaunchDeps = { messaging: MessagingRuntime; resolveActor: (userId: string) => Promise<Actor | null>; signal?: AbortSignal; log?: (line: string) => void };
 
@@ -171,7 +168,7 @@ async function draw(ctx: Ctx, start: LaunchCheckpoint, set: (cp: LaunchCheckpoin
         await bulkInsert(
           tx,
           campaignMembers,
-          rows.map((r) => ({ campaignId: campaign.id, customerId: r.id, grp: 'treated' as const, tier: r.tier ?? 'none', rank: rankOf(campaign.seed, r.id) })),
+          rows.map((r) => ({ campaignId: campaign.id, customerId: r.id, grp: 'treated' as const, tier: r.tier ?? 'none', rank: keyedRank(campaign.seed, r.id) })),
           { onConflictDoNothing: true },
         );
         const done = rows.length < size;

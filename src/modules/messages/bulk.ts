@@ -167,19 +167,33 @@ export type SourceCounts = {
 };
 
 export async function messageCountsBySource(db: DbOrTx, sourceId: string): Promise<SourceCounts> {
-  const out: SourceCounts = {
-    total: 0,
-    queued: 0,
-    sending: 0,
-    sent: 0,
-    failed: 0,
-    suppressed: { no_consent: 0, frequency_cap: 0, customer_deleted: 0, quiet_hours: 0, withdrawn: 0 },
-  };
-  for (const r of await repo.countsBySource(db, sourceId)) {
-    out.total += r.n;
+  return (await messageCountsBySources(db, [sourceId])).get(sourceId)!;
+}
+
+/** The counts of many bulk sources in one grouped query: every id given is in the map (all zero when it wrote nothing). */
+export async function messageCountsBySources(db: DbOrTx, sourceIds: readonly string[]): Promise<Map<string, SourceCounts>> {
+  const out = new Map<string, SourceCounts>();
+  // The database gives uuids in lower case: each id given is found under that form.
+  const byId = new Map<string, SourceCounts>();
+  for (const id of sourceIds) {
+    const counts = byId.get(id.toLowerCase()) ?? {
+      total: 0,
+      queued: 0,
+      sending: 0,
+      sent: 0,
+      failed: 0,
+      suppressed: { no_consent: 0, frequency_cap: 0, customer_deleted: 0, quiet_hours: 0, withdrawn: 0 },
+    };
+    byId.set(id.toLowerCase(), counts);
+    out.set(id, counts);
+  }
+  if (!byId.size) return out;
+  for (const r of await repo.countsBySources(db, [...byId.keys()])) {
+    const c = byId.get(r.sourceId!)!;
+    c.total += r.n;
     if (r.status === 'suppressed') {
-      if (r.reason) out.suppressed[r.reason] += r.n;
-    } else out[r.status] += r.n;
+      if (r.reason) c.suppressed[r.reason] += r.n;
+    } else c[r.status] += r.n;
   }
   return out;
 }

@@ -1,6 +1,6 @@
 export { messageRoutes } from './messages.routes.js';
 export { MessageDelivery, STALE_CLAIM_MS, type DeliveryCounts } from './delivery.js';
-export { enqueueBulk, withdrawBySource, kickSweep, messageCountsBySource, messageFacts, type BulkInput, type BulkResult, type SourceCounts } from './bulk.js';
+export { enqueueBulk, withdrawBySource, kickSweep, messageCountsBySource, messageCountsBySources, messageFacts, type BulkInput, type BulkResult, type SourceCounts } from './bulk.js';
 export { kickIfQueued, messageTimelineSource, sendMessage } from './outbox.service.js';
 export { messageMergeHook } from './merge.js';
 export type { MessagingRuntime } from './runtime.js';

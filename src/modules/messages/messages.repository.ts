@@ -245,13 +245,16 @@ export async function insertMessagesOnce(db: DbOrTx, rows: MessageInsert[]): Pro
   return written.map((r) => r.customerId);
 }
 
-/** The messages of a bulk source by status and reason. */
-export async function countsBySource(db: DbOrTx, sourceId: string): Promise<{ status: MessageStatus; reason: MessageReason | null; n: number }[]> {
+/** The messages of bulk sources by source, status and reason (one grouped query). */
+export async function countsBySources(
+  db: DbOrTx,
+  sourceIds: readonly string[],
+): Promise<{ sourceId: string | null; status: MessageStatus; reason: MessageReason | null; n: number }[]> {
   return db
-    .select({ status: messages.status, reason: messages.reason, n: count() })
+    .select({ sourceId: messages.sourceId, status: messages.status, reason: messages.reason, n: count() })
     .from(messages)
-    .where(eq(messages.sourceId, sourceId))
-    .groupBy(messages.status, messages.reason);
+    .where(sql`${messages.sourceId} = any(${sql.param([...sourceIds])}::uuid[])`)
+    .groupBy(messages.sourceId, messages.status, messages.reason);
 }
 
 /** Whether a message of the source to the customer (an outer query's column) was sent: through messages_source_unique. */

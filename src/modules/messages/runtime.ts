@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { signId, verifySignedId } from '../../platform/auth/signed-id.js';
 
 /** What the messages module needs from the process it runs in. */
 export type MessagingRuntime = {
@@ -17,28 +17,10 @@ export type MessagingRuntime = {
   fallbackUrl: string;
 };
 
-const UUID_HEX = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-const signatureOf = (secret: Buffer, id: string) => createHmac('sha256', secret).update(`unsubscribe:${id.toLowerCase()}`).digest().subarray(0, 16);
-
-/** The unsubscribe token of a message: its id (16 bytes) and a signature over it (16 bytes), both base64url. */
-export function unsubscribeToken(secret: Buffer, messageId: string): string {
-  const id = Buffer.from(messageId.replace(/-/g, ''), 'hex');
-  return `${id.toString('base64url')}.${signatureOf(secret, messageId).toString('base64url')}`;
-}
+/** The unsubscribe token of a message (platform/auth/signed-id.ts, purpose 'unsubscribe'). */
+export const unsubscribeToken = (secret: Buffer, messageId: string): string => signId(secret, 'unsubscribe', messageId);
 
 /** The message id of a genuine token; null for anything forged or mangled. */
-export function verifyUnsubscribeToken(secret: Buffer, token: string): string | null {
-  const [idPart, sigPart] = token.split('.');
-  if (!idPart || !sigPart) return null;
-  const raw = Buffer.from(idPart, 'base64url');
-  if (raw.length !== 16) return null;
-  const hex = raw.toString('hex');
-  const id = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-  if (!UUID_HEX.test(id)) return null;
-  const given = Buffer.from(sigPart, 'base64url');
-  const expected = signatureOf(secret, id);
-  return given.length === expected.length && timingSafeEqual(given, expected) ? id : null;
-}
+export const verifyUnsubscribeToken = (secret: Buffer, token: string): string | null => verifySignedId(secret, 'unsubscribe', token);
 
 export const unsubscribeUrl = (base: string, token: string) => `${base.replace(/\/+$/, '')}/unsubscribe/${token}`;

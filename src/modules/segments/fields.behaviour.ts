@@ -85,21 +85,20 @@ function holdsForZero(cond: CheckedCondition): boolean {
  * appear in no group: when the condition fails for 0 it is "in the groups that satisfy it", otherwise "not in the
  * groups that fail it". "At least one" and "none" need no grouping.
  */
-function aggregateSql(agg: SQL, where: SQL, cond: CheckedCondition, ctx: CompileContext): SQL {
+function aggregateSql(agg: 'count' | SQL, where: SQL, cond: CheckedCondition, ctx: CompileContext): SQL {
   const v = Number(cond.value);
   const any = sql`select t.customer_id from transaction_ledger t where ${where}`;
-  if (agg === COUNT) {
+  if (agg === 'count') {
     const some = (cond.op === 'gte' && v > 0 && v <= 1) || (cond.op === 'gt' && v >= 0 && v < 1);
     const none = (cond.op === 'eq' && v === 0) || (cond.op === 'lt' && v > 0 && v <= 1) || (cond.op === 'lte' && v >= 0 && v < 1);
     if (some) return customerIn(any, ctx);
     if (none) return sql`not ${customerIn(any, ctx)}`;
   }
-  const test = numberSql(agg, cond);
+  const test = numberSql(agg === 'count' ? sql`count(*)` : agg, cond);
   return holdsForZero(cond)
     ? sql`not ${customerIn(sql`${any} group by t.customer_id having not (${test})`, ctx)}`
     : customerIn(sql`${any} group by t.customer_id having ${test}`, ctx);
 }
-const COUNT = sql`count(*)`;
 
 /** The latest date of rows as a condition (NULL for a customer with none, so no date test holds for them). */
 function latestSql(rows: (since: Date | null) => SQL, maxExpr: SQL, cond: CheckedCondition, ctx: CompileContext): SQL {
@@ -118,7 +117,7 @@ const purchase: SegmentFieldDef[] = [
     paramsInfo: [DAYS_INFO, TYPE_INFO],
     label: 'segment_field.tx.count',
     nullSafe: () => true,
-    toSql: (cond, ctx) => aggregateSql(COUNT, txWhere(cond, ctx), cond, ctx),
+    toSql: (cond, ctx) => aggregateSql('count', txWhere(cond, ctx), cond, ctx),
   },
   {
     key: 'tx.sumFen',

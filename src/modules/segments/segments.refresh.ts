@@ -173,24 +173,6 @@ async function performRefresh(db: Db, run: RunHandle<RefreshCheckpoint>): Promis
       continue;
     }
     const compile = await segmentCompiler(db, seg.rule, new Date(cp.now), fieldCtx);
-    if (!embedded) {
-      // PostgreSQL: the whole segment in one statement (see refreshWhole); other connections go on meanwhile.
-      if (run.signal.aborted) {
-        if (run.lost) throw new RunLostError(run.id);
-        return;
-      }
-      const kept = await db.transaction(async (tx) => {
-        const moved = await refreshWhole(tx, segmentId, compile());
-        await recount(tx, segmentId, row.asOf, { refreshed: true });
-        const next: RefreshCheckpoint = { ...cp, index: cp.index + 1, after: null, entered: cp.entered + moved.entered, exited: cp.exited + moved.exited };
-        const ok = await run.save(tx, next, { phase: 'refresh', done: next.index, total });
-        cp = next;
-        return ok;
-      });
-      await yieldToEventLoop();
-      if (!kept) return;
-      continue;
-    }
     for (;;) {
       if (run.signal.aborted) {
         if (run.lost) throw new RunLostError(run.id);
@@ -199,9 +181,10 @@ async function performRefresh(db: Db, run: RunHandle<RefreshCheckpoint>): Promis
       const size = sizer.size;
       const started = performance.now();
       const kept = await db.transaction(async (tx) => {
-        const upTo = await sliceEnd(tx, cp.after, size);
+        // A step is the next id slice on PGlite, the whole segment in one statement on PostgreSQL (refreshWhole).
+        const upTo = embedded ? await sliceEnd(tx, cp.after, size) : null;
         const range = { after: cp.after, upTo };
-        const moved = await refreshSlice(tx, segmentId, compile(range), range);
+        const moved = embedded ? await refreshSlice(tx, segmentId, compile(range), range) : await refreshWhole(tx, segmentId, compile());
         const next: RefreshCheckpoint = { ...cp, after: upTo, entered: cp.entered + moved.entered, exited: cp.exited + moved.exited };
         if (upTo === null) {
           await recount(tx, segmentId, row.asOf, { refreshed: true });
@@ -211,7 +194,7 @@ async function performRefresh(db: Db, run: RunHandle<RefreshCheckpoint>): Promis
         cp = next;
         return ok;
       });
-      sizer.record(size, performance.now() - started);
+      if (embedded) sizer.record(size, performance.now() - started);
       await yieldToEventLoop();
       if (!kept) return; // cancelled: the slice and the status committed together
       if (cp.after === null) break;

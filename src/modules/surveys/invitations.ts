@@ -11,7 +11,7 @@ import { decodeCursor, encodeCursor } from '../../platform/http/cursor.js';
 import { AppError } from '../../platform/errors.js';
 import { recordAudit } from '../audit/index.js';
 import { customerAccess, customerDirectory, customerInScope } from '../customers/index.js';
-import { messageCountsBySource, templateChannels } from '../messages/index.js';
+import { messageCountsBySource, messageCountsBySources, templateChannels, type SourceCounts } from '../messages/index.js';
 import { segmentSummaries } from '../segments/index.js';
 import { surveyInvitations, surveys, surveySends } from './schema.js';
 export { DEFAULT_TEMPLATES, defaultTemplateId } from './send.js';
@@ -25,7 +25,7 @@ import type {
   SurveySendList,
   SurveySendView,
 } from './surveys.contract.js';
-import { userNames } from './surveys.repository.js';
+import { userNames } from '../accounts/index.js';
 
 const DAY_MS = 86_400_000;
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
@@ -99,9 +99,10 @@ export async function createSend(db: DbOrTx, actor: Actor | null, surveyId: stri
   return sendView(db, row!);
 }
 
-async function sendView(db: DbOrTx, r: SendRow, names?: Map<string, string>): Promise<SurveySendView> {
+/** A send as the API shows it; a list passes the requesters' names and the sends' message counts read at once. */
+async function sendView(db: DbOrTx, r: SendRow, names?: Map<string, string>, counts?: Map<string, SourceCounts>): Promise<SurveySendView> {
   const cp = r.checkpoint ?? EMPTY_CHECKPOINT;
-  const messages = r.dryRun ? null : await messageCountsBySource(db, r.id);
+  const messages = r.dryRun ? null : (counts?.get(r.id) ?? (await messageCountsBySource(db, r.id)));
   const blocked: Record<string, number> = { ...cp.blocked };
   // What the outbox suppressed since (withdrawn by a cancel, a customer deleted) joins the reasons counted at enqueueing.
   for (const reason of ['withdrawn', 'customer_deleted'] as const) if (messages?.suppressed[reason]) blocked[reason] = messages.suppressed[reason];
@@ -142,7 +143,8 @@ export async function listSends(db: DbOrTx, actor: Actor | null, surveyId: strin
   await loadSurvey(db, surveyId);
   const rows = await db.select().from(surveySends).where(sql`${surveySends.surveyId} = ${surveyId}`).orderBy(sql`${surveySends.createdAt} desc, ${surveySends.id} desc`).limit(200);
   const names = await userNames(db, rows.map((r) => r.requestedBy));
-  return { items: await Promise.all(rows.map((r) => sendView(db, r, names))) };
+  const counts = await messageCountsBySources(db, rows.filter((r) => !r.dryRun).map((r) => r.id));
+  return { items: await Promise.all(rows.map((r) => sendView(db, r, names, counts))) };
 }
 
 async function loadSend(db: DbOrTx, surveyId: string, sendId: string): Promise<SendRow> {

@@ -268,9 +268,10 @@ export async function surveyPublicRoutes(app: App, ctx: SurveyPublicContext): Pr
 
     const qrStart = async (req: FastifyRequest) => {
       const { token } = req.params as P;
-      const qrId = verifyToken(await signingSecret(db), token, 'qr');
+      const secret = await signingSecret(db);
+      const qrId = verifyToken(secret, token, 'qr');
       if (!qrId) throw new RefusedLink('invalid');
-      return { token, target: await qrTarget(db, qrId) };
+      return { token, secret, target: await qrTarget(db, qrId) };
     };
     const startHtml = (req: FastifyRequest, s: Awaited<ReturnType<typeof qrStart>>, phone: string, error: string | null) => {
       const lang = chooseLang(req, s.target.definition);
@@ -290,7 +291,7 @@ export async function surveyPublicRoutes(app: App, ctx: SurveyPublicContext): Pr
         customerId = (await customersByKeys(db, { externalIds: [], phones: [phone] })).byPhone.get(phone)?.id ?? null;
       }
       const row = await db.transaction((tx) => startQrResponse(tx, s.target, customerId, ctx.now()));
-      const key = signResponseKey(await signingSecret(db), row.id);
+      const key = signResponseKey(s.secret, row.id);
       return seeOther(reply, href(req, `/s/q/${s.token}/${key}`));
     });
   });

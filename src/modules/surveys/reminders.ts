@@ -10,11 +10,11 @@
  * `surveyClock` (every few minutes in each server, src/app.ts): invitations past their expiry become expired,
  * delivered ones become sent, every active survey's due reminders go out, and the triggers fire (triggers.ts).
  */
-import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { requireAccess, systemActor, type Actor } from '../../platform/auth/permissions.js';
 import { rowsOf, type Db, type DbOrTx } from '../../platform/db/client.js';
 import { yieldToEventLoop } from '../../platform/db/slice.js';
+import { stableUuid } from '../../platform/random.js';
 import { recordAudit } from '../audit/index.js';
 import { enqueueBulk, kickSweep, type MessagingRuntime } from '../messages/index.js';
 import { defaultTemplateId, loadSurvey } from './invitations.js';
@@ -28,8 +28,7 @@ const BATCH = 2000;
 
 /** A stable id for a round of reminders of a send (or of a survey's invitations without a send). */
 export function reminderSourceId(key: string, round: number): string {
-  const h = createHash('sha256').update(`survey_reminder:${key}:${round}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  return stableUuid(`survey_reminder:${key}:${round}`);
 }
 
 type Due = { id: string; customer_id: string; channel: SendChannel; send_id: string | null; template_id: string | null; round: number };
@@ -58,23 +57,26 @@ export async function remindSurvey(db: Db, surveyId: string, rt: MessagingRuntim
           order by i.id limit ${BATCH}
           for update of i skip locked`),
       );
-      const groups = new Map<string, Due[]>();
+      // One enqueue per (template, send or survey, round).
+      const groups = new Map<string, { templateId: string; sourceKey: string; round: number; rows: Due[] }>();
       for (const d of due) {
         let templateId = d.template_id;
         if (!templateId) {
           templateId = templates.get(d.channel) ?? (await defaultTemplateId(tx, actor, d.channel));
           templates.set(d.channel, templateId);
         }
-        const key = `${templateId}|${d.send_id ?? surveyId}|${d.round}`;
-        groups.set(key, [...(groups.get(key) ?? []), d]);
+        const sourceKey = d.send_id ?? surveyId;
+        const key = `${templateId}|${sourceKey}|${d.round}`;
+        const group = groups.get(key);
+        if (group) group.rows.push(d);
+        else groups.set(key, { templateId, sourceKey, round: Number(d.round), rows: [d] });
       }
-      for (const [key, rows] of groups) {
-        const [templateId, sourceKey, round] = key.split('|') as [string, string, string];
+      for (const { templateId, sourceKey, round, rows } of groups.values()) {
         const r = await enqueueBulk(
           tx,
           {
             sourceKind: 'survey_reminder',
-            sourceId: reminderSourceId(sourceKey, Number(round)),
+            sourceId: reminderSourceId(sourceKey, round),
             templateId,
             customerIds: rows.map((x) => x.customer_id),
             variables: new Map(rows.map((x) => [x.customer_id, { surveyLink: link(x.id) }])),

@@ -114,7 +114,9 @@ export async function qrResponseTarget(db: DbOrTx, qrId: string, responseId: str
   const [response] = opts.lock ? await query.for('update') : await query;
   if (!response) throw new RefusedLink('invalid');
   if (response.status === 'complete') throw new RefusedLink('already', await definitionOf(db, response.versionId));
-  return { ...t, versionId: response.versionId, definition: await definitionOf(db, response.versionId), response };
+  // Begun on an earlier version: that version's definition (the code's current one is already read).
+  const definition = response.versionId === t.versionId ? t.definition : await definitionOf(db, response.versionId);
+  return { ...t, versionId: response.versionId, definition, response };
 }
 
 /** The first view of an invitation's link: pending/sent → opened (later views change nothing). */

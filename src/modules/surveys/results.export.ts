@@ -17,12 +17,11 @@ import { userDirectory } from '../accounts/index.js';
 import { recordAudit } from '../audit/index.js';
 import { customerDirectory } from '../customers/index.js';
 import { companyClock } from '../settings/index.js';
-import { DIMENSION_NAMES, type Question, type Text } from './definition.js';
-import { responseConditions, resultsTarget, type ResultsQuery } from './results.js';
+import { DIMENSION_NAMES, type Question } from './definition.js';
+import { responseConditions, resultsTarget, textOf, type ResultsQuery } from './results.js';
 import { surveyResponses } from './schema.js';
 
 const BATCH = 1000;
-const textOf = (text: Text, locale: Locale) => (locale === 'en' ? (text.en ?? text.zh) : text.zh);
 
 type Row = {
   id: string;

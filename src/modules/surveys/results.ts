@@ -25,8 +25,8 @@ import { requireAccess, type Actor } from '../../platform/auth/permissions.js';
 import { rowsOf, type DbOrTx } from '../../platform/db/client.js';
 import { AppError } from '../../platform/errors.js';
 import { t, type Locale } from '../../platform/i18n/index.js';
-import { zoneOffsetMs } from '../../platform/time.js';
-import { userDirectory } from '../accounts/index.js';
+import { startOfDay } from '../../platform/time.js';
+import { userNames } from '../accounts/index.js';
 import { analyticsFacts } from '../analytics/index.js';
 import { customerAccess, customerDirectory } from '../customers/index.js';
 import { segmentMemberLedger, segmentSummaries } from '../segments/index.js';
@@ -39,9 +39,9 @@ import type { BreakdownRow, CesFigures, CsatFigures, NpsFigures, QuestionResult,
 export type ResultsQuery = { version?: number | undefined; from?: string | undefined; to?: string | undefined; by?: ResultBreakdown | undefined };
 
 const SAMPLES = 20;
-const DAY_MS = 86_400_000;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const textOf = (text: Text, locale: Locale) => (locale === 'en' ? (text.en ?? text.zh) : text.zh);
+/** A survey text in the caller's language (English when asked and written, else Chinese). */
+export const textOf = (text: Text, locale: Locale): string => (locale === 'en' ? (text.en ?? text.zh) : text.zh);
 
 /** The survey, the version the figures are for and its definition (404 for an unknown survey or version). */
 export async function resultsTarget(db: DbOrTx, surveyId: string, version: number | undefined) {
@@ -56,8 +56,8 @@ export async function resultsTarget(db: DbOrTx, surveyId: string, version: numbe
 /** An instant of `from` / `to`: a date is that day's start (from) or the next day's start (to) in the company zone. */
 function boundOf(value: string, zone: string, end: boolean): Date {
   if (DATE.test(value)) {
-    const midnightUtc = Date.parse(`${value}T00:00:00Z`) + (end ? DAY_MS : 0);
-    return new Date(midnightUtc - zoneOffsetMs(zone, new Date(midnightUtc)));
+    const [y, m, d] = value.split('-').map(Number) as [number, number, number];
+    return startOfDay(zone, y, m, d + (end ? 1 : 0));
   }
   return new Date(value);
 }
@@ -285,10 +285,7 @@ async function labelsOf(db: DbOrTx, by: ResultBreakdown, keys: string[], locale:
   const real = keys.filter((k) => k !== 'none');
   if (by === 'segment') for (const s of await segmentSummaries(db, real)) out.set(s.id, s.name);
   else if (by === 'agent' && real.length) {
-    const rows = rowsOf<{ id: string; name: string }>(
-      await db.execute(sql`select u.id::text as id, u.display_name as name from ${userDirectory} u where u.id = any(${`{${real.join(',')}}`}::uuid[])`),
-    );
-    for (const r of rows) out.set(r.id, r.name);
+    for (const [id, name] of await userNames(db, real)) out.set(id, name);
   } else if (by === 'tier') for (const k of ['high', 'middle', 'low'] as const) out.set(k, t(locale, `surveys.results.tier.${k}`));
   return out;
 }

@@ -17,13 +17,13 @@
  *
  * A cancelled send withdraws its messages not yet sent and its invitations not yet delivered (`withdrawSend`).
  */
-import { createHmac } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Actor } from '../../platform/auth/permissions.js';
 import { bulkInsert } from '../../platform/db/bulk.js';
 import { isConnectionLost, rowsOf, type Db, type DbOrTx } from '../../platform/db/client.js';
 import { isEmbedded, SLICE_TARGET_MS, SliceSizer, yieldToEventLoop } from '../../platform/db/slice.js';
 import { AppError } from '../../platform/errors.js';
+import { keyedRank } from '../../platform/random.js';
 import { DurableRuns, RunLostError, type RunHandle } from '../../platform/runs/index.js';
 import { recordAudit } from '../audit/index.js';
 import { customerAccess, customerDirectory } from '../customers/index.js';
@@ -40,8 +40,18 @@ const DAY_MS = 86_400_000;
 
 export const EMPTY_CHECKPOINT: SendCheckpoint = { phase: 'draw', after: null, drawn: 0, sampledOut: 0, fatigue: 0, alreadyInvited: 0, invited: 0, queued: 0, blocked: {} };
 
-/** A member's rank: the first 64 bits of HMAC-SHA256 keyed by the send's seed, as 16 hex digits (as campaign holdouts). */
-export const sampleRank = (seed: string, customerId: string) => createHmac('sha256', seed).update(customerId).digest('hex').slice(0, 16);
+/**
+ * The customer (an outer query's column or a parameter) already holds an invitation to the survey that is answered, or
+ * live at `now` (pending, sent or opened, not expired): they are not invited to it again.
+ */
+export const liveOrAnsweredInvitation = (surveyId: string | SQL, customerId: SQL, now: Date): SQL =>
+  sql`exists (select 1 from ${surveyInvitations} i where i.survey_id = ${surveyId} and i.customer_id = ${customerId}
+        and (i.status = 'responded' or (i.status in ('pending', 'sent', 'opened') and i.expires_at > ${now.toISOString()}::timestamptz)))`;
+
+/** The customer (an outer query's column or a parameter) was invited by any survey after `since` (withdrawn ones aside): the fatigue rule. */
+export const invitedSince = (customerId: SQL, since: Date): SQL =>
+  sql`exists (select 1 from ${surveyInvitations} i where i.customer_id = ${customerId}
+        and i.status <> 'withdrawn' and i.created_at > ${since.toISOString()}::timestamptz)`;
 
 /** How many of N drawn a sample keeps: ⌊p·N⌋ for a share (basis points, exact integer arithmetic), min(n, N) for a size. */
 export function sampleQuota(n: number, sample: { bp: number | null; size: number | null }): number {
@@ -50,8 +60,8 @@ export function sampleQuota(n: number, sample: { bp: number | null; size: number
   return n;
 }
 
-/** The public link of an invitation: `<base>/s/v/<signed token>`. */
-export const invitationLink = (base: string, secret: Buffer, invitationId: string) => `${base.replace(/\/+$/, '')}/s/v/${signToken(secret, invitationId)}`;
+/** The public link of an invitation: `<base>/s/v/<signed token>` (the base as `publicBaseUrl` gives it: no trailing slash). */
+export const invitationLink = (base: string, secret: Buffer, invitationId: string) => `${base}/s/v/${signToken(secret, invitationId)}`;
 
 export const settingsOf = (s: Partial<SurveySettings> | null | undefined): SurveySettings => ({ ...DEFAULT_SURVEY_SETTINGS, ...(s ?? {}) });
 
@@ -205,7 +215,7 @@ async function draw(ctx: Ctx, start: SendCheckpoint, set: SetCp): Promise<boolea
         await bulkInsert(
           tx,
           surveySendMembers,
-          rows.map((r) => ({ sendId: send.id, customerId: r.id, rank: sampleRank(send.seed, r.id) })),
+          rows.map((r) => ({ sendId: send.id, customerId: r.id, rank: keyedRank(send.seed, r.id) })),
           { onConflictDoNothing: true },
         );
         const drawn = cp.drawn + rows.length;
@@ -266,12 +276,8 @@ async function invite(ctx: Ctx, start: SendCheckpoint, set: SetCp): Promise<bool
               order by customer_id limit ${size}),
             cls as (
               select m.customer_id, case
-                when exists (select 1 from ${surveyInvitations} i where i.survey_id = ${survey.id} and i.customer_id = m.customer_id
-                             and (i.status = 'responded' or (i.status in ('pending', 'sent', 'opened') and i.expires_at > ${now.toISOString()}::timestamptz)))
-                  then 'already_invited'
-                when ${settings.fatigueDays} > 0 and exists (select 1 from ${surveyInvitations} i where i.customer_id = m.customer_id
-                             and i.status <> 'withdrawn' and i.created_at > ${fatigueSince.toISOString()}::timestamptz)
-                  then 'fatigue'
+                when ${liveOrAnsweredInvitation(survey.id, sql`m.customer_id`, now)} then 'already_invited'
+                when ${settings.fatigueDays} > 0 and ${invitedSince(sql`m.customer_id`, fatigueSince)} then 'fatigue'
                 else ${invitedOutcome} end as outcome
               from m)
             update ${surveySendMembers} s set outcome = cls.outcome from cls

@@ -33,7 +33,6 @@ async function responseCounts(db: DbOrTx, surveyId: string): Promise<{ complete:
   return { complete: Number(rows[0]?.complete ?? 0), partial: Number(rows[0]?.partial ?? 0) };
 }
 
-export { userNames };
 
 export async function userExists(db: DbOrTx, id: string): Promise<boolean> {
   return rowsOf(await db.execute(sql`select 1 from ${userDirectory} where id = ${id}`)).length > 0;

@@ -8,7 +8,9 @@ import { AppError } from '../../platform/errors.js';
 import type { Locale } from '../../platform/i18n/index.js';
 import { decodeCursor, encodeCursor } from '../../platform/http/cursor.js';
 import { recordAudit } from '../audit/index.js';
-import type { SurveyDefinition, Text } from './definition.js';
+import type { SurveyDefinition } from './definition.js';
+import { textOf } from './results.js';
+import { settingsOf } from './send.js';
 import { SURVEY_TEMPLATES } from './templates.js';
 import {
   DEFAULT_SURVEY_SETTINGS,
@@ -43,9 +45,6 @@ function toListItem(r: SurveyListRow | SurveyFull): SurveyListItem {
     deletedAt: iso(r.deletedAt),
   };
 }
-
-/** Stored settings with every key (defaults for any a row predates). */
-const settingsOf = (s: Partial<SurveySettings> | null | undefined): SurveySettings => ({ ...DEFAULT_SURVEY_SETTINGS, ...(s ?? {}) });
 
 function view(r: SurveyFull): SurveyView {
   return {
@@ -237,20 +236,19 @@ export function listTemplates(actor: Actor | null): SurveyTemplateList {
 
 // ---- templates (templates.ts) -------------------------------------------------------------------------------------
 
-const inLocale = (text: Text, locale: Locale): string => (locale === 'en' ? (text.en ?? text.zh) : text.zh);
 
 /** A shipped template as the caller's language names it. */
 function templateFor(key: SurveyTemplateKey, locale: Locale): { kind: SurveyKind; name: string; definition: SurveyDefinition } | null {
   const t = SURVEY_TEMPLATES.find((x) => x.key === key);
-  return t ? { kind: t.kind, name: inLocale(t.name, locale), definition: structuredClone(t.definition) } : null;
+  return t ? { kind: t.kind, name: textOf(t.name, locale), definition: structuredClone(t.definition) } : null;
 }
 
 function shippedTemplates(locale: Locale): SurveyTemplateView[] {
   return SURVEY_TEMPLATES.map((t) => ({
     key: t.key,
     kind: t.kind,
-    name: inLocale(t.name, locale),
-    description: inLocale(t.description, locale),
+    name: textOf(t.name, locale),
+    description: textOf(t.description, locale),
     questionCount: t.definition.questions.length,
     definition: t.definition,
   }));

@@ -23,19 +23,20 @@
  * hours and the weekly cap apply at the outbox, as for the other triggers. A survey whose triggers no longer include
  * ticket_resolved withdraws its unsent ticket invitations.
  */
-import { createHash } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { requireAccess, type Actor } from '../../platform/auth/permissions.js';
 import { bulkInsert } from '../../platform/db/bulk.js';
 import { rowsOf, type Db, type DbOrTx } from '../../platform/db/client.js';
 import { AppError } from '../../platform/errors.js';
+import { stableUuid } from '../../platform/random.js';
 import { recordAudit } from '../audit/index.js';
 import { customerDirectory } from '../customers/index.js';
 import { enqueueBulk, kickSweep, type MessagingRuntime } from '../messages/index.js';
+import type { TicketResolvedEvent } from '../tickets/index.js';
 import { productCatalogue, transactionLedger, transactionLineLedger } from '../transactions/index.js';
 import { checkTemplate, defaultTemplateId, loadSurvey } from './invitations.js';
 import { surveyInvitations, surveys, surveyTriggers } from './schema.js';
-import { linkMaker, settingsOf } from './send.js';
+import { invitedSince, linkMaker, liveOrAnsweredInvitation, settingsOf } from './send.js';
 import type { SendChannel, SurveyTriggerList, SurveyTriggerView, TriggerEvent } from './surveys.contract.js';
 
 const DAY_MS = 86_400_000;
@@ -45,8 +46,8 @@ const BATCH = 2000;
 type TriggerRow = typeof surveyTriggers.$inferSelect;
 type SurveyRow = typeof surveys.$inferSelect;
 
-/** A ticket invitation recorded by the resolved hook whose message has not gone out. */
-const UNSENT_TICKET_INVITATION = sql`${surveyInvitations.source} = 'trigger' and ${surveyInvitations.sourceRef} like 'ticket:%'
+/** A ticket invitation recorded by the resolved hook (the only writer of `ticket_id`) whose message has not gone out. */
+const UNSENT_TICKET_INVITATION = sql`${surveyInvitations.source} = 'trigger' and ${surveyInvitations.ticketId} is not null
   and ${surveyInvitations.status} = 'pending' and ${surveyInvitations.sentAt} is null`;
 export type TriggerInput = { on: TriggerEvent; delayDays?: number; productIds?: string[]; channel: SendChannel; templateId?: string };
 
@@ -102,8 +103,7 @@ export async function setTriggers(db: DbOrTx, actor: Actor | null, surveyId: str
 
 /** A stable source id per (trigger, UTC day): one message per customer and template a day from one trigger. */
 function triggerSourceId(triggerId: string, now: Date): string {
-  const h = createHash('sha256').update(`survey_trigger:${triggerId}:${now.toISOString().slice(0, 10)}`).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 3) | 8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+  return stableUuid(`survey_trigger:${triggerId}:${now.toISOString().slice(0, 10)}`);
 }
 
 /** The events of a trigger that are due and not yet invited, with customers the rules allow. */
@@ -128,10 +128,8 @@ async function candidates(db: DbOrTx, t: TriggerRow, survey: typeof surveys.$inf
         and t.occurred_at > ${from.toISOString()}::timestamptz and t.occurred_at <= ${until.toISOString()}::timestamptz
         ${lines}
         and not exists (select 1 from ${surveyInvitations} i where i.survey_id = ${survey.id} and i.source = 'trigger' and i.source_ref = 'tx:' || t.id::text)
-        and not exists (select 1 from ${surveyInvitations} i where i.survey_id = ${survey.id} and i.customer_id = t.customer_id
-              and (i.status = 'responded' or (i.status in ('pending', 'sent', 'opened') and i.expires_at > ${now.toISOString()}::timestamptz)))
-        and (${settings.fatigueDays} = 0 or not exists (select 1 from ${surveyInvitations} i where i.customer_id = t.customer_id
-              and i.status <> 'withdrawn' and i.created_at > ${fatigueSince.toISOString()}::timestamptz))
+        and not ${liveOrAnsweredInvitation(survey.id, sql`t.customer_id`, now)}
+        and (${settings.fatigueDays} = 0 or not ${invitedSince(sql`t.customer_id`, fatigueSince)})
       order by t.occurred_at, t.id limit ${BATCH}`),
   );
 }
@@ -208,13 +206,11 @@ async function enqueueInvitations(tx: DbOrTx, t: TriggerRow, invited: { id: stri
 
 // ---- ticket_resolved -------------------------------------------------------------------------------------------------
 
-export type TicketResolved = { ticketId: string; customerId: string; agentId: string | null; resolvedAt: Date };
-
 /**
  * The tickets module's resolved hook (inside the resolving transaction): one pending, unsent invitation per active
  * survey with a ticket_resolved trigger, when the rules allow (see the head of this file). Sent by the clock.
  */
-export async function recordTicketInvitations(db: DbOrTx, e: TicketResolved): Promise<void> {
+export async function recordTicketInvitations(db: DbOrTx, e: TicketResolvedEvent): Promise<void> {
   const now = e.resolvedAt;
   const targets = rowsOf<{ survey_id: string; version_id: string; settings: SurveyRow['settings']; channel: SendChannel; delay_days: number }>(
     await db.execute(sql`
@@ -222,8 +218,7 @@ export async function recordTicketInvitations(db: DbOrTx, e: TicketResolved): Pr
       from ${surveyTriggers} t join ${surveys} s on s.id = t.survey_id
       where t."on" = 'ticket_resolved' and s.status = 'active' and s.deleted_at is null and s.current_version_id is not null
         and exists (select 1 from ${customerDirectory} c where c.id = ${e.customerId} and c.deleted_at is null)
-        and not exists (select 1 from ${surveyInvitations} i where i.survey_id = s.id and i.customer_id = ${e.customerId}
-              and (i.status = 'responded' or (i.status in ('pending', 'sent', 'opened') and i.expires_at > ${now.toISOString()}::timestamptz)))
+        and not ${liveOrAnsweredInvitation(sql`s.id`, sql`${e.customerId}`, now)}
       order by s.id, t.created_at, t.id`),
   );
   // One survey after the other: an invitation written for one counts for the next one's fatigue rule.
@@ -231,11 +226,8 @@ export async function recordTicketInvitations(db: DbOrTx, e: TicketResolved): Pr
     const settings = settingsOf(target.settings);
     if (settings.fatigueDays > 0) {
       const since = new Date(now.getTime() - settings.fatigueDays * DAY_MS);
-      const recent = rowsOf<{ n: number }>(
-        await db.execute(sql`select count(*)::int as n from ${surveyInvitations} i where i.customer_id = ${e.customerId}
-          and i.status <> 'withdrawn' and i.created_at > ${since.toISOString()}::timestamptz`),
-      );
-      if (Number(recent[0]?.n ?? 0) > 0) continue;
+      const [recent] = rowsOf<{ invited: boolean }>(await db.execute(sql`select ${invitedSince(sql`${e.customerId}`, since)} as invited`));
+      if (recent?.invited) continue;
     }
     await db
       .insert(surveyInvitations)
@@ -286,7 +278,7 @@ async function sendTicketTrigger(db: Db, triggerId: string, rt: MessagingRuntime
     const due = rowsOf<{ id: string; customer_id: string }>(
       await tx.execute(sql`
         select i.id, i.customer_id from ${surveyInvitations} i
-        where i.survey_id = ${survey.id} and i.source = 'trigger' and i.source_ref like 'ticket:%' and i.status = 'pending'
+        where i.survey_id = ${survey.id} and i.source = 'trigger' and i.ticket_id is not null and i.status = 'pending'
           and i.sent_at is null and i.customer_id is not null
           and i.created_at <= ${dueBefore.toISOString()}::timestamptz and i.expires_at > ${now.toISOString()}::timestamptz
         order by i.created_at, i.id limit ${BATCH}
