@@ -158,6 +158,28 @@ export async function launchBrowser(viewport = DESKTOP): Promise<BrowserHandle> 
   };
 }
 
+/** WeChat's in-app browser on an iPhone (the public survey page adapts to it). */
+export const WECHAT_UA =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.47(0x18002f2c) NetType/WIFI Language/zh_CN';
+
+/**
+ * A (Chinese) phone in WeChat beside `browser`'s context, in the same Chromium: phone width, touch, zh-CN, WeChat's
+ * user agent; JavaScript on or off. The caller closes it.
+ */
+export async function phoneContext(browser: BrowserHandle, { js }: { js: boolean }): Promise<BrowserContext> {
+  const context = await browser.context.browser()!.newContext({
+    viewport: PHONE,
+    userAgent: WECHAT_UA,
+    isMobile: true,
+    hasTouch: true,
+    locale: 'zh-CN',
+    reducedMotion: 'reduce',
+    javaScriptEnabled: js,
+  });
+  context.setDefaultTimeout(WAIT);
+  return context;
+}
+
 /** What the tests of one file share: one server, one browser. */
 export type Suite = { server: ServerHandle; browser: BrowserHandle };
 

@@ -8,15 +8,11 @@
 import { readFileSync } from 'node:fs';
 import jsQRModule from 'jsqr';
 import { PNG } from 'pngjs';
-import type { BrowserContext } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { browserSuite, PHONE, pick, see, seedCompany, Shots, signIn, WAIT, type Api } from './harness.js';
+import { browserSuite, phoneContext, pick, see, seedCompany, Shots, signIn, WAIT, type Api } from './harness.js';
 
 // jsqr is a CommonJS module whose typings declare an ES default export: at run time the import is the function.
 const jsQR = jsQRModule as unknown as typeof jsQRModule.default;
-
-const WECHAT_UA =
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.47(0x18002f2c) NetType/WIFI Language/zh_CN';
 
 const suite = browserSuite<{ api: Api; surveyId: string; customerId: string }>(async ({ server, browser }) => {
   const api = await seedCompany(server.url);
@@ -28,11 +24,7 @@ const suite = browserSuite<{ api: Api; surveyId: string; customerId: string }>(a
 });
 
 /** A phone in WeChat with JavaScript off. */
-async function noScriptPhone(): Promise<BrowserContext> {
-  const ctx = await suite.browser.context.browser()!.newContext({ viewport: PHONE, userAgent: WECHAT_UA, isMobile: true, hasTouch: true, locale: 'zh-CN', javaScriptEnabled: false });
-  ctx.setDefaultTimeout(WAIT);
-  return ctx;
-}
+const noScriptPhone = () => phoneContext(suite.browser, { js: false });
 
 describe('the public survey page', () => {
   it('answers an invitation link to the end with JavaScript off; a second visit is told it was submitted', async () => {

@@ -6,10 +6,7 @@
  * its response.
  */
 import { describe, expect, it } from 'vitest';
-import { browserSuite, PHONE, pick, see, seedCompany, Shots, signIn, until, WAIT, type Api } from './harness.js';
-
-const WECHAT_UA =
-  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.47(0x18002f2c) NetType/WIFI Language/zh_CN';
+import { browserSuite, PHONE, phoneContext, pick, see, seedCompany, Shots, signIn, until, WAIT, type Api } from './harness.js';
 
 const suite = browserSuite<{ api: Api; customers: string[] }>(async ({ server, browser }) => {
   const api = await seedCompany(server.url);
@@ -86,10 +83,9 @@ describe('surveys', () => {
     expect(link.startsWith(suite.server.url)).toBe(true);
 
     // The household opens it in WeChat on a (Chinese) phone and answers to the end.
-    const phone = await suite.browser.context.browser()!.newContext({ viewport: PHONE, userAgent: WECHAT_UA, isMobile: true, hasTouch: true, locale: 'zh-CN', reducedMotion: 'reduce' });
+    const phone = await phoneContext(suite.browser, { js: true });
     try {
       const p = await phone.newPage();
-      p.setDefaultTimeout(WAIT);
       await p.goto(link);
       await see(p, '供热服务推荐意愿调查');
       await see(p, '第 1 / 2 题');

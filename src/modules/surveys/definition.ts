@@ -10,27 +10,10 @@
  * forward, so a path is finite and a question's place on it depends only on the answers before it.
  */
 import { z } from 'zod';
+import { BRANCH_OPS, DIMENSIONS, SCALES, SURVEY_LIMITS, type Dimension, type QuestionType } from './surveys.contract.js';
 
-/** The five SERVQUAL dimensions (Parasuraman, Zeithaml & Berry 1988): 有形性 可靠性 响应性 保证性 移情性. */
-export const DIMENSIONS = ['tangibles', 'reliability', 'responsiveness', 'assurance', 'empathy'] as const;
-export type Dimension = (typeof DIMENSIONS)[number];
-export const DIMENSION_NAMES: Record<Dimension, { zh: string; en: string }> = {
-  tangibles: { zh: '有形性', en: 'Tangibles' },
-  reliability: { zh: '可靠性', en: 'Reliability' },
-  responsiveness: { zh: '响应性', en: 'Responsiveness' },
-  assurance: { zh: '保证性', en: 'Assurance' },
-  empathy: { zh: '移情性', en: 'Empathy' },
-};
-
-export const QUESTION_TYPES = ['nps', 'csat', 'ces', 'rating', 'single', 'multiple', 'text', 'matrix', 'servqual'] as const;
-export type QuestionType = (typeof QUESTION_TYPES)[number];
-export const BRANCH_OPS = ['eq', 'in', 'lte', 'gte', 'answered', 'skipped'] as const;
-export type BranchOp = (typeof BRANCH_OPS)[number];
-
-/** The fixed scales of the standard questions (inclusive). */
-export const SCALES = { nps: { min: 0, max: 10 }, csat: { min: 1, max: 5 }, ces: { min: 1, max: 7 }, servqual: { min: 1, max: 7 } } as const;
-
-export const SURVEY_LIMITS = { text: 500, id: 40, questions: 100, options: 30, rows: 20, items: 40, textAnswer: 2000, defaultTextAnswer: 500 } as const;
+// The plain constants live in the contract (shared with the web app); re-exported for the server's files.
+export { BRANCH_OPS, DIMENSION_NAMES, DIMENSIONS, QUESTION_TYPES, SCALES, SURVEY_LIMITS, type BranchOp, type Dimension, type QuestionType } from './surveys.contract.js';
 
 /** Message keys of the definition's cross-field checks (registered in the message catalogue by the module). */
 export const SURVEY_DEFINITION_KEYS = [

@@ -14,24 +14,12 @@ import { rowsOf, type DbOrTx } from '../../platform/db/client.js';
 import { AppError } from '../../platform/errors.js';
 import { recordAudit } from '../audit/index.js';
 import { publicBaseUrl, signingSecret } from '../messages/index.js';
-import type { QrIdentify, QrPlace, SurveySettings } from './surveys.contract.js';
+import type { QrIdentify, QrPlace, SurveyQrCodeView, SurveySettings } from './surveys.contract.js';
 import { surveyQrCodes, surveyResponses, surveys } from './schema.js';
 import { settingsOf } from './send.js';
 import { signToken } from './token.js';
 
-export type SurveyQrCodeView = {
-  id: string;
-  surveyId: string;
-  label: string;
-  place: QrPlace;
-  placeValue: string | null;
-  identify: QrIdentify;
-  /** The link the code carries (the public page). */
-  url: string;
-  /** Complete responses given through this code. */
-  responseCount: number;
-  createdAt: string;
-};
+export type { SurveyQrCodeView } from './surveys.contract.js';
 
 export type CreateQrInput = { label: string; place: QrPlace; placeValue?: string | null; identify?: QrIdentify };
 

@@ -57,6 +57,29 @@ export const DEFAULT_SURVEY_SETTINGS: SurveySettings = { expiryDays: 14, maxRemi
 /** A definition as stored: definition.ts's SurveyDefinition (title, questions, branches, weights), opaque to the web contract. */
 export type SurveyDefinitionJson = unknown;
 
+// ---- definitions (the plain parts of definition.ts, whose zod schema stays the rule) --------------------------------
+
+/** The five SERVQUAL dimensions (Parasuraman, Zeithaml & Berry 1988): 有形性 可靠性 响应性 保证性 移情性. */
+export const DIMENSIONS = ['tangibles', 'reliability', 'responsiveness', 'assurance', 'empathy'] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+export const DIMENSION_NAMES: Record<Dimension, { zh: string; en: string }> = {
+  tangibles: { zh: '有形性', en: 'Tangibles' },
+  reliability: { zh: '可靠性', en: 'Reliability' },
+  responsiveness: { zh: '响应性', en: 'Responsiveness' },
+  assurance: { zh: '保证性', en: 'Assurance' },
+  empathy: { zh: '移情性', en: 'Empathy' },
+};
+
+export const QUESTION_TYPES = ['nps', 'csat', 'ces', 'rating', 'single', 'multiple', 'text', 'matrix', 'servqual'] as const;
+export type QuestionType = (typeof QUESTION_TYPES)[number];
+export const BRANCH_OPS = ['eq', 'in', 'lte', 'gte', 'answered', 'skipped'] as const;
+export type BranchOp = (typeof BRANCH_OPS)[number];
+
+/** The fixed scales of the standard questions (inclusive). */
+export const SCALES = { nps: { min: 0, max: 10 }, csat: { min: 1, max: 5 }, ces: { min: 1, max: 7 }, servqual: { min: 1, max: 7 } } as const;
+
+export const SURVEY_LIMITS = { text: 500, id: 40, questions: 100, options: 30, rows: 20, items: 40, textAnswer: 2000, defaultTextAnswer: 500 } as const;
+
 export type SurveyUserRef = { id: string; name: string };
 
 export type SurveyListItem = {
@@ -202,6 +225,21 @@ export type SurveyInvitationPage = { items: SurveyInvitationView[]; nextCursor: 
 
 /** A hand-made link (channel link): the invitation and its signed URL. */
 export type SurveyLinkView = { invitationId: string; link: string; expiresAt: string; reused: boolean };
+
+/** A QR code (GET/POST /surveys/:id/qr-codes). */
+export type SurveyQrCodeView = {
+  id: string;
+  surveyId: string;
+  label: string;
+  place: QrPlace;
+  placeValue: string | null;
+  identify: QrIdentify;
+  /** The link the code carries (the public page). */
+  url: string;
+  /** Complete responses given through this code. */
+  responseCount: number;
+  createdAt: string;
+};
 
 /** What a reminder round did. */
 export type ReminderResult = { eligible: number; queued: number; blocked: Record<string, number> };

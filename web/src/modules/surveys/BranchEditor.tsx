@@ -1,7 +1,8 @@
 import { Button, Flex, InputNumber, Select, Typography } from 'antd';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useI18n } from '../../platform/i18n';
-import { isChoice, isScore, opsFor, scaleOf, textIn, type Branch, type BranchOp, type Question, type Scalar } from './model';
+import type { BranchOp } from './api';
+import { isChoice, isScore, opsFor, scaleOf, textIn, type Branch, type Question, type Scalar } from './model';
 
 /** The value a branch of `op` starts with on `q`. */
 function defaultValue(q: Question, op: BranchOp): Branch['when']['value'] {

@@ -7,8 +7,8 @@ import { useAuth } from '../../platform/auth';
 import { useMutation } from '../../platform/forms';
 import { useT, type Translate } from '../../platform/i18n';
 import { FormErrors } from '../../platform/ui';
-import { surveyKeys, type SurveySettings, type SurveyView } from './api';
-import { cleanDefinition, DIMENSIONS, LIMITS, moved, newQuestion, QUESTION_TYPES, type Definition, type Dimension, type QuestionType } from './model';
+import { DIMENSIONS, QUESTION_TYPES, SURVEY_LIMITS, surveyKeys, type Dimension, type QuestionType, type SurveySettings, type SurveyView } from './api';
+import { cleanDefinition, moved, newQuestion, type Definition } from './model';
 import { PreviewDialog } from './Preview';
 import { QuestionEditor } from './QuestionEditor';
 import { TextPair } from './TextPair';
@@ -193,7 +193,7 @@ function BuilderForm({ survey }: { survey: SurveyView }) {
         />
       ))}
       <div>
-        <AddQuestion disabled={questions.length >= LIMITS.questions} onAdd={(type) => setDef({ ...def, questions: [...questions, newQuestion(type, questions.map((q) => q.id))] })} />
+        <AddQuestion disabled={questions.length >= SURVEY_LIMITS.questions} onAdd={(type) => setDef({ ...def, questions: [...questions, newQuestion(type, questions.map((q) => q.id))] })} />
       </div>
       {questions.some((q) => q.type === 'servqual') ? <WeightsCard def={def} set={setDef} /> : null}
       {preview ? <PreviewDialog definition={cleanDefinition(def)} survey={survey} onClose={() => setPreview(false)} /> : null}

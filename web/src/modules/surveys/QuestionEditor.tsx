@@ -2,7 +2,8 @@ import { Alert, Button, Card, Collapse, Flex, InputNumber, Select, Space, Switch
 import { ArrowDownOutlined, ArrowUpOutlined, DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { useT } from '../../platform/i18n';
 import { BranchEditor } from './BranchEditor';
-import { DIMENSIONS, freeId, LIMITS, scaleOf, type Dimension, type Option, type Question, type QuestionOf, type Text } from './model';
+import { DIMENSIONS, SURVEY_LIMITS, type Dimension } from './api';
+import { freeId, scaleOf, type Option, type Question, type QuestionOf, type Text } from './model';
 import { TextPair } from './TextPair';
 
 type Edit<Q> = (q: Q) => void;
@@ -58,7 +59,7 @@ function ChoiceParts({ q, onChange }: { q: QuestionOf<'single'> | QuestionOf<'mu
   return (
     <>
       <Typography.Text strong>{t('surveys.part.options')}</Typography.Text>
-      <PartList parts={q.options} min={2} max={LIMITS.options} make={make} testId="option" onChange={(options) => onChange({ ...q, options })} />
+      <PartList parts={q.options} min={2} max={SURVEY_LIMITS.options} make={make} testId="option" onChange={(options) => onChange({ ...q, options })} />
       {q.type === 'multiple' ? (
         <Space style={{ marginTop: 8 }}>
           {t('surveys.part.choose')}
@@ -82,7 +83,7 @@ function MatrixParts({ q, onChange }: { q: QuestionOf<'matrix'>; onChange: Edit<
         <InputNumber min={2} max={10} precision={0} value={q.scale.max} onChange={(max) => onChange({ ...q, scale: { ...q.scale, max: max ?? 5 } })} aria-label={t('surveys.part.max')} />
       </Space>
       <Typography.Text strong>{t('surveys.part.rows')}</Typography.Text>
-      <PartList parts={q.rows} min={1} max={LIMITS.rows} testId="row" make={() => ({ id: freeId('r', q.rows.map((r) => r.id)), text: { zh: '' } })} onChange={(rows) => onChange({ ...q, rows })} />
+      <PartList parts={q.rows} min={1} max={SURVEY_LIMITS.rows} testId="row" make={() => ({ id: freeId('r', q.rows.map((r) => r.id)), text: { zh: '' } })} onChange={(rows) => onChange({ ...q, rows })} />
     </>
   );
 }
@@ -98,7 +99,7 @@ function ServqualParts({ q, onChange }: { q: QuestionOf<'servqual'>; onChange: E
       <PartList
         parts={q.items}
         min={1}
-        max={LIMITS.items}
+        max={SURVEY_LIMITS.items}
         testId="item"
         make={() => ({ id: freeId('i', q.items.map((i) => i.id)), dimension: q.items[q.items.length - 1]?.dimension ?? 'reliability', text: { zh: '' } })}
         onChange={(items) => onChange({ ...q, items })}
@@ -141,7 +142,7 @@ function TypeParts({ q, onChange }: { q: Question; onChange: Edit<Question> }) {
       return (
         <Space>
           {t('surveys.part.maxLength')}
-          <InputNumber min={1} max={LIMITS.textAnswer} precision={0} value={q.maxLength ?? 500} onChange={(maxLength) => onChange({ ...q, maxLength: maxLength ?? 500 })} aria-label={t('surveys.part.maxLength')} />
+          <InputNumber min={1} max={SURVEY_LIMITS.textAnswer} precision={0} value={q.maxLength ?? SURVEY_LIMITS.defaultTextAnswer} onChange={(maxLength) => onChange({ ...q, maxLength: maxLength ?? SURVEY_LIMITS.defaultTextAnswer })} aria-label={t('surveys.part.maxLength')} />
         </Space>
       );
     case 'matrix':

@@ -6,24 +6,39 @@ import { download, errorMessage } from '../../platform/api';
 import { Chart, type ChartOption } from '../../platform/Chart';
 import { formatDateTime } from '../../platform/format';
 import { useMutation } from '../../platform/forms';
-import { useT } from '../../platform/i18n';
+import { useT, type Translate } from '../../platform/i18n';
 import { ErrorAlert, Loading } from '../../platform/ui';
-import { useResults, useVersions, type BreakdownRow, type QuestionResult, type ResultsQuery, type ServqualFigures, type SurveyResults, type SurveyView } from './api';
+import {
+  DIMENSIONS,
+  RESULT_BREAKDOWNS,
+  useResults,
+  useVersions,
+  type BreakdownRow,
+  type Dimension,
+  type QuestionResult,
+  type ResultBreakdown,
+  type ResultsQuery,
+  type ServqualFigures,
+  type SurveyResults,
+  type SurveyView,
+} from './api';
 import { Headline, mean, npsText, pct } from './ResultFigures';
 
-const BREAKDOWNS = ['segment', 'tier', 'compound', 'agent'] as const;
-const PERIODS = ['day', 'week', 'month'] as const;
-type Breakdown = (typeof BREAKDOWNS)[number];
-type Period = (typeof PERIODS)[number];
-const DIMS = ['tangibles', 'reliability', 'responsiveness', 'assurance', 'empathy'] as const;
-type Dim = (typeof DIMS)[number];
+/** The contract's breakdowns split in two: over time (the trend card) and by group (the breakdown card). */
+type Period = Extract<ResultBreakdown, 'day' | 'week' | 'month'>;
+type Breakdown = Exclude<ResultBreakdown, Period>;
+const isPeriod = (b: ResultBreakdown): b is Period => b === 'day' || b === 'week' || b === 'month';
+const PERIODS = RESULT_BREAKDOWNS.filter(isPeriod);
+const BREAKDOWNS = RESULT_BREAKDOWNS.filter((b): b is Breakdown => !isPeriod(b));
+
+/** A SERVQUAL dimension's name in the UI language (an unknown one as it is). */
+const dimName = (t: Translate, d: string) => ((DIMENSIONS as readonly string[]).includes(d) ? t(`surveys.dim.${d as Dimension}`) : d);
 
 function ServqualCard({ s }: { s: ServqualFigures }) {
   const t = useT();
   const [view, setView] = useState<'dimension' | 'item'>('dimension');
-  const dimName = (d: string) => ((DIMS as readonly string[]).includes(d) ? t(`surveys.dim.${d as Dim}`) : d);
   const option = useMemo<ChartOption>(() => {
-    const rows = view === 'dimension' ? s.dimensions.map((d) => ({ label: dimName(d.dimension), gap: d.gap, e: d.expectation, p: d.perception })) : s.items.map((i, k) => ({ label: `${k + 1}. ${i.text.slice(0, 14)}`, gap: i.gap, e: i.expectation, p: i.perception }));
+    const rows = view === 'dimension' ? s.dimensions.map((d) => ({ label: dimName(t, d.dimension), gap: d.gap, e: d.expectation, p: d.perception })) : s.items.map((i, k) => ({ label: `${k + 1}. ${i.text.slice(0, 14)}`, gap: i.gap, e: i.expectation, p: i.perception }));
     const round = (v: number | null) => (v == null ? null : Math.round(v * 100) / 100);
     return {
       grid: { left: view === 'dimension' ? 70 : 150, right: 24, top: 28, bottom: 24 },
@@ -37,7 +52,6 @@ function ServqualCard({ s }: { s: ServqualFigures }) {
         { type: 'bar', name: t('surveys.results.perception'), data: rows.map((r) => round(r.p)), itemStyle: { color: '#1668dc' } },
       ],
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- dimName follows t
   }, [s, view, t]);
   return (
     <Card size="small" title={t('surveys.results.servqual')} data-testid="results-servqual" extra={<Segmented value={view} onChange={setView} options={[{ value: 'dimension', label: t('surveys.results.byDimension') }, { value: 'item', label: t('surveys.results.byItem') }]} />}>
@@ -53,7 +67,7 @@ function ServqualCard({ s }: { s: ServqualFigures }) {
           pagination={false}
           dataSource={s.dimensions}
           columns={[
-            { title: t('surveys.part.dimension'), dataIndex: 'dimension', render: dimName },
+            { title: t('surveys.part.dimension'), dataIndex: 'dimension', render: (d: string) => dimName(t, d) },
             { title: t('surveys.results.expectation'), dataIndex: 'expectation', render: mean },
             { title: t('surveys.results.perception'), dataIndex: 'perception', render: mean },
             { title: t('surveys.results.gap'), dataIndex: 'gap', render: mean },

@@ -1,6 +1,7 @@
 import { Flex, Input } from 'antd';
 import { useT } from '../../platform/i18n';
-import { LIMITS, type Text } from './model';
+import { SURVEY_LIMITS } from './api';
+import type { Text } from './model';
 
 /** A text in both languages: 中文 (required by the server) and English (optional), side by side. */
 export function TextPair({ value, onChange, testId, multiline, label }: { value: Text | undefined; onChange: (t: Text) => void; testId: string; multiline?: boolean; label?: string }) {
@@ -12,7 +13,7 @@ export function TextPair({ value, onChange, testId, multiline, label }: { value:
       <Field
         style={{ flex: '1 1 240px' }}
         value={v.zh}
-        maxLength={LIMITS.text}
+        maxLength={SURVEY_LIMITS.text}
         placeholder={t('surveys.zh')}
         aria-label={`${label ?? ''}${t('surveys.zh')}`}
         status={v.zh.trim() ? undefined : 'error'}
@@ -23,7 +24,7 @@ export function TextPair({ value, onChange, testId, multiline, label }: { value:
       <Field
         style={{ flex: '1 1 240px' }}
         value={v.en ?? ''}
-        maxLength={LIMITS.text}
+        maxLength={SURVEY_LIMITS.text}
         placeholder={t('surveys.en')}
         aria-label={`${label ?? ''}${t('surveys.en')}`}
         onChange={(e) => onChange({ ...v, en: e.target.value })}

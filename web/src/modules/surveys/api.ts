@@ -3,9 +3,9 @@ import { api } from '../../platform/api';
 import { useI18n } from '../../platform/i18n';
 import { useKeysetPages } from '../../platform/usePagedList';
 import type {
-  SurveyInvitationPage,
   SurveyKind,
   SurveyPage,
+  SurveyQrCodeView,
   SurveyResults,
   SurveySendList,
   SurveyStatus,
@@ -17,50 +17,40 @@ import type {
 
 // The server's own definitions (plain constants and types, no imports): one source for both sides.
 export {
-  DEFAULT_SURVEY_SETTINGS,
-  INVITATION_STATUSES,
+  DIMENSIONS,
   QR_IDENTIFY,
   QR_PLACES,
+  QUESTION_TYPES,
+  RESULT_BREAKDOWNS,
   SEND_CHANNELS,
   SURVEY_KINDS,
+  SURVEY_LIMITS,
   SURVEY_STATUSES,
-  SURVEY_TEMPLATE_KEYS,
   TRIGGER_EVENTS,
-  type InvitationStatus,
+  type BranchOp,
+  type BreakdownRow,
+  type Dimension,
   type QrIdentify,
   type QrPlace,
+  type QuestionResult,
+  type QuestionType,
   type ReminderResult,
+  type ResultBreakdown,
   type SendChannel,
-  type SendCounts,
-  type SurveyInvitationView,
+  type ServqualFigures,
   type SurveyKind,
   type SurveyLinkView,
   type SurveyListItem,
+  type SurveyQrCodeView,
+  type SurveyResults,
   type SurveySendView,
   type SurveySettings,
   type SurveyStatus,
   type SurveyTemplateKey,
-  type SurveyTemplateView,
   type SurveyTriggerView,
   type SurveyView,
   type TriggerEvent,
 } from '../../../../src/modules/surveys/surveys.contract';
-
-/**
- * A QR code as the API answers it. Mirrors `SurveyQrCodeView` of src/modules/surveys/qr.ts (the server declares it
- * outside its contract file, which the web app cannot import).
- */
-export type SurveyQrCodeView = {
-  id: string;
-  surveyId: string;
-  label: string;
-  place: 'compound' | 'building' | 'hall' | 'other';
-  placeValue: string | null;
-  identify: 'anonymous' | 'self';
-  url: string;
-  responseCount: number;
-  createdAt: string;
-};
 
 export const surveyKeys = {
   all: ['surveys'] as const,
@@ -69,13 +59,12 @@ export const surveyKeys = {
   templates: (lang: string) => ['surveys', 'templates', lang] as const,
   versions: (id: string) => ['surveys', 'versions', id] as const,
   sends: (id: string) => ['surveys', 'sends', id] as const,
-  invitations: (id: string, q: Record<string, unknown>, cursor: string | null) => ['surveys', 'invitations', id, q, cursor] as const,
   qr: (id: string) => ['surveys', 'qr', id] as const,
   triggers: (id: string) => ['surveys', 'triggers', id] as const,
   results: (id: string, q: Record<string, unknown>) => ['surveys', 'results', id, q] as const,
 };
 
-export type SurveyQuery = { status?: SurveyStatus; kind?: SurveyKind; q?: string; deleted?: 'only' };
+type SurveyQuery = { status?: SurveyStatus; kind?: SurveyKind; q?: string; deleted?: 'only' };
 
 export function useSurveys(q: SurveyQuery, limit: number) {
   return useKeysetPages<SurveyPage>({
@@ -125,16 +114,6 @@ export function useSends(id: string) {
 
 export const sendRunning = (status: string) => RUNNING.includes(status);
 
-export function useInvitations(id: string, q: { status?: string }, limit: number) {
-  return useKeysetPages<SurveyInvitationPage>({
-    queryKey: (cursor) => surveyKeys.invitations(id, q, cursor),
-    path: `/api/v1/surveys/${id}/invitations`,
-    query: q,
-    limit,
-    resetKey: JSON.stringify(q),
-  });
-}
-
 export function useQrCodes(id: string) {
   return useQuery({
     queryKey: surveyKeys.qr(id),
@@ -149,9 +128,6 @@ export function useTriggers(id: string) {
   });
 }
 
-/** A 0–1 rate → "12.3%". */
-export const ratePercent = (r: number | null | undefined) => (r == null ? '—' : `${(r * 100).toFixed(1)}%`);
-
 /** Customers found by name or phone (one customer to invite). */
 export function useCustomerSearch(q: string) {
   return useQuery({
@@ -161,8 +137,6 @@ export function useCustomerSearch(q: string) {
     staleTime: 10_000,
   });
 }
-
-export { RESULT_BREAKDOWNS, type BreakdownRow, type NpsFigures, type QuestionResult, type ResultBreakdown, type ServqualFigures, type SurveyResults } from '../../../../src/modules/surveys/surveys.contract';
 
 export type ResultsQuery = { version?: number; from?: string; to?: string; by?: string };
 

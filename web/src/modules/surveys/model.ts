@@ -1,21 +1,10 @@
 /**
  * A survey's definition as the builder edits it. Mirrors src/modules/surveys/definition.ts (its zod schema is the
- * rule; the server declares these types outside its contract, and the web app does not bundle zod): the question
- * types, the SERVQUAL dimensions, branches (after a question, the first matching branch sends the respondent to a
- * later question or to the end).
+ * rule; the web app does not bundle zod): the question shapes are declared here, on the contract's constants (the
+ * question types, the SERVQUAL dimensions, the branch ops, the scales and limits). Branches: after a question, the
+ * first matching branch sends the respondent to a later question or to the end.
  */
-export const DIMENSIONS = ['tangibles', 'reliability', 'responsiveness', 'assurance', 'empathy'] as const;
-export type Dimension = (typeof DIMENSIONS)[number];
-
-export const QUESTION_TYPES = ['nps', 'csat', 'ces', 'rating', 'single', 'multiple', 'text', 'matrix', 'servqual'] as const;
-export type QuestionType = (typeof QUESTION_TYPES)[number];
-
-/** The branch conditions the builder offers (the server also knows answered / skipped, kept when a template has them). */
-export const BRANCH_OPS = ['eq', 'in', 'lte', 'gte', 'answered', 'skipped'] as const;
-export type BranchOp = (typeof BRANCH_OPS)[number];
-
-export const SCALES = { nps: { min: 0, max: 10 }, csat: { min: 1, max: 5 }, ces: { min: 1, max: 7 }, servqual: { min: 1, max: 7 } } as const;
-export const LIMITS = { text: 500, questions: 100, options: 30, rows: 20, items: 40, textAnswer: 2000 } as const;
+import { DIMENSIONS, SCALES, SURVEY_LIMITS, type BranchOp, type Dimension, type QuestionType } from '../../../../src/modules/surveys/surveys.contract';
 
 export type Text = { zh: string; en?: string };
 export type Scalar = number | string;
@@ -67,7 +56,7 @@ export function newQuestion(type: QuestionType, taken: string[]): Question {
     case 'multiple':
       return { ...base, type, text: { zh: '请选择（可多选）', en: 'Choose any' }, options: opts('o', [['选项一', 'Option 1'], ['选项二', 'Option 2']]) };
     case 'text':
-      return { ...base, type, required: false, maxLength: 500, text: { zh: '您还有什么建议？', en: 'Any suggestions?' } };
+      return { ...base, type, required: false, maxLength: SURVEY_LIMITS.defaultTextAnswer, text: { zh: '您还有什么建议？', en: 'Any suggestions?' } };
     case 'matrix':
       return { ...base, type, text: { zh: '请为以下各项打分', en: 'Please rate each' }, scale: { min: 1, max: 5 }, rows: [{ id: 'r1', text: { zh: '服务态度', en: 'Attitude' } }] };
     case 'servqual':
