@@ -36,6 +36,8 @@ export default defineConfig({
         test: {
           name: 'pglite',
           include: ['src/**/*.test.ts'],
+          // What runs on PostgreSQL only: the same work has its PGlite run in another file (see the file's comment).
+          exclude: ['src/**/*.postgres.test.ts'],
           env: { HEARTH_TEST_DB: 'pglite' },
           globalSetup: ['src/test/global-setup.ts'],
         },

@@ -105,4 +105,23 @@ describe('analytics page', () => {
     await see(page, /高风险|中风险/);
     await shots.take(page, 'value-tab');
   });
+
+  it('gives the word-of-mouth NPS indicator a weight in 分析设置: its metric is picked from the modules’ metrics', async () => {
+    // Signed in by the story above (a second sign-in in the same context is refused by the CSRF check).
+    const page = suite.browser.page;
+    await page.goto(`${suite.server.url}/analytics`);
+    await page.getByRole('button', { name: '分析设置' }).click();
+    // The default scorecard's NPS indicator (口碑价值, weight 0) shows its input by name, not by key.
+    const settings = await suite.api.get<{ indicators: { key: string; metric: string; weight: number }[] }>('/api/v1/analytics/settings');
+    const k = settings.indicators.findIndex((i) => i.key === 'nps');
+    expect(settings.indicators[k]).toMatchObject({ metric: 'input', weight: 0 });
+    const input = page.getByTestId(`indicator-input-${k}`);
+    await until(async () => ((await input.textContent()) ?? '').includes('最近一次推荐意愿评分（NPS，一年内）'), 'the NPS input named in the drawer');
+    const row = page.locator('.ant-drawer .ant-space').filter({ has: input });
+    await row.locator('.ant-input-number input').fill('10');
+    await page.getByTestId('analytics-settings-save').click();
+    await see(page, '设置已保存');
+    const saved = await suite.api.get<{ indicators: { key: string; field: string; weight: number }[] }>('/api/v1/analytics/settings');
+    expect(saved.indicators.find((i) => i.key === 'nps')).toMatchObject({ field: 'surveys.nps', weight: 10 });
+  });
 });

@@ -27,7 +27,7 @@ import { systemActor } from './platform/auth/permissions.js';
 import { kbRoutes } from './modules/kb/index.js';
 import { registerTicketResolvedHook, ticketChurnSignal, ticketMergeHook, ticketRoutes, ticketTimelineSource } from './modules/tickets/index.js';
 import { slaRoutes, startSlaChecker } from './modules/tickets/sla/index.js';
-import { ANALYTICS_QUEUE, analyticsRoutes, executeRun, queueNightly, registerChurnSignal, unfinishedRunIds } from './modules/analytics/index.js';
+import { ANALYTICS_QUEUE, analyticsRoutes, executeRun, queueNightly, registerChurnSignal, registerScorecardInput, unfinishedRunIds } from './modules/analytics/index.js';
 import { CAMPAIGNS_QUEUE, campaignRoutes, endDueCampaigns, executeLaunch, launchDueCampaigns, transactionCodeHandler, unfinishedLaunchIds } from './modules/campaigns/index.js';
 import {
   SURVEY_SEND_QUEUE,
@@ -76,7 +76,7 @@ registerTimelineSource(taskTimelineSource);
 registerTimelineSource(messageTimelineSource);
 registerTimelineSource(ticketTimelineSource);
 registerChurnSignal(ticketChurnSignal);
-registerSurveyResultHooks({ registerTimelineSource, registerChurnSignal }); // survey answers on the timeline; detractors as a churn reason
+registerSurveyResultHooks({ registerTimelineSource, registerChurnSignal, registerScorecardInput }); // survey answers on the timeline; detractors as a churn reason; NPS as word of mouth
 // The customer list's filters other modules answer: `segment=<id>` (segments imports customers, not the reverse).
 registerCustomerListFilter(segmentListFilter);
 

@@ -53,6 +53,8 @@ export const INDICATOR_METRICS = [
   'lifetimeSpend',
   'customNumber',
   'tag',
+  /** Another module's per-customer metric (registerScorecardInput); `field` names it, e.g. `surveys.nps`. */
+  'input',
 ] as const;
 export type IndicatorMetric = (typeof INDICATOR_METRICS)[number];
 
@@ -63,11 +65,14 @@ export type Indicator = {
   kind: ValueKind;
   metric: IndicatorMetric;
   weight: number;
-  /** customNumber: the custom field key; tag: the tag name. */
+  /** customNumber: the custom field key; tag: the tag name; input: the input's key (`surveys.nps`). */
   field?: string | null;
   /** For recency: fewer days is better (the percentile is inverted). */
   invert?: boolean;
 };
+
+/** A metric another module offers the scorecard (GET /api/v1/analytics/scorecard-inputs). */
+export type ScorecardInputView = { key: string; labelZh: string; labelEn: string; kind: ValueKind };
 
 export type AnalyticsSettings = {
   /** RFM window in days. */

@@ -7,6 +7,7 @@ import {
   getRun,
   getSettings,
   listRuns,
+  listScorecardInputs,
   rfmGrid,
   startRun,
   tierDistribution,
@@ -20,6 +21,7 @@ import {
   clvHistogramView,
   customerAnalyticsView,
   matrixView,
+  scorecardInputList,
   movementView,
   rfmGridView,
   runDetail,
@@ -66,6 +68,9 @@ export async function analyticsRoutes(app: App, ctx: ServiceContext & { enqueue:
   );
   app.get('/api/v1/analytics/settings', { schema: { tags, summary: 'Settings of the analytics run (scorecard, cut-offs, CLV parameters)', response: { 200: analyticsSettings } } }, async (req) =>
     getSettings(db, req.actor),
+  );
+  app.get('/api/v1/analytics/scorecard-inputs', { schema: { tags, summary: "Other modules' metrics a scorecard indicator may use (metric `input`, field = key)", response: { 200: scorecardInputList } } }, async (req) =>
+    ({ items: listScorecardInputs(req.actor) }),
   );
   app.put('/api/v1/analytics/settings', { schema: { tags, summary: 'Replace the analytics settings', body: settingsSchema, response: { 200: analyticsSettings } } }, async (req) =>
     updateSettings(db, req.actor, req.body),

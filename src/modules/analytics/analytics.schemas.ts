@@ -28,6 +28,7 @@ import {
   type RunFits,
   type RunProgress,
   type RunView,
+  type ScorecardInputView,
   type RunWarning,
   type TierDistributionView,
 } from './analytics.contract.js';
@@ -47,9 +48,17 @@ const indicator = responseOf<Indicator>()(
     kind: z.enum(VALUE_KINDS),
     metric: z.enum(INDICATOR_METRICS),
     weight: z.number(),
-    field: z.string().nullable().optional().describe('customNumber: the custom field key; tag: the tag name'),
+    field: z.string().nullable().optional().describe('customNumber: the custom field key; tag: the tag name; input: the input key (GET /analytics/scorecard-inputs)'),
     invert: z.boolean().optional().describe('Fewer is better (the percentile is inverted)'),
   }),
+);
+
+export const scorecardInputList = responseOf<{ items: ScorecardInputView[] }>()(
+  itemsOf(
+    responseOf<ScorecardInputView>()(
+      z.object({ key: z.string().describe('The indicator field, e.g. surveys.nps'), labelZh: z.string(), labelEn: z.string(), kind: z.enum(VALUE_KINDS) }),
+    ),
+  ),
 );
 
 export const analyticsSettings = responseOf<AnalyticsSettings>()(

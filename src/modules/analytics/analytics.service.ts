@@ -25,6 +25,7 @@ import type {
   RunCounts,
   RunDetail,
   RunView,
+  ScorecardInputView,
   TierDistributionView,
 } from './analytics.contract.js';
 import { QUADRANTS, RFM_GROUPS, VALUE_TIERS } from './analytics.contract.js';
@@ -58,6 +59,51 @@ export function registerChurnSignal(signal: ChurnSignal): void {
   if (!signals.some((s) => s.key === signal.key)) signals.push(signal);
 }
 
+/**
+ * A per-customer metric another module offers the value scorecard (an indicator with metric `input` and `field` =
+ * its key): the surveys module's latest NPS feeds the word-of-mouth value (口碑). `load` returns the customers that
+ * have a value as of the run's date; the others have none (they score 0 and the rest rank among themselves).
+ * Registered once in src/app.ts.
+ */
+export type ScorecardInput = ScorecardInputView & {
+  load(db: DbOrTx, asOf: { date: string; end: Date }): Promise<Map<string, number>>;
+};
+const scorecardInputs: ScorecardInput[] = [];
+export function registerScorecardInput(input: ScorecardInput): void {
+  if (!scorecardInputs.some((s) => s.key === input.key)) scorecardInputs.push(input);
+}
+
+export function listScorecardInputs(actor: Actor | null): ScorecardInputView[] {
+  requireAccess(actor, 'analytics:read');
+  return scorecardInputs.map(({ key, labelZh, labelEn, kind }) => ({ key, labelZh, labelEn, kind }));
+}
+
+/** An `input` indicator must name a registered input (400 at indicators.N.field). */
+function checkInputs(s: AnalyticsSettings): void {
+  const known = scorecardInputs.map((i) => i.key);
+  s.indicators.forEach((ind, k) => {
+    if (ind.metric === 'input' && !known.includes(ind.field ?? '')) {
+      throw AppError.field(`indicators.${k}.field`, 'analytics.indicator_input', { input: ind.field ?? '', known: known.join(', ') || '—' });
+    }
+  });
+}
+
+/** The registered inputs the settings' indicators use, by key: one value per population index, NaN where absent. */
+async function loadInputs(db: DbOrTx, s: AnalyticsSettings, ids: readonly string[], asOf: { date: string; end: Date }): Promise<Map<string, Float64Array>> {
+  const out = new Map<string, Float64Array>();
+  for (const ind of s.indicators) {
+    const input = ind.metric === 'input' ? scorecardInputs.find((i) => i.key === ind.field) : undefined;
+    if (!input || out.has(input.key)) continue;
+    const values = new Float64Array(ids.length).fill(NaN);
+    for (const [id, v] of await input.load(db, asOf)) {
+      const i = indexOfId(ids, id);
+      if (i >= 0) values[i] = v;
+    }
+    out.set(input.key, values);
+  }
+  return out;
+}
+
 // ---- settings -------------------------------------------------------------------------------------------
 
 export async function readAnalyticsSettings(db: DbOrTx): Promise<AnalyticsSettings> {
@@ -73,6 +119,7 @@ export async function getSettings(db: DbOrTx, actor: Actor | null): Promise<Anal
 export async function updateSettings(db: Db, actor: Actor | null, input: unknown): Promise<AnalyticsSettings> {
   requireAccess(actor, 'analytics:run');
   const next = parseOrThrow(settingsSchema, input) as AnalyticsSettings;
+  checkInputs(next);
   return db.transaction(async (tx) => {
     const before = await readAnalyticsSettings(tx);
     await writeSetting(tx, SETTINGS_KEY, next);
@@ -224,13 +271,15 @@ async function performRun(
   );
   if (halted()) return;
   const steps = ['rfm', 'fit', 'clv', 'contract', 'diagnostics', 'score', 'churn', 'segments'];
+  const asOf = { date: row.asOf, end: new Date(endOfDay * 1000) };
   const res = await compute(population, settings, clock, {
+    inputs: () => loadInputs(db, settings, population.ids, asOf),
     progress: (phase) => progress(phase, steps.indexOf(phase) + 1, steps.length, true),
     signals: signals.length
       ? async () => {
           const out: ChurnSignalResult = new Map();
           for (const s of signals) {
-            for (const [id, reasons] of await s.evaluate(db, null, { date: row.asOf, end: new Date(endOfDay * 1000) })) {
+            for (const [id, reasons] of await s.evaluate(db, null, asOf)) {
               const i = indexOfId(population.ids, id);
               if (i >= 0) out.set(i, [...(out.get(i) ?? []), ...reasons]);
             }

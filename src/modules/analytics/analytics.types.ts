@@ -53,7 +53,7 @@ export const settingsSchema = z
     s.indicators.forEach((ind, k) => {
       if (seen.has(ind.key)) ctx.addIssue({ code: 'custom', path: ['indicators', k, 'key'], message: 'analytics.duplicate_indicator' });
       seen.add(ind.key);
-      if ((ind.metric === 'customNumber' || ind.metric === 'tag') && !ind.field) {
+      if ((ind.metric === 'customNumber' || ind.metric === 'tag' || ind.metric === 'input') && !ind.field) {
         ctx.addIssue({ code: 'custom', path: ['indicators', k, 'field'], message: 'analytics.indicator_field' });
       }
     });
@@ -89,6 +89,10 @@ export const DEFAULT_SETTINGS: AnalyticsSettings = {
     { key: 'tenure', labelZh: '客户年限', labelEn: 'Tenure', kind: 'emotional', metric: 'tenure', weight: 15 },
     { key: 'interactions', labelZh: '近一年沟通次数', labelEn: 'Contacts in the window', kind: 'emotional', metric: 'interactions', weight: 10 },
     { key: 'heated_area', labelZh: '供暖面积', labelEn: 'Heated area', kind: 'strategic', metric: 'customNumber', field: 'heated_area', weight: 5 },
+    // Word of mouth (口碑): the latest NPS answer of the past year. Weight 0: the word-of-mouth value shows it (a kind
+    // whose indicators all weigh 0 shows their plain mean) without moving the value score until an administrator
+    // gives it weight — most households have never answered a survey.
+    { key: 'nps', labelZh: '净推荐值', labelEn: 'Net Promoter Score', kind: 'wordOfMouth', metric: 'input', field: 'surveys.nps', weight: 0 },
   ],
   nightly: true,
   historyDailyDays: 35,

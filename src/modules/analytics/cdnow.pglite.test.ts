@@ -1,6 +1,6 @@
 /**
  * The analytics run on real data, as a new user meets it: the CDNOW purchase log (23,570 customers, 1997–1998, read in
- * place from ../shared/data) imported through the ordinary import, then runs as of today (the data ended 28 years
+ * place from ../shared/data) imported through the ordinary import (checked against the file: src/test/cdnow.ts), then runs as of today (the data ended 28 years
  * ago), 1997-09-30, 1998-06-30 and 1999-12-31. Checks that every run finishes with each fit converged inside its box
  * or reported as not converged, that RFM scores mean what users read, that churn risk ranks lapsed customers
  * (one-time buyers included), and that the stored P(alive) and expected purchases equal an independent computation
@@ -9,22 +9,14 @@
  * Embedded database only: the figures do not depend on the database, and four runs over 70,000 transactions are the
  * slowest part of the suite (the PostgreSQL path of the run is covered by analytics.test.ts and run.demo.test.ts).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../../platform/db/client.js';
-import { ROOT_DIR } from '../../platform/version.js';
+import { CDNOW_FILE as FILE, haveCdnow, importCdnowChecked } from '../../test/cdnow.js';
 import { createTestContext, type TestContext } from '../../test/harness.js';
-import { upload, waitFor as waitForImport } from '../../test/imports.js';
 import { mbgnbdExpectedPurchases, mbgnbdPAlive, summarisePurchases, type BgNbdParams } from './models/index.js';
 
-const FILE = path.resolve(ROOT_DIR, '..', 'shared', 'data', 'cdnow', 'CDNOW_master.txt');
-const ci = ['1', 'true', 'yes'].includes(String(process.env.CI ?? '').toLowerCase());
-if (!existsSync(FILE)) {
-  if (ci) throw new Error(`CI needs the reference data at ${FILE}`);
-  console.warn(`SKIPPED analytics on CDNOW: ${FILE} not found`);
-}
 
 const BOX = 1e4; // shapes within [1e-4, 1e4]; scales within 1e4 of the data's scale
 
@@ -55,7 +47,7 @@ function spearman(a: number[], b: number[]): number {
   return num / Math.sqrt(da * db);
 }
 
-describe.skipIf(!existsSync(FILE))('analytics run on CDNOW', () => {
+describe.skipIf(!haveCdnow())('analytics run on CDNOW', () => {
   let ctx: TestContext;
   const runs = new Map<string, Record<string, any>>();
 
@@ -94,17 +86,14 @@ describe.skipIf(!existsSync(FILE))('analytics run on CDNOW', () => {
 
   beforeAll(async () => {
     ctx = await createTestContext();
-    const preview = await upload(ctx.admin, 'transactions', 'CDNOW_master.txt', readFileSync(FILE));
-    const started = await ctx.admin.post(`/api/v1/imports/${preview.job.id}/start`, {
-      mapping: { customer_id: 'customerExternalId', date: 'occurredAt', dollar_value: 'amount' },
-      options: { createMissingCustomers: true },
-    });
-    expect(started.statusCode, started.body).toBe(200);
-    // A busy two-core machine can take minutes over 70,000 rows: wait as long as the hook allows.
-    const job = await waitForImport(ctx.admin, preview.job.id, 540_000);
-    expect(job).toMatchObject({ status: 'done', created: 69_659, rejected: 0 });
-  }, 600_000);
+  });
   afterAll(() => ctx.close());
+
+  // The ordinary import on the embedded database (the PostgreSQL one is imports/cdnow.postgres.test.ts): the runs below use its data.
+  it('imports the log: every line, 23,570 customers, and customers 00001 / 00002 / 23570 as the file says', async () => {
+    // A busy two-core machine can take minutes over 70,000 rows.
+    await importCdnowChecked(ctx, 540_000);
+  }, 600_000);
 
   it('finishes a run as of today and says that the data ended long ago; requests are answered while it runs', async () => {
     const started = await ctx.admin.post('/api/v1/analytics/runs', {});

@@ -67,7 +67,7 @@ export async function compute(
   p: Population,
   s: AnalyticsSettings,
   clock: RunClock,
-  opts: { signals?: Signals; progress?: (phase: string) => Promise<void> } = {},
+  opts: { signals?: Signals; inputs?: () => Promise<ReadonlyMap<string, Float64Array>>; progress?: (phase: string) => Promise<void> } = {},
 ): Promise<Results> {
   const step = async (phase: string) => opts.progress?.(phase);
   const tick = cooperative();
@@ -88,13 +88,14 @@ export async function compute(
   dataDiagnostics(p, clock, rfm, fits, diagnostics);
 
   await step('score');
-  const score = await scorecard(p, s, { rfm, clvFormula, purchase, contract }, tick);
+  const external = opts.inputs ? await opts.inputs() : undefined;
+  const score = await scorecard(p, s, { rfm, clvFormula, purchase, contract, external }, tick);
   const loyalty = loyaltyStage(p, s, rfm, score);
   await tick();
 
   await step('churn');
-  const external: ChurnSignalResult = opts.signals ? await opts.signals() : new Map();
-  const churn = await churnStage(p, s, clock, { rfm, purchase, contract, loyalty, external }, tick);
+  const reasons: ChurnSignalResult = opts.signals ? await opts.signals() : new Map();
+  const churn = await churnStage(p, s, clock, { rfm, purchase, contract, loyalty, external: reasons }, tick);
 
   await step('segments');
   const segment = await segmentStage(p, s, { rfm, loyalty, churn }, fits, tick);

@@ -2,7 +2,7 @@
  * The value stages of the analytics run: formula CLV, the value scorecard with its tiers, and loyalty with the
  * value × loyalty quadrant. Each takes the population and what the earlier stages produced.
  */
-import type { AnalyticsSettings, Quadrant, ValueKind, ValueTier } from './analytics.contract.js';
+import type { AnalyticsSettings, Indicator, Quadrant, ValueKind, ValueTier } from './analytics.contract.js';
 import { VALUE_KINDS } from './analytics.contract.js';
 import type { ContractModel, PurchaseModels } from './engine.models.js';
 import type { Population, Tick } from './engine.population.js';
@@ -37,6 +37,8 @@ export type ScorecardInputs = {
   clvFormula: Float64Array;
   purchase: Pick<PurchaseModels, 'pAlive' | 'clvService'>;
   contract: Pick<ContractModel, 'clvContract'>;
+  /** Other modules' metrics (registerScorecardInput) by input key: one value per customer index, NaN where the customer has none. */
+  external?: ReadonlyMap<string, Float64Array>;
 };
 
 /** A customer without the metric at all (never bought, no value). */
@@ -51,26 +53,36 @@ export async function scorecard(p: Population, s: AnalyticsSettings, inputs: Sco
   const n = p.n;
   const indicatorScores: Float32Array[] = [];
   const kinds = Object.fromEntries(VALUE_KINDS.map((k) => [k, new Float32Array(n)])) as Record<ValueKind, Float32Array>;
-  const kindWeight: Record<ValueKind, number> = { economic: 0, wordOfMouth: 0, strategic: 0, emotional: 0, learning: 0 };
   const valueScore = new Float32Array(n);
   const totalWeight = s.indicators.reduce((a, ind) => a + ind.weight, 0) || 1;
   for (const [k, ind] of s.indicators.entries()) {
     await tick();
     const raw = new Float64Array(n);
-    for (let i = 0; i < n; i++) raw[i] = metricOf(p, inputs, ind.metric, i, k);
-    const ranks = midRanks(raw);
+    for (let i = 0; i < n; i++) raw[i] = metricOf(p, inputs, ind, i, k);
+    // Another module's metric (an NPS answer …) is ranked among the customers that have it: a detractor among ten
+    // answers must not outrank the thousands who never answered.
+    const ranks = ind.metric === 'input' ? ranksAmongPresent(raw) : midRanks(raw);
     const out = new Float32Array(n);
     for (let i = 0; i < n; i++) {
       const q = ind.invert || ind.metric === 'recency' ? 1 - ranks[i]! : ranks[i]!;
       // A customer without the metric at all (never bought, no value) scores 0 rather than a tie-shared rank.
       out[i] = raw[i] === MISSING ? 0 : Math.round(q * 1000) / 10;
       valueScore[i] = valueScore[i]! + (out[i]! * ind.weight) / totalWeight;
-      kinds[ind.kind][i] = kinds[ind.kind][i]! + out[i]! * ind.weight;
     }
-    kindWeight[ind.kind] += ind.weight;
     indicatorScores.push(out);
   }
-  for (const kind of VALUE_KINDS) if (kindWeight[kind] > 0) for (let i = 0; i < n; i++) kinds[kind][i] = kinds[kind][i]! / kindWeight[kind];
+  // Each kind: the weighted mean of its indicators; a kind whose indicators all weigh 0 (the default word-of-mouth
+  // NPS indicator) shows their plain mean, so its value is seen without moving the value score.
+  for (const kind of VALUE_KINDS) {
+    const members = s.indicators.flatMap((ind, k) => (ind.kind === kind ? [{ w: ind.weight, scores: indicatorScores[k]! }] : []));
+    if (!members.length) continue;
+    const total = members.reduce((a, m) => a + m.w, 0);
+    const weights = total > 0 ? members.map((m) => m.w / total) : members.map(() => 1 / members.length);
+    const out = kinds[kind];
+    members.forEach((m, j) => {
+      if (weights[j]! > 0) for (let i = 0; i < n; i++) out[i] = out[i]! + m.scores[i]! * weights[j]!;
+    });
+  }
   const tier: ValueTier[] = new Array(n);
   for (let i = 0; i < n; i++) {
     valueScore[i] = Math.round(valueScore[i]! * 10) / 10;
@@ -79,10 +91,20 @@ export async function scorecard(p: Population, s: AnalyticsSettings, inputs: Sco
   return { valueScore, kinds, indicatorScores, tier };
 }
 
+/** Mid-rank percentiles among the values that are not MISSING (MISSING keeps 0). */
+function ranksAmongPresent(raw: Float64Array): Float64Array {
+  const at: number[] = [];
+  for (let i = 0; i < raw.length; i++) if (raw[i] !== MISSING) at.push(i);
+  const ranks = midRanks(Float64Array.from(at, (i) => raw[i]!));
+  const out = new Float64Array(raw.length);
+  at.forEach((i, j) => (out[i] = ranks[j]!));
+  return out;
+}
+
 /** The value of indicator k's metric for customer i (MISSING when the customer has none). */
-function metricOf(p: Population, inputs: ScorecardInputs, metric: string, i: number, k: number): number {
+function metricOf(p: Population, inputs: ScorecardInputs, ind: Pick<Indicator, 'metric' | 'field'>, i: number, k: number): number {
   const { recencyDays, tenureDays } = inputs.rfm;
-  switch (metric) {
+  switch (ind.metric) {
     case 'monetary':
       return p.monetary[i]!;
     case 'frequency':
@@ -105,6 +127,10 @@ function metricOf(p: Population, inputs: ScorecardInputs, metric: string, i: num
       return Number.isNaN(p.customNum[i]!) ? MISSING : p.customNum[i]!;
     case 'tag':
       return p.tagBits[i]! & (1 << (16 + Math.min(k, 14))) ? 1 : 0;
+    case 'input': {
+      const v = inputs.external?.get(ind.field ?? '')?.[i];
+      return v === undefined || Number.isNaN(v) ? MISSING : v;
+    }
     default:
       return 0;
   }

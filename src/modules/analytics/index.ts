@@ -5,9 +5,11 @@ export {
   queueNightly,
   readAnalyticsSettings,
   registerChurnSignal,
+  registerScorecardInput,
   startRun,
   unfinishedRunIds,
   type ChurnSignal,
+  type ScorecardInput,
 } from './analytics.service.js';
 export type { ValueTier, ChurnLevel, ChurnReason, RunView } from './analytics.contract.js';
 export { analyticsFacts, customerValueTier, ANALYTICS_METRICS, type AnalyticsMetric } from './facts.js';

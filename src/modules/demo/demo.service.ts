@@ -12,7 +12,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
 import { requireAccess, type Actor } from '../../platform/auth/permissions.js';
 import { rowsOf, type Db, type DbOrTx } from '../../platform/db/client.js';
-import { BulkUpkeep, forEachSliced, isEmbedded, SLICE_TARGET_MS, SliceSizer, yieldToEventLoop } from '../../platform/db/slice.js';
+import { BulkUpkeep, forEachSliced, isEmbedded, SLICE_TARGET_MS, SliceSizer, sliceTimer, yieldToEventLoop } from '../../platform/db/slice.js';
 import { AppError } from '../../platform/errors.js';
 import { DurableRuns, RunLostError, type RunHandle, type RunProgress } from '../../platform/runs/index.js';
 import { recordAudit } from '../audit/index.js';
@@ -168,7 +168,7 @@ async function load(
   run: RunHandle<DemoCheckpoint>,
   opts: { managerPassword?: string; onProgress?: (p: DemoProgress) => void; writers?: number; skipForeignKeyChecks?: boolean; exclusive?: boolean },
 ): Promise<void> {
-  const started = performance.now();
+  const elapsed = sliceTimer();
   const plan = planDemo(params);
   let state: DemoCheckpoint = { ...START, ...(run.resumeFrom ?? {}) };
   const resumeFrom = state.loaded;
@@ -211,7 +211,7 @@ async function load(
     const to = from + current.length;
     const before = previous;
     const written = db.transaction(async (tx) => {
-      const started = performance.now();
+      const elapsed = sliceTimer();
       // Generated rows reference only rows this load wrote (its customers, transactions, catalogue and staff):
       // the per-row foreign-key checks are skipped inside the batch, as a bulk loader does (superuser only; where
       // not allowed the checks simply run).
@@ -223,7 +223,7 @@ async function load(
       // Fenced by the run's owner: had another process taken the load over, this throws and the batch rolls back.
       await run.save(tx, after, progressOf(to));
       state = after;
-      sizer.record(current.length, performance.now() - started);
+      sizer.record(current.length, elapsed());
     });
     previous = written.then(() => opts.onProgress?.({ loaded: to, total: params.size, customers: state.customers, transactions: state.transactions }));
     // Marked handled at once: when a batch fails, the loop stops at its await and the batches still in flight (which
@@ -250,7 +250,7 @@ async function load(
     await run.finish(tx, { progress: { phase: 'done', done: params.size, total: params.size } });
     await tx
       .update(demoLoads)
-      .set({ fingerprint: fp.digest(), seconds: Math.round((performance.now() - started) / 100) / 10 })
+      .set({ fingerprint: fp.digest(), seconds: Math.round((elapsed()) / 100) / 10 })
       .where(eq(demoLoads.id, run.id));
     await recordAudit(tx, actor, {
       action: 'demo.load',

@@ -16,7 +16,7 @@ import { reachesAll } from '../../platform/auth/access.js';
 import { can, requireAccess, systemActor, type Actor } from '../../platform/auth/permissions.js';
 import type { Config } from '../../platform/config.js';
 import { isConnectionLost, type Db } from '../../platform/db/client.js';
-import { BulkUpkeep, isEmbedded, SLICE_TARGET_MS, SliceSizer, yieldToEventLoop } from '../../platform/db/slice.js';
+import { BulkUpkeep, isEmbedded, SLICE_TARGET_MS, SliceSizer, sliceTimer, yieldToEventLoop } from '../../platform/db/slice.js';
 import { AppError, type FieldIssue } from '../../platform/errors.js';
 import { issueMessage } from '../../platform/http/problem.js';
 import { isMessageKey, t, type Locale } from '../../platform/i18n/index.js';
@@ -393,7 +393,7 @@ async function importRows(db: Db, run: RunHandle<ImportCheckpoint>, opts: RunOpt
   /** Writes a batch, its rejects and the checkpoint in one transaction; false when the job must stop. */
   const write = async (b: Ready): Promise<boolean> => {
     const { next, going } = await db.transaction(async (tx) => {
-      const started = performance.now();
+      const elapsed = sliceTimer();
       const outcomes: RowOutcome[] = [...b.early];
       if (b.valid.length) outcomes.push(...(await importer.processBatch(tx, ctxBase, b.valid, b.prepared)));
       const cellsOf = new Map(b.rows.map((r) => [r.raw.row, r.raw.cells]));
@@ -421,7 +421,7 @@ async function importRows(db: Db, run: RunHandle<ImportCheckpoint>, opts: RunOpt
       // The run's checkpoint, last (fenced by the run's owner: a job taken over meanwhile rolls this batch back).
       // False: a cancel was requested, and the batch commits with the status `cancelled`.
       const going = await run.save(tx, { processedRows: updated!.processedRows, bytesDone: b.bytes }, { phase: 'rows', done: b.bytes, total: job.fileSize });
-      sizer.record(b.rows.length, performance.now() - started);
+      sizer.record(b.rows.length, elapsed());
       return { next: updated!, going };
     });
     job = next;

@@ -15,7 +15,7 @@
 import { sql } from 'drizzle-orm';
 import { requireAccess, type Actor } from '../../platform/auth/permissions.js';
 import { isConnectionLost, isUniqueViolation, type Db, type DbOrTx } from '../../platform/db/client.js';
-import { isEmbedded, SLICE_TARGET_MS, SliceSizer, yieldToEventLoop } from '../../platform/db/slice.js';
+import { isEmbedded, SLICE_TARGET_MS, SliceSizer, sliceTimer, yieldToEventLoop } from '../../platform/db/slice.js';
 import { AppError } from '../../platform/errors.js';
 import { DurableRuns, RunLostError, type RunHandle } from '../../platform/runs/index.js';
 import { recordAudit } from '../audit/index.js';
@@ -179,7 +179,7 @@ async function performRefresh(db: Db, run: RunHandle<RefreshCheckpoint>): Promis
         return; // a cancel (execute ends the run cancelled) or a stop (released, resumed from the checkpoint)
       }
       const size = sizer.size;
-      const started = performance.now();
+      const elapsed = sliceTimer();
       const kept = await db.transaction(async (tx) => {
         // A step is the next id slice on PGlite, the whole segment in one statement on PostgreSQL (refreshWhole).
         const upTo = embedded ? await sliceEnd(tx, cp.after, size) : null;
@@ -194,7 +194,7 @@ async function performRefresh(db: Db, run: RunHandle<RefreshCheckpoint>): Promis
         cp = next;
         return ok;
       });
-      if (embedded) sizer.record(size, performance.now() - started);
+      if (embedded) sizer.record(size, elapsed());
       await yieldToEventLoop();
       if (!kept) return; // cancelled: the slice and the status committed together
       if (cp.after === null) break;

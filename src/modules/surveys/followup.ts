@@ -6,12 +6,13 @@
  *   the invitation's or response's row lock, so two completions of one response never race). Anonymous responses and
  *   customers without an owner open none.
  * - `surveyChurnSignal`: for the analytics run, a customer whose latest NPS answer within 180 days is a detractor's.
+ * - `surveyNpsInput`: for the value scorecard, the latest NPS answer of the past year (word of mouth).
  */
 import { sql } from 'drizzle-orm';
 import { systemActor } from '../../platform/auth/permissions.js';
 import { rowsOf, type DbOrTx } from '../../platform/db/client.js';
 import { t } from '../../platform/i18n/index.js';
-import type { ChurnReason, ChurnSignal } from '../analytics/index.js';
+import type { ChurnReason, ChurnSignal, ScorecardInput } from '../analytics/index.js';
 import { customerDirectory } from '../customers/index.js';
 import { createSystemTasks, taskLedger } from '../interactions/index.js';
 import { surveyResponses, surveys } from './schema.js';
@@ -56,27 +57,48 @@ export async function onResponseCompleted(tx: DbOrTx, response: CompletedRespons
 /** Risk points of a detractor's latest score: 0–3 weigh more than 4–6. */
 export const detractorPoints = (score: number) => (score <= 3 ? 25 : 15);
 
+/** Each customer's latest NPS answer completed in the `days` before `end` (among `customerIds`, or everyone when null). */
+async function latestNps(db: DbOrTx, customerIds: readonly string[] | null, end: Date, days: number, atMost = 10): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  if (customerIds && !customerIds.length) return out;
+  const among = customerIds ? sql`r.customer_id = any(${`{${customerIds.join(',')}}`}::uuid[])` : sql`r.customer_id is not null`;
+  const at = end.toISOString();
+  const rows = rowsOf<{ customer_id: string; nps: number }>(
+    await db.execute(sql`
+      select customer_id, nps from (
+        select distinct on (r.customer_id) r.customer_id::text as customer_id, r.nps
+          from ${surveyResponses} r
+         where ${among} and r.status = 'complete' and r.nps is not null
+           and r.completed_at > ${at}::timestamptz - make_interval(days => ${days}) and r.completed_at <= ${at}::timestamptz
+         order by r.customer_id, r.completed_at desc, r.id desc
+      ) latest where nps <= ${atMost}`),
+  );
+  for (const r of rows) out.set(r.customer_id, Number(r.nps));
+  return out;
+}
+
 export const surveyChurnSignal: ChurnSignal = {
   key: 'surveys',
   async evaluate(db: DbOrTx, customerIds: readonly string[] | null, asOf: { date: string; end: Date }) {
     const out = new Map<string, ChurnReason[]>();
-    if (customerIds && !customerIds.length) return out;
-    const among = customerIds ? sql`r.customer_id = any(${`{${customerIds.join(',')}}`}::uuid[])` : sql`r.customer_id is not null`;
-    const end = asOf.end.toISOString();
-    const rows = rowsOf<{ customer_id: string; nps: number }>(
-      await db.execute(sql`
-        select customer_id, nps from (
-          select distinct on (r.customer_id) r.customer_id::text as customer_id, r.nps
-            from ${surveyResponses} r
-           where ${among} and r.status = 'complete' and r.nps is not null
-             and r.completed_at > ${end}::timestamptz - make_interval(days => ${CHURN_WINDOW_DAYS}) and r.completed_at <= ${end}::timestamptz
-           order by r.customer_id, r.completed_at desc, r.id desc
-        ) latest where nps <= ${DETRACTOR_MAX}`),
-    );
-    for (const r of rows) {
-      const score = Number(r.nps);
-      out.set(r.customer_id, [{ code: 'survey_detractor', zh: `${CHURN_WINDOW_DAYS} 天内推荐意愿评分 ${score} 分（贬损者）`, en: `Scored ${score} on NPS in ${CHURN_WINDOW_DAYS} days (detractor)`, points: detractorPoints(score) }]);
+    for (const [id, score] of await latestNps(db, customerIds, asOf.end, CHURN_WINDOW_DAYS, DETRACTOR_MAX)) {
+      out.set(id, [{ code: 'survey_detractor', zh: `${CHURN_WINDOW_DAYS} 天内推荐意愿评分 ${score} 分（贬损者）`, en: `Scored ${score} on NPS in ${CHURN_WINDOW_DAYS} days (detractor)`, points: detractorPoints(score) }]);
     }
     return out;
   },
+};
+
+/** How far back an NPS answer still speaks for the customer's word of mouth. */
+export const NPS_INPUT_DAYS = 365;
+
+/**
+ * The value scorecard's word-of-mouth input (口碑, brief §3): each customer's latest NPS answer (0–10) of the past
+ * year. The default scorecard has an indicator on it (weight 0: shown as the word-of-mouth value, not in the value score).
+ */
+export const surveyNpsInput: ScorecardInput = {
+  key: 'surveys.nps',
+  labelZh: '最近一次推荐意愿评分（NPS，一年内）',
+  labelEn: 'Latest NPS answer (past year)',
+  kind: 'wordOfMouth',
+  load: (db, asOf) => latestNps(db, null, asOf.end, NPS_INPUT_DAYS),
 };

@@ -17,6 +17,7 @@ import { systemActor } from '../../platform/auth/permissions.js';
 import { openDatabase } from '../../platform/db/client.js';
 import { createTestContext, scratchPostgresDatabase, TEST_DB_KIND, type Client, type TestContext } from '../../test/harness.js';
 import { ok } from '../../test/http.js';
+import { seedDataDir } from '../../test/provided.js';
 import { killChildren, runHearth } from '../../test/spawn.js';
 import { customerValueTier } from '../analytics/index.js';
 import { taskLedger } from '../interactions/index.js';
@@ -190,6 +191,24 @@ describe('survey results', () => {
     expect(Object.fromEntries(byTier.breakdown.map((b) => [b.key, [b.responses, b.nps]]))).toEqual(
       Object.fromEntries([...expected].map(([k, scores]) => [k, [scores.length, npsOfScores(scores)]])),
     );
+
+    // The NPS feeds the scorecard's word-of-mouth value (口碑): the latest answer, ranked among the 9 customers who
+    // answered (10, 10, 9, 9, 8, 7, 6, 3, 0): the two 10s share mid-rank 8/9, the 0 has 0.5/9.
+    const wordOfMouth = async (i: number) =>
+      ok<{ scores: { kinds: Record<string, number>; indicators: Record<string, number> } }>(await ctx.admin.get(`/api/v1/customers/${customers[i]!.id}/analytics`)).scores;
+    expect((await wordOfMouth(0)).kinds.wordOfMouth).toBeCloseTo(88.9, 5);
+    expect((await wordOfMouth(0)).indicators.nps).toBeCloseTo(88.9, 5);
+    expect((await wordOfMouth(6)).kinds.wordOfMouth).toBeCloseTo(27.8, 5);
+    expect((await wordOfMouth(8)).kinds.wordOfMouth).toBeCloseTo(5.6, 5);
+    const inputs = ok<{ items: { key: string; kind: string }[] }>(await ctx.admin.get('/api/v1/analytics/scorecard-inputs'));
+    expect(inputs.items).toContainEqual(expect.objectContaining({ key: 'surveys.nps', kind: 'wordOfMouth' }));
+    const settings = ok<{ indicators: { metric: string; field?: string | null }[] }>(await ctx.admin.get('/api/v1/analytics/settings'));
+    const k = settings.indicators.findIndex((i) => i.metric === 'input');
+    expect(settings.indicators[k]).toMatchObject({ field: 'surveys.nps', kind: 'wordOfMouth', weight: 0 });
+    const wrong = { ...settings, indicators: settings.indicators.map((ind, j) => (j === k ? { ...ind, field: 'surveys.nope' } : ind)) };
+    const refused = await ctx.admin.put('/api/v1/analytics/settings', wrong);
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().errors).toEqual([expect.objectContaining({ field: `indicators.${k}.field`, message: expect.stringContaining('surveys.nope') })]);
   });
 
   it("keeps an account manager to their own customers' answers (no anonymous ones)", async () => {
@@ -273,6 +292,7 @@ describe('survey results', () => {
     } else {
       const dir = mkdtempSync(path.join(tmpdir(), 'hearth-svr-cli-'));
       env.DATA_DIR = dir;
+      await seedDataDir(dir); // the run's migrated data directory: no initdb and no migrations here (cli.test.ts covers those)
       drop = async () => rmSync(dir, { recursive: true, force: true });
     }
     try {

@@ -21,7 +21,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Actor } from '../../platform/auth/permissions.js';
 import { bulkInsert } from '../../platform/db/bulk.js';
 import { isConnectionLost, rowsOf, type Db, type DbOrTx } from '../../platform/db/client.js';
-import { isEmbedded, SLICE_TARGET_MS, SliceSizer, yieldToEventLoop } from '../../platform/db/slice.js';
+import { isEmbedded, SLICE_TARGET_MS, SliceSizer, sliceTimer, yieldToEventLoop } from '../../platform/db/slice.js';
 import { AppError } from '../../platform/errors.js';
 import { keyedRank } from '../../platform/random.js';
 import { DurableRuns, RunLostError, type RunHandle } from '../../platform/runs/index.js';
@@ -179,14 +179,14 @@ async function slice(ctx: Ctx, work: (tx: DbOrTx, size: number) => Promise<{ nex
     return false;
   }
   const size = ctx.sizer.size;
-  const started = performance.now();
+  const elapsed = sliceTimer();
   const kept = await ctx.db.transaction(async (tx) => {
     const { next, done, total } = await work(tx, size);
     const ok = await ctx.run.save(tx, next, { phase: next.phase, done, total });
     set(next);
     return ok;
   });
-  ctx.sizer.record(size, performance.now() - started);
+  ctx.sizer.record(size, elapsed());
   await yieldToEventLoop();
   return kept;
 }

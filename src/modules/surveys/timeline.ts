@@ -6,9 +6,9 @@
 import { sql } from 'drizzle-orm';
 import { rowsOf, type DbOrTx } from '../../platform/db/client.js';
 import { t } from '../../platform/i18n/index.js';
-import type { ChurnSignal } from '../analytics/index.js';
+import type { ChurnSignal, ScorecardInput } from '../analytics/index.js';
 import type { TimelineItem, TimelineQuery, TimelineSource } from '../interactions/index.js';
-import { surveyChurnSignal } from './followup.js';
+import { surveyChurnSignal, surveyNpsInput } from './followup.js';
 import { surveyResponses, surveys, surveyVersions } from './schema.js';
 
 type Row = { id: string; survey_id: string; name: string; version: number; nps: number | null; csat: number | null; ces: number | null; channel: string; at: string | Date; sort_at: string };
@@ -47,9 +47,15 @@ export const surveyTimelineSource: TimelineSource = {
 
 /**
  * The composition root's one call for what the results contribute to other modules' registries: the answers on the
- * customer timeline and a detractor's answer as a churn reason (app.ts passes the registries, so the wiring stays there).
+ * customer timeline, a detractor's answer as a churn reason and the latest NPS as the scorecard's word-of-mouth input
+ * (app.ts passes the registries, so the wiring stays there).
  */
-export function registerSurveyResultHooks(registries: { registerTimelineSource(source: TimelineSource): void; registerChurnSignal(signal: ChurnSignal): void }): void {
+export function registerSurveyResultHooks(registries: {
+  registerTimelineSource(source: TimelineSource): void;
+  registerChurnSignal(signal: ChurnSignal): void;
+  registerScorecardInput(input: ScorecardInput): void;
+}): void {
   registries.registerTimelineSource(surveyTimelineSource);
   registries.registerChurnSignal(surveyChurnSignal);
+  registries.registerScorecardInput(surveyNpsInput);
 }

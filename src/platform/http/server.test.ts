@@ -144,6 +144,7 @@ const PROTECTED: [method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: stri
   ['GET', '/api/v1/analytics/movement'],
   ['GET', `/api/v1/customers/${SOME_ID}/analytics`],
   ['GET', '/api/v1/analytics/settings'],
+  ['GET', '/api/v1/analytics/scorecard-inputs'],
   ['PUT', '/api/v1/analytics/settings'],
   ['POST', `/api/v1/customers/${SOME_ID}/restore`],
   ['POST', `/api/v1/customers/${SOME_ID}/reveal`],

@@ -1,11 +1,11 @@
 import { useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
-import { App, Button, Col, Drawer, Form, Input, InputNumber, Row, Select, Space, Switch, Typography } from 'antd';
+import { App, Button, Col, Drawer, Form, Input, InputNumber, Row, Select, Space, Switch, Typography, type FormInstance } from 'antd';
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import { applyServerErrors } from '../../platform/forms';
 import { useI18n } from '../../platform/i18n';
 import { ErrorAlert, FormErrors, Loading } from '../../platform/ui';
-import { ANALYTICS_KEY, INDICATOR_METRICS, VALUE_KINDS, saveSettings, useAnalyticsSettings, type AnalyticsSettings } from './api';
+import { ANALYTICS_KEY, INDICATOR_METRICS, VALUE_KINDS, saveSettings, useAnalyticsSettings, useScorecardInputs, type AnalyticsSettings } from './api';
 
 /** The analytics settings: CLV parameters, cut-offs, segments and the weighted value scorecard. */
 export function SettingsDrawer({ onClose }: { onClose: () => void }) {
@@ -116,46 +116,69 @@ export function SettingsDrawer({ onClose }: { onClose: () => void }) {
             </Col>
           </Row>
           <Typography.Title level={5}>{t('analytics.s.indicators')}</Typography.Title>
-          <Form.List name="indicators">
-            {(fields, { add, remove }) => (
-              <>
-                {fields.map((f) => (
-                  <Space key={f.key} align="start" wrap style={{ marginBottom: 4 }}>
-                    <Form.Item name={[f.name, 'key']} label={t('analytics.ind.key')} style={{ width: 110 }}>
-                      <Input />
-                    </Form.Item>
-                    <Form.Item name={[f.name, 'labelZh']} label={t('analytics.ind.labelZh')} style={{ width: 130 }}>
-                      <Input />
-                    </Form.Item>
-                    <Form.Item name={[f.name, 'labelEn']} label={t('analytics.ind.labelEn')} style={{ width: 150 }}>
-                      <Input />
-                    </Form.Item>
-                    <Form.Item name={[f.name, 'kind']} label={t('analytics.ind.kind')} style={{ width: 120 }}>
-                      <Select options={VALUE_KINDS.map((k) => ({ value: k, label: t(`analytics.kind.${k}`) }))} />
-                    </Form.Item>
-                    <Form.Item name={[f.name, 'metric']} label={t('analytics.ind.metric')} style={{ width: 160 }}>
-                      <Select options={INDICATOR_METRICS.map((m) => ({ value: m, label: t(`analytics.metric.${m}`) }))} />
-                    </Form.Item>
-                    <Form.Item name={[f.name, 'field']} label={t('analytics.ind.field')} style={{ width: 110 }}>
-                      <Input />
-                    </Form.Item>
-                    <Form.Item name={[f.name, 'weight']} label={t('analytics.ind.weight')} style={{ width: 80 }}>
-                      <InputNumber min={0} max={100} />
-                    </Form.Item>
-                    <Button type="text" aria-label="delete" icon={<DeleteOutlined />} style={{ marginTop: 30 }} onClick={() => remove(f.name)} />
-                  </Space>
-                ))}
-                <Button
-                  icon={<PlusOutlined />}
-                  onClick={() => add({ key: `ind_${fields.length + 1}`, labelZh: '', labelEn: '', kind: 'economic', metric: 'monetary', weight: 10 })}
-                >
-                  {t('analytics.s.addIndicator')}
-                </Button>
-              </>
-            )}
-          </Form.List>
+          <IndicatorList form={form} />
         </Form>
       ) : null}
     </Drawer>
+  );
+}
+
+/** The scorecard's indicators: key, labels, kind, metric, field (a module's metric is picked from the registered inputs) and weight. */
+function IndicatorList({ form }: { form: FormInstance<AnalyticsSettings> }) {
+  const { t, lang } = useI18n();
+  const inputs = useScorecardInputs();
+  return (
+    <Form.List name="indicators">
+      {(fields, { add, remove }) => (
+        <>
+          {fields.map((f) => (
+            <Space key={f.key} align="start" wrap style={{ marginBottom: 4 }}>
+              <Form.Item name={[f.name, 'key']} label={t('analytics.ind.key')} style={{ width: 110 }}>
+                <Input />
+              </Form.Item>
+              <Form.Item name={[f.name, 'labelZh']} label={t('analytics.ind.labelZh')} style={{ width: 130 }}>
+                <Input />
+              </Form.Item>
+              <Form.Item name={[f.name, 'labelEn']} label={t('analytics.ind.labelEn')} style={{ width: 150 }}>
+                <Input />
+              </Form.Item>
+              <Form.Item name={[f.name, 'kind']} label={t('analytics.ind.kind')} style={{ width: 120 }}>
+                <Select options={VALUE_KINDS.map((k) => ({ value: k, label: t(`analytics.kind.${k}`) }))} />
+              </Form.Item>
+              <Form.Item name={[f.name, 'metric']} label={t('analytics.ind.metric')} style={{ width: 160 }}>
+                <Select options={INDICATOR_METRICS.map((m) => ({ value: m, label: t(`analytics.metric.${m}`) }))} />
+              </Form.Item>
+              {/* A module's metric (metric `input`) is chosen from the registered inputs; other fields are typed. */}
+              <Form.Item noStyle dependencies={[['indicators', f.name, 'metric']]}>
+                {() =>
+                  form.getFieldValue(['indicators', f.name, 'metric']) === 'input' ? (
+                    <Form.Item name={[f.name, 'field']} label={t('analytics.ind.input')} style={{ width: 220 }}>
+                      <Select
+                        data-testid={`indicator-input-${f.name}`}
+                        options={(inputs.data?.items ?? []).map((i) => ({ value: i.key, label: lang === 'en' ? i.labelEn : i.labelZh }))}
+                      />
+                    </Form.Item>
+                  ) : (
+                    <Form.Item name={[f.name, 'field']} label={t('analytics.ind.field')} style={{ width: 110 }}>
+                      <Input />
+                    </Form.Item>
+                  )
+                }
+              </Form.Item>
+              <Form.Item name={[f.name, 'weight']} label={t('analytics.ind.weight')} style={{ width: 80 }}>
+                <InputNumber min={0} max={100} />
+              </Form.Item>
+              <Button type="text" aria-label="delete" icon={<DeleteOutlined />} style={{ marginTop: 30 }} onClick={() => remove(f.name)} />
+            </Space>
+          ))}
+          <Button
+            icon={<PlusOutlined />}
+            onClick={() => add({ key: `ind_${fields.length + 1}`, labelZh: '', labelEn: '', kind: 'economic', metric: 'monetary', weight: 10 })}
+          >
+            {t('analytics.s.addIndicator')}
+          </Button>
+        </>
+      )}
+    </Form.List>
   );
 }

@@ -11,6 +11,7 @@ import type {
   RfmGridView,
   RunDetail,
   RunView,
+  ScorecardInputView,
   TierDistributionView,
 } from '../../../../src/modules/analytics/analytics.contract';
 
@@ -64,6 +65,9 @@ export const useMovement = (from: string | null, to: string | null) =>
 
 export const useAnalyticsSettings = () =>
   useQuery({ queryKey: [...ANALYTICS_KEY, 'settings'], queryFn: () => api.get<AnalyticsSettings>('/api/v1/analytics/settings') });
+/** Other modules' metrics an indicator may use (metric `input`): the surveys' latest NPS …. */
+export const useScorecardInputs = () =>
+  useQuery({ queryKey: [...ANALYTICS_KEY, 'scorecard-inputs'], queryFn: () => api.get<{ items: ScorecardInputView[] }>('/api/v1/analytics/scorecard-inputs') });
 export const saveSettings = (s: AnalyticsSettings) => api.put<AnalyticsSettings>('/api/v1/analytics/settings', s);
 export const startRun = () => api.post<RunView>('/api/v1/analytics/runs', {});
 
