@@ -1,14 +1,17 @@
 /**
  * The CDNOW purchase log (../shared/data/cdnow/CDNOW_master.txt, read in place, never copied) imported as
  * transactions through the ordinary import, and what the file says checked against what was imported. Used by
- * imports/cdnow.postgres.test.ts (PostgreSQL) and analytics/cdnow.pglite.test.ts (PGlite, before its runs): one
- * import of 70,000 rows per database kind.
+ * imports/cdnow.postgres.test.ts (PostgreSQL, through HTTP and the background job) and analytics/cdnow.pglite.test.ts
+ * (PGlite, before its runs, as `hearth demo cdnow` loads it): one import of 70,000 rows per database kind.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { expect } from 'vitest';
 import { customers } from '../modules/customers/schema.js';
+import { CDNOW_MAPPING } from '../modules/demo/index.js';
+import { importOutcome, prepareFileImport, runImport } from '../modules/imports/index.js';
+import { systemActor } from '../platform/auth/permissions.js';
 import { ROOT_DIR } from '../platform/version.js';
 import type { TestContext } from './harness.js';
 import { upload, waitFor } from './imports.js';
@@ -25,11 +28,13 @@ export function haveCdnow(): boolean {
 }
 
 /**
- * Imports the file (upload, start with the CDNOW mapping, wait for the job) and checks it: every line created, none
- * rejected, 23,570 customers, and customers 00001, 00002 and 23570's count, dollar sum and first and last dates as
- * the file says them (computed here independently of the importer).
+ * Imports the file and checks it: every line created, none rejected, 23,570 customers, and customers 00001, 00002 and
+ * 23570's count, dollar sum and first and last dates as the file says them (computed here independently of the
+ * importer). `via: 'http'` uploads and starts it as the web does and waits for the background job (sliced on the
+ * embedded database); `via: 'exclusive'` runs the same import engine as `hearth demo cdnow` does, owning the
+ * database (full batches, no slices).
  */
-export async function importCdnowChecked(ctx: TestContext, timeoutMs: number): Promise<void> {
+export async function importCdnowChecked(ctx: TestContext, opts: { via: 'http' | 'exclusive'; timeoutMs: number }): Promise<void> {
   const content = readFileSync(CDNOW_FILE);
   const lines = content.toString('utf8').trim().split(/\r?\n/).slice(1);
   const expected = new Map<string, { n: number; cents: number; first: string; last: string }>();
@@ -42,16 +47,20 @@ export async function importCdnowChecked(ctx: TestContext, timeoutMs: number): P
     if (date > e.last) e.last = date;
     expected.set(id, e);
   }
-  const preview = await upload(ctx.admin, 'transactions', 'CDNOW_master.txt', content);
-  expect(preview.job).toMatchObject({ format: 'whitespace', headers: ['customer_id', 'date', 'number_of_cds', 'dollar_value'] });
-  const started = await ctx.admin.post(`/api/v1/imports/${preview.job.id}/start`, {
-    mapping: { customer_id: 'customerExternalId', date: 'occurredAt', dollar_value: 'amount' },
-    options: { createMissingCustomers: true },
-  });
-  expect(started.statusCode, started.body).toBe(200);
-  const job = await waitFor(ctx.admin, preview.job.id, timeoutMs);
-  expect(job).toMatchObject({ status: 'done', created: lines.length, rejected: 0, processedRows: 69_659 });
-  expect(((await ctx.admin.get(`/api/v1/imports/${preview.job.id}/rejects?limit=10`)).json() as { items: unknown[] }).items).toEqual([]);
+  if (opts.via === 'http') {
+    const preview = await upload(ctx.admin, 'transactions', 'CDNOW_master.txt', content);
+    expect(preview.job).toMatchObject({ format: 'whitespace', headers: ['customer_id', 'date', 'number_of_cds', 'dollar_value'] });
+    const started = await ctx.admin.post(`/api/v1/imports/${preview.job.id}/start`, { mapping: CDNOW_MAPPING.mapping, options: CDNOW_MAPPING.options });
+    expect(started.statusCode, started.body).toBe(200);
+    const job = await waitFor(ctx.admin, preview.job.id, opts.timeoutMs);
+    expect(job).toMatchObject({ status: 'done', created: lines.length, rejected: 0, processedRows: 69_659 });
+    expect(((await ctx.admin.get(`/api/v1/imports/${preview.job.id}/rejects?limit=10`)).json() as { items: unknown[] }).items).toEqual([]);
+  } else {
+    const actor = systemActor('cli');
+    const { id } = await prepareFileImport(ctx.database.db, ctx.config, actor, { kind: 'transactions', filePath: CDNOW_FILE, mapping: { ...CDNOW_MAPPING.mapping }, options: { ...CDNOW_MAPPING.options } });
+    await runImport(ctx.database.db, id, { fallbackActor: actor, exclusive: true });
+    expect(await importOutcome(ctx.database.db, id, 'zh-CN')).toEqual({ created: lines.length, updated: 0, skipped: 0, rejected: [] });
+  }
   expect(expected.size).toBe(23_570);
   expect(await ctx.database.db.$count(customers)).toBe(23_570);
   for (const id of ['00001', '00002', '23570']) {

@@ -36,7 +36,8 @@ export async function waitFor(as: Client, id: string, timeoutMs = 120_000): Prom
     const job = (await as.get(`/api/v1/imports/${id}`)).json() as Job;
     if (!['queued', 'running', 'pending'].includes(job.status)) return job;
     if (Date.now() > until) throw new Error(`import ${id} still ${job.status} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
+    // Every poll is a request the job's slices wait behind (PGlite): a fifth of a second between them.
+    await new Promise((r) => setTimeout(r, 200));
   }
 }
 

@@ -89,10 +89,11 @@ describe.skipIf(!haveCdnow())('analytics run on CDNOW', () => {
   });
   afterAll(() => ctx.close());
 
-  // The ordinary import on the embedded database (the PostgreSQL one is imports/cdnow.postgres.test.ts): the runs below use its data.
+  // The import engine on the embedded database, as `hearth demo cdnow` runs it (owning the database: full batches);
+  // the same file through HTTP and the sliced background job is imports/cdnow.postgres.test.ts, and the sliced job on
+  // PGlite is imports.test.ts and resume.pglite.test.ts. The runs below use its data.
   it('imports the log: every line, 23,570 customers, and customers 00001 / 00002 / 23570 as the file says', async () => {
-    // A busy two-core machine can take minutes over 70,000 rows.
-    await importCdnowChecked(ctx, 540_000);
+    await importCdnowChecked(ctx, { via: 'exclusive', timeoutMs: 540_000 });
   }, 600_000);
 
   it('finishes a run as of today and says that the data ended long ago; requests are answered while it runs', async () => {

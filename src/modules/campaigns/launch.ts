@@ -17,10 +17,10 @@ import { sql } from 'drizzle-orm';
 import type { Actor } from '../../platform/auth/permissions.js';
 import { isConnectionLost, rowsOf, type Db, type DbOrTx } from '../../platform/db/client.js';
 import { bulkInsert } from '../../platform/db/bulk.js';
-import { isEmbedded, SLICE_TARGET_MS, SliceSizer, yieldToEventLoop } from '../../platform/db/slice.js';
+import type { SliceSizer } from '../../platform/db/slice.js';
 import { AppError } from '../../platform/errors.js';
 import { keyedRank } from '../../platform/random.js';
-import { DurableRuns, RunLostError, type RunHandle } from '../../platform/runs/index.js';
+import { DurableRuns, perCustomerSizer, runSlice, type RunHandle } from '../../platform/runs/index.js';
 import { analyticsFacts } from '../analytics/index.js';
 import { recordAudit } from '../audit/index.js';
 import { customerAccess, customerDirectory } from '../customers/index.js';
@@ -113,7 +113,7 @@ async function performLaunch(db: Db, run: RunHandle<LaunchCheckpoint>, deps: Lau
   if (!launch || !campaign) throw AppError.notFound('campaigns.not_found');
   const actor = launch.requestedBy ? await deps.resolveActor(launch.requestedBy) : null;
   if (!actor) throw new Error('the user who launched the campaign can no longer act');
-  const sizer = isEmbedded(db) ? new SliceSizer({ targetMs: SLICE_TARGET_MS, initial: 1000, min: 200, max: 10_000 }) : SliceSizer.fixed(5000);
+  const sizer = perCustomerSizer(db);
   const ctx: Ctx = { db, run, campaign, actor, deps, sizer };
   let cp: LaunchCheckpoint = run.resumeFrom ?? { phase: 'draw', after: null, index: 0, drawn: 0, sent: 0, blocked: {} };
   if (cp.phase === 'draw' && !(await draw(ctx, cp, (next) => (cp = next)))) return;
@@ -127,23 +127,18 @@ async function performLaunch(db: Db, run: RunHandle<LaunchCheckpoint>, deps: Lau
   });
 }
 
-/** One slice in its own transaction: the work, then the checkpoint. False when the run must stop (cancel, stop). */
-async function slice(ctx: Ctx, work: (tx: DbOrTx, size: number) => Promise<{ next: LaunchCheckpoint; total: number }>, set: (cp: LaunchCheckpoint) => void): Promise<boolean> {
-  if (ctx.run.signal.aborted) {
-    if (ctx.run.lost) throw new RunLostError(ctx.run.id);
-    return false;
-  }
-  const size = ctx.sizer.size;
-  const started = performance.now();
-  const kept = await ctx.db.transaction(async (tx) => {
-    const { next, total } = await work(tx, size);
-    const ok = await ctx.run.save(tx, next, { phase: next.phase, done: next.phase === 'send' ? next.sent : next.drawn, total });
-    set(next);
-    return ok;
-  });
-  ctx.sizer.record(size, performance.now() - started);
-  await yieldToEventLoop();
-  return kept;
+/** One slice (platform runSlice): the work and its checkpoint in one transaction. False when the run must stop (cancel, stop). */
+function slice(ctx: Ctx, work: (tx: DbOrTx, size: number) => Promise<{ next: LaunchCheckpoint; total: number }>, set: (cp: LaunchCheckpoint) => void): Promise<boolean> {
+  return runSlice(
+    ctx.db,
+    ctx.run,
+    ctx.sizer,
+    async (tx, size) => {
+      const { next, total } = await work(tx, size);
+      return { next, progress: { phase: next.phase, done: next.phase === 'send' ? next.sent : next.drawn, total } };
+    },
+    set,
+  );
 }
 
 async function draw(ctx: Ctx, start: LaunchCheckpoint, set: (cp: LaunchCheckpoint) => void): Promise<boolean> {

@@ -20,34 +20,11 @@
  * - C. Lanczos, "A precision approximation of the gamma function", SIAM J. Numer. Anal. B 1 (1964) 86–96.
  * - D. Blackman, S. Vigna, "Scrambled linear pseudorandom number generators" (xoshiro128**), ACM TOMS 47 (2021).
  */
+import { checkCount, wilson, Z95 } from '../../platform/stats.js';
 
-/** The 0.975 quantile of the standard normal: the z of a two-sided 95 % interval. */
-export const Z95 = 1.959964;
+export { wilson, Z95, type Interval } from '../../platform/stats.js';
 
-export type Interval = { lower: number; upper: number };
 export type DiffInterval = { diff: number; lower: number; upper: number };
-
-function checkCount(x: number, n: number): void {
-  if (!Number.isInteger(x) || !Number.isInteger(n) || x < 0 || n < 0 || x > n) {
-    throw new RangeError(`expected integer counts 0 <= x <= n, got x=${x}, n=${n}`);
-  }
-}
-
-/**
- * The Wilson score interval for a proportion x/n (Wilson 1927): the p whose score test |p̂ − p| / √(p(1−p)/n) ≤ z,
- * i.e. centre (x + z²/2) / (n + z²) ± z / (n + z²) · √(x(n − x)/n + z²/4). Unlike the Wald interval it stays within
- * [0, 1] and behaves at x = 0 or x = n. With n = 0 nothing is known: {0, 1}.
- */
-export function wilson(x: number, n: number, z: number = Z95): Interval {
-  checkCount(x, n);
-  if (n === 0) return { lower: 0, upper: 1 };
-  const z2 = z * z;
-  const denom = n + z2;
-  const centre = (x + z2 / 2) / denom;
-  const half = (z / denom) * Math.sqrt((x * (n - x)) / n + z2 / 4);
-  // At x = 0 (x = n) the lower (upper) end is 0 (1) exactly in theory; clamp away rounding.
-  return { lower: x === 0 ? 0 : Math.max(0, centre - half), upper: x === n ? 1 : Math.min(1, centre + half) };
-}
 
 /**
  * p1 − p2 = x1/n1 − x2/n2 with Newcombe's hybrid score interval (Newcombe 1998, method 10), from the Wilson

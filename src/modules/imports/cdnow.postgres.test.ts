@@ -15,6 +15,6 @@ describe.skipIf(!haveCdnow())('CDNOW purchase log as transactions', () => {
   afterAll(() => ctx.close());
 
   it(`imports every line of ${CDNOW_FILE.split('/').pop()} and customer 00001 / 00002 / 23570 totals match the file`, async () => {
-    await importCdnowChecked(ctx, 240_000);
+    await importCdnowChecked(ctx, { via: 'http', timeoutMs: 240_000 });
   }, 300_000);
 });

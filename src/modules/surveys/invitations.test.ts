@@ -176,6 +176,12 @@ describe('survey distribution', { timeout: 300_000 }, () => {
     now = new Date(now.getTime() + 3 * DAY + 60_000);
     const r1 = await remind();
     expect(r1.eligible).toBe(24); // 29 invited − 5 answered
+    // The survey's response rate (view and list): 5 of the 29 invitations answered.
+    const shown = ok<{ invitedCount: number; responseRate: number | null }>(await marketer.get(`/api/v1/surveys/${main.id}`));
+    expect(shown).toMatchObject({ invitedCount: 29 });
+    expect(shown.responseRate).toBeCloseTo((100 * 5) / 29, 10);
+    const listed = ok<{ items: { id: string; invitedCount: number; responseRate: number | null }[] }>(await marketer.get('/api/v1/surveys?limit=100'));
+    expect(listed.items.find((x) => x.id === main.id)).toMatchObject({ invitedCount: 29, responseRate: shown.responseRate });
     expect(r1.queued).toBe(19);
     expect(r1.blocked).toEqual({ no_consent: 3, no_recipient: 2 });
     expect((await remind()).eligible).toBe(0);

@@ -64,10 +64,28 @@ type Query = { lang?: string; q?: string; p?: string; step?: string; done?: stri
 
 const hasEnglish = (def: SurveyDefinition) => !!def.title.en && def.questions.every((q) => !!q.text.en);
 
-/** English when asked for (`?lang=en`, else Accept-Language) and the survey has English texts; zh-CN otherwise. */
+/**
+ * WeChat's in-app browser names the language the user chose in WeChat in its user agent (`… Language/zh_CN`,
+ * `Language/en`), which its Accept-Language (the phone's system language) may not follow.
+ */
+function wechatLanguage(ua: string | undefined): Locale | null {
+  const m = /MicroMessenger\/.*\bLanguage\/([A-Za-z]+)/.exec(ua ?? '');
+  if (!m) return null;
+  return m[1]!.toLowerCase() === 'en' ? 'en' : m[1]!.toLowerCase() === 'zh' ? 'zh-CN' : null;
+}
+
+/**
+ * English when asked for (`?lang=en`, else WeChat's language, else Accept-Language) and the survey has English
+ * texts; zh-CN otherwise.
+ */
 function chooseLang(req: FastifyRequest, def: SurveyDefinition | null): Locale {
   const asked = (req.query as Query).lang;
-  const lang: Locale = asked === 'en' ? 'en' : asked === 'zh-CN' || asked === 'zh' ? 'zh-CN' : negotiateLocale(req.headers['accept-language'], 'zh-CN');
+  const lang: Locale =
+    asked === 'en'
+      ? 'en'
+      : asked === 'zh-CN' || asked === 'zh'
+        ? 'zh-CN'
+        : (wechatLanguage(req.headers['user-agent']) ?? negotiateLocale(req.headers['accept-language'], 'zh-CN'));
   return lang === 'en' && def && !hasEnglish(def) ? 'zh-CN' : lang;
 }
 

@@ -22,9 +22,9 @@ const WECHAT_UA =
 
 let ipSeq = 0;
 /** A respondent: one phone (its own client address, so tests do not share a rate limit), WeChat's browser. */
-function respondent(ctx: TestContext, lang?: string) {
+function respondent(ctx: TestContext, lang?: string, ua = lang?.startsWith('en') ? WECHAT_UA.replace('Language/zh_CN', 'Language/en') : WECHAT_UA) {
   const ip = `10.9.${Math.floor(++ipSeq / 250)}.${(ipSeq % 250) + 1}`;
-  const headers = (extra: Record<string, string> = {}) => ({ 'user-agent': WECHAT_UA, ...(lang ? { 'accept-language': lang } : {}), ...extra });
+  const headers = (extra: Record<string, string> = {}) => ({ 'user-agent': ua, ...(lang ? { 'accept-language': lang } : {}), ...extra });
   return {
     get: (url: string) => ctx.app.inject({ method: 'GET', url, headers: headers(), remoteAddress: ip }),
     post: (url: string, form: Record<string, string | string[]> | string, extra: Record<string, string> = {}) => {
@@ -223,6 +223,9 @@ describe('the public survey page', () => {
     // ?lang= wins over the browser; a survey without English stays Chinese.
     const other = await invite(s);
     expect((await respondent(ctx).get(`${other.url}?lang=en`)).body).toContain('Question 1 of 9');
+    // In WeChat the language chosen in WeChat (its user agent's Language/…) wins over the phone's Accept-Language.
+    expect((await respondent(ctx, 'zh-CN', WECHAT_UA.replace('Language/zh_CN', 'Language/en')).get(other.url)).body).toContain('Question 1 of 9');
+    expect((await respondent(ctx, 'en', WECHAT_UA).get(other.url)).body).toContain('第 1 / 9 题');
     const zhOnly = await survey({ name: '仅中文', definition: { title: { zh: '仅中文问卷' }, questions: [{ id: 'a', type: 'csat', text: { zh: '满意吗？' }, required: true }] } });
     expect((await respondent(ctx, 'en').get((await invite(zhOnly)).url)).body).toContain('第 1 / 1 题');
   });

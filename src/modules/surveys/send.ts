@@ -21,10 +21,10 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { Actor } from '../../platform/auth/permissions.js';
 import { bulkInsert } from '../../platform/db/bulk.js';
 import { isConnectionLost, rowsOf, type Db, type DbOrTx } from '../../platform/db/client.js';
-import { isEmbedded, SLICE_TARGET_MS, SliceSizer, sliceTimer, yieldToEventLoop } from '../../platform/db/slice.js';
+import type { SliceSizer } from '../../platform/db/slice.js';
 import { AppError } from '../../platform/errors.js';
 import { keyedRank } from '../../platform/random.js';
-import { DurableRuns, RunLostError, type RunHandle } from '../../platform/runs/index.js';
+import { DurableRuns, perCustomerSizer, runSlice, type RunHandle } from '../../platform/runs/index.js';
 import { recordAudit } from '../audit/index.js';
 import { customerAccess, customerDirectory } from '../customers/index.js';
 import { createTemplate, enqueueBulk, kickSweep, listMessageTemplates, messageFacts, publicBaseUrl, signingSecret, withdrawBySource, type MessagingRuntime } from '../messages/index.js';
@@ -156,7 +156,7 @@ async function performSend(db: Db, run: RunHandle<SendCheckpoint>, deps: SendDep
   if (!send || !survey) throw AppError.notFound('surveys.send_not_found');
   const actor = send.requestedBy ? await deps.resolveActor(send.requestedBy) : null;
   if (!actor) throw new Error('the user who sent the survey can no longer act');
-  const sizer = isEmbedded(db) ? new SliceSizer({ targetMs: SLICE_TARGET_MS, initial: 1000, min: 200, max: 10_000 }) : SliceSizer.fixed(5000);
+  const sizer = perCustomerSizer(db);
   const ctx: Ctx = { db, run, send, survey, actor, deps, sizer, now: deps.messaging.now() };
   let cp: SendCheckpoint = run.resumeFrom ?? EMPTY_CHECKPOINT;
   const set: SetCp = (next) => (cp = next);
@@ -172,23 +172,18 @@ async function performSend(db: Db, run: RunHandle<SendCheckpoint>, deps: SendDep
   });
 }
 
-/** One slice in its own transaction: the work, then the checkpoint. False when the run must stop (cancel, stop). */
-async function slice(ctx: Ctx, work: (tx: DbOrTx, size: number) => Promise<{ next: SendCheckpoint; done: number; total: number }>, set: SetCp): Promise<boolean> {
-  if (ctx.run.signal.aborted) {
-    if (ctx.run.lost) throw new RunLostError(ctx.run.id);
-    return false;
-  }
-  const size = ctx.sizer.size;
-  const elapsed = sliceTimer();
-  const kept = await ctx.db.transaction(async (tx) => {
-    const { next, done, total } = await work(tx, size);
-    const ok = await ctx.run.save(tx, next, { phase: next.phase, done, total });
-    set(next);
-    return ok;
-  });
-  ctx.sizer.record(size, elapsed());
-  await yieldToEventLoop();
-  return kept;
+/** One slice (platform runSlice): the work and its checkpoint in one transaction. False when the run must stop (cancel, stop). */
+function slice(ctx: Ctx, work: (tx: DbOrTx, size: number) => Promise<{ next: SendCheckpoint; done: number; total: number }>, set: SetCp): Promise<boolean> {
+  return runSlice(
+    ctx.db,
+    ctx.run,
+    ctx.sizer,
+    async (tx, size) => {
+      const { next, done, total } = await work(tx, size);
+      return { next, progress: { phase: next.phase, done, total } };
+    },
+    set,
+  );
 }
 
 async function draw(ctx: Ctx, start: SendCheckpoint, set: SetCp): Promise<boolean> {

@@ -11,8 +11,8 @@ describe('survey stats: NPS', () => {
     const r = npsOfScores([10, 10, 9, 9, 8, 7, 6, 3, 0, 10]);
     expect({ n: r.n, promoters: r.promoters, passives: r.passives, detractors: r.detractors }).toEqual({ n: 10, promoters: 5, passives: 2, detractors: 3 });
     expect(r.nps).toBeCloseTo(20, 10);
-    expect(r.ci95![0]).toBeCloseTo(-34.0335, 4);
-    expect(r.ci95![1]).toBeCloseTo(74.0335, 4);
+    expect(r.ci95![0]).toBeCloseTo(-34.0325, 4); // 20 − 1.959964 · √0.076 · 100
+    expect(r.ci95![1]).toBeCloseTo(74.0325, 4);
     // the same from counts of 0..10
     expect(npsOf([1, 0, 0, 1, 0, 0, 1, 1, 1, 2, 3])).toEqual(r);
   });
@@ -27,10 +27,10 @@ describe('survey stats: NPS', () => {
   });
 
   it('clamps the interval to −100..100', () => {
-    // 9 promoters, 1 detractor: NPS 80; var = (0.9 + 0.1 − 0.64)/10 = 0.036; half = 1.96·√0.036 = 0.371884 → [42.81, 117.19] → hi 100
+    // 9 promoters, 1 detractor: NPS 80; var = (0.9 + 0.1 − 0.64)/10 = 0.036; half = 1.959964·√0.036 = 0.371877 → [42.81, 117.19] → hi 100
     const r = npsOfScores([10, 10, 10, 10, 10, 10, 10, 10, 10, 0]);
     expect(r.nps).toBeCloseTo(80, 10);
-    expect(r.ci95![0]).toBeCloseTo(42.8116, 3);
+    expect(r.ci95![0]).toBeCloseTo(42.8123, 3);
     expect(r.ci95![1]).toBe(100);
   });
 
@@ -61,11 +61,11 @@ describe('survey stats: CSAT and CES', () => {
   });
 
   it("keeps Wilson's interval inside 0–100 at the extremes", () => {
-    // 10 of 10: centre = (1 + 0.19208)/1.38416 = 0.861230, half = 1.96·√(0.0096040)/1.38416 = 0.138770 → [72.246, 100]
-    expect(wilson95(10, 10)![0]).toBeCloseTo(72.246, 3);
+    // 10 of 10 (z = 1.959964): centre = (10 + 1.92073)/13.84146 = 0.861234, half = z·√0.960365/13.84146 = 0.138766 → [72.247, 100]
+    expect(wilson95(10, 10)![0]).toBeCloseTo(72.2467, 3);
     expect(wilson95(10, 10)![1]).toBeCloseTo(100, 10);
     expect(wilson95(0, 10)![0]).toBe(0);
-    expect(wilson95(0, 10)![1]).toBeCloseTo(27.754, 3);
+    expect(wilson95(0, 10)![1]).toBeCloseTo(27.7533, 3);
     expect(wilson95(0, 0)).toBeNull();
   });
 

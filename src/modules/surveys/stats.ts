@@ -4,10 +4,8 @@
  * functions on counts and sums, so the service can aggregate in SQL (GROUP BY score) and hand over a few numbers, and
  * tests can check every figure by hand. Numbers are returned raw (shares in percent); rounding is for presentation.
  */
+import { wilson, Z95 } from '../../platform/stats.js';
 import { DIMENSIONS, type Dimension, type ServqualAnswer } from './definition.js';
-
-/** The normal quantile of a two-sided 95% interval, as the usual 1.96 (so the figures can be checked by hand). */
-export const Z95 = 1.96;
 
 /** Counts per score min..max from a list of scores (scores outside the range or not integers are a RangeError). */
 export function tally(scores: readonly number[], min: number, max: number): number[] {
@@ -41,7 +39,7 @@ export interface NpsResult {
   detractors: number;
   /** % promoters − % detractors, −100..100; null when n = 0. */
   nps: number | null;
-  /** NPS ± 1.96·sd in percentage points, clamped to [−100, 100]; null when n = 0. */
+  /** NPS ± z·sd (z = 1.959964, platform/stats.ts) in percentage points, clamped to [−100, 100]; null when n = 0. */
   ci95: [number, number] | null;
 }
 
@@ -67,15 +65,11 @@ export function npsOf(counts: readonly number[]): NpsResult {
 /** NPS from a list of 0..10 scores. */
 export const npsOfScores = (scores: readonly number[]) => npsOf(tally(scores, 0, 10));
 
-/** Wilson's 95% score interval for a proportion, in percent; null when n = 0. */
+/** Wilson's 95% score interval for a proportion (platform/stats.ts), in percent; null when n = 0. */
 export function wilson95(successes: number, n: number): [number, number] | null {
   if (n <= 0) return null;
-  const p = successes / n;
-  const z2 = Z95 * Z95;
-  const denominator = 1 + z2 / n;
-  const centre = (p + z2 / (2 * n)) / denominator;
-  const half = (Z95 * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denominator;
-  return [100 * clamp(centre - half, 0, 1), 100 * clamp(centre + half, 0, 1)];
+  const w = wilson(successes, n);
+  return [100 * w.lower, 100 * w.upper];
 }
 
 export interface CsatResult {

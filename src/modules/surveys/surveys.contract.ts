@@ -92,6 +92,10 @@ export type SurveyListItem = {
   definitionVersion: number;
   /** Complete responses, all versions. */
   responseCount: number;
+  /** Invitations not withdrawn, all versions. */
+  invitedCount: number;
+  /** Percent of those invitations answered (0–100); null when nobody was invited. */
+  responseRate: number | null;
   owner: SurveyUserRef | null;
   createdAt: string;
   updatedAt: string;

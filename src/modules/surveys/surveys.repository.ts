@@ -4,7 +4,7 @@ import { rowsOf, type DbOrTx } from '../../platform/db/client.js';
 import { userDirectory, userNames } from '../accounts/index.js';
 import type { SurveyDefinition } from './definition.js';
 import type { SurveyKind, SurveySettings, SurveyStatus, SurveyTemplateKey } from './surveys.contract.js';
-import { surveyResponses, surveys, surveyVersions } from './schema.js';
+import { surveyInvitations, surveyResponses, surveys, surveyVersions } from './schema.js';
 
 export type SurveyRow = typeof surveys.$inferSelect;
 export type VersionRow = typeof surveyVersions.$inferSelect;
@@ -18,9 +18,18 @@ export type SurveyFull = SurveyRow & {
   createdByName: string | null;
   responseCount: number;
   partialCount: number;
-};
+} & InvitationTotals;
 
-export type SurveyListRow = SurveyRow & { definitionVersion: number; ownerName: string | null; responseCount: number; sortValue: string };
+/** Invitations not withdrawn, and those answered (every version): the response rate of the list and the view. */
+export type InvitationTotals = { invitedCount: number; respondedCount: number };
+
+export type SurveyListRow = SurveyRow & { definitionVersion: number; ownerName: string | null; responseCount: number; sortValue: string } & InvitationTotals;
+
+/** The two InvitationTotals columns for the survey `s` of a query. */
+const invitationTotals = sql`
+  (select count(*)::int from ${surveyInvitations} i where i.survey_id = s.id and i.status <> 'withdrawn') as invited_count,
+  (select count(*)::int from ${surveyInvitations} i where i.survey_id = s.id and i.status = 'responded') as responded_count`;
+const totalsOf = (r: { invited_count: number; responded_count: number }): InvitationTotals => ({ invitedCount: Number(r.invited_count ?? 0), respondedCount: Number(r.responded_count ?? 0) });
 
 export type SurveyFilter = { status?: SurveyStatus; kind?: SurveyKind; q?: string; deleted: 'exclude' | 'only' };
 
@@ -46,7 +55,9 @@ export async function findSurvey(db: DbOrTx, id: string, opts: { lock?: boolean 
   const [current] = row.currentVersionId ? await db.select().from(surveyVersions).where(sql`${surveyVersions.id} = ${row.currentVersionId}`) : [];
   const names = await userNames(db, [row.ownerId, row.createdBy]);
   const counts = await responseCounts(db, id);
+  const [totals] = rowsOf<{ invited_count: number; responded_count: number }>(await db.execute(sql`select ${invitationTotals} from ${surveys} s where s.id = ${id}`));
   return {
+    ...totalsOf(totals!),
     ...row,
     definition: current?.definition as SurveyDefinition,
     definitionVersion: current?.version ?? 0,
@@ -69,10 +80,10 @@ function listConditions(f: SurveyFilter): SQL[] {
 export async function listSurveys(db: DbOrTx, f: SurveyFilter & { after?: { value: string; id: string }; limit: number }): Promise<SurveyListRow[]> {
   const conds = listConditions(f);
   if (f.after) conds.push(sql`(s.created_at, s.id) < (${f.after.value}::timestamptz, ${f.after.id}::uuid)`);
-  const rows = rowsOf<{ id: string; version_no: number; response_count: number; sort_value: string }>(
+  const rows = rowsOf<{ id: string; version_no: number; response_count: number; sort_value: string; invited_count: number; responded_count: number }>(
     await db.execute(sql`
       select s.id, v.version as version_no, s.created_at::text as sort_value,
-        (select count(*)::int from ${surveyResponses} r where r.survey_id = s.id and r.status = 'complete') as response_count
+        (select count(*)::int from ${surveyResponses} r where r.survey_id = s.id and r.status = 'complete') as response_count, ${invitationTotals}
       from ${surveys} s left join ${surveyVersions} v on v.id = s.current_version_id
       where ${sql.join(conds, sql` and `)}
       order by s.created_at desc, s.id desc
@@ -91,6 +102,7 @@ export async function listSurveys(db: DbOrTx, f: SurveyFilter & { after?: { valu
       ...s,
       definitionVersion: Number(r.version_no ?? 0),
       responseCount: Number(r.response_count),
+      ...totalsOf(r),
       ownerName: s.ownerId ? (names.get(s.ownerId) ?? null) : null,
       sortValue: r.sort_value,
     };

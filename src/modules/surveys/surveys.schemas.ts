@@ -37,6 +37,8 @@ const listFields = {
   templateKey: z.enum(SURVEY_TEMPLATE_KEYS).nullable(),
   definitionVersion: z.number().int().describe('The number of the current definition version'),
   responseCount: z.number().int().describe('Complete responses, all versions'),
+  invitedCount: z.number().int().describe('Invitations not withdrawn, all versions'),
+  responseRate: z.number().nullable().describe('Percent of those invitations answered; null when nobody was invited'),
   owner: userRef.nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),

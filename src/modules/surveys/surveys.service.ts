@@ -24,6 +24,7 @@ import {
   type SurveyVersionList,
   type SurveyView,
 } from './surveys.contract.js';
+import { responseRate } from './stats.js';
 import * as repo from './surveys.repository.js';
 import type { SurveyFull, SurveyListRow } from './surveys.repository.js';
 import type { CreateSurveyInput, SettingsInput, SurveyListQuery, UpdateSurveyInput } from './surveys.types.js';
@@ -39,6 +40,8 @@ function toListItem(r: SurveyListRow | SurveyFull): SurveyListItem {
     templateKey: r.templateKey,
     definitionVersion: r.definitionVersion,
     responseCount: r.responseCount,
+    invitedCount: r.invitedCount,
+    responseRate: responseRate(r.invitedCount, r.respondedCount),
     owner: r.ownerId ? { id: r.ownerId, name: r.ownerName ?? '' } : null,
     createdAt: iso(r.createdAt)!,
     updatedAt: iso(r.updatedAt)!,

@@ -36,6 +36,17 @@ function columns(t: Translate): TableColumnsType<SurveyListItem> {
       align: 'right',
       render: (n: number) => <span data-testid="survey-row-responses">{n}</span>,
     },
+    {
+      title: t('surveys.col.responseRate'),
+      dataIndex: 'responseRate',
+      width: 90,
+      align: 'right',
+      render: (rate: number | null, s) => (
+        <span data-testid="survey-row-rate" title={t('surveys.col.responseRateHelp', { invited: s.invitedCount })}>
+          {rate === null ? '—' : `${rate.toFixed(1)}%`}
+        </span>
+      ),
+    },
     { title: t('surveys.col.owner'), dataIndex: 'owner', width: 110, render: (o: SurveyListItem['owner']) => o?.name ?? '—' },
     { title: t('surveys.col.updated'), dataIndex: 'updatedAt', width: 150, render: (v: string) => formatDateTime(v) },
     { title: t('surveys.col.actions'), key: 'actions', width: 170, render: (_: unknown, s) => <SurveyActions survey={s} size="small" /> },
