@@ -54,9 +54,9 @@ export default defineConfig({
       },
       {
         extends: true,
-        // Two browser files at a time: each has its own server (port, data directory) and its own Chromium, and a file
-        // alone keeps about a fifth of the two cores busy (most of its time is waiting for the UI). Isolated: a file's
-        // Chromium ends with its worker.
+        // Two browser files at a time when run alone (each has its own server, port, data directory and Chromium);
+        // `npm test` runs one at a time beside the integration suite (scripts/test.mjs). Isolated: a file's Chromium
+        // ends with its worker.
         test: { name: 'browser', include: ['e2e/**/*.test.ts'], isolate: true, globalSetup: ['src/test/global-setup.ts'] },
       },
     ],

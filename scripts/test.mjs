@@ -63,12 +63,13 @@ function run(args, label) {
   });
 }
 
-async function vitest(projects, outFile, label) {
+async function vitest(projects, outFile, label, flags = []) {
   rmSync(outFile, { force: true });
   const args = [
     path.join(root, 'node_modules', 'vitest', 'vitest.mjs'),
     'run',
     ...projects.flatMap((p) => ['--project', p]),
+    ...flags,
     '--reporter=default',
     '--reporter=json',
     `--outputFile.json=${outFile}`,
@@ -101,7 +102,9 @@ console.log(`\n▶ integration suite on: ${integration.join(', ')}${browser ? ';
 const browserRun = async () => {
   const build = await run([path.join(root, 'scripts', 'build-web.mjs')], '[web]');
   if (build !== 0) return { status: 1, passed: 0, failed: 1, skipped: 0 };
-  return vitest(['browser'], path.join(results, 'browser.json'), '[browser]');
+  // One browser file at a time beside the integration suite: with two, CI's two cores ran 8–18 threads at once
+  // (vmstat), and the integration suite, the longer of the two, was slowed by as much as the browser suite gained.
+  return vitest(['browser'], path.join(results, 'browser.json'), '[browser]', ['--maxWorkers=1']);
 };
 const runs = await Promise.all([vitest(integration, path.join(results, 'integration.json'), '[integration]'), ...(browser ? [browserRun()] : [])]);
 

@@ -1,7 +1,7 @@
 /**
  * The analytics run on real data, as a new user meets it: the CDNOW purchase log (23,570 customers, 1997–1998, read in
  * place from ../shared/data) imported through the ordinary import (checked against the file: src/test/cdnow.ts), then runs as of today (the data ended 28 years
- * ago), 1997-09-30, 1998-06-30 and 1999-12-31. Checks that every run finishes with each fit converged inside its box
+ * ago), 1997-09-30 and 1998-06-30. Checks that every run finishes with each fit converged inside its box
  * or reported as not converged, that RFM scores mean what users read, that churn risk ranks lapsed customers
  * (one-time buyers included), and that the stored P(alive) and expected purchases equal an independent computation
  * from the raw file (summarisePurchases + the models' functions) to 1e-6.
@@ -127,17 +127,14 @@ describe.skipIf(!haveCdnow())('analytics run on CDNOW', () => {
     runs.set('today', r);
   }, 600_000);
 
-  it('finishes runs as of 1997-09-30 and 1999-12-31 with every fit converged or reported as not converged', async () => {
-    for (const asOf of ['1997-09-30', '1999-12-31']) {
-      const r = await run(asOf);
-      expect(r.error, asOf).toBeNull();
-      expect(r.status, asOf).toBe('done');
-      checkFits(r);
-      runs.set(asOf, r);
-    }
-    // At 1999-12-31 no one bought in the window: no customer becomes 重要价值 or 重要保持 with zero spend.
-    const groups = (await ctx.admin.get('/api/v1/analytics/rfm')).json().groups;
-    for (const g of groups) if (String(g.group).startsWith('important')) expect(g.count, g.group).toBe(0);
+  // (A run after the data ended is the run as of today above: nobody in the window, nobody 重要. A fit running off to
+  // its box and saying so is models.pglite.test.ts's; one fewer run over 70,000 transactions here.)
+  it('finishes a run as of 1997-09-30 (the calibration end of the BG/NBD literature) with every fit converged or reported as not converged', async () => {
+    const r = await run('1997-09-30');
+    expect(r.error).toBeNull();
+    expect(r.status).toBe('done');
+    checkFits(r);
+    runs.set('1997-09-30', r);
   }, 900_000);
 
   it('as of 1998-06-30: eight RFM groups, scores that mean what they say, churn risk that ranks lapsed customers', async () => {
