@@ -57,7 +57,14 @@ export default defineConfig({
         // Two browser files at a time when run alone (each has its own server, port, data directory and Chromium);
         // `npm test` runs one at a time beside the integration suite (scripts/test.mjs). Isolated: a file's Chromium
         // ends with its worker.
-        test: { name: 'browser', include: ['e2e/**/*.test.ts'], isolate: true, globalSetup: ['src/test/global-setup.ts'] },
+        // (The project's own maxWorkers: a --maxWorkers on the command line does not reach a project that extends the root.)
+        test: {
+          name: 'browser',
+          include: ['e2e/**/*.test.ts'],
+          isolate: true,
+          globalSetup: ['src/test/global-setup.ts'],
+          maxWorkers: Number(process.env.HEARTH_BROWSER_WORKERS ?? 2),
+        },
       },
     ],
   },

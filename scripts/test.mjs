@@ -44,9 +44,9 @@ if (problems.length) {
 }
 
 /** Runs a node script to its end, its output prefixed with `label` line by line (two suites run at once). */
-function run(args, label) {
+function run(args, label, env = {}) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
+    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     for (const [from, to] of [
       [child.stdout, process.stdout],
       [child.stderr, process.stderr],
@@ -63,7 +63,7 @@ function run(args, label) {
   });
 }
 
-async function vitest(projects, outFile, label, flags = []) {
+async function vitest(projects, outFile, label, flags = [], env = {}) {
   rmSync(outFile, { force: true });
   const args = [
     path.join(root, 'node_modules', 'vitest', 'vitest.mjs'),
@@ -75,7 +75,7 @@ async function vitest(projects, outFile, label, flags = []) {
     `--outputFile.json=${outFile}`,
     ...extra,
   ];
-  const status = await run(args, label);
+  const status = await run(args, label, env);
   let counts = { passed: 0, failed: 0, skipped: 0 };
   if (existsSync(outFile)) {
     const j = JSON.parse(readFileSync(outFile, 'utf8'));
@@ -104,7 +104,7 @@ const browserRun = async () => {
   if (build !== 0) return { status: 1, passed: 0, failed: 1, skipped: 0 };
   // One browser file at a time beside the integration suite: with two, CI's two cores ran 8–18 threads at once
   // (vmstat), and the integration suite, the longer of the two, was slowed by as much as the browser suite gained.
-  return vitest(['browser'], path.join(results, 'browser.json'), '[browser]', ['--maxWorkers=1']);
+  return vitest(['browser'], path.join(results, 'browser.json'), '[browser]', [], { HEARTH_BROWSER_WORKERS: '1' });
 };
 const runs = await Promise.all([vitest(integration, path.join(results, 'integration.json'), '[integration]'), ...(browser ? [browserRun()] : [])]);
 
