@@ -54,9 +54,9 @@ export default defineConfig({
       },
       {
         extends: true,
-        // Two browser files at a time when run alone (each has its own server, port, data directory and Chromium);
-        // `npm test` runs one at a time beside the integration suite (scripts/test.mjs). Isolated: a file's Chromium
-        // ends with its worker.
+        // Two browser files at a time (each has its own server, port, data directory and Chromium);
+        // HEARTH_BROWSER_WORKERS changes it (scripts/test.mjs has the measurements). Isolated: a file's Chromium ends
+        // with its worker.
         // (The project's own maxWorkers: a --maxWorkers on the command line does not reach a project that extends the root.)
         test: {
           name: 'browser',
