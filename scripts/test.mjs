@@ -44,9 +44,9 @@ if (problems.length) {
 }
 
 /** Runs a node script to its end, its output prefixed with `label` line by line (two suites run at once). */
-function run(args, label, env = {}) {
+function run(args, label) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env } });
     for (const [from, to] of [
       [child.stdout, process.stdout],
       [child.stderr, process.stderr],
@@ -63,19 +63,18 @@ function run(args, label, env = {}) {
   });
 }
 
-async function vitest(projects, outFile, label, flags = [], env = {}) {
+async function vitest(projects, outFile, label) {
   rmSync(outFile, { force: true });
   const args = [
     path.join(root, 'node_modules', 'vitest', 'vitest.mjs'),
     'run',
     ...projects.flatMap((p) => ['--project', p]),
-    ...flags,
     '--reporter=default',
     '--reporter=json',
     `--outputFile.json=${outFile}`,
     ...extra,
   ];
-  const status = await run(args, label, env);
+  const status = await run(args, label);
   let counts = { passed: 0, failed: 0, skipped: 0 };
   if (existsSync(outFile)) {
     const j = JSON.parse(readFileSync(outFile, 'utf8'));

@@ -25,10 +25,10 @@ export type InvitationTotals = { invitedCount: number; respondedCount: number };
 
 export type SurveyListRow = SurveyRow & { definitionVersion: number; ownerName: string | null; responseCount: number; sortValue: string } & InvitationTotals;
 
-/** The two InvitationTotals columns for the survey `s` of a query. */
-const invitationTotals = sql`
-  (select count(*)::int from ${surveyInvitations} i where i.survey_id = s.id and i.status <> 'withdrawn') as invited_count,
-  (select count(*)::int from ${surveyInvitations} i where i.survey_id = s.id and i.status = 'responded') as responded_count`;
+/** The InvitationTotals of the survey `s` of a query, in one pass over its invitations: join it, select `it.*`. */
+const invitationTotals = sql`left join lateral (
+    select count(*) filter (where i.status <> 'withdrawn')::int as invited_count, count(*) filter (where i.status = 'responded')::int as responded_count
+      from ${surveyInvitations} i where i.survey_id = s.id) it on true`;
 const totalsOf = (r: { invited_count: number; responded_count: number }): InvitationTotals => ({ invitedCount: Number(r.invited_count ?? 0), respondedCount: Number(r.responded_count ?? 0) });
 
 export type SurveyFilter = { status?: SurveyStatus; kind?: SurveyKind; q?: string; deleted: 'exclude' | 'only' };
@@ -55,7 +55,7 @@ export async function findSurvey(db: DbOrTx, id: string, opts: { lock?: boolean 
   const [current] = row.currentVersionId ? await db.select().from(surveyVersions).where(sql`${surveyVersions.id} = ${row.currentVersionId}`) : [];
   const names = await userNames(db, [row.ownerId, row.createdBy]);
   const counts = await responseCounts(db, id);
-  const [totals] = rowsOf<{ invited_count: number; responded_count: number }>(await db.execute(sql`select ${invitationTotals} from ${surveys} s where s.id = ${id}`));
+  const [totals] = rowsOf<{ invited_count: number; responded_count: number }>(await db.execute(sql`select it.invited_count, it.responded_count from ${surveys} s ${invitationTotals} where s.id = ${id}`));
   return {
     ...totalsOf(totals!),
     ...row,
@@ -83,8 +83,8 @@ export async function listSurveys(db: DbOrTx, f: SurveyFilter & { after?: { valu
   const rows = rowsOf<{ id: string; version_no: number; response_count: number; sort_value: string; invited_count: number; responded_count: number }>(
     await db.execute(sql`
       select s.id, v.version as version_no, s.created_at::text as sort_value,
-        (select count(*)::int from ${surveyResponses} r where r.survey_id = s.id and r.status = 'complete') as response_count, ${invitationTotals}
-      from ${surveys} s left join ${surveyVersions} v on v.id = s.current_version_id
+        (select count(*)::int from ${surveyResponses} r where r.survey_id = s.id and r.status = 'complete') as response_count, it.invited_count, it.responded_count
+      from ${surveys} s left join ${surveyVersions} v on v.id = s.current_version_id ${invitationTotals}
       where ${sql.join(conds, sql` and `)}
       order by s.created_at desc, s.id desc
       limit ${f.limit}`),
