@@ -1,8 +1,8 @@
 /**
  * The CDNOW purchase log (../shared/data/cdnow/CDNOW_master.txt, read in place, never copied) imported as
  * transactions through the ordinary import, and what the file says checked against what was imported. Used by
- * imports/cdnow.postgres.test.ts (PostgreSQL, through HTTP and the background job) and analytics/cdnow.pglite.test.ts
- * (PGlite, before its runs, as `hearth demo cdnow` loads it): one import of 70,000 rows per database kind.
+ * imports/cdnow.pglite.test.ts (PGlite, as `hearth demo cdnow` loads it) and analytics/cdnow.postgres.test.ts
+ * (PostgreSQL, through HTTP and the background job, before its runs): one import of 70,000 rows per database kind.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
