@@ -54,6 +54,10 @@ describe('first run', () => {
     await page.getByLabel('用户名或手机号').fill(ADMIN.username);
     await page.getByLabel('密码').fill(ADMIN.password);
     await page.getByRole('button', { name: /登录$/ }).click();
+    // Signed in onto the home page (首页): the administrator's board, then the customer list from the menu.
+    await see(page.getByTestId('tile-dashboards.system'), '数据库大小');
+    expect(new URL(page.url()).pathname).toBe('/');
+    await page.getByRole('menuitem', { name: /(^|\s)客户$/ }).click();
     await see(page, '共 0 位客户');
     expect(await page.getByTestId('company-name').textContent()).toBe('哈尔滨示例供热有限公司');
     expect(await page.getByTestId('user-menu').textContent()).toContain(ADMIN.displayName);

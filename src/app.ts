@@ -25,6 +25,14 @@ import { MessageDelivery, messageMergeHook, messageRoutes, messageTimelineSource
 import { careMergeHook, careRoutes, runCare } from './modules/care/index.js';
 import { systemActor } from './platform/auth/permissions.js';
 import { kbRoutes } from './modules/kb/index.js';
+import { dashboardRoutes, registerDashboardTile, systemDashboardTiles } from './modules/dashboards/index.js';
+import { ticketDashboardTiles } from './modules/tickets/index.js';
+import { taskDashboardTiles } from './modules/interactions/index.js';
+import { analyticsDashboardTiles } from './modules/analytics/index.js';
+import { surveyDashboardTiles } from './modules/surveys/index.js';
+import { userDashboardTiles } from './modules/accounts/index.js';
+import { importDashboardTiles } from './modules/imports/index.js';
+import { messageDashboardTiles } from './modules/messages/index.js';
 import { registerTicketResolvedHook, ticketChurnSignal, ticketMergeHook, ticketRoutes, ticketTimelineSource } from './modules/tickets/index.js';
 import { slaRoutes, startSlaChecker } from './modules/tickets/sla/index.js';
 import { ANALYTICS_QUEUE, analyticsRoutes, executeRun, queueNightly, registerChurnSignal, registerScorecardInput, unfinishedRunIds } from './modules/analytics/index.js';
@@ -53,6 +61,26 @@ const MESSAGE_SWEEP_MS = 30_000;
  */
 const CARE_RUN_MS = 60 * 60_000;
 
+/**
+ * Return-visit plans and care rules, hourly (when the process resumes jobs): one run at a time; the app waits for it
+ * when it closes. Returns the run, for the start-up run below.
+ */
+function startCareTimer(app: App, db: Db, messaging: MessagingRuntime, timer: boolean): () => void {
+  let caring: Promise<unknown> | null = null;
+  const careRun = () => {
+    caring ??= runCare(db, systemActor('system'), { messaging })
+      .catch((err: Error) => app.log.warn(`care run: ${err.message}`))
+      .finally(() => (caring = null));
+  };
+  const careTimer = timer ? setInterval(careRun, CARE_RUN_MS) : null;
+  careTimer?.unref();
+  app.addHook('onClose', async () => {
+    if (careTimer) clearInterval(careTimer);
+    await caring;
+  });
+  return careRun;
+}
+
 /** Prepares a database for use: migrations, then the data the code relies on (built-in roles). */
 export async function prepareDatabase(database: Database): Promise<void> {
   await database.migrate();
@@ -76,6 +104,18 @@ registerTimelineSource(taskTimelineSource);
 registerTimelineSource(messageTimelineSource);
 registerTimelineSource(ticketTimelineSource);
 registerChurnSignal(ticketChurnSignal);
+// The home dashboards' tiles (首页), each module's own.
+for (const tile of [
+  ...ticketDashboardTiles,
+  ...taskDashboardTiles,
+  ...analyticsDashboardTiles,
+  ...surveyDashboardTiles,
+  ...userDashboardTiles,
+  ...importDashboardTiles,
+  ...messageDashboardTiles,
+  ...systemDashboardTiles,
+])
+  registerDashboardTile(tile);
 registerSurveyResultHooks({ registerTimelineSource, registerChurnSignal, registerScorecardInput }); // survey answers on the timeline; detractors as a churn reason; NPS as word of mouth
 // The customer list's filters other modules answer: `segment=<id>` (segments imports customers, not the reverse).
 registerCustomerListFilter(segmentListFilter);
@@ -178,19 +218,9 @@ export async function buildApp(opts: {
   logLine = (line) => app.log.info(line);
   await messageRoutes(app, { ...ctx, messaging });
   await careRoutes(app, { ...ctx, care: { messaging } });
-  let caring: Promise<unknown> | null = null;
-  const careRun = () => {
-    caring ??= runCare(ctx.db, systemActor('system'), { messaging })
-      .catch((err: Error) => app.log.warn(`care run: ${err.message}`))
-      .finally(() => (caring = null));
-  };
-  const careTimer = opts.resumeJobs ? setInterval(careRun, CARE_RUN_MS) : null;
-  careTimer?.unref();
-  app.addHook('onClose', async () => {
-    if (careTimer) clearInterval(careTimer);
-    await caring;
-  });
+  const careRun = startCareTimer(app, ctx.db, messaging, !!opts.resumeJobs);
   await kbRoutes(app, ctx);
+  await dashboardRoutes(app, { ...ctx, now: opts.clock });
   await ticketRoutes(app, { ...ctx, tickets: messaging });
   // SLA deadlines: warnings and the three-level escalation, checked every minute (each fires once across processes).
   await slaRoutes(app, { ...ctx, now: messaging.now });

@@ -15,6 +15,7 @@ import * as analytics from './modules/analytics/analytics.messages.js';
 import * as campaigns from './modules/campaigns/campaigns.messages.js';
 import * as care from './modules/care/care.messages.js';
 import * as customers from './modules/customers/customers.messages.js';
+import * as dashboards from './modules/dashboards/dashboards.messages.js';
 import * as demo from './modules/demo/demo.messages.js';
 import * as fields from './modules/fields/fields.messages.js';
 import * as imports from './modules/imports/imports.messages.js';
@@ -36,6 +37,7 @@ export const MODULE_MESSAGES = {
   campaigns,
   care,
   customers,
+  dashboards,
   demo,
   fields,
   imports,

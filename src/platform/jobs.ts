@@ -10,8 +10,9 @@
  * again (after `resumeAfterSeconds`, when its own heartbeat is stale and the job takes itself over) instead of
  * being left half-done until the next process start.
  */
+import { sql } from 'drizzle-orm';
 import PgBoss from 'pg-boss';
-import { isConnectionLost, type Database } from './db/client.js';
+import { isConnectionLost, rowsOf, type Database, type DbOrTx } from './db/client.js';
 
 /** `signal` aborts when the process is stopping: a handler checkpoints and returns; the work resumes on restart. */
 export type JobHandler = (data: Record<string, unknown>, signal: AbortSignal) => Promise<void>;
@@ -123,4 +124,23 @@ export class Jobs {
     this.starting = null;
     this.abort = new AbortController();
   }
+}
+
+/**
+ * The background queue at a glance (the admin's home board): jobs waiting, running, and failed in the last 24 hours
+ * (pg-boss's job table and its archive). All 0 before the queue's first start made its schema.
+ */
+export async function jobStats(db: DbOrTx, now: Date): Promise<{ queued: number; active: number; failed24h: number }> {
+  const [exists] = rowsOf<{ ok: boolean }>(await db.execute(sql`select to_regclass('pgboss.job') is not null as ok`));
+  if (!exists?.ok) return { queued: 0, active: 0, failed24h: 0 };
+  const since = new Date(now.getTime() - 24 * 3600_000).toISOString();
+  const [row] = rowsOf<{ queued: number; active: number; failed: number }>(
+    await db.execute(sql`
+      select count(*) filter (where state in ('created', 'retry'))::int as queued,
+             count(*) filter (where state = 'active')::int as active,
+             (count(*) filter (where state = 'failed' and completed_on >= ${since}::timestamptz)
+               + (select count(*) from pgboss.archive a where a.state = 'failed' and a.completed_on >= ${since}::timestamptz))::int as failed
+      from pgboss.job`),
+  );
+  return { queued: row?.queued ?? 0, active: row?.active ?? 0, failed24h: row?.failed ?? 0 };
 }

@@ -15,6 +15,7 @@ import { AuditPage } from './modules/audit/routes';
 import { CampaignsRoutes } from './modules/campaigns/routes';
 import { PlansPage, RulesPage } from './modules/care/routes';
 import { CustomerListPage, customerPageWithTabs, EditCustomerPage, NewCustomerPage, TagsPage } from './modules/customers/routes';
+import { HomePage } from './modules/dashboards/routes';
 import { DuplicatesRoutes } from './modules/duplicates/routes';
 import { CustomFieldsPage } from './modules/fields/routes';
 import { ImportsPage } from './modules/imports/routes';
@@ -100,7 +101,7 @@ function AppRoutes() {
           <RequireSession>{loaded(<Shell />)}</RequireSession>
         }
       >
-        <Route index element={<Navigate to="/customers" replace />} />
+        <Route index element={loaded(<HomePage />)} />
         <Route path="customers" element={guard(['customer:read'], <CustomerListPage />)} />
         <Route path="customers/new" element={guard(['customer:write'], <NewCustomerPage />)} />
         <Route path="customers/:id" element={guard(['customer:read'], <CustomerPage />)} />

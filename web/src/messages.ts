@@ -14,6 +14,7 @@ import { auditMessages } from './modules/audit';
 import { campaignsMessages } from './modules/campaigns';
 import { careMessages } from './modules/care';
 import { customerFieldsMessages, customersMessages, tagsMessages } from './modules/customers';
+import { dashboardsMessages } from './modules/dashboards';
 import { demoMessages } from './modules/demo';
 import { duplicatesMessages } from './modules/duplicates';
 import { fieldsMessages } from './modules/fields';
@@ -38,6 +39,7 @@ const MODULE_MESSAGES = {
   customers: customersMessages,
   'customers/fields': customerFieldsMessages,
   'customers/tags': tagsMessages,
+  dashboards: dashboardsMessages,
   demo: demoMessages,
   duplicates: duplicatesMessages,
   fields: fieldsMessages,

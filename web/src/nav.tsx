@@ -11,10 +11,12 @@ import { FundOutlined } from '@ant-design/icons';
 import { ClusterOutlined } from '@ant-design/icons';
 import { NotificationOutlined } from '@ant-design/icons';
 import { SmileOutlined } from '@ant-design/icons';
+import { HomeOutlined } from '@ant-design/icons';
 import type { NavItem } from './platform/layout/nav';
 
 /** The side menu, by module. Each entry shows only to users holding one of its permissions. */
 export const NAV: NavItem[] = [
+  { key: '/', label: 'menu.home', icon: <HomeOutlined /> },
   { key: '/customers', label: 'menu.customers', icon: <ContactsOutlined />, anyOf: ['customer:read'] },
   { key: '/tasks', label: 'menu.tasks', icon: <ScheduleOutlined />, anyOf: ['customer:read'] },
   { key: '/tickets', label: 'menu.tickets', icon: <CustomerServiceOutlined />, anyOf: ['ticket:read'] },

@@ -11,3 +11,4 @@ export { createTeam, listTeams } from './teams.service.js';
 export { teamDirectory, userDirectory } from './schema.js';
 export { teamAndDescendants } from './accounts.repository.js';
 export { userNames, usersHoldingPermission } from './queries.js';
+export { userDashboardTiles } from './dashboard.tiles.js';

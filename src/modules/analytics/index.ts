@@ -14,3 +14,4 @@ export {
 export type { ValueTier, ChurnLevel, ChurnReason, RunView } from './analytics.contract.js';
 export { analyticsFacts, customerValueTier, ANALYTICS_METRICS, type AnalyticsMetric } from './facts.js';
 export { RFM_GROUPS, RFM_GROUP_LABELS } from './analytics.contract.js';
+export { analyticsDashboardTiles } from './dashboard.tiles.js';

@@ -4,3 +4,4 @@ export { importOutcome, prepareFileImport, runImport, unfinishedImportIds } from
 export type { Cell } from './reader.js';
 export { instantOf, parseAmountFen, parseBoolean, parseDateCell, parseNumber, splitList } from './values.js';
 export type { ImportJobView, ImportKind, ImportOptions } from './imports.contract.js';
+export { importDashboardTiles } from './dashboard.tiles.js';

@@ -6,3 +6,4 @@ export { interactionMergeHook, taskMergeHook } from './merge.js';
 export type { InteractionView, TaskView, TimelineEvent } from './interactions.contract.js';
 export { interactionLog, taskLedger } from './schema.js';
 export { interactionBulkLoad, type InteractionBulkRow, type TaskBulkRow } from './interactions.bulk.js';
+export { taskDashboardTiles } from './dashboard.tiles.js';

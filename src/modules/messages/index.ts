@@ -8,3 +8,4 @@ export type { MessageCategory, MessageReason, MessageView, MessageTemplateView, 
 export { publicBaseUrl, signingSecret } from './settings.js';
 export { activeTemplateIds, templateChannels } from './templates.queries.js';
 export { createTemplate, listTemplates as listMessageTemplates } from './templates.service.js';
+export { messageDashboardTiles } from './dashboard.tiles.js';

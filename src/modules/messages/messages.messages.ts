@@ -74,6 +74,13 @@ export const zhCN = {
   'field.messageSettings.wechat.contentKey': '正文参数名',
   'field.unsubscribe.token': '退订链接',
   'field.inbound.key': '回调密钥',
+  'messages.tile.title': '消息发送',
+  'messages.tile.description': '近 {days} 天写入发件箱的消息：已发送、发送失败，以及被规则拦下的（客户未同意该渠道、免打扰时段等待中、超出每周上限）。',
+  'messages.tile.sent': '已发送',
+  'messages.tile.failed': '发送失败',
+  'messages.tile.no_consent': '未同意接收',
+  'messages.tile.quiet_hours': '免打扰等待中',
+  'messages.tile.frequency_cap': '超出每周上限',
 } as const;
 
 export const en: Record<keyof typeof zhCN, string> = {
@@ -147,4 +154,11 @@ export const en: Record<keyof typeof zhCN, string> = {
   'field.messageSettings.wechat.contentKey': 'Text parameter name',
   'field.unsubscribe.token': 'Unsubscribe link',
   'field.inbound.key': 'Callback key',
+  'messages.tile.title': 'Message delivery',
+  'messages.tile.description': 'Messages put in the outbox in the last {days} days: sent, failed, and held back by a rule (no consent to the channel, waiting for quiet hours to end, over the weekly limit).',
+  'messages.tile.sent': 'Sent',
+  'messages.tile.failed': 'Failed',
+  'messages.tile.no_consent': 'No consent',
+  'messages.tile.quiet_hours': 'Waiting: quiet hours',
+  'messages.tile.frequency_cap': 'Over weekly limit',
 };

@@ -12,3 +12,4 @@ export { surveyResults, type ResultsQuery } from './results.js';
 export type { SurveyResults } from './surveys.contract.js';
 export { surveyTimelineSource, registerSurveyResultHooks } from './timeline.js';
 export { onResponseCompleted, surveyChurnSignal, type CompletedResponse } from './followup.js';
+export { surveyDashboardTiles } from './dashboard.tiles.js';

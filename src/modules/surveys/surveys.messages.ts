@@ -127,6 +127,11 @@ export const zhCN = {
   'surveys.timeline.summary': '问卷第 {version} 版',
   'surveys.followup.title': '回访不满意客户：{customer}（{survey} {score}）',
   'surveys.followup.notes': '客户在满意度调查《{survey}》中给出 {score}，请尽快回访了解原因。',
+  'surveys.tile.title': '满意度',
+  'surveys.tile.description': '近 {days} 天完成的回答：NPS（推荐者% − 贬损者%）与 CSAT（4–5 分占比）；回复率为近 {days} 天发出的邀请中已回答的比例。图为近 {months} 个月每月的 NPS。',
+  'surveys.tile.nps': 'NPS',
+  'surveys.tile.csat': 'CSAT',
+  'surveys.tile.response_rate': '回复率',
 } as const;
 
 export const en: Record<keyof typeof zhCN, string> = {
@@ -254,4 +259,9 @@ export const en: Record<keyof typeof zhCN, string> = {
   'surveys.timeline.summary': 'Survey version {version}',
   'surveys.followup.title': 'Follow up a dissatisfied customer: {customer} ({survey} {score})',
   'surveys.followup.notes': 'The customer gave {score} in the survey “{survey}”; please call back to learn why.',
+  'surveys.tile.title': 'Satisfaction',
+  'surveys.tile.description': 'Answers completed in the last {days} days: NPS (% promoters − % detractors) and CSAT (share of 4–5); the response rate is the share of the last {days} days’ invitations that were answered. The chart shows NPS per month for the last {months} months.',
+  'surveys.tile.nps': 'NPS',
+  'surveys.tile.csat': 'CSAT',
+  'surveys.tile.response_rate': 'Response rate',
 };

@@ -122,6 +122,7 @@ const PROTECTED: [method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: stri
   ['POST', '/api/v1/kb/categories'],
   ['PATCH', `/api/v1/kb/categories/${SOME_ID}`],
   ['DELETE', `/api/v1/kb/categories/${SOME_ID}`],
+  ['GET', '/api/v1/dashboards/home'],
   ['GET', '/api/v1/kb/articles'],
   ['POST', '/api/v1/kb/articles'],
   ['GET', `/api/v1/kb/articles/${SOME_ID}`],

@@ -15,14 +15,29 @@ const loadEcharts = () => (echartsModule ??= import('./echarts'));
  * A tiny React wrapper around one ECharts instance: set the option, follow the container's size, dispose on unmount.
  * The chart appears once ECharts has loaded; the latest option is applied then.
  */
-export function Chart({ option, height = 260, testId }: { option: ChartOption; height?: number; testId?: string }) {
+export function Chart({
+  option,
+  height = 260,
+  testId,
+  onClick,
+}: {
+  option: ChartOption;
+  height?: number;
+  testId?: string;
+  /** A click on a data point (bar, line symbol): its series and index. */
+  onClick?: (point: { seriesIndex: number; dataIndex: number }) => void;
+}) {
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<ECharts | null>(null);
   const latest = useRef(option);
+  const click = useRef(onClick);
   useEffect(() => {
     latest.current = option;
     chart.current?.setOption(option, true);
   }, [option]);
+  useEffect(() => {
+    click.current = onClick;
+  }, [onClick]);
   useEffect(() => {
     let disposed = false;
     let observer: ResizeObserver | null = null;
@@ -32,6 +47,12 @@ export function Chart({ option, height = 260, testId }: { option: ChartOption; h
         const c = init(ref.current);
         chart.current = c;
         c.setOption(latest.current, true);
+        // The instance on its element, so a browser test can find where a data point is drawn (convertToPixel).
+        (ref.current as HTMLDivElement & { hearthChart?: ECharts }).hearthChart = c;
+        c.on('click', (p) => {
+          const { seriesIndex, dataIndex } = p as { seriesIndex?: number; dataIndex?: number };
+          if (typeof seriesIndex === 'number' && typeof dataIndex === 'number') click.current?.({ seriesIndex, dataIndex });
+        });
         observer = new ResizeObserver(() => c.resize());
         observer.observe(ref.current);
       })

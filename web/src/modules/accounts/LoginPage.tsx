@@ -32,7 +32,7 @@ export function LoginPage() {
     setError(null);
     try {
       await signIn(v.login.trim(), v.password);
-      void navigate(state?.from ?? '/customers', { replace: true });
+      void navigate(state?.from ?? '/', { replace: true });
     } catch (err) {
       setError(errorMessage(err));
     } finally {

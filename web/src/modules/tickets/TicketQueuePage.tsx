@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'react';
-import { Link } from 'react-router';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { Link, useSearchParams } from 'react-router';
 import { Button, Checkbox, Flex, Input, Select, Table, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useAuth } from '../../platform/auth';
@@ -11,20 +11,23 @@ import { SlaClock } from './sla/SlaClock';
 import { TICKET_STATUSES, TICKET_TYPES, useTicketCategories, useTicketQueue, useTicketUsers, type TicketListQuery, type TicketSummary } from './api';
 import { NewTicketDialog } from './NewTicketDialog';
 import { categoryOptions, StatusTag, Stars, TypeTag, useCategoryName } from './parts';
+import { paramsFromQueue, queueFromParams, SLA_STATES } from './queueParams';
 
-const SLA_STATES = ['on_track', 'warning', 'breached', 'met', 'paused'] as const;
 /** The queue is refreshed this often while the page is visible (new tickets, SLA clocks). */
 const REFRESH_MS = 30_000;
 
 /**
- * 工单 queue: filters (status, type, category, assignee, mine, SLA state), the SLA clock on each row, keyset pages
- * (上一页 / 下一页) with the number of matching tickets.
+ * 工单 queue: filters (status, type, category, assignee, mine, SLA state, search) kept in the URL (queueParams.ts), so
+ * the home page's links land on the filtered list; the SLA clock on each row, keyset pages (上一页 / 下一页) with the
+ * number of matching tickets.
  */
 export function TicketQueuePage() {
   const t = useT();
   const { lang } = useI18n();
   const { can } = useAuth();
-  const [q, setQ] = useState<TicketListQuery>({ status: 'open' });
+  const [params, setParams] = useSearchParams();
+  const q = useMemo(() => queueFromParams(params), [params]);
+  const qKey = JSON.stringify(q);
   const [creating, setCreating] = useState(false);
   // Keyset pages: a filter change starts again from the first page.
   const tickets = useTicketQueue(q);
@@ -38,7 +41,16 @@ export function TicketQueuePage() {
   const categories = useTicketCategories();
   const users = useTicketUsers();
   const categoryName = useCategoryName(categories.data);
-  const set = (patch: Partial<TicketListQuery>) => setQ((cur) => ({ ...cur, ...patch }));
+  // URL changes are transitions: two quick changes must build on each other, not on the filters of the last render.
+  const pending = useRef<TicketListQuery | null>(null);
+  useEffect(() => {
+    pending.current = null;
+  }, [qKey]);
+  const set = (patch: Partial<TicketListQuery>) => {
+    const next = { ...(pending.current ?? q), ...patch };
+    pending.current = next;
+    setParams(paramsFromQueue(next), { replace: true });
+  };
   return (
     <div data-testid="ticket-queue">
       <PageHeader
@@ -52,7 +64,15 @@ export function TicketQueuePage() {
         }
       />
       <Flex wrap gap={8} style={{ marginBottom: 12 }}>
-        <Input.Search allowClear placeholder={t('tk.queue.search')} style={{ width: 220 }} onSearch={(v) => set({ q: v || undefined })} data-testid="ticket-search" />
+        <Input.Search
+          key={q.q ?? ''}
+          defaultValue={q.q}
+          allowClear
+          placeholder={t('tk.queue.search')}
+          style={{ width: 220 }}
+          onSearch={(v) => set({ q: v.trim() || undefined })}
+          data-testid="ticket-search"
+        />
         <Select
           style={{ width: 140 }}
           value={q.status ?? ''}
