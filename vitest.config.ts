@@ -23,11 +23,11 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    // Three workers on the two cores (Vitest's default here is one): the integration files wait on the database, on
-    // child processes and on timers much of the time. With two, the browser suite beside it ended ~200 s before it
-    // (CI 2026-12-06: browser 851 s, integration 1,050 s) and the PostgreSQL files then ran with a core idle;
-    // HEARTH_TEST_WORKERS changes it.
-    maxWorkers: Number(process.env.HEARTH_TEST_WORKERS ?? 3),
+    // Two workers on the two cores (Vitest's default here is one): the integration files wait on the database much of
+    // the time, and run one after another they took most of CI's 20 minutes. Three (HEARTH_TEST_WORKERS=3) were
+    // measured in clean-clone CI on 2026-12-06 and made the run longer (21.5 min against 20.2: more files contending
+    // for the same two cores; integration 1,115 s, browser 941 s).
+    maxWorkers: Number(process.env.HEARTH_TEST_WORKERS ?? 2),
     // Every file of a worker shares its module registry (the app's modules are evaluated once per worker, not once per
     // file: seconds each). Files share no state through it: each builds its own app on its own database
     // (src/test/harness.ts), and module-level caches are keyed by the database.
