@@ -36,7 +36,7 @@ import { messageDashboardTiles } from './modules/messages/index.js';
 import { registerTicketResolvedHook, ticketChurnSignal, ticketMergeHook, ticketRoutes, ticketTimelineSource } from './modules/tickets/index.js';
 import { slaRoutes, startSlaChecker } from './modules/tickets/sla/index.js';
 import { ANALYTICS_QUEUE, analyticsRoutes, executeRun, queueNightly, registerChurnSignal, registerScorecardInput, unfinishedRunIds } from './modules/analytics/index.js';
-import { CAMPAIGNS_QUEUE, campaignRoutes, endDueCampaigns, executeLaunch, launchDueCampaigns, transactionCodeHandler, unfinishedLaunchIds } from './modules/campaigns/index.js';
+import { CAMPAIGNS_QUEUE, campaignDashboardTiles, campaignRoutes, endDueCampaigns, executeLaunch, launchDueCampaigns, transactionCodeHandler, unfinishedLaunchIds } from './modules/campaigns/index.js';
 import {
   SURVEY_SEND_QUEUE,
   executeSend,
@@ -50,7 +50,7 @@ import {
   type DistributionRuntime,
   type SendDeps,
 } from './modules/surveys/index.js';
-import { SEGMENTS_QUEUE, executeRefresh, queueNightlyRefresh, segmentListFilter, segmentMergeHook, segmentRoutes, unfinishedRefreshIds } from './modules/segments/index.js';
+import { SEGMENTS_QUEUE, executeRefresh, queueNightlyRefresh, segmentDashboardTiles, segmentListFilter, segmentMergeHook, segmentRoutes, unfinishedRefreshIds } from './modules/segments/index.js';
 
 /** pg-boss queue of outbox deliveries: one job per message attempt; the periodic sweep is the safety net. */
 const MESSAGE_QUEUE = 'messages.deliver';
@@ -113,6 +113,8 @@ for (const tile of [
   ...userDashboardTiles,
   ...importDashboardTiles,
   ...messageDashboardTiles,
+  ...segmentDashboardTiles,
+  ...campaignDashboardTiles,
   ...systemDashboardTiles,
 ])
   registerDashboardTile(tile);

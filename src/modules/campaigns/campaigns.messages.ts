@@ -55,6 +55,13 @@ export const zhCN = {
   'field.campaign.status': '状态',
   'field.campaign.asOf': '截至',
   'field.campaign.approvalLimitFen': '审批额度',
+  'campaigns.tile.title': '营销活动',
+  'campaigns.tile.description': '进行中、已排期和待审批的活动；下面是最近 {rows} 个进行中或近 {days} 天结束的活动，及其响应率提升（百分点，95% 区间）。',
+  'campaigns.tile.running': '进行中',
+  'campaigns.tile.scheduled': '已排期',
+  'campaigns.tile.awaiting_approval': '待审批',
+  'campaigns.tile.uplift': '响应率提升 {diff} 个百分点（95% 区间 {lower} ~ {upper}）',
+  'campaigns.tile.no_result': '暂无结果',
 } as const;
 
 export const en: Record<keyof typeof zhCN, string> = {
@@ -110,4 +117,11 @@ export const en: Record<keyof typeof zhCN, string> = {
   'field.campaign.status': 'Status',
   'field.campaign.asOf': 'As of',
   'field.campaign.approvalLimitFen': 'Approval limit',
+  'campaigns.tile.title': 'Campaigns',
+  'campaigns.tile.description': 'Campaigns running, scheduled and awaiting approval; below, the {rows} latest running or ended in the last {days} days, with their response uplift (points, 95% interval).',
+  'campaigns.tile.running': 'Running',
+  'campaigns.tile.scheduled': 'Scheduled',
+  'campaigns.tile.awaiting_approval': 'Awaiting approval',
+  'campaigns.tile.uplift': 'Response uplift {diff} pts (95% interval {lower} to {upper})',
+  'campaigns.tile.no_result': 'No results yet',
 };

@@ -4,3 +4,4 @@ export { endDueCampaigns, launchDueCampaigns } from './campaigns.service.js';
 export { campaignResults } from './results.js';
 export { transactionCodeHandler } from './redemptions.js';
 export type { CampaignResults, CampaignView } from './campaigns.contract.js';
+export { campaignDashboardTiles } from './dashboard.tiles.js';

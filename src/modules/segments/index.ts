@@ -6,3 +6,4 @@ export { segmentMergeHook } from './merge.js';
 export { registerSegmentField, listSegmentFields, type SegmentFieldDef, type SegmentFieldView, type CheckedCondition, type CompileContext } from './fields.js';
 export { segmentListFilter } from './list-filter.js';
 export { segmentSummaries } from './segments.repository.js';
+export { segmentDashboardTiles } from './dashboard.tiles.js';

@@ -34,6 +34,12 @@ export const zhCN = {
   'field.segment.days': '天数',
   'field.segment.file': '文件',
   'field.segment.by': '匹配方式',
+  'segments.tile.title': '客户细分',
+  'segments.tile.description': '未删除的客户细分及其中的动态细分；下面是当前成员最多的 {rows} 个（只计你可见的客户）。',
+  'segments.tile.segments': '客户细分',
+  'segments.tile.dynamic': '动态细分',
+  'segments.tile.members': '{count} 位成员',
+  'segments.tile.members_one': '{count} 位成员',
 } as const;
 
 export const en: Record<keyof typeof zhCN, string> = {
@@ -67,4 +73,10 @@ export const en: Record<keyof typeof zhCN, string> = {
   'field.segment.days': 'Days',
   'field.segment.file': 'File',
   'field.segment.by': 'Match by',
+  'segments.tile.title': 'Segments',
+  'segments.tile.description': 'Segments not in the trash and the dynamic ones among them; below, the {rows} with the most current members (customers you can see only).',
+  'segments.tile.segments': 'Segments',
+  'segments.tile.dynamic': 'Dynamic',
+  'segments.tile.members': '{count} members',
+  'segments.tile.members_one': '{count} member',
 };
