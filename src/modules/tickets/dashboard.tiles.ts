@@ -25,11 +25,9 @@ import { startOfDay } from '../../platform/time.js';
 import { customerAccess, customerDirectory } from '../customers/index.js';
 import type { DashboardTileDef, DashboardTileView, TileContext, TileRow, TileTone } from '../dashboards/index.js';
 import { slaClocks, type SlaClockView } from './sla/index.js';
-import { businessMsBetween, compileCalendar, DEFAULT_CALENDAR, type CompiledCalendar } from './sla/calendar.js';
-import { quantile } from './sla/reports.js';
+import { businessMsBetween } from './sla/calendar.js';
+import { calendarLookup, quantile } from './sla/reports.js';
 import { ticketSlaClocks } from './sla/schema.js';
-import { calendarOf } from './sla/sla.service.js';
-import { listCalendars } from './sla/sla.repository.js';
 import { tickets } from './schema.js';
 import * as repo from './tickets.repository.js';
 import { visibilityOf } from './tickets.visibility.js';
@@ -186,14 +184,9 @@ async function medianFirstResponseHours(db: DbOrTx, actor: Actor, from: Date, to
     .leftJoin(ticketSlaClocks, eq(ticketSlaClocks.ticketId, tickets.id))
     .where(and(...serviceScope(actor), gte(tickets.createdAt, from), lt(tickets.createdAt, to), isNotNull(tickets.firstRespondedAt)));
   if (!rows.length) return null;
-  const calendars = new Map((await listCalendars(db)).map((c) => [c.id, c]));
-  const defaultRow = [...calendars.values()].find((c) => c.isDefault);
-  const fallback: CompiledCalendar = defaultRow ? calendarOf(defaultRow) : compileCalendar(DEFAULT_CALENDAR);
+  const calendarFor = await calendarLookup(db);
   const ms = rows
-    .map((r) => {
-      const cal = r.calendarId && calendars.get(r.calendarId) ? calendarOf(calendars.get(r.calendarId)!) : fallback;
-      return Math.max(0, businessMsBetween(cal, toDate(r.createdAt), toDate(r.firstRespondedAt!)));
-    })
+    .map((r) => Math.max(0, businessMsBetween(calendarFor(r.calendarId), toDate(r.createdAt), toDate(r.firstRespondedAt!))))
     .sort((a, b) => a - b);
   const median = quantile(ms, 0.5);
   return median === null ? null : Math.round((median / HOUR) * 100) / 100;

@@ -129,6 +129,24 @@ function teamFilter(teamId: string) {
 
 const wallDay = (zone: string, at: Date) => new Date(at.getTime() + zoneOffsetMs(zone, at)).toISOString().slice(0, 10);
 
+/**
+ * A ticket's business calendar by its clock's calendar id (the default calendar, or the built-in one, when it has
+ * none or it is gone), each compiled once: the reports and the home page's first-response median measure alike.
+ */
+export async function calendarLookup(db: DbOrTx): Promise<(calendarId: string | null | undefined) => CompiledCalendar> {
+  const calendars = new Map((await repo.listCalendars(db)).map((c) => [c.id, c]));
+  const defaultRow = [...calendars.values()].find((c) => c.isDefault);
+  const fallback: CompiledCalendar = defaultRow ? calendarOf(defaultRow) : compileCalendar(DEFAULT_CALENDAR);
+  const compiled = new Map<string, CompiledCalendar>();
+  return (id) => {
+    const row = id ? calendars.get(id) : undefined;
+    if (!row) return fallback;
+    let cal = compiled.get(row.id);
+    if (!cal) compiled.set(row.id, (cal = calendarOf(row)));
+    return cal;
+  };
+}
+
 export async function ticketReport(db: DbOrTx, actor: Actor | null, q: ReportQuery, now: Date): Promise<TicketReport> {
   requireAccess(actor, 'ticket:read');
   const zone = knownZone((await readCompanySettings(db)).timezone);
@@ -162,12 +180,9 @@ export async function ticketReport(db: DbOrTx, actor: Actor | null, q: ReportQue
     limit ${MAX_TICKETS}`);
   const rows = rowsOf<Row>(res);
 
-  const calendars = new Map((await repo.listCalendars(db)).map((c) => [c.id, c]));
-  const defaultRow = [...calendars.values()].find((c) => c.isDefault);
-  const fallback: CompiledCalendar = defaultRow ? calendarOf(defaultRow) : compileCalendar(DEFAULT_CALENDAR);
+  const calendarFor = await calendarLookup(db);
   const measured: Measured[] = rows.map((r) => {
-    const calRow = r.calendar_id ? calendars.get(r.calendar_id) : undefined;
-    const cal = calRow ? calendarOf(calRow) : fallback;
+    const cal = calendarFor(r.calendar_id);
     const created = date(r.created_at)!;
     const frAt = date(r.first_responded_at);
     const resolvedAt = date(r.resolved_at);
