@@ -10,7 +10,7 @@ import { customerImporter, customerRoutes, mergeRoutes, registerCustomerListFilt
 import { importRoutes, registerImporter, runImport, unfinishedImportIds } from './modules/imports/index.js';
 import { settingsRoutes } from './modules/settings/index.js';
 import { customFieldRoutes } from './modules/fields/index.js';
-import { registerTransactionCodeHandler, transactionImporter, transactionMergeHook, transactionRoutes, transactionTimelineSource } from './modules/transactions/index.js';
+import { registerTransactionCodeHandler, transactionImporter, transactionMergeHook, transactionRoutes, transactionTimelineSource, transactionGoalMetrics } from './modules/transactions/index.js';
 import {
   interactionMergeHook,
   interactionRoutes,
@@ -26,10 +26,12 @@ import { careMergeHook, careRoutes, runCare } from './modules/care/index.js';
 import { systemActor } from './platform/auth/permissions.js';
 import { kbRoutes } from './modules/kb/index.js';
 import { dashboardRoutes, registerDashboardTile, systemDashboardTiles } from './modules/dashboards/index.js';
-import { ticketDashboardTiles } from './modules/tickets/index.js';
-import { taskDashboardTiles } from './modules/interactions/index.js';
+import { ticketDashboardTiles, ticketGoalMetrics } from './modules/tickets/index.js';
+import { goalDashboardTiles, goalRoutes, registerGoalMetric, snapshotGoals } from './modules/goals/index.js';
+import { performanceRoutes } from './modules/performance/index.js';
+import { interactionGoalMetrics, taskDashboardTiles } from './modules/interactions/index.js';
 import { analyticsDashboardTiles } from './modules/analytics/index.js';
-import { surveyDashboardTiles } from './modules/surveys/index.js';
+import { surveyDashboardTiles, surveyGoalMetrics } from './modules/surveys/index.js';
 import { userDashboardTiles } from './modules/accounts/index.js';
 import { importDashboardTiles } from './modules/imports/index.js';
 import { messageDashboardTiles } from './modules/messages/index.js';
@@ -116,8 +118,11 @@ for (const tile of [
   ...segmentDashboardTiles,
   ...campaignDashboardTiles,
   ...systemDashboardTiles,
+  ...goalDashboardTiles,
 ])
   registerDashboardTile(tile);
+// Goal metrics (目标管理): each module's figures a goal can be set on.
+for (const metric of [...ticketGoalMetrics, ...surveyGoalMetrics, ...transactionGoalMetrics, ...interactionGoalMetrics]) registerGoalMetric(metric);
 registerSurveyResultHooks({ registerTimelineSource, registerChurnSignal, registerScorecardInput }); // survey answers on the timeline; detractors as a churn reason; NPS as word of mouth
 // The customer list's filters other modules answer: `segment=<id>` (segments imports customers, not the reverse).
 registerCustomerListFilter(segmentListFilter);
@@ -223,6 +228,19 @@ export async function buildApp(opts: {
   const careRun = startCareTimer(app, ctx.db, messaging, !!opts.resumeJobs);
   await kbRoutes(app, ctx);
   await dashboardRoutes(app, { ...ctx, now: opts.clock });
+  // Goals (目标管理): progress computed on read; the clock writes each goal's daily history (every ten minutes, a
+  // bounded batch of missing days; also soon after a goal is set or changed).
+  let snapshotting: Promise<unknown> | null = null;
+  const goalClock = () => {
+    snapshotting ??= snapshotGoals(ctx.db, messaging.now())
+      .catch((err: Error) => app.log.warn(`goals clock: ${err.message}`))
+      .finally(() => (snapshotting = null));
+  };
+  await goalRoutes(app, { ...ctx, now: opts.clock, changed: opts.resumeJobs ? goalClock : undefined });
+  if (opts.resumeJobs) every(app, 10 * 60_000, goalClock);
+  // Team performance (团队绩效): a month's KPIs per agent and the weighted incentive score.
+  await performanceRoutes(app, { ...ctx, now: opts.clock });
+  app.addHook('onClose', async () => void (await snapshotting));
   await ticketRoutes(app, { ...ctx, tickets: messaging });
   // SLA deadlines: warnings and the three-level escalation, checked every minute (each fires once across processes).
   await slaRoutes(app, { ...ctx, now: messaging.now });

@@ -18,10 +18,12 @@ import * as customers from './modules/customers/customers.messages.js';
 import * as dashboards from './modules/dashboards/dashboards.messages.js';
 import * as demo from './modules/demo/demo.messages.js';
 import * as fields from './modules/fields/fields.messages.js';
+import * as goals from './modules/goals/goals.messages.js';
 import * as imports from './modules/imports/imports.messages.js';
 import * as interactions from './modules/interactions/interactions.messages.js';
 import * as kb from './modules/kb/kb.messages.js';
 import * as messages from './modules/messages/messages.messages.js';
+import * as performance from './modules/performance/performance.messages.js';
 import * as segmentFields from './modules/segments/fields.messages.js';
 import * as segments from './modules/segments/segments.messages.js';
 import * as settings from './modules/settings/settings.messages.js';
@@ -40,10 +42,12 @@ export const MODULE_MESSAGES = {
   dashboards,
   demo,
   fields,
+  goals,
   imports,
   interactions,
   kb,
   messages,
+  performance,
   segments,
   'segments/fields': segmentFields,
   settings,

@@ -18,7 +18,9 @@ import { CustomerListPage, customerPageWithTabs, EditCustomerPage, NewCustomerPa
 import { HomePage } from './modules/dashboards/routes';
 import { DuplicatesRoutes } from './modules/duplicates/routes';
 import { CustomFieldsPage } from './modules/fields/routes';
+import { GoalsRoutes } from './modules/goals/routes';
 import { ImportsPage } from './modules/imports/routes';
+import { PerformanceRoutes } from './modules/performance/routes';
 import * as interactions from './modules/interactions/routes';
 import { KbPage } from './modules/kb/routes';
 import * as messages from './modules/messages/routes';
@@ -119,6 +121,8 @@ function AppRoutes() {
         <Route path="segments/*" element={guard(['segment:read'], <SegmentsRoutes />)} />
         <Route path="campaigns/*" element={guard(['campaign:read'], <CampaignsRoutes />)} />
         <Route path="surveys/*" element={guard(['survey:read'], <SurveysRoutes />)} />
+        <Route path="goals/*" element={guard(['goal:read'], <GoalsRoutes />)} />
+        <Route path="performance/*" element={guard(['performance:read'], <PerformanceRoutes />)} />
         <Route path="admin/users" element={guard(['user:manage'], <UsersPage />)} />
         <Route path="admin/roles" element={guard(['user:manage', 'role:manage'], <RolesPage />)} />
         <Route path="admin/audit" element={guard(['audit:read'], <AuditPage />)} />

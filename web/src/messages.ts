@@ -18,10 +18,12 @@ import { dashboardsMessages } from './modules/dashboards';
 import { demoMessages } from './modules/demo';
 import { duplicatesMessages } from './modules/duplicates';
 import { fieldsMessages } from './modules/fields';
+import { goalsMessages } from './modules/goals';
 import { importsMessages } from './modules/imports';
 import { interactionsMessages } from './modules/interactions';
 import { kbMessages } from './modules/kb';
 import { messagesMessages } from './modules/messages';
+import { performanceMessages } from './modules/performance';
 import { segmentsMessages } from './modules/segments';
 import { settingsMessages } from './modules/settings';
 import { surveysMessages } from './modules/surveys';
@@ -43,10 +45,12 @@ const MODULE_MESSAGES = {
   demo: demoMessages,
   duplicates: duplicatesMessages,
   fields: fieldsMessages,
+  goals: goalsMessages,
   imports: importsMessages,
   interactions: interactionsMessages,
   kb: kbMessages,
   messages: messagesMessages,
+  performance: performanceMessages,
   segments: segmentsMessages,
   settings: settingsMessages,
   surveys: surveysMessages,

@@ -12,6 +12,8 @@ import { ClusterOutlined } from '@ant-design/icons';
 import { NotificationOutlined } from '@ant-design/icons';
 import { SmileOutlined } from '@ant-design/icons';
 import { HomeOutlined } from '@ant-design/icons';
+import { AimOutlined } from '@ant-design/icons';
+import { TrophyOutlined } from '@ant-design/icons';
 import type { NavItem } from './platform/layout/nav';
 
 /** The side menu, by module. Each entry shows only to users holding one of its permissions. */
@@ -28,6 +30,8 @@ export const NAV: NavItem[] = [
   { key: '/segments', label: 'menu.segments', icon: <ClusterOutlined />, anyOf: ['segment:read'] },
   { key: '/campaigns', label: 'menu.campaigns', icon: <NotificationOutlined />, anyOf: ['campaign:read'] },
   { key: '/surveys', label: 'menu.surveys', icon: <SmileOutlined />, anyOf: ['survey:read'] },
+  { key: '/goals', label: 'menu.goals', icon: <AimOutlined />, anyOf: ['goal:read'] },
+  { key: '/performance', label: 'menu.performance', icon: <TrophyOutlined />, anyOf: ['performance:read'] },
   { key: '/duplicates', label: 'menu.duplicates', icon: <MergeCellsOutlined />, allOf: ['customer:write', 'customer:delete'] },
   { key: '/imports', label: 'menu.imports', icon: <ImportOutlined />, anyOf: ['customer:write'] },
   {

@@ -6,7 +6,9 @@
  *   through a view or function this module exports;
  * - `customerAccess.filter(actor, column)` — "this customer id is one the actor sees", for tables that only keep a
  *   `customer_id` (no join, no table name in the caller);
- * - `customerAccess.reaches(actor, row)` — the same rule on a loaded row's owner and team.
+ * - `customerAccess.reaches(actor, row)` — the same rule on a loaded row's owner and team;
+ * - `customerAccess.scoped.where(scope, 'c')` / `.filter(scope, column)` — the same conditions for a scope given as
+ *   data rather than an actor's (a goal measured for a team or a person: `platform/auth/access.ts` DataScope).
  */
 import { sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { dataScopeOf, reachesAll, scopeReaches, scopeWhere, type DataScope } from '../../platform/auth/access.js';
@@ -25,6 +27,17 @@ export const customerAccess = {
   filter(actor: Actor, column: SQLWrapper): SQL {
     if (reachesAll(actor)) return sql`true`;
     return sql`${column} in (select c.id from ${customers} c where ${customerAccess.where(actor, 'c')})`;
+  },
+  /** The conditions for a scope given as data (what a goal's owner reaches), not an actor's. */
+  scoped: {
+    where(scope: DataScope, alias = 'c'): SQL {
+      const a = sql.identifier(alias);
+      return scopeWhere(scope, sql`${a}.owner_id`, sql`${a}.team_id`);
+    },
+    filter(scope: DataScope, column: SQLWrapper): SQL {
+      if (scope.kind === 'all') return sql`true`;
+      return sql`${column} in (select c.id from ${customers} c where ${customerAccess.scoped.where(scope, 'c')})`;
+    },
   },
   /** The same rule on a customer's owner and team. */
   reaches(actor: Actor, row: { ownerId: string | null; teamId: string | null }): boolean {

@@ -7,3 +7,4 @@ export type { InteractionView, TaskView, TimelineEvent } from './interactions.co
 export { interactionLog, taskLedger } from './schema.js';
 export { interactionBulkLoad, type InteractionBulkRow, type TaskBulkRow } from './interactions.bulk.js';
 export { taskDashboardTiles } from './dashboard.tiles.js';
+export { interactionGoalMetrics, returnVisitsByAssignee } from './goal.metrics.js';

@@ -4,6 +4,8 @@
  * `src/messages.ts`.
  */
 export const zhCN = {
+  'interactions.goal.return_visits': '回访按时完成率',
+  'interactions.goal.return_visits.description': '期内到期的回访任务（不含已取消）中，在到期前完成的比例；未完成的任务到期后计为未按时',
   // interactions, the customer timeline and tasks
   'interactions.not_found': '找不到该沟通记录',
   'interactions.not_deleted': '该沟通记录未被删除，无需恢复',
@@ -58,6 +60,8 @@ export const zhCN = {
 } as const;
 
 export const en: Record<keyof typeof zhCN, string> = {
+  'interactions.goal.return_visits': 'Return visits on time',
+  'interactions.goal.return_visits.description': 'Of the return-visit tasks due in the period (not cancelled), the share done by their due time; an open one counts as late once due',
   'interactions.not_found': 'Interaction not found',
   'interactions.not_deleted': 'This interaction is not deleted',
   'interactions.stale': 'Someone else changed this interaction (version {current}, you sent {given}); reload and try again',

@@ -13,3 +13,4 @@ export type { SurveyResults } from './surveys.contract.js';
 export { surveyTimelineSource, registerSurveyResultHooks } from './timeline.js';
 export { onResponseCompleted, surveyChurnSignal, type CompletedResponse } from './followup.js';
 export { surveyDashboardTiles } from './dashboard.tiles.js';
+export { surveyGoalMetrics } from './goal.metrics.js';

@@ -9,3 +9,4 @@ export { productCatalogue, transactionLedger, transactionLineLedger } from './sc
 export { transactionBulkLoad, type TransactionBulkRow, type TransactionLineBulkRow } from './transactions.bulk.js';
 export { registerTransactionCodeHandler, type TransactionCodeEvent, type TransactionCodeHandler } from './codes.js';
 export type { TransactionType } from './transactions.contract.js';
+export { transactionGoalMetrics } from './goal.metrics.js';

@@ -4,6 +4,10 @@
  * typecheck. Registered, with every other catalogue, by `src/messages.ts`.
  */
 export const zhCN = {
+  'transactions.goal.revenue': '营收',
+  'transactions.goal.revenue.description': '期内发生的购买与缴费减去退款（元）',
+  'transactions.goal.repeat_rate': '复购率',
+  'transactions.goal.repeat_rate.description': '期内有购买或缴费的客户中，在两个及以上不同日期购买或缴费的比例',
   'transactions.not_found': '找不到该交易记录',
   'transactions.not_deleted': '该交易记录未被删除，无需恢复',
   'transactions.amount_mismatch': '「{field}」与明细合计 ¥{lines} 不符',
@@ -48,6 +52,10 @@ export const zhCN = {
 } as const;
 
 export const en: Record<keyof typeof zhCN, string> = {
+  'transactions.goal.revenue': 'Revenue',
+  'transactions.goal.revenue.description': 'Purchases and payments less refunds that occurred in the period (yuan)',
+  'transactions.goal.repeat_rate': 'Repeat-purchase rate',
+  'transactions.goal.repeat_rate.description': 'Of the customers who bought or paid in the period, the share who did so on two or more different days',
   'transactions.not_found': 'Transaction not found',
   'transactions.not_deleted': 'This transaction is not deleted',
   'transactions.amount_mismatch': '"{field}" does not match the lines total ¥{lines}',

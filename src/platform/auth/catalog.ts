@@ -35,6 +35,10 @@ export const PERMISSIONS = [
   'campaign:approve',
   'survey:read',
   'survey:manage',
+  'goal:read',
+  'goal:manage',
+  'performance:read',
+  'performance:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

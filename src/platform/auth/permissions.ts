@@ -35,12 +35,16 @@ export const BUILTIN_ROLES: Record<RoleKey, { scope: Scope; permissions: Permiss
       'campaign:approve',
       'survey:read',
       'survey:manage',
+      'goal:read',
+      'goal:manage',
+      'performance:read',
+      'performance:manage',
     ],
   },
-  account_manager: { scope: 'own', permissions: ['customer:read', 'customer:write', 'customer:pii', 'transaction:write', 'user:read', 'ticket:read', 'ticket:write', 'kb:read', 'analytics:read', 'segment:read', 'survey:read'] },
-  agent: { scope: 'own', permissions: ['customer:read', 'customer:write', 'customer:pii', 'transaction:write', 'user:read', 'ticket:read', 'ticket:write', 'kb:read', 'segment:read', 'survey:read'] },
-  marketer: { scope: 'all', permissions: ['customer:read', 'customer:export', 'tag:manage', 'user:read', 'message:manage', 'analytics:read', 'segment:read', 'segment:manage', 'campaign:read', 'campaign:manage', 'survey:read', 'survey:manage'] },
-  viewer: { scope: 'all', permissions: ['customer:read', 'user:read', 'ticket:read', 'kb:read', 'segment:read', 'survey:read'] },
+  account_manager: { scope: 'own', permissions: ['customer:read', 'customer:write', 'customer:pii', 'transaction:write', 'user:read', 'ticket:read', 'ticket:write', 'kb:read', 'analytics:read', 'segment:read', 'survey:read', 'goal:read'] },
+  agent: { scope: 'own', permissions: ['customer:read', 'customer:write', 'customer:pii', 'transaction:write', 'user:read', 'ticket:read', 'ticket:write', 'kb:read', 'segment:read', 'survey:read', 'goal:read'] },
+  marketer: { scope: 'all', permissions: ['customer:read', 'customer:export', 'tag:manage', 'user:read', 'message:manage', 'analytics:read', 'segment:read', 'segment:manage', 'campaign:read', 'campaign:manage', 'survey:read', 'survey:manage', 'goal:read'] },
+  viewer: { scope: 'all', permissions: ['customer:read', 'user:read', 'ticket:read', 'kb:read', 'segment:read', 'survey:read', 'goal:read'] },
 };
 
 /** Who is acting: a signed-in user, a token, the CLI or the system itself. Built once per request. */

@@ -18,3 +18,5 @@ export * from '../../modules/demo/schema.js';
 export * from '../../modules/segments/schema.js';
 export * from '../../modules/campaigns/schema.js';
 export * from '../../modules/surveys/schema.js';
+export * from '../../modules/goals/schema.js';
+export * from '../../modules/performance/schema.js';

@@ -59,4 +59,5 @@ export const NOT_CASES: Record<string, string> = {
   '/api/v1/surveys/{id}/invitations/{invId}/withdraw': 'state change: a repeat is 409 (already withdrawn)',
   '/api/v1/surveys/{id}/links': "returns the customer's live invitation: a repeat gets the same link (invitations.test.ts)",
   '/api/v1/surveys/{id}/reminders': 'sends due reminders: a repeat finds none due (invitations.test.ts)',
+  '/api/v1/goals/{id}/restore': 'state change: a repeat is 409 (not removed)',
 };

@@ -175,6 +175,16 @@ const CASES: Case[] = [
   },
   { route: '/api/v1/campaigns', send: (r) => ({ url: '/api/v1/campaigns', body: { name: `幂等活动 ${r}`, goal: 'repeat_purchase' } }), count: rows('campaigns') },
   { route: '/api/v1/surveys', send: (r) => ({ url: '/api/v1/surveys', body: { name: `幂等问卷 ${r}`, templateKey: 'relational_nps' } }), count: rows('surveys') },
+  {
+    route: '/api/v1/goals',
+    send: (r) => ({ url: '/api/v1/goals', body: { name: `幂等目标 ${r}`, metric: 'tickets.complaints', targetValue: 3, periodStart: '2026-11-01' } }),
+    count: rows('goals'),
+  },
+  {
+    route: '/api/v1/performance/notes',
+    send: (r) => ({ url: '/api/v1/performance/notes', body: { userId: ctx.admin.userId, note: `幂等培训记录 ${r}` } }),
+    count: rows('training_notes'),
+  },
   { route: '/api/v1/kb/categories', send: (r) => ({ url: '/api/v1/kb/categories', body: { name: `幂等分类 ${r}` } }), count: rows('kb_categories') },
   {
     route: '/api/v1/kb/articles',

@@ -1,0 +1,321 @@
+/**
+ * Goals (目标管理, issue #17): set, read, change and remove goals; their progress computed from the data whenever they
+ * are read; their daily history written by the goals clock (snapshotGoals); the heating template's seeded goals.
+ *
+ * Who sees a goal: goal:read, and then every goal for a data scope of `all`; otherwise the company's goals, those of
+ * the user's team (with `team` scope: of every team it reaches) and the user's own (with `team` scope: those of the
+ * people of its teams too). The figures of a goal are the goal's — shared with its owner — so seeing one needs no
+ * permission on the data behind it; setting one needs goal:manage, the metric's own permission, and an owner within
+ * the user's reach (a company goal needs scope `all`).
+ */
+import { dataScopeOf, NO_USER, type DataScope } from '../../platform/auth/access.js';
+import { requireAccess, type Actor } from '../../platform/auth/permissions.js';
+import type { DbOrTx } from '../../platform/db/client.js';
+import { AppError } from '../../platform/errors.js';
+import type { Locale } from '../../platform/i18n/index.js';
+import { startOfDay } from '../../platform/time.js';
+import { findTeam, findUserById, teamAndDescendants } from '../accounts/index.js';
+import { companyClock, readSetting } from '../settings/index.js';
+import type { GoalDetail, GoalList, GoalMetricList, GoalMetricView, GoalPeriodKind, GoalProgress, GoalView } from './goals.contract.js';
+import * as repo from './goals.repository.js';
+import type { CreateGoalInput, GoalListQuery, UpdateGoalInput } from './goals.types.js';
+import { attainmentOf, effectiveTarget, forecastOf, goalMetric, goalMetrics, statusOf, type GoalMetricDef } from './metrics.js';
+
+const DAY = 86_400_000;
+/** The longest custom period, in days. */
+export const MAX_PERIOD_DAYS = 1100;
+
+// ---- periods ---------------------------------------------------------------------------------------------------------
+
+const ymd = (y: number, m: number, d: number) => new Date(Date.UTC(y, m - 1, d)).toISOString().slice(0, 10);
+const parts = (day: string) => day.split('-').map(Number) as [number, number, number];
+
+/** The calendar period of `kind` containing `day`, or [day, end] for custom (end required, not before day, bounded). */
+export function resolvePeriod(kind: GoalPeriodKind, day: string, end?: string | null): { start: string; end: string } {
+  const [y, m] = parts(day);
+  if (kind === 'month') return { start: ymd(y, m, 1), end: ymd(y, m + 1, 0) };
+  if (kind === 'quarter') {
+    const q = Math.floor((m - 1) / 3) * 3 + 1;
+    return { start: ymd(y, q, 1), end: ymd(y, q + 3, 0) };
+  }
+  if (kind === 'year') return { start: ymd(y, 1, 1), end: ymd(y, 12, 31) };
+  if (!end) throw AppError.field('periodEnd', 'goals.period_end_required');
+  if (end < day) throw AppError.field('periodEnd', 'goals.period_order');
+  if ((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${day}T00:00:00Z`)) / DAY + 1 > MAX_PERIOD_DAYS) {
+    throw AppError.field('periodEnd', 'goals.period_too_long', { max: MAX_PERIOD_DAYS });
+  }
+  return { start: day, end };
+}
+
+/** The instants a period of calendar days covers in the zone: [its first day's start, the day after its last). */
+function instants(zone: string, start: string, end: string): { from: Date; to: Date } {
+  const [sy, sm, sd] = parts(start);
+  const [ey, em, ed] = parts(end);
+  return { from: startOfDay(zone, sy, sm, sd), to: startOfDay(zone, ey, em, ed + 1) };
+}
+
+const yearEarlier = (day: string) => {
+  const [y, m, d] = parts(day);
+  return ymd(y - 1, m, d);
+};
+
+// ---- visibility and owners -------------------------------------------------------------------------------------------
+
+function visibilityOf(actor: Actor): repo.GoalVisibility {
+  const scope = dataScopeOf(actor);
+  if (scope.kind === 'all') return { kind: 'all' };
+  const userId = actor.userId ?? NO_USER;
+  if (scope.kind === 'team') return { kind: 'some', teamIds: scope.teamIds, userId, userTeamIds: scope.teamIds };
+  return { kind: 'some', teamIds: actor.teamId ? [actor.teamId] : [], userId, userTeamIds: [] };
+}
+
+/** What a goal's figures cover, as a data scope: everything, a team and its sub-teams, or a person's own. */
+async function ownerScope(db: DbOrTx, g: repo.GoalRow): Promise<DataScope> {
+  if (g.ownerKind === 'team' && g.ownerTeamId) return { kind: 'team', userId: NO_USER, teamIds: await teamAndDescendants(db, g.ownerTeamId) };
+  if (g.ownerKind === 'user' && g.ownerUserId) return { kind: 'own', userId: g.ownerUserId };
+  return { kind: 'all' };
+}
+
+/** The owner of a new goal: it exists, the metric can be measured for it, and the actor reaches it. */
+async function checkOwner(db: DbOrTx, actor: Actor, metric: GoalMetricDef, kind: CreateGoalInput['ownerKind'], ownerId: string | undefined) {
+  if (!metric.owners.includes(kind)) throw AppError.field('ownerKind', 'goals.owner_unsupported');
+  const scope = dataScopeOf(actor);
+  if (kind === 'company') {
+    if (ownerId) throw AppError.field('ownerId', 'goals.owner_not_for_company');
+    if (scope.kind !== 'all') throw AppError.forbidden('goals.company_forbidden');
+    return { ownerTeamId: null, ownerUserId: null };
+  }
+  if (!ownerId) throw AppError.field('ownerId', 'goals.owner_required');
+  if (kind === 'team') {
+    if (!(await findTeam(db, ownerId))) throw AppError.field('ownerId', 'goals.team_not_found');
+    if (scope.kind !== 'all' && !(scope.kind === 'team' && scope.teamIds.includes(ownerId))) throw AppError.forbidden('goals.owner_forbidden');
+    return { ownerTeamId: ownerId, ownerUserId: null };
+  }
+  const user = await findUserById(db, ownerId);
+  if (!user || !user.active) throw AppError.field('ownerId', 'goals.user_not_found');
+  const reached = scope.kind === 'all' || ownerId === actor.userId || (scope.kind === 'team' && !!user.teamId && scope.teamIds.includes(user.teamId));
+  if (!reached) throw AppError.forbidden('goals.owner_forbidden');
+  return { ownerTeamId: null, ownerUserId: ownerId };
+}
+
+function metricOf(key: string): GoalMetricDef {
+  const m = goalMetric(key);
+  if (!m) throw AppError.field('metric', 'goals.metric_unknown', { value: key });
+  return m;
+}
+
+// ---- progress --------------------------------------------------------------------------------------------------------
+
+/** The figures of a goal at `now`: value from the period's start to now (or its end), target, forecast, status. */
+export async function goalProgress(db: DbOrTx, g: repo.GoalRow, zone: string, now: Date): Promise<GoalProgress> {
+  const metric = goalMetric(g.metric);
+  const { from, to } = instants(zone, g.periodStart, g.periodEnd);
+  const elapsed = Math.min(1, Math.max(0, (now.getTime() - from.getTime()) / (to.getTime() - from.getTime())));
+  const base = { value: null, target: g.targetKind === 'value' ? g.targetValue : null, baseline: null, forecast: null, elapsed, attainment: null, link: metric?.link ?? null, asOf: now.toISOString() };
+  if (elapsed <= 0) return { ...base, status: 'not_started' };
+  if (!metric) return { ...base, status: 'no_data' };
+  const scope = await ownerScope(db, g);
+  const until = now < to ? now : to;
+  const value = await metric.compute({ db, from, to: until, scope, zone, now });
+  let baseline: number | null = null;
+  if (g.targetKind === 'change') {
+    const before = instants(zone, yearEarlier(g.periodStart), yearEarlier(g.periodEnd));
+    baseline = await metric.compute({ db, from: before.from, to: before.to, scope, zone, now });
+  }
+  const target = effectiveTarget(g.targetKind, g.targetValue, baseline);
+  const forecast = forecastOf(metric.forecast, value, elapsed);
+  return {
+    ...base,
+    value,
+    target,
+    baseline,
+    forecast,
+    attainment: attainmentOf(metric.better, elapsed >= 1 ? value : forecast, target),
+    status: statusOf({ better: metric.better, elapsed, value, forecast, target }),
+  };
+}
+
+// ---- views -----------------------------------------------------------------------------------------------------------
+
+function metricView(m: GoalMetricDef | undefined, key: string, locale: Locale): GoalMetricView {
+  if (!m) return { key, label: key, description: '', unit: 'count', better: 'higher', forecast: 'level', owners: [] };
+  return { key: m.key, label: m.label(locale), description: m.description(locale), unit: m.unit, better: m.better, forecast: m.forecast, owners: [...m.owners] };
+}
+
+async function viewOf(db: DbOrTx, r: repo.GoalWithNames, locale: Locale, zone: string, now: Date): Promise<GoalView> {
+  const g = r.goal;
+  const owner = g.ownerKind === 'team' && g.ownerTeamId ? { id: g.ownerTeamId, name: r.teamName ?? '' } : g.ownerKind === 'user' && g.ownerUserId ? { id: g.ownerUserId, name: r.userName ?? '' } : null;
+  return {
+    id: g.id,
+    name: g.name,
+    description: g.description,
+    metric: metricView(goalMetric(g.metric), g.metric, locale),
+    targetKind: g.targetKind,
+    targetValue: g.targetValue,
+    periodKind: g.periodKind,
+    periodStart: g.periodStart,
+    periodEnd: g.periodEnd,
+    ownerKind: g.ownerKind,
+    owner,
+    createdBy: g.createdBy ? { id: g.createdBy, name: r.creatorName ?? '' } : null,
+    createdAt: g.createdAt.toISOString(),
+    updatedAt: g.updatedAt.toISOString(),
+    deletedAt: g.deletedAt?.toISOString() ?? null,
+    progress: await goalProgress(db, g, zone, now),
+  };
+}
+
+// ---- use cases -------------------------------------------------------------------------------------------------------
+
+/** The metrics the actor may set goals on (GET /goals/metrics). */
+export function goalMetricCatalogue(actor: Actor | null): GoalMetricList {
+  requireAccess(actor, 'goal:read');
+  return { items: goalMetrics().filter((m) => actor.permissions.has(m.permission)).map((m) => metricView(m, m.key, actor.locale)) };
+}
+
+export async function listGoalViews(db: DbOrTx, actor: Actor | null, q: GoalListQuery, now = new Date()): Promise<GoalList> {
+  requireAccess(actor, 'goal:read');
+  const { zone, today } = await companyClock(db, now);
+  const rows = await repo.listGoals(db, { visibility: visibilityOf(actor), when: q.when, today, ownerKind: q.ownerKind, deleted: q.deleted });
+  const items: GoalView[] = [];
+  for (const r of rows) items.push(await viewOf(db, r, actor.locale, zone, now));
+  return { items };
+}
+
+async function loadVisible(db: DbOrTx, actor: Actor, id: string, lock = false): Promise<repo.GoalWithNames> {
+  const r = await repo.findGoal(db, id, visibilityOf(actor), lock);
+  if (!r) throw AppError.notFound('goals.not_found');
+  return r;
+}
+
+export async function getGoal(db: DbOrTx, actor: Actor | null, id: string, now = new Date()): Promise<GoalDetail> {
+  requireAccess(actor, 'goal:read');
+  const r = await loadVisible(db, actor, id);
+  const { zone } = await companyClock(db, now);
+  const view = await viewOf(db, r, actor.locale, zone, now);
+  const history = (await repo.snapshotsOf(db, id)).map((s) => ({ day: s.day, value: s.value, forecast: s.forecast, target: s.target, status: s.status }));
+  return { ...view, history };
+}
+
+export async function createGoal(db: DbOrTx, actor: Actor | null, input: CreateGoalInput, now = new Date()): Promise<GoalDetail> {
+  requireAccess(actor, 'goal:manage');
+  const metric = metricOf(input.metric);
+  if (!actor.permissions.has(metric.permission)) throw AppError.forbidden('goals.metric_forbidden');
+  const owner = await checkOwner(db, actor, metric, input.ownerKind, input.ownerId);
+  const period = resolvePeriod(input.periodKind, input.periodStart, input.periodEnd);
+  const row = await repo.insertGoal(db, {
+    name: input.name,
+    description: input.description ?? null,
+    metric: metric.key,
+    targetKind: input.targetKind,
+    targetValue: input.targetValue,
+    periodKind: input.periodKind,
+    periodStart: period.start,
+    periodEnd: period.end,
+    ownerKind: input.ownerKind,
+    ...owner,
+    createdBy: actor.userId,
+  });
+  return getGoal(db, actor, row.id, now);
+}
+
+export async function updateGoal(db: DbOrTx, actor: Actor | null, id: string, input: UpdateGoalInput, now = new Date()): Promise<GoalDetail> {
+  requireAccess(actor, 'goal:manage');
+  const { goal } = await loadVisible(db, actor, id, true);
+  if (goal.deletedAt) throw AppError.conflict('goals.deleted');
+  const kind = input.periodKind ?? goal.periodKind;
+  const start = input.periodStart ?? goal.periodStart;
+  const end = input.periodEnd ?? (kind === 'custom' ? goal.periodEnd : null);
+  const period = input.periodKind || input.periodStart || input.periodEnd ? resolvePeriod(kind, start, end) : { start: goal.periodStart, end: goal.periodEnd };
+  const values = {
+    ...(input.name !== undefined ? { name: input.name } : {}),
+    ...(input.description !== undefined ? { description: input.description } : {}),
+    ...(input.targetKind !== undefined ? { targetKind: input.targetKind } : {}),
+    ...(input.targetValue !== undefined ? { targetValue: input.targetValue } : {}),
+    periodKind: kind,
+    periodStart: period.start,
+    periodEnd: period.end,
+  };
+  await repo.updateGoal(db, id, values);
+  // The history was measured against the old target or period: the clock writes it again.
+  const changed =
+    period.start !== goal.periodStart || period.end !== goal.periodEnd || (values.targetKind ?? goal.targetKind) !== goal.targetKind || (values.targetValue ?? goal.targetValue) !== goal.targetValue;
+  if (changed) await repo.clearSnapshots(db, id);
+  return getGoal(db, actor, id, now);
+}
+
+export async function deleteGoal(db: DbOrTx, actor: Actor | null, id: string): Promise<void> {
+  requireAccess(actor, 'goal:manage');
+  const { goal } = await loadVisible(db, actor, id, true);
+  if (!goal.deletedAt) await repo.updateGoal(db, id, { deletedAt: new Date() });
+}
+
+export async function restoreGoal(db: DbOrTx, actor: Actor | null, id: string, now = new Date()): Promise<GoalDetail> {
+  requireAccess(actor, 'goal:manage');
+  const { goal } = await loadVisible(db, actor, id, true);
+  if (!goal.deletedAt) throw AppError.conflict('goals.not_deleted');
+  await repo.updateGoal(db, id, { deletedAt: null });
+  return getGoal(db, actor, id, now);
+}
+
+// ---- the clock: daily history ------------------------------------------------------------------------------------------
+
+/**
+ * Writes the missing daily snapshots of live goals — each day of the period so far, up to yesterday (company zone):
+ * the figures as of that day's end — at most `budget` of them per call, each its own short statement. The goals
+ * clock calls it every ten minutes; what is left is written by the next call. Returns how many were written.
+ */
+export async function snapshotGoals(db: DbOrTx, now = new Date(), budget = 120): Promise<number> {
+  const { zone, today } = await companyClock(db, now);
+  let written = 0;
+  for (const { goal, days } of await repo.goalsMissingSnapshots(db, today, 50)) {
+    for (const day of days) {
+      if (written >= budget) return written;
+      const [y, m, d] = parts(day);
+      const endOfDay = startOfDay(zone, y, m, d + 1);
+      const p = await goalProgress(db, goal, zone, endOfDay);
+      await repo.insertSnapshot(db, { goalId: goal.id, day, value: p.value, forecast: p.forecast, target: p.target, status: p.status });
+      written++;
+    }
+  }
+  return written;
+}
+
+// ---- the heating template's goals ----------------------------------------------------------------------------------------
+
+const seeded = new WeakMap<object, true>();
+
+/**
+ * The heating template ships the seeds' two goals for the company, over the current calendar year: every complaint
+ * answered within 24 hours (100%), and complaints down 30% on the year before. Written once (stable seed keys): a
+ * goal removed later stays removed.
+ */
+export async function ensureGoalSeed(db: DbOrTx, now = new Date()): Promise<void> {
+  if (seeded.has(db)) return;
+  const template = await readSetting<string>(db, 'template');
+  if (template === null) return; // before first-run setup
+  if (template === 'heating') {
+    const { today } = await companyClock(db, now);
+    const year = resolvePeriod('year', today);
+    const base = { periodKind: 'year' as const, periodStart: year.start, periodEnd: year.end, ownerKind: 'company' as const };
+    await repo.insertSeededGoal(db, {
+      ...base,
+      seedKey: 'heating.complaints_answered_24h',
+      name: '投诉 24 小时内答复',
+      description: '每一件投诉都在 24 小时内给出首次答复',
+      metric: 'tickets.complaints_answered_24h',
+      targetKind: 'value',
+      targetValue: 100,
+    });
+    await repo.insertSeededGoal(db, {
+      ...base,
+      seedKey: 'heating.complaints_yoy',
+      name: '投诉量同比下降 30%',
+      description: '全年投诉量比上一年同期减少 30%',
+      metric: 'tickets.complaints',
+      targetKind: 'change',
+      targetValue: -30,
+    });
+  }
+  seeded.set(db, true);
+}

@@ -1,0 +1,2 @@
+export { performanceRoutes } from './performance.routes.js';
+export type { PerformanceReport, PerformanceRow, PerformanceWeights } from './performance.contract.js';
