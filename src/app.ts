@@ -1,5 +1,5 @@
 import type { Config } from './platform/config.js';
-import type { Database, Db } from './platform/db/client.js';
+import type { Database, Db, DbOrTx } from './platform/db/client.js';
 import { createServer, type App } from './platform/http/server.js';
 import './messages.js'; // every module's server messages: registered for every entry point (server, CLI, tests)
 import { registerIdempotency } from './platform/http/idempotency.js';
@@ -21,7 +21,7 @@ import {
 } from './modules/interactions/index.js';
 import { Jobs } from './platform/jobs.js';
 import { DEMO_QUEUE, demoRoutes, runDemoJob, unfinishedDemo } from './modules/demo/index.js';
-import { MessageDelivery, messageMergeHook, messageRoutes, messageTimelineSource, type MessagingRuntime } from './modules/messages/index.js';
+import { kickSweep, MessageDelivery, messageMergeHook, messageRoutes, messageTimelineSource, registerMessageAttachments, type MessagingRuntime } from './modules/messages/index.js';
 import { careMergeHook, careRoutes, runCare } from './modules/care/index.js';
 import { systemActor } from './platform/auth/permissions.js';
 import { kbRoutes } from './modules/kb/index.js';
@@ -29,6 +29,7 @@ import { dashboardRoutes, registerDashboardTile, systemDashboardTiles } from './
 import { ticketDashboardTiles, ticketGoalMetrics } from './modules/tickets/index.js';
 import { goalDashboardTiles, goalRoutes, registerGoalMetric, snapshotGoals } from './modules/goals/index.js';
 import { performanceRoutes } from './modules/performance/index.js';
+import { REPORT_ATTACHMENTS, reportAttachments, reportRoutes, runReportSchedule } from './modules/reports/index.js';
 import { interactionGoalMetrics, taskDashboardTiles } from './modules/interactions/index.js';
 import { analyticsDashboardTiles } from './modules/analytics/index.js';
 import { surveyDashboardTiles, surveyGoalMetrics } from './modules/surveys/index.js';
@@ -166,6 +167,40 @@ async function surveyDistribution(app: App, db: Db, jobs: Jobs, deps: Omit<SendD
 }
 
 /**
+ * The closed loop (issue #17): goals (progress on read; the clock writes each goal's daily history every ten minutes, a
+ * bounded batch of missing days, and soon after a goal is set or changed), team performance, and the reports with their
+ * subscriptions (after each complete week or month a delivery is queued in the outbox; its PDF / workbook is made when
+ * each email is sent).
+ */
+async function closedLoop(app: App, ctx: ServiceContext, messaging: MessagingRuntime, opts: { config: Config; clock?: () => Date; resumeJobs?: boolean }): Promise<void> {
+  let snapshotting: Promise<unknown> | null = null;
+  const goalClock = () => {
+    snapshotting ??= snapshotGoals(ctx.db, messaging.now())
+      .catch((err: Error) => app.log.warn(`goals clock: ${err.message}`))
+      .finally(() => (snapshotting = null));
+  };
+  await goalRoutes(app, { ...ctx, now: opts.clock, changed: opts.resumeJobs ? goalClock : undefined });
+  if (opts.resumeJobs) every(app, 10 * 60_000, goalClock);
+  // Team performance (团队绩效): a month's KPIs per agent and the weighted incentive score.
+  await performanceRoutes(app, { ...ctx, now: opts.clock });
+  // Reports (报表中心): weekly and monthly reports on screen, as XLSX and as PDF.
+  await reportRoutes(app, { ...ctx, now: opts.clock });
+  const reportOwner = (db: DbOrTx, userId: string) => actorForUserId({ db: db as Db, config: opts.config }, userId);
+  registerMessageAttachments(REPORT_ATTACHMENTS, reportAttachments(reportOwner, messaging.now));
+  const reportClock = () =>
+    void runReportSchedule(ctx.db, messaging.now(), (userId) => reportOwner(ctx.db, userId))
+      .then((queued) => (queued ? kickSweep(messaging) : undefined))
+      .catch((err: Error) => app.log.warn(`reports clock: ${err.message}`));
+  if (opts.resumeJobs) {
+    every(app, 10 * 60_000, reportClock);
+    // Once at start too: a server stopped over a period's end sends it when it comes back.
+    goalClock();
+    reportClock();
+  }
+  app.addHook('onClose', async () => void (await snapshotting));
+}
+
+/**
  * The composition root: platform + every module's routes and background jobs, over one database. With
  * `resumeJobs`, imports that were running when the process last stopped are picked up again.
  */
@@ -228,19 +263,7 @@ export async function buildApp(opts: {
   const careRun = startCareTimer(app, ctx.db, messaging, !!opts.resumeJobs);
   await kbRoutes(app, ctx);
   await dashboardRoutes(app, { ...ctx, now: opts.clock });
-  // Goals (目标管理): progress computed on read; the clock writes each goal's daily history (every ten minutes, a
-  // bounded batch of missing days; also soon after a goal is set or changed).
-  let snapshotting: Promise<unknown> | null = null;
-  const goalClock = () => {
-    snapshotting ??= snapshotGoals(ctx.db, messaging.now())
-      .catch((err: Error) => app.log.warn(`goals clock: ${err.message}`))
-      .finally(() => (snapshotting = null));
-  };
-  await goalRoutes(app, { ...ctx, now: opts.clock, changed: opts.resumeJobs ? goalClock : undefined });
-  if (opts.resumeJobs) every(app, 10 * 60_000, goalClock);
-  // Team performance (团队绩效): a month's KPIs per agent and the weighted incentive score.
-  await performanceRoutes(app, { ...ctx, now: opts.clock });
-  app.addHook('onClose', async () => void (await snapshotting));
+  await closedLoop(app, ctx, messaging, opts);
   await ticketRoutes(app, { ...ctx, tickets: messaging });
   // SLA deadlines: warnings and the three-level escalation, checked every minute (each fires once across processes).
   await slaRoutes(app, { ...ctx, now: messaging.now });

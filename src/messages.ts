@@ -24,6 +24,7 @@ import * as interactions from './modules/interactions/interactions.messages.js';
 import * as kb from './modules/kb/kb.messages.js';
 import * as messages from './modules/messages/messages.messages.js';
 import * as performance from './modules/performance/performance.messages.js';
+import * as reports from './modules/reports/reports.messages.js';
 import * as segmentFields from './modules/segments/fields.messages.js';
 import * as segments from './modules/segments/segments.messages.js';
 import * as settings from './modules/settings/settings.messages.js';
@@ -48,6 +49,7 @@ export const MODULE_MESSAGES = {
   kb,
   messages,
   performance,
+  reports,
   segments,
   'segments/fields': segmentFields,
   settings,

@@ -21,6 +21,7 @@ import { CustomFieldsPage } from './modules/fields/routes';
 import { GoalsRoutes } from './modules/goals/routes';
 import { ImportsPage } from './modules/imports/routes';
 import { PerformanceRoutes } from './modules/performance/routes';
+import { ReportsRoutes } from './modules/reports/routes';
 import * as interactions from './modules/interactions/routes';
 import { KbPage } from './modules/kb/routes';
 import * as messages from './modules/messages/routes';
@@ -123,6 +124,7 @@ function AppRoutes() {
         <Route path="surveys/*" element={guard(['survey:read'], <SurveysRoutes />)} />
         <Route path="goals/*" element={guard(['goal:read'], <GoalsRoutes />)} />
         <Route path="performance/*" element={guard(['performance:read'], <PerformanceRoutes />)} />
+        <Route path="reports/*" element={guard(['report:read'], <ReportsRoutes />)} />
         <Route path="admin/users" element={guard(['user:manage'], <UsersPage />)} />
         <Route path="admin/roles" element={guard(['user:manage', 'role:manage'], <RolesPage />)} />
         <Route path="admin/audit" element={guard(['audit:read'], <AuditPage />)} />

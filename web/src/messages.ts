@@ -24,6 +24,7 @@ import { interactionsMessages } from './modules/interactions';
 import { kbMessages } from './modules/kb';
 import { messagesMessages } from './modules/messages';
 import { performanceMessages } from './modules/performance';
+import { reportsMessages } from './modules/reports';
 import { segmentsMessages } from './modules/segments';
 import { settingsMessages } from './modules/settings';
 import { surveysMessages } from './modules/surveys';
@@ -51,6 +52,7 @@ const MODULE_MESSAGES = {
   kb: kbMessages,
   messages: messagesMessages,
   performance: performanceMessages,
+  reports: reportsMessages,
   segments: segmentsMessages,
   settings: settingsMessages,
   surveys: surveysMessages,

@@ -14,6 +14,7 @@ import { SmileOutlined } from '@ant-design/icons';
 import { HomeOutlined } from '@ant-design/icons';
 import { AimOutlined } from '@ant-design/icons';
 import { TrophyOutlined } from '@ant-design/icons';
+import { FileTextOutlined } from '@ant-design/icons';
 import type { NavItem } from './platform/layout/nav';
 
 /** The side menu, by module. Each entry shows only to users holding one of its permissions. */
@@ -32,6 +33,7 @@ export const NAV: NavItem[] = [
   { key: '/surveys', label: 'menu.surveys', icon: <SmileOutlined />, anyOf: ['survey:read'] },
   { key: '/goals', label: 'menu.goals', icon: <AimOutlined />, anyOf: ['goal:read'] },
   { key: '/performance', label: 'menu.performance', icon: <TrophyOutlined />, anyOf: ['performance:read'] },
+  { key: '/reports', label: 'menu.reports', icon: <FileTextOutlined />, anyOf: ['report:read'] },
   { key: '/duplicates', label: 'menu.duplicates', icon: <MergeCellsOutlined />, allOf: ['customer:write', 'customer:delete'] },
   { key: '/imports', label: 'menu.imports', icon: <ImportOutlined />, anyOf: ['customer:write'] },
   {

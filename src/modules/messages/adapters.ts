@@ -18,6 +18,8 @@ export type OutgoingMessage = {
   locale: MessageLocale;
   /** Emails: the signed unsubscribe page (also in the List-Unsubscribe header). */
   unsubscribeUrl: string | null;
+  /** Emails: files to attach (made at send time: attachments.ts). */
+  attachments?: { filename: string; content: Buffer; contentType: string }[];
 };
 
 export type Delivered = { providerMessageId: string | null };
@@ -47,7 +49,8 @@ export function logAdapter(log: (line: string) => void): ChannelAdapter {
     name: 'log',
     async send(m) {
       const to = m.channel === 'sms' ? maskPhone(m.recipient) : m.recipient;
-      log(`message ${m.id} (${m.channel}, log only) to ${to}: ${m.subject ? `${m.subject} — ` : ''}${m.body.slice(0, 200)}`);
+      const files = m.attachments?.length ? ` [${m.attachments.map((a) => `${a.filename} ${a.content.length} B`).join(', ')}]` : '';
+      log(`message ${m.id} (${m.channel}, log only) to ${to}: ${m.subject ? `${m.subject} — ` : ''}${m.body.slice(0, 200)}${files}`);
       return { providerMessageId: `log-${m.id}` };
     },
   };
@@ -74,6 +77,7 @@ export function smtpAdapter(s: MessageSettings['email']): ChannelAdapter {
           to: m.recipient,
           subject: m.subject ?? '',
           text: m.body,
+          attachments: m.attachments?.map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType })),
           // The page people open, which also takes the one-click POST of mail clients (RFC 8058).
           headers: m.unsubscribeUrl ? { 'List-Unsubscribe': `<${m.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : undefined,
         });

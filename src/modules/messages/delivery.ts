@@ -2,6 +2,7 @@ import type { Db } from '../../platform/db/client.js';
 import { knownZone } from '../../platform/time.js';
 import { readCompanySettings } from '../settings/index.js';
 import { adapterFor, DeliveryError } from './adapters.js';
+import { attachmentsOf } from './attachments.js';
 import * as repo from './messages.repository.js';
 import type { MessageRow } from './messages.repository.js';
 import { backoffMs, CAP_WINDOW_MS, countsTowardsCap, quietUntil } from './rules.js';
@@ -49,6 +50,8 @@ export class MessageDelivery {
     const finish = async (values: Parameters<typeof repo.finishClaim>[2], outcome: Outcome): Promise<Outcome> =>
       (await repo.finishClaim(this.db, row, values)) ? outcome : 'lost';
 
+    // Mail to staff (no customer: a scheduled report) has no consent, quiet hours or cap to check.
+    if (row.customerId === null) return this.send(row, settings, null, finish);
     // The rules again: the customer may have withdrawn consent, the clock may have entered quiet hours.
     const c = await repo.customerForMessage(this.db, row.customerId);
     if (!c || c.deletedAt) return finish({ status: 'suppressed', reason: 'customer_deleted', nextAttemptAt: null }, 'suppressed');
@@ -65,10 +68,22 @@ export class MessageDelivery {
       if (sent >= settings.weeklyCap) return finish({ status: 'suppressed', reason: 'frequency_cap', nextAttemptAt: null }, 'suppressed');
     }
 
-    const adapter = adapterFor(row.channel, settings, this.rt.log);
     const link = row.channel === 'email' ? unsubscribeUrl(settings.publicUrl ?? this.rt.fallbackUrl, unsubscribeToken(await signingSecret(this.db), row.id)) : null;
+    return this.send(row, settings, link, finish);
+  }
+
+  /** Hands the message (with its attachments, made now) to the channel's adapter and writes the outcome. */
+  private async send(
+    row: MessageRow,
+    settings: MessageSettings,
+    link: string | null,
+    finish: (values: Parameters<typeof repo.finishClaim>[2], outcome: Outcome) => Promise<Outcome>,
+  ): Promise<Outcome> {
+    const now = this.rt.now();
+    const adapter = adapterFor(row.channel, settings, this.rt.log);
     try {
-      const r = await adapter.send({ id: row.id, channel: row.channel, recipient: row.recipient, subject: row.subject, body: row.body, locale: row.locale, unsubscribeUrl: link });
+      const attachments = row.channel === 'email' ? await attachmentsOf(this.db, row) : [];
+      const r = await adapter.send({ id: row.id, channel: row.channel, recipient: row.recipient, subject: row.subject, body: row.body, locale: row.locale, unsubscribeUrl: link, attachments });
       return finish(
         { status: 'sent', reason: null, sentAt: this.rt.now(), provider: adapter.name, providerMessageId: r.providerMessageId, lastError: null, nextAttemptAt: null },
         'sent',

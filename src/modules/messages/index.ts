@@ -1,7 +1,8 @@
 export { messageRoutes } from './messages.routes.js';
 export { MessageDelivery, STALE_CLAIM_MS, type DeliveryCounts } from './delivery.js';
 export { enqueueBulk, withdrawBySource, kickSweep, messageCountsBySource, messageCountsBySources, messageFacts, type BulkInput, type BulkResult, type SourceCounts } from './bulk.js';
-export { kickIfQueued, messageTimelineSource, sendMessage } from './outbox.service.js';
+export { enqueueStaffEmail, kickIfQueued, messageStatuses, messageTimelineSource, sendMessage } from './outbox.service.js';
+export { registerMessageAttachments, type MessageAttachment } from './attachments.js';
 export { messageMergeHook } from './merge.js';
 export type { MessagingRuntime } from './runtime.js';
 export type { MessageCategory, MessageReason, MessageView, MessageTemplateView, TemplateVariable } from './messages.contract.js';

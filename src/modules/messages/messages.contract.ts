@@ -79,7 +79,8 @@ export type UserRef = { id: string; name: string };
 
 export type MessageView = {
   id: string;
-  customerId: string;
+  /** Null for the company's own mail to its staff (a scheduled report). */
+  customerId: string | null;
   customerName: string | null;
   channel: MessageChannel;
   category: MessageCategory;

@@ -231,7 +231,7 @@ export async function cappedCounts(db: DbOrTx, customerIds: string[], since: Dat
       ),
     )
     .groupBy(messages.customerId);
-  return new Map(rows.map((r) => [r.customerId, r.n]));
+  return new Map(rows.filter((r) => r.customerId !== null).map((r) => [r.customerId!, r.n]));
 }
 
 /**
@@ -354,4 +354,12 @@ export async function withdrawQueuedBySource(db: DbOrTx, sourceId: string): Prom
     .where(sql`${messages.sourceId} = ${sourceId}::uuid and ${messages.status} = 'queued'`)
     .returning({ id: messages.id });
   return rows.length;
+}
+
+export async function messagesByIds(db: DbOrTx, ids: readonly string[]): Promise<MessageRow[]> {
+  if (!ids.length) return [];
+  return db
+    .select()
+    .from(messages)
+    .where(sql`${messages.id} = any(${`{${ids.join(',')}}`}::uuid[])`);
 }

@@ -61,7 +61,7 @@ export const messagePreview = responseOf<MessagePreview>()(
 export const messageView = responseOf<MessageView>()(
   z.object({
     id: z.string(),
-    customerId: z.string(),
+    customerId: z.string().nullable(),
     customerName: z.string().nullable(),
     channel: z.enum(MESSAGE_CHANNELS),
     category: z.enum(MESSAGE_CATEGORIES),

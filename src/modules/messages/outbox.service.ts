@@ -7,7 +7,7 @@ import { t, type Locale } from '../../platform/i18n/index.js';
 import { maskPhone, normalizePhone } from '../../platform/phone.js';
 import { knownZone } from '../../platform/time.js';
 import { recordAudit } from '../audit/index.js';
-import { customerInScope } from '../customers/index.js';
+import { customerAccess, customerInScope } from '../customers/index.js';
 import type { TimelineSource } from '../interactions/index.js';
 import { readCompanySettings } from '../settings/index.js';
 import type {
@@ -311,7 +311,12 @@ export async function getMessage(db: DbOrTx, actor: Actor | null, id: string): P
   requireAccess(actor, 'customer:read');
   const row = await repo.findMessage(db, id);
   if (!row) throw AppError.notFound('messages.not_found');
-  // Out of the caller's data scope, the customer — and so the message — does not exist for them.
+  // Out of the caller's data scope, the customer — and so the message — does not exist for them. Mail to staff (no
+  // customer) is seen by those who see every customer.
+  if (!row.customerId) {
+    if (customerAccess.scope(actor).kind !== 'all') throw AppError.notFound('messages.not_found');
+    return toMessageView(row);
+  }
   await customerInScope(db, actor, row.customerId).catch(() => {
     throw AppError.notFound('messages.not_found');
   });
@@ -379,6 +384,7 @@ async function messageOfToken(db: DbOrTx, token: string): Promise<MessageWithRef
 /** What the public unsubscribe page shows before the customer confirms. */
 export async function unsubscribeInfo(db: DbOrTx, token: string): Promise<UnsubscribeInfo> {
   const m = await messageOfToken(db, token);
+  if (!m.customerId) throw AppError.notFound('messages.unsubscribe_invalid');
   const c = await repo.customerForMessage(db, m.customerId);
   return { channel: m.channel, companyName: (await readCompanySettings(db)).companyName, withdrawn: !c?.consent?.[m.channel] };
 }
@@ -386,6 +392,7 @@ export async function unsubscribeInfo(db: DbOrTx, token: string): Promise<Unsubs
 /** The customer confirmed on the unsubscribe page: no more messages on the message's channel. Idempotent. */
 export async function unsubscribe(db: DbOrTx, token: string): Promise<UnsubscribeInfo> {
   const m = await messageOfToken(db, token);
+  if (!m.customerId) throw AppError.notFound('messages.unsubscribe_invalid');
   await withdraw(db, m.customerId, m.channel, 'link', { messageId: m.id });
   return { channel: m.channel, companyName: (await readCompanySettings(db)).companyName, withdrawn: true };
 }
@@ -418,4 +425,57 @@ export async function receiveSms(
     }
   }
   return { code: 0, msg: 'ok', unsubscribed };
+}
+
+// ---- the company's own mail to its staff ---------------------------------------------------------------------------
+
+/**
+ * Queues an email from the company to a member of staff (a scheduled report to its subscribers): no customer, so no
+ * consent, weekly cap or quiet hours; sent, retried with backoff and recorded like every other message. `sourceKind`
+ * and `sourceId` name what it is about, and the attachments provider of that kind (attachments.ts) makes its files at
+ * send time. Returns the message's id; the caller asks for a sweep once its transaction commits (kickSweep).
+ */
+export async function enqueueStaffEmail(
+  db: DbOrTx,
+  input: { recipient: string; subject: string; body: string; locale: MessageLocale; sourceKind: string; sourceId: string; createdBy: string | null },
+  now: Date,
+): Promise<string> {
+  const row = await repo.insertMessage(db, {
+    customerId: null,
+    channel: 'email',
+    category: 'transactional',
+    templateId: null,
+    locale: input.locale,
+    subject: input.subject,
+    body: input.body,
+    recipient: input.recipient,
+    status: 'queued',
+    reason: null,
+    nextAttemptAt: now,
+    createdBy: input.createdBy,
+    sourceKind: input.sourceKind,
+    sourceId: input.sourceId,
+  });
+  return row.id;
+}
+
+/** Where these messages stand (for a module's own send history): status, attempts, the last error, when sent. */
+export async function messageStatuses(
+  db: DbOrTx,
+  ids: readonly string[],
+): Promise<Map<string, { recipient: string; status: MessageView['status']; attempts: number; lastError: string | null; sentAt: string | null; nextAttemptAt: string | null }>> {
+  const rows = await repo.messagesByIds(db, ids);
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        recipient: r.recipient,
+        status: r.status,
+        attempts: r.attempts,
+        lastError: r.lastError,
+        sentAt: r.sentAt?.toISOString() ?? null,
+        nextAttemptAt: r.nextAttemptAt?.toISOString() ?? null,
+      },
+    ]),
+  );
 }

@@ -34,9 +34,8 @@ export const messages = pgTable(
   'messages',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    customerId: uuid('customer_id')
-      .notNull()
-      .references(() => customers.id),
+    /** Null for the company's own mail to its staff (a scheduled report to its subscribers): no consent, cap or quiet hours. */
+    customerId: uuid('customer_id').references(() => customers.id),
     channel: text('channel', { enum: MESSAGE_CHANNELS }).notNull(),
     category: text('category', { enum: MESSAGE_CATEGORIES }).notNull(),
     templateId: uuid('template_id').references(() => messageTemplates.id),

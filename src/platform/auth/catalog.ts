@@ -39,6 +39,7 @@ export const PERMISSIONS = [
   'goal:manage',
   'performance:read',
   'performance:manage',
+  'report:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -39,6 +39,7 @@ export const BUILTIN_ROLES: Record<RoleKey, { scope: Scope; permissions: Permiss
       'goal:manage',
       'performance:read',
       'performance:manage',
+      'report:read',
     ],
   },
   account_manager: { scope: 'own', permissions: ['customer:read', 'customer:write', 'customer:pii', 'transaction:write', 'user:read', 'ticket:read', 'ticket:write', 'kb:read', 'analytics:read', 'segment:read', 'survey:read', 'goal:read'] },

@@ -20,3 +20,4 @@ export * from '../../modules/campaigns/schema.js';
 export * from '../../modules/surveys/schema.js';
 export * from '../../modules/goals/schema.js';
 export * from '../../modules/performance/schema.js';
+export * from '../../modules/reports/schema.js';

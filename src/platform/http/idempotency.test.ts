@@ -185,6 +185,11 @@ const CASES: Case[] = [
     send: (r) => ({ url: '/api/v1/performance/notes', body: { userId: ctx.admin.userId, note: `幂等培训记录 ${r}` } }),
     count: rows('training_notes'),
   },
+  {
+    route: '/api/v1/reports/subscriptions',
+    send: (r) => ({ url: '/api/v1/reports/subscriptions', body: { kind: 'service', cadence: 'week', recipients: [`idem${r}@heat.example.com`] } }),
+    count: rows('report_subscriptions'),
+  },
   { route: '/api/v1/kb/categories', send: (r) => ({ url: '/api/v1/kb/categories', body: { name: `幂等分类 ${r}` } }), count: rows('kb_categories') },
   {
     route: '/api/v1/kb/articles',

@@ -137,6 +137,14 @@ const PROTECTED: [method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: stri
   ['GET', '/api/v1/performance/notes'],
   ['POST', '/api/v1/performance/notes'],
   ['DELETE', `/api/v1/performance/notes/${SOME_ID}`],
+  ['GET', '/api/v1/reports/subscriptions'],
+  ['POST', '/api/v1/reports/subscriptions'],
+  ['PATCH', `/api/v1/reports/subscriptions/${SOME_ID}`],
+  ['DELETE', `/api/v1/reports/subscriptions/${SOME_ID}`],
+  ['GET', `/api/v1/reports/subscriptions/${SOME_ID}/deliveries`],
+  ['GET', '/api/v1/reports/service'],
+  ['GET', '/api/v1/reports/service/export.xlsx'],
+  ['GET', '/api/v1/reports/service/export.pdf'],
   ['GET', '/api/v1/kb/articles'],
   ['POST', '/api/v1/kb/articles'],
   ['GET', `/api/v1/kb/articles/${SOME_ID}`],
@@ -321,6 +329,7 @@ describe('HTTP platform', () => {
             .replace(SOME_ID, ':id')
             .replace('/roles/agent', '/roles/:key')
             .replace('/tags/VIP', '/tags/:tag')
+            .replace('/reports/service', '/reports/:kind')
             .replace('/versions/1/restore', '/versions/:n/restore')
             .replace(/\?.*$/, '')}`,
         ),

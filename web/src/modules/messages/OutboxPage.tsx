@@ -72,7 +72,7 @@ export function OutboxPage() {
             title: t('msg.outbox.customer'),
             dataIndex: 'customerName',
             width: 120,
-            render: (name: string | null, m) => <Link to={`/customers/${m.customerId}`}>{name ?? m.customerId.slice(0, 8)}</Link>,
+            render: (name: string | null, m) => (m.customerId ? <Link to={`/customers/${m.customerId}`}>{name ?? m.customerId.slice(0, 8)}</Link> : '—'),
           },
           { title: t('msg.outbox.channel'), dataIndex: 'channel', width: 80, render: (c: MessageChannel) => <Tag>{t(`msg.channel.${c}`)}</Tag> },
           { title: t('msg.outbox.recipient'), dataIndex: 'recipient', width: 180, ellipsis: true },

@@ -1,0 +1,1 @@
+ALTER TABLE "messages" ALTER COLUMN "customer_id" DROP NOT NULL;
