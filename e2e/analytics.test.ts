@@ -124,4 +124,18 @@ describe('analytics page', () => {
     const saved = await suite.api.get<{ indicators: { key: string; field: string; weight: number }[] }>('/api/v1/analytics/settings');
     expect(saved.indicators.find((i) => i.key === 'nps')).toMatchObject({ field: 'surveys.nps', weight: 10 });
   });
+
+  it('drills from a value tier to the customer list filtered by it, counting what the tier counts', async () => {
+    const page = suite.browser.page;
+    const tiers = (await suite.api.get<{ tiers: { tier: string; count: number }[] }>('/api/v1/analytics/tiers')).tiers;
+    const high = tiers.find((x) => x.tier === 'high')!;
+    expect(high.count).toBeGreaterThan(0);
+    await page.goto(`${suite.server.url}/customers?valueTier=high`);
+    await see(page, '价值等级：高价值');
+    await see(page, `共 ${high.count} 位客户`);
+    // Removing the chip lists every customer again.
+    await page.getByTestId('tier-filter').locator('.anticon-close').click();
+    await until(async () => !new URL(page.url()).searchParams.has('valueTier'), 'the filter removed from the URL');
+  });
 });
+

@@ -31,7 +31,7 @@ import { goalDashboardTiles, goalRoutes, registerGoalMetric, snapshotGoals } fro
 import { performanceRoutes } from './modules/performance/index.js';
 import { REPORT_ATTACHMENTS, reportAttachments, reportRoutes, runReportSchedule } from './modules/reports/index.js';
 import { interactionGoalMetrics, taskDashboardTiles } from './modules/interactions/index.js';
-import { analyticsDashboardTiles } from './modules/analytics/index.js';
+import { analyticsDashboardTiles, analyticsListFilters } from './modules/analytics/index.js';
 import { surveyDashboardTiles, surveyGoalMetrics } from './modules/surveys/index.js';
 import { userDashboardTiles } from './modules/accounts/index.js';
 import { importDashboardTiles } from './modules/imports/index.js';
@@ -127,6 +127,7 @@ for (const metric of [...ticketGoalMetrics, ...surveyGoalMetrics, ...transaction
 registerSurveyResultHooks({ registerTimelineSource, registerChurnSignal, registerScorecardInput }); // survey answers on the timeline; detractors as a churn reason; NPS as word of mouth
 // The customer list's filters other modules answer: `segment=<id>` (segments imports customers, not the reverse).
 registerCustomerListFilter(segmentListFilter);
+for (const filter of analyticsListFilters) registerCustomerListFilter(filter); // value tier and churn level (the home page's drill-through)
 
 /** Calls `fn` every `ms` while the server runs (a timer that does not keep the process alive, cleared on close). */
 function every(app: App, ms: number, fn: () => void): void {

@@ -184,7 +184,7 @@ describe('dashboard tiles of analytics', () => {
         expect(book.stats.map((s) => s.value)).toEqual([want.customers, want.high, want.clv]);
         expect(book.stats.map((s) => [s.unit, s.link])).toEqual([
           ['count', '/customers'],
-          ['count', '/analytics'],
+          ['count', '/customers?valueTier=high'],
           ['fen', '/analytics'],
         ]);
         // Their own customers, the one added since the run not yet scored: never the other manager's.
@@ -195,7 +195,12 @@ describe('dashboard tiles of analytics', () => {
         const values = book.chart.series[0].values as number[];
         expect(values).toEqual([want.high, want.middle, want.low, want.unscored]);
         expect(values.reduce((a, b) => a + b, 0)).toBe(book.stats[0].value);
-        expect(book.chart.series[0].links).toEqual(['/analytics', '/analytics', '/analytics', '/analytics']);
+        expect(book.chart.series[0].links).toEqual(['/customers?valueTier=high', '/customers?valueTier=middle', '/customers?valueTier=low', '/analytics']);
+        // Each bar drills to the customer list filtered by its tier: the list counts the bar's customers.
+        for (const [i, link] of (book.chart.series[0].links as string[]).slice(0, 3).entries()) {
+          const listed = ok<{ total: number }>(await as.get(`/api/v1${link}&withTotal=true&limit=1`)).total;
+          expect(listed, link).toBe(values[i]);
+        }
         // The analytics page's tiers report, over the same scope, agrees.
         const tiers = ok<{ tiers: { tier: string; count: number; clvFen: number }[] }>(await as.get('/api/v1/analytics/tiers')).tiers;
         expect(tiers.map((x) => x.count)).toEqual(values.slice(0, 3));
@@ -208,7 +213,8 @@ describe('dashboard tiles of analytics', () => {
         const risk = (await tiles(as, 'account'))['analytics.risk']!;
         const want = await riskSql(as.userId);
         expect(want.length).toBeGreaterThan(0);
-        expect(risk.stats).toEqual([{ label: '高风险客户', value: want.length, unit: 'count', tone: 'danger', link: '/analytics' }]);
+        expect(risk.stats).toEqual([{ label: '高风险客户', value: want.length, unit: 'count', tone: 'danger', link: '/customers?churnLevel=high' }]);
+        expect(ok<{ total: number }>(await as.get('/api/v1/customers?churnLevel=high&withTotal=true&limit=1')).total).toBe(want.length);
         expect(risk.link).toBe('/analytics');
         expect(risk.rows).toEqual(
           want.slice(0, 5).map((r) => ({

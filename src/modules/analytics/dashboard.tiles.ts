@@ -29,6 +29,9 @@ async function latestRuns(db: DbOrTx, n: number): Promise<DoneRun[]> {
 }
 
 /** Live customers the actor sees, as alias c (customer_directory: the customers module's read surface). */
+/** The customer list filtered by the latest run's value tier (analytics/list-filters.ts): the tier's figure, listed. */
+const tierLink = (tier: (typeof VALUE_TIERS)[number]) => `/customers?valueTier=${tier}`;
+
 const inScope = (actor: Actor) => sql`c.deleted_at is null and ${customerAccess.where(actor, 'c')}`;
 
 const tierLabel = (locale: Locale, tier: (typeof VALUE_TIERS)[number] | 'none') => t(locale, `analytics.tile.tier.${tier}`);
@@ -79,7 +82,7 @@ export const bookTile: DashboardTileDef = {
       description: t(locale, 'analytics.tile.book.description', { asOf: run.asOf }),
       stats: [
         { label: labels.customers, value: customers, unit: 'count', tone: 'default', link: '/customers' },
-        { label: labels.high, value: byTier.high, unit: 'count', tone: 'success', link: PAGE },
+        { label: labels.high, value: byTier.high, unit: 'count', tone: 'success', link: tierLink('high') },
         { label: labels.clv, value: Math.round(r?.clv ?? 0), unit: 'fen', tone: 'default', link: PAGE },
       ],
       rows: [],
@@ -91,7 +94,7 @@ export const bookTile: DashboardTileDef = {
           {
             name: t(locale, 'analytics.tile.book.series'),
             values: [...VALUE_TIERS.map((tier) => byTier[tier]), unscored],
-            links: [...VALUE_TIERS.map(() => PAGE), PAGE],
+            links: [...VALUE_TIERS.map((tier) => tierLink(tier)), PAGE],
           },
         ],
       },
@@ -145,7 +148,7 @@ export const riskTile: DashboardTileDef = {
     return {
       title,
       description: t(locale, 'analytics.tile.risk.description', { asOf: run.asOf }),
-      stats: [{ label, value: count?.n ?? 0, unit: 'count', tone: 'danger', link: PAGE }],
+      stats: [{ label, value: count?.n ?? 0, unit: 'count', tone: 'danger', link: '/customers?churnLevel=high' }],
       rows,
       chart: null,
       link: PAGE,

@@ -15,3 +15,4 @@ export type { ValueTier, ChurnLevel, ChurnReason, RunView } from './analytics.co
 export { analyticsFacts, customerValueTier, ANALYTICS_METRICS, type AnalyticsMetric } from './facts.js';
 export { RFM_GROUPS, RFM_GROUP_LABELS } from './analytics.contract.js';
 export { analyticsDashboardTiles } from './dashboard.tiles.js';
+export { analyticsListFilters } from './list-filters.js';

@@ -6,7 +6,7 @@ import { displayPhone, maskPhone, normalizePhone } from '../../platform/phone.js
 import { findTeam, findUserById } from '../accounts/index.js';
 import { entityHistory, recordAudit, type AuditView } from '../audit/index.js';
 import { parseCustomFilter, validatedCustomValues } from '../fields/index.js';
-import { requireListFilterAccess } from './list-filters.js';
+import { CUSTOMER_LIST_FILTER_PARAMS, requireListFilterAccess } from './list-filters.js';
 import * as repo from './customers.repository.js';
 import { listTags as listTagRows } from './tags.repository.js';
 import type { CustomerInsert, CustomerWithOwner } from './customers.repository.js';
@@ -47,7 +47,8 @@ export async function customerInScope(
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export function filterOf(actor: Actor, q: Omit<ListQuery, 'sort' | 'order' | 'cursor' | 'limit' | 'withTotal'>): repo.CustomerFilter {
-  if (q.segment) requireListFilterAccess(actor, 'segment');
+  const contributed = CUSTOMER_LIST_FILTER_PARAMS.flatMap((param) => (q[param] ? [{ param, value: q[param] }] : []));
+  for (const c of contributed) requireListFilterAccess(actor, c.param);
   let text: repo.CustomerFilter['text'];
   const needle = q.q?.trim().toLowerCase();
   if (needle) {
@@ -76,7 +77,7 @@ export function filterOf(actor: Actor, q: Omit<ListQuery, 'sort' | 'order' | 'cu
     createdFrom: q.createdFrom,
     createdTo: q.createdTo,
     deleted: q.deleted,
-    contributed: q.segment ? [{ param: 'segment', value: q.segment }] : [],
+    contributed,
   };
 }
 

@@ -164,6 +164,8 @@ export const listQuery = z.strictObject({
   city: text(50).optional(),
   compound: text(100).optional(),
   segment: z.uuid().optional().describe("A segment's id: only its current members (an unknown or deleted segment matches nobody)"),
+  valueTier: z.enum(['high', 'middle', 'low']).optional().describe('The value tier of the latest analytics run (needs analytics:read)'),
+  churnLevel: z.enum(['low', 'medium', 'high']).optional().describe('The churn-risk level of the latest analytics run (needs analytics:read)'),
   createdFrom: dateOrDateTime.optional(),
   createdTo: dateOrDateTime.optional(),
   deleted: z.enum(['exclude', 'only']).default('exclude'),

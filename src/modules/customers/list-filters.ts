@@ -5,7 +5,8 @@ import { requireAccess, type Actor, type Permission } from '../../platform/auth/
  * A customer-list filter another module contributes (the list and its exports take it as a query parameter): the
  * customers module knows the parameter's name and shape (customers.types.ts), the owner of the data answers
  * "does this customer match this value" as SQL over the customer-id column it is given. The segments module, which
- * imports this one, contributes `segment`; the composition root (src/app.ts) registers it.
+ * imports this one, contributes `segment`, the analytics module `valueTier` and `churnLevel` (the latest run's); the
+ * composition root (src/app.ts) registers them.
  */
 export type CustomerListFilter = {
   /** The list's query parameter this filter answers. */
@@ -17,7 +18,7 @@ export type CustomerListFilter = {
 };
 
 /** The parameters filled by other modules' filters (each declared in the list query with its own validation). */
-export const CUSTOMER_LIST_FILTER_PARAMS = ['segment'] as const;
+export const CUSTOMER_LIST_FILTER_PARAMS = ['segment', 'valueTier', 'churnLevel'] as const;
 export type CustomerListFilterParam = (typeof CUSTOMER_LIST_FILTER_PARAMS)[number];
 
 const filters = new Map<CustomerListFilterParam, CustomerListFilter>();

@@ -50,6 +50,27 @@ function SegmentChip({ id, onRemove }: { id: string; onRemove: () => void }) {
   );
 }
 
+/** The filters other pages link to (a segment, an analytics tier or risk level), each a removable chip. */
+function LinkedFilterChips({ filters, update }: { filters: ListFilters; update: (patch: Partial<ListFilters>) => void }) {
+  const t = useT();
+  const chip = { alignSelf: 'center', marginInlineEnd: 0 } as const;
+  return (
+    <>
+      {filters.segment ? <SegmentChip id={filters.segment} onRemove={() => update({ segment: undefined })} /> : null}
+      {filters.valueTier ? (
+        <Tag closable onClose={() => update({ valueTier: undefined })} color="gold" style={chip} data-testid="tier-filter">
+          {t('customers.tierFilter', { tier: t(`customers.tier.${filters.valueTier}`) })}
+        </Tag>
+      ) : null}
+      {filters.churnLevel ? (
+        <Tag closable onClose={() => update({ churnLevel: undefined })} color="red" style={chip} data-testid="churn-filter">
+          {t('customers.churnFilter', { level: t(`customers.churn.${filters.churnLevel}`) })}
+        </Tag>
+      ) : null}
+    </>
+  );
+}
+
 /** The list's actions: trash, export (CSV, Excel), import and a new customer, as the user's permissions allow. */
 function ListActions({ filters, onTrash }: { filters: ListFilters; onTrash: () => void }) {
   const t = useT();
@@ -233,7 +254,7 @@ export function CustomerListPage() {
               {t('customers.filters')}
             </Button>
           </Badge>
-          {filters.segment ? <SegmentChip id={filters.segment} onRemove={() => update({ segment: undefined })} /> : null}
+          <LinkedFilterChips filters={filters} update={update} />
           {filterCount ? (
             <Button type="link" onClick={() => setFilters({ q: filters.q, deleted: filters.deleted })}>
               {t('customers.clearFilters')}

@@ -35,6 +35,10 @@ export type ListFilters = {
   createdTo?: string;
   /** A segment's id (客户细分): only its current members. */
   segment?: string;
+  /** The latest analytics run's value tier (the home page's drill-through; needs analytics:read). */
+  valueTier?: 'high' | 'middle' | 'low';
+  /** The latest analytics run's churn-risk level. */
+  churnLevel?: 'low' | 'medium' | 'high';
   /** Custom field filters as the API's JSON parameter. */
   custom?: string;
   sort?: 'createdAt' | 'updatedAt' | 'name';

@@ -1,7 +1,7 @@
 import { STAGES, type ListFilters, type Stage } from './api';
 
 /** The list's filters live in the URL (?q=&tag=…), so a filtered list survives reloads, back and shared links. */
-const KEYS = ['q', 'tag', 'ownerId', 'teamId', 'stage', 'city', 'compound', 'createdFrom', 'createdTo', 'segment', 'custom', 'sort', 'order'] as const;
+const KEYS = ['q', 'tag', 'ownerId', 'teamId', 'stage', 'city', 'compound', 'createdFrom', 'createdTo', 'segment', 'valueTier', 'churnLevel', 'custom', 'sort', 'order'] as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function filtersFromParams(params: URLSearchParams): ListFilters {
@@ -19,6 +19,10 @@ export function filtersFromParams(params: URLSearchParams): ListFilters {
   f.createdTo = get('createdTo');
   const segment = get('segment');
   if (segment && UUID.test(segment)) f.segment = segment;
+  const tier = get('valueTier');
+  if (tier === 'high' || tier === 'middle' || tier === 'low') f.valueTier = tier;
+  const churn = get('churnLevel');
+  if (churn === 'low' || churn === 'medium' || churn === 'high') f.churnLevel = churn;
   f.custom = get('custom');
   const sort = get('sort');
   if (sort === 'createdAt' || sort === 'updatedAt' || sort === 'name') f.sort = sort;
@@ -41,7 +45,7 @@ export function paramsFromFilters(f: ListFilters): Record<string, string> {
 
 /** How many narrowing filters are set (search, sort and trash not counted). */
 export function activeFilterCount(f: ListFilters): number {
-  const set = (['tag', 'ownerId', 'teamId', 'stage', 'city', 'compound', 'segment'] as const).filter((k) => !!f[k]).length;
+  const set = (['tag', 'ownerId', 'teamId', 'stage', 'city', 'compound', 'segment', 'valueTier', 'churnLevel'] as const).filter((k) => !!f[k]).length;
   return set + customFilterCount(f.custom) + (f.createdFrom || f.createdTo ? 1 : 0);
 }
 
