@@ -66,7 +66,7 @@ describe('home page', () => {
     }
   });
 
-  it('a click on the month’s bar of complaints opens the ticket queue filtered to complaints', async () => {
+  it('a click on the month’s bar of complaints opens the ticket queue filtered to that month’s complaints', async () => {
     const b = await launchBrowser();
     try {
       const p = await signIn(b, suite.server.url, '/', USERS.manager.username, USERS.manager.password);
@@ -85,6 +85,11 @@ describe('home page', () => {
       await p.mouse.click(box.x + point![0], box.y + point![1]);
       await until(async () => new URL(p.url()).pathname === '/tickets', 'the ticket queue');
       expect(new URL(p.url()).searchParams.get('type')).toBe('complaint');
+      // This month's complaints: the month's days, shown as a removable chip.
+      const params = new URL(p.url()).searchParams;
+      expect(params.get('createdFrom')).toMatch(/^\d{4}-\d{2}-01$/);
+      expect(params.get('merged')).toBe('exclude');
+      await see(p, `创建于 ${params.get('createdFrom')} 至 ${params.get('createdTo')}`);
       await see(p, '暖气不热');
       await until(async () => (await tableRows(p).count()) === 1, 'only the complaint');
       expect(await tableRows(p).filter({ hasText: '缴费咨询' }).count()).toBe(0);

@@ -10,7 +10,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../../platform/db/client.js';
 import { createTestContext, type Client, type TestContext } from '../../test/harness.js';
-import { ok } from '../../test/http.js';
+import { ok, problemOf } from '../../test/http.js';
 import type { DashboardHome, DashboardTileView } from '../dashboards/index.js';
 
 /** A Beijing wall-clock time as an instant. */
@@ -252,12 +252,15 @@ describe('ticket tiles on the home page', () => {
     // The median first response is the ticket report's (business hours; these calendars are 24 × 7).
     const report = ok<{ overall: { firstResponseMedianHours: number | null } }>(await manager.get('/api/v1/tickets/reports?from=2026-11-01&to=2026-11-20'));
     expect(report.overall.firstResponseMedianHours).toBe(4);
-    // Complaints drill to the queue's complaints (it has no creation-date filter: all of them, any status).
-    expect(tile.stats[1]!.link).toBe('/tickets?status=all&type=complaint');
-    expect(tile.chart!.series[0]!.links).toEqual(Array(6).fill('/tickets?status=all&type=complaint'));
-    expect(await queueTotal(manager, tile.stats[1]!.link!)).toBe(
-      (await one<{ n: number }>(sql`select count(*)::int as n from tickets where type = 'complaint' and deleted_at is null`)).n,
-    );
+    // This month's complaints and each month's bar drill to that month's complaints in the queue, which counts the
+    // same tickets (any status; the month's days in the company's zone).
+    expect(tile.stats[1]!.link).toBe('/tickets?status=all&type=complaint&createdFrom=2026-11-01&createdTo=2026-11-30&merged=exclude');
+    expect(tile.chart!.series[0]!.links[0]).toBe('/tickets?status=all&type=complaint&createdFrom=2026-06-01&createdTo=2026-06-30&merged=exclude');
+    expect(await queueTotal(manager, tile.stats[1]!.link!)).toBe(5);
+    const perMonthListed: number[] = [];
+    for (const link of tile.chart!.series[0]!.links) perMonthListed.push(await queueTotal(manager, link!));
+    expect(perMonthListed).toEqual([1, 0, 2, 0, 2, 5]);
+    problemOf(await manager.get('/api/v1/tickets?createdFrom=2026-11-30&createdTo=2026-11-01'), 400);
     const en = tileOf(await home(manager.lang('en'), 'manager'), 'tickets.service');
     expect(en.title).toBe('Service quality');
   });

@@ -12,8 +12,8 @@
  * Both within the actor's ticket scope, by the queue's condition (tickets.visibility.ts); merged duplicates and deleted
  * tickets never count in the service figures (as in the ticket report).
  *
- * The queue has no creation-date filter, so the complaint figures and the chart's points drill to every complaint
- * (`type=complaint`, any status), not to one month's.
+ * The complaint figures and each month's bar drill to that month's complaints (`type=complaint`, any status,
+ * `createdFrom`/`createdTo` the month's first and last day in the company's zone, as the queue reads them).
  */
 import { and, eq, gte, isNotNull, isNull, lt, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
@@ -42,12 +42,15 @@ const HOUR = 3_600_000;
 type TileBody = Omit<DashboardTileView, 'key'>;
 
 /** The web queue's URL for these filters (web/src/modules/tickets/queueParams.ts reads them). */
-export function queueLink(f: { mine?: boolean; status?: string; type?: string; sla?: string }): string {
+export function queueLink(f: { mine?: boolean; status?: string; type?: string; sla?: string; createdFrom?: string; createdTo?: string; merged?: 'exclude' }): string {
   const p = new URLSearchParams();
   if (f.mine) p.set('mine', '1');
   if (f.status) p.set('status', f.status);
   if (f.type) p.set('type', f.type);
   if (f.sla) p.set('sla', f.sla);
+  if (f.createdFrom) p.set('createdFrom', f.createdFrom);
+  if (f.createdTo) p.set('createdTo', f.createdTo);
+  if (f.merged) p.set('merged', f.merged);
   const qs = p.toString();
   return qs ? `/tickets?${qs}` : '/tickets';
 }
@@ -233,7 +236,11 @@ async function loadService({ db, actor, locale, zone, today }: TileContext): Pro
   const perThousand = customerCount ? round1((complaints * 1000) / customerCount) : null;
 
   const frHours = await medianFirstResponseHours(db, actor, thisMonth.start, next);
-  const complaintsLink = queueLink({ type: 'complaint', status: 'all' });
+  const monthLink = (key: string) => {
+    const [y, m] = key.split('-').map(Number) as [number, number];
+    return queueLink({ type: 'complaint', status: 'all', createdFrom: `${key}-01`, createdTo: new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10), merged: 'exclude' });
+  };
+  const complaintsLink = monthLink(thisMonth.key);
   return {
     title: t(locale, 'tickets.tile.service.title'),
     description: t(locale, 'tickets.tile.service.description', { month: thisMonth.key, months: CHART_MONTHS }),
@@ -254,7 +261,7 @@ async function loadService({ db, actor, locale, zone, today }: TileContext): Pro
       kind: 'bar',
       unit: 'count',
       x: months.map((m) => m.key),
-      series: [{ name: t(locale, 'tickets.tile.service.series'), values: perMonth, links: months.map(() => complaintsLink) }],
+      series: [{ name: t(locale, 'tickets.tile.service.series'), values: perMonth, links: months.map((m) => monthLink(m.key)) }],
     },
     link: '/tickets/reports',
   };

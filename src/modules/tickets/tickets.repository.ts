@@ -1,5 +1,5 @@
 /** Queries of the tickets module (no rules here). */
-import { and, asc, desc, eq, ilike, inArray, isNull, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, ilike, inArray, isNull, lt, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { rowsOf } from '../../platform/db/client.js';
@@ -82,6 +82,10 @@ export type ListFilter = {
   customerId?: string;
   q?: string;
   ids?: string[];
+  /** Created in [from, to) (instants: the service turns the company's days into them). */
+  created?: { from?: Date; to?: Date };
+  /** Leave out duplicates merged into another ticket. */
+  excludeMerged?: boolean;
   /** By the SLA clock (ticket_sla_clocks): met, breached, paused, or running (open, not paused, not breached yet). */
   sla?: { state: SlaSqlState; now: Date };
 };
@@ -140,6 +144,9 @@ function listConditions(f: ListFilter): (SQL | undefined)[] {
   if (f.categoryId) conds.push(eq(tickets.categoryId, f.categoryId));
   if (f.assigneeId) conds.push(eq(tickets.assigneeId, f.assigneeId));
   if (f.customerId) conds.push(eq(tickets.customerId, f.customerId));
+  if (f.excludeMerged) conds.push(isNull(tickets.mergedIntoId));
+  if (f.created?.from) conds.push(gte(tickets.createdAt, f.created.from));
+  if (f.created?.to) conds.push(lt(tickets.createdAt, f.created.to));
   if (f.ids) conds.push(f.ids.length ? inArray(tickets.id, f.ids) : sql`false`);
   if (f.q) {
     const like = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

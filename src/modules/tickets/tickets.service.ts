@@ -15,6 +15,9 @@ import type { DbOrTx } from '../../platform/db/client.js';
 import { decodeCursor, encodeCursor } from '../../platform/http/cursor.js';
 import { t, type Locale } from '../../platform/i18n/index.js';
 import { displayPhone } from '../../platform/phone.js';
+import { AppError } from '../../platform/errors.js';
+import { startOfDay } from '../../platform/time.js';
+import { companyClock } from '../settings/index.js';
 import { slaClocks } from './sla/index.js';
 import type { TicketDetail, TicketPage } from './tickets.contract.js';
 import * as repo from './tickets.repository.js';
@@ -28,6 +31,18 @@ export type { TicketsRuntime } from './tickets.types.js';
 // ---- reading -----------------------------------------------------------------------------------------------------
 
 const SLA_CHUNK = 5000;
+
+/** The queue's creation-day filter as instants: the company's calendar days, `createdTo` inclusive. */
+async function createdRange(db: DbOrTx, q: ListTicketsQuery): Promise<repo.ListFilter['created']> {
+  if (!q.createdFrom && !q.createdTo) return undefined;
+  if (q.createdFrom && q.createdTo && q.createdTo < q.createdFrom) throw AppError.field('createdTo', 'tickets.created_order');
+  const { zone } = await companyClock(db);
+  const at = (day: string, plus = 0) => {
+    const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+    return startOfDay(zone, y, m, d + plus);
+  };
+  return { from: q.createdFrom ? at(q.createdFrom) : undefined, to: q.createdTo ? at(q.createdTo, 1) : undefined };
+}
 
 /**
  * The ticket queue, newest first, a keyset page at a time: `cursor` is the last answer's `nextCursor` (the last
@@ -44,6 +59,8 @@ export async function listTickets(db: DbOrTx, actor: Actor | null, q: ListTicket
     assigneeId: q.mine === 'true' ? (actor.userId ?? NO_USER) : q.assigneeId,
     customerId: q.customerId,
     q: q.q,
+    created: await createdRange(db, q),
+    excludeMerged: q.merged === 'exclude',
   };
   const now = rt.now();
   let rows: Awaited<ReturnType<typeof repo.listTickets>>;

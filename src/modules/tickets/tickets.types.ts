@@ -46,6 +46,9 @@ export const listTicketsQuery = z.strictObject({
   customerId: z.uuid().optional(),
   sla: z.enum(SLA_STATES).optional(),
   q: trimmedText(100).optional(),
+  createdFrom: z.iso.date().optional().describe('Created on or after this day (company time zone)'),
+  createdTo: z.iso.date().optional().describe('Created on or before this day (company time zone)'),
+  merged: z.enum(['include', 'exclude']).default('include').describe('exclude: leave out duplicates merged into another ticket (as the reports and the home page count)'),
   ...pageQuery(200, 50),
 });
 export type ListTicketsQuery = z.infer<typeof listTicketsQuery>;

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
-import { Button, Checkbox, Flex, Input, Select, Table, Typography } from 'antd';
+import { Button, Checkbox, Flex, Input, Select, Table, Tag, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useAuth } from '../../platform/auth';
 import { formatDateTime } from '../../platform/format';
@@ -104,6 +104,11 @@ export function TicketQueuePage() {
         <Checkbox checked={q.mine === 'true'} onChange={(e) => set({ mine: e.target.checked ? 'true' : undefined })}>
           {t('tk.queue.mine')}
         </Checkbox>
+        {q.createdFrom || q.createdTo ? (
+          <Tag closable onClose={() => set({ createdFrom: undefined, createdTo: undefined, merged: undefined })} color="blue" style={{ alignSelf: 'center' }} data-testid="created-filter">
+            {t('tk.filter.created', { from: q.createdFrom ?? '…', to: q.createdTo ?? '…' })}
+          </Tag>
+        ) : null}
       </Flex>
       <ErrorAlert error={tickets.error} onRetry={() => void tickets.refetch()} />
       <Table<TicketSummary>

@@ -44,6 +44,11 @@ export type TicketListQuery = {
   customerId?: string;
   sla?: string;
   q?: string;
+  /** Created on or after / on or before these days (company time zone): a home-page month's drill-through. */
+  createdFrom?: string;
+  createdTo?: string;
+  /** `exclude`: merged duplicates left out, as the reports and the home page count. */
+  merged?: 'exclude';
 };
 
 export const ticketKeys = {

@@ -3,7 +3,8 @@
  * on the filtered list, and the filters survive a reload or a shared link:
  * - `status`: open (the default, also when absent), one of the statuses, or `all` (no status filter);
  * - `type`, `categoryId`, `assigneeId`, `sla` (on_track, warning, breached, met, paused), `q` (the search);
- * - `mine=1` (also `true`): assigned to me.
+ * - `mine=1` (also `true`): assigned to me;
+ * - `createdFrom`, `createdTo` (YYYY-MM-DD, company time zone) and `merged=exclude`: a home-page month's complaints.
  * Values the API would refuse are dropped (an unknown status reads as the default).
  */
 import { TICKET_STATUSES, TICKET_TYPES } from '../../../../src/modules/tickets/sla/sla.contract';
@@ -17,6 +18,7 @@ const ALL = 'all';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const oneOf = (v: string | null, allowed: readonly string[]) => (v !== null && allowed.includes(v) ? v : undefined);
 const uuid = (v: string | null) => (v !== null && UUID.test(v) ? v : undefined);
+const day = (v: string | null) => (v !== null && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined);
 
 export function queueFromParams(p: URLSearchParams): TicketListQuery {
   const status = p.get('status');
@@ -30,6 +32,9 @@ export function queueFromParams(p: URLSearchParams): TicketListQuery {
     mine: mine === '1' || mine === 'true' ? 'true' : undefined,
     sla: oneOf(p.get('sla'), SLA_STATES),
     q: q || undefined,
+    createdFrom: day(p.get('createdFrom')),
+    createdTo: day(p.get('createdTo')),
+    merged: p.get('merged') === 'exclude' ? 'exclude' : undefined,
   };
   // Only the filters set (the query key and the request stay as they were before the URL held them).
   return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)) as TicketListQuery;
@@ -46,5 +51,8 @@ export function paramsFromQueue(q: TicketListQuery): URLSearchParams {
   if (q.mine === 'true') p.set('mine', '1');
   if (q.sla) p.set('sla', q.sla);
   if (q.q) p.set('q', q.q);
+  if (q.createdFrom) p.set('createdFrom', q.createdFrom);
+  if (q.createdTo) p.set('createdTo', q.createdTo);
+  if (q.merged) p.set('merged', q.merged);
   return p;
 }
