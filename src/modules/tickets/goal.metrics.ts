@@ -69,34 +69,26 @@ async function answeredWithin24h({ db, from, to, scope }: GoalMetricContext): Pr
   return counted ? round((Number(row!.met) * 100) / counted, 2) : null;
 }
 
-async function firstResponseMedian({ db, from, to, scope }: GoalMetricContext): Promise<number | null> {
-  const rows = rowsOf<{ created_at: string | Date; first_responded_at: string | Date; calendar_id: string | null }>(
-    await db.execute(sql`select t.created_at, t.first_responded_at, k.calendar_id from ${tickets} t
-      left join ${ticketSlaClocks} k on k.ticket_id = t.id
-      where t.created_at >= ${iso(from)} and t.created_at < ${iso(to)} and t.first_responded_at is not null and t.first_responded_at < ${iso(to)}
-        and ${live(scope)}`),
-  );
-  if (!rows.length) return null;
-  const calendarFor = await calendarLookup(db);
-  const date = (v: string | Date) => (v instanceof Date ? v : new Date(v));
-  const ms = rows.map((r) => Math.max(0, businessMsBetween(calendarFor(r.calendar_id), date(r.created_at), date(r.first_responded_at)))).sort((a, b) => a - b);
-  return round(quantile(ms, 0.5)! / HOUR, 2);
-}
-
-async function resolutionMedian({ db, from, to, scope }: GoalMetricContext): Promise<number | null> {
-  const rows = rowsOf<{ created_at: string | Date; resolved_at: string | Date; calendar_id: string | null; paused: string | number | null }>(
-    await db.execute(sql`select t.created_at, t.resolved_at, k.calendar_id, k.paused_business_ms as paused from ${tickets} t
-      left join ${ticketSlaClocks} k on k.ticket_id = t.id
-      where t.created_at >= ${iso(from)} and t.created_at < ${iso(to)} and t.resolved_at is not null and t.resolved_at < ${iso(to)}
-        and ${live(scope)}`),
-  );
-  if (!rows.length) return null;
-  const calendarFor = await calendarLookup(db);
-  const date = (v: string | Date) => (v instanceof Date ? v : new Date(v));
-  const ms = rows
-    .map((r) => Math.max(0, businessMsBetween(calendarFor(r.calendar_id), date(r.created_at), date(r.resolved_at)) - Number(r.paused ?? 0)))
-    .sort((a, b) => a - b);
-  return round(quantile(ms, 0.5)! / HOUR, 2);
+/**
+ * The median business hours from creation to `until` (the first reply, or the resolution less the time paused) of the
+ * tickets opened in the range that reached it before the range's end, on each ticket's own SLA calendar.
+ */
+function medianHours(until: 'first_responded_at' | 'resolved_at') {
+  const col = sql.identifier(until);
+  return async ({ db, from, to, scope }: GoalMetricContext): Promise<number | null> => {
+    const rows = rowsOf<{ created_at: string | Date; until: string | Date; calendar_id: string | null; paused: string | number | null }>(
+      await db.execute(sql`select t.created_at, t.${col} as until, k.calendar_id, k.paused_business_ms as paused from ${tickets} t
+        left join ${ticketSlaClocks} k on k.ticket_id = t.id
+        where t.created_at >= ${iso(from)} and t.created_at < ${iso(to)} and t.${col} is not null and t.${col} < ${iso(to)}
+          and ${live(scope)}`),
+    );
+    if (!rows.length) return null;
+    const calendarFor = await calendarLookup(db);
+    const date = (v: string | Date) => (v instanceof Date ? v : new Date(v));
+    const paused = (r: (typeof rows)[number]) => (until === 'resolved_at' ? Number(r.paused ?? 0) : 0);
+    const ms = rows.map((r) => Math.max(0, businessMsBetween(calendarFor(r.calendar_id), date(r.created_at), date(r.until)) - paused(r))).sort((a, b) => a - b);
+    return round(quantile(ms, 0.5)! / HOUR, 2);
+  };
 }
 
 async function slaCompliance({ db, from, to, scope }: GoalMetricContext): Promise<number | null> {
@@ -157,7 +149,7 @@ export const ticketGoalMetrics: GoalMetricDef[] = [
     forecast: 'level',
     owners: ['company', 'team', 'user'],
     permission: 'ticket:read',
-    compute: firstResponseMedian,
+    compute: medianHours('first_responded_at'),
     link: '/tickets/reports',
   },
   {
@@ -169,7 +161,7 @@ export const ticketGoalMetrics: GoalMetricDef[] = [
     forecast: 'level',
     owners: ['company', 'team', 'user'],
     permission: 'ticket:read',
-    compute: resolutionMedian,
+    compute: medianHours('resolved_at'),
     link: '/tickets/reports',
   },
   {
