@@ -58,3 +58,20 @@ export function startOfTomorrow(zone: string, now: Date): Date {
   const wall = new Date(now.getTime() + zoneOffsetMs(zone, now));
   return startOfDay(zone, wall.getUTCFullYear(), wall.getUTCMonth() + 1, wall.getUTCDate() + 1);
 }
+
+/**
+ * The instants a run of calendar days covers in the zone: from the first day's start to the start of the day after the
+ * last (`last` inclusive; either may be left out for an open end). Days are `YYYY-MM-DD`.
+ */
+export function dayRange(zone: string, first: string | undefined, last: string | undefined): { from?: Date; to?: Date } {
+  const at = (day: string, plus: number) => {
+    const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+    return startOfDay(zone, y, m, d + plus);
+  };
+  return { from: first ? at(first, 0) : undefined, to: last ? at(last, 1) : undefined };
+}
+
+/** The same for a closed run of days: both ends known. */
+export function daysBetween(zone: string, first: string, last: string): { from: Date; to: Date } {
+  return dayRange(zone, first, last) as { from: Date; to: Date };
+}

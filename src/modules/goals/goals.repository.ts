@@ -1,5 +1,5 @@
 /** Queries of the goals module (no rules: goals.service.ts decides who sees and changes what). */
-import { and, asc, eq, gte, isNotNull, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, gte, inArray, isNotNull, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { rowsOf, type DbOrTx } from '../../platform/db/client.js';
 import { teamDirectory, userDirectory } from '../accounts/index.js';
@@ -36,7 +36,15 @@ export const LIST_MAX = 500;
 
 export async function listGoals(
   db: DbOrTx,
-  f: { visibility: GoalVisibility; when: 'current' | 'upcoming' | 'past' | 'all'; today: string; ownerKind?: GoalRow['ownerKind']; deleted: 'exclude' | 'only' },
+  f: {
+    visibility: GoalVisibility;
+    when: 'current' | 'upcoming' | 'past' | 'all';
+    today: string;
+    ownerKind?: GoalRow['ownerKind'];
+    deleted: 'exclude' | 'only';
+    /** Only goals on these metrics whose period overlaps these days (a report's goals). */
+    only?: { metrics: readonly string[]; start: string; end: string };
+  },
 ): Promise<GoalWithNames[]> {
   const conds: (SQL | undefined)[] = [
     f.deleted === 'only' ? isNotNull(goals.deletedAt) : isNull(goals.deletedAt),
@@ -46,6 +54,7 @@ export async function listGoals(
   if (f.when === 'current') conds.push(lte(goals.periodStart, f.today), gte(goals.periodEnd, f.today));
   if (f.when === 'upcoming') conds.push(sql`${goals.periodStart} > ${f.today}`);
   if (f.when === 'past') conds.push(lt(goals.periodEnd, f.today));
+  if (f.only) conds.push(inArray(goals.metric, [...f.only.metrics]), lte(goals.periodStart, f.only.end), gte(goals.periodEnd, f.only.start));
   return selectWithNames(db)
     .where(and(...conds))
     .orderBy(asc(goals.periodEnd), asc(goals.name), asc(goals.id))

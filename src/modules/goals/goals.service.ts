@@ -13,7 +13,7 @@ import { requireAccess, type Actor } from '../../platform/auth/permissions.js';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { AppError } from '../../platform/errors.js';
 import type { Locale } from '../../platform/i18n/index.js';
-import { startOfDay } from '../../platform/time.js';
+import { daysBetween, startOfDay } from '../../platform/time.js';
 import { findTeam, findUserById, teamAndDescendants } from '../accounts/index.js';
 import { companyClock, readSetting } from '../settings/index.js';
 import type { GoalDetail, GoalList, GoalMetricList, GoalMetricView, GoalPeriodKind, GoalProgress, GoalView } from './goals.contract.js';
@@ -45,13 +45,6 @@ export function resolvePeriod(kind: GoalPeriodKind, day: string, end?: string | 
     throw AppError.field('periodEnd', 'goals.period_too_long', { max: MAX_PERIOD_DAYS });
   }
   return { start: day, end };
-}
-
-/** The instants a period of calendar days covers in the zone: [its first day's start, the day after its last). */
-function instants(zone: string, start: string, end: string): { from: Date; to: Date } {
-  const [sy, sm, sd] = parts(start);
-  const [ey, em, ed] = parts(end);
-  return { from: startOfDay(zone, sy, sm, sd), to: startOfDay(zone, ey, em, ed + 1) };
 }
 
 const yearEarlier = (day: string) => {
@@ -109,7 +102,7 @@ function metricOf(key: string): GoalMetricDef {
 /** The figures of a goal at `now`: value from the period's start to now (or its end), target, forecast, status. */
 export async function goalProgress(db: DbOrTx, g: repo.GoalRow, zone: string, now: Date): Promise<GoalProgress> {
   const metric = goalMetric(g.metric);
-  const { from, to } = instants(zone, g.periodStart, g.periodEnd);
+  const { from, to } = daysBetween(zone, g.periodStart, g.periodEnd);
   const elapsed = Math.min(1, Math.max(0, (now.getTime() - from.getTime()) / (to.getTime() - from.getTime())));
   const base = { value: null, target: g.targetKind === 'value' ? g.targetValue : null, baseline: null, forecast: null, elapsed, attainment: null, link: metric?.link ?? null, asOf: now.toISOString() };
   if (elapsed <= 0) return { ...base, status: 'not_started' };
@@ -119,7 +112,7 @@ export async function goalProgress(db: DbOrTx, g: repo.GoalRow, zone: string, no
   const value = await metric.compute({ db, from, to: until, scope, zone, now });
   let baseline: number | null = null;
   if (g.targetKind === 'change') {
-    const before = instants(zone, yearEarlier(g.periodStart), yearEarlier(g.periodEnd));
+    const before = daysBetween(zone, yearEarlier(g.periodStart), yearEarlier(g.periodEnd));
     baseline = await metric.compute({ db, from: before.from, to: before.to, scope, zone, now });
   }
   const target = effectiveTarget(g.targetKind, g.targetValue, baseline);
@@ -173,10 +166,17 @@ export function goalMetricCatalogue(actor: Actor | null): GoalMetricList {
   return { items: goalMetrics().filter((m) => actor.permissions.has(m.permission)).map((m) => metricView(m, m.key, actor.locale)) };
 }
 
-export async function listGoalViews(db: DbOrTx, actor: Actor | null, q: GoalListQuery, now = new Date()): Promise<GoalList> {
+/** The goals the actor sees, progress computed for each; `only` narrows them in the query (a report's metrics and days). */
+export async function listGoalViews(
+  db: DbOrTx,
+  actor: Actor | null,
+  q: GoalListQuery & { only?: { metrics: readonly string[]; start: string; end: string } },
+  now = new Date(),
+): Promise<GoalList> {
   requireAccess(actor, 'goal:read');
+  if (q.only && !q.only.metrics.length) return { items: [] };
   const { zone, today } = await companyClock(db, now);
-  const rows = await repo.listGoals(db, { visibility: visibilityOf(actor), when: q.when, today, ownerKind: q.ownerKind, deleted: q.deleted });
+  const rows = await repo.listGoals(db, { visibility: visibilityOf(actor), when: q.when, today, ownerKind: q.ownerKind, deleted: q.deleted, only: q.only });
   const items: GoalView[] = [];
   for (const r of rows) items.push(await viewOf(db, r, actor.locale, zone, now));
   return { items };

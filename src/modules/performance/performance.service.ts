@@ -13,7 +13,7 @@ import { sql } from 'drizzle-orm';
 import { requireAccess, type Actor } from '../../platform/auth/permissions.js';
 import { rowsOf, type DbOrTx } from '../../platform/db/client.js';
 import { AppError } from '../../platform/errors.js';
-import { startOfDay } from '../../platform/time.js';
+import { daysBetween } from '../../platform/time.js';
 import { teamAndDescendants, teamDirectory, userDirectory } from '../accounts/index.js';
 import { returnVisitsByAssignee } from '../interactions/index.js';
 import { companyClock, readSetting, writeSetting } from '../settings/index.js';
@@ -93,8 +93,8 @@ export async function performanceReport(db: DbOrTx, actor: Actor | null, q: { mo
   const month = q.month ?? today.slice(0, 7);
   const { from, to } = monthRange(month);
   const report = await ticketReport(db, actor, { from, to, teamId: q.teamId }, now);
-  const [fy, fm] = from.split('-').map(Number) as [number, number];
-  const visits = await returnVisitsByAssignee(db, startOfDay(zone, fy, fm, 1), startOfDay(zone, fy, fm + 1, 1));
+  const days = daysBetween(zone, from, to);
+  const visits = await returnVisitsByAssignee(db, days.from, days.to);
 
   // Who is on the page: the agents of the report, and those with return visits due — of the team, when filtered.
   const byAgent = new Map<string, TicketPerformanceRow>();

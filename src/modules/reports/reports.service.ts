@@ -12,7 +12,7 @@ import { dataScopeOf } from '../../platform/auth/access.js';
 import { requireAccess, type Actor } from '../../platform/auth/permissions.js';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { t, type Locale } from '../../platform/i18n/index.js';
-import { startOfDay } from '../../platform/time.js';
+import { daysBetween } from '../../platform/time.js';
 import { goalMetric, listGoalViews } from '../goals/index.js';
 import { companyClock, readCompanySettings } from '../settings/index.js';
 import { ticketReport } from '../tickets/index.js';
@@ -60,16 +60,17 @@ export function reportPeriods(cadence: ReportCadence, date: string): { period: {
   };
 }
 
+/** The last complete week or month before `today`. */
+export function lastCompletePeriod(cadence: ReportCadence, today: string): { start: string; end: string } {
+  const t0 = Date.parse(`${today}T00:00:00Z`);
+  const inPrevious = cadence === 'week' ? new Date(t0 - 7 * DAY).toISOString().slice(0, 10) : new Date(Date.UTC(Number(today.slice(0, 4)), Number(today.slice(5, 7)) - 2, 1)).toISOString().slice(0, 10);
+  return reportPeriods(cadence, inPrevious).period;
+}
+
 function label(locale: Locale, cadence: ReportCadence, p: { start: string; end: string }): ReportPeriod {
   const [y, m] = p.start.split('-').map(Number) as [number, number];
   const text = cadence === 'month' ? t(locale, 'reports.period.month', { year: y, month: m }) : t(locale, 'reports.period.week', { start: p.start, end: p.end });
   return { ...p, label: text };
-}
-
-function instants(zone: string, p: { start: string; end: string }): { from: Date; to: Date } {
-  const [sy, sm, sd] = p.start.split('-').map(Number) as [number, number, number];
-  const [ey, em, ed] = p.end.split('-').map(Number) as [number, number, number];
-  return { from: startOfDay(zone, sy, sm, sd), to: startOfDay(zone, ey, em, ed + 1) };
 }
 
 export async function generateReport(
@@ -80,13 +81,12 @@ export async function generateReport(
 ): Promise<ReportDocument> {
   requireAccess(actor, 'report:read');
   const { zone, today } = await companyClock(db, now);
-  // By default the last complete period: last week, or last month.
-  const date = q.date ?? (q.cadence === 'week' ? day(parse(today) - 7 * DAY) : day(Date.UTC(Number(today.slice(0, 4)), Number(today.slice(5, 7)) - 2, 1)));
-  const { period, previous } = reportPeriods(q.cadence, date);
+  // By default the last complete period: last week, or last month (as the subscriptions send it).
+  const { period, previous } = reportPeriods(q.cadence, q.date ?? lastCompletePeriod(q.cadence, today).start);
   const locale = actor.locale;
   const scope = dataScopeOf(actor);
-  const cur = instants(zone, period);
-  const prev = instants(zone, previous);
+  const cur = daysBetween(zone, period.start, period.end);
+  const prev = daysBetween(zone, previous.start, previous.end);
   const cut = (r: { from: Date; to: Date }) => ({ from: r.from, to: r.to < now ? r.to : now });
 
   const sections: ReportSection[] = [];
@@ -153,10 +153,9 @@ async function ticketTables(db: DbOrTx, actor: Actor, period: { start: string; e
 async function goalsTable(db: DbOrTx, actor: Actor, period: { start: string; end: string }, metrics: string[], now: Date): Promise<ReportTable | null> {
   if (!actor.permissions.has('goal:read')) return null;
   const locale = actor.locale;
-  const { items } = await listGoalViews(db, actor, { when: 'all', deleted: 'exclude' }, now);
-  const rows = items
-    .filter((g) => metrics.includes(g.metric.key) && g.periodStart <= period.end && g.periodEnd >= period.start)
-    .map((g) => ({
+  // Narrowed in the query: progress is computed only for the goals the table shows.
+  const { items } = await listGoalViews(db, actor, { when: 'all', deleted: 'exclude', only: { metrics, ...period } }, now);
+  const rows = items.map((g) => ({
       goal: g.name,
       metric: g.metric.label,
       value: formatFigure(g.progress.value, g.metric.unit, locale),

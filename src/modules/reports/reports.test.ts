@@ -16,8 +16,8 @@ import { createTestContext, type Client, type TestContext } from '../../test/har
 import { ok, problemOf } from '../../test/http.js';
 import { MessageDelivery } from '../messages/index.js';
 import type { ReportDeliveryList, ReportDocument, ReportSubscriptionView } from './reports.contract.js';
-import { reportPeriods } from './reports.service.js';
-import { lastCompletePeriod, runReportSchedule } from './subscriptions.js';
+import { lastCompletePeriod, reportPeriods } from './reports.service.js';
+import { runReportSchedule } from './subscriptions.js';
 import { actorForUserId } from '../accounts/index.js';
 
 const bj = (s: string) => new Date(`${s.replace(' ', 'T')}:00+08:00`);

@@ -21,12 +21,11 @@ import { companyClock } from '../settings/index.js';
 import { changePercent, formatFigure } from './format.js';
 import type { ReportCadence, ReportDeliveryList, ReportFormat, ReportKind, ReportSubscriptionList, ReportSubscriptionView } from './reports.contract.js';
 import { reportPdf } from './reports.pdf.js';
-import { generateReport, reportPeriods } from './reports.service.js';
+import { generateReport, lastCompletePeriod } from './reports.service.js';
 import { reportWorkbook } from './reports.xlsx.js';
 import { reportDeliveries, reportSubscriptions } from './schema.js';
 
 export const ATTACHMENT_KIND = 'report';
-const DAY = 86_400_000;
 
 
 /** Sees every subscription with a data scope of `all`; otherwise only their own. */
@@ -121,13 +120,6 @@ export async function subscriptionDeliveries(db: DbOrTx, actor: Actor | null, id
 }
 
 // ---- the schedule --------------------------------------------------------------------------------------------------
-
-/** The last complete week or month before `today`. */
-export function lastCompletePeriod(cadence: ReportCadence, today: string): { start: string; end: string } {
-  const t0 = Date.parse(`${today}T00:00:00Z`);
-  const inPrevious = cadence === 'week' ? new Date(t0 - 7 * DAY).toISOString().slice(0, 10) : new Date(Date.UTC(Number(today.slice(0, 4)), Number(today.slice(5, 7)) - 2, 1)).toISOString().slice(0, 10);
-  return reportPeriods(cadence, inPrevious).period;
-}
 
 /**
  * Queues the due deliveries: each active subscription's last complete period, once. Returns how many emails were

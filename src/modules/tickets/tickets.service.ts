@@ -16,7 +16,7 @@ import { decodeCursor, encodeCursor } from '../../platform/http/cursor.js';
 import { t, type Locale } from '../../platform/i18n/index.js';
 import { displayPhone } from '../../platform/phone.js';
 import { AppError } from '../../platform/errors.js';
-import { startOfDay } from '../../platform/time.js';
+import { dayRange } from '../../platform/time.js';
 import { companyClock } from '../settings/index.js';
 import { slaClocks } from './sla/index.js';
 import type { TicketDetail, TicketPage } from './tickets.contract.js';
@@ -36,12 +36,7 @@ const SLA_CHUNK = 5000;
 async function createdRange(db: DbOrTx, q: ListTicketsQuery): Promise<repo.ListFilter['created']> {
   if (!q.createdFrom && !q.createdTo) return undefined;
   if (q.createdFrom && q.createdTo && q.createdTo < q.createdFrom) throw AppError.field('createdTo', 'tickets.created_order');
-  const { zone } = await companyClock(db);
-  const at = (day: string, plus = 0) => {
-    const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-    return startOfDay(zone, y, m, d + plus);
-  };
-  return { from: q.createdFrom ? at(q.createdFrom) : undefined, to: q.createdTo ? at(q.createdTo, 1) : undefined };
+  return dayRange((await companyClock(db)).zone, q.createdFrom, q.createdTo);
 }
 
 /**
