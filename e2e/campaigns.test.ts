@@ -155,6 +155,10 @@ describe('campaigns', () => {
     await see(page.getByTestId('results-roi'), `${(results.roi! * 100).toFixed(1)}%`);
     await see(page.getByTestId('results-goal-met'), results.goal.met ? '达成' : '未达成');
     await see(page.getByTestId('results-messages'), '未同意');
+    // Nobody followed a link or rated yet: opened / clicked 0 / 0, and the satisfaction card says what it needs.
+    expect(await page.getByTestId('results-treated-engaged').textContent()).toBe('0 / 0');
+    await see(page.getByTestId('uplift-satisfaction-text'), '窗口内两组都需有客户评价');
+    await see(page.getByTestId('uplift-complaint-text'), /^相差 0\.0 个百分点（95% 置信区间/);
     await shots.take(page, 'results');
     await page.getByTestId('results-tiers').scrollIntoViewIfNeeded();
     await page.getByTestId('results-daily').locator('canvas').waitFor({ timeout: WAIT });

@@ -150,11 +150,19 @@ export type Interval = { diff: number; lower: number; upper: number };
 export type GroupFigures = {
   reach: number;
   delivered: number;
+  /** Members who opened a campaign message (an email's image, or a tracked link followed) / followed a link. */
+  opened: number;
+  clicked: number;
   responded: number;
   redeemed: number;
   revenueFen: number;
   marginFen: number;
   complained: number;
+  /** Members who gave a satisfaction score (survey CSAT or ticket rating, 1–5) in the window, and those of them at 4–5. */
+  rated: number;
+  satisfied: number;
+  /** satisfied / rated; null when nobody rated. */
+  satisfiedRate: number | null;
   responseRate: number;
   revenuePerHeadFen: number;
 };
@@ -168,6 +176,8 @@ export type UpliftFigures = {
   revenueUplift: Interval | null;
   /** Complaint rate treated − holdout, Newcombe; null without a holdout. */
   complaintUplift: Interval | null;
+  /** Satisfied share of the rated, treated − holdout, Newcombe; null without a holdout or without ratings in a group. */
+  satisfactionUplift: Interval | null;
   incrementalRevenueFen: number | null;
   incrementalMarginFen: number | null;
 };

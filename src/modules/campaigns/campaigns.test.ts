@@ -13,6 +13,7 @@ import { rowsOf } from '../../platform/db/client.js';
 import { createTestContext, type Client, type TestContext } from '../../test/harness.js';
 import { ok, problemOf } from '../../test/http.js';
 import { loadDemo } from '../demo/index.js';
+import { MessageDelivery, signingSecret, trackingKey } from '../messages/index.js';
 import type { CampaignResults, CampaignView, RedemptionView } from './campaigns.contract.js';
 import { launchDueCampaigns } from './campaigns.service.js';
 import { executeLaunch } from './launch.js';
@@ -30,6 +31,7 @@ describe('campaigns', { timeout: 300_000 }, () => {
   let segmentId: string;
   let templateId: string;
   let audience = 0;
+  let rootCauseId: string;
 
   const q = <T>(text: ReturnType<typeof sql>) => ctx.database.db.execute(text).then((r) => rowsOf<T>(r));
 
@@ -89,8 +91,9 @@ describe('campaigns', { timeout: 300_000 }, () => {
       await new Promise((res) => setTimeout(res, 100));
     }
     audience = ok(await manager.get(`/api/v1/segments/${seg.id}`)).memberCount;
-    const tpl = ok(await ctx.admin.post('/api/v1/message-templates', { name: '冬季回馈短信', channel: 'sms', category: 'marketing', bodyZh: '{{name}}您好，凭券码{{coupon}}满200减30。' }), 201);
+    const tpl = ok(await ctx.admin.post('/api/v1/message-templates', { name: '冬季回馈短信', channel: 'sms', category: 'marketing', bodyZh: '{{name}}您好，凭券码{{coupon}}满200减30。详情 https://heat.example.com/winter' }), 201);
     templateId = tpl.id;
+    rootCauseId = ok(await ctx.admin.get('/api/v1/ticket-root-causes')).items[0].id;
   }, 600_000);
   afterAll(async () => ctx?.close());
 
@@ -253,8 +256,51 @@ describe('campaigns', { timeout: 300_000 }, () => {
     };
     await buy(treated.slice(0, Math.round(treated.length * 0.3)).map((m) => m.customer_id));
     await buy(holdout.slice(0, Math.round(holdout.length * 0.1)).map((m) => m.customer_id));
+    // Satisfaction in the window: complaints resolved and rated (treated 5 and 5, held out 2 and 1), and a survey's
+    // CSAT answer given before a later rating (the later score counts) or alone.
+    const rate = async (customerId: string, rating: number) => {
+      const tk = ok(await ctx.admin.post('/api/v1/tickets', { title: '暖气不热', description: '卧室 15 度', type: 'complaint', customerId }), 201);
+      const done = ok(await ctx.admin.post(`/api/v1/tickets/${tk.id}/resolve`, { rootCauseId, solution: '已调整阀门' }));
+      ok(await ctx.anon.post(`/api/v1/public/tickets/${done.publicUrl.split('/').pop()}/rating`, { rating }));
+    };
+    const [t1, t2, t3] = treated.slice(-3).map((m) => m.customer_id);
+    const [h1, h2, h3] = holdout.slice(-3).map((m) => m.customer_id);
+    const survey = ok(await marketer.post('/api/v1/surveys', { name: '满意度回访', kind: 'csat', definition: { title: { zh: '满意度回访' }, questions: [{ id: 'q1', type: 'csat', text: { zh: '您满意吗？' }, required: true }] } }), 201);
+    const csat = async (customerId: string, score: number, at: Date) =>
+      q(sql`insert into survey_responses (survey_id, version_id, customer_id, status, csat, channel, completed_at)
+            values (${survey.id}, ${survey.currentVersionId}, ${customerId}, 'complete', ${score}, 'sms', ${at.toISOString()}::timestamptz)`);
+    await csat(t1!, 2, new Date(now.getTime() + 60_000));
+    now = new Date(now.getTime() + 3_600_000);
+    await rate(t1!, 5);
+    await rate(t2!, 5);
+    await rate(h1!, 2);
+    await rate(h2!, 1);
+    await csat(t3!, 4, now);
+    await csat(h3!, 5, now);
+    // Two treated members follow the tracked link of their SMS (one twice): opened and clicked, counted once each.
+    await new MessageDelivery(ctx.database.db, { now: () => now, kick: async () => {}, log: () => {}, fallbackUrl: 'http://localhost:3000' }).deliverDue({ batch: 500 });
+    const sms = await q<{ id: string }>(sql`select id from messages where source_id = ${c.id} and status = 'sent' order by id limit 2`);
+    expect(sms).toHaveLength(2);
+    const secret = await signingSecret(ctx.database.db);
+    for (const { id } of [sms[0]!, sms[0]!, sms[1]!]) {
+      const follow = await ctx.app.inject({ method: 'GET', url: `/l/${trackingKey(secret, id)}/0` });
+      expect(follow.headers.location).toBe('https://heat.example.com/winter');
+    }
     now = new Date(now.getTime() + 2 * 86_400_000);
     const r = ok<CampaignResults>(await marketer.get(`/api/v1/campaigns/${c.id}/results`));
+    expect(r.treated).toMatchObject({ opened: 2, clicked: 2 });
+    expect(r.holdout).toMatchObject({ opened: 0, clicked: 0 });
+    expect(r.treated).toMatchObject({ rated: 3, satisfied: 3, satisfiedRate: 1 });
+    expect(r.holdout).toMatchObject({ rated: 3, satisfied: 1 });
+    expect(r.satisfactionUplift!.diff).toBeCloseTo(1 - 1 / 3, 10);
+    expect(r.satisfactionUplift!.lower).toBeLessThan(r.satisfactionUplift!.diff);
+    const complaints = await q<{ grp: string; n: number }>(sql`
+      select m.grp, count(distinct k.customer_id)::int as n from campaign_members m
+      join tickets k on k.customer_id = m.customer_id and k.type = 'complaint' and k.deleted_at is null
+        and k.created_at >= ${r.windowStart}::timestamptz and k.created_at < ${r.windowEnd}::timestamptz
+      where m.campaign_id = ${c.id} group by m.grp`);
+    expect(r.treated.complained).toBe(complaints.find((x) => x.grp === 'treated')?.n ?? 0);
+    expect(r.holdout.complained).toBeGreaterThanOrEqual(2);
     // What the rows say, independently: purchases of the members in the window (any purchase counts, also the demo's).
     const facts = await q<{ grp: string; responded: number; revenue: string }>(sql`
       select m.grp, count(distinct t.customer_id)::int as responded, coalesce(sum(t.amount_fen), 0)::text as revenue

@@ -2,10 +2,13 @@
  * Campaign results: what the campaign caused, measured against its holdout group.
  *
  * Over the attribution window (launch → launch + attributionDays, or now while running), per member: delivered (a
- * campaign message was sent), responded (a purchase in the window), redeemed (a coupon redemption), revenue (the
- * purchases' amounts, what the customer paid), complained (a complaint ticket raised in the window). For the treated
+ * campaign message was sent), opened and clicked (where the channel tells: messages' tracking.ts), responded (a purchase in the window), redeemed (a coupon redemption), revenue (the
+ * purchases' amounts, what the customer paid), complained (a complaint ticket raised in the window), satisfaction (the
+ * latest score of 1–5 the customer gave in the window: a survey's CSAT answer or a ticket's rating; satisfied = 4 or
+ * 5, as the CSAT figure counts it). For the treated
  * and the holdout group, and the same per value tier at launch:
  * - response uplift = rate(treated) − rate(holdout), 95% interval by Newcombe's hybrid score method (stats.ts);
+ * - satisfaction uplift = satisfied share of the rated treated − that of the rated holdout, Newcombe as well;
  * - revenue per head uplift, 95% percentile bootstrap interval (2,000 resamples, seeded by the campaign);
  * - incremental revenue = uplift per head × treated members; incremental margin = that × the margin rate;
  * - cost = messages sent × cost per message + redemptions × cost per redemption (a discount is already in the
@@ -19,6 +22,7 @@ import { rowsOf, type DbOrTx } from '../../platform/db/client.js';
 import { zoneOffsetMs } from '../../platform/time.js';
 import { messageCountsBySource, messageFacts } from '../messages/index.js';
 import { companyClock } from '../settings/index.js';
+import { surveyFacts } from '../surveys/index.js';
 import { ticketFacts } from '../tickets/index.js';
 import { transactionLedger } from '../transactions/index.js';
 import type { CampaignResults, CampaignTier, GroupFigures, Interval, UpliftFigures } from './campaigns.contract.js';
@@ -31,16 +35,41 @@ import { bootstrapMeanDiff, newcombeDiff } from './stats.js';
 const DAY_MS = 86_400_000;
 const RESAMPLES = 2000;
 
-type Member = { grp: 'treated' | 'holdout'; tier: CampaignTier; revenue: number; firstAt: number | null; redeemed: boolean; delivered: boolean; complained: boolean };
+type Member = {
+  grp: 'treated' | 'holdout';
+  tier: CampaignTier;
+  revenue: number;
+  firstAt: number | null;
+  redeemed: boolean;
+  delivered: boolean;
+  opened: boolean;
+  clicked: boolean;
+  complained: boolean;
+  /** The latest satisfaction score (1–5) given in the window; null when none. */
+  satisfaction: number | null;
+};
+
+/** Satisfied: 4 or 5 of 5, the CSAT figure's "satisfied" (surveys stats `csatOf`). */
+const SATISFIED_FROM = 4;
 
 function figures(ms: Member[], marginBp: number): GroupFigures {
   let delivered = 0,
+    opened = 0,
+    clicked = 0,
     responded = 0,
     redeemed = 0,
     revenue = 0,
-    complained = 0;
+    complained = 0,
+    rated = 0,
+    satisfied = 0;
   for (const m of ms) {
+    if (m.satisfaction !== null) {
+      rated++;
+      if (m.satisfaction >= SATISFIED_FROM) satisfied++;
+    }
     if (m.delivered) delivered++;
+    if (m.opened) opened++;
+    if (m.clicked) clicked++;
     if (m.firstAt !== null) responded++;
     if (m.redeemed) redeemed++;
     if (m.complained) complained++;
@@ -50,11 +79,16 @@ function figures(ms: Member[], marginBp: number): GroupFigures {
   return {
     reach,
     delivered,
+    opened,
+    clicked,
     responded,
     redeemed,
     revenueFen: revenue,
     marginFen: Math.round((revenue * marginBp) / 10000),
     complained,
+    rated,
+    satisfied,
+    satisfiedRate: rated ? satisfied / rated : null,
     responseRate: reach ? responded / reach : 0,
     revenuePerHeadFen: reach ? revenue / reach : 0,
   };
@@ -68,7 +102,7 @@ function uplift(members: Member[], marginBp: number, seed: number): UpliftFigure
   const treated = figures(t, marginBp);
   const holdout = figures(h, marginBp);
   if (!t.length || !h.length) {
-    return { treated, holdout, responseUplift: null, revenueUplift: null, complaintUplift: null, incrementalRevenueFen: null, incrementalMarginFen: null };
+    return { treated, holdout, responseUplift: null, revenueUplift: null, complaintUplift: null, satisfactionUplift: null, incrementalRevenueFen: null, incrementalMarginFen: null };
   }
   const revenueUplift = interval(bootstrapMeanDiff(Float64Array.from(t, (m) => m.revenue), Float64Array.from(h, (m) => m.revenue), { resamples: RESAMPLES, seed }));
   const incrementalRevenueFen = Math.round((treated.revenuePerHeadFen - holdout.revenuePerHeadFen) * treated.reach);
@@ -78,6 +112,7 @@ function uplift(members: Member[], marginBp: number, seed: number): UpliftFigure
     responseUplift: interval(newcombeDiff(treated.responded, treated.reach, holdout.responded, holdout.reach)),
     revenueUplift,
     complaintUplift: interval(newcombeDiff(treated.complained, treated.reach, holdout.complained, holdout.reach)),
+    satisfactionUplift: treated.rated && holdout.rated ? interval(newcombeDiff(treated.satisfied, treated.rated, holdout.satisfied, holdout.rated)) : null,
     incrementalRevenueFen,
     incrementalMarginFen: Math.round((incrementalRevenueFen * marginBp) / 10000),
   };
@@ -151,13 +186,29 @@ export async function campaignResults(db: DbOrTx, actor: Actor | null, id: strin
 async function memberFacts(db: DbOrTx, campaignId: string, start: Date, end: Date): Promise<Member[]> {
   const s = start.toISOString();
   const e = end.toISOString();
-  const rows = rowsOf<{ grp: 'treated' | 'holdout'; tier: string; revenue: string | number; first_at: string | Date | null; redeemed: boolean; delivered: boolean; complained: boolean }>(
+  const rows = rowsOf<{
+    grp: 'treated' | 'holdout';
+    tier: string;
+    revenue: string | number;
+    first_at: string | Date | null;
+    redeemed: boolean;
+    delivered: boolean;
+    opened: boolean;
+    clicked: boolean;
+    complained: boolean;
+    satisfaction: number | string | null;
+  }>(
     await db.execute(sql`
       select m.grp, m.tier, coalesce(t.revenue, 0) as revenue, t.first_at,
              exists (select 1 from ${couponRedemptions} r where r.campaign_id = m.campaign_id and r.customer_id = m.customer_id
                      and r.redeemed_at >= ${s}::timestamptz and r.redeemed_at < ${e}::timestamptz) as redeemed,
              ${messageFacts.sentTo(campaignId, sql`m.customer_id`)} as delivered,
-             ${ticketFacts.countBetween(sql`m.customer_id`, start, end)} > 0 as complained
+             ${messageFacts.openedBy(campaignId, sql`m.customer_id`)} as opened,
+             ${messageFacts.clickedBy(campaignId, sql`m.customer_id`)} as clicked,
+             ${ticketFacts.countBetween(sql`m.customer_id`, start, end)} > 0 as complained,
+             (select x.score from (${surveyFacts.csatBetween(sql`m.customer_id`, start, end)}
+                                   union all ${ticketFacts.ratingsBetween(sql`m.customer_id`, start, end)}) x
+              order by x.at desc limit 1) as satisfaction
       from ${campaignMembers} m
       left join lateral (
         select sum(t.amount_fen) as revenue, min(t.occurred_at) as first_at
@@ -174,7 +225,10 @@ async function memberFacts(db: DbOrTx, campaignId: string, start: Date, end: Dat
     firstAt: r.first_at === null ? null : new Date(r.first_at).getTime(),
     redeemed: r.redeemed,
     delivered: r.delivered,
+    opened: r.opened,
+    clicked: r.clicked,
     complained: r.complained,
+    satisfaction: r.satisfaction === null ? null : Number(r.satisfaction),
   }));
 }
 

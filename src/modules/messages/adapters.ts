@@ -15,6 +15,8 @@ export type OutgoingMessage = {
   recipient: string;
   subject: string | null;
   body: string;
+  /** Emails of tracked messages: an HTML part (the text with its links and the open image: tracking.ts). */
+  html?: string;
   locale: MessageLocale;
   /** Emails: the signed unsubscribe page (also in the List-Unsubscribe header). */
   unsubscribeUrl: string | null;
@@ -77,6 +79,7 @@ export function smtpAdapter(s: MessageSettings['email']): ChannelAdapter {
           to: m.recipient,
           subject: m.subject ?? '',
           text: m.body,
+          html: m.html,
           attachments: m.attachments?.map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType })),
           // The page people open, which also takes the one-click POST of mail clients (RFC 8058).
           headers: m.unsubscribeUrl ? { 'List-Unsubscribe': `<${m.unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } : undefined,

@@ -202,6 +202,10 @@ export async function messageCountsBySources(db: DbOrTx, sourceIds: readonly str
 export const messageFacts = {
   /** A message of the source to the customer (a column or expression of the outer query) was sent. */
   sentTo: (sourceId: string, customerId: SQLWrapper): SQL => repo.sentToSql(sourceId, customerId),
+  /** A message of the source to the customer was opened (an email's image loaded, or a link followed: tracking.ts). */
+  openedBy: (sourceId: string, customerId: SQLWrapper): SQL => repo.engagedSql(sourceId, customerId, 'opened'),
+  /** A tracked link in a message of the source to the customer was followed. */
+  clickedBy: (sourceId: string, customerId: SQLWrapper): SQL => repo.engagedSql(sourceId, customerId, 'clicked'),
 };
 
 /**

@@ -8,6 +8,7 @@ import type { MessageRow } from './messages.repository.js';
 import { backoffMs, CAP_WINDOW_MS, countsTowardsCap, quietUntil } from './rules.js';
 import { unsubscribeToken, unsubscribeUrl, type MessagingRuntime } from './runtime.js';
 import { readMessageSettings, signingSecret, type MessageSettings } from './settings.js';
+import { tracked, trackedHtml, trackingKey, withTrackedLinks } from './tracking.js';
 
 /** A claim older than this was lost (the sender crashed or was killed): the message goes back to the queue. */
 export const STALE_CLAIM_MS = 5 * 60_000;
@@ -68,8 +69,10 @@ export class MessageDelivery {
       if (sent >= settings.weeklyCap) return finish({ status: 'suppressed', reason: 'frequency_cap', nextAttemptAt: null }, 'suppressed');
     }
 
-    const link = row.channel === 'email' ? unsubscribeUrl(settings.publicUrl ?? this.rt.fallbackUrl, unsubscribeToken(await signingSecret(this.db), row.id)) : null;
-    return this.send(row, settings, link, finish);
+    const base = settings.publicUrl ?? this.rt.fallbackUrl;
+    const secret = await signingSecret(this.db);
+    const link = row.channel === 'email' ? unsubscribeUrl(base, unsubscribeToken(secret, row.id)) : null;
+    return this.send(row, settings, link, finish, tracked(row.category, row.customerId) ? { base, key: trackingKey(secret, row.id) } : null);
   }
 
   /** Hands the message (with its attachments, made now) to the channel's adapter and writes the outcome. */
@@ -78,12 +81,16 @@ export class MessageDelivery {
     settings: MessageSettings,
     link: string | null,
     finish: (values: Parameters<typeof repo.finishClaim>[2], outcome: Outcome) => Promise<Outcome>,
+    tracking: { base: string; key: string } | null = null,
   ): Promise<Outcome> {
     const now = this.rt.now();
     const adapter = adapterFor(row.channel, settings, this.rt.log);
     try {
       const attachments = row.channel === 'email' ? await attachmentsOf(this.db, row) : [];
-      const r = await adapter.send({ id: row.id, channel: row.channel, recipient: row.recipient, subject: row.subject, body: row.body, locale: row.locale, unsubscribeUrl: link, attachments });
+      // Tracked: the links as ours (tracking.ts), and an email's HTML part with the open image.
+      const body = tracking ? withTrackedLinks(row.body, tracking.base, tracking.key) : row.body;
+      const html = tracking && row.channel === 'email' ? trackedHtml(body, tracking.base, tracking.key) : undefined;
+      const r = await adapter.send({ id: row.id, channel: row.channel, recipient: row.recipient, subject: row.subject, body, html, locale: row.locale, unsubscribeUrl: link, attachments });
       return finish(
         { status: 'sent', reason: null, sentAt: this.rt.now(), provider: adapter.name, providerMessageId: r.providerMessageId, lastError: null, nextAttemptAt: null },
         'sent',

@@ -10,3 +10,4 @@ export { publicBaseUrl, signingSecret } from './settings.js';
 export { activeTemplateIds, templateChannels } from './templates.queries.js';
 export { createTemplate, listTemplates as listMessageTemplates } from './templates.service.js';
 export { messageDashboardTiles } from './dashboard.tiles.js';
+export { trackingKey } from './tracking.js';

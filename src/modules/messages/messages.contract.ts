@@ -102,6 +102,10 @@ export type MessageView = {
   createdBy: UserRef | null;
   createdAt: string;
   sentAt: string | null;
+  /** Marketing messages (tracked): first open (an email's image or a link followed), first click, clicks. */
+  openedAt: string | null;
+  clickedAt: string | null;
+  clicks: number;
 };
 
 export type MessagePage = { items: MessageView[]; nextCursor: string | null };

@@ -258,6 +258,12 @@ export async function countsBySources(
 }
 
 /** Whether a message of the source to the customer (an outer query's column) was sent: through messages_source_unique. */
+/** A message of the source to the customer was opened / clicked (tracking.ts). */
+export function engagedSql(sourceId: string, customerId: SQLWrapper, what: 'opened' | 'clicked'): SQL {
+  const col = what === 'opened' ? sql`eng_m.opened_at` : sql`eng_m.clicked_at`;
+  return sql`exists (select 1 from ${messages} as eng_m where eng_m.source_id = ${sourceId}::uuid and eng_m.customer_id = ${customerId} and ${col} is not null)`;
+}
+
 export function sentToSql(sourceId: string, customerId: SQLWrapper): SQL {
   return sql`exists (select 1 from ${messages} as sent_m where sent_m.source_id = ${sourceId}::uuid and sent_m.customer_id = ${customerId} and sent_m.status = 'sent')`;
 }

@@ -1,5 +1,7 @@
 import type { ServiceContext } from '../../platform/context.js';
+import { z } from 'zod';
 import { noContent } from '../../platform/http/response.js';
+import { negotiateLocale, t } from '../../platform/i18n/index.js';
 import type { App } from '../../platform/http/server.js';
 import {
   customerMessages,
@@ -13,6 +15,8 @@ import {
   unsubscribe,
   unsubscribeInfo,
 } from './outbox.service.js';
+import { signingSecret } from './settings.js';
+import { followTrackedLink, PIXEL, recordTrackedOpen } from './tracking.js';
 import {
   createTemplateBody,
   customerIdParam,
@@ -159,6 +163,28 @@ export async function messageRoutes(app: App, ctx: ServiceContext & { messaging:
       async (req) => db.transaction((tx) => unsubscribe(tx, req.params.token)),
     );
   });
+  // Tracked links and the open image of marketing messages (tracking.ts): no sign-in, answered without a page.
+  const trackParams = z.object({ key: z.string().max(64), n: z.string().max(8) });
+  app.get(
+    '/l/:key/:n',
+    { schema: { hide: true, params: trackParams }, config: { public: true, rateLimit: { max: 120, timeWindow: '1 minute' } } },
+    async (req, reply) => {
+      const secret = await signingSecret(db);
+      const now = ctx.messaging.now();
+      if (req.params.n === 'o.gif') {
+        await recordTrackedOpen(db, secret, req.params.key, now);
+        return reply.header('content-type', 'image/gif').header('cache-control', 'no-store').send(PIXEL);
+      }
+      const url = /^\d{1,4}$/.test(req.params.n) ? await followTrackedLink(db, secret, req.params.key, Number(req.params.n), now) : null;
+      if (url) return reply.code(302).header('location', url).header('cache-control', 'no-store').send();
+      const lang = negotiateLocale(req.headers['accept-language'], 'zh-CN');
+      return reply
+        .code(404)
+        .header('content-type', 'text/html; charset=utf-8')
+        .header('x-robots-tag', 'noindex')
+        .send(`<!doctype html><html lang="${lang}"><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${t(lang, 'messages.link_invalid')}</title><p style="font:16px sans-serif;margin:2em">${t(lang, 'messages.link_invalid')}</p></html>`);
+    },
+  );
   app.post(
     '/api/v1/messages/inbound/sms',
     {

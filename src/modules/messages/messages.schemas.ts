@@ -81,6 +81,9 @@ export const messageView = responseOf<MessageView>()(
     createdBy: userRef.nullable(),
     createdAt: z.string(),
     sentAt: z.string().nullable(),
+    openedAt: z.string().nullable().describe('Marketing messages: first opened (an email image loaded or a tracked link followed)'),
+    clickedAt: z.string().nullable(),
+    clicks: z.number().int(),
   }),
 );
 

@@ -58,6 +58,9 @@ export function toMessageView(r: MessageWithRefs): MessageView {
     createdBy: r.createdBy ? { id: r.createdBy, name: r.createdByName ?? '' } : null,
     createdAt: r.createdAt.toISOString(),
     sentAt: r.sentAt?.toISOString() ?? null,
+    openedAt: r.openedAt?.toISOString() ?? null,
+    clickedAt: r.clickedAt?.toISOString() ?? null,
+    clicks: r.clicks,
   };
 }
 

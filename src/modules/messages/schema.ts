@@ -62,6 +62,10 @@ export const messages = pgTable(
      */
     sourceKind: text('source_kind'),
     sourceId: uuid('source_id'),
+    /** Marketing messages (tracking.ts): first open (an email's image, or any click), first click and clicks. */
+    openedAt: timestamp('opened_at', { withTimezone: true }),
+    clickedAt: timestamp('clicked_at', { withTimezone: true }),
+    clicks: integer('clicks').notNull().default(0),
   },
   (t) => [
     uniqueIndex('messages_source_unique').on(t.sourceId, t.customerId, t.templateId).where(sql`${t.sourceId} is not null`),

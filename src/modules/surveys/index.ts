@@ -14,3 +14,4 @@ export { surveyTimelineSource, registerSurveyResultHooks } from './timeline.js';
 export { onResponseCompleted, surveyChurnSignal, type CompletedResponse } from './followup.js';
 export { surveyDashboardTiles } from './dashboard.tiles.js';
 export { surveyGoalMetrics } from './goal.metrics.js';
+export { surveyFacts } from './facts.js';

@@ -25,6 +25,11 @@ export const ticketFacts = {
     return sql`(select count(*)::int from tickets tk where tk.customer_id = ${customerId} and tk.deleted_at is null and tk.type = ${type}
                 and tk.created_at >= ${since.toISOString()}::timestamptz and tk.created_at < ${until.toISOString()}::timestamptz)`;
   },
+  /** Rows `(score int, at timestamptz)`: the satisfaction ratings (1–5) the customer gave in [since, until). */
+  ratingsBetween(customerId: SQLWrapper, since: Date, until: Date): SQL {
+    return sql`select tk.rating::int as score, tk.rated_at as at from tickets tk where tk.customer_id = ${customerId} and tk.deleted_at is null
+               and tk.rating is not null and tk.rated_at >= ${since.toISOString()}::timestamptz and tk.rated_at < ${until.toISOString()}::timestamptz`;
+  },
   /** The latest satisfaction rating (1–5) the customer gave, rated since an instant when given; null when none. */
   latestRating(customerId: SQLWrapper, since: Date | null = null): SQL {
     const window = since ? sql` and tk.rated_at >= ${since.toISOString()}::timestamptz` : sql``;

@@ -12,8 +12,9 @@ const signed = (n: number, text: string) => (n > 0 ? `+${text}` : text);
 const points = (d: number) => (d * 100).toFixed(1);
 
 /** The uplift text: 提升 +3.2 个百分点（95% 置信区间 0.8 ~ 5.6）. */
-export function upliftText(t: Translate, kind: 'response' | 'revenue', i: Interval): string {
-  if (kind === 'response') return t('campaigns.results.upliftPoints', { diff: signed(i.diff, points(i.diff)), lower: points(i.lower), upper: points(i.upper) });
+export function upliftText(t: Translate, kind: 'rate' | 'difference' | 'revenue', i: Interval): string {
+  if (kind === 'difference') return t('campaigns.results.diffPoints', { diff: signed(i.diff, points(i.diff)), lower: points(i.lower), upper: points(i.upper) });
+  if (kind === 'rate') return t('campaigns.results.upliftPoints', { diff: signed(i.diff, points(i.diff)), lower: points(i.lower), upper: points(i.upper) });
   return t('campaigns.results.upliftYuan', { diff: signed(i.diff, money(Math.round(i.diff))), lower: money(Math.round(i.lower)), upper: money(Math.round(i.upper)) });
 }
 
@@ -41,7 +42,7 @@ function IntervalPlot({ interval, testId }: { interval: Interval; testId: string
   );
 }
 
-function UpliftCard({ title, kind, interval, testId }: { title: string; kind: 'response' | 'revenue'; interval: Interval | null; testId: string }) {
+function UpliftCard({ title, kind, interval, testId, empty }: { title: string; kind: 'rate' | 'difference' | 'revenue'; interval: Interval | null; testId: string; empty?: string }) {
   const t = useT();
   return (
     <Card size="small" title={title} data-testid={testId}>
@@ -52,7 +53,7 @@ function UpliftCard({ title, kind, interval, testId }: { title: string; kind: 'r
         </>
       ) : (
         <Typography.Text type="secondary" data-testid={`${testId}-text`}>
-          {t('campaigns.results.noHoldout')}
+          {empty ?? t('campaigns.results.noHoldout')}
         </Typography.Text>
       )}
     </Card>
@@ -68,6 +69,9 @@ function GroupCard({ title, g, testId }: { title: string; g: GroupFigures; testI
           <span data-testid={`${testId}-reach`}>{g.reach}</span>
         </Descriptions.Item>
         <Descriptions.Item label={t('campaigns.results.delivered')}>{g.delivered}</Descriptions.Item>
+        <Descriptions.Item label={t('campaigns.results.openedClicked')}>
+          <span data-testid={`${testId}-engaged`}>{`${g.opened} / ${g.clicked}`}</span>
+        </Descriptions.Item>
         <Descriptions.Item label={t('campaigns.results.responded')}>{g.responded}</Descriptions.Item>
         <Descriptions.Item label={t('campaigns.results.responseRate')}>{ratePercent(g.responseRate)}</Descriptions.Item>
         <Descriptions.Item label={t('campaigns.results.redeemed')}>
@@ -75,6 +79,14 @@ function GroupCard({ title, g, testId }: { title: string; g: GroupFigures; testI
         </Descriptions.Item>
         <Descriptions.Item label={t('campaigns.results.revenue')}>{money(g.revenueFen)}</Descriptions.Item>
         <Descriptions.Item label={t('campaigns.results.revenuePerHead')}>{money(Math.round(g.revenuePerHeadFen))}</Descriptions.Item>
+        <Descriptions.Item label={t('campaigns.results.complained')}>
+          <span data-testid={`${testId}-complained`}>{g.complained}</span>
+        </Descriptions.Item>
+        <Descriptions.Item label={t('campaigns.results.satisfied')}>
+          <span data-testid={`${testId}-satisfied`}>
+            {g.satisfiedRate === null ? '—' : t('campaigns.results.satisfiedOf', { satisfied: g.satisfied, rated: g.rated, rate: ratePercent(g.satisfiedRate) })}
+          </span>
+        </Descriptions.Item>
       </Descriptions>
     </Card>
   );
@@ -210,10 +222,16 @@ export function Results({ campaign }: { campaign: CampaignView }) {
           <GroupCard title={t('campaigns.results.holdout')} g={r.holdout} testId="results-holdout" />
         </Col>
         <Col xs={24} md={12}>
-          <UpliftCard title={t('campaigns.results.responseUplift')} kind="response" interval={r.responseUplift} testId="uplift-response" />
+          <UpliftCard title={t('campaigns.results.responseUplift')} kind="rate" interval={r.responseUplift} testId="uplift-response" />
         </Col>
         <Col xs={24} md={12}>
           <UpliftCard title={t('campaigns.results.revenueUplift')} kind="revenue" interval={r.revenueUplift} testId="uplift-revenue" />
+        </Col>
+        <Col xs={24} md={12}>
+          <UpliftCard title={t('campaigns.results.satisfactionUplift')} kind="difference" interval={r.satisfactionUplift} testId="uplift-satisfaction" empty={t('campaigns.results.noRatings')} />
+        </Col>
+        <Col xs={24} md={12}>
+          <UpliftCard title={t('campaigns.results.complaintUplift')} kind="difference" interval={r.complaintUplift} testId="uplift-complaint" />
         </Col>
         <Col xs={24}>
           <Card size="small">

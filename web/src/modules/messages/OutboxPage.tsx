@@ -88,6 +88,11 @@ export function OutboxPage() {
               <div>
                 <MessageStatusTag m={m} />
                 {m.attempts ? <Typography.Text type="secondary">{` ${t('msg.outbox.attempts')} ${m.attempts}`}</Typography.Text> : null}
+                {m.openedAt ? (
+                  <Tag color="blue" data-testid="outbox-engagement" title={formatDateTime(m.openedAt)}>
+                    {m.clicks ? t('msg.outbox.clicked', { n: m.clicks }) : t('msg.outbox.opened')}
+                  </Tag>
+                ) : null}
                 {m.status === 'queued' && m.nextAttemptAt && m.attempts ? (
                   <div>
                     <Typography.Text type="secondary">{t('msg.outbox.nextAttempt', { time: formatDateTime(m.nextAttemptAt) })}</Typography.Text>

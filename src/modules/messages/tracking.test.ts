@@ -1,0 +1,119 @@
+/**
+ * Opened / clicked (tracking.ts) through HTTP: a marketing email reaches a real SMTP sink with its link replaced by a
+ * tracked one and an HTML part carrying the open image; loading the image records the open, following the link
+ * redirects to the original address and records the click (counted each time); the outbox shows both. A marketing
+ * SMS is tracked the same way (log adapter); service messages go as written; a forged or mangled key leads nowhere
+ * (404 page in the caller's language) and records nothing.
+ */
+import type { AddressInfo } from 'node:net';
+import { simpleParser } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestContext, type TestContext } from '../../test/harness.js';
+import { ok } from '../../test/http.js';
+import { MessageDelivery } from './index.js';
+
+const LINK = /https:\/\/crm\.example\.com\/l\/([\w-]{22}\.[\w-]{22})\/(\d+)/g;
+
+describe('message tracking', () => {
+  const now = new Date('2026-01-15T02:00:00Z');
+  let ctx: TestContext;
+  let delivery: MessageDelivery;
+  const logged: string[] = [];
+  const mails: string[] = [];
+  let smtp: SMTPServer;
+
+  beforeAll(async () => {
+    ctx = await createTestContext({ clock: () => now });
+    delivery = new MessageDelivery(ctx.database.db, { now: () => now, kick: async () => {}, log: (l) => logged.push(l), fallbackUrl: 'http://localhost:3000' });
+    smtp = new SMTPServer({
+      secure: false,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      onData(stream, _session, cb) {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => {
+          mails.push(Buffer.concat(chunks).toString('utf8'));
+          cb();
+        });
+      },
+    });
+    await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', () => r()));
+    const port = (smtp.server.address() as AddressInfo).port;
+    ok(
+      await ctx.admin.patch('/api/v1/message-settings', {
+        publicUrl: 'https://crm.example.com',
+        email: { adapter: 'smtp', host: '127.0.0.1', port, secure: false, fromAddress: 'service@heat.example.com' },
+      }),
+    );
+  });
+  afterAll(async () => {
+    await ctx?.close();
+    await new Promise<void>((r) => smtp.close(() => r()));
+  });
+
+  const view = async (id: string) => ok(await ctx.admin.get(`/api/v1/messages/${id}`));
+  async function sent(customerId: string, body: Record<string, unknown>) {
+    const m = ok(await ctx.admin.post(`/api/v1/customers/${customerId}/messages`, body), 201);
+    for (let i = 0; i < 100 && (await view(m.id)).status !== 'sent'; i++) await delivery.deliverDue();
+    expect((await view(m.id)).status).toBe('sent');
+    return m.id as string;
+  }
+  const get = (url: string, lang = 'zh-CN') => ctx.app.inject({ method: 'GET', url, headers: { 'accept-language': lang } });
+
+  it('a marketing email: tracked link and open image; the image records the open, the link redirects and counts clicks', async () => {
+    const c = await ctx.newCustomer({ name: '李秀英', email: 'li.xiuying@example.com', consent: { email: true } });
+    const id = await sent(c.id, {
+      channel: 'email',
+      category: 'marketing',
+      subject: '冬季回馈',
+      body: '{{name}}您好，冬季回馈活动详情：https://heat.example.com/winter?from=mail 。缴费入口：https://pay.example.com/a',
+    });
+    const mail = await simpleParser(mails.at(-1)!);
+    const links = [...(mail.text ?? '').matchAll(LINK)];
+    expect(links.map((l) => l[2])).toEqual(['0', '1']);
+    expect(mail.text).not.toContain('heat.example.com/winter');
+    expect(mail.text).toMatch(/退订：https:\/\/crm\.example\.com\/unsubscribe\//); // the unsubscribe link stays plain
+    expect(mail.html).toContain(`<a href="https://crm.example.com/l/${links[0]![1]}/0">`);
+    expect(mail.html).toContain(`src="https://crm.example.com/l/${links[0]![1]}/o.gif"`);
+    expect(await view(id)).toMatchObject({ openedAt: null, clickedAt: null, clicks: 0, body: expect.stringContaining('https://heat.example.com/winter?from=mail') });
+
+    const pixel = await get(`/l/${links[0]![1]}/o.gif`);
+    expect(pixel.statusCode).toBe(200);
+    expect(pixel.headers['content-type']).toBe('image/gif');
+    expect(await view(id)).toMatchObject({ openedAt: now.toISOString(), clickedAt: null, clicks: 0 });
+
+    const follow = await get(`/l/${links[0]![1]}/0`);
+    expect(follow.statusCode).toBe(302);
+    expect(follow.headers.location).toBe('https://heat.example.com/winter?from=mail');
+    expect((await get(`/l/${links[0]![1]}/1`)).headers.location).toBe('https://pay.example.com/a');
+    expect(await view(id)).toMatchObject({ openedAt: now.toISOString(), clickedAt: now.toISOString(), clicks: 2 });
+    const outbox = ok(await ctx.admin.get(`/api/v1/messages?customerId=${c.id}`));
+    expect(outbox.items[0]).toMatchObject({ id, clicks: 2 });
+  });
+
+  it('a marketing SMS is tracked; a service message goes as written; forged keys and unknown links lead nowhere', async () => {
+    const c = await ctx.newCustomer({ name: '赵磊', phones: ['13800138011'], consent: { sms: true } });
+    const id = await sent(c.id, { channel: 'sms', category: 'marketing', body: '赵磊您好，老带新活动：https://heat.example.com/r/88 回TD退订' });
+    const line = logged.find((l) => l.includes(id))!;
+    const [match] = [...line.matchAll(LINK)];
+    expect(match).toBeTruthy();
+    expect(line).not.toContain('heat.example.com/r/88');
+    // An unknown link number, a forged signature, a mangled key: a 404 page, in the caller's language; nothing recorded.
+    const forged = `${match![1]!.split('.')[0]}.${'A'.repeat(22)}`;
+    for (const url of [`/l/${match![1]}/5`, `/l/${forged}/0`, '/l/abc/0', `/l/${match![1]}/x`]) {
+      const r = await get(url);
+      expect(r.statusCode, url).toBe(404);
+      expect(r.body).toContain('链接无效或已失效');
+    }
+    expect((await get(`/l/${forged}/0`, 'en')).body).toContain('This link is not valid');
+    expect((await get(`/l/${forged}/o.gif`)).statusCode).toBe(200);
+    expect(await view(id)).toMatchObject({ openedAt: null, clicks: 0 });
+    expect((await get(`/l/${match![1]}/0`)).headers.location).toBe('https://heat.example.com/r/88');
+    expect(await view(id)).toMatchObject({ openedAt: now.toISOString(), clickedAt: now.toISOString(), clicks: 1 });
+
+    const service = await sent(c.id, { channel: 'sms', category: 'transactional', body: '您的报修进度：https://heat.example.com/s/t/1' });
+    expect(logged.find((l) => l.includes(service))).toContain('https://heat.example.com/s/t/1');
+  });
+});
