@@ -48,6 +48,10 @@ describe('home page', () => {
           await until(async () => (await figure(p, 'tickets.mine', '未解决')) === '2', 'two open tickets of mine');
           await see(p.getByTestId('tile-tickets.mine'), '#');
           await see(p.getByTestId('tile-interactions.tasks'), '今天到期');
+          // 我的绩效: my month's tickets, my rank among those ranked, and the leaderboard with my name.
+          expect(await figure(p, 'performance.mine', '我处理的工单')).toBe('2');
+          expect(await figure(p, 'performance.mine', '我的排名（共 1 人）')).toBe('1');
+          await see(p.getByTestId('tile-performance.mine'), '1. 坐席小李');
           await p.getByTestId('tile-tickets.mine').getByTestId('tile-stat').first().getByRole('link').click();
           await until(async () => new URL(p.url()).searchParams.get('mine') === '1', 'the queue filtered to mine');
           await until(async () => (await tableRows(p).count()) === 2, 'the two tickets in the queue');

@@ -28,7 +28,7 @@ import { kbRoutes } from './modules/kb/index.js';
 import { dashboardRoutes, registerDashboardTile, systemDashboardTiles } from './modules/dashboards/index.js';
 import { ticketDashboardTiles, ticketGoalMetrics } from './modules/tickets/index.js';
 import { goalDashboardTiles, goalRoutes, registerGoalMetric, snapshotGoals } from './modules/goals/index.js';
-import { performanceRoutes } from './modules/performance/index.js';
+import { performanceRoutes, performanceDashboardTiles } from './modules/performance/index.js';
 import { REPORT_ATTACHMENTS, reportAttachments, reportRoutes, runReportSchedule } from './modules/reports/index.js';
 import { interactionGoalMetrics, taskDashboardTiles } from './modules/interactions/index.js';
 import { analyticsDashboardTiles, analyticsListFilters } from './modules/analytics/index.js';
@@ -120,6 +120,7 @@ for (const tile of [
   ...campaignDashboardTiles,
   ...systemDashboardTiles,
   ...goalDashboardTiles,
+  ...performanceDashboardTiles,
 ])
   registerDashboardTile(tile);
 // Goal metrics (目标管理): each module's figures a goal can be set on.

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../../platform/db/client.js';
 import { createTestContext, type Client, type TestContext } from '../../test/harness.js';
 import { ok, problemOf } from '../../test/http.js';
+import type { DashboardHome } from '../dashboards/index.js';
 import type { TicketReport } from '../tickets/index.js';
 import type { PerformanceReport, PerformanceWeights, TrainingNoteList, TrainingNoteView } from './performance.contract.js';
 import { percentiles, weightedScore } from './performance.service.js';
@@ -124,6 +125,28 @@ describe('team performance', () => {
   it('keeps a team’s agents with the team filter', async () => {
     const r = await report(`&teamId=${teamId}`);
     expect(r.rows.map((x) => x.user.id).sort()).toEqual([a.userId, b.userId].sort());
+  });
+
+  it('shows an agent their own month on the home board: score and rank in their team, the team’s leaderboard', async () => {
+    const r = await report(`&teamId=${teamId}`);
+    const home = ok<DashboardHome>(await a.get('/api/v1/dashboards/home?board=agent'));
+    const tile = home.tiles.find((x) => x.key === 'performance.mine')!;
+    expect(tile.title).toBe('我的绩效');
+    const mine = rowOf(r, a);
+    expect(tile.stats.map((s) => s.value)).toEqual([mine.score, mine.rank, mine.tickets, mine.slaCompliance]);
+    expect(tile.stats[1]!.label).toBe('我的排名（共 2 人）');
+    // The team's leaderboard: names, ranks and scores only (c, of no team, is not on it); the agent's own line marked.
+    expect(tile.rows.map((x) => x.label)).toEqual(r.rows.map((x) => `${x.rank}. ${x.user.name}`));
+    expect(tile.rows.find((x) => x.id === a.userId)!.tone).toBe('success');
+    expect(tile.rows.map((x) => x.detail)).toEqual(r.rows.map((x) => `得分 ${x.score}`));
+    // The tickets figure drills to the agent's own tickets of the month, which the queue counts the same.
+    const queue = ok<{ items: unknown[] }>(await a.get(`/api/v1/tickets?mine=true&createdFrom=2026-11-01&createdTo=2026-11-30&merged=exclude&limit=100`));
+    expect(queue.items).toHaveLength(mine.tickets);
+    expect(tile.stats[2]!.link).toBe('/tickets?status=all&mine=1&createdFrom=2026-11-01&createdTo=2026-11-30&merged=exclude');
+    // An agent of no team is ranked among the whole company; a manager's board has no such tile.
+    const cTile = ok<DashboardHome>(await c.get('/api/v1/dashboards/home?board=agent')).tiles.find((x) => x.key === 'performance.mine')!;
+    expect(cTile.stats[1]!.label).toBe('我的排名（共 3 人）');
+    expect(ok<DashboardHome>(await manager.get('/api/v1/dashboards/home?board=manager')).tiles.map((x) => x.key)).not.toContain('performance.mine');
   });
 
   it('exports the leaderboard as a workbook for payroll, in rank order', async () => {
