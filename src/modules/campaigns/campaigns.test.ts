@@ -12,6 +12,7 @@ import { systemActor } from '../../platform/auth/permissions.js';
 import { rowsOf } from '../../platform/db/client.js';
 import { createTestContext, type Client, type TestContext } from '../../test/harness.js';
 import { ok, problemOf } from '../../test/http.js';
+import { testMessaging } from '../../test/mail.js';
 import { loadDemo } from '../demo/index.js';
 import { MessageDelivery, signingSecret, trackingKey } from '../messages/index.js';
 import type { CampaignResults, CampaignView, RedemptionView } from './campaigns.contract.js';
@@ -278,7 +279,7 @@ describe('campaigns', { timeout: 300_000 }, () => {
     await csat(t3!, 4, now);
     await csat(h3!, 5, now);
     // Two treated members follow the tracked link of their SMS (one twice): opened and clicked, counted once each.
-    await new MessageDelivery(ctx.database.db, { now: () => now, kick: async () => {}, log: () => {}, fallbackUrl: 'http://localhost:3000' }).deliverDue({ batch: 500 });
+    await new MessageDelivery(ctx.database.db, testMessaging(() => now)).deliverDue({ batch: 500 });
     const sms = await q<{ id: string }>(sql`select id from messages where source_id = ${c.id} and status = 'sent' order by id limit 2`);
     expect(sms).toHaveLength(2);
     const secret = await signingSecret(ctx.database.db);

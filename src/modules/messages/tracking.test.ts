@@ -5,12 +5,11 @@
  * SMS is tracked the same way (log adapter); service messages go as written; a forged or mangled key leads nowhere
  * (404 page in the caller's language) and records nothing.
  */
-import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../test/harness.js';
 import { ok } from '../../test/http.js';
+import { startSmtpSink, testMessaging, type SmtpSink } from '../../test/mail.js';
 import { MessageDelivery } from './index.js';
 
 const LINK = /https:\/\/crm\.example\.com\/l\/([\w-]{22}\.[\w-]{22})\/(\d+)/g;
@@ -20,27 +19,13 @@ describe('message tracking', () => {
   let ctx: TestContext;
   let delivery: MessageDelivery;
   const logged: string[] = [];
-  const mails: string[] = [];
-  let smtp: SMTPServer;
+  let smtp: SmtpSink;
 
   beforeAll(async () => {
     ctx = await createTestContext({ clock: () => now });
-    delivery = new MessageDelivery(ctx.database.db, { now: () => now, kick: async () => {}, log: (l) => logged.push(l), fallbackUrl: 'http://localhost:3000' });
-    smtp = new SMTPServer({
-      secure: false,
-      disabledCommands: ['STARTTLS', 'AUTH'],
-      logger: false,
-      onData(stream, _session, cb) {
-        const chunks: Buffer[] = [];
-        stream.on('data', (c: Buffer) => chunks.push(c));
-        stream.on('end', () => {
-          mails.push(Buffer.concat(chunks).toString('utf8'));
-          cb();
-        });
-      },
-    });
-    await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', () => r()));
-    const port = (smtp.server.address() as AddressInfo).port;
+    delivery = new MessageDelivery(ctx.database.db, testMessaging(() => now, (l) => logged.push(l)));
+    smtp = await startSmtpSink();
+    const port = smtp.port;
     ok(
       await ctx.admin.patch('/api/v1/message-settings', {
         publicUrl: 'https://crm.example.com',
@@ -50,7 +35,7 @@ describe('message tracking', () => {
   });
   afterAll(async () => {
     await ctx?.close();
-    await new Promise<void>((r) => smtp.close(() => r()));
+    await smtp?.close();
   });
 
   const view = async (id: string) => ok(await ctx.admin.get(`/api/v1/messages/${id}`));
@@ -70,7 +55,7 @@ describe('message tracking', () => {
       subject: '冬季回馈',
       body: '{{name}}您好，冬季回馈活动详情：https://heat.example.com/winter?from=mail 。缴费入口：https://pay.example.com/a',
     });
-    const mail = await simpleParser(mails.at(-1)!);
+    const mail = await simpleParser(smtp.mails.at(-1)!);
     const links = [...(mail.text ?? '').matchAll(LINK)];
     expect(links.map((l) => l[2])).toEqual(['0', '1']);
     expect(mail.text).not.toContain('heat.example.com/winter');

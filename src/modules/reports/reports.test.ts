@@ -4,16 +4,15 @@
  * the goals it lists; the week and month periods; the workbook's cells; the PDF's text layer (the Chinese title and
  * the figures, extracted); who may read reports.
  */
-import type { AddressInfo } from 'node:net';
 import ExcelJS from 'exceljs';
 import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { sql } from 'drizzle-orm';
 import { extractText, getDocumentProxy, getMeta } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../../platform/db/client.js';
 import { createTestContext, type Client, type TestContext } from '../../test/harness.js';
 import { ok, problemOf } from '../../test/http.js';
+import { startSmtpSink, testMessaging, type SmtpSink } from '../../test/mail.js';
 import { MessageDelivery } from '../messages/index.js';
 import type { ReportDeliveryList, ReportDocument, ReportSubscriptionView } from './reports.contract.js';
 import { lastCompletePeriod, reportPeriods } from './reports.service.js';
@@ -137,39 +136,17 @@ describe('reports', () => {
   });
 
   describe('subscriptions', () => {
-    let smtp: SMTPServer;
     /** The SMTP sink refuses the first message with a temporary error (451), then accepts. */
-    let refuse = 1;
-    const mails: Buffer[] = [];
+    let smtp: SmtpSink;
     let sub: ReportSubscriptionView;
-    const delivery = () => new MessageDelivery(ctx.database.db, { now: () => now, kick: async () => {}, log: () => {}, fallbackUrl: 'http://localhost:3000' });
+    const delivery = () => new MessageDelivery(ctx.database.db, testMessaging(() => now));
     const schedule = () => runReportSchedule(ctx.database.db, now, (id) => actorForUserId({ db: ctx.database.db, config: ctx.config }, id));
 
     beforeAll(async () => {
-      smtp = new SMTPServer({
-        secure: false,
-        disabledCommands: ['STARTTLS', 'AUTH'],
-        logger: false,
-        onData(stream, _session, cb) {
-          const chunks: Buffer[] = [];
-          stream.on('data', (c: Buffer) => chunks.push(c));
-          stream.on('end', () => {
-            if (refuse > 0) {
-              refuse--;
-              const err = new Error('mailbox busy, try later') as Error & { responseCode: number };
-              err.responseCode = 451;
-              return cb(err);
-            }
-            mails.push(Buffer.concat(chunks));
-            cb();
-          });
-        },
-      });
-      await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', () => r()));
-      const port = (smtp.server.address() as AddressInfo).port;
-      ok(await ctx.admin.patch('/api/v1/message-settings', { email: { adapter: 'smtp', host: '127.0.0.1', port, secure: false, fromAddress: 'reports@heat.example.com' } }));
+      smtp = await startSmtpSink({ refuseFirst: 1 });
+      ok(await ctx.admin.patch('/api/v1/message-settings', { email: { adapter: 'smtp', host: '127.0.0.1', port: smtp.port, secure: false, fromAddress: 'reports@heat.example.com' } }));
     });
-    afterAll(() => new Promise<void>((r) => smtp.close(() => r())));
+    afterAll(() => smtp?.close());
 
     it('sends last month’s report once, retries a refused email and shows both attempts in the send history', async () => {
       now = bj('2026-11-20 10:00');
@@ -190,7 +167,7 @@ describe('reports', () => {
       expect(history.items[0]).toMatchObject({ periodStart: '2026-11-01', periodEnd: '2026-11-30' });
       expect(history.items[0]!.messages).toEqual([expect.objectContaining({ recipient: 'boss@heat.example.com', status: 'queued', attempts: 1 })]);
       expect(history.items[0]!.messages[0]!.lastError).toContain('mailbox busy');
-      expect(mails).toHaveLength(0);
+      expect(smtp.mails).toHaveLength(0);
 
       // After the backoff the retry goes through.
       now = new Date(bj(NOW).getTime() + 10 * 60_000);
@@ -200,7 +177,7 @@ describe('reports', () => {
       expect(history.items[0]!.messages[0]).toMatchObject({ status: 'sent', attempts: 2, lastError: null });
 
       // The email: the report's title, its figures in the text, the PDF and the workbook attached.
-      const mail = await simpleParser(mails[0]!);
+      const mail = await simpleParser(smtp.mails[0]!);
       expect(mail.subject).toBe('测试热力公司 服务报表（2026年11月）');
       expect(mail.text).toContain('投诉量：3（上期 2，+50%）');
       expect(mail.attachments.map((a) => a.filename).sort()).toEqual(['report-service-2026-11-01.pdf', 'report-service-2026-11-01.xlsx']);
