@@ -422,6 +422,12 @@ async function main() {
     if (r.status === 0) importFigures = JSON.parse(readFileSync(path.join(ROOT, 'test-results', 'bench-import.json'), 'utf8')) as Record<string, unknown>;
   }
 
+  // The feedback text analysis (issue #19): throughput on one core, model load, ChnSentiCorp dev accuracy.
+  if (!flag('skip-feedback-text') && !ONLY) {
+    log('feedback text analysis: bench/feedback-text.bench.ts');
+    spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench', 'feedback-text.bench.ts')], { cwd: ROOT, stdio: 'inherit' });
+  }
+
   const machine = {
     host: os.hostname(),
     os: `${os.type()} ${os.release()}`,

@@ -5,6 +5,8 @@
 // `npm run bench -- --segments [--scale N]` runs only the segments and campaigns benchmark (bench/segments.bench.ts, PostgreSQL).
 // `npm run bench -- --surveys [--scale N]` runs only the survey benchmark (bench/surveys.bench.ts, PostgreSQL): a send to
 // 100,000 households and the results of 100,000 responses.
+// `npm run bench -- --feedback-text` runs only the feedback text analysis benchmark (bench/feedback-text.bench.ts): texts
+// per second on one core, the model's load time, and the sentiment accuracy on ChnSentiCorp's dev set.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +21,8 @@ const script = args.includes('--import-only')
       ? ['--import', 'tsx', 'bench/surveys.bench.ts']
       : args.includes('--responsive')
         ? ['--import', 'tsx', 'bench/responsive.bench.ts']
-        : ['--import', 'tsx', 'bench/run.ts'];
-const r = spawnSync(process.execPath, [...script, ...args.filter((a) => a !== '--import-only' && a !== '--responsive' && a !== '--segments' && a !== '--surveys')], { stdio: 'inherit', cwd: root });
+        : args.includes('--feedback-text')
+          ? ['--import', 'tsx', 'bench/feedback-text.bench.ts']
+          : ['--import', 'tsx', 'bench/run.ts'];
+const r = spawnSync(process.execPath, [...script, ...args.filter((a) => !['--import-only', '--responsive', '--segments', '--surveys', '--feedback-text'].includes(a))], { stdio: 'inherit', cwd: root });
 process.exit(r.status ?? 1);

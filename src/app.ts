@@ -29,6 +29,7 @@ import { dashboardRoutes, registerDashboardTile, systemDashboardTiles } from './
 import { ticketDashboardTiles, ticketGoalMetrics } from './modules/tickets/index.js';
 import { goalDashboardTiles, goalRoutes, registerGoalMetric, snapshotGoals } from './modules/goals/index.js';
 import { performanceRoutes, performanceDashboardTiles } from './modules/performance/index.js';
+import { feedbackDashboardTiles, feedbackGoalMetrics, feedbackPublicRoutes, feedbackRoutes, registerFeedbackHooks } from './modules/feedback/index.js';
 import { REPORT_ATTACHMENTS, reportAttachments, reportRoutes, runReportSchedule } from './modules/reports/index.js';
 import { interactionGoalMetrics, taskDashboardTiles } from './modules/interactions/index.js';
 import { analyticsDashboardTiles, analyticsListFilters } from './modules/analytics/index.js';
@@ -121,11 +122,13 @@ for (const tile of [
   ...systemDashboardTiles,
   ...goalDashboardTiles,
   ...performanceDashboardTiles,
+  ...feedbackDashboardTiles,
 ])
   registerDashboardTile(tile);
 // Goal metrics (目标管理): each module's figures a goal can be set on.
-for (const metric of [...ticketGoalMetrics, ...surveyGoalMetrics, ...transactionGoalMetrics, ...interactionGoalMetrics]) registerGoalMetric(metric);
+for (const metric of [...ticketGoalMetrics, ...surveyGoalMetrics, ...transactionGoalMetrics, ...interactionGoalMetrics, ...feedbackGoalMetrics]) registerGoalMetric(metric);
 registerSurveyResultHooks({ registerTimelineSource, registerChurnSignal, registerScorecardInput }); // survey answers on the timeline; detractors as a churn reason; NPS as word of mouth
+registerFeedbackHooks({ registerTimelineSource, registerMergeHook }); // feedback and its replies on the timeline; merging moves a customer's feedback
 // The customer list's filters other modules answer: `segment=<id>` (segments imports customers, not the reverse).
 registerCustomerListFilter(segmentListFilter);
 for (const filter of analyticsListFilters) registerCustomerListFilter(filter); // value tier and churn level (the home page's drill-through)
@@ -267,6 +270,9 @@ export async function buildApp(opts: {
   await dashboardRoutes(app, { ...ctx, now: opts.clock });
   await closedLoop(app, ctx, messaging, opts);
   await ticketRoutes(app, { ...ctx, tickets: messaging });
+  // Feedback (客户反馈): the inbox, its categories, replies through the outbox; the public page /f and its JSON twin.
+  await feedbackRoutes(app, { ...ctx, messaging });
+  await feedbackPublicRoutes(app, { ...ctx, now: messaging.now });
   // SLA deadlines: warnings and the three-level escalation, checked every minute (each fires once across processes).
   await slaRoutes(app, { ...ctx, now: messaging.now });
   startSlaChecker(app, ctx.db, { now: messaging.now, timer: !!opts.resumeJobs });

@@ -17,6 +17,7 @@ import * as care from './modules/care/care.messages.js';
 import * as customers from './modules/customers/customers.messages.js';
 import * as dashboards from './modules/dashboards/dashboards.messages.js';
 import * as demo from './modules/demo/demo.messages.js';
+import * as feedback from './modules/feedback/feedback.messages.js';
 import * as fields from './modules/fields/fields.messages.js';
 import * as goals from './modules/goals/goals.messages.js';
 import * as imports from './modules/imports/imports.messages.js';
@@ -42,6 +43,7 @@ export const MODULE_MESSAGES = {
   customers,
   dashboards,
   demo,
+  feedback,
   fields,
   goals,
   imports,

@@ -18,6 +18,7 @@ import { addFitCommand } from './analytics-fit.js';
 import { addRunCommand } from './analytics-run.js';
 import { addSegmentsCommand } from './segments.js';
 import { addCampaignsCommand } from './campaigns.js';
+import { addFeedbackCommand } from './feedback.js';
 import { addSurveysCommand } from './surveys.js';
 
 function readPassword(opts: { password?: string; passwordStdin?: boolean }): string {
@@ -208,6 +209,7 @@ addFitCommand(analytics);
 addRunCommand(analytics);
 addSegmentsCommand(program);
 addCampaignsCommand(program);
+addFeedbackCommand(program);
 addSurveysCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -17,6 +17,7 @@ import { customerFieldsMessages, customersMessages, tagsMessages } from './modul
 import { dashboardsMessages } from './modules/dashboards';
 import { demoMessages } from './modules/demo';
 import { duplicatesMessages } from './modules/duplicates';
+import { feedbackMessages } from './modules/feedback';
 import { fieldsMessages } from './modules/fields';
 import { goalsMessages } from './modules/goals';
 import { importsMessages } from './modules/imports';
@@ -45,6 +46,7 @@ const MODULE_MESSAGES = {
   dashboards: dashboardsMessages,
   demo: demoMessages,
   duplicates: duplicatesMessages,
+  feedback: feedbackMessages,
   fields: fieldsMessages,
   goals: goalsMessages,
   imports: importsMessages,

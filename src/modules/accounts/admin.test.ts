@@ -280,7 +280,7 @@ describe('users, teams and roles', () => {
 
     it('a user manager who is not an admin can neither grant nor touch a stronger role', async () => {
       // A manager given user:manage (but not role:manage or settings:manage).
-      const mgrPerms = ['customer:read', 'customer:write', 'customer:delete', 'customer:export', 'customer:pii', 'transaction:write', 'product:manage', 'user:read', 'user:manage', 'audit:read', 'token:manage', 'ticket:read', 'ticket:write', 'kb:read', 'segment:read', 'survey:read', 'goal:read'];
+      const mgrPerms = ['customer:read', 'customer:write', 'customer:delete', 'customer:export', 'customer:pii', 'transaction:write', 'product:manage', 'user:read', 'user:manage', 'audit:read', 'token:manage', 'ticket:read', 'ticket:write', 'kb:read', 'segment:read', 'survey:read', 'goal:read', 'feedback:read', 'feedback:manage'];
       expect((await ctx.admin.patch('/api/v1/roles/manager', { permissions: mgrPerms })).statusCode).toBe(200);
       const manager = await ctx.newUser({ role: 'manager' });
       const adminsBefore = await countRows(ctx.database, 'users');

@@ -6,5 +6,6 @@ export { ticketFacts, OPEN_TICKET_STATUSES } from './facts.js';
 export { registerTicketResolvedHook, type TicketResolvedEvent, type TicketResolvedHook } from './resolved.js';
 export { ticketDashboardTiles } from './dashboard.tiles.js';
 export { ticketGoalMetrics } from './goal.metrics.js';
-export { ticketReport } from './sla/reports.js';
+export { businessDeadline, ticketReport } from './sla/reports.js';
 export type { TicketPerformanceRow, TicketReport } from './sla/sla.contract.js';
+export { createTicket } from './tickets.intake.js';

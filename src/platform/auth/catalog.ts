@@ -40,6 +40,8 @@ export const PERMISSIONS = [
   'performance:read',
   'performance:manage',
   'report:read',
+  'feedback:read',
+  'feedback:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -40,11 +40,13 @@ export const BUILTIN_ROLES: Record<RoleKey, { scope: Scope; permissions: Permiss
       'performance:read',
       'performance:manage',
       'report:read',
+      'feedback:read',
+      'feedback:manage',
     ],
   },
-  account_manager: { scope: 'own', permissions: ['customer:read', 'customer:write', 'customer:pii', 'transaction:write', 'user:read', 'ticket:read', 'ticket:write', 'kb:read', 'analytics:read', 'segment:read', 'survey:read', 'goal:read'] },
-  agent: { scope: 'own', permissions: ['customer:read', 'customer:write', 'customer:pii', 'transaction:write', 'user:read', 'ticket:read', 'ticket:write', 'kb:read', 'segment:read', 'survey:read', 'goal:read'] },
-  marketer: { scope: 'all', permissions: ['customer:read', 'customer:export', 'tag:manage', 'user:read', 'message:manage', 'analytics:read', 'segment:read', 'segment:manage', 'campaign:read', 'campaign:manage', 'survey:read', 'survey:manage', 'goal:read'] },
+  account_manager: { scope: 'own', permissions: ['customer:read', 'customer:write', 'customer:pii', 'transaction:write', 'user:read', 'ticket:read', 'ticket:write', 'kb:read', 'analytics:read', 'segment:read', 'survey:read', 'goal:read', 'feedback:read'] },
+  agent: { scope: 'own', permissions: ['customer:read', 'customer:write', 'customer:pii', 'transaction:write', 'user:read', 'ticket:read', 'ticket:write', 'kb:read', 'segment:read', 'survey:read', 'goal:read', 'feedback:read', 'feedback:manage'] },
+  marketer: { scope: 'all', permissions: ['customer:read', 'customer:export', 'tag:manage', 'user:read', 'message:manage', 'analytics:read', 'segment:read', 'segment:manage', 'campaign:read', 'campaign:manage', 'survey:read', 'survey:manage', 'goal:read', 'feedback:read'] },
   viewer: { scope: 'all', permissions: ['customer:read', 'user:read', 'ticket:read', 'kb:read', 'segment:read', 'survey:read', 'goal:read'] },
 };
 

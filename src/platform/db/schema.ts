@@ -21,3 +21,4 @@ export * from '../../modules/surveys/schema.js';
 export * from '../../modules/goals/schema.js';
 export * from '../../modules/performance/schema.js';
 export * from '../../modules/reports/schema.js';
+export * from '../../modules/feedback/schema.js';

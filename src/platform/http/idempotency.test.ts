@@ -84,6 +84,13 @@ async function newTicket(title: string): Promise<Record<string, any>> {
   return ok(await ctx.admin.post('/api/v1/tickets', { title, type: 'repair', customerId: person.id }), 201);
 }
 
+/** A new feedback item's id (removed, when asked). */
+async function newFeedback(r: number, removed = false): Promise<string> {
+  const id = ok(await ctx.admin.post('/api/v1/feedback', { text: `幂等反馈 ${r}：家里暖气漏水`, customerId: person.id }), 201).id as string;
+  if (removed) expect((await ctx.admin.delete(`/api/v1/feedback/${id}`)).statusCode).toBe(204);
+  return id;
+}
+
 async function waitForRun(id: string): Promise<void> {
   for (let k = 0; k < 600; k++) {
     const run = ok(await ctx.admin.get(`/api/v1/analytics/runs/${id}`));
@@ -257,6 +264,17 @@ const CASES: Case[] = [
     send: () => ({ url: '/api/v1/analytics/runs', body: {} }),
     after: (res) => waitForRun(res.json().id),
     count: rows('analytics_runs'),
+  },
+  // feedback: a create, a category, the public endpoint (by client address), a reply (one message), a ticket, a restore
+  { route: '/api/v1/feedback', send: (r) => ({ url: '/api/v1/feedback', body: { text: `幂等反馈 ${r}：暖气不热`, customerId: person.id } }), count: rows('feedback_items') },
+  { route: '/api/v1/feedback-categories', send: (r) => ({ url: '/api/v1/feedback-categories', body: { nameZh: `幂等反馈分类 ${r}` } }), count: rows('feedback_categories') },
+  { route: '/api/v1/public/feedback', send: (r) => ({ url: '/api/v1/public/feedback', body: { text: `住户的反馈 ${r}：暖气不热` }, as: ctx.anon }), count: rows('feedback_items') },
+  { route: '/api/v1/feedback/{id}/reply', send: async (r) => ({ url: `/api/v1/feedback/${await newFeedback(r)}/reply`, body: { body: `已安排维修 ${r}` } }), count: rows('messages') },
+  { route: '/api/v1/feedback/{id}/ticket', send: async (r) => ({ url: `/api/v1/feedback/${await newFeedback(r)}/ticket` }), count: rows('tickets') },
+  {
+    route: '/api/v1/feedback/{id}/restore',
+    send: async (r) => ({ url: `/api/v1/feedback/${await newFeedback(r, true)}/restore` }),
+    count: () => scalar('select count(*)::int as n from feedback_items where deleted_at is null'),
   },
   {
     route: '/api/v1/customers/merge',

@@ -274,6 +274,18 @@ const PROTECTED: [method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: stri
   ['POST', '/api/v1/tickets/sla/policies'],
   ['PATCH', `/api/v1/tickets/sla/policies/${SOME_ID}`],
   ['GET', '/api/v1/tickets/reports'],
+  // feedback
+  ['GET', '/api/v1/feedback'],
+  ['POST', '/api/v1/feedback'],
+  ['GET', `/api/v1/feedback/${SOME_ID}`],
+  ['PATCH', `/api/v1/feedback/${SOME_ID}`],
+  ['DELETE', `/api/v1/feedback/${SOME_ID}`],
+  ['POST', `/api/v1/feedback/${SOME_ID}/restore`],
+  ['POST', `/api/v1/feedback/${SOME_ID}/reply`],
+  ['POST', `/api/v1/feedback/${SOME_ID}/ticket`],
+  ['GET', '/api/v1/feedback-categories'],
+  ['POST', '/api/v1/feedback-categories'],
+  ['PATCH', `/api/v1/feedback-categories/${SOME_ID}`],
 ];
 
 /** Reachable without signing in. */
@@ -299,6 +311,8 @@ const PUBLIC = new Set([
   'POST /api/v1/public/tickets/:token/reopen',
   'POST /api/v1/public/tickets/:token/attachments',
   'GET /api/v1/public/tickets/:token/attachments/:attachmentId',
+  // The public feedback endpoint (the page /f is HTML, outside the API document).
+  'POST /api/v1/public/feedback',
 ]);
 
 describe('HTTP platform', () => {

@@ -20,7 +20,7 @@ import { t } from '../../../platform/i18n/index.js';
 import { knownZone, startOfDay, zoneOffsetMs } from '../../../platform/time.js';
 import { findTeam } from '../../accounts/index.js';
 import { readCompanySettings } from '../../settings/index.js';
-import { businessMsBetween, compileCalendar, DEFAULT_CALENDAR, type CompiledCalendar } from './calendar.js';
+import { addBusinessMs, businessMsBetween, compileCalendar, DEFAULT_CALENDAR, type CompiledCalendar } from './calendar.js';
 import type { TicketPerformanceRow, TicketReport } from './sla.contract.js';
 import * as repo from './sla.repository.js';
 import { calendarOf } from './sla.service.js';
@@ -239,4 +239,12 @@ export async function ticketReport(db: DbOrTx, actor: Actor | null, q: ReportQue
       (m) => m.row.team_name ?? t(locale, 'sla.report.no_team'),
     ),
   };
+}
+
+/**
+ * An instant `businessMs` of working time after `start` on the company's default SLA calendar (the built-in one when
+ * none is set): deadlines of other modules' work (a feedback item's handling) on the same business calendar as tickets.
+ */
+export async function businessDeadline(db: DbOrTx, start: Date, businessMs: number): Promise<Date> {
+  return addBusinessMs((await calendarLookup(db))(null), start, businessMs);
 }

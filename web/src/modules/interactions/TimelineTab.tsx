@@ -13,6 +13,7 @@ import {
   TransactionOutlined,
   WechatOutlined,
   CarOutlined,
+  SoundOutlined,
 } from '@ant-design/icons';
 import { api, errorMessage } from '../../platform/api';
 import { useMutation } from '../../platform/forms';
@@ -46,6 +47,8 @@ function eventStyle(e: TimelineEvent): { icon: ReactNode; color: string } {
     const channel = (e.data as { channel?: string }).channel;
     return { icon: channel === 'email' ? <MailOutlined /> : channel === 'wechat' ? <WechatOutlined /> : <MessageOutlined />, color: 'cyan' };
   }
+  if (e.kind === 'feedback') return { icon: <SoundOutlined />, color: ({ neg: 'red', pos: 'green' } as Record<string, string>)[(e.data as { sentiment?: string }).sentiment ?? ''] ?? 'gray' };
+  if (e.kind === 'feedback_reply') return { icon: <MessageOutlined />, color: 'green' };
   return { icon: undefined, color: 'gray' };
 }
 

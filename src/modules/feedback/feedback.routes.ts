@@ -1,0 +1,71 @@
+import type { ServiceContext } from '../../platform/context.js';
+import { noContent } from '../../platform/http/response.js';
+import type { App } from '../../platform/http/server.js';
+import { kickIfQueued, type MessagingRuntime } from '../messages/index.js';
+import { createFeedbackCategory, listFeedbackCategories, updateFeedbackCategory } from './categories.service.js';
+import { feedbackCategory, feedbackCategoryList, feedbackItem, feedbackPage } from './feedback.schemas.js';
+import { createFeedback, deleteFeedback, getFeedback, listFeedback, restoreFeedback, updateFeedback } from './feedback.service.js';
+import { createCategoryBody, createFeedbackBody, feedbackListQuery, idParam, replyBody, updateCategoryBody, updateFeedbackBody } from './feedback.types.js';
+import { feedbackToTicket, replyToFeedback } from './handling.service.js';
+
+/** `messaging`: the outbox runtime (its clock, the sender's kick) — replies go out through it, tickets use it too. */
+export async function feedbackRoutes(app: App, ctx: ServiceContext & { messaging: MessagingRuntime }): Promise<void> {
+  const { db, messaging } = ctx;
+  const now = () => messaging.now();
+  const tags = ['feedback'];
+  const config = { fieldLabels: 'feedback' };
+
+  // ---- items ----
+  app.get(
+    '/api/v1/feedback',
+    { schema: { tags, summary: 'The feedback inbox: filters by status, category, sentiment, owner, customer, text and creation days; newest first', querystring: feedbackListQuery, response: { 200: feedbackPage } }, config },
+    async (req) => listFeedback(db, req.actor, req.query),
+  );
+  app.post(
+    '/api/v1/feedback',
+    { schema: { tags, summary: "Record a customer's feedback (analysed: sentiment, keywords, suggested category)", body: createFeedbackBody, response: { 201: feedbackItem } }, config },
+    async (req, reply) => reply.code(201).send(await db.transaction((tx) => createFeedback(tx, req.actor, req.body, now()))),
+  );
+  app.get('/api/v1/feedback/:id', { schema: { tags, summary: 'One feedback item', params: idParam, response: { 200: feedbackItem } }, config }, async (req) =>
+    getFeedback(db, req.actor, req.params.id),
+  );
+  app.patch(
+    '/api/v1/feedback/:id',
+    { schema: { tags, summary: 'Correct the category or the sentiment, assign, change the status (409 when `version` is stale)', params: idParam, body: updateFeedbackBody, response: { 200: feedbackItem } }, config },
+    async (req) => db.transaction((tx) => updateFeedback(tx, req.actor, req.params.id, req.body, now())),
+  );
+  app.delete('/api/v1/feedback/:id', { schema: { tags, summary: 'Remove a feedback item (it can be restored)', params: idParam, response: { 204: noContent } }, config }, async (req, reply) => {
+    await db.transaction((tx) => deleteFeedback(tx, req.actor, req.params.id, now()));
+    return reply.code(204).send();
+  });
+  app.post('/api/v1/feedback/:id/restore', { schema: { tags, summary: 'Restore a removed feedback item', params: idParam, response: { 200: feedbackItem } }, config }, async (req) =>
+    db.transaction((tx) => restoreFeedback(tx, req.actor, req.params.id, now())),
+  );
+  app.post(
+    '/api/v1/feedback/:id/reply',
+    { schema: { tags, summary: "Reply to the customer through the outbox (their agreed channel); the item becomes replied", params: idParam, body: replyBody, response: { 200: feedbackItem } }, config },
+    async (req) => {
+      const { item, message } = await db.transaction((tx) => replyToFeedback(tx, req.actor, req.params.id, req.body, messaging));
+      await kickIfQueued(messaging, message);
+      return item;
+    },
+  );
+  app.post(
+    '/api/v1/feedback/:id/ticket',
+    { schema: { tags, summary: 'Turn the item into a ticket (once; 409 the second time)', params: idParam, response: { 201: feedbackItem } }, config },
+    async (req, reply) => reply.code(201).send(await db.transaction((tx) => feedbackToTicket(tx, req.actor, req.params.id, messaging))),
+  );
+
+  // ---- categories ----
+  app.get('/api/v1/feedback-categories', { schema: { tags, summary: 'The feedback category tree (flat, with parentId), archived ones included', response: { 200: feedbackCategoryList } } }, async (req) =>
+    listFeedbackCategories(db, req.actor),
+  );
+  app.post('/api/v1/feedback-categories', { schema: { tags, summary: 'Create a category', body: createCategoryBody, response: { 201: feedbackCategory } }, config }, async (req, reply) =>
+    reply.code(201).send(await db.transaction((tx) => createFeedbackCategory(tx, req.actor, req.body))),
+  );
+  app.patch(
+    '/api/v1/feedback-categories/:id',
+    { schema: { tags, summary: 'Rename, move, reorder, change the seed words of, archive or restore a category', params: idParam, body: updateCategoryBody, response: { 200: feedbackCategory } }, config },
+    async (req) => db.transaction((tx) => updateFeedbackCategory(tx, req.actor, req.params.id, req.body)),
+  );
+}

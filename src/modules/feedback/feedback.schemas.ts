@@ -1,0 +1,71 @@
+/** Response schemas of the feedback API (documented in /api/docs/json, checked under the test runner). */
+import { z } from 'zod';
+import { itemsOf, pageOf, responseOf } from '../../platform/http/response.js';
+import {
+  CATEGORY_SET_BY,
+  FEEDBACK_SENTIMENTS,
+  FEEDBACK_SOURCES,
+  FEEDBACK_STATUSES,
+  type FeedbackCategoryList,
+  type FeedbackCategoryRef,
+  type FeedbackCategoryView,
+  type FeedbackItemView,
+  type FeedbackPage,
+  type FeedbackRef,
+  type PublicFeedbackResult,
+} from './feedback.contract.js';
+
+const ref = responseOf<FeedbackRef>()(z.object({ id: z.string(), name: z.string() }));
+const categoryRef = responseOf<FeedbackCategoryRef>()(z.object({ id: z.string(), nameZh: z.string(), nameEn: z.string() }));
+
+export const feedbackItem = responseOf<FeedbackItemView>()(
+  z.object({
+    id: z.string(),
+    number: z.number().int(),
+    source: z.enum(FEEDBACK_SOURCES),
+    sourceRef: z.string().nullable(),
+    text: z.string(),
+    customer: ref.nullable(),
+    contactName: z.string().nullable(),
+    contactPhone: z.string().nullable().describe('Masked'),
+    category: categoryRef.nullable(),
+    suggestedCategory: categoryRef.nullable(),
+    categoryConfidence: z.number().nullable(),
+    categorySetBy: z.enum(CATEGORY_SET_BY).nullable(),
+    sentiment: z.enum(FEEDBACK_SENTIMENTS),
+    sentimentScore: z.number(),
+    polarity: z.number(),
+    sentimentDrivers: z.array(z.object({ word: z.string(), weight: z.number() })),
+    sentimentCorrected: z.enum(FEEDBACK_SENTIMENTS).nullable(),
+    keywords: z.array(z.string()),
+    owner: ref.nullable(),
+    dueAt: z.string().nullable(),
+    status: z.enum(FEEDBACK_STATUSES),
+    replyText: z.string().nullable(),
+    repliedAt: z.string().nullable(),
+    replyMessageId: z.string().nullable(),
+    ticketId: z.string().nullable(),
+    version: z.number().int(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    deletedAt: z.string().nullable(),
+  }),
+);
+export const feedbackPage = responseOf<FeedbackPage>()(pageOf(feedbackItem));
+
+export const feedbackCategory = responseOf<FeedbackCategoryView>()(
+  z.object({
+    id: z.string(),
+    parentId: z.string().nullable(),
+    nameZh: z.string(),
+    nameEn: z.string(),
+    seedWords: z.array(z.string()),
+    position: z.number().int(),
+    archived: z.boolean(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  }),
+);
+export const feedbackCategoryList = responseOf<FeedbackCategoryList>()(itemsOf(feedbackCategory));
+
+export const publicFeedbackResult = responseOf<PublicFeedbackResult>()(z.object({ number: z.number().int() }));

@@ -1,0 +1,84 @@
+import { sql } from 'drizzle-orm';
+import { bigserial, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { users } from '../accounts/schema.js';
+import { customers } from '../customers/schema.js';
+import { tickets } from '../tickets/schema.js';
+import { CATEGORY_SET_BY, FEEDBACK_SENTIMENTS, FEEDBACK_SOURCES, FEEDBACK_STATUSES, type FeedbackDriver } from './feedback.contract.js';
+
+/**
+ * 反馈分类: a configurable tree (parent_id), archived rather than deleted. `seed_words` suggest the category in a text;
+ * `seed_key` is set by an industry template's seeding (a stable key, so seeding twice writes nothing).
+ */
+export const feedbackCategories = pgTable(
+  'feedback_categories',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    parentId: uuid('parent_id').references((): AnyPgColumn => feedbackCategories.id),
+    nameZh: text('name_zh').notNull(),
+    nameEn: text('name_en').notNull(),
+    seedWords: text('seed_words').array().notNull().default(sql`'{}'::text[]`),
+    position: integer('position').notNull().default(0),
+    seedKey: text('seed_key').unique(),
+    archivedAt: timestamp('archived_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('feedback_categories_parent_idx').on(t.parentId)],
+);
+
+/**
+ * 客户反馈: one piece of customer voice with its analysis (sentiment, keywords, suggested category), its handling
+ * (owner, deadline, status, the reply through the outbox, the ticket made from it) and a version for edits.
+ * Soft-deleted (`deleted_at`): a removed item can be restored.
+ */
+export const feedbackItems = pgTable(
+  'feedback_items',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** The number people quote (反馈编号). */
+    number: bigserial('number', { mode: 'number' }).notNull(),
+    customerId: uuid('customer_id').references(() => customers.id),
+    source: text('source', { enum: FEEDBACK_SOURCES }).notNull(),
+    sourceRef: text('source_ref'),
+    text: text('text').notNull(),
+    /** As given on the public page (E.164); shown masked. */
+    contactName: text('contact_name'),
+    contactPhone: text('contact_phone'),
+    categoryId: uuid('category_id').references(() => feedbackCategories.id),
+    suggestedCategoryId: uuid('suggested_category_id').references(() => feedbackCategories.id),
+    categoryConfidence: doublePrecision('category_confidence'),
+    categorySetBy: text('category_set_by', { enum: CATEGORY_SET_BY }),
+    sentiment: text('sentiment', { enum: FEEDBACK_SENTIMENTS }).notNull(),
+    sentimentScore: doublePrecision('sentiment_score').notNull(),
+    polarity: doublePrecision('polarity').notNull(),
+    sentimentDrivers: jsonb('sentiment_drivers').$type<FeedbackDriver[]>().notNull().default(sql`'[]'::jsonb`),
+    /** An agent's correction, kept for retraining the model. */
+    sentimentCorrected: text('sentiment_corrected', { enum: FEEDBACK_SENTIMENTS }),
+    keywords: text('keywords').array().notNull().default(sql`'{}'::text[]`),
+    ownerId: uuid('owner_id').references(() => users.id),
+    dueAt: timestamp('due_at', { withTimezone: true }),
+    status: text('status', { enum: FEEDBACK_STATUSES }).notNull().default('new'),
+    replyText: text('reply_text'),
+    repliedAt: timestamp('replied_at', { withTimezone: true }),
+    /** The outbox message of the reply (messages module). */
+    replyMessageId: uuid('reply_message_id'),
+    ticketId: uuid('ticket_id').references(() => tickets.id),
+    version: integer('version').notNull().default(1),
+    createdBy: uuid('created_by').references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
+  },
+  (t) => [
+    // The inbox: newest first, and each filter with the same order.
+    index('feedback_items_created_idx').on(t.createdAt.desc(), t.id.desc()),
+    index('feedback_items_status_idx').on(t.status, t.createdAt.desc()),
+    index('feedback_items_category_idx').on(t.categoryId, t.createdAt.desc()),
+    index('feedback_items_owner_idx').on(t.ownerId, t.createdAt.desc()),
+    index('feedback_items_customer_idx').on(t.customerId, t.createdAt.desc()),
+    index('feedback_items_sentiment_idx').on(t.sentiment, t.createdAt.desc()),
+    index('feedback_items_source_idx').on(t.source, t.sourceRef),
+    // One item makes at most one ticket.
+    uniqueIndex('feedback_items_ticket_idx').on(t.ticketId).where(sql`${t.ticketId} is not null`),
+  ],
+);
