@@ -88,7 +88,7 @@ if (existsSync(dev)) {
   const rows = readFileSync(dev, 'utf8').split(/\r?\n/).slice(1).filter((l) => l.trim()).map((l) => l.split('\t'));
   devAccuracy = rows.filter(([label, t]) => (scoreText(t ?? '', m).polarity >= 0.5 ? '1' : '0') === label).length / rows.length;
 }
-const heating = readFileSync(path.join(ROOT, 'src/modules/feedback/text/data/heating.tsv'), 'utf8')
+const heating = readFileSync(path.join(ROOT, 'src/modules/feedback/text/corpus/heating.tsv'), 'utf8')
   .split(/\r?\n/).slice(1).filter((l) => l.trim()).map((l) => l.split('\t'))
   .filter((r) => r[2]?.trim() === 'test');
 const heating3 = heating.filter(([label, t]) => labelOf(scoreText(t ?? '', m, 'heating'), m.header).sentiment === label).length / heating.length;

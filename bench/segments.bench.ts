@@ -217,7 +217,8 @@ async function main() {
     const counts = await q<{ id: string; n: number }>(sql`
       select segment_id as id, count(*)::int as n from segment_members where exited_at is null and segment_id = any(${`{${made.map((m) => m.id).join(',')}}`}::uuid[]) group by segment_id`);
     const members = made.map((m) => ({ segment: m.name, members: counts.find((c) => c.id === m.id)?.n ?? 0 }));
-    log(`refresh of ${made.length} segments: ${refreshS} s (${refresh.entered} entered)`);
+    // Without `refresh` in --only, just the launch's audience (the last segment) is refreshed.
+    log(`refresh of ${ONLY.includes('refresh') ? made.length : 1} of ${made.length} segments: ${refreshS} s (${refresh.entered} entered)`);
     // A second refresh: nothing changed, the steady nightly case.
     const t1 = performance.now();
     if (ONLY.includes('refresh')) await refreshNow(db, actor);

@@ -5,7 +5,7 @@
  *
  * Data: ../shared/data/sentiment/chnsenticorp/train.tsv (ChnSentiCorp, 9,600 rows) without every text that also
  * occurs in dev.tsv (dev.tsv is read for that and for the last, evaluation-only line; nothing is fitted or chosen on
- * it), de-duplicated; plus the heating set's training rows (src/modules/feedback/text/data/heating.tsv, split=train).
+ * it), de-duplicated; plus the heating set's training rows (src/modules/feedback/text/corpus/heating.tsv, split=train).
  * Every choice is made by 5-fold cross-validation on the training data: the SVMs' C (on ChnSentiCorp), the heating
  * rows' weight (heating training rows in folds, ChnSentiCorp always in), the Platt calibration and the neutral band
  * (on out-of-fold margins). Deterministic: fixed seeds, sorted vocabularies. `--quick` skips the searches and uses the
@@ -35,7 +35,7 @@ import {
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DATA = path.resolve(ROOT, '../shared/data/sentiment/chnsenticorp');
-const HEATING = path.join(ROOT, 'src/modules/feedback/text/data/heating.tsv');
+const HEATING = path.join(ROOT, 'src/modules/feedback/text/corpus/heating.tsv');
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;

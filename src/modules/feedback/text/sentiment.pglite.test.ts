@@ -67,7 +67,7 @@ describe('ChnSentiCorp dev (binary: positive when polarity ≥ 0.5)', () => {
 });
 
 describe('heating messages the model never saw (heating.tsv, split = test)', () => {
-  const rows = readTsv(path.join(HERE, 'data', 'heating.tsv')).map((r) => ({ label: r.label, text: r.text, split: r.rest[0]?.trim() }));
+  const rows = readTsv(path.join(HERE, 'corpus', 'heating.tsv')).map((r) => ({ label: r.label, text: r.text, split: r.rest[0]?.trim() }));
   const test = rows.filter((r) => r.split === 'test');
 
   it('keeps the split clean: every row is train or test, no text in both, at least 600 rows', () => {
