@@ -492,7 +492,7 @@ describe('first-run setup', () => {
   });
 });
 
-type Slow = { app: App; hold: () => void; release: () => void; created: () => number };
+type Slow = { app: App; hold: () => void; release: () => void; created: () => number; entered: Promise<void> };
 
 /** A bare server with one create that can be held in flight (and made to fail), on the test database. */
 async function slowServer(c: TestContext, opts: { waitMs: number; staleMs?: number }): Promise<Slow> {
@@ -502,8 +502,11 @@ async function slowServer(c: TestContext, opts: { waitMs: number; staleMs?: numb
   registerIdempotency(app, { db: c.database.db, databaseKind: c.database.kind, waitMs: opts.waitMs, staleMs: opts.staleMs });
   let gate: Promise<void> = Promise.resolve();
   let open = () => {};
+  let reached = () => {};
+  const entered = new Promise<void>((r) => (reached = r)); // a request is in the handler: its key is claimed
   let n = 0;
   app.post('/api/v1/test/slow', { config: { public: true } }, async (req, reply) => {
+    reached();
     await gate;
     if ((req.body as { fail?: boolean } | undefined)?.fail) throw AppError.conflict('problem.conflict');
     return reply.code(201).send({ n: ++n });
@@ -514,6 +517,7 @@ async function slowServer(c: TestContext, opts: { waitMs: number; staleMs?: numb
     hold: () => void (gate = new Promise<void>((r) => (open = r))),
     release: () => open(),
     created: () => n,
+    entered,
   };
 }
 
@@ -527,7 +531,7 @@ describe('in flight', () => {
       s.hold();
       const key = randomUUID();
       const first = send(s.app, key);
-      await new Promise((r) => setTimeout(r, 50));
+      await s.entered;
       const busy = await send(s.app, key);
       expect(busy.statusCode).toBe(409);
       expect(busy.headers['retry-after']).toBe('1');
