@@ -42,7 +42,7 @@ async function load({ db, actor, now, locale, zone, today }: TileContext) {
       detail: [t(locale, `feedback.tile.sentiment.${r.sentiment as 'neg' | 'neu' | 'pos'}`), late ? t(locale, 'feedback.tile.late') : null].filter(Boolean).join(' · '),
       at: new Date(r.created_at).toISOString(),
       tone: late ? 'danger' : r.sentiment === 'neg' ? 'warning' : 'default',
-      link: `/feedback?q=${encodeURIComponent(r.text.slice(0, 20))}`,
+      link: `/feedback?item=${r.id}`, // the inbox opens the item in its drawer
     };
   });
   const month = Number(c?.month ?? 0);

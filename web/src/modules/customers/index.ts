@@ -3,6 +3,7 @@
 
 export { customerKeys, useCustomer, type CustomerView } from './api';
 export { CustomerName } from './CustomerSummary';
+export { CustomerPicker } from './CustomerPicker';
 export { enumLabel, formatAddress, formatLunar } from './labels';
 export { formatValue, type Lookup } from './historyFormat';
 export { registerCustomerAction, registerCustomerTab, type CustomerActionContext } from './tabs';

@@ -1,40 +1,13 @@
-import { useState } from 'react';
-import { App, Form, Input, Select, Spin, TreeSelect } from 'antd';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { App, Form, Input, TreeSelect } from 'antd';
+import { useQueryClient } from '@tanstack/react-query';
 import { api } from '../../platform/api';
 import { FormDialog } from '../../platform/FormDialog';
 import { useI18n, useT } from '../../platform/i18n';
-import type { CustomerView } from '../customers';
+import { CustomerPicker } from '../customers';
 import { FEEDBACK_LIMITS as L, feedbackKeys, useFeedbackCategories, type FeedbackItemView } from './api';
 import { categoryTree } from './parts';
 
 type Values = { customerId?: string | null; text: string; categoryId?: string; contactName?: string; contactPhone?: string };
-
-/** Searches customers (name, phone or address) in the user's data scope. */
-function CustomerPicker({ value, onChange, id }: { value?: string | null; onChange?: (v: string | null) => void; id?: string }) {
-  const t = useT();
-  const [q, setQ] = useState('');
-  const found = useQuery({
-    queryKey: ['customers', 'picker', q],
-    queryFn: async ({ signal }) => (await api.get<{ items: CustomerView[] }>('/api/v1/customers', { q: q || undefined, limit: 20 }, signal)).items,
-    enabled: q.trim().length > 0,
-    staleTime: 10_000,
-  });
-  const options = (found.data ?? []).map((c) => ({ value: c.id, label: [c.name, c.address?.compound, c.phones[0]].filter(Boolean).join(' · ') }));
-  return (
-    <Select
-      id={id}
-      allowClear
-      showSearch={{ filterOption: false, onSearch: setQ }}
-      value={value ?? undefined}
-      onChange={(v?: string) => onChange?.(v ?? null)}
-      placeholder={t('fb.form.customerPlaceholder')}
-      notFoundContent={found.isFetching ? <Spin size="small" /> : null}
-      options={options}
-      data-testid="fb-new-customer"
-    />
-  );
-}
 
 /** 登记反馈: what a customer said on the phone or at the counter, with the customer and, when known, the category. */
 export function NewFeedbackDialog({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated?: (item: FeedbackItemView) => void }) {
@@ -65,7 +38,7 @@ export function NewFeedbackDialog({ open, onClose, onCreated }: { open: boolean;
       onClose={onClose}
     >
       <Form.Item name="customerId" label={t('fb.form.customer')}>
-        <CustomerPicker />
+        <CustomerPicker placeholder={t('fb.form.customerPlaceholder')} testId="fb-new-customer" />
       </Form.Item>
       <Form.Item name="text" label={t('fb.form.text')} rules={[{ required: true, whitespace: true }, { min: L.textMin }, { max: L.text }]}>
         <Input.TextArea rows={4} maxLength={L.text} showCount data-testid="fb-new-text" />

@@ -1,13 +1,12 @@
-import { useMemo, useState } from 'react';
-import { DatePicker, Form, Input, Select, Spin } from 'antd';
-import { useQuery } from '@tanstack/react-query';
+import { useMemo } from 'react';
+import { DatePicker, Form, Input, Select } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { api } from '../../platform/api';
 import { useAuth } from '../../platform/auth';
 import { inZone, zonedIso } from '../../platform/format';
 import { FormDialog } from '../../platform/FormDialog';
 import { useT } from '../../platform/i18n';
-import type { CustomerView } from '../customers';
+import { CustomerPicker } from '../customers';
 import { TASK_TYPES, useAssignees, type CreateTask, type TaskType, type TaskView } from './api';
 
 type Values = { type: TaskType; title: string; customerId?: string | null; assigneeId?: string; dueAt: Dayjs; notes?: string };
@@ -16,34 +15,6 @@ type Values = { type: TaskType; title: string; customerId?: string | null; assig
 function defaultDue(): Dayjs {
   const tomorrow = inZone(new Date().toISOString()).add(1, 'day');
   return dayjs(`${tomorrow.format('YYYY-MM-DD')}T09:00:00`);
-}
-
-/** Searches customers by name, phone or address for the task's optional customer. */
-function CustomerPicker({ value, onChange, id }: { value?: string | null; onChange?: (v: string | null) => void; id?: string }) {
-  const t = useT();
-  const [q, setQ] = useState('');
-  const found = useQuery({
-    queryKey: ['customers', 'picker', q],
-    queryFn: async ({ signal }) => (await api.get<{ items: CustomerView[] }>('/api/v1/customers', { q: q || undefined, limit: 20 }, signal)).items,
-    enabled: q.trim().length > 0,
-    staleTime: 10_000,
-  });
-  const options = (found.data ?? []).map((c) => ({
-    value: c.id,
-    label: [c.name, c.address?.compound, c.phones[0]].filter(Boolean).join(' · '),
-  }));
-  return (
-    <Select
-      id={id}
-      allowClear
-      showSearch={{ filterOption: false, onSearch: setQ }}
-      value={value ?? undefined}
-      onChange={(v?: string) => onChange?.(v ?? null)}
-      placeholder={t('tasks.customerPlaceholder')}
-      notFoundContent={found.isFetching ? <Spin size="small" /> : null}
-      options={options}
-    />
-  );
 }
 
 /**
@@ -100,7 +71,7 @@ export function TaskForm({
       </Form.Item>
       {customer ? null : (
         <Form.Item name="customerId" label={t('tasks.customer')}>
-          <CustomerPicker />
+          <CustomerPicker placeholder={t('tasks.customerPlaceholder')} />
         </Form.Item>
       )}
       <Form.Item name="dueAt" label={t('tasks.dueAt')} rules={[{ required: true, message: t('tasks.dueRequired') }]}>
