@@ -22,25 +22,25 @@ import {
 import { Jobs } from './platform/jobs.js';
 import { DEMO_QUEUE, demoRoutes, runDemoJob, unfinishedDemo } from './modules/demo/index.js';
 import { kickSweep, MessageDelivery, messageMergeHook, messageRoutes, messageTimelineSource, registerMessageAttachments, type MessagingRuntime } from './modules/messages/index.js';
-import { careMergeHook, careRoutes, runCare } from './modules/care/index.js';
+import { careDashboardTiles, careMergeHook, careRoutes, runCare } from './modules/care/index.js';
 import { systemActor } from './platform/auth/permissions.js';
 import { kbRoutes } from './modules/kb/index.js';
 import { dashboardRoutes, registerDashboardTile, systemDashboardTiles } from './modules/dashboards/index.js';
 import { ticketDashboardTiles, ticketGoalMetrics } from './modules/tickets/index.js';
 import { goalDashboardTiles, goalRoutes, registerGoalMetric, snapshotGoals } from './modules/goals/index.js';
 import { performanceRoutes, performanceDashboardTiles } from './modules/performance/index.js';
-import { feedbackDashboardTiles, feedbackGoalMetrics, feedbackPublicRoutes, feedbackRoutes, registerFeedbackHooks } from './modules/feedback/index.js';
+import { feedbackDashboardTiles, feedbackFromInteraction, feedbackFromTicketRating, feedbackGoalMetrics, feedbackPublicRoutes, feedbackRoutes, registerFeedbackHooks } from './modules/feedback/index.js';
 import { REPORT_ATTACHMENTS, reportAttachments, reportRoutes, runReportSchedule } from './modules/reports/index.js';
-import { interactionGoalMetrics, taskDashboardTiles } from './modules/interactions/index.js';
-import { analyticsDashboardTiles, analyticsListFilters } from './modules/analytics/index.js';
+import { interactionGoalMetrics, registerInteractionVoiceHook, taskDashboardTiles } from './modules/interactions/index.js';
+import { analyticsDashboardTiles, analyticsGoalMetrics, analyticsListFilters } from './modules/analytics/index.js';
 import { surveyDashboardTiles, surveyGoalMetrics } from './modules/surveys/index.js';
 import { userDashboardTiles } from './modules/accounts/index.js';
 import { importDashboardTiles } from './modules/imports/index.js';
 import { messageDashboardTiles } from './modules/messages/index.js';
-import { registerTicketResolvedHook, ticketChurnSignal, ticketMergeHook, ticketRoutes, ticketTimelineSource } from './modules/tickets/index.js';
+import { registerTicketRatedHook, registerTicketResolvedHook, ticketChurnSignal, ticketMergeHook, ticketRoutes, ticketTimelineSource } from './modules/tickets/index.js';
 import { slaRoutes, startSlaChecker } from './modules/tickets/sla/index.js';
 import { ANALYTICS_QUEUE, analyticsRoutes, executeRun, queueNightly, registerChurnSignal, registerScorecardInput, unfinishedRunIds } from './modules/analytics/index.js';
-import { CAMPAIGNS_QUEUE, campaignDashboardTiles, campaignRoutes, endDueCampaigns, executeLaunch, launchDueCampaigns, transactionCodeHandler, unfinishedLaunchIds } from './modules/campaigns/index.js';
+import { CAMPAIGNS_QUEUE, campaignDashboardTiles, campaignGoalMetrics, campaignRoutes, endDueCampaigns, executeLaunch, launchDueCampaigns, transactionCodeHandler, unfinishedLaunchIds } from './modules/campaigns/index.js';
 import {
   SURVEY_SEND_QUEUE,
   executeSend,
@@ -55,6 +55,7 @@ import {
   type SendDeps,
 } from './modules/surveys/index.js';
 import { SEGMENTS_QUEUE, executeRefresh, queueNightlyRefresh, segmentDashboardTiles, segmentListFilter, segmentMergeHook, segmentRoutes, unfinishedRefreshIds } from './modules/segments/index.js';
+import { FACTS_QUEUE, checkFacts, executeFactsRebuild, setFactsRebuildRequester } from './modules/segments/index.js';
 
 /** pg-boss queue of outbox deliveries: one job per message attempt; the periodic sweep is the safety net. */
 const MESSAGE_QUEUE = 'messages.deliver';
@@ -123,12 +124,16 @@ for (const tile of [
   ...goalDashboardTiles,
   ...performanceDashboardTiles,
   ...feedbackDashboardTiles,
+  ...careDashboardTiles,
 ])
   registerDashboardTile(tile);
 // Goal metrics (目标管理): each module's figures a goal can be set on.
-for (const metric of [...ticketGoalMetrics, ...surveyGoalMetrics, ...transactionGoalMetrics, ...interactionGoalMetrics, ...feedbackGoalMetrics]) registerGoalMetric(metric);
+for (const metric of [...ticketGoalMetrics, ...surveyGoalMetrics, ...transactionGoalMetrics, ...interactionGoalMetrics, ...feedbackGoalMetrics, ...analyticsGoalMetrics, ...campaignGoalMetrics]) registerGoalMetric(metric);
 registerSurveyResultHooks({ registerTimelineSource, registerChurnSignal, registerScorecardInput }); // survey answers on the timeline; detractors as a churn reason; NPS as word of mouth
 registerFeedbackHooks({ registerTimelineSource, registerMergeHook }); // feedback and its replies on the timeline; merging moves a customer's feedback
+// A ticket rating's comment, and an interaction marked 记为客户反馈, land in the feedback inbox.
+registerTicketRatedHook(feedbackFromTicketRating);
+registerInteractionVoiceHook(feedbackFromInteraction);
 // The customer list's filters other modules answer: `segment=<id>` (segments imports customers, not the reverse).
 registerCustomerListFilter(segmentListFilter);
 for (const filter of analyticsListFilters) registerCustomerListFilter(filter); // value tier and churn level (the home page's drill-through)
@@ -138,6 +143,21 @@ function every(app: App, ms: number, fn: () => void): void {
   const timer = setInterval(fn, ms);
   timer.unref();
   app.addHook('onClose', () => clearInterval(timer));
+}
+
+/**
+ * The segments' facts read model: rebuilt by a job when stale (a new company day, a new analytics run, a bulk load),
+ * requested by a count that found them stale or by the 10-minute check, which also recomputes queued changes.
+ */
+function segmentFacts(app: App, ctx: ServiceContext, jobs: Jobs, resumeJobs: boolean): () => void {
+  jobs.handle(FACTS_QUEUE, async (_data, signal) => executeFactsRebuild(ctx.db, { signal, log: (line) => app.log.info(line) }), { resumeAfterSeconds: 90 });
+  const check = () => void checkFacts(ctx.db).catch((err: Error) => app.log.warn(`segment facts: ${err.message}`));
+  if (resumeJobs) {
+    setFactsRebuildRequester(() => jobs.send(FACTS_QUEUE, {}));
+    app.addHook('onClose', async () => setFactsRebuildRequester(null));
+    every(app, 10 * 60_000, check);
+  }
+  return check;
 }
 
 /**
@@ -225,7 +245,7 @@ export async function buildApp(opts: {
     await runImport(ctx.db, String(data.id), { signal, resolveActor: (userId) => actorForUserId(ctx, userId) });
   });
   const enqueue = (id: string, startAfterSeconds = 0) => jobs.send('import.run', { id }, startAfterSeconds);
-  jobs.handle(DEMO_QUEUE, (data, signal) => runDemoJob(ctx, data, signal, (userId) => actorForUserId(ctx, userId), takeOver ? 1 : 2));
+  jobs.handle(DEMO_QUEUE, (data, signal) => runDemoJob(ctx, data, signal, (userId) => actorForUserId(ctx, userId), takeOver ? 1 : 2, messaging));
   let logLine = (line: string) => console.log(line);
   const messaging: MessagingRuntime = {
     now: opts.clock ?? (() => new Date()),
@@ -298,6 +318,7 @@ export async function buildApp(opts: {
       .then((run) => (run ? jobs.send(SEGMENTS_QUEUE, { id: run.id }) : undefined))
       .catch((err: Error) => app.log.warn(`segments nightly: ${err.message}`));
   if (opts.resumeJobs) every(app, 10 * 60_000, segmentsNightly);
+  const factsCheck = segmentFacts(app, ctx, jobs, !!opts.resumeJobs);
   // Campaigns (营销活动): a launch run per pg-boss job; the clock (every minute) launches scheduled campaigns whose start
   // has come and ends running ones whose attribution window closed.
   const launchDeps = { messaging, resolveActor: (userId: string) => actorForUserId(ctx, userId), log: (line: string) => app.log.warn(line) };
@@ -363,6 +384,7 @@ export async function buildApp(opts: {
     nightly();
     for (const id of await unfinishedRefreshIds(ctx.db)) await jobs.send(SEGMENTS_QUEUE, { id }, takeOver ? 0 : 90);
     segmentsNightly();
+    factsCheck();
     for (const id of await unfinishedLaunchIds(ctx.db)) await jobs.send(CAMPAIGNS_QUEUE, { id }, takeOver ? 0 : 90);
     campaignClock();
   }

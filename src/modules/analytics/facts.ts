@@ -38,6 +38,24 @@ export const analyticsFacts = {
     if (!column) throw new Error(`unknown analytics metric ${String(metric)}`);
     return sql`select a.customer_id from analytics_customer_current a where ${predicate(sql.raw(`a.${column}`))}`;
   },
+  /**
+   * The latest results for a read model (the segments' facts): one row per scored customer whose id passes
+   * `customerFilter` (given the id column), with `customer_id` and each of `metrics` under its own name (`"valueTier"` …).
+   */
+  results(metrics: readonly AnalyticsMetric[], customerFilter: (customerId: SQL) => SQL): SQL {
+    const cols = metrics.map((m) => {
+      const column = METRIC_COLUMNS[m];
+      if (!column) throw new Error(`unknown analytics metric ${String(m)}`);
+      return sql.raw(`a.${column} as "${m}"`);
+    });
+    return sql`select a.customer_id, ${sql.join(cols, sql`, `)} from analytics_customer_current a where ${customerFilter(sql`a.customer_id`)}`;
+  },
+  /** The run whose results are the latest (null before the first run, or when it scored nobody): a read model built from them is current while this stays. */
+  async currentRunId(db: DbOrTx): Promise<string | null> {
+    if (!(await analyticsFacts.exist(db))) return null;
+    const [row] = rowsOf<{ run_id: string }>(await db.execute(sql`select a.run_id from analytics_customer_current a limit 1`));
+    return row?.run_id ?? null;
+  },
   /** Whether any run has stored results yet (before the first run the table does not exist). */
   async exist(db: DbOrTx): Promise<boolean> {
     const [row] = rowsOf<{ ok: boolean }>(await db.execute(sql`select to_regclass('public.analytics_customer_current') is not null as ok`));

@@ -16,3 +16,4 @@ export { analyticsFacts, customerValueTier, ANALYTICS_METRICS, type AnalyticsMet
 export { RFM_GROUPS, RFM_GROUP_LABELS } from './analytics.contract.js';
 export { analyticsDashboardTiles } from './dashboard.tiles.js';
 export { analyticsListFilters } from './list-filters.js';
+export { analyticsGoalMetrics } from './goal.metrics.js';

@@ -2,12 +2,13 @@
  * The in-memory filter the rule compiler's test (compile.test.ts) checks the database against: the rows of a loaded
  * demo read by a few big queries into columns (customers in id order; transactions packed per customer into typed
  * arrays), and a rule evaluated in plain JavaScript for every customer at once, condition by condition (a byte per
- * customer): windows, transaction types, refunds, products, tickets and analytics as the fields define them.
+ * customer): windows (a `days` parameter's from the start of a company day; `withinDays` counted back from the
+ * instant), transaction types, refunds, products, tickets and analytics as the fields define them.
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { TestContext } from '../../test/harness.js';
 import { rowsOf } from '../../platform/db/client.js';
-import { dayStart, NEGATION, windowStart } from './fields.sql.js';
+import { dayStart, daysWindowStart, NEGATION, windowStart } from './fields.sql.js';
 import type { Rule, RuleCondition, RuleOp } from './rule.js';
 
 export const NOW = new Date('2026-11-01T04:00:00Z');
@@ -131,7 +132,8 @@ type Kind = 'text' | 'number' | 'timestamp' | 'date' | 'tags' | 'bool';
 /** A field's value for customer i, given the condition's params (prepared once per condition). */
 type Metric = { kind: Kind; of: (p: Row, d: Data) => (i: number) => unknown };
 
-const since = (p: Row) => (p.days ? windowStart(NOW, p.days).getTime() : -Infinity);
+/** A `days` window: from the start of the company day (Asia/Shanghai) that many days before NOW's. */
+const since = (p: Row) => (p.days ? daysWindowStart(NOW, p.days, undefined).getTime() : -Infinity);
 /** The transactions a condition counts: of the type, else purchases and payments (`net`: refunds too), in the window. */
 function txFilter(p: Row, d: Data, net = false): (k: number) => boolean {
   const type = p.type ? TX_TYPES.indexOf(p.type) : -1;

@@ -2,7 +2,9 @@
  * The rule compiler against a plain in-memory filter: a heating demo (plus tickets, custom fields of every type,
  * deleted rows and an analytics run) is loaded once; 40 rule trees drawn by a seeded generator (all / any / not
  * nesting, every built-in field group, random operators, values drawn from the data) must select exactly the
- * customers that evaluating the same rule in JavaScript over the same rows selects.
+ * customers that evaluating the same rule in JavaScript over the same rows selects — compiled for the live SQL, and,
+ * when the facts read model can answer the rule (segments.facts.ts, built for NOW's company day), over the facts too
+ * (plus 16 trees drawn from the fields the facts hold, which must all be answered there).
  *
  * Size: 40,000 households on PostgreSQL in CI (200,000 by hand, issue #14), 2,000 on PGlite (the same SQL; the embedded suite stays fast);
  * SEGMENT_TEST_SIZE overrides either. At 200,000 the file has to stay practical, so:
@@ -23,9 +25,10 @@ import { rowsOf } from '../../platform/db/client.js';
 import { Random } from '../../platform/random.js';
 import { loadDemo } from '../demo/index.js';
 import { createCustomField } from '../fields/index.js';
-import { compileRule, referencedSegments } from './compile.js';
+import { compileRule, compileRuleOnFacts, referencedSegments } from './compile.js';
+import { rebuildFacts } from './segments.facts.js';
 import { withRuleMemory } from './segments.repository.js';
-import { listSegmentFields, loadFieldContext, type CompileContext, type FieldContext } from './fields.js';
+import { listSegmentFields, loadFieldContext, segmentField, type CompileContext, type FieldContext } from './fields.js';
 import type { Rule, RuleCondition, RuleOp } from './rule.js';
 import { countOf, loadData, members, METRICS, NOW, type Data, type Db, type Row } from './compile.oracle.js';
 
@@ -201,6 +204,8 @@ describe('segment rules compile to exactly the customers an in-memory filter sel
         await new Promise((done) => setTimeout(done, 100));
       }
     });
+    // The facts read model for NOW's company day: every rule the facts can answer is checked over them too.
+    await time('facts build', async () => expect(await rebuildFacts(db, { now: NOW })).toBe('built'));
     data = await time('oracle read', () => loadData(db));
     if (DEBUG) console.log(`setup: ${JSON.stringify(timings)}`);
     fieldCtx = await loadFieldContext(db);
@@ -243,7 +248,8 @@ describe('segment rules compile to exactly the customers an in-memory filter sel
    */
   let sortedIds: string[] | undefined;
   let checked = 0;
-  async function check(rule: Rule, want: Uint8Array, label: string): Promise<void> {
+  let onFacts = 0;
+  async function check(rule: Rule, want: Uint8Array, label: string, opts: { factsOnly?: boolean } = {}): Promise<void> {
     const compileCtx: CompileContext = { ...fieldCtx, now: NOW, memberOf: (id) => compileRule(segments[id]!, compileCtx) };
     let condition: SQL;
     try {
@@ -257,6 +263,20 @@ describe('segment rules compile to exactly the customers an in-memory filter sel
       ),
     );
     compare(row!, want, label, rule);
+    // Over the facts read model (customer_facts as `c`), when the facts can answer the rule: the same customers. A
+    // referenced segment is read from the directory (in the service it is membership, by `c.id`, either way).
+    const factsCtx: CompileContext = { ...compileCtx, memberOf: (id) => sql`c.id in (select c.id from customer_directory c where ${compileRule(segments[id]!, compileCtx)})` };
+    const factsCondition = compileRuleOnFacts(rule, factsCtx);
+    if (opts.factsOnly) expect(factsCondition, `${label}: the facts cannot answer ${JSON.stringify(rule)}`).not.toBeNull();
+    if (factsCondition) {
+      onFacts++;
+      const [f] = await withRuleMemory(ctx.database.db, async (tx) =>
+        rowsOf<{ n: number; ids: string | null }>(
+          await tx.execute(sql`select count(*)::int as n, string_agg(c.id::text, ',') as ids from customer_facts c where c.deleted_at is null and ${factsCondition}`),
+        ),
+      );
+      compare(f!, want, `${label}, over the facts`, rule);
+    }
     // On PGlite a refresh slice compiles the rule for its id range (sets of customer ids cut to the range): three
     // slices give the same customers as the whole. (PostgreSQL refreshes a segment whole.)
     // Every other rule (within CI's time): the slices' bounds are the same code for every condition.
@@ -299,12 +319,12 @@ describe('segment rules compile to exactly the customers an in-memory filter sel
   }
 
   /** Checks the rules two at a time (PostgreSQL works on both cores; PGlite takes them one after another anyway). */
-  async function checkAll(rules: { rule: Rule; want: Uint8Array; label: string }[]): Promise<void> {
+  async function checkAll(rules: { rule: Rule; want: Uint8Array; label: string }[], opts: { factsOnly?: boolean } = {}): Promise<void> {
     let next = 0;
     const worker = async () => {
       while (next < rules.length) {
         const { rule, want, label } = rules[next++]!;
-        await check(rule, want, label);
+        await check(rule, want, label, opts);
       }
     };
     await time('database', () => Promise.all([worker(), worker()]));
@@ -342,16 +362,48 @@ describe('segment rules compile to exactly the customers an in-memory filter sel
     const full = sizes.filter((s) => s === data.n).length;
     const share = (lo: number, hi: number) => sizes.filter((s) => s > 0 && s < data.n && s / data.n >= lo && s / data.n < hi).length;
     selectivity =
-      `trees: ${empty} select none, ${full} all, ${40 - empty - full} in between ` +
+      `trees: ${empty} select none, ${full} all, ${40 - empty - full} in between, ${onFacts} also over the facts ` +
       `(<1% ${share(0, 0.01)}, 1–10% ${share(0.01, 0.1)}, 10–50% ${share(0.1, 0.5)}, 50–90% ${share(0.5, 0.9)}, ≥90% ${share(0.9, 1)}; ${redrawn} redrawn)`;
     expect(40 - empty - full).toBeGreaterThanOrEqual(34);
     expect([...seen].sort()).toEqual(fields.map((f) => f.key).sort());
+  }, 900_000);
+
+  it('16 random trees of the fields the facts hold compile over the facts to exactly the in-memory members', async () => {
+    const r = new Random(Number(process.env.SEGMENT_TEST_SEED ?? 20261205) + 1);
+    const factsFields = fields.filter((f) => segmentField(f.key, fieldCtx)?.facts);
+    // The facts hold transaction counts and sums of the 365-day window only.
+    const in365 = (x: Rule): Rule => {
+      if ('all' in x) return { all: x.all.map(in365) };
+      if ('any' in x) return { any: x.any.map(in365) };
+      if ('not' in x) return { not: in365(x.not) };
+      return x.field === 'tx.count' || x.field === 'tx.sumFen' ? { ...x, params: { ...x.params, days: 365 } } : x;
+    };
+    const drawn: { rule: Rule; want: Uint8Array; label: string }[] = [];
+    for (let i = 0; i < 16; i++) {
+      let best: { rule: Rule; want: Uint8Array; off: number } | null = null;
+      for (let attempt = 0; attempt < 8; attempt++) {
+        const forced = [factsFields[(2 * i) % factsFields.length]!, factsFields[(2 * i + 1) % factsFields.length]!];
+        const rule = in365(tree(r, 1, forced, factsFields, data, i % 2 ? 'all' : 'any'));
+        const want = members(rule, data, segmentMembers);
+        const n = countOf(want);
+        const off = n === 0 || n === data.n ? 2 : Math.abs(n / data.n - 0.5);
+        if (!best || off < best.off) best = { rule, want, off };
+        if (n >= Math.min(5, data.n * 0.001) && n <= data.n * 0.95) break;
+      }
+      drawn.push({ rule: best!.rule, want: best!.want, label: `facts rule ${i}` });
+    }
+    await checkAll(drawn, { factsOnly: true });
   }, 900_000);
 
   it('agrees on the edges: none and some rows, empty values, negations of missing values', async () => {
     const p365 = { days: 365, type: 'payment' };
     const edges: Rule[] = [
       ...(['eq', 'lt', 'lte', 'gt', 'gte'] as const).flatMap((op) => [0, 1, 2].map((value) => ({ field: 'tx.count', op, value, params: p365 }) as Rule)),
+      ...(['eq', 'lt', 'gte'] as const).flatMap((op) => [0, 1].map((value) => ({ field: 'tx.sumFen', op, value, params: { days: 365, type: 'refund' } }) as Rule)),
+      { not: { field: 'tx.count', op: 'gte', value: 1, params: { days: 365 } } },
+      { field: 'tx.lastDate', op: 'isEmpty', params: { type: 'purchase' } },
+      { not: { field: 'analytics.valueTier', op: 'in', value: ['high'] } },
+      { field: 'analytics.pAlive', op: 'isEmpty' },
       { field: 'tx.count', op: 'lt', value: 0.5 },
       { field: 'tx.count', op: 'gte', value: 0.5, params: { type: 'refund' } },
       { field: 'tx.sumFen', op: 'lte', value: 0 },

@@ -169,24 +169,52 @@ function scalarIssue(def: SegmentFieldDef, v: unknown): ValueIssue | null {
  * checkRule), so callers may compile a stored rule directly.
  */
 export function compileRule(rule: Rule, ctx: CompileContext): SQL {
+  return compileWith(rule, ctx, 'live')!;
+}
+
+/**
+ * The rule as one SQL boolean over `c` = the facts read model (`customer_facts`), or null when a condition is one the
+ * facts cannot answer exactly (its field has no facts variant, or the variant declines: a window the facts do not
+ * hold). Over the facts every negation is `(x) is not true` (their columns may be NULL where the live SQL's sets are not).
+ */
+export function compileRuleOnFacts(rule: Rule, ctx: CompileContext): SQL | null {
+  return compileWith(rule, ctx, 'facts');
+}
+
+function compileWith(rule: Rule, ctx: CompileContext, source: 'live' | 'facts'): SQL | null {
   checkRule(rule, ctx);
   // Each part also says whether it can be NULL: negating a part that cannot is a plain NOT (an anti-join for
   // `not exists`); negating one that can is `is not true`, so a missing value counts as "not matching".
   const negate = (p: Part): Part => ({ sql: p.safe ? sql`(not ${p.sql})` : sql`((${p.sql}) is not true)`, safe: true });
-  const walk = (r: Rule, path: string): Part => {
+  const walk = (r: Rule, path: string): Part | null => {
     if (isGroupAll(r) || isGroupAny(r)) {
       const name = isGroupAll(r) ? 'all' : 'any';
-      const parts = (isGroupAll(r) ? r.all : r.any).map((x, i) => walk(x, `${path}.${name}.${i}`));
+      const parts: Part[] = [];
+      for (const [i, x] of (isGroupAll(r) ? r.all : r.any).entries()) {
+        const p = walk(x, `${path}.${name}.${i}`);
+        if (!p) return null;
+        parts.push(p);
+      }
       return { sql: sql`(${sql.join(parts.map((p) => p.sql), name === 'all' ? sql` and ` : sql` or `)})`, safe: parts.every((p) => p.safe) };
     }
-    if (isNot(r)) return negate(walk(r.not, `${path}.not`));
+    if (isNot(r)) {
+      const p = walk(r.not, `${path}.not`);
+      return p && negate(p);
+    }
     const res = checkCondition(r as RuleCondition, path, ctx);
     if ('issue' in res) fail(res.issue);
     const positive = NEGATION[res.checked.op] ?? res.checked.op;
-    const body: Part = { sql: sql`(${res.def.toSql({ ...res.checked, op: positive }, ctx)})`, safe: res.def.nullSafe?.(positive) ?? false };
+    const cond = { ...res.checked, op: positive };
+    let body: Part;
+    if (source === 'live') body = { sql: sql`(${res.def.toSql(cond, ctx)})`, safe: res.def.nullSafe?.(positive) ?? false };
+    else {
+      const onFacts = res.def.facts?.(cond, ctx) ?? null;
+      if (!onFacts) return null;
+      body = { sql: sql`(${onFacts})`, safe: false };
+    }
     return positive === res.checked.op ? body : negate(body);
   };
-  return walk(rule, 'rule').sql;
+  return walk(rule, 'rule')?.sql ?? null;
 }
 
 /** The ids of the segments a rule names (`segment.member`): the service refuses cycles and deleted segments. */

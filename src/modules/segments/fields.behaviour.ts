@@ -14,7 +14,7 @@ import { z } from 'zod';
 import type { MessageKey } from '../../platform/i18n/index.js';
 import { analyticsFacts, RFM_GROUP_LABELS, RFM_GROUPS, type AnalyticsMetric } from '../analytics/index.js';
 import { ticketFacts } from '../tickets/index.js';
-import { columnSql, instant, numberSql, OPS, uuidArray, windowStart } from './fields.sql.js';
+import { columnSql, daysWindowStart, FACTS_DAYS, instant, numberSql, OPS, uuidArray, windowStart } from './fields.sql.js';
 import { idValues } from './fields.customer.js';
 import { registerSegmentField, type CheckedCondition, type CompileContext, type SegmentFieldDef, type SegmentFieldOption, type SegmentFieldType, type SegmentParamInfo } from './fields.registry.js';
 import type { RuleOp } from './rule.js';
@@ -37,7 +37,7 @@ function txWhere(cond: CheckedCondition, ctx: CompileContext, opts: { net?: bool
   // Net spend counts refunds too (they subtract): no "not refunds" filter when no type is stated.
   const byType = type ? sql` and t.type = ${type}` : opts.net ? sql`` : sql` and t.type <> 'refund'`;
   const d = cond.params.days as number | undefined;
-  const window = d ? sql` and t.occurred_at >= ${instant(windowStart(ctx.now, d))}` : sql``;
+  const window = d ? sql` and t.occurred_at >= ${instant(daysWindowStart(ctx.now, d, ctx.zone))}` : sql``;
   return sql`t.deleted_at is null${byType}${window}`;
 }
 
@@ -107,6 +107,37 @@ function latestSql(rows: (since: Date | null) => SQL, maxExpr: SQL, cond: Checke
   return customerIn(sql`${rows(null)} group by 1 having ${columnSql('timestamp', maxExpr, cond, ctx)}`, ctx);
 }
 
+// ---- over the facts read model (customer_facts as `c`): null where the facts cannot answer exactly --------------------
+
+const TYPE_COLUMN = { purchase: 'purchase', payment: 'payment', refund: 'refund' } as const;
+const factsCol = (type: string, what: 'count' | 'fen' | 'last') => {
+  const t = TYPE_COLUMN[type as keyof typeof TYPE_COLUMN];
+  if (!t) throw new Error(`transaction type ${type}`);
+  return sql.raw(what === 'last' ? `c.last_${t}_at` : `coalesce(c.${t}_${what}, 0)`);
+};
+/** The facts hold counts and sums of the FACTS_DAYS window only (a `days` of exactly that; none means all time). */
+const inFactsWindow = (cond: CheckedCondition) => cond.params.days === FACTS_DAYS;
+
+function txCountOnFacts(cond: CheckedCondition): SQL | null {
+  if (!inFactsWindow(cond)) return null;
+  const type = cond.params.type as string | undefined;
+  return numberSql(type ? factsCol(type, 'count') : sql`(${factsCol('purchase', 'count')} + ${factsCol('payment', 'count')})`, cond);
+}
+
+function txSumOnFacts(cond: CheckedCondition): SQL | null {
+  if (!inFactsWindow(cond)) return null;
+  const type = cond.params.type as string | undefined;
+  const net = sql`(${factsCol('purchase', 'fen')} + ${factsCol('payment', 'fen')} - ${factsCol('refund', 'fen')})`;
+  return numberSql(type ? factsCol(type, 'fen') : net, cond);
+}
+
+function txLastOnFacts(cond: CheckedCondition, ctx: CompileContext): SQL {
+  const type = cond.params.type as string | undefined;
+  // greatest() skips NULLs: the later of the two, or NULL when neither.
+  const last = type ? factsCol(type, 'last') : sql`greatest(${factsCol('purchase', 'last')}, ${factsCol('payment', 'last')})`;
+  return columnSql('timestamp', last, cond, ctx);
+}
+
 const purchase: SegmentFieldDef[] = [
   {
     key: 'tx.count',
@@ -118,6 +149,7 @@ const purchase: SegmentFieldDef[] = [
     label: 'segment_field.tx.count',
     nullSafe: () => true,
     toSql: (cond, ctx) => aggregateSql('count', txWhere(cond, ctx), cond, ctx),
+    facts: txCountOnFacts,
   },
   {
     key: 'tx.sumFen',
@@ -132,6 +164,7 @@ const purchase: SegmentFieldDef[] = [
       const amount = cond.params.type ? sql`t.amount_fen` : sql`case when t.type = 'refund' then -t.amount_fen else t.amount_fen end`;
       return aggregateSql(sql`sum(${amount})`, txWhere(cond, ctx, { net: !cond.params.type }), cond, ctx);
     },
+    facts: txSumOnFacts,
   },
   {
     key: 'tx.lastDate',
@@ -149,6 +182,7 @@ const purchase: SegmentFieldDef[] = [
         cond,
         ctx,
       ),
+    facts: txLastOnFacts,
   },
   {
     key: 'tx.product',
@@ -179,8 +213,23 @@ const CHURN_OPTIONS: SegmentFieldOption[] = [
 ];
 const RFM_OPTIONS: SegmentFieldOption[] = RFM_GROUPS.map((g) => ({ value: g, ...RFM_GROUP_LABELS[g] }));
 
+/** The facts read model's column of each analytics result a rule may name (segments.facts.ts fills them). */
+export const ANALYTICS_FACT_COLUMNS = {
+  valueTier: 'value_tier',
+  rfmGroup: 'rfm_group',
+  rScore: 'r_score',
+  fScore: 'f_score',
+  mScore: 'm_score',
+  churnLevel: 'churn_level',
+  churnRisk: 'churn_risk',
+  clvFen: 'clv_fen',
+  pAlive: 'p_alive',
+  segment: 'segment',
+} as const satisfies Partial<Record<AnalyticsMetric, string>>;
+type FactsMetric = keyof typeof ANALYTICS_FACT_COLUMNS;
+
 /** An analytics result: false for everyone (empty: true) before the first run. */
-function analytics(key: AnalyticsMetric, type: SegmentFieldType, ops: readonly RuleOp[], options?: SegmentFieldOption[]): SegmentFieldDef {
+function analytics(key: FactsMetric, type: SegmentFieldType, ops: readonly RuleOp[], options?: SegmentFieldOption[]): SegmentFieldDef {
   return {
     key: `analytics.${key}`,
     group: 'analytics',
@@ -193,6 +242,12 @@ function analytics(key: AnalyticsMetric, type: SegmentFieldType, ops: readonly R
       if (ctx.analyticsReady === false) return cond.op === 'isEmpty' ? sql`true` : sql`false`;
       if (cond.op === 'isEmpty') return sql`not ${customerIn(analyticsFacts.metricIds(key, (col) => sql`${col} is not null`), ctx)}`;
       return customerIn(analyticsFacts.metricIds(key, (col) => columnSql(type, col, cond, ctx)), ctx);
+    },
+    // The facts carry the results under the results' own column names (NULL: not scored).
+    facts: (cond, ctx) => {
+      if (ctx.analyticsReady === false) return cond.op === 'isEmpty' ? sql`true` : sql`false`;
+      const col = sql.raw(`c.${ANALYTICS_FACT_COLUMNS[key]}`);
+      return cond.op === 'isEmpty' ? sql`${col} is null` : columnSql(type, col, cond, ctx);
     },
   };
 }
@@ -249,7 +304,7 @@ const service: SegmentFieldDef[] = [
     nullSafe: () => true,
     toSql: (cond, ctx) => {
       const d = cond.params.days as number | undefined;
-      return columnSql('number', ticketFacts.countSince(sql`c.id`, d ? windowStart(ctx.now, d) : null), cond, ctx);
+      return columnSql('number', ticketFacts.countSince(sql`c.id`, d ? daysWindowStart(ctx.now, d, ctx.zone) : null), cond, ctx);
     },
   },
   {
@@ -263,7 +318,7 @@ const service: SegmentFieldDef[] = [
     nullSafe: (op) => op === 'isEmpty',
     toSql: (cond, ctx) => {
       const d = cond.params.days as number | undefined;
-      return columnSql('number', ticketFacts.latestRating(sql`c.id`, d ? windowStart(ctx.now, d) : null), cond, ctx);
+      return columnSql('number', ticketFacts.latestRating(sql`c.id`, d ? daysWindowStart(ctx.now, d, ctx.zone) : null), cond, ctx);
     },
   },
 ];
@@ -283,6 +338,8 @@ const member: SegmentFieldDef = {
       sql` or `,
     )})`;
   },
+  // Membership is read by `c.id`, which the facts have too.
+  facts: (cond, ctx) => member.toSql(cond, ctx),
 };
 
 for (const f of [...purchase, ...analyticsFields, ...service, member]) registerSegmentField(f);

@@ -55,6 +55,8 @@ type Simple = {
   ops?: readonly RuleOp[];
   options?: SegmentFieldOption[];
   extra?: Partial<SegmentFieldDef>;
+  /** The facts read model does not carry the column (the name; kind, gender, source, province: rarely filtered on). */
+  notInFacts?: boolean;
 };
 
 const opsOf = (type: SegmentFieldType, nullable: boolean): RuleOp[] => {
@@ -63,7 +65,7 @@ const opsOf = (type: SegmentFieldType, nullable: boolean): RuleOp[] => {
 };
 
 function column(s: Simple): SegmentFieldDef {
-  return {
+  const def: SegmentFieldDef = {
     key: s.key,
     group: 'customer',
     type: s.type,
@@ -74,6 +76,8 @@ function column(s: Simple): SegmentFieldDef {
     nullSafe: (op) => op === 'isEmpty' || s.notNull === true,
     ...s.extra,
   };
+  // The facts read model (customer_facts) carries these columns under the same names and types: the same SQL over `c`.
+  return s.notInFacts ? def : { ...def, facts: def.toSql };
 }
 
 /** An id column: values are uuids (bound as such, so the column's index applies). */
@@ -83,7 +87,7 @@ function uuidSql(col: SQL, cond: CheckedCondition): SQL {
   return cond.op === 'eq' ? sql`${col} = ${String(cond.value)}::uuid` : sql`${col} = any(${uuidArray(ids as string[])})`;
 }
 
-const text = (name: string, key = name) => column({ key: `customer.${key}`, column: sql.raw(`c.${name}`), type: 'text', nullable: true });
+const text = (name: string, key = name, notInFacts = false) => column({ key: `customer.${key}`, column: sql.raw(`c.${name}`), type: 'text', nullable: true, notInFacts });
 
 /** A field holding another record's id (a user, a team): chosen from that list in the builder. */
 const reference = (key: string, col: SQL, optionsSource: 'users' | 'teams') =>
@@ -96,9 +100,9 @@ const reference = (key: string, col: SQL, optionsSource: 'users' | 'teams') =>
   });
 
 const fields: SegmentFieldDef[] = [
-  column({ key: 'customer.kind', column: sql`c.kind`, type: 'enum', notNull: true, options: KIND_OPTIONS }),
-  column({ key: 'customer.name', column: sql`c.name`, type: 'text', notNull: true }),
-  column({ key: 'customer.gender', column: sql`c.gender`, type: 'enum', nullable: true, options: GENDER_OPTIONS }),
+  column({ key: 'customer.kind', column: sql`c.kind`, type: 'enum', notNull: true, options: KIND_OPTIONS, notInFacts: true }),
+  column({ key: 'customer.name', column: sql`c.name`, type: 'text', notNull: true, notInFacts: true }),
+  column({ key: 'customer.gender', column: sql`c.gender`, type: 'enum', nullable: true, options: GENDER_OPTIONS, notInFacts: true }),
   column({ key: 'customer.birthday', column: sql`c.birthday`, type: 'date', nullable: true, ops: ['eq', 'before', 'after', 'between', 'isEmpty', 'isNotEmpty'] }),
   column({
     key: 'customer.birthMonth',
@@ -108,11 +112,11 @@ const fields: SegmentFieldDef[] = [
     options: MONTHS,
   }),
   column({ key: 'customer.stage', column: sql`c.stage`, type: 'enum', notNull: true, options: STAGE_OPTIONS }),
-  text('source'),
+  text('source', 'source', true),
   column({ key: 'customer.createdAt', column: sql`c.created_at`, type: 'date', timestamp: true, notNull: true }),
   reference('customer.owner', sql`c.owner_id`, 'users'),
   reference('customer.team', sql`c.team_id`, 'teams'),
-  text('province'),
+  text('province', 'province', true),
   text('city'),
   text('district'),
   text('compound'),
@@ -128,6 +132,8 @@ const fields: SegmentFieldDef[] = [
     label: 'segment_field.customer.consent',
     toSql: (cond) => sql`coalesce((c.consent ->> ${String(cond.params.channel)})::boolean, false)`,
     nullSafe: () => true,
+    // The channel passed the params schema (one of CONSENT_CHANNELS): a column name, not a value.
+    facts: (cond) => (CONSENT_CHANNELS.includes(cond.params.channel as never) ? sql.raw(`c.consent_${String(cond.params.channel)}`) : null),
   },
   {
     key: 'customer.hasPhone',
@@ -137,6 +143,7 @@ const fields: SegmentFieldDef[] = [
     label: 'segment_field.customer.hasPhone',
     toSql: () => sql`cardinality(c.phones) > 0`,
     nullSafe: () => true,
+    facts: () => sql`c.has_phone`,
   },
 ];
 

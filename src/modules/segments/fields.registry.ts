@@ -79,6 +79,11 @@ export type SegmentFieldDef = {
   label: MessageKey | { zh: string; en: string };
   toSql(cond: CheckedCondition, ctx: CompileContext): SQL;
   /**
+   * The same condition over the facts read model (`customer_facts`, also aliased `c`; segments.facts.ts), or null when
+   * the facts cannot answer it exactly (a window they do not hold, a column they do not carry). Absent: never.
+   */
+  facts?: (cond: CheckedCondition, ctx: CompileContext) => SQL | null;
+  /**
    * The SQL of `toSql` is never NULL (an `exists`, a count, a NOT NULL column) for this positive operator: its
    * negation can then be a plain `not (…)`, which PostgreSQL turns into an anti-join, instead of `(…) is not true`.
    */

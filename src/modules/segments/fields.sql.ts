@@ -11,6 +11,9 @@ import type { CheckedCondition, CompileContext, SegmentFieldType } from './field
 
 export const DAY_MS = 86_400_000;
 
+/** The one window of days the facts read model holds transaction counts and sums for (segments.facts.ts). */
+export const FACTS_DAYS = 365;
+
 /** Operators by type (fields may take fewer; nullable fields add isEmpty / isNotEmpty). */
 export const OPS = {
   text: ['eq', 'ne', 'in', 'notIn', 'contains', 'startsWith', 'isEmpty', 'isNotEmpty'],
@@ -56,7 +59,16 @@ export function todayIn(zone: string | undefined, now: Date): string {
   return new Date(now.getTime() + zoneOffsetMs(knownZone(zone), now)).toISOString().slice(0, 10);
 }
 
-/** The start of a window of `days` days ending now (a fixed 24-hour day count back from the instant). */
+/**
+ * The start of a `days` parameter's window (`tx.count` in the last N days …): the start of the company day N days
+ * before today, so a window is whole company days and changes only at midnight — what lets the facts read model, built
+ * for one day, answer it exactly (segments.facts.ts).
+ */
+export function daysWindowStart(now: Date, days: number, zone: string | undefined): Date {
+  return dayStart(todayIn(zone, now), zone, -days);
+}
+
+/** The start of a window of `days` days ending now (a fixed 24-hour day count back from the instant): `withinDays`. */
 export function windowStart(now: Date, days: number): Date {
   return new Date(now.getTime() - days * DAY_MS);
 }

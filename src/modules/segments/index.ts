@@ -7,3 +7,4 @@ export { registerSegmentField, listSegmentFields, type SegmentFieldDef, type Seg
 export { segmentListFilter } from './list-filter.js';
 export { segmentSummaries } from './segments.repository.js';
 export { segmentDashboardTiles } from './dashboard.tiles.js';
+export { FACTS_QUEUE, checkFacts, executeFactsRebuild, rebuildFacts, setFactsRebuildRequester } from './segments.facts.js';

@@ -9,7 +9,7 @@ import { userDirectory } from '../accounts/index.js';
 import { customerDirectory } from '../customers/index.js';
 import type { Rule } from './rule.js';
 import type { SegmentKind } from './segments.contract.js';
-import { segmentCounts, segmentMembers, segments } from './schema.js';
+import { customerFacts, segmentCounts, segmentMembers, segments } from './schema.js';
 
 export type SegmentRow = typeof segments.$inferSelect;
 export type SegmentWithNames = SegmentRow & { ownerName: string | null; createdByName: string | null };
@@ -134,16 +134,27 @@ export async function withRuleMemory<T>(db: DbOrTx, work: (tx: DbOrTx) => Promis
 }
 const RULE_WORK_MEM = '256MB';
 
-export async function preview(db: DbOrTx, condition: SQL, scope: SQL, sample: number): Promise<{ count: number; sample: CustomerBrief[] }> {
+/**
+ * The SQL of a preview's count: `condition` and `scope` are over `c`, the customer directory or (`facts`) the facts read
+ * model, which has the scope's owner and team columns too.
+ */
+export function previewCountSql(condition: SQL, scope: SQL, source: 'live' | 'facts'): SQL {
+  return sql`select count(*)::int as n from ${source === 'facts' ? customerFacts : customerDirectory} c where c.deleted_at is null and ${scope} and (${condition})`;
+}
+
+export async function preview(db: DbOrTx, condition: SQL, scope: SQL, sample: number, source: 'live' | 'facts' = 'live'): Promise<{ count: number; sample: CustomerBrief[] }> {
   const where = sql`c.deleted_at is null and ${scope} and (${condition})`;
+  // The first members found, in no stated order: ordering by id made the sample walk the customers in id order with a
+  // random read each (1.4 s for a rule over a million households, where the first found take 0.7 s). Over the facts,
+  // the first ids found there, then their names from the directory.
+  const sampleSql =
+    source === 'facts'
+      ? sql`select d.id, d.name, d.city, d.compound from ${customerDirectory} d where d.id in (select c.id from ${customerFacts} c where ${where} limit ${sample})`
+      : sql`select c.id, c.name, c.city, c.compound from ${customerDirectory} c where ${where} limit ${sample}`;
   // Side by side on a pool (PostgreSQL: the builder waits for the slower of the two, not their sum); PGlite queues them.
   const [counted, rows] = await Promise.all([
-    withRuleMemory(db, async (tx) => rowsOf<{ n: number }>(await tx.execute(sql`select count(*)::int as n from ${customerDirectory} c where ${where}`))),
-    withRuleMemory(db, async (tx) =>
-      // The first members found, in no stated order: ordering by id made the sample walk the customers in id order
-      // with a random read each (1.4 s for a rule over a million households, where the first found take 0.7 s).
-      rowsOf<CustomerBrief>(await tx.execute(sql`select c.id, c.name, c.city, c.compound from ${customerDirectory} c where ${where} limit ${sample}`)),
-    ),
+    withRuleMemory(db, async (tx) => rowsOf<{ n: number }>(await tx.execute(previewCountSql(condition, scope, source)))),
+    withRuleMemory(db, async (tx) => rowsOf<CustomerBrief>(await tx.execute(sampleSql))),
   ]);
   return { count: Number(counted[0]?.n ?? 0), sample: rows };
 }

@@ -8,11 +8,13 @@ import type { DbOrTx } from '../../platform/db/client.js';
 import { AppError } from '../../platform/errors.js';
 import type { Locale } from '../../platform/i18n/index.js';
 import { companyClock } from '../settings/index.js';
-import { checkRule, compileRule, referencedSegments } from './compile.js';
+import { checkRule, compileRule, compileRuleOnFacts, referencedSegments } from './compile.js';
 import { loadFieldContext } from './fields.js';
 import type { Rule } from './rule.js';
 import { liveSegments } from './segments.repository.js';
 import { segmentMembership } from './schema.js';
+import { useFacts, type FactsUse } from './segments.facts.js';
+import type { Db } from '../../platform/db/client.js';
 
 /**
  * Checks a rule (400s naming the path of the bad part, in `locale`) and the segments it refers to: each must be a live
@@ -63,6 +65,24 @@ export async function segmentCompiler(
   const [fieldCtx, clock] = await Promise.all([known ?? loadFieldContext(db), companyClock(db, now)]);
   const base = { ...fieldCtx, now, zone: clock.zone, memberOf: (segmentId: string) => segmentMembership(segmentId, sql`c.id`) };
   return (range) => compileRule(rule, range ? { ...base, range } : base);
+}
+
+/** Where a count reads: the facts read model (`customer_facts`), or the live SQL and why not the facts. */
+export type CountSource = { source: 'facts'; condition: SQL } | { source: 'live'; condition: SQL; why: 'rule' | 'off' | Extract<FactsUse, { ok: false }>['reason'] };
+
+/**
+ * The rule for a count as of `now`: over the facts (`customer_facts c`) when every condition can be answered from them
+ * and they are current (`useFacts`: fresh, queued changes drained), else over `customer_directory c` — the same
+ * customers either way. `facts: false` forces the live SQL (the benchmark's comparison, tests).
+ */
+export async function countSource(db: Db, rule: Rule, now: Date, known?: FieldContext, opts: { facts?: boolean } = {}): Promise<CountSource> {
+  const [fieldCtx, clock] = await Promise.all([known ?? loadFieldContext(db), companyClock(db, now)]);
+  const ctx = { ...fieldCtx, now, zone: clock.zone, memberOf: (segmentId: string) => segmentMembership(segmentId, sql`c.id`) };
+  if (opts.facts === false) return { source: 'live', condition: compileRule(rule, ctx), why: 'off' };
+  const onFacts = compileRuleOnFacts(rule, ctx);
+  if (!onFacts) return { source: 'live', condition: compileRule(rule, ctx), why: 'rule' };
+  const use = await useFacts(db, now);
+  return use.ok ? { source: 'facts', condition: onFacts } : { source: 'live', condition: compileRule(rule, ctx), why: use.reason };
 }
 
 /** Live dynamic segments ordered so that a segment comes after the segments its rule refers to. */

@@ -6,7 +6,7 @@
 import { sql } from 'drizzle-orm';
 import { reachesAll } from '../../platform/auth/access.js';
 import { requireAccess, type Actor } from '../../platform/auth/permissions.js';
-import { isUniqueViolation, rowsOf, type DbOrTx } from '../../platform/db/client.js';
+import { isUniqueViolation, rowsOf, type Db, type DbOrTx } from '../../platform/db/client.js';
 import { AppError } from '../../platform/errors.js';
 import { decodeCursor, encodeCursor } from '../../platform/http/cursor.js';
 import { recordAudit } from '../audit/index.js';
@@ -31,7 +31,7 @@ import { SEGMENT_LIMITS } from './segments.contract.js';
 import * as repo from './segments.repository.js';
 import type { SegmentWithNames } from './segments.repository.js';
 import { latestRefresh } from './segments.refresh.js';
-import { checkSegmentRule, compileSegmentRule } from './segments.rules.js';
+import { checkSegmentRule, countSource, type CountSource } from './segments.rules.js';
 import { companyClock } from '../settings/index.js';
 import type { CreateSegmentInput, MemberListQuery, SegmentListQuery, UpdateSegmentInput } from './segments.types.js';
 
@@ -180,11 +180,21 @@ export async function restoreSegment(db: DbOrTx, actor: Actor | null, id: string
 // ---- the builder --------------------------------------------------------------------------------------------------
 
 /** The live count and a sample of the customers a rule selects, among those the actor sees. */
-export async function previewRule(db: DbOrTx, actor: Actor | null, rule: Rule): Promise<SegmentPreview> {
+export async function previewRule(db: Db, actor: Actor | null, rule: Rule): Promise<SegmentPreview> {
+  const { count, sample } = await previewRuleFrom(db, actor, rule);
+  return { count, sample };
+}
+
+/**
+ * The preview and where its count read (the facts read model when it can answer the rule, segments.facts.ts; else
+ * the live SQL, and why); `facts: false` forces the live SQL (the benchmark compares the two).
+ */
+export async function previewRuleFrom(db: Db, actor: Actor | null, rule: Rule, opts: { facts?: boolean; now?: Date } = {}): Promise<SegmentPreview & { from: CountSource }> {
   requireAccess(actor, 'segment:read');
   const fieldCtx = await checkSegmentRule(db, rule, actor.locale);
-  const condition = await compileSegmentRule(db, rule, new Date(), fieldCtx);
-  return repo.preview(db, condition, customerAccess.where(actor, 'c'), SEGMENT_LIMITS.sample);
+  const from = await countSource(db, rule, opts.now ?? new Date(), fieldCtx, opts);
+  const res = await repo.preview(db, from.condition, customerAccess.where(actor, 'c'), SEGMENT_LIMITS.sample, from.source);
+  return { ...res, from };
 }
 
 export async function segmentFields(db: DbOrTx, actor: Actor | null): Promise<SegmentFieldList> {

@@ -1,5 +1,6 @@
 /** The one Drizzle schema: every module's tables. drizzle-kit reads this file to generate migrations. */
 export * from '../http/idempotency.schema.js';
+export * from './changes.schema.js';
 export * from '../../modules/accounts/schema.js';
 export * from '../../modules/settings/schema.js';
 export * from '../../modules/audit/schema.js';
