@@ -58,6 +58,10 @@ export const zhCN = {
   'analytics.tile.movement.one_run': '需要两次价值分析的结果才能比较价值等级的变动',
   'analytics.tile.movement.up': '等级上升',
   'analytics.tile.movement.down': '等级下降',
+  'analytics.goal.retention_rate': '客户留存率',
+  'analytics.goal.retention_rate.description': '期初前一年内有购买或缴费的客户中，本期（至今）再次购买或缴费的比例',
+  'analytics.goal.churn_rate': '客户流失率',
+  'analytics.goal.churn_rate.description': '期初前一年内有购买或缴费的客户中，本期（至今）尚未再次购买或缴费的比例（100% − 留存率）',
 } as const;
 
 export const en: Record<keyof typeof zhCN, string> = {
@@ -116,4 +120,8 @@ export const en: Record<keyof typeof zhCN, string> = {
   'analytics.tile.movement.one_run': 'Tier movement needs the results of two value analyses',
   'analytics.tile.movement.up': 'Moved up',
   'analytics.tile.movement.down': 'Moved down',
+  'analytics.goal.retention_rate': 'Customer retention rate',
+  'analytics.goal.retention_rate.description': 'Of the customers who bought or paid in the year before the period, the share who bought or paid again in the period (so far)',
+  'analytics.goal.churn_rate': 'Customer churn rate',
+  'analytics.goal.churn_rate.description': 'Of the customers who bought or paid in the year before the period, the share who have not bought or paid again in the period (so far): 100% − the retention rate',
 };

@@ -62,6 +62,8 @@ export const zhCN = {
   'campaigns.tile.awaiting_approval': '待审批',
   'campaigns.tile.uplift': '响应率提升 {diff} 个百分点（95% 区间 {lower} ~ {upper}）',
   'campaigns.tile.no_result': '暂无结果',
+  'campaigns.goal.response_uplift': '营销活动响应提升（百分点）',
+  'campaigns.goal.response_uplift.description': '期内启动的营销活动：目标组响应率减对照组响应率（百分点），按各活动目标组人数加权平均，即每触达 100 位客户多带来的响应人数（点估计）',
 } as const;
 
 export const en: Record<keyof typeof zhCN, string> = {
@@ -124,4 +126,6 @@ export const en: Record<keyof typeof zhCN, string> = {
   'campaigns.tile.awaiting_approval': 'Awaiting approval',
   'campaigns.tile.uplift': 'Response uplift {diff} pts (95% interval {lower} to {upper})',
   'campaigns.tile.no_result': 'No results yet',
+  'campaigns.goal.response_uplift': 'Campaign response uplift (percentage points)',
+  'campaigns.goal.response_uplift.description': 'Of the campaigns launched in the period: the treated response rate less the holdout’s, in percentage points, averaged with the treated group sizes as weights (extra responders per 100 customers reached; a point estimate)',
 };

@@ -5,3 +5,4 @@ export { campaignResults } from './results.js';
 export { transactionCodeHandler } from './redemptions.js';
 export type { CampaignResults, CampaignView } from './campaigns.contract.js';
 export { campaignDashboardTiles } from './dashboard.tiles.js';
+export { campaignGoalMetrics } from './goal.metrics.js';

@@ -119,17 +119,24 @@ function uplift(members: Member[], marginBp: number, seed: number): UpliftFigure
 }
 
 /**
+ * The treated and holdout groups' sizes and responders over the campaign's window as of `now` (launch → its end, its
+ * cancellation or now): the figures the response uplift is made of. No access check: the callers make theirs.
+ */
+export async function responseCounts(db: DbOrTx, id: string, now = new Date()): Promise<{ treated: GroupFigures; holdout: GroupFigures }> {
+  const c = await loadCampaign(db, id);
+  const start = c.launchedAt;
+  const end = start ? new Date(Math.min(now.getTime(), c.endsAt?.getTime() ?? now.getTime(), c.cancelledAt?.getTime() ?? Infinity)) : null;
+  const members = start && end && end > start ? await memberFacts(db, c.id, start, end) : [];
+  return { treated: figures(members.filter((m) => m.grp === 'treated'), c.marginBp), holdout: figures(members.filter((m) => m.grp === 'holdout'), c.marginBp) };
+}
+
+/**
  * The response uplift alone (treated − holdout response rate with Newcombe's 95% interval), as `campaignResults` has
  * it, without the revenue bootstrap, the tiers and the daily series: what a home-page tile shows for a campaign.
  */
 export async function campaignResponseUplift(db: DbOrTx, actor: Actor | null, id: string, now = new Date()): Promise<CampaignResults['responseUplift']> {
   requireAccess(actor, 'campaign:read');
-  const c = await loadCampaign(db, id);
-  const start = c.launchedAt;
-  const end = start ? new Date(Math.min(now.getTime(), c.endsAt?.getTime() ?? now.getTime(), c.cancelledAt?.getTime() ?? Infinity)) : null;
-  const members = start && end && end > start ? await memberFacts(db, c.id, start, end) : [];
-  const t = figures(members.filter((m) => m.grp === 'treated'), c.marginBp);
-  const h = figures(members.filter((m) => m.grp === 'holdout'), c.marginBp);
+  const { treated: t, holdout: h } = await responseCounts(db, id, now);
   return t.reach && h.reach ? interval(newcombeDiff(t.responded, t.reach, h.responded, h.reach)) : null;
 }
 

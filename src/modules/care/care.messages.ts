@@ -22,6 +22,15 @@ export const zhCN = {
   'field.care.daysBefore': '提前天数',
   'field.care.actions': '动作',
   'field.care.audience': '适用客户',
+  'care.tile.title': '本周关怀',
+  'care.tile.description': '{from} 至 {to}：你负责的客户中，按启用的关怀规则本周过生日（含农历生日）或逢入网周年的客户；节日关怀面向全部客户，不在此列',
+  'care.tile.total': '本周关怀',
+  'care.tile.birthdays': '生日',
+  'care.tile.anniversaries': '周年',
+  'care.tile.series': '关怀时机',
+  'care.tile.kind.birthday': '生日',
+  'care.tile.kind.lunar_birthday': '农历生日',
+  'care.tile.kind.anniversary': '{years} 周年',
 } as const;
 
 export const en: Record<keyof typeof zhCN, string> = {
@@ -43,4 +52,13 @@ export const en: Record<keyof typeof zhCN, string> = {
   'field.care.daysBefore': 'Days before',
   'field.care.actions': 'Actions',
   'field.care.audience': 'Audience',
+  'care.tile.title': 'Care this week',
+  'care.tile.description': '{from} to {to}: your customers with a birthday (solar or lunar) or an anniversary this week, as the active care rules define them; festivals concern every customer and are left out',
+  'care.tile.total': 'Occasions this week',
+  'care.tile.birthdays': 'Birthdays',
+  'care.tile.anniversaries': 'Anniversaries',
+  'care.tile.series': 'Occasions',
+  'care.tile.kind.birthday': 'Birthday',
+  'care.tile.kind.lunar_birthday': 'Lunar birthday',
+  'care.tile.kind.anniversary': '{years}-year anniversary',
 };

@@ -2,7 +2,8 @@
  * The tickets module's home-page tiles (issue #17) through HTTP, with an injected clock placing every ticket in its
  * month (company zone Asia/Shanghai): `tickets.mine` on the agent's board — open, overdue and due-soon counts equal to
  * an SQL count and to the `total` of the queue each figure links to, the nearest deadlines first, a customer's name
- * only for those who reach the customer — and `tickets.service` on the manager's board — SLA compliance, complaints,
+ * only for those who reach the customer — and `tickets.service` on the manager's board — SLA compliance (targets settled
+ * in the month, the ticket report's definition), complaints,
  * complaints per 1,000 customers, the median first response and six months of complaints — against SQL and hand-made
  * numbers, for a manager (every ticket) and an agent (only the tickets in their scope).
  */
@@ -201,10 +202,20 @@ describe('ticket tiles on the home page', () => {
     const from = bj('2026-11-01 00:00').toISOString();
     const to = bj('2026-12-01 00:00').toISOString();
     const live = sql`t.deleted_at is null and t.merged_into_id is null and ${scope}`;
+    // SLA compliance, written out here: a resolution target is met when resolved by its due time (counted in the month
+    // it was resolved), missed when its due time passed first (counted in the month of the due time) — still open
+    // then, unless paused before it, or resolved later.
+    const at = now.toISOString();
     const sla = await one<{ measured: number; met: number }>(sql`
-      select count(k.ticket_id)::int as measured, count(*) filter (where k.resolved_at <= k.resolution_due_at)::int as met
-        from tickets t left join customer_directory c on c.id = t.customer_id left join ticket_sla_clocks k on k.ticket_id = t.id
-       where ${live} and t.resolved_at >= ${from}::timestamptz and t.resolved_at < ${to}::timestamptz`);
+      with o as (
+        select k.resolved_at, k.resolution_due_at as due,
+               case when k.resolved_at <= k.resolution_due_at then k.resolved_at
+                    when k.resolved_at > k.resolution_due_at
+                      or (k.resolved_at is null and k.resolution_due_at < coalesce(k.paused_at, ${at}::timestamptz)) then k.resolution_due_at end as settled
+          from tickets t left join customer_directory c on c.id = t.customer_id join ticket_sla_clocks k on k.ticket_id = t.id
+         where ${live})
+      select count(*)::int as measured, count(*) filter (where resolved_at <= due)::int as met
+        from o where settled >= ${from}::timestamptz and settled < ${to}::timestamptz`);
     const months = ['2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11', '2026-12'];
     const perMonth: number[] = [];
     for (let i = 0; i < 6; i++) {
@@ -238,11 +249,21 @@ describe('ticket tiles on the home page', () => {
     expect(tile.title).toBe('服务质量');
     expect(tile.stats.map((s) => s.label)).toEqual(['SLA 达标率', '本月投诉', '每千户投诉', '首次响应（中位数）']);
     expect(tile.stats.map((s) => s.unit)).toEqual(['percent', 'count', 'score', 'hours']);
-    // Resolved in November: R1, R3, A5 in time, R2 late → 75 %. Complaints: P5, A2, A3, A8, A9 (not D1, deleted, nor
-    // M1, merged) → 5, among 4 customers → 1,250 per 1,000. First responses of November's tickets: 1.5, 4, 6 h → 4.
-    const expected = [75, 5, 1250, 4];
+    // Resolution targets settled in November (as of the 20th, 10:00): met — R3 (due 11-02 10:00, resolved 09:00), R1
+    // (due 11-11 09:00, resolved 11-10 20:00), A5 (due 11-21 08:00, resolved 11-20 09:00); missed — R2 (due 11-06
+    // 09:00, resolved 11-07), and, still open past their due time, P4 (72 h: due 11-03 23:30), P5 (11-04 07:00), A9
+    // (11-15 10:00). Not settled: A8 (due 11-21 10:00), A1–A4, A7 (not due yet; A4 paused); P0–P3 settled months ago; D1
+    // deleted, M1 merged. 3 of 7 → 42.9 %. Complaints: P5, A2, A3, A8, A9 (not D1, deleted, nor M1, merged) → 5, among
+    // 4 customers → 1,250 per 1,000. First responses of November's tickets: 1.5, 4, 6 h → 4.
+    const expected = [42.9, 5, 1250, 4];
     expect(tile.stats.map((s) => s.value)).toEqual(expected);
     expect(tile.stats[0]!.tone).toBe('danger');
+    // The ticket report and the goal metric give the same figure (one definition): the report's resolution targets
+    // of November, and its first-response ones — met: P5 (6 h of 24), R1 (1.5 h of 2), A5 (resolved 1 h after
+    // creation, before its 2 h); missed: P4 (due 11-01 23:30), R2 (reply after 4 h), A9 (11-13 10:00), A8 (11-19
+    // 10:00), A1 (11-20 09:00) → 3 of 8.
+    const nov = ok<{ overall: Record<string, unknown> }>(await manager.get('/api/v1/tickets/reports?from=2026-11-01&to=2026-11-30'));
+    expect(nov.overall).toMatchObject({ slaMeasured: 7, slaBreached: 4, slaCompliance: 0.4286, firstResponseMeasured: 8, firstResponseBreached: 5, firstResponseCompliance: 0.375 });
     expect(tile.chart).toMatchObject({ kind: 'bar', unit: 'count', x: ['2026-06', '2026-07', '2026-08', '2026-09', '2026-10', '2026-11'] });
     // June P1; August P2, P3; October P4 and R3 (Beijing's 2026-11-01 07:00, P5, is November's); May's P0 is older.
     expect(tile.chart!.series[0]!.values).toEqual([1, 0, 2, 0, 2, 5]);
@@ -271,12 +292,12 @@ describe('ticket tiles on the home page', () => {
     const agentPerms = roles.find((r) => r.key === 'agent')!.permissions;
     ok(await ctx.admin.patch('/api/v1/roles/agent', { permissions: [...agentPerms, 'ticket:manage'] }));
     const tile = tileOf(await home(agentA, 'manager'), 'tickets.service');
-    // A sees tickets of their customers (甲, 丁), assigned to them, or of no customer. Resolved in November: A5 (in
-    // time) → 100 %. Complaints: A2, A3 (assigned), A9 (no customer) → 3 (not P5 nor A8, another's customer's), among
-    // 2 customers → 1,500 per 1,000. No first response among them.
-    const expected = [100, 3, 1500, null];
+    // A sees tickets of their customers (甲, 丁), assigned to them, or of no customer. Resolution targets settled in
+    // November: A5 met, A9 (no customer, open past its due time) missed → 50 %. Complaints: A2, A3 (assigned), A9 (no
+    // customer) → 3 (not P5 nor A8, another's customer's), among 2 customers → 1,500 per 1,000. No first response among them.
+    const expected = [50, 3, 1500, null];
     expect(tile.stats.map((s) => s.value)).toEqual(expected);
-    expect(tile.stats[0]!.tone).toBe('success');
+    expect(tile.stats[0]!.tone).toBe('danger');
     expect(tile.chart!.series[0]!.values).toEqual([0, 0, 1, 0, 0, 3]);
     const a = agentA.userId!;
     const bySql = await serviceBySql(sql`(t.customer_id is null or t.assignee_id = ${a}::uuid or c.owner_id = ${a}::uuid)`, sql`c.owner_id = ${a}::uuid`);

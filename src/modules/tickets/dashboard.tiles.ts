@@ -5,8 +5,9 @@
  *   (tickets.repository's ListFilter: visibility, status=open, assignee = me) and the same SLA states (breached decided
  *   in SQL from the stored due times; warning by the SLA module over the running clocks), so each figure equals the
  *   `total` of the queue its link opens.
- * - `tickets.service` (the manager's board): this month in the company's zone — SLA compliance (of the tickets resolved
- *   this month, the share resolved within their resolution target), complaints opened, complaints per 1,000 customers
+ * - `tickets.service` (the manager's board): this month in the company's zone — SLA compliance (the resolution target's,
+ *   by the ticket report's `slaCompliance()`: of the resolution targets settled this month — met when resolved in time,
+ *   missed when the due time passed first — the share met), complaints opened, complaints per 1,000 customers
  *   the actor sees, the median first-response time in business hours (as the ticket report measures it: on each
  *   ticket's own SLA calendar), and complaints per month over the last six months.
  * Both within the actor's ticket scope, by the queue's condition (tickets.visibility.ts); merged duplicates and deleted
@@ -26,7 +27,7 @@ import { customerAccess, customerDirectory } from '../customers/index.js';
 import type { DashboardTileDef, DashboardTileView, TileContext, TileRow, TileTone } from '../dashboards/index.js';
 import { slaClocks, type SlaClockView } from './sla/index.js';
 import { businessMsBetween } from './sla/calendar.js';
-import { calendarLookup, quantile } from './sla/reports.js';
+import { calendarLookup, quantile, slaCompliance } from './sla/reports.js';
 import { ticketSlaClocks } from './sla/schema.js';
 import { tickets } from './schema.js';
 import * as repo from './tickets.repository.js';
@@ -195,24 +196,15 @@ async function medianFirstResponseHours(db: DbOrTx, actor: Actor, from: Date, to
   return median === null ? null : Math.round((median / HOUR) * 100) / 100;
 }
 
-async function loadService({ db, actor, locale, zone, today }: TileContext): Promise<TileBody> {
+async function loadService({ db, actor, locale, zone, today, now }: TileContext): Promise<TileBody> {
   const months = Array.from({ length: CHART_MONTHS }, (_, i) => monthOf(zone, today, CHART_MONTHS - 1 - i));
   const next = monthOf(zone, today, -1).start;
   const thisMonth = months[CHART_MONTHS - 1]!;
   const scope = serviceScope(actor);
 
-  // Resolved this month: how many had a resolution target, and how many were resolved by it.
-  const [sla] = await db
-    .select({
-      measured: sql<number>`count(${ticketSlaClocks.ticketId})::int`,
-      met: sql<number>`count(*) filter (where ${ticketSlaClocks.resolvedAt} <= ${ticketSlaClocks.resolutionDueAt})::int`,
-    })
-    .from(tickets)
-    .leftJoin(customers, eq(customers.id, tickets.customerId))
-    .leftJoin(ticketSlaClocks, eq(ticketSlaClocks.ticketId, tickets.id))
-    .where(and(...scope, gte(tickets.resolvedAt, thisMonth.start), lt(tickets.resolvedAt, next)));
-  const measured = Number(sla?.measured ?? 0);
-  const compliance = measured ? round1((Number(sla!.met) * 100) / measured) : null;
+  // The resolution target's compliance over the targets settled this month (the one definition, sla/reports.ts).
+  const sla = await slaCompliance(db, { from: thisMonth.start, to: next, now, where: and(...scope) });
+  const compliance = sla.resolution.compliance === null ? null : round1(sla.resolution.compliance * 100);
 
   // Complaints opened per month (the chart), the last one being this month's.
   const buckets: Record<string, SQL<number>> = {};

@@ -1,17 +1,19 @@
 /**
  * 工单报表: volume by category, compound and day; first-response and resolution times in business hours (median, p90)
  * on each ticket's own SLA calendar; SLA compliance; reopen rate; satisfaction after tickets — overall, per agent and
- * per team, for tickets created in a date range (company time zone).
+ * per team, for a date range (company time zone).
  *
  * Definitions: first-response time = business time from creation to the first reply; resolution time = business
- * time from creation to the (last) resolution minus the business time paused while waiting on the customer; a ticket
- * is compliant when neither target was missed (an open target past its due time counts as missed); reopen rate =
- * reopened tickets / tickets resolved at least once; percentiles interpolate linearly between ranks.
+ * time from creation to the (last) resolution minus the business time paused while waiting on the customer (both over
+ * the tickets created in the range); reopen rate = reopened tickets / tickets resolved at least once; percentiles
+ * interpolate linearly between ranks. SLA compliance is `slaCompliance()` below — the one definition the report, the
+ * home page's service tile, the goal metrics and the performance page share: per target, the targets *settled* in the
+ * range (met when the clock stopped in time, missed when the due time passed), so it is not limited to the tickets
+ * created in the range.
  * Scope: `all` sees every ticket, `team` the tickets of its teams (the ticket's team, else its assignee's) and its
  * own, `own` the tickets assigned to the caller. The team filter (`teamId`) keeps the tickets of that team and of every
- * team below it (a department counts its groups), within the caller's scope; an unknown or deleted team is a 400.
- */
-import { sql } from 'drizzle-orm';
+ * team below it (a department counts its groups), within the caller's scope; an unknown or deleted team is a 400. */
+import { sql, type SQL } from 'drizzle-orm';
 import { dataScopeOf, scopeWhere } from '../../../platform/auth/access.js';
 import { requireAccess, type Actor } from '../../../platform/auth/permissions.js';
 import { rowsOf, type DbOrTx } from '../../../platform/db/client.js';
@@ -21,7 +23,7 @@ import { knownZone, startOfDay, zoneOffsetMs } from '../../../platform/time.js';
 import { findTeam } from '../../accounts/index.js';
 import { readCompanySettings } from '../../settings/index.js';
 import { addBusinessMs, businessMsBetween, compileCalendar, DEFAULT_CALENDAR, type CompiledCalendar } from './calendar.js';
-import type { TicketPerformanceRow, TicketReport } from './sla.contract.js';
+import type { SlaTargetFigures, TicketPerformanceRow, TicketReport } from './sla.contract.js';
 import * as repo from './sla.repository.js';
 import { calendarOf } from './sla.service.js';
 import type { ReportQuery } from './sla.types.js';
@@ -45,11 +47,6 @@ type Row = {
   reopen_count: number;
   rating: number | null;
   calendar_id: string | null;
-  c_first_response_due_at: Date | string | null;
-  c_resolution_due_at: Date | string | null;
-  c_first_responded_at: Date | string | null;
-  c_resolved_at: Date | string | null;
-  c_paused_at: Date | string | null;
   c_paused_business_ms: number | string | null;
 };
 
@@ -71,17 +68,15 @@ type Measured = {
   row: Row;
   frMs: number | null;
   resMs: number | null;
-  measured: boolean;
-  breached: boolean;
   resolvedOnce: boolean;
   reopened: boolean;
 };
 
-function summarise(key: string | null, name: string, items: readonly Measured[]): TicketPerformanceRow {
+type SlaPart = Pick<SlaComplianceGroup, 'firstResponse' | 'resolution'>;
+
+function summarise(key: string | null, name: string, items: readonly Measured[], sla: SlaPart): TicketPerformanceRow {
   const fr = items.flatMap((m) => (m.frMs === null ? [] : [m.frMs])).sort((a, b) => a - b);
   const res = items.flatMap((m) => (m.resMs === null ? [] : [m.resMs])).sort((a, b) => a - b);
-  const measured = items.filter((m) => m.measured);
-  const breached = measured.filter((m) => m.breached).length;
   const resolvedOnce = items.filter((m) => m.resolvedOnce).length;
   const ratings = items.flatMap((m) => (m.row.rating === null ? [] : [Number(m.row.rating)]));
   return {
@@ -92,34 +87,51 @@ function summarise(key: string | null, name: string, items: readonly Measured[])
     firstResponseP90Hours: hours(quantile(fr, 0.9)),
     resolutionMedianHours: hours(quantile(res, 0.5)),
     resolutionP90Hours: hours(quantile(res, 0.9)),
-    slaCompliance: ratio(measured.length - breached, measured.length),
-    slaMeasured: measured.length,
-    slaBreached: breached,
+    slaCompliance: sla.resolution.compliance,
+    slaMeasured: sla.resolution.settled,
+    slaBreached: sla.resolution.missed,
+    firstResponseCompliance: sla.firstResponse.compliance,
+    firstResponseMeasured: sla.firstResponse.settled,
+    firstResponseBreached: sla.firstResponse.missed,
     reopenRate: ratio(items.filter((m) => m.reopened).length, resolvedOnce),
     satisfactionAvg: ratings.length ? Math.round((ratings.reduce((a, b) => a + b, 0) / ratings.length) * 100) / 100 : null,
     ratings: ratings.length,
   };
 }
 
-function groupBy(items: readonly Measured[], keyOf: (m: Measured) => string | null, nameOf: (m: Measured) => string): TicketPerformanceRow[] {
-  const groups = new Map<string | null, Measured[]>();
-  for (const m of items) {
-    const k = keyOf(m);
+/**
+ * Rows per key (agent or team): the tickets created in the range, and the SLA targets settled in it — a key with
+ * settled targets but no ticket created in the range still has its row (0 tickets).
+ */
+function groupBy(
+  items: readonly Measured[],
+  keyOf: (m: Measured) => string | null,
+  nameOf: (m: Measured) => string,
+  sla: readonly SlaComplianceGroup[],
+  slaKeyOf: (g: SlaComplianceGroup) => string | null,
+  slaNameOf: (g: SlaComplianceGroup) => string,
+): TicketPerformanceRow[] {
+  const groups = new Map<string | null, { name: string; items: Measured[]; sla: SlaComplianceGroup[] }>();
+  const at = (k: string | null, name: string) => {
     let g = groups.get(k);
-    if (!g) groups.set(k, (g = []));
-    g.push(m);
-  }
-  return [...groups.entries()].map(([k, g]) => summarise(k, nameOf(g[0]!), g)).sort((a, b) => b.tickets - a.tickets || a.name.localeCompare(b.name));
+    if (!g) groups.set(k, (g = { name, items: [], sla: [] }));
+    return g;
+  };
+  for (const m of items) at(keyOf(m), nameOf(m)).items.push(m);
+  for (const s of sla) at(slaKeyOf(s), slaNameOf(s)).sla.push(s);
+  return [...groups.entries()]
+    .map(([k, g]) => summarise(k, g.name, g.items, sumFigures(g.sla)))
+    .sort((a, b) => b.tickets - a.tickets || a.name.localeCompare(b.name));
 }
 
-/** The caller's data scope over the ticket's assignee and its team (the ticket's, else the assignee's). */
-function scopeFilter(actor: Actor) {
-  return scopeWhere(dataScopeOf(actor), sql`t.assignee_id`, sql`coalesce(t.team_id, u.team_id)`);
+/** The caller's data scope over the ticket's assignee and its team (the ticket's, else the assignee's `u`), for alias `tk`. */
+function scopeFilter(actor: Actor, tk: SQL) {
+  return scopeWhere(dataScopeOf(actor), sql`${tk}.assignee_id`, sql`coalesce(${tk}.team_id, u.team_id)`);
 }
 
-/** The ticket's team (else its assignee's) is the given team or one below it (live teams only). */
-function teamFilter(teamId: string) {
-  return sql`coalesce(t.team_id, u.team_id) in (
+/** The ticket's team (else its assignee's) is the given team or one below it (live teams only), for alias `tk`. */
+function teamFilter(teamId: string, tk: SQL) {
+  return sql`coalesce(${tk}.team_id, u.team_id) in (
     with recursive sub(id, depth) as (
       select id, 0 from team_directory where id = ${teamId}::uuid and deleted_at is null
       union all
@@ -147,6 +159,99 @@ export async function calendarLookup(db: DbOrTx): Promise<(calendarId: string | 
   };
 }
 
+// ---- SLA compliance: the one definition --------------------------------------------------------------------------------
+
+/**
+ * A ticket's SLA target is *settled* once its outcome is known, and counts in the range holding that moment:
+ * - met — the clock stopped by the due time (first response: the first reply, or the resolution when it came first;
+ *   resolution: the last resolution), settled when it stopped;
+ * - missed — the due time passed with the clock still running (not paused before it) or stopped later, settled at the
+ *   due time: an unanswered complaint counts against its 24-hour target as soon as the 24 hours are up, not when (or
+ *   if) it is answered.
+ * Compliance = met ÷ settled, per target. Each target of a ticket counts once, in one period, so a month's figure is
+ * final once the month is over (as long as no clock moves: a reopen starts a new resolution round, which counts by its
+ * own outcome). Targets not settled yet (running and not due, or paused before the due time) count nowhere. Live
+ * tickets only, not merged duplicates; tickets without a clock (no policy matched) have no target.
+ */
+const settledAt = (stop: SQL, due: SQL, now: SQL) =>
+  sql`case when ${stop} <= ${due} then ${stop} when ${stop} > ${due} or (${stop} is null and ${due} < coalesce(k.paused_at, ${now})) then ${due} end`;
+const FR_STOP = sql`coalesce(k.first_responded_at, k.resolved_at)`;
+
+export type SlaComplianceGroup = {
+  assigneeId: string | null;
+  assigneeName: string | null;
+  teamId: string | null;
+  teamName: string | null;
+  firstResponse: SlaTargetFigures;
+  resolution: SlaTargetFigures;
+};
+export type SlaComplianceResult = { firstResponse: SlaTargetFigures; resolution: SlaTargetFigures; groups: SlaComplianceGroup[] };
+
+const figuresOf = (settled: number, met: number): SlaTargetFigures => ({ settled, met, missed: settled - met, compliance: ratio(met, settled) });
+
+/**
+ * SLA compliance over the instants [from, to) as of `now`, per target, overall and per assignee × team (the ticket's
+ * team, else its assignee's). `where` narrows the tickets: SQL over `tickets` (the table, unaliased), `u` (the
+ * assignee's user_directory row) and `c` (the customer's customer_directory row, null for unlinked intake).
+ */
+export async function slaCompliance(db: DbOrTx, opts: { from: Date; to: Date; now: Date; where?: SQL }): Promise<SlaComplianceResult> {
+  const from = sql`${opts.from.toISOString()}::timestamptz`;
+  const to = sql`${opts.to.toISOString()}::timestamptz`;
+  const now = sql`${opts.now.toISOString()}::timestamptz`;
+  const fr = settledAt(FR_STOP, sql`k.first_response_due_at`, now);
+  const res = settledAt(sql`k.resolved_at`, sql`k.resolution_due_at`, now);
+  const inRange = (x: SQL) => sql`${x} >= ${from} and ${x} < ${to}`;
+  const rows = rowsOf<{
+    assignee_id: string | null;
+    assignee_name: string | null;
+    team_id: string | null;
+    team_name: string | null;
+    fr_settled: number;
+    fr_met: number;
+    res_settled: number;
+    res_met: number;
+  }>(
+    await db.execute(sql`
+      select tickets.assignee_id, min(u.display_name) as assignee_name, coalesce(tickets.team_id, u.team_id) as team_id, min(tm.name) as team_name,
+             count(*) filter (where ${inRange(fr)})::int as fr_settled,
+             count(*) filter (where ${inRange(fr)} and ${FR_STOP} <= k.first_response_due_at)::int as fr_met,
+             count(*) filter (where ${inRange(res)})::int as res_settled,
+             count(*) filter (where ${inRange(res)} and k.resolved_at <= k.resolution_due_at)::int as res_met
+        from tickets
+        join ticket_sla_clocks k on k.ticket_id = tickets.id
+        left join user_directory u on u.id = tickets.assignee_id
+        left join team_directory tm on tm.id = coalesce(tickets.team_id, u.team_id)
+        left join customer_directory c on c.id = tickets.customer_id
+       where tickets.deleted_at is null and tickets.merged_into_id is null
+         -- settled in the range ⇒ stopped or due in it (lets the planner skip the rest)
+         and (${inRange(sql`k.first_response_due_at`)} or ${inRange(sql`k.resolution_due_at`)}
+              or ${inRange(sql`k.first_responded_at`)} or ${inRange(sql`k.resolved_at`)})
+         and ${opts.where ?? sql`true`}
+       group by tickets.assignee_id, coalesce(tickets.team_id, u.team_id)`),
+  );
+  const groups = rows
+    .filter((r) => Number(r.fr_settled) + Number(r.res_settled) > 0)
+    .map((r) => ({
+      assigneeId: r.assignee_id,
+      assigneeName: r.assignee_name,
+      teamId: r.team_id,
+      teamName: r.team_name,
+      firstResponse: figuresOf(Number(r.fr_settled), Number(r.fr_met)),
+      resolution: figuresOf(Number(r.res_settled), Number(r.res_met)),
+    }));
+  return { ...sumFigures(groups), groups };
+}
+
+/** The figures of several groups together. */
+export function sumFigures(groups: readonly Pick<SlaComplianceGroup, 'firstResponse' | 'resolution'>[]): Pick<SlaComplianceResult, 'firstResponse' | 'resolution'> {
+  const add = (pick: (g: (typeof groups)[number]) => SlaTargetFigures) =>
+    figuresOf(
+      groups.reduce((n, g) => n + pick(g).settled, 0),
+      groups.reduce((n, g) => n + pick(g).met, 0),
+    );
+  return { firstResponse: add((g) => g.firstResponse), resolution: add((g) => g.resolution) };
+}
+
 export async function ticketReport(db: DbOrTx, actor: Actor | null, q: ReportQuery, now: Date): Promise<TicketReport> {
   requireAccess(actor, 'ticket:read');
   const zone = knownZone((await readCompanySettings(db)).timezone);
@@ -165,9 +270,7 @@ export async function ticketReport(db: DbOrTx, actor: Actor | null, q: ReportQue
     select t.id, t.created_at, t.category, cu.compound, t.assignee_id, u.display_name as assignee_name,
            coalesce(t.team_id, u.team_id) as team_id, tm.name as team_name,
            t.first_responded_at, t.resolved_at, t.reopen_count, t.rating,
-           c.calendar_id, c.first_response_due_at as c_first_response_due_at, c.resolution_due_at as c_resolution_due_at,
-           c.first_responded_at as c_first_responded_at, c.resolved_at as c_resolved_at, c.paused_at as c_paused_at,
-           c.paused_business_ms as c_paused_business_ms
+           c.calendar_id, c.paused_business_ms as c_paused_business_ms
     from tickets t
     left join user_directory u on u.id = t.assignee_id
     left join team_directory tm on tm.id = coalesce(t.team_id, u.team_id)
@@ -175,8 +278,8 @@ export async function ticketReport(db: DbOrTx, actor: Actor | null, q: ReportQue
     left join ticket_sla_clocks c on c.ticket_id = t.id
     where t.created_at >= ${start.toISOString()}::timestamptz and t.created_at < ${end.toISOString()}::timestamptz
       and t.deleted_at is null and t.merged_into_id is null
-      and ${q.teamId ? teamFilter(q.teamId) : sql`true`}
-      and ${scopeFilter(actor)}
+      and ${q.teamId ? teamFilter(q.teamId, sql`t`) : sql`true`}
+      and ${scopeFilter(actor, sql`t`)}
     limit ${MAX_TICKETS}`);
   const rows = rowsOf<Row>(res);
 
@@ -189,18 +292,14 @@ export async function ticketReport(db: DbOrTx, actor: Actor | null, q: ReportQue
     const paused = Number(r.c_paused_business_ms ?? 0);
     const frMs = frAt ? Math.max(0, businessMsBetween(cal, created, frAt)) : null;
     const resMs = resolvedAt ? Math.max(0, businessMsBetween(cal, created, resolvedAt) - paused) : null;
-    let breached = false;
-    const hasClock = r.calendar_id !== null;
-    if (hasClock) {
-      const openUntil = date(r.c_paused_at) ?? now;
-      const frDue = date(r.c_first_response_due_at)!;
-      const resDue = date(r.c_resolution_due_at)!;
-      const frDone = date(r.c_first_responded_at);
-      const resDone = date(r.c_resolved_at);
-      breached = (frDone ?? resDone ?? openUntil) > frDue || (resDone ?? openUntil) > resDue;
-    }
     const reopened = Number(r.reopen_count) > 0;
-    return { row: r, frMs, resMs, measured: hasClock, breached, resolvedOnce: resolvedAt !== null || reopened, reopened };
+    return { row: r, frMs, resMs, resolvedOnce: resolvedAt !== null || reopened, reopened };
+  });
+  const sla = await slaCompliance(db, {
+    from: start,
+    to: end,
+    now,
+    where: sql`${q.teamId ? teamFilter(q.teamId, sql`tickets`) : sql`true`} and ${scopeFilter(actor, sql`tickets`)}`,
   });
 
   const locale = actor.locale;
@@ -227,16 +326,22 @@ export async function ticketReport(db: DbOrTx, actor: Actor | null, q: ReportQue
     byCategory: count((r) => r.category),
     byCompound: count((r) => r.compound),
     byDay,
-    overall: summarise(null, t(locale, 'sla.report.all'), measured),
+    overall: summarise(null, t(locale, 'sla.report.all'), measured, sla),
     byAgent: groupBy(
       measured,
       (m) => m.row.assignee_id,
       (m) => m.row.assignee_name ?? t(locale, 'sla.report.unassigned'),
+      sla.groups,
+      (g) => g.assigneeId,
+      (g) => g.assigneeName ?? t(locale, 'sla.report.unassigned'),
     ),
     byTeam: groupBy(
       measured,
       (m) => m.row.team_id,
       (m) => m.row.team_name ?? t(locale, 'sla.report.no_team'),
+      sla.groups,
+      (g) => g.teamId,
+      (g) => g.teamName ?? t(locale, 'sla.report.no_team'),
     ),
   };
 }

@@ -99,7 +99,21 @@ export interface SlaPolicyView {
 
 // ---- reports ------------------------------------------------------------------------------------------------------
 
-/** Times are business hours on each ticket's own SLA calendar (null: no ticket measured). */
+/**
+ * One SLA target's figures over a range: the targets settled in it (met when the clock stopped in time, missed when
+ * the due time passed first), and met ÷ settled (0–1; null when none settled). See reports.ts `slaCompliance`.
+ */
+export interface SlaTargetFigures {
+  settled: number;
+  met: number;
+  missed: number;
+  compliance: number | null;
+}
+
+/**
+ * Times are business hours on each ticket's own SLA calendar (null: no ticket measured), over the tickets created in
+ * the range; the SLA figures are over the targets settled in the range (`slaCompliance` in reports.ts).
+ */
 export interface TicketPerformanceRow {
   key: string | null;
   name: string;
@@ -108,10 +122,15 @@ export interface TicketPerformanceRow {
   firstResponseP90Hours: number | null;
   resolutionMedianHours: number | null;
   resolutionP90Hours: number | null;
-  /** Share (0–1) of tickets with a target whose targets were all met (or are not yet due). */
+  /** Resolution target (the headline): share (0–1) of the resolution targets settled in the range that were met. */
   slaCompliance: number | null;
+  /** Resolution targets settled in the range, and of them missed. */
   slaMeasured: number;
   slaBreached: number;
+  /** First-response target: the same over the first-response targets settled in the range. */
+  firstResponseCompliance: number | null;
+  firstResponseMeasured: number;
+  firstResponseBreached: number;
   /** Share of resolved tickets that were reopened. */
   reopenRate: number | null;
   /** Mean of 1–5 ratings after tickets, and how many. */

@@ -394,9 +394,44 @@ function reports(): void {
         satisfactionAvg: 4,
         ratings: 1,
       });
+      // SLA compliance counts each target once it is settled within the range (12-14 00:00 to 12-16 00:00): A's
+      // first response (1 h of 24) and its last resolution (1 h after the reopen, of 72 h) met; B's first response
+      // (Tuesday 09:30, due 12:00: 0.5 + 3.5 working hours) and resolution (10:30; due Wednesday 17:00, 0.5 + 9 + 8.5 of 18 working hours) met; C's first
+      // response (repair, 2 h: due Tuesday 12:00, never answered) missed at its due time; C's resolution (24 h: due
+      // Wednesday 10:00) is not settled in the range. Independently, from the clocks:
+      const ms = (x: ReturnType<typeof sql>) => sql`(extract(epoch from ${x}) * 1000)::float8`;
+      const clocks = await rows<{ title: string; fr_due: number; fr_stop: number | null; res_due: number; res_stop: number | null }>(
+        ctx.database,
+        sql`select t.title, ${ms(sql`k.first_response_due_at`)} as fr_due, ${ms(sql`coalesce(k.first_responded_at, k.resolved_at)`)} as fr_stop,
+          ${ms(sql`k.resolution_due_at`)} as res_due, ${ms(sql`k.resolved_at`)} as res_stop
+          from tickets t join ticket_sla_clocks k on k.ticket_id = t.id where t.title in ('A', 'B', 'C') order by t.title`,
+      );
+      const at = (x: string) => bj(x).getTime();
+      expect(clocks.map((r) => [r.title, Number(r.fr_due), r.fr_stop === null ? null : Number(r.fr_stop), Number(r.res_due), r.res_stop === null ? null : Number(r.res_stop)])).toEqual([
+        ['A', at('2026-12-15 09:00'), at('2026-12-14 10:00'), at('2026-12-17 14:00'), at('2026-12-14 15:00')],
+        ['B', at('2026-12-15 12:00'), at('2026-12-15 09:30'), at('2026-12-16 17:00'), at('2026-12-15 10:30')],
+        ['C', at('2026-12-15 12:00'), null, at('2026-12-16 10:00'), null],
+      ]);
+      expect(a1).toMatchObject({ slaMeasured: 2, slaBreached: 0, firstResponseCompliance: 1, firstResponseMeasured: 2, firstResponseBreached: 0 });
       const a2 = report.byAgent.find((r) => r.key === agent2.userId)!;
-      expect(a2).toMatchObject({ tickets: 1, firstResponseMedianHours: null, slaCompliance: 0, slaBreached: 1 });
-      expect(report.overall).toMatchObject({ tickets: 3, slaMeasured: 3, slaBreached: 1, slaCompliance: 0.6667 });
+      expect(a2).toMatchObject({
+        tickets: 1,
+        firstResponseMedianHours: null,
+        slaCompliance: null,
+        slaMeasured: 0,
+        firstResponseCompliance: 0,
+        firstResponseMeasured: 1,
+        firstResponseBreached: 1,
+      });
+      expect(report.overall).toMatchObject({
+        tickets: 3,
+        slaMeasured: 2,
+        slaBreached: 0,
+        slaCompliance: 1,
+        firstResponseMeasured: 3,
+        firstResponseBreached: 1,
+        firstResponseCompliance: 0.6667,
+      });
       expect(report.byTeam).toEqual([expect.objectContaining({ key: groupId, name: '一班', tickets: 3 })]);
     });
 
@@ -425,7 +460,7 @@ function reports(): void {
       const all = await report('');
       expect(all.total).toBe(4);
       const one = await report(`&teamId=${groupId}`);
-      expect(one).toMatchObject({ total: 3, overall: { tickets: 3, slaBreached: 1 } });
+      expect(one).toMatchObject({ total: 3, overall: { tickets: 3, firstResponseBreached: 1 } });
       expect(one.byTeam.map((r) => r.name)).toEqual(['一班']);
       expect(one.byAgent.map((r) => r.key).sort()).toEqual([agent.userId, agent2.userId].sort());
       const two = await report(`&teamId=${group2}`);
