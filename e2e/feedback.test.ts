@@ -5,7 +5,9 @@
  * category 漏水 (applied by the analysis) and 负面; in its drawer the keywords and the words that drove the sentiment;
  * corrects the category to 维修效率 (the suggestion 漏水 stays, now 由坐席设定), replies (sent by SMS to the masked
  * number) — and the customer's timeline shows the feedback and the reply. At phone width the inbox's table scrolls
- * inside itself and the drawer takes the whole width.
+ * inside itself and the drawer takes the whole width. 反馈分析 counts the item in its trend (today's figure, the 维修效率
+ * row under the chart), renders the hot topics and the keyword cloud, and a chart point or a keyword opens the inbox
+ * filtered to the items it counts; at phone width it stacks without a sideways scroll.
  */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -126,6 +128,53 @@ describe('feedback', () => {
     expect(suite.browser.pageErrors).toEqual([]);
   });
 
+  it('反馈分析 counts the item in its trend (today, 维修效率), renders the hot topics and the keyword cloud; a chart point opens the inbox', async () => {
+    const page = suite.browser.page;
+    const shots = new Shots('feedback-analysis');
+    await page.getByRole('menuitem', { name: '反馈分析' }).click();
+    await until(async () => new URL(page.url()).pathname === '/feedback/analysis', 'the analysis page');
+    // The household's item is the only one so far: the range's total and today's figure count it.
+    await see(page.getByTestId('fa-total'), '1');
+    await see(page.getByTestId('fa-last'), '1');
+    const row = page.locator('[data-testid="fa-series-row"]').filter({ hasText: '维修效率' });
+    await see(row, '维修效率');
+    expect((await row.locator('td').allTextContents()).slice(1)).toEqual(['1', '1']);
+    // The hot topics list renders (a new installation has no four weeks to compare against yet) and the cloud has 漏水.
+    await see(page.getByTestId('fa-hot'), '前 4 周的数据不足，暂不判断热点');
+    await see(page.getByTestId('fa-keywords'), '漏水');
+    await page.getByTestId('fa-trend-chart').waitFor();
+    await shots.take(page, 'page');
+
+    // Today's point of the 维修效率 line opens the inbox on 维修效率 and today, listing the item.
+    const chart = page.getByTestId('fa-trend-chart');
+    let point: [number, number] | null = null;
+    await until(async () => {
+      point = await chart.evaluate((el) => {
+        const c = (el as { hearthChart?: { getOption: () => { xAxis: { data: unknown[] }[] }; convertToPixel: (f: object, v: [number, number]) => [number, number] } }).hearthChart;
+        if (!c) return null;
+        const last = c.getOption().xAxis[0]!.data.length - 1;
+        return c.convertToPixel({ seriesIndex: 0 }, [last, 1]);
+      });
+      return point !== null;
+    }, 'the chart drawn');
+    const box = (await chart.boundingBox())!;
+    await page.mouse.click(box.x + point![0], box.y + point![1]);
+    await until(async () => new URL(page.url()).pathname === '/feedback', 'the inbox');
+    const params = new URL(page.url()).searchParams;
+    expect(params.get('categoryId')).toBeTruthy();
+    expect(params.get('from')).toBe(params.get('to'));
+    await see(page.locator(`[data-testid="fb-row"][data-number="${number}"]`).getByTestId('fb-category'), '维修效率');
+    expect(await page.getByTestId('fb-row').count()).toBe(1);
+
+    // A keyword opens the inbox filtered to it (a removable chip).
+    await page.goto(`${suite.server.url}/feedback/analysis`);
+    await page.getByTestId('fa-keyword').filter({ hasText: /^漏水$/ }).click();
+    await until(async () => new URL(page.url()).searchParams.get('keyword') === '漏水', 'the keyword filter');
+    await see(page.getByTestId('fb-filter-keyword'), '关键词：漏水');
+    await see(page.locator(`[data-testid="fb-row"][data-number="${number}"]`).getByTestId('fb-text-cell'), TEXT);
+    expect(suite.browser.pageErrors).toEqual([]);
+  });
+
   it('a stale edit is refused with a clear message and the drawer reloads; 转为工单 links to the new ticket', async () => {
     const page = suite.browser.page;
     const api = await new Api(suite.server.url).login(AGENT.username, AGENT.password);
@@ -197,6 +246,13 @@ describe('feedback', () => {
       await see(drawer(page).getByTestId('fb-reply-text'), REPLY);
       await noSideScroll(page, SMALL_PHONE.width);
       await shots.take(page, 'drawer');
+      // 反馈分析 at phone width: the figures, the chart and the hot topics stack without a sideways scroll.
+      await page.goto(`${suite.server.url}/feedback/analysis`);
+      await see(page.getByTestId('fa-total'), /\d/);
+      await page.getByTestId('fa-trend-chart').waitFor();
+      await page.getByTestId('fa-hot').waitFor();
+      await noSideScroll(page, SMALL_PHONE.width);
+      await shots.take(page, 'analysis');
       expect(b.pageErrors).toEqual([]);
     } finally {
       await b.close();

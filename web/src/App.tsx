@@ -17,7 +17,7 @@ import { PlansPage, RulesPage } from './modules/care/routes';
 import { CustomerListPage, customerPageWithTabs, EditCustomerPage, NewCustomerPage, TagsPage } from './modules/customers/routes';
 import { HomePage } from './modules/dashboards/routes';
 import { DuplicatesRoutes } from './modules/duplicates/routes';
-import { FeedbackInboxPage } from './modules/feedback/routes';
+import { FeedbackAnalysisPage, FeedbackInboxPage } from './modules/feedback/routes';
 import { CustomFieldsPage } from './modules/fields/routes';
 import { GoalsRoutes } from './modules/goals/routes';
 import { ImportsPage } from './modules/imports/routes';
@@ -120,6 +120,7 @@ function AppRoutes() {
         <Route path="care/rules" element={guard(['care:manage'], <RulesPage />)} />
         <Route path="kb" element={guard(['kb:read'], <KbPage />)} />
         <Route path="feedback" element={guard(['feedback:read'], <FeedbackInboxPage />)} />
+        <Route path="feedback/analysis" element={guard(['feedback:read'], <FeedbackAnalysisPage />)} />
         <Route path="analytics" element={guard(['analytics:read'], <analytics.AnalyticsPage />)} />
         <Route path="segments/*" element={guard(['segment:read'], <SegmentsRoutes />)} />
         <Route path="campaigns/*" element={guard(['campaign:read'], <CampaignsRoutes />)} />

@@ -15,7 +15,7 @@ import { HomeOutlined } from '@ant-design/icons';
 import { AimOutlined } from '@ant-design/icons';
 import { TrophyOutlined } from '@ant-design/icons';
 import { FileTextOutlined } from '@ant-design/icons';
-import { CommentOutlined } from '@ant-design/icons';
+import { CommentOutlined, LineChartOutlined } from '@ant-design/icons';
 import type { NavItem } from './platform/layout/nav';
 
 /** The side menu, by module. Each entry shows only to users holding one of its permissions. */
@@ -28,6 +28,7 @@ export const NAV: NavItem[] = [
   { key: '/care/plans', label: 'menu.carePlans', icon: <PhoneOutlined />, anyOf: ['care:manage'] },
   { key: '/care/rules', label: 'menu.careRules', icon: <GiftOutlined />, anyOf: ['care:manage'] },
   { key: '/feedback', label: 'menu.feedback', icon: <CommentOutlined />, anyOf: ['feedback:read'] },
+  { key: '/feedback/analysis', label: 'menu.feedbackAnalysis', icon: <LineChartOutlined />, anyOf: ['feedback:read'] },
   { key: '/kb', label: 'menu.kb', icon: <BookOutlined />, anyOf: ['kb:read'] },
   { key: '/analytics', label: 'menu.analytics', icon: <FundOutlined />, anyOf: ['analytics:read'] },
   { key: '/segments', label: 'menu.segments', icon: <ClusterOutlined />, anyOf: ['segment:read'] },

@@ -8,6 +8,8 @@ import { sql } from 'drizzle-orm';
 import { rowsOf } from '../../platform/db/client.js';
 import { t } from '../../platform/i18n/index.js';
 import type { DashboardTileDef, TileContext, TileRow } from '../dashboards/index.js';
+import type { AnalysisFilter, FeedbackHotTopics, HotTopic } from './analysis.contract.js';
+import { hotTopicsFor } from './analysis.service.js';
 import { EFFECTIVE_SENTIMENT } from './feedback.repository.js';
 import { visibleTo } from './feedback.service.js';
 import { feedbackItems } from './schema.js';
@@ -63,4 +65,52 @@ async function load({ db, actor, now, locale, zone, today }: TileContext) {
   };
 }
 
-export const feedbackDashboardTiles: DashboardTileDef[] = [{ key: 'feedback.inbox', boards: ['agent', 'account', 'manager'], order: 7, permissions: ['feedback:read'], load }];
+/** The inbox listing a topic's (or any filter's) items of the hot-topic window: `/feedback?…&from=&to=`. */
+export function inboxLink(filter: AnalysisFilter, days: { from: string; to: string }): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(filter)) if (v) p.set(k, v);
+  p.set('from', days.from);
+  p.set('to', days.to);
+  return `/feedback?${p.toString()}`;
+}
+
+const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
+
+function topicRow(topic: HotTopic, hot: FeedbackHotTopics, locale: TileContext['locale']): TileRow {
+  return {
+    id: `${topic.kind}:${topic.key}`,
+    label: t(locale, topic.kind === 'category' ? 'feedback.hot.category' : 'feedback.hot.keyword', { name: topic.label }),
+    detail:
+      topic.ratio === null
+        ? t(locale, 'feedback.hot.detail_new', { count: topic.count, share: pct(topic.share) })
+        : t(locale, 'feedback.hot.detail', { count: topic.count, share: pct(topic.share), baseline: pct(topic.baselineShare), ratio: topic.ratio }),
+    at: null,
+    tone: 'danger',
+    link: inboxLink(topic.filter, hot.window),
+  };
+}
+
+/**
+ * 热点话题 (issue #19) on the manager's board: the categories and keywords whose share of the last 7 company days jumps
+ * against the 4 weeks before (HOT_TOPIC_RULE), among the items the manager's inbox shows; each row drills to the inbox
+ * filtered to the topic over the window's days, which lists exactly the items it counts.
+ */
+async function loadHotTopics({ db, actor, now, locale }: TileContext) {
+  const hot = await hotTopicsFor(db, visibleTo(actor), locale, now);
+  return {
+    title: t(locale, 'feedback.hot.title'),
+    description: t(locale, 'feedback.hot.description', { minCount: hot.rule.minCount, minRatio: hot.rule.minRatio }),
+    stats: [
+      { label: t(locale, 'feedback.hot.topics'), value: hot.topics.length, unit: 'count' as const, tone: hot.topics.length ? ('danger' as const) : ('success' as const), link: '/feedback/analysis' },
+      { label: t(locale, 'feedback.hot.week_items'), value: hot.total, unit: 'count' as const, tone: 'default' as const, link: inboxLink({}, hot.window) },
+    ],
+    rows: hot.topics.slice(0, FEEDBACK_ROWS).map((topic) => topicRow(topic, hot, locale)),
+    chart: null,
+    link: '/feedback/analysis',
+  };
+}
+
+export const feedbackDashboardTiles: DashboardTileDef[] = [
+  { key: 'feedback.inbox', boards: ['agent', 'account', 'manager'], order: 7, permissions: ['feedback:read'], load },
+  { key: 'feedback.hot_topics', boards: ['manager'], order: 8, permissions: ['feedback:read'], load: loadHotTopics },
+];

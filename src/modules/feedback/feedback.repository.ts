@@ -157,6 +157,8 @@ export type ItemFilter = {
   ownerId?: string;
   customerId?: string;
   q?: string;
+  keyword?: string;
+  compound?: string;
   created?: { from?: Date; to?: Date };
 };
 
@@ -172,6 +174,8 @@ function conditions(f: ItemFilter): (SQL | undefined)[] {
     f.ownerId ? eq(feedbackItems.ownerId, f.ownerId) : undefined,
     f.customerId ? eq(feedbackItems.customerId, f.customerId) : undefined,
     f.q ? ilike(feedbackItems.text, `%${escapeLike(f.q)}%`) : undefined,
+    f.keyword ? sql`${feedbackItems.keywords} @> array[${f.keyword}]::text[]` : undefined,
+    f.compound ? sql`${feedbackItems.customerId} in (select ${customerDirectory.id} from ${customerDirectory} where ${customerDirectory.compound} = ${f.compound})` : undefined,
     f.created?.from ? sql`${feedbackItems.createdAt} >= ${f.created.from.toISOString()}::timestamptz` : undefined,
     f.created?.to ? sql`${feedbackItems.createdAt} < ${f.created.to.toISOString()}::timestamptz` : undefined,
   ];

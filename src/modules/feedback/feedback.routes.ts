@@ -7,6 +7,8 @@ import { feedbackCategory, feedbackCategoryList, feedbackItem, feedbackPage } fr
 import { createFeedback, deleteFeedback, getFeedback, listFeedback, restoreFeedback, updateFeedback } from './feedback.service.js';
 import { createCategoryBody, createFeedbackBody, feedbackListQuery, idParam, replyBody, updateCategoryBody, updateFeedbackBody } from './feedback.types.js';
 import { feedbackToTicket, replyToFeedback } from './handling.service.js';
+import { feedbackHotTopics, feedbackKeywordCloud, feedbackSentimentTrends, feedbackTrends } from './analysis.service.js';
+import { hotTopicsResponse, keywordsQuery, keywordsResponse, sentimentQuery, sentimentResponse, trendsQuery, trendsResponse } from './analysis.schemas.js';
 
 /** `messaging`: the outbox runtime (its clock, the sender's kick) — replies go out through it, tickets use it too. */
 export async function feedbackRoutes(app: App, ctx: ServiceContext & { messaging: MessagingRuntime }): Promise<void> {
@@ -54,6 +56,28 @@ export async function feedbackRoutes(app: App, ctx: ServiceContext & { messaging
     '/api/v1/feedback/:id/ticket',
     { schema: { tags, summary: 'Turn the item into a ticket (once; 409 the second time)', params: idParam, response: { 201: feedbackItem } }, config },
     async (req, reply) => reply.code(201).send(await db.transaction((tx) => feedbackToTicket(tx, req.actor, req.params.id, messaging))),
+  );
+
+  // ---- analysis (反馈分析) ----
+  app.get(
+    '/api/v1/feedback-analysis/trends',
+    { schema: { tags, summary: 'Items per company day or week over a range, split by category, sentiment or compound (the inbox\'s data scope)', querystring: trendsQuery, response: { 200: trendsResponse } }, config },
+    async (req) => feedbackTrends(db, req.actor, req.query, req.locale, now()),
+  );
+  app.get(
+    '/api/v1/feedback-analysis/sentiment',
+    { schema: { tags, summary: 'The negative share per day or week, overall and by category or compound', querystring: sentimentQuery, response: { 200: sentimentResponse } }, config },
+    async (req) => feedbackSentimentTrends(db, req.actor, req.query, req.locale, now()),
+  );
+  app.get(
+    '/api/v1/feedback-analysis/keywords',
+    { schema: { tags, summary: 'The keyword cloud: the most frequent keywords of the items in a range (and filters), with weights', querystring: keywordsQuery, response: { 200: keywordsResponse } }, config },
+    async (req) => feedbackKeywordCloud(db, req.actor, req.query, now()),
+  );
+  app.get(
+    '/api/v1/feedback-analysis/hot-topics',
+    { schema: { tags, summary: "Hot topics: categories and keywords whose share of the last 7 company days jumps against the 4 weeks before (the rule in the answer)", response: { 200: hotTopicsResponse } }, config },
+    async (req) => feedbackHotTopics(db, req.actor, req.locale, now()),
   );
 
   // ---- categories ----

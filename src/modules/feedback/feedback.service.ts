@@ -224,6 +224,8 @@ export async function listFeedback(db: DbOrTx, actor: Actor | null, q: FeedbackL
       ownerId: q.ownerId,
       customerId: q.customerId,
       q: q.q || undefined,
+      keyword: q.keyword,
+      compound: q.compound,
       created,
     },
     { after, limit: q.limit + 1 },

@@ -230,4 +230,32 @@ describe('feedback', () => {
     expect(problemOf(await agent.post('/api/v1/feedback', { text: '热表读数不对', categoryId: child.id }), 400).errors[0]!.field).toBe('categoryId');
     expect(ok(await agent.get('/api/v1/feedback-categories')).items.find((c: { id: string }) => c.id === child.id).archived).toBe(true);
   });
+
+  it('a ticket rating with a comment lands in the inbox, linked to its ticket; one without a comment does not', async () => {
+    const rootCauseId = ok(await ctx.admin.get('/api/v1/ticket-root-causes')).items[0].id;
+    const rated = async (comment?: string) => {
+      const tk = ok(await ctx.admin.post('/api/v1/tickets', { title: '暖气不热', type: 'repair', customerId: customer.id }), 201);
+      const done = ok(await ctx.admin.post(`/api/v1/tickets/${tk.id}/resolve`, { rootCauseId, solution: '排气后恢复', returnVisitDays: 0 }));
+      const token = String(done.publicUrl).split('/').pop();
+      ok(await ctx.anon.post(`/api/v1/public/tickets/${token}/rating`, { rating: 2, ...(comment ? { comment } : {}) }));
+      return tk.id as string;
+    };
+    const before = await countRows(ctx.database, 'feedback_items');
+    const withComment = await rated('修了三次才好，太慢了');
+    const items = ok<{ items: FeedbackItemView[] }>(await agent.get(`/api/v1/feedback?customerId=${customer.id}&limit=200`)).items;
+    const item = items.find((i) => i.source === 'rating')!;
+    expect(item).toMatchObject({ sourceRef: `ticket:${withComment}`, text: '修了三次才好，太慢了', customer: { id: customer.id }, sentiment: 'neg', createdAt: now.toISOString() });
+    await rated();
+    expect(await countRows(ctx.database, 'feedback_items')).toBe(before + 1);
+  });
+
+  it('an interaction marked as feedback lands in the inbox with its words, the agent as its recorder; an unmarked one does not', async () => {
+    const before = await countRows(ctx.database, 'feedback_items');
+    const said = '客户说楼道暖气管一直有异响，晚上睡不好';
+    const marked = ok(await agent.post(`/api/v1/customers/${customer.id}/interactions`, { summary: '回访：反映异响', content: said, asFeedback: true }), 201);
+    ok(await agent.post(`/api/v1/customers/${customer.id}/interactions`, { summary: '例行回访，无问题' }), 201);
+    expect(await countRows(ctx.database, 'feedback_items')).toBe(before + 1);
+    const items = ok<{ items: FeedbackItemView[] }>(await agent.get(`/api/v1/feedback?customerId=${customer.id}&limit=200`)).items;
+    expect(items.find((i) => i.source === 'interaction')).toMatchObject({ sourceRef: `interaction:${marked.id}`, text: said, customer: { id: customer.id }, sentiment: 'neg' });
+  });
 });

@@ -34,6 +34,8 @@ export const feedbackListQuery = z.strictObject({
   ownerId: z.uuid().optional(),
   customerId: z.uuid().optional(),
   q: trimmedText(100).optional().describe('Text contains'),
+  keyword: trimmedText(50).min(1).optional().describe('Carries this keyword (as the analysis found it; the hot topics and the keyword cloud link here)'),
+  compound: trimmedText(100).min(1).optional().describe("The compound (小区) of the customer's address"),
   from: z.iso.date().optional().describe('Created on or after this day (company time zone)'),
   to: z.iso.date().optional().describe('Created on or before this day (company time zone)'),
   deleted: z.enum(['exclude', 'only']).default('exclude'),

@@ -8,3 +8,4 @@ export { interactionLog, taskLedger } from './schema.js';
 export { interactionBulkLoad, type InteractionBulkRow, type TaskBulkRow } from './interactions.bulk.js';
 export { taskDashboardTiles } from './dashboard.tiles.js';
 export { interactionGoalMetrics, returnVisitsByAssignee } from './goal.metrics.js';
+export { registerInteractionVoiceHook, type InteractionVoiceEvent, type InteractionVoiceHook } from './voice.js';

@@ -12,6 +12,7 @@ import type { InteractionRow, InteractionWithRefs } from './interactions.reposit
 import type { CreateInteractionInput, UpdateInteractionInput } from './interactions.types.js';
 import { userInReach } from './people.js';
 import type { TimelineSource } from './timeline.js';
+import { interactionVoice } from './voice.js';
 
 export function toInteractionView(r: InteractionWithRefs): InteractionView {
   return {
@@ -95,6 +96,9 @@ export async function logInteraction(
     entityId: customerId,
     changes: { interactionId: row.id, ...audited(row) },
   });
+  if (input.asFeedback) {
+    await interactionVoice(db, { interactionId: row.id, customerId, text: row.content?.trim() || row.summary, occurredAt: row.occurredAt, userId: row.userId });
+  }
   return toInteractionView((await repo.findInteraction(db, row.id))!);
 }
 

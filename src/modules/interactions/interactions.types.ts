@@ -37,6 +37,7 @@ const interactionFields = {
 
 export const createInteractionBody = z.strictObject({
   ...interactionFields,
+  asFeedback: z.boolean().optional().describe("记为客户反馈 (default false): what the customer said (the notes, else the summary) also becomes a feedback item"),
   channel: interactionFields.channel.default('call'),
   direction: interactionFields.direction.default('outbound'),
   occurredAt: interactionFields.occurredAt.optional(),

@@ -28,3 +28,32 @@ export function registerTicketResolvedHook(fn: TicketResolvedHook): void {
 export async function ticketResolved(db: DbOrTx, e: TicketResolvedEvent): Promise<void> {
   for (const fn of hooks) await fn(db, e);
 }
+
+/**
+ * A household rated a ticket's handling (the public follow page): other modules hear the customer's voice (the
+ * feedback inbox takes a comment as an item). Called inside the rating's transaction, like the resolved hooks; a
+ * ticket is rated once, so each hook sees a ticket at most once.
+ */
+export type TicketRatedEvent = {
+  ticketId: string;
+  number: number;
+  customerId: string | null;
+  contactName: string | null;
+  contactPhone: string | null;
+  rating: number;
+  comment: string | null;
+  ratedAt: Date;
+};
+
+export type TicketRatedHook = (db: DbOrTx, e: TicketRatedEvent) => Promise<void>;
+
+const ratedHooks = new Set<TicketRatedHook>();
+
+export function registerTicketRatedHook(fn: TicketRatedHook): void {
+  ratedHooks.add(fn);
+}
+
+/** Calls every registered hook (tickets.public.ts, in the rating's transaction). */
+export async function ticketRated(db: DbOrTx, e: TicketRatedEvent): Promise<void> {
+  for (const fn of ratedHooks) await fn(db, e);
+}

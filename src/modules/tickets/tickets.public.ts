@@ -5,6 +5,7 @@
  */
 import type { DbOrTx } from '../../platform/db/client.js';
 import { AppError } from '../../platform/errors.js';
+import { ticketRated } from './resolved.js';
 import { PUBLIC_REOPEN_DAYS, type PublicTicketView } from './tickets.contract.js';
 import * as repo from './tickets.repository.js';
 import type { TicketRow, TicketWithRefs } from './tickets.repository.js';
@@ -68,6 +69,16 @@ export async function rateTicket(db: DbOrTx, token: string, input: { rating: num
   const row = await save(db, tk, { rating: input.rating, ratingComment: input.comment ?? null, ratedAt: now });
   await event(db, tk.id, 'rated', null, input.comment ?? null, { rating: input.rating }, now);
   await audit(db, publicActor(ip), 'ticket_rate', row, { rating: input.rating });
+  await ticketRated(db, {
+    ticketId: tk.id,
+    number: tk.number,
+    customerId: tk.customerId,
+    contactName: tk.contactName,
+    contactPhone: tk.contactPhone,
+    rating: input.rating,
+    comment: input.comment ?? null,
+    ratedAt: now,
+  });
   return publicTicket(db, token, now);
 }
 

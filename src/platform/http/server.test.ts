@@ -286,6 +286,10 @@ const PROTECTED: [method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: stri
   ['GET', '/api/v1/feedback-categories'],
   ['POST', '/api/v1/feedback-categories'],
   ['PATCH', `/api/v1/feedback-categories/${SOME_ID}`],
+  ['GET', '/api/v1/feedback-analysis/trends'],
+  ['GET', '/api/v1/feedback-analysis/sentiment'],
+  ['GET', '/api/v1/feedback-analysis/keywords'],
+  ['GET', '/api/v1/feedback-analysis/hot-topics'],
 ];
 
 /** Reachable without signing in. */

@@ -360,6 +360,9 @@ function Body({ item, onDeleted }: { item: FeedbackItemView; onDeleted: () => vo
           { key: 'customer', label: t('fb.col.customer'), children: item.customer ? <Link to={`/customers/${item.customer.id}`} data-testid="fb-customer-link">{item.customer.name}</Link> : t('fb.anonymous') },
           ...(contact ? [{ key: 'contact', label: t('fb.drawer.contact'), children: contact }] : []),
           { key: 'source', label: t('fb.drawer.source'), children: t(`fb.source.${item.source}`) },
+          ...(item.sourceRef?.startsWith('ticket:')
+            ? [{ key: 'sourceTicket', label: t('fb.drawer.sourceTicket'), children: <Link to={`/tickets/${item.sourceRef.slice('ticket:'.length)}`} data-testid="fb-source-ticket">{t('fb.drawer.openTicket')}</Link> }]
+            : []),
           { key: 'received', label: t('fb.drawer.received'), children: formatDateTime(item.createdAt) },
           ...(item.ticketId ? [{ key: 'ticket', label: t('fb.drawer.ticket'), children: <Link to={`/tickets/${item.ticketId}`}>{t('fb.drawer.openTicket')}</Link> }] : []),
         ]}

@@ -89,6 +89,16 @@ function Filters({ q, set, phone }: { q: InboxQuery; set: (patch: Partial<InboxQ
           {t('fb.filter.customer')}
         </Tag>
       ) : null}
+      {q.keyword ? (
+        <Tag closable color="blue" onClose={() => set({ keyword: undefined })} style={{ alignSelf: 'center' }} data-testid="fb-filter-keyword">
+          {t('fb.filter.keyword', { word: q.keyword })}
+        </Tag>
+      ) : null}
+      {q.compound ? (
+        <Tag closable color="blue" onClose={() => set({ compound: undefined })} style={{ alignSelf: 'center' }} data-testid="fb-filter-compound">
+          {t('fb.filter.compound', { name: q.compound })}
+        </Tag>
+      ) : null}
     </Flex>
   );
 }

@@ -3,6 +3,15 @@ import { api } from '../../platform/api';
 import { usePagedList } from '../../platform/usePagedList';
 import type { FeedbackCategoryList, FeedbackItemView, FeedbackPage, FeedbackSentiment, FeedbackStatus } from '../../../../src/modules/feedback/feedback.contract';
 import type { MessageView } from '../../../../src/modules/messages/messages.contract';
+import type {
+  AnalysisGranularity,
+  FeedbackHotTopics,
+  FeedbackKeywordCloud,
+  FeedbackSentimentTrends,
+  FeedbackTrends,
+  SentimentGrouping,
+  TrendSplit,
+} from '../../../../src/modules/feedback/analysis.contract';
 
 // The server's own definitions (plain constants and types, no imports): one source for both sides.
 export {
@@ -20,6 +29,27 @@ export {
   type FeedbackStatus,
 } from '../../../../src/modules/feedback/feedback.contract';
 export type { MessageView };
+export {
+  ANALYSIS_GRANULARITIES,
+  GROUP_NONE,
+  GROUP_OTHER,
+  HOT_TOPIC_RULE,
+  SENTIMENT_GROUPINGS,
+  TREND_SPLITS,
+  type AnalysisFilter,
+  type AnalysisGranularity,
+  type AnalysisPeriod,
+  type FeedbackHotTopics,
+  type FeedbackKeywordCloud,
+  type FeedbackSentimentTrends,
+  type FeedbackTrends,
+  type HotTopic,
+  type KeywordWeight,
+  type SentimentGrouping,
+  type SentimentSeries,
+  type TrendSeries,
+  type TrendSplit,
+} from '../../../../src/modules/feedback/analysis.contract';
 
 /** The inbox's filters (the API's query without the cursor): all optional, absent = no filter. */
 export type InboxQuery = {
@@ -29,6 +59,10 @@ export type InboxQuery = {
   ownerId?: string;
   customerId?: string;
   q?: string;
+  /** Carries this keyword (hot topics, the keyword cloud). */
+  keyword?: string;
+  /** The customer's compound (小区). */
+  compound?: string;
   from?: string;
   to?: string;
   deleted?: 'only';
@@ -43,6 +77,7 @@ export const feedbackKeys = {
   categories: ['feedback', 'categories'] as const,
   users: ['feedback', 'users'] as const,
   message: (id: string) => ['feedback', 'message', id] as const,
+  analysis: (what: string, q: object) => ['feedback', 'analysis', what, q] as const,
 };
 
 /** The inbox, newest first, a page of 50 at a time (加载更多). */
@@ -87,5 +122,44 @@ export function useReplyMessage(id: string | null) {
     queryFn: ({ signal }) => api.get<MessageView>(`/api/v1/messages/${id}`, undefined, signal),
     enabled: !!id,
     retry: false,
+  });
+}
+
+// ---- 反馈分析 ----
+
+export type AnalysisRange = { from: string; to: string };
+
+/** Items per day or week over the range, split by category, sentiment or compound. */
+export function useFeedbackTrends(q: AnalysisRange & { granularity: AnalysisGranularity; split: TrendSplit }) {
+  return useQuery({
+    queryKey: feedbackKeys.analysis('trends', q),
+    queryFn: ({ signal }) => api.get<FeedbackTrends>('/api/v1/feedback-analysis/trends', q, signal),
+    placeholderData: (previous) => previous,
+  });
+}
+
+/** The negative share over time, overall and by category or compound. */
+export function useFeedbackSentimentTrends(q: AnalysisRange & { granularity: AnalysisGranularity; by: SentimentGrouping }) {
+  return useQuery({
+    queryKey: feedbackKeys.analysis('sentiment', q),
+    queryFn: ({ signal }) => api.get<FeedbackSentimentTrends>('/api/v1/feedback-analysis/sentiment', q, signal),
+    placeholderData: (previous) => previous,
+  });
+}
+
+/** The keyword cloud of the range. */
+export function useFeedbackKeywords(q: AnalysisRange) {
+  return useQuery({
+    queryKey: feedbackKeys.analysis('keywords', q),
+    queryFn: ({ signal }) => api.get<FeedbackKeywordCloud>('/api/v1/feedback-analysis/keywords', { ...q, limit: 60 }, signal),
+    placeholderData: (previous) => previous,
+  });
+}
+
+/** This week's hot topics (the last 7 company days against the 4 weeks before). */
+export function useFeedbackHotTopics() {
+  return useQuery({
+    queryKey: feedbackKeys.analysis('hot', {}),
+    queryFn: ({ signal }) => api.get<FeedbackHotTopics>('/api/v1/feedback-analysis/hot-topics', undefined, signal),
   });
 }

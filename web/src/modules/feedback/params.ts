@@ -1,6 +1,6 @@
 /**
  * The inbox's filters in the URL (/feedback?…), so a link lands on the filtered list and the filters survive a reload:
- * `status`, `categoryId`, `sentiment`, `ownerId`, `customerId`, `q`, `from` / `to` (YYYY-MM-DD, company time zone),
+ * `status`, `categoryId`, `sentiment`, `ownerId`, `customerId`, `q`, `keyword`, `compound` (from 反馈分析), `from` / `to` (YYYY-MM-DD, company time zone),
  * `deleted=only` (the removed items); `item=<id>` opens that item's drawer. Values the API would refuse are dropped.
  */
 import { FEEDBACK_SENTIMENTS, FEEDBACK_STATUSES, type InboxQuery } from './api';
@@ -10,10 +10,12 @@ const oneOf = <T extends string>(v: string | null, allowed: readonly T[]): T | u
 const uuid = (v: string | null) => (v !== null && UUID.test(v) ? v : undefined);
 const day = (v: string | null) => (v !== null && /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : undefined);
 
-const FILTERS = ['status', 'categoryId', 'sentiment', 'ownerId', 'customerId', 'q', 'from', 'to', 'deleted'] as const;
+const FILTERS = ['status', 'categoryId', 'sentiment', 'ownerId', 'customerId', 'q', 'keyword', 'compound', 'from', 'to', 'deleted'] as const;
 
 export function inboxFromParams(p: URLSearchParams): InboxQuery {
   const q = p.get('q')?.trim().slice(0, 100);
+  const keyword = p.get('keyword')?.trim().slice(0, 50);
+  const compound = p.get('compound')?.trim().slice(0, 100);
   const out: InboxQuery = {
     status: oneOf(p.get('status'), FEEDBACK_STATUSES),
     categoryId: uuid(p.get('categoryId')),
@@ -21,6 +23,8 @@ export function inboxFromParams(p: URLSearchParams): InboxQuery {
     ownerId: uuid(p.get('ownerId')),
     customerId: uuid(p.get('customerId')),
     q: q || undefined,
+    keyword: keyword || undefined,
+    compound: compound || undefined,
     from: day(p.get('from')),
     to: day(p.get('to')),
     deleted: p.get('deleted') === 'only' ? 'only' : undefined,

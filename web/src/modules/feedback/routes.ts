@@ -3,3 +3,4 @@
 import { lazyPage } from '../../platform/lazyPage';
 
 export const FeedbackInboxPage = /* @__PURE__ */ lazyPage(() => import('./InboxPage'), 'InboxPage');
+export const FeedbackAnalysisPage = /* @__PURE__ */ lazyPage(() => import('./AnalysisPage'), 'AnalysisPage');

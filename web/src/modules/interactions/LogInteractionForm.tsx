@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Button, DatePicker, Form, Input, Radio, Select } from 'antd';
+import { Button, Checkbox, DatePicker, Form, Input, Radio, Select } from 'antd';
 import { DownOutlined, UpOutlined } from '@ant-design/icons';
 import type { Dayjs } from 'dayjs';
 import { api } from '../../platform/api';
@@ -16,9 +16,10 @@ type Values = {
   content?: string;
   outcome?: string;
   nextStep?: string;
+  asFeedback?: boolean;
 };
 
-const DEFAULTS: Partial<Values> = { channel: 'call', direction: 'outbound', occurredAt: null };
+const DEFAULTS: Partial<Values> = { channel: 'call', direction: 'outbound', occurredAt: null, asFeedback: false };
 
 /**
  * 记录沟通: a call, outbound, now — so typing the one-sentence summary and pressing 保存 (or Enter) is enough. The
@@ -61,6 +62,7 @@ export function LogInteractionForm({
           content: v.content?.trim() || null,
           outcome: v.outcome?.trim() || null,
           nextStep: v.nextStep?.trim() || null,
+          ...(v.asFeedback ? { asFeedback: true } : {}),
         };
         // Left empty, the time is "now" on the server.
         if (v.occurredAt) body.occurredAt = zonedIso(v.occurredAt);
@@ -97,6 +99,9 @@ export function LogInteractionForm({
             e.preventDefault();
             form.submit();
           }} autoComplete="off" />
+      </Form.Item>
+      <Form.Item name="asFeedback" valuePropName="checked" style={{ marginBottom: 4 }} extra={t('interactions.asFeedbackHint')}>
+        <Checkbox data-testid="interaction-as-feedback">{t('interactions.asFeedback')}</Checkbox>
       </Form.Item>
       <Button type="link" size="small" style={{ paddingInline: 0, marginBottom: more ? 12 : 0 }} onClick={() => setMore((m) => !m)} icon={more ? <UpOutlined /> : <DownOutlined />}>
         {t('interactions.more')}

@@ -30,6 +30,8 @@ export type LogInteraction = {
   content?: string | null;
   outcome?: string | null;
   nextStep?: string | null;
+  /** 记为客户反馈: the customer's words also go to the feedback inbox. */
+  asFeedback?: boolean;
 };
 export type CreateTask = { type: TaskType; title: string; notes?: string | null; customerId?: string | null; assigneeId?: string; dueAt: string };
 export type CompleteTask = { result: string; interaction?: { channel: InteractionChannel; direction: InteractionDirection; outcome?: string | null } | null };
