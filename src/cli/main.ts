@@ -168,10 +168,14 @@ demo
         skipForeignKeyChecks: true,
         acceptOlderVersion: opts.acceptOlderVersion === true,
         exclusive: true, // the command owns the database: big batches, indexes rebuilt at the end
+        // The history's messages wait in the outbox for the server's sender (their links name this address until the
+        // settings name a public one).
+        activity: { log: () => undefined, fallbackUrl: 'http://localhost:3000' },
         onProgress: (p) => {
-          if (p.loaded < p.total && performance.now() - last < 2000) return;
+          if ((p.loaded < p.total || (p.played ?? 0) < (p.scripts ?? 0)) && performance.now() - last < 2000) return;
           last = performance.now();
-          console.error(`progress ${Math.floor((p.loaded / p.total) * 100)}% ${t(locale, 'cli.demo.progress', p)}`);
+          if (p.played !== undefined && p.scripts) console.error(`progress history ${Math.floor((p.played / p.scripts) * 100)}% ${t(locale, 'cli.demo.history', { played: p.played, scripts: p.scripts })}`);
+          else console.error(`progress ${Math.floor((p.loaded / p.total) * 100)}% ${t(locale, 'cli.demo.progress', p)}`);
         },
       });
       const seconds = (performance.now() - started) / 1000;

@@ -1,5 +1,6 @@
 export { careRoutes } from './care.routes.js';
 export { careMergeHook } from './merge.js';
-export { runCare, CATCH_UP_DAYS, type CareRuntime } from './care.service.js';
+export { runCare, CATCH_UP_DAYS, createPlan as createCarePlan, createRule as createCareRule, type CareRuntime } from './care.service.js';
 export { festivalDate } from './festivals.js';
 export type { PlanView, RuleView, RunSummary } from './care.contract.js';
+export { careDashboardTiles } from './dashboard.tiles.js';

@@ -8,6 +8,8 @@ export type DemoStatus = {
   loaded: number;
   customers: number;
   transactions: number;
+  /** The service history (tickets, feedback, care) played after the households: scripts done of all; null before. */
+  history: { played: number; scripts: number } | null;
   /** SHA-256 of the generated rows: the same seed, size and date always give the same value. */
   fingerprint: string | null;
   startedAt: string | null;

@@ -6,6 +6,7 @@ export const zhCN = {
   'demo.other_runner': '另一个进程正在加载这份演示数据',
   'demo.other_loaded': '已加载过另一份演示数据（{size} 户，种子 {seed}）；请在新的安装中加载',
   'cli.demo.progress': '演示数据：{loaded}/{total} 户，{transactions} 笔交易',
+  'cli.demo.history': '演示业务数据（工单、反馈、关怀）：{played}/{scripts}',
   'cli.demo.done': '演示数据已加载：{customers} 户，{transactions} 笔交易，用时 {seconds} 秒；指纹 {fingerprint}',
 } as const;
 
@@ -13,5 +14,6 @@ export const en: Record<keyof typeof zhCN, string> = {
   'demo.other_runner': 'Another process is loading this demo data',
   'demo.other_loaded': 'Other demo data is already loaded ({size} households, seed {seed}); load it into a fresh installation',
   'cli.demo.progress': 'Demo data: {loaded}/{total} households, {transactions} transactions',
+  'cli.demo.history': 'Demo service history (tickets, feedback, care): {played}/{scripts}',
   'cli.demo.done': 'Demo data loaded: {customers} households, {transactions} transactions in {seconds} s; fingerprint {fingerprint}',
 };

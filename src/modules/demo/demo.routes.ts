@@ -22,11 +22,17 @@ export async function runDemoJob(
   signal: AbortSignal,
   resolveActor: (userId: string) => Promise<Actor | null>,
   writers = 1,
+  messaging?: { log: (line: string) => void; fallbackUrl: string },
 ): Promise<void> {
   const d = data as JobData;
   const actor = await resolveActor(d.userId);
   if (!actor) return;
-  await loadDemo(ctx.db, actor, { seed: d.seed, size: d.size, asOf: d.asOf }, { signal, writers, skipForeignKeyChecks: true });
+  await loadDemo(ctx.db, actor, { seed: d.seed, size: d.size, asOf: d.asOf }, {
+    signal,
+    writers,
+    skipForeignKeyChecks: true,
+    activity: messaging ? { log: messaging.log, fallbackUrl: messaging.fallbackUrl } : undefined,
+  });
 }
 
 export async function demoRoutes(app: App, ctx: ServiceContext & { enqueue: (data: JobData) => Promise<void> }): Promise<void> {

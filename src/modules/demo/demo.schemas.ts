@@ -12,6 +12,10 @@ export const demoStatusView = responseOf<DemoStatus>()(
     loaded: z.number().int().describe('Households written so far'),
     customers: z.number().int(),
     transactions: z.number().int(),
+    history: z
+      .object({ played: z.number().int(), scripts: z.number().int() })
+      .nullable()
+      .describe('The service history (tickets, feedback, care) played after the households: scripts done of all'),
     fingerprint: z.string().nullable().describe('SHA-256 of the generated rows: the same seed, size and date give the same value'),
     startedAt: z.string().nullable(),
     finishedAt: z.string().nullable(),

@@ -25,6 +25,7 @@ import type { DemoStatus } from './demo.contract.js';
 import { PRODUCTS } from './data.js';
 import { demoLoads, type DemoCheckpoint } from './schema.js';
 import { Fingerprint, GENERATOR_VERSION, household, planDemo, type DemoParams, type DemoPlan, type Household } from './generator.js';
+import { planActivity, playScript, type ActivityDeps } from './activity.js';
 
 const BATCH = 1000;
 const PRODUCT_BY_CODE = new Map(PRODUCTS.map((p) => [p.code, p]));
@@ -42,6 +43,7 @@ const EMPTY: DemoStatus = {
   loaded: 0,
   customers: 0,
   transactions: 0,
+  history: null,
   fingerprint: null,
   startedAt: null,
   finishedAt: null,
@@ -66,6 +68,8 @@ function statusOf(row: LoadRow | undefined): DemoStatus {
     loaded: cp.loaded,
     customers: cp.customers,
     transactions: cp.transactions,
+    history:
+      row.progress.phase === 'activity' ? { played: row.progress.done, scripts: row.progress.total } : cp.activity ? { played: cp.activity, scripts: cp.activity } : null,
     fingerprint: row.fingerprint,
     startedAt: (row.startedAt ?? row.createdAt).toISOString(),
     finishedAt: status === 'loading' ? null : (row.finishedAt?.toISOString() ?? null),
@@ -92,7 +96,15 @@ export function todayInShanghai(now = new Date()): string {
   return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 }
 
-export type DemoProgress = { loaded: number; total: number; customers: number; transactions: number };
+export type DemoProgress = {
+  loaded: number;
+  total: number;
+  customers: number;
+  transactions: number;
+  /** Scripts of the service history played so far, and how many there are (once the households are in). */
+  played?: number;
+  scripts?: number;
+};
 
 /**
  * Checks that a load with these parameters may start (or resume) and queues it. A finished load of the same
@@ -149,6 +161,11 @@ export async function loadDemo(
      * aside and rebuilt at the end — about twice as fast, and nobody waits.
      */
     exclusive?: boolean;
+    /**
+     * Also play two seasons of service history (tickets, feedback: activity.ts) through the modules' services, with
+     * this messaging runtime (its clock is the history's). The CLI and the server's load do; benchmarks do not.
+     */
+    activity?: ActivityDeps['runtime'];
   } = {},
 ): Promise<DemoStatus> {
   requireAccess(actor, 'settings:manage');
@@ -166,7 +183,14 @@ async function load(
   actor: Actor,
   params: DemoParams,
   run: RunHandle<DemoCheckpoint>,
-  opts: { managerPassword?: string; onProgress?: (p: DemoProgress) => void; writers?: number; skipForeignKeyChecks?: boolean; exclusive?: boolean },
+  opts: {
+    managerPassword?: string;
+    onProgress?: (p: DemoProgress) => void;
+    writers?: number;
+    skipForeignKeyChecks?: boolean;
+    exclusive?: boolean;
+    activity?: ActivityDeps['runtime'];
+  },
 ): Promise<void> {
   const elapsed = sliceTimer();
   const plan = planDemo(params);
@@ -246,6 +270,15 @@ async function load(
   state = await restoreIndexes(db, run, state, progressOf(state.loaded));
   if (embedded) await upkeep.finish();
   else await tidyAfterBulkLoad(db);
+  if (opts.activity) {
+    const runtime = opts.activity;
+    const managerOf = (i: number) => refs.managers[household(plan, i).customer.manager]!.id;
+    const played = await playHistory(db, plan, run, state, { actor, managerOf, runtime }, (played, scripts) =>
+      opts.onProgress?.({ loaded: state.loaded, total: params.size, customers: state.customers, transactions: state.transactions, played, scripts }),
+    );
+    if (!played) return;
+    state = played;
+  }
   await db.transaction(async (tx) => {
     await run.finish(tx, { progress: { phase: 'done', done: params.size, total: params.size } });
     await tx
@@ -259,6 +292,34 @@ async function load(
       changes: { seed: params.seed, size: params.size, asOf: params.asOf, customers: state.customers, transactions: state.transactions },
     });
   });
+}
+
+/**
+ * The service history (activity.ts), script by script: each one and the checkpoint in one transaction, then a turn
+ * of the event loop. Returns the final checkpoint, or null when the run stopped (it resumes at the next script).
+ */
+async function playHistory(
+  db: Db,
+  plan: DemoPlan,
+  run: RunHandle<DemoCheckpoint>,
+  start: DemoCheckpoint,
+  deps: ActivityDeps,
+  onPlayed: (played: number, scripts: number) => void,
+): Promise<DemoCheckpoint | null> {
+  const scripts = planActivity(plan);
+  let state = start;
+  for (let k = state.activity ?? 0; k < scripts.length; k++) {
+    if (run.signal.aborted || run.ended) return null;
+    state = await db.transaction(async (tx) => {
+      await playScript(tx, plan, scripts[k]!, deps);
+      const next = { ...state, activity: k + 1 };
+      await run.save(tx, next, { phase: 'activity', done: k + 1, total: scripts.length });
+      return next;
+    });
+    onPlayed(k + 1, scripts.length);
+    await yieldToEventLoop();
+  }
+  return state;
 }
 
 /** Households per turn of the event loop while generating (about 7 ms of CPU for 100). */
@@ -524,9 +585,11 @@ export async function databaseFingerprint(db: DbOrTx): Promise<string> {
   const contacts = sql`
     select i.id, i.customer_id, i.channel, i.direction, i.occurred_at::text, i.summary, i.outcome, i.transaction_id, u.username
     from ${interactionLog} i left join ${userDirectory} u on u.id = i.user_id order by i.id`;
+  // Tasks by their content: the service history's return visits get ids of the database's own (the same numbers and
+  // titles in the same order, on any database).
   const todo = sql`
-    select t.id, t.type, t.title, t.customer_id, t.due_at::text, t.status, t.result, t.interaction_id, u.username
-    from ${taskLedger} t left join ${userDirectory} u on u.id = t.assignee_id order by t.id`;
+    select t.type, t.title, t.customer_id, t.due_at::text, t.status, t.result, t.interaction_id, u.username
+    from ${taskLedger} t left join ${userDirectory} u on u.id = t.assignee_id order by t.customer_id, t.due_at, t.type, t.title, t.id`;
   for (const query of [contacts, todo]) for (const r of rowsOf<Record<string, unknown>>(await db.execute(query))) h.update(JSON.stringify(r));
   return h.digest('hex');
 }

@@ -9,7 +9,9 @@ import { normalizePhone } from '../../platform/phone.js';
 import { createTestContext, type TestContext } from '../../test/harness.js';
 import { HEATING_PRICE_FEN_PER_M2 } from './data.js';
 import { databaseFingerprint, loadDemo } from './demo.service.js';
-import { fingerprint, households, planDemo } from './generator.js';
+import { CATCH_UP_DAYS } from '../care/index.js';
+import { planActivity } from './activity.js';
+import { fingerprint, household, households, planDemo } from './generator.js';
 import { todayInShanghai } from './demo.service.js';
 
 const AS_OF = '2026-11-23';
@@ -136,6 +138,43 @@ describe('loading the demo', () => {
     const repaired = [...households(plan)].find((h) => h.transactions.some((t) => t.type === 'purchase'))!;
     const timeline = (await ctx.admin.get(`/api/v1/customers/${repaired.customer.id}/timeline?limit=100`)).json();
     expect(JSON.stringify(timeline)).toContain('来电报修');
+    // The service history, played through the tickets' and feedback's own services at its moments in the past.
+    const scripts = planActivity(plan);
+    const ticketScripts = scripts.filter((x) => x.kind === 'ticket');
+    const feedbackScripts = scripts.filter((x) => x.kind === 'feedback');
+    expect(ticketScripts.length).toBe(24);
+    expect(feedbackScripts.length).toBe(12);
+    const tickets = (await ctx.admin.get('/api/v1/tickets?limit=100')).json();
+    expect(tickets.total).toBe(24);
+    const resolved = tickets.items.filter((x: { status: string }) => x.status === 'resolved');
+    expect(resolved.length).toBe(ticketScripts.filter((x) => x.resolve).length);
+    expect(tickets.items.filter((x: { rating: number | null }) => x.rating !== null).length).toBe(ticketScripts.filter((x) => x.rating).length);
+    expect(tickets.items.every((x: { sla: unknown }) => x.sla !== null)).toBe(true);
+    // Each ticket is where and when its script put it: the household's, created at the script's moment.
+    const firstTicket = ticketScripts[0]!;
+    const shown = tickets.items.find((x: { title: string; createdAt: string }) => x.title === firstTicket.title && x.createdAt === firstTicket.at.toISOString());
+    expect(shown?.customer?.id).toBe(household(plan, firstTicket.household).customer.id);
+    const feedback = (await ctx.admin.get('/api/v1/feedback?limit=100')).json().items as { source: string; status: string }[];
+    const voiced = feedback.filter((x) => x.source !== 'rating');
+    expect(voiced.length).toBe(12);
+    expect(voiced.filter((x) => x.status === 'closed').length).toBe(feedbackScripts.filter((x) => x.closeAt).length);
+    // Ratings with a comment reached the inbox too.
+    expect(feedback.filter((x) => x.source === 'rating').length).toBe(ticketScripts.filter((x) => x.rating?.comment).length);
+    // Replies and resolutions went to the households through the outbox.
+    const outbox = (await ctx.admin.get('/api/v1/messages?limit=100')).json().items as { templateName: string | null }[];
+    expect(outbox.filter((m) => m.templateName === null).length).toBe(ticketScripts.filter((x) => x.firstReply).length + resolved.length);
+    // The care runs of the last days: birthday greetings by the demo's template, and its rules and plan in place.
+    // (The first run also catches up the CATCH_UP_DAYS before it.)
+    const careDays = scripts.filter((x) => x.kind === 'care').map((x) => x.at.getTime() + 8 * 3_600_000);
+    const days = new Set<string>();
+    for (let t = careDays[0]! - CATCH_UP_DAYS * 86_400_000; t <= careDays[careDays.length - 1]!; t += 86_400_000) days.add(new Date(t).toISOString().slice(5, 10));
+    const birthdays = [...households(plan)].filter((h) => h.customer.birthday && days.has(h.customer.birthday.slice(5)));
+    expect(birthdays.length).toBeGreaterThan(0);
+    const greetings = outbox.filter((m) => m.templateName === '生日祝福').length;
+    expect(greetings).toBeGreaterThan(0);
+    expect(greetings).toBeLessThanOrEqual(birthdays.length);
+    const rules = (await ctx.admin.get('/api/v1/care/rules')).json().items as { name: string }[];
+    expect(rules.map((r) => r.name).sort()).toEqual(['独居老人春节走访', '生日祝福短信']);
     const audit = (await ctx.admin.get('/api/v1/audit?action=demo.load')).json();
     expect(JSON.stringify(audit)).toContain('demo.load');
     // Another demo on top is refused, in the caller's language; the same one again is a no-op.
@@ -151,13 +190,25 @@ describe('loading the demo', () => {
     const params = { seed: 7, size: 1200, asOf: todayInShanghai() };
     const actor = systemActor('cli');
     const stop = new AbortController();
-    const first = await loadDemo(other.database.db, actor, params, { onProgress: () => stop.abort(), signal: stop.signal });
+    const activity = { log: () => undefined, fallbackUrl: 'http://localhost:3000' };
+    const first = await loadDemo(other.database.db, actor, params, { onProgress: () => stop.abort(), signal: stop.signal, activity });
     // Stopped after its first batch (its size depends on the database: short slices on PGlite).
     expect(first.status).toBe('loading');
     expect(first.loaded).toBeGreaterThan(0);
     expect(first.loaded).toBeLessThan(1200);
-    const done = await loadDemo(other.database.db, actor, params);
+    // Stopped again in the middle of the service history, then resumed at the next script.
+    const again = new AbortController();
+    const second = await loadDemo(other.database.db, actor, params, { onProgress: (p) => p.played === 10 && again.abort(), signal: again.signal, activity });
+    expect(second).toMatchObject({ status: 'loading', loaded: 1200 });
+    const done = await loadDemo(other.database.db, actor, params, { activity });
     expect(done).toMatchObject({ status: 'done', loaded: 1200, fingerprint: fingerprint(params) });
     expect(await databaseFingerprint(other.database.db)).toBe(await databaseFingerprint(ctx.database.db));
+    // No script played twice: the same tickets and feedback as the uninterrupted load.
+    const brief = async (c: TestContext) => {
+      const tickets = (await c.admin.get('/api/v1/tickets?limit=100')).json().items as { title: string; createdAt: string; status: string; rating: number | null }[];
+      const feedback = (await c.admin.get('/api/v1/feedback?limit=100')).json().items as { text: string; createdAt: string; status: string }[];
+      return [...tickets.map((x) => `${x.createdAt} ${x.title} ${x.status} ${x.rating}`), ...feedback.map((x) => `${x.createdAt} ${x.text} ${x.status}`)].sort();
+    };
+    expect(await brief(other)).toEqual(await brief(ctx));
   });
 });

@@ -10,6 +10,8 @@ export type DemoCheckpoint = {
   transactions: number;
   /** Index definitions set aside for a bulk load (PostgreSQL, or the CLI), built again at its end. */
   droppedIndexes: string[];
+  /** Scripts of the service history played (activity.ts), when the load plays it. */
+  activity?: number;
 };
 
 /**

@@ -19,13 +19,18 @@ export function DemoProgress() {
     was.current = s?.status;
   }, [s?.status, qc]);
   if (!s || s.status !== 'loading') return null;
-  const percent = s.size ? Math.floor((s.loaded / s.size) * 100) : 0;
+  const history = s.history && s.history.scripts > 0 ? s.history : null;
+  const percent = history ? Math.floor((history.played / history.scripts) * 100) : s.size ? Math.floor((s.loaded / s.size) * 100) : 0;
   return (
     <Alert
       type="info"
       showIcon
       style={{ marginBottom: 16 }}
-      title={t('demo.loading', { loaded: s.loaded.toLocaleString(), total: (s.size ?? 0).toLocaleString(), percent, transactions: s.transactions.toLocaleString() })}
+      title={
+        history
+          ? t('demo.history', { played: history.played.toLocaleString(), scripts: history.scripts.toLocaleString(), percent })
+          : t('demo.loading', { loaded: s.loaded.toLocaleString(), total: (s.size ?? 0).toLocaleString(), percent, transactions: s.transactions.toLocaleString() })
+      }
       description={<Progress percent={percent} size="small" />}
       data-testid="demo-progress"
     />
