@@ -7,21 +7,10 @@
 import { describe, expect, it } from 'vitest';
 import { HOT_TOPIC_RULE } from './analysis.contract.js';
 import { countTopics, detectHotTopics, hotTopicWindows } from './hot-topics.js';
+import { rng } from './text/train/linear.js';
 
 const ZONE = 'Asia/Shanghai';
 const bj = (s: string) => new Date(`${s.replace(' ', 'T')}+08:00`);
-
-/** A small seeded generator (mulberry32), so the background is noisy but the same on every run. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Categories of the heating template with their normal shares: 漏水 is 5 % of the feedback. */
 const MIX: [string, number][] = [
