@@ -12,7 +12,7 @@ import { browserSuite, see, seedCompany, Shots, signIn, WAIT, dialogHelpers } fr
 const suite = browserSuite(async ({ server, browser }) => {
   const api = await seedCompany(server.url);
   const customer = async (name: string) => (await api.post<{ id: string }>('/api/v1/customers', { name, address: { city: '哈尔滨市', compound: '幸福家园' } })).id;
-  const ids = { liu: await customer('刘德明'), chen: await customer('陈秀兰') };
+  const ids = { liu: await customer('刘德明'), chen: await customer('陈秀兰'), zhao: await customer('赵建国') };
   // 刘德明: a heating payment and an earlier call, so the new call has something to be on top of.
   await api.post(`/api/v1/customers/${ids.liu}/transactions`, { occurredAt: '2025-01-10T10:00:00+08:00', type: 'payment', amountFen: 285_600, channel: '营业厅' });
   await api.post(`/api/v1/customers/${ids.liu}/interactions`, { occurredAt: '2025-01-05T09:30:00+08:00', summary: '来电询问缴费标准', direction: 'inbound' });
@@ -72,6 +72,29 @@ describe('contacts and the timeline', () => {
     // In the history too.
     await page.getByRole('tab', { name: '变更历史' }).click();
     await see(page, '记录了沟通');
+  });
+
+  it('a call marked 记为客户反馈 also lands in the feedback inbox, analysed, with its source', async () => {
+    const page = suite.browser.page;
+    await page.goto(`${suite.server.url}/customers/${suite.ids.zhao}`);
+    await see(page, '赵建国');
+    await openDialog(page.getByRole('button', { name: '记录沟通' }));
+    await dialog().getByLabel('摘要').fill('客户反映暖气片漏水，地板都湿了');
+    await dialog().getByTestId('interaction-as-feedback').check();
+    await dialog().getByRole('button', { name: '保存' }).click();
+    await closed();
+    await see(page, '沟通已记录');
+    // The inbox has it: the customer's words, from a contact note, negative, filed under 漏水 by the analysis.
+    await page.goto(`${suite.server.url}/feedback?customerId=${suite.ids.zhao}`);
+    const row = page.getByTestId('fb-inbox').locator('tr', { hasText: '客户反映暖气片漏水' });
+    await row.waitFor({ timeout: WAIT });
+    expect(await row.textContent()).toContain('赵建国');
+    await row.getByTestId('fb-number').click();
+    const body = page.getByTestId('fb-drawer-body');
+    await body.waitFor({ timeout: WAIT });
+    await expect.poll(() => body.textContent(), { timeout: WAIT }).toContain('沟通记录');
+    expect(await body.textContent()).toContain('漏水');
+    await new Shots('interaction-feedback').take(page, 'inbox-drawer');
   });
 
   it('an empty summary is caught on the form before anything is sent', async () => {

@@ -78,6 +78,11 @@ describe('keywords', () => {
 
   it('uses jieba’s IDF when no corpus is given', () => {
     expect(keywords('家里暖气片漏水了，地板都泡了')).toEqual(expect.arrayContaining(['漏水', '暖气片']));
+    // An agent's note names who spoke; that is not what it is about.
+    const noted = keywords('客户反映暖气片漏水，地板都湿了');
+    expect(noted).toEqual(expect.arrayContaining(['漏水', '暖气片']));
+    expect(noted).not.toContain('客户');
+    expect(noted).not.toContain('反映');
   });
 
   it('uses TextRank on long texts', () => {

@@ -87,10 +87,19 @@ export function textRank(words: string[], window = 5, iterations = 30, damping =
   return rank;
 }
 
+/**
+ * Words of reported speech that say who spoke, not what about: an agent's note reads 「客户反映暖气片漏水」, a survey answer
+ * 「业主表示…」. Never keywords (the sentiment and category models keep their own stop words: their weights were
+ * trained with them).
+ */
+const SPEAKER_WORDS: ReadonlySet<string> = new Set(['客户', '用户', '业主', '住户', '居民', '反映', '反馈', '表示', '称', '来电', '致电', '投诉人']);
+
 /** Keywords from already tokenised content words (analyseText reuses its tokens). */
 export function keywordsOfTokens(tokens: string[], opts?: KeywordOptions): string[] {
   const top = opts?.top ?? 5;
   if (!tokens.length || top <= 0) return [];
+  tokens = tokens.filter((w) => !SPEAKER_WORDS.has(w));
+  if (!tokens.length) return [];
   let words = tokens.filter((w) => [...w].length > 1 || /^[a-z]{2,}$/u.test(w));
   if (!words.length) words = tokens;
   const idf = idfOf(opts);
