@@ -7,4 +7,4 @@ export type { FeedbackItemView, FeedbackPage, FeedbackCategoryView, FeedbackSent
 export { feedbackDashboardTiles } from './dashboard.tiles.js';
 export { feedbackGoalMetrics } from './goal.metrics.js';
 export { analyseFeedbackFile, type FeedbackAnalysisLine } from './text/index.js';
-export { feedbackFromInteraction, feedbackFromTicketRating } from './intake.js';
+export { feedbackFromInteraction, feedbackFromSurvey, feedbackFromTicketRating } from './intake.js';

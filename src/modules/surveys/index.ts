@@ -15,3 +15,4 @@ export { onResponseCompleted, surveyChurnSignal, type CompletedResponse } from '
 export { surveyDashboardTiles } from './dashboard.tiles.js';
 export { surveyGoalMetrics } from './goal.metrics.js';
 export { surveyFacts } from './facts.js';
+export { registerSurveyVoiceHook, type SurveyVoiceEvent, type SurveyVoiceHook } from './voice.js';

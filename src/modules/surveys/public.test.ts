@@ -134,6 +134,10 @@ describe('the public survey page', () => {
     expect(stored).toMatchObject({ status: 'complete', answers: { recommend: 9, valued: evil }, nps: 9, csat: null, ces: null, customer_id: customer.id });
     expect(stored!.completed_at).not.toBeNull();
     expect(await invitation(inv.id)).toMatchObject({ status: 'responded', responded_at: expect.anything() });
+    // The free-text answer is customer voice: an item in the feedback inbox, linked to the response.
+    const inbox = ok<{ items: { source: string; sourceRef: string; text: string; customer: { id: string } | null }[] }>(await ctx.admin.get(`/api/v1/feedback?customerId=${customer.id}`)).items;
+    expect(inbox).toEqual([expect.objectContaining({ source: 'survey', text: evil, customer: expect.objectContaining({ id: customer.id }) })]);
+    expect(inbox[0]!.sourceRef).toMatch(/^survey-response:/);
 
     // A second submission: a clear page and 409, in both languages; nothing changes.
     const before = await snapshot();
