@@ -2,7 +2,8 @@
  * 目标管理 in the browser (issue #17): a manager opens 目标管理 from the menu, sets 本月投诉不超过 3 件 on 投诉量 for the
  * company this month (two complaints already this month), lands on the goal's page with its figures (2 of 3, the
  * forecast, the time elapsed, the status and the day-by-day chart), and finds it in the list with its bar, figures and
- * status. At phone width the list is cards and neither page scrolls sideways.
+ * status. A goal on a segment's size (细分人数) picks its segment in the form and shows it with the metric. At phone width
+ * the list is cards and neither page scrolls sideways.
  */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -10,6 +11,7 @@ import { Api, browserSuite, dialogHelpers, launchBrowser, PHONE, pick, see, seed
 
 const MANAGER = { username: 'jingli', password: 'Jingli1234', displayName: '服务部王经理', roleKey: 'manager' };
 const NAME = '本月投诉不超过 3 件';
+const SEGMENT = '高价值流失预警';
 const STATUS: Record<string, string> = { not_started: '未开始', on_track: '进展正常', at_risk: '有风险', achieved: '已达成', missed: '未达成', no_data: '暂无数据' };
 
 type Goal = { id: string; name: string; progress: { value: number; target: number; status: string; forecast: number | null } };
@@ -21,6 +23,9 @@ const suite = browserSuite<{ api: Api }>(async ({ server, browser }) => {
   await admin.post('/api/v1/tickets', { title: '暖气不热', type: 'complaint', customerId: customer.id });
   await admin.post('/api/v1/tickets', { title: '维修人员迟到', type: 'complaint', customerId: customer.id });
   await admin.post('/api/v1/tickets', { title: '缴费咨询', type: 'inquiry', customerId: customer.id });
+  // A static segment with the customer as its one member (for the segment-size goal).
+  const segment = await admin.post<{ id: string }>('/api/v1/segments', { name: SEGMENT, kind: 'static' });
+  await admin.post(`/api/v1/segments/${segment.id}/members`, { customerIds: [customer.id] });
   await signIn(browser, server.url, '/', MANAGER.username, MANAGER.password);
   return { api: await new Api(server.url).login(MANAGER.username, MANAGER.password) };
 });
@@ -39,7 +44,8 @@ describe('goals', () => {
 
     await openDialog(page.getByTestId('goal-new'));
     await page.getByTestId('goal-name').fill(NAME);
-    await pick(page, dialog().getByRole('combobox', { name: '指标' }), '投诉量');
+    // Searched: the catalogue is longer than the dropdown's window (its list renders only the rows in view).
+    await pick(page, dialog().getByRole('combobox', { name: '指标' }), '投诉量', '投诉量');
     await see(dialog(), '越低越好'); // the metric's description and direction as the field's help
     await page.getByTestId('goal-target').fill('3');
     await shots.take(page, 'form');
@@ -68,6 +74,25 @@ describe('goals', () => {
     expect(await row.getByTestId('goal-status').textContent()).toBe(STATUS[goal.progress.status]);
     await row.getByTestId('goal-attainment').waitFor();
     await shots.take(page, 'list');
+    expect(suite.browser.pageErrors).toEqual([]);
+  });
+
+  it('a manager sets a goal on a segment’s size, choosing the segment, and sees it with the metric', async () => {
+    const page = suite.browser.page;
+    await page.goto(`${suite.server.url}/goals`);
+    await openDialog(page.getByTestId('goal-new'));
+    await page.getByTestId('goal-name').fill('流失预警人数清零');
+    await pick(page, dialog().getByRole('combobox', { name: '指标' }), '细分人数', '细分');
+    await pick(page, dialog().getByRole('combobox', { name: '客户细分' }), SEGMENT);
+    await page.getByTestId('goal-target').fill('0');
+    await dialog().getByRole('button', { name: '保存' }).click();
+    await closed();
+
+    await until(async () => /^\/goals\/[0-9a-f-]{36}$/.test(new URL(page.url()).pathname), "the new goal's page");
+    await see(page.getByTestId('goal-metric'), `细分人数 · ${SEGMENT}`);
+    await until(async () => (await figure(page, 'value')) === '1', 'the value 1 (the one member)');
+    await page.getByTestId('goal-records').click();
+    await until(async () => /^\/segments\/[0-9a-f-]{36}$/.test(new URL(page.url()).pathname), "the segment's page");
     expect(suite.browser.pageErrors).toEqual([]);
   });
 

@@ -39,7 +39,20 @@ export type GoalUnit = (typeof GOAL_UNITS)[number];
 export const GOAL_FORECASTS = ['pace', 'level'] as const;
 export type GoalForecast = (typeof GOAL_FORECASTS)[number];
 
-export const GOAL_LIMITS = { name: 100, description: 1000, target: 1e12, change: 1000 } as const;
+export const GOAL_LIMITS = { name: 100, description: 1000, target: 1e12, change: 1000, param: 100 } as const;
+
+/**
+ * What a metric's parameter names, when it takes one (a goal on such a metric stores the chosen value as its
+ * `metricParam`): `segment` — a 客户细分 (its id), e.g. the member count of one segment.
+ */
+export const GOAL_PARAM_KINDS = ['segment'] as const;
+export type GoalParamKind = (typeof GOAL_PARAM_KINDS)[number];
+
+/** One choice of a metric's parameter: the stored value and what the form shows. */
+export type GoalParamOption = { value: string; label: string };
+
+/** A metric's parameter: its kind and its name in the form (e.g. 客户细分). */
+export type GoalMetricParamView = { kind: GoalParamKind; label: string };
 
 /** One metric of the catalogue, as the goal form offers it. */
 export type GoalMetricView = {
@@ -51,8 +64,12 @@ export type GoalMetricView = {
   better: 'higher' | 'lower';
   forecast: GoalForecast;
   owners: GoalOwnerKind[];
+  /** The parameter a goal on it must choose (null: none). */
+  param: GoalMetricParamView | null;
 };
-export type GoalMetricList = { items: GoalMetricView[] };
+/** A metric as the catalogue (the goal form) lists it: its parameter with the choices the user may pick. */
+export type GoalCatalogueMetric = Omit<GoalMetricView, 'param'> & { param: (GoalMetricParamView & { options: GoalParamOption[] }) | null };
+export type GoalMetricList = { items: GoalCatalogueMetric[] };
 
 export type GoalRef = { id: string; name: string };
 
@@ -79,6 +96,10 @@ export type GoalView = {
   name: string;
   description: string | null;
   metric: GoalMetricView;
+  /** The metric's parameter (e.g. the segment's id), null for a metric without one. */
+  metricParam: string | null;
+  /** What it names (e.g. the segment's name; a removed segment's still), null without a parameter or when unknown. */
+  metricParamLabel: string | null;
   targetKind: GoalTargetKind;
   /** The figure (value goals) or the percentage change (change goals, e.g. −30). */
   targetValue: number;

@@ -13,7 +13,7 @@ export async function goalRoutes(app: App, ctx: ServiceContext & { now?: () => D
   const config = { fieldLabels: 'goal' };
 
   app.get('/api/v1/goals/metrics', { schema: { tags, summary: 'The metrics a goal can be set on (each module adds its own)', response: { 200: goalMetricList } } }, async (req) =>
-    goalMetricCatalogue(req.actor),
+    goalMetricCatalogue(db, req.actor),
   );
   app.get(
     '/api/v1/goals',

@@ -4,10 +4,12 @@ import { itemsOf, responseOf } from '../../platform/http/response.js';
 import {
   GOAL_FORECASTS,
   GOAL_OWNER_KINDS,
+  GOAL_PARAM_KINDS,
   GOAL_PERIOD_KINDS,
   GOAL_STATUSES,
   GOAL_TARGET_KINDS,
   GOAL_UNITS,
+  type GoalCatalogueMetric,
   type GoalDetail,
   type GoalList,
   type GoalMetricList,
@@ -18,18 +20,24 @@ import {
   type GoalView,
 } from './goals.contract.js';
 
-export const goalMetricView = responseOf<GoalMetricView>()(
+const metricFields = {
+  key: z.string(),
+  label: z.string(),
+  description: z.string(),
+  unit: z.enum(GOAL_UNITS),
+  better: z.enum(['higher', 'lower']),
+  forecast: z.enum(GOAL_FORECASTS),
+  owners: z.array(z.enum(GOAL_OWNER_KINDS)),
+};
+const paramFields = { kind: z.enum(GOAL_PARAM_KINDS), label: z.string() };
+export const goalMetricView = responseOf<GoalMetricView>()(z.object({ ...metricFields, param: z.object(paramFields).nullable() }));
+const catalogueMetric = responseOf<GoalCatalogueMetric>()(
   z.object({
-    key: z.string(),
-    label: z.string(),
-    description: z.string(),
-    unit: z.enum(GOAL_UNITS),
-    better: z.enum(['higher', 'lower']),
-    forecast: z.enum(GOAL_FORECASTS),
-    owners: z.array(z.enum(GOAL_OWNER_KINDS)),
+    ...metricFields,
+    param: z.object({ ...paramFields, options: z.array(z.object({ value: z.string(), label: z.string() })) }).nullable(),
   }),
 );
-export const goalMetricList = responseOf<GoalMetricList>()(itemsOf(goalMetricView));
+export const goalMetricList = responseOf<GoalMetricList>()(itemsOf(catalogueMetric));
 
 const ref = responseOf<GoalRef>()(z.object({ id: z.string(), name: z.string() }));
 
@@ -52,6 +60,8 @@ const goalFields = {
   name: z.string(),
   description: z.string().nullable(),
   metric: goalMetricView,
+  metricParam: z.string().nullable(),
+  metricParamLabel: z.string().nullable(),
   targetKind: z.enum(GOAL_TARGET_KINDS),
   targetValue: z.number(),
   periodKind: z.enum(GOAL_PERIOD_KINDS),

@@ -19,7 +19,7 @@ import { companyClock, readSetting } from '../settings/index.js';
 import type { GoalDetail, GoalList, GoalMetricList, GoalMetricView, GoalPeriodKind, GoalProgress, GoalView } from './goals.contract.js';
 import * as repo from './goals.repository.js';
 import type { CreateGoalInput, GoalListQuery, UpdateGoalInput } from './goals.types.js';
-import { attainmentOf, effectiveTarget, forecastOf, goalMetric, goalMetrics, statusOf, type GoalMetricDef } from './metrics.js';
+import { attainmentOf, effectiveTarget, forecastOf, goalMetric, goalMetrics, linkOf, statusOf, type GoalMetricDef } from './metrics.js';
 
 const DAY = 86_400_000;
 /** The longest custom period, in days. */
@@ -97,6 +97,21 @@ function metricOf(key: string): GoalMetricDef {
   return m;
 }
 
+/**
+ * The parameter of a goal on `metric`: required when the metric takes one, and then one it accepts now (a live
+ * segment); refused when it takes none. Each refusal is a 400 on `metricParam`, before anything is written.
+ */
+async function checkParam(db: DbOrTx, metric: GoalMetricDef, value: string | null | undefined): Promise<string | null> {
+  const given = value === undefined || value === null ? null : value;
+  if (!metric.param) {
+    if (given !== null) throw AppError.field('metricParam', 'goals.param_not_taken');
+    return null;
+  }
+  if (given === null) throw AppError.field('metricParam', 'goals.param_required');
+  if (!(await metric.param.check(db, given))) throw AppError.field('metricParam', 'goals.param_unknown', { value: given });
+  return given;
+}
+
 // ---- progress --------------------------------------------------------------------------------------------------------
 
 /** The figures of a goal at `now`: value from the period's start to now (or its end), target, forecast, status. */
@@ -104,16 +119,17 @@ export async function goalProgress(db: DbOrTx, g: repo.GoalRow, zone: string, no
   const metric = goalMetric(g.metric);
   const { from, to } = daysBetween(zone, g.periodStart, g.periodEnd);
   const elapsed = Math.min(1, Math.max(0, (now.getTime() - from.getTime()) / (to.getTime() - from.getTime())));
-  const base = { value: null, target: g.targetKind === 'value' ? g.targetValue : null, baseline: null, forecast: null, elapsed, attainment: null, link: metric?.link ?? null, asOf: now.toISOString() };
+  const param = g.metricParam;
+  const base = { value: null, target: g.targetKind === 'value' ? g.targetValue : null, baseline: null, forecast: null, elapsed, attainment: null, link: linkOf(metric, param), asOf: now.toISOString() };
   if (elapsed <= 0) return { ...base, status: 'not_started' };
-  if (!metric) return { ...base, status: 'no_data' };
+  if (!metric || (metric.param && param === null)) return { ...base, status: 'no_data' };
   const scope = await ownerScope(db, g);
   const until = now < to ? now : to;
-  const value = await metric.compute({ db, from, to: until, scope, zone, now });
+  const value = await metric.compute({ db, from, to: until, scope, zone, now, param });
   let baseline: number | null = null;
   if (g.targetKind === 'change') {
     const before = daysBetween(zone, yearEarlier(g.periodStart), yearEarlier(g.periodEnd));
-    baseline = await metric.compute({ db, from: before.from, to: before.to, scope, zone, now });
+    baseline = await metric.compute({ db, from: before.from, to: before.to, scope, zone, now, param });
   }
   const target = effectiveTarget(g.targetKind, g.targetValue, baseline);
   const forecast = forecastOf(metric.forecast, value, elapsed);
@@ -131,18 +147,30 @@ export async function goalProgress(db: DbOrTx, g: repo.GoalRow, zone: string, no
 // ---- views -----------------------------------------------------------------------------------------------------------
 
 function metricView(m: GoalMetricDef | undefined, key: string, locale: Locale): GoalMetricView {
-  if (!m) return { key, label: key, description: '', unit: 'count', better: 'higher', forecast: 'level', owners: [] };
-  return { key: m.key, label: m.label(locale), description: m.description(locale), unit: m.unit, better: m.better, forecast: m.forecast, owners: [...m.owners] };
+  if (!m) return { key, label: key, description: '', unit: 'count', better: 'higher', forecast: 'level', owners: [], param: null };
+  return {
+    key: m.key,
+    label: m.label(locale),
+    description: m.description(locale),
+    unit: m.unit,
+    better: m.better,
+    forecast: m.forecast,
+    owners: [...m.owners],
+    param: m.param ? { kind: m.param.kind, label: m.param.label(locale) } : null,
+  };
 }
 
 async function viewOf(db: DbOrTx, r: repo.GoalWithNames, locale: Locale, zone: string, now: Date): Promise<GoalView> {
   const g = r.goal;
   const owner = g.ownerKind === 'team' && g.ownerTeamId ? { id: g.ownerTeamId, name: r.teamName ?? '' } : g.ownerKind === 'user' && g.ownerUserId ? { id: g.ownerUserId, name: r.userName ?? '' } : null;
+  const metric = goalMetric(g.metric);
   return {
     id: g.id,
     name: g.name,
     description: g.description,
-    metric: metricView(goalMetric(g.metric), g.metric, locale),
+    metric: metricView(metric, g.metric, locale),
+    metricParam: g.metricParam,
+    metricParamLabel: g.metricParam !== null && metric?.param ? await metric.param.labelOf(db, g.metricParam, locale) : null,
     targetKind: g.targetKind,
     targetValue: g.targetValue,
     periodKind: g.periodKind,
@@ -160,10 +188,15 @@ async function viewOf(db: DbOrTx, r: repo.GoalWithNames, locale: Locale, zone: s
 
 // ---- use cases -------------------------------------------------------------------------------------------------------
 
-/** The metrics the actor may set goals on (GET /goals/metrics). */
-export function goalMetricCatalogue(actor: Actor | null): GoalMetricList {
+/** The metrics the actor may set goals on (GET /goals/metrics), each parameter with the choices the actor may pick. */
+export async function goalMetricCatalogue(db: DbOrTx, actor: Actor | null): Promise<GoalMetricList> {
   requireAccess(actor, 'goal:read');
-  return { items: goalMetrics().filter((m) => actor.permissions.has(m.permission)).map((m) => metricView(m, m.key, actor.locale)) };
+  const items: GoalMetricList['items'] = [];
+  for (const m of goalMetrics().filter((x) => actor.permissions.has(x.permission))) {
+    const view = metricView(m, m.key, actor.locale);
+    items.push({ ...view, param: m.param && view.param ? { ...view.param, options: await m.param.options(db, actor) } : null });
+  }
+  return { items };
 }
 
 /** The goals the actor sees, progress computed for each; `only` narrows them in the query (a report's metrics and days). */
@@ -201,12 +234,14 @@ export async function createGoal(db: DbOrTx, actor: Actor | null, input: CreateG
   requireAccess(actor, 'goal:manage');
   const metric = metricOf(input.metric);
   if (!actor.permissions.has(metric.permission)) throw AppError.forbidden('goals.metric_forbidden');
+  const metricParam = await checkParam(db, metric, input.metricParam);
   const owner = await checkOwner(db, actor, metric, input.ownerKind, input.ownerId);
   const period = resolvePeriod(input.periodKind, input.periodStart, input.periodEnd);
   const row = await repo.insertGoal(db, {
     name: input.name,
     description: input.description ?? null,
     metric: metric.key,
+    metricParam,
     targetKind: input.targetKind,
     targetValue: input.targetValue,
     periodKind: input.periodKind,
@@ -223,6 +258,8 @@ export async function updateGoal(db: DbOrTx, actor: Actor | null, id: string, in
   requireAccess(actor, 'goal:manage');
   const { goal } = await loadVisible(db, actor, id, true);
   if (goal.deletedAt) throw AppError.conflict('goals.deleted');
+  // A new parameter is checked as on creation (against the goal's metric; a metric no longer registered takes none).
+  const metricParam = input.metricParam === undefined ? goal.metricParam : await checkParam(db, goalMetric(goal.metric) ?? metricOf(goal.metric), input.metricParam);
   const kind = input.periodKind ?? goal.periodKind;
   const start = input.periodStart ?? goal.periodStart;
   const end = input.periodEnd ?? (kind === 'custom' ? goal.periodEnd : null);
@@ -232,13 +269,15 @@ export async function updateGoal(db: DbOrTx, actor: Actor | null, id: string, in
     ...(input.description !== undefined ? { description: input.description } : {}),
     ...(input.targetKind !== undefined ? { targetKind: input.targetKind } : {}),
     ...(input.targetValue !== undefined ? { targetValue: input.targetValue } : {}),
+    metricParam,
     periodKind: kind,
     periodStart: period.start,
     periodEnd: period.end,
   };
   await repo.updateGoal(db, id, values);
-  // The history was measured against the old target or period: the clock writes it again.
+  // The history was measured against the old target, period or parameter: the clock writes it again.
   const changed =
+    metricParam !== goal.metricParam ||
     period.start !== goal.periodStart || period.end !== goal.periodEnd || (values.targetKind ?? goal.targetKind) !== goal.targetKind || (values.targetValue ?? goal.targetValue) !== goal.targetValue;
   if (changed) await repo.clearSnapshots(db, id);
   return getGoal(db, actor, id, now);

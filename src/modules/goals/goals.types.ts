@@ -9,6 +9,14 @@ export const createGoalBody = z.strictObject({
   name: trimmedText(GOAL_LIMITS.name).min(1),
   description: optionalText(GOAL_LIMITS.description),
   metric: z.string().trim().min(1).max(100).describe('A key of GET /goals/metrics'),
+  metricParam: z
+    .string()
+    .trim()
+    .min(1)
+    .max(GOAL_LIMITS.param)
+    .nullable()
+    .optional()
+    .describe("The metric's parameter, required exactly when the metric has one (e.g. a segment's id for segments.size): a value of its options in GET /goals/metrics"),
   targetKind: z.enum(GOAL_TARGET_KINDS).default('value'),
   targetValue: z
     .number()
@@ -27,6 +35,7 @@ export type CreateGoalInput = z.infer<typeof createGoalBody>;
 export const updateGoalBody = z.strictObject({
   name: createGoalBody.shape.name.optional(),
   description: createGoalBody.shape.description,
+  metricParam: createGoalBody.shape.metricParam.describe("A new parameter for the goal's metric (one that takes a parameter); drops the history"),
   targetKind: z.enum(GOAL_TARGET_KINDS).optional(),
   targetValue: createGoalBody.shape.targetValue.optional(),
   periodKind: z.enum(GOAL_PERIOD_KINDS).optional(),

@@ -1,5 +1,5 @@
 export { goalRoutes } from './goals.routes.js';
-export { registerGoalMetric, goalMetric, goalMetrics, type GoalMetricContext, type GoalMetricDef } from './metrics.js';
+export { registerGoalMetric, goalMetric, goalMetrics, type GoalMetricContext, type GoalMetricDef, type GoalMetricParamDef } from './metrics.js';
 export { snapshotGoals, goalProgress, ensureGoalSeed, listGoalViews } from './goals.service.js';
 export { goalDashboardTiles } from './dashboard.tiles.js';
-export type { GoalDetail, GoalList, GoalView, GoalStatus, GoalMetricView } from './goals.contract.js';
+export type { GoalDetail, GoalList, GoalView, GoalStatus, GoalMetricList, GoalMetricView, GoalParamOption } from './goals.contract.js';

@@ -8,13 +8,33 @@
  * the effective target, the pace forecast, attainment and status.
  */
 import type { DataScope } from '../../platform/auth/access.js';
-import type { Permission } from '../../platform/auth/permissions.js';
+import type { Actor, Permission } from '../../platform/auth/permissions.js';
 import type { DbOrTx } from '../../platform/db/client.js';
 import type { Locale } from '../../platform/i18n/index.js';
-import type { GoalForecast, GoalOwnerKind, GoalStatus, GoalTargetKind, GoalUnit } from './goals.contract.js';
+import type { GoalForecast, GoalOwnerKind, GoalParamKind, GoalParamOption, GoalStatus, GoalTargetKind, GoalUnit } from './goals.contract.js';
 
-/** What a metric is given: the instants [from, to), the owner as a data scope, the company's zone, and now. */
-export type GoalMetricContext = { db: DbOrTx; from: Date; to: Date; scope: DataScope; zone: string; now: Date };
+/**
+ * What a metric is given: the instants [from, to), the owner as a data scope, the company's zone, now, and the goal's
+ * parameter (`param`: for a metric with one, the goal's chosen value; null or absent otherwise — a caller measuring
+ * parameterless metrics, such as the reports, need not pass it).
+ */
+export type GoalMetricContext = { db: DbOrTx; from: Date; to: Date; scope: DataScope; zone: string; now: Date; param?: string | null };
+
+/**
+ * A metric's parameter: what a goal on it must choose (a segment for `segments.size`). The registering module owns
+ * the values — the goals module stores the chosen one (`goals.metric_param`) and asks the metric about it.
+ */
+export type GoalMetricParamDef = {
+  kind: GoalParamKind;
+  /** Its name in the goal form, e.g. 客户细分. */
+  label: (locale: Locale) => string;
+  /** The choices the actor may pick from, in display order (the catalogue lists them for the form). */
+  options(db: DbOrTx, actor: Actor): Promise<GoalParamOption[]>;
+  /** Whether `value` may be chosen now (it exists and is live; any text may arrive, so no query may fail on it). */
+  check(db: DbOrTx, value: string): Promise<boolean>;
+  /** What a stored value names — also one removed since, so an old goal still reads — or null when unknown. */
+  labelOf(db: DbOrTx, value: string, locale: Locale): Promise<string | null>;
+};
 
 export type GoalMetricDef = {
   /** Stable and unique: `<module>.<name>` (stored in each goal). */
@@ -30,9 +50,18 @@ export type GoalMetricDef = {
   permission: Permission;
   /** The figure over [from, to) for the scope; null when there is nothing to measure (no answers, no tickets). */
   compute(ctx: GoalMetricContext): Promise<number | null>;
-  /** The list the records behind the figure are in (the web app's path with filters), if any. */
-  link?: string;
+  /** The parameter a goal on it must choose; absent: the metric takes none (and a goal giving one is refused). */
+  param?: GoalMetricParamDef;
+  /** The list the records behind the figure are in (the web app's path with filters), if any; of the parameter for a metric with one. */
+  link?: string | ((param: string) => string);
 };
+
+/** The drill link of a goal on `metric` with `param`. */
+export function linkOf(metric: GoalMetricDef | undefined, param: string | null): string | null {
+  if (!metric?.link) return null;
+  if (typeof metric.link === 'string') return metric.link;
+  return param === null ? null : metric.link(param);
+}
 
 const metrics = new Map<string, GoalMetricDef>();
 

@@ -4,7 +4,8 @@ import { teams, users } from '../accounts/schema.js';
 import { GOAL_OWNER_KINDS, GOAL_PERIOD_KINDS, GOAL_STATUSES, GOAL_TARGET_KINDS } from './goals.contract.js';
 
 /**
- * 目标: a metric of the catalogue (`metric`, a registry key such as `tickets.complaints`), a target, a period of
+ * 目标: a metric of the catalogue (`metric`, a registry key such as `tickets.complaints`, with its parameter
+ * `metric_param` when it takes one), a target, a period of
  * calendar days (inclusive, company time zone) and an owner. Soft-deleted (`deleted_at`): a removed goal can be
  * restored with its history.
  */
@@ -15,6 +16,8 @@ export const goals = pgTable(
     name: text('name').notNull(),
     description: text('description'),
     metric: text('metric').notNull(),
+    /** The metric's parameter (e.g. a segment's id for `segments.size`); null for a metric that takes none. */
+    metricParam: text('metric_param'),
     targetKind: text('target_kind', { enum: GOAL_TARGET_KINDS }).notNull(),
     targetValue: doublePrecision('target_value').notNull(),
     periodKind: text('period_kind', { enum: GOAL_PERIOD_KINDS }).notNull(),

@@ -7,4 +7,5 @@ export { registerSegmentField, listSegmentFields, type SegmentFieldDef, type Seg
 export { segmentListFilter } from './list-filter.js';
 export { segmentSummaries } from './segments.repository.js';
 export { segmentDashboardTiles } from './dashboard.tiles.js';
+export { segmentGoalMetrics } from './goal.metrics.js';
 export { FACTS_QUEUE, checkFacts, executeFactsRebuild, rebuildFacts, setFactsRebuildRequester } from './segments.facts.js';

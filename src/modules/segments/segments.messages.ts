@@ -5,6 +5,10 @@
  */
 export const zhCN = {
   'segments.not_found': '找不到该客户细分',
+  'segments.goal.size': '细分人数',
+  'segments.goal.size.description':
+    '所选客户细分在周期结束时（周期进行中为当前）的成员人数，只计负责对象可见的客户；越少越好——细分目标多为缩小风险人群（如流失预警），人数是某一时刻的存量，预测取当前值',
+  'segments.goal.size.param': '客户细分',
   'segments.deleted': '该客户细分已删除，请先恢复',
   'segments.not_deleted': '该客户细分未被删除',
   'segments.name_taken': '已有名为「{value}」的客户细分',
@@ -43,6 +47,10 @@ export const zhCN = {
 } as const;
 
 export const en: Record<keyof typeof zhCN, string> = {
+  'segments.goal.size': 'Segment size',
+  'segments.goal.size.description':
+    "The chosen segment's members at the period's end (now while it runs), counting the owner's customers only; lower is better — segment goals mostly shrink an at-risk group (e.g. churn warning), and a head count at a moment is forecast by its current level",
+  'segments.goal.size.param': 'Segment',
   'segments.not_found': 'Segment not found',
   'segments.deleted': 'The segment is deleted; restore it first',
   'segments.not_deleted': 'The segment is not deleted',

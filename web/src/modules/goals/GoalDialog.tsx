@@ -14,6 +14,7 @@ import {
   GOAL_TARGET_KINDS,
   goalKeys,
   useGoalMetrics,
+  type GoalCatalogueMetric,
   type GoalDetail,
   type GoalMetricView,
   type GoalOwnerKind,
@@ -22,12 +23,13 @@ import {
   type GoalUnit,
   type GoalView,
 } from './api';
-import { ownerText } from './view';
+import { metricText, ownerText } from './view';
 
 type Values = {
   name: string;
   description?: string;
   metric?: string;
+  metricParam?: string;
   targetKind: GoalTargetKind;
   targetValue?: number | null;
   periodKind: GoalPeriodKind;
@@ -117,6 +119,21 @@ function TargetFields({ metric, kind }: { metric: GoalMetricView | undefined; ki
   );
 }
 
+/**
+ * What a metric with a parameter is measured for (客户细分 for 细分人数), picked from the catalogue's choices; a goal's
+ * current choice stays selectable even when it is no longer offered (a removed segment).
+ */
+function ParamField({ param, current }: { param: NonNullable<GoalCatalogueMetric['param']>; current?: { value: string; label: string | null } }) {
+  const t = useT();
+  const options = param.options.map((o) => ({ value: o.value, label: o.label }));
+  if (current && !options.some((o) => o.value === current.value)) options.unshift({ value: current.value, label: current.label ?? t('goals.param.removed') });
+  return (
+    <Form.Item name="metricParam" label={param.label} rules={[{ required: true, message: t('common.required', { field: param.label }) }]}>
+      <Select showSearch optionFilterProp="label" options={options} data-testid="goal-param" />
+    </Form.Item>
+  );
+}
+
 /** Whose figures: the company's, a team's or a person's (only the kinds the metric can be measured for). */
 function OwnerFields({ metric, kind }: { metric: GoalMetricView | undefined; kind: GoalOwnerKind }) {
   const t = useT();
@@ -157,18 +174,26 @@ const today = () => dayjs(inZone(new Date().toISOString()).format(DAY));
 
 /**
  * 新建目标 / 编辑目标 in the shared FormDialog (one write per action, the server's messages on their fields). A new goal
- * takes a metric and an owner; an existing one keeps both (the API changes only the name, target and period).
+ * takes a metric (and, for a metric with a parameter, what it is measured for: a segment) and an owner; an existing one
+ * keeps both (the API changes the name, target, period and the metric's parameter).
  */
 export function GoalDialog({ goal, onClose, onSaved }: { goal?: GoalView; onClose: () => void; onSaved?: (g: GoalDetail) => void }) {
   const t = useT();
   const qc = useQueryClient();
   const [form] = Form.useForm<Values>();
-  const metrics = useGoalMetrics(!goal);
+  // The catalogue: for a new goal, and for a goal whose metric has a parameter (its choices).
+  const metrics = useGoalMetrics(!goal || !!goal.metric.param);
   const metricKey = Form.useWatch('metric', form);
   const targetKind = Form.useWatch('targetKind', form) ?? goal?.targetKind ?? 'value';
   const periodKind = Form.useWatch('periodKind', form) ?? goal?.periodKind ?? 'month';
   const ownerKind = Form.useWatch('ownerKind', form) ?? 'company';
   const metric = goal?.metric ?? metrics.data?.find((m) => m.key === metricKey);
+  const param = metrics.data?.find((m) => m.key === (goal?.metric.key ?? metricKey))?.param ?? null;
+
+  // Another metric: its parameter is chosen anew.
+  useEffect(() => {
+    if (!goal) form.setFieldsValue({ metricParam: undefined });
+  }, [metricKey, goal, form]);
 
   // A metric that cannot be measured for the chosen kind of owner: the first kind it can.
   useEffect(() => {
@@ -179,6 +204,7 @@ export function GoalDialog({ goal, onClose, onSaved }: { goal?: GoalView; onClos
     ? {
         name: goal.name,
         description: goal.description ?? '',
+        metricParam: goal.metricParam ?? undefined,
         targetKind: goal.targetKind,
         targetValue: fromWire(goal.targetValue, goal.metric.unit, goal.targetKind),
         periodKind: goal.periodKind,
@@ -194,11 +220,15 @@ export function GoalDialog({ goal, onClose, onSaved }: { goal?: GoalView; onClos
       periodEnd: v.periodKind === 'custom' ? v.periodEnd?.format(DAY) : undefined,
     };
     const target = { targetKind: v.targetKind, targetValue: v.targetValue === null || v.targetValue === undefined ? undefined : toWire(v.targetValue, metric?.unit, v.targetKind) };
-    if (goal) return api.patch<GoalDetail>(`/api/v1/goals/${goal.id}`, { name: v.name, description: v.description?.trim() || null, ...target, ...period });
+    if (goal) {
+      const changedParam = goal.metric.param && v.metricParam && v.metricParam !== goal.metricParam ? { metricParam: v.metricParam } : {};
+      return api.patch<GoalDetail>(`/api/v1/goals/${goal.id}`, { name: v.name, description: v.description?.trim() || null, ...changedParam, ...target, ...period });
+    }
     return api.post<GoalDetail>('/api/v1/goals', {
       name: v.name ?? '',
       description: v.description?.trim() || undefined,
       metric: v.metric ?? '',
+      metricParam: param ? v.metricParam : undefined,
       ...target,
       ...period,
       ownerKind: v.ownerKind,
@@ -223,7 +253,7 @@ export function GoalDialog({ goal, onClose, onSaved }: { goal?: GoalView; onClos
       intro={
         goal ? (
           <Typography.Paragraph type="secondary">
-            {goal.metric.label} · {ownerText(t, goal)}
+            {metricText(t, goal)} · {ownerText(t, goal)}
           </Typography.Paragraph>
         ) : null
       }
@@ -241,6 +271,7 @@ export function GoalDialog({ goal, onClose, onSaved }: { goal?: GoalView; onClos
           <Select showSearch optionFilterProp="label" loading={metrics.isPending} options={(metrics.data ?? []).map((m) => ({ value: m.key, label: m.label }))} />
         </Form.Item>
       )}
+      {param ? <ParamField param={param} current={goal?.metricParam ? { value: goal.metricParam, label: goal.metricParamLabel } : undefined} /> : null}
       <TargetFields metric={metric} kind={targetKind} />
       <PeriodFields kind={periodKind} />
       {goal ? null : <OwnerFields metric={metric} kind={ownerKind} />}

@@ -10,7 +10,7 @@ import { useT, type Translate } from '../../platform/i18n';
 import { ErrorAlert, PageHeader } from '../../platform/ui';
 import { GOAL_TABS, goalKeys, useGoals, type GoalTab, type GoalView } from './api';
 import { GoalDialog } from './GoalDialog';
-import { AttainmentBar, formatFigure, ownerText, periodText, StatusTag } from './view';
+import { AttainmentBar, formatFigure, metricText, ownerText, periodText, StatusTag } from './view';
 
 /** 当前 2 / 3: the value so far against the target, in the metric's unit. */
 function ValueVsTarget({ goal }: { goal: GoalView }) {
@@ -36,7 +36,7 @@ function Name({ goal, linked }: { goal: GoalView; linked: boolean }) {
 function columns(t: Translate, trash: boolean, restore: ((g: GoalView) => void) | null): TableColumnsType<GoalView> {
   return [
     { title: t('goals.col.name'), key: 'name', render: (_, g) => <Name goal={g} linked={!trash} /> },
-    { title: t('goals.col.metric'), key: 'metric', render: (_, g) => g.metric.label },
+    { title: t('goals.col.metric'), key: 'metric', render: (_, g) => <span data-testid="goal-metric">{metricText(t, g)}</span> },
     { title: t('goals.col.owner'), key: 'owner', width: 110, render: (_, g) => <span data-testid="goal-owner">{ownerText(t, g)}</span> },
     { title: t('goals.col.period'), key: 'period', width: 150, render: (_, g) => periodText(t, g) },
     { title: t('goals.col.progress'), key: 'progress', width: 170, render: (_, g) => <AttainmentBar goal={g} size="small" /> },
@@ -78,7 +78,7 @@ function GoalCard({ goal, trash, onRestore }: { goal: GoalView; trash: boolean; 
         <StatusTag status={goal.progress.status} />
       </Flex>
       <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-        {goal.metric.label} · <span data-testid="goal-owner">{ownerText(t, goal)}</span> · {periodText(t, goal)}
+        <span data-testid="goal-metric">{metricText(t, goal)}</span> · <span data-testid="goal-owner">{ownerText(t, goal)}</span> · {periodText(t, goal)}
       </Typography.Text>
       <AttainmentBar goal={goal} size="small" />
       <Flex justify="space-between" wrap gap={8} style={{ fontSize: 13 }}>

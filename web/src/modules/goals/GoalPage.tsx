@@ -13,7 +13,7 @@ import { useT } from '../../platform/i18n';
 import { ErrorAlert, Loading, PageHeader } from '../../platform/ui';
 import { goalKeys, useGoal, type GoalDetail } from './api';
 import { GoalDialog } from './GoalDialog';
-import { AttainmentBar, formatFigure, ownerText, periodText, StatusTag, targetText } from './view';
+import { AttainmentBar, formatFigure, metricText, ownerText, periodText, StatusTag, targetText } from './view';
 
 const VALUE_COLOR = '#1668dc';
 const FORECAST_COLOR = '#faad14';
@@ -139,7 +139,7 @@ export function GoalPage() {
         subtitle={
           <Space size={6} wrap>
             <StatusTag status={g.progress.status} />
-            <span>{g.metric.label}</span>
+            <span data-testid="goal-metric">{metricText(t, g)}</span>
           </Space>
         }
         extra={

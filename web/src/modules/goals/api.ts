@@ -8,6 +8,7 @@ export {
   GOAL_OWNER_KINDS,
   GOAL_PERIOD_KINDS,
   GOAL_TARGET_KINDS,
+  type GoalCatalogueMetric,
   type GoalDetail,
   type GoalMetricView,
   type GoalOwnerKind,

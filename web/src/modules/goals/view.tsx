@@ -40,6 +40,15 @@ export function StatusTag({ status }: { status: GoalStatus }) {
   );
 }
 
+/**
+ * The metric as a goal reads it: its name, and for a metric with a parameter what it is measured for — 细分人数 ·
+ * 高价值流失预警 (a segment removed since: marked so).
+ */
+export function metricText(t: Translate, g: Pick<GoalView, 'metric' | 'metricParam' | 'metricParamLabel'>): string {
+  if (!g.metric.param || g.metricParam === null) return g.metric.label;
+  return t('goals.metricWithParam', { metric: g.metric.label, param: g.metricParamLabel ?? t('goals.param.removed') });
+}
+
 /** 公司, or the team's or the person's name. */
 export function ownerText(t: Translate, g: Pick<GoalView, 'ownerKind' | 'owner'>): string {
   return g.ownerKind === 'company' ? t('goals.owner.company') : (g.owner?.name ?? t(`goals.owner.${g.ownerKind}`));
