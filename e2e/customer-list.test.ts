@@ -144,6 +144,46 @@ describe('customer list', () => {
   });
 });
 
+describe('global search', () => {
+  it('opens with Ctrl+K, finds a customer by a phone fragment, moves with the arrows and opens it with Enter', async () => {
+    const page = suite.browser.page;
+    const shots = new Shots('global-search');
+    await page.goto(suite.server.url + '/customers');
+    await see(page, /共 \d+ 位客户/);
+    await page.keyboard.press('Control+k');
+    const input = page.getByTestId('global-search-input');
+    await input.waitFor();
+    const hits = page.getByTestId('global-search-hit');
+    const selected = page.locator('[data-testid="global-search-hit"][aria-selected="true"]');
+    // Two households of one compound: the arrows move the highlight and wrap around.
+    await input.fill('幸福家园');
+    await until(async () => (await hits.count()) === 2, 'two customers of 幸福家园');
+    await see(page.getByTestId('global-search-group-customers'), '客户');
+    const first = (await selected.textContent()) ?? '';
+    await input.press('ArrowDown');
+    await until(async () => ((await selected.textContent()) ?? '') !== first, 'the highlight moved down');
+    await input.press('ArrowDown');
+    await until(async () => (await selected.textContent()) === first, 'the highlight wrapped around');
+    // A phone fragment (the admin holds customer:pii): one household, its phone masked.
+    await input.fill('2345678');
+    await until(async () => (await hits.count()) === 1 && (await hits.first().textContent())!.includes('张伟'), '张伟 found by a phone fragment');
+    expect(await hits.first().textContent()).toContain('138****5678');
+    expect(await page.getByTestId('global-search-group-customers').textContent()).not.toContain('13812345678');
+    await shots.take(page, 'palette');
+    await input.press('ArrowDown');
+    await until(async () => (await selected.textContent())!.includes('张伟'), '张伟 highlighted');
+    await input.press('Enter');
+    await until(async () => new URL(page.url()).pathname === `/customers/${suite.ids.zhang}`, "the customer's page opens");
+    await see(page, '黑龙江省 哈尔滨市 南岗区 幸福家园 3号楼 2单元 501');
+    expect(await input.isVisible()).toBe(false);
+    // Esc closes the palette.
+    await page.getByTestId('global-search-open').click();
+    await input.waitFor();
+    await input.press('Escape');
+    await input.waitFor({ state: 'hidden' });
+  });
+});
+
 describe('phone width', () => {
   it('shows customers as cards and the menu in a drawer at 390×844', async () => {
     const page = suite.browser.page;
@@ -155,6 +195,13 @@ describe('phone width', () => {
     await see(page, /共 \d+ 位客户/);
     expect(await page.getByTestId('customer-card').count()).toBe(20);
     expect(await page.locator('.ant-layout-sider').count()).toBe(0);
+    // The header's search box is an icon at phone width; it opens the same palette.
+    expect(await page.getByTestId('global-search-open').textContent()).toBe('');
+    await page.getByTestId('global-search-open').click();
+    await page.getByTestId('global-search-input').fill('张伟');
+    await see(page.getByTestId('global-search-group-customers'), '张伟');
+    await page.getByTestId('global-search-input').press('Escape');
+    await page.getByTestId('global-search-input').waitFor({ state: 'hidden' });
     await shots.take(page, 'cards');
 
     await page.getByTestId('menu-toggle').click();

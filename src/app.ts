@@ -29,7 +29,7 @@ import { dashboardRoutes, registerDashboardTile, systemDashboardTiles } from './
 import { ticketDashboardTiles, ticketGoalMetrics } from './modules/tickets/index.js';
 import { goalDashboardTiles, goalRoutes, registerGoalMetric, snapshotGoals } from './modules/goals/index.js';
 import { performanceRoutes, performanceDashboardTiles } from './modules/performance/index.js';
-import { feedbackDashboardTiles, feedbackFromInteraction, feedbackFromTicketRating, feedbackGoalMetrics, feedbackPublicRoutes, feedbackRoutes, registerFeedbackHooks } from './modules/feedback/index.js';
+import { feedbackDashboardTiles, feedbackFromInteraction, feedbackFromSurvey, feedbackFromTicketRating, feedbackGoalMetrics, feedbackPublicRoutes, feedbackRoutes, registerFeedbackHooks } from './modules/feedback/index.js';
 import { REPORT_ATTACHMENTS, reportAttachments, reportRoutes, runReportSchedule } from './modules/reports/index.js';
 import { interactionGoalMetrics, registerInteractionVoiceHook, taskDashboardTiles } from './modules/interactions/index.js';
 import { analyticsDashboardTiles, analyticsGoalMetrics, analyticsListFilters } from './modules/analytics/index.js';
@@ -46,6 +46,7 @@ import {
   executeSend,
   recordTicketInvitations,
   registerSurveyResultHooks,
+  registerSurveyVoiceHook,
   surveyClock,
   surveyMergeHooks,
   surveyPublicRoutes,
@@ -54,8 +55,13 @@ import {
   type DistributionRuntime,
   type SendDeps,
 } from './modules/surveys/index.js';
-import { SEGMENTS_QUEUE, executeRefresh, queueNightlyRefresh, segmentDashboardTiles, segmentListFilter, segmentMergeHook, segmentRoutes, unfinishedRefreshIds } from './modules/segments/index.js';
+import { SEGMENTS_QUEUE, executeRefresh, queueNightlyRefresh, segmentDashboardTiles, segmentGoalMetrics, segmentListFilter, segmentMergeHook, segmentRoutes, unfinishedRefreshIds } from './modules/segments/index.js';
 import { FACTS_QUEUE, checkFacts, executeFactsRebuild, setFactsRebuildRequester } from './modules/segments/index.js';
+import { registerSearchSource, searchRoutes } from './modules/search/index.js';
+import { customerSearchSource } from './modules/customers/index.js';
+import { ticketSearchSource } from './modules/tickets/index.js';
+import { kbSearchSource } from './modules/kb/index.js';
+import { userSearchSource } from './modules/accounts/index.js';
 
 /** pg-boss queue of outbox deliveries: one job per message attempt; the periodic sweep is the safety net. */
 const MESSAGE_QUEUE = 'messages.deliver';
@@ -128,15 +134,18 @@ for (const tile of [
 ])
   registerDashboardTile(tile);
 // Goal metrics (目标管理): each module's figures a goal can be set on.
-for (const metric of [...ticketGoalMetrics, ...surveyGoalMetrics, ...transactionGoalMetrics, ...interactionGoalMetrics, ...feedbackGoalMetrics, ...analyticsGoalMetrics, ...campaignGoalMetrics]) registerGoalMetric(metric);
+for (const metric of [...ticketGoalMetrics, ...surveyGoalMetrics, ...transactionGoalMetrics, ...interactionGoalMetrics, ...feedbackGoalMetrics, ...analyticsGoalMetrics, ...campaignGoalMetrics, ...segmentGoalMetrics]) registerGoalMetric(metric);
 registerSurveyResultHooks({ registerTimelineSource, registerChurnSignal, registerScorecardInput }); // survey answers on the timeline; detractors as a churn reason; NPS as word of mouth
 registerFeedbackHooks({ registerTimelineSource, registerMergeHook }); // feedback and its replies on the timeline; merging moves a customer's feedback
-// A ticket rating's comment, and an interaction marked 记为客户反馈, land in the feedback inbox.
+// A ticket rating's comment, an interaction marked 记为客户反馈 and a survey's free-text answers land in the feedback inbox.
 registerTicketRatedHook(feedbackFromTicketRating);
 registerInteractionVoiceHook(feedbackFromInteraction);
+registerSurveyVoiceHook(feedbackFromSurvey);
 // The customer list's filters other modules answer: `segment=<id>` (segments imports customers, not the reverse).
 registerCustomerListFilter(segmentListFilter);
 for (const filter of analyticsListFilters) registerCustomerListFilter(filter); // value tier and churn level (the home page's drill-through)
+// The global search (Ctrl+K): each module searches its own records under its own rules; groups in this order.
+for (const source of [customerSearchSource, ticketSearchSource, kbSearchSource, userSearchSource]) registerSearchSource(source);
 
 /** Calls `fn` every `ms` while the server runs (a timer that does not keep the process alive, cleared on close). */
 function every(app: App, ms: number, fn: () => void): void {
@@ -287,6 +296,7 @@ export async function buildApp(opts: {
   await careRoutes(app, { ...ctx, care: { messaging } });
   const careRun = startCareTimer(app, ctx.db, messaging, !!opts.resumeJobs);
   await kbRoutes(app, ctx);
+  await searchRoutes(app, ctx);
   await dashboardRoutes(app, { ...ctx, now: opts.clock });
   await closedLoop(app, ctx, messaging, opts);
   await ticketRoutes(app, { ...ctx, tickets: messaging });

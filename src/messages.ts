@@ -27,6 +27,7 @@ import * as messages from './modules/messages/messages.messages.js';
 import * as performance from './modules/performance/performance.messages.js';
 import * as reports from './modules/reports/reports.messages.js';
 import * as segmentFields from './modules/segments/fields.messages.js';
+import * as search from './modules/search/search.messages.js';
 import * as segments from './modules/segments/segments.messages.js';
 import * as settings from './modules/settings/settings.messages.js';
 import * as surveys from './modules/surveys/surveys.messages.js';
@@ -52,6 +53,7 @@ export const MODULE_MESSAGES = {
   messages,
   performance,
   reports,
+  search,
   segments,
   'segments/fields': segmentFields,
   settings,

@@ -26,6 +26,7 @@ import { kbMessages } from './modules/kb';
 import { messagesMessages } from './modules/messages';
 import { performanceMessages } from './modules/performance';
 import { reportsMessages } from './modules/reports';
+import { searchMessages } from './modules/search';
 import { segmentsMessages } from './modules/segments';
 import { settingsMessages } from './modules/settings';
 import { surveysMessages } from './modules/surveys';
@@ -55,6 +56,7 @@ const MODULE_MESSAGES = {
   messages: messagesMessages,
   performance: performanceMessages,
   reports: reportsMessages,
+  search: searchMessages,
   segments: segmentsMessages,
   settings: settingsMessages,
   surveys: surveysMessages,

@@ -12,3 +12,4 @@ export { teamDirectory, userDirectory } from './schema.js';
 export { teamAndDescendants } from './accounts.repository.js';
 export { userNames, usersHoldingPermission } from './queries.js';
 export { userDashboardTiles } from './dashboard.tiles.js';
+export { userSearchSource } from './search.source.js';

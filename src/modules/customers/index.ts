@@ -13,3 +13,4 @@ export { customerDirectory } from './schema.js';
 export { lockCustomer, withdrawConsent as withdrawCustomerConsent } from './customers.repository.js';
 export { customerBulkLoad, type CustomerBulkRow } from './customers.bulk.js';
 export { exportCustomerSubsetCsv, exportCustomerSubsetXlsx, type CustomerSubset } from './export.service.js';
+export { customerSearchSource } from './search.source.js';

@@ -10,3 +10,4 @@ export { businessDeadline, ticketReport } from './sla/reports.js';
 export type { TicketPerformanceRow, TicketReport } from './sla/sla.contract.js';
 export { createTicket } from './tickets.intake.js';
 export { demoTicketServices, type HeatingCategoryKey } from './demo.js';
+export { ticketSearchSource } from './search.source.js';

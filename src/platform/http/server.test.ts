@@ -154,6 +154,7 @@ const PROTECTED: [method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: stri
   ['GET', `/api/v1/kb/articles/${SOME_ID}/versions`],
   ['POST', `/api/v1/kb/articles/${SOME_ID}/uses`],
   ['GET', '/api/v1/kb/suggestions'],
+  ['GET', '/api/v1/search'],
   ['POST', '/api/v1/kb/suggestions'],
   ['POST', `/api/v1/kb/articles/${SOME_ID}/versions/1/restore`],
   ['POST', '/api/v1/analytics/runs'],

@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { App, Button, Flex, Input, Space, Table, Tag, Typography } from 'antd';
 import { PlusOutlined, SearchOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
@@ -20,7 +21,11 @@ export function UsersPanel() {
   const qc = useQueryClient();
   const users = useUsers();
   const teams = useTeams();
-  const [search, setSearch] = useState('');
+  // ?user=<id> (a global-search hit): the list starts narrowed to that user, until something is typed.
+  const [params] = useSearchParams();
+  const focus = params.get('user');
+  const [typed, setSearch] = useState<string | null>(null);
+  const search = typed ?? (focus ? users.data?.find((x) => x.id === focus)?.username : undefined) ?? '';
   const [dialog, setDialog] = useState<{ editing: UserView | null } | null>(null);
   const [resetting, setResetting] = useState<UserView | null>(null);
 

@@ -23,6 +23,7 @@ import {
   Typography,
   type TableColumnsType,
 } from 'antd';
+import { useSearchParams } from 'react-router';
 import { DeleteOutlined, EditOutlined, FolderAddOutlined, PlusOutlined, UndoOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { api, errorMessage } from '../../platform/api';
@@ -439,7 +440,19 @@ export function KbPage() {
   const [categoryId, setCategoryId] = useState<string | undefined>();
   const [status, setStatus] = useState<KbArticleStatus | undefined>();
   const [trash, setTrash] = useState(false);
-  const [viewing, setViewing] = useState<string | null>(null);
+  // The article open in the drawer is in the URL (?article=<id>), so a link (global search, a reply's reference) opens it.
+  const [params, setParams] = useSearchParams();
+  const viewing = params.get('article');
+  const setViewing = (id: string | null) =>
+    setParams(
+      (p) => {
+        const next = new URLSearchParams(p);
+        if (id) next.set('article', id);
+        else next.delete('article');
+        return next;
+      },
+      { replace: true },
+    );
   const [editing, setEditing] = useState<KbArticle | 'new' | null>(null);
   const [categoryDialog, setCategoryDialog] = useState<'new' | 'edit' | null>(null);
   const categories = useKbCategories();
