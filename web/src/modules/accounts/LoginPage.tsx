@@ -25,7 +25,7 @@ export function LoginPage() {
 
   if (loading || setup.isPending) return <Loading />;
   if (setup.data?.needed) return <Navigate to="/setup" replace />;
-  if (me) return <Navigate to={state?.from ?? '/customers'} replace />;
+  if (me) return <Navigate to={state?.from ?? '/'} replace />;
 
   const submit = async (v: { login: string; password: string }) => {
     setBusy(true);
