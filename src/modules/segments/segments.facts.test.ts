@@ -46,8 +46,15 @@ describe('segment facts', () => {
     expect(got.sample.length).toBe(Math.min(20, got.count));
     return got.count;
   }
-  const counts = async (expected = 'facts', now?: Date) =>
-    Object.fromEntries(await Promise.all(Object.entries(RULES).map(async ([k, r]) => [k, await both(r, expected, { now })] as const)));
+  /**
+   * Every rule's count, one after the other: the first count to find the facts unusable may change their state (a
+   * queue too long marks them for the rebuild), so on PostgreSQL counts run side by side would see either reason.
+   */
+  const counts = async (expected = 'facts', now?: Date) => {
+    const out: Record<string, number> = {};
+    for (const [k, r] of Object.entries(RULES)) out[k] = await both(r, expected, { now });
+    return out;
+  };
 
   async function analyticsRun(): Promise<void> {
     const res = await ctx.admin.post('/api/v1/analytics/runs', {});
@@ -150,7 +157,8 @@ describe('segment facts', () => {
   it('leaves a queue too long for a request (a bulk load) to the rebuild: the live SQL answers meanwhile', async () => {
     const start = await counts();
     await db().execute(sql`insert into customer_changes (customer_id) select c.id from customer_directory c cross join generate_series(1, 100) where c.deleted_at is null`);
-    expect(await counts('too many changes')).toEqual(start);
+    // The first count finds the queue too long and leaves the facts to the rebuild; the next ones find them not built.
+    expect(await both(RULES.purchased!, 'too many changes')).toBe(start.purchased);
     expect(await counts('not built')).toEqual(start);
     expect(await rebuildFacts(db())).toBe('built');
     expect(await counts()).toEqual(start);
