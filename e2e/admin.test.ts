@@ -141,12 +141,29 @@ describe('audit log', () => {
     const actions = () => page.getByTestId('audit-action').allTextContents();
     expect(await actions()).toContain('新建');
     expect(await actions()).toContain('修改');
+    // An entry reads as words: its action and entity labelled (新建 · 客户), its details as field → value, not raw JSON.
+    const created = page.locator('.ant-table-row').filter({ hasText: '测试住户55' }).first();
+    await see(created.getByTestId('audit-action'), '新建');
+    await see(created.getByTestId('audit-entity'), '客户');
+    const detail = (await created.getByTestId('audit-change').allTextContents()).join('\n');
+    expect(detail).toContain('姓名/名称: 测试住户55');
+    expect(detail).toContain('小区: 丽水小区');
+    expect(detail).toContain('生命周期阶段: 新客户');
+    expect(detail).toContain('客户经理: 系统管理员');
+    expect(await created.textContent()).not.toMatch(/[{}"]|\bname\b|\bcreate\b|\bcustomer\b/);
+    await created.getByText('原始数据').click();
+    await see(created.getByTestId('audit-raw'), '"name"');
+    await created.getByText('原始数据').click();
     await shots.take(page, 'log');
 
     await page.getByRole('button', { name: '加载更多' }).click();
     await until(async () => (await page.getByTestId('audit-action').count()) > 50, 'more entries are loaded');
     await see(page, '没有更多了');
     expect(await actions()).toContain('系统初始化');
+    // No entry shows a raw code (the heating template's starter articles included: 添加初始文章 · 知识库文章).
+    const raw = /^[a-z0-9_.]+$/;
+    expect((await actions()).filter((a) => raw.test(a.trim()))).toEqual([]);
+    expect((await page.getByTestId('audit-entity').allTextContents()).filter((e) => raw.test(e.trim()))).toEqual([]);
 
     await pick(page, page.getByLabel('操作', { exact: true }), '登录');
     await until(async () => {

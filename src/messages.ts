@@ -12,6 +12,7 @@
 import { registerMessages } from './platform/i18n/index.js';
 import * as accounts from './modules/accounts/accounts.messages.js';
 import * as analytics from './modules/analytics/analytics.messages.js';
+import * as audit from './modules/audit/audit.messages.js';
 import * as campaigns from './modules/campaigns/campaigns.messages.js';
 import * as care from './modules/care/care.messages.js';
 import * as customers from './modules/customers/customers.messages.js';
@@ -39,6 +40,7 @@ import * as transactions from './modules/transactions/transactions.messages.js';
 export const MODULE_MESSAGES = {
   accounts,
   analytics,
+  audit,
   campaigns,
   care,
   customers,

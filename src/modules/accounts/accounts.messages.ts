@@ -51,6 +51,18 @@ export const zhCN = {
   'accounts.tile.role.agent': '客服专员',
   'accounts.tile.role.marketer': '运营/市场',
   'accounts.tile.role.viewer': '只读用户',
+  // Labels of the audit codes this module writes (the audit log looks them up by code).
+  'audit.action.login': '登录',
+  'audit.action.login_failed': '登录失败',
+  'audit.action.logout': '退出登录',
+  'audit.action.setup': '系统初始化',
+  'audit.action.change_password': '修改密码',
+  'audit.action.reset_password': '重置密码',
+  'audit.action.revoke': '吊销',
+  'audit.entity.user': '用户',
+  'audit.entity.team': '团队',
+  'audit.entity.role': '角色',
+  'audit.entity.api_token': 'API 令牌',
 } as const;
 
 export const en: Record<keyof typeof zhCN, string> = {
@@ -98,4 +110,15 @@ export const en: Record<keyof typeof zhCN, string> = {
   'accounts.tile.role.agent': 'Service agent',
   'accounts.tile.role.marketer': 'Marketing',
   'accounts.tile.role.viewer': 'Viewer',
+  'audit.action.login': 'Sign in',
+  'audit.action.login_failed': 'Failed sign-in',
+  'audit.action.logout': 'Sign out',
+  'audit.action.setup': 'First-run setup',
+  'audit.action.change_password': 'Change password',
+  'audit.action.reset_password': 'Reset password',
+  'audit.action.revoke': 'Revoke',
+  'audit.entity.user': 'User',
+  'audit.entity.team': 'Team',
+  'audit.entity.role': 'Role',
+  'audit.entity.api_token': 'API token',
 };

@@ -62,6 +62,10 @@ export const zhCN = {
   'analytics.goal.retention_rate.description': '期初前一年内有购买或缴费的客户中，本期（至今）再次购买或缴费的比例',
   'analytics.goal.churn_rate': '客户流失率',
   'analytics.goal.churn_rate.description': '期初前一年内有购买或缴费的客户中，本期（至今）尚未再次购买或缴费的比例（100% − 留存率）',
+  // Labels of the audit codes this module writes (the audit log looks them up by code).
+  'audit.action.analytics.run': '运行价值分析',
+  'audit.action.analytics.settings': '修改价值分析设置',
+  'audit.entity.analytics_run': '价值分析运行',
 } as const;
 
 export const en: Record<keyof typeof zhCN, string> = {
@@ -124,4 +128,7 @@ export const en: Record<keyof typeof zhCN, string> = {
   'analytics.goal.retention_rate.description': 'Of the customers who bought or paid in the year before the period, the share who bought or paid again in the period (so far)',
   'analytics.goal.churn_rate': 'Customer churn rate',
   'analytics.goal.churn_rate.description': 'Of the customers who bought or paid in the year before the period, the share who have not bought or paid again in the period (so far): 100% − the retention rate',
+  'audit.action.analytics.run': 'Run value analysis',
+  'audit.action.analytics.settings': 'Change value-analysis settings',
+  'audit.entity.analytics_run': 'Value-analysis run',
 };

@@ -11,9 +11,15 @@ export type AuditView = {
   actorName: string | null;
   via: string;
   action: string;
+  /** The action's label in the caller's language (the code itself when no catalogue labels it). */
+  actionLabel: string;
   entityType: string;
+  /** The entity type's label in the caller's language (the type itself when no catalogue labels it). */
+  entityLabel: string;
   entityId: string | null;
   changes: unknown;
+  /** Labels of the top-level keys of `changes` that have a field label (`field.<entity>.<key>` or `field.<key>`). */
+  fieldLabels: Record<string, string>;
   ip: string | null;
   userAgent: string | null;
 };

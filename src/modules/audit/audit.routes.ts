@@ -33,6 +33,6 @@ export async function auditRoutes(app: App, ctx: ServiceContext): Promise<void> 
       to: q.to ? new Date(q.to) : undefined,
       beforeId: q.cursor ? Number(q.cursor) : undefined,
       limit: q.limit,
-    });
+    }, req.locale);
   });
 }

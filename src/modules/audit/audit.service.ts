@@ -1,5 +1,6 @@
 import { requireAccess, type Actor } from '../../platform/auth/permissions.js';
 import type { DbOrTx } from '../../platform/db/client.js';
+import { isMessageKey, t, type Locale } from '../../platform/i18n/index.js';
 import type { AuditView } from './audit.contract.js';
 import { findAudit, insertAudit, type AuditQuery, type AuditRow } from './audit.repository.js';
 
@@ -31,7 +32,43 @@ export async function recordAudit(db: DbOrTx, actor: Actor, entries: AuditEntry 
   );
 }
 
-export function toAuditView(r: AuditRow): AuditView {
+/**
+ * The label of an action code or entity type in a locale: `audit.action.<code>` / `audit.entity.<type>` in whichever
+ * module's catalogue labels it (each module labels the codes it writes; the audit module those several write), else
+ * the code itself.
+ */
+export function auditLabel(locale: Locale, kind: 'action' | 'entity', code: string): string {
+  const key = `audit.${kind}.${code}`;
+  return isMessageKey(key) ? t(locale, key) : code;
+}
+
+const camel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Labels of the keys of an entry's `changes` — top-level (`name`) and one level into an object value, also inside a
+ * [before, after] pair (`address.compound`): the entity's own field label (`field.kbArticle.title`, `field.care.name`
+ * for `care_plan`), else a shared one (`field.name`, `field.address.room`); keys without a label are left out.
+ */
+export function changeFieldLabels(locale: Locale, entityType: string, changes: unknown): Record<string, string> {
+  if (!isPlainObject(changes)) return {};
+  const prefixes = [...new Set([camel(entityType), entityType.split('_')[0]!])].map((p) => `field.${p}.`);
+  const out: Record<string, string> = {};
+  const label = (path: string) => {
+    // `field.address.<part>` too: the address parts (compound, room …) are kept as fields of their own.
+    const key = [...prefixes.map((p) => p + path), `field.${path}`, `field.address.${path}`].find(isMessageKey);
+    if (key) out[path] = t(locale, key);
+  };
+  for (const [name, value] of Object.entries(changes)) {
+    label(name);
+    const inner = Array.isArray(value) ? value.filter(isPlainObject) : isPlainObject(value) ? [value] : [];
+    for (const sub of new Set(inner.flatMap((o) => Object.keys(o)))) label(`${name}.${sub}`);
+  }
+  return out;
+}
+
+export function toAuditView(r: AuditRow, locale: Locale = 'zh-CN'): AuditView {
   return {
     id: r.id,
     at: r.at.toISOString(),
@@ -39,9 +76,12 @@ export function toAuditView(r: AuditRow): AuditView {
     actorName: r.actorName,
     via: r.via,
     action: r.action,
+    actionLabel: auditLabel(locale, 'action', r.action),
     entityType: r.entityType,
+    entityLabel: auditLabel(locale, 'entity', r.entityType),
     entityId: r.entityId,
     changes: r.changes,
+    fieldLabels: changeFieldLabels(locale, r.entityType, r.changes),
     ip: r.ip,
     userAgent: r.userAgent,
   };
@@ -52,12 +92,13 @@ export async function listAudit(
   db: DbOrTx,
   actor: Actor | null,
   q: AuditQuery,
+  locale: Locale = 'zh-CN',
 ): Promise<{ items: AuditView[]; nextCursor: string | null }> {
   requireAccess(actor, 'audit:read');
   const rows = await findAudit(db, { ...q, limit: q.limit + 1 });
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
-  return { items: page.map(toAuditView), nextCursor: rows.length > q.limit && last ? String(last.id) : null };
+  return { items: page.map((r) => toAuditView(r, locale)), nextCursor: rows.length > q.limit && last ? String(last.id) : null };
 }
 
 /**
@@ -69,7 +110,8 @@ export async function entityHistory(
   entityType: string,
   entityId: string,
   limit = 200,
+  locale: Locale = 'zh-CN',
 ): Promise<AuditView[]> {
   const rows = await findAudit(db, { entityType, entityId, limit });
-  return rows.map(toAuditView);
+  return rows.map((r) => toAuditView(r, locale));
 }

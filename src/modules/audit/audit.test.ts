@@ -70,6 +70,21 @@ describe('audit log', () => {
     }
   });
 
+  it('labels each entry\'s action, entity type and changed fields in the caller\'s language', async () => {
+    const [zh] = await audit(`entityType=customer&action=create&entityId=${customerId}`);
+    expect(zh).toMatchObject({ action: 'create', actionLabel: '新建', entityType: 'customer', entityLabel: '客户', fieldLabels: { name: '姓名/名称', phones: '电话' } });
+    const en = (await ctx.admin.lang('en').get(`/api/v1/audit?entityType=customer&entityId=${customerId}`)).json().items as Entry[];
+    expect(en.map((e) => [e.actionLabel, e.entityLabel])).toEqual([
+      ['Delete', 'Customer'],
+      ['View personal data', 'Customer'],
+      ['Update', 'Customer'],
+      ['Create', 'Customer'],
+    ]);
+    expect(en[2]!.fieldLabels).toEqual({ stage: 'Lifecycle stage' });
+    const [login] = await audit('action=login&limit=1');
+    expect(login).toMatchObject({ actionLabel: '登录', entityLabel: '用户' });
+  });
+
   it('is forbidden (403) without audit:read; a manager may read it', async () => {
     const viewer = await ctx.newUser({ role: 'viewer' });
     const marketer = await ctx.newUser({ role: 'marketer' });

@@ -64,6 +64,17 @@ export const zhCN = {
   'campaigns.tile.no_result': '暂无结果',
   'campaigns.goal.response_uplift': '营销活动响应提升（百分点）',
   'campaigns.goal.response_uplift.description': '期内启动的营销活动：目标组响应率减对照组响应率（百分点），按各活动目标组人数加权平均，即每触达 100 位客户多带来的响应人数（点估计）',
+  // Labels of the audit codes this module writes (the audit log looks them up by code).
+  'audit.action.approve': '审批通过',
+  'audit.action.schedule': '排期',
+  'audit.action.launch': '启动',
+  'audit.action.launch_done': '投放完成',
+  'audit.action.launch_refused': '启动被拒绝',
+  'audit.action.cancel': '取消',
+  'audit.action.end': '结束',
+  'audit.action.coupon_redeem': '核销优惠券',
+  'audit.action.settings_update': '修改营销设置',
+  'audit.entity.campaign': '营销活动',
 } as const;
 
 export const en: Record<keyof typeof zhCN, string> = {
@@ -128,4 +139,14 @@ export const en: Record<keyof typeof zhCN, string> = {
   'campaigns.tile.no_result': 'No results yet',
   'campaigns.goal.response_uplift': 'Campaign response uplift (percentage points)',
   'campaigns.goal.response_uplift.description': 'Of the campaigns launched in the period: the treated response rate less the holdout’s, in percentage points, averaged with the treated group sizes as weights (extra responders per 100 customers reached; a point estimate)',
+  'audit.action.approve': 'Approve',
+  'audit.action.schedule': 'Schedule',
+  'audit.action.launch': 'Launch',
+  'audit.action.launch_done': 'Launch finished',
+  'audit.action.launch_refused': 'Launch refused',
+  'audit.action.cancel': 'Cancel',
+  'audit.action.end': 'End',
+  'audit.action.coupon_redeem': 'Redeem coupon',
+  'audit.action.settings_update': 'Change campaign settings',
+  'audit.entity.campaign': 'Campaign',
 };

@@ -31,6 +31,17 @@ export const zhCN = {
   'care.tile.kind.birthday': '生日',
   'care.tile.kind.lunar_birthday': '农历生日',
   'care.tile.kind.anniversary': '{years} 周年',
+  // Labels of the audit codes this module writes (the audit log looks them up by code).
+  'audit.action.care_plan_create': '新建回访计划',
+  'audit.action.care_plan_update': '修改回访计划',
+  'audit.action.care_plan_archive': '归档回访计划',
+  'audit.action.care_rule_create': '新建关怀规则',
+  'audit.action.care_rule_update': '修改关怀规则',
+  'audit.action.care_rule_archive': '归档关怀规则',
+  'audit.action.care_run': '运行回访与关怀',
+  'audit.entity.care': '回访与关怀',
+  'audit.entity.care_plan': '回访计划',
+  'audit.entity.care_rule': '关怀规则',
 } as const;
 
 export const en: Record<keyof typeof zhCN, string> = {
@@ -61,4 +72,14 @@ export const en: Record<keyof typeof zhCN, string> = {
   'care.tile.kind.birthday': 'Birthday',
   'care.tile.kind.lunar_birthday': 'Lunar birthday',
   'care.tile.kind.anniversary': '{years}-year anniversary',
+  'audit.action.care_plan_create': 'Create return-visit plan',
+  'audit.action.care_plan_update': 'Change return-visit plan',
+  'audit.action.care_plan_archive': 'Archive return-visit plan',
+  'audit.action.care_rule_create': 'Create care rule',
+  'audit.action.care_rule_update': 'Change care rule',
+  'audit.action.care_rule_archive': 'Archive care rule',
+  'audit.action.care_run': 'Run return visits and care',
+  'audit.entity.care': 'Return visits and care',
+  'audit.entity.care_plan': 'Return-visit plan',
+  'audit.entity.care_rule': 'Care rule',
 };

@@ -85,6 +85,18 @@ export const zhCN = {
   'import.field.customers.source': "来源",
   'import.field.customers.stage': "生命周期阶段",
   'import.field.customers.notes': "备注",
+  // Labels of the audit codes this module writes (the audit log looks them up by code).
+  'audit.action.reveal': '查看个人信息',
+  'audit.action.contact_create': '添加联系人',
+  'audit.action.contact_update': '修改联系人',
+  'audit.action.contact_delete': '移除联系人',
+  'audit.action.merge': '合并',
+  'audit.action.merge_undo': '撤销合并',
+  'audit.action.merged_into': '并入其他客户',
+  'audit.action.rename': '重命名',
+  'audit.action.duplicate_dismiss': '标记为非重复',
+  'audit.entity.customer': '客户',
+  'audit.entity.tag': '标签',
 } as const;
 
 export const en: Record<keyof typeof zhCN, string> = {
@@ -165,4 +177,15 @@ export const en: Record<keyof typeof zhCN, string> = {
   'import.field.customers.source': "Source",
   'import.field.customers.stage': "Lifecycle stage",
   'import.field.customers.notes': "Notes",
+  'audit.action.reveal': 'View personal data',
+  'audit.action.contact_create': 'Add contact',
+  'audit.action.contact_update': 'Change contact',
+  'audit.action.contact_delete': 'Remove contact',
+  'audit.action.merge': 'Merge',
+  'audit.action.merge_undo': 'Undo merge',
+  'audit.action.merged_into': 'Merged into another customer',
+  'audit.action.rename': 'Rename',
+  'audit.action.duplicate_dismiss': 'Dismiss duplicate',
+  'audit.entity.customer': 'Customer',
+  'audit.entity.tag': 'Tag',
 };

@@ -143,7 +143,7 @@ export async function revealCustomer(
 export async function customerHistory(db: DbOrTx, actor: Actor | null, id: string): Promise<AuditView[]> {
   requireAccess(actor, 'customer:read');
   await loadInScope(db, actor, id);
-  return entityHistory(db, 'customer', id);
+  return entityHistory(db, 'customer', id, 200, actor.locale);
 }
 
 // ---- writing ----------------------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ export const zhCN = {
   'cli.demo.progress': '演示数据：{loaded}/{total} 户，{transactions} 笔交易',
   'cli.demo.history': '演示业务数据（工单、反馈、关怀）：{played}/{scripts}',
   'cli.demo.done': '演示数据已加载：{customers} 户，{transactions} 笔交易，用时 {seconds} 秒；指纹 {fingerprint}',
+  // Labels of the audit codes this module writes (the audit log looks them up by code).
+  'audit.action.demo.load': '加载演示数据',
 } as const;
 
 export const en: Record<keyof typeof zhCN, string> = {
@@ -16,4 +18,5 @@ export const en: Record<keyof typeof zhCN, string> = {
   'cli.demo.progress': 'Demo data: {loaded}/{total} households, {transactions} transactions',
   'cli.demo.history': 'Demo service history (tickets, feedback, care): {played}/{scripts}',
   'cli.demo.done': 'Demo data loaded: {customers} households, {transactions} transactions in {seconds} s; fingerprint {fingerprint}',
+  'audit.action.demo.load': 'Load demo data',
 };

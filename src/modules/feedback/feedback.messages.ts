@@ -117,6 +117,17 @@ export const zhCN = {
   'feedback_public.error_text': '服务器暂时无法处理，请稍后再试。',
   'feedback_public.back': '返回',
   'feedback_public.other_lang': 'English',
+  // Labels of the audit codes this module writes (the audit log looks them up by code).
+  'audit.action.feedback_create': '新建反馈',
+  'audit.action.feedback_update': '修改反馈',
+  'audit.action.feedback_delete': '删除反馈',
+  'audit.action.feedback_restore': '恢复反馈',
+  'audit.action.feedback_reply': '回复反馈',
+  'audit.action.feedback_ticket': '反馈转工单',
+  'audit.action.feedback_category_create': '新建反馈分类',
+  'audit.action.feedback_category_update': '修改反馈分类',
+  'audit.entity.feedback': '客户反馈',
+  'audit.entity.feedback_category': '反馈分类',
 } as const;
 
 export const en: Record<keyof typeof zhCN, string> = {
@@ -234,4 +245,14 @@ export const en: Record<keyof typeof zhCN, string> = {
   'feedback_public.error_text': 'The server cannot handle this right now; please try again later.',
   'feedback_public.back': 'Back',
   'feedback_public.other_lang': '中文',
+  'audit.action.feedback_create': 'Create feedback',
+  'audit.action.feedback_update': 'Change feedback',
+  'audit.action.feedback_delete': 'Delete feedback',
+  'audit.action.feedback_restore': 'Restore feedback',
+  'audit.action.feedback_reply': 'Reply to feedback',
+  'audit.action.feedback_ticket': 'Turn feedback into ticket',
+  'audit.action.feedback_category_create': 'Create feedback category',
+  'audit.action.feedback_category_update': 'Change feedback category',
+  'audit.entity.feedback': 'Feedback',
+  'audit.entity.feedback_category': 'Feedback category',
 };

@@ -31,6 +31,8 @@ export const zhCN = {
   'field.required': '必填',
   'field.position': '排序',
   'field.custom': '自定义字段',
+  // Labels of the audit codes this module writes (the audit log looks them up by code).
+  'audit.entity.custom_field': '自定义字段',
 } as const;
 
 export const en: Record<keyof typeof zhCN, string> = {
@@ -61,4 +63,5 @@ export const en: Record<keyof typeof zhCN, string> = {
   'field.required': 'Required',
   'field.position': 'Position',
   'field.custom': 'Custom fields',
+  'audit.entity.custom_field': 'Custom field',
 };

@@ -50,6 +50,9 @@ export const zhCN = {
   'imports.tile.status.done': '已完成',
   'imports.tile.status.failed': '失败',
   'imports.tile.status.cancelled': '已停止',
+  // Labels of the audit codes this module writes (the audit log looks them up by code).
+  'audit.action.import': '导入',
+  'audit.entity.import': '导入任务',
 } as const;
 
 export const en: Record<keyof typeof zhCN, string> = {
@@ -100,4 +103,6 @@ export const en: Record<keyof typeof zhCN, string> = {
   'imports.tile.status.done': 'Done',
   'imports.tile.status.failed': 'Failed',
   'imports.tile.status.cancelled': 'Stopped',
+  'audit.action.import': 'Import',
+  'audit.entity.import': 'Import',
 };

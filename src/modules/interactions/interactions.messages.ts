@@ -57,6 +57,17 @@ export const zhCN = {
   'field.task.title': '标题',
   'field.task.notes': '说明',
   'field.timeline.kind': '事件类型',
+  // Labels of the audit codes this module writes (the audit log looks them up by code).
+  'audit.action.interaction_create': '记录沟通',
+  'audit.action.interaction_update': '修改沟通记录',
+  'audit.action.interaction_delete': '删除沟通记录',
+  'audit.action.interaction_restore': '恢复沟通记录',
+  'audit.action.task_create': '新建任务',
+  'audit.action.task_update': '修改任务',
+  'audit.action.task_cancel': '取消任务',
+  'audit.action.task_reopen': '重新打开任务',
+  'audit.action.task_complete': '完成任务',
+  'audit.entity.task': '任务',
 } as const;
 
 export const en: Record<keyof typeof zhCN, string> = {
@@ -112,4 +123,14 @@ export const en: Record<keyof typeof zhCN, string> = {
   'field.task.title': 'Title',
   'field.task.notes': 'Description',
   'field.timeline.kind': 'Event kind',
+  'audit.action.interaction_create': 'Log interaction',
+  'audit.action.interaction_update': 'Change interaction',
+  'audit.action.interaction_delete': 'Delete interaction',
+  'audit.action.interaction_restore': 'Restore interaction',
+  'audit.action.task_create': 'Create task',
+  'audit.action.task_update': 'Change task',
+  'audit.action.task_cancel': 'Cancel task',
+  'audit.action.task_reopen': 'Reopen task',
+  'audit.action.task_complete': 'Complete task',
+  'audit.entity.task': 'Task',
 };

@@ -30,6 +30,12 @@ export const zhCN = {
   'field.kbCategory.nameEn': '英文名称',
   'field.kbCategory.parentId': '上级分类',
   'field.kbCategory.sortOrder': '排序',
+  // Labels of the audit codes this module writes (the audit log looks them up by code).
+  'audit.action.seed': '添加初始文章',
+  'audit.action.use': '插入回复',
+  'audit.action.restore_version': '恢复历史版本',
+  'audit.entity.kb_article': '知识库文章',
+  'audit.entity.kb_category': '知识库分类',
 } as const;
 
 export const en: Record<keyof typeof zhCN, string> = {
@@ -60,4 +66,9 @@ export const en: Record<keyof typeof zhCN, string> = {
   'field.kbCategory.nameEn': 'English name',
   'field.kbCategory.parentId': 'Parent category',
   'field.kbCategory.sortOrder': 'Order',
+  'audit.action.seed': 'Add starter articles',
+  'audit.action.use': 'Insert into reply',
+  'audit.action.restore_version': 'Restore earlier version',
+  'audit.entity.kb_article': 'Knowledge-base article',
+  'audit.entity.kb_category': 'Knowledge-base category',
 };

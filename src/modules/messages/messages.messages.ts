@@ -82,6 +82,11 @@ export const zhCN = {
   'messages.tile.no_consent': '未同意接收',
   'messages.tile.quiet_hours': '免打扰等待中',
   'messages.tile.frequency_cap': '超出每周上限',
+  // Labels of the audit codes this module writes (the audit log looks them up by code).
+  'audit.action.message_create': '发送消息',
+  'audit.action.message_retry': '重发消息',
+  'audit.action.consent_withdraw': '撤回同意（退订）',
+  'audit.entity.message_template': '消息模板',
 } as const;
 
 export const en: Record<keyof typeof zhCN, string> = {
@@ -163,4 +168,8 @@ export const en: Record<keyof typeof zhCN, string> = {
   'messages.tile.no_consent': 'No consent',
   'messages.tile.quiet_hours': 'Waiting: quiet hours',
   'messages.tile.frequency_cap': 'Over weekly limit',
+  'audit.action.message_create': 'Send message',
+  'audit.action.message_retry': 'Retry message',
+  'audit.action.consent_withdraw': 'Withdraw consent (unsubscribe)',
+  'audit.entity.message_template': 'Message template',
 };

@@ -44,6 +44,12 @@ export const zhCN = {
   'segments.tile.dynamic': '动态细分',
   'segments.tile.members': '{count} 位成员',
   'segments.tile.members_one': '{count} 位成员',
+  // Labels of the audit codes this module writes (the audit log looks them up by code).
+  'audit.action.segment.add': '添加成员',
+  'audit.action.segment.remove': '移除成员',
+  'audit.action.segment.import': '导入成员',
+  'audit.action.segment.refresh': '刷新细分',
+  'audit.entity.segment': '客户细分',
 } as const;
 
 export const en: Record<keyof typeof zhCN, string> = {
@@ -87,4 +93,9 @@ export const en: Record<keyof typeof zhCN, string> = {
   'segments.tile.dynamic': 'Dynamic',
   'segments.tile.members': '{count} members',
   'segments.tile.members_one': '{count} member',
+  'audit.action.segment.add': 'Add members',
+  'audit.action.segment.remove': 'Remove members',
+  'audit.action.segment.import': 'Import members',
+  'audit.action.segment.refresh': 'Refresh segment',
+  'audit.entity.segment': 'Segment',
 };

@@ -5,9 +5,12 @@
 export const zhCN = {
   'field.companyName': '公司名称',
   'field.currency': '币种',
+  // Labels of the audit codes this module writes (the audit log looks them up by code).
+  'audit.entity.settings': '设置',
 } as const;
 
 export const en: Record<keyof typeof zhCN, string> = {
   'field.companyName': 'Company name',
   'field.currency': 'Currency',
+  'audit.entity.settings': 'Settings',
 };

@@ -136,6 +136,19 @@ export const zhCN = {
   'surveys.tile.nps': 'NPS',
   'surveys.tile.csat': 'CSAT',
   'surveys.tile.response_rate': '回复率',
+  // Labels of the audit codes this module writes (the audit log looks them up by code).
+  'audit.action.activate': '启用',
+  'audit.action.close': '关闭',
+  'audit.action.send': '发送调查',
+  'audit.action.send_cancel': '取消发送',
+  'audit.action.send_done': '发送完成',
+  'audit.action.send_dry_run': '试发送完成',
+  'audit.action.remind': '发送提醒',
+  'audit.action.triggers': '修改触发条件',
+  'audit.action.invitation_withdraw': '撤回邀请',
+  'audit.action.invitation_link': '生成调查链接',
+  'audit.entity.survey': '满意度调查',
+  'audit.entity.survey_qr_code': '调查二维码',
 } as const;
 
 export const en: Record<keyof typeof zhCN, string> = {
@@ -272,4 +285,16 @@ export const en: Record<keyof typeof zhCN, string> = {
   'surveys.tile.nps': 'NPS',
   'surveys.tile.csat': 'CSAT',
   'surveys.tile.response_rate': 'Response rate',
+  'audit.action.activate': 'Activate',
+  'audit.action.close': 'Close',
+  'audit.action.send': 'Send survey',
+  'audit.action.send_cancel': 'Cancel sending',
+  'audit.action.send_done': 'Sending finished',
+  'audit.action.send_dry_run': 'Dry run finished',
+  'audit.action.remind': 'Send reminders',
+  'audit.action.triggers': 'Change triggers',
+  'audit.action.invitation_withdraw': 'Withdraw invitation',
+  'audit.action.invitation_link': 'Create survey link',
+  'audit.entity.survey': 'Survey',
+  'audit.entity.survey_qr_code': 'Survey QR code',
 };

@@ -49,6 +49,11 @@ export const zhCN = {
   'transactions.type.purchase': '购买',
   'transactions.type.payment': '缴费',
   'transactions.type.refund': '退款',
+  // Labels of the audit codes this module writes (the audit log looks them up by code).
+  'audit.action.transaction_create': '录入交易',
+  'audit.action.transaction_delete': '删除交易',
+  'audit.action.transaction_restore': '恢复交易',
+  'audit.entity.product': '产品',
 } as const;
 
 export const en: Record<keyof typeof zhCN, string> = {
@@ -97,4 +102,8 @@ export const en: Record<keyof typeof zhCN, string> = {
   'transactions.type.purchase': 'Purchase',
   'transactions.type.payment': 'Payment',
   'transactions.type.refund': 'Refund',
+  'audit.action.transaction_create': 'Record transaction',
+  'audit.action.transaction_delete': 'Delete transaction',
+  'audit.action.transaction_restore': 'Restore transaction',
+  'audit.entity.product': 'Product',
 };

@@ -46,6 +46,14 @@ export const zhCN = {
   'field.sla.from': '开始日期',
   'field.sla.to': '结束日期',
   'field.sla.teamId': '班组',
+  // Labels of the audit codes this module writes (the audit log looks them up by code).
+  'audit.action.sla_calendar_create': '新建营业日历',
+  'audit.action.sla_calendar_update': '修改营业日历',
+  'audit.action.sla_calendar_delete': '删除营业日历',
+  'audit.action.sla_policy_create': '新建 SLA 策略',
+  'audit.action.sla_policy_update': '修改 SLA 策略',
+  'audit.entity.sla_calendar': '营业日历',
+  'audit.entity.sla_policy': 'SLA 策略',
 } as const;
 
 export const en: Record<keyof typeof zhCN, string> = {
@@ -91,4 +99,11 @@ export const en: Record<keyof typeof zhCN, string> = {
   'field.sla.from': 'From',
   'field.sla.to': 'To',
   'field.sla.teamId': 'Team',
+  'audit.action.sla_calendar_create': 'Create business calendar',
+  'audit.action.sla_calendar_update': 'Change business calendar',
+  'audit.action.sla_calendar_delete': 'Delete business calendar',
+  'audit.action.sla_policy_create': 'Create SLA policy',
+  'audit.action.sla_policy_update': 'Change SLA policy',
+  'audit.entity.sla_calendar': 'Business calendar',
+  'audit.entity.sla_policy': 'SLA policy',
 };

@@ -1,13 +1,15 @@
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
-import { Card, DatePicker, Select, Table, Tag, Tooltip, Typography } from 'antd';
+import { Card, DatePicker, Select, Table, Tag, Typography } from 'antd';
 import type { Dayjs } from 'dayjs';
 import { usePagedList } from '../../platform/usePagedList';
 import { endOfDayIso, formatDateTimeSeconds, startOfDayIso } from '../../platform/format';
 import { useT, type MessageKey, type Translate } from '../../platform/i18n';
 import { ErrorAlert, LoadMoreFooter, PageHeader } from '../../platform/ui';
 import { roleLabel, useTeams, useUsers } from '../accounts';
+import { formatValue, type Lookup } from '../customers';
 import type { AuditView } from '../../../../src/modules/audit/audit.contract';
+import { AuditChanges, type ValueFormat } from './AuditChanges';
 
 type Filters = { action?: string; entityType?: string; actorId?: string; range?: [Dayjs | null, Dayjs | null] | null };
 
@@ -23,10 +25,14 @@ function label(t: Translate, prefix: string, value: string): string {
   return s === key ? value : s;
 }
 
-function summary(changes: unknown): string {
-  if (changes === null || changes === undefined) return '';
-  const s = JSON.stringify(changes);
-  return s === '{}' ? '' : s;
+/**
+ * Filter options: the codes named here (labelled by the web catalogue), then every other code of the loaded entries
+ * (labelled by the server, which knows every module's labels).
+ */
+function options(t: Translate, prefix: string, known: readonly string[], seen: Map<string, string>) {
+  const all = new Map(known.map((c) => [c, label(t, prefix, c)]));
+  for (const [c, l] of seen) all.set(c, l);
+  return [...all].map(([value, text]) => ({ value, label: text }));
 }
 
 /** The audit log: filter by action, entity, actor and date; newest first, "load more" pages by keyset. */
@@ -47,7 +53,18 @@ export function AuditPage() {
   );
   const log = usePagedList<AuditView>({ queryKey: ['audit', query], path: '/api/v1/audit', query, limit: 50 });
   const rows = log.items;
+  // The codes of the loaded entries with their server labels.
+  const seen = useMemo(
+    () => ({ action: new Map(rows.map((r) => [r.action, r.actionLabel])), entity: new Map(rows.map((r) => [r.entityType, r.entityLabel])) }),
+    [rows],
+  );
   const set = (patch: Partial<Filters>) => setFilters((f) => ({ ...f, ...patch }));
+  const lookup: Lookup = {
+    user: (id) => users.data?.find((u) => u.id === id)?.displayName,
+    team: (id) => teams.data?.find((tm) => tm.id === id)?.name,
+  };
+  /** A customer's values as its history tab reads them (stages, owners by name); others by the generic reading. */
+  const formatOf = (r: AuditView): ValueFormat | undefined => (r.entityType === 'customer' ? (k, v) => formatValue(t, k, v, lookup) : undefined);
   /** A readable name for the entity where one is at hand (users, teams, roles); otherwise a short id. */
   const entityName = (r: AuditView): string | null => {
     if (!r.entityId) return null;
@@ -69,7 +86,7 @@ export function AuditPage() {
             aria-label={t('audit.action')}
             value={filters.action}
             onChange={(v?: string) => set({ action: v })}
-            options={ACTIONS.map((a) => ({ value: a, label: label(t, 'audit.action', a) }))}
+            options={options(t, 'audit.action', ACTIONS, seen.action)}
           />
           <Select
             allowClear
@@ -77,7 +94,7 @@ export function AuditPage() {
             aria-label={t('audit.entity')}
             value={filters.entityType}
             onChange={(v?: string) => set({ entityType: v })}
-            options={ENTITIES.map((e) => ({ value: e, label: label(t, 'audit.entity', e) }))}
+            options={options(t, 'audit.entity', ENTITIES, seen.entity)}
           />
           <Select
             allowClear
@@ -120,14 +137,23 @@ export function AuditPage() {
                 </span>
               ),
             },
-            { title: t('audit.action'), dataIndex: 'action', width: 130, render: (v: string) => <Tag data-testid="audit-action">{label(t, 'audit.action', v)}</Tag> },
+            {
+              title: t('audit.action'),
+              dataIndex: 'actionLabel',
+              width: 150,
+              render: (v: string, r) => (
+                <Tag data-testid="audit-action" title={r.action} style={{ whiteSpace: 'normal' }}>
+                  {v}
+                </Tag>
+              ),
+            },
             {
               title: t('audit.entity'),
               key: 'entity',
               width: 200,
               render: (_, r) => (
-                <span>
-                  {label(t, 'audit.entity', r.entityType)}
+                <span data-testid="audit-entity">
+                  {r.entityLabel}
                   {r.entityId && r.entityType === 'customer' ? (
                     <>
                       {' '}
@@ -139,21 +165,7 @@ export function AuditPage() {
                 </span>
               ),
             },
-            {
-              title: t('audit.changes'),
-              dataIndex: 'changes',
-              ellipsis: { showTitle: false },
-              render: (v: unknown) => {
-                const s = summary(v);
-                return s ? (
-                  <Tooltip title={<pre style={{ margin: 0, whiteSpace: 'pre-wrap', maxHeight: 320, overflow: 'auto' }}>{JSON.stringify(v, null, 2)}</pre>}>
-                    <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                      {s}
-                    </Typography.Text>
-                  </Tooltip>
-                ) : null;
-              },
-            },
+            { title: t('audit.changes'), key: 'changes', render: (_, r) => <AuditChanges t={t} entry={r} format={formatOf(r)} /> },
             { title: t('audit.ip'), dataIndex: 'ip', width: 120 },
           ]}
         />
