@@ -29,7 +29,7 @@ import { dashboardRoutes, registerDashboardTile, systemDashboardTiles } from './
 import { ticketDashboardTiles, ticketGoalMetrics } from './modules/tickets/index.js';
 import { goalDashboardTiles, goalRoutes, registerGoalMetric, snapshotGoals } from './modules/goals/index.js';
 import { performanceRoutes, performanceDashboardTiles } from './modules/performance/index.js';
-import { feedbackDashboardTiles, feedbackFromInteraction, feedbackFromSurvey, feedbackFromTicketRating, feedbackGoalMetrics, feedbackPublicRoutes, feedbackRoutes, registerFeedbackHooks } from './modules/feedback/index.js';
+import { feedbackChurnSignal, feedbackDashboardTiles, feedbackFromInteraction, feedbackLearningInput, feedbackFromSurvey, feedbackFromTicketRating, feedbackGoalMetrics, feedbackPublicRoutes, feedbackRoutes, registerFeedbackHooks } from './modules/feedback/index.js';
 import { REPORT_ATTACHMENTS, reportAttachments, reportRoutes, runReportSchedule } from './modules/reports/index.js';
 import { interactionGoalMetrics, registerInteractionVoiceHook, taskDashboardTiles } from './modules/interactions/index.js';
 import { analyticsDashboardTiles, analyticsGoalMetrics, analyticsListFilters } from './modules/analytics/index.js';
@@ -115,6 +115,9 @@ registerTimelineSource(taskTimelineSource);
 registerTimelineSource(messageTimelineSource);
 registerTimelineSource(ticketTimelineSource);
 registerChurnSignal(ticketChurnSignal);
+// Negative feedback of the last 30 days is a churn reason; feedback given in a year is the scorecard's learning input.
+registerChurnSignal(feedbackChurnSignal);
+registerScorecardInput(feedbackLearningInput);
 // The home dashboards' tiles (首页), each module's own.
 for (const tile of [
   ...ticketDashboardTiles,

@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countRows, createTestContext, type Client, type TestContext } from '../../test/harness.js';
 import { ok, problemOf } from '../../test/http.js';
+import { feedbackChurnSignal, feedbackLearningInput } from './churn.js';
 import { AUTO_CATEGORY_CONFIDENCE, type FeedbackItemView } from './feedback.contract.js';
 
 const LEAK = '家里暖气片漏水了，地板都泡了，太气人了';
@@ -257,5 +258,32 @@ describe('feedback', () => {
     expect(await countRows(ctx.database, 'feedback_items')).toBe(before + 1);
     const items = ok<{ items: FeedbackItemView[] }>(await agent.get(`/api/v1/feedback?customerId=${customer.id}&limit=200`)).items;
     expect(items.find((i) => i.source === 'interaction')).toMatchObject({ sourceRef: `interaction:${marked.id}`, text: said, customer: { id: customer.id }, sentiment: 'neg' });
+  });
+
+  it('tells the analytics run: negative feedback of 30 days as a churn reason, a year of feedback as the learning input', async () => {
+    const c = await ctx.newCustomer({ name: '钱学森', phones: ['13900002099'], ownerId: agent.userId });
+    const post = async (text: string) => ok<FeedbackItemView>(await agent.post('/api/v1/feedback', { text, customerId: c.id }), 201);
+    const saved = now;
+    now = new Date(saved.getTime() - 40 * 86_400_000); // 40 days ago: too old for churn, still in the year
+    const old = await post('暖气不热，屋里太冷了，很生气');
+    now = saved;
+    const a = await post('家里暖气片漏水了，地板都泡了，太气人了');
+    const b = await post('维修师傅态度很差，问题也没解决');
+    const praised = await post('师傅很专业，暖气很热，非常满意');
+    const corrected = await post('暖气一点也不热，冻得慌');
+    const gone = await post('客服电话一直打不通，太差劲了');
+    expect([old, a, b, corrected, gone].map((i) => i.sentiment)).toEqual(['neg', 'neg', 'neg', 'neg', 'neg']);
+    expect(praised.sentiment).toBe('pos');
+    ok(await agent.patch(`/api/v1/feedback/${corrected.id}`, { sentiment: 'neu', version: corrected.version }));
+    expect((await agent.delete(`/api/v1/feedback/${gone.id}`)).statusCode).toBe(204);
+    const asOf = { date: '2026-11-20', end: new Date(now.getTime() + 1000) };
+    // a and b: two negatives in 30 days (the old one is 40 days back; the corrected one is neutral; the deleted one is gone).
+    const reasons = await feedbackChurnSignal.evaluate(ctx.database.db, [c.id as string], asOf);
+    expect(reasons.get(c.id as string)).toEqual([{ code: 'feedback_negative', zh: '30 天内 2 条负面反馈', en: '2 negative feedback items in 30 days', points: 20 }]);
+    // Learning: every live item of the year, whatever its tone — old, a, b, praised, corrected.
+    expect((await feedbackLearningInput.load(ctx.database.db, asOf)).get(c.id as string)).toBe(5);
+    // The analytics settings offer it as a scorecard input.
+    const inputs = ok<{ items: { key: string; kind: string }[] }>(await manager.get('/api/v1/analytics/scorecard-inputs')).items;
+    expect(inputs).toContainEqual(expect.objectContaining({ key: 'feedback.given', kind: 'learning' }));
   });
 });

@@ -8,3 +8,4 @@ export { feedbackDashboardTiles } from './dashboard.tiles.js';
 export { feedbackGoalMetrics } from './goal.metrics.js';
 export { analyseFeedbackFile, type FeedbackAnalysisLine } from './text/index.js';
 export { feedbackFromInteraction, feedbackFromSurvey, feedbackFromTicketRating } from './intake.js';
+export { feedbackChurnSignal, feedbackLearningInput } from './churn.js';
