@@ -1,10 +1,11 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { App, Badge, Button, Card, Checkbox, Empty, Flex, Grid, Input, Table, Tag } from 'antd';
 import { DeleteOutlined, DownloadOutlined, FilterOutlined, PlusOutlined, RollbackOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import dayjs from 'dayjs';
 import { api, download, errorMessage } from '../../platform/api';
+import { useUrlFilters } from '../../platform/urlState';
 import { KeysetPager } from '../../platform/KeysetPager';
 import { useKeysetPages } from '../../platform/usePagedList';
 import { useMutation } from '../../platform/forms';
@@ -207,17 +208,7 @@ export function CustomerListPage() {
   const totalText =
     total !== null && total !== undefined ? t(list.data?.totalExact === false ? 'customers.totalAbout' : 'customers.total', { total: total.toLocaleString() }) : undefined;
 
-  // URL changes are transitions: two quick changes (clear, then type a city) must build on each other, not on the
-  // filters of the last render.
-  const pending = useRef<ListFilters | null>(null);
-  useEffect(() => {
-    pending.current = null;
-  }, [filtersKey]);
-  const setFilters = (next: ListFilters) => {
-    pending.current = next;
-    setParams(paramsFromFilters(next), { replace: true });
-  };
-  const update = (patch: Partial<ListFilters>) => setFilters({ ...(pending.current ?? filters), ...patch });
+  const { replace: setFilters, update } = useUrlFilters(filters, filtersKey, (next) => setParams(paramsFromFilters(next), { replace: true }));
 
   const items = list.data?.items ?? [];
   // The selected customers as last seen (fresh from this page when they are on it).

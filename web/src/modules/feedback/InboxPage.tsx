@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { Button, Checkbox, DatePicker, Flex, Grid, Input, Select, Table, Tag, TreeSelect, Typography } from 'antd';
 import { PlusOutlined, SettingOutlined } from '@ant-design/icons';
@@ -7,6 +7,7 @@ import { useAuth } from '../../platform/auth';
 import { formatDateTime } from '../../platform/format';
 import { useI18n, useT } from '../../platform/i18n';
 import { ErrorAlert, LoadMoreFooter, PageHeader } from '../../platform/ui';
+import { useRefetchWhileVisible, useUrlFilters } from '../../platform/urlState';
 import { FEEDBACK_SENTIMENTS, FEEDBACK_STATUSES, useFeedbackCategories, useFeedbackList, useFeedbackUsers, type FeedbackItemView, type InboxQuery } from './api';
 import { CategoriesDialog } from './CategoriesDialog';
 import { FeedbackDrawer } from './FeedbackDrawer';
@@ -159,22 +160,8 @@ export function InboxPage() {
   const [managing, setManaging] = useState(false);
   const list = useFeedbackList(q);
   const { refetch } = list;
-  useEffect(() => {
-    const timer = setInterval(() => {
-      if (document.visibilityState === 'visible') void refetch();
-    }, REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [refetch]);
-  // URL changes are transitions: two quick changes must build on each other, not on the filters of the last render.
-  const pending = useRef<InboxQuery | null>(null);
-  useEffect(() => {
-    pending.current = null;
-  }, [qKey]);
-  const set = (patch: Partial<InboxQuery>) => {
-    const next = { ...(pending.current ?? q), ...patch };
-    pending.current = next;
-    setParams(paramsFromInbox(next, itemId), { replace: true });
-  };
+  useRefetchWhileVisible(refetch, REFRESH_MS);
+  const set = useUrlFilters(q, qKey, (next) => setParams(paramsFromInbox(next, itemId), { replace: true })).update;
   const open = (id: string | null) => setParams(paramsFromInbox(q, id));
   const columns = useColumns(isPhone);
   return (

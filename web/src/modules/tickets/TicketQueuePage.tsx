@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { Button, Checkbox, Flex, Input, Select, Table, Tag, Typography } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
@@ -6,9 +6,10 @@ import { useAuth } from '../../platform/auth';
 import { formatDateTime } from '../../platform/format';
 import { useI18n, useT } from '../../platform/i18n';
 import { ErrorAlert, PageHeader } from '../../platform/ui';
+import { useRefetchWhileVisible, useUrlFilters } from '../../platform/urlState';
 import { KeysetPager } from '../../platform/KeysetPager';
 import { SlaClock } from './sla/SlaClock';
-import { TICKET_STATUSES, TICKET_TYPES, useTicketCategories, useTicketQueue, useTicketUsers, type TicketListQuery, type TicketSummary } from './api';
+import { TICKET_STATUSES, TICKET_TYPES, useTicketCategories, useTicketQueue, useTicketUsers, type TicketSummary } from './api';
 import { NewTicketDialog } from './NewTicketDialog';
 import { categoryOptions, StatusTag, Stars, TypeTag, useCategoryName } from './parts';
 import { paramsFromQueue, queueFromParams, SLA_STATES } from './queueParams';
@@ -32,25 +33,11 @@ export function TicketQueuePage() {
   // Keyset pages: a filter change starts again from the first page.
   const tickets = useTicketQueue(q);
   const { refetch } = tickets;
-  useEffect(() => {
-    const timer = setInterval(() => {
-      if (document.visibilityState === 'visible') void refetch();
-    }, REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [refetch]);
+  useRefetchWhileVisible(refetch, REFRESH_MS);
   const categories = useTicketCategories();
   const users = useTicketUsers();
   const categoryName = useCategoryName(categories.data);
-  // URL changes are transitions: two quick changes must build on each other, not on the filters of the last render.
-  const pending = useRef<TicketListQuery | null>(null);
-  useEffect(() => {
-    pending.current = null;
-  }, [qKey]);
-  const set = (patch: Partial<TicketListQuery>) => {
-    const next = { ...(pending.current ?? q), ...patch };
-    pending.current = next;
-    setParams(paramsFromQueue(next), { replace: true });
-  };
+  const set = useUrlFilters(q, qKey, (next) => setParams(paramsFromQueue(next), { replace: true })).update;
   return (
     <div data-testid="ticket-queue">
       <PageHeader
