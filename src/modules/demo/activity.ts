@@ -5,16 +5,16 @@
  * and resolution messages in the outbox, return-visit tasks, ratings with comments, feedback analysed, owned and
  * given a handling deadline.
  *
- * `planActivity` is pure and seeded: the same (seed, size, asOf) gives the same scripts. `playActivity` plays
- * scripts [from, to) — each script is one transaction with the load's checkpoint, so an interrupted load resumes
- * at the next script and never plays one twice.
+ * `planActivity` is pure and seeded: the same (seed, size, asOf) gives the same scripts. The load plays them in order,
+ * each in one transaction with its checkpoint (a care run in the care module's own short transactions first, see
+ * `playCareRun`), so an interrupted load resumes at the next script and never plays one twice.
  *
  * Volumes: tickets 2 % of the households (at least 12, at most 1,500), feedback 1 % (at least 10, at most 800): a
  * plausible queue and inbox, and a load that stays short (the households are the bulk; this part goes through the
  * services one ticket at a time).
  */
 import type { Actor } from '../../platform/auth/permissions.js';
-import type { DbOrTx } from '../../platform/db/client.js';
+import type { Db, DbOrTx } from '../../platform/db/client.js';
 import { Random } from '../../platform/random.js';
 import { actorOfUser } from '../accounts/index.js';
 import { createCarePlan, createCareRule, runCare } from '../care/index.js';
@@ -185,15 +185,21 @@ export type ActivityDeps = {
   runtime: Omit<TicketsRuntime, 'now' | 'kick' | 'drain'>;
 };
 
-/** Plays one script in the caller's transaction. */
+/**
+ * A day's care run, on the database itself: the care module works in short transactions of its own (a chunk of tasks,
+ * one customer's message), so the server's requests go on meanwhile; each occasion is claimed once, so a run replayed
+ * after an interruption (before its checkpoint) writes nothing twice.
+ */
+export async function playCareRun(db: Db, script: CareScript, deps: ActivityDeps): Promise<void> {
+  await runCare(db, deps.actor, { messaging: { ...deps.runtime, now: () => script.at, kick: async () => undefined } });
+}
+
+/** Plays one script (not a care run: playCareRun) in the caller's transaction. */
 export async function playScript(tx: DbOrTx, plan: DemoPlan, script: ActivityScript, deps: ActivityDeps): Promise<void> {
   let clock = script.at;
   const rt: TicketsRuntime = { ...deps.runtime, now: () => clock, kick: async () => undefined };
   if (script.kind === 'setup') return setUpCare(tx, deps.actor);
-  if (script.kind === 'care') {
-    await runCare(tx, deps.actor, { messaging: rt });
-    return;
-  }
+  if (script.kind === 'care') throw new Error('a care run plays outside the checkpoint transaction: playCareRun');
   if (script.kind === 'feedback') {
     const customerId = script.household === null ? null : household(plan, script.household).customer.id;
     const item = await recordFeedback(tx, {

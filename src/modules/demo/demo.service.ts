@@ -25,7 +25,7 @@ import type { DemoStatus } from './demo.contract.js';
 import { PRODUCTS } from './data.js';
 import { demoLoads, type DemoCheckpoint } from './schema.js';
 import { Fingerprint, GENERATOR_VERSION, household, planDemo, type DemoParams, type DemoPlan, type Household } from './generator.js';
-import { planActivity, playScript, type ActivityDeps } from './activity.js';
+import { planActivity, playCareRun, playScript, type ActivityDeps } from './activity.js';
 
 const BATCH = 1000;
 const PRODUCT_BY_CODE = new Map(PRODUCTS.map((p) => [p.code, p]));
@@ -310,8 +310,10 @@ async function playHistory(
   let state = start;
   for (let k = state.activity ?? 0; k < scripts.length; k++) {
     if (run.signal.aborted || run.ended) return null;
+    const script = scripts[k]!;
+    if (script.kind === 'care') await playCareRun(db, script, deps);
     state = await db.transaction(async (tx) => {
-      await playScript(tx, plan, scripts[k]!, deps);
+      if (script.kind !== 'care') await playScript(tx, plan, script, deps);
       const next = { ...state, activity: k + 1 };
       await run.save(tx, next, { phase: 'activity', done: k + 1, total: scripts.length });
       return next;
