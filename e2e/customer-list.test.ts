@@ -150,6 +150,12 @@ describe('global search', () => {
     const shots = new Shots('global-search');
     await page.goto(suite.server.url + '/customers');
     await see(page, /共 \d+ 位客户/);
+    // Inside a textarea Ctrl+K stays the editor's: no palette.
+    await page.evaluate("document.body.appendChild(Object.assign(document.createElement('textarea'), { id: 'scratch' })).focus()");
+    await page.keyboard.press('Control+k');
+    await page.waitForTimeout(300);
+    expect(await page.getByTestId('global-search-input').count()).toBe(0);
+    await page.evaluate("document.getElementById('scratch').remove()");
     await page.keyboard.press('Control+k');
     const input = page.getByTestId('global-search-input');
     await input.waitFor();

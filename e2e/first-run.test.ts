@@ -40,7 +40,7 @@ describe('first run', () => {
     await page.getByLabel('显示名').fill(ADMIN.displayName);
     await page.getByLabel('密码', { exact: true }).fill(ADMIN.password);
     await page.getByLabel('确认密码').fill(ADMIN.password);
-    await page.getByLabel('手机号（可选）').fill('13900000001');
+    await page.getByLabel('手机号').fill('13900000001');
     await shots.take(page, 'setup-filled');
     await page.getByRole('button', { name: '完成初始化' }).click();
 

@@ -13,8 +13,9 @@ const suite = browserSuite(async ({ server, browser }) => {
   const api = await seedCompany(server.url);
   const customer = async (name: string) => (await api.post<{ id: string }>('/api/v1/customers', { name, address: { city: '哈尔滨市', compound: '幸福家园' } })).id;
   const ids = { liu: await customer('刘德明'), chen: await customer('陈秀兰'), zhao: await customer('赵建国') };
-  // 刘德明: a heating payment and an earlier call, so the new call has something to be on top of.
-  await api.post(`/api/v1/customers/${ids.liu}/transactions`, { occurredAt: '2025-01-10T10:00:00+08:00', type: 'payment', amountFen: 285_600, channel: '营业厅' });
+  // 刘德明: a heating payment (paid after its season began: no loyalty points, so nothing else on the timeline) and an
+  // earlier call, so the new call has something to be on top of.
+  await api.post(`/api/v1/customers/${ids.liu}/transactions`, { occurredAt: '2025-01-10T10:00:00+08:00', type: 'payment', amountFen: 285_600, channel: '营业厅', heatingSeason: '2024-2025' });
   await api.post(`/api/v1/customers/${ids.liu}/interactions`, { occurredAt: '2025-01-05T09:30:00+08:00', summary: '来电询问缴费标准', direction: 'inbound' });
   // 陈秀兰: a return visit after a repair, due an hour ago (overdue whatever the time of day).
   const task = await api.post<{ id: string }>('/api/v1/tasks', {

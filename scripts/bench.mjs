@@ -7,6 +7,8 @@
 // 100,000 households and the results of 100,000 responses.
 // `npm run bench -- --feedback-text` runs only the feedback text analysis benchmark (bench/feedback-text.bench.ts): texts
 // per second on one core, the model's load time, and the sentiment accuracy on ChnSentiCorp's dev set.
+// `npm run bench -- --loyalty [--scale N]` runs only the loyalty upkeep benchmark (bench/loyalty.bench.ts, PostgreSQL): the
+// nightly expiry and tier review on N members (default 1,000,000) against a floor of the same writes.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +25,8 @@ const script = args.includes('--import-only')
         ? ['--import', 'tsx', 'bench/responsive.bench.ts']
         : args.includes('--feedback-text')
           ? ['--import', 'tsx', 'bench/feedback-text.bench.ts']
-          : ['--import', 'tsx', 'bench/run.ts'];
-const r = spawnSync(process.execPath, [...script, ...args.filter((a) => !['--import-only', '--responsive', '--segments', '--surveys', '--feedback-text'].includes(a))], { stdio: 'inherit', cwd: root });
+          : args.includes('--loyalty')
+            ? ['--import', 'tsx', 'bench/loyalty.bench.ts']
+            : ['--import', 'tsx', 'bench/run.ts'];
+const r = spawnSync(process.execPath, [...script, ...args.filter((a) => !['--import-only', '--responsive', '--segments', '--surveys', '--feedback-text', '--loyalty'].includes(a))], { stdio: 'inherit', cwd: root });
 process.exit(r.status ?? 1);

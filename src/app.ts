@@ -6,11 +6,11 @@ import { registerIdempotency } from './platform/http/idempotency.js';
 import type { ServiceContext } from './platform/context.js';
 import { accountsRoutes, actorForUserId, authenticateSession, authenticateToken, ensureBuiltinRoles } from './modules/accounts/index.js';
 import { auditRoutes } from './modules/audit/index.js';
-import { customerImporter, customerRoutes, mergeRoutes, registerCustomerListFilter, registerMergeHook, tagRoutes } from './modules/customers/index.js';
+import { customerImporter, customerRoutes, mergeRoutes, registerCustomerCreatedHook, registerCustomerListFilter, registerMergeHook, tagRoutes } from './modules/customers/index.js';
 import { importRoutes, registerImporter, runImport, unfinishedImportIds } from './modules/imports/index.js';
 import { settingsRoutes } from './modules/settings/index.js';
 import { customFieldRoutes } from './modules/fields/index.js';
-import { registerTransactionCodeHandler, transactionImporter, transactionMergeHook, transactionRoutes, transactionTimelineSource, transactionGoalMetrics } from './modules/transactions/index.js';
+import { registerTransactionCodeHandler, registerTransactionWrittenHook, transactionImporter, transactionMergeHook, transactionRoutes, transactionTimelineSource, transactionGoalMetrics } from './modules/transactions/index.js';
 import {
   interactionMergeHook,
   interactionRoutes,
@@ -19,7 +19,7 @@ import {
   taskMergeHook,
   taskTimelineSource,
 } from './modules/interactions/index.js';
-import { Jobs } from './platform/jobs.js';
+import { Jobs, prepareJobQueues } from './platform/jobs.js';
 import { DEMO_QUEUE, demoRoutes, runDemoJob, unfinishedDemo } from './modules/demo/index.js';
 import { kickSweep, MessageDelivery, messageMergeHook, messageRoutes, messageTimelineSource, registerMessageAttachments, type MessagingRuntime } from './modules/messages/index.js';
 import { careDashboardTiles, careMergeHook, careRoutes, runCare } from './modules/care/index.js';
@@ -27,6 +27,7 @@ import { systemActor } from './platform/auth/permissions.js';
 import { kbRoutes } from './modules/kb/index.js';
 import { dashboardRoutes, registerDashboardTile, systemDashboardTiles } from './modules/dashboards/index.js';
 import { ticketDashboardTiles, ticketGoalMetrics } from './modules/tickets/index.js';
+import { viewRoutes } from './modules/views/index.js';
 import { goalDashboardTiles, goalRoutes, registerGoalMetric, snapshotGoals } from './modules/goals/index.js';
 import { performanceRoutes, performanceDashboardTiles } from './modules/performance/index.js';
 import { feedbackChurnSignal, feedbackDashboardTiles, feedbackFromInteraction, feedbackLearningInput, feedbackFromSurvey, feedbackFromTicketRating, feedbackGoalMetrics, feedbackPublicRoutes, feedbackRoutes, registerFeedbackHooks } from './modules/feedback/index.js';
@@ -58,10 +59,31 @@ import {
 import { SEGMENTS_QUEUE, executeRefresh, queueNightlyRefresh, segmentDashboardTiles, segmentGoalMetrics, segmentListFilter, segmentMergeHook, segmentRoutes, unfinishedRefreshIds } from './modules/segments/index.js';
 import { FACTS_QUEUE, checkFacts, executeFactsRebuild, setFactsRebuildRequester } from './modules/segments/index.js';
 import { registerSearchSource, searchRoutes } from './modules/search/index.js';
+import { loyaltyDashboardTiles, loyaltyGoalMetrics, loyaltyModuleRoutes, registerLoyaltyHooks, registerLoyaltySegmentFields, registerLoyaltyWriteHooks } from './modules/loyalty/index.js';
+import { LOYALTY_QUEUE, executeUpkeep, queueNightlyUpkeep, unfinishedUpkeepIds } from './modules/loyalty/index.js';
+import { registerSurveyCompletedHook } from './modules/surveys/index.js';
+import { registerFeedbackReceivedHook } from './modules/feedback/index.js';
 import { customerSearchSource } from './modules/customers/index.js';
 import { ticketSearchSource } from './modules/tickets/index.js';
 import { kbSearchSource } from './modules/kb/index.js';
 import { userSearchSource } from './modules/accounts/index.js';
+import { customerSummaryRoutes, registerCustomerSummarySource } from './modules/customers/index.js';
+import { analyticsSummarySource } from './modules/analytics/index.js';
+import { transactionSummarySource } from './modules/transactions/index.js';
+import { interactionSummarySource } from './modules/interactions/index.js';
+import { ticketCandidateRoutes, ticketSummarySource } from './modules/tickets/index.js';
+import { careSummarySource } from './modules/care/index.js';
+import { consentSummarySource } from './modules/messages/index.js';
+import { loyaltySummarySource } from './modules/loyalty/index.js';
+import { heatingSummarySource } from './modules/heating/index.js';
+import { notificationsModule, registerNotificationHooks } from './modules/notifications/index.js';
+import { registerSlaAlertHook, registerTicketAssignedHook, registerTicketMessageHook } from './modules/tickets/index.js';
+import { registerImportFinishedHook } from './modules/imports/index.js';
+import { registerAnalyticsRunFinishedHook } from './modules/analytics/index.js';
+import { ARREARS_QUEUE, NOTICE_QUEUE, arrearsMergeHook, arrearsRebuildReason, arrearsWrittenHook, executeArrearsRebuild, executeNotice, heatingRoutes, queueArrearsRebuild, unfinishedArrearsRuns, unfinishedNotices } from './modules/heating/index.js';
+import { demoStatus } from './modules/demo/index.js';
+import { readCompanySettings } from './modules/settings/index.js';
+import type { Actor } from './platform/auth/permissions.js';
 
 /** pg-boss queue of outbox deliveries: one job per message attempt; the periodic sweep is the safety net. */
 const MESSAGE_QUEUE = 'messages.deliver';
@@ -96,6 +118,20 @@ function startCareTimer(app: App, db: Db, messaging: MessagingRuntime, timer: bo
 export async function prepareDatabase(database: Database): Promise<void> {
   await database.migrate();
   await ensureBuiltinRoles(database.db);
+}
+
+/** Every job queue a server works (buildApp refuses to register a handler of a queue missing here). */
+function jobQueues(): string[] {
+  return ['import.run', DEMO_QUEUE, MESSAGE_QUEUE, FACTS_QUEUE, LOYALTY_QUEUE, SURVEY_SEND_QUEUE, ARREARS_QUEUE, NOTICE_QUEUE, ANALYTICS_QUEUE, SEGMENTS_QUEUE, CAMPAIGNS_QUEUE];
+}
+
+/**
+ * The job queue's own tables and every queue, made ahead (the test templates: each test database and browser-test
+ * server is a copy, and would otherwise install pg-boss and create its queues on its first job, about a second of
+ * the embedded database's time each). A server does the same by itself when its first job is sent.
+ */
+export async function prepareJobs(database: Database): Promise<void> {
+  await prepareJobQueues(database, jobQueues());
 }
 
 registerImporter(customerImporter);
@@ -134,21 +170,35 @@ for (const tile of [
   ...performanceDashboardTiles,
   ...feedbackDashboardTiles,
   ...careDashboardTiles,
+  ...loyaltyDashboardTiles,
 ])
   registerDashboardTile(tile);
 // Goal metrics (目标管理): each module's figures a goal can be set on.
-for (const metric of [...ticketGoalMetrics, ...surveyGoalMetrics, ...transactionGoalMetrics, ...interactionGoalMetrics, ...feedbackGoalMetrics, ...analyticsGoalMetrics, ...campaignGoalMetrics, ...segmentGoalMetrics]) registerGoalMetric(metric);
+for (const metric of [...ticketGoalMetrics, ...surveyGoalMetrics, ...transactionGoalMetrics, ...interactionGoalMetrics, ...feedbackGoalMetrics, ...analyticsGoalMetrics, ...campaignGoalMetrics, ...segmentGoalMetrics, ...loyaltyGoalMetrics]) registerGoalMetric(metric);
 registerSurveyResultHooks({ registerTimelineSource, registerChurnSignal, registerScorecardInput }); // survey answers on the timeline; detractors as a churn reason; NPS as word of mouth
 registerFeedbackHooks({ registerTimelineSource, registerMergeHook }); // feedback and its replies on the timeline; merging moves a customer's feedback
+registerLoyaltyHooks({ registerTimelineSource, registerMergeHook }); // tier changes and points movements on the timeline; merging moves a member's points
+registerLoyaltySegmentFields(); // segments (and so campaigns) can pick members by tier and balance
+// Loyalty hears of new customers (referral codes), transactions (points), surveys and feedback; at load, so the CLI's
+// imports earn too; buildApp registers them again on its clock.
+const loyaltyWriteRegistries = { registerCustomerCreatedHook, registerTransactionWrittenHook, registerSurveyCompletedHook, registerFeedbackReceivedHook };
+registerLoyaltyWriteHooks(loyaltyWriteRegistries, () => new Date());
+registerTransactionWrittenHook('heating', arrearsWrittenHook(() => new Date())); // 欠费 of the households a transaction write touched (the CLI's imports too)
 // A ticket rating's comment, an interaction marked 记为客户反馈 and a survey's free-text answers land in the feedback inbox.
 registerTicketRatedHook(feedbackFromTicketRating);
 registerInteractionVoiceHook(feedbackFromInteraction);
 registerSurveyVoiceHook(feedbackFromSurvey);
+// Notifications (站内通知): a ticket assigned or a mention in its note or reply, an SLA warning or escalation, an import
+// or an analytics run finished — each told inside the producer's transaction (due tasks and the digest: its clock).
+registerNotificationHooks({ registerTicketAssignedHook, registerTicketMessageHook, registerSlaAlertHook, registerImportFinishedHook, registerAnalyticsRunFinishedHook });
 // The customer list's filters other modules answer: `segment=<id>` (segments imports customers, not the reverse).
 registerCustomerListFilter(segmentListFilter);
 for (const filter of analyticsListFilters) registerCustomerListFilter(filter); // value tier and churn level (the home page's drill-through)
 // The global search (Ctrl+K): each module searches its own records under its own rules; groups in this order.
 for (const source of [customerSearchSource, ticketSearchSource, kbSearchSource, userSearchSource]) registerSearchSource(source);
+// The customer 360 page's summary band: each module's figures on a customer (each source applies its own permissions).
+for (const source of [analyticsSummarySource, transactionSummarySource, heatingSummarySource, interactionSummarySource, ticketSummarySource, careSummarySource, consentSummarySource, loyaltySummarySource])
+  registerCustomerSummarySource(source);
 
 /** Calls `fn` every `ms` while the server runs (a timer that does not keep the process alive, cleared on close). */
 function every(app: App, ms: number, fn: () => void): void {
@@ -170,6 +220,28 @@ function segmentFacts(app: App, ctx: ServiceContext, jobs: Jobs, resumeJobs: boo
     every(app, 10 * 60_000, check);
   }
   return check;
+}
+
+/**
+ * Loyalty (会员与积分): its routes (programme, members, ledger, rewards, referrals, reports; the join and member pages),
+ * its write hooks on this app's clock (replacing the load-time ones), and the nightly upkeep — a durable run per
+ * company day (expire due points; on the review day the yearly tier review), queued by the first check between
+ * midnight and 06:00 company time (every 10 minutes; a unique day lets one process queue it) and resumed after a stop (`resumeAfter`, null: not here).
+ */
+async function loyalty(app: App, ctx: ServiceContext, jobs: Jobs, messaging: MessagingRuntime, resumeAfter: number | null): Promise<void> {
+  await loyaltyModuleRoutes(app, { ...ctx, messaging });
+  registerLoyaltyWriteHooks(loyaltyWriteRegistries, messaging.now);
+  jobs.handle(LOYALTY_QUEUE, async (data, signal) => {
+    await executeUpkeep(ctx.db, String(data.id), { signal, log: (line) => app.log.info(line) });
+  }, { resumeAfterSeconds: 90 });
+  if (resumeAfter === null) return;
+  for (const id of await unfinishedUpkeepIds(ctx.db)) await jobs.send(LOYALTY_QUEUE, { id }, resumeAfter);
+  const nightly = () =>
+    void queueNightlyUpkeep(ctx.db, messaging.now())
+      .then((id) => (id ? jobs.send(LOYALTY_QUEUE, { id }) : undefined))
+      .catch((err: Error) => app.log.warn(`loyalty upkeep: ${err.message}`));
+  every(app, 10 * 60_000, nightly);
+  nightly();
 }
 
 /**
@@ -207,7 +279,7 @@ async function surveyDistribution(app: App, db: Db, jobs: Jobs, deps: Omit<SendD
  * The closed loop (issue #17): goals (progress on read; the clock writes each goal's daily history every ten minutes, a
  * bounded batch of missing days, and soon after a goal is set or changed), team performance, and the reports with their
  * subscriptions (after each complete week or month a delivery is queued in the outbox; its PDF / workbook is made when
- * each email is sent).
+ * each email is sent); and the notifications that tell each person what concerns them (with their daily digest).
  */
 async function closedLoop(app: App, ctx: ServiceContext, messaging: MessagingRuntime, opts: { config: Config; clock?: () => Date; resumeJobs?: boolean }): Promise<void> {
   let snapshotting: Promise<unknown> | null = null;
@@ -217,6 +289,7 @@ async function closedLoop(app: App, ctx: ServiceContext, messaging: MessagingRun
       .finally(() => (snapshotting = null));
   };
   await goalRoutes(app, { ...ctx, now: opts.clock, changed: opts.resumeJobs ? goalClock : undefined });
+  await viewRoutes(app, ctx); // saved views of the list pages (issue #21)
   if (opts.resumeJobs) every(app, 10 * 60_000, goalClock);
   // Team performance (团队绩效): a month's KPIs per agent and the weighted incentive score.
   await performanceRoutes(app, { ...ctx, now: opts.clock });
@@ -235,6 +308,45 @@ async function closedLoop(app: App, ctx: ServiceContext, messaging: MessagingRun
     reportClock();
   }
   app.addHook('onClose', async () => void (await snapshotting));
+  // Notifications (站内通知): the bell's API; tasks that fell due and the daily e-mail digest, checked every minute.
+  await notificationsModule(app, { ...ctx, now: opts.clock }, messaging, !!opts.resumeJobs);
+}
+
+/**
+ * 供热 (heating tools): the compound tree, 欠费 and 停暖 / 抢修通知. Arrears follow transaction writes (the written hook,
+ * on this app's clock) and merges; a full rebuild is a durable run per job, queued on request or by the check (at
+ * start and every 10 minutes in a server that resumes jobs: never built, a deadline passed, a demo load finished
+ * since, a night without one). A notice to more than a few hundred households is a durable run per job too.
+ */
+async function heating(app: App, ctx: ServiceContext, jobs: Jobs, deps: { messaging: MessagingRuntime; resolveActor: (userId: string) => Promise<Actor | null>; log: (line: string) => void }, resumeAfter: number | null): Promise<void> {
+  const { db } = ctx;
+  const now = deps.messaging.now;
+  registerTransactionWrittenHook('heating', arrearsWrittenHook(now));
+  registerMergeHook(arrearsMergeHook);
+  jobs.handle(ARREARS_QUEUE, async (data, signal) => void (await executeArrearsRebuild(db, String(data.id), { signal, log: deps.log, now })), { resumeAfterSeconds: 90 });
+  jobs.handle(NOTICE_QUEUE, async (data, signal) => executeNotice(db, String(data.id), { ...deps, signal }), { resumeAfterSeconds: 90 });
+  await heatingRoutes(app, {
+    ...ctx,
+    heating: { messaging: deps.messaging, enqueueNotice: (id) => jobs.send(NOTICE_QUEUE, { id }), enqueueRebuild: (id) => jobs.send(ARREARS_QUEUE, { id }) },
+  });
+  if (resumeAfter === null) return;
+  for (const id of await unfinishedArrearsRuns(db)) await jobs.send(ARREARS_QUEUE, { id }, resumeAfter);
+  for (const id of await unfinishedNotices(db)) await jobs.send(NOTICE_QUEUE, { id }, resumeAfter);
+  const demoFinishedAt = async () => {
+    const demo = await demoStatus(db, systemActor('system'));
+    return demo.status === 'done' && demo.finishedAt ? new Date(demo.finishedAt) : null;
+  };
+  const check = () =>
+    void readCompanySettings(db)
+      .then(async (company) => (company.template === 'heating' ? arrearsRebuildReason(db, now(), demoFinishedAt) : null))
+      .then(async (reason) => {
+        if (!reason) return;
+        const { id, queued } = await queueArrearsRebuild(db, reason, now(), null);
+        if (queued) await jobs.send(ARREARS_QUEUE, { id });
+      })
+      .catch((err: Error) => app.log.warn(`heating arrears check: ${err.message}`));
+  every(app, 10 * 60_000, check);
+  check();
 }
 
 /**
@@ -250,7 +362,7 @@ export async function buildApp(opts: {
   clock?: () => Date;
 }): Promise<App> {
   const ctx: ServiceContext = { db: opts.database.db, config: opts.config };
-  const jobs = new Jobs(opts.database);
+  const jobs = new Jobs(opts.database, jobQueues());
   // On the embedded database this process is the only one, so a job left "running" was orphaned by a crash.
   const takeOver = opts.database.kind === 'pglite';
   jobs.handle('import.run', async (data, signal) => {
@@ -289,6 +401,7 @@ export async function buildApp(opts: {
   await customerRoutes(app, ctx);
   await tagRoutes(app, ctx);
   await mergeRoutes(app, ctx);
+  await customerSummaryRoutes(app, { ...ctx, now: opts.clock });
   await customFieldRoutes(app, ctx);
   await transactionRoutes(app, ctx);
   await interactionRoutes(app, ctx);
@@ -303,9 +416,11 @@ export async function buildApp(opts: {
   await dashboardRoutes(app, { ...ctx, now: opts.clock });
   await closedLoop(app, ctx, messaging, opts);
   await ticketRoutes(app, { ...ctx, tickets: messaging });
+  await ticketCandidateRoutes(app, ctx); // who an unlinked ticket's reporter may be (by phone, else by address)
   // Feedback (客户反馈): the inbox, its categories, replies through the outbox; the public page /f and its JSON twin.
   await feedbackRoutes(app, { ...ctx, messaging });
   await feedbackPublicRoutes(app, { ...ctx, now: messaging.now });
+  await loyalty(app, ctx, jobs, messaging, opts.resumeJobs ? (takeOver ? 0 : 90) : null);
   // SLA deadlines: warnings and the three-level escalation, checked every minute (each fires once across processes).
   await slaRoutes(app, { ...ctx, now: messaging.now });
   startSlaChecker(app, ctx.db, { now: messaging.now, timer: !!opts.resumeJobs });
@@ -342,6 +457,8 @@ export async function buildApp(opts: {
   registerTransactionCodeHandler(transactionCodeHandler);
   // Surveys (满意度调查): surveys, versions, templates; sends, reminders and triggers; the public pages and QR codes.
   await surveys(app, ctx, jobs, launchDeps, opts.resumeJobs ? (takeOver ? 0 : 90) : null);
+  // 供热: the compound tree, 欠费 (its read model and rebuilds), 停暖 / 抢修通知.
+  await heating(app, ctx, jobs, launchDeps, opts.resumeJobs ? (takeOver ? 0 : 90) : null);
   const campaignClock = () =>
     void ctx.db
       .transaction(async (tx) => {

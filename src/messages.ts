@@ -16,15 +16,19 @@ import * as audit from './modules/audit/audit.messages.js';
 import * as campaigns from './modules/campaigns/campaigns.messages.js';
 import * as care from './modules/care/care.messages.js';
 import * as customers from './modules/customers/customers.messages.js';
+import * as customerSummary from './modules/customers/summary.messages.js';
 import * as dashboards from './modules/dashboards/dashboards.messages.js';
 import * as demo from './modules/demo/demo.messages.js';
 import * as feedback from './modules/feedback/feedback.messages.js';
 import * as fields from './modules/fields/fields.messages.js';
 import * as goals from './modules/goals/goals.messages.js';
+import * as heating from './modules/heating/heating.messages.js';
 import * as imports from './modules/imports/imports.messages.js';
 import * as interactions from './modules/interactions/interactions.messages.js';
 import * as kb from './modules/kb/kb.messages.js';
+import * as loyalty from './modules/loyalty/loyalty.messages.js';
 import * as messages from './modules/messages/messages.messages.js';
+import * as notifications from './modules/notifications/notifications.messages.js';
 import * as performance from './modules/performance/performance.messages.js';
 import * as reports from './modules/reports/reports.messages.js';
 import * as segmentFields from './modules/segments/fields.messages.js';
@@ -35,6 +39,7 @@ import * as surveys from './modules/surveys/surveys.messages.js';
 import * as tickets from './modules/tickets/tickets.messages.js';
 import * as sla from './modules/tickets/sla/sla.messages.js';
 import * as transactions from './modules/transactions/transactions.messages.js';
+import * as views from './modules/views/views.messages.js';
 
 /** Each module's catalogue under the module's name (`tickets/sla` is the SLA folder inside tickets). */
 export const MODULE_MESSAGES = {
@@ -44,15 +49,19 @@ export const MODULE_MESSAGES = {
   campaigns,
   care,
   customers,
+  'customers/summary': customerSummary,
   dashboards,
   demo,
   feedback,
   fields,
   goals,
+  heating,
   imports,
   interactions,
   kb,
+  loyalty,
   messages,
+  notifications,
   performance,
   reports,
   search,
@@ -63,6 +72,7 @@ export const MODULE_MESSAGES = {
   tickets,
   'tickets/sla': sla,
   transactions,
+  views,
 } as const;
 
 type Modules = typeof MODULE_MESSAGES;

@@ -53,15 +53,17 @@ describe('hearth demo', () => {
     const outcome = JSON.parse(first.stdout.trim().split('\n').pop()!);
     expect(outcome).toMatchObject({ status: 'done', customers: 600, loaded: 600, fingerprint: fingerprint({ seed: 3, size: 600, asOf: '2026-11-23' }) });
     expect(first.stderr).toMatch(/stats households=600 transactions=\d+ seconds=[\d.]+ peakRssMB=\d+/);
-    expect(await count('customers')).toBe(600);
-    expect(await count('transactions')).toBe(outcome.transactions);
+    // The households, and the new households of the played history's referrals (老带新, demo/loyalty.ts) with their payments.
+    expect(await count("customers where external_id like 'HR%'")).toBe(600);
+    expect(await count("customers where external_id like 'TJ%'")).toBe(5);
+    expect(await count("transactions where external_id not like 'TJ%'")).toBe(outcome.transactions);
     expect(await count("users where username like 'demo.manager%'")).toBe(3);
 
     // The same parameters again: nothing written twice.
     const again = await hearth(...args);
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout.trim().split('\n').pop()!).fingerprint).toBe(outcome.fingerprint);
-    expect(await count('customers')).toBe(600);
+    expect(await count('customers')).toBe(605);
 
     const other = await hearth('demo', 'load', '--size', '700', '--seed', '3', '--as-of', '2026-11-23');
     expect(other.code).toBe(1);

@@ -20,6 +20,7 @@ import { addSegmentsCommand } from './segments.js';
 import { addCampaignsCommand } from './campaigns.js';
 import { addFeedbackCommand } from './feedback.js';
 import { addSurveysCommand } from './surveys.js';
+import { addLoyaltyCommand } from './loyalty.js';
 
 function readPassword(opts: { password?: string; passwordStdin?: boolean }): string {
   if (opts.passwordStdin) return readFileSync(0, 'utf8').replace(/\r?\n$/, '');
@@ -215,6 +216,7 @@ addSegmentsCommand(program);
 addCampaignsCommand(program);
 addFeedbackCommand(program);
 addSurveysCommand(program);
+addLoyaltyCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof AppError) {

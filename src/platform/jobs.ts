@@ -24,8 +24,15 @@ export type HandlerOptions = {
 
 /** How often the re-queue of a job interrupted by a lost connection is tried while the database is still away. */
 const REQUEUE_RETRY_MS = 2000;
-/** Connection-lost errors of the queue are logged at most this often (every worker polls twice a second). */
+/** Connection-lost errors of the queue are logged at most this often. */
 const LOST_LOG_MS = 10_000;
+/**
+ * How often each queue's worker looks for jobs. (Measured: a dozen queues polling twice a second keep an idle embedded
+ * server busy about a tenth of a core. A longer interval with the worker woken by a local send (pg-boss notifyWorker)
+ * was tried: it changed who delivers a message in tests that deliver by hand (tracking.test.ts), so it waits for a
+ * change that makes those tests independent of it.)
+ */
+const POLL_SECONDS = 0.5;
 
 export class Jobs {
   private starting: Promise<PgBoss> | null = null;
@@ -34,11 +41,56 @@ export class Jobs {
   private lostLoggedAt = 0;
   private readonly requeues = new Set<Promise<void>>();
 
-  constructor(private readonly database: Database) {}
+  /** `known`: the queues a handler may be registered for (the composition's list; see prepareJobQueues). */
+  constructor(
+    private readonly database: Database,
+    private readonly known: readonly string[] | null = null,
+  ) {}
 
-  /** Registers the handler of a queue (before the first send). */
+  /**
+   * Registers the handler of a queue. One registered after the queue started (a module wired after another module's
+   * first send — the nightly jobs are sent at a server's start between 02:00 and 06:00) gets its worker at once:
+   * without it, that queue's jobs waited forever.
+   */
   handle(queue: string, handler: JobHandler, options: HandlerOptions = {}): void {
+    if (this.known && !this.known.includes(queue)) throw new Error(`job queue ${queue} is not in the list of queues prepared ahead`);
     this.handlers.set(queue, { handler, options });
+    const started = this.starting;
+    if (started) void started.then((boss) => this.work(boss, queue, handler, options)).catch((err: Error) => this.onError(err));
+  }
+
+  /**
+   * Queues with a worker on the started boss (one each, whoever asks first: the start or a late `handle`), by the
+   * promise of their creation: a send waits for it, since pg-boss drops a job sent to a queue not yet created (on
+   * PostgreSQL the late `handle`'s createQueue and the first send raced, and the job was lost).
+   */
+  private working = new Map<string, Promise<void>>();
+
+  private work(boss: PgBoss, queue: string, handler: JobHandler, options: HandlerOptions): Promise<void> {
+    let ready = this.working.get(queue);
+    if (!ready) {
+      ready = this.startWorker(boss, queue, handler, options);
+      this.working.set(queue, ready);
+      ready.catch(() => {
+        if (this.working.get(queue) === ready) this.working.delete(queue);
+      });
+    }
+    return ready;
+  }
+
+  private async startWorker(boss: PgBoss, queue: string, handler: JobHandler, options: HandlerOptions): Promise<void> {
+    await boss.createQueue(queue);
+    await boss.work(queue, { batchSize: 1, pollingIntervalSeconds: POLL_SECONDS }, async (jobs) => {
+      for (const job of jobs) {
+        const data = job.data as Record<string, unknown>;
+        try {
+          await handler(data, this.abort.signal);
+        } catch (err) {
+          if (!isConnectionLost(err) || this.abort.signal.aborted) throw err;
+          this.requeue(boss, queue, data, options.resumeAfterSeconds ?? 90);
+        }
+      }
+    });
   }
 
   private onError = (err: Error): void => {
@@ -53,34 +105,17 @@ export class Jobs {
 
   private start(): Promise<PgBoss> {
     this.starting ??= (async () => {
-      const boss = new PgBoss({
-        db: { executeSql: (text: string, values?: unknown[]) => this.database.executeSql(text, values) },
-        schema: 'pgboss',
-        schedule: false,
-        supervise: true,
-      } as PgBoss.ConstructorOptions);
+      const boss = newBoss(this.database, true);
       boss.on('error', this.onError);
       try {
         await boss.start();
-        for (const [queue, { handler, options }] of this.handlers) {
-          await boss.createQueue(queue);
-          await boss.work(queue, { batchSize: 1, pollingIntervalSeconds: 0.5 }, async (jobs) => {
-            for (const job of jobs) {
-              const data = job.data as Record<string, unknown>;
-              try {
-                await handler(data, this.abort.signal);
-              } catch (err) {
-                if (!isConnectionLost(err) || this.abort.signal.aborted) throw err;
-                this.requeue(boss, queue, data, options.resumeAfterSeconds ?? 90);
-              }
-            }
-          });
-        }
+        for (const [queue, { handler, options }] of this.handlers) await this.work(boss, queue, handler, options);
         return boss;
       } catch (err) {
         // Not started (the database was away, say): the next send starts afresh.
         await boss.stop({ graceful: false, wait: false }).catch(() => undefined);
         this.starting = null;
+        this.working = new Map();
         throw err;
       }
     })();
@@ -109,8 +144,10 @@ export class Jobs {
   }
 
   async send(queue: string, data: Record<string, unknown>, startAfterSeconds = 0): Promise<void> {
-    if (!this.handlers.has(queue)) throw new Error(`no handler for job queue ${queue}`);
+    const registered = this.handlers.get(queue);
+    if (!registered) throw new Error(`no handler for job queue ${queue}`);
     const boss = await this.start();
+    await this.work(boss, queue, registered.handler, registered.options);
     await boss.send(queue, data, { retryLimit: 0, expireInSeconds: 23 * 3600, ...(startAfterSeconds ? { startAfter: startAfterSeconds } : {}) });
   }
 
@@ -122,7 +159,28 @@ export class Jobs {
     await Promise.all(this.requeues);
     if (boss) await boss.stop({ graceful: true, wait: true, timeout: 10_000 });
     this.starting = null;
+    this.working = new Map();
     this.abort = new AbortController();
+  }
+}
+
+function newBoss(database: Database, supervise: boolean): PgBoss {
+  return new PgBoss({
+    db: { executeSql: (text: string, values?: unknown[]) => database.executeSql(text, values) },
+    schema: 'pgboss',
+    schedule: false,
+    supervise,
+  } as PgBoss.ConstructorOptions);
+}
+
+/** Installs pg-boss's tables (or checks them) and creates the queues, then lets go: no worker, no maintenance. */
+export async function prepareJobQueues(database: Database, queues: readonly string[]): Promise<void> {
+  const boss = newBoss(database, false);
+  await boss.start();
+  try {
+    for (const queue of queues) await boss.createQueue(queue);
+  } finally {
+    await boss.stop({ graceful: false, wait: true });
   }
 }
 

@@ -37,10 +37,31 @@ function formatterFor(zone: string): Intl.DateTimeFormat {
 
 /** How far the zone's wall clock is ahead of UTC at an instant, in milliseconds (+8 h for Asia/Shanghai). */
 export function zoneOffsetMs(zone: string, at: Date): number {
+  // Remembered per quarter hour (zones change their offset on quarter-hour marks): formatting an instant's parts costs
+  // microseconds, and an import asks for the day of every row.
+  const key = `${zone}|${Math.floor(at.getTime() / QUARTER_HOUR)}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    if (offsets.size >= 100_000) offsets.clear();
+    offset = measuredOffset(zone, new Date(Math.floor(at.getTime() / QUARTER_HOUR) * QUARTER_HOUR));
+    offsets.set(key, offset);
+  }
+  return offset;
+}
+
+const QUARTER_HOUR = 15 * 60_000;
+const offsets = new Map<string, number>();
+
+function measuredOffset(zone: string, at: Date): number {
   const parts = formatterFor(zone).formatToParts(at);
   const get = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value ?? 0);
   const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
   return wall - Math.floor(at.getTime() / 1000) * 1000;
+}
+
+/** The zone's calendar day (YYYY-MM-DD) at an instant. */
+export function dayInZone(zone: string, at: Date): string {
+  return new Date(at.getTime() + zoneOffsetMs(zone, at)).toISOString().slice(0, 10);
 }
 
 /** The instant a wall-clock date (y, m 1-12, d) begins in the zone. */

@@ -20,7 +20,7 @@ import path from 'node:path';
 import { createHash, randomBytes } from 'node:crypto';
 import type { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { prepareDatabase } from '../app.js';
+import { prepareDatabase, prepareJobs } from '../app.js';
 import { isAlive, MIGRATIONS_DIR, openDatabase, openPgliteClient, type Database } from '../platform/db/client.js';
 import { ROOT_DIR } from '../platform/version.js';
 
@@ -98,6 +98,7 @@ export async function buildPgliteTemplates(): Promise<Extract<Templates, { kind:
   const file = await openPgliteFrom(null, t.dataDir);
   try {
     await prepareDatabase(file.database);
+    await prepareJobs(file.database);
     await dumpTo(file.client, t.migrated);
   } finally {
     await file.database.close(); // a clean close: the copies replay nothing
@@ -148,6 +149,7 @@ export async function buildPostgresTemplates(base: string): Promise<Extract<Temp
   const database = await openDatabase({ kind: 'postgres', url: databaseUrl(base, migrated), poolSize: 2 });
   try {
     await prepareDatabase(database);
+    await prepareJobs(database);
   } finally {
     await database.close(); // no connection may stay: CREATE DATABASE … TEMPLATE needs it unused
   }

@@ -22,10 +22,13 @@ import { CustomFieldsPage } from './modules/fields/routes';
 import { GoalsRoutes } from './modules/goals/routes';
 import { ImportsPage } from './modules/imports/routes';
 import { PerformanceRoutes } from './modules/performance/routes';
+import { HeatingRoutes } from './modules/heating/routes';
 import { ReportsRoutes } from './modules/reports/routes';
 import * as interactions from './modules/interactions/routes';
 import { KbPage } from './modules/kb/routes';
+import * as loyalty from './modules/loyalty/routes';
 import * as messages from './modules/messages/routes';
+import * as notifications from './modules/notifications/routes';
 import { SegmentsRoutes } from './modules/segments/routes';
 import { SettingsPage } from './modules/settings/routes';
 import { SurveysRoutes } from './modules/surveys/routes';
@@ -52,6 +55,7 @@ const CustomerPage = customerPageWithTabs([
   messages.loadCustomerTab,
   tickets.loadCustomerTab,
   analytics.loadCustomerTab,
+  loyalty.loadCustomerTab,
 ]);
 
 const queryClient = new QueryClient({
@@ -111,6 +115,8 @@ function AppRoutes() {
         <Route path="customers/:id" element={guard(['customer:read'], <CustomerPage />)} />
         <Route path="customers/:id/edit" element={guard(['customer:write'], <EditCustomerPage />)} />
         <Route path="tasks" element={guard(['customer:read'], <interactions.MyTasksPage />)} />
+        <Route path="heating/*" element={guard(['customer:read'], <HeatingRoutes />)} />
+        <Route path="notifications" element={loaded(<notifications.NotificationsPage />)} />
         <Route path="tickets" element={guard(['ticket:read'], <tickets.TicketQueuePage />)} />
         <Route path="tickets/:id" element={guard(['ticket:read'], <tickets.TicketPage />)} />
         <Route path="admin/ticket-settings" element={guard(['ticket:manage'], <tickets.TicketSettingsPage />)} />
@@ -121,6 +127,7 @@ function AppRoutes() {
         <Route path="kb" element={guard(['kb:read'], <KbPage />)} />
         <Route path="feedback" element={guard(['feedback:read'], <FeedbackInboxPage />)} />
         <Route path="feedback/analysis" element={guard(['feedback:read'], <FeedbackAnalysisPage />)} />
+        <Route path="loyalty" element={guard(['loyalty:read'], <loyalty.LoyaltyPage />)} />
         <Route path="analytics" element={guard(['analytics:read'], <analytics.AnalyticsPage />)} />
         <Route path="segments/*" element={guard(['segment:read'], <SegmentsRoutes />)} />
         <Route path="campaigns/*" element={guard(['campaign:read'], <CampaignsRoutes />)} />

@@ -13,17 +13,20 @@ import { analyticsMessages } from './modules/analytics';
 import { auditMessages } from './modules/audit';
 import { campaignsMessages } from './modules/campaigns';
 import { careMessages } from './modules/care';
-import { customerFieldsMessages, customersMessages, tagsMessages } from './modules/customers';
+import { customerFieldsMessages, customerSummaryMessages, customersMessages, tagsMessages } from './modules/customers';
 import { dashboardsMessages } from './modules/dashboards';
 import { demoMessages } from './modules/demo';
 import { duplicatesMessages } from './modules/duplicates';
 import { feedbackMessages } from './modules/feedback';
 import { fieldsMessages } from './modules/fields';
 import { goalsMessages } from './modules/goals';
+import { heatingMessages } from './modules/heating';
 import { importsMessages } from './modules/imports';
 import { interactionsMessages } from './modules/interactions';
 import { kbMessages } from './modules/kb';
+import { loyaltyMessages } from './modules/loyalty';
 import { messagesMessages } from './modules/messages';
+import { notificationsMessages } from './modules/notifications';
 import { performanceMessages } from './modules/performance';
 import { reportsMessages } from './modules/reports';
 import { searchMessages } from './modules/search';
@@ -44,16 +47,20 @@ const MODULE_MESSAGES = {
   customers: customersMessages,
   'customers/fields': customerFieldsMessages,
   'customers/tags': tagsMessages,
+  'customers/summary': customerSummaryMessages,
   dashboards: dashboardsMessages,
   demo: demoMessages,
   duplicates: duplicatesMessages,
   feedback: feedbackMessages,
   fields: fieldsMessages,
   goals: goalsMessages,
+  heating: heatingMessages,
   imports: importsMessages,
   interactions: interactionsMessages,
   kb: kbMessages,
+  loyalty: loyaltyMessages,
   messages: messagesMessages,
+  notifications: notificationsMessages,
   performance: performanceMessages,
   reports: reportsMessages,
   search: searchMessages,

@@ -16,12 +16,25 @@ import { AimOutlined } from '@ant-design/icons';
 import { TrophyOutlined } from '@ant-design/icons';
 import { FileTextOutlined } from '@ant-design/icons';
 import { CommentOutlined, LineChartOutlined } from '@ant-design/icons';
+import { CrownOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, FireOutlined, AccountBookOutlined, SoundOutlined } from '@ant-design/icons';
 import type { NavItem } from './platform/layout/nav';
 
 /** The side menu, by module. Each entry shows only to users holding one of its permissions. */
 export const NAV: NavItem[] = [
   { key: '/', label: 'menu.home', icon: <HomeOutlined /> },
   { key: '/customers', label: 'menu.customers', icon: <ContactsOutlined />, anyOf: ['customer:read'] },
+  {
+    key: 'heating',
+    label: 'menu.heating',
+    icon: <FireOutlined />,
+    template: 'heating',
+    children: [
+      { key: '/heating/tree', label: 'menu.heatingTree', icon: <ApartmentOutlined />, anyOf: ['customer:read'] },
+      { key: '/heating/arrears', label: 'menu.heatingArrears', icon: <AccountBookOutlined />, anyOf: ['customer:read'] },
+      { key: '/heating/notices', label: 'menu.heatingNotices', icon: <SoundOutlined />, anyOf: ['ticket:manage'] },
+    ],
+  },
   { key: '/tasks', label: 'menu.tasks', icon: <ScheduleOutlined />, anyOf: ['customer:read'] },
   { key: '/tickets', label: 'menu.tickets', icon: <CustomerServiceOutlined />, anyOf: ['ticket:read'] },
   { key: '/tickets/reports', label: 'menu.ticketReports', icon: <BarChartOutlined />, anyOf: ['ticket:read'] },
@@ -29,6 +42,7 @@ export const NAV: NavItem[] = [
   { key: '/care/rules', label: 'menu.careRules', icon: <GiftOutlined />, anyOf: ['care:manage'] },
   { key: '/feedback', label: 'menu.feedback', icon: <CommentOutlined />, anyOf: ['feedback:read'] },
   { key: '/feedback/analysis', label: 'menu.feedbackAnalysis', icon: <LineChartOutlined />, anyOf: ['feedback:read'] },
+  { key: '/loyalty', label: 'menu.loyalty', icon: <CrownOutlined />, anyOf: ['loyalty:read'] },
   { key: '/kb', label: 'menu.kb', icon: <BookOutlined />, anyOf: ['kb:read'] },
   { key: '/analytics', label: 'menu.analytics', icon: <FundOutlined />, anyOf: ['analytics:read'] },
   { key: '/segments', label: 'menu.segments', icon: <ClusterOutlined />, anyOf: ['segment:read'] },

@@ -1,5 +1,6 @@
 import { AppShell } from './platform/layout/AppShell';
 import { TaskBell } from './modules/interactions';
+import { NotificationBell } from './modules/notifications';
 import { GlobalSearch } from './modules/search';
 import { NAV } from './nav';
 
@@ -12,6 +13,7 @@ export function Shell() {
         <>
           <GlobalSearch />
           <TaskBell />
+          <NotificationBell />
         </>
       }
     />

@@ -244,14 +244,14 @@ describe('users, teams and roles', () => {
       const roles = (await ctx.admin.get('/api/v1/roles')).json().items as { key: string; scope: string; permissions: string[] }[];
       expect(roles.map((r) => r.key).sort()).toEqual(['account_manager', 'admin', 'agent', 'manager', 'marketer', 'viewer']);
       expect(roles.find((r) => r.key === 'agent')).toMatchObject({ scope: 'own' });
-      expect(roles.find((r) => r.key === 'viewer')!.permissions.sort()).toEqual(['customer:read', 'goal:read', 'kb:read', 'segment:read', 'survey:read', 'ticket:read', 'user:read']);
+      expect(roles.find((r) => r.key === 'viewer')!.permissions.sort()).toEqual(['customer:read', 'goal:read', 'kb:read', 'loyalty:read', 'segment:read', 'survey:read', 'ticket:read', 'user:read']);
     });
 
     it('a role change takes effect for the very next request of a signed-in user', async () => {
       const viewer = await ctx.newUser({ role: 'viewer' });
       await ctx.newCustomer({ name: '角色测试客户' });
       problemOf(await viewer.post('/api/v1/customers', { name: '观察员想建客户' }), 403);
-      expect((await viewer.get('/api/v1/auth/me')).json().permissions).toEqual(['customer:read', 'goal:read', 'kb:read', 'segment:read', 'survey:read', 'ticket:read', 'user:read']);
+      expect((await viewer.get('/api/v1/auth/me')).json().permissions).toEqual(['customer:read', 'goal:read', 'kb:read', 'loyalty:read', 'segment:read', 'survey:read', 'ticket:read', 'user:read']);
 
       const grant = await ctx.admin.patch('/api/v1/roles/viewer', { permissions: ['customer:read', 'customer:write', 'user:read'] });
       expect(grant.statusCode, grant.body).toBe(200);
@@ -268,7 +268,7 @@ describe('users, teams and roles', () => {
       expect(names).toEqual(expect.arrayContaining(['角色测试客户', '观察员建的客户']));
       const audit = (await ctx.admin.get('/api/v1/audit?entityType=role&entityId=viewer')).json().items;
       expect(audit).toHaveLength(3);
-      expect(audit[2].changes.permissions).toEqual([['customer:read', 'user:read', 'ticket:read', 'kb:read', 'segment:read', 'survey:read', 'goal:read'], ['customer:read', 'customer:write', 'user:read']]);
+      expect(audit[2].changes.permissions).toEqual([['customer:read', 'user:read', 'ticket:read', 'kb:read', 'segment:read', 'survey:read', 'goal:read', 'loyalty:read'], ['customer:read', 'customer:write', 'user:read']]);
     });
 
     it('a user’s new role takes effect at once', async () => {
@@ -280,7 +280,7 @@ describe('users, teams and roles', () => {
 
     it('a user manager who is not an admin can neither grant nor touch a stronger role', async () => {
       // A manager given user:manage (but not role:manage or settings:manage).
-      const mgrPerms = ['customer:read', 'customer:write', 'customer:delete', 'customer:export', 'customer:pii', 'transaction:write', 'product:manage', 'user:read', 'user:manage', 'audit:read', 'token:manage', 'ticket:read', 'ticket:write', 'kb:read', 'segment:read', 'survey:read', 'goal:read', 'feedback:read', 'feedback:manage'];
+      const mgrPerms = ['customer:read', 'customer:write', 'customer:delete', 'customer:export', 'customer:pii', 'transaction:write', 'product:manage', 'user:read', 'user:manage', 'audit:read', 'token:manage', 'ticket:read', 'ticket:write', 'kb:read', 'segment:read', 'survey:read', 'goal:read', 'feedback:read', 'feedback:manage', 'loyalty:read', 'loyalty:write'];
       expect((await ctx.admin.patch('/api/v1/roles/manager', { permissions: mgrPerms })).statusCode).toBe(200);
       const manager = await ctx.newUser({ role: 'manager' });
       const adminsBefore = await countRows(ctx.database, 'users');

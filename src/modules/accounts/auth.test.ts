@@ -229,7 +229,7 @@ describe('API tokens', () => {
     const t = await mint(manager, { name: 'ERP 对接', expiresInDays: 30 });
     expect(t.token).toMatch(new RegExp(`^hth_${t.prefix}_`));
     expect([...t.permissions].sort()).toEqual(
-      ['analytics:read', 'analytics:run', 'audit:read', 'campaign:approve', 'campaign:manage', 'campaign:read', 'care:manage', 'customer:delete', 'customer:export', 'customer:pii', 'customer:read', 'customer:write', 'feedback:manage', 'feedback:read', 'goal:manage', 'goal:read', 'kb:manage', 'kb:read', 'performance:manage', 'performance:read', 'product:manage', 'report:read', 'segment:manage', 'segment:read', 'survey:manage', 'survey:read', 'tag:manage', 'ticket:manage', 'ticket:read', 'ticket:write', 'token:manage', 'transaction:write', 'user:read'],
+      ['analytics:read', 'analytics:run', 'audit:read', 'campaign:approve', 'campaign:manage', 'campaign:read', 'care:manage', 'customer:delete', 'customer:export', 'customer:pii', 'customer:read', 'customer:write', 'feedback:manage', 'feedback:read', 'goal:manage', 'goal:read', 'kb:manage', 'kb:read', 'loyalty:manage', 'loyalty:read', 'loyalty:write', 'performance:manage', 'performance:read', 'product:manage', 'report:read', 'segment:manage', 'segment:read', 'survey:manage', 'survey:read', 'tag:manage', 'ticket:manage', 'ticket:read', 'ticket:write', 'token:manage', 'transaction:write', 'user:read'],
     );
     const listed = (await manager.get('/api/v1/tokens')).json().items as Record<string, unknown>[];
     expect(listed.map((x) => x.id)).toEqual([t.id]);

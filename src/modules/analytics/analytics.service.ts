@@ -33,6 +33,7 @@ import { pruneHistory, readPopulation, writeResults } from './analytics.reposito
 import { DEFAULT_SETTINGS, settingsSchema } from './analytics.types.js';
 import { compute, lowerBound, runClock, type ChurnSignalResult } from './engine.js';
 import { analyticsRuns } from './schema.js';
+import { analyticsRunFailed, analyticsRunFinished } from './finished.js';
 import { parseOrThrow } from '../../platform/http/validation.js';
 
 const SETTINGS_KEY = 'analytics.settings';
@@ -222,6 +223,7 @@ export async function executeRun(
     if (isConnectionLost(err)) throw err;
     // Any other failure: stored on the run by `execute`.
     opts.log?.(`analytics run ${runId} failed: ${err instanceof Error ? err.message : String(err)}`);
+    await analyticsRunFailed(db, runId);
   }
   const [row] = await db.select().from(analyticsRuns).where(sql`${analyticsRuns.id} = ${runId}`);
   if (!row) throw AppError.notFound('analytics.run_not_found');
@@ -315,6 +317,7 @@ async function performRun(
   // Done, with the run's own results, in one transaction (fenced by the run's owner: a run taken over meanwhile rolls back).
   await db.transaction(async (tx) => {
     await run.finish(tx, { progress: { phase: 'done', done: population.n, total: population.n } });
+    await analyticsRunFinished(tx, row, 'done', population.n);
     await tx.execute(sql`
       update ${analyticsRuns} set seconds = ${seconds},
         fits = ${JSON.stringify(res.fits, finiteOnly)}::jsonb, diagnostics = ${JSON.stringify(res.diagnostics, finiteOnly)}::jsonb,

@@ -77,10 +77,10 @@ function reasonsOf(p: Population, s: AnalyticsSettings, clock: RunClock, inputs:
         const last = seasons.last;
         if (last < lastComplete) {
           const season = `${last}-${last + 1}`;
-          out.push({ code: 'contract_lapsed', zh: text ? `已停止供暖（报停），最后缴费采暖季 ${season}` : '', en: text ? `Stopped heating (报停): last paid season ${season}` : '', points: 50 });
+          out.push({ code: 'contract_lapsed', zh: text ? `已停止供暖（报停），最后缴费供暖季 ${season}` : '', en: text ? `Stopped heating (报停): last paid season ${season}` : '', points: 50 });
         } else if (last < clock.currentSeason && clock.seasonDue) {
           const season = `${clock.currentSeason}-${clock.currentSeason + 1}`;
-          out.push({ code: 'contract_unpaid', zh: text ? `${season} 采暖季采暖费未缴` : '', en: text ? `Heating fee for ${season} unpaid` : '', points: 20 });
+          out.push({ code: 'contract_unpaid', zh: text ? `${season} 供暖季采暖费未缴` : '', en: text ? `Heating fee for ${season} unpaid` : '', points: 20 });
         }
         const rp = renewal[i]!;
         if (!Number.isNaN(rp) && rp > 0 && rp < 0.9) {

@@ -17,3 +17,5 @@ export { RFM_GROUPS, RFM_GROUP_LABELS } from './analytics.contract.js';
 export { analyticsDashboardTiles } from './dashboard.tiles.js';
 export { analyticsListFilters } from './list-filters.js';
 export { analyticsGoalMetrics } from './goal.metrics.js';
+export { registerAnalyticsRunFinishedHook, type AnalyticsRunFinishedEvent, type AnalyticsRunFinishedHook } from './finished.js';
+export { analyticsSummarySource } from './analytics.summary.js';

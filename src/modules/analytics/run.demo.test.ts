@@ -57,7 +57,7 @@ describe('analytics run on the heating demo', () => {
     expect(rows.filter((r) => r.renewal_prob > 0.5).length).toBeGreaterThan(150);
     const lapsed = rows.filter((r) => r.churn_reasons.some((x: any) => x.code === 'contract_lapsed'));
     expect(lapsed.length).toBeGreaterThan(0);
-    expect(lapsed[0]!.churn_reasons.find((x: any) => x.code === 'contract_lapsed').zh).toMatch(/^已停止供暖（报停），最后缴费采暖季 \d{4}-\d{4}$/);
+    expect(lapsed[0]!.churn_reasons.find((x: any) => x.code === 'contract_lapsed').zh).toMatch(/^已停止供暖（报停），最后缴费供暖季 \d{4}-\d{4}$/);
     expect(lapsed.every((r) => r.renewal_prob === 0)).toBe(true);
     const high = (await ctx.admin.get('/api/v1/analytics/churn?level=high&limit=5')).json();
     expect(high.items.length).toBeGreaterThan(0);

@@ -6,3 +6,4 @@ export { transactionCodeHandler } from './redemptions.js';
 export type { CampaignResults, CampaignView } from './campaigns.contract.js';
 export { campaignDashboardTiles } from './dashboard.tiles.js';
 export { campaignGoalMetrics } from './goal.metrics.js';
+export { campaignPointsMultipliers } from './points.js';

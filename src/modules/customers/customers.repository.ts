@@ -38,6 +38,8 @@ export type CustomerFilter = {
   stage?: string;
   city?: string;
   compound?: string;
+  building?: string;
+  unit?: string;
   createdFrom?: string;
   createdTo?: string;
   /** Custom field conditions (containment uses the GIN index on `custom`). */
@@ -63,6 +65,8 @@ function whereOf(f: CustomerFilter): SQL | undefined {
   if (f.stage) conds.push(eq(customers.stage, f.stage as CustomerRow['stage']));
   if (f.city) conds.push(eq(customers.city, f.city));
   if (f.compound) conds.push(eq(customers.compound, f.compound));
+  if (f.building) conds.push(eq(customers.building, f.building));
+  if (f.unit) conds.push(eq(customers.unit, f.unit));
   if (f.createdFrom) conds.push(gte(customers.createdAt, startOf(f.createdFrom)));
   if (f.createdTo) conds.push(lte(customers.createdAt, endOf(f.createdTo)));
   for (const c of f.custom ?? []) conds.push(customCondition(c));

@@ -28,6 +28,8 @@ import {
 import { exportCustomersCsv, exportCustomersXlsx } from './export.service.js';
 import { contactList, contactView, customerHistoryView, customerPage, customerView, revealView, tagCountList } from './customers.schemas.js';
 import { fileResponse, noContent, XLSX_MEDIA_TYPE } from '../../platform/http/response.js';
+import { checkDuplicates } from './duplicate-check.service.js';
+import { duplicateCheckQuery, duplicateCheckView } from './duplicate-check.types.js';
 
 const tags = ['customers'];
 
@@ -39,6 +41,11 @@ export async function customerRoutes(app: App, ctx: ServiceContext): Promise<voi
   );
   app.post('/api/v1/customers', { schema: { tags, summary: 'Create a customer', body: createCustomerBody, response: { 201: customerView } } }, async (req, reply) =>
     reply.code(201).send(await db.transaction((tx) => createCustomer(tx, req.actor, req.body))),
+  );
+  app.get(
+    '/api/v1/customers/duplicate-check',
+    { schema: { tags, summary: '可能重复: existing customers with the phone, ID number, or address and name being entered (masked; outside the data scope only counted)', querystring: duplicateCheckQuery, response: { 200: duplicateCheckView } } },
+    async (req) => checkDuplicates(db, req.actor, req.query),
   );
   app.get('/api/v1/customers/tags', { schema: { tags, summary: 'Tags in use, with counts', response: { 200: tagCountList } } }, async (req) => ({
     items: await listTags(db, req.actor),

@@ -15,6 +15,7 @@ import { ADDRESS_KEYS, type CustomerView } from './customers.contract.js';
 import { NO_CONSENT, phoneDigitsOf, searchTextOf, toCustomerView } from './customers.views.js';
 import { maskIdNumber } from './id-number.js';
 import { customerAccess } from './access.js';
+import { customersCreated, refuseBadReferralCode } from './created.hooks.js';
 
 // ---- data scope -------------------------------------------------------------------------------------------
 // Which customers an actor reaches is decided in one place, `customerAccess` (access.ts), on the platform's data
@@ -74,6 +75,8 @@ export function filterOf(actor: Actor, q: Omit<ListQuery, 'sort' | 'order' | 'cu
     stage: q.stage,
     city: q.city,
     compound: q.compound,
+    building: q.building,
+    unit: q.unit,
     createdFrom: q.createdFrom,
     createdTo: q.createdTo,
     deleted: q.deleted,
@@ -235,6 +238,7 @@ export async function createCustomer(db: DbOrTx, actor: Actor | null, input: Cre
   requireAccess(actor, 'customer:write');
   const ownership = await resolveOwnership(db, actor, input.ownerId === undefined ? actor.userId : input.ownerId, input.teamId);
   const custom = await validatedCustomValues(db, input.custom);
+  await refuseBadReferralCode(db, input.referralCode);
   const values = newCustomerValues({ ...input, custom }, actor.userId, ownership);
   const row = await repo.insertCustomer(db, values);
   await recordAudit(db, actor, {
@@ -243,6 +247,8 @@ export async function createCustomer(db: DbOrTx, actor: Actor | null, input: Cre
     entityId: row.id,
     changes: diff({}, row as unknown as Record<string, unknown>),
   });
+  // Other modules hear of it in this transaction (loyalty attributes a referral code: created.hooks.ts).
+  await customersCreated(db, actor, { source: 'create', customers: [{ customerId: row.id, referralCode: input.referralCode ?? null }] });
   const ownerName = (row.ownerId && (await findUserById(db, row.ownerId))?.displayName) ?? null;
   return toCustomerView({ ...row, ownerName }, false);
 }

@@ -93,6 +93,17 @@ function checkIdNumber(v: { idType?: string | null; idNumber?: string | null }, 
   }
 }
 
+/**
+ * 老带新: a member's referral code given with a new customer (spaces and dashes dropped, upper case; empty: none). This
+ * module only carries it to the customer-created hooks (created.hooks.ts): an unknown code is a 400 naming the field.
+ */
+const referralCode = z
+  .string()
+  .max(40)
+  .transform((s) => s.replace(/[\s\-－]/g, '').toUpperCase() || null)
+  .nullable()
+  .describe("A member's referral code (老带新): the new customer is attributed to that member");
+
 export const createCustomerBody = z
   .strictObject({
     kind: fields.kind.default('person'),
@@ -114,6 +125,7 @@ export const createCustomerBody = z
     consent: fields.consent.default({}),
     notes: fields.notes,
     custom: fields.custom.optional(),
+    referralCode: referralCode.optional(),
   })
   .superRefine(checkIdNumber);
 export type CreateCustomerInput = z.infer<typeof createCustomerBody>;
@@ -163,6 +175,8 @@ export const listQuery = z.strictObject({
   stage: z.enum(STAGES).optional(),
   city: text(50).optional(),
   compound: text(100).optional(),
+  building: text(20).optional().describe('楼栋 (a heating household\'s building; with compound)'),
+  unit: text(20).optional().describe('单元'),
   segment: z.uuid().optional().describe("A segment's id: only its current members (an unknown or deleted segment matches nobody)"),
   valueTier: z.enum(['high', 'middle', 'low']).optional().describe('The value tier of the latest analytics run (needs analytics:read)'),
   churnLevel: z.enum(['low', 'medium', 'high']).optional().describe('The churn-risk level of the latest analytics run (needs analytics:read)'),

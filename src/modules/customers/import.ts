@@ -28,6 +28,7 @@ import { ADDRESS_KEYS } from './customers.contract.js';
 import * as repo from './customers.repository.js';
 import type { CustomerInsert, CustomerRow } from './customers.repository.js';
 import { customerAccess } from './access.js';
+import { customersCreated, referralCodeIssues } from './created.hooks.js';
 import { diff, newCustomerValues } from './customers.service.js';
 import { createCustomerBody, type CreateCustomerInput } from './customers.types.js';
 import { phoneDigitsOf, searchTextOf } from './customers.views.js';
@@ -66,6 +67,8 @@ export const customerImportFields: Importer['fields'] = [
   { key: 'source', synonyms: ['来源', '客户来源', 'source', 'lead source'] },
   { key: 'stage', synonyms: ['阶段', '生命周期', '生命周期阶段', 'stage', 'lifecycle stage'] },
   { key: 'notes', synonyms: ['备注', '说明', 'notes', 'note', 'remark', 'remarks', 'comment'] },
+  // 老带新: a member's code; a new customer is attributed to that member (created.hooks.ts), an unknown code rejects the row.
+  { key: 'referralCode', synonyms: ['推荐码', '推荐人推荐码', '邀请码', 'referral code', 'referral', 'invite code'] },
 ];
 
 const text = (c: Cell | undefined): string => (c === null || c === undefined ? '' : c instanceof Date ? c.toISOString().slice(0, 10) : String(c).trim());
@@ -119,7 +122,7 @@ function parseRow(r: ImportRow, defs: CustomFieldDef[] = []): Parsed | FieldIssu
     body[key] = v;
     present.add(key);
   };
-  for (const key of ['name', 'email', 'idNumber', 'source', 'notes']) {
+  for (const key of ['name', 'email', 'idNumber', 'source', 'notes', 'referralCode']) {
     const v = first(r, key);
     if (v) set(key, v);
   }
@@ -297,7 +300,8 @@ async function processBatch(tx: DbOrTx, ctx: BatchContext, rows: ImportRow[]): P
   for (const [ext, survivor] of mergedExt) if (!index.has(`externalId:${ext}`)) index.set(`externalId:${ext}`, survivor);
   /** Keys of rows created earlier in this batch → their row numbers. */
   const createdHere = new Map<string, number>();
-  const inserts: { row: number; values: CustomerInsert }[] = [];
+  const inserts: { row: number; values: CustomerInsert; referralCode: string | null }[] = [];
+  const codeIssues = await referralCodeIssues(tx, parsed.flatMap((p) => (p.input.referralCode ? [p.input.referralCode] : [])));
   const updates: AuditEntry[] = [];
   const actor: Actor = ctx.actor;
   const ownership = { ownerId: actor.userId, teamId: actor.userId ? actor.teamId : null };
@@ -372,6 +376,11 @@ async function processBatch(tx: DbOrTx, ctx: BatchContext, rows: ImportRow[]): P
       outcomes.push({ row: p.row, outcome: 'rejected', issue: { field: 'externalId', key: 'imports.external_id_taken', params: { value: p.externalId } } });
       continue;
     }
+    const codeIssue = p.input.referralCode ? codeIssues.get(p.input.referralCode) : undefined;
+    if (codeIssue) {
+      outcomes.push({ row: p.row, outcome: 'rejected', issue: { field: 'referralCode', ...codeIssue } });
+      continue;
+    }
     const missing = defs.find((d) => d.required && p.custom[d.key] === undefined);
     if (missing) {
       outcomes.push({ row: p.row, outcome: 'rejected', issue: { field: `custom.${missing.key}`, key: 'custom_fields.required', params: { labelZh: missing.labelZh, labelEn: missing.labelEn } } });
@@ -379,11 +388,14 @@ async function processBatch(tx: DbOrTx, ctx: BatchContext, rows: ImportRow[]): P
     }
     // Its keys stop later rows of the file from repeating it.
     for (const k of keys) if (!createdHere.has(keyString(k))) createdHere.set(keyString(k), p.row);
-    inserts.push({ row: p.row, values: newCustomerValues({ ...p.input, custom: p.custom, externalId: p.externalId, importKey }, actor.userId, ownership) });
+    inserts.push({ row: p.row, values: newCustomerValues({ ...p.input, custom: p.custom, externalId: p.externalId, importKey }, actor.userId, ownership), referralCode: p.input.referralCode ?? null });
     outcomes.push({ row: p.row, outcome: 'created' });
   }
   if (updates.length) await recordAudit(tx, actor, updates);
-  if (inserts.length) await insertAudited(tx, actor, ctx.jobId, inserts.map((i) => i.values));
+  if (inserts.length) {
+    const created = await insertAudited(tx, actor, ctx.jobId, inserts.map((i) => i.values));
+    await customersCreated(tx, actor, { source: 'import', customers: created.map((row, i) => ({ customerId: row.id, referralCode: inserts[i]!.referralCode })) });
+  }
   return outcomes;
 }
 
@@ -448,6 +460,7 @@ export async function createCustomersForImport(
     return newCustomerValues({ ...input, externalId: s.externalId }, actor.userId, ownership);
   });
   const created = await insertAudited(tx, actor, jobId, values);
+  await customersCreated(tx, actor, { source: 'import', customers: created.map((r) => ({ customerId: r.id, referralCode: null })) });
   created.forEach((r, i) => out.set(r.externalId!, { id: r.id, externalId: r.externalId, phones: values[i]!.phones ?? [], ownerId: ownership.ownerId, teamId: ownership.teamId }));
   return out;
 }

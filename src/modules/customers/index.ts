@@ -6,6 +6,7 @@ export { tagRoutes } from './tags.routes.js';
 export { customerImporter, customersByKeys, createCustomersForImport, type CustomerRef } from './import.js';
 export { mergeRoutes } from './merge.routes.js';
 export { registerMergeHook, type MergeHook } from './merge.hooks.js';
+export { registerCustomerCreatedHook, type CustomerCreatedEvent, type CustomerCreatedHook } from './created.hooks.js';
 export { registerCustomerListFilter, type CustomerListFilter } from './list-filters.js';
 export { phoneDigitsOf, searchTextOf } from './customers.views.js';
 export { customerAccess } from './access.js';
@@ -14,3 +15,7 @@ export { lockCustomer, withdrawConsent as withdrawCustomerConsent } from './cust
 export { customerBulkLoad, type CustomerBulkRow } from './customers.bulk.js';
 export { exportCustomerSubsetCsv, exportCustomerSubsetXlsx, type CustomerSubset } from './export.service.js';
 export { customerSearchSource } from './search.source.js';
+export { customerSummaryRoutes } from './summary.routes.js';
+export { registerCustomerSummarySource, type CustomerSummarySource, type SummaryContext, type SummaryFigureDraft, type SummaryText } from './summary.js';
+export type { CustomerSummaryFigure, CustomerSummaryView } from './summary.contract.js';
+export { customersByAddress, customersByPhone, type CustomerMatch } from './lookup.js';

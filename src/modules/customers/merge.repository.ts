@@ -26,12 +26,15 @@ function scopeOn(t: { ownerId: AnyPgColumn; teamId: AnyPgColumn }, scope: ScopeF
 export const SHARED_VALUE_LIMIT = 20;
 export const SHARED_ADDRESS_LIMIT = 50;
 
+/** The parts of an address the key is made of: a customers table's columns, or values (the duplicate check's input). */
+export type AddressKeyParts = Record<'city' | 'compound' | 'building' | 'unit' | 'room' | 'street', unknown>;
+
 /**
  * Where a customer lives, as one comparable key: city + compound + building + unit + room when any of the last four
  * is set, else city + street; null when neither (no address match then). Case and spaces (also full-width) ignored.
+ * Of the customers table's columns by default; of given values (the same expression, so the same key) otherwise.
  */
-function addressKey(): SQL {
-  const c = customers;
+export function addressKey(c: AddressKeyParts = customers): SQL {
   const part = (col: unknown) => sql`coalesce(${col}, '')`;
   return sql`(case
     when ${part(c.compound)} || ${part(c.building)} || ${part(c.unit)} || ${part(c.room)} <> ''

@@ -23,6 +23,7 @@ import { recordFeedback, updateFeedback, type FeedbackSource } from '../feedback
 import { demoTicketServices, type TicketsRuntime } from '../tickets/index.js';
 import { CARE_TEMPLATES, FEEDBACK_TEXTS, FIRST_REPLIES, RATING_COMMENTS, TICKET_STORIES, type TicketStory } from './activity.data.js';
 import { household, type DemoPlan } from './generator.js';
+import { planLoyalty, playLoyalty, playLoyaltyRun, type LoyaltyScript } from './loyalty.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -52,7 +53,7 @@ export type FeedbackScript = { kind: 'feedback'; household: number | null; at: D
 export type SetupScript = { kind: 'setup'; at: Date };
 /** The daily care run (关怀) of one of the last days: birthday greetings, festival tasks, return visits after repairs. */
 export type CareScript = { kind: 'care'; at: Date };
-export type ActivityScript = TicketScript | FeedbackScript | SetupScript | CareScript;
+export type ActivityScript = TicketScript | FeedbackScript | SetupScript | CareScript | LoyaltyScript;
 
 /** Days before the as-of day that have their care run played. */
 const CARE_DAYS = 7;
@@ -175,6 +176,7 @@ export function planActivity(plan: DemoPlan): ActivityScript[] {
   for (let k = 0; k < feedback; k++) out.push(feedbackScript(plan, k, horizon));
   out.push({ kind: 'setup', at: new Date(seasonStarts(horizon)[0]! - 90 * DAY) });
   for (let d = CARE_DAYS; d >= 1; d--) out.push({ kind: 'care', at: new Date(horizon - d * DAY + 9 * HOUR) });
+  out.push(...planLoyalty(plan, horizon)); // 会员与积分: loyalty.ts
   return out.sort((a, b) => a.at.getTime() - b.at.getTime() || a.kind.localeCompare(b.kind));
 }
 
@@ -194,11 +196,18 @@ export async function playCareRun(db: Db, script: CareScript, deps: ActivityDeps
   await runCare(db, deps.actor, { messaging: { ...deps.runtime, now: () => script.at, kick: async () => undefined } });
 }
 
+/** What a script does on the database itself, before its checkpoint transaction: a care run, the loyalty upkeep's run. */
+export async function playOutside(db: Db, script: ActivityScript, deps: ActivityDeps): Promise<void> {
+  if (script.kind === 'care') await playCareRun(db, script, deps);
+  if (script.kind === 'loyalty') await playLoyaltyRun(db, script);
+}
+
 /** Plays one script (not a care run: playCareRun) in the caller's transaction. */
 export async function playScript(tx: DbOrTx, plan: DemoPlan, script: ActivityScript, deps: ActivityDeps): Promise<void> {
   let clock = script.at;
   const rt: TicketsRuntime = { ...deps.runtime, now: () => clock, kick: async () => undefined };
   if (script.kind === 'setup') return setUpCare(tx, deps.actor);
+  if (script.kind === 'loyalty') return playLoyalty(tx, plan, script, deps);
   if (script.kind === 'care') throw new Error('a care run plays outside the checkpoint transaction: playCareRun');
   if (script.kind === 'feedback') {
     const customerId = script.household === null ? null : household(plan, script.household).customer.id;

@@ -25,7 +25,7 @@ import type { DemoStatus } from './demo.contract.js';
 import { PRODUCTS } from './data.js';
 import { demoLoads, type DemoCheckpoint } from './schema.js';
 import { Fingerprint, GENERATOR_VERSION, household, planDemo, type DemoParams, type DemoPlan, type Household } from './generator.js';
-import { planActivity, playCareRun, playScript, type ActivityDeps } from './activity.js';
+import { planActivity, playOutside, playScript, type ActivityDeps } from './activity.js';
 
 const BATCH = 1000;
 const PRODUCT_BY_CODE = new Map(PRODUCTS.map((p) => [p.code, p]));
@@ -311,7 +311,7 @@ async function playHistory(
   for (let k = state.activity ?? 0; k < scripts.length; k++) {
     if (run.signal.aborted || run.ended) return null;
     const script = scripts[k]!;
-    if (script.kind === 'care') await playCareRun(db, script, deps);
+    await playOutside(db, script, deps); // a care run, the loyalty upkeep: their own transactions
     state = await db.transaction(async (tx) => {
       if (script.kind !== 'care') await playScript(tx, plan, script, deps);
       const next = { ...state, activity: k + 1 };

@@ -23,8 +23,12 @@ import { Random, mix32 } from '../../platform/random.js';
 import { DISTRICTS, EMAIL_DOMAINS, HEATING_PRICE_FEN_PER_M2, MOBILE_PREFIXES, PAYMENT_CHANNELS, PRODUCTS, SOURCES, STREETS, TAGS } from './data.js';
 import { SPREAD, chineseNumber, compoundName, cumulative, idCheckDigit, permute, personName } from './names.js';
 
-/** Bump when the generated data changes shape or distribution: a stored fingerprint then no longer matches. */
-export const GENERATOR_VERSION = 2;
+/**
+ * Bump when the generated data changes shape or distribution: a stored fingerprint then no longer matches. (3: the
+ * loyalty scripts joined the played history; a load interrupted under 2 must not resume at a shifted script index. 4: the
+ * payment reminders say 供暖季, the product's one word for the heating season.)
+ */
+export const GENERATOR_VERSION = 4;
 export const SEASONS = 10;
 /** How far back the generated contact history (calls, reminders, return visits) goes. */
 const HISTORY_DAYS = 730;
@@ -457,7 +461,7 @@ function contactHistory(plan: DemoPlan, r: Random, id: string, transactions: Dem
         channel: 'sms',
         direction: 'outbound',
         occurredAt: new Date(Date.UTC(Number(t.heatingSeason.slice(0, 4)), 11, 1) + 10 * HOUR + LOCAL),
-        summary: `缴费提醒：${t.heatingSeason} 采暖季采暖费尚未缴纳`,
+        summary: `缴费提醒：${t.heatingSeason} 供暖季采暖费尚未缴纳`,
         outcome: null,
         transactionId: null,
       });

@@ -38,6 +38,7 @@ import * as repo from './feedback.repository.js';
 import type { CreateFeedbackInput, FeedbackListQuery, PublicFeedbackInput, UpdateFeedbackInput } from './feedback.types.js';
 import { feedbackItems } from './schema.js';
 import { analyseText } from './text/index.js';
+import { feedbackReceived } from './received.js';
 
 const HOUR = 3_600_000;
 
@@ -172,6 +173,7 @@ export async function recordFeedback(db: DbOrTx, input: RecordFeedbackInput, act
     entityId: row.id,
     changes: { number: row.number, source: row.source, customerId: row.customerId, sentiment: row.sentiment, categoryId: row.categoryId, categorySetBy: row.categorySetBy },
   });
+  if (row.customerId) await feedbackReceived(db, { feedbackId: row.id, customerId: row.customerId, source: row.source, at: now });
   return row;
 }
 

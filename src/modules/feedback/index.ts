@@ -9,3 +9,4 @@ export { feedbackGoalMetrics } from './goal.metrics.js';
 export { analyseFeedbackFile, type FeedbackAnalysisLine } from './text/index.js';
 export { feedbackFromInteraction, feedbackFromSurvey, feedbackFromTicketRating } from './intake.js';
 export { feedbackChurnSignal, feedbackLearningInput } from './churn.js';
+export { registerFeedbackReceivedHook, type FeedbackReceivedEvent, type FeedbackReceivedHook } from './received.js';

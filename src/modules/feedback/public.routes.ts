@@ -14,9 +14,10 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { ServiceContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
 import { issueMessage } from '../../platform/http/problem.js';
+import { pageTrouble } from '../../platform/http/household-pages.js';
 import type { App } from '../../platform/http/server.js';
 import { parseOrThrow } from '../../platform/http/validation.js';
-import { negotiateLocale, t, type Locale, type MessageKey } from '../../platform/i18n/index.js';
+import { negotiateLocale, t, type Locale } from '../../platform/i18n/index.js';
 import { publicFeedbackResult } from './feedback.schemas.js';
 import { submitPublicFeedback } from './feedback.service.js';
 import { publicFeedbackBody } from './feedback.types.js';
@@ -48,20 +49,12 @@ function selfHref(req: FastifyRequest): string {
 
 const sendHtml = (reply: FastifyReply, status: number, html: string) => reply.code(status).headers(PAGE_HEADERS).send(html);
 
-const REFUSALS: Record<number, [MessageKey, MessageKey]> = {
-  413: ['feedback_public.too_large', 'feedback_public.too_large_text'],
-  429: ['feedback_public.rate_limited', 'feedback_public.rate_limited_text'],
-};
-
 /** Any error of the page's routes as an HTML page: a body too large, the rate limit, a bad request, a bug. */
 function errorPage(error: FastifyError | AppError, req: FastifyRequest, reply: FastifyReply): FastifyReply {
   const lang = chooseLang(req);
-  const status = error instanceof AppError ? error.status : (error.statusCode ?? 500);
-  if (status >= 500) req.log.error({ err: error }, 'feedback page error');
-  const [title, text]: [MessageKey, MessageKey] =
-    REFUSALS[status] ?? (status >= 400 && status < 500 ? ['feedback_public.bad_request', 'feedback_public.bad_request_text'] : ['feedback_public.error', 'feedback_public.error_text']);
-  if (status === 429 && !reply.getHeader('retry-after')) reply.header('retry-after', '60');
-  return sendHtml(reply, status >= 400 ? status : 500, messagePage(lang, { title: t(lang, title), text: t(lang, text), backHref: selfHref(req) }));
+  const { kind, status } = pageTrouble(error, req, reply, 'feedback page');
+  const title = `feedback_public.${kind}` as const;
+  return sendHtml(reply, status, messagePage(lang, { title: t(lang, title), text: t(lang, `${title}_text`), backHref: selfHref(req) }));
 }
 
 function parseForm(body: string): Record<string, string> {

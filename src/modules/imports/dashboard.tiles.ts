@@ -47,7 +47,7 @@ function importsOf(actor: Actor): SQL {
   return sql.join(parts, sql` and `);
 }
 
-const STATUS_TONE: Record<ImportStatus, TileTone> = { pending: 'default', queued: 'default', running: 'default', done: 'success', failed: 'danger', cancelled: 'warning' };
+const STATUS_TONE: Record<ImportStatus, TileTone> = { pending: 'default', queued: 'default', running: 'default', done: 'success', failed: 'danger', cancelled: 'warning', expired: 'default' };
 
 async function loadRecentImports(ctx: TileContext) {
   const { db, actor, locale } = ctx;

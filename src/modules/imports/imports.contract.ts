@@ -3,7 +3,9 @@ export const IMPORT_KINDS = ['customers', 'transactions'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 export const DUPLICATE_POLICIES = ['skip', 'update', 'create'] as const;
 export type DuplicatePolicy = (typeof DUPLICATE_POLICIES)[number];
-export type ImportStatus = 'pending' | 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+/** `expired`: an upload left unconfirmed (pending) for 24 hours (IMPORT_PENDING_TTL_MS), decided on read; it can no longer start. */
+export type ImportStatus = 'pending' | 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'expired';
+export const IMPORT_PENDING_TTL_MS = 24 * 3600 * 1000;
 
 export type ImportOptions = {
   onDuplicate: DuplicatePolicy;

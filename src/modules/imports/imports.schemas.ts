@@ -24,7 +24,7 @@ export const importJobView = responseOf<ImportJobView>()(
   z.object({
     id: z.uuid(),
     kind: z.enum(IMPORT_KINDS),
-    status: z.enum(['pending', 'queued', 'running', 'done', 'failed', 'cancelled']),
+    status: z.enum(['pending', 'queued', 'running', 'done', 'failed', 'cancelled', 'expired']),
     fileName: z.string(),
     fileSize: z.number().int(),
     format: z.enum(['csv', 'xlsx', 'whitespace']),

@@ -23,8 +23,9 @@ import { isMessageKey, t, type Locale } from '../../platform/i18n/index.js';
 import { DurableRuns, type RunHandle } from '../../platform/runs/index.js';
 import { recordAudit } from '../audit/index.js';
 import { importerFor, importFieldsOf, type ImportField, type ImportRow, type RowOutcome } from './importer.js';
-import type { ImportFieldView, ImportJobView, ImportKind, ImportOptions, ImportPreview, ImportRejectView, ImportTemplateView } from './imports.contract.js';
+import { IMPORT_PENDING_TTL_MS, type ImportFieldView, type ImportJobView, type ImportKind, type ImportOptions, type ImportPreview, type ImportRejectView, type ImportTemplateView } from './imports.contract.js';
 import * as repo from './imports.repository.js';
+import { importFailed, importFinished } from './finished.js';
 import { cellText, readRows, sniffFile, type Cell, type RawRow } from './reader.js';
 import { normalizeHeader } from './values.js';
 import { importJobs, type ImportCheckpoint } from './schema.js';
@@ -44,6 +45,7 @@ export type ImportContext = { db: Db; config: Config };
 
 /** A queued or running job asked to stop is shown cancelled at once (it stops at its next batch). */
 function statusOf(j: repo.ImportJobRow): ImportJobView['status'] {
+  if (j.status === 'pending' && Date.now() - j.createdAt.getTime() >= IMPORT_PENDING_TTL_MS) return 'expired'; // unconfirmed for 24 h, decided on read
   return j.cancelRequested && (j.status === 'queued' || j.status === 'running') ? 'cancelled' : j.status;
 }
 
@@ -286,6 +288,7 @@ export async function startImport(
   locale: Locale,
 ): Promise<ImportJobView> {
   const job = await jobFor(ctx.db, actor, id);
+  if (statusOf(job) === 'expired') throw AppError.conflict('imports.expired');
   if (job.status !== 'pending') throw AppError.conflict('imports.already_started');
   const mapping = checkMapping(job.kind, job.headers, input.mapping, locale, await importFieldsOf(ctx.db, job.kind));
   const options: ImportOptions = { ...job.options, ...input.options };
@@ -346,6 +349,7 @@ export async function runImport(db: Db, id: string, opts: RunOptions = {}): Prom
     if (job) await rm(job.filePath, { force: true });
   } catch (err) {
     if (isConnectionLost(err)) throw err;
+    await importFailed(db, id);
   }
   return repo.findJob(db, id);
 }
@@ -474,6 +478,7 @@ async function importRows(db: Db, run: RunHandle<ImportCheckpoint>, opts: RunOpt
       entityId: id,
       changes: { kind: job.kind, fileName: job.fileName, created: job.created, updated: job.updated, skipped: job.skipped, rejected: job.rejected },
     });
+    await importFinished(tx, row!, 'done');
     return row;
   });
   await rm(job.filePath, { force: true });

@@ -228,7 +228,7 @@ describe('imports', () => {
     expect(rejects.map((r) => [r.row, r.reason])).toEqual([
       [5, '找不到对应的客户：T999'],
       [6, '「金额」不是有效的金额：十元'],
-      [7, '「采暖季」的取值「2024-2026」无法识别'],
+      [7, '「供暖季」的取值「2024-2026」无法识别'],
       [8, '与第 2 行重复（编号相同）'],
     ]);
     const [yi] = await customersNamed(ctx, '交易客户乙');

@@ -5,3 +5,4 @@ export type { Cell } from './reader.js';
 export { instantOf, parseAmountFen, parseBoolean, parseDateCell, parseNumber, splitList } from './values.js';
 export type { ImportJobView, ImportKind, ImportOptions } from './imports.contract.js';
 export { importDashboardTiles } from './dashboard.tiles.js';
+export { registerImportFinishedHook, type ImportFinishedEvent, type ImportFinishedHook } from './finished.js';

@@ -9,3 +9,4 @@ export { interactionBulkLoad, type InteractionBulkRow, type TaskBulkRow } from '
 export { taskDashboardTiles } from './dashboard.tiles.js';
 export { interactionGoalMetrics, returnVisitsByAssignee } from './goal.metrics.js';
 export { registerInteractionVoiceHook, type InteractionVoiceEvent, type InteractionVoiceHook } from './voice.js';
+export { interactionSummarySource } from './interactions.summary.js';

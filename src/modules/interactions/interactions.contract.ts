@@ -93,5 +93,15 @@ export type TaskPage = { items: TaskView[]; nextCursor: string | null };
 
 export type TaskCounts = Record<TaskBucket, number>;
 
+/** Bulk changes from 我的任务 (POST /tasks/bulk): at most this many tasks a request. */
+export const TASK_BULK_MAX = 500;
+/** Reassign, move the due time, complete (with one result for all), cancel. */
+export const TASK_BULK_ACTIONS = ['assign', 'due', 'complete', 'cancel'] as const;
+export type TaskBulkAction = (typeof TASK_BULK_ACTIONS)[number];
+
+/** What a bulk change did to one task: changed, already so, or refused with the reason (in the caller's language). */
+export type TaskBulkItem = { id: string; outcome: 'done' | 'unchanged' | 'refused'; code: string | null; reason: string | null };
+export type TaskBulkResult = { action: TaskBulkAction; done: number; unchanged: number; refused: number; items: TaskBulkItem[] };
+
 /** The people the caller may assign a task to. */
 export type AssigneeList = { items: UserRef[] };

@@ -56,6 +56,8 @@ export const zhCN = {
   'field.interaction': '沟通记录',
   'field.task.title': '标题',
   'field.task.notes': '说明',
+  'field.task.ids': '任务',
+  'field.task.action': '操作',
   'field.timeline.kind': '事件类型',
   // Labels of the audit codes this module writes (the audit log looks them up by code).
   'audit.action.interaction_create': '记录沟通',
@@ -122,6 +124,8 @@ export const en: Record<keyof typeof zhCN, string> = {
   'field.interaction': 'Interaction',
   'field.task.title': 'Title',
   'field.task.notes': 'Description',
+  'field.task.ids': 'Tasks',
+  'field.task.action': 'Action',
   'field.timeline.kind': 'Event kind',
   'audit.action.interaction_create': 'Log interaction',
   'audit.action.interaction_update': 'Change interaction',

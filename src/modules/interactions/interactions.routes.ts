@@ -1,9 +1,10 @@
 import type { ServiceContext } from '../../platform/context.js';
 import { noContent } from '../../platform/http/response.js';
 import type { App } from '../../platform/http/server.js';
-import { assigneeList, interactionPage, interactionView, taskCounts, taskPage, taskView, timelinePage } from './interactions.schemas.js';
+import { assigneeList, interactionPage, interactionView, taskBulkResult, taskCounts, taskPage, taskView, timelinePage } from './interactions.schemas.js';
 import { deleteInteraction, listInteractions, logInteraction, restoreInteraction, updateInteraction } from './interactions.service.js';
 import {
+  bulkTasksBody,
   completeTaskBody,
   createInteractionBody,
   createTaskBody,
@@ -18,6 +19,7 @@ import {
 } from './interactions.types.js';
 import { assignableUsers, completeTask, createTask, listTasks, myTaskCounts, myTasks, updateTask } from './tasks.service.js';
 import { customerTimeline } from './timeline.js';
+import { bulkTasks } from './tasks.bulk.js';
 
 export async function interactionRoutes(app: App, ctx: ServiceContext): Promise<void> {
   const { db } = ctx;
@@ -88,6 +90,19 @@ export async function interactionRoutes(app: App, ctx: ServiceContext): Promise<
     '/api/v1/tasks',
     { schema: { tags: ttags, summary: 'Create a task (回访, 关怀, 挽回, 其他) for myself or, as a manager, for someone in my scope', body: createTaskBody, response: { 201: taskView } }, config: labels },
     async (req, reply) => reply.code(201).send(await db.transaction((tx) => createTask(tx, req.actor, req.body))),
+  );
+  app.post(
+    '/api/v1/tasks/bulk',
+    {
+      schema: {
+        tags: ttags,
+        summary: 'Reassign, move, complete or cancel up to 500 tasks: each by the rules of a single change, each reported (done, unchanged, refused and why)',
+        body: bulkTasksBody,
+        response: { 200: taskBulkResult },
+      },
+      config: labels,
+    },
+    async (req) => db.transaction((tx) => bulkTasks(tx, req.actor, req.body)),
   );
   app.patch(
     '/api/v1/tasks/:id',

@@ -5,6 +5,8 @@
 import { z } from 'zod';
 import { pageOf, responseOf } from '../../platform/http/response.js';
 import {
+  TASK_BULK_ACTIONS,
+  type TaskBulkResult,
   INTERACTION_CHANNELS,
   INTERACTION_DIRECTIONS,
   TASK_BUCKETS,
@@ -87,3 +89,22 @@ export const taskPage = responseOf<TaskPage>()(pageOf(taskView));
 export const taskCounts = responseOf<TaskCounts>()(z.object({ overdue: z.number().int(), today: z.number().int(), upcoming: z.number().int() }));
 
 export const assigneeList = responseOf<AssigneeList>()(z.object({ items: z.array(userRef) }));
+
+export const taskBulkResult = responseOf<TaskBulkResult>()(
+  z.object({
+    action: z.enum(TASK_BULK_ACTIONS),
+    done: z.number().int().describe('Tasks changed'),
+    unchanged: z.number().int().describe('Tasks already so (nothing written)'),
+    refused: z.number().int().describe('Tasks refused, or not found'),
+    items: z
+      .array(
+        z.object({
+          id: z.uuid(),
+          outcome: z.enum(['done', 'unchanged', 'refused']),
+          code: z.string().nullable().describe('For a refusal: the message key'),
+          reason: z.string().nullable().describe("For a refusal: why, in the caller's language"),
+        }),
+      )
+      .describe('Every task, in the order sent'),
+  }),
+);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { optionalText, trimmedText } from '../../platform/http/validation.js';
-import { INTERACTION_CHANNELS, INTERACTION_DIRECTIONS, TASK_TYPES } from './interactions.contract.js';
+import { INTERACTION_CHANNELS, INTERACTION_DIRECTIONS, TASK_BULK_ACTIONS, TASK_BULK_MAX, TASK_TYPES } from './interactions.contract.js';
 
 /** A few minutes of clock difference between a browser and the server are not "the future". */
 const CLOCK_SKEW_MS = 10 * 60_000;
@@ -120,6 +120,30 @@ export const completeTaskBody = z.strictObject({
   version: z.number().int().min(1).optional(),
 });
 export type CompleteTaskInput = z.infer<typeof completeTaskBody>;
+
+/**
+ * A bulk change from 我的任务: one action on up to 500 tasks. `assign` takes `assigneeId`, `due` takes `dueAt`,
+ * `complete` takes `result` (a return visit logs its call, as one completed alone), `cancel` takes nothing.
+ */
+export const bulkTasksBody = z
+  .strictObject({
+    action: z.enum(TASK_BULK_ACTIONS),
+    ids: z
+      .array(z.uuid())
+      .min(1)
+      .max(TASK_BULK_MAX)
+      .transform((ids) => [...new Set(ids)])
+      .describe(`The tasks (at most ${TASK_BULK_MAX}); each is reported in the answer, in this order`),
+    assigneeId: z.uuid().optional().describe('assign: the new assignee'),
+    dueAt: instant.optional().describe('due: the new due time'),
+    result: trimmedText(2000).min(1).optional().describe('complete: the result, the same for every task'),
+  })
+  .superRefine((v, ctx) => {
+    const needs = { assign: 'assigneeId', due: 'dueAt', complete: 'result', cancel: null } as const;
+    const field = needs[v.action];
+    if (field && v[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'validation.required' });
+  });
+export type BulkTasksInput = z.infer<typeof bulkTasksBody>;
 
 export const TASK_LIST_BUCKETS = ['overdue', 'today', 'upcoming', 'open', 'done', 'cancelled'] as const;
 export type TaskListBucket = (typeof TASK_LIST_BUCKETS)[number];

@@ -11,3 +11,4 @@ export { activeTemplateIds, templateChannels } from './templates.queries.js';
 export { createTemplate, listTemplates as listMessageTemplates } from './templates.service.js';
 export { messageDashboardTiles } from './dashboard.tiles.js';
 export { trackingKey } from './tracking.js';
+export { consentSummarySource } from './messages.summary.js';

@@ -16,3 +16,4 @@ export { surveyDashboardTiles } from './dashboard.tiles.js';
 export { surveyGoalMetrics } from './goal.metrics.js';
 export { surveyFacts } from './facts.js';
 export { registerSurveyVoiceHook, type SurveyVoiceEvent, type SurveyVoiceHook } from './voice.js';
+export { registerSurveyCompletedHook, type SurveyCompletedEvent, type SurveyCompletedHook } from './voice.js';

@@ -22,6 +22,7 @@ import type { ServiceContext } from '../../platform/context.js';
 import type { Db, DbOrTx } from '../../platform/db/client.js';
 import { negotiateLocale, t, type Locale, type MessageKey } from '../../platform/i18n/index.js';
 import { normalizePhone } from '../../platform/phone.js';
+import { pageTrouble } from '../../platform/http/household-pages.js';
 import type { App } from '../../platform/http/server.js';
 import { customersByKeys } from '../customers/index.js';
 import { signingSecret } from '../messages/index.js';
@@ -139,11 +140,8 @@ function thanksPage(req: FastifyRequest, reply: FastifyReply, def: SurveyDefinit
 /** The HTML answer of any error on these routes (a refused link, a body too large, the rate limit, a bug). */
 function errorPage(error: FastifyError, req: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (error instanceof RefusedLink) return refusalPage(req, reply, error.refusal, REFUSAL_STATUS[error.refusal], error.definition);
-  const status = error.statusCode ?? 500;
-  if (status === 413) return refusalPage(req, reply, 'too_large');
-  if (status === 429) return refusalPage(req, reply, 'rate_limited');
-  if (status >= 400 && status < 500) return refusalPage(req, reply, 'bad_request', status);
-  req.log.error({ err: error }, 'survey page error');
+  const { kind, status } = pageTrouble(error, req, reply, 'survey page');
+  if (kind !== 'error') return refusalPage(req, reply, kind, status);
   const lang = chooseLang(req, null);
   return sendHtml(reply, 500, messagePage(lang, { title: t(lang, 'survey_public.error'), text: t(lang, 'survey_public.error_text') }));
 }

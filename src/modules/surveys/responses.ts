@@ -16,7 +16,7 @@ import { checkAnswers, headlineScores, type AnswerIssue, type Answers, type Surv
 import { surveyInvitations, surveyQrCodes, surveyResponses, surveys, surveyVersions } from './schema.js';
 import { settingsOf } from './send.js';
 import { onResponseCompleted } from './followup.js';
-import { surveyVoice } from './voice.js';
+import { surveyCompleted, surveyVoice } from './voice.js';
 import { signToken, verifyToken } from './token.js';
 
 export type InvitationRow = typeof surveyInvitations.$inferSelect;
@@ -205,6 +205,7 @@ export async function complete(db: DbOrTx, t: Target, stored: Record<string, unk
   await onResponseCompleted(db, { id, surveyId: t.surveyId, customerId, status: 'complete', nps: scores.nps, csat: scores.csat, completedAt: now });
   // Free-text answers: customer voice for the feedback inbox (through the hook it registers).
   await surveyVoice(db, { responseId: id, surveyId: t.surveyId, customerId, completedAt: now }, t.definition, checked.answers);
+  await surveyCompleted(db, { responseId: id, surveyId: t.surveyId, customerId, completedAt: now });
 }
 
 /**

@@ -32,3 +32,18 @@ export async function surveyVoice(db: DbOrTx, e: Omit<SurveyVoiceEvent, 'texts'>
   if (!texts.length) return;
   for (const fn of hooks) await fn(db, { ...e, texts });
 }
+
+/** A completed response (any survey, with or without free text): loyalty gives points for answering. */
+export type SurveyCompletedEvent = { responseId: string; surveyId: string; customerId: string | null; completedAt: Date };
+export type SurveyCompletedHook = (db: DbOrTx, e: SurveyCompletedEvent) => Promise<void>;
+
+const completedHooks = new Map<string, SurveyCompletedHook>();
+
+/** One hook per name (registering the name again replaces it); each runs inside the completing transaction. */
+export function registerSurveyCompletedHook(name: string, fn: SurveyCompletedHook): void {
+  completedHooks.set(name, fn);
+}
+
+export async function surveyCompleted(db: DbOrTx, e: SurveyCompletedEvent): Promise<void> {
+  for (const fn of completedHooks.values()) await fn(db, e);
+}

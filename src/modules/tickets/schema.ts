@@ -87,6 +87,8 @@ export const tickets = pgTable(
     ratingComment: text('rating_comment'),
     ratedAt: timestamp('rated_at', { withTimezone: true }),
     returnVisitTaskId: uuid('return_visit_task_id'),
+    /** Free labels (标签) agents put on tickets: shown in the queue, filtered by (`tag=`), added in bulk. */
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
     version: integer('version').notNull().default(1),
     createdBy: uuid('created_by').references(() => users.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -94,6 +96,8 @@ export const tickets = pgTable(
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
   },
   (t) => [
+    // The queue's and the global search's title search (`title ilike '%…%'`) without reading every ticket.
+    index('tickets_title_trgm').using('gin', t.title.op('gin_trgm_ops')),
     uniqueIndex('tickets_number_idx').on(t.number),
     uniqueIndex('tickets_public_token_idx').on(t.publicToken),
     index('tickets_status_created_idx').on(t.status, t.createdAt, t.id),
@@ -102,6 +106,7 @@ export const tickets = pgTable(
     index('tickets_customer_idx').on(t.customerId, t.createdAt),
     index('tickets_team_idx').on(t.teamId, t.createdAt),
     index('tickets_category_idx').on(t.categoryId, t.createdAt),
+    index('tickets_tags_idx').using('gin', t.tags),
     check('tickets_rating_range', sql`${t.rating} is null or ${t.rating} between 1 and 5`),
   ],
 );

@@ -35,7 +35,41 @@ export const ATTACHMENT_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image
 export const ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024;
 export const ATTACHMENTS_PER_TICKET = 3;
 
-export const TICKET_LIMITS = { title: 200, description: 5000, name: 100, address: 300, body: 5000, comment: 1000, publicReply: 2000 } as const;
+export const TICKET_LIMITS = { title: 200, description: 5000, name: 100, address: 300, body: 5000, comment: 1000, publicReply: 2000, tag: 32, tags: 20 } as const;
+
+/** Bulk changes from the queue (POST /tickets/bulk): at most this many tickets a request. */
+export const TICKET_BULK_MAX = 500;
+export const TICKET_BULK_ACTIONS = ['assign', 'status', 'tag'] as const;
+export type TicketBulkAction = (typeof TICKET_BULK_ACTIONS)[number];
+/** The statuses a bulk change may set: the manual steps of the workflow (resolving needs a root cause and a solution). */
+export const TICKET_BULK_STATUSES = ['in_progress', 'waiting_on_customer', 'closed'] as const;
+
+/** What a bulk change did to one ticket: changed, already so (nothing written), or refused with the reason. */
+export interface TicketBulkItem {
+  id: string;
+  /** Null when the ticket was not found (or is not visible to the caller). */
+  number: number | null;
+  outcome: 'done' | 'unchanged' | 'refused';
+  /** For a refusal: the message key (tickets.bad_transition, tickets.not_found, …). */
+  code: string | null;
+  /** For a refusal: why, in the caller's language. */
+  reason: string | null;
+}
+
+/** The answer of a bulk change: the counts, and every ticket in the order sent. */
+export interface TicketBulkResult {
+  action: TicketBulkAction;
+  done: number;
+  unchanged: number;
+  refused: number;
+  items: TicketBulkItem[];
+}
+
+/** A tag in use on the tickets the caller sees, with how many carry it. */
+export interface TicketTagCount {
+  tag: string;
+  count: number;
+}
 
 /** How long after its resolution the household may reopen a ticket from the follow page. */
 export const PUBLIC_REOPEN_DAYS = 7;
@@ -110,6 +144,8 @@ export interface TicketSummary {
   contactName: string | null;
   assignee: TicketPerson | null;
   teamId: string | null;
+  /** Free labels (标签), in the order given. */
+  tags: string[];
   reopenCount: number;
   rating: number | null;
   createdAt: string;

@@ -12,11 +12,13 @@ import { reload } from './tickets.views.js';
 import { loadForWrite } from './tickets.visibility.js';
 import { allows, firstResponse, transition } from './tickets.workflow.js';
 import { audit, event, save } from './tickets.writes.js';
+import { ticketMessageWritten, userOf } from './hooks.js';
 
 export async function addNote(db: DbOrTx, actor: Actor | null, id: string, body: string, rt: TicketsRuntime): Promise<TicketDetail> {
   requireAccess(actor, 'ticket:write');
   const r = await loadForWrite(db, actor, id);
   await event(db, id, 'note', actor, body, {}, rt.now());
+  await ticketMessageWritten(db, { ticketId: id, number: r.ticket.number, title: r.ticket.title, kind: 'note', body, author: userOf(actor), at: rt.now() });
   await save(db, r.ticket, {});
   await audit(db, actor, 'ticket_note', r.ticket, { length: body.length });
   return reload(db, actor, id, rt);
@@ -31,6 +33,7 @@ export async function addReply(db: DbOrTx, actor: Actor | null, id: string, inpu
   const now = rt.now();
   const delivery = input.send ? await deliver(db, actor, tk, input.body, rt) : { messageId: null, channel: null, status: 'not_sent' };
   await event(db, id, 'reply', actor, input.body, { delivery, ...(input.kbArticleId ? { kbArticleId: input.kbArticleId } : {}) }, now);
+  await ticketMessageWritten(db, { ticketId: id, number: tk.number, title: tk.title, kind: 'reply', body: input.body, author: userOf(actor), at: now });
   const extra = await firstResponse(db, tk, now);
   if (allows('reply', tk.status)) {
     // Answering a ticket nobody holds makes it the answerer's.

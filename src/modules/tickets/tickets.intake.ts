@@ -14,14 +14,16 @@ import { customerValueTier } from '../analytics/index.js';
 import { customerInScope } from '../customers/index.js';
 import { readCompanySettings, readSetting, writeSettingIfAbsent } from '../settings/index.js';
 import { transactionRef } from '../transactions/index.js';
-import { DEFAULT_ROOT_CAUSES, HEATING_CATEGORIES, type PublicSubmitResult, type TicketDetail } from './tickets.contract.js';
+import { DEFAULT_ROOT_CAUSES, HEATING_CATEGORIES, TICKET_LIMITS, type PublicSubmitResult, type TicketDetail } from './tickets.contract.js';
 import * as repo from './tickets.repository.js';
 import type { TicketRow } from './tickets.repository.js';
 import type { CreateTicketInput, PublicSubmitInput, TicketsRuntime, UpdateTicketInput } from './tickets.types.js';
 import { detailOf, followPath, reload } from './tickets.views.js';
 import { loadForWrite } from './tickets.visibility.js';
+import { linkedByPhone } from './tickets.public.js';
 import { clockFactsChanged, startClock, transition } from './tickets.workflow.js';
 import { audit, checkAssignee, event, publicActor, save } from './tickets.writes.js';
+import { ticketAssigned, userOf } from './hooks.js';
 
 // ---- defaults: the heating template's categories and the root causes ------------------------------------------------
 
@@ -102,6 +104,7 @@ async function afterCreate(db: DbOrTx, actor: Actor | null, tk: TicketRow, now: 
   if (!target) return tk;
   const row = await transition(db, actor, tk, 'route', now, { assigneeId: target.assigneeId, teamId: target.teamId });
   await event(db, tk.id, 'assigned', actor, null, { assigneeId: target.assigneeId, teamId: target.teamId, ruleId: target.ruleId }, now);
+  await ticketAssigned(db, { ticketId: tk.id, number: tk.number, title: tk.title, assigneeId: target.assigneeId, by: userOf(actor), ruleId: target.ruleId, at: now });
   return row;
 }
 
@@ -166,7 +169,8 @@ export async function submitPublicTicket(db: DbOrTx, input: PublicSubmitInput, i
   const phone = normalizePhone(input.phone);
   if (!phone) throw AppError.field('phone', 'tickets.phone_invalid');
   const category = await categoryOf(db, input.categoryId);
-  const customerId = await repo.customerByPhone(db, phone);
+  // Exactly one customer with the phone: linked; several: none chosen (the ticket page offers them, tickets.public.ts).
+  const customerId = await linkedByPhone(db, phone);
   const title = input.title || category.name || input.description.slice(0, 30);
   const inserted = await repo.insertTicket(db, {
     title,
@@ -212,8 +216,15 @@ async function changedValues(db: DbOrTx, actor: Actor, tk: TicketRow, input: Upd
   if (input.transactionId !== undefined) {
     values.transactionId = await checkTransaction(db, input.transactionId, values.customerId !== undefined ? values.customerId : tk.customerId);
   }
+  if (input.tags !== undefined) {
+    if (input.tags.length > TICKET_LIMITS.tags) throw AppError.field('tags', 'tickets.too_many_tags', { max: TICKET_LIMITS.tags });
+    values.tags = input.tags;
+  }
   return values;
 }
+
+/** Compares values as the audit records them (a tag list by its items, not by identity). */
+const same = (a: unknown, b: unknown) => (Array.isArray(a) && Array.isArray(b) ? a.length === b.length && a.every((x, i) => x === b[i]) : a === b);
 
 export async function updateTicket(db: DbOrTx, actor: Actor | null, id: string, input: UpdateTicketInput, rt: TicketsRuntime): Promise<TicketDetail> {
   requireAccess(actor, 'ticket:write');
@@ -224,7 +235,7 @@ export async function updateTicket(db: DbOrTx, actor: Actor | null, id: string, 
   const changes: Record<string, [unknown, unknown]> = {};
   for (const [k, v] of Object.entries(values)) {
     const before = (tk as Record<string, unknown>)[k] ?? null;
-    if (before !== (v ?? null)) changes[k] = [before, v ?? null];
+    if (!same(before, v ?? null)) changes[k] = [before, v ?? null];
   }
   if (!Object.keys(changes).length) return detailOf(db, actor, r, rt);
   const row = await save(db, tk, values);

@@ -1,16 +1,24 @@
 /**
  * The household's follow page (`/s/t/<token>`, no sign-in; the token is the only key): the ticket's status and the
  * replies, the household's own messages, the reopen within PUBLIC_REOPEN_DAYS of the resolution, and the 1–5 star
- * rating. (Submitting the public form is intake: tickets.intake.ts.)
+ * rating. (Submitting the public form is intake: tickets.intake.ts.) And who the reporter of a public form is: the
+ * customer holding the phone given, when exactly one does (`linkedByPhone`, at intake); otherwise the candidates an
+ * agent is offered on the ticket page (`customerCandidates`): every customer holding that phone when several do, else
+ * the households the written address names (customers module `customersByPhone` / `customersByAddress`).
  */
+import { can, requireAccess, type Actor } from '../../platform/auth/permissions.js';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { AppError } from '../../platform/errors.js';
+import { maskPhone } from '../../platform/phone.js';
+import { customerAccess, customersByAddress, customersByPhone, type CustomerMatch } from '../customers/index.js';
+import type { TicketCandidatesView } from './candidates.contract.js';
 import { ticketRated } from './resolved.js';
 import { PUBLIC_REOPEN_DAYS, type PublicTicketView } from './tickets.contract.js';
 import * as repo from './tickets.repository.js';
 import type { TicketRow, TicketWithRefs } from './tickets.repository.js';
 import type { TicketsRuntime } from './tickets.types.js';
 import { attachmentView, iso } from './tickets.views.js';
+import { loadVisible } from './tickets.visibility.js';
 import { allows, OPEN, reopen, transition } from './tickets.workflow.js';
 import { audit, event, publicActor, save } from './tickets.writes.js';
 
@@ -107,4 +115,40 @@ export async function publicReopen(db: DbOrTx, token: string, reason: string, ip
   const row = await reopen(db, null, tk, reason, now, 'customer');
   await audit(db, publicActor(ip), 'ticket_reopen', row, { reason, reopenCount: row.reopenCount, previousRating: tk.rating, by: 'customer' });
   return publicTicket(db, token, now);
+}
+
+// ---- who the reporter is ------------------------------------------------------------------------------------------
+
+/**
+ * The customer a public report is linked to at intake: the one live customer holding the phone (normalised), or null
+ * when none or several do — several are not chosen among automatically; the agent sees them as candidates.
+ */
+export async function linkedByPhone(db: DbOrTx, phone: string): Promise<string | null> {
+  const found = await customersByPhone(db, phone, 2);
+  return found.length === 1 ? found[0]!.id : null;
+}
+
+const CANDIDATES = 10;
+const ADDRESS_PARTS = ['compound', 'building', 'unit', 'room'] as const;
+
+/**
+ * The households an unlinked ticket's reporter may be (candidates.contract.ts): by the contact phone when customers
+ * hold it, else by the written address; only those in the caller's data scope are listed (a phone held by customers
+ * the caller cannot see still decides that the address is not used).
+ */
+export async function customerCandidates(db: DbOrTx, actor: Actor | null, ticketId: string): Promise<TicketCandidatesView> {
+  requireAccess(actor, 'ticket:read');
+  const tk = (await loadVisible(db, actor, ticketId)).ticket;
+  if (tk.customerId || !can(actor, 'customer:read')) return { by: null, items: [] };
+  const view = (c: CustomerMatch, phone: string | null) => ({
+    customerId: c.id,
+    name: c.name,
+    address: ADDRESS_PARTS.map((k) => c.address[k]).filter(Boolean).join(' '),
+    phone: phone ? maskPhone(phone) : null,
+  });
+  const reached = (cs: CustomerMatch[]) => cs.filter((c) => customerAccess.reaches(actor, c));
+  const byPhone = tk.contactPhone ? await customersByPhone(db, tk.contactPhone, CANDIDATES) : [];
+  if (byPhone.length) return { by: 'phone', items: reached(byPhone).map((c) => view(c, tk.contactPhone)) };
+  const byAddress = tk.contactAddress ? reached(await customersByAddress(db, tk.contactAddress, 5)) : [];
+  return byAddress.length ? { by: 'address', items: byAddress.map((c) => view(c, c.phones[0] ?? null)) } : { by: null, items: [] };
 }

@@ -1,5 +1,5 @@
 /** Queries of the tickets module (no rules here). */
-import { and, asc, desc, eq, gte, ilike, inArray, isNull, lt, notInArray, or, sql, type SQL } from 'drizzle-orm';
+import { and, arrayContains, asc, desc, eq, gte, ilike, inArray, isNull, lt, notInArray, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { rowsOf } from '../../platform/db/client.js';
@@ -81,6 +81,8 @@ export type ListFilter = {
   assigneeId?: string;
   customerId?: string;
   q?: string;
+  /** Carrying this tag (the GIN index on tags). */
+  tag?: string;
   ids?: string[];
   /** Created in [from, to) (instants: the service turns the company's days into them). */
   created?: { from?: Date; to?: Date };
@@ -144,6 +146,7 @@ function listConditions(f: ListFilter): (SQL | undefined)[] {
   if (f.categoryId) conds.push(eq(tickets.categoryId, f.categoryId));
   if (f.assigneeId) conds.push(eq(tickets.assigneeId, f.assigneeId));
   if (f.customerId) conds.push(eq(tickets.customerId, f.customerId));
+  if (f.tag) conds.push(arrayContains(tickets.tags, [f.tag]));
   if (f.excludeMerged) conds.push(isNull(tickets.mergedIntoId));
   if (f.created?.from) conds.push(gte(tickets.createdAt, f.created.from));
   if (f.created?.to) conds.push(lt(tickets.createdAt, f.created.to));
@@ -180,6 +183,22 @@ export async function countTickets(db: DbOrTx, f: ListFilter): Promise<number> {
     .leftJoin(customers, eq(customers.id, tickets.customerId))
     .where(and(...listConditions(f)));
   return c?.n ?? 0;
+}
+
+/** The tags on the tickets the visibility lets see (deleted ones left out), most used first, then by name. */
+export async function tagCounts(db: DbOrTx, v: Visibility, limit: number): Promise<{ tag: string; count: number }[]> {
+  const each = db
+    .select({ tag: sql<string>`unnest(${tickets.tags})`.as('tag') })
+    .from(tickets)
+    .leftJoin(customers, eq(customers.id, tickets.customerId))
+    .where(and(isNull(tickets.deletedAt), visibilityCondition(v), sql`${tickets.tags} <> '{}'::text[]`))
+    .as('each_tag');
+  return db
+    .select({ tag: each.tag, count: sql<number>`count(*)::int` })
+    .from(each)
+    .groupBy(each.tag)
+    .orderBy(sql`count(*) desc`, each.tag)
+    .limit(limit);
 }
 
 export async function insertTicket(db: DbOrTx, values: TicketInsert): Promise<TicketRow> {
@@ -337,17 +356,6 @@ export async function customerContact(db: DbOrTx, id: string) {
   const cd = customerDirectory;
   const [row] = await db.select({ phones: cd.phones, email: cd.email, consent: cd.consent }).from(cd).where(eq(cd.id, id));
   return row;
-}
-
-/** The live customer with exactly this (normalised) phone number, when there is exactly one. */
-export async function customerByPhone(db: DbOrTx, e164: string): Promise<string | null> {
-  const cd = customerDirectory;
-  const rows = await db
-    .select({ id: cd.id })
-    .from(cd)
-    .where(and(sql`${cd.phones} @> array[${e164}]::text[]`, isNull(cd.deletedAt)))
-    .limit(2);
-  return rows.length === 1 ? rows[0]!.id : null;
 }
 
 /** Tickets of a customer for its timeline: strictly before (time, id), newest first. */

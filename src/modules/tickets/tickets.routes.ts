@@ -9,7 +9,8 @@ import * as settings from './settings.service.js';
 import { addNote, addReply } from './tickets.conversation.js';
 import { createTicket, submitPublicTicket, updateTicket } from './tickets.intake.js';
 import { publicReopen, publicReply, publicTicket, rateTicket } from './tickets.public.js';
-import { getTicket, listTickets, revealContact } from './tickets.service.js';
+import { getTicket, listTickets, listTicketTags, revealContact } from './tickets.service.js';
+import { bulkTickets } from './tickets.bulk.js';
 import {
   assignmentRuleList,
   assignmentRuleView,
@@ -20,17 +21,20 @@ import {
   rootCauseList,
   rootCauseView,
   ticketAttachmentView,
+  ticketBulkResult,
   ticketCategoryList,
   ticketCategoryView,
   ticketContactReveal,
   ticketDetail,
   ticketPage,
+  ticketTagList,
 } from './tickets.schemas.js';
 import type { TicketsRuntime } from './tickets.types.js';
 import { assignTicket, mergeTicket, reopenTicket, resolveTicket, setStatus } from './tickets.workflow.js';
 import {
   assignBody,
   attachmentParam,
+  bulkTicketsBody,
   categoryBody,
   categoryPatch,
   createTicketBody,
@@ -72,12 +76,28 @@ export async function ticketRoutes(app: App, ctx: ServiceContext & { tickets: Ti
   const tags = ['tickets'];
   const labels = { fieldLabels: 'ticket' };
 
-  app.get('/api/v1/tickets', { schema: { tags, summary: 'The ticket queue (filters: status, type, category, assignee, mine, SLA state)', querystring: listTicketsQuery, response: { 200: ticketPage } } }, async (req) =>
+  app.get('/api/v1/tickets', { schema: { tags, summary: 'The ticket queue (filters: status, type, category, assignee, mine, SLA state, tag)', querystring: listTicketsQuery, response: { 200: ticketPage } } }, async (req) =>
     listTickets(db, req.actor, req.query, rt),
   );
   app.post('/api/v1/tickets', { schema: { tags, summary: 'Create a ticket (assignment rules apply unless assigneeId is given)', body: createTicketBody, response: { 201: ticketDetail } }, config: labels }, async (req, reply) =>
     reply.code(201).send(await db.transaction((tx) => createTicket(tx, req.actor, req.body, rt))),
   );
+  app.post(
+    '/api/v1/tickets/bulk',
+    {
+      schema: {
+        tags,
+        summary: 'Assign, change the status of, or tag up to 500 tickets: each by the rules of a single change, each reported (done, unchanged, refused and why)',
+        body: bulkTicketsBody,
+        response: { 200: ticketBulkResult },
+      },
+      config: labels,
+    },
+    async (req) => db.transaction((tx) => bulkTickets(tx, req.actor, req.body, rt)),
+  );
+  app.get('/api/v1/tickets/tags', { schema: { tags, summary: 'Tags in use on the tickets I see, most used first', response: { 200: ticketTagList } } }, async (req) => ({
+    items: await listTicketTags(db, req.actor),
+  }));
   app.get('/api/v1/tickets/:id', { schema: { tags, summary: 'One ticket with its timeline, attachments and SLA clock', params: idParam, response: { 200: ticketDetail } } }, async (req) => getTicket(db, req.actor, req.params.id, rt));
   app.patch('/api/v1/tickets/:id', { schema: { tags, summary: 'Change type, category, priority, severity, customer or transaction', params: idParam, body: updateTicketBody, response: { 200: ticketDetail } }, config: labels }, async (req) =>
     db.transaction((tx) => updateTicket(tx, req.actor, req.params.id, req.body, rt)),

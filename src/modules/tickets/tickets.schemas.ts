@@ -17,6 +17,9 @@ import {
   type PublicTicketCategory,
   type PublicTicketView,
   type RootCauseView,
+  TICKET_BULK_ACTIONS,
+  type TicketBulkResult,
+  type TicketTagCount,
   type TicketAttachmentView,
   type TicketCategoryView,
   type TicketContactReveal,
@@ -51,6 +54,7 @@ export const ticketSummary = responseOf<TicketSummary>()(
     contactName: z.string().nullable(),
     assignee: person.nullable(),
     teamId: z.uuid().nullable(),
+    tags: z.array(z.string()).describe('Free labels (标签)'),
     reopenCount: z.number().int(),
     rating: z.number().int().nullable().describe('1–5 stars from the household'),
     createdAt: instant,
@@ -98,6 +102,28 @@ export const ticketDetail = responseOf<TicketDetail>()(
     events: z.array(ticketEventView).describe('The timeline, oldest first'),
   }),
 );
+
+export const ticketBulkResult = responseOf<TicketBulkResult>()(
+  z.object({
+    action: z.enum(TICKET_BULK_ACTIONS),
+    done: z.number().int().describe('Tickets changed'),
+    unchanged: z.number().int().describe('Tickets already so (nothing written)'),
+    refused: z.number().int().describe('Tickets the rules refused, or not found'),
+    items: z
+      .array(
+        z.object({
+          id: z.uuid(),
+          number: z.number().int().nullable().describe('Null when not found'),
+          outcome: z.enum(['done', 'unchanged', 'refused']),
+          code: z.string().nullable().describe('For a refusal: the message key'),
+          reason: z.string().nullable().describe("For a refusal: why, in the caller's language"),
+        }),
+      )
+      .describe('Every ticket, in the order sent'),
+  }),
+);
+
+export const ticketTagList = responseOf<{ items: TicketTagCount[] }>()(itemsOf(z.object({ tag: z.string(), count: z.number().int() })));
 
 export const ticketContactReveal = responseOf<TicketContactReveal>()(z.object({ contactPhone: z.string().nullable() }));
 

@@ -54,6 +54,7 @@ export async function listTickets(db: DbOrTx, actor: Actor | null, q: ListTicket
     assigneeId: q.mine === 'true' ? (actor.userId ?? NO_USER) : q.assigneeId,
     customerId: q.customerId,
     q: q.q,
+    tag: q.tag,
     created: await createdRange(db, q),
     excludeMerged: q.merged === 'exclude',
   };
@@ -103,6 +104,12 @@ export async function revealContact(db: DbOrTx, actor: Actor | null, id: string)
   const r = await loadVisible(db, actor, id);
   await audit(db, actor, 'ticket_reveal', r.ticket, { fields: ['contactPhone'] });
   return { contactPhone: r.ticket.contactPhone ? displayPhone(r.ticket.contactPhone) : null };
+}
+
+/** Tags in use on the tickets the caller sees, most used first (the queue's tag filter, the bulk tag picker). */
+export async function listTicketTags(db: DbOrTx, actor: Actor | null): Promise<{ tag: string; count: number }[]> {
+  requireAccess(actor, 'ticket:read');
+  return repo.tagCounts(db, visibilityOf(actor), 200);
 }
 
 // ---- the customer timeline ---------------------------------------------------------------------------------------

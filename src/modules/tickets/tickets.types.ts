@@ -3,9 +3,17 @@ import { pageQuery } from '../../platform/http/cursor.js';
 import { optionalText, trimmedText } from '../../platform/http/validation.js';
 import type { MessagingRuntime } from '../messages/index.js';
 import { TICKET_PRIORITIES, TICKET_STATUSES, TICKET_TYPES } from './sla/sla.contract.js';
-import { ASSIGNMENT_TARGETS, TICKET_LIMITS as L, TICKET_SEVERITIES } from './tickets.contract.js';
+import { ASSIGNMENT_TARGETS, TICKET_BULK_ACTIONS, TICKET_BULK_MAX, TICKET_BULK_STATUSES, TICKET_LIMITS as L, TICKET_SEVERITIES } from './tickets.contract.js';
 
 const SLA_STATES = ['on_track', 'warning', 'breached', 'met', 'paused'] as const;
+
+/** One tag (标签): trimmed text of 1–32 characters. */
+const tag = trimmedText(L.tag).min(1);
+/** A ticket's tags: at most 20, duplicates dropped (the first spelling kept). */
+const tagList = z
+  .array(tag)
+  .max(L.tags)
+  .transform((tags) => [...new Set(tags)]);
 
 export const createTicketBody = z.strictObject({
   title: trimmedText(L.title).min(1),
@@ -33,6 +41,7 @@ export const updateTicketBody = z.strictObject({
   severity: z.enum(TICKET_SEVERITIES).optional(),
   customerId: z.uuid().nullable().optional(),
   transactionId: z.uuid().nullable().optional(),
+  tags: tagList.optional().describe("The ticket's tags (标签), replacing the ones it has"),
   version: z.number().int().min(1).optional(),
 });
 export type UpdateTicketInput = z.infer<typeof updateTicketBody>;
@@ -46,6 +55,7 @@ export const listTicketsQuery = z.strictObject({
   customerId: z.uuid().optional(),
   sla: z.enum(SLA_STATES).optional(),
   q: trimmedText(100).optional(),
+  tag: tag.optional().describe('Only tickets carrying this tag'),
   createdFrom: z.iso.date().optional().describe('Created on or after this day (company time zone)'),
   createdTo: z.iso.date().optional().describe('Created on or before this day (company time zone)'),
   merged: z.enum(['include', 'exclude']).default('include').describe('exclude: leave out duplicates merged into another ticket (as the reports and the home page count)'),
@@ -73,6 +83,30 @@ export const resolveBody = z.strictObject({
 });
 export type ResolveInput = z.infer<typeof resolveBody>;
 export const mergeBody = z.strictObject({ intoId: z.uuid() });
+
+/**
+ * A bulk change from the queue: one action on up to 500 tickets. `assign` takes `assigneeId` (null: unassign),
+ * `status` takes `status`, `tag` takes `tags` (added to each ticket's own). A field the action needs is required.
+ */
+export const bulkTicketsBody = z
+  .strictObject({
+    action: z.enum(TICKET_BULK_ACTIONS),
+    ids: z
+      .array(z.uuid())
+      .min(1)
+      .max(TICKET_BULK_MAX)
+      .transform((ids) => [...new Set(ids)])
+      .describe(`The tickets (at most ${TICKET_BULK_MAX}); each is reported in the answer, in this order`),
+    assigneeId: z.uuid().nullable().optional().describe('assign: the new assignee, null to unassign'),
+    status: z.enum(TICKET_BULK_STATUSES).optional().describe('status: the status to set'),
+    tags: z.array(tag).min(1).max(L.tags).optional().describe('tag: the tags to add'),
+  })
+  .superRefine((v, ctx) => {
+    const needs = { assign: 'assigneeId', status: 'status', tag: 'tags' } as const;
+    const field = needs[v.action];
+    if (v[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: 'validation.required' });
+  });
+export type BulkTicketsInput = z.infer<typeof bulkTicketsBody>;
 export const idParam = z.strictObject({ id: z.uuid() });
 export const attachmentParam = z.strictObject({ id: z.uuid(), attachmentId: z.uuid() });
 export const tokenParam = z.strictObject({ token: z.string().regex(/^[A-Za-z0-9_-]{20,100}$/) });

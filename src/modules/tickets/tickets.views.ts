@@ -41,6 +41,7 @@ export function summaryOf(actor: Actor, r: TicketWithRefs, sla: SlaClockView | u
     contactName: tk.contactName,
     assignee: tk.assigneeId ? { id: tk.assigneeId, name: r.assigneeName ?? '' } : null,
     teamId: tk.teamId,
+    tags: tk.tags,
     reopenCount: tk.reopenCount,
     rating: tk.rating,
     createdAt: tk.createdAt.toISOString(),

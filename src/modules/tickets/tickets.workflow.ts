@@ -22,6 +22,7 @@ import { detailOf, reload } from './tickets.views.js';
 import { ticketResolved } from './resolved.js';
 import { canSee, loadForWrite } from './tickets.visibility.js';
 import { audit, checkAssignee, clip, event, save } from './tickets.writes.js';
+import { ticketAssigned, userOf } from './hooks.js';
 
 // ---- the transition table ------------------------------------------------------------------------------------------
 
@@ -167,6 +168,7 @@ export async function assignTicket(db: DbOrTx, actor: Actor | null, id: string, 
   else if (!assigneeId && allows('unassign', tk.status)) row = await transition(db, actor, tk, 'unassign', now, { assigneeId, teamId });
   else row = await save(db, tk, { assigneeId, teamId });
   await event(db, id, 'assigned', actor, null, { assigneeId, teamId, from: tk.assigneeId }, now);
+  if (assigneeId && assigneeId !== tk.assigneeId) await ticketAssigned(db, { ticketId: id, number: row.number, title: row.title, assigneeId, by: userOf(actor), ruleId: null, at: now });
   await audit(db, actor, 'ticket_assign', row, { assigneeId: [tk.assigneeId, assigneeId], teamId: [tk.teamId, teamId] });
   return reload(db, actor, id, rt);
 }

@@ -24,6 +24,7 @@ import { applyTransactionCode, checkTransactionCode, codeIssueOf, MAX_COUPON_COD
 import { transactions } from './schema.js';
 import type { TransactionRow } from './transactions.repository.js';
 import * as repo from './transactions.repository.js';
+import { transactionsWritten } from './written.js';
 
 const MAX_FEN = 100_000_000_000;
 
@@ -202,6 +203,7 @@ async function processBatch(tx: DbOrTx, ctx: BatchContext, rows: ImportRow[], pr
   const written = await repo.insertTransactions(tx, inserts);
   const notWritten = inserts.map((v, i) => ({ v, row: insertRows[i]! })).filter(({ v }) => !written.has(v.importKey!));
   const createdRows = insertRows.filter((_, i) => written.has(inserts[i]!.importKey!));
+  const createdIds = [...written.values()];
   // Rows with a coupon code one by one, each in its own savepoint with the code's handler: a refused code rejects its
   // row only (nothing of it written). A row imported before is not redeemed again.
   for (const c of coded) {
@@ -222,7 +224,10 @@ async function processBatch(tx: DbOrTx, ctx: BatchContext, rows: ImportRow[], pr
         }
         return inserted;
       });
-      if (row) createdRows.push(c.row);
+      if (row) {
+        createdRows.push(c.row);
+        createdIds.push(row.id);
+      }
       else notWritten.push({ v: c.v, row: c.row });
     } catch (err) {
       if (!(err instanceof AppError) || err.status >= 500) throw err;
@@ -245,6 +250,7 @@ async function processBatch(tx: DbOrTx, ctx: BatchContext, rows: ImportRow[], pr
     else outcomes.push({ row, outcome: 'skipped' });
   }
   for (const row of createdRows) outcomes.push({ row, outcome: 'created' });
+  await transactionsWritten(tx, ctx.actor, { change: 'created', ids: createdIds, source: 'import' });
   return outcomes;
 }
 

@@ -10,3 +10,5 @@ export { transactionBulkLoad, type TransactionBulkRow, type TransactionLineBulkR
 export { registerTransactionCodeHandler, type TransactionCodeEvent, type TransactionCodeHandler } from './codes.js';
 export type { TransactionType } from './transactions.contract.js';
 export { transactionGoalMetrics } from './goal.metrics.js';
+export { registerTransactionWrittenHook, type TransactionWrittenEvent, type TransactionWrittenHook } from './written.js';
+export { transactionSummarySource } from './transactions.summary.js';

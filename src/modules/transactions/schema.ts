@@ -1,5 +1,5 @@
 import { getTableColumns, sql } from 'drizzle-orm';
-import { bigint, boolean, index, integer, numeric, pgTable, pgView, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, numeric, pgTable, pgView, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 import { customers } from '../customers/schema.js';
 
 /** The catalogue of products and services that line items name (维修, 换阀门, 采暖费 …). Prices in fen. */
@@ -40,6 +40,8 @@ export const transactions = pgTable(
     heatingSeason: text('heating_season'),
     billedAreaM2: numeric('billed_area_m2', { precision: 10, scale: 2, mode: 'number' }),
     notes: text('notes'),
+    /** A refund's purchase or payment (optional): refunds of one transaction never exceed its amount. */
+    refundOfId: uuid('refund_of_id').references((): AnyPgColumn => transactions.id),
     /** `<file hash>:<row>` of the import row that created it (re-import and resume are exact). */
     importKey: text('import_key'),
     version: integer('version').notNull().default(1),
@@ -56,6 +58,7 @@ export const transactions = pgTable(
     index('transactions_window_idx').on(t.occurredAt, t.customerId, t.type, t.amountFen).where(sql`${t.deletedAt} is null`),
     index('transactions_customer_type_idx').on(t.customerId, t.type, t.occurredAt, t.amountFen).where(sql`${t.deletedAt} is null`),
     uniqueIndex('transactions_external_unique').on(t.externalId).where(sql`${t.externalId} is not null`),
+    index('transactions_refund_of_idx').on(t.refundOfId).where(sql`${t.refundOfId} is not null`),
     uniqueIndex('transactions_import_key_unique').on(t.importKey).where(sql`${t.importKey} is not null`),
   ],
 );

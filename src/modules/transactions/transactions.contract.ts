@@ -25,6 +25,8 @@ export type TransactionView = {
   heatingSeason: string | null;
   billedAreaM2: number | null;
   notes: string | null;
+  /** A refund's purchase or payment. */
+  refundOfId: string | null;
   lines: LineView[];
   createdAt: string;
   deletedAt: string | null;

@@ -27,6 +27,21 @@ export async function findTransaction(db: DbOrTx, id: string): Promise<Transacti
   return row;
 }
 
+/** The transaction, locked for the rest of the database transaction (a refund sums the refunds of its original). */
+export async function lockTransaction(db: DbOrTx, id: string): Promise<TransactionRow | undefined> {
+  const [row] = await db.select().from(transactions).where(eq(transactions.id, id)).for('update');
+  return row;
+}
+
+/** What the live refunds of a transaction add up to, in fen. */
+export async function refundedFen(db: DbOrTx, id: string): Promise<number> {
+  const [row] = await db
+    .select({ fen: sql<string>`coalesce(sum(${transactions.amountFen}), 0)` })
+    .from(transactions)
+    .where(and(eq(transactions.refundOfId, id), isNull(transactions.deletedAt)));
+  return Number(row!.fen);
+}
+
 export async function findByExternalId(db: DbOrTx, externalId: string): Promise<TransactionRow | undefined> {
   const [row] = await db.select().from(transactions).where(eq(transactions.externalId, externalId));
   return row;
@@ -63,6 +78,7 @@ const transactionColumns = {
   heatingSeason: transactions.heatingSeason,
   billedAreaM2: transactions.billedAreaM2,
   notes: transactions.notes,
+  refundOfId: transactions.refundOfId,
   importKey: transactions.importKey,
   version: transactions.version,
   createdBy: transactions.createdBy,
@@ -165,24 +181,23 @@ export async function updateProduct(db: DbOrTx, id: string, values: Partial<type
  * Many transactions (without lines) at once (imports). A row whose import key or external id exists already is
  * left out; the import keys of the rows written are returned.
  */
-export async function insertTransactions(db: DbOrTx, values: (typeof transactions.$inferInsert)[]): Promise<Set<string>> {
-  const written = new Set<string>();
+/** Inserts what is new; answers import key → id of the rows written. */
+export async function insertTransactions(db: DbOrTx, values: (typeof transactions.$inferInsert)[]): Promise<Map<string, string>> {
+  const written = new Map<string, string>();
   for (let i = 0; i < values.length; i += 5000) {
     const chunk = values.slice(i, i + 5000);
     // Optimistic: a plain insert (in a savepoint) is a third cheaper than ON CONFLICT; only when some row exists
     // already (a re-import) is the chunk written again row by row skipping the existing ones.
     try {
-      await (db as Db).transaction(async (sp) => {
-        await bulkInsert(sp, transactions, chunk);
-      });
-      for (const v of chunk) written.add(v.importKey!);
+      const rows = await (db as Db).transaction((sp) => bulkInsert<typeof transactions, { id: string; importKey: string }>(sp, transactions, chunk, { returning: ['id', 'importKey'] }));
+      for (const r of rows) written.set(r.importKey, r.id);
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
-      const rows = await bulkInsert<typeof transactions, { importKey: string }>(db, transactions, chunk, {
+      const rows = await bulkInsert<typeof transactions, { id: string; importKey: string }>(db, transactions, chunk, {
         onConflictDoNothing: true,
-        returning: ['importKey'],
+        returning: ['id', 'importKey'],
       });
-      for (const r of rows) written.add(r.importKey);
+      for (const r of rows) written.set(r.importKey, r.id);
     }
   }
   return written;

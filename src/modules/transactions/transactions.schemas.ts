@@ -35,6 +35,7 @@ export const transactionView = responseOf<TransactionView>()(
     heatingSeason: z.string().nullable(),
     billedAreaM2: z.number().nullable(),
     notes: z.string().nullable(),
+    refundOfId: z.uuid().nullable(),
     lines: z.array(lineView),
     createdAt: z.string(),
     deletedAt: z.string().nullable(),

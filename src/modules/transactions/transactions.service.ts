@@ -5,6 +5,7 @@ import { decodeCursor, encodeCursor } from '../../platform/http/cursor.js';
 import { recordAudit } from '../audit/index.js';
 import { customerInScope } from '../customers/index.js';
 import { applyTransactionCode, checkTransactionCode } from './codes.js';
+import { transactionsWritten } from './written.js';
 import * as repo from './transactions.repository.js';
 import type { LineRow, ProductRow, TransactionRow } from './transactions.repository.js';
 import type { CreateTransactionInput } from './transactions.types.js';
@@ -22,6 +23,7 @@ function toView(t: TransactionRow, lines: LineRow[]): TransactionView {
     heatingSeason: t.heatingSeason,
     billedAreaM2: t.billedAreaM2,
     notes: t.notes,
+    refundOfId: t.refundOfId,
     lines: lines.map((l) => ({
       position: l.position,
       productId: l.productId,
@@ -76,6 +78,7 @@ export async function createTransaction(
   if (input.externalId && (await repo.findByExternalId(db, input.externalId))) {
     throw AppError.field('externalId', 'transactions.external_id_taken', { value: input.externalId }, 'conflict');
   }
+  if (input.refundOfId) await checkRefundOf(db, customerId, input.refundOfId, input.type, amountFen);
   const couponCode = input.couponCode ?? null;
   if (couponCode) checkTransactionCode(couponCode, input.type);
   // With a code the row, its lines and the code's handler share one (sub)transaction: a refused code writes nothing,
@@ -93,6 +96,7 @@ export async function createTransaction(
         heatingSeason: input.heatingSeason ?? null,
         billedAreaM2: input.billedAreaM2 ?? null,
         notes: input.notes ?? null,
+        refundOfId: input.refundOfId ?? null,
         createdBy: actor.userId,
       },
       lines,
@@ -119,14 +123,34 @@ export async function createTransaction(
     }
     throw err;
   }
+  await transactionsWritten(db, actor, { change: 'created', ids: [created.tx.id], source: 'api' });
   // Recorded on the customer, so it shows in the customer's history.
   await recordAudit(db, actor, {
     action: 'transaction_create',
     entityType: 'customer',
     entityId: customerId,
-    changes: { transactionId: created.tx.id, type: created.tx.type, amountFen, occurredAt: created.tx.occurredAt.toISOString(), ...(couponCode ? { couponCode } : {}) },
+    changes: {
+      transactionId: created.tx.id,
+      type: created.tx.type,
+      amountFen,
+      occurredAt: created.tx.occurredAt.toISOString(),
+      ...(couponCode ? { couponCode } : {}),
+      ...(input.refundOfId ? { refundOfId: input.refundOfId } : {}),
+    },
   });
   return toView(created.tx, created.lines);
+}
+
+/**
+ * A refund that names its original: a live purchase or payment of the same customer, locked while the refunds are
+ * summed, so two refunds at once cannot together exceed its amount.
+ */
+async function checkRefundOf(db: DbOrTx, customerId: string, refundOfId: string, type: TransactionRow['type'], amountFen: number): Promise<void> {
+  if (type !== 'refund') throw AppError.field('refundOfId', 'transactions.refund_of_not_refund');
+  const original = await repo.lockTransaction(db, refundOfId);
+  if (!original || original.deletedAt || original.customerId !== customerId || original.type === 'refund') throw AppError.field('refundOfId', 'transactions.refund_of_invalid');
+  const left = original.amountFen - (await repo.refundedFen(db, refundOfId));
+  if (amountFen > left) throw AppError.field('amountFen', 'transactions.refund_exceeds', { left: (Math.max(0, left) / 100).toFixed(2) });
 }
 
 export async function listTransactions(
@@ -198,6 +222,7 @@ export async function deleteTransaction(db: DbOrTx, actor: Actor | null, id: str
   const row = await loadForWrite(db, actor, id);
   if (row.deletedAt) return;
   await repo.setDeleted(db, id, true);
+  await transactionsWritten(db, actor, { change: 'deleted', ids: [id], source: 'api' });
   await recordAudit(db, actor, {
     action: 'transaction_delete',
     entityType: 'customer',
@@ -210,7 +235,9 @@ export async function restoreTransaction(db: DbOrTx, actor: Actor | null, id: st
   requireAccess(actor, 'transaction:write');
   const row = await loadForWrite(db, actor, id);
   if (!row.deletedAt) throw AppError.conflict('transactions.not_deleted');
+  if (row.refundOfId) await checkRefundOf(db, row.customerId, row.refundOfId, row.type, row.amountFen);
   const after = await repo.setDeleted(db, id, false);
+  await transactionsWritten(db, actor, { change: 'restored', ids: [id], source: 'api' });
   await recordAudit(db, actor, {
     action: 'transaction_restore',
     entityType: 'customer',

@@ -41,6 +41,7 @@ export const createTransactionBody = z.strictObject({
   lines: z.array(lineSchema).max(100).default([]),
   notes: optText(2000),
   couponCode: optText(MAX_COUPON_CODE).describe('A coupon code to redeem (purchases only); empty means none'),
+  refundOfId: z.uuid().nullable().optional().describe("A refund's purchase or payment (same customer); its refunds together never exceed its amount"),
 });
 export type CreateTransactionInput = z.infer<typeof createTransactionBody>;
 

@@ -42,6 +42,9 @@ export const PERMISSIONS = [
   'report:read',
   'feedback:read',
   'feedback:manage',
+  'loyalty:read',
+  'loyalty:write',
+  'loyalty:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -42,12 +42,15 @@ export const BUILTIN_ROLES: Record<RoleKey, { scope: Scope; permissions: Permiss
       'report:read',
       'feedback:read',
       'feedback:manage',
+      'loyalty:read',
+      'loyalty:write',
+      'loyalty:manage',
     ],
   },
-  account_manager: { scope: 'own', permissions: ['customer:read', 'customer:write', 'customer:pii', 'transaction:write', 'user:read', 'ticket:read', 'ticket:write', 'kb:read', 'analytics:read', 'segment:read', 'survey:read', 'goal:read', 'feedback:read'] },
-  agent: { scope: 'own', permissions: ['customer:read', 'customer:write', 'customer:pii', 'transaction:write', 'user:read', 'ticket:read', 'ticket:write', 'kb:read', 'segment:read', 'survey:read', 'goal:read', 'feedback:read', 'feedback:manage'] },
-  marketer: { scope: 'all', permissions: ['customer:read', 'customer:export', 'tag:manage', 'user:read', 'message:manage', 'analytics:read', 'segment:read', 'segment:manage', 'campaign:read', 'campaign:manage', 'survey:read', 'survey:manage', 'goal:read', 'feedback:read'] },
-  viewer: { scope: 'all', permissions: ['customer:read', 'user:read', 'ticket:read', 'kb:read', 'segment:read', 'survey:read', 'goal:read'] },
+  account_manager: { scope: 'own', permissions: ['customer:read', 'customer:write', 'customer:pii', 'transaction:write', 'user:read', 'ticket:read', 'ticket:write', 'kb:read', 'analytics:read', 'segment:read', 'survey:read', 'goal:read', 'feedback:read', 'loyalty:read', 'loyalty:write'] },
+  agent: { scope: 'own', permissions: ['customer:read', 'customer:write', 'customer:pii', 'transaction:write', 'user:read', 'ticket:read', 'ticket:write', 'kb:read', 'segment:read', 'survey:read', 'goal:read', 'feedback:read', 'feedback:manage', 'loyalty:read', 'loyalty:write'] },
+  marketer: { scope: 'all', permissions: ['customer:read', 'customer:export', 'tag:manage', 'user:read', 'message:manage', 'analytics:read', 'segment:read', 'segment:manage', 'campaign:read', 'campaign:manage', 'survey:read', 'survey:manage', 'goal:read', 'feedback:read', 'loyalty:read', 'loyalty:manage'] },
+  viewer: { scope: 'all', permissions: ['customer:read', 'user:read', 'ticket:read', 'kb:read', 'segment:read', 'survey:read', 'goal:read', 'loyalty:read'] },
 };
 
 /** Who is acting: a signed-in user, a token, the CLI or the system itself. Built once per request. */

@@ -23,3 +23,7 @@ export * from '../../modules/goals/schema.js';
 export * from '../../modules/performance/schema.js';
 export * from '../../modules/reports/schema.js';
 export * from '../../modules/feedback/schema.js';
+export * from '../../modules/loyalty/schema.js';
+export * from '../../modules/notifications/schema.js';
+export * from '../../modules/heating/schema.js';
+export * from '../../modules/views/schema.js';

@@ -60,4 +60,8 @@ export const NOT_CASES: Record<string, string> = {
   '/api/v1/surveys/{id}/links': "returns the customer's live invitation: a repeat gets the same link (invitations.test.ts)",
   '/api/v1/surveys/{id}/reminders': 'sends due reminders: a repeat finds none due (invitations.test.ts)',
   '/api/v1/goals/{id}/restore': 'state change: a repeat is 409 (not removed)',
+  '/api/v1/views/{id}/restore': 'undo of a removal, not a create: a repeat is 409 (not removed)',
+  '/api/v1/notifications/{id}/read': 'marks one read, not a create: a repeat keeps the first read time',
+  '/api/v1/notifications/read-all': 'marks all read, not a create: a repeat finds none unread',
+  '/api/v1/loyalty/members/{customerId}/link': 'issues a signed link (nothing stored); with send, a keyed repeat replays the first answer — one message (loyalty/public.test.ts)',
 };

@@ -16,22 +16,10 @@ import { upload as uploadImport, waitFor as waitForImport } from '../../test/imp
 import { createServer, type App } from './server.js';
 import { IDEMPOTENCY_TTL_MS, purgeExpiredIdempotencyKeys, registerIdempotency } from './idempotency.js';
 import { NOT_CASES } from './idempotency.not-cases.js';
+import { moduleCases, type Case, type Sent } from './idempotency.cases.js';
 
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(200, 7)]);
 const REPLAYED = 'idempotent-replayed';
-
-type Sent = { url: string; body?: unknown; file?: Buffer; as?: Client };
-type Case = {
-  /** The route as the OpenAPI document names it. */
-  route: string;
-  /** What to send in round `r` (each round gets fresh prerequisites and, where names are unique, a fresh name). */
-  send: (r: number) => Sent | Promise<Sent>;
-  /** The records the request creates (or the counter it moves). */
-  count: () => Promise<number>;
-  delta?: number;
-  /** Waits for background work the answer started (a job), before counting. */
-  after?: (res: LightMyRequestResponse) => Promise<void>;
-};
 
 let ctx: TestContext;
 /** The clock of the app (idempotency expiry): moved forward by the expiry test. */
@@ -82,13 +70,6 @@ const uniquePhone = (() => {
 
 async function newTicket(title: string): Promise<Record<string, any>> {
   return ok(await ctx.admin.post('/api/v1/tickets', { title, type: 'repair', customerId: person.id }), 201);
-}
-
-/** A new feedback item's id (removed, when asked). */
-async function newFeedback(r: number, removed = false): Promise<string> {
-  const id = ok(await ctx.admin.post('/api/v1/feedback', { text: `幂等反馈 ${r}：家里暖气漏水`, customerId: person.id }), 201).id as string;
-  if (removed) expect((await ctx.admin.delete(`/api/v1/feedback/${id}`)).statusCode).toBe(204);
-  return id;
 }
 
 async function waitForRun(id: string): Promise<void> {
@@ -265,17 +246,7 @@ const CASES: Case[] = [
     after: (res) => waitForRun(res.json().id),
     count: rows('analytics_runs'),
   },
-  // feedback: a create, a category, the public endpoint (by client address), a reply (one message), a ticket, a restore
-  { route: '/api/v1/feedback', send: (r) => ({ url: '/api/v1/feedback', body: { text: `幂等反馈 ${r}：暖气不热`, customerId: person.id } }), count: rows('feedback_items') },
-  { route: '/api/v1/feedback-categories', send: (r) => ({ url: '/api/v1/feedback-categories', body: { nameZh: `幂等反馈分类 ${r}` } }), count: rows('feedback_categories') },
-  { route: '/api/v1/public/feedback', send: (r) => ({ url: '/api/v1/public/feedback', body: { text: `住户的反馈 ${r}：暖气不热` }, as: ctx.anon }), count: rows('feedback_items') },
-  { route: '/api/v1/feedback/{id}/reply', send: async (r) => ({ url: `/api/v1/feedback/${await newFeedback(r)}/reply`, body: { body: `已安排维修 ${r}` } }), count: rows('messages') },
-  { route: '/api/v1/feedback/{id}/ticket', send: async (r) => ({ url: `/api/v1/feedback/${await newFeedback(r)}/ticket` }), count: rows('tickets') },
-  {
-    route: '/api/v1/feedback/{id}/restore',
-    send: async (r) => ({ url: `/api/v1/feedback/${await newFeedback(r, true)}/restore` }),
-    count: () => scalar('select count(*)::int as n from feedback_items where deleted_at is null'),
-  },
+  ...moduleCases({ ctx: () => ctx, person: () => person, rows, scalar }),
   {
     route: '/api/v1/customers/merge',
     send: async (r) => {

@@ -142,7 +142,7 @@ export function renderFollow(root: HTMLElement, token: string): void {
     const comment = h('textarea', { rows: 3, maxlength: TICKET_LIMITS.comment, placeholder: t('tk.pub.comment'), 'aria-label': t('tk.pub.comment'), 'data-testid': 'rate-comment' });
     const error = h('p', { class: 'field-error', role: 'alert', hidden: true });
     const button = h('button', { type: 'submit', class: 'btn primary block', disabled: true, 'data-testid': 'rate-submit' }, t('tk.pub.rate'));
-    const sending = submitter(button, { busyText: t('pub.submitting'), enabled: () => rating > 0 });
+    const sending = submitter(button, { busyText: t('pub.submitting'), enabled: () => rating > 0, once: true });
     const form = h('form', { class: 'box', 'data-testid': 'rate-form' }, h('h3', null, t('tk.pub.rateTitle')), stars, comment, error, button);
     form.addEventListener('input', () => sending.reset());
     stars.addEventListener('click', () => sending.reset());

@@ -57,22 +57,25 @@ export { uuid };
  * One form's submit button. While a request is pending the button is disabled (a double tap sends one request).
  * Each submit carries an `Idempotency-Key`: a new one per submit, the same one when the previous attempt got no
  * answer (network lost, 5xx) and the household taps again without changing anything, so a retry can never create a
- * second ticket or rating. `reset()` (the form was edited) starts a new one.
+ * second ticket or rating. `reset()` (the form was edited) starts a new one. A form that is sent once (`once`: a report, a
+ * rating) stays disabled after its success, so a second tap landing after a fast answer sends nothing either.
  */
-export function submitter(button: HTMLButtonElement, opts: { busyText?: string; enabled?: () => boolean } = {}) {
-  const { busyText, enabled } = opts;
+export function submitter(button: HTMLButtonElement, opts: { busyText?: string; enabled?: () => boolean; once?: boolean } = {}) {
+  const { busyText, enabled, once = false } = opts;
   let key: string | null = null;
   let pending = false;
+  let sent = false;
   const idleText = button.textContent;
   return {
     reset: () => {
       if (!pending) key = null;
     },
+    /** A request is in flight, or a once-only form was sent: the button must stay disabled. */
     get pending() {
-      return pending;
+      return pending || sent;
     },
     async run<T>(send: (idempotencyKey: string) => Promise<T>): Promise<T | undefined> {
-      if (pending) return undefined;
+      if (pending || sent) return undefined;
       pending = true;
       button.disabled = true;
       button.setAttribute('aria-busy', 'true');
@@ -81,6 +84,7 @@ export function submitter(button: HTMLButtonElement, opts: { busyText?: string; 
       try {
         const result = await send(key);
         key = null;
+        sent = once;
         return result;
       } catch (err) {
         if (!(err instanceof Problem) || (err.status !== 0 && err.status < 500)) key = null;
@@ -89,7 +93,7 @@ export function submitter(button: HTMLButtonElement, opts: { busyText?: string; 
         pending = false;
         button.removeAttribute('aria-busy');
         if (busyText) button.textContent = idleText;
-        button.disabled = enabled ? !enabled() : false;
+        button.disabled = sent || (enabled ? !enabled() : false);
       }
     },
   };

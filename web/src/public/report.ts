@@ -31,7 +31,8 @@ export function renderReport(root: HTMLElement): void {
   const input = (id: string, attrs: Record<string, string | number | boolean>) => h('input', { id, name: id.slice(2), ...attrs });
   const name = input('f-name', { maxlength: TICKET_LIMITS.name, autocomplete: 'name', required: true });
   const phone = input('f-phone', { maxlength: 30, inputmode: 'tel', type: 'tel', autocomplete: 'tel', required: true });
-  const address = input('f-address', { maxlength: TICKET_LIMITS.address, autocomplete: 'street-address' });
+  // The compound, building, unit and room help the agent find the household when the phone is not on file.
+  const address = input('f-address', { maxlength: TICKET_LIMITS.address, autocomplete: 'street-address', placeholder: t('tk.pub.addressPlaceholder') });
   const category = h('select', { id: 'f-categoryId', name: 'categoryId', 'data-testid': 'report-category' }, h('option', { value: '' }, ''));
   const description = h('textarea', { id: 'f-description', name: 'description', rows: 5, maxlength: TICKET_LIMITS.description, required: true });
   const types = h(
@@ -97,7 +98,7 @@ export function renderReport(root: HTMLElement): void {
     images.wrap,
     submit,
   );
-  const sending = submitter(submit, { busyText: t('pub.submitting') });
+  const sending = submitter(submit, { busyText: t('pub.submitting'), once: true });
   form.addEventListener('input', () => sending.reset());
 
   const required = [

@@ -21,6 +21,7 @@ import { businessMsBetween, type CompiledCalendar } from './calendar.js';
 import { escalationTarget, inWarning, openTargets } from './clock.js';
 import * as repo from './sla.repository.js';
 import { calendarOf, stateOf, targetsOf } from './sla.service.js';
+import { slaAlerted } from './alerts.js';
 
 const MINUTE = 60_000;
 /** How often the server checks deadlines. */
@@ -149,6 +150,7 @@ export async function checkClocks(db: Db, clocks: readonly repo.ClockRow[], now:
         { ticketId: ticket.id, kind: 'warning', level, round, target: open.kind, userId },
         open.dueAt,
         async (tx) => {
+          await slaAlerted(tx, { ticketId: ticket.id, number: ticket.number, title: ticket.title, kind: 'warning', target: open.kind, level, round, assigneeId: ticket.assigneeId, userId, at: now });
           const locale = await repo.userLocale(tx, userId);
           const target = t(locale, `sla.target.${open.kind}`);
           const title = t(locale, 'sla.task.warning', { number: ticket.number, target, title: ticket.title });
@@ -171,6 +173,7 @@ export async function checkClocks(db: Db, clocks: readonly repo.ClockRow[], now:
       const p = await who();
       const userId = level === 1 ? p.level1 : level === 2 ? p.level2 : p.level3;
       const fired = await fire(db, { ticketId: ticket.id, kind: 'escalation', level, round: clock.round, target: kind, userId }, breach, async (tx) => {
+        await slaAlerted(tx, { ticketId: ticket.id, number: ticket.number, title: ticket.title, kind: 'escalation', target: kind, level, round: clock.round, assigneeId: ticket.assigneeId, userId, at: now });
         if (!userId) return null;
         const locale = await repo.userLocale(tx, userId);
         const target = t(locale, `sla.target.${kind}`);

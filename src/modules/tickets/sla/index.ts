@@ -12,6 +12,7 @@ import * as service from './sla.service.js';
 export type { SlaClockView, SlaTicketFacts, TicketStatus } from './sla.contract.js';
 export { slaRoutes } from './sla.routes.js';
 export { checkSlaDeadlines, runSlaCheck, startSlaChecker, SLA_CHECK_MS, type SlaCheckResult } from './escalation.js';
+export { registerSlaAlertHook, type SlaAlertEvent, type SlaAlertHook } from './alerts.js';
 
 /** A ticket was created: pick its policy (type, priority, customer tier) and start the clock. */
 export async function startSlaClock(db: DbOrTx, ticket: SlaTicketFacts, now: Date): Promise<void> {

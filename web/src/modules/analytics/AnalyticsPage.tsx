@@ -29,6 +29,7 @@ import {
   type ValueTier,
 } from './api';
 import { Chart, type ChartOption } from '../../platform/Chart';
+import { diagnosticsOptions } from './diagnosticsCharts';
 import { KeysetPager } from '../../platform/KeysetPager';
 import { SettingsDrawer } from './SettingsDrawer';
 import { FIT_ORDER, FitOutcome, modelName, RfmCutsCard, RunWarnings } from './RunNotes';
@@ -357,40 +358,9 @@ function ChurnCard() {
 function DiagnosticsCard({ run }: { run: RunDetail }) {
   const { t } = useI18n();
   const d = run.diagnostics ?? {};
-  const series = (actual: number[], predicted: number[], kind: 'bar' | 'line') => [
-    { type: kind, name: t('analytics.diag.actual'), data: actual },
-    { type: kind, name: t('analytics.diag.predicted'), data: predicted },
-  ];
-  const freq: ChartOption | null = d.frequency
-    ? {
-        tooltip: { trigger: 'axis' },
-        legend: {},
-        grid: { left: 60, right: 16, top: 32, bottom: 32 },
-        xAxis: { type: 'category', data: d.frequency.x },
-        yAxis: { type: 'value' },
-        series: series(d.frequency.actual, d.frequency.predicted, 'bar') as ChartOption['series'],
-      }
-    : null;
-  const holdout: ChartOption | null = d.holdout
-    ? {
-        tooltip: { trigger: 'axis' },
-        legend: {},
-        grid: { left: 60, right: 16, top: 32, bottom: 40 },
-        xAxis: { type: 'category', name: t('analytics.diag.week'), nameLocation: 'middle', nameGap: 26, data: d.holdout.weeks.map(String) },
-        yAxis: { type: 'value' },
-        series: series(d.holdout.actual, d.holdout.predicted, 'line') as ChartOption['series'],
-      }
-    : null;
-  const survival: ChartOption | null = d.survival
-    ? {
-        tooltip: { trigger: 'axis' },
-        legend: {},
-        grid: { left: 60, right: 16, top: 32, bottom: 40 },
-        xAxis: { type: 'category', name: t('analytics.diag.season'), nameLocation: 'middle', nameGap: 26, data: d.survival.season.map(String) },
-        yAxis: { type: 'value', min: 0, max: 1 },
-        series: series(d.survival.actual, d.survival.predicted, 'line') as ChartOption['series'],
-      }
-    : null;
+  const labels = { actual: t('analytics.diag.actual'), predicted: t('analytics.diag.predicted'), week: t('analytics.diag.week'), season: t('analytics.diag.season') };
+  const charts = diagnosticsOptions(d, labels) as { [K in 'freq' | 'holdout' | 'survival']: ChartOption | null };
+  const { freq, holdout, survival } = charts;
   const fits = FIT_ORDER.filter((k) => run.fits?.[k]).map((k) => [k, run.fits![k]!] as const);
   return (
     <Card title={t('analytics.diagnostics')} data-testid="analytics-diagnostics">

@@ -67,7 +67,7 @@ export const zh = {
   'analytics.diag.actual': '实际',
   'analytics.diag.predicted': '预测',
   'analytics.diag.week': '周',
-  'analytics.diag.season': '采暖季',
+  'analytics.diag.season': '供暖季',
   'analytics.fits': '拟合参数',
   'analytics.fit.model': '模型',
   'analytics.fit.params': '参数',

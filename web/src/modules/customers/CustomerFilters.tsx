@@ -7,7 +7,7 @@ import { STAGES, useTags, type ListFilters } from './api';
 
 type Props = { filters: ListFilters; onChange: (patch: Partial<ListFilters>) => void };
 
-/** Tag, owner, team, stage, city, compound, created date range and sort; each applies as soon as it changes. */
+/** Tag, owner, team, stage, city, compound, building, unit, created date range and sort; each applies as soon as it changes. */
 export function CustomerFilters({ filters, onChange }: Props) {
   const t = useT();
   const tags = useTags();
@@ -15,7 +15,7 @@ export function CustomerFilters({ filters, onChange }: Props) {
   const teams = useTeams();
 
   const grid = { display: 'grid', gridTemplateColumns: 'repeat(auto-fill, minmax(180px, 1fr))', gap: 8 } as const;
-  const text = (key: 'city' | 'compound') => (
+  const text = (key: 'city' | 'compound' | 'building' | 'unit') => (
     <Input
       key={`${key}:${filters[key] ?? ''}`}
       defaultValue={filters[key]}
@@ -71,6 +71,8 @@ export function CustomerFilters({ filters, onChange }: Props) {
       />
       {text('city')}
       {text('compound')}
+      {text('building')}
+      {text('unit')}
       <CustomFieldFilters value={filters.custom} onChange={(custom) => onChange({ custom })} />
       <DatePicker.RangePicker
         style={{ gridColumn: 'span 2', minWidth: 0 }}

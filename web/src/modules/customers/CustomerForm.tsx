@@ -18,6 +18,8 @@ type Props = {
   maskedPhones?: string[];
   onUnlockPii?: () => void;
   unlocking?: boolean;
+  /** Drawn under the contact details (the create form's 「可能重复」 warning). */
+  afterContact?: ReactNode;
   footer: ReactNode;
 };
 
@@ -58,7 +60,7 @@ function BasicSection({ form }: { form: FormInstance<CustomerFormValues> }) {
             label={kind === 'organization' ? t('customers.form.orgName') : t('field.name')}
             rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('field.name') }) }]}
           >
-            <Input maxLength={200} />
+            <Input maxLength={200} showCount />
           </Form.Item>
         </Col>
         {kind !== 'organization' ? (
@@ -187,7 +189,7 @@ function ContactSection({ pii, maskedPhones, onUnlockPii, unlocking }: Pick<Prop
 }
 
 /** Every field of a customer, in sections; personal data (phones, ID) editable only when `pii` is 'editable'. */
-export function CustomerForm({ form, initialValues, onFinish, pii, maskedPhones, onUnlockPii, unlocking, footer }: Props) {
+export function CustomerForm({ form, initialValues, onFinish, pii, maskedPhones, onUnlockPii, unlocking, afterContact, footer }: Props) {
   const t = useT();
   const users = useUsers();
   const teams = useTeams();
@@ -208,6 +210,7 @@ export function CustomerForm({ form, initialValues, onFinish, pii, maskedPhones,
       <BasicSection form={form} />
 
       <ContactSection pii={pii} maskedPhones={maskedPhones} onUnlockPii={onUnlockPii} unlocking={unlocking} />
+      {afterContact}
 
       <Section title={t('customers.section.address')}>
         <Row gutter={16}>

@@ -9,6 +9,7 @@ import { useT } from '../../platform/i18n';
 import { ErrorAlert, FormErrors, Loading, PageHeader } from '../../platform/ui';
 import { customerKeys, useCustomer, type CustomerView, type RevealResult } from './api';
 import { CustomerForm, type PiiState } from './CustomerForm';
+import { DuplicateWarning } from './DuplicateWarning';
 import { changedPayload, createPayload, toFormValues, type CustomerFormValues } from './payload';
 
 export function NewCustomerPage() {
@@ -127,6 +128,7 @@ function CustomerEditor({ customer, onReload }: { customer: CustomerView | null;
         maskedPhones={customer?.phones}
         onUnlockPii={() => void unlockPii()}
         unlocking={unlocking}
+        afterContact={customer ? null : <DuplicateWarning form={form} />}
         footer={
           <Flex
             gap={8}

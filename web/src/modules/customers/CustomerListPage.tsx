@@ -13,6 +13,7 @@ import { useAuth } from '../../platform/auth';
 import { endOfDayIso, formatDateTime, startOfDayIso } from '../../platform/format';
 import { useT } from '../../platform/i18n';
 import { ErrorAlert, PageHeader } from '../../platform/ui';
+import { ColumnChooser, columnsFromParams, SavedViews, searchOfView, withColumns } from '../../platform/SavedViews';
 import { ImportButton } from '../imports';
 import { DemoProgress } from '../demo';
 import { customerKeys, type CustomerPage, type CustomerView, type ListFilters } from './api';
@@ -24,6 +25,17 @@ import { activeFilterCount, filtersFromParams, paramsFromFilters } from './listS
 import { CustomerTags } from './tags';
 
 const PAGE_SIZE = 20;
+/** The desktop table's columns a user may hide (`cols=` in the URL, saved with a view). */
+const LIST_COLUMNS = ['name', 'phones', 'address', 'stage', 'tags', 'ownerName', 'createdAt'] as const;
+const COLUMN_TITLES = {
+  name: 'field.name',
+  phones: 'field.phones',
+  address: 'field.address',
+  stage: 'field.stage',
+  tags: 'field.tags',
+  ownerName: 'field.ownerId',
+  createdAt: 'field.createdAt',
+} as const;
 
 /** The API query for the filters: calendar days become whole days in the display zone. */
 function apiQuery(f: ListFilters) {
@@ -141,19 +153,20 @@ function useListColumns(trash: boolean) {
       width: 160,
       render: (_: unknown, c: CustomerView) => <CustomerName customer={c} />,
     },
-    { title: t('field.phones'), dataIndex: 'phones', width: 130, render: (p: string[]) => p.join(t('sep.comma')) || t('common.none') },
+    { key: 'phones', title: t('field.phones'), dataIndex: 'phones', width: 130, render: (p: string[]) => p.join(t('sep.comma')) || t('common.none') },
     { title: t('field.address'), key: 'address', render: (_: unknown, c: CustomerView) => formatAddress(c.address) || t('common.none') },
-    { title: t('field.stage'), dataIndex: 'stage', width: 110, render: (s: CustomerView['stage']) => <Tag color={STAGE_COLOR[s]}>{t(`stage.${s}`)}</Tag> },
+    { key: 'stage', title: t('field.stage'), dataIndex: 'stage', width: 110, render: (s: CustomerView['stage']) => <Tag color={STAGE_COLOR[s]}>{t(`stage.${s}`)}</Tag> },
     {
+      key: 'tags',
       title: t('field.tags'),
       dataIndex: 'tags',
       width: 160,
       render: (tags: string[]) => <CustomerTags tags={tags} testId="row-tags" />,
     },
-    { title: t('field.ownerId'), dataIndex: 'ownerName', width: 110, render: (v: string | null) => v ?? t('common.none') },
+    { key: 'ownerName', title: t('field.ownerId'), dataIndex: 'ownerName', width: 110, render: (v: string | null) => v ?? t('common.none') },
     trash
-      ? { title: t('customers.deletedAt'), dataIndex: 'deletedAt', width: 150, render: formatDateTime }
-      : { title: t('field.createdAt'), dataIndex: 'createdAt', width: 150, render: formatDateTime },
+      ? { key: 'deletedAt', title: t('customers.deletedAt'), dataIndex: 'deletedAt', width: 150, render: formatDateTime }
+      : { key: 'createdAt', title: t('field.createdAt'), dataIndex: 'createdAt', width: 150, render: formatDateTime },
     ...(trash && can('customer:delete')
       ? [
           {
@@ -170,6 +183,23 @@ function useListColumns(trash: boolean) {
       : []),
   ];
   return { restore, columns };
+}
+
+/** 「视图」 and 「列」: saved views of the list and the desktop table's visible columns (phones show cards: no chooser). */
+function ViewControls({ params, setParams, visible, isPhone }: { params: URLSearchParams; setParams: (p: URLSearchParams, o?: { replace: boolean }) => void; visible: string[]; isPhone: boolean }) {
+  const t = useT();
+  return (
+    <>
+      <SavedViews page="customers" search={params.toString()} columns={isPhone ? undefined : visible} onApply={(state) => setParams(searchOfView(state))} />
+      {isPhone ? null : (
+        <ColumnChooser
+          columns={LIST_COLUMNS.map((key) => ({ key, title: t(COLUMN_TITLES[key]) }))}
+          visible={visible}
+          onChange={(keys) => setParams(withColumns(params, keys, LIST_COLUMNS), { replace: true })}
+        />
+      )}
+    </>
+  );
 }
 
 /**
@@ -208,7 +238,12 @@ export function CustomerListPage() {
   const totalText =
     total !== null && total !== undefined ? t(list.data?.totalExact === false ? 'customers.totalAbout' : 'customers.total', { total: total.toLocaleString() }) : undefined;
 
-  const { replace: setFilters, update } = useUrlFilters(filters, filtersKey, (next) => setParams(paramsFromFilters(next), { replace: true }));
+  // The visible columns of the desktop table (not in the trash); the filters' writes keep them.
+  const visibleCols = columnsFromParams(params, LIST_COLUMNS) ?? [...LIST_COLUMNS];
+  const shownColumns = trash ? columns : columns.filter((c) => !(LIST_COLUMNS as readonly string[]).includes(c.key) || visibleCols.includes(c.key));
+  const { replace: setFilters, update } = useUrlFilters(filters, filtersKey, (next) =>
+    setParams(withColumns(paramsFromFilters(next), next.deleted === 'only' ? null : columnsFromParams(params, LIST_COLUMNS)), { replace: true }),
+  );
 
   const items = list.data?.items ?? [];
   // The selected customers as last seen (fresh from this page when they are on it).
@@ -246,6 +281,7 @@ export function CustomerListPage() {
             </Button>
           </Badge>
           <LinkedFilterChips filters={filters} update={update} />
+          {trash ? null : <ViewControls params={params} setParams={setParams} visible={visibleCols} isPhone={isPhone} />}
           {filterCount ? (
             <Button type="link" onClick={() => setFilters({ q: filters.q, deleted: filters.deleted })}>
               {t('customers.clearFilters')}
@@ -294,7 +330,7 @@ export function CustomerListPage() {
             size="middle"
             loading={list.isFetching}
             dataSource={items}
-            columns={columns}
+            columns={shownColumns}
             rowSelection={
               canBulk
                 ? {

@@ -15,8 +15,9 @@ import { STAGE_COLOR } from './labels';
 import { customerActions, customerTabs } from './tabs';
 import './tabs.builtin';
 import { MergedBanner } from '../duplicates';
+import { SummaryBand } from './SummaryBand';
 
-/** The customer 360 page: header with actions, then the registered tabs (概况, 联系人, 变更历史 …). */
+/** The customer 360 page: header with actions, the summary band (each module's figures), then the registered tabs (概况, 联系人, 变更历史 …). */
 export function CustomerPage() {
   const { id = '' } = useParams();
   const customer = useCustomer(id);
@@ -121,6 +122,7 @@ function Customer360({ customer: c }: { customer: CustomerView }) {
         }
       />
       {c.mergedIntoId ? <MergedBanner customer={c} /> : c.deletedAt ? <Alert type="warning" showIcon title={t('customers.deletedBanner', { time: formatDateTime(c.deletedAt) })} style={{ marginBottom: 12 }} /> : null}
+      <SummaryBand customerId={c.id} />
       <Card size={screens.md ? 'medium' : 'small'}>
         <Tabs
           activeKey={active}

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { Card, Flex, Space, Tag, Typography } from 'antd';
 import { BankOutlined, EnvironmentOutlined, PhoneOutlined, UserOutlined } from '@ant-design/icons';
+import { ClampText } from '../../platform/ClampText';
 import { useT } from '../../platform/i18n';
 import type { CustomerView } from './api';
 import { formatAddress, STAGE_COLOR } from './labels';
@@ -17,7 +18,7 @@ export function CustomerName({ customer }: { customer: CustomerView }) {
     <Link to={`/customers/${customer.id}`} data-testid="customer-link">
       <Space size={6}>
         <KindIcon kind={customer.kind} />
-        <span>{customer.name}</span>
+        <ClampText text={customer.name} minWidth={96} maxWidth={320} />
       </Space>
     </Link>
   );

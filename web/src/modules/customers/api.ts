@@ -31,6 +31,9 @@ export type ListFilters = {
   stage?: Stage;
   city?: string;
   compound?: string;
+  /** 楼栋 and 单元 (the heating tree opens the list on one). */
+  building?: string;
+  unit?: string;
   createdFrom?: string;
   createdTo?: string;
   /** A segment's id (客户细分): only its current members. */

@@ -10,3 +10,4 @@ export { registerCustomerAction, registerCustomerTab, type CustomerActionContext
 export * as customersMessages from './messages';
 export * as customerFieldsMessages from './fields.messages';
 export * as tagsMessages from './tags.messages';
+export * as customerSummaryMessages from './summary.messages';

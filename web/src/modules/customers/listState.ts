@@ -1,7 +1,7 @@
 import { STAGES, type ListFilters, type Stage } from './api';
 
 /** The list's filters live in the URL (?q=&tag=…), so a filtered list survives reloads, back and shared links. */
-const KEYS = ['q', 'tag', 'ownerId', 'teamId', 'stage', 'city', 'compound', 'createdFrom', 'createdTo', 'segment', 'valueTier', 'churnLevel', 'custom', 'sort', 'order'] as const;
+const KEYS = ['q', 'tag', 'ownerId', 'teamId', 'stage', 'city', 'compound', 'building', 'unit', 'createdFrom', 'createdTo', 'segment', 'valueTier', 'churnLevel', 'custom', 'sort', 'order'] as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function filtersFromParams(params: URLSearchParams): ListFilters {
@@ -15,6 +15,8 @@ export function filtersFromParams(params: URLSearchParams): ListFilters {
   if (stage && (STAGES as readonly string[]).includes(stage)) f.stage = stage as Stage;
   f.city = get('city');
   f.compound = get('compound');
+  f.building = get('building');
+  f.unit = get('unit');
   f.createdFrom = get('createdFrom');
   f.createdTo = get('createdTo');
   const segment = get('segment');
@@ -45,7 +47,7 @@ export function paramsFromFilters(f: ListFilters): Record<string, string> {
 
 /** How many narrowing filters are set (search, sort and trash not counted). */
 export function activeFilterCount(f: ListFilters): number {
-  const set = (['tag', 'ownerId', 'teamId', 'stage', 'city', 'compound', 'segment', 'valueTier', 'churnLevel'] as const).filter((k) => !!f[k]).length;
+  const set = (['tag', 'ownerId', 'teamId', 'stage', 'city', 'compound', 'building', 'unit', 'segment', 'valueTier', 'churnLevel'] as const).filter((k) => !!f[k]).length;
   return set + customFilterCount(f.custom) + (f.createdFrom || f.createdTo ? 1 : 0);
 }
 

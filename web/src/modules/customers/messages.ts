@@ -100,6 +100,11 @@ export const zh = {
   'history.action.contact_delete': '移除了联系人',
   'history.revealed': '查看内容：{fields}',
   'history.contact': '联系人：{name}',
+  'customers.dup.title': '可能重复',
+  'customers.dup.intro': '已有客户与正在录入的信息相同，请先确认是否为同一位客户：',
+  'customers.dup.owner': '负责人：{name}',
+  'customers.dup.outside': '另有 {n} 位不在你数据范围内的客户{reason}，请向主管确认',
+  'customers.dup.stillSave': '确认不是同一位客户的，仍可直接保存。',
 } as const;
 
 export const en: Record<keyof typeof zh, string> = {
@@ -203,4 +208,9 @@ export const en: Record<keyof typeof zh, string> = {
   'history.action.contact_delete': 'removed a contact',
   'history.revealed': 'Viewed: {fields}',
   'history.contact': 'Contact: {name}',
+  'customers.dup.title': 'Possible duplicate',
+  'customers.dup.intro': 'Existing customers match what is being entered; check whether this is the same customer:',
+  'customers.dup.owner': 'Owner: {name}',
+  'customers.dup.outside': '{n} more customers outside your data scope: {reason}. Ask your manager',
+  'customers.dup.stillSave': 'If it is not the same customer, you can still save.',
 };

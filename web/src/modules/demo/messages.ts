@@ -1,9 +1,9 @@
 /** Demo data: the setup option, the settings card and the progress banner. */
 export const zh = {
   'demo.setupOption': '同时加载演示数据',
-  'demo.setupHint': '一家供热企业的 5 万户居民：十个采暖季的缴费、维修服务、客户经理与班组（约 1 分钟，在后台进行）',
+  'demo.setupHint': '一家供热企业的 5 万户居民：十个供暖季的缴费、维修服务、客户经理与班组（约 1 分钟，在后台进行）',
   'demo.title': '演示数据',
-  'demo.none': '尚未加载演示数据。演示数据是一家哈尔滨供热企业的居民用户：小区、楼栋、单元、房号，十个采暖季的缴费和报停，上门维修等服务消费，客户经理与班组。同一种子总是生成同样的数据。',
+  'demo.none': '尚未加载演示数据。演示数据是一家哈尔滨供热企业的居民用户：小区、楼栋、单元、房号，十个供暖季的缴费和报停，上门维修等服务消费，客户经理与班组。同一种子总是生成同样的数据。',
   'demo.size': '户数',
   'demo.load': '加载演示数据',
   'demo.loading': '正在加载演示数据：{loaded} / {total} 户（{percent}%），{transactions} 笔交易',

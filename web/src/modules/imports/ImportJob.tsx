@@ -183,11 +183,11 @@ export function ImportJob({ id }: { id: string }) {
   if (job.isPending) return <Loading />;
   if (job.error) return <ErrorAlert error={job.error} onRetry={() => void job.refetch()} />;
   const j = job.data;
-  if (j.status === 'pending') {
+  if (j.status === 'pending' || j.status === 'expired') {
     return (
       <>
         <ImportSteps current={1} />
-        <Alert type="warning" showIcon title={t('imports.pendingNotice')} style={{ marginBottom: 16 }} />
+        <Alert type="warning" showIcon title={t(j.status === 'expired' ? 'imports.expiredNotice' : 'imports.pendingNotice')} style={{ marginBottom: 16 }} data-testid="import-pending-notice" />
         <Button type="primary" onClick={() => navigate(`/imports?kind=${j.kind}`)}>
           {t('imports.chooseAnother')}
         </Button>

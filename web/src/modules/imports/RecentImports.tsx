@@ -15,6 +15,7 @@ const STATUS_COLOR: Record<ImportStatus, string> = {
   done: 'success',
   failed: 'error',
   cancelled: 'warning',
+  expired: 'default',
 };
 
 /** Cancelled before it started: the file was uploaded and then given up at the mapping step. */
@@ -63,7 +64,7 @@ export function RecentImports({ current }: { current?: string }) {
                     {isPhone ? ` · ${formatDateTime(j.createdAt)}` : j.createdByName ? ` · ${j.createdByName}` : ''}
                   </Typography.Text>
                 </div>
-                {isPhone && j.status !== 'pending' && !discarded(j) ? (
+                {isPhone && j.status !== 'pending' && j.status !== 'expired' && !discarded(j) ? (
                   <Typography.Text type="secondary" style={{ fontSize: 12 }}>
                     {counts(j)}
                   </Typography.Text>
@@ -88,7 +89,7 @@ export function RecentImports({ current }: { current?: string }) {
                   title: t('imports.recent.result'),
                   key: 'result',
                   render: (_: unknown, j: ImportJobView) =>
-                    j.status === 'pending' || discarded(j) ? t('common.none') : <span style={{ whiteSpace: 'nowrap' }}>{counts(j)}</span>,
+                    j.status === 'pending' || j.status === 'expired' || discarded(j) ? t('common.none') : <span style={{ whiteSpace: 'nowrap' }}>{counts(j)}</span>,
                 },
               ]),
           {

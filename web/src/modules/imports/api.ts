@@ -29,7 +29,7 @@ export const importKeys = {
 };
 
 export const isActive = (s: ImportStatus): boolean => s === 'queued' || s === 'running';
-export const isFinished = (s: ImportStatus): boolean => s === 'done' || s === 'failed' || s === 'cancelled';
+export const isFinished = (s: ImportStatus): boolean => s === 'done' || s === 'failed' || s === 'cancelled' || s === 'expired';
 
 /** Sends the file itself as the request body; the answer is the first rows and a suggested mapping. */
 export function uploadImport(kind: ImportKind, file: File): Promise<ImportPreview> {

@@ -1,20 +1,38 @@
 import { useState } from 'react';
 import { useSearchParams } from 'react-router';
-import { App, Badge, Button, Card, Empty, Flex, Select, Space, Spin, Tabs } from 'antd';
+import { App, Badge, Button, Card, Checkbox, Empty, Flex, Select, Space, Spin, Tabs } from 'antd';
 import { PlusOutlined } from '@ant-design/icons';
 import { useAuth } from '../../platform/auth';
 import { displayTimeZone } from '../../platform/format';
 import { useT } from '../../platform/i18n';
 import { ErrorAlert, LoadMoreFooter, PageHeader } from '../../platform/ui';
+import { SavedViews } from '../../platform/SavedViews';
 import { useAssignees, useRefreshAfterChange, useTaskCounts, useTaskList, type TaskTab, type TaskView } from './api';
 import { CompleteTaskDialog } from './CompleteTaskDialog';
 import { TaskForm } from './TaskForm';
+import { TaskBulkBar } from './TaskBulkBar';
 import { TaskItem } from './TaskItem';
 import { useCancelTask } from './useCancelTask';
 
 const TABS: TaskTab[] = ['today', 'overdue', 'upcoming', 'done'];
 
-function TaskList({ who, tab, writable, onComplete }: { who: string; tab: TaskTab; writable: boolean; onComplete: (task: TaskView) => void }) {
+/** The tasks chosen for a bulk change, for the list (who, tab) they were chosen in. */
+type Selection = { key: string; rows: TaskView[] };
+
+function TaskList({
+  who,
+  tab,
+  writable,
+  onComplete,
+  selection,
+}: {
+  who: string;
+  tab: TaskTab;
+  writable: boolean;
+  onComplete: (task: TaskView) => void;
+  /** Open lists with write access: a checkbox on each task and one for all shown. */
+  selection: { selected: TaskView[]; onChange: (rows: TaskView[]) => void } | null;
+}) {
   const t = useT();
   const refresh = useRefreshAfterChange();
   const list = useTaskList(who, tab);
@@ -27,22 +45,53 @@ function TaskList({ who, tab, writable, onComplete }: { who: string; tab: TaskTa
       </Flex>
     );
   }
+  const isSelected = (task: TaskView) => !!selection?.selected.some((x) => x.id === task.id);
+  const allSelected = !!selection && rows.length > 0 && rows.every(isSelected);
+  const toggle = (task: TaskView, on: boolean) =>
+    selection?.onChange(on ? [...selection.selected.filter((x) => x.id !== task.id), task] : selection.selected.filter((x) => x.id !== task.id));
   return (
     <>
       <ErrorAlert error={list.error} onRetry={() => void list.refetch()} />
       {rows.length ? (
         <Card size="small" styles={{ body: { padding: 0 } }} data-testid="task-list">
-          {rows.map((task) => (
-            <TaskItem
-              key={task.id}
-              task={task}
-              showAssignee={who !== 'me'}
-              writable={writable}
-              onComplete={onComplete}
-              onCancel={(tk) => cancel.mutate(tk)}
-              cancelling={cancel.isPending && cancel.variables?.id === task.id}
-            />
-          ))}
+          {selection ? (
+            <Flex style={{ padding: '6px 12px' }}>
+              <Checkbox
+                checked={allSelected}
+                indeterminate={!allSelected && rows.some(isSelected)}
+                onChange={(e) => selection.onChange(e.target.checked ? [...selection.selected.filter((x) => !rows.some((r) => r.id === x.id)), ...rows] : selection.selected.filter((x) => !rows.some((r) => r.id === x.id)))}
+                data-testid="task-select-all"
+              >
+                {t('tasks.bulk.selectAll', { n: rows.length })}
+              </Checkbox>
+            </Flex>
+          ) : null}
+          {rows.map((task) => {
+            const item = (
+              <TaskItem
+                key={task.id}
+                task={task}
+                showAssignee={who !== 'me'}
+                writable={writable}
+                onComplete={onComplete}
+                onCancel={(tk) => cancel.mutate(tk)}
+                cancelling={cancel.isPending && cancel.variables?.id === task.id}
+              />
+            );
+            if (!selection) return item;
+            return (
+              <Flex key={task.id} align="flex-start">
+                <Checkbox
+                  checked={isSelected(task)}
+                  onChange={(e) => toggle(task, e.target.checked)}
+                  aria-label={t('tasks.bulk.select', { title: task.title })}
+                  data-testid="task-select"
+                  style={{ padding: '12px 0 0 12px' }}
+                />
+                <div style={{ flex: 1, minWidth: 0 }}>{item}</div>
+              </Flex>
+            );
+          })}
         </Card>
       ) : (
         <Empty description={t(`tasks.empty.${tab}`)} />
@@ -54,7 +103,8 @@ function TaskList({ who, tab, writable, onComplete }: { who: string; tab: TaskTa
 
 /**
  * 我的任务: today, overdue, upcoming (by the company's calendar day) and done, complete with a result (a return visit
- * logs its contact), create; managers (data scope team or all) can look at their people's tasks instead.
+ * logs its contact), create; managers (data scope team or all) can look at their people's tasks instead. Open tasks
+ * can be selected for a bulk change (TaskBulkBar.tsx): reassign (managers), move the due time, complete, cancel.
  */
 export function MyTasksPage() {
   const t = useT();
@@ -71,6 +121,11 @@ export function MyTasksPage() {
   const people = useAssignees(manager && writable);
   const wanted = params.get('tab') as TaskTab | null;
   const tab: TaskTab = wanted && TABS.includes(wanted) ? wanted : 'today';
+  // Open tasks chosen for a bulk change: kept while the same list (person, tab) is shown.
+  const listKey = `${who}:${tab}`;
+  const [selection, setSelection] = useState<Selection>({ key: listKey, rows: [] });
+  const selected = selection.key === listKey ? selection.rows : [];
+  const bulk = writable && tab !== 'done';
 
   const label = (k: TaskTab) => {
     const n = who === 'me' && k !== 'done' ? counts.data?.[k] : undefined;
@@ -89,6 +144,7 @@ export function MyTasksPage() {
         subtitle={t('tasks.intro', { zone: displayTimeZone() })}
         extra={
           <>
+            <SavedViews page="tasks" search={params.toString()} onApply={(state) => setParams(new URLSearchParams(state.query))} />
             {manager && writable ? (
               <Select
                 aria-label={t('tasks.who')}
@@ -111,6 +167,14 @@ export function MyTasksPage() {
           </>
         }
       />
+      {bulk ? (
+        <TaskBulkBar
+          selected={selected}
+          canAssign={manager && (people.data ?? []).length > 1}
+          onClear={() => setSelection({ key: listKey, rows: [] })}
+          onDone={() => refresh(null)}
+        />
+      ) : null}
       <Card size="small">
         <Tabs
           activeKey={tab}
@@ -118,7 +182,16 @@ export function MyTasksPage() {
           items={TABS.map((k) => ({
             key: k,
             label: label(k),
-            children: k === tab ? <TaskList who={who} tab={k} writable={writable} onComplete={setCompleting} /> : null,
+            children:
+              k === tab ? (
+                <TaskList
+                  who={who}
+                  tab={k}
+                  writable={writable}
+                  onComplete={setCompleting}
+                  selection={bulk ? { selected, onChange: (rows) => setSelection({ key: listKey, rows }) } : null}
+                />
+              ) : null,
           }))}
         />
       </Card>

@@ -1,6 +1,6 @@
 import { useNavigate } from 'react-router';
 import { Badge, Button, Tooltip } from 'antd';
-import { BellOutlined } from '@ant-design/icons';
+import { ScheduleOutlined } from '@ant-design/icons';
 import { useAuth } from '../../platform/auth';
 import { useT } from '../../platform/i18n';
 import { useTaskCounts } from './api';
@@ -24,7 +24,7 @@ export function TaskBell() {
         style={{ paddingInline: 8 }}
       >
         <Badge count={n} size="small" overflowCount={99} color={overdue ? undefined : 'gold'}>
-          <BellOutlined style={{ fontSize: 18 }} />
+          <ScheduleOutlined style={{ fontSize: 18 }} />
         </Badge>
       </Button>
     </Tooltip>

@@ -67,7 +67,7 @@ export function TaskForm({
         <Select options={TASK_TYPES.map((v) => ({ value: v, label: t(`tasks.type.${v}`) }))} />
       </Form.Item>
       <Form.Item name="title" label={t('tasks.taskTitle')} rules={[{ required: true, whitespace: true, message: t('tasks.titleRequired') }]}>
-        <Input placeholder={t('tasks.titlePlaceholder')} maxLength={200} autoComplete="off" />
+        <Input placeholder={t('tasks.titlePlaceholder')} maxLength={200} showCount autoComplete="off" />
       </Form.Item>
       {customer ? null : (
         <Form.Item name="customerId" label={t('tasks.customer')}>

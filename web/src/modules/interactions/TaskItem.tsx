@@ -1,6 +1,7 @@
 import { Link } from 'react-router';
 import { Button, Flex, Popconfirm, Space, Tag, Typography, theme } from 'antd';
 import { CheckOutlined, ClockCircleOutlined, StopOutlined, UserOutlined } from '@ant-design/icons';
+import { ClampText } from '../../platform/ClampText';
 import { formatDateTime } from '../../platform/format';
 import { useT } from '../../platform/i18n';
 import type { TaskType, TaskView } from './api';
@@ -43,7 +44,7 @@ export function TaskItem({
         <Space wrap size={6}>
           <Tag color={TASK_TYPE_COLOR[task.type]}>{t(`tasks.type.${task.type}`)}</Tag>
           <Typography.Text strong data-testid="task-title">
-            {task.title}
+            <ClampText text={task.title} minWidth={0} />
           </Typography.Text>
           {task.bucket ? <Tag color={BUCKET_COLOR[task.bucket]}>{t(`tasks.bucket.${task.bucket}`)}</Tag> : null}
           {task.status !== 'open' ? <Tag color={task.status === 'done' ? 'green' : 'default'} data-testid="task-status">{t(`tasks.status.${task.status}`)}</Tag> : null}
@@ -52,7 +53,9 @@ export function TaskItem({
           <Space wrap size={12} style={{ color: token.colorTextSecondary, fontSize: 13 }}>
             {showCustomer && task.customerId ? (
               task.customerName ? (
-                <Link to={`/customers/${task.customerId}?tab=timeline`}>{task.customerName}</Link>
+                <Link to={`/customers/${task.customerId}?tab=timeline`} data-testid="task-customer">
+                  <ClampText text={task.customerName} lines={1} minWidth={0} maxWidth={300} />
+                </Link>
               ) : (
                 <span>{t('tasks.hiddenCustomer')}</span>
               )

@@ -17,8 +17,8 @@ const GROUP_LABEL = {
 type Row = { group: SearchGroupKey; hit: SearchHit; index: number };
 
 /**
- * The global search in the header: a box (an icon at phone width) and Ctrl+K / ⌘K anywhere, opening a command
- * palette — the text is debounced, the server's groups are shown under headings, ↑/↓ move, Enter opens, Esc closes.
+ * The global search in the header: a box (an icon at phone width) and Ctrl+K / ⌘K anywhere but in a textarea or an
+ * editor, opening a command palette — the text is debounced, the server's groups are shown under headings, ↑/↓ move, Enter opens, Esc closes.
  */
 export function GlobalSearch() {
   const t = useT();
@@ -28,6 +28,9 @@ export function GlobalSearch() {
 
   useEffect(() => {
     const onKey = (e: globalThis.KeyboardEvent) => {
+      // Not while writing a longer text (a textarea, an editor): there Ctrl+K is the editor's own (delete to line end).
+      const target = e.target as HTMLElement | null;
+      if (target && (target.tagName === 'TEXTAREA' || target.isContentEditable)) return;
       if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 'k') {
         e.preventDefault();
         setOpen(true);

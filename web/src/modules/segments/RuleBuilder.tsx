@@ -7,7 +7,7 @@ import type { FieldMap, SegmentFieldItem } from './api';
 import { defaultParams, newCondition, newGroup, shapeOf, type CondNode, type GroupNode, type RuleNode } from './model';
 import { ParamsInput, ValueInput } from './ValueInput';
 
-const GROUPS = ['customer', 'custom', 'purchase', 'analytics', 'service', 'segment'];
+const GROUPS = ['customer', 'custom', 'purchase', 'analytics', 'service', 'segment', 'loyalty'];
 export const groupLabel = (t: Translate, g: string) => (GROUPS.includes(g) ? t(`segments.group.${g}` as MessageKey) : g);
 
 /** The field select's options: grouped by the field's group, in the server's order. */

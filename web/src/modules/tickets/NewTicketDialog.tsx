@@ -51,7 +51,7 @@ export function NewTicketDialog({ open, onClose, customer }: { open: boolean; on
         <Select allowClear options={categoryOptions(categories.data ?? [], lang)} />
       </Form.Item>
       <Form.Item name="title" label={t('tk.field.title')} rules={[{ required: true, whitespace: true }, { max: TICKET_LIMITS.title }]}>
-        <Input maxLength={TICKET_LIMITS.title} />
+        <Input maxLength={TICKET_LIMITS.title} showCount />
       </Form.Item>
       <Form.Item name="description" label={t('tk.field.description')} rules={[{ max: TICKET_LIMITS.description }]}>
         <Input.TextArea rows={4} maxLength={TICKET_LIMITS.description} />

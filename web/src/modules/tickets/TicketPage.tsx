@@ -23,8 +23,10 @@ import {
   type TicketEventView,
 } from './api';
 import { ContactPhone, CustomerLink, TransactionLink } from './LinkControls';
+import { CustomerCandidates } from './CustomerCandidates';
 import { MergeDialog, ReopenDialog } from './TicketDialogs';
 import { StatusTag, Stars, TypeTag, useCategoryName } from './parts';
+import { TicketTags } from './TicketTags';
 
 function eventText(t: Translate, e: TicketEventView, users: Map<string, string>): string {
   const d = e.data as Record<string, unknown>;
@@ -275,6 +277,9 @@ function TicketDetails({ tk, write, open }: { tk: TicketDetail; write: boolean; 
           <TypeTag type={tk.type} />
         </Descriptions.Item>
         <Descriptions.Item label={t('tk.field.category')}>{categoryName(tk.categoryId, tk.category)}</Descriptions.Item>
+        <Descriptions.Item label={t('tk.field.tags')}>
+          <TicketTags ticket={tk} write={write} />
+        </Descriptions.Item>
         <Descriptions.Item label={t('tk.field.priority')}>{t(`tk.priority.${tk.priority}`)}</Descriptions.Item>
         <Descriptions.Item label={t('tk.field.severity')}>{t(`tk.severity.${tk.severity}`)}</Descriptions.Item>
         <Descriptions.Item label={t('tk.field.sla')}>
@@ -292,6 +297,7 @@ function TicketDetails({ tk, write, open }: { tk: TicketDetail; write: boolean; 
               <Typography.Text type="secondary">{t('tk.unlinked')}</Typography.Text>
             )}
             {write && open && can('customer:read') ? <CustomerLink ticket={tk} /> : null}
+            {write && open && can('customer:read') ? <CustomerCandidates ticket={tk} /> : null}
           </Space>
         </Descriptions.Item>
         {tk.customer && (tk.transactionId || (write && open)) ? (

@@ -1,4 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+import type { TICKET_BULK_STATUSES } from '../../../../src/modules/tickets/tickets.contract';
 import { api } from '../../platform/api';
 import { useMutation } from '../../platform/forms';
 import { useKeysetPages, usePagedList } from '../../platform/usePagedList';
@@ -8,8 +9,10 @@ import type {
   RootCauseView,
   TicketCategoryView,
   TicketDetail,
+  TicketBulkResult,
   TicketPage,
   TicketSummary,
+  TicketTagCount,
 } from '../../../../src/modules/tickets/tickets.contract';
 
 export {
@@ -19,6 +22,7 @@ export {
   PUBLIC_REOPEN_DAYS,
   TICKET_LIMITS,
   TICKET_SEVERITIES,
+  TICKET_BULK_STATUSES,
   ASSIGNMENT_TARGETS,
   type AssignmentRuleView,
   type AssignmentTarget,
@@ -26,6 +30,9 @@ export {
   type PublicTicketView,
   type RootCauseView,
   type TicketAttachmentView,
+  type TicketBulkAction,
+  type TicketBulkItem,
+  type TicketBulkResult,
   type TicketCategoryView,
   type TicketDetail,
   type TicketEventView,
@@ -44,6 +51,8 @@ export type TicketListQuery = {
   customerId?: string;
   sla?: string;
   q?: string;
+  /** Carrying this tag. */
+  tag?: string;
   /** Created on or after / on or before these days (company time zone): a home-page month's drill-through. */
   createdFrom?: string;
   createdTo?: string;
@@ -59,6 +68,7 @@ export const ticketKeys = {
   rootCauses: ['tickets', 'root-causes'] as const,
   rules: ['tickets', 'rules'] as const,
   users: ['tickets', 'users'] as const,
+  tags: ['tickets', 'tags'] as const,
   publicOne: (token: string) => ['tickets-public', token] as const,
   publicCategories: ['tickets-public', 'categories'] as const,
 };
@@ -147,6 +157,29 @@ export function useTicketAction<I>(id: string, run: (input: I) => Promise<Ticket
       void qc.invalidateQueries({ queryKey: ['tickets', 'list'] });
     },
   });
+}
+
+/** Tags in use on the tickets I see, most used first (the queue's filter, the tag pickers). */
+export function useTicketTags() {
+  return useQuery({
+    queryKey: ticketKeys.tags,
+    queryFn: async ({ signal }) => (await api.get<{ items: TicketTagCount[] }>('/api/v1/tickets/tags', undefined, signal)).items,
+    staleTime: 30_000,
+  });
+}
+
+/** A bulk change from the queue: one action on the selected tickets; each is reported (done, unchanged, refused). */
+export type TicketBulkInput =
+  | { action: 'assign'; ids: string[]; assigneeId: string | null }
+  | { action: 'status'; ids: string[]; status: (typeof TICKET_BULK_STATUSES)[number] }
+  | { action: 'tag'; ids: string[]; tags: string[] };
+
+export const postTicketBulk = (input: TicketBulkInput) => api.post<TicketBulkResult>('/api/v1/tickets/bulk', input);
+
+/** After a bulk change: every ticket list, the tickets themselves and the tag counts are read again. */
+export function useRefreshTickets() {
+  const qc = useQueryClient();
+  return () => void qc.invalidateQueries({ queryKey: ticketKeys.all });
 }
 
 export function usePublicTicket(token: string) {

@@ -2,7 +2,7 @@
  * The ticket queue's filters in the URL (/tickets?…), so a link — a home-page tile's figure, row or chart point — lands
  * on the filtered list, and the filters survive a reload or a shared link:
  * - `status`: open (the default, also when absent), one of the statuses, or `all` (no status filter);
- * - `type`, `categoryId`, `assigneeId`, `sla` (on_track, warning, breached, met, paused), `q` (the search);
+ * - `type`, `categoryId`, `assigneeId`, `sla` (on_track, warning, breached, met, paused), `q` (the search), `tag`;
  * - `mine=1` (also `true`): assigned to me;
  * - `createdFrom`, `createdTo` (YYYY-MM-DD, company time zone) and `merged=exclude`: a home-page month's complaints.
  * Values the API would refuse are dropped (an unknown status reads as the default).
@@ -24,6 +24,7 @@ export function queueFromParams(p: URLSearchParams): TicketListQuery {
   const status = p.get('status');
   const mine = p.get('mine');
   const q = p.get('q')?.trim().slice(0, 100);
+  const tag = p.get('tag')?.trim();
   const out: TicketListQuery = {
     status: status === ALL ? undefined : (oneOf(status, [DEFAULT_STATUS, ...TICKET_STATUSES]) ?? DEFAULT_STATUS),
     type: oneOf(p.get('type'), TICKET_TYPES),
@@ -32,6 +33,7 @@ export function queueFromParams(p: URLSearchParams): TicketListQuery {
     mine: mine === '1' || mine === 'true' ? 'true' : undefined,
     sla: oneOf(p.get('sla'), SLA_STATES),
     q: q || undefined,
+    tag: tag && tag.length <= 32 ? tag : undefined,
     createdFrom: day(p.get('createdFrom')),
     createdTo: day(p.get('createdTo')),
     merged: p.get('merged') === 'exclude' ? 'exclude' : undefined,
@@ -51,6 +53,7 @@ export function paramsFromQueue(q: TicketListQuery): URLSearchParams {
   if (q.mine === 'true') p.set('mine', '1');
   if (q.sla) p.set('sla', q.sla);
   if (q.q) p.set('q', q.q);
+  if (q.tag) p.set('tag', q.tag);
   if (q.createdFrom) p.set('createdFrom', q.createdFrom);
   if (q.createdTo) p.set('createdTo', q.createdTo);
   if (q.merged) p.set('merged', q.merged);

@@ -31,7 +31,8 @@ export function AppShell({ nav, headerExtra }: { nav: NavItem[]; /** Modules' co
   const [drawerOpen, setDrawerOpen] = useState(false);
   const { token } = theme.useToken();
 
-  const items = useMemo(() => visibleNav(nav, can), [nav, can]);
+  const template = me?.company.template;
+  const items = useMemo(() => visibleNav(nav, can, template), [nav, can, template]);
   const menuItems = useMemo(() => toMenuItems(items, t), [items, t]);
   const current = selectedKey(items, location.pathname);
 

@@ -10,16 +10,19 @@ export type NavItem = {
   anyOf?: Permission[];
   /** Shows only when the user holds every one of these (as well). */
   allOf?: Permission[];
+  /** Shows only when the installation uses this industry template (company settings: the heating tools). */
+  template?: 'heating';
   children?: NavItem[];
 };
 
-export function visibleNav(items: NavItem[], can: (p: Permission) => boolean): NavItem[] {
+export function visibleNav(items: NavItem[], can: (p: Permission) => boolean, template?: string): NavItem[] {
   const out: NavItem[] = [];
   for (const item of items) {
+    if (item.template && item.template !== template) continue;
     if (item.anyOf && !item.anyOf.some(can)) continue;
     if (item.allOf && !item.allOf.every(can)) continue;
     if (item.children) {
-      const children = visibleNav(item.children, can);
+      const children = visibleNav(item.children, can, template);
       if (children.length) out.push({ ...item, children });
     } else {
       out.push(item);

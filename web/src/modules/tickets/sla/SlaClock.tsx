@@ -64,7 +64,8 @@ export function SlaClock({ sla, compact }: { sla: SlaClockView | null | undefine
     <div data-testid="sla-panel">
       <Space size={8} wrap style={{ marginBottom: 8 }}>
         {main}
-        <Typography.Text type="secondary">{t(`sla.state.${sla.state}`)}</Typography.Text>
+        {/* 已达成 and 已暂停 are the clock's own text: the state beside it would say it twice. */}
+        {slaText(t, sla) === t(`sla.state.${sla.state}`) ? null : <Typography.Text type="secondary">{t(`sla.state.${sla.state}`)}</Typography.Text>}
         <LevelBadge level={sla.escalationLevel} />
       </Space>
       <Descriptions size="small" column={1}>

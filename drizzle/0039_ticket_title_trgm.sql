@@ -1,0 +1,1 @@
+CREATE INDEX "tickets_title_trgm" ON "tickets" USING gin ("title" gin_trgm_ops);
