@@ -66,6 +66,11 @@ export default defineConfig({
           isolate: true,
           globalSetup: ['src/test/global-setup.ts'],
           maxWorkers: Number(process.env.HEARTH_BROWSER_WORKERS ?? 2),
+          // In CI one more try for a browser test that failed: the suite runs beside the integration suite on two
+          // cores (load 9–13), and a wait that a loaded machine outran failed a landing once (stop 31: two browser
+          // tests, passing in the same code's clean-clone run). A test that passes only on its retry is listed by
+          // scripts/test.mjs as flaky, so it is seen and mended; one that fails twice fails the run.
+          retry: process.env.CI === 'true' ? 1 : 0,
         },
       },
     ],

@@ -79,6 +79,14 @@ async function vitest(projects, outFile, label) {
   if (existsSync(outFile)) {
     const j = JSON.parse(readFileSync(outFile, 'utf8'));
     counts = { passed: j.numPassedTests, failed: j.numFailedTests, skipped: j.numPendingTests + j.numTodoTests };
+    // A test that passed on its retry (the browser suite retries once in CI) keeps the first try's errors: listed.
+    for (const f of j.testResults ?? []) {
+      for (const t of f.assertionResults ?? []) {
+        if (t.status === 'passed' && t.failureMessages?.length) {
+          console.warn(`${label} FLAKY (passed on retry): ${path.relative(root, f.name)} > ${t.fullName}\n  first try: ${String(t.failureMessages[0]).split('\n')[0]}`);
+        }
+      }
+    }
     // Every file must have run to the end with every test accounted for (a worker that died mid-file is a failure).
     const unfinished = (j.testResults ?? []).filter((f) => !['passed', 'skipped'].includes(f.status)).map((f) => path.relative(root, f.name));
     const unaccounted = j.numTotalTests - j.numPassedTests - j.numFailedTests - j.numPendingTests - j.numTodoTests;

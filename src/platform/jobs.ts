@@ -27,12 +27,13 @@ const REQUEUE_RETRY_MS = 2000;
 /** Connection-lost errors of the queue are logged at most this often. */
 const LOST_LOG_MS = 10_000;
 /**
- * How often each queue's worker looks for jobs. (Measured: a dozen queues polling twice a second keep an idle embedded
- * server busy about a tenth of a core. A longer interval with the worker woken by a local send (pg-boss notifyWorker)
- * was tried: it changed who delivers a message in tests that deliver by hand (tracking.test.ts), so it waits for a
- * change that makes those tests independent of it.)
+ * How often each queue's worker looks for jobs that no local send announced: jobs due later (a retry, a resume) and,
+ * on PostgreSQL, jobs sent by another process. A job sent by this process for now wakes its worker at once (pg-boss
+ * notifyWorker). On the embedded database this process is the only one, so only delayed jobs are found by polling.
+ * Measured (session 18): a dozen queues polling twice a second kept an idle embedded server busy about a tenth of a
+ * core (1.13 CPU-s per 10 s) and took the single PGlite connection from the requests; every 2 s with the wake, 0.37.
  */
-const POLL_SECONDS = 0.5;
+const POLL_SECONDS = { pglite: 5, postgres: 2 } as const;
 
 export class Jobs {
   private starting: Promise<PgBoss> | null = null;
@@ -64,9 +65,10 @@ export class Jobs {
    * promise of their creation: a send waits for it, since pg-boss drops a job sent to a queue not yet created (on
    * PostgreSQL the late `handle`'s createQueue and the first send raced, and the job was lost).
    */
-  private working = new Map<string, Promise<void>>();
+  private working = new Map<string, Promise<string>>();
 
-  private work(boss: PgBoss, queue: string, handler: JobHandler, options: HandlerOptions): Promise<void> {
+  /** Resolves to the queue's worker id once the queue exists and its worker polls. */
+  private work(boss: PgBoss, queue: string, handler: JobHandler, options: HandlerOptions): Promise<string> {
     let ready = this.working.get(queue);
     if (!ready) {
       ready = this.startWorker(boss, queue, handler, options);
@@ -78,9 +80,9 @@ export class Jobs {
     return ready;
   }
 
-  private async startWorker(boss: PgBoss, queue: string, handler: JobHandler, options: HandlerOptions): Promise<void> {
+  private async startWorker(boss: PgBoss, queue: string, handler: JobHandler, options: HandlerOptions): Promise<string> {
     await boss.createQueue(queue);
-    await boss.work(queue, { batchSize: 1, pollingIntervalSeconds: POLL_SECONDS }, async (jobs) => {
+    return boss.work(queue, { batchSize: 1, pollingIntervalSeconds: POLL_SECONDS[this.database.kind] }, async (jobs) => {
       for (const job of jobs) {
         const data = job.data as Record<string, unknown>;
         try {
@@ -147,8 +149,9 @@ export class Jobs {
     const registered = this.handlers.get(queue);
     if (!registered) throw new Error(`no handler for job queue ${queue}`);
     const boss = await this.start();
-    await this.work(boss, queue, registered.handler, registered.options);
+    const worker = await this.work(boss, queue, registered.handler, registered.options);
     await boss.send(queue, data, { retryLimit: 0, expireInSeconds: 23 * 3600, ...(startAfterSeconds ? { startAfter: startAfterSeconds } : {}) });
+    if (!startAfterSeconds) boss.notifyWorker(worker);
   }
 
   /** Stops taking work and waits for running handlers (they checkpoint as they go). */

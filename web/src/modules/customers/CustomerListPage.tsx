@@ -23,6 +23,7 @@ import { CustomerName, CustomerCard } from './CustomerSummary';
 import { formatAddress, STAGE_COLOR } from './labels';
 import { activeFilterCount, filtersFromParams, paramsFromFilters } from './listState';
 import { CustomerTags } from './tags';
+import { checkboxSelection } from '../../platform/rowSelection';
 
 const PAGE_SIZE = 20;
 /** The desktop table's columns a user may hide (`cols=` in the URL, saved with a view). */
@@ -333,13 +334,11 @@ export function CustomerListPage() {
             columns={shownColumns}
             rowSelection={
               canBulk
-                ? {
-                    selectedRowKeys: selected.map((c) => c.id),
-                    preserveSelectedRowKeys: true,
-                    onChange: (keys) => select(keys.map(String)),
-                    getCheckboxProps: (c) => ({ 'aria-label': t('tags.bulk.select', { name: c.name }) }),
-                    columnWidth: 40,
-                  }
+                ? checkboxSelection<CustomerView>(
+                    selected.map((c) => c.id),
+                    select,
+                    (c) => t('tags.bulk.select', { name: c.name }),
+                  )
                 : undefined
             }
             pagination={false}

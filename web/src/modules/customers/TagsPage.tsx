@@ -10,6 +10,7 @@ import { useT, type Translate } from '../../platform/i18n';
 import { ErrorAlert, PageHeader } from '../../platform/ui';
 import { customerKeys } from './api';
 import { ColorPalette, colorLabel, Swatch, TAG_MAX, TagChip, useTagRegistry, type TagView } from './tags';
+import { checkboxSelection } from '../../platform/rowSelection';
 
 type Dialog = { kind: 'new' } | { kind: 'edit'; tag: TagView } | { kind: 'rename'; tag: TagView } | { kind: 'merge'; tags: TagView[] } | null;
 
@@ -343,13 +344,7 @@ export function TagsPage() {
           dataSource={shown}
           pagination={shown.length > 50 ? { pageSize: 50, showSizeChanger: false } : false}
           locale={{ emptyText: t('tags.empty') }}
-          rowSelection={{
-            selectedRowKeys: selectedNames,
-            preserveSelectedRowKeys: true,
-            onChange: (keys) => setSelectedNames(keys.map(String)),
-            getCheckboxProps: (x) => ({ 'aria-label': t('tags.selectTag', { name: x.name }) }),
-            columnWidth: 36,
-          }}
+          rowSelection={checkboxSelection<TagView>(selectedNames, setSelectedNames, (x) => t('tags.selectTag', { name: x.name }), 36)}
           columns={tagColumns(t, phone, (x) => (
             <RowActions
               phone={phone}

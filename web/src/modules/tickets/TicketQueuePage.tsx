@@ -18,6 +18,7 @@ import { TagList } from './TicketTags';
 import { TicketQueueCards, useIsPhone } from './TicketQueueCards';
 import { ClampText } from '../../platform/ClampText';
 import { ColumnChooser, columnsFromParams, SavedViews, searchOfView, withColumns } from '../../platform/SavedViews';
+import { checkboxSelection } from '../../platform/rowSelection';
 
 /** The table's columns, in order (their keys are what `cols=` and a saved view name). */
 const QUEUE_COLUMNS = ['number', 'title', 'type', 'category', 'tags', 'status', 'sla', 'customer', 'assignee', 'rating', 'createdAt'] as const;
@@ -174,13 +175,11 @@ export function TicketQueuePage() {
           dataSource={items}
           rowSelection={
             canBulk
-              ? {
-                  selectedRowKeys: selected.map((r) => r.id),
-                  preserveSelectedRowKeys: true,
-                  onChange: (keys) => select(keys.map(String)),
-                  getCheckboxProps: (r) => ({ 'aria-label': t('tk.bulk.select', { number: r.number }) }),
-                  columnWidth: 40,
-                }
+              ? checkboxSelection<TicketSummary>(
+                  selected.map((r) => r.id),
+                  select,
+                  (r) => t('tk.bulk.select', { number: r.number }),
+                )
               : undefined
           }
           locale={{ emptyText: t('tk.queue.empty') }}
