@@ -104,6 +104,17 @@ describe('analytics page', () => {
     const firstReason = (await reasons.first().textContent()) ?? '';
     expect(reasonsInList).toContain(firstReason.trim());
     await see(page, /高风险|中风险/);
+    // Every figure names its window or model, as the API gives them; the card explains why they may seem to disagree.
+    const customerId = new URL(page.url()).pathname.split('/').pop()!;
+    const value = await suite.api.get<{ frequency: number; basis: { rfmWindowDays: number; purchaseModel: string | null; horizonMonths: number; renewalModel: string | null } }>(
+      `/api/v1/customers/${customerId}/analytics`,
+    );
+    await see(page.getByTestId('basis-rfm'), `近 ${value.basis.rfmWindowDays} 天：${value.frequency} 次`);
+    await see(page.getByTestId('basis-clv'), `未来 ${value.basis.horizonMonths} 个月`);
+    const models: Record<string, string> = { mbgnbd: 'MBG/NBD 消费模型', bgnbd: 'BG/NBD 消费模型' };
+    await see(page.getByTestId('basis-palive'), value.basis.purchaseModel ? models[value.basis.purchaseModel]! : '消费模型未拟合');
+    await see(page.getByTestId('basis-renewal'), value.basis.renewalModel ? 'sBG 合同模型' : '合同模型未拟合');
+    await see(page.getByTestId('basis-explain'), `RFM 只统计近 ${value.basis.rfmWindowDays} 天的消费`);
     await shots.take(page, 'value-tab');
   });
 

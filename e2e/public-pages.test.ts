@@ -123,6 +123,36 @@ describe('public pages and the bundle budget', () => {
     expect(suite.browser.pageErrors).toEqual([]);
   });
 
+  it('the company sets its hotline and logo on 公司设置; every public page then shows the name, the logo and the hotline', async () => {
+    const page = await signIn(suite.browser, suite.server.url, '/admin/settings');
+    const shots = new Shots('branding');
+    await page.getByLabel('服务热线').fill('0451-96666');
+    await page.getByRole('button', { name: /保\s*存/ }).click();
+    await see(page, '已保存');
+    // A 1×1 PNG through the upload button; the preview shows the stored logo.
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+    await page.locator('input[type="file"]').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: png });
+    await page.getByTestId('logo-preview').waitFor();
+    await expect.poll(() => page.getByTestId('logo-preview').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1);
+    expect(await suite.api.get('/api/v1/settings')).toMatchObject({ hotline: '0451-96666', logoUrl: expect.stringMatching(/^\/branding\/logo\?v=/) });
+    await shots.take(page, 'settings');
+
+    for (const path of ['/s/report', '/s/help']) {
+      await page.goto(`${suite.server.url}${path}`);
+      const brand = page.getByTestId('branding');
+      await see(brand, '示例供热有限公司');
+      await see(brand, '服务热线 0451-96666');
+      expect(await brand.locator('a').getAttribute('href')).toBe('tel:045196666');
+      await expect.poll(() => brand.locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1);
+    }
+    await shots.take(page, 'report-branded');
+    // The server-rendered feedback page (no script) shows the same.
+    await page.goto(`${suite.server.url}/f?lang=zh-CN`);
+    await see(page.getByTestId('branding'), '服务热线 0451-96666');
+    await expect.poll(() => page.getByTestId('branding').locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1);
+    expect(suite.browser.pageErrors).toEqual([]);
+  });
+
   it('in English with ?lang=en, and back to 中文 with the switch', async () => {
     const page = suite.browser.page;
     await page.goto(`${suite.server.url}/s/report?lang=en`);

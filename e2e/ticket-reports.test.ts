@@ -83,6 +83,17 @@ describe('ticket reports and SLA settings', () => {
     await shots.take(page, 'calendar-refused');
     await create.getByRole('button', { name: /取\s*消/ }).click();
     expect(await tableRows(page).filter({ hasText: '夜班' }).count()).toBe(0);
+
+    // In English the shipped calendars and policies have English names; back to Chinese for the next test.
+    await page.getByTestId('language-switch').click();
+    await page.getByRole('menuitem', { name: 'English' }).click();
+    await see(page, 'Complaint: answer within 24 hours');
+    await see(page, 'Working days (Mon–Fri 08:30–17:30, 2026 public holidays included)');
+    expect(await page.getByText('投诉：24 小时内答复').count()).toBe(0);
+    await shots.take(page, 'settings-english');
+    await page.getByTestId('language-switch').click();
+    await page.getByRole('menuitem', { name: '中文' }).click();
+    await see(page, '投诉：24 小时内答复');
   });
 
   it('the team filter narrows the numbers to a team and the teams below it', async () => {

@@ -4,7 +4,7 @@ import type { ServiceContext } from '../../platform/context.js';
 import type { App } from '../../platform/http/server.js';
 import { SESSION_COOKIE } from '../../platform/http/server.js';
 import { noContent } from '../../platform/http/response.js';
-import { readCompanySettings } from '../settings/index.js';
+import { companySettingsWithLogo } from '../settings/index.js';
 import {
   changePasswordBody,
   createTokenBody,
@@ -108,7 +108,7 @@ export async function accountsRoutes(app: App, ctx: ServiceContext): Promise<voi
       scope: scopeName(actor),
       via: actor.via,
       csrfToken: req.session?.csrfToken ?? null,
-      company: await readCompanySettings(db),
+      company: await companySettingsWithLogo(db),
     };
   });
   app.post(

@@ -261,8 +261,12 @@ export type CustomerAnalyticsView = {
   f: number;
   m: number;
   recencyDays: number | null;
+  /** Purchase days and net spend in the RFM window (basis.rfmWindowDays before the as-of date). */
   frequency: number;
   monetaryFen: number;
+  /** Purchase days and net spend of all time up to the as-of date (null for a run before these were kept). */
+  lifetimePurchases: number | null;
+  lifetimeFen: number | null;
   tenureDays: number | null;
   clvFormulaFen: number;
   clvFen: number;
@@ -278,7 +282,30 @@ export type CustomerAnalyticsView = {
   quadrant: Quadrant;
   segment: number | null;
   scores: CustomerScores;
+  /** Where each figure comes from: the window and the model of the run that computed them. */
+  basis: AnalyticsBasis;
   history: { runId: string; asOf: string; valueTier: ValueTier; valueScore: number; clvFen: number; pAlive: number | null; churnRisk: number; churnLevel: ChurnLevel }[];
+};
+
+/**
+ * The windows and models behind a customer's figures (the value card labels each figure with them). The figures
+ * measure different things and may seem to disagree: the RFM scores count the window only; P(alive) and the expected
+ * purchases come from the purchase model over non-contract purchases; the renewal probability from the contract model
+ * over heating seasons.
+ */
+export type AnalyticsBasis = {
+  rfmWindowDays: number;
+  rfmScoring: 'quintiles' | 'thresholds';
+  /** The purchase model of P(alive), the expected purchases and the service CLV (null: none converged). */
+  purchaseModel: 'mbgnbd' | 'bgnbd' | null;
+  expectedPurchaseWeeks: number;
+  /** The CLV horizon and yearly discount rate. */
+  horizonMonths: number;
+  discountRate: number;
+  /** The contract model of the renewal probability and the contract CLV (sBG over heating seasons; null: not fitted). */
+  renewalModel: 'sbg' | null;
+  /** The scorecard's indicator count (the value score and tier). */
+  indicators: number;
 };
 
 export type MovementView = { from: string; to: string; matrix: { from: ValueTier | 'none'; to: ValueTier | 'none'; count: number }[] };

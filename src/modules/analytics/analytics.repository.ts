@@ -298,7 +298,7 @@ const SLICE_ROWS = 2_000;
 
 const CURRENT_COLUMNS = [
   'customer_id', 'run_id', 'as_of', 'value_tier', 'value_score', 'rfm_group', 'r_score', 'f_score', 'm_score', 'recency_days',
-  'frequency', 'monetary_fen', 'tenure_days', 'clv_formula_fen', 'clv_fen', 'clv_service_fen', 'clv_contract_fen', 'p_alive',
+  'frequency', 'monetary_fen', 'lifetime_purchases', 'lifetime_fen', 'tenure_days', 'clv_formula_fen', 'clv_fen', 'clv_service_fen', 'clv_contract_fen', 'p_alive',
   'expected_purchases', 'renewal_prob', 'churn_risk', 'churn_level', 'churn_reasons', 'loyalty', 'quadrant', 'segment', 'scores',
 ] as const;
 const HISTORY_COLUMNS = [
@@ -334,6 +334,8 @@ function currentRow(p: Population, res: Results, i: number, run: { id: string; a
     orNull(res.recencyDays[i]!),
     p.freq[i]!,
     Math.round(p.monetary[i]!),
+    p.purchases[i]!,
+    Math.round(p.lifetime[i]!),
     orNull(res.tenureDays[i]!),
     Math.round(res.clvFormula[i]!),
     Math.round(res.clvService[i]! + res.clvContract[i]!),

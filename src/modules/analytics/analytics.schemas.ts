@@ -246,8 +246,10 @@ export const customerAnalyticsView = responseOf<CustomerAnalyticsView>()(
     f: z.number().int(),
     m: z.number().int(),
     recencyDays: z.number().nullable(),
-    frequency: z.number(),
-    monetaryFen: fen,
+    frequency: z.number().describe('Purchase days in the RFM window'),
+    monetaryFen: fen.describe('Net spend in the RFM window'),
+    lifetimePurchases: z.number().int().nullable().describe('Purchase days of all time up to the as-of date'),
+    lifetimeFen: fen.nullable().describe('Net spend of all time up to the as-of date'),
     tenureDays: z.number().nullable(),
     clvFormulaFen: fen,
     clvFen: fen,
@@ -263,6 +265,18 @@ export const customerAnalyticsView = responseOf<CustomerAnalyticsView>()(
     quadrant: z.enum(QUADRANTS),
     segment: z.number().int().nullable(),
     scores: z.object({ kinds: z.record(z.enum(VALUE_KINDS), z.number()), indicators: z.record(z.string(), z.number()) }),
+    basis: z
+      .object({
+        rfmWindowDays: z.number().int(),
+        rfmScoring: z.enum(['quintiles', 'thresholds']),
+        purchaseModel: z.enum(['mbgnbd', 'bgnbd']).nullable(),
+        expectedPurchaseWeeks: z.number().int(),
+        horizonMonths: z.number().int(),
+        discountRate: z.number(),
+        renewalModel: z.enum(['sbg']).nullable(),
+        indicators: z.number().int(),
+      })
+      .describe('The windows and models behind the figures'),
     history: z.array(
       z.object({
         runId: z.uuid(),

@@ -2,7 +2,7 @@
  * Use cases of customer value analytics: settings, starting a run (on demand or nightly; one at a time and one
  * nightly run per date, guarded by unique indexes), executing it, and the reports over the stored results.
  */
-import { sql, type SQL } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import { requireAccess, type Actor } from '../../platform/auth/permissions.js';
 import { isConnectionLost, isUniqueViolation, rowsOf, type Db, type DbOrTx } from '../../platform/db/client.js';
 import { AppError } from '../../platform/errors.js';
@@ -514,8 +514,10 @@ export async function customerAnalytics(db: DbOrTx, actor: Actor | null, custome
                          from analytics_customer_history h join ${analyticsRuns} r on r.id = h.run_id and r.status = 'done'
                          where h.customer_id = ${customerId} order by h.as_of, r.finished_at limit 400`),
   );
+  const [run] = await db.select({ settings: analyticsRuns.settings, fits: analyticsRuns.fits }).from(analyticsRuns).where(eq(analyticsRuns.id, a.run_id));
   const en = actor.locale === 'en';
   const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+  const settings = { ...DEFAULT_SETTINGS, ...(run?.settings ?? {}) };
   return {
     customerId,
     runId: a.run_id,
@@ -529,6 +531,8 @@ export async function customerAnalytics(db: DbOrTx, actor: Actor | null, custome
     recencyDays: a.recency_days,
     frequency: a.frequency,
     monetaryFen: Number(a.monetary_fen),
+    lifetimePurchases: num(a.lifetime_purchases),
+    lifetimeFen: num(a.lifetime_fen),
     tenureDays: a.tenure_days,
     clvFormulaFen: Number(a.clv_formula_fen),
     clvFen: Number(a.clv_fen),
@@ -544,6 +548,16 @@ export async function customerAnalytics(db: DbOrTx, actor: Actor | null, custome
     quadrant: a.quadrant,
     segment: a.segment,
     scores: a.scores,
+    basis: {
+      rfmWindowDays: settings.rfmWindowDays,
+      rfmScoring: settings.rfmScoring,
+      purchaseModel: run?.fits?.used ?? null,
+      expectedPurchaseWeeks: settings.expectedPurchaseWeeks,
+      horizonMonths: settings.horizonMonths,
+      discountRate: settings.discountRate,
+      renewalModel: run?.fits?.sbg ? 'sbg' : null,
+      indicators: settings.indicators.length,
+    },
     history: history.map((h) => ({
       runId: h.run_id,
       asOf: h.as_of,

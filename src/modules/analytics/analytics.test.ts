@@ -243,4 +243,28 @@ describe('analytics run', () => {
     const done = await executeRun(ctx.database.db, run.id, { databaseKind: ctx.database.kind });
     expect(done).toMatchObject({ status: 'done', interrupted: false });
   });
+
+  it('names the window and the models behind each figure: RFM counts the window, the lifetime figures all time', async () => {
+    // 客户一 bought once in the window (2 days ago, ¥500); a purchase 400 days ago is outside the 365-day window.
+    const old = await ctx.admin.post(`/api/v1/customers/${ids[0]}/transactions`, { occurredAt: daysAgo(400), type: 'purchase', amountFen: 12_300 });
+    expect(old.statusCode, old.body).toBe(201);
+    await runAndWait();
+    const a = (await ctx.admin.get(`/api/v1/customers/${ids[0]}/analytics`)).json();
+    expect(a).toMatchObject({ frequency: 1, monetaryFen: 50_000, lifetimePurchases: 2, lifetimeFen: 62_300 });
+    const settings = (await ctx.admin.get('/api/v1/analytics/settings')).json();
+    const run = (await ctx.admin.get(`/api/v1/analytics/runs/${a.runId}`)).json();
+    expect(a.basis).toEqual({
+      rfmWindowDays: 365,
+      rfmScoring: 'quintiles',
+      purchaseModel: run.fits.used ?? null,
+      expectedPurchaseWeeks: settings.expectedPurchaseWeeks,
+      horizonMonths: settings.horizonMonths,
+      discountRate: settings.discountRate,
+      renewalModel: run.fits.sbg ? 'sbg' : null,
+      indicators: 1,
+    });
+    // Five customers are too few to fit a model: the card says so instead of naming one.
+    expect(a.basis.purchaseModel).toBeNull();
+    expect(a.pAlive).toBeNull();
+  });
 });

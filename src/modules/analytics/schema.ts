@@ -52,6 +52,9 @@ export const analyticsCustomerCurrent = pgTable(
     recencyDays: integer('recency_days'),
     frequency: integer('frequency').notNull(),
     monetaryFen: bigint('monetary_fen', { mode: 'number' }).notNull(),
+    /** Purchase days and net spend of all time up to the as-of date (frequency and monetary are the RFM window's). */
+    lifetimePurchases: integer('lifetime_purchases'),
+    lifetimeFen: bigint('lifetime_fen', { mode: 'number' }),
     tenureDays: integer('tenure_days'),
     clvFormulaFen: bigint('clv_formula_fen', { mode: 'number' }).notNull(),
     clvFen: bigint('clv_fen', { mode: 'number' }).notNull(),

@@ -23,7 +23,7 @@ button{font:inherit;font-size:16px;min-height:46px;width:100%;margin-top:16px;bo
 .done{text-align:center;padding:24px 0}.done .icon{width:56px;height:56px;line-height:56px;margin:0 auto 12px;border-radius:50%;background:#52c41a;color:#fff;font-size:30px}
 .done.warn .icon{background:#faad14}`;
 
-const CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 export const PAGE_HEADERS = {
   'content-type': 'text/html; charset=utf-8',
   'cache-control': 'no-store',
@@ -31,12 +31,13 @@ export const PAGE_HEADERS = {
   'x-robots-tag': 'noindex',
 } as const;
 
-function layout(lang: Locale, title: string, body: string): string {
+/** `brand`: the company's branding line (settings' brandingLine), HTML. */
+function layout(lang: Locale, title: string, body: string, brand = ''): string {
   return (
     `<!doctype html><html lang="${lang === 'en' ? 'en' : 'zh-CN'}"><head><meta charset="utf-8">` +
     `<meta name="viewport" content="width=device-width,initial-scale=1"><meta name="format-detection" content="telephone=no">` +
     `<meta name="robots" content="noindex"><title>${esc(title)}</title><style>${CSS}</style></head>` +
-    `<body><main><div class="card">${body}</div></main></body></html>`
+    `<body><main><div class="card">${brand}${body}</div></main></body></html>`
   );
 }
 
@@ -45,7 +46,7 @@ const m = (lang: Locale, key: MessageKey, params?: Record<string, string | numbe
 export type FormValues = { text: string; phone: string; name: string };
 
 /** The form: empty, or again with what was sent and the messages of the fields that were wrong. */
-export function formPage(o: { lang: Locale; action: string; otherLangHref: string; values?: FormValues; errors?: Map<string, string> }): string {
+export function formPage(o: { lang: Locale; action: string; otherLangHref: string; values?: FormValues; errors?: Map<string, string>; brand?: string }): string {
   const { lang } = o;
   const v = o.values ?? { text: '', phone: '', name: '' };
   const errors = o.errors ?? new Map<string, string>();
@@ -64,15 +65,16 @@ export function formPage(o: { lang: Locale; action: string; otherLangHref: strin
     `<label for="name">${m(lang, 'feedback_public.name_label')}</label>` +
     `<input id="name" name="name" autocomplete="name" maxlength="${FEEDBACK_LIMITS.name}" value="${esc(v.name)}"${bad('name')}>${err('name')}` +
     `<button type="submit">${m(lang, 'feedback_public.submit')}</button></form>`;
-  return layout(lang, t(lang, 'feedback_public.title'), body);
+  return layout(lang, t(lang, 'feedback_public.title'), body, o.brand);
 }
 
 /** A page with no form: the thanks, or why the request was refused (with a link back to the form). */
-export function messagePage(lang: Locale, o: { title: string; text: string; ok?: boolean; backHref?: string }): string {
+export function messagePage(lang: Locale, o: { title: string; text: string; ok?: boolean; backHref?: string; brand?: string }): string {
   const back = o.backHref ? `<p><a href="${esc(o.backHref)}">${m(lang, 'feedback_public.back')}</a></p>` : '';
   return layout(
     lang,
     o.title,
     `<div class="done${o.ok ? '' : ' warn'}"><div class="icon">${o.ok ? '✓' : '!'}</div><h1>${esc(o.title)}</h1><p>${esc(o.text)}</p>${back}</div>`,
+    o.brand,
   );
 }

@@ -9,4 +9,8 @@ export type CompanySettingsView = {
   template: 'blank' | 'heating';
   timezone: string;
   currency: 'CNY' | 'USD' | 'EUR' | 'HKD' | 'GBP';
+  /** The service hotline the public pages show (服务热线), or null. */
+  hotline: string | null;
+  /** The company logo the public pages show (/branding/logo?v=…), or null. */
+  logoUrl: string | null;
 };

@@ -10,5 +10,7 @@ export const companySettingsView = responseOf<CompanySettingsView>()(
     template: z.enum(TEMPLATES),
     timezone: z.string().describe('IANA time zone, e.g. Asia/Shanghai'),
     currency: z.enum(CURRENCIES).describe('Currency of the amounts (stored in its minor unit)'),
+    hotline: z.string().nullable().describe('The service hotline shown on the public pages'),
+    logoUrl: z.string().nullable().describe('The company logo shown on the public pages'),
   }),
 );

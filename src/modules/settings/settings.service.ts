@@ -14,10 +14,11 @@ export type Template = (typeof TEMPLATES)[number];
 export const CURRENCIES = ['CNY', 'USD', 'EUR', 'HKD', 'GBP'] as const;
 export type Currency = (typeof CURRENCIES)[number];
 
-export type CompanySettings = { companyName: string; template: Template; timezone: string; currency: Currency };
+/** `hotline`: the service hotline the public pages show (服务热线), or null. */
+export type CompanySettings = { companyName: string; template: Template; timezone: string; currency: Currency; hotline: string | null };
 
-const DEFAULTS: CompanySettings = { companyName: 'Hearth', template: 'blank', timezone: 'Asia/Shanghai', currency: 'CNY' };
-const KEYS = ['companyName', 'template', 'timezone', 'currency'] as const;
+const DEFAULTS: CompanySettings = { companyName: 'Hearth', template: 'blank', timezone: 'Asia/Shanghai', currency: 'CNY', hotline: null };
+const KEYS = ['companyName', 'template', 'timezone', 'currency', 'hotline'] as const;
 
 export async function readCompanySettings(db: DbOrTx): Promise<CompanySettings> {
   const rows = await db.select().from(settings).where(inArray(settings.key, [...KEYS]));
@@ -39,11 +40,15 @@ export async function writeCompanySettings(db: DbOrTx, values: Partial<CompanySe
 export async function updateCompanySettings(
   db: DbOrTx,
   actor: Actor | null,
-  values: Partial<Pick<CompanySettings, 'companyName' | 'timezone' | 'currency'>>,
+  values: Partial<Pick<CompanySettings, 'companyName' | 'timezone' | 'currency' | 'hotline'>>,
 ): Promise<CompanySettings> {
   requireAccess(actor, 'settings:manage');
   const before = await readCompanySettings(db);
-  await writeCompanySettings(db, values);
+  const { hotline, ...rest } = values;
+  await writeCompanySettings(db, rest);
+  // No hotline: the row goes (a stored value is never null).
+  if (hotline) await writeSetting(db, 'hotline', hotline);
+  else if (hotline !== undefined) await deleteSetting(db, 'hotline');
   const after = await readCompanySettings(db);
   const changes: Record<string, [unknown, unknown]> = {};
   for (const k of KEYS) if (before[k] !== after[k]) changes[k] = [before[k], after[k]];

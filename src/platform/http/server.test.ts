@@ -38,6 +38,8 @@ const PROTECTED: [method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: stri
   ['PATCH', '/api/v1/roles/agent'],
   ['GET', '/api/v1/settings'],
   ['PATCH', '/api/v1/settings'],
+  ['PUT', '/api/v1/settings/logo'],
+  ['DELETE', '/api/v1/settings/logo'],
   ['GET', '/api/v1/audit'],
   ['GET', '/api/v1/customers'],
   ['POST', '/api/v1/customers'],
@@ -351,6 +353,8 @@ const PUBLIC = new Set([
   'GET /api/v1/unsubscribe/:token',
   'POST /api/v1/unsubscribe/:token',
   'POST /api/v1/messages/inbound/sms',
+  // The company's name, logo and hotline on every public page.
+  'GET /api/v1/public/branding',
   // The knowledge base's public answers page.
   'GET /api/v1/public/kb/categories',
   'GET /api/v1/public/kb/articles',

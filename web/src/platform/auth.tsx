@@ -9,7 +9,7 @@ import type { UserView } from '../../../src/modules/accounts/accounts.contract';
 export { PERMISSIONS, type Permission, type Scope } from '../../../src/platform/auth/catalog';
 export type { UserView };
 
-export type Company = { companyName: string; template: 'blank' | 'heating'; timezone: string; currency?: 'CNY' | 'USD' | 'EUR' | 'HKD' | 'GBP' };
+export type Company = { companyName: string; template: 'blank' | 'heating'; timezone: string; currency?: 'CNY' | 'USD' | 'EUR' | 'HKD' | 'GBP'; hotline?: string | null; logoUrl?: string | null };
 
 export type Me = {
   user: UserView | null;

@@ -2,7 +2,7 @@ import type { KbPublicArticle, KbPublicArticleListItem, KbPublicArticlePage, KbP
 import { fill, h } from './dom';
 import { formatDateTime, lang, t } from './i18n';
 import { call } from './http';
-import { languageSwitch, loading, result } from './ui';
+import { brandLine, languageSwitch, loading, result } from './ui';
 
 /** The header bar of the answers pages, and their content column. */
 function shell(...body: (Node | null)[]): HTMLElement {
@@ -11,7 +11,7 @@ function shell(...body: (Node | null)[]): HTMLElement {
     'div',
     { class: 'help' },
     h('header', { class: 'help-bar' }, h('a', { href: '/s/help' }, t('help.title')), languageSwitch()),
-    h('main', { class: 'help-main' }, ...body),
+    h('main', { class: 'help-main' }, brandLine(), ...body),
   );
 }
 

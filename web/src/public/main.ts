@@ -8,7 +8,8 @@ import { t } from './i18n';
 import { renderArticle, renderHelp } from './help';
 import { renderFollow } from './follow';
 import { renderReport } from './report';
-import { frame, onLanguageChange, result } from './ui';
+import { call } from './http';
+import { brandLine, frame, onLanguageChange, result, setBranding, type Branding } from './ui';
 
 const decode = (s: string) => {
   try {
@@ -32,3 +33,13 @@ function route(): void {
 
 onLanguageChange(route);
 route();
+// The company's name, logo and hotline: the page is drawn at once; the line is put on top of it when they arrive (not
+// a redraw: what the household typed stays), and every page drawn later has it. A failure leaves it out.
+void call<Branding>('GET', '/api/v1/public/branding')
+  .then((b) => {
+    setBranding(b);
+    const card = document.querySelector('.frame > .card, .help-main');
+    const line = brandLine();
+    if (card && line && !card.querySelector('.brand')) card.prepend(line);
+  })
+  .catch(() => undefined);

@@ -28,10 +28,34 @@ export function languageSwitch(): HTMLSelectElement {
   );
 }
 
+/** The company the pages speak for (GET /api/v1/public/branding, loaded once by main.ts). */
+export type Branding = { companyName: string; hotline: string | null; logoUrl: string | null };
+let branding: Branding | null = null;
+export function setBranding(b: Branding | null): void {
+  branding = b;
+}
+
+/** The company's logo, name and hotline (a tel: link) above the card's title; nothing until the branding is known. */
+export function brandLine(): HTMLElement | null {
+  if (!branding) return null;
+  const b = branding;
+  return h(
+    'div',
+    { class: 'brand', 'data-testid': 'branding' },
+    b.logoUrl ? h('img', { src: b.logoUrl, alt: '', width: '28', height: '28' }) : null,
+    h('strong', null, b.companyName),
+    b.hotline ? h('a', { class: 'hotline', href: `tel:${b.hotline.replace(/[^\d+]/g, '')}` }, `${t('pub.hotline')} ${b.hotline}`) : null,
+  );
+}
+
 /** The mobile-first card of the report and follow pages (no sign-in, often inside WeChat). */
 export function frame(title: string, ...body: Child[]): HTMLElement {
-  document.title = title;
-  return h('main', { class: 'frame' }, h('section', { class: 'card' }, h('header', { class: 'card-head' }, h('h1', null, title), languageSwitch()), h('div', { class: 'card-body' }, ...body)));
+  document.title = branding ? `${title} · ${branding.companyName}` : title;
+  return h(
+    'main',
+    { class: 'frame' },
+    h('section', { class: 'card' }, brandLine(), h('header', { class: 'card-head' }, h('h1', null, title), languageSwitch()), h('div', { class: 'card-body' }, ...body)),
+  );
 }
 
 export function loading(): HTMLElement {

@@ -1,7 +1,8 @@
 import { useState } from 'react';
-import { App, Button, Card, Form, Input, Select } from 'antd';
+import { App, Button, Card, Flex, Form, Input, Select, Typography, Upload } from 'antd';
+import { DeleteOutlined, UploadOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
-import { api } from '../../platform/api';
+import { api, errorMessage } from '../../platform/api';
 import { useAuth, type Company } from '../../platform/auth';
 import { applyServerErrors, useMutation } from '../../platform/forms';
 import { useT } from '../../platform/i18n';
@@ -12,16 +13,70 @@ const ZONES = ['Asia/Shanghai', 'Asia/Hong_Kong', 'Asia/Taipei', 'Asia/Urumqi', 
 
 const CURRENCY_CODES = ['CNY', 'USD', 'EUR', 'HKD', 'GBP'] as const;
 
+type Editable = Pick<Company, 'companyName' | 'timezone' | 'currency' | 'hotline'>;
+
+/** The file as a data URL (what PUT /settings/logo takes). */
+const dataUrlOf = (file: File) =>
+  new Promise<string>((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => resolve(String(r.result));
+    r.onerror = () => reject(r.error ?? new Error('read failed'));
+    r.readAsDataURL(file);
+  });
+
+/** The logo the public pages show: upload (PNG, JPEG or WebP up to 128 KB; the server checks), preview, remove. */
+function LogoField({ logoUrl, onChanged }: { logoUrl: string | null; onChanged: () => void }) {
+  const t = useT();
+  const { message } = App.useApp();
+  const upload = useMutation({
+    mutationFn: async (file: File) => api.put<{ logoUrl: string }>('/api/v1/settings/logo', { dataUrl: await dataUrlOf(file) }),
+    onSuccess: () => {
+      message.success(t('common.saved'));
+      onChanged();
+    },
+    onError: (err) => message.error(errorMessage(err)),
+  });
+  const remove = useMutation({
+    mutationFn: () => api.delete('/api/v1/settings/logo'),
+    onSuccess: () => onChanged(),
+    onError: (err) => message.error(errorMessage(err)),
+  });
+  return (
+    <Form.Item label={t('settings.logo')} extra={t('settings.logoHint')}>
+      <Flex align="center" gap={12} wrap>
+        {logoUrl ? <img src={logoUrl} alt={t('settings.logo')} width={48} height={48} style={{ objectFit: 'contain', border: '1px solid #f0f0f0', borderRadius: 6 }} data-testid="logo-preview" /> : <Typography.Text type="secondary">{t('settings.noLogo')}</Typography.Text>}
+        <Upload
+          accept="image/png,image/jpeg,image/webp"
+          showUploadList={false}
+          beforeUpload={(file) => {
+            upload.mutate(file);
+            return false;
+          }}
+        >
+          <Button icon={<UploadOutlined />} loading={upload.isPending} data-testid="logo-upload">
+            {t('settings.uploadLogo')}
+          </Button>
+        </Upload>
+        {logoUrl ? (
+          <Button icon={<DeleteOutlined />} loading={remove.isPending} onClick={() => remove.mutate()}>
+            {t('settings.removeLogo')}
+          </Button>
+        ) : null}
+      </Flex>
+    </Form.Item>
+  );
+}
+
 /** Company name, display time zone and currency (settings:manage). */
 export function SettingsPage() {
   const t = useT();
   const { message } = App.useApp();
   const { refresh } = useAuth();
-  const [form] = Form.useForm<Pick<Company, 'companyName' | 'timezone' | 'currency'>>();
+  const [form] = Form.useForm<Editable>();
   const [errors, setErrors] = useState<string[]>([]);
   const settings = useQuery({ queryKey: ['settings'], queryFn: () => api.get<Company>('/api/v1/settings') });
   const save = useMutation({
-    mutationFn: (v: Pick<Company, 'companyName' | 'timezone' | 'currency'>) => api.patch<Company>('/api/v1/settings', v),
+    mutationFn: (v: Editable) => api.patch<Company>('/api/v1/settings', { ...v, hotline: v.hotline?.trim() || null }),
     onSuccess: () => {
       message.success(t('common.saved'));
       setErrors([]);
@@ -49,6 +104,10 @@ export function SettingsPage() {
           <Form.Item name="currency" label={t('settings.currency')} extra={t('settings.currencyHint')}>
             <Select options={CURRENCY_CODES.map((c) => ({ value: c, label: t(`settings.currency.${c}`) }))} data-testid="settings-currency" />
           </Form.Item>
+          <Form.Item name="hotline" label={t('settings.hotline')} extra={t('settings.hotlineHint')}>
+            <Input maxLength={32} inputMode="tel" placeholder="0451-12345678" />
+          </Form.Item>
+          <LogoField logoUrl={settings.data.logoUrl ?? null} onChanged={() => void settings.refetch()} />
           <Form.Item label={t('settings.template')} htmlFor="settings-template">
             <Input id="settings-template" value={template} disabled />
           </Form.Item>

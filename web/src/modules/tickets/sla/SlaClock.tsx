@@ -3,6 +3,7 @@ import { ClockCircleOutlined, PauseCircleOutlined, RiseOutlined } from '@ant-des
 import type { SlaClockView } from '../../../../../src/modules/tickets/sla/sla.contract';
 import { formatDateTime } from '../../../platform/format';
 import { useT, type Translate } from '../../../platform/i18n';
+import { useSlaName } from './shippedNames';
 
 const COLOR: Record<SlaClockView['state'], string> = { on_track: 'green', warning: 'orange', breached: 'red', paused: 'default', met: 'blue' };
 
@@ -37,6 +38,7 @@ function LevelBadge({ level }: { level: SlaClockView['escalationLevel'] }) {
 /** The SLA clock of a ticket: time left (or overdue) to the next target, its state and escalation level. */
 export function SlaClock({ sla, compact }: { sla: SlaClockView | null | undefined; compact?: boolean }) {
   const t = useT();
+  const slaName = useSlaName();
   if (!sla) return null;
   const icon = sla.state === 'paused' ? <PauseCircleOutlined /> : <ClockCircleOutlined />;
   const main = (
@@ -46,7 +48,7 @@ export function SlaClock({ sla, compact }: { sla: SlaClockView | null | undefine
   );
   if (compact) {
     return (
-      <Tooltip title={`${t(`sla.state.${sla.state}`)} · ${sla.policyName}`}>
+      <Tooltip title={`${t(`sla.state.${sla.state}`)} · ${slaName(sla.policyName)}`}>
         <Space size={4} wrap>
           {main}
           <LevelBadge level={sla.escalationLevel} />
@@ -71,10 +73,10 @@ export function SlaClock({ sla, compact }: { sla: SlaClockView | null | undefine
       <Descriptions size="small" column={1}>
         <Descriptions.Item label={t('sla.firstResponseDue')}>{target(sla.firstResponseDueAt, sla.firstRespondedAt, 'sla.respondedAt')}</Descriptions.Item>
         <Descriptions.Item label={t('sla.resolutionDue')}>{target(sla.resolutionDueAt, sla.resolvedAt, 'sla.resolvedAt')}</Descriptions.Item>
-        <Descriptions.Item label={t('sla.policy')}>{sla.policyName}</Descriptions.Item>
+        <Descriptions.Item label={t('sla.policy')}>{slaName(sla.policyName)}</Descriptions.Item>
       </Descriptions>
       <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-        {t('sla.businessTime', { calendar: sla.calendarName })}
+        {t('sla.businessTime', { calendar: slaName(sla.calendarName) })}
       </Typography.Text>
     </div>
   );

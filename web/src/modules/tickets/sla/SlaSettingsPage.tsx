@@ -21,6 +21,7 @@ import {
   type SlaWorkingHours,
 } from './api';
 import { formatBusinessTime } from './SlaClock';
+import { useSlaName } from './shippedNames';
 
 type CalendarValues = {
   name: string;
@@ -156,6 +157,7 @@ const minutesText = (t: Translate, m: number) => formatBusinessTime(t, m * 60_00
 
 function PolicyDialog({ policy, calendars, onClose }: { policy: SlaPolicyView | 'new' | null; calendars: SlaCalendarView[]; onClose: () => void }) {
   const t = useT();
+  const slaName = useSlaName();
   const { message } = App.useApp();
   const [form] = Form.useForm<PolicyValues>();
   const refresh = useRefreshSla();
@@ -204,7 +206,7 @@ function PolicyDialog({ policy, calendars, onClose }: { policy: SlaPolicyView | 
           <Select allowClear placeholder={t('sla.pol.any')} options={[any, ...CUSTOMER_TIERS.map((x) => ({ value: x, label: t(`sla.tier.${x}`) }))]} />
         </Form.Item>
         <Form.Item name="calendarId" label={t('sla.pol.calendar')} style={{ minWidth: 240, flex: 1 }}>
-          <Select options={calendars.map((c) => ({ value: c.id, label: c.name }))} />
+          <Select options={calendars.map((c) => ({ value: c.id, label: slaName(c.name) }))} />
         </Form.Item>
       </Flex>
       <Flex gap={12} wrap>
@@ -239,6 +241,7 @@ function PolicyDialog({ policy, calendars, onClose }: { policy: SlaPolicyView | 
 /** SLA 设置: business calendars (hours, holidays, 调休 days, 24×7) and the policies table. */
 export function SlaSettingsPage() {
   const t = useT();
+  const slaName = useSlaName();
   const { message } = App.useApp();
   const { can } = useAuth();
   const manage = can('ticket:manage');
@@ -287,7 +290,7 @@ export function SlaSettingsPage() {
               dataIndex: 'name',
               render: (name: string, c) => (
                 <Space>
-                  {name}
+                  {slaName(name)}
                   {c.isDefault ? <Tag color="blue">{t('sla.cal.default')}</Tag> : null}
                   {c.alwaysOpen ? <Tag>{t('sla.cal.alwaysOpen')}</Tag> : null}
                 </Space>
@@ -337,7 +340,7 @@ export function SlaSettingsPage() {
           pagination={false}
           scroll={{ x: 'max-content' }}
           columns={[
-            { title: t('sla.pol.name'), dataIndex: 'name' },
+            { title: t('sla.pol.name'), dataIndex: 'name', render: (name: string) => slaName(name) },
             {
               title: t('sla.pol.type'),
               render: (_, p) => {
@@ -345,7 +348,7 @@ export function SlaSettingsPage() {
                 return c.length ? c.map((x) => <Tag key={x}>{x}</Tag>) : <Typography.Text type="secondary">{t('sla.pol.any')}</Typography.Text>;
               },
             },
-            { title: t('sla.pol.calendar'), dataIndex: 'calendarName' },
+            { title: t('sla.pol.calendar'), dataIndex: 'calendarName', render: (name: string) => slaName(name) },
             {
               title: t('sla.pol.targets'),
               render: (_, p) => t('sla.pol.targetsValue', { fr: minutesText(t, p.firstResponseMinutes), res: minutesText(t, p.resolutionMinutes) }),
