@@ -27,6 +27,7 @@ describe('the member page', () => {
       const p = await noJs.newPage();
       await p.goto(suite.link);
       await see(p, '周敏');
+      await see(p.getByTestId('branding'), '示例供热有限公司');
       expect(await p.getByTestId('member-balance').textContent()).toBe('3,000');
       expect(await p.getByTestId('member-tier').textContent()).toBe('银卡会员');
       await see(p, '即将到期的积分（90 天内）');

@@ -133,7 +133,7 @@ describe('public pages and the bundle budget', () => {
     const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
     await page.locator('input[type="file"]').setInputFiles({ name: 'logo.png', mimeType: 'image/png', buffer: png });
     await page.getByTestId('logo-preview').waitFor();
-    await expect.poll(() => page.getByTestId('logo-preview').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1);
+    await expect.poll(() => page.getByTestId('logo-preview').evaluate((img: { naturalWidth: number }) => img.naturalWidth)).toBe(1);
     expect(await suite.api.get('/api/v1/settings')).toMatchObject({ hotline: '0451-96666', logoUrl: expect.stringMatching(/^\/branding\/logo\?v=/) });
     await shots.take(page, 'settings');
 
@@ -143,13 +143,13 @@ describe('public pages and the bundle budget', () => {
       await see(brand, '示例供热有限公司');
       await see(brand, '服务热线 0451-96666');
       expect(await brand.locator('a').getAttribute('href')).toBe('tel:045196666');
-      await expect.poll(() => brand.locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1);
+      await expect.poll(() => brand.locator('img').evaluate((img: { naturalWidth: number }) => img.naturalWidth)).toBe(1);
     }
     await shots.take(page, 'report-branded');
     // The server-rendered feedback page (no script) shows the same.
     await page.goto(`${suite.server.url}/f?lang=zh-CN`);
     await see(page.getByTestId('branding'), '服务热线 0451-96666');
-    await expect.poll(() => page.getByTestId('branding').locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(1);
+    await expect.poll(() => page.getByTestId('branding').locator('img').evaluate((img: { naturalWidth: number }) => img.naturalWidth)).toBe(1);
     expect(suite.browser.pageErrors).toEqual([]);
   });
 

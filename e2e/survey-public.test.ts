@@ -36,6 +36,8 @@ describe('the public survey page', () => {
       const p = await ctx.newPage();
       await p.goto(link);
       await see(p, '第 1 / 2 题');
+      // The company's name heads the page (its branding line, as on every public page).
+      await see(p.getByTestId('branding'), '示例供热有限公司');
       expect(await p.locator('script').count()).toBe(0);
       await p.locator('label:has(input[name="v"][value="3"])').click();
       await p.getByRole('button', { name: '下一题' }).click();

@@ -6,6 +6,7 @@
  */
 import { t, type Locale, type MessageKey } from '../../platform/i18n/index.js';
 import { FEEDBACK_LIMITS } from './feedback.contract.js';
+import { BRAND_SLOT } from '../settings/index.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 export const esc = (s: string | number): string => String(s).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
@@ -31,13 +32,13 @@ export const PAGE_HEADERS = {
   'x-robots-tag': 'noindex',
 } as const;
 
-/** `brand`: the company's branding line (settings' brandingLine), HTML. */
-function layout(lang: Locale, title: string, body: string, brand = ''): string {
+/** The branding line goes in BRAND_SLOT (filled by the settings module's hook as the page is sent). */
+function layout(lang: Locale, title: string, body: string): string {
   return (
     `<!doctype html><html lang="${lang === 'en' ? 'en' : 'zh-CN'}"><head><meta charset="utf-8">` +
     `<meta name="viewport" content="width=device-width,initial-scale=1"><meta name="format-detection" content="telephone=no">` +
     `<meta name="robots" content="noindex"><title>${esc(title)}</title><style>${CSS}</style></head>` +
-    `<body><main><div class="card">${brand}${body}</div></main></body></html>`
+    `<body><main><div class="card">${BRAND_SLOT}${body}</div></main></body></html>`
   );
 }
 
@@ -46,7 +47,7 @@ const m = (lang: Locale, key: MessageKey, params?: Record<string, string | numbe
 export type FormValues = { text: string; phone: string; name: string };
 
 /** The form: empty, or again with what was sent and the messages of the fields that were wrong. */
-export function formPage(o: { lang: Locale; action: string; otherLangHref: string; values?: FormValues; errors?: Map<string, string>; brand?: string }): string {
+export function formPage(o: { lang: Locale; action: string; otherLangHref: string; values?: FormValues; errors?: Map<string, string> }): string {
   const { lang } = o;
   const v = o.values ?? { text: '', phone: '', name: '' };
   const errors = o.errors ?? new Map<string, string>();
@@ -65,16 +66,15 @@ export function formPage(o: { lang: Locale; action: string; otherLangHref: strin
     `<label for="name">${m(lang, 'feedback_public.name_label')}</label>` +
     `<input id="name" name="name" autocomplete="name" maxlength="${FEEDBACK_LIMITS.name}" value="${esc(v.name)}"${bad('name')}>${err('name')}` +
     `<button type="submit">${m(lang, 'feedback_public.submit')}</button></form>`;
-  return layout(lang, t(lang, 'feedback_public.title'), body, o.brand);
+  return layout(lang, t(lang, 'feedback_public.title'), body);
 }
 
 /** A page with no form: the thanks, or why the request was refused (with a link back to the form). */
-export function messagePage(lang: Locale, o: { title: string; text: string; ok?: boolean; backHref?: string; brand?: string }): string {
+export function messagePage(lang: Locale, o: { title: string; text: string; ok?: boolean; backHref?: string }): string {
   const back = o.backHref ? `<p><a href="${esc(o.backHref)}">${m(lang, 'feedback_public.back')}</a></p>` : '';
   return layout(
     lang,
     o.title,
     `<div class="done${o.ok ? '' : ' warn'}"><div class="icon">${o.ok ? '✓' : '!'}</div><h1>${esc(o.title)}</h1><p>${esc(o.text)}</p>${back}</div>`,
-    o.brand,
   );
 }

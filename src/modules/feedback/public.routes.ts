@@ -22,8 +22,6 @@ import { publicFeedbackResult } from './feedback.schemas.js';
 import { submitPublicFeedback } from './feedback.service.js';
 import { publicFeedbackBody } from './feedback.types.js';
 import { formPage, messagePage, PAGE_HEADERS, type FormValues } from './public.page.js';
-import { brandingLine } from '../settings/index.js';
-import type { Db } from '../../platform/db/client.js';
 
 export type FeedbackPublicContext = ServiceContext & { now: () => Date };
 
@@ -52,13 +50,12 @@ function selfHref(req: FastifyRequest): string {
 const sendHtml = (reply: FastifyReply, status: number, html: string) => reply.code(status).headers(PAGE_HEADERS).send(html);
 
 /** Any error of the page's routes as an HTML page: a body too large, the rate limit, a bad request, a bug. */
-const errorPage = (db: Db) => async (error: FastifyError | AppError, req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+function errorPage(error: FastifyError | AppError, req: FastifyRequest, reply: FastifyReply): FastifyReply {
   const lang = chooseLang(req);
   const { kind, status } = pageTrouble(error, req, reply, 'feedback page');
   const title = `feedback_public.${kind}` as const;
-  const brand = await brandingLine(db, lang);
-  return sendHtml(reply, status, messagePage(lang, { title: t(lang, title), text: t(lang, `${title}_text`), backHref: selfHref(req), brand }));
-};
+  return sendHtml(reply, status, messagePage(lang, { title: t(lang, title), text: t(lang, `${title}_text`), backHref: selfHref(req) }));
+}
 
 function parseForm(body: string): Record<string, string> {
   const out: Record<string, string> = Object.create(null) as Record<string, string>;
@@ -66,8 +63,8 @@ function parseForm(body: string): Record<string, string> {
   return out;
 }
 
-function formHtml(req: FastifyRequest, lang: Locale, brand: string, values?: FormValues, errors?: Map<string, string>): string {
-  return formPage({ lang, action: selfHref(req), otherLangHref: `/f?lang=${lang === 'en' ? 'zh-CN' : 'en'}`, values, errors, brand });
+function formHtml(req: FastifyRequest, lang: Locale, values?: FormValues, errors?: Map<string, string>): string {
+  return formPage({ lang, action: selfHref(req), otherLangHref: `/f?lang=${lang === 'en' ? 'zh-CN' : 'en'}`, values, errors });
 }
 
 export async function feedbackPublicRoutes(app: App, ctx: FeedbackPublicContext): Promise<void> {
@@ -90,13 +87,10 @@ export async function feedbackPublicRoutes(app: App, ctx: FeedbackPublicContext)
     // Plain HTML forms only; a body over the limit is refused from its length before it is read.
     scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: PUBLIC_BODY_LIMIT }, (_req, body, done) => done(null, parseForm(body as string)));
-    scope.setErrorHandler(errorPage(db));
+    scope.setErrorHandler(errorPage);
     const opts = (max: number) => ({ schema: { hide: true }, bodyLimit: PUBLIC_BODY_LIMIT, config: { public: true, rateLimit: limited(max) } });
 
-    scope.get('/f', opts(PUBLIC_VIEWS), async (req, reply) => {
-      const lang = chooseLang(req);
-      return sendHtml(reply, 200, formHtml(req, lang, await brandingLine(db, lang)));
-    });
+    scope.get('/f', opts(PUBLIC_VIEWS), async (req, reply) => sendHtml(reply, 200, formHtml(req, chooseLang(req))));
     scope.post('/f', opts(PUBLIC_SUBMITS), async (req, reply) => {
       const lang = chooseLang(req);
       const form = (req.body ?? {}) as Record<string, string>;
@@ -104,15 +98,14 @@ export async function feedbackPublicRoutes(app: App, ctx: FeedbackPublicContext)
       try {
         const input = parseOrThrow(publicFeedbackBody, values);
         const result = await db.transaction((tx) => submitPublicFeedback(tx, input, req.ip, ctx.now()));
-        const brand = await brandingLine(db, lang);
-        return sendHtml(reply, 200, messagePage(lang, { title: t(lang, 'feedback_public.thanks'), text: t(lang, 'feedback_public.thanks_text', { number: result.number }), ok: true, brand }));
+        return sendHtml(reply, 200, messagePage(lang, { title: t(lang, 'feedback_public.thanks'), text: t(lang, 'feedback_public.thanks_text', { number: result.number }), ok: true }));
       } catch (err) {
         if (!(err instanceof AppError) || err.code !== 'validation' || !err.issues.length) throw err;
         const errors = new Map<string, string>();
         for (const issue of err.issues) if (!errors.has(issue.field)) errors.set(issue.field, issueMessage(lang, issue, 'feedback'));
         // What was sent comes back in the form (escaped), cut to the fields' limits.
         const shown = { text: values.text.slice(0, 2000), phone: values.phone.slice(0, 30), name: values.name.slice(0, 50) };
-        return sendHtml(reply, 422, formHtml(req, lang, await brandingLine(db, lang), shown, errors));
+        return sendHtml(reply, 422, formHtml(req, lang, shown, errors));
       }
     });
   });

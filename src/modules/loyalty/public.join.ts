@@ -32,6 +32,7 @@ import { findUserById } from '../accounts/index.js';
 import { createCustomer, createCustomerBody, customersByKeys } from '../customers/index.js';
 import { readCompanySettings } from '../settings/index.js';
 import { joinOffer, normaliseCode, referralOf, refusalKey, refusalText } from './referrals.js';
+import { BRAND_SLOT } from '../settings/index.js';
 
 /** Per client address and minute: views of the page, submits of the form. */
 export const JOIN_LIMITS = { view: 60, submit: 5 } as const;
@@ -58,7 +59,7 @@ button{font:inherit;font-size:16px;min-height:46px;width:100%;margin-top:16px;bo
 const HEADERS = {
   'content-type': 'text/html; charset=utf-8',
   'cache-control': 'no-store',
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
   'x-robots-tag': 'noindex',
 } as const;
 
@@ -67,7 +68,7 @@ function layout(lang: Locale, title: string, body: string): string {
     `<!doctype html><html lang="${lang === 'en' ? 'en' : 'zh-CN'}"><head><meta charset="utf-8">` +
     `<meta name="viewport" content="width=device-width,initial-scale=1"><meta name="format-detection" content="telephone=no">` +
     `<meta name="robots" content="noindex"><title>${esc(title)}</title><style>${CSS}</style></head>` +
-    `<body><main><div class="card">${body}</div></main></body></html>`
+    `<body><main><div class="card">${BRAND_SLOT}${body}</div></main></body></html>`
   );
 }
 

@@ -7,6 +7,7 @@
  */
 import { t, type Locale, type MessageKey, type MessageParams } from '../../platform/i18n/index.js';
 import type { LedgerEntryView, LocalText, MemberView, RewardView } from './loyalty.contract.js';
+import { BRAND_SLOT } from '../settings/index.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 export const esc = (s: string | number): string => String(s).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
@@ -39,7 +40,7 @@ export function layout(lang: Locale, title: string, body: string): string {
     `<!doctype html><html lang="${lang === 'en' ? 'en' : 'zh-CN'}"><head><meta charset="utf-8">` +
     `<meta name="viewport" content="width=device-width,initial-scale=1"><meta name="format-detection" content="telephone=no">` +
     `<meta name="robots" content="noindex"><title>${esc(title)}</title><style>${CSS}</style></head>` +
-    `<body><main>${body}</main></body></html>`
+    `<body><main>${BRAND_SLOT}${body}</main></body></html>`
   );
 }
 

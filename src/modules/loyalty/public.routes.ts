@@ -47,7 +47,7 @@ export const MEMBER_BODY_LIMIT = 8 * 1024;
 /** How many ledger entries the page shows. */
 export const MEMBER_PAGE_ENTRIES = 20;
 
-const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 const num = (n: number) => new Intl.NumberFormat('en-US').format(n);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

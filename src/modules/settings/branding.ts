@@ -99,3 +99,18 @@ export async function brandingLine(db: DbOrTx, lang: Locale): Promise<string> {
     return '';
   }
 }
+
+/**
+ * Where a server-rendered public page wants the branding line: its layout writes this comment, and the hook below
+ * puts the line there as the page is sent, in the page's language (its <html lang>). One place for every module's
+ * pages, and a page that has no slot is sent untouched.
+ */
+export const BRAND_SLOT = '<!--hearth:brand-->';
+
+export function registerBrandingSlot(app: { addHook: (name: 'onSend', hook: (req: unknown, reply: unknown, payload: unknown) => Promise<unknown>) => unknown }, db: DbOrTx): void {
+  app.addHook('onSend', async (_req, _reply, payload) => {
+    if (typeof payload !== 'string' || !payload.includes(BRAND_SLOT)) return payload;
+    const lang: Locale = payload.includes('<html lang="en"') ? 'en' : 'zh-CN';
+    return payload.replace(BRAND_SLOT, await brandingLine(db, lang));
+  });
+}

@@ -15,4 +15,4 @@ export { companySettingsView } from './settings.schemas.js';
 export type { CompanySettingsView } from './settings.contract.js';
 export { writeSettingIfAbsent } from './settings.service.js';
 export { companyClock } from './clock.js';
-export { brandingHtml, brandingLine, companySettingsView as companySettingsWithLogo, publicBranding, type PublicBranding } from './branding.js';
+export { BRAND_SLOT, brandingHtml, brandingLine, registerBrandingSlot, companySettingsView as companySettingsWithLogo, publicBranding, type PublicBranding } from './branding.js';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { ServiceContext } from '../../platform/context.js';
 import type { App } from '../../platform/http/server.js';
 import { CURRENCIES, updateCompanySettings } from './settings.service.js';
-import { companySettingsView as companySettingsOf, LOGO_MAX_BYTES, publicBranding, readLogo, removeLogo, setLogo } from './branding.js';
+import { companySettingsView as companySettingsOf, registerBrandingSlot, LOGO_MAX_BYTES, publicBranding, readLogo, removeLogo, setLogo } from './branding.js';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { companySettingsView } from './settings.schemas.js';
 
@@ -25,6 +25,8 @@ const logoBody = z.strictObject({
 const brandingView = z.object({ companyName: z.string(), hotline: z.string().nullable(), logoUrl: z.string().nullable() });
 
 export async function settingsRoutes(app: App, ctx: ServiceContext): Promise<void> {
+  // The branding line of every server-rendered public page (branding.ts), on the root so every module's pages get it.
+  registerBrandingSlot(app as never, ctx.db);
   const view = (db: DbOrTx) => companySettingsOf(db);
   app.get('/api/v1/settings', { schema: { tags: ['settings'], summary: 'Company settings', response: { 200: companySettingsView } } }, async () => view(ctx.db));
   app.patch(

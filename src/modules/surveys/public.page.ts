@@ -9,6 +9,7 @@
 import { t, type Locale, type MessageKey } from '../../platform/i18n/index.js';
 import { DIMENSION_NAMES, SCALES, type AnswerIssue, type Question, type SurveyDefinition, type Text } from './definition.js';
 import type { Fields, Screen } from './public.flow.js';
+import { BRAND_SLOT } from '../settings/index.js';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 export const esc = (s: string | number): string => String(s).replace(/[&<>"']/g, (c) => ESCAPES[c]!);
@@ -46,7 +47,7 @@ export function layout(lang: Locale, title: string, body: string): string {
     `<!doctype html><html lang="${lang === 'en' ? 'en' : 'zh-CN'}"><head><meta charset="utf-8">` +
     `<meta name="viewport" content="width=device-width,initial-scale=1"><meta name="format-detection" content="telephone=no">` +
     `<meta name="robots" content="noindex"><title>${esc(title)}</title><style>${CSS}</style></head>` +
-    `<body><main><div class="card">${body}</div></main></body></html>`
+    `<body><main><div class="card">${BRAND_SLOT}${body}</div></main></body></html>`
   );
 }
 

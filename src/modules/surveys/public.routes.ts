@@ -56,7 +56,7 @@ export const PUBLIC_BODY_LIMIT = 64 * 1024;
 /** Per client address and minute: views, answers (a SERVQUAL survey is about eight screens), QR starts. */
 export const PUBLIC_LIMITS = { view: 120, answer: 60, start: 20 } as const;
 
-const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
 /** What a page's URL leads to: its path, how to load it (locked for a write) and what a view changes. */
 type Link = { base: string; load: (db: DbOrTx, lock: boolean) => Promise<Target>; viewed?: (db: DbOrTx) => Promise<void> };
