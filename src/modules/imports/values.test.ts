@@ -110,6 +110,17 @@ describe('suggested mapping from headers', () => {
       City: 'city',
     });
   });
+  it('a unit or note in brackets does not keep a column from its field: 供暖面积 finds the field 供暖面积(㎡)', () => {
+    const fields = [
+      { key: 'name', synonyms: ['姓名'] },
+      { key: 'custom.heated_area', synonyms: ['供暖面积(㎡)', 'Heated area (m²)', 'heated_area'] },
+    ];
+    expect(suggestMapping('customers', ['姓名', '供暖面积'], fields)).toEqual({ 姓名: 'name', 供暖面积: 'custom.heated_area' });
+    expect(suggestMapping('customers', ['姓名（户主）', '供暖面积（平方米）'], fields)).toEqual({ '姓名（户主）': 'name', '供暖面积（平方米）': 'custom.heated_area' });
+    expect(suggestMapping('customers', ['Heated area'], fields)).toEqual({ 'Heated area': 'custom.heated_area' });
+    // Brackets that are the whole header stay what they are.
+    expect(suggestMapping('customers', ['(备注)'], [{ key: 'note', synonyms: ['备注'] }])).toEqual({ '(备注)': 'note' });
+  });
   it('CDNOW headers for transactions', () => {
     expect(suggestMapping('transactions', ['customer_id', 'date', 'number_of_cds', 'dollar_value'])).toEqual({
       customer_id: 'customerExternalId',

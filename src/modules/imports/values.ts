@@ -126,9 +126,13 @@ export function splitList(raw: string): string[] {
     .filter(Boolean);
 }
 
-/** A header as compared with field names: lower case, no spaces, underscores, dashes or brackets. */
+/**
+ * A header as compared with field names: lower case, no spaces, underscores, dashes or brackets, and no unit or note
+ * in brackets after the name (「供暖面积（㎡）」, 「金额(元)」 and 「供暖面积」 are the same column), unless the brackets
+ * are all there is.
+ */
 export function normalizeHeader(h: string): string {
-  return halfWidth(h)
-    .toLowerCase()
-    .replace(/[\s_\-.()（）[\]【】:：*]/g, '');
+  const lower = halfWidth(h).toLowerCase();
+  const withoutNote = lower.replace(/[(（[【][^)）\]】]*[)）\]】]/g, '');
+  return (withoutNote.trim() ? withoutNote : lower).replace(/[\s_\-.()（）[\]【】:：*]/g, '');
 }
