@@ -59,7 +59,7 @@ describe('first-run setup', () => {
     expect(byName['客户经理部']).toMatchObject({ kind: 'department', parentId: null });
     expect(byName['一线客服班组']).toMatchObject({ kind: 'group', parentId: byName['客服中心']!.id });
     expect(byName['维修班组']).toMatchObject({ kind: 'group', parentId: byName['客服中心']!.id });
-    expect((await admin.get('/api/v1/settings')).json()).toEqual({ companyName: '冰城热力集团', template: 'heating', timezone: 'Asia/Shanghai', currency: 'CNY' });
+    expect((await admin.get('/api/v1/settings')).json()).toEqual({ companyName: '冰城热力集团', template: 'heating', timezone: 'Asia/Shanghai', currency: 'CNY', hotline: null, logoUrl: null });
     const audit = (await admin.get('/api/v1/audit?action=setup')).json().items;
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ via: 'system', changes: { companyName: '冰城热力集团', template: 'heating', admin: 'boss' } });

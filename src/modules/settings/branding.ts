@@ -1,7 +1,7 @@
 /**
  * Company branding (企业标识) on the households' public pages: the company name, a logo and the service hotline, the
- * same on every public page (the feedback page, surveys, the member page, the report and follow pages, the
- * unsubscribe and link pages), so a household opening a link in WeChat sees who is asking.
+ * same on each (the report, follow and help pages through GET /public/branding; the feedback, survey, member and join
+ * pages through BRAND_SLOT), so a household opening a link in WeChat sees who is asking.
  *
  * The logo is a small PNG, JPEG or WebP (at most 128 KB), checked by its first bytes, not by what the upload claims.
  * SVG is refused: served from this origin it could carry script. It is kept in the settings table (one row, base64)
