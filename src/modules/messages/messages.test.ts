@@ -5,7 +5,6 @@
  * cap; the unsubscribe link and the TD keyword; validation in zh-CN and English; data scope; two senders in parallel
  * claiming each message once.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import { simpleParser } from 'mailparser';
@@ -14,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countRows, createTestContext, TEST_DB_KIND, type Client, type TestContext } from '../../test/harness.js';
 import { MessageDelivery, STALE_CLAIM_MS, type MessagingRuntime } from './index.js';
 import { problemOf, ok } from '../../test/http.js';
+import { FakeProvider } from '../../test/provider.js';
 
 type Message = Record<string, any>;
 
@@ -28,47 +28,6 @@ async function readMail(raw: string): Promise<{ headers: Record<string, string>;
   const headers: Record<string, string> = {};
   for (const line of parsed.headerLines) headers[line.key] = line.line.slice(line.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
   return { headers, subject: parsed.subject ?? '', text: (parsed.text ?? '').replace(/\r\n/g, '\n') };
-}
-
-// ---- a fake SMS / WeChat provider ------------------------------------------------------------------------------------
-
-type ProviderRequest = { method: string; url: string; headers: IncomingMessage['headers']; body: any };
-
-class FakeProvider {
-  readonly requests: ProviderRequest[] = [];
-  /** What the SMS endpoint answers: 200 with Code OK, or an HTTP error status. */
-  status = 200;
-  delayMs = 0;
-  private server: Server | null = null;
-  url = '';
-
-  async start(): Promise<void> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => void (async () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        this.requests.push({ method: req.method!, url: req.url!, headers: req.headers, body: text ? JSON.parse(text) : null });
-        if (this.delayMs) await sleep(this.delayMs);
-        if (this.status !== 200) {
-          res.writeHead(this.status, { 'content-type': 'text/plain' }).end('Internal Server Error');
-          return;
-        }
-        res.writeHead(200, { 'content-type': 'application/json' });
-        if (req.url!.startsWith('/cgi-bin/token')) res.end(JSON.stringify({ access_token: 'TOKEN-1', expires_in: 7200 }));
-        else if (req.url!.startsWith('/cgi-bin/message/template/send')) res.end(JSON.stringify({ errcode: 0, errmsg: 'ok', msgid: 4000001 }));
-        else res.end(JSON.stringify({ Code: 'OK', Message: 'OK', BizId: `biz-${this.requests.length}`, RequestId: 'r' }));
-      })().catch(() => res.destroy())); // a failure while answering drops the connection: the client under test sees it
-    });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-  smsFor(messageId: string): ProviderRequest[] {
-    return this.requests.filter((r) => r.body?.OutId === messageId);
-  }
-  async stop(): Promise<void> {
-    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
-  }
 }
 
 describe('messages', () => {

@@ -6,13 +6,12 @@
  * app's own job or the test's sweep); service messages go as written; a forged or mangled key leads nowhere
  * (404 page in the caller's language) and records nothing.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type TestContext } from '../../test/harness.js';
 import { ok } from '../../test/http.js';
 import { startSmtpSink, testMessaging, type SmtpSink } from '../../test/mail.js';
+import { FakeProvider } from '../../test/provider.js';
 import { MessageDelivery } from './index.js';
 
 const LINK = /https:\/\/crm\.example\.com\/l\/([\w-]{22}\.[\w-]{22})\/(\d+)/g;
@@ -21,25 +20,16 @@ describe('message tracking', () => {
   const now = new Date('2026-01-15T02:00:00Z');
   let ctx: TestContext;
   let delivery: MessageDelivery;
-  /** The texts a local SMS provider (the aliyun adapter's API) received, by message id. */
-  const smsTexts = new Map<string, string>();
-  let provider: Server;
+  /** A local SMS provider (the aliyun adapter's API): what it received is what was sent. */
+  const provider = new FakeProvider();
+  const smsText = (id: string): string => JSON.parse(provider.smsFor(id).at(-1)!.body.TemplateParam).content;
   let smtp: SmtpSink;
 
   beforeAll(async () => {
     ctx = await createTestContext({ clock: () => now });
     delivery = new MessageDelivery(ctx.database.db, testMessaging(() => now));
     smtp = await startSmtpSink();
-    provider = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-        smsTexts.set(body.OutId, JSON.parse(body.TemplateParam).content);
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ Code: 'OK', BizId: `biz-${smsTexts.size}` }));
-      });
-    });
-    await new Promise<void>((r) => provider.listen(0, '127.0.0.1', r));
+    await provider.start();
     const port = smtp.port;
     ok(
       await ctx.admin.patch('/api/v1/message-settings', {
@@ -47,7 +37,7 @@ describe('message tracking', () => {
         email: { adapter: 'smtp', host: '127.0.0.1', port, secure: false, fromAddress: 'service@heat.example.com' },
         sms: {
           adapter: 'aliyun',
-          baseUrl: `http://127.0.0.1:${(provider.address() as AddressInfo).port}`,
+          baseUrl: provider.url,
           accessKeyId: 'LTAI-test',
           accessKeySecret: 'sms-secret',
           signName: '测试热力',
@@ -59,7 +49,7 @@ describe('message tracking', () => {
   afterAll(async () => {
     await ctx?.close();
     await smtp?.close();
-    await new Promise<void>((r) => (provider ? provider.close(() => r()) : r()));
+    await provider.stop();
   });
 
   const view = async (id: string) => ok(await ctx.admin.get(`/api/v1/messages/${id}`));
@@ -109,7 +99,7 @@ describe('message tracking', () => {
   it('a marketing SMS is tracked; a service message goes as written; forged keys and unknown links lead nowhere', async () => {
     const c = await ctx.newCustomer({ name: '赵磊', phones: ['13800138011'], consent: { sms: true } });
     const id = await sent(c.id, { channel: 'sms', category: 'marketing', body: '赵磊您好，老带新活动：https://heat.example.com/r/88 回TD退订' });
-    const line = smsTexts.get(id)!;
+    const line = smsText(id);
     const [match] = [...line.matchAll(LINK)];
     expect(match).toBeTruthy();
     expect(line).not.toContain('heat.example.com/r/88');
@@ -127,6 +117,6 @@ describe('message tracking', () => {
     expect(await view(id)).toMatchObject({ openedAt: now.toISOString(), clickedAt: now.toISOString(), clicks: 1 });
 
     const service = await sent(c.id, { channel: 'sms', category: 'transactional', body: '您的报修进度：https://heat.example.com/s/t/1' });
-    expect(smsTexts.get(service)).toContain('https://heat.example.com/s/t/1');
+    expect(smsText(service)).toContain('https://heat.example.com/s/t/1');
   });
 });

@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { requireAccess, type Actor } from '../../platform/auth/permissions.js';
 import type { DbOrTx } from '../../platform/db/client.js';
+import type { App } from '../../platform/http/server.js';
 import { AppError } from '../../platform/errors.js';
 import { t, type Locale } from '../../platform/i18n/index.js';
 import { recordAudit } from '../audit/index.js';
@@ -67,8 +68,8 @@ export async function companySettingsView(db: DbOrTx): Promise<CompanySettings &
 
 /** The company as its public pages show it. */
 export async function publicBranding(db: DbOrTx): Promise<PublicBranding> {
-  const [s, logo] = await Promise.all([readCompanySettings(db), readLogo(db)]);
-  return { companyName: s.companyName, hotline: s.hotline, logoUrl: logoUrlOf(logo) };
+  const { companyName, hotline, logoUrl } = await companySettingsView(db);
+  return { companyName, hotline, logoUrl };
 }
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -107,9 +108,10 @@ export async function brandingLine(db: DbOrTx, lang: Locale): Promise<string> {
  */
 export const BRAND_SLOT = '<!--hearth:brand-->';
 
-export function registerBrandingSlot(app: { addHook: (name: 'onSend', hook: (req: unknown, reply: unknown, payload: unknown) => Promise<unknown>) => unknown }, db: DbOrTx): void {
-  app.addHook('onSend', async (_req, _reply, payload) => {
-    if (typeof payload !== 'string' || !payload.includes(BRAND_SLOT)) return payload;
+export function registerBrandingSlot(app: App, db: DbOrTx): void {
+  app.addHook('onSend', async (_req, reply, payload) => {
+    // Only HTML pages are looked into: the JSON answers (exports included) pass untouched and unscanned.
+    if (typeof payload !== 'string' || !String(reply.getHeader('content-type') ?? '').startsWith('text/html') || !payload.includes(BRAND_SLOT)) return payload;
     const lang: Locale = payload.includes('<html lang="en"') ? 'en' : 'zh-CN';
     return payload.replace(BRAND_SLOT, await brandingLine(db, lang));
   });

@@ -26,7 +26,7 @@ const brandingView = z.object({ companyName: z.string(), hotline: z.string().nul
 
 export async function settingsRoutes(app: App, ctx: ServiceContext): Promise<void> {
   // The branding line of every server-rendered public page (branding.ts), on the root so every module's pages get it.
-  registerBrandingSlot(app as never, ctx.db);
+  registerBrandingSlot(app, ctx.db);
   const view = (db: DbOrTx) => companySettingsOf(db);
   app.get('/api/v1/settings', { schema: { tags: ['settings'], summary: 'Company settings', response: { 200: companySettingsView } } }, async () => view(ctx.db));
   app.patch(
