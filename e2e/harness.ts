@@ -56,9 +56,10 @@ export type ServerHandle = { url: string; stop: () => Promise<void>; output: () 
  * The data directory starts as a copy of the run's migrated database (not set up), so the server skips initdb and
  * the migrations; the process runs in a process group of its own, killed if it does not stop.
  */
-export async function startServer(asInstalled = false): Promise<ServerHandle> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'hearth-e2e-data-'));
-  await seedDataDir(dataDir);
+export async function startServer(asInstalled = false, opts: { dataDir?: string } = {}): Promise<ServerHandle> {
+  // A data directory the caller prepared (e.g. with `hearth demo load`) is used as it is, and removed on stop.
+  const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'hearth-e2e-data-'));
+  if (!opts.dataDir) await seedDataDir(dataDir);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let output = '';

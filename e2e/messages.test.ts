@@ -110,9 +110,13 @@ describe('messages', () => {
     await see(page, '已设置（留空则不修改）');
   });
 
-  it('the unsubscribe link in an email opens a public page that withdraws email consent', async () => {
+  it('the unsubscribe link in an email opens a public page, under the company name, logo and hotline, that withdraws email consent', async () => {
     const page = suite.browser.page;
     const shots = new Shots('unsubscribe');
+    // The company's branding, as on its other public pages (a 1×1 PNG for the logo).
+    await suite.api.patch('/api/v1/settings', { hotline: '0451-96666' });
+    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+    await suite.api.request('PUT', '/api/v1/settings/logo', { dataUrl: `data:image/png;base64,${png}` });
     const sent = await suite.api.post<{ id: string; body: string }>(`/api/v1/customers/${suite.customerId}/messages`, {
       channel: 'email',
       subject: '供暖通知',
@@ -121,13 +125,26 @@ describe('messages', () => {
     const link = /https?:\/\/\S+\/unsubscribe\/[\w-]+\.[\w-]+/.exec(sent.body)![0];
     // Signed out: the page needs no sign-in.
     await page.context().clearCookies();
+    const asked: string[] = [];
+    const onRequest = (r: { url: () => string }) => void asked.push(new URL(r.url()).pathname);
+    page.on('request', onRequest);
     await page.goto(`${suite.server.url}${new URL(link).pathname}`);
     await see(page, '不再接收 示例供热有限公司 的邮件？');
+    const brand = page.getByTestId('branding');
+    await see(brand, '示例供热有限公司');
+    await see(brand, '服务热线 0451-96666');
+    expect(await brand.locator('a').getAttribute('href')).toBe('tel:045196666');
+    await expect.poll(() => brand.locator('img').evaluate((img: { naturalWidth: number }) => img.naturalWidth), { timeout: WAIT }).toBe(1);
     await shots.take(page, 'question');
     await page.getByRole('button', { name: '确认退订' }).click();
     await page.getByTestId('unsubscribed').waitFor();
     expect(await page.getByTestId('unsubscribed').textContent()).toContain('已退订');
+    await see(brand, '服务热线 0451-96666');
     await shots.take(page, 'done');
+    // A household's page asks for no session: no /auth/me (and so no 401 in its console).
+    page.off('request', onRequest);
+    expect(asked).toContain('/api/v1/public/branding');
+    expect(asked.filter((p) => p.startsWith('/api/v1/auth'))).toEqual([]);
     const customer = await suite.api.get<{ consent: Record<string, boolean> }>(`/api/v1/customers/${suite.customerId}`);
     expect(customer.consent).toMatchObject({ email: false, sms: true });
   });

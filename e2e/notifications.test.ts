@@ -1,7 +1,7 @@
 /**
  * Notifications in the browser: 王丽 assigns two tickets to 李强; 李强 signs in and sees the bell's count, opens its
  * dropdown, reads the notification, clicks it and lands on the ticket page with the count one lower; the notifications
- * page lists both, and 全部已读 empties the bell.
+ * page lists both, and 全部已读 empties the bell; the side menu opens the page too (个人设置 → 我的通知).
  */
 import { describe, expect, it } from 'vitest';
 import { Api, browserSuite, see, seedCompany, Shots, signIn, WAIT } from './harness.js';
@@ -66,6 +66,13 @@ describe('notifications', () => {
     await expect.poll(() => bell.getAttribute('aria-label'), { timeout: WAIT }).toBe('通知（0 条未读）');
     await expect.poll(() => list.locator('[data-unread="true"]').count(), { timeout: WAIT }).toBe(0);
     await shots.take(page, 'page');
+
+    // The page is in the side menu too (个人设置 → 我的通知), without the bell.
+    await page.goto(`${suite.server.url}/`);
+    await page.locator('.ant-layout-sider').getByRole('menuitem', { name: '我的通知' }).click();
+    await list.waitFor({ timeout: WAIT });
+    expect(new URL(page.url()).pathname).toBe('/notifications');
+    await expect.poll(() => list.getByTestId('notification-item').count(), { timeout: WAIT }).toBe(2);
     expect(suite.browser.pageErrors).toEqual([]);
   });
 });

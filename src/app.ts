@@ -76,7 +76,7 @@ import { careSummarySource } from './modules/care/index.js';
 import { consentSummarySource } from './modules/messages/index.js';
 import { loyaltySummarySource } from './modules/loyalty/index.js';
 import { heatingSummarySource } from './modules/heating/index.js';
-import { notificationsModule, registerNotificationHooks } from './modules/notifications/index.js';
+import { NOTIFICATION_CLEANUP_QUEUE, notificationsModule, registerNotificationHooks } from './modules/notifications/index.js';
 import { registerSlaAlertHook, registerTicketAssignedHook, registerTicketMessageHook } from './modules/tickets/index.js';
 import { registerImportFinishedHook } from './modules/imports/index.js';
 import { registerAnalyticsRunFinishedHook } from './modules/analytics/index.js';
@@ -122,7 +122,7 @@ export async function prepareDatabase(database: Database): Promise<void> {
 
 /** Every job queue a server works (buildApp refuses to register a handler of a queue missing here). */
 function jobQueues(): string[] {
-  return ['import.run', DEMO_QUEUE, MESSAGE_QUEUE, FACTS_QUEUE, LOYALTY_QUEUE, SURVEY_SEND_QUEUE, ARREARS_QUEUE, NOTICE_QUEUE, ANALYTICS_QUEUE, SEGMENTS_QUEUE, CAMPAIGNS_QUEUE];
+  return ['import.run', DEMO_QUEUE, MESSAGE_QUEUE, FACTS_QUEUE, LOYALTY_QUEUE, SURVEY_SEND_QUEUE, ARREARS_QUEUE, NOTICE_QUEUE, ANALYTICS_QUEUE, SEGMENTS_QUEUE, CAMPAIGNS_QUEUE, NOTIFICATION_CLEANUP_QUEUE];
 }
 
 /**
@@ -201,6 +201,38 @@ for (const source of [analyticsSummarySource, transactionSummarySource, heatingS
   registerCustomerSummarySource(source);
 
 /** Calls `fn` every `ms` while the server runs (a timer that does not keep the process alive, cleared on close). */
+/**
+ * What a server does once it has started — resume unfinished jobs, the clocks' first ticks, the first outbox sweep —
+ * runs once it listens, not before, one piece after another: on the embedded database every statement waits its turn
+ * on the one connection, so this work started while the app was still being built held up its own start (after a
+ * 20,000-household demo the server answered its first request only after 30–55 s: goal history, the outbox, care).
+ * Returns the function that adds a piece; nothing runs unless `enabled` (the server; tests build the app without).
+ */
+function onceListening(app: App, enabled: boolean): (fn: () => unknown) => void {
+  const work: (() => unknown)[] = [];
+  if (enabled) {
+    app.addHook('onListen', (done) => {
+      setImmediate(() => {
+        void (async () => {
+          for (const fn of work) await Promise.resolve(fn()).catch((err: Error) => app.log.warn(`start: ${err.message}`));
+        })();
+      });
+      done();
+    });
+  }
+  return (fn) => void work.push(fn);
+}
+
+/** Jobs that were running when the process last stopped (imports, the demo, analytics, segments, campaigns): queued again. */
+async function resumeUnfinished(db: Db, jobs: Jobs, enqueueImport: (id: string, after: number) => Promise<unknown>, after: number): Promise<void> {
+  for (const id of await unfinishedImportIds(db)) await enqueueImport(id, after);
+  const demo = await unfinishedDemo(db);
+  if (demo) await jobs.send(DEMO_QUEUE, demo, after);
+  for (const id of await unfinishedRunIds(db)) await jobs.send(ANALYTICS_QUEUE, { id }, after);
+  for (const id of await unfinishedRefreshIds(db)) await jobs.send(SEGMENTS_QUEUE, { id }, after);
+  for (const id of await unfinishedLaunchIds(db)) await jobs.send(CAMPAIGNS_QUEUE, { id }, after);
+}
+
 function every(app: App, ms: number, fn: () => void): void {
   const timer = setInterval(fn, ms);
   timer.unref();
@@ -281,7 +313,12 @@ async function surveyDistribution(app: App, db: Db, jobs: Jobs, deps: Omit<SendD
  * subscriptions (after each complete week or month a delivery is queued in the outbox; its PDF / workbook is made when
  * each email is sent); and the notifications that tell each person what concerns them (with their daily digest).
  */
-async function closedLoop(app: App, ctx: ServiceContext, messaging: MessagingRuntime, opts: { config: Config; clock?: () => Date; resumeJobs?: boolean }): Promise<void> {
+async function closedLoop(
+  app: App,
+  ctx: ServiceContext,
+  messaging: MessagingRuntime,
+  opts: { config: Config; clock?: () => Date; resumeJobs?: boolean; jobs: Jobs; atStart: (fn: () => unknown) => void },
+): Promise<void> {
   let snapshotting: Promise<unknown> | null = null;
   const goalClock = () => {
     snapshotting ??= snapshotGoals(ctx.db, messaging.now())
@@ -304,12 +341,15 @@ async function closedLoop(app: App, ctx: ServiceContext, messaging: MessagingRun
   if (opts.resumeJobs) {
     every(app, 10 * 60_000, reportClock);
     // Once at start too: a server stopped over a period's end sends it when it comes back.
-    goalClock();
-    reportClock();
+    opts.atStart(() => {
+      goalClock();
+      reportClock();
+    });
   }
   app.addHook('onClose', async () => void (await snapshotting));
-  // Notifications (站内通知): the bell's API; tasks that fell due and the daily e-mail digest, checked every minute.
-  await notificationsModule(app, { ...ctx, now: opts.clock }, messaging, !!opts.resumeJobs);
+  // Notifications (站内通知): the bell's API; tasks that fell due and the daily e-mail digest, checked every minute; the
+  // daily cleanup (read ones after 90 days, any after 180), a job queued once a company day.
+  await notificationsModule(app, { ...ctx, now: opts.clock }, messaging, { timer: !!opts.resumeJobs, jobs: opts.jobs });
 }
 
 /**
@@ -318,7 +358,14 @@ async function closedLoop(app: App, ctx: ServiceContext, messaging: MessagingRun
  * start and every 10 minutes in a server that resumes jobs: never built, a deadline passed, a demo load finished
  * since, a night without one). A notice to more than a few hundred households is a durable run per job too.
  */
-async function heating(app: App, ctx: ServiceContext, jobs: Jobs, deps: { messaging: MessagingRuntime; resolveActor: (userId: string) => Promise<Actor | null>; log: (line: string) => void }, resumeAfter: number | null): Promise<void> {
+async function heating(
+  app: App,
+  ctx: ServiceContext,
+  jobs: Jobs,
+  deps: { messaging: MessagingRuntime; resolveActor: (userId: string) => Promise<Actor | null>; log: (line: string) => void },
+  resumeAfter: number | null,
+  atStart: (fn: () => unknown) => void,
+): Promise<void> {
   const { db } = ctx;
   const now = deps.messaging.now;
   registerTransactionWrittenHook('heating', arrearsWrittenHook(now));
@@ -330,8 +377,6 @@ async function heating(app: App, ctx: ServiceContext, jobs: Jobs, deps: { messag
     heating: { messaging: deps.messaging, enqueueNotice: (id) => jobs.send(NOTICE_QUEUE, { id }), enqueueRebuild: (id) => jobs.send(ARREARS_QUEUE, { id }) },
   });
   if (resumeAfter === null) return;
-  for (const id of await unfinishedArrearsRuns(db)) await jobs.send(ARREARS_QUEUE, { id }, resumeAfter);
-  for (const id of await unfinishedNotices(db)) await jobs.send(NOTICE_QUEUE, { id }, resumeAfter);
   const demoFinishedAt = async () => {
     const demo = await demoStatus(db, systemActor('system'));
     return demo.status === 'done' && demo.finishedAt ? new Date(demo.finishedAt) : null;
@@ -346,7 +391,11 @@ async function heating(app: App, ctx: ServiceContext, jobs: Jobs, deps: { messag
       })
       .catch((err: Error) => app.log.warn(`heating arrears check: ${err.message}`));
   every(app, 10 * 60_000, check);
-  check();
+  atStart(async () => {
+    for (const id of await unfinishedArrearsRuns(db)) await jobs.send(ARREARS_QUEUE, { id }, resumeAfter);
+    for (const id of await unfinishedNotices(db)) await jobs.send(NOTICE_QUEUE, { id }, resumeAfter);
+    check();
+  });
 }
 
 /**
@@ -393,6 +442,7 @@ export async function buildApp(opts: {
       return null;
     },
   });
+  const atStart = onceListening(app, !!opts.resumeJobs);
   // Idempotency-Key on every POST (a repeat returns the first answer): before any route, so each route gets it.
   registerIdempotency(app, { db: ctx.db, databaseKind: opts.database.kind, now: opts.clock });
   await accountsRoutes(app, ctx);
@@ -414,7 +464,7 @@ export async function buildApp(opts: {
   await kbRoutes(app, ctx);
   await searchRoutes(app, ctx);
   await dashboardRoutes(app, { ...ctx, now: opts.clock });
-  await closedLoop(app, ctx, messaging, opts);
+  await closedLoop(app, ctx, messaging, { ...opts, jobs, atStart });
   await ticketRoutes(app, { ...ctx, tickets: messaging });
   await ticketCandidateRoutes(app, ctx); // who an unlinked ticket's reporter may be (by phone, else by address)
   // Feedback (客户反馈): the inbox, its categories, replies through the outbox; the public page /f and its JSON twin.
@@ -458,7 +508,7 @@ export async function buildApp(opts: {
   // Surveys (满意度调查): surveys, versions, templates; sends, reminders and triggers; the public pages and QR codes.
   await surveys(app, ctx, jobs, launchDeps, opts.resumeJobs ? (takeOver ? 0 : 90) : null);
   // 供热: the compound tree, 欠费 (its read model and rebuilds), 停暖 / 抢修通知.
-  await heating(app, ctx, jobs, launchDeps, opts.resumeJobs ? (takeOver ? 0 : 90) : null);
+  await heating(app, ctx, jobs, launchDeps, opts.resumeJobs ? (takeOver ? 0 : 90) : null, atStart);
   const campaignClock = () =>
     void ctx.db
       .transaction(async (tx) => {
@@ -505,18 +555,10 @@ export async function buildApp(opts: {
   app.addHook('onClose', () => jobs.stop());
   // On PostgreSQL another process may still be running a job: look again once its heartbeat would be stale.
   if (opts.resumeJobs) {
-    for (const id of await unfinishedImportIds(ctx.db)) await enqueue(id, takeOver ? 0 : 90);
-    const demo = await unfinishedDemo(ctx.db);
-    if (demo) await jobs.send(DEMO_QUEUE, demo, takeOver ? 0 : 90);
-    sweep();
-    careRun();
-    for (const id of await unfinishedRunIds(ctx.db)) await jobs.send(ANALYTICS_QUEUE, { id }, takeOver ? 0 : 90);
-    nightly();
-    for (const id of await unfinishedRefreshIds(ctx.db)) await jobs.send(SEGMENTS_QUEUE, { id }, takeOver ? 0 : 90);
-    segmentsNightly();
-    factsCheck();
-    for (const id of await unfinishedLaunchIds(ctx.db)) await jobs.send(CAMPAIGNS_QUEUE, { id }, takeOver ? 0 : 90);
-    campaignClock();
+    atStart(async () => {
+      await resumeUnfinished(ctx.db, jobs, enqueue, takeOver ? 0 : 90);
+      for (const kick of [sweep, careRun, nightly, segmentsNightly, factsCheck, campaignClock]) kick();
+    });
   }
   return app;
 }

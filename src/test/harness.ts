@@ -119,7 +119,10 @@ async function openTestDatabase(): Promise<{ database: Database; drop: () => Pro
   return { database, drop: scratch.drop };
 }
 
-export async function createTestContext(opts: { config?: Partial<Config>; setup?: boolean; clock?: () => Date } = {}): Promise<TestContext> {
+/** `template`: the company template of the first-run setup (heating unless told). */
+export async function createTestContext(
+  opts: { config?: Partial<Config>; setup?: boolean; clock?: () => Date; template?: 'blank' | 'heating' } = {},
+): Promise<TestContext> {
   const { database, drop } = await openTestDatabase();
   await prepareDatabase(database);
   // Files the app keeps (import uploads) go to a scratch directory, never the project's ./data.
@@ -141,7 +144,7 @@ export async function createTestContext(opts: { config?: Partial<Config>; setup?
   if (opts.setup !== false) {
     const res = await anon.post('/api/v1/setup', {
       companyName: '测试热力公司',
-      template: 'heating',
+      template: opts.template ?? 'heating',
       admin: { username: ADMIN.username, displayName: ADMIN.displayName, password: ADMIN.password },
     });
     if (res.statusCode !== 201) throw new Error(`setup failed: ${res.statusCode} ${res.body}`);

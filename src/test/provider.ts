@@ -13,6 +13,8 @@ export class FakeProvider {
   readonly requests: ProviderRequest[] = [];
   /** What the SMS endpoint answers: 200 with Code OK, or an HTTP error status. */
   status = 200;
+  /** Messages (the SMS request's OutId) answered with HTTP 500 whatever `status` says: one failure within a batch. */
+  readonly failing = new Set<string>();
   delayMs = 0;
   private server: Server | null = null;
   url = '';
@@ -23,10 +25,12 @@ export class FakeProvider {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => void (async () => {
         const text = Buffer.concat(chunks).toString('utf8');
-        this.requests.push({ method: req.method!, url: req.url!, headers: req.headers, body: text ? JSON.parse(text) : null });
+        const body = text ? JSON.parse(text) : null;
+        this.requests.push({ method: req.method!, url: req.url!, headers: req.headers, body });
         if (this.delayMs) await sleep(this.delayMs);
-        if (this.status !== 200) {
-          res.writeHead(this.status, { 'content-type': 'text/plain' }).end('Internal Server Error');
+        const status = this.failing.has(body?.OutId) ? 500 : this.status;
+        if (status !== 200) {
+          res.writeHead(status, { 'content-type': 'text/plain' }).end('Internal Server Error');
           return;
         }
         res.writeHead(200, { 'content-type': 'application/json' });

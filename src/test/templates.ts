@@ -37,7 +37,9 @@ export async function openPgliteFrom(dump: Blob | null, dataDir?: string): Promi
 
 async function dumpTo(client: PGlite, file: string): Promise<void> {
   await client.exec('checkpoint');
-  const blob = await client.dumpDataDir('gzip');
+  // Uncompressed: a file's open then skips the gunzip (PGlite from this dump, measured 2026-12-07: 0.92 CPU-s against
+  // 1.29 from the gzipped one; ~120 files open one per run). 65 MB under the OS temp dir instead of 6 MB.
+  const blob = await client.dumpDataDir('none');
   writeFileSync(file, Buffer.from(await blob.arrayBuffer()));
 }
 
@@ -80,12 +82,12 @@ function pruneCache(keep: string): void {
 
 /**
  * PGlite templates, made once and kept under the OS temp dir (`hearth-tpl-<key>`) for as long as their inputs do not
- * change: `datadir/` (a migrated data directory, closed cleanly) and `migrated.tar.gz` (the same as a dump). Made in a directory of its own and renamed into place, so concurrent runs
+ * change: `datadir/` (a migrated data directory, closed cleanly) and `migrated.tar` (the same as a dump). Made in a directory of its own and renamed into place, so concurrent runs
  * never see half of one.
  */
 export async function buildPgliteTemplates(): Promise<Extract<Templates, { kind: 'pglite' }>> {
   const dir = path.join(tmpdir(), `${CACHE_PREFIX}${templateKey()}`);
-  const result = (d: string) => ({ kind: 'pglite' as const, dir: d, migrated: path.join(d, 'migrated.tar.gz'), dataDir: path.join(d, 'datadir') });
+  const result = (d: string) => ({ kind: 'pglite' as const, dir: d, migrated: path.join(d, 'migrated.tar'), dataDir: path.join(d, 'datadir') });
   pruneCache(dir);
   if (existsSync(path.join(dir, 'ready'))) {
     const now = new Date();

@@ -183,7 +183,7 @@ export function App() {
       <QueryClientProvider client={queryClient}>
         <Themed>
           <BrowserRouter>
-            <AuthProvider>
+            <AuthProvider publicPaths={['/unsubscribe/']}>
               <AppRoutes />
             </AuthProvider>
           </BrowserRouter>

@@ -12,6 +12,7 @@ import { ClusterOutlined } from '@ant-design/icons';
 import { NotificationOutlined } from '@ant-design/icons';
 import { SmileOutlined } from '@ant-design/icons';
 import { HomeOutlined } from '@ant-design/icons';
+import { BellOutlined } from '@ant-design/icons';
 import { AimOutlined } from '@ant-design/icons';
 import { TrophyOutlined } from '@ant-design/icons';
 import { FileTextOutlined } from '@ant-design/icons';
@@ -77,6 +78,7 @@ export const NAV: NavItem[] = [
     label: 'menu.personal',
     icon: <UserOutlined />,
     children: [
+      { key: '/notifications', label: 'menu.notifications', icon: <BellOutlined /> },
       { key: '/me/tokens', label: 'menu.tokens', icon: <KeyOutlined />, anyOf: ['token:manage'] },
       { key: '/me/password', label: 'menu.password', icon: <LockOutlined /> },
     ],

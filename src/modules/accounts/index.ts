@@ -3,6 +3,7 @@ export { actorForUserId, actorOfUser, authenticateSession, authenticateToken, ty
 export { ensureBuiltinRoles } from './roles.service.js';
 export { runSetup, setupStatus } from './setup.service.js';
 export { createUser } from './users.service.js';
+export { createToken } from './tokens.service.js';
 export { findUserById, countUsers } from './accounts.repository.js';
 export { setupBody, createUserBody, type SetupInput, type CreateUserInput } from './accounts.types.js';
 export type { TeamView, UserView } from './accounts.contract.js';

@@ -3,7 +3,7 @@ import { systemActor, type Actor } from '../../platform/auth/permissions.js';
 import type { Db, DbOrTx } from '../../platform/db/client.js';
 import { AppError } from '../../platform/errors.js';
 import type { Locale } from '../../platform/i18n/index.js';
-import { readCompanySettings, writeCompanySettings, type Template } from '../settings/index.js';
+import { ensureTemplateFields, readCompanySettings, writeCompanySettings, type Template } from '../settings/index.js';
 import { recordAudit } from '../audit/index.js';
 import { countUsers, insertTeam } from './accounts.repository.js';
 import type { SetupInput } from './accounts.types.js';
@@ -43,6 +43,7 @@ export async function runSetup(
       const parent = await insertTeam(tx, { name: team.name, kind: team.kind });
       for (const child of team.children ?? []) await insertTeam(tx, { name: child, kind: 'group', parentId: parent.id });
     }
+    await ensureTemplateFields(tx, actor, input.template);
     const admin = await createUser(tx, actor, { ...input.admin, roleKey: 'admin' }, { firstAdmin: true }).catch((err: unknown) => {
       // The user's fields are under `admin` in the setup body: name them as the caller sent them (admin.password).
       if (!(err instanceof AppError) || !err.issues.length) throw err;

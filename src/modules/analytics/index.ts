@@ -2,6 +2,7 @@ export { analyticsRoutes, ANALYTICS_QUEUE } from './analytics.routes.js';
 export {
   executeRun,
   getRun,
+  listRuns,
   queueNightly,
   readAnalyticsSettings,
   registerChurnSignal,

@@ -7,3 +7,6 @@ export type { CampaignResults, CampaignView } from './campaigns.contract.js';
 export { campaignDashboardTiles } from './dashboard.tiles.js';
 export { campaignGoalMetrics } from './goal.metrics.js';
 export { campaignPointsMultipliers } from './points.js';
+// The demo's campaigns (demo/outreach.ts): the marketer's services, and the coupons a household holds.
+export { createCampaign, getCampaign, launchCampaign, listCampaigns } from './campaigns.service.js';
+export { customerCoupons } from './redemptions.js';

@@ -24,6 +24,9 @@ import { demoTicketServices, type TicketsRuntime } from '../tickets/index.js';
 import { CARE_TEMPLATES, FEEDBACK_TEXTS, FIRST_REPLIES, RATING_COMMENTS, TICKET_STORIES, type TicketStory } from './activity.data.js';
 import { household, type DemoPlan } from './generator.js';
 import { planLoyalty, playLoyalty, playLoyaltyRun, type LoyaltyScript } from './loyalty.js';
+import { planContent, playContent, playContentOutside, type ContentScript } from './content.js';
+import { planOutreach, playOutreach, playOutreachRun, type OutreachScript } from './outreach.js';
+import { planDesk, playDesk, type DeskScript } from './desk.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -53,7 +56,7 @@ export type FeedbackScript = { kind: 'feedback'; household: number | null; at: D
 export type SetupScript = { kind: 'setup'; at: Date };
 /** The daily care run (关怀) of one of the last days: birthday greetings, festival tasks, return visits after repairs. */
 export type CareScript = { kind: 'care'; at: Date };
-export type ActivityScript = TicketScript | FeedbackScript | SetupScript | CareScript | LoyaltyScript;
+export type ActivityScript = TicketScript | FeedbackScript | SetupScript | CareScript | LoyaltyScript | ContentScript | OutreachScript | DeskScript;
 
 /** Days before the as-of day that have their care run played. */
 const CARE_DAYS = 7;
@@ -177,6 +180,9 @@ export function planActivity(plan: DemoPlan): ActivityScript[] {
   out.push({ kind: 'setup', at: new Date(seasonStarts(horizon)[0]! - 90 * DAY) });
   for (let d = CARE_DAYS; d >= 1; d--) out.push({ kind: 'care', at: new Date(horizon - d * DAY + 9 * HOUR) });
   out.push(...planLoyalty(plan, horizon)); // 会员与积分: loyalty.ts
+  out.push(...planContent(plan, horizon)); // 知识库、疑似重复、导入、细分、价值分析、目标: content.ts
+  out.push(...planOutreach(plan, horizon)); // 满意度调查、营销活动: outreach.ts
+  out.push(...planDesk(plan, horizon)); // 管理员的任务、报表订阅、停暖通知: desk.ts
   return out.sort((a, b) => a.at.getTime() - b.at.getTime() || a.kind.localeCompare(b.kind));
 }
 
@@ -200,6 +206,8 @@ export async function playCareRun(db: Db, script: CareScript, deps: ActivityDeps
 export async function playOutside(db: Db, script: ActivityScript, deps: ActivityDeps): Promise<void> {
   if (script.kind === 'care') await playCareRun(db, script, deps);
   if (script.kind === 'loyalty') await playLoyaltyRun(db, script);
+  if (script.kind === 'content') await playContentOutside(db, script, deps);
+  if (script.kind === 'outreach') await playOutreachRun(db, script, deps);
 }
 
 /** Plays one script (not a care run: playCareRun) in the caller's transaction. */
@@ -208,6 +216,9 @@ export async function playScript(tx: DbOrTx, plan: DemoPlan, script: ActivityScr
   const rt: TicketsRuntime = { ...deps.runtime, now: () => clock, kick: async () => undefined };
   if (script.kind === 'setup') return setUpCare(tx, deps.actor);
   if (script.kind === 'loyalty') return playLoyalty(tx, plan, script, deps);
+  if (script.kind === 'content') return playContent(tx, plan, script, deps);
+  if (script.kind === 'outreach') return playOutreach(tx, plan, script, deps);
+  if (script.kind === 'desk') return playDesk(tx, plan, script, deps);
   if (script.kind === 'care') throw new Error('a care run plays outside the checkpoint transaction: playCareRun');
   if (script.kind === 'feedback') {
     const customerId = script.household === null ? null : household(plan, script.household).customer.id;

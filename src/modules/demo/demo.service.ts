@@ -1,12 +1,12 @@
 /**
  * Loading the heating demo into the database: staff (account-manager groups and users), the service catalogue, the
- * 供暖面积 custom field, then the generated households in batches. The load is a durable run (`platform/runs`, the row
- * in `demo_loads`): each batch (its customers, payments, purchases and the run's checkpoint) is one transaction, so an
- * interrupted load resumes exactly where it stopped, in this process or another. Rows are
- * written with the owning modules' bulk loaders (`customerBulkLoad`, `transactionBulkLoad`, `interactionBulkLoad`:
- * `bulkInsert`, one JSON parameter a statement) and ids come from the generator, so no statement needs to read back
- * what the previous one wrote. What the load reads of other modules (its managers, the fingerprint) goes through their
- * views.
+ * 供暖面积 custom field (the heating template's, settings/templates.ts: the one setup made, else made now), then the
+ * generated households in batches. The load is a durable run (`platform/runs`, the row in `demo_loads`): each batch
+ * (its customers, payments, purchases and the run's checkpoint) is one transaction, so an interrupted load resumes
+ * exactly where it stopped, in this process or another. Rows are written with the owning modules' bulk loaders
+ * (`customerBulkLoad`, `transactionBulkLoad`, `interactionBulkLoad`: `bulkInsert`, one JSON parameter a statement) and
+ * ids come from the generator, so no statement needs to read back what the previous one wrote. What the load reads of
+ * other modules (its managers, the fingerprint) goes through their views.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { eq, sql } from 'drizzle-orm';
@@ -18,8 +18,8 @@ import { DurableRuns, RunLostError, type RunHandle, type RunProgress } from '../
 import { recordAudit } from '../audit/index.js';
 import { createTeam, createUser, listTeams, userDirectory } from '../accounts/index.js';
 import { customerBulkLoad, customerDirectory, phoneDigitsOf, searchTextOf, type CustomerBulkRow } from '../customers/index.js';
-import { activeCustomFields, createCustomField } from '../fields/index.js';
 import { interactionBulkLoad, interactionLog, taskLedger } from '../interactions/index.js';
+import { ensureTemplateFields } from '../settings/index.js';
 import { createProduct, listProducts, transactionBulkLoad, transactionLedger, transactionLineLedger } from '../transactions/index.js';
 import type { DemoStatus } from './demo.contract.js';
 import { PRODUCTS } from './data.js';
@@ -384,9 +384,8 @@ async function prepareReferenceData(db: Db, actor: Actor, plan: DemoPlan, passwo
       const created = await createProduct(tx, actor, { code: p.code, name: p.name, category: p.category, priceFen: p.priceFen, unit: p.unit, active: true });
       byCode.set(p.code, created.id);
     }
-    if (!(await activeCustomFields(tx)).some((f) => f.key === 'heated_area')) {
-      await createCustomField(tx, actor, { key: 'heated_area', labelZh: '供暖面积(㎡)', labelEn: 'Heated area (m²)', type: 'number', options: [], required: false });
-    }
+    // The heating template's 供暖面积 field: the one setup made, or made now (an installation set up blank).
+    await ensureTemplateFields(tx, actor, 'heating');
     return byCode;
   });
   return { managers, products };

@@ -26,9 +26,11 @@ import { SPREAD, chineseNumber, compoundName, cumulative, idCheckDigit, permute,
 /**
  * Bump when the generated data changes shape or distribution: a stored fingerprint then no longer matches. (3: the
  * loyalty scripts joined the played history; a load interrupted under 2 must not resume at a shifted script index. 4: the
- * payment reminders say 供暖季, the product's one word for the heating season.)
+ * payment reminders say 供暖季, the product's one word for the heating season. 5: the history
+ * plays the knowledge base, duplicates, an import, segments, an analytics run and goals (content.ts), surveys and
+ * campaigns (outreach.ts) and the administrator's desk (desk.ts): script indexes moved.)
  */
-export const GENERATOR_VERSION = 4;
+export const GENERATOR_VERSION = 5;
 export const SEASONS = 10;
 /** How far back the generated contact history (calls, reminders, return visits) goes. */
 const HISTORY_DAYS = 730;

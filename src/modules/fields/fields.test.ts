@@ -25,7 +25,8 @@ describe('custom fields', () => {
   const ids: Record<string, string> = {};
 
   beforeAll(async () => {
-    ctx = await createTestContext();
+    // A blank installation: the heating template brings its own 供暖面积(㎡) field, which would sit beside these.
+    ctx = await createTestContext({ template: 'blank' });
     agent = await ctx.newUser({ role: 'agent' });
     viewer = await ctx.newUser({ role: 'viewer' });
   });

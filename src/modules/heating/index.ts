@@ -9,6 +9,6 @@ export {
   rebuildArrearsNow,
   unfinishedArrearsRuns,
 } from './arrears.js';
-export { NOTICE_QUEUE, executeNotice, unfinishedNotices, type NoticeDeps } from './notices.js';
+export { NOTICE_QUEUE, createNotice, executeNotice, unfinishedNotices, type NoticeDeps } from './notices.js';
 export type { ArrearsPage, ArrearsSummary, NoticeView, TreeLevelView } from './heating.contract.js';
 export { heatingSummarySource } from './heating.summary.js';

@@ -1,6 +1,8 @@
 export { importRoutes } from './imports.routes.js';
 export { registerImporter, importKeyOf, sameFileRow, type BatchContext, type ImportField, type Importer, type ImportRow, type RowOutcome } from './importer.js';
 export { importOutcome, prepareFileImport, runImport, unfinishedImportIds } from './imports.service.js';
+// The demo's import finds its job again on a resume (demo/content.ts).
+export { listImports } from './imports.service.js';
 export type { Cell } from './reader.js';
 export { instantOf, parseAmountFen, parseBoolean, parseDateCell, parseNumber, splitList } from './values.js';
 export type { ImportJobView, ImportKind, ImportOptions } from './imports.contract.js';

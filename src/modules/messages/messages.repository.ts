@@ -235,6 +235,25 @@ export async function cappedCounts(db: DbOrTx, customerIds: string[], since: Dat
 }
 
 /**
+ * When the marketing and care messages of these customers that count against the weekly cap at send time were sent:
+ * those sent after `since`, leaving out `exceptIds` (the batch being checked), as epoch milliseconds per customer (a
+ * customer with none is absent). One grouped query for a sender's batch; the sender counts, per message, the times
+ * within the window that ends at its own check, as `cappedCount` (`includePending: false`) would.
+ */
+export async function cappedSentTimes(db: DbOrTx, customerIds: string[], since: Date, exceptIds: string[]): Promise<Map<string, number[]>> {
+  if (!customerIds.length) return new Map();
+  const rows = rowsOf<{ customer_id: string; sent: (number | string)[] }>(
+    await db.execute(sql`
+      select customer_id, array_agg((extract(epoch from sent_at) * 1000)::float8) as sent
+      from ${messages}
+      where customer_id = any(${sql.param(customerIds)}::uuid[]) and status = 'sent' and sent_at > ${since.toISOString()}::timestamptz
+        and category <> 'transactional' and id <> all(${sql.param(exceptIds)}::uuid[])
+      group by customer_id`),
+  );
+  return new Map(rows.map((r) => [r.customer_id, r.sent.map(Number)]));
+}
+
+/**
  * Many messages in one statement (the rows travel as one JSON parameter: platform/db/bulk.ts); a message whose
  * (source, customer, template) is already in the outbox is skipped (`messages_source_unique`, on conflict do nothing).
  * Returns the customers of the rows written.
@@ -311,17 +330,44 @@ export async function releaseStale(db: DbOrTx, claimedBefore: Date): Promise<num
   return rows.length;
 }
 
+/** What a sender writes when it is done with a claimed message: status, reason and next attempt always, the rest as set. */
+export type ClaimOutcome = Pick<MessageInsert, 'status' | 'reason' | 'nextAttemptAt'> &
+  Partial<Pick<MessageInsert, 'attempts' | 'sentAt' | 'provider' | 'providerMessageId' | 'lastError'>>;
+
 /**
- * Records the outcome of a claimed message, only while the claim is still ours (same claim time): a claim released
- * as stale and taken by another sender is not overwritten.
+ * Records the outcomes of claimed messages in one statement (they travel as one JSON parameter), each only while its
+ * claim is still ours (status sending, same claim time): a claim released as stale and taken by another sender is not
+ * overwritten. A column an outcome does not name keeps its value. Returns the ids written.
  */
-export async function finishClaim(db: DbOrTx, row: Pick<MessageRow, 'id' | 'claimedAt'>, values: Partial<MessageInsert>): Promise<boolean> {
-  const done = await db
-    .update(messages)
-    .set({ claimedAt: null, ...values, updatedAt: new Date() })
-    .where(and(eq(messages.id, row.id), eq(messages.status, 'sending'), row.claimedAt ? eq(messages.claimedAt, row.claimedAt) : isNull(messages.claimedAt)))
-    .returning({ id: messages.id });
-  return done.length > 0;
+export async function finishClaims(db: DbOrTx, done: { row: Pick<MessageRow, 'id' | 'claimedAt'>; values: ClaimOutcome }[]): Promise<Set<string>> {
+  if (!done.length) return new Set();
+  const json = JSON.stringify(
+    done.map(({ row, values: v }) => ({
+      id: row.id,
+      claimed_at: row.claimedAt?.toISOString() ?? null,
+      status: v.status,
+      reason: v.reason ?? null,
+      next_attempt_at: v.nextAttemptAt?.toISOString() ?? null,
+      ...(v.attempts !== undefined && { attempts: v.attempts }),
+      ...(v.sentAt !== undefined && { sent_at: v.sentAt?.toISOString() ?? null }),
+      ...(v.provider !== undefined && { provider: v.provider }),
+      ...(v.providerMessageId !== undefined && { provider_message_id: v.providerMessageId }),
+      ...(v.lastError !== undefined && { last_error: v.lastError }),
+    })),
+  );
+  const given = (key: string, type: string) => sql.raw(`case when o.v ? '${key}' then (o.v->>'${key}')::${type} else m.${key} end`);
+  const rows = rowsOf<{ id: string }>(
+    await db.execute(sql`
+      update ${messages} m
+      set status = o.v->>'status', reason = o.v->>'reason', next_attempt_at = (o.v->>'next_attempt_at')::timestamptz,
+          attempts = ${given('attempts', 'int')}, sent_at = ${given('sent_at', 'timestamptz')}, provider = ${given('provider', 'text')},
+          provider_message_id = ${given('provider_message_id', 'text')}, last_error = ${given('last_error', 'text')},
+          claimed_at = null, updated_at = ${new Date().toISOString()}::timestamptz
+      from jsonb_array_elements(${json}::jsonb) as o(v)
+      where m.id = (o.v->>'id')::uuid and m.status = 'sending' and m.claimed_at is not distinct from (o.v->>'claimed_at')::timestamptz
+      returning m.id`),
+  );
+  return new Set(rows.map((r) => r.id));
 }
 
 /** A failed (or suppressed) message back to the queue, due now; its attempts start again. */

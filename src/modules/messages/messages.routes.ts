@@ -1,7 +1,7 @@
 import type { ServiceContext } from '../../platform/context.js';
 import { z } from 'zod';
 import { noContent } from '../../platform/http/response.js';
-import { negotiateLocale, t } from '../../platform/i18n/index.js';
+import { negotiateLocale } from '../../platform/i18n/index.js';
 import type { App } from '../../platform/http/server.js';
 import {
   customerMessages,
@@ -16,7 +16,7 @@ import {
   unsubscribeInfo,
 } from './outbox.service.js';
 import { signingSecret } from './settings.js';
-import { followTrackedLink, PIXEL, recordTrackedOpen } from './tracking.js';
+import { followTrackedLink, INVALID_LINK_HEADERS, invalidLinkPage, PIXEL, recordTrackedOpen } from './tracking.js';
 import {
   createTemplateBody,
   customerIdParam,
@@ -177,12 +177,8 @@ export async function messageRoutes(app: App, ctx: ServiceContext & { messaging:
       }
       const url = /^\d{1,4}$/.test(req.params.n) ? await followTrackedLink(db, secret, req.params.key, Number(req.params.n), now) : null;
       if (url) return reply.code(302).header('location', url).header('cache-control', 'no-store').send();
-      const lang = negotiateLocale(req.headers['accept-language'], 'zh-CN');
-      return reply
-        .code(404)
-        .header('content-type', 'text/html; charset=utf-8')
-        .header('x-robots-tag', 'noindex')
-        .send(`<!doctype html><html lang="${lang}"><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${t(lang, 'messages.link_invalid')}</title><p style="font:16px sans-serif;margin:2em">${t(lang, 'messages.link_invalid')}</p></html>`);
+      // The page in the caller's language, under the company's branding (tracking.ts).
+      return reply.code(404).headers(INVALID_LINK_HEADERS).send(invalidLinkPage(negotiateLocale(req.headers['accept-language'], 'zh-CN')));
     },
   );
   app.post(

@@ -4,7 +4,7 @@
  * redirects to the original address and records the click (counted each time); the outbox shows both. A marketing
  * SMS is tracked the same way (read where a local SMS provider receives it, so the text is the same whoever delivers: the
  * app's own job or the test's sweep); service messages go as written; a forged or mangled key leads nowhere
- * (404 page in the caller's language) and records nothing.
+ * (404 page in the caller's language, under the company's name and hotline) and records nothing.
  */
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -118,5 +118,22 @@ describe('message tracking', () => {
 
     const service = await sent(c.id, { channel: 'sms', category: 'transactional', body: '您的报修进度：https://heat.example.com/s/t/1' });
     expect(smsText(service)).toContain('https://heat.example.com/s/t/1');
+  });
+
+  it("the 404 page of a link that leads nowhere shows the company's name and hotline, in the caller's language", async () => {
+    ok(await ctx.admin.patch('/api/v1/settings', { hotline: '0451-8888 6666' }));
+    const zh = await get('/l/abc/0');
+    expect(zh.statusCode).toBe(404);
+    expect(zh.headers['content-type']).toMatch(/^text\/html/);
+    expect(zh.body).toContain('<html lang="zh-CN"');
+    expect(zh.body).toMatch(/data-testid="branding"[^]*测试热力公司[^]*服务热线 0451-8888 6666/);
+    expect(zh.body).toContain('href="tel:045188886666"');
+    expect(zh.body).toContain('链接无效或已失效');
+    expect(zh.body).not.toContain('<!--hearth:brand-->');
+    const en = await get('/l/abc/0', 'en');
+    expect(en.statusCode).toBe(404);
+    expect(en.body).toContain('<html lang="en"');
+    expect(en.body).toMatch(/测试热力公司[^]*Hotline 0451-8888 6666/);
+    expect(en.body).toContain('This link is not valid');
   });
 });

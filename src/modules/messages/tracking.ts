@@ -13,6 +13,8 @@ import { sql } from 'drizzle-orm';
 import { signId, verifySignedId } from '../../platform/auth/signed-id.js';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { rowsOf } from '../../platform/db/client.js';
+import { t, type Locale } from '../../platform/i18n/index.js';
+import { BRAND_SLOT } from '../settings/index.js';
 import type { MessageCategory } from './messages.contract.js';
 import { messages } from './schema.js';
 
@@ -81,6 +83,30 @@ export async function followTrackedLink(db: DbOrTx, secret: Buffer, key: string,
   if (!id || !url) return null;
   await recordEngagement(db, id, 'click', at);
   return url;
+}
+
+/** The answer to a forged, mangled or unknown tracked link: a 404 page, not indexed, nothing from elsewhere. */
+export const INVALID_LINK_HEADERS = {
+  'content-type': 'text/html; charset=utf-8',
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; base-uri 'none'; frame-ancestors 'none'",
+  'x-robots-tag': 'noindex',
+} as const;
+
+/**
+ * The page of a tracked link that leads nowhere, in the household's language, under the company's name, logo and
+ * hotline (BRAND_SLOT, filled by the settings module as the page is sent): whoever followed it can still call.
+ */
+export function invalidLinkPage(lang: Locale): string {
+  const text = escapeHtml(t(lang, 'messages.link_invalid'));
+  return (
+    `<!doctype html><html lang="${lang === 'en' ? 'en' : 'zh-CN'}"><head><meta charset="utf-8">` +
+    `<meta name="viewport" content="width=device-width,initial-scale=1"><meta name="format-detection" content="telephone=no">` +
+    `<meta name="robots" content="noindex"><title>${text}</title></head>` +
+    `<body style="margin:0;background:#f5f5f5;font:16px/1.6 -apple-system,BlinkMacSystemFont,'PingFang SC','Microsoft YaHei','Noto Sans CJK SC',Roboto,Arial,sans-serif">` +
+    `<main style="max-width:560px;margin:0 auto;padding:12px"><div style="background:#fff;border-radius:8px;padding:16px">` +
+    `${BRAND_SLOT}<p data-testid="link-invalid" style="margin:8px 0">${text}</p></div></main></body></html>`
+  );
 }
 
 /** The open image was loaded: the open recorded when the key is genuine (the image is served either way). */

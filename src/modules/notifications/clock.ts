@@ -12,6 +12,8 @@
  * Digest: from 08:00 company time, each user with the digest on gets one row per company day in
  * `notification_digests` (a unique index: one process sends it) and, when they have unread notifications made since
  * their previous digest, one e-mail through the outbox (`enqueueStaffEmail`), in the same transaction.
+ *
+ * Cleanup: once a company day (from 03:00) the expired notifications are deleted by a job (retention.ts).
  */
 import { and, eq, sql } from 'drizzle-orm';
 import { rowsOf, type Db, type DbOrTx } from '../../platform/db/client.js';
@@ -23,6 +25,7 @@ import { enqueueStaffEmail, kickSweep, publicBaseUrl, type MessagingRuntime } fr
 import { companyClock } from '../settings/index.js';
 import * as repo from './notifications.repository.js';
 import { render } from './notifications.service.js';
+import { claimDailyCleanup } from './retention.js';
 import { notificationDigests, notificationSettings, notificationWatermarks } from './schema.js';
 
 const TASK_WATERMARK = 'task_due';
@@ -136,12 +139,18 @@ export async function sendDigests(db: Db, messaging: MessagingRuntime): Promise<
   return sent;
 }
 
-/** Every minute (when `timer`): the due-task check, and the digests. One pass at a time; the app waits for it on close. */
-export function startNotificationClock(app: App, db: Db, messaging: MessagingRuntime, timer: boolean): void {
+/**
+ * Every minute (when `timer`): the due-task check, the digests, and once a company day the cleanup of expired
+ * notifications (claimed here, run as a job: `queueCleanup`; retention.ts). One pass at a time; the app waits for it on
+ * close.
+ */
+export function startNotificationClock(app: App, db: Db, messaging: MessagingRuntime, timer: boolean, queueCleanup: () => Promise<void>): void {
   let running: Promise<unknown> | null = null;
   const tick = () => {
     running ??= checkDueTasks(db, messaging.now())
       .then(() => sendDigests(db, messaging))
+      .then(() => claimDailyCleanup(db, messaging.now()))
+      .then((claimed) => (claimed ? queueCleanup() : undefined))
       .catch((err: Error) => app.log.warn(`notifications clock: ${err.message}`))
       .finally(() => (running = null));
   };

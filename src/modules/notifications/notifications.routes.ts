@@ -2,9 +2,11 @@ import type { ServiceContext } from '../../platform/context.js';
 import type { MessagingRuntime } from '../messages/index.js';
 import { startNotificationClock } from './clock.js';
 import type { App } from '../../platform/http/server.js';
+import type { Jobs } from '../../platform/jobs.js';
 import { markAllResult, notificationPage, notificationSettingsView, notificationView, unreadCountView } from './notifications.schemas.js';
 import { getSettings, listNotifications, markAllRead, markRead, unreadCount, updateSettings } from './notifications.service.js';
 import { idParam, listNotificationsQuery, notificationSettingsBody } from './notifications.types.js';
+import { deleteExpiredNotifications, NOTIFICATION_CLEANUP_QUEUE } from './retention.js';
 
 /** 站内通知: the signed-in user's own notifications (`now`: the app's clock, which tests move). */
 export async function notificationRoutes(app: App, ctx: ServiceContext & { now?: () => Date }): Promise<void> {
@@ -45,8 +47,21 @@ export async function notificationRoutes(app: App, ctx: ServiceContext & { now?:
   );
 }
 
-/** The module in a server: its routes, and its clock (due tasks, the daily digest) every minute when `timer`. */
-export async function notificationsModule(app: App, ctx: ServiceContext & { now?: () => Date }, messaging: MessagingRuntime, timer: boolean): Promise<void> {
+/**
+ * The module in a server: its routes, the daily cleanup's job (`notifications.cleanup`: the expired notifications
+ * deleted in short slices, retention.ts), and its clock (due tasks, the daily digest, the day's cleanup queued) every
+ * minute when `timer`.
+ */
+export async function notificationsModule(
+  app: App,
+  ctx: ServiceContext & { now?: () => Date },
+  messaging: MessagingRuntime,
+  opts: { timer: boolean; jobs: Pick<Jobs, 'handle' | 'send'> },
+): Promise<void> {
   await notificationRoutes(app, ctx);
-  startNotificationClock(app, ctx.db, messaging, timer);
+  opts.jobs.handle(NOTIFICATION_CLEANUP_QUEUE, async (_data, signal) => {
+    const deleted = await deleteExpiredNotifications(ctx.db, messaging.now(), { signal });
+    if (deleted) app.log.info(`notifications cleanup: ${deleted} expired notifications deleted`);
+  });
+  startNotificationClock(app, ctx.db, messaging, opts.timer, () => opts.jobs.send(NOTIFICATION_CLEANUP_QUEUE, {}));
 }

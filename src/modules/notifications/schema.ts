@@ -6,7 +6,7 @@ import { NOTIFICATION_KINDS } from './notifications.contract.js';
 /**
  * 站内通知: one row per recipient. The title and body are message keys with parameters, rendered in the reader's
  * language on read. `dedupe_key` (unique per recipient when set) makes a producer that may run twice — the due-task
- * check, the SLA checker — notify once.
+ * check, the SLA checker — notify once. Kept 90 days once read, 180 days at most (retention.ts).
  */
 export const notifications = pgTable(
   'notifications',
@@ -29,6 +29,8 @@ export const notifications = pgTable(
     // The bell's count and the unread list read only this (small) index.
     index('notifications_unread_idx').on(t.userId, t.createdAt, t.id).where(sql`${t.readAt} is null`),
     uniqueIndex('notifications_dedupe_unique').on(t.userId, t.dedupeKey),
+    // The daily cleanup walks the oldest notifications of every user along this (retention.ts).
+    index('notifications_created_idx').on(t.createdAt, t.id),
   ],
 );
 

@@ -7,5 +7,8 @@ export { registerSegmentField, listSegmentFields, type SegmentFieldDef, type Seg
 export { segmentListFilter } from './list-filter.js';
 export { segmentSummaries } from './segments.repository.js';
 export { segmentDashboardTiles } from './dashboard.tiles.js';
+// The demo's segments (demo/content.ts).
+export { addMembers, createSegment, listSegments } from './segments.service.js';
+export type { Rule as SegmentRule } from './rule.js';
 export { segmentGoalMetrics } from './goal.metrics.js';
 export { FACTS_QUEUE, checkFacts, executeFactsRebuild, rebuildFacts, setFactsRebuildRequester } from './segments.facts.js';

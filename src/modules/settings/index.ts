@@ -16,3 +16,4 @@ export type { CompanySettingsView } from './settings.contract.js';
 export { writeSettingIfAbsent } from './settings.service.js';
 export { companyClock } from './clock.js';
 export { BRAND_SLOT, brandingHtml, brandingLine, registerBrandingSlot, companySettingsView as companySettingsWithLogo, publicBranding, type PublicBranding } from './branding.js';
+export { ensureTemplateFields, HEATED_AREA_FIELD, TEMPLATE_FIELDS } from './templates.js';

@@ -17,3 +17,8 @@ export { surveyGoalMetrics } from './goal.metrics.js';
 export { surveyFacts } from './facts.js';
 export { registerSurveyVoiceHook, type SurveyVoiceEvent, type SurveyVoiceHook } from './voice.js';
 export { registerSurveyCompletedHook, type SurveyCompletedEvent, type SurveyCompletedHook } from './voice.js';
+// The demo's surveys (demo/outreach.ts): the marketer's services, and the household's answer as the public page gives it.
+export { activateSurvey, closeSurvey, createSurvey, getSurvey, listSurveys } from './surveys.service.js';
+export { createSend, listInvitations, listSends } from './invitations.js';
+export { setTriggers } from './triggers.js';
+export { complete as completeResponse, invitationTarget, RefusedLink } from './responses.js';

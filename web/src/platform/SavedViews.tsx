@@ -1,5 +1,5 @@
-import { useState, type ReactNode } from 'react';
-import { App, Button, Checkbox, Dropdown, Empty, Flex, Form, Grid, Input, List, Modal, Radio, Select, Tag, Typography, type MenuProps } from 'antd';
+import { useState, type CSSProperties, type ReactNode } from 'react';
+import { App, Button, Checkbox, Dropdown, Empty, Flex, Form, Grid, Input, Modal, Popconfirm, Radio, Select, Tag, Typography, type MenuProps } from 'antd';
 import { AppstoreOutlined, DeleteOutlined, DownOutlined, EditOutlined, SaveOutlined, SettingOutlined, TableOutlined } from '@ant-design/icons';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, errorMessage } from './api';
@@ -37,6 +37,9 @@ export function searchOfView(state: SavedViewState): URLSearchParams {
 }
 
 const viewKeys = { page: (page: ViewPage) => ['views', page] as const };
+
+/** A view's name in the 「视图」 menu: one line, at most this wide (a long name is cut with …, whole in its tooltip). */
+const MENU_LABEL_WIDTH = 'min(320px, calc(100vw - 72px))';
 
 /** 「列」: a checkbox list of a table's columns; at least one stays shown. */
 export function ColumnChooser({ columns, visible, onChange }: { columns: { key: string; title: ReactNode }[]; visible: readonly string[]; onChange: (keys: string[]) => void }) {
@@ -142,9 +145,12 @@ function RenameViewDialog({ view, onClose }: { view: SavedViewItem; onClose: () 
       submit={(v) => api.patch<SavedViewItem>(`/api/v1/views/${view.id}`, { name: v.name })}
       onSaved={(saved) => {
         message.success(t('views.renamed', { name: saved.name }));
+        // The new name shows at once (the menu, the manage list); the refetch then brings the server's order.
+        qc.setQueryData<SavedViewList>(viewKeys.page(view.page), (old) => old && { items: old.items.map((x) => (x.id === saved.id ? saved : x)) });
         void qc.invalidateQueries({ queryKey: viewKeys.page(view.page) });
       }}
       onClose={onClose}
+      formProps={{ 'data-testid': 'rename-view-form' }}
     >
       <Form.Item name="name" label={t('views.name')} rules={[{ required: true, whitespace: true, message: t('views.nameRequired') }]}>
         <Input maxLength={VIEW_LIMITS.name} autoFocus data-testid="rename-view-name" />
@@ -153,12 +159,64 @@ function RenameViewDialog({ view, onClose }: { view: SavedViewItem; onClose: () 
   );
 }
 
+/** One line, cut with … when longer than the room (menus and rows on a phone). */
+const ONE_LINE: CSSProperties = { display: 'block', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' };
+/** The delete confirmation's text wraps within the screen (a long name would otherwise widen it past a phone's edge). */
+const CONFIRM_TEXT: CSSProperties = { maxWidth: 'min(320px, calc(100vw - 96px))', overflowWrap: 'anywhere' };
+
+/** A row of 管理视图: the name, personal or shared (and whose), 重命名 (the owner) and 删除 after a confirmation (the owner or an admin). */
+function ManagedViewRow({ view: v, canRename, canDelete, deleting, onRename, onDelete }: { view: SavedViewItem; canRename: boolean; canDelete: boolean; deleting: boolean; onRename: () => void; onDelete: () => void }) {
+  const t = useT();
+  const isPhone = !Grid.useBreakpoint().sm;
+  return (
+    <Flex align="center" gap={8} style={{ padding: '8px 0', minWidth: 0 }} data-testid="managed-view" data-name={v.name}>
+      <Flex vertical gap={2} style={{ flex: 1, minWidth: 0 }}>
+        <Typography.Text strong style={ONE_LINE} title={v.name} data-testid="managed-view-name">
+          {v.name}
+        </Typography.Text>
+        <Flex gap={4} wrap align="center" style={{ minWidth: 0 }}>
+          {v.teamId ? <Tag color="blue">{t('views.sharedTag', { team: v.teamName ?? '' })}</Tag> : <Tag>{t('views.personalTag')}</Tag>}
+          {v.mine ? null : <Typography.Text type="secondary">{t('views.owner', { owner: v.ownerName })}</Typography.Text>}
+        </Flex>
+      </Flex>
+      {canRename ? (
+        <Button size="small" icon={<EditOutlined />} onClick={onRename} aria-label={`${t('views.rename')} ${v.name}`} data-testid="view-rename">
+          {isPhone ? null : t('views.rename')}
+        </Button>
+      ) : null}
+      {canDelete ? (
+        <Popconfirm
+          title={<div style={CONFIRM_TEXT}>{t('views.deleteConfirm', { name: v.name })}</div>}
+          description={v.teamId ? <div style={CONFIRM_TEXT}>{t('views.deleteConfirmShared', { team: v.teamName ?? t('views.myTeam') })}</div> : undefined}
+          okText={t('common.delete')}
+          okButtonProps={{ danger: true }}
+          cancelText={t('common.cancel')}
+          onConfirm={onDelete}
+          placement="topRight"
+        >
+          <Button size="small" danger icon={<DeleteOutlined />} loading={deleting} aria-label={`${t('common.delete')} ${v.name}`} data-testid="view-delete">
+            {isPhone ? null : t('common.delete')}
+          </Button>
+        </Popconfirm>
+      ) : null}
+    </Flex>
+  );
+}
+
+/**
+ * 管理视图: the views the user may change — their own (rename, delete), and for an admin the others' shared ones too
+ * (delete only: the server lets only the owner change a view). A delete asks first, leaves the list at once and can be
+ * undone from its message.
+ */
 function ManageViewsDialog({ page, views, onClose }: { page: ViewPage; views: SavedViewItem[]; onClose: () => void }) {
   const t = useT();
   const { message } = App.useApp();
+  const { me } = useAuth();
   const qc = useQueryClient();
   const [renaming, setRenaming] = useState<SavedViewItem | null>(null);
-  const refresh = () => void qc.invalidateQueries({ queryKey: viewKeys.page(page) });
+  const isAdmin = me?.user?.roleKey === 'admin';
+  const key = viewKeys.page(page);
+  const refresh = () => void qc.invalidateQueries({ queryKey: key });
   const restore = useMutation({
     mutationFn: (v: SavedViewItem) => api.post<SavedViewItem>(`/api/v1/views/${v.id}/restore`),
     onSuccess: (v) => {
@@ -169,11 +227,16 @@ function ManageViewsDialog({ page, views, onClose }: { page: ViewPage; views: Sa
   });
   const remove = useMutation({
     mutationFn: (v: SavedViewItem) => api.delete(`/api/v1/views/${v.id}`).then(() => v),
+    // Gone from the menu and this list at once; back if the server refuses.
+    onMutate: async (v) => {
+      await qc.cancelQueries({ queryKey: key });
+      qc.setQueryData<SavedViewList>(key, (old) => old && { items: old.items.filter((x) => x.id !== v.id) });
+    },
     onSuccess: (v) => {
       refresh();
-      const key = `view-deleted-${v.id}`;
+      const toast = `view-deleted-${v.id}`;
       message.success({
-        key,
+        key: toast,
         duration: 8,
         content: (
           <span data-testid="view-deleted">
@@ -182,7 +245,7 @@ function ManageViewsDialog({ page, views, onClose }: { page: ViewPage; views: Sa
               type="link"
               size="small"
               onClick={() => {
-                message.destroy(key);
+                message.destroy(toast);
                 restore.mutate(v);
               }}
               data-testid="view-undo"
@@ -193,38 +256,36 @@ function ManageViewsDialog({ page, views, onClose }: { page: ViewPage; views: Sa
         ),
       });
     },
-    onError: (err) => message.error(errorMessage(err)),
+    onError: (err) => {
+      refresh();
+      message.error(errorMessage(err));
+    },
   });
-  const mine = views.filter((v) => v.mine);
+  const manageable = views.filter((v) => v.mine || isAdmin);
   return (
     <Modal open title={t('views.manageTitle')} onCancel={onClose} footer={null} destroyOnHidden>
-      {mine.length ? (
-        <List
-          dataSource={mine}
-          data-testid="manage-views"
-          renderItem={(v) => (
-            <List.Item
-              actions={[
-                <Button key="rename" size="small" icon={<EditOutlined />} onClick={() => setRenaming(v)} aria-label={`${t('views.rename')} ${v.name}`}>
-                  {t('views.rename')}
-                </Button>,
-                <Button key="delete" size="small" danger icon={<DeleteOutlined />} loading={remove.isPending && remove.variables?.id === v.id} onClick={() => remove.mutate(v)} aria-label={`${t('common.delete')} ${v.name}`}>
-                  {t('common.delete')}
-                </Button>,
-              ]}
-            >
-              <Flex gap={8} wrap align="center" style={{ minWidth: 0 }}>
-                <Typography.Text ellipsis style={{ maxWidth: 220 }}>
-                  {v.name}
-                </Typography.Text>
-                {v.teamId ? <Tag color="blue">{t('views.sharedTag', { team: v.teamName ?? '' })}</Tag> : <Tag>{t('views.personalTag')}</Tag>}
-              </Flex>
-            </List.Item>
-          )}
-        />
+      {manageable.length ? (
+        <Flex vertical data-testid="manage-views" style={{ minWidth: 0 }}>
+          {manageable.map((v) => (
+            <ManagedViewRow
+              key={v.id}
+              view={v}
+              canRename={v.mine}
+              canDelete
+              deleting={remove.isPending && remove.variables?.id === v.id}
+              onRename={() => setRenaming(v)}
+              onDelete={() => remove.mutate(v)}
+            />
+          ))}
+        </Flex>
       ) : (
         <Empty description={t('views.noneOwned')} />
       )}
+      {manageable.length < views.length ? (
+        <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0 }} data-testid="views-others-hint">
+          {t('views.othersHint')}
+        </Typography.Paragraph>
+      ) : null}
       {renaming ? <RenameViewDialog view={renaming} onClose={() => setRenaming(null)} /> : null}
     </Modal>
   );
@@ -242,8 +303,9 @@ export type SavedViewsProps = {
 
 /**
  * 「视图」: a list page's saved views (personal first, then those shared with the user's team, with the owner's name);
- * choosing one applies it; 「保存当前视图」 saves the page's filters, sort and columns; 「管理视图」 renames or deletes the
- * user's own (with 撤销). At phone width it is a compact icon button.
+ * choosing one applies it; 「保存当前视图」 saves the page's filters, sort and columns; 「管理视图」 renames the user's own
+ * and deletes them (an admin: others' shared ones too) after a confirmation, with 撤销. At phone width it is a compact
+ * icon button whose menu, names and dialog stay within the screen (long names cut with …).
  */
 export function SavedViews({ page, search, columns, onApply }: SavedViewsProps) {
   const t = useT();
@@ -262,7 +324,7 @@ export function SavedViews({ page, search, columns, onApply }: SavedViewsProps) 
   const entry = (v: SavedViewItem, label: string) => ({
     key: `view:${v.id}`,
     label: (
-      <span data-testid="saved-view-item" data-name={v.name}>
+      <span data-testid="saved-view-item" data-name={v.name} title={label} style={{ ...ONE_LINE, maxWidth: MENU_LABEL_WIDTH }}>
         {label}
       </span>
     ),
@@ -282,7 +344,7 @@ export function SavedViews({ page, search, columns, onApply }: SavedViewsProps) 
   };
   return (
     <>
-      <Dropdown trigger={['click']} menu={{ items: menu, onClick }}>
+      <Dropdown trigger={['click']} menu={{ items: menu, onClick, style: { maxWidth: 'calc(100vw - 16px)' } }}>
         <Button icon={<AppstoreOutlined />} aria-label={t('views.button')} data-testid="saved-views" loading={views.isPending}>
           {isPhone ? null : (
             <>

@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, type ReactNode } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useLocation } from 'react-router';
 import { api, ApiError, onSessionLost, setCsrfToken } from './api';
 import { setDisplayCurrency, setDisplayZone } from './format';
 // The server's own definitions (plain constants and types, no imports): one source for both sides.
@@ -46,9 +47,15 @@ async function fetchMe(): Promise<Me | null> {
   }
 }
 
-export function AuthProvider({ children }: { children: ReactNode }) {
+/**
+ * The signed-in user for the app. Pages under `publicPaths` (e.g. the unsubscribe page a household opens from a
+ * message) need no session: there the session is not asked for (no /auth/me and no 401 in the household's console).
+ */
+export function AuthProvider({ children, publicPaths = [] }: { children: ReactNode; publicPaths?: string[] }) {
   const qc = useQueryClient();
-  const meQuery = useQuery({ queryKey: ME_KEY, queryFn: fetchMe, staleTime: 60_000, retry: false });
+  const { pathname } = useLocation();
+  const needed = !publicPaths.some((p) => pathname.startsWith(p));
+  const meQuery = useQuery({ queryKey: ME_KEY, queryFn: fetchMe, staleTime: 60_000, retry: false, enabled: needed });
 
   useEffect(
     () =>
@@ -88,13 +95,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const value = useMemo<Auth>(
     () => ({
       me,
-      loading: meQuery.isPending,
+      loading: needed && meQuery.isPending,
       can: (p) => !!me?.permissions.includes(p),
       signIn,
       signOut,
       refresh,
     }),
-    [me, meQuery.isPending, signIn, signOut, refresh],
+    [me, needed, meQuery.isPending, signIn, signOut, refresh],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

@@ -6,6 +6,32 @@ import { useT } from '../../platform/i18n';
 import { LanguageSwitch } from '../../platform/layout/LanguageSwitch';
 import { Loading } from '../../platform/ui';
 import type { UnsubscribeInfo } from './api';
+import type { CompanySettingsView } from '../../../../src/modules/settings/settings.contract';
+
+/** What GET /api/v1/public/branding answers (no sign-in): what every public page shows about the company. */
+type PublicBranding = Pick<CompanySettingsView, 'companyName' | 'hotline' | 'logoUrl'>;
+
+/**
+ * The company's logo, name and hotline (a tel: link) above the page, as on the households' other public pages
+ * (web/src/public/ui.ts brandLine): read from the public branding endpoint, never from /auth/me, since whoever opens
+ * the link is not signed in. Nothing while it loads or when it cannot be read.
+ */
+function BrandLine() {
+  const t = useT();
+  const { data: b } = useQuery({ queryKey: ['public', 'branding'], queryFn: () => api.get<PublicBranding>('/api/v1/public/branding'), retry: false, staleTime: 300_000 });
+  if (!b) return null;
+  return (
+    <Flex data-testid="branding" align="center" gap={8} wrap style={{ marginBottom: 12, fontSize: 14 }}>
+      {b.logoUrl ? <img src={b.logoUrl} alt="" width={28} height={28} style={{ objectFit: 'contain', borderRadius: 4 }} /> : null}
+      <Typography.Text strong>{b.companyName}</Typography.Text>
+      {b.hotline ? (
+        <Typography.Link href={`tel:${b.hotline.replace(/[^\d+]/g, '')}`} style={{ marginLeft: 'auto', whiteSpace: 'nowrap' }}>
+          {t('msg.unsubscribe.hotline')} {b.hotline}
+        </Typography.Link>
+      ) : null}
+    </Flex>
+  );
+}
 
 /** The page an email's unsubscribe link opens (no sign-in): one button withdraws consent to that channel. */
 export function UnsubscribePage() {
@@ -40,6 +66,7 @@ export function UnsubscribePage() {
   return (
     <Flex justify="center" style={{ minHeight: '100vh', padding: 16, background: '#f5f5f5' }}>
       <Card title={t('msg.unsubscribe.title')} extra={<LanguageSwitch />} style={{ width: '100%', maxWidth: 520, alignSelf: 'flex-start', marginTop: '10vh' }}>
+        <BrandLine />
         {body()}
       </Card>
     </Flex>

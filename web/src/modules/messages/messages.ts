@@ -141,6 +141,7 @@ export const zh = {
   'msg.unsubscribe.confirm': '确认退订',
   'msg.unsubscribe.done': '已退订，您将不再收到 {company} 的{channel}。',
   'msg.unsubscribe.invalid': '退订链接无效',
+  'msg.unsubscribe.hotline': '服务热线',
 } as const;
 
 export const en: Record<keyof typeof zh, string> = {
@@ -285,4 +286,5 @@ export const en: Record<keyof typeof zh, string> = {
   'msg.unsubscribe.confirm': 'Unsubscribe',
   'msg.unsubscribe.done': 'Done: you will no longer receive {channel} from {company}.',
   'msg.unsubscribe.invalid': 'This unsubscribe link is not valid',
+  'msg.unsubscribe.hotline': 'Hotline',
 };

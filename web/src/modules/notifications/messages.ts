@@ -1,5 +1,6 @@
-/** 通知: the header's bell, its dropdown and the notifications page. */
+/** 通知: the header's bell, its dropdown, the notifications page and its side-menu entry (个人设置 → 我的通知). */
 export const zh = {
+  'menu.notifications': '我的通知',
   'notifications.title': '通知',
   'notifications.bell': '通知（{n} 条未读）',
   'notifications.markAll': '全部已读',
@@ -20,6 +21,7 @@ export const zh = {
 } as const;
 
 export const en: Record<keyof typeof zh, string> = {
+  'menu.notifications': 'My notifications',
   'notifications.title': 'Notifications',
   'notifications.bell': 'Notifications ({n} unread)',
   'notifications.markAll': 'Mark all read',
