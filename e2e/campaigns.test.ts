@@ -7,9 +7,11 @@
  * wrong code's message on the code field) → 效果 shows 3 redeemed, the response uplift with its interval and the ROI.
  */
 import { describe, expect, it } from 'vitest';
-import { browserSuite, pick, see, seedCompany, Shots, signIn, until, WAIT, type Api } from './harness.js';
+import { browserSuite, gone, pick, see, seedCompany, Shots, signIn, until, WAIT, type Api } from './harness.js';
 
 type Run = { id: string; status: string };
+/** The campaigns the demo's history makes (demo/outreach.ts): ended, running, draft. */
+const DEMO_CAMPAIGNS = 3;
 const highChurnIn = (compound: string) => ({ all: [{ field: 'analytics.churnLevel', op: 'eq', value: 'high' }, { field: 'customer.compound', op: 'eq', value: compound }] });
 
 const suite = browserSuite<{ api: Api; segment: { id: string; name: string; count: number } }>(async ({ server, browser }) => {
@@ -39,7 +41,8 @@ describe('campaigns', () => {
     expect(segment.count).toBeGreaterThanOrEqual(10);
     const holdout = Math.floor(segment.count / 10);
 
-    await see(page, '还没有营销活动');
+    // The demo's own campaigns are there already (demo/outreach.ts): an ended one, a running one and a draft.
+    await see(page.getByTestId('campaigns-total'), `共 ${DEMO_CAMPAIGNS} 个活动`);
     await see(page.getByTestId('campaign-new'), '新建活动');
     // The approval limit: ¥10,000 by default, changed by the administrator.
     await see(page.getByTestId('approval-limit'), '预算超过 ¥10,000.00 需审批');
@@ -169,10 +172,10 @@ describe('campaigns', () => {
     const row = page.locator('tr').filter({ hasText: '幸福冬季挽回行动' });
     await see(row, '进行中');
     expect(await row.getByTestId('campaign-row-groups').textContent()).toBe(`${segment.count - holdout} / ${holdout}`);
-    await see(page.getByTestId('campaigns-total'), '共 1 个活动');
-    // The status filter: no drafts any more.
+    await see(page.getByTestId('campaigns-total'), `共 ${DEMO_CAMPAIGNS + 1} 个活动`);
+    // The status filter: ours is no draft any more; the demo's draft is the only one.
     await page.getByTestId('campaign-status-filter').getByText('草稿').click();
-    await see(page.getByTestId('campaigns-total'), '共 0 个活动');
-    await see(page, '还没有营销活动');
+    await see(page.getByTestId('campaigns-total'), '共 1 个活动');
+    await gone(page, '幸福冬季挽回行动');
   });
 });
