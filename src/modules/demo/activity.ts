@@ -27,14 +27,8 @@ import { planLoyalty, playLoyalty, playLoyaltyRun, type LoyaltyScript } from './
 import { planContent, playContent, playContentOutside, type ContentScript } from './content.js';
 import { planOutreach, playOutreach, playOutreachRun, type OutreachScript } from './outreach.js';
 import { planDesk, playDesk, type DeskScript } from './desk.js';
+import { MINUTE, HOUR, DAY, LOCAL, seasonStarts } from './clock.js';
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-/** Beijing time is UTC+8. */
-const LOCAL = 8 * HOUR;
-/** The heating season of Harbin: 20 October to 20 April. */
-const SEASON_START = { month: 9, day: 20 };
 const SEASON_DAYS = 182;
 
 export type TicketScript = {
@@ -68,13 +62,6 @@ export const activityVolume = (size: number) => ({
 
 const fill = (text: string, r: Random) => text.replace('{n}', String(r.int(11, 16)));
 
-/** Start (UTC) of the last two heating seasons that began before the horizon, oldest first. */
-function seasonStarts(horizon: number): number[] {
-  const y = new Date(horizon + LOCAL).getUTCFullYear();
-  const start = (year: number) => Date.UTC(year, SEASON_START.month, SEASON_START.day) - LOCAL;
-  const last = start(y) < horizon ? y : y - 1;
-  return [start(last - 1), start(last)];
-}
 
 /** A moment of the history: in a season (its first weeks most), or between seasons; never after the horizon. */
 function momentOf(r: Random, horizon: number, inSeason: boolean): number {

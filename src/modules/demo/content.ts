@@ -47,12 +47,8 @@ import { DEMO_SEGMENTS, KB_ARTICLES, KB_CATEGORIES, STATIC_LIST, TRAINING_NOTES 
 import { HEATING_PRICE_FEN_PER_M2 } from './data.js';
 import { household, planDemo, type DemoParams, type DemoPlan } from './generator.js';
 import { personName, permute, SPREAD } from './names.js';
+import { MINUTE, HOUR, DAY, LOCAL } from './clock.js';
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-/** Beijing time is UTC+8. */
-const LOCAL = 8 * HOUR;
 
 type Base = { kind: 'content'; at: Date };
 export type ContentScript =

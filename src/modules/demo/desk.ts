@@ -21,9 +21,8 @@ import { createSubscription } from '../reports/index.js';
 import type { TicketsRuntime } from '../tickets/index.js';
 import { household, type DemoPlan } from './generator.js';
 import type { ActivityDeps } from './activity.js';
+import { HOUR, DAY } from './clock.js';
 
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
 
 type Base = { kind: 'desk'; at: Date };
 export type DeskScript = (Base & { step: 'notice'; household: number }) | (Base & { step: 'tasks'; dueAt: Date[] }) | (Base & { step: 'report' }) | (Base & { step: 'token' });

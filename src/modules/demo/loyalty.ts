@@ -53,12 +53,8 @@ import { transactionBulkLoad, transactionLedger } from '../transactions/index.js
 import { HEATING_PRICE_FEN_PER_M2 } from './data.js';
 import { household, type DemoPlan } from './generator.js';
 import { personName, permute, SPREAD } from './names.js';
+import { MINUTE, HOUR, DAY, LOCAL } from './clock.js';
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-/** Beijing time is UTC+8. */
-const LOCAL = 8 * HOUR;
 /** Households per earn script (a uuid range holds about this many): about 0.1 s on PGlite, like the loader's slices. */
 const EARN_HOUSEHOLDS = 250;
 /** Households tried after the script's own when it cannot redeem anything. */

@@ -69,14 +69,8 @@ import {
 } from '../surveys/index.js';
 import { household, type DemoPlan } from './generator.js';
 import { CAMPAIGNS, DRAFT_CAMPAIGN, HEATING_SURVEY, MARKETER, NPS_CUMULATIVE, REPAIR_SURVEY, SERVQUAL_DRAFT, heatingDefinition, textFor, type CampaignKey } from './outreach.data.js';
+import { MINUTE, HOUR, DAY, LOCAL, seasonStarts } from './clock.js';
 
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-/** Beijing time is UTC+8. */
-const LOCAL = 8 * HOUR;
-/** The heating season of Harbin starts on 20 October (as in activity.ts). */
-const SEASON_START = { month: 9, day: 20 };
 
 /** The day after the survey's SMS when its one reminder goes (its reminderAfterDays, 5, have passed since 10:02). */
 const REMINDER_DAY = 6;
@@ -126,13 +120,6 @@ const atLocal = (t: number, hour: number, minute = 0) => Math.floor((t + LOCAL) 
 /** The Beijing date of `t` (YYYY-MM-DD). */
 const localDate = (t: number) => new Date(t + LOCAL).toISOString().slice(0, 10);
 
-/** Start (UTC) of the last two heating seasons that began before the horizon, oldest first. */
-function seasonStarts(horizon: number): [number, number] {
-  const y = new Date(horizon + LOCAL).getUTCFullYear();
-  const start = (year: number) => Date.UTC(year, SEASON_START.month, SEASON_START.day) - LOCAL;
-  const last = start(y) < horizon ? y : y - 1;
-  return [start(last - 1), start(last)];
-}
 
 /** A waking moment (08:00–22:00 Beijing) on the day of `t`. */
 const wakingMoment = (r: Random, t: number) => atLocal(t, 8) + r.next() * 14 * HOUR;
