@@ -20,9 +20,10 @@ const missing = `ChnSentiCorp not found at ${DATA} (../shared/data beside the ch
 
 /**
  * The issue asks for 94 % on dev. Trained honestly (no dev text, no near copy of one, in training) the model reaches
- * about 90 % (docs/FEEDBACK-TEXT.md has what was tried); this floor keeps that from getting worse unnoticed.
+ * 89.83 %; the README's reference NB-SVM (92.5 %) reaches it only with the 338 dev texts that train.tsv holds verbatim,
+ * and 89.00 % without them (docs/FEEDBACK-TEXT.md, "Why not 94%"). The floor is the reached accuracy less 0.3 points.
  */
-const DEV_FLOOR = 0.89;
+const DEV_FLOOR = 0.895;
 
 beforeAll(() => {
   const t0 = performance.now();
@@ -44,11 +45,21 @@ describe('ChnSentiCorp dev (binary: positive when polarity ≥ 0.5)', () => {
   it('scores on dev.tsv, which no training row equals or nearly copies', () => {
     if (!haveData) return;
     const dev = readTsv(path.join(DATA, 'dev.tsv'));
+    const inTrain = new Set(readTsv(path.join(DATA, 'train.tsv')).map((r) => r.text.trim()));
     const m = sentimentModel();
     let ok = 0;
-    for (const r of dev) if ((scoreText(r.text, m).polarity >= 0.5 ? '1' : '0') === r.label) ok++;
+    const split = { copied: [0, 0], other: [0, 0] };
+    for (const r of dev) {
+      const right = (scoreText(r.text, m).polarity >= 0.5 ? '1' : '0') === r.label;
+      if (right) ok++;
+      const part = inTrain.has(r.text.trim()) ? split.copied : split.other;
+      part[1]!++;
+      if (right) part[0]!++;
+    }
     const accuracy = ok / dev.length;
+    const share = ([a, n]: number[]) => `${((100 * a!) / n!).toFixed(2)}% (${a}/${n})`;
     console.log(`ChnSentiCorp dev accuracy: ${(100 * accuracy).toFixed(2)}% (${ok}/${dev.length}); issue #19 goal 94%`);
+    console.log(`  on the dev texts train.tsv also holds (removed from training): ${share(split.copied)}; on the others: ${share(split.other)}`);
     console.log(`cross-validated on train when it was trained: ${JSON.stringify(m.header.meta.cv)}`);
     expect(accuracy).toBeGreaterThanOrEqual(DEV_FLOOR);
   });
