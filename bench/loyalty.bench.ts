@@ -1,6 +1,8 @@
 /**
- * Benchmark of the nightly loyalty upkeep on PostgreSQL (issue #16, must show: the tier review and expiry on
- * 1,000,000 members ≤ 60 s). A scratch database `hearth_loyaltybench_N` on BENCH_DATABASE_URL's server (default
+ * Benchmark of loyalty on PostgreSQL (issue #16, must show: the tier review and expiry on 1,000,000 members ≤ 60 s;
+ * earning on a 1,000,000-row transaction import adds ≤ 25 % to the import's time).
+ *
+ * Part 1, the nightly upkeep. A scratch database `hearth_bench_loyalty_N` on BENCH_DATABASE_URL's server (default
  * postgres://postgres@127.0.0.1:5432/postgres) gets N customers and members loaded with set-based SQL: two earned lots
  * each — one earned 20 months ago and due (expired yesterday), one earned 6 months ago and open — and every tenth
  * member a partial reversal of the recent lot; tiers 75 % 普通, 15 % 银卡, 5 % 金卡, 5 % 钻石; the heating programme
@@ -9,15 +11,23 @@
  * 5,000 members per transaction) and is timed by phase.
  *
  * The floor, same server, same run, same rows: the writes the upkeep cannot avoid, each as one bare statement — an
- * UPDATE of every due lot and an UPDATE of every member — plus a scan of the ledger. Reported with the ratio.
+ * UPDATE of every due lot, an UPDATE of every member and an INSERT of one expire entry per member — plus a scan of
+ * the ledger. Reported with the ratio.
  *
- *   node --import tsx bench/loyalty.bench.ts [--scale 1000000] [--keep]      (npm run bench -- --loyalty [--scale N])
+ * Part 2, earning on an import (`bench/import.bench.mjs --only postgres`, unless --skip-import): `hearth import` of
+ * --import-rows transactions (default: N) for N/10 customers into two copies of one database, with the programme off
+ * (the floor: the import alone) and on (the heating programme: every payment earns in the same batches); the share
+ * earning adds is the second time over the first, minus one.
+ *
+ *   node --import tsx bench/loyalty.bench.ts [--scale 1000000] [--import-rows N] [--skip-import] [--keep]
+ *   (npm run bench -- --loyalty [--scale N] …)
  *
  * The database is dropped at the end unless --keep (--load-only: load, keep, and stop before the floor and the run).
  * --members-fillfactor N loads loyalty_members with that fillfactor (an experiment: the migrations set 80). Output: a summary on stdout and
  * bench/results/<time>-loyalty-postgres-<N>.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -30,6 +40,27 @@ import { admin, arg, flag, log, PG_BASE, ROOT, round } from './pg-bench.js';
 
 const SCALE = Number(arg('scale', '1000000'));
 const GOAL_S = 60;
+const IMPORT_ROWS = Number(arg('import-rows', String(SCALE)));
+const IMPORT_GOAL = 0.25;
+
+type ImportResult = { kind: string; rows: number; seconds: number; rowsPerSecond: number; peakRssMB: number; earned?: { entries: number; members: number; points: string } };
+
+/** Part 2 (see the file comment): the import benchmark on PostgreSQL, programme off then on. */
+function importPart(): { customers: number; transactions: number; off: ImportResult; on: ImportResult; share: number } {
+  const customers = Math.max(1000, Math.round(IMPORT_ROWS / 10));
+  log(`import: ${customers} customers, ${IMPORT_ROWS} transactions, loyalty off then on …`);
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'bench', 'import.bench.mjs'), '--customers', String(customers), '--transactions', String(IMPORT_ROWS), '--only', 'postgres'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, BENCH_DATABASE_URL: PG_BASE },
+  });
+  if (r.status !== 0) throw new Error(`import benchmark failed (${r.status})`);
+  const out = JSON.parse(readFileSync(path.join(ROOT, 'test-results', 'bench-import.json'), 'utf8')) as { results: (ImportResult & { database: string })[]; loyaltyShare: number | null };
+  const off = out.results.find((x) => x.database === 'postgres' && x.kind === 'transactions');
+  const on = out.results.find((x) => x.database === 'postgres' && x.kind === 'transactions+loyalty');
+  if (!off || !on || out.loyaltyShare === null) throw new Error('import benchmark: no PostgreSQL figures');
+  return { customers, transactions: IMPORT_ROWS, off, on, share: round(out.loyaltyShare, 3) };
+}
 
 /** The load, one statement per table (bench_m: member number k → customer id). */
 async function load(db: Db, n: number, now: Date): Promise<void> {
@@ -74,7 +105,7 @@ async function load(db: Db, n: number, now: Date): Promise<void> {
 }
 
 /** The floor (see the file comment), then VACUUM ANALYZE so the upkeep meets tables as autovacuum leaves them. */
-async function floor(db: Db, now: Date): Promise<{ scanEntriesMs: number; updateDueLotsMs: number; updateMembersMs: number; seconds: number }> {
+async function floor(db: Db, now: Date): Promise<{ scanEntriesMs: number; updateDueLotsMs: number; updateMembersMs: number; insertEntriesMs: number; seconds: number }> {
   const timed = async (statement: ReturnType<typeof sql>) => {
     const t = performance.now();
     await db.execute(statement);
@@ -83,13 +114,18 @@ async function floor(db: Db, now: Date): Promise<{ scanEntriesMs: number; update
   const scanEntriesMs = await timed(sql`select count(*), sum(points) from points_entries`);
   const updateDueLotsMs = await timed(sql`update points_lots set remaining = remaining where remaining > 0 and expires_at <= ${now.toISOString()}::timestamptz`);
   const updateMembersMs = await timed(sql`update loyalty_members set reviewed_for = reviewed_for`);
+  // One entry per member, as the expiry writes them (then taken out again, so the upkeep meets the loaded ledger).
+  const insertEntriesMs = await timed(sql`
+    insert into points_entries (customer_id, kind, points, balance_after, reason, source_kind, occurred_at)
+    select customer_id, 'expire', -1, balance, 'bench', 'expiry', ${now.toISOString()}::timestamptz from loyalty_members`);
+  await db.execute(sql`delete from points_entries where reason = 'bench' and kind = 'expire'`);
   await db.execute(sql`vacuum analyze`);
-  return { scanEntriesMs, updateDueLotsMs, updateMembersMs, seconds: round((scanEntriesMs + updateDueLotsMs + updateMembersMs) / 1000, 2) };
+  return { scanEntriesMs, updateDueLotsMs, updateMembersMs, insertEntriesMs, seconds: round((scanEntriesMs + updateDueLotsMs + updateMembersMs + insertEntriesMs) / 1000, 2) };
 }
 
 async function main() {
   const started = new Date();
-  const name = `hearth_loyaltybench_${SCALE}`;
+  const name = `hearth_bench_loyalty_${SCALE}`;
   await admin(`drop database if exists ${name} with (force)`);
   await admin(`create database ${name}`);
   const url = new URL(PG_BASE);
@@ -97,6 +133,7 @@ async function main() {
   const database = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 4 });
   const { db } = database;
   const q = async <T>(text: ReturnType<typeof sql>) => rowsOf<T>(await db.execute(text));
+  let closed = false;
   try {
     await prepareDatabase(database);
     // An experiment for the schema: room on each page of loyalty_members makes its balance and review updates HOT.
@@ -122,11 +159,15 @@ async function main() {
     const id = (await queueLoyaltyUpkeep(db, now))!;
     // Seconds per phase: each slice's time goes to the phase it worked in (its progress names it).
     const phases: Record<string, number> = {};
+    const steps: Record<string, number> = {};
     const t1 = performance.now();
     let since = t1;
     const run = await executeUpkeep(db, id, {
       now,
       log: (line) => log(line),
+      onStep: (name, ms) => {
+        steps[name] = (steps[name] ?? 0) + ms;
+      },
       onSlice: (_cp, progress) => {
         const t = performance.now();
         phases[progress.phase] = round((phases[progress.phase] ?? 0) + (t - since) / 1000);
@@ -134,6 +175,7 @@ async function main() {
       },
     });
     const seconds = round((performance.now() - t1) / 1000);
+    for (const k of Object.keys(steps)) steps[k] = round(steps[k]! / 1000);
     if (run.status !== 'done') throw new Error(`upkeep ${run.status}: ${run.error}`);
     const [after] = await q<{ due: string; unreviewed: string; changes: string }>(sql`
       select (select count(*) from points_lots where remaining > 0 and expires_at <= ${now.toISOString()}::timestamptz) as due,
@@ -145,19 +187,33 @@ async function main() {
       everyoneReviewed: Number(after!.unreviewed) === 0 && run.summary.reviewed === SCALE,
       historyRows: Number(after!.changes) === run.summary.upgraded + run.summary.downgraded,
     };
+    const membersFillfactor = Number(
+      (await q<{ f: string | null }>(sql`select (select split_part(o, '=', 2) from unnest(reloptions) o where o like 'fillfactor=%') as f from pg_class where relname = 'loyalty_members'`))[0]?.f ?? 100,
+    );
+    // Part 2 runs on databases of its own: this one goes first, so the machine is otherwise quiet for it.
+    await database.close();
+    closed = true;
+    if (!flag('keep')) await admin(`drop database if exists ${name} with (force)`);
+    const loadAverage = os.loadavg().map((x) => round(x, 2));
+    const imported = flag('skip-import') ? null : importPart();
     const result = {
       bench: 'loyalty',
       startedAt: started.toISOString(),
       scale: SCALE,
       db: 'postgres',
-      membersFillfactor: Number(
-        (await q<{ f: string | null }>(sql`select (select split_part(o, '=', 2) from unnest(reloptions) o where o like 'fillfactor=%') as f from pg_class where relname = 'loyalty_members'`))[0]?.f ?? 100,
-      ),
-      loadAverage: os.loadavg().map((x) => round(x, 2)),
+      membersFillfactor,
+      loadAverage,
       machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? '', memoryGb: round(os.totalmem() / 2 ** 30) },
       loadSeconds,
       floor: floorResult,
-      upkeep: { seconds, goalSeconds: GOAL_S, ratioToFloor: round(seconds / floorResult.seconds, 1), phases, summary: run.summary },
+      upkeep: { seconds, goalSeconds: GOAL_S, ratioToFloor: round(seconds / floorResult.seconds, 1), phases, steps, summary: run.summary },
+      import: imported && {
+        ...imported,
+        goalShare: IMPORT_GOAL,
+        // The floor of this figure is the same import with the programme off.
+        ratioToFloor: round(imported.on.seconds / imported.off.seconds, 3),
+        loadAverage: os.loadavg().map((x) => round(x, 2)),
+      },
       checks,
     };
     mkdirSync(path.join(ROOT, 'bench/results'), { recursive: true });
@@ -165,11 +221,15 @@ async function main() {
     writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
     console.log(
       `loyalty upkeep on ${SCALE.toLocaleString('en-US')} members: ${seconds} s (goal ≤ ${GOAL_S} s), ${result.upkeep.ratioToFloor}× the floor (${floorResult.seconds} s); ` +
-        `phases ${JSON.stringify(phases)}; ${JSON.stringify(run.summary)}; checks ${JSON.stringify(checks)}\n${file}`,
+        `phases ${JSON.stringify(phases)}; review steps ${JSON.stringify(steps)}; ${JSON.stringify(run.summary)}; checks ${JSON.stringify(checks)}\n` +
+        (imported
+          ? `earning on an import of ${imported.transactions.toLocaleString('en-US')} transactions adds ${round(imported.share * 100)} % (goal ≤ ${IMPORT_GOAL * 100} %): ${imported.off.seconds} s → ${imported.on.seconds} s\n`
+          : '') +
+        file,
     );
     if (Object.values(checks).some((ok) => !ok)) process.exitCode = 1;
   } finally {
-    await database.close();
+    if (!closed) await database.close();
     if (!flag('keep') && !flag('load-only')) await admin(`drop database if exists ${name} with (force)`);
   }
 }

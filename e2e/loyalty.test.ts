@@ -6,7 +6,8 @@
  * 积分不足 in the dialog), the balance drops and the redemption shows; an adjustment above the limit shows 待审批. On
  * /loyalty: the member in the list, a reward made in the dialog, the programme's check on the field it names, and the
  * approvals: one's own adjustment is refused with the server's message, another user's is approved. The 发送会员链接
- * dialog shows the member's link and what became of the SMS. The 报表 tab shows the two members and the liability
+ * dialog shows the member's link and what became of the SMS; 作废已发出的链接 revokes it (the old link's page says it is
+ * no longer valid) and shows a new one that works. The 报表 tab shows the two members and the liability
  * (7,440 points × 1 fen); a click on the member's tier bar opens the members tab filtered by that tier.
  */
 import type { Locator, Page } from 'playwright-core';
@@ -108,7 +109,7 @@ describe('loyalty on the 360 page', () => {
     expect(suite.browser.pageErrors).toEqual([]);
   });
 
-  it('sends the member link: the link to copy, and what became of the SMS', async () => {
+  it('sends the member link: the link to copy, and what became of the SMS; revokes it and shows a new one', async () => {
     const page = suite.browser.page;
     await page.getByTestId('loy-send-link').click();
     const box = page.getByTestId('loy-link-dialog');
@@ -116,6 +117,20 @@ describe('loyalty on the 360 page', () => {
     await box.getByTestId('loy-link-sms').click();
     await see(box.getByTestId('loy-link-outcome'), '短信未发送：客户未同意接收此渠道消息'); // no SMS consent given
     await new Shots('loyalty-member-link').take(page, 'sent');
+    // Revoke the links sent so far: after the confirmation a new link shows; the old one opens "no longer valid".
+    const oldUrl = (await box.getByTestId('loy-link-url').textContent())!;
+    await box.getByTestId('loy-link-revoke').click();
+    await page.locator('.ant-popconfirm .ant-btn-primary').click();
+    await see(box.getByTestId('loy-link-outcome'), '此前发出的链接已作废');
+    await expect.poll(() => box.getByTestId('loy-link-url').textContent(), { timeout: WAIT }).not.toBe(oldUrl);
+    await see(box.getByTestId('loy-link-last-revoked'), '上次作废链接');
+    const newUrl = (await box.getByTestId('loy-link-url').textContent())!;
+    const here = (url: string) => `${new URL(page.url()).origin}${new URL(url).pathname}${new URL(url).search}`;
+    const phone = await page.context().newPage();
+    expect((await phone.goto(`${here(oldUrl)}?lang=zh-CN`))?.status()).toBe(410); // (the browser asks for English)
+    await see(phone.locator('body'), '链接已不再有效');
+    expect((await phone.goto(here(newUrl)))?.status()).toBe(200);
+    await phone.close();
     await page.keyboard.press('Escape');
     await box.waitFor({ state: 'detached' });
   });

@@ -30,6 +30,7 @@ import * as loyalty from './modules/loyalty/loyalty.messages.js';
 import * as messages from './modules/messages/messages.messages.js';
 import * as notifications from './modules/notifications/notifications.messages.js';
 import * as performance from './modules/performance/performance.messages.js';
+import * as privacy from './modules/privacy/privacy.messages.js';
 import * as reports from './modules/reports/reports.messages.js';
 import * as segmentFields from './modules/segments/fields.messages.js';
 import * as search from './modules/search/search.messages.js';
@@ -63,6 +64,7 @@ export const MODULE_MESSAGES = {
   messages,
   notifications,
   performance,
+  privacy,
   reports,
   search,
   segments,

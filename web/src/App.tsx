@@ -29,6 +29,7 @@ import { KbPage } from './modules/kb/routes';
 import * as loyalty from './modules/loyalty/routes';
 import * as messages from './modules/messages/routes';
 import * as notifications from './modules/notifications/routes';
+import { PrivacyPage } from './modules/privacy/routes';
 import { SegmentsRoutes } from './modules/segments/routes';
 import { SettingsPage } from './modules/settings/routes';
 import { SurveysRoutes } from './modules/surveys/routes';
@@ -138,6 +139,7 @@ function AppRoutes() {
         <Route path="admin/users" element={guard(['user:manage'], <UsersPage />)} />
         <Route path="admin/roles" element={guard(['user:manage', 'role:manage'], <RolesPage />)} />
         <Route path="admin/audit" element={guard(['audit:read'], <AuditPage />)} />
+        <Route path="privacy" element={guard(['privacy:manage'], <PrivacyPage />)} />
         <Route path="admin/settings" element={guard(['settings:manage'], <SettingsPage />)} />
         <Route path="admin/tags" element={guard(['tag:manage'], <TagsPage />)} />
         <Route path="admin/custom-fields" element={guard(['settings:manage'], <CustomFieldsPage />)} />

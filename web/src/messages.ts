@@ -28,6 +28,7 @@ import { loyaltyMessages } from './modules/loyalty';
 import { messagesMessages } from './modules/messages';
 import { notificationsMessages } from './modules/notifications';
 import { performanceMessages } from './modules/performance';
+import { privacyMessages } from './modules/privacy';
 import { reportsMessages } from './modules/reports';
 import { searchMessages } from './modules/search';
 import { segmentsMessages } from './modules/segments';
@@ -62,6 +63,7 @@ const MODULE_MESSAGES = {
   messages: messagesMessages,
   notifications: notificationsMessages,
   performance: performanceMessages,
+  privacy: privacyMessages,
   reports: reportsMessages,
   search: searchMessages,
   segments: segmentsMessages,

@@ -18,6 +18,7 @@ import { TrophyOutlined } from '@ant-design/icons';
 import { FileTextOutlined } from '@ant-design/icons';
 import { CommentOutlined, LineChartOutlined } from '@ant-design/icons';
 import { CrownOutlined } from '@ant-design/icons';
+import { SafetyOutlined } from '@ant-design/icons';
 import { ApartmentOutlined, FireOutlined, AccountBookOutlined, SoundOutlined } from '@ant-design/icons';
 import type { NavItem } from './platform/layout/nav';
 
@@ -62,6 +63,7 @@ export const NAV: NavItem[] = [
       { key: '/admin/users', label: 'menu.users', icon: <TeamOutlined />, anyOf: ['user:manage'] },
       { key: '/admin/roles', label: 'menu.roles', icon: <SafetyCertificateOutlined />, anyOf: ['user:manage', 'role:manage'] },
       { key: '/admin/audit', label: 'menu.audit', icon: <AuditOutlined />, anyOf: ['audit:read'] },
+      { key: '/privacy', label: 'menu.privacy', icon: <SafetyOutlined />, anyOf: ['privacy:manage'] },
       { key: '/admin/products', label: 'menu.products', icon: <AppstoreOutlined />, anyOf: ['product:manage'] },
       { key: '/admin/tags', label: 'menu.tags', icon: <TagsOutlined />, anyOf: ['tag:manage'] },
       { key: '/admin/custom-fields', label: 'menu.customFields', icon: <FormOutlined />, anyOf: ['settings:manage'] },

@@ -20,3 +20,4 @@ export { analyticsListFilters } from './list-filters.js';
 export { analyticsGoalMetrics } from './goal.metrics.js';
 export { registerAnalyticsRunFinishedHook, type AnalyticsRunFinishedEvent, type AnalyticsRunFinishedHook } from './finished.js';
 export { analyticsSummarySource } from './analytics.summary.js';
+export { analyticsPersonalData } from './privacy.js'; // what Hearth holds about a person, for the PIPL export (issue #18)

@@ -2,3 +2,4 @@ export { recordAudit, entityHistory, listAudit, type AuditEntry } from './audit.
 export type { AuditView } from './audit.contract.js';
 export { auditRoutes } from './audit.routes.js';
 export { auditView } from './audit.schemas.js';
+export { auditPersonalData } from './privacy.js'; // what Hearth holds about a person, for the PIPL export (issue #18)

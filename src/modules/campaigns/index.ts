@@ -10,3 +10,4 @@ export { campaignPointsMultipliers } from './points.js';
 // The demo's campaigns (demo/outreach.ts): the marketer's services, and the coupons a household holds.
 export { createCampaign, getCampaign, launchCampaign, listCampaigns } from './campaigns.service.js';
 export { customerCoupons } from './redemptions.js';
+export { campaignPersonalData } from './privacy.js'; // what Hearth holds about a person, for the PIPL export (issue #18)

@@ -5,3 +5,4 @@ export type { PlanView, RuleView, RunSummary } from './care.contract.js';
 export { careDashboardTiles } from './dashboard.tiles.js';
 export { festivalDate, lunarBirthdaysOn } from './festivals.js';
 export { careSummarySource } from './care.summary.js';
+export { carePersonalData } from './privacy.js'; // what Hearth holds about a person, for the PIPL export (issue #18)

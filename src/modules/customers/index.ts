@@ -18,4 +18,5 @@ export { customerSearchSource } from './search.source.js';
 export { customerSummaryRoutes } from './summary.routes.js';
 export { registerCustomerSummarySource, type CustomerSummarySource, type SummaryContext, type SummaryFigureDraft, type SummaryText } from './summary.js';
 export type { CustomerSummaryFigure, CustomerSummaryView } from './summary.contract.js';
-export { customersByAddress, customersByPhone, type CustomerMatch } from './lookup.js';
+export { contactPhonesOf, customersByAddress, customersByPhone, type CustomerMatch } from './lookup.js';
+export { customerPersonalData } from './privacy.js'; // what Hearth holds about a person, for the PIPL export (issue #18)

@@ -16,7 +16,7 @@ import { and, arrayContains, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { normalizePhone } from '../../platform/phone.js';
 import type { Address } from './customers.contract.js';
-import { customers } from './schema.js';
+import { customerContacts, customers } from './schema.js';
 
 export type CustomerMatch = {
   id: string;
@@ -60,6 +60,21 @@ export async function customersByPhone(db: DbOrTx, phone: string, limit = 10): P
     .orderBy(customers.createdAt, customers.id)
     .limit(limit);
   return rows.map(matchOf);
+}
+
+/**
+ * The phones of each customer's live contacts (联系人 of an organisation), E.164 as stored, by customer id; a
+ * customer without any is absent. The referral fraud rules compare them with the main phones.
+ */
+export async function contactPhonesOf(db: DbOrTx, customerIds: readonly string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (!customerIds.length) return out;
+  const rows = await db
+    .select({ customerId: customerContacts.customerId, phones: customerContacts.phones })
+    .from(customerContacts)
+    .where(and(sql`${customerContacts.customerId} = any(${`{${[...new Set(customerIds)].join(',')}}`}::uuid[])`, isNull(customerContacts.deletedAt)));
+  for (const r of rows) if (r.phones.length) out.set(r.customerId, [...(out.get(r.customerId) ?? []), ...r.phones]);
+  return out;
 }
 
 const MAX_TEXT = 60;

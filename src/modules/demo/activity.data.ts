@@ -115,6 +115,17 @@ export const FEEDBACK_TEXTS: { text: string; inSeason: boolean }[] = [
   { text: '暖气上热下凉，排了气还是不行。', inSeason: true },
 ];
 
+/**
+ * The burst of the last days (activity.ts, FEEDBACK_BURST): one building's basement pipe leaking, told by several
+ * households in a few days — what the analysis page's hot topics are for. {b} is the building number.
+ */
+export const BURST_TEXTS = [
+  '{b}号楼地下室管道漏水，楼道里全是水，赶紧派人来看看！',
+  '我们{b}号楼地下室又漏水了，水都漫到单元门口了。',
+  '{b}号楼漏水两天了还没人修，暖气也不热了。',
+  '地下室暖气管道漏水，{b}号楼好几户都停了暖气。',
+];
+
 /** The SMS templates of the demo company (信息模板). */
 export const CARE_TEMPLATES: { key: string; name: string; category: 'care' | 'transactional'; bodyZh: string; bodyEn: string }[] = [
   { key: 'birthday', name: '生日祝福', category: 'care', bodyZh: '{{name}}您好，{{company}}祝您生日快乐，冬日温暖常在！', bodyEn: 'Dear {{name}}, {{company}} wishes you a happy birthday and a warm winter!' },

@@ -21,7 +21,7 @@ import { createCarePlan, createCareRule, runCare } from '../care/index.js';
 import { createTemplate } from '../messages/index.js';
 import { recordFeedback, updateFeedback, type FeedbackSource } from '../feedback/index.js';
 import { demoTicketServices, type TicketsRuntime } from '../tickets/index.js';
-import { CARE_TEMPLATES, FEEDBACK_TEXTS, FIRST_REPLIES, RATING_COMMENTS, TICKET_STORIES, type TicketStory } from './activity.data.js';
+import { BURST_TEXTS, CARE_TEMPLATES, FEEDBACK_TEXTS, FIRST_REPLIES, RATING_COMMENTS, TICKET_STORIES, type TicketStory } from './activity.data.js';
 import { household, type DemoPlan } from './generator.js';
 import { planLoyalty, playLoyalty, playLoyaltyRun, type LoyaltyScript } from './loyalty.js';
 import { planContent, playContent, playContentOutside, type ContentScript } from './content.js';
@@ -154,6 +154,34 @@ function feedbackScript(plan: DemoPlan, k: number, horizon: number): FeedbackScr
   };
 }
 
+/** Items of the last days' burst (BURST_TEXTS): enough for the hot-topic rule (at least 5, twice the usual share). */
+export const FEEDBACK_BURST = 8;
+
+/**
+ * The burst: FEEDBACK_BURST households of one building (the first household's) tell of the same leak within the three
+ * days before the as-of day, so that the analysis page has a hot topic in its window of the last 7 days all as-of day
+ * long. Still open (the inbox's newest work).
+ */
+function burstScripts(plan: DemoPlan, horizon: number): FeedbackScript[] {
+  const r = Random.stream(plan.params.seed, 9, 0);
+  const first = r.int(0, plan.params.size - 1);
+  const building = household(plan, first).customer;
+  const neighbours = [first];
+  for (let k = 1; k < plan.params.size && neighbours.length < FEEDBACK_BURST; k++) {
+    const i = (first + k) % plan.params.size;
+    const c = household(plan, i).customer;
+    if (c.compound === building.compound && c.building === building.building) neighbours.push(i);
+  }
+  return Array.from({ length: FEEDBACK_BURST }, (_, k) => ({
+    kind: 'feedback' as const,
+    household: neighbours[k % neighbours.length]!,
+    at: new Date(horizon - 3 * DAY + Math.floor((k * 3 * DAY) / FEEDBACK_BURST) + HOUR + r.int(0, 50) * MINUTE),
+    text: r.pick(BURST_TEXTS).replace('{b}', String(building.building).replace(/号楼$/, '')),
+    source: r.chance(0.5) ? ('public_page' as const) : ('sms' as const),
+    closeAt: null,
+  }));
+}
+
 /**
  * Every script of the demo's history, oldest first (ties by kind and number). The horizon is the start of the
  * as-of day in Beijing: nothing happens on the as-of day itself, so the history is the same whenever it is loaded.
@@ -164,6 +192,7 @@ export function planActivity(plan: DemoPlan): ActivityScript[] {
   const out: ActivityScript[] = [];
   for (let k = 0; k < tickets; k++) out.push(ticketScript(plan, k, horizon));
   for (let k = 0; k < feedback; k++) out.push(feedbackScript(plan, k, horizon));
+  out.push(...burstScripts(plan, horizon)); // the last days' hot topic
   out.push({ kind: 'setup', at: new Date(seasonStarts(horizon)[0]! - 90 * DAY) });
   for (let d = CARE_DAYS; d >= 1; d--) out.push({ kind: 'care', at: new Date(horizon - d * DAY + 9 * HOUR) });
   out.push(...planLoyalty(plan, horizon)); // 会员与积分: loyalty.ts

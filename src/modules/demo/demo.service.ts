@@ -26,6 +26,7 @@ import { PRODUCTS } from './data.js';
 import { demoLoads, type DemoCheckpoint } from './schema.js';
 import { Fingerprint, GENERATOR_VERSION, household, planDemo, type DemoParams, type DemoPlan, type Household } from './generator.js';
 import { planActivity, playOutside, playScript, type ActivityDeps } from './activity.js';
+import { versionChanged } from './resume.js';
 
 const BATCH = 1000;
 const PRODUCT_BY_CODE = new Map(PRODUCTS.map((p) => [p.code, p]));
@@ -83,13 +84,6 @@ export async function demoStatus(db: DbOrTx, actor: Actor | null): Promise<DemoS
   return statusOf(await currentLoad(db));
 }
 
-/** A load that was queued or running when the process stopped (to be resumed by the server at start). */
-export async function unfinishedDemo(db: DbOrTx): Promise<{ userId: string; seed: number; size: number; asOf: string } | null> {
-  if (!(await runs.unfinished(db)).length) return null;
-  const row = await currentLoad(db);
-  if (!row?.requestedBy || (row.status !== 'queued' && row.status !== 'running')) return null;
-  return { userId: row.requestedBy, seed: row.seed, size: row.size, asOf: row.asOf };
-}
 
 /** Today in Beijing: the default end of the generated history. */
 export function todayInShanghai(now = new Date()): string {
@@ -124,8 +118,10 @@ export async function beginDemo(
     const sameParams = !!row && row.seed === params.seed && row.size === params.size && row.asOf === params.asOf;
     // The benchmark may reuse a finished dataset of an older generator: same households, ids and history.
     if (opts.acceptOlderVersion && sameParams && row.status === 'done') return { id: row.id, alreadyDone: true };
-    const same = sameParams && row.generatorVersion === GENERATOR_VERSION;
-    if (row && !same) throw AppError.conflict('demo.other_loaded', { size: row.size, seed: row.seed });
+    if (row && !sameParams) throw AppError.conflict('demo.other_loaded', { size: row.size, seed: row.seed });
+    // Another generator version makes other households from the same parameters: a resume would add them to the
+    // ones already written (and the fingerprint would describe neither), so it is refused, saying what to do.
+    if (row && row.generatorVersion !== GENERATOR_VERSION) throw versionChanged(row);
     if (!row) {
       const [created] = await tx
         .insert(demoLoads)

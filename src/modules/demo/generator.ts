@@ -28,9 +28,10 @@ import { SPREAD, chineseNumber, compoundName, cumulative, idCheckDigit, permute,
  * loyalty scripts joined the played history; a load interrupted under 2 must not resume at a shifted script index. 4: the
  * payment reminders say 供暖季, the product's one word for the heating season. 5: the history
  * plays the knowledge base, duplicates, an import, segments, an analytics run and goals (content.ts), surveys and
- * campaigns (outreach.ts) and the administrator's desk (desk.ts): script indexes moved.)
+ * campaigns (outreach.ts) and the administrator's desk (desk.ts): script indexes moved. 6: the desk adds two personal-
+ * information requests, one answered and one open.)
  */
-export const GENERATOR_VERSION = 5;
+export const GENERATOR_VERSION = 6;
 export const SEASONS = 10;
 /** How far back the generated contact history (calls, reminders, return visits) goes. */
 const HISTORY_DAYS = 730;

@@ -111,3 +111,77 @@ export type FeedbackCategoryList = { items: FeedbackCategoryView[] };
 
 /** What the public page's submitter is told. */
 export type PublicFeedbackResult = { number: number };
+
+// ---- assignment rules (分派规则) ----------------------------------------------------------------------------------
+
+/** What a rule does once its conditions match: a user, the customer's account manager, or a team in turn. */
+export const FEEDBACK_ASSIGNMENT_TARGETS = ['user', 'owner', 'team_round_robin'] as const;
+export type FeedbackAssignmentTarget = (typeof FEEDBACK_ASSIGNMENT_TARGETS)[number];
+
+export type FeedbackAssignmentRuleView = {
+  id: string;
+  name: string;
+  /** Rules are tried in this order (then oldest first); the first that matches assigns. */
+  position: number;
+  active: boolean;
+  /** Conditions: null matches anything. */
+  categoryId: string | null;
+  source: FeedbackSource | null;
+  sentiment: FeedbackSentiment | null;
+  compound: string | null;
+  district: string | null;
+  target: FeedbackAssignmentTarget;
+  userId: string | null;
+  teamId: string | null;
+  createdAt: string;
+  updatedAt: string;
+};
+export type FeedbackAssignmentRuleList = { items: FeedbackAssignmentRuleView[] };
+
+// ---- bulk changes from the inbox -----------------------------------------------------------------------------------
+
+/** At most this many items a bulk request. */
+export const FEEDBACK_BULK_MAX = 500;
+export const FEEDBACK_BULK_ACTIONS = ['assign', 'status', 'category'] as const;
+export type FeedbackBulkAction = (typeof FEEDBACK_BULK_ACTIONS)[number];
+/** The statuses a bulk change may set (replied is set by sending a reply). */
+export const FEEDBACK_BULK_STATUSES = ['new', 'in_progress', 'closed'] as const;
+
+/** What a bulk change did to one item: changed, already so (nothing written), or refused with the reason. */
+export type FeedbackBulkItem = {
+  id: string;
+  /** Null when the item was not found (or is not visible to the caller). */
+  number: number | null;
+  outcome: 'done' | 'unchanged' | 'refused';
+  /** For a refusal: the message key (feedback.not_found, feedback.deleted …). */
+  code: string | null;
+  /** For a refusal: why, in the caller's language. */
+  reason: string | null;
+};
+/** The answer of a bulk change: the counts, and every item in the order sent. */
+export type FeedbackBulkResult = { action: FeedbackBulkAction; done: number; unchanged: number; refused: number; items: FeedbackBulkItem[] };
+
+// ---- inbound channels (SMS replies, WeChat messages, email) ------------------------------------------------------
+
+export const FEEDBACK_INBOUND_CHANNELS = ['sms', 'wechat', 'email'] as const;
+export type FeedbackInboundChannel = (typeof FEEDBACK_INBOUND_CHANNELS)[number];
+
+/**
+ * The inbound settings as the API shows them (secrets never returned). SMS replies are authenticated by the messages
+ * module's SMS inbound key (the provider's one 上行 callback key); WeChat by the official account's server token
+ * (WeChat's signature over token, timestamp and nonce); email by a key in the callback URL.
+ */
+export type FeedbackInboundSettingsView = { smsKeySet: boolean; wechatTokenSet: boolean; emailKeySet: boolean };
+
+/** What an inbound callback answers (read by the provider or relay). */
+export type FeedbackInboundResult = {
+  /** 0: received. */
+  code: number;
+  msg: string;
+  /** Items recorded by this call. */
+  recorded: number;
+  /** Messages recorded before (a retried callback): nothing written again. */
+  duplicates: number;
+  /** Texts that are no feedback: an opt-out keyword (TD/退订 withdraws SMS consent instead), or too short. */
+  ignored: number;
+};

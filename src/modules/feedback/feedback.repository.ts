@@ -5,7 +5,7 @@
 import { and, asc, desc, eq, ilike, inArray, isNotNull, isNull, ne, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import { rowsOf, type DbOrTx } from '../../platform/db/client.js';
-import { userDirectory } from '../accounts/index.js';
+import { teamDirectory, userDirectory } from '../accounts/index.js';
 import { customerDirectory } from '../customers/index.js';
 import type { FeedbackSentiment, FeedbackStatus } from './feedback.contract.js';
 import { feedbackCategories, feedbackItems } from './schema.js';
@@ -231,6 +231,48 @@ export async function customerBrief(db: DbOrTx, id: string): Promise<CustomerBri
     preferences: (r.preferences as Record<string, unknown> | null) ?? null,
     deleted: !!r.deletedAt,
   };
+}
+
+/** What the assignment rules look at in a customer. */
+export async function customerFacts(db: DbOrTx, id: string): Promise<{ ownerId: string | null; compound: string | null; district: string | null } | undefined> {
+  const cd = customerDirectory;
+  return (await db.select({ ownerId: cd.ownerId, compound: cd.compound, district: cd.district }).from(cd).where(eq(cd.id, id)))[0];
+}
+
+export async function teamExists(db: DbOrTx, id: string): Promise<boolean> {
+  return (await db.select({ id: teamDirectory.id }).from(teamDirectory).where(and(eq(teamDirectory.id, id), isNull(teamDirectory.deletedAt)))).length > 0;
+}
+
+/** The item recorded from this provider message or imported row, if any (source + source_ref: unique for those). */
+export async function itemByExternalRef(db: DbOrTx, source: 'sms' | 'wechat' | 'email' | 'import', sourceRef: string): Promise<ItemRow | undefined> {
+  return (await db.select().from(feedbackItems).where(and(eq(feedbackItems.source, source), eq(feedbackItems.sourceRef, sourceRef))))[0];
+}
+
+/**
+ * The live customer with this email address (case ignored), oldest first. No index on email: a scan of the directory
+ * — inbound email is rare next to everything else.
+ */
+export async function customerByEmail(db: DbOrTx, email: string): Promise<string | null> {
+  const cd = customerDirectory;
+  const rows = await db
+    .select({ id: cd.id })
+    .from(cd)
+    .where(and(sql`lower(${cd.email}) = ${email.toLowerCase()}`, isNull(cd.deletedAt)))
+    .orderBy(asc(cd.createdAt), asc(cd.id))
+    .limit(1);
+  return rows[0]?.id ?? null;
+}
+
+/** The live customer whose custom field `field` holds this WeChat openid (the GIN index on custom answers it). */
+export async function customerByCustomValue(db: DbOrTx, field: string, value: string): Promise<string | null> {
+  const cd = customerDirectory;
+  const rows = await db
+    .select({ id: cd.id })
+    .from(cd)
+    .where(and(sql`${cd.custom} @> ${JSON.stringify({ [field]: value })}::jsonb`, isNull(cd.deletedAt)))
+    .orderBy(asc(cd.createdAt), asc(cd.id))
+    .limit(1);
+  return rows[0]?.id ?? null;
 }
 
 /** An active user (for owners). */

@@ -3,9 +3,34 @@ import { noContent } from '../../platform/http/response.js';
 import type { App } from '../../platform/http/server.js';
 import { kickIfQueued, type MessagingRuntime } from '../messages/index.js';
 import { createFeedbackCategory, listFeedbackCategories, updateFeedbackCategory } from './categories.service.js';
-import { feedbackCategory, feedbackCategoryList, feedbackItem, feedbackPage } from './feedback.schemas.js';
+import {
+  feedbackBulkResult,
+  feedbackCategory,
+  feedbackCategoryList,
+  feedbackInboundSettings,
+  feedbackItem,
+  feedbackPage,
+  feedbackRule,
+  feedbackRuleList,
+} from './feedback.schemas.js';
 import { createFeedback, deleteFeedback, getFeedback, listFeedback, restoreFeedback, updateFeedback } from './feedback.service.js';
-import { createCategoryBody, createFeedbackBody, feedbackListQuery, idParam, replyBody, updateCategoryBody, updateFeedbackBody } from './feedback.types.js';
+import {
+  bulkFeedbackBody,
+  createCategoryBody,
+  createFeedbackBody,
+  feedbackListQuery,
+  idParam,
+  inboundSettingsPatch,
+  replyBody,
+  ruleBody,
+  rulePatch,
+  updateCategoryBody,
+  updateFeedbackBody,
+} from './feedback.types.js';
+import { bulkFeedback } from './bulk.service.js';
+import { inboundRoutes } from './inbound.routes.js';
+import { inboundSettingsView, updateInboundSettings } from './inbound.service.js';
+import { createAssignmentRule, deleteAssignmentRule, listAssignmentRules, updateAssignmentRule } from './rules.service.js';
 import { feedbackToTicket, replyToFeedback } from './handling.service.js';
 import { feedbackHotTopics, feedbackKeywordCloud, feedbackSentimentTrends, feedbackTrends } from './analysis.service.js';
 import { hotTopicsResponse, keywordsQuery, keywordsResponse, sentimentQuery, sentimentResponse, trendsQuery, trendsResponse } from './analysis.schemas.js';
@@ -16,6 +41,7 @@ export async function feedbackRoutes(app: App, ctx: ServiceContext & { messaging
   const now = () => messaging.now();
   const tags = ['feedback'];
   const config = { fieldLabels: 'feedback' };
+  const ruleConfig = { fieldLabels: 'feedback_rule' };
 
   // ---- items ----
   app.get(
@@ -27,6 +53,19 @@ export async function feedbackRoutes(app: App, ctx: ServiceContext & { messaging
     '/api/v1/feedback',
     { schema: { tags, summary: "Record a customer's feedback (analysed: sentiment, keywords, suggested category)", body: createFeedbackBody, response: { 201: feedbackItem } }, config },
     async (req, reply) => reply.code(201).send(await db.transaction((tx) => createFeedback(tx, req.actor, req.body, now()))),
+  );
+  app.post(
+    '/api/v1/feedback/bulk',
+    {
+      schema: {
+        tags,
+        summary: 'Assign, change the status of, or set the category of up to 500 items: each by the rules of a single change, each reported (done, unchanged, refused and why)',
+        body: bulkFeedbackBody,
+        response: { 200: feedbackBulkResult },
+      },
+      config,
+    },
+    async (req) => db.transaction((tx) => bulkFeedback(tx, req.actor, req.body, now())),
   );
   app.get('/api/v1/feedback/:id', { schema: { tags, summary: 'One feedback item', params: idParam, response: { 200: feedbackItem } }, config }, async (req) =>
     getFeedback(db, req.actor, req.params.id),
@@ -79,6 +118,31 @@ export async function feedbackRoutes(app: App, ctx: ServiceContext & { messaging
     { schema: { tags, summary: "Hot topics: categories and keywords whose share of the last 7 company days jumps against the 4 weeks before (the rule in the answer)", response: { 200: hotTopicsResponse } }, config },
     async (req) => feedbackHotTopics(db, req.actor, req.locale, now()),
   );
+
+  // ---- assignment rules (分派规则) and the inbound channels' settings (administrators) ----
+  app.get('/api/v1/feedback-assignment-rules', { schema: { tags, summary: 'Assignment rules, in the order they are tried', response: { 200: feedbackRuleList } } }, async (req) =>
+    listAssignmentRules(db, req.actor),
+  );
+  app.post('/api/v1/feedback-assignment-rules', { schema: { tags, summary: 'Add an assignment rule', body: ruleBody, response: { 201: feedbackRule } }, config: ruleConfig }, async (req, reply) =>
+    reply.code(201).send(await db.transaction((tx) => createAssignmentRule(tx, req.actor, req.body))),
+  );
+  app.patch('/api/v1/feedback-assignment-rules/:id', { schema: { tags, summary: 'Change an assignment rule', params: idParam, body: rulePatch, response: { 200: feedbackRule } }, config: ruleConfig }, async (req) =>
+    db.transaction((tx) => updateAssignmentRule(tx, req.actor, req.params.id, req.body)),
+  );
+  app.delete('/api/v1/feedback-assignment-rules/:id', { schema: { tags, summary: 'Delete an assignment rule', params: idParam, response: { 204: noContent } }, config }, async (req, reply) => {
+    await db.transaction((tx) => deleteAssignmentRule(tx, req.actor, req.params.id));
+    return reply.code(204).send();
+  });
+  app.get('/api/v1/feedback-settings/inbound', { schema: { tags, summary: 'Which inbound channel secrets are set (never the secrets)', response: { 200: feedbackInboundSettings } } }, async (req) =>
+    inboundSettingsView(db, req.actor),
+  );
+  app.patch(
+    '/api/v1/feedback-settings/inbound',
+    { schema: { tags, summary: "Set or remove the WeChat server token and the email callback key (a value sets, null removes, absent keeps)", body: inboundSettingsPatch, response: { 200: feedbackInboundSettings } }, config },
+    async (req) => db.transaction((tx) => updateInboundSettings(tx, req.actor, req.body)),
+  );
+
+  await inboundRoutes(app, db, now);
 
   // ---- categories ----
   app.get('/api/v1/feedback-categories', { schema: { tags, summary: 'The feedback category tree (flat, with parentId), archived ones included', response: { 200: feedbackCategoryList } } }, async (req) =>

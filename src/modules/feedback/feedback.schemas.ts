@@ -3,6 +3,13 @@ import { z } from 'zod';
 import { itemsOf, pageOf, responseOf } from '../../platform/http/response.js';
 import {
   CATEGORY_SET_BY,
+  FEEDBACK_ASSIGNMENT_TARGETS,
+  FEEDBACK_BULK_ACTIONS,
+  type FeedbackAssignmentRuleList,
+  type FeedbackAssignmentRuleView,
+  type FeedbackBulkResult,
+  type FeedbackInboundResult,
+  type FeedbackInboundSettingsView,
   FEEDBACK_SENTIMENTS,
   FEEDBACK_SOURCES,
   FEEDBACK_STATUSES,
@@ -69,3 +76,57 @@ export const feedbackCategory = responseOf<FeedbackCategoryView>()(
 export const feedbackCategoryList = responseOf<FeedbackCategoryList>()(itemsOf(feedbackCategory));
 
 export const publicFeedbackResult = responseOf<PublicFeedbackResult>()(z.object({ number: z.number().int() }));
+
+export const feedbackRule = responseOf<FeedbackAssignmentRuleView>()(
+  z.object({
+    id: z.string(),
+    name: z.string(),
+    position: z.number().int(),
+    active: z.boolean(),
+    categoryId: z.string().nullable(),
+    source: z.enum(FEEDBACK_SOURCES).nullable(),
+    sentiment: z.enum(FEEDBACK_SENTIMENTS).nullable(),
+    compound: z.string().nullable(),
+    district: z.string().nullable(),
+    target: z.enum(FEEDBACK_ASSIGNMENT_TARGETS),
+    userId: z.string().nullable(),
+    teamId: z.string().nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  }),
+);
+export const feedbackRuleList = responseOf<FeedbackAssignmentRuleList>()(itemsOf(feedbackRule));
+
+export const feedbackBulkResult = responseOf<FeedbackBulkResult>()(
+  z.object({
+    action: z.enum(FEEDBACK_BULK_ACTIONS),
+    done: z.number().int().describe('Items changed'),
+    unchanged: z.number().int().describe('Items already so (nothing written)'),
+    refused: z.number().int().describe('Items refused, or not found'),
+    items: z
+      .array(
+        z.object({
+          id: z.uuid(),
+          number: z.number().int().nullable().describe('Null when not found'),
+          outcome: z.enum(['done', 'unchanged', 'refused']),
+          code: z.string().nullable().describe('For a refusal: the message key'),
+          reason: z.string().nullable().describe("For a refusal: why, in the caller's language"),
+        }),
+      )
+      .describe('Every item, in the order sent'),
+  }),
+);
+
+export const feedbackInboundResult = responseOf<FeedbackInboundResult>()(
+  z.object({
+    code: z.number().int().describe('0: received'),
+    msg: z.string(),
+    recorded: z.number().int(),
+    duplicates: z.number().int().describe('Messages recorded before (a retried callback)'),
+    ignored: z.number().int().describe('Opt-out keywords (handled by the messages module), non-text messages, texts under two characters'),
+  }),
+);
+
+export const feedbackInboundSettings = responseOf<FeedbackInboundSettingsView>()(
+  z.object({ smsKeySet: z.boolean().describe("The messages module's SMS inbound key (message settings)"), wechatTokenSet: z.boolean(), emailKeySet: z.boolean() }),
+);

@@ -9,8 +9,8 @@
  * feedback:manage.
  *
  * On arrival every item is analysed (./text): sentiment with its drivers, keywords, and the most likely category with
- * its confidence — applied by itself at AUTO_CATEGORY_CONFIDENCE or above, else left as a suggestion. The owner is the
- * customer's owner (when active), else nobody: assignment rules like the tickets' are a later increment. The
+ * its confidence — applied by itself at AUTO_CATEGORY_CONFIDENCE or above, else left as a suggestion. The owner is
+ * decided by the assignment rules (rules.service.ts; no rule matching: the customer's active owner, else nobody). The
  * handling deadline is HANDLING_BUSINESS_HOURS after arrival on the tickets' default business calendar.
  */
 import { sql, type SQL } from 'drizzle-orm';
@@ -39,6 +39,7 @@ import type { CreateFeedbackInput, FeedbackListQuery, PublicFeedbackInput, Updat
 import { feedbackItems } from './schema.js';
 import { analyseText } from './text/index.js';
 import { feedbackReceived } from './received.js';
+import { ownerByRules } from './rules.service.js';
 
 const HOUR = 3_600_000;
 
@@ -140,11 +141,9 @@ export async function recordFeedback(db: DbOrTx, input: RecordFeedbackInput, act
   const suggestedId = a.category && categories.some((c) => c.key === a.category) ? a.category : null;
   const chosen = input.categoryId ?? null;
   const auto = !chosen && suggestedId !== null && a.categoryConfidence >= AUTO_CATEGORY_CONFIDENCE;
-  let ownerId: string | null = null;
-  if (input.customerId) {
-    const c = await repo.customerBrief(db, input.customerId);
-    if (c?.ownerId && (await repo.activeUser(db, c.ownerId))) ownerId = c.ownerId;
-  }
+  const categoryId = chosen ?? (auto ? suggestedId : null);
+  const routed = await ownerByRules(db, { categoryId, source: input.source, sentiment: a.sentiment, customerId: input.customerId ?? null });
+  const ownerId = routed?.ownerId ?? null;
   const row = await repo.insertItem(db, {
     customerId: input.customerId ?? null,
     source: input.source,
@@ -152,7 +151,7 @@ export async function recordFeedback(db: DbOrTx, input: RecordFeedbackInput, act
     text,
     contactName: input.contactName ?? null,
     contactPhone: input.contactPhone ? normalizePhone(input.contactPhone) : null,
-    categoryId: chosen ?? (auto ? suggestedId : null),
+    categoryId,
     suggestedCategoryId: suggestedId,
     categoryConfidence: suggestedId ? a.categoryConfidence : null,
     categorySetBy: chosen ? 'agent' : auto ? 'auto' : null,
@@ -171,10 +170,29 @@ export async function recordFeedback(db: DbOrTx, input: RecordFeedbackInput, act
     action: 'feedback_create',
     entityType: 'feedback',
     entityId: row.id,
-    changes: { number: row.number, source: row.source, customerId: row.customerId, sentiment: row.sentiment, categoryId: row.categoryId, categorySetBy: row.categorySetBy },
+    changes: { number: row.number, source: row.source, customerId: row.customerId, sentiment: row.sentiment, categoryId: row.categoryId, categorySetBy: row.categorySetBy, ownerId, ruleId: routed?.ruleId ?? null },
   });
   if (row.customerId) await feedbackReceived(db, { feedbackId: row.id, customerId: row.customerId, source: row.source, at: now });
   return row;
+}
+
+/** The sources whose items carry a provider's message id or an import key, recorded once each. */
+export type ExternalSource = 'sms' | 'wechat' | 'email' | 'import';
+
+/**
+ * Records an item from a provider's message (inbound SMS, WeChat, email) or an imported row once: a retried webhook
+ * or a file imported again finds the item recorded before (`duplicate`) and writes nothing. Two deliveries at once wait
+ * on a transaction-scoped advisory lock on the reference; the unique index (source, source_ref) is the last guard.
+ */
+export async function recordExternalFeedback(
+  db: DbOrTx,
+  input: RecordFeedbackInput & { source: ExternalSource; sourceRef: string },
+  actor?: Actor,
+): Promise<{ row: repo.ItemRow; duplicate: boolean }> {
+  await db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`feedback:${input.source}:${input.sourceRef}`}, 0))`);
+  const before = await repo.itemByExternalRef(db, input.source, input.sourceRef);
+  if (before) return { row: before, duplicate: true };
+  return { row: await recordFeedback(db, input, actor), duplicate: false };
 }
 
 /** An agent records what a customer said (on the phone, at the counter …). */
@@ -244,7 +262,7 @@ export async function getFeedback(db: DbOrTx, actor: Actor | null, id: string): 
 
 // ---- correcting --------------------------------------------------------------------------------------------------------
 
-async function changedValues(db: DbOrTx, item: repo.ItemRow, input: UpdateFeedbackInput): Promise<Partial<repo.ItemInsert>> {
+async function changedValues(db: DbOrTx, item: repo.ItemRow, input: Omit<UpdateFeedbackInput, 'version'>): Promise<Partial<repo.ItemInsert>> {
   const values: Partial<repo.ItemInsert> = {};
   if (input.categoryId !== undefined) {
     if (input.categoryId) await liveCategory(db, input.categoryId);
@@ -262,7 +280,8 @@ async function changedValues(db: DbOrTx, item: repo.ItemRow, input: UpdateFeedba
   return values;
 }
 
-export async function updateFeedback(db: DbOrTx, actor: Actor | null, id: string, input: UpdateFeedbackInput, now = new Date()): Promise<FeedbackItemView> {
+/** `version` may be left out by a bulk change (each item is locked and changed from what it is then). */
+export async function updateFeedback(db: DbOrTx, actor: Actor | null, id: string, input: Omit<UpdateFeedbackInput, 'version'> & { version?: number }, now = new Date()): Promise<FeedbackItemView> {
   requireAccess(actor, 'feedback:manage');
   const { item } = await loadForWrite(db, actor, id, input.version);
   const values = await changedValues(db, item, input);

@@ -10,3 +10,5 @@ export { analyseFeedbackFile, type FeedbackAnalysisLine } from './text/index.js'
 export { feedbackFromInteraction, feedbackFromSurvey, feedbackFromTicketRating } from './intake.js';
 export { feedbackChurnSignal, feedbackLearningInput } from './churn.js';
 export { registerFeedbackReceivedHook, type FeedbackReceivedEvent, type FeedbackReceivedHook } from './received.js';
+export { feedbackPersonalData } from './privacy.js'; // what Hearth holds about a person, for the PIPL export (issue #18)
+export { feedbackImporter } from './import.js';

@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
-import { users } from '../accounts/schema.js';
+import { bigserial, boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { teams, users } from '../accounts/schema.js';
 import { customers } from '../customers/schema.js';
 import { tickets } from '../tickets/schema.js';
-import { CATEGORY_SET_BY, FEEDBACK_SENTIMENTS, FEEDBACK_SOURCES, FEEDBACK_STATUSES, type FeedbackDriver } from './feedback.contract.js';
+import { CATEGORY_SET_BY, FEEDBACK_ASSIGNMENT_TARGETS, FEEDBACK_SENTIMENTS, FEEDBACK_SOURCES, FEEDBACK_STATUSES, type FeedbackDriver } from './feedback.contract.js';
 
 /**
  * 反馈分类: a configurable tree (parent_id), archived rather than deleted. `seed_words` suggest the category in a text;
@@ -80,5 +80,35 @@ export const feedbackItems = pgTable(
     index('feedback_items_source_idx').on(t.source, t.sourceRef),
     // One item makes at most one ticket.
     uniqueIndex('feedback_items_ticket_idx').on(t.ticketId).where(sql`${t.ticketId} is not null`),
+    // A provider's message (inbound SMS, WeChat, email) or an imported row is recorded once: a retried webhook or a
+    // file imported again finds its item (source_ref: `sms:<provider id>`, `import:<file hash>:<row>` …).
+    uniqueIndex('feedback_items_external_ref_idx')
+      .on(t.source, t.sourceRef)
+      .where(sql`${t.source} in ('sms', 'wechat', 'email', 'import') and ${t.sourceRef} is not null`),
   ],
 );
+
+/**
+ * Who handles a new item (分派规则, like the tickets' assignment rules): tried in position order when an item is
+ * recorded; the first active rule whose conditions all match (category, source, sentiment, the customer's compound and
+ * district; an empty condition matches anything) names the owner — a user, the customer's account manager, or the next
+ * member of a team in turn (round robin keeps its cursor, the last user chosen, on the rule). No rule matching: the
+ * customer's account manager, else nobody.
+ */
+export const feedbackAssignmentRules = pgTable('feedback_assignment_rules', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  position: integer('position').notNull().default(0),
+  active: boolean('active').notNull().default(true),
+  categoryId: uuid('category_id').references(() => feedbackCategories.id),
+  source: text('source', { enum: FEEDBACK_SOURCES }),
+  sentiment: text('sentiment', { enum: FEEDBACK_SENTIMENTS }),
+  compound: text('compound'),
+  district: text('district'),
+  target: text('target', { enum: FEEDBACK_ASSIGNMENT_TARGETS }).notNull(),
+  userId: uuid('user_id').references(() => users.id),
+  teamId: uuid('team_id').references(() => teams.id),
+  lastUserId: uuid('last_user_id').references(() => users.id),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -12,3 +12,4 @@ export {
 export { NOTICE_QUEUE, createNotice, executeNotice, unfinishedNotices, type NoticeDeps } from './notices.js';
 export type { ArrearsPage, ArrearsSummary, NoticeView, TreeLevelView } from './heating.contract.js';
 export { heatingSummarySource } from './heating.summary.js';
+export { heatingPersonalData } from './privacy.js'; // what Hearth holds about a person, for the PIPL export (issue #18)

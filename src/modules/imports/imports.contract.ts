@@ -1,5 +1,5 @@
 /** Import types shared by the server and the web (no imports: the web bundles this file). */
-export const IMPORT_KINDS = ['customers', 'transactions'] as const;
+export const IMPORT_KINDS = ['customers', 'transactions', 'feedback'] as const;
 export type ImportKind = (typeof IMPORT_KINDS)[number];
 export const DUPLICATE_POLICIES = ['skip', 'update', 'create'] as const;
 export type DuplicatePolicy = (typeof DUPLICATE_POLICIES)[number];

@@ -1,5 +1,6 @@
 import { and, desc, eq, gt, inArray } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/client.js';
+import type { ImportKind } from './imports.contract.js';
 import { importJobs, importRejects, importTemplates } from './schema.js';
 
 export type ImportJobRow = typeof importJobs.$inferSelect;
@@ -40,7 +41,7 @@ export async function listJobs(db: DbOrTx, opts: { createdBy?: string | null; li
     .limit(opts.limit);
 }
 
-export async function findResumable(db: DbOrTx, kind: 'customers' | 'transactions', fileHash: string): Promise<ImportJobRow | undefined> {
+export async function findResumable(db: DbOrTx, kind: ImportKind, fileHash: string): Promise<ImportJobRow | undefined> {
   const [row] = await db
     .select()
     .from(importJobs)
@@ -68,7 +69,7 @@ export async function listRejects(db: DbOrTx, jobId: string, afterRow: number, l
     .limit(limit);
 }
 
-export async function listTemplates(db: DbOrTx, kind?: 'customers' | 'transactions'): Promise<ImportTemplateRow[]> {
+export async function listTemplates(db: DbOrTx, kind?: ImportKind): Promise<ImportTemplateRow[]> {
   return db
     .select()
     .from(importTemplates)

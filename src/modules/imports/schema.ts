@@ -15,7 +15,7 @@ export const importJobs = pgTable(
   'import_jobs',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    kind: text('kind', { enum: ['customers', 'transactions'] }).notNull(),
+    kind: text('kind', { enum: ['customers', 'transactions', 'feedback'] }).notNull(),
     ...runColumns<ImportCheckpoint, 'pending'>({ extraStatuses: ['pending'], defaultStatus: 'pending' }),
     fileName: text('file_name').notNull(),
     filePath: text('file_path').notNull(),
@@ -61,7 +61,7 @@ export const importTemplates = pgTable(
   'import_templates',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    kind: text('kind', { enum: ['customers', 'transactions'] }).notNull(),
+    kind: text('kind', { enum: ['customers', 'transactions', 'feedback'] }).notNull(),
     name: text('name').notNull(),
     mapping: jsonb('mapping').$type<Record<string, string>>().notNull(),
     options: jsonb('options').$type<Partial<ImportOptions>>().notNull().default({}),

@@ -10,3 +10,4 @@ export { taskDashboardTiles } from './dashboard.tiles.js';
 export { interactionGoalMetrics, returnVisitsByAssignee } from './goal.metrics.js';
 export { registerInteractionVoiceHook, type InteractionVoiceEvent, type InteractionVoiceHook } from './voice.js';
 export { interactionSummarySource } from './interactions.summary.js';
+export { interactionPersonalData } from './privacy.js'; // what Hearth holds about a person, for the PIPL export (issue #18)

@@ -67,7 +67,8 @@ async function onTransactionsWritten(db: DbOrTx, actor: Actor, event: Transactio
   }
   const locked = await lockMembers(db, customers);
   if (event.change === 'created') {
-    if (programme.enabled) await earnFor(db, programme, zone, rows.filter((r) => r.type !== 'refund'), actor.userId, now, locked);
+    // Created in this very database transaction: nothing can have earned on them yet (no dedupe lookup needed).
+    if (programme.enabled) await earnFor(db, programme, zone, rows.filter((r) => r.type !== 'refund'), actor.userId, now, locked, true);
     await qualifyReferrals(db, programme, zone, rows, actor.userId, now); // 老带新: a referee's first purchase or payment rewards both, once
     for (const r of rows) if (r.type === 'refund' && r.refund_of_id) await settleTransaction(db, programme, zone, r.refund_of_id, { reason: 'loyalty.reason.refund', amountFen: Number(r.amount_fen), sourceId: r.id }, actor.userId, now);
     return;
@@ -113,9 +114,19 @@ function isBirthday(p: Programme, m: MemberRow, day: string): boolean {
  * Credits a batch of purchases and payments. Members locked in id order; the credits of members without a debt go in
  * set-based (entries, lots, balances), those of members with a debt one by one through the ledger (their debt is paid
  * from the new points). Then members whose growth reached a higher tier move up at once. `held`: the caller enrolled
- * and locked the customers already.
+ * and locked the customers already. `created`: the transactions were written in this same database transaction, so
+ * no entry of theirs can exist and the dedupe lookup is skipped (the unique dedupe keys still guard the insert).
  */
-export async function earnFor(db: DbOrTx, p: Programme, zone: string, rows: TxRow[], createdBy: string | null, now: Date, held?: Map<string, MemberLock>): Promise<number> {
+export async function earnFor(
+  db: DbOrTx,
+  p: Programme,
+  zone: string,
+  rows: TxRow[],
+  createdBy: string | null,
+  now: Date,
+  held?: Map<string, MemberLock>,
+  created = false,
+): Promise<number> {
   const live = rows.filter((r) => !r.deleted_at && (r.type === 'purchase' || r.type === 'payment'));
   if (!live.length) return 0;
   const customerIds = [...new Set(live.map((r) => r.customer_id))];
@@ -151,13 +162,13 @@ export async function earnFor(db: DbOrTx, p: Programme, zone: string, rows: TxRo
       const multiplier = p.birthdayMultiplierX100 / 100;
       if (bonus > 0) credits.push({ ...common, kind: 'bonus', points: bonus, reason: 'loyalty.reason.birthday', reasonParams: { multiplier }, dedupeKey: `tx:${r.id}:birthday` });
     }
-    const campaignX100 = campaign.get(`${r.customer_id}@${at.toISOString()}`) ?? 100;
+    const campaignX100 = campaign.size ? (campaign.get(`${r.customer_id}@${at.toISOString()}`) ?? 100) : 100;
     if (campaignX100 > 100) {
       const bonus = Math.floor((points * (campaignX100 - 100)) / 100);
       if (bonus > 0) credits.push({ ...common, kind: 'bonus', points: bonus, reason: 'loyalty.reason.campaign', reasonParams: { multiplier: campaignX100 / 100 }, dedupeKey: `tx:${r.id}:campaign` });
     }
   }
-  const fresh = await withoutWritten(db, credits);
+  const fresh = created ? credits : await withoutWritten(db, credits);
   const inDebt = fresh.filter((c) => Number(members.get(c.customerId)!.debt) > 0);
   await creditBatch(db, fresh.filter((c) => Number(members.get(c.customerId)!.debt) <= 0), locked);
   for (const c of inDebt) await credit(db, c, now, locked);

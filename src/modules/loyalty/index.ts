@@ -17,3 +17,4 @@ export { cancelRedemption, redeemAtDesk, redeemFor, rewardsCatalogue } from './r
 export type { LedgerEntryView, LoyaltyReport, MemberView, Programme, RedemptionView, ReferralView, RewardView } from './loyalty.contract.js';
 export { LOYALTY_QUEUE, executeUpkeep, queueLoyaltyUpkeep, queueNightlyUpkeep, unfinishedUpkeepIds, upkeepNow, type UpkeepSummary } from './upkeep.js';
 export { loyaltySummarySource } from './loyalty.summary.js';
+export { loyaltyPersonalData } from './privacy.js'; // what Hearth holds about a person, for the PIPL export (issue #18)

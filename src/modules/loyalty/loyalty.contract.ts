@@ -109,6 +109,8 @@ export type MemberView = {
   referralCode: string;
   referredBy: string | null;
   status: 'active' | 'left';
+  /** When staff last revoked the member's page links (links issued before no longer open it); null: never. */
+  linksRevokedAt: string | null;
   version: number;
 };
 

@@ -95,6 +95,8 @@ export const zhCN = {
   'loyalty_public.invalid_text': '该链接不正确或已失效，请联系客服重新获取会员链接。',
   'loyalty_public.expired': '链接已过期',
   'loyalty_public.expired_text': '为保护您的积分，会员链接有有效期。请联系客服或到营业厅获取新的链接。',
+  'loyalty_public.revoked': '链接已不再有效',
+  'loyalty_public.revoked_text': '为保护您的积分，这个会员链接已被作废。请联系客服或到营业厅获取新的链接。',
   'loyalty_public.ended': '会员资格已结束',
   'loyalty_public.ended_text': '您已退出会员计划，如需恢复请联系客服。',
   'loyalty_public.rate_limited': '操作太频繁',
@@ -107,6 +109,7 @@ export const zhCN = {
   'loyalty_public.message': '【{company}】{name}您好，点击查看您的会员积分、兑换礼品：{url} （{days} 天内有效）',
   'field.loyalty.send': '发送方式',
   'audit.action.loyalty_member_link': '生成或发送会员链接',
+  'audit.action.loyalty_member_link_revoke': '作废会员链接',
   // ---- referrals (老带新: referrals.ts, referrals.routes.ts, public.join.ts) ----
   'loyalty.referral_code_unknown': '推荐码 {code} 不存在',
   'loyalty.referral_exists': '该客户已有推荐关系',
@@ -290,6 +293,8 @@ export const en: Record<keyof typeof zhCN, string> = {
   'loyalty_public.invalid_text': 'This link is not right or no longer works. Please ask us for a new member link.',
   'loyalty_public.expired': 'This link has expired',
   'loyalty_public.expired_text': 'Member links expire to keep your points safe. Please ask us, or the service hall, for a new one.',
+  'loyalty_public.revoked': 'This link is no longer valid',
+  'loyalty_public.revoked_text': 'To keep your points safe, this member link has been cancelled. Please ask us, or the service hall, for a new one.',
   'loyalty_public.ended': 'Membership ended',
   'loyalty_public.ended_text': 'You have left the membership programme. Please contact us to rejoin.',
   'loyalty_public.rate_limited': 'Too many requests',
@@ -302,6 +307,7 @@ export const en: Record<keyof typeof zhCN, string> = {
   'loyalty_public.message': '{company}: Hello {name}, see your points and redeem rewards here: {url} (valid for {days} days)',
   'field.loyalty.send': 'Send by',
   'audit.action.loyalty_member_link': 'Issue or send a member link',
+  'audit.action.loyalty_member_link_revoke': 'Revoke member links',
   // ---- referrals (老带新: referrals.ts, referrals.routes.ts, public.join.ts) ----
   'loyalty.referral_code_unknown': 'There is no referral code {code}',
   'loyalty.referral_exists': 'This customer has a referral already',

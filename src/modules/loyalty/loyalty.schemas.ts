@@ -61,6 +61,7 @@ export const memberView = responseOf<MemberView>()(
     referralCode: z.string(),
     referredBy: z.uuid().nullable(),
     status: z.enum(['active', 'left']),
+    linksRevokedAt: z.string().nullable().describe("When staff last revoked the member's page links; null: never"),
     version: z.number().int(),
   }),
 );

@@ -70,11 +70,12 @@ type MemberRow = {
   referral_code: string;
   referred_by: string | null;
   status: 'active' | 'left';
+  links_valid_from: Date | string | null;
   version: number;
 };
 
 const memberSelect = sql`
-  select m.customer_id, m.member_no, c.name, m.tier, m.tier_since, m.joined_at, m.balance, m.debt, m.referral_code, m.referred_by, m.status, m.version
+  select m.customer_id, m.member_no, c.name, m.tier, m.tier_since, m.joined_at, m.balance, m.debt, m.referral_code, m.referred_by, m.status, m.links_valid_from, m.version
   from loyalty_members m join customer_directory c on c.id = m.customer_id`;
 
 async function memberView(db: DbOrTx, p: Programme, row: MemberRow, locale: Locale, now: Date): Promise<MemberView> {
@@ -102,6 +103,7 @@ async function memberView(db: DbOrTx, p: Programme, row: MemberRow, locale: Loca
     referralCode: row.referral_code,
     referredBy: row.referred_by,
     status: row.status,
+    linksRevokedAt: row.links_valid_from === null ? null : iso(row.links_valid_from),
     version: row.version,
   };
 }

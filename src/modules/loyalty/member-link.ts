@@ -8,9 +8,11 @@
  * (a survey token is signed for 'survey' and has no issue time), and nothing is stored per link.
  *
  * A link is long-lived but not for ever: it opens the page for MEMBER_LINK_DAYS days after it was issued (then 410
- * with a page that says so; the agent sends a new one). A member who left the programme gets 410 at once. Revoking
- * one member's links before they expire needs a per-member "valid from" instant (a column on loyalty_members that
- * `verifyMemberToken`'s caller compares with `issuedAt`); until the module has one, the expiry is the bound.
+ * with a page that says so; the agent sends a new one). A member who left the programme gets 410 at once. Staff can
+ * revoke every link of one member issued so far (a link forwarded to the wrong person, a lost phone):
+ * `POST /api/v1/loyalty/members/:customerId/link/revoke` sets the member's `links_valid_from` to the next whole second,
+ * and a link issued before it opens a 410 page that says the link is no longer valid. A link issued afterwards
+ * carries an issue time of at least that instant (tokens count whole seconds), so it works at once.
  *
  * Agents get a link, or send it by SMS or WeChat through the outbox (consent and quiet hours apply; category
  * transactional, so the weekly cap does not), with `POST /api/v1/loyalty/members/:customerId/link`.
@@ -20,6 +22,7 @@ import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { can, requireAccess, systemActor, type Actor } from '../../platform/auth/permissions.js';
 import { rowsOf, type DbOrTx } from '../../platform/db/client.js';
+import { AppError } from '../../platform/errors.js';
 import { t, type Locale } from '../../platform/i18n/index.js';
 import { recordAudit } from '../audit/index.js';
 import { customerInScope } from '../customers/index.js';
@@ -66,11 +69,48 @@ export const memberLinkExpiry = (issuedAt: Date): Date => new Date(issuedAt.getT
 /** The page's path for a token (`/s/m/<token>`). */
 export const memberPath = (token: string): string => `/s/m/${token}`;
 
-/** The full link of a member, issued now, in the member's language (`?lang=en` for an English-speaking member). */
+/** Since when the member's links open the page (null: any link not expired), as its row says. */
+export async function linksValidFrom(db: DbOrTx, customerId: string): Promise<Date | null> {
+  const [row] = rowsOf<{ at: Date | string | null }>(await db.execute(sql`select links_valid_from as at from loyalty_members where customer_id = ${customerId}`));
+  return row?.at ? new Date(row.at) : null;
+}
+
+/**
+ * The full link of a member, issued now — or at the instant the member's links were last revoked from, when that is
+ * still ahead (the same second) — in the member's language (`?lang=en` for an English-speaking member).
+ */
 export async function memberLinkFor(db: DbOrTx, fallbackUrl: string, customerId: string, now: Date, lang: Locale = 'zh-CN'): Promise<{ url: string; expiresAt: Date }> {
-  const token = signMemberToken(await signingSecret(db), customerId, now);
+  const from = await linksValidFrom(db, customerId);
+  const issued = new Date(Math.max(Math.floor(now.getTime() / 1000) * 1000, from?.getTime() ?? 0));
+  const token = signMemberToken(await signingSecret(db), customerId, issued);
   const base = await publicBaseUrl(db, fallbackUrl);
-  return { url: `${base}${memberPath(token)}${lang === 'en' ? '?lang=en' : ''}`, expiresAt: memberLinkExpiry(new Date(Math.floor(now.getTime() / 1000) * 1000)) };
+  return { url: `${base}${memberPath(token)}${lang === 'en' ? '?lang=en' : ''}`, expiresAt: memberLinkExpiry(issued) };
+}
+
+/** What the revoke route answers. */
+export type MemberLinkRevokeView = { revokedAt: string };
+export const memberLinkRevokeView = z.object({
+  revokedAt: z.string().describe('Links issued before this instant no longer open the member page; a link issued now works'),
+});
+
+/**
+ * Revokes every link of the member issued so far (loyalty:write; the customer in the agent's scope for writing, and
+ * a member — 404 otherwise): `links_valid_from` becomes the next whole second after `now`. Audited. A link issued
+ * afterwards (memberLinkFor) works at once.
+ */
+export async function revokeMemberLinks(db: DbOrTx, actor: Actor | null, customerId: string, now: Date): Promise<MemberLinkRevokeView> {
+  requireAccess(actor, 'loyalty:write');
+  await customerInScope(db, actor, customerId, { forWrite: true });
+  const from = new Date((Math.floor(now.getTime() / 1000) + 1) * 1000);
+  const [row] = rowsOf<{ at: Date | string }>(
+    await db.execute(sql`
+      update loyalty_members set links_valid_from = greatest(coalesce(links_valid_from, ${from.toISOString()}::timestamptz), ${from.toISOString()}::timestamptz), updated_at = now()
+      where customer_id = ${customerId} returning links_valid_from as at`),
+  );
+  if (!row) throw AppError.notFound('loyalty.member_not_found');
+  const revokedAt = new Date(row.at).toISOString();
+  await recordAudit(db, actor, { action: 'loyalty_member_link_revoke', entityType: 'customer', entityId: customerId, changes: { validFrom: revokedAt } });
+  return { revokedAt };
 }
 
 export const MEMBER_LINK_CHANNELS = ['sms', 'wechat'] as const;

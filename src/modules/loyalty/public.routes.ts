@@ -15,7 +15,8 @@
  * path (another site cannot know it) and one marked cross-site by the browser is refused. Rate-limited per client
  * address; bodies over 8 KB refused before they are read; every failure is an HTML page in the member's language.
  *
- * Also `POST /api/v1/loyalty/members/:customerId/link`: an agent's link for a member, optionally sent by SMS/WeChat.
+ * Also `POST /api/v1/loyalty/members/:customerId/link`: an agent's link for a member, optionally sent by SMS/WeChat,
+ * and `POST /api/v1/loyalty/members/:customerId/link/revoke`: every link issued so far stops working (a 410 page).
  */
 import { sql } from 'drizzle-orm';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
@@ -33,7 +34,7 @@ import { lockMembers } from './ledger.js';
 import type { MemberView } from './loyalty.contract.js';
 import { ledgerOf, loadMember } from './loyalty.service.js';
 import { customerParam } from './loyalty.types.js';
-import { issueMemberLink, memberLinkBody, memberLinkExpiry, memberLinkView, memberPath, verifyMemberToken } from './member-link.js';
+import { issueMemberLink, memberLinkBody, memberLinkExpiry, memberLinkRevokeView, memberLinkView, memberPath, revokeMemberLinks, verifyMemberToken } from './member-link.js';
 import { readProgramme, tierOf, tierRank } from './programme.js';
 import { memberPage, messagePage, textOf, type RewardOffer } from './public.page.js';
 import { redeemFor, rewardsCatalogue } from './rewards.service.js';
@@ -51,10 +52,11 @@ const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:
 const num = (n: number) => new Intl.NumberFormat('en-US').format(n);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-type Refusal = 'invalid' | 'expired' | 'ended' | 'too_large' | 'rate_limited' | 'bad_request';
+type Refusal = 'invalid' | 'expired' | 'revoked' | 'ended' | 'too_large' | 'rate_limited' | 'bad_request';
 const REFUSALS: Record<Refusal, { status: number; title: MessageKey; text: MessageKey }> = {
   invalid: { status: 404, title: 'loyalty_public.invalid', text: 'loyalty_public.invalid_text' },
   expired: { status: 410, title: 'loyalty_public.expired', text: 'loyalty_public.expired_text' },
+  revoked: { status: 410, title: 'loyalty_public.revoked', text: 'loyalty_public.revoked_text' },
   ended: { status: 410, title: 'loyalty_public.ended', text: 'loyalty_public.ended_text' },
   too_large: { status: 413, title: 'loyalty_public.bad_request', text: 'loyalty_public.too_large_text' },
   rate_limited: { status: 429, title: 'loyalty_public.rate_limited', text: 'loyalty_public.rate_limited_text' },
@@ -121,7 +123,7 @@ function parseForm(body: string): Record<string, string> {
   return out;
 }
 
-/** The member a link opens: a genuine token, not expired, of a member who has not left. */
+/** The member a link opens: a genuine token, not expired nor revoked, of a member who has not left. */
 async function memberOfLink(db: DbOrTx, token: string, lang: Locale, now: Date): Promise<MemberView> {
   const link = verifyMemberToken(await signingSecret(db), token);
   if (!link) throw new Refused('invalid');
@@ -134,6 +136,7 @@ async function memberOfLink(db: DbOrTx, token: string, lang: Locale, now: Date):
     throw err;
   }
   if (member.status !== 'active') throw new Refused('ended');
+  if (member.linksRevokedAt && link.issuedAt < new Date(member.linksRevokedAt)) throw new Refused('revoked');
   return member;
 }
 
@@ -281,6 +284,18 @@ export async function loyaltyPublicRoutes(app: App, ctx: LoyaltyPublicContext): 
       if (made.message) await kickIfQueued(messaging, made.message);
       return made.view;
     },
+  );
+  app.post(
+    '/api/v1/loyalty/members/:customerId/link/revoke',
+    {
+      schema: {
+        tags: ['loyalty'],
+        summary: "Revoke every member page link issued so far (they show 'no longer valid'); a link issued afterwards works",
+        params: customerParam,
+        response: { 200: memberLinkRevokeView },
+      },
+    },
+    async (req) => db.transaction((tx) => revokeMemberLinks(tx, req.actor, req.params.customerId, messaging.now())),
   );
 
   await app.register(async (plugin) => {

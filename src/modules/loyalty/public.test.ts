@@ -3,6 +3,7 @@
  * SMS in the member's language (consent applies); the page (tier, balance, progress, points expiring within 90 days,
  * the history, the rewards the member may redeem with those beyond the balance marked, the referral link and its QR
  * code, no script); a bad, forged or expired link and a member who left answer a clear page in zh-CN and English;
+ * staff revoke a member's links (the old link's page says it is no longer valid; a new link works at once);
  * the 兑换 form makes one redemption under a double POST (a replay leads to the same result), refuses without the
  * points or after the points changed, and refuses a cross-site form; English; the rate limit.
  */
@@ -184,6 +185,43 @@ describe('the member page', () => {
     expect(left.body).toContain('会员资格已结束');
     const stranger = await ctx.newCustomer({ name: '非会员乙', phones: ['13900004005'], ownerId: agent.userId });
     expect((await me.get(`/s/m/${signMemberToken(secret, stranger.id, now)}`)).statusCode).toBe(404);
+  });
+
+  it('staff revoke a member’s links: an old link says it is no longer valid (zh-CN and English), a new one works at once', async () => {
+    const holder = await ctx.newCustomer({ name: '赵玉兰', phones: ['13900004006'], ownerId: agent.userId });
+    await buy(holder.id, 20_000);
+    const me = phone(ctx);
+    const first = await linkOf(holder.id);
+    expect((await me.get(path(first.url))).statusCode).toBe(200);
+    expect((await member(holder.id)).linksRevokedAt).toBeNull();
+    // loyalty:write, in scope, members only.
+    problemOf(await viewer.post(`/api/v1/loyalty/members/${holder.id}/link/revoke`, {}), 403);
+    problemOf(await otherAgent.post(`/api/v1/loyalty/members/${holder.id}/link/revoke`, {}), 404);
+    const stranger = await ctx.newCustomer({ name: '非会员丙', phones: ['13900004007'], ownerId: agent.userId });
+    expect(problemOf(await agent.post(`/api/v1/loyalty/members/${stranger.id}/link/revoke`, {}, { 'accept-language': 'en' }), 404).detail).toBe('This customer is not a member');
+    expect((await me.get(path(first.url))).statusCode).toBe(200);
+
+    const revoked = ok<{ revokedAt: string }>(await agent.post(`/api/v1/loyalty/members/${holder.id}/link/revoke`, {}));
+    expect(Date.parse(revoked.revokedAt)).toBeGreaterThan(now.getTime());
+    expect((await member(holder.id)).linksRevokedAt).toBe(revoked.revokedAt);
+    const old = await me.get(path(first.url));
+    expect([old.statusCode, old.headers['content-type']]).toEqual([410, 'text/html; charset=utf-8']);
+    expect(old.body).toContain('链接已不再有效');
+    expect(old.body).toContain('这个会员链接已被作废');
+    const oldEn = await me.get(`${path(first.url)}?lang=en`);
+    expect(oldEn.statusCode).toBe(410);
+    expect(oldEn.body).toContain('This link is no longer valid');
+    // Its redeem form writes nothing.
+    expect((await me.post(`${path(first.url)}/redeem`, { reward: rewards.voucher!.id, after: '1' })).statusCode).toBe(410);
+    // A new link, issued in the same second as the revocation (the test clock stands still), opens the page.
+    const second = await linkOf(holder.id);
+    expect(second.url).not.toBe(first.url);
+    const page = await me.get(path(second.url));
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('赵玉兰');
+    // The audit log names the revocation.
+    const audit = ok<{ items: { action: string; entityId: string }[] }>(await ctx.admin.get('/api/v1/audit?action=loyalty_member_link_revoke'));
+    expect(audit.items.map((a) => a.entityId)).toContain(holder.id);
   });
 
   it('the 兑换 form redeems exactly once under a double POST; a replay leads to the same result', async () => {

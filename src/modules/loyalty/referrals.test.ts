@@ -98,6 +98,29 @@ describe('referrals (老带新)', () => {
     expect(await referralEntries(agent, referrer.id)).toEqual([]);
   });
 
+  it('self-referral through a contact’s phone is refused too: the referrer’s contacts, and the referee’s (attributed later)', async () => {
+    // An organisation member whose contact (联系人) has a phone; a new customer with that phone as its own.
+    const org = await newReferrer('松北物业公司', { kind: 'organization' });
+    const contactPhone = phone();
+    ok(await agent.post(`/api/v1/customers/${org.id}/contacts`, { name: '刘经理', phones: [contactPhone] }), 201);
+    const viaContact = ok<{ id: string }>(await agent.post('/api/v1/customers', { name: '刘经理本人', phones: [contactPhone], referralCode: org.code }), 201);
+    expect(await referralOf(agent, viaContact.id)).toMatchObject({ status: 'refused', refusedReason: '被推荐人与推荐人手机号相同，视为自己推荐自己' });
+    const en = ok<{ items: ReferralView[] }>(await agent.get(`/api/v1/loyalty/referrals?refereeId=${viaContact.id}`, { 'accept-language': 'en' })).items[0]!;
+    expect(en.refusedReason).toBe("The new customer has the referrer's phone number: a self-referral");
+    problemOf(await agent.get(`/api/v1/loyalty/members/${viaContact.id}`), 404);
+    // The other way round: an organisation listing the referrer's own phone as a contact's, attributed by an agent.
+    const person = await newReferrer('孙丽');
+    const shop = ok<{ id: string }>(await agent.post('/api/v1/customers', { name: '孙丽的小卖部', kind: 'organization', phones: [phone()] }), 201);
+    ok(await agent.post(`/api/v1/customers/${shop.id}/contacts`, { name: '孙丽', phones: [person.phone] }), 201);
+    const made = ok<ReferralView>(await agent.post('/api/v1/loyalty/referrals', { refereeId: shop.id, code: person.code }), 201);
+    expect(made).toMatchObject({ status: 'refused', refusedReason: '被推荐人与推荐人手机号相同，视为自己推荐自己' });
+    // A deleted contact no longer counts: another organisation whose contact was removed is accepted.
+    const other = ok<{ id: string }>(await agent.post('/api/v1/customers', { name: '孙丽的旧店', kind: 'organization', phones: [phone()] }), 201);
+    const gone = ok<{ id: string }>(await agent.post(`/api/v1/customers/${other.id}/contacts`, { name: '孙丽', phones: [person.phone] }), 201);
+    expect((await agent.delete(`/api/v1/customers/${other.id}/contacts/${gone.id}`)).statusCode).toBe(204);
+    expect(ok<ReferralView>(await agent.post('/api/v1/loyalty/referrals', { refereeId: other.id, code: person.code }), 201).status).toBe('pending');
+  });
+
   it('the same ID number or the same address (written differently) is refused with its reason', async () => {
     const referrer = await newReferrer('刘洋', { idNumber: '11010519491231002X', address: { city: '哈尔滨市', compound: '幸福小区', building: '3', unit: '2', room: '301' } });
     const byId = ok<{ id: string }>(await agent.post('/api/v1/customers', { name: '刘洋妻', phones: [phone()], idNumber: '11010519491231002x', referralCode: referrer.code }), 201);
@@ -226,7 +249,8 @@ describe('referrals (老带新)', () => {
     expect(f.attributed).toBeGreaterThanOrEqual(8);
     expect(f.refused.byReason).toEqual(
       expect.arrayContaining([
-        { reason: 'same_phone', label: "The new customer has the referrer's phone number: a self-referral", count: 1 }, // the cap test's moved to last month
+        // One by the main phone and two through contacts' phones (the cap test's moved to last month).
+        { reason: 'same_phone', label: "The new customer has the referrer's phone number: a self-referral", count: 3 },
         { reason: 'same_id_number', label: "The new customer has the referrer's ID number", count: 1 },
         { reason: 'same_address', label: "The new customer lives at the referrer's address", count: 1 },
         { reason: 'self', label: 'A member cannot refer themselves', count: 1 },

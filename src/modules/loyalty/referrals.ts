@@ -6,7 +6,8 @@
  *   existing customer attributed by an agent (`POST /loyalty/referrals`: created in the last 30 days, no referral, no
  *   payment yet), gets one `loyalty_referrals` row (one per referee: a unique index). The fraud rules run first; a
  *   refusal is stored too (status `refused`, `refused_reason` a message key rendered in the reader's language): the
- *   referee is the referrer, has one of the referrer's phones, the referrer's ID number or address (normalised, see
+ *   referee is the referrer, shares a phone with the referrer (either one's own phones or its contacts' — 联系人 of an
+ *   organisation), has the referrer's ID number or address (normalised, see
  *   `sameAddress`), the referrer is no active member, or the referrer reached the programme's monthly cap (referrals
  *   attributed and not refused in the company's calendar month; 0 = no cap). An accepted referee is enrolled and its
  *   member row names the referrer (`referred_by`). The referrer's member row is locked while counting, so two
@@ -27,7 +28,7 @@ import { decodeCursor, encodeCursor } from '../../platform/http/cursor.js';
 import { isMessageKey, t, type Locale } from '../../platform/i18n/index.js';
 import { dayRange, startOfDay, dayInZone } from '../../platform/time.js';
 import { recordAudit } from '../audit/index.js';
-import { customerAccess, customerInScope, type CustomerCreatedHook } from '../customers/index.js';
+import { contactPhonesOf, customerAccess, customerInScope, type CustomerCreatedHook } from '../customers/index.js';
 import { companyClock } from '../settings/index.js';
 import { credit, lockMembers } from './ledger.js';
 import type { Programme, ReferralStatus, ReferralView } from './loyalty.contract.js';
@@ -62,6 +63,8 @@ export type Party = AddressParts & {
   id: string;
   name: string;
   phones: string[];
+  /** The phones of the customer's contacts (联系人), compared as the customer's own (customers' contactPhonesOf). */
+  contact_phones: string[];
   id_number: string | null;
   owner_id: string | null;
   team_id: string | null;
@@ -71,12 +74,13 @@ export type Party = AddressParts & {
 
 async function partiesById(db: DbOrTx, ids: readonly string[]): Promise<Map<string, Party>> {
   if (!ids.length) return new Map();
-  const rows = rowsOf<Party>(
+  const rows = rowsOf<Omit<Party, 'contact_phones'>>(
     await db.execute(sql`
       select id, name, phones, id_number, province, city, district, street, compound, building, unit, room, owner_id, team_id, deleted_at, created_at
       from customer_directory where id = any(${uuids([...new Set(ids)])})`),
   );
-  return new Map(rows.map((r) => [r.id, r]));
+  const contacts = await contactPhonesOf(db, rows.map((r) => r.id));
+  return new Map(rows.map((r) => [r.id, { ...r, contact_phones: contacts.get(r.id) ?? [] }]));
 }
 
 export type Referrer = { customerId: string; status: 'active' | 'left'; code: string };
@@ -124,7 +128,9 @@ function monthOf(zone: string, now: Date): { from: Date; to: Date } {
 async function fraudCheck(db: DbOrTx, p: Programme, zone: string, referrer: Referrer, from: Party, to: Party, now: Date): Promise<ReferralRefusal | null> {
   if (from.id === to.id) return 'self';
   if (referrer.status !== 'active' || from.deleted_at) return 'referrer_inactive';
-  if (to.phones.some((ph) => from.phones.includes(ph))) return 'same_phone';
+  // Every phone of either party — its own and its contacts' — against every phone of the other.
+  const fromPhones = new Set([...from.phones, ...from.contact_phones]);
+  if ([...to.phones, ...to.contact_phones].some((ph) => fromPhones.has(ph))) return 'same_phone';
   if (to.id_number && from.id_number && to.id_number.toUpperCase() === from.id_number.toUpperCase()) return 'same_id_number';
   if (sameAddress(from, to)) return 'same_address';
   if (p.referral.monthlyCap > 0) {

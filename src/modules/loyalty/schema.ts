@@ -27,6 +27,11 @@ export const loyaltyMembers = pgTable(
     status: text('status', { enum: ['active', 'left'] }).notNull().default('active'),
     /** The last yearly review this member went through ("2026"), so a review run twice reviews nobody twice. */
     reviewedFor: text('reviewed_for'),
+    /**
+     * Member links (member-link.ts) issued before this instant no longer open the page: set when staff revoke them
+     * (a whole second after the revocation, so a link issued in the same second is revoked too); null: never revoked.
+     */
+    linksValidFrom: timestamp('links_valid_from', { withTimezone: true }),
     version: integer('version').notNull().default(1),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },

@@ -134,6 +134,8 @@ export type UpkeepOptions = {
   sliceSize?: number;
   /** Called after each committed slice (progress for a CLI; tests stop a run here). */
   onSlice?: (checkpoint: Checkpoint, progress: RunProgress) => void;
+  /** Milliseconds of each step of a walk's range (pick and lock, growth, write): the benchmark's breakdown. */
+  onStep?: (step: 'pick' | 'growth' | 'write', ms: number) => void;
 };
 
 /** Executes a queued run (see the file comment); failures are stored on the run. Answers the run as it ended. */
@@ -333,6 +335,12 @@ async function walkPhase(w: Walk, p: Programme, mode: Mode | null, then: Checkpo
  */
 async function walkSlice(tx: DbOrTx, w: Walk, p: Programme, mode: Mode, source: GrowthSource, size: number): Promise<{ upTo: string | null; members: number }> {
   const after = w.cp.after;
+  let t = performance.now();
+  const step = (name: 'pick' | 'growth' | 'write') => {
+    const at = performance.now();
+    w.opts.onStep?.(name, at - t);
+    t = at;
+  };
   const rows = rowsOf<{ customer_id: string; tier: string }>(
     await tx.execute(sql`
       select lm.customer_id, lm.tier from loyalty_members lm
@@ -341,10 +349,12 @@ async function walkSlice(tx: DbOrTx, w: Walk, p: Programme, mode: Mode, source: 
   );
   const upTo = rows.length === size ? rows[size - 1]!.customer_id : null;
   if (!rows.length) return { upTo, members: 0 };
+  step('pick');
   const ids = uuidArray(rows.map((r) => r.customer_id));
   const growth = new Map(
     rowsOf<{ customer_id: string; growth: string | number }>(await tx.execute(source((col) => sql`${col} = any(${ids})`))).map((r) => [r.customer_id, n(r.growth)]),
   );
+  step('growth');
   const decisions: Decision[] = [];
   for (const r of rows) {
     const g = growth.get(r.customer_id) ?? 0;
@@ -352,6 +362,7 @@ async function walkSlice(tx: DbOrTx, w: Walk, p: Programme, mode: Mode, source: 
     if (d.reason) decisions.push({ customerId: r.customer_id, from: r.tier, to: d.to, growth: g, reason: d.reason });
   }
   const done = mode.kind === 'review' ? await applyReview(tx, mode, decisions, w.now) : await applySweep(tx, decisions, w.now);
+  step('write');
   if (mode.kind === 'review') {
     w.summary.reviewed += done.keep + done.upgrade + done.review_downgrade;
     w.summary.kept += done.keep;
@@ -380,7 +391,8 @@ function counted(rows: { reason: string; n: string }[]): Applied {
 }
 
 /**
- * A review range (its members locked by the caller) in one statement: the range's due lots expire (one expire entry
+ * A review range (its members locked by the caller, so no other writer touches their lots: the lots are not locked
+ * again, which would write every due lot twice) in one statement: the range's due lots expire (one expire entry
  * per member, the lots emptied and marked, as `ledger.expireDue` does), and each member row is written once — the
  * balance less what expired, `reviewed_for`, and for a change the same writes as `members.changeTier` (tier,
  * tier_since, version, updated_at) — with a history row per change.
@@ -394,7 +406,7 @@ async function applyReview(tx: DbOrTx, mode: Extract<Mode, { kind: 'review' }>, 
       with t as (${decisionRows(ds)}),
       due as (
         select entry_id, customer_id, remaining from points_lots
-        where customer_id = any(${arr(ds.map((d) => d.customerId))}::uuid[]) and remaining > 0 and expires_at <= ${at} for update
+        where customer_id = any(${arr(ds.map((d) => d.customerId))}::uuid[]) and remaining > 0 and expires_at <= ${at}
       ),
       per as (select customer_id, sum(remaining)::bigint as points from due group by customer_id),
       ins as (

@@ -402,7 +402,7 @@ export async function unsubscribe(db: DbOrTx, token: string): Promise<Unsubscrib
 
 /** 退订, TD, T (any case, with or without punctuation) in an inbound SMS withdraw SMS consent. */
 const OPT_OUT = new Set(['TD', 'T', '退订', 'UNSUBSCRIBE', 'STOP']);
-const isOptOut = (content: string) => OPT_OUT.has(content.replace(/[\s\p{P}]/gu, '').toUpperCase());
+export const isOptOut = (content: string) => OPT_OUT.has(content.replace(/[\s\p{P}]/gu, '').toUpperCase());
 
 /**
  * Inbound SMS (上行) from the provider's callback, which must carry the configured key: each opt-out keyword

@@ -67,6 +67,16 @@ export async function readMessageSettings(db: DbOrTx): Promise<MessageSettings> 
   return out;
 }
 
+/**
+ * What an inbound callback of another module (the feedback inbox) needs to know of the channel settings: whether the SMS
+ * inbound key is set, and the customer custom field holding a WeChat openid (messages go to it; inbound WeChat
+ * messages are matched by it). The key itself stays here (receiveSms checks it).
+ */
+export async function inboundChannelFacts(db: DbOrTx): Promise<{ smsInboundKeySet: boolean; wechatOpenIdField: string }> {
+  const s = await readMessageSettings(db);
+  return { smsInboundKeySet: !!s.sms.inboundKey, wechatOpenIdField: s.wechat.openIdField };
+}
+
 export function toSettingsView(s: MessageSettings): MessageSettingsView {
   const { password, ...email } = s.email;
   const { accessKeySecret, inboundKey, ...sms } = s.sms;

@@ -17,6 +17,7 @@ export const NOTIFICATION_KINDS = [
   'import_failed',
   'analytics_done',
   'analytics_failed',
+  'privacy_due',
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 

@@ -7,6 +7,7 @@ import type { DbOrTx } from '../../platform/db/client.js';
 import { usersHoldingPermission } from '../accounts/index.js';
 import type { AnalyticsRunFinishedEvent, AnalyticsRunFinishedHook } from '../analytics/index.js';
 import type { ImportFinishedEvent, ImportFinishedHook } from '../imports/index.js';
+import type { PrivacyDueEvent, PrivacyDueHook } from '../privacy/index.js';
 import type { SlaAlertEvent, SlaAlertHook, TicketAssignedEvent, TicketAssignedHook, TicketMessageEvent, TicketMessageHook } from '../tickets/index.js';
 import { mentionedIds } from './mentions.js';
 import * as repo from './notifications.repository.js';
@@ -113,6 +114,26 @@ export const notifyImportFinished = (db: DbOrTx, e: ImportFinishedEvent): Promis
 export const notifyAnalyticsRunFinished = (db: DbOrTx, e: AnalyticsRunFinishedEvent): Promise<void> =>
   notifyFinished(db, { work: 'analytics', userId: e.requestedBy, done: e.status === 'done', error: e.error, params: { asOf: e.asOf, customers: e.customers ?? 0 }, link: '/analytics', at: e.at });
 
+/**
+ * A personal-information request nears its due date (3 working days before) or passed it: its handler is told, or —
+ * none assigned yet — every active holder of privacy:manage. Once per request, stage and due day.
+ */
+export async function notifyPrivacyDue(db: DbOrTx, e: PrivacyDueEvent): Promise<void> {
+  const recipients = e.handlerId ? [e.handlerId] : await usersHoldingPermission(db, 'privacy:manage');
+  await repo.insertNotifications(
+    db,
+    recipients.map((userId) => ({
+      userId,
+      kind: 'privacy_due' as const,
+      titleKey: `notifications.privacy_due.${e.stage}`,
+      params: { number: e.number, dueDay: e.dueDay },
+      link: `/privacy?request=${e.requestId}`,
+      dedupeKey: `privacy_due:${e.requestId}:${e.stage}:${e.dueDay}`,
+      createdAt: e.at,
+    })),
+  );
+}
+
 /** The producers' registries, passed in by the composition root (this module imports none of them). */
 export type NotificationRegistries = {
   registerTicketAssignedHook: (fn: TicketAssignedHook) => void;
@@ -120,6 +141,7 @@ export type NotificationRegistries = {
   registerSlaAlertHook: (fn: SlaAlertHook) => void;
   registerImportFinishedHook: (fn: ImportFinishedHook) => void;
   registerAnalyticsRunFinishedHook: (fn: AnalyticsRunFinishedHook) => void;
+  registerPrivacyDueHook: (fn: PrivacyDueHook) => void;
 };
 
 /** Registers every notification producer (src/app.ts, at load; registering again changes nothing). */
@@ -129,4 +151,5 @@ export function registerNotificationHooks(r: NotificationRegistries): void {
   r.registerSlaAlertHook(notifySlaAlert);
   r.registerImportFinishedHook(notifyImportFinished);
   r.registerAnalyticsRunFinishedHook(notifyAnalyticsRunFinished);
+  r.registerPrivacyDueHook(notifyPrivacyDue);
 }

@@ -12,3 +12,4 @@ export { addMembers, createSegment, listSegments } from './segments.service.js';
 export type { Rule as SegmentRule } from './rule.js';
 export { segmentGoalMetrics } from './goal.metrics.js';
 export { FACTS_QUEUE, checkFacts, executeFactsRebuild, rebuildFacts, setFactsRebuildRequester } from './segments.facts.js';
+export { segmentPersonalData } from './privacy.js'; // what Hearth holds about a person, for the PIPL export (issue #18)

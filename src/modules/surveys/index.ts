@@ -22,3 +22,4 @@ export { activateSurvey, closeSurvey, createSurvey, getSurvey, listSurveys } fro
 export { createSend, listInvitations, listSends } from './invitations.js';
 export { setTriggers } from './triggers.js';
 export { complete as completeResponse, invitationTarget, RefusedLink } from './responses.js';
+export { surveyPersonalData } from './privacy.js'; // what Hearth holds about a person, for the PIPL export (issue #18)

@@ -7,7 +7,7 @@ export { registerTicketAssignedHook, registerTicketMessageHook, type TicketAssig
 export { registerTicketRatedHook, registerTicketResolvedHook, type TicketRatedEvent, type TicketRatedHook, type TicketResolvedEvent, type TicketResolvedHook } from './resolved.js';
 export { ticketDashboardTiles } from './dashboard.tiles.js';
 export { ticketGoalMetrics } from './goal.metrics.js';
-export { businessDeadline, ticketReport } from './sla/reports.js';
+export { businessDeadline, ticketReport, workingDaysDeadline } from './sla/reports.js';
 export { registerSlaAlertHook, runSlaCheck, type SlaAlertEvent, type SlaAlertHook } from './sla/index.js';
 export type { TicketPerformanceRow, TicketReport } from './sla/sla.contract.js';
 export { createTicket } from './tickets.intake.js';
@@ -16,3 +16,4 @@ export { ticketSearchSource } from './search.source.js';
 export { ticketSummarySource } from './tickets.summary.js';
 export { ticketCandidateRoutes } from './candidates.routes.js';
 export type { TicketCandidate, TicketCandidatesView } from './candidates.contract.js';
+export { ticketPersonalData } from './privacy.js'; // what Hearth holds about a person, for the PIPL export (issue #18)

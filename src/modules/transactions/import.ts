@@ -2,7 +2,13 @@
  * Transactions as an import target. Each row names its customer by number (external id) or phone; unknown
  * customers are refused, or created when the import asks for it (a purchase history from another system).
  * A transaction already present — same import key, or same external id from another file — is skipped.
+ * A refund row may name the purchase or payment it refunds by that transaction's number (`refundOf`, 原交易编号):
+ * the original must be imported already or come earlier in the file, be live, the same customer's and not a refund,
+ * and the refunds of it never exceed its amount — otherwise the row is rejected with the reason. Such a refund is
+ * written with `refund_of_id`, so the written hook's listeners treat it as one entered by hand (loyalty takes back the
+ * points the original earned and gives back points spent on it).
  */
+import { and, isNull, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from '../../platform/db/client.js';
 import { AppError, type FieldIssue } from '../../platform/errors.js';
 import { normalizePhone } from '../../platform/phone.js';
@@ -41,6 +47,7 @@ export const transactionImportFields: Importer['fields'] = [
   { key: 'billedArea', synonyms: ['计费面积', '面积', '供暖面积', '建筑面积', '收费面积', 'billed area', 'area'] },
   { key: 'notes', synonyms: ['备注', '说明', 'notes', 'note', 'remark', 'remarks', 'memo'] },
   { key: 'couponCode', synonyms: ['优惠码', '券码', '优惠券码', '优惠券', '券号', '折扣码', 'coupon', 'coupon code', 'promo code', 'voucher code', 'discount code'] },
+  { key: 'refundOf', synonyms: ['原交易编号', '原交易号', '原单号', '原订单号', '原缴费单号', '原流水号', '退款原单号', 'refund of', 'original transaction', 'original transaction id', 'original order'] },
 ];
 
 const TYPES: Record<string, TransactionRow['type']> = {
@@ -58,6 +65,8 @@ type Parsed = {
   customerName: string | null;
   /** A coupon code (purchases only): the row is then written on its own, with the code's handler. */
   couponCode: string | null;
+  /** The external id of the purchase or payment this refund refunds. */
+  refundOf: string | null;
   values: Omit<typeof transactions.$inferInsert, 'customerId'>;
 };
 
@@ -80,7 +89,9 @@ function parseRow(r: ImportRow): Parsed | FieldIssue {
   let amount = parseAmountFen(typeof rawAmount === 'number' ? rawAmount : text(rawAmount));
   if (amount === null || Math.abs(amount) > MAX_FEN) return { field: 'amount', key: 'imports.invalid_amount', params: { value: text(rawAmount).slice(0, 50) } };
 
-  let type: TransactionRow['type'] = amount < 0 ? 'refund' : 'purchase';
+  const refundOf = str('refundOf');
+  // A row naming the transaction it refunds is a refund, unless its type says otherwise (then it is refused below).
+  let type: TransactionRow['type'] = amount < 0 || refundOf ? 'refund' : 'purchase';
   const rawType = str('type');
   if (rawType) {
     const t = TYPES[rawType.toLowerCase()] ?? TYPES[rawType];
@@ -116,8 +127,10 @@ function parseRow(r: ImportRow): Parsed | FieldIssue {
     tooLong('notes', notes, 2000) ??
     tooLong('externalId', externalId, 100) ??
     tooLong('customerExternalId', customerExternalId, 100) ??
-    tooLong('couponCode', couponCode, MAX_COUPON_CODE);
+    tooLong('couponCode', couponCode, MAX_COUPON_CODE) ??
+    tooLong('refundOf', refundOf, 100);
   if (issue) return issue;
+  if (refundOf && type !== 'refund') return { field: 'refundOf', key: 'transactions.refund_of_not_refund', params: {} };
   if (couponCode && type !== 'purchase') return { field: 'couponCode', key: 'transactions.coupon_purchase_only', params: { code: couponCode } };
   const phone = str('customerPhone');
   if (!customerExternalId && !phone) return { field: 'row', key: 'imports.customer_key_missing', params: {} };
@@ -128,6 +141,7 @@ function parseRow(r: ImportRow): Parsed | FieldIssue {
     customerPhone: phone ? normalizePhone(phone) : null,
     customerName: str('customerName').slice(0, 200) || null,
     couponCode: couponCode || null,
+    refundOf: refundOf || null,
     values: { occurredAt: when, type, amountFen: amount, channel: channel || null, externalId: externalId || null, heatingSeason, billedAreaM2, notes: notes || null },
   };
 }
@@ -174,6 +188,7 @@ async function processBatch(tx: DbOrTx, ctx: BatchContext, rows: ImportRow[], pr
   const inserts: (typeof transactions.$inferInsert)[] = [];
   const insertRows: number[] = [];
   const coded: { v: typeof transactions.$inferInsert; row: number; code: string }[] = [];
+  const refunds: { v: typeof transactions.$inferInsert; row: number; refundOf: string }[] = [];
   const extHere = new Map<string, number>();
   for (const p of parsed) {
     const ext = p.values.externalId;
@@ -194,6 +209,7 @@ async function processBatch(tx: DbOrTx, ctx: BatchContext, rows: ImportRow[], pr
     if (ext) extHere.set(ext, p.row);
     const v = { ...p.values, customerId: customer.id, importKey: importKeyOf(ctx, p.row), createdBy: ctx.actor.userId };
     if (p.couponCode) coded.push({ v, row: p.row, code: p.couponCode });
+    else if (p.refundOf) refunds.push({ v, row: p.row, refundOf: p.refundOf });
     else {
       inserts.push(v);
       insertRows.push(p.row);
@@ -234,6 +250,14 @@ async function processBatch(tx: DbOrTx, ctx: BatchContext, rows: ImportRow[], pr
       outcomes.push({ row: c.row, outcome: 'rejected', issue: codeIssueOf(err) });
     }
   }
+  // Refunds naming their original, after the batch's purchases and payments (an original earlier in the batch is found).
+  if (refunds.length) {
+    const r = await writeRefunds(tx, refunds);
+    outcomes.push(...r.rejected);
+    notWritten.push(...r.notWritten);
+    createdRows.push(...r.created.map((c) => c.row));
+    createdIds.push(...r.created.map((c) => c.id));
+  }
   const existing = notWritten.length
     ? await repo.findByImportKeysOrExternalIds(
         tx,
@@ -252,6 +276,80 @@ async function processBatch(tx: DbOrTx, ctx: BatchContext, rows: ImportRow[], pr
   for (const row of createdRows) outcomes.push({ row, outcome: 'created' });
   await transactionsWritten(tx, ctx.actor, { change: 'created', ids: createdIds, source: 'import' });
   return outcomes;
+}
+
+type RefundRow = { v: typeof transactions.$inferInsert; row: number; refundOf: string };
+
+/**
+ * Refund rows that name their original by its external id: rows imported before are left to the caller (skipped),
+ * the others checked as the service checks a refund entered by hand (checkRefundOf) — the original exists, is live,
+ * the same customer's and a purchase or payment, locked (in id order) while its refunds are summed with the earlier
+ * rows of this batch — and written with `refund_of_id`. The rest are rejected with the reason.
+ */
+async function writeRefunds(
+  tx: DbOrTx,
+  rows: RefundRow[],
+): Promise<{ created: { row: number; id: string }[]; notWritten: { v: typeof transactions.$inferInsert; row: number }[]; rejected: RowOutcome[] }> {
+  const seen = await repo.findByImportKeysOrExternalIds(
+    tx,
+    rows.map((r) => r.v.importKey!),
+    rows.flatMap((r) => (r.v.externalId ? [r.v.externalId] : [])),
+  );
+  const seenKeys = new Set(seen.map((e) => e.importKey));
+  const seenExt = new Set(seen.flatMap((e) => (e.externalId ? [e.externalId] : [])));
+  const notWritten = rows.filter((r) => seenKeys.has(r.v.importKey!) || (r.v.externalId && seenExt.has(r.v.externalId)));
+  const fresh = rows.filter((r) => !notWritten.includes(r));
+  const names = [...new Set(fresh.map((r) => r.refundOf))];
+  const originals = new Map(
+    (names.length
+      ? await tx
+          .select({ id: transactions.id, externalId: transactions.externalId, customerId: transactions.customerId, type: transactions.type, amountFen: transactions.amountFen, deletedAt: transactions.deletedAt })
+          .from(transactions)
+          .where(sql`${transactions.externalId} = any(${sql.param(names)})`)
+          .orderBy(transactions.id)
+          .for('update')
+      : []
+    ).map((o): [string, typeof o] => [o.externalId!, o]),
+  );
+  const ids = [...originals.values()].map((o) => o.id);
+  const refunded = new Map(
+    ids.length
+      ? (
+          await tx
+            .select({ id: transactions.refundOfId, fen: sql<string>`sum(${transactions.amountFen})` })
+            .from(transactions)
+            .where(and(sql`${transactions.refundOfId} = any(${sql.param(ids)}::uuid[])`, isNull(transactions.deletedAt)))
+            .groupBy(transactions.refundOfId)
+        ).map((r): [string, number] => [r.id!, Number(r.fen)])
+      : [],
+  );
+  const rejected: RowOutcome[] = [];
+  const valid: RefundRow[] = [];
+  for (const r of fresh) {
+    const o = originals.get(r.refundOf);
+    if (!o) {
+      rejected.push({ row: r.row, outcome: 'rejected', issue: { field: 'refundOf', key: 'transactions.refund_of_unknown', params: { value: r.refundOf } } });
+      continue;
+    }
+    if (o.deletedAt || o.customerId !== r.v.customerId || o.type === 'refund') {
+      rejected.push({ row: r.row, outcome: 'rejected', issue: { field: 'refundOf', key: 'transactions.refund_of_invalid', params: {} } });
+      continue;
+    }
+    const left = o.amountFen - (refunded.get(o.id) ?? 0);
+    if (r.v.amountFen > left) {
+      rejected.push({ row: r.row, outcome: 'rejected', issue: { field: 'amount', key: 'transactions.refund_exceeds', params: { left: (Math.max(0, left) / 100).toFixed(2) } } });
+      continue;
+    }
+    refunded.set(o.id, (refunded.get(o.id) ?? 0) + r.v.amountFen);
+    valid.push({ ...r, v: { ...r.v, refundOfId: o.id } });
+  }
+  const written = await repo.insertTransactions(tx, valid.map((r) => r.v));
+  return {
+    created: valid.flatMap((r) => (written.has(r.v.importKey!) ? [{ row: r.row, id: written.get(r.v.importKey!)! }] : [])),
+    // Written meanwhile by another import (the unique import key or external id): skipped, as the rows above.
+    notWritten: [...notWritten, ...valid.filter((r) => !written.has(r.v.importKey!))].map(({ v, row }) => ({ v, row })),
+    rejected,
+  };
 }
 
 export const transactionImporter: Importer = {

@@ -12,3 +12,4 @@ export type { TransactionType } from './transactions.contract.js';
 export { transactionGoalMetrics } from './goal.metrics.js';
 export { registerTransactionWrittenHook, type TransactionWrittenEvent, type TransactionWrittenHook } from './written.js';
 export { transactionSummarySource } from './transactions.summary.js';
+export { transactionPersonalData } from './privacy.js'; // what Hearth holds about a person, for the PIPL export (issue #18)

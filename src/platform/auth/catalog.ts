@@ -45,6 +45,7 @@ export const PERMISSIONS = [
   'loyalty:read',
   'loyalty:write',
   'loyalty:manage',
+  'privacy:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -38,5 +38,5 @@ describe('PGlite checkpoints', () => {
       await checkpointer.stop();
       await client.close();
     }
-  });
+  }, 240_000); // a fresh data directory: initdb in WebAssembly, then ~20 MB of WAL (a minute beside the rest of CI)
 });

@@ -27,3 +27,4 @@ export * from '../../modules/loyalty/schema.js';
 export * from '../../modules/notifications/schema.js';
 export * from '../../modules/heating/schema.js';
 export * from '../../modules/views/schema.js';
+export * from '../../modules/privacy/schema.js';

@@ -52,6 +52,12 @@ export function moduleCases(env: CaseEnv): Case[] {
   }
 
   return [
+    // privacy: a personal-information request about the file's person (issue #18)
+    {
+      route: '/api/v1/privacy/requests',
+      send: (r) => ({ url: '/api/v1/privacy/requests', body: { kind: 'copy', requesterName: `幂等请求人 ${r}`, customerId: env.person().id } }),
+      count: rows('privacy_requests'),
+    },
     // views: a saved view of the ticket queue (a fresh name each round: names are unique per owner and page)
     {
       route: '/api/v1/views',
@@ -78,6 +84,11 @@ export function moduleCases(env: CaseEnv): Case[] {
     // feedback: a create, a category, the public endpoint (by client address), a reply (one message), a ticket, a restore
     { route: '/api/v1/feedback', send: (r) => ({ url: '/api/v1/feedback', body: { text: `幂等反馈 ${r}：暖气不热`, customerId: env.person().id } }), count: rows('feedback_items') },
     { route: '/api/v1/feedback-categories', send: (r) => ({ url: '/api/v1/feedback-categories', body: { nameZh: `幂等反馈分类 ${r}` } }), count: rows('feedback_categories') },
+    {
+      route: '/api/v1/feedback-assignment-rules',
+      send: (r) => ({ url: '/api/v1/feedback-assignment-rules', body: { name: `幂等分派规则 ${r}`, target: 'owner' } }),
+      count: rows('feedback_assignment_rules'),
+    },
     { route: '/api/v1/public/feedback', send: (r) => ({ url: '/api/v1/public/feedback', body: { text: `住户的反馈 ${r}：暖气不热` }, as: env.ctx().anon }), count: rows('feedback_items') },
     { route: '/api/v1/feedback/{id}/reply', send: async (r) => ({ url: `/api/v1/feedback/${await newFeedback(r)}/reply`, body: { body: `已安排维修 ${r}` } }), count: rows('messages') },
     { route: '/api/v1/feedback/{id}/ticket', send: async (r) => ({ url: `/api/v1/feedback/${await newFeedback(r)}/ticket` }), count: rows('tickets') },

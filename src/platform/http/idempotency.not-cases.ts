@@ -28,6 +28,10 @@ export const NOT_CASES: Record<string, string> = {
   '/api/v1/messages/{id}/retry': 'state change of a failed message (409 unless failed)',
   '/api/v1/unsubscribe/{token}': 'withdraws consent: a repeat changes nothing',
   '/api/v1/messages/inbound/sms': "the provider's callback: a TD keyword withdraws consent once",
+  '/api/v1/feedback/bulk': 'sets the owner, status or category: a repeat changes nothing (rules-bulk.test.ts)',
+  '/api/v1/feedback/inbound/sms': "the provider's callback: once per provider message id (feedback/inbound.test.ts)",
+  '/api/v1/feedback/inbound/wechat': "WeChat's callback: once per MsgId (feedback/inbound.test.ts)",
+  '/api/v1/feedback/inbound/email': "the mail gateway's callback: once per Message-ID (feedback/inbound.test.ts)",
   '/api/v1/care/rules/preview': 'a read',
   '/api/v1/care/run': 'care_occurrences makes every occasion fire once (care.test.ts)',
   '/api/v1/kb/articles/{id}/restore': 'state change',
@@ -64,4 +68,5 @@ export const NOT_CASES: Record<string, string> = {
   '/api/v1/notifications/{id}/read': 'marks one read, not a create: a repeat keeps the first read time',
   '/api/v1/notifications/read-all': 'marks all read, not a create: a repeat finds none unread',
   '/api/v1/loyalty/members/{customerId}/link': 'issues a signed link (nothing stored); with send, a keyed repeat replays the first answer — one message (loyalty/public.test.ts)',
+  '/api/v1/loyalty/members/{customerId}/link/revoke': 'revokes the links issued so far, not a create (nothing is made): a repeat revokes what was issued up to its own time (loyalty/public.test.ts)',
 };

@@ -303,6 +303,13 @@ const PROTECTED: [method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: stri
   ['POST', `/api/v1/feedback/${SOME_ID}/restore`],
   ['POST', `/api/v1/feedback/${SOME_ID}/reply`],
   ['POST', `/api/v1/feedback/${SOME_ID}/ticket`],
+  ['POST', '/api/v1/feedback/bulk'],
+  ['GET', '/api/v1/feedback-assignment-rules'],
+  ['POST', '/api/v1/feedback-assignment-rules'],
+  ['PATCH', `/api/v1/feedback-assignment-rules/${SOME_ID}`],
+  ['DELETE', `/api/v1/feedback-assignment-rules/${SOME_ID}`],
+  ['GET', '/api/v1/feedback-settings/inbound'],
+  ['PATCH', '/api/v1/feedback-settings/inbound'],
   ['GET', '/api/v1/feedback-categories'],
   ['POST', '/api/v1/feedback-categories'],
   ['PATCH', `/api/v1/feedback-categories/${SOME_ID}`],
@@ -328,6 +335,7 @@ const PROTECTED: [method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: stri
   ['DELETE', `/api/v1/loyalty/rewards/${SOME_ID}`],
   ['POST', `/api/v1/loyalty/members/${SOME_ID}/redemptions`],
   ['POST', `/api/v1/loyalty/members/${SOME_ID}/link`],
+  ['POST', `/api/v1/loyalty/members/${SOME_ID}/link/revoke`],
   ['GET', '/api/v1/loyalty/redemptions'],
   ['POST', `/api/v1/loyalty/redemptions/${SOME_ID}/cancel`],
   ['GET', '/api/v1/loyalty/referrals'],
@@ -341,6 +349,12 @@ const PROTECTED: [method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: stri
   ['GET', '/api/v1/heating/notices/preview'],
   ['POST', '/api/v1/heating/notices'],
   ['GET', `/api/v1/heating/notices/${SOME_ID}`],
+  ['GET', '/api/v1/privacy/requests'],
+  ['POST', '/api/v1/privacy/requests'],
+  ['GET', `/api/v1/privacy/requests/${SOME_ID}`],
+  ['PATCH', `/api/v1/privacy/requests/${SOME_ID}`],
+  ['GET', `/api/v1/privacy/requests/${SOME_ID}/export`],
+  ['GET', '/api/v1/privacy/hooks'],
 ];
 
 /** Reachable without signing in. */
@@ -370,6 +384,10 @@ const PUBLIC = new Set([
   'GET /api/v1/public/tickets/:token/attachments/:attachmentId',
   // The public feedback endpoint (the page /f is HTML, outside the API document).
   'POST /api/v1/public/feedback',
+  // The feedback inbox's inbound callbacks (each carries its channel's key or WeChat's signature).
+  'POST /api/v1/feedback/inbound/sms',
+  'POST /api/v1/feedback/inbound/wechat',
+  'POST /api/v1/feedback/inbound/email',
 ]);
 
 describe('HTTP platform', () => {

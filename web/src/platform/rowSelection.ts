@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import type { TableProps } from 'antd';
 
 type TableRowSelection<T> = NonNullable<TableProps<T>['rowSelection']>;
@@ -20,4 +21,16 @@ export function checkboxSelection<T>(
     getCheckboxProps: (row) => ({ 'aria-label': label(row) }),
     columnWidth,
   };
+}
+
+/**
+ * The rows picked for a bulk action (the customer list, the ticket queue, the feedback inbox): kept across pages as last
+ * seen (fresh from the shown page when they are on it), and dropped when `key` (the list's filters) changes.
+ */
+export function useKeptSelection<T extends { id: string }>(key: string, items: readonly T[]) {
+  const [selection, setSelection] = useState<{ key: string; rows: T[] }>({ key, rows: [] });
+  const selected = (selection.key === key ? selection.rows : []).map((r) => items.find((i) => i.id === r.id) ?? r);
+  const select = (ids: string[]) => setSelection({ key, rows: ids.map((id) => items.find((i) => i.id === id) ?? selected.find((r) => r.id === id)).filter((r): r is T => !!r) });
+  const clear = () => setSelection({ key, rows: [] });
+  return { selected, select, clear };
 }

@@ -134,6 +134,23 @@ export function addBusinessMs(cal: CompiledCalendar, start: Date, ms: number): D
   return new Date(first * DAY + MAX_DAYS * DAY);
 }
 
+/**
+ * The `days`-th working day after the local day of `start` (that day itself not counted, as legal time limits count)
+ * and the instant its last working range ends: a deadline in working days, e.g. a personal-information request's 15.
+ * A working day is a day with working time (a holiday has none; a 调休 day has Monday's). days ≤ 0 → start's day, start.
+ */
+export function addWorkingDays(cal: CompiledCalendar, start: Date, days: number): { day: string; end: Date } {
+  const first = localDay(cal.zone, start.getTime());
+  if (days <= 0) return { day: dayKey(first), end: new Date(start.getTime()) };
+  let counted = 0;
+  for (let day = first + 1; day <= first + MAX_DAYS; day++) {
+    const ranges = workingRanges(cal, day);
+    if (!ranges.length) continue;
+    if (++counted === days) return { day: dayKey(day), end: new Date(ranges[ranges.length - 1]![1]) };
+  }
+  return { day: dayKey(first + MAX_DAYS), end: new Date((first + MAX_DAYS) * DAY) };
+}
+
 /** Business milliseconds from `a` to `b` (negative when b is before a). */
 export function businessMsBetween(cal: CompiledCalendar, a: Date, b: Date): number {
   const x = a.getTime();

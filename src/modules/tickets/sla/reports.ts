@@ -22,7 +22,7 @@ import { t } from '../../../platform/i18n/index.js';
 import { knownZone, startOfDay, zoneOffsetMs } from '../../../platform/time.js';
 import { findTeam } from '../../accounts/index.js';
 import { readCompanySettings } from '../../settings/index.js';
-import { addBusinessMs, businessMsBetween, compileCalendar, DEFAULT_CALENDAR, type CompiledCalendar } from './calendar.js';
+import { addBusinessMs, addWorkingDays, businessMsBetween, compileCalendar, DEFAULT_CALENDAR, type CompiledCalendar } from './calendar.js';
 import type { SlaTargetFigures, TicketPerformanceRow, TicketReport } from './sla.contract.js';
 import * as repo from './sla.repository.js';
 import { calendarOf } from './sla.service.js';
@@ -352,4 +352,13 @@ export async function ticketReport(db: DbOrTx, actor: Actor | null, q: ReportQue
  */
 export async function businessDeadline(db: DbOrTx, start: Date, businessMs: number): Promise<Date> {
   return addBusinessMs((await calendarLookup(db))(null), start, businessMs);
+}
+
+/**
+ * The end of the `days`-th working day after the day of `start` on the company's default SLA calendar (holidays and
+ * 调休 days included): deadlines counted in working days (a personal-information request's 15, issue #18).
+ */
+export async function workingDaysDeadline(db: DbOrTx, start: Date, days: number): Promise<{ day: string; at: Date }> {
+  const { day, end } = addWorkingDays((await calendarLookup(db))(null), start, days);
+  return { day, at: end };
 }

@@ -23,7 +23,7 @@ import { CustomerName, CustomerCard } from './CustomerSummary';
 import { formatAddress, STAGE_COLOR } from './labels';
 import { activeFilterCount, filtersFromParams, paramsFromFilters } from './listState';
 import { CustomerTags } from './tags';
-import { checkboxSelection } from '../../platform/rowSelection';
+import { checkboxSelection, useKeptSelection } from '../../platform/rowSelection';
 
 const PAGE_SIZE = 20;
 /** The desktop table's columns a user may hide (`cols=` in the URL, saved with a view). */
@@ -222,8 +222,6 @@ export function CustomerListPage() {
   const canTag = can('customer:write') || can('tag:manage');
   const canList = can('segment:manage');
   const canBulk = !trash && (canTag || canList);
-  // The customers selected for bulk tagging (or a static list): kept across pages, dropped when the filters change.
-  const [selection, setSelection] = useState<{ key: string; rows: CustomerView[] }>({ key: filtersKey, rows: [] });
 
   // Keyset paging, a page at a time: back to the first page whenever the filters change.
   const list = useKeysetPages<CustomerPage>({
@@ -247,12 +245,9 @@ export function CustomerListPage() {
   );
 
   const items = list.data?.items ?? [];
-  // The selected customers as last seen (fresh from this page when they are on it).
-  const selected = (selection.key === filtersKey ? selection.rows : []).map((c) => items.find((i) => i.id === c.id) ?? c);
-  const select = (ids: string[]) =>
-    setSelection({ key: filtersKey, rows: ids.map((id) => items.find((i) => i.id === id) ?? selected.find((c) => c.id === id)).filter((c): c is CustomerView => !!c) });
+  // The customers selected for bulk tagging (or a static list): kept across pages, dropped when the filters change.
+  const { selected, select, clear: clearSelection } = useKeptSelection(filtersKey, items);
   const toggle = (c: CustomerView, on: boolean) => select(on ? [...selected.map((x) => x.id), c.id] : selected.filter((x) => x.id !== c.id).map((x) => x.id));
-  const clearSelection = () => setSelection({ key: filtersKey, rows: [] });
   const filterCount = activeFilterCount(filters);
 
   return (

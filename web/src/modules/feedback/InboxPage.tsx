@@ -1,15 +1,18 @@
 import { useMemo, useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import { Button, Checkbox, DatePicker, Flex, Grid, Input, Select, Table, Tag, TreeSelect, Typography } from 'antd';
-import { PlusOutlined, SettingOutlined } from '@ant-design/icons';
+import { ApartmentOutlined, ImportOutlined, PlusOutlined, SettingOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { useAuth } from '../../platform/auth';
 import { formatDateTime } from '../../platform/format';
 import { useI18n, useT } from '../../platform/i18n';
+import { checkboxSelection, useKeptSelection } from '../../platform/rowSelection';
 import { ErrorAlert, LoadMoreFooter, PageHeader } from '../../platform/ui';
 import { useRefetchWhileVisible, useUrlFilters } from '../../platform/urlState';
 import { FEEDBACK_SENTIMENTS, FEEDBACK_STATUSES, useFeedbackCategories, useFeedbackList, useFeedbackUsers, type FeedbackItemView, type InboxQuery } from './api';
 import { CategoriesDialog } from './CategoriesDialog';
+import { FeedbackBulkBar } from './FeedbackBulkBar';
+import { RulesDialog } from './RulesDialog';
 import { FeedbackDrawer } from './FeedbackDrawer';
 import { NewFeedbackDialog } from './NewFeedbackDialog';
 import { inboxFromParams, openItemId, paramsFromInbox } from './params';
@@ -146,7 +149,9 @@ function useColumns(phone: boolean) {
 
 /**
  * 客户反馈 inbox: every piece of customer voice, newest first, with its analysis (category or the suggestion, sentiment),
- * owner and deadline; filters in the URL (params.ts), 加载更多 pages, a new item, and the item's drawer (`?item=`).
+ * owner and deadline; filters in the URL (params.ts), 加载更多 pages, a new item, and the item's drawer (`?item=`). Rows can
+ * be selected (kept across pages, dropped when the filters change) for the bulk bar: 分配给…, 更改状态, 设置分类
+ * (FeedbackBulkBar.tsx); administrators edit the assignment rules and the inbound channels (RulesDialog.tsx).
  */
 export function InboxPage() {
   const t = useT();
@@ -158,18 +163,32 @@ export function InboxPage() {
   const itemId = openItemId(params);
   const [creating, setCreating] = useState(false);
   const [managing, setManaging] = useState(false);
+  const [rules, setRules] = useState(false);
+  const navigate = useNavigate();
   const list = useFeedbackList(q);
   const { refetch } = list;
   useRefetchWhileVisible(refetch, REFRESH_MS);
   const set = useUrlFilters(q, qKey, (next) => setParams(paramsFromInbox(next, itemId), { replace: true })).update;
   const open = (id: string | null) => setParams(paramsFromInbox(q, id));
   const columns = useColumns(isPhone);
+  const canBulk = can('feedback:manage') && q.deleted !== 'only';
+  const { selected, select, clear } = useKeptSelection(qKey, list.items);
   return (
     <div data-testid="fb-inbox">
       <PageHeader
         title={t('fb.title')}
         extra={
           <>
+            {can('settings:manage') ? (
+              <Button icon={<ApartmentOutlined />} onClick={() => setRules(true)} data-testid="fb-rules">
+                {t('fb.rules.manage')}
+              </Button>
+            ) : null}
+            {can('feedback:manage') ? (
+              <Button icon={<ImportOutlined />} onClick={() => navigate('/imports?kind=feedback')} data-testid="fb-import">
+                {t('fb.import')}
+              </Button>
+            ) : null}
             {can('feedback:manage') ? (
               <Button icon={<SettingOutlined />} onClick={() => setManaging(true)} data-testid="fb-categories">
                 {t('fb.cat.manage')}
@@ -185,6 +204,7 @@ export function InboxPage() {
       />
       <Filters q={q} set={set} phone={isPhone} />
       <ErrorAlert error={list.error} onRetry={() => void list.refetch()} />
+      {canBulk ? <FeedbackBulkBar selected={selected} onClear={clear} /> : null}
       <Table<FeedbackItemView>
         rowKey="id"
         size="middle"
@@ -194,10 +214,14 @@ export function InboxPage() {
         locale={{ emptyText: t('fb.empty') }}
         scroll={{ x: isPhone ? 1100 : 1060 }}
         pagination={false}
+        rowSelection={canBulk ? checkboxSelection<FeedbackItemView>(selected.map((r) => r.id), select, (r) => t('fb.bulk.select', { number: r.number })) : undefined}
         rowClassName={(r) => (r.id === itemId ? 'ant-table-row-selected' : '')}
         onRow={(r) =>
           ({
-            onClick: () => open(r.id),
+            // A click on the row opens it; a click in the check-box column only picks it.
+            onClick: (e: React.MouseEvent) => {
+              if (!(e.target as HTMLElement).closest('.ant-table-selection-column')) open(r.id);
+            },
             style: { cursor: 'pointer' },
             'data-testid': 'fb-row',
             'data-number': r.number,
@@ -207,6 +231,7 @@ export function InboxPage() {
       <LoadMoreFooter shown={list.items.length ? t('fb.shown', { n: list.items.length }) : null} count={list.items.length} query={list} />
       <NewFeedbackDialog open={creating} onClose={() => setCreating(false)} onCreated={(item) => open(item.id)} />
       {managing ? <CategoriesDialog onClose={() => setManaging(false)} /> : null}
+      {rules ? <RulesDialog onClose={() => setRules(false)} /> : null}
       <FeedbackDrawer id={itemId} onClose={() => open(null)} fullWidth={isPhone} />
     </div>
   );

@@ -1,7 +1,17 @@
 import { useQuery } from '@tanstack/react-query';
 import { api } from '../../platform/api';
 import { usePagedList } from '../../platform/usePagedList';
-import type { FeedbackCategoryList, FeedbackItemView, FeedbackPage, FeedbackSentiment, FeedbackStatus } from '../../../../src/modules/feedback/feedback.contract';
+import type {
+  FeedbackAssignmentRuleList,
+  FeedbackBulkAction,
+  FeedbackBulkResult,
+  FeedbackCategoryList,
+  FeedbackInboundSettingsView,
+  FeedbackItemView,
+  FeedbackPage,
+  FeedbackSentiment,
+  FeedbackStatus,
+} from '../../../../src/modules/feedback/feedback.contract';
 import type { MessageView } from '../../../../src/modules/messages/messages.contract';
 import type {
   AnalysisGranularity,
@@ -16,12 +26,19 @@ import type {
 // The server's own definitions (plain constants and types, no imports): one source for both sides.
 export {
   AUTO_CATEGORY_CONFIDENCE,
+  FEEDBACK_ASSIGNMENT_TARGETS,
+  FEEDBACK_BULK_STATUSES,
   FEEDBACK_LIMITS,
   FEEDBACK_SENTIMENTS,
   FEEDBACK_SOURCES,
   FEEDBACK_STATUSES,
+  type FeedbackAssignmentRuleView,
+  type FeedbackAssignmentTarget,
+  type FeedbackBulkAction,
+  type FeedbackBulkResult,
   type FeedbackCategoryRef,
   type FeedbackCategoryView,
+  type FeedbackInboundSettingsView,
   type FeedbackDriver,
   type FeedbackItemView,
   type FeedbackSentiment,
@@ -77,6 +94,9 @@ export const feedbackKeys = {
   categories: ['feedback', 'categories'] as const,
   users: ['feedback', 'users'] as const,
   message: (id: string) => ['feedback', 'message', id] as const,
+  rules: ['feedback', 'rules'] as const,
+  inbound: ['feedback', 'inbound'] as const,
+  teams: ['feedback', 'teams'] as const,
   analysis: (what: string, q: object) => ['feedback', 'analysis', what, q] as const,
 };
 
@@ -161,5 +181,46 @@ export function useFeedbackHotTopics() {
   return useQuery({
     queryKey: feedbackKeys.analysis('hot', {}),
     queryFn: ({ signal }) => api.get<FeedbackHotTopics>('/api/v1/feedback-analysis/hot-topics', undefined, signal),
+  });
+}
+
+// ---- bulk changes, assignment rules, inbound settings ----
+
+export type FeedbackBulkInput = {
+  action: FeedbackBulkAction;
+  ids: string[];
+  ownerId?: string | null;
+  status?: 'new' | 'in_progress' | 'closed';
+  categoryId?: string | null;
+};
+/** One bulk change of the inbox's selection (assign, status, category); each item reported. */
+export const postFeedbackBulk = (input: FeedbackBulkInput) => api.post<FeedbackBulkResult>('/api/v1/feedback/bulk', input);
+
+/** The assignment rules, in the order they are tried. */
+export function useFeedbackRules(enabled = true) {
+  return useQuery({
+    queryKey: feedbackKeys.rules,
+    queryFn: async ({ signal }) => (await api.get<FeedbackAssignmentRuleList>('/api/v1/feedback-assignment-rules', undefined, signal)).items,
+    enabled,
+  });
+}
+
+/** Which inbound secrets are set (administrators). */
+export function useFeedbackInbound(enabled = true) {
+  return useQuery({
+    queryKey: feedbackKeys.inbound,
+    queryFn: ({ signal }) => api.get<FeedbackInboundSettingsView>('/api/v1/feedback-settings/inbound', undefined, signal),
+    enabled,
+  });
+}
+
+export type TeamOption = { id: string; name: string };
+/** The teams, for a round-robin rule. */
+export function useFeedbackTeams(enabled = true) {
+  return useQuery({
+    queryKey: feedbackKeys.teams,
+    queryFn: async ({ signal }) => (await api.get<{ items: TeamOption[] }>('/api/v1/teams', undefined, signal)).items,
+    staleTime: 60_000,
+    enabled,
   });
 }

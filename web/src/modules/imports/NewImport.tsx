@@ -35,7 +35,9 @@ function FileStep({ onUploaded }: { onUploaded: (p: ImportPreview) => void }) {
   const { can } = useAuth();
   const [params] = useSearchParams();
   const canTransactions = can('transaction:write');
-  const [kind, setKind] = useState<ImportKind>(params.get('kind') === 'transactions' && canTransactions ? 'transactions' : 'customers');
+  const canFeedback = can('feedback:manage');
+  const asked = params.get('kind');
+  const [kind, setKind] = useState<ImportKind>(asked === 'transactions' && canTransactions ? 'transactions' : asked === 'feedback' && canFeedback ? 'feedback' : 'customers');
   const upload = useMutation({ mutationFn: (file: File) => uploadImport(kind, file), onSuccess: onUploaded });
 
   return (
@@ -59,6 +61,7 @@ function FileStep({ onUploaded }: { onUploaded: (p: ImportPreview) => void }) {
                 {t('imports.kind.transactions')}
               </Radio.Button>
             </Tooltip>
+            {canFeedback ? <Radio.Button value="feedback">{t('imports.kind.feedback')}</Radio.Button> : null}
           </Radio.Group>
         </div>
       </div>

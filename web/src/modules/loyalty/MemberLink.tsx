@@ -1,11 +1,12 @@
 import { useEffect, useRef, useState } from 'react';
-import { Alert, Button, Modal, Space, Spin, Typography } from 'antd';
-import { MessageOutlined, WechatOutlined } from '@ant-design/icons';
+import { useQueryClient } from '@tanstack/react-query';
+import { Alert, Button, Modal, Popconfirm, Space, Spin, Typography } from 'antd';
+import { MessageOutlined, StopOutlined, WechatOutlined } from '@ant-design/icons';
 import { errorMessage } from '../../platform/api';
 import { formatDateTime } from '../../platform/format';
 import { useMutation } from '../../platform/forms';
 import { useT } from '../../platform/i18n';
-import { issueMemberLink, type MemberLinkView, type MemberView } from './api';
+import { issueMemberLink, loyaltyKeys, revokeMemberLinks, type MemberLinkView, type MemberView } from './api';
 
 type Channel = 'sms' | 'wechat';
 type Outcome = { type: 'success' | 'info' | 'warning' | 'error'; text: string };
@@ -37,6 +38,8 @@ function useOutcome() {
 /**
  * 发送会员链接: the member's own page (no sign-in) as a link to copy — issued when the dialog opens — or sent to the
  * member by SMS or WeChat through the outbox (consent and quiet hours apply: the dialog says what became of it).
+ * 作废已发出的链接 (after a confirmation) revokes every link issued so far — they then open a "no longer valid"
+ * page — and shows a new link in their place.
  */
 export function MemberLinkDialog({ member, onClose }: { member: MemberView; onClose: () => void }) {
   const t = useT();
@@ -58,6 +61,20 @@ export function MemberLinkDialog({ member, onClose }: { member: MemberView; onCl
     started.current = true;
     mutate(undefined);
   }, [mutate]);
+  const qc = useQueryClient();
+  const [revokedAt, setRevokedAt] = useState<string | null>(member.linksRevokedAt);
+  // Revoke, then issue the new link in the same call (a second issue right after the first would be taken for a double click).
+  const revoke = useMutation({
+    mutationFn: async () => ({ revoked: await revokeMemberLinks(member.customerId), view: await issueMemberLink(member.customerId) }),
+    onSuccess: ({ revoked, view }) => {
+      setRevokedAt(revoked.revokedAt);
+      setLink(view);
+      setOutcome({ type: 'success', text: t('loy.link.revoked', { at: formatDateTime(revoked.revokedAt) }) });
+      void qc.invalidateQueries({ queryKey: loyaltyKeys.member(member.customerId) });
+    },
+    onError: (err) => setOutcome({ type: 'error', text: errorMessage(err) }),
+  });
+  const busy = issue.isPending || revoke.isPending;
   const sending = issue.isPending ? issue.variables : undefined;
   return (
     <Modal open title={t('loy.link.title', { name: member.name })} onCancel={onClose} footer={<Button onClick={onClose}>{t('common.close')}</Button>} destroyOnHidden>
@@ -69,18 +86,28 @@ export function MemberLinkDialog({ member, onClose }: { member: MemberView; onCl
               {link.url}
             </Typography.Paragraph>
             <Typography.Paragraph type="secondary">{t('loy.link.expires', { at: formatDateTime(link.expiresAt) })}</Typography.Paragraph>
+            {revokedAt ? (
+              <Typography.Paragraph type="secondary" data-testid="loy-link-last-revoked">
+                {t('loy.link.lastRevoked', { at: formatDateTime(revokedAt) })}
+              </Typography.Paragraph>
+            ) : null}
           </>
         ) : issue.isPending ? (
           <Spin />
         ) : null}
         {outcome ? <Alert type={outcome.type} showIcon title={outcome.text} style={{ marginBottom: 12 }} data-testid="loy-link-outcome" /> : null}
         <Space wrap>
-          <Button icon={<MessageOutlined />} loading={sending === 'sms'} disabled={issue.isPending} onClick={() => issue.mutate('sms')} data-testid="loy-link-sms">
+          <Button icon={<MessageOutlined />} loading={sending === 'sms'} disabled={busy} onClick={() => issue.mutate('sms')} data-testid="loy-link-sms">
             {t('loy.link.sendSms')}
           </Button>
-          <Button icon={<WechatOutlined />} loading={sending === 'wechat'} disabled={issue.isPending} onClick={() => issue.mutate('wechat')} data-testid="loy-link-wechat">
+          <Button icon={<WechatOutlined />} loading={sending === 'wechat'} disabled={busy} onClick={() => issue.mutate('wechat')} data-testid="loy-link-wechat">
             {t('loy.link.sendWechat')}
           </Button>
+          <Popconfirm title={t('loy.link.revokeConfirm')} onConfirm={() => revoke.mutate()} okButtonProps={{ danger: true }}>
+            <Button danger icon={<StopOutlined />} loading={revoke.isPending} disabled={busy} data-testid="loy-link-revoke">
+              {t('loy.link.revoke')}
+            </Button>
+          </Popconfirm>
         </Space>
       </div>
     </Modal>

@@ -145,6 +145,8 @@ export type MemberLinkView = {
   message: { id: string; channel: 'sms' | 'wechat'; status: string; reason: string | null } | null;
 };
 export const issueMemberLink = (customerId: string, send?: 'sms' | 'wechat') => api.post<MemberLinkView>(`${memberPath(customerId)}/link`, send ? { send } : {});
+/** POST /loyalty/members/:id/link/revoke: every link issued so far stops opening the page. */
+export const revokeMemberLinks = (customerId: string) => api.post<{ revokedAt: string }>(`${memberPath(customerId)}/link/revoke`, {});
 
 /** The customer's recent purchases and payments (not refunds, not deleted): the bills a fee deduction may name. */
 export function useRecentBills(customerId: string, enabled: boolean) {

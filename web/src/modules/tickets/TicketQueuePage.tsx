@@ -18,7 +18,7 @@ import { TagList } from './TicketTags';
 import { TicketQueueCards, useIsPhone } from './TicketQueueCards';
 import { ClampText } from '../../platform/ClampText';
 import { ColumnChooser, columnsFromParams, SavedViews, searchOfView, withColumns } from '../../platform/SavedViews';
-import { checkboxSelection } from '../../platform/rowSelection';
+import { checkboxSelection, useKeptSelection } from '../../platform/rowSelection';
 
 /** The table's columns, in order (their keys are what `cols=` and a saved view name). */
 const QUEUE_COLUMNS = ['number', 'title', 'type', 'category', 'tags', 'status', 'sla', 'customer', 'assignee', 'rating', 'createdAt'] as const;
@@ -86,12 +86,9 @@ export function TicketQueuePage() {
   const set = useUrlFilters(q, qKey, (next) => setParams(withColumns(paramsFromQueue(next), columnsFromParams(params, QUEUE_COLUMNS)), { replace: true })).update;
   const tags = useTicketTags();
   const canBulk = can('ticket:write');
-  // The selected tickets as last seen (fresh from this page when they are on it), for the filters they were chosen under.
-  const [selection, setSelection] = useState<{ key: string; rows: TicketSummary[] }>({ key: qKey, rows: [] });
   const items = tickets.data?.items ?? [];
-  const selected = (selection.key === qKey ? selection.rows : []).map((r) => items.find((i) => i.id === r.id) ?? r);
-  const select = (ids: string[]) =>
-    setSelection({ key: qKey, rows: ids.map((id) => items.find((i) => i.id === id) ?? selected.find((r) => r.id === id)).filter((r): r is TicketSummary => !!r) });
+  // The selected tickets as last seen (fresh from this page when they are on it), for the filters they were chosen under.
+  const { selected, select, clear: clearSelection } = useKeptSelection(qKey, items);
   return (
     <div data-testid="ticket-queue">
       <PageHeader
@@ -164,7 +161,7 @@ export function TicketQueuePage() {
         ) : null}
       </Flex>
       <ErrorAlert error={tickets.error} onRetry={() => void tickets.refetch()} />
-      {canBulk ? <TicketBulkBar selected={selected} onClear={() => setSelection({ key: qKey, rows: [] })} /> : null}
+      {canBulk ? <TicketBulkBar selected={selected} onClear={clearSelection} /> : null}
       {isPhone ? (
         <TicketQueueCards items={items} loading={tickets.isFetching && !tickets.data} selected={canBulk ? selected.map((r) => r.id) : undefined} onSelect={select} />
       ) : (

@@ -1,0 +1,18 @@
+/** The analytics module's personal-data hook (issue #18): the person's current value results and their per-run history. */
+import { asc, eq } from 'drizzle-orm';
+import type { DbOrTx } from '../../platform/db/client.js';
+import type { PersonalDataHook } from '../privacy/index.js';
+import { analyticsCustomerCurrent, analyticsCustomerHistory } from './schema.js';
+
+export const analyticsPersonalData: PersonalDataHook = {
+  module: 'analytics',
+  tables: ['analytics_customer_current', 'analytics_customer_history'],
+  async export(db: DbOrTx, customerId: string) {
+    const current = await db.select().from(analyticsCustomerCurrent).where(eq(analyticsCustomerCurrent.customerId, customerId));
+    const history = await db.select().from(analyticsCustomerHistory).where(eq(analyticsCustomerHistory.customerId, customerId)).orderBy(asc(analyticsCustomerHistory.asOf));
+    return [
+      { name: 'current', table: 'analytics_customer_current', rows: current },
+      { name: 'history', table: 'analytics_customer_history', rows: history },
+    ];
+  },
+};
