@@ -12,7 +12,7 @@ export async function inboundRoutes(app: App, db: Db, now: () => Date): Promise<
   const ptags = ['public'];
   const inbound = { public: true, fieldLabels: 'feedback_inbound', rateLimit: { max: 600, timeWindow: '1 minute' } };
   app.post(
-    '/api/v1/feedback/inbound/sms',
+    '/api/v1/public/feedback/inbound/sms',
     {
       schema: {
         tags: ptags,
@@ -26,7 +26,7 @@ export async function inboundRoutes(app: App, db: Db, now: () => Date): Promise<
     async (req) => db.transaction((tx) => receiveSmsFeedback(tx, req.query.key, Array.isArray(req.body) ? req.body : [req.body], now())),
   );
   app.post(
-    '/api/v1/feedback/inbound/wechat',
+    '/api/v1/public/feedback/inbound/wechat',
     {
       schema: {
         tags: ptags,
@@ -40,7 +40,7 @@ export async function inboundRoutes(app: App, db: Db, now: () => Date): Promise<
     async (req) => db.transaction((tx) => receiveWechatFeedback(tx, req.query, req.body, now())),
   );
   app.post(
-    '/api/v1/feedback/inbound/email',
+    '/api/v1/public/feedback/inbound/email',
     {
       schema: {
         tags: ptags,

@@ -2,16 +2,16 @@
  * Customer voice that arrives by itself (issue #19's intake): SMS replies, WeChat messages and emails, each posted by
  * its provider (or a relay) to a callback of its own, authenticated per channel, matched to a customer, recorded once.
  *
- * - SMS (`POST /feedback/inbound/sms?key=`): the Aliyun-style 上行 push the messages module reads, authenticated by
+ * - SMS (`POST /public/feedback/inbound/sms?key=`): the Aliyun-style 上行 push the messages module reads, authenticated by
  *   the same key (messages' SMS inbound key: one provider, one key — pointing the provider here loses nothing). The
  *   messages module handles the batch first: an opt-out keyword (TD, 退订 …) withdraws SMS consent there and is never
  *   feedback. Any other text becomes an item of source `sms`, its customer found by the sender's number.
- * - WeChat (`POST /feedback/inbound/wechat`): an official account's message as WeChat names its fields (JSON, as a relay
+ * - WeChat (`POST /public/feedback/inbound/wechat`): an official account's message as WeChat names its fields (JSON, as a relay
  *   forwards it), authenticated by WeChat's own scheme — the query's signature is sha1 of the sorted server token,
  *   timestamp and nonce, the timestamp within 5 minutes. Text messages become items of source `wechat`, the customer
  *   found by the openid in the custom field messages sends WeChat to (wechat_openid by default); other kinds (events,
  *   images) are ignored.
- * - Email (`POST /feedback/inbound/email?key=`): a mail gateway's post (Message-ID, From, Subject, plain text) with the
+ * - Email (`POST /public/feedback/inbound/email?key=`): a mail gateway's post (Message-ID, From, Subject, plain text) with the
  *   key of the feedback settings; the quoted earlier mail is cut; the customer is found by the sender's address.
  *
  * Each message's `source_ref` is `<channel>:<provider id>` (sequence_id, MsgId, Message-ID): a retried callback finds

@@ -47,7 +47,7 @@ describe('inbound SMS', () => {
       { phone_number: '+86 139 0000 9999', content: '你们的缴费窗口几点下班？', sequence_id: '90002' },
       { phone_number: '13900005001', content: 'TD', sequence_id: 90003 },
     ];
-    const r = ok<FeedbackInboundResult>(await post(`/api/v1/feedback/inbound/sms?key=${SMS_KEY}`, batch));
+    const r = ok<FeedbackInboundResult>(await post(`/api/v1/public/feedback/inbound/sms?key=${SMS_KEY}`, batch));
     expect(r).toEqual({ code: 0, msg: 'ok', recorded: 2, duplicates: 0, ignored: 1 });
     const sms = await items('sms');
     const cold = sms.find((i) => i.sourceRef === 'sms:90001')!;
@@ -60,21 +60,21 @@ describe('inbound SMS', () => {
 
     // The provider retries the whole batch: nothing is recorded twice.
     const before = await countRows(ctx.database, 'feedback_items');
-    const again = ok<FeedbackInboundResult>(await post(`/api/v1/feedback/inbound/sms?key=${SMS_KEY}`, batch));
+    const again = ok<FeedbackInboundResult>(await post(`/api/v1/public/feedback/inbound/sms?key=${SMS_KEY}`, batch));
     expect(again).toMatchObject({ recorded: 0, duplicates: 2, ignored: 1 });
     expect(await countRows(ctx.database, 'feedback_items')).toBe(before);
     // One message alone (not a list) and 退订 in Chinese: ignored as feedback.
-    expect(ok(await post(`/api/v1/feedback/inbound/sms?key=${SMS_KEY}`, { phone_number: '13900005001', content: '退订。', sequence_id: 90004 }))).toMatchObject({ recorded: 0, ignored: 1 });
+    expect(ok(await post(`/api/v1/public/feedback/inbound/sms?key=${SMS_KEY}`, { phone_number: '13900005001', content: '退订。', sequence_id: 90004 }))).toMatchObject({ recorded: 0, ignored: 1 });
   });
 
   it('a wrong key is 403 and writes nothing; bad input names the field; a flood is 429', async () => {
     const before = await countRows(ctx.database, 'feedback_items');
-    problemOf(await post('/api/v1/feedback/inbound/sms?key=wrong-key', { phone_number: '13900005001', content: '暖气不热', sequence_id: 1 }), 403);
-    const noId = problemOf(await post(`/api/v1/feedback/inbound/sms?key=${SMS_KEY}`, { phone_number: '13900005001', content: '暖气不热' }), 400);
+    problemOf(await post('/api/v1/public/feedback/inbound/sms?key=wrong-key', { phone_number: '13900005001', content: '暖气不热', sequence_id: 1 }), 403);
+    const noId = problemOf(await post(`/api/v1/public/feedback/inbound/sms?key=${SMS_KEY}`, { phone_number: '13900005001', content: '暖气不热' }), 400);
     expect(noId.errors.map((e) => e.field)).toContain('sequence_id');
-    const en = problemOf(await post(`/api/v1/feedback/inbound/sms?key=${SMS_KEY}`, { phone_number: '1', content: '暖气不热', sequence_id: 2 }, 'en'), 400);
+    const en = problemOf(await post(`/api/v1/public/feedback/inbound/sms?key=${SMS_KEY}`, { phone_number: '1', content: '暖气不热', sequence_id: 2 }, 'en'), 400);
     expect(en.errors.some((e) => e.field === 'phone_number' && /Mobile number/.test(e.message))).toBe(true);
-    problemOf(await post('/api/v1/feedback/inbound/sms', { phone_number: '13900005001', content: '暖气不热', sequence_id: 3 }), 400);
+    problemOf(await post('/api/v1/public/feedback/inbound/sms', { phone_number: '13900005001', content: '暖气不热', sequence_id: 3 }), 400);
     expect(await countRows(ctx.database, 'feedback_items')).toBe(before);
   });
 });
@@ -82,24 +82,24 @@ describe('inbound SMS', () => {
 describe('inbound WeChat', () => {
   it("a text message becomes feedback of the openid's customer, once per MsgId; events are ignored", async () => {
     const msg = { ToUserName: 'gh_company', FromUserName: 'o-limin-001', CreateTime: Math.floor(now.getTime() / 1000), MsgType: 'text', Content: '维修师傅态度很好，谢谢！', MsgId: '24680135790' };
-    expect(ok(await post(`/api/v1/feedback/inbound/wechat?${wxQuery()}`, msg))).toMatchObject({ recorded: 1, duplicates: 0 });
-    expect(ok(await post(`/api/v1/feedback/inbound/wechat?${wxQuery()}`, msg))).toMatchObject({ recorded: 0, duplicates: 1 });
+    expect(ok(await post(`/api/v1/public/feedback/inbound/wechat?${wxQuery()}`, msg))).toMatchObject({ recorded: 1, duplicates: 0 });
+    expect(ok(await post(`/api/v1/public/feedback/inbound/wechat?${wxQuery()}`, msg))).toMatchObject({ recorded: 0, duplicates: 1 });
     const wx = await items('wechat');
     expect(wx).toHaveLength(1);
     expect(wx[0]).toMatchObject({ sourceRef: 'wechat:24680135790', customer: { id: customer.id }, sentiment: 'pos' });
     const event = { FromUserName: 'o-limin-001', MsgType: 'event', Event: 'subscribe', MsgId: 1 };
-    expect(ok(await post(`/api/v1/feedback/inbound/wechat?${wxQuery()}`, event))).toMatchObject({ recorded: 0, ignored: 1 });
+    expect(ok(await post(`/api/v1/public/feedback/inbound/wechat?${wxQuery()}`, event))).toMatchObject({ recorded: 0, ignored: 1 });
     // An unknown openid: recorded without a customer.
-    ok(await post(`/api/v1/feedback/inbound/wechat?${wxQuery()}`, { ...msg, FromUserName: 'o-stranger', MsgId: '24680135791', Content: '小区供暖什么时候开始？' }));
+    ok(await post(`/api/v1/public/feedback/inbound/wechat?${wxQuery()}`, { ...msg, FromUserName: 'o-stranger', MsgId: '24680135791', Content: '小区供暖什么时候开始？' }));
     expect((await items('wechat')).find((i) => i.sourceRef === 'wechat:24680135791')!.customer).toBeNull();
   });
 
   it('a wrong signature or an old timestamp is 403 and writes nothing', async () => {
     const before = await countRows(ctx.database, 'feedback_items');
     const msg = { FromUserName: 'o-limin-001', MsgType: 'text', Content: '暖气不热', MsgId: '99' };
-    problemOf(await post(`/api/v1/feedback/inbound/wechat?${wxQuery('otherToken')}`, msg), 403);
-    problemOf(await post(`/api/v1/feedback/inbound/wechat?${wxQuery(WX_TOKEN, new Date(now.getTime() - 3_600_000))}`, msg), 403);
-    const bad = problemOf(await post(`/api/v1/feedback/inbound/wechat?${wxQuery()}`, { MsgType: 'text', Content: '暖气不热', MsgId: '98' }), 400);
+    problemOf(await post(`/api/v1/public/feedback/inbound/wechat?${wxQuery('otherToken')}`, msg), 403);
+    problemOf(await post(`/api/v1/public/feedback/inbound/wechat?${wxQuery(WX_TOKEN, new Date(now.getTime() - 3_600_000))}`, msg), 403);
+    const bad = problemOf(await post(`/api/v1/public/feedback/inbound/wechat?${wxQuery()}`, { MsgType: 'text', Content: '暖气不热', MsgId: '98' }), 400);
     expect(bad.errors.map((e) => e.field)).toContain('FromUserName');
     expect(await countRows(ctx.database, 'feedback_items')).toBe(before);
   });
@@ -113,7 +113,7 @@ describe('inbound email', () => {
       subject: 'Re: 供暖费缴费通知',
       text: '账单金额不对，多收了我两百元，请核实。\n\n在 2026年11月30日 周一 10:00，热力公司 写道：\n> 您好，您的供暖费……',
     };
-    const url = `/api/v1/feedback/inbound/email?key=${EMAIL_KEY}`;
+    const url = `/api/v1/public/feedback/inbound/email?key=${EMAIL_KEY}`;
     expect(ok(await post(url, mail))).toMatchObject({ recorded: 1 });
     expect(ok(await post(url, mail))).toMatchObject({ recorded: 0, duplicates: 1 });
     const mails = await items('email');
@@ -126,8 +126,8 @@ describe('inbound email', () => {
 
   it('a wrong key is 403; a sender that is no address is a 400 naming from; nothing written', async () => {
     const before = await countRows(ctx.database, 'feedback_items');
-    problemOf(await post('/api/v1/feedback/inbound/email?key=not-the-key-000000000', { messageId: 'm1', from: 'a@b.cn', text: '暖气不热' }), 403);
-    const p = problemOf(await post(`/api/v1/feedback/inbound/email?key=${EMAIL_KEY}`, { messageId: 'm2', from: 'not an address', text: '暖气不热' }), 400);
+    problemOf(await post('/api/v1/public/feedback/inbound/email?key=not-the-key-000000000', { messageId: 'm1', from: 'a@b.cn', text: '暖气不热' }), 403);
+    const p = problemOf(await post(`/api/v1/public/feedback/inbound/email?key=${EMAIL_KEY}`, { messageId: 'm2', from: 'not an address', text: '暖气不热' }), 400);
     expect(p.errors).toEqual([{ field: 'from', message: '发件人不是有效的邮箱地址' }]);
     // Settings: secrets are never returned; only administrators change them.
     const agent = await ctx.newUser({ role: 'agent' });
@@ -139,7 +139,7 @@ describe('inbound email', () => {
   it('a flood of callbacks from one address is 429', async () => {
     let limited = 0;
     for (let i = 0; i < 610 && !limited; i++) {
-      const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/feedback/inbound/email?key=wrong-key-xxxxxxxxxxxx', payload: {}, headers: { 'content-type': 'application/json' }, remoteAddress: '10.99.9.9' });
+      const res = await ctx.app.inject({ method: 'POST', url: '/api/v1/public/feedback/inbound/email?key=wrong-key-xxxxxxxxxxxx', payload: {}, headers: { 'content-type': 'application/json' }, remoteAddress: '10.99.9.9' });
       if (res.statusCode === 429) limited = i;
     }
     expect(limited).toBeGreaterThan(500);

@@ -385,9 +385,9 @@ const PUBLIC = new Set([
   // The public feedback endpoint (the page /f is HTML, outside the API document).
   'POST /api/v1/public/feedback',
   // The feedback inbox's inbound callbacks (each carries its channel's key or WeChat's signature).
-  'POST /api/v1/feedback/inbound/sms',
-  'POST /api/v1/feedback/inbound/wechat',
-  'POST /api/v1/feedback/inbound/email',
+  'POST /api/v1/public/feedback/inbound/sms',
+  'POST /api/v1/public/feedback/inbound/wechat',
+  'POST /api/v1/public/feedback/inbound/email',
 ]);
 
 describe('HTTP platform', () => {

@@ -136,16 +136,16 @@ function InboundSettings() {
       <ErrorAlert error={inbound.error} />
       <Descriptions size="small" column={1} bordered>
         <Descriptions.Item label={t('fb.inbound.sms')}>
-          {set(inbound.data?.smsKeySet)} <Typography.Text code copyable>{`${origin}/api/v1/feedback/inbound/sms?key=…`}</Typography.Text>
+          {set(inbound.data?.smsKeySet)} <Typography.Text code copyable>{`${origin}/api/v1/public/feedback/inbound/sms?key=…`}</Typography.Text>
           <div>
             <Typography.Text type="secondary">{t('fb.inbound.smsHint')}</Typography.Text>
           </div>
         </Descriptions.Item>
         <Descriptions.Item label={t('fb.inbound.wechat')}>
-          {set(inbound.data?.wechatTokenSet)} <Typography.Text code copyable>{`${origin}/api/v1/feedback/inbound/wechat`}</Typography.Text>
+          {set(inbound.data?.wechatTokenSet)} <Typography.Text code copyable>{`${origin}/api/v1/public/feedback/inbound/wechat`}</Typography.Text>
         </Descriptions.Item>
         <Descriptions.Item label={t('fb.inbound.email')}>
-          {set(inbound.data?.emailKeySet)} <Typography.Text code copyable>{`${origin}/api/v1/feedback/inbound/email?key=…`}</Typography.Text>
+          {set(inbound.data?.emailKeySet)} <Typography.Text code copyable>{`${origin}/api/v1/public/feedback/inbound/email?key=…`}</Typography.Text>
         </Descriptions.Item>
       </Descriptions>
       <Button style={{ marginTop: 8 }} onClick={() => setEditing(true)} data-testid="fb-inbound-edit">
