@@ -62,7 +62,7 @@ describe('customer import', () => {
     await page.getByRole('button', { name: '导入' }).click();
     await see(page, '点击或将文件拖到此处上传');
     expect(new URL(page.url()).pathname).toBe('/imports');
-    expect(await page.getByRole('radio', { name: '客户' }).isChecked()).toBe(true);
+    expect(await page.getByRole('radio', { name: '客户', exact: true }).isChecked()).toBe(true);
     await shots.take(page, 'choose-file');
 
     await upload(page, '客户名单.csv', CUSTOMERS_CSV);
