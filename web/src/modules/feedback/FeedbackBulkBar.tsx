@@ -1,7 +1,8 @@
-import { useState, type ReactNode } from 'react';
-import { App, Button, Flex, Form, Select, TreeSelect, Typography } from 'antd';
+import type { ReactNode } from 'react';
+import { App, Form, Select, TreeSelect } from 'antd';
 import { FolderOutlined, SwapOutlined, UserSwitchOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
+import { BulkBar } from '../../platform/BulkBar';
 import { bulkReportSummary } from '../../platform/BulkReportSummary';
 import { FormDialog } from '../../platform/FormDialog';
 import { useI18n, useT, type Translate } from '../../platform/i18n';
@@ -100,38 +101,19 @@ function BulkDialog({ action, items, onClose, onDone }: { action: FeedbackBulkAc
 /** The bar above the inbox while items are selected: how many, 分配给…, 更改状态, 设置分类, clear. */
 export function FeedbackBulkBar({ selected, onClear }: { selected: FeedbackItemView[]; onClear: () => void }) {
   const t = useT();
-  const [action, setAction] = useState<FeedbackBulkAction | null>(null);
-  if (!selected.length && !action) return null;
   return (
-    <>
-      {selected.length ? (
-        <Flex gap={8} wrap align="center" data-testid="fb-bulk-bar" style={{ marginBottom: 12 }}>
-          <Typography.Text strong>{t('fb.bulk.selected', { n: selected.length })}</Typography.Text>
-          <Button type="primary" icon={<UserSwitchOutlined />} onClick={() => setAction('assign')} data-testid="fb-bulk-assign">
-            {t('fb.bulk.assign')}
-          </Button>
-          <Button icon={<SwapOutlined />} onClick={() => setAction('status')} data-testid="fb-bulk-status">
-            {t('fb.bulk.status')}
-          </Button>
-          <Button icon={<FolderOutlined />} onClick={() => setAction('category')} data-testid="fb-bulk-category">
-            {t('fb.bulk.category')}
-          </Button>
-          <Button type="link" onClick={onClear}>
-            {t('fb.bulk.clear')}
-          </Button>
-        </Flex>
-      ) : null}
-      {action ? (
-        <BulkDialog
-          action={action}
-          items={selected}
-          onClose={() => setAction(null)}
-          onDone={() => {
-            setAction(null);
-            onClear();
-          }}
-        />
-      ) : null}
-    </>
+    <BulkBar<FeedbackBulkAction>
+      count={selected.length}
+      selectedLabel={t('fb.bulk.selected', { n: selected.length })}
+      clearLabel={t('fb.bulk.clear')}
+      testId="fb-bulk-bar"
+      onClear={onClear}
+      actions={[
+        { key: 'assign', label: t('fb.bulk.assign'), icon: <UserSwitchOutlined />, primary: true, testId: 'fb-bulk-assign' },
+        { key: 'status', label: t('fb.bulk.status'), icon: <SwapOutlined />, testId: 'fb-bulk-status' },
+        { key: 'category', label: t('fb.bulk.category'), icon: <FolderOutlined />, testId: 'fb-bulk-category' },
+      ]}
+      dialog={(action, close, done) => <BulkDialog action={action} items={selected} onClose={close} onDone={done} />}
+    />
   );
 }

@@ -1,8 +1,9 @@
-import { useState, type ReactNode } from 'react';
-import { App, Button, DatePicker, Flex, Form, Input, Select, Typography } from 'antd';
+import type { ReactNode } from 'react';
+import { App, DatePicker, Form, Input, Select, Typography } from 'antd';
 import { CheckOutlined, ClockCircleOutlined, StopOutlined, UserSwitchOutlined } from '@ant-design/icons';
 import dayjs, { type Dayjs } from 'dayjs';
 import { api } from '../../platform/api';
+import { BulkBar, type BulkBarAction } from '../../platform/BulkBar';
 import { bulkReportSummary } from '../../platform/BulkReportSummary';
 import { zonedIso } from '../../platform/format';
 import { FormDialog } from '../../platform/FormDialog';
@@ -85,44 +86,31 @@ function BulkDialog({ action, tasks, onClose, onDone }: { action: TaskBulkAction
  */
 export function TaskBulkBar({ selected, canAssign, onClear, onDone }: { selected: TaskView[]; canAssign: boolean; onClear: () => void; onDone: () => void }) {
   const t = useT();
-  const [action, setAction] = useState<TaskBulkAction | null>(null);
-  if (!selected.length && !action) return null;
+  const actions: BulkBarAction<TaskBulkAction>[] = [
+    ...(canAssign ? [{ key: 'assign' as const, label: t('tasks.bulk.assign'), icon: <UserSwitchOutlined /> }] : []),
+    { key: 'due', label: t('tasks.bulk.due'), icon: <ClockCircleOutlined /> },
+    { key: 'complete', label: t('tasks.bulk.complete'), icon: <CheckOutlined />, primary: true },
+    { key: 'cancel', label: t('tasks.bulk.cancel'), icon: <StopOutlined />, danger: true },
+  ];
   return (
-    <>
-      {selected.length ? (
-        <Flex gap={8} wrap align="center" data-testid="task-bulk-bar" style={{ marginBottom: 12 }}>
-          <Typography.Text strong>{t('tasks.bulk.selected', { n: selected.length })}</Typography.Text>
-          {canAssign ? (
-            <Button icon={<UserSwitchOutlined />} onClick={() => setAction('assign')}>
-              {t('tasks.bulk.assign')}
-            </Button>
-          ) : null}
-          <Button icon={<ClockCircleOutlined />} onClick={() => setAction('due')}>
-            {t('tasks.bulk.due')}
-          </Button>
-          <Button type="primary" icon={<CheckOutlined />} onClick={() => setAction('complete')}>
-            {t('tasks.bulk.complete')}
-          </Button>
-          <Button danger icon={<StopOutlined />} onClick={() => setAction('cancel')}>
-            {t('tasks.bulk.cancel')}
-          </Button>
-          <Button type="link" onClick={onClear}>
-            {t('tasks.bulk.clear')}
-          </Button>
-        </Flex>
-      ) : null}
-      {action ? (
+    <BulkBar
+      count={selected.length}
+      selectedLabel={t('tasks.bulk.selected', { n: selected.length })}
+      clearLabel={t('tasks.bulk.clear')}
+      testId="task-bulk-bar"
+      onClear={onClear}
+      actions={actions}
+      dialog={(action, close, done) => (
         <BulkDialog
           action={action}
           tasks={selected}
-          onClose={() => setAction(null)}
+          onClose={close}
           onDone={() => {
-            setAction(null);
-            onClear();
+            done();
             onDone();
           }}
         />
-      ) : null}
-    </>
+      )}
+    />
   );
 }

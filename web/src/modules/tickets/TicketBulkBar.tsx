@@ -1,6 +1,7 @@
-import { useState, type ReactNode } from 'react';
-import { App, Button, Flex, Form, Select, Typography } from 'antd';
+import type { ReactNode } from 'react';
+import { App, Form, Select } from 'antd';
 import { SwapOutlined, TagsOutlined, UserSwitchOutlined } from '@ant-design/icons';
+import { BulkBar } from '../../platform/BulkBar';
 import { bulkReportSummary } from '../../platform/BulkReportSummary';
 import { FormDialog } from '../../platform/FormDialog';
 import { useT, type Translate } from '../../platform/i18n';
@@ -99,38 +100,19 @@ function BulkDialog({ action, tickets, onClose, onDone }: { action: TicketBulkAc
 /** The bar above the queue while tickets are selected: how many, 分配给…, 更改状态, 添加标签, clear. */
 export function TicketBulkBar({ selected, onClear }: { selected: TicketSummary[]; onClear: () => void }) {
   const t = useT();
-  const [action, setAction] = useState<TicketBulkAction | null>(null);
-  if (!selected.length && !action) return null;
   return (
-    <>
-      {selected.length ? (
-        <Flex gap={8} wrap align="center" data-testid="ticket-bulk-bar" style={{ marginBottom: 12 }}>
-          <Typography.Text strong>{t('tk.bulk.selected', { n: selected.length })}</Typography.Text>
-          <Button type="primary" icon={<UserSwitchOutlined />} onClick={() => setAction('assign')} data-testid="bulk-assign">
-            {t('tk.bulk.assign')}
-          </Button>
-          <Button icon={<SwapOutlined />} onClick={() => setAction('status')} data-testid="bulk-status">
-            {t('tk.bulk.status')}
-          </Button>
-          <Button icon={<TagsOutlined />} onClick={() => setAction('tag')} data-testid="bulk-tag">
-            {t('tk.bulk.tag')}
-          </Button>
-          <Button type="link" onClick={onClear}>
-            {t('tk.bulk.clear')}
-          </Button>
-        </Flex>
-      ) : null}
-      {action ? (
-        <BulkDialog
-          action={action}
-          tickets={selected}
-          onClose={() => setAction(null)}
-          onDone={() => {
-            setAction(null);
-            onClear();
-          }}
-        />
-      ) : null}
-    </>
+    <BulkBar<TicketBulkAction>
+      count={selected.length}
+      selectedLabel={t('tk.bulk.selected', { n: selected.length })}
+      clearLabel={t('tk.bulk.clear')}
+      testId="ticket-bulk-bar"
+      onClear={onClear}
+      actions={[
+        { key: 'assign', label: t('tk.bulk.assign'), icon: <UserSwitchOutlined />, primary: true, testId: 'bulk-assign' },
+        { key: 'status', label: t('tk.bulk.status'), icon: <SwapOutlined />, testId: 'bulk-status' },
+        { key: 'tag', label: t('tk.bulk.tag'), icon: <TagsOutlined />, testId: 'bulk-tag' },
+      ]}
+      dialog={(action, close, done) => <BulkDialog action={action} tickets={selected} onClose={close} onDone={done} />}
+    />
   );
 }
