@@ -17,6 +17,13 @@ function onUnhandledError(error: { message?: string }): boolean | void {
   }
 }
 
+/**
+ * Password hashes at scrypt N=1024 instead of 16384 in every suite (and the servers and commands the tests start,
+ * which inherit the environment): thousands of users are created and signed in, ~40 ms of CPU each at the
+ * production cost (src/platform/auth/password.ts).
+ */
+const FAST_HASH = { HEARTH_PASSWORD_SCRYPT_N: '1024' };
+
 export default defineConfig({
   test: {
     onUnhandledError,
@@ -40,7 +47,7 @@ export default defineConfig({
           include: ['src/**/*.test.ts'],
           // What runs on PostgreSQL only: the same work has its PGlite run in another file (see the file's comment).
           exclude: ['src/**/*.postgres.test.ts'],
-          env: { HEARTH_TEST_DB: 'pglite' },
+          env: { HEARTH_TEST_DB: 'pglite', ...FAST_HASH },
           globalSetup: ['src/test/global-setup.ts'],
         },
       },
@@ -50,20 +57,23 @@ export default defineConfig({
           name: 'postgres',
           include: ['src/**/*.test.ts'],
           exclude: ['src/**/*.pglite.test.ts'],
-          env: { HEARTH_TEST_DB: 'postgres' },
+          env: { HEARTH_TEST_DB: 'postgres', ...FAST_HASH },
           globalSetup: ['src/test/global-setup.ts'],
         },
       },
       {
         extends: true,
-        // Two browser files at a time (each has its own server, port, data directory and Chromium);
-        // HEARTH_BROWSER_WORKERS changes it (scripts/test.mjs has the measurements). Isolated: a file's Chromium ends
-        // with its worker.
+        // Two browser files at a time (each has its own server, port and database; each worker one Chromium);
+        // HEARTH_BROWSER_WORKERS changes it (scripts/test.mjs has the measurements).
         // (The project's own maxWorkers: a --maxWorkers on the command line does not reach a project that extends the root.)
         test: {
           name: 'browser',
           include: ['e2e/**/*.test.ts'],
-          isolate: true,
+          env: FAST_HASH,
+          // Not isolated, like the integration files: a worker runs file after file with its modules loaded once and
+          // its one Chromium kept (e2e/harness.ts sharedBrowser), each file with its own server and fresh browser
+          // contexts. (Isolated, each of the ~40 files started a worker and a Chromium of its own: ~2 CPU-s each.)
+          isolate: false,
           globalSetup: ['src/test/global-setup.ts'],
           maxWorkers: Number(process.env.HEARTH_BROWSER_WORKERS ?? 2),
           // In CI one more try for a browser test that failed: the suite runs beside the integration suite on two

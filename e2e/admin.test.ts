@@ -3,7 +3,7 @@
  * tokens (secret shown once, revoked) and company settings.
  */
 import { describe, expect, it } from 'vitest';
-import { browserSuite, pick, seedCompany, see, Shots, signIn, until } from './harness.js';
+import { ADMIN, Api, browserSuite, pick, seedCompany, see, Shots, signIn, until } from './harness.js';
 
 const suite = browserSuite(async ({ server, browser }) => {
   const admin = await seedCompany(server.url, '示例供热有限公司', 'heating');
@@ -237,5 +237,41 @@ describe('company settings', () => {
     await page.getByRole('button', { name: '保存' }).click();
     await see(page, '已保存');
     await until(async () => (await page.getByTestId('company-name').textContent()) === '哈尔滨热力集团', 'the header shows the new name');
+  });
+});
+
+describe('field access (字段权限, issue #18)', () => {
+  // Last in the file: it signs the browser in as another user.
+  it('an admin hides the ID number from a role; that role’s user does not see it on the customer page', async () => {
+    const page = suite.browser.page;
+    const shots = new Shots('admin-field-grants');
+    const admin = await new Api(suite.server.url).login(ADMIN.username, ADMIN.password);
+    const ID = '23010219850612401X';
+    const customer = await admin.post<{ id: string }>('/api/v1/customers', { name: '字段权限住户', phones: ['13812340001'], idType: 'passport', idNumber: ID });
+    await admin.post('/api/v1/users', { username: 'fieldmgr', displayName: '字段主管', password: 'Field2025x', roleKey: 'manager' });
+
+    await page.getByRole('menuitem', { name: '角色权限' }).click();
+    await see(page, '字段权限');
+    await page.getByTestId('grant-manager-idNumber').getByText('隐藏', { exact: true }).click();
+    await see(page, '「管理者」的字段权限已保存');
+    await until(async () => (await page.getByTestId('grant-manager-idNumber').getByRole('radio', { name: '隐藏' }).isChecked()), 'the cell shows 隐藏');
+    // The other fields of the role stay as they were (editable).
+    expect(await page.getByTestId('grant-manager-phones').getByRole('radio', { name: '可编辑' }).isChecked()).toBe(true);
+    await shots.take(page, 'matrix');
+
+    await suite.browser.context.clearCookies(); // signed out, then in as the manager
+    await signIn(suite.browser, suite.server.url, `/customers/${customer.id}`, 'fieldmgr', 'Field2025x');
+    await see(page, '字段权限住户');
+    await see(page.getByTestId('phones'), '138****0001');
+    expect(await page.getByTestId('id-number').count()).toBe(0);
+    const text = (await page.locator('main').textContent()) ?? '';
+    expect(text).not.toContain('证件号码');
+    expect(text).not.toContain(ID.slice(-4));
+    await shots.take(page, 'customer-without-id');
+    // The edit form has no ID number input either.
+    await page.goto(`${suite.server.url}/customers/${customer.id}/edit`);
+    await see(page, '联系方式');
+    await until(async () => (await page.getByTestId('id-number-input').count()) === 0, 'the form has no ID number input');
+    await see(page, '电话');
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Browser-test harness: the real server as a child process on a fresh database (a copy of the run's migrated data
  * directory), Chromium through playwright-core — one browser process per test file, a fresh context (profile) for
- * every launchBrowser() — screenshots per step, and a small HTTP client to seed data through the API.
+ * every launchBrowser() — screenshots per step (HEARTH_E2E_SHOTS=1), and a small HTTP client to seed data through the API.
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, expect, inject } from 'vitest';
-import { seedDataDir } from '../src/test/provided.js';
+import { e2ePostgres, scratchPostgres, seedDataDir } from '../src/test/provided.js';
 import { entryArgs, killGroup, spawnGroup } from '../src/test/spawn.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -48,24 +48,30 @@ async function freePort(): Promise<number> {
   });
 }
 
-export type ServerHandle = { url: string; stop: () => Promise<void>; output: () => string };
+export type ServerHandle = { url: string; stop: () => Promise<void>; output: () => string; database: 'pglite' | 'postgres' };
 
 /**
  * Starts the server (the run's bundle of it; `src/main.ts` through tsx as `npm start` runs it with `asInstalled`) on a
- * fresh data directory and a free port; resolves once /api/health answers.
- * The data directory starts as a copy of the run's migrated database (not set up), so the server skips initdb and
- * the migrations; the process runs in a process group of its own, killed if it does not stop.
+ * fresh database and a free port; resolves once /api/health answers. The database is a copy of the run's migrated
+ * one (not set up), so the server skips initdb and the migrations: on PostgreSQL when the run has it (the global
+ * setup's `hearthE2ePostgres`: CI), else a PGlite data directory. `embedded` (and `asInstalled`, and a caller's
+ * prepared `dataDir`) keep PGlite: the files that are about the embedded database itself. `databaseUrl`: a
+ * PostgreSQL database the caller prepared (e.g. with `hearth demo load`), used as it is.
+ * The process runs in a process group of its own, killed if it does not stop.
  */
-export async function startServer(asInstalled = false, opts: { dataDir?: string } = {}): Promise<ServerHandle> {
+export async function startServer(asInstalled = false, opts: { dataDir?: string; embedded?: boolean; databaseUrl?: string } = {}): Promise<ServerHandle> {
   // A data directory the caller prepared (e.g. with `hearth demo load`) is used as it is, and removed on stop.
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'hearth-e2e-data-'));
-  if (!opts.dataDir) await seedDataDir(dataDir);
+  const pgTemplate = asInstalled || opts.embedded || opts.dataDir || opts.databaseUrl ? null : await e2ePostgres();
+  const scratch = pgTemplate ? await scratchPostgres(pgTemplate.base, 'hearth_e2e', pgTemplate.template) : null;
+  const databaseUrl = opts.databaseUrl ?? scratch?.url;
+  if (!opts.dataDir && !databaseUrl) await seedDataDir(dataDir);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let output = '';
   const child: ChildProcess = spawnGroup(process.execPath, entryArgs('server', asInstalled), {
     cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (d: Buffer) => (output += d.toString()));
@@ -74,7 +80,10 @@ export async function startServer(asInstalled = false, opts: { dataDir?: string 
 
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}:\n${output}`);
+    if (child.exitCode !== null) {
+      await scratch?.drop();
+      throw new Error(`server exited with ${child.exitCode}:\n${output}`);
+    }
     try {
       const res = await fetch(`${url}/api/health`);
       if (res.ok) break;
@@ -83,6 +92,7 @@ export async function startServer(asInstalled = false, opts: { dataDir?: string 
     }
     if (Date.now() > deadline) {
       killGroup(child, 'SIGKILL');
+      await scratch?.drop();
       throw new Error(`server did not become healthy within 60 s:\n${output}`);
     }
     await new Promise((r) => setTimeout(r, 150));
@@ -91,6 +101,7 @@ export async function startServer(asInstalled = false, opts: { dataDir?: string 
   return {
     url,
     output: () => output,
+    database: databaseUrl ? 'postgres' : 'pglite',
     stop: async () => {
       if (child.exitCode === null) {
         child.kill('SIGTERM');
@@ -99,6 +110,7 @@ export async function startServer(asInstalled = false, opts: { dataDir?: string 
         clearTimeout(timer);
       }
       rmSync(dataDir, { recursive: true, force: true });
+      await scratch?.drop();
     },
   };
 }
@@ -115,17 +127,29 @@ export type BrowserHandle = {
 
 let shared: Promise<Browser> | null = null;
 
-/** The test process's one Chromium, started on first use (a browser process costs far more than a context). */
+/**
+ * The test process's one Chromium, started on first use and kept for the next files of the same worker (the browser
+ * project runs its files without isolation: a Chromium costs ~0.8 CPU-s and a couple of seconds to start, a worker
+ * more). Every test still gets a fresh context (its own cookies, storage and cache). A Chromium that went away is
+ * started again; it ends with the worker.
+ */
 function sharedBrowser(): Promise<Browser> {
-  shared ??= chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    headless: true,
-  });
+  shared ??= chromium
+    .launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      headless: true,
+    })
+    .then((b) => {
+      b.once('disconnected', () => {
+        shared = null;
+      });
+      return b;
+    });
   return shared;
 }
 
-/** Closes the shared Chromium (browserSuite does it after the file; it also ends with the test process). */
+/** Closes the shared Chromium (a file that needs a new one; otherwise it ends with the test process). */
 export async function closeSharedBrowser(): Promise<void> {
   const b = shared;
   shared = null;
@@ -199,23 +223,30 @@ export function browserSuite<T extends object = Record<never, never>>(setup?: (s
   afterEach(async ({ task }) => shotIfFailed(suite.browser?.page, task));
   afterAll(async () => {
     await suite.browser?.close();
-    await closeSharedBrowser();
     await suite.server?.stop();
   });
   return suite;
 }
 
-/** Screenshots of a test's steps: test-results/screenshots/<test-name>/<nn-step>.png. */
+/**
+ * Screenshots of a test's steps, test-results/screenshots/<test-name>/<nn-step>.png, taken when HEARTH_E2E_SHOTS=1
+ * (to look at the pages, e.g. for a note): the suite has ~440 steps, and each PNG of 1366×768 costs Chromium ~60–100 ms
+ * of CPU, ~40 CPU-s and a minute of the browser suite per CI run that nobody looks at. A failed test's screen is
+ * always saved (shotIfFailed).
+ */
 export class Shots {
   private n = 0;
   readonly dir: string;
+  private readonly on = process.env.HEARTH_E2E_SHOTS === '1';
   constructor(testName: string) {
     this.dir = path.join(ROOT, 'test-results', 'screenshots', testName);
+    if (!this.on) return;
     rmSync(this.dir, { recursive: true, force: true });
     mkdirSync(this.dir, { recursive: true });
   }
-  async take(page: Page, step: string): Promise<string> {
+  async take(page: Page, step: string): Promise<string | null> {
     this.n += 1;
+    if (!this.on) return null;
     const file = path.join(this.dir, `${String(this.n).padStart(2, '0')}-${step}.png`);
     await page.screenshot({ path: file, fullPage: false, animations: 'disabled' });
     return file;

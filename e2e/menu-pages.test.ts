@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedDataDir } from '../src/test/provided.js';
+import { e2ePostgres, scratchPostgres, seedDataDir } from '../src/test/provided.js';
 import { killChildren, runHearth } from '../src/test/spawn.js';
 import { ADMIN, buildWeb, DESKTOP, launchBrowser, Shots, signIn, startServer, type BrowserHandle, type ServerHandle } from './harness.js';
 
@@ -20,6 +20,7 @@ const SIZE = 20_000;
 let server: ServerHandle;
 let browser: BrowserHandle;
 let loadSeconds = 0;
+let scratch: { url: string; drop: () => Promise<void> } | null = null;
 
 beforeAll(async () => {
   buildWeb();
@@ -31,22 +32,28 @@ beforeAll(async () => {
     [server, browser] = await Promise.all([startServer(false, { dataDir }), launchBrowser(DESKTOP)]);
     return;
   }
-  await seedDataDir(dataDir);
+  // On PostgreSQL when the run has it (CI), as the other browser files (harness.ts startServer); else on a PGlite data directory.
+  const pg = await e2ePostgres();
+  scratch = pg ? await scratchPostgres(pg.base, 'hearth_e2e_demo', pg.template) : null;
+  if (!scratch) await seedDataDir(dataDir);
+  const env = { DATA_DIR: dataDir, ...(scratch ? { DATABASE_URL: scratch.url } : {}) };
   const started = Date.now();
   // As of today (the default): the server's first care run then has no missed days to catch up on.
-  const r = await runHearth(['demo', 'load', '--size', String(SIZE), '--seed', '1', '--admin-password', ADMIN.password], { DATA_DIR: dataDir }, 900_000);
+  const r = await runHearth(['demo', 'load', '--size', String(SIZE), '--seed', '1', '--admin-password', ADMIN.password], env, 900_000);
   loadSeconds = (Date.now() - started) / 1000;
   if (r.code !== 0) {
     rmSync(dataDir, { recursive: true, force: true });
+    await scratch?.drop();
     throw new Error(`hearth demo load failed (${r.code}):\n${r.stderr}`);
   }
-  [server, browser] = await Promise.all([startServer(false, { dataDir }), launchBrowser(DESKTOP)]);
+  [server, browser] = await Promise.all([startServer(false, { dataDir, databaseUrl: scratch?.url }), launchBrowser(DESKTOP)]);
 }, 960_000);
 
 afterAll(async () => {
   killChildren();
   await browser?.close();
   await server?.stop();
+  await scratch?.drop();
 });
 
 /** The side menu's pages in order: [path, label]. Groups are open by default (AppShell's defaultOpenKeys). */

@@ -4,6 +4,10 @@
  * the picker, identity checked at the counter), sees its due date, moves it to 办理中, and downloads the household's
  * data: one ZIP whose entries are a JSON per module, the workbook and the manifest — the household's profile, its
  * tickets and its transactions inside.
+ *
+ * Then erasure (must-show): a deletion request for another household, in progress, is proposed by the administrator —
+ * who cannot approve it — and approved by a second administrator after the confirmation; the customer page then shows
+ * the anonymised record (已删除用户 #…, no phone), the old name nowhere on it.
  */
 import { readFileSync } from 'node:fs';
 import { strFromU8, unzipSync } from 'fflate';
@@ -91,6 +95,107 @@ describe('personal-information requests', () => {
     await page.getByTestId('privacy-detail').page().keyboard.press('Escape');
     await see(page, `#${created.number}`);
     await see(page, created.dueDay);
+    expect(suite.browser.pageErrors).toEqual([]);
+  });
+
+  it('erases a household: proposed by one administrator, approved by a second, the customer page anonymised', async () => {
+    const shots = new Shots('privacy-erasure');
+    const api = suite.api;
+    // Another household with a unique name and a phone, and a deletion request about it, verified and in progress.
+    const list = (await api.get<{ items: { id: string; name: string }[] }>('/api/v1/customers?limit=50')).items.filter((c) => c.id !== suite.household.id);
+    let target: { id: string; name: string } | undefined;
+    for (const c of list) if ((await api.get<{ items: unknown[] }>(`/api/v1/customers?q=${encodeURIComponent(c.name)}&limit=5`)).items.length === 1) (target ??= c);
+    expect(target, 'a household with a unique name').toBeDefined();
+    const body = { kind: 'deletion', requesterName: target!.name, customerId: target!.id, verification: { method: 'id_document' } };
+    const request = await api.post<{ id: string; number: number }>('/api/v1/privacy/requests', body);
+    await api.patch(`/api/v1/privacy/requests/${request.id}`, { status: 'in_progress' });
+    await api.post('/api/v1/users', { username: 'admin2', displayName: '第二管理员', password: 'Passw0rd!', roleKey: 'admin', teamId: null });
+
+    // The administrator proposes it (after the confirmation) and may not approve it. (A sign-in carrying an earlier
+    // session's cookie is refused by the CSRF check: each sign-in here starts without cookies.)
+    await suite.browser.context.clearCookies();
+    const page = await signIn(suite.browser, suite.server.url, `/privacy?request=${request.id}`);
+    const panel = page.getByTestId('erasure-panel');
+    await panel.waitFor({ timeout: WAIT });
+    await openDialog(panel.getByTestId('erasure-propose'));
+    await see(dialog().locator('.ant-modal-confirm-content'), '另一位管理员批准后才执行');
+    await dialog().getByTestId('erasure-confirm').click();
+    await closed();
+    await see(panel, /系统管理员 已于 .* 申请删除/);
+    expect(await panel.getByTestId('erasure-approve').isDisabled()).toBe(true);
+    await see(panel, '申请人不能自己批准');
+    await shots.take(page, 'proposed');
+
+    // The second administrator approves: one confirmation, one request (a double click on its button sends nothing twice).
+    await suite.browser.context.clearCookies();
+    await signIn(suite.browser, suite.server.url, `/privacy?request=${request.id}`, 'admin2', 'Passw0rd!');
+    await panel.waitFor({ timeout: WAIT });
+    await openDialog(panel.getByTestId('erasure-approve'));
+    await see(dialog().locator('.ant-modal-confirm-content'), '删除后无法恢复');
+    await dialog().getByTestId('erasure-confirm').dblclick();
+    await closed();
+    await panel.getByTestId('erasure-executed').waitFor({ timeout: WAIT });
+    await see(panel, /系统管理员 申请，第二管理员 批准/);
+    await expect.poll(() => page.getByTestId('privacy-detail-status').textContent(), { timeout: WAIT }).toBe('已答复');
+    await shots.take(page, 'executed');
+    const audit = await api.get<{ items: { action: string }[] }>(`/api/v1/audit?entityType=privacy_request&entityId=${request.id}`).catch(() => null);
+    if (audit) expect(audit.items.filter((e) => e.action === 'privacy_erasure')).toHaveLength(1);
+
+    // The customer page: the pseudonym, no phone, the old name nowhere.
+    await page.goto(`${suite.server.url}/customers/${target!.id}`);
+    await see(page, `已删除用户 #${target!.id.replace(/-/g, '').slice(0, 8)}`);
+    await see(page, '已删除');
+    expect(await page.getByText(target!.name, { exact: false }).count()).toBe(0);
+    await shots.take(page, 'customer');
+    expect(suite.browser.pageErrors).toEqual([]);
+    await suite.browser.context.clearCookies(); // the next test signs in afresh
+  });
+
+  it('records a withdrawal on the 360 page and shows it in the consent history; runs a retention dry run on screen (同意记录, 数据保留)', async () => {
+    const shots = new Shots('privacy-consent');
+    const h = suite.household;
+    const page = await signIn(suite.browser, suite.server.url, `/customers/${h.id}`);
+    await page.getByRole('tab', { name: '同意记录' }).click();
+    const tab = page.getByTestId('customer-consent');
+    await tab.waitFor({ timeout: WAIT });
+    const before = await tab.getByTestId('consent-entry').count();
+    await openDialog(tab.getByTestId('consent-record'));
+    const form = dialog();
+    await form.getByTestId('consent-channel').click();
+    await page.locator('.ant-select-dropdown:visible').getByTitle('短信', { exact: true }).click();
+    await form.getByTestId('consent-purpose').click();
+    await page.locator('.ant-select-dropdown:visible').getByTitle('营销推广', { exact: true }).click();
+    await form.getByRole('radio', { name: '撤回' }).check();
+    await form.getByTestId('consent-note').fill('电话中口头撤回营销短信');
+    await shots.take(page, 'record');
+    await form.getByRole('button', { name: '保存' }).click();
+    await closed();
+    // The history has it on top, with its source and who recorded it; the state says no marketing by SMS, service still on.
+    await expect.poll(() => tab.getByTestId('consent-entry').count(), { timeout: WAIT }).toBe(before + 1);
+    const top = tab.getByTestId('consent-entry').first();
+    await see(top, '坐席登记');
+    await see(top, '电话中口头撤回营销短信');
+    await see(top, '登记人 系统管理员');
+    await expect.poll(() => tab.getByTestId('consent-state-sms-marketing').getAttribute('data-granted'), { timeout: WAIT }).toBe('false');
+    const ledger = await suite.api.get<{ items: { source: string; action: string; channel: string; purpose: string }[] }>(`/api/v1/customers/${h.id}/consent`);
+    expect(ledger.items[0]).toMatchObject({ source: 'agent', action: 'withdraw', channel: 'sms', purpose: 'marketing' });
+    await shots.take(page, 'history');
+
+    // 数据保留: a policy turned on, a dry run started from the page, its report on screen, nothing applied.
+    await page.locator('.ant-layout-sider').getByRole('menuitem', { name: '数据保留与同意文本' }).click();
+    await page.getByTestId('retention-page').waitFor({ timeout: WAIT });
+    await page.getByTestId('retention-enabled-outbox_messages').click();
+    await page.getByTestId('retention-save').click();
+    await see(page, '保留策略已保存');
+    await page.getByTestId('retention-dry-run').click();
+    const run = page.locator('[data-testid="retention-run"][data-mode="dry_run"]').first();
+    await expect.poll(() => run.getAttribute('data-status'), { timeout: 60_000 }).toBe('done');
+    await see(run, /发件箱消息：\d+ 条/);
+    await run.getByTestId('retention-apply').waitFor({ timeout: WAIT });
+    const runs = await suite.api.get<{ items: { mode: string; status: string; report: { outbox_messages?: { count: number } } }[] }>('/api/v1/privacy/retention/runs');
+    expect(runs.items[0]).toMatchObject({ mode: 'dry_run', status: 'done' });
+    await see(run, `发件箱消息：${runs.items[0]!.report.outbox_messages!.count} 条`);
+    await shots.take(page, 'retention');
     expect(suite.browser.pageErrors).toEqual([]);
   });
 });

@@ -5,8 +5,8 @@ import './messages.js'; // every module's server messages: registered for every 
 import { registerIdempotency } from './platform/http/idempotency.js';
 import type { ServiceContext } from './platform/context.js';
 import { accountsRoutes, actorForUserId, authenticateSession, authenticateToken, ensureBuiltinRoles } from './modules/accounts/index.js';
-import { auditRoutes } from './modules/audit/index.js';
-import { customerImporter, customerRoutes, mergeRoutes, registerCustomerCreatedHook, registerCustomerListFilter, registerMergeHook, tagRoutes } from './modules/customers/index.js';
+import { auditRetention, auditRoutes } from './modules/audit/index.js';
+import { customerImporter, customerRoutes, mergeRoutes, registerConsentLedger, registerCustomerCreatedHook, registerCustomerListFilter, registerMergeHook, tagRoutes } from './modules/customers/index.js';
 import { importRoutes, registerImporter, runImport, unfinishedImportIds } from './modules/imports/index.js';
 import { settingsRoutes } from './modules/settings/index.js';
 import { customFieldRoutes } from './modules/fields/index.js';
@@ -26,7 +26,7 @@ import { careDashboardTiles, careMergeHook, careRoutes, runCare } from './module
 import { systemActor } from './platform/auth/permissions.js';
 import { kbRoutes } from './modules/kb/index.js';
 import { dashboardRoutes, registerDashboardTile, systemDashboardTiles } from './modules/dashboards/index.js';
-import { ticketDashboardTiles, ticketGoalMetrics } from './modules/tickets/index.js';
+import { ticketAttachmentRetention, ticketDashboardTiles, ticketGoalMetrics } from './modules/tickets/index.js';
 import { viewRoutes } from './modules/views/index.js';
 import { goalDashboardTiles, goalRoutes, registerGoalMetric, snapshotGoals } from './modules/goals/index.js';
 import { performanceRoutes, performanceDashboardTiles } from './modules/performance/index.js';
@@ -37,7 +37,7 @@ import { analyticsDashboardTiles, analyticsGoalMetrics, analyticsListFilters } f
 import { surveyDashboardTiles, surveyGoalMetrics } from './modules/surveys/index.js';
 import { userDashboardTiles } from './modules/accounts/index.js';
 import { importDashboardTiles } from './modules/imports/index.js';
-import { messageDashboardTiles } from './modules/messages/index.js';
+import { messageDashboardTiles, outboxRetention } from './modules/messages/index.js';
 import { registerTicketRatedHook, registerTicketResolvedHook, ticketChurnSignal, ticketMergeHook, ticketRoutes, ticketTimelineSource } from './modules/tickets/index.js';
 import { slaRoutes, startSlaChecker } from './modules/tickets/sla/index.js';
 import { ANALYTICS_QUEUE, analyticsRoutes, executeRun, queueNightly, registerChurnSignal, registerScorecardInput, unfinishedRunIds } from './modules/analytics/index.js';
@@ -76,16 +76,17 @@ import { careSummarySource } from './modules/care/index.js';
 import { consentSummarySource } from './modules/messages/index.js';
 import { loyaltySummarySource } from './modules/loyalty/index.js';
 import { heatingSummarySource } from './modules/heating/index.js';
-import { NOTIFICATION_CLEANUP_QUEUE, notificationsModule, registerNotificationHooks } from './modules/notifications/index.js';
+import { NOTIFICATION_CLEANUP_QUEUE, notificationPersonalData, notificationsModule, registerNotificationHooks } from './modules/notifications/index.js';
 import { registerSlaAlertHook, registerTicketAssignedHook, registerTicketMessageHook } from './modules/tickets/index.js';
-import { registerImportFinishedHook } from './modules/imports/index.js';
+import { importPersonalData, registerImportFinishedHook } from './modules/imports/index.js';
 import { registerAnalyticsRunFinishedHook } from './modules/analytics/index.js';
 import { ARREARS_QUEUE, NOTICE_QUEUE, arrearsMergeHook, arrearsRebuildReason, arrearsWrittenHook, executeArrearsRebuild, executeNotice, heatingRoutes, queueArrearsRebuild, unfinishedArrearsRuns, unfinishedNotices } from './modules/heating/index.js';
 import { demoStatus } from './modules/demo/index.js';
 import { readCompanySettings } from './modules/settings/index.js';
 import type { Actor } from './platform/auth/permissions.js';
-import { privacyPersonalData, privacyRoutes, registerPersonalDataHook, registerPrivacyDueHook, remindPrivacyRequests } from './modules/privacy/index.js';
-import { customerPersonalData } from './modules/customers/index.js';
+import { erasedPersonLookup, privacyPersonalData, privacyRoutes, registerPersonalDataHook, registerPrivacyDueHook, remindPrivacyRequests } from './modules/privacy/index.js';
+import { RETENTION_QUEUE, consentLedger, inactiveCustomersRetention, privacyLedgerAndRetention, registerRetentionSource } from './modules/privacy/index.js';
+import { customerPersonalData, registerErasedPersonLookup } from './modules/customers/index.js';
 import { transactionPersonalData } from './modules/transactions/index.js';
 import { interactionPersonalData } from './modules/interactions/index.js';
 import { ticketPersonalData } from './modules/tickets/index.js';
@@ -137,7 +138,7 @@ export async function prepareDatabase(database: Database): Promise<void> {
 
 /** Every job queue a server works (buildApp refuses to register a handler of a queue missing here). */
 function jobQueues(): string[] {
-  return ['import.run', DEMO_QUEUE, MESSAGE_QUEUE, FACTS_QUEUE, LOYALTY_QUEUE, SURVEY_SEND_QUEUE, ARREARS_QUEUE, NOTICE_QUEUE, ANALYTICS_QUEUE, SEGMENTS_QUEUE, CAMPAIGNS_QUEUE, NOTIFICATION_CLEANUP_QUEUE];
+  return ['import.run', DEMO_QUEUE, MESSAGE_QUEUE, FACTS_QUEUE, LOYALTY_QUEUE, SURVEY_SEND_QUEUE, ARREARS_QUEUE, NOTICE_QUEUE, ANALYTICS_QUEUE, SEGMENTS_QUEUE, CAMPAIGNS_QUEUE, NOTIFICATION_CLEANUP_QUEUE, RETENTION_QUEUE];
 }
 
 /**
@@ -209,8 +210,12 @@ registerSurveyVoiceHook(feedbackFromSurvey);
 registerNotificationHooks({ registerTicketAssignedHook, registerTicketMessageHook, registerSlaAlertHook, registerImportFinishedHook, registerAnalyticsRunFinishedHook, registerPrivacyDueHook });
 // Personal data (PIPL, issue #18): each module that stores data about a person exports it through its own hook; the
 // privacy module's export walks them all (privacy.registry.test.ts fails a module with customer_id rows and no hook).
-for (const hook of [customerPersonalData, transactionPersonalData, interactionPersonalData, ticketPersonalData, messagePersonalData, feedbackPersonalData, surveyPersonalData, loyaltyPersonalData, analyticsPersonalData, carePersonalData, auditPersonalData, campaignPersonalData, segmentPersonalData, heatingPersonalData, privacyPersonalData])
+for (const hook of [customerPersonalData, transactionPersonalData, interactionPersonalData, ticketPersonalData, messagePersonalData, feedbackPersonalData, surveyPersonalData, loyaltyPersonalData, analyticsPersonalData, carePersonalData, auditPersonalData, campaignPersonalData, segmentPersonalData, heatingPersonalData, privacyPersonalData, notificationPersonalData, importPersonalData])
   registerPersonalDataHook(hook);
+registerErasedPersonLookup(erasedPersonLookup); // an erased person entered again is told (form warning, import refused): the privacy module's keyed hashes
+// 同意记录 (issue #18): every consent change records through the privacy module's ledger; 数据保留: each kind by its owner.
+registerConsentLedger(consentLedger);
+for (const source of [inactiveCustomersRetention, auditRetention, ticketAttachmentRetention, outboxRetention]) registerRetentionSource(source);
 // The customer list's filters other modules answer: `segment=<id>` (segments imports customers, not the reverse).
 registerCustomerListFilter(segmentListFilter);
 for (const filter of analyticsListFilters) registerCustomerListFilter(filter); // value tier and churn level (the home page's drill-through)
@@ -499,6 +504,7 @@ export async function buildApp(opts: {
     every(app, 10 * 60_000, privacyClock);
     atStart(privacyClock);
   }
+  await privacyLedgerAndRetention(app, ctx, jobs, messaging.now, opts.resumeJobs ? (takeOver ? 0 : 90) : null); // 同意记录, 数据保留
   // SLA deadlines: warnings and the three-level escalation, checked every minute (each fires once across processes).
   await slaRoutes(app, { ...ctx, now: messaging.now });
   startSlaChecker(app, ctx.db, { now: messaging.now, timer: !!opts.resumeJobs });

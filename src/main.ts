@@ -1,4 +1,5 @@
 import { buildApp, prepareDatabase } from './app.js';
+import { sealSecretsAtStart } from './secret-stores.js';
 import { loadConfig } from './platform/config.js';
 import { isConnectionLost, openDatabase } from './platform/db/client.js';
 
@@ -21,6 +22,8 @@ async function main(): Promise<void> {
   );
   await prepareDatabase(database);
   const app = await buildApp({ config, database, resumeJobs: true });
+  // Secrets at rest (issue #18): plain text an older version stored, or values under an older key, sealed anew before serving.
+  await sealSecretsAtStart(database.db, (line) => app.log.warn(line));
 
   let closing = false;
   const shutdown = async (signal: string) => {

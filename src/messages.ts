@@ -11,6 +11,7 @@
  */
 import { registerMessages } from './platform/i18n/index.js';
 import * as accounts from './modules/accounts/accounts.messages.js';
+import * as accountsSecurity from './modules/accounts/security.messages.js';
 import * as analytics from './modules/analytics/analytics.messages.js';
 import * as audit from './modules/audit/audit.messages.js';
 import * as campaigns from './modules/campaigns/campaigns.messages.js';
@@ -31,6 +32,7 @@ import * as messages from './modules/messages/messages.messages.js';
 import * as notifications from './modules/notifications/notifications.messages.js';
 import * as performance from './modules/performance/performance.messages.js';
 import * as privacy from './modules/privacy/privacy.messages.js';
+import * as privacyConsent from './modules/privacy/consent.messages.js';
 import * as reports from './modules/reports/reports.messages.js';
 import * as segmentFields from './modules/segments/fields.messages.js';
 import * as search from './modules/search/search.messages.js';
@@ -45,6 +47,7 @@ import * as views from './modules/views/views.messages.js';
 /** Each module's catalogue under the module's name (`tickets/sla` is the SLA folder inside tickets). */
 export const MODULE_MESSAGES = {
   accounts,
+  'accounts/security': accountsSecurity,
   analytics,
   audit,
   campaigns,
@@ -65,6 +68,7 @@ export const MODULE_MESSAGES = {
   notifications,
   performance,
   privacy,
+  'privacy/consent': privacyConsent,
   reports,
   search,
   segments,

@@ -21,6 +21,9 @@ import { addCampaignsCommand } from './campaigns.js';
 import { addFeedbackCommand } from './feedback.js';
 import { addSurveysCommand } from './surveys.js';
 import { addLoyaltyCommand } from './loyalty.js';
+import { addSecretsCommand } from './secrets.js';
+import { addCustomersCommand } from './customers.js';
+import { addPrivacyCommand } from './privacy.js';
 
 function readPassword(opts: { password?: string; passwordStdin?: boolean }): string {
   if (opts.passwordStdin) return readFileSync(0, 'utf8').replace(/\r?\n$/, '');
@@ -217,6 +220,9 @@ addCampaignsCommand(program);
 addFeedbackCommand(program);
 addSurveysCommand(program);
 addLoyaltyCommand(program);
+addSecretsCommand(program);
+addCustomersCommand(program);
+addPrivacyCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof AppError) {

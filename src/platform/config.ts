@@ -23,6 +23,12 @@ const envSchema = z.object({
   DEFAULT_LOCALE: z.enum(['zh-CN', 'en']).default('zh-CN'),
   DISPLAY_TIMEZONE: z.string().default('Asia/Shanghai'),
   IMPORT_MAX_MB: z.coerce.number().int().positive().default(1024),
+  HEARTH_SECRET_KEY: z.string().min(1).optional(),
+  HEARTH_SECRET_KEY_PREVIOUS: z.string().optional(),
+  /** Strict-Transport-Security: `auto` sends it on requests that arrived over HTTPS (TRUST_PROXY: as the proxy says). */
+  HSTS: z.enum(['auto', 'on', 'off']).default('auto'),
+  /** The key of the erased-person hashes (privacy module, issue #18); unset: DATA_DIR/privacy.key, made once. */
+  HEARTH_PRIVACY_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
 });
 
 export type Config = {
@@ -43,6 +49,13 @@ export type Config = {
   displayTimezone: string;
   /** Largest file accepted for import (uploads are kept under DATA_DIR/imports while the job runs). */
   importMaxBytes: number;
+  /** The key secrets are sealed under (platform/secrets.ts); unset: DATA_DIR/secret.key. Never printed. */
+  secretKey: string | undefined;
+  /** Older keys (comma-separated) still accepted to open secrets sealed before a rotation. */
+  secretKeyPrevious: string | undefined;
+  hsts: 'auto' | 'on' | 'off';
+  /** HEARTH_PRIVACY_KEY: the erased-person hashes' key (privacy/erased-keys.ts); unset: DATA_DIR/privacy.key. Never printed. */
+  privacyKey?: string;
 };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -69,6 +82,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultLocale: e.DEFAULT_LOCALE,
     displayTimezone: e.DISPLAY_TIMEZONE,
     importMaxBytes: e.IMPORT_MAX_MB * 1024 * 1024,
+    secretKey: e.HEARTH_SECRET_KEY,
+    secretKeyPrevious: e.HEARTH_SECRET_KEY_PREVIOUS,
+    hsts: e.HSTS,
+    privacyKey: e.HEARTH_PRIVACY_KEY,
   };
 }
 
@@ -90,6 +107,10 @@ export function describeConfig(config: Config): Record<string, string | number |
     BODY_LIMIT_BYTES: config.bodyLimitBytes,
     DEFAULT_LOCALE: config.defaultLocale,
     DISPLAY_TIMEZONE: config.displayTimezone,
+    HEARTH_SECRET_KEY: config.secretKey ? '(set)' : '(not set: DATA_DIR/secret.key)',
+    HEARTH_SECRET_KEY_PREVIOUS: config.secretKeyPrevious ? '(set)' : '(not set)',
+    HSTS: config.hsts,
+    HEARTH_PRIVACY_KEY: config.privacyKey ? '(set)' : '(not set: DATA_DIR/privacy.key)',
   };
 }
 

@@ -28,6 +28,7 @@ function bodyFor(method: string, path: string, ids: Ids): unknown {
     'PATCH /api/v1/tasks/{id}': { title: '改' },
     'POST /api/v1/tasks/{id}/complete': { result: '完成' },
     'POST /api/v1/customers/{id}/messages': { channel: 'sms', body: '您好' },
+    'POST /api/v1/customers/{id}/consent': { channel: 'sms', purpose: 'marketing', action: 'withdraw' },
     'PATCH /api/v1/tickets/{id}': { title: '改' },
     'POST /api/v1/tickets/{id}/status': { status: 'in_progress' },
     'POST /api/v1/tickets/{id}/assign': { assigneeId: ids.me },

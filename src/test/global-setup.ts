@@ -1,8 +1,8 @@
 /**
  * Vitest global setup, once per project and run: the migrated template databases every test file copies (see
  * templates.ts). pglite: dumps and a data directory under the OS temp dir (kept while the sources are unchanged);
- * postgres: template databases on TEST_DATABASE_URL for this run; browser: the PGlite data directory, for the
- * servers the browser tests start. For all three, the bundle of the server and the CLI that the tests' child
+ * postgres: template databases on TEST_DATABASE_URL for this run; browser: the PGlite data directory and, with
+ * TEST_DATABASE_URL, a PostgreSQL template, for the servers the browser tests start. For all three, the bundle of the server and the CLI that the tests' child
  * processes run.
  */
 import { spawnSync } from 'node:child_process';
@@ -24,6 +24,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
     t = await buildPgliteTemplates();
   }
   project.provide('hearthTemplates', t);
+  // The browser suite's servers run on PostgreSQL when the run has one (HEARTH_E2E_DB=pglite keeps them on PGlite):
+  // a server's every query then runs in PostgreSQL's own process instead of WebAssembly in the server, which made the
+  // browser servers a fifth of CI's CPU (docs/ARCHITECTURE.md, Tests). Files about the embedded database itself
+  // (first run as installed, the server's sliced demo load) still start on a PGlite data directory.
+  let e2ePg: Extract<Templates, { kind: 'postgres' }> | null = null;
+  if (project.name === 'browser' && base && process.env.HEARTH_E2E_DB !== 'pglite') e2ePg = await buildPostgresTemplates(base);
+  project.provide('hearthE2ePostgres', e2ePg ? { base: base!, template: e2ePg.migrated } : null);
   // The server and the CLI as the tests' child processes run them (server-bundle.ts).
   const bundle = await buildServerBundle(project.name);
   project.provide('hearthServerBundle', bundle);
@@ -41,6 +48,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   return async () => {
     // The PGlite templates stay for the next run (templates.ts removes them once their inputs change and they idle).
     if (t?.kind === 'postgres') await dropPostgresTemplates(base!, t);
+    if (e2ePg) await dropPostgresTemplates(base!, e2ePg);
     removeServerBundle(bundle);
   };
 }

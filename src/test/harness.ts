@@ -6,14 +6,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp, prepareDatabase } from '../app.js';
 import { loadConfig, type Config } from '../platform/config.js';
 import { openDatabase, type Database } from '../platform/db/client.js';
 import type { App } from '../platform/http/server.js';
 import { openPgliteFrom, readDump, templates } from './templates.js';
+import { scratchPostgres } from './provided.js';
 
 export const TEST_DB_KIND: 'pglite' | 'postgres' = process.env.HEARTH_TEST_DB === 'postgres' ? 'postgres' : 'pglite';
 
@@ -80,22 +79,7 @@ let seq = 0;
 export async function scratchPostgresDatabase(prefix = 'hearth_t', template?: string): Promise<{ url: string; drop: () => Promise<void> }> {
   const base = process.env.TEST_DATABASE_URL;
   if (!base) throw new Error('HEARTH_TEST_DB=postgres needs TEST_DATABASE_URL');
-  const name = `${prefix}_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(template ? `create database ${name} template ${template}` : `create database ${name}`);
-  await admin.end();
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
+  return scratchPostgres(base, prefix, template);
 }
 
 /**

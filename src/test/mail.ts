@@ -9,12 +9,24 @@ import type { MessagingRuntime } from '../modules/messages/index.js';
 
 export type SmtpSink = { port: number; mails: Buffer[]; close: () => Promise<void> };
 
-export async function startSmtpSink(opts: { refuseFirst?: number } = {}): Promise<SmtpSink> {
+/** `auth`: the sink asks for this user and password (AUTH PLAIN/LOGIN without TLS, on the loopback) and refuses others. */
+export async function startSmtpSink(opts: { refuseFirst?: number; auth?: { user: string; pass: string } } = {}): Promise<SmtpSink> {
   const mails: Buffer[] = [];
   let refuse = opts.refuseFirst ?? 0;
+  const { auth } = opts;
   const server = new SMTPServer({
     secure: false,
-    disabledCommands: ['STARTTLS', 'AUTH'],
+    disabledCommands: auth ? ['STARTTLS'] : ['STARTTLS', 'AUTH'],
+    ...(auth
+      ? {
+          allowInsecureAuth: true,
+          authOptional: false,
+          onAuth(a, _session, cb) {
+            if (a.username === auth.user && a.password === auth.pass) cb(null, { user: a.username });
+            else cb(Object.assign(new Error('authentication failed'), { responseCode: 535 }));
+          },
+        }
+      : {}),
     logger: false,
     onData(stream, _session, cb) {
       const chunks: Buffer[] = [];

@@ -9,7 +9,7 @@ import { AuthProvider, useAuth, useSetupStatus, type Permission } from './platfo
 import { I18nProvider, useI18n, useT } from './platform/i18n';
 import { lazyPage } from './platform/lazyPage';
 import { useReducedMotion } from './platform/motion';
-import { ChangePasswordPage, LoginPage, RolesPage, SetupPage, TokensPage, UsersPage } from './modules/accounts/routes';
+import { ChangePasswordPage, LoginPage, RolesPage, SecurityPage, SetupPage, TokensPage, UsersPage } from './modules/accounts/routes';
 import * as analytics from './modules/analytics/routes';
 import { AuditPage } from './modules/audit/routes';
 import { CampaignsRoutes } from './modules/campaigns/routes';
@@ -29,7 +29,7 @@ import { KbPage } from './modules/kb/routes';
 import * as loyalty from './modules/loyalty/routes';
 import * as messages from './modules/messages/routes';
 import * as notifications from './modules/notifications/routes';
-import { PrivacyPage } from './modules/privacy/routes';
+import { PrivacyPage, RetentionPage, loadCustomerTab as loadConsentTab } from './modules/privacy/routes';
 import { SegmentsRoutes } from './modules/segments/routes';
 import { SettingsPage } from './modules/settings/routes';
 import { SurveysRoutes } from './modules/surveys/routes';
@@ -57,6 +57,7 @@ const CustomerPage = customerPageWithTabs([
   tickets.loadCustomerTab,
   analytics.loadCustomerTab,
   loyalty.loadCustomerTab,
+  loadConsentTab,
 ]);
 
 const queryClient = new QueryClient({
@@ -140,6 +141,7 @@ function AppRoutes() {
         <Route path="admin/roles" element={guard(['user:manage', 'role:manage'], <RolesPage />)} />
         <Route path="admin/audit" element={guard(['audit:read'], <AuditPage />)} />
         <Route path="privacy" element={guard(['privacy:manage'], <PrivacyPage />)} />
+        <Route path="privacy/retention" element={guard(['privacy:manage'], <RetentionPage />)} />
         <Route path="admin/settings" element={guard(['settings:manage'], <SettingsPage />)} />
         <Route path="admin/tags" element={guard(['tag:manage'], <TagsPage />)} />
         <Route path="admin/custom-fields" element={guard(['settings:manage'], <CustomFieldsPage />)} />
@@ -151,6 +153,7 @@ function AppRoutes() {
         <Route path="duplicates/*" element={loaded(<DuplicatesRoutes />)} />
         <Route path="me/tokens" element={guard(['token:manage'], <TokensPage />)} />
         <Route path="me/password" element={loaded(<ChangePasswordPage />)} />
+        <Route path="me/security" element={loaded(<SecurityPage />)} />
         <Route path="*" element={loaded(<NotFound />)} />
       </Route>
     </Routes>

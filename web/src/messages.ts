@@ -8,7 +8,7 @@
  * refuses a key that two dictionaries define.
  */
 import { registerMessages } from './platform/i18n';
-import { accountsMessages, adminMessages } from './modules/accounts';
+import { accountsMessages, adminMessages, securityMessages } from './modules/accounts';
 import { analyticsMessages } from './modules/analytics';
 import { auditMessages } from './modules/audit';
 import { campaignsMessages } from './modules/campaigns';
@@ -28,7 +28,7 @@ import { loyaltyMessages } from './modules/loyalty';
 import { messagesMessages } from './modules/messages';
 import { notificationsMessages } from './modules/notifications';
 import { performanceMessages } from './modules/performance';
-import { privacyMessages } from './modules/privacy';
+import { privacyConsentMessages, privacyMessages } from './modules/privacy';
 import { reportsMessages } from './modules/reports';
 import { searchMessages } from './modules/search';
 import { segmentsMessages } from './modules/segments';
@@ -41,6 +41,7 @@ import { transactionsMessages } from './modules/transactions';
 const MODULE_MESSAGES = {
   accounts: accountsMessages,
   'accounts/admin': adminMessages,
+  'accounts/security': securityMessages,
   analytics: analyticsMessages,
   audit: auditMessages,
   campaigns: campaignsMessages,
@@ -64,6 +65,7 @@ const MODULE_MESSAGES = {
   notifications: notificationsMessages,
   performance: performanceMessages,
   privacy: privacyMessages,
+  'privacy/consent': privacyConsentMessages,
   reports: reportsMessages,
   search: searchMessages,
   segments: segmentsMessages,

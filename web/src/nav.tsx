@@ -1,4 +1,4 @@
-import { BarChartOutlined, FieldTimeOutlined } from '@ant-design/icons';
+import { BarChartOutlined, FieldTimeOutlined, HistoryOutlined } from '@ant-design/icons';
 import { FormOutlined } from '@ant-design/icons';
 import { AppstoreOutlined, AuditOutlined, KeyOutlined, LockOutlined, SafetyCertificateOutlined, SettingOutlined, TagsOutlined, TeamOutlined, ToolOutlined, UserOutlined, ContactsOutlined, ImportOutlined } from '@ant-design/icons';
 import { MergeCellsOutlined } from '@ant-design/icons';
@@ -64,6 +64,7 @@ export const NAV: NavItem[] = [
       { key: '/admin/roles', label: 'menu.roles', icon: <SafetyCertificateOutlined />, anyOf: ['user:manage', 'role:manage'] },
       { key: '/admin/audit', label: 'menu.audit', icon: <AuditOutlined />, anyOf: ['audit:read'] },
       { key: '/privacy', label: 'menu.privacy', icon: <SafetyOutlined />, anyOf: ['privacy:manage'] },
+      { key: '/privacy/retention', label: 'menu.retention', icon: <HistoryOutlined />, anyOf: ['privacy:manage'] },
       { key: '/admin/products', label: 'menu.products', icon: <AppstoreOutlined />, anyOf: ['product:manage'] },
       { key: '/admin/tags', label: 'menu.tags', icon: <TagsOutlined />, anyOf: ['tag:manage'] },
       { key: '/admin/custom-fields', label: 'menu.customFields', icon: <FormOutlined />, anyOf: ['settings:manage'] },
@@ -83,6 +84,7 @@ export const NAV: NavItem[] = [
       { key: '/notifications', label: 'menu.notifications', icon: <BellOutlined /> },
       { key: '/me/tokens', label: 'menu.tokens', icon: <KeyOutlined />, anyOf: ['token:manage'] },
       { key: '/me/password', label: 'menu.password', icon: <LockOutlined /> },
+      { key: '/me/security', label: 'menu.security', icon: <SafetyCertificateOutlined /> },
     ],
   },
 ];

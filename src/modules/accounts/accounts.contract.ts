@@ -25,8 +25,11 @@ export type TeamView = { id: string; name: string; kind: 'department' | 'group';
 export type SetupStatusView = { needed: boolean; companyName: string | null };
 /** POST /setup: the first administrator, created with the company. */
 export type SetupResultView = { admin: UserView };
-/** POST /auth/login: the signed-in user and the CSRF token writes must carry in the `x-csrf-token` header. */
-export type LoginView = { user: UserView; csrfToken: string };
+/**
+ * POST /auth/login: the user and the CSRF token writes must carry in the `x-csrf-token` header; `twoFactor` names the
+ * step still needed before the session is signed in (security.contract.ts), null when it is.
+ */
+export type LoginView = { user: UserView; csrfToken: string; twoFactor: 'code' | 'enrol' | null };
 
 /** GET /auth/me: who is signed in, what they may do and see, and the company (its type from settings.contract.ts). */
 export type MeView<Company> = {

@@ -199,3 +199,9 @@ export async function revokeToken(db: DbOrTx, id: string): Promise<void> {
   invalidateDirectory(db);
   await db.update(apiTokens).set({ revokedAt: new Date() }).where(eq(apiTokens.id, id));
 }
+/** Field-level access (issue #18): a role's field grants (null: the default, every field editable). */
+export async function setRoleFieldGrants(db: DbOrTx, key: string, fieldGrants: Record<string, 'read' | 'edit'> | null): Promise<RoleRow | undefined> {
+  invalidateDirectory(db);
+  const [row] = await db.update(roles).set({ fieldGrants, updatedAt: new Date() }).where(eq(roles.key, key)).returning();
+  return row;
+}

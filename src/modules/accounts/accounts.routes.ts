@@ -22,6 +22,8 @@ import { findUserById } from './accounts.repository.js';
 import { invalidateDirectory } from './directory.js';
 import { changePassword, login, logout } from './auth.service.js';
 import { listRoles, updateRole } from './roles.service.js';
+import { fieldGrantRoutes } from './field-grants.routes.js';
+import { securityRoutes } from './security.routes.js';
 import { runSetup, setupStatus } from './setup.service.js';
 import { createTeam, deleteTeam, listTeams, updateTeam } from './teams.service.js';
 import { createToken, listTokens, revokeToken } from './tokens.service.js';
@@ -91,7 +93,7 @@ export async function accountsRoutes(app: App, ctx: ServiceContext): Promise<voi
         secure: config.cookieSecure,
         maxAge: config.sessionMaxDays * 86_400,
       });
-      return { user: toUserView(result.user), csrfToken: result.csrfToken };
+      return { user: toUserView(result.user), csrfToken: result.csrfToken, twoFactor: result.twoFactor };
     },
   );
   app.post('/api/v1/auth/logout', { config: { public: true }, schema: { tags: ['auth'], summary: 'Sign out', response: { 204: noContent } } }, async (req, reply) => {
@@ -177,4 +179,6 @@ export async function accountsRoutes(app: App, ctx: ServiceContext): Promise<voi
     { schema: { tags: ['roles'], summary: "Change a role's data scope or permissions", params: z.strictObject({ key: z.string().max(40) }), body: rolePatch, response: { 200: roleView } } },
     async (req) => thenInvalidate(db.transaction((tx) => updateRole(tx, req.actor, req.params.key, req.body))),
   );
+  await fieldGrantRoutes(app, ctx); // 字段权限 (issue #18)
+  await securityRoutes(app, ctx); // two-factor sign-in, sessions, the sign-in policy (issue #18)
 }

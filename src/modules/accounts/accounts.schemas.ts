@@ -65,7 +65,14 @@ export const createdTokenView = responseOf<CreatedTokenView>()(
 export const setupStatusView = responseOf<SetupStatusView>()(z.object({ needed: z.boolean(), companyName: z.string().nullable() }));
 export const setupResultView = responseOf<SetupResultView>()(z.object({ admin: userView }));
 export const loginView = responseOf<LoginView>()(
-  z.object({ user: userView, csrfToken: z.string().describe('Send it in the x-csrf-token header with every write') }),
+  z.object({
+    user: userView,
+    csrfToken: z.string().describe('Send it in the x-csrf-token header with every write'),
+    twoFactor: z
+      .enum(['code', 'enrol'])
+      .nullable()
+      .describe('The second step this sign-in still needs (POST /auth/two-factor/verify, or enrolment); null: signed in'),
+  }),
 );
 export const meView = responseOf<MeView<CompanySettingsView>>()(
   z.object({

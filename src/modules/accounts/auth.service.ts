@@ -22,6 +22,7 @@ import {
   type UserRow,
 } from './accounts.repository.js';
 import { cachedCredential, roleGrants, teamReach } from './directory.js';
+import { PENDING_MINUTES, signInStep } from './twofactor.service.js';
 
 export const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 
@@ -47,6 +48,7 @@ export async function actorFor(
     roleKey: user.roleKey,
     permissions: permissions as ReadonlySet<Permission>,
     scope: grants.scope,
+    fieldGrants: grants.fieldGrants,
     teamId: user.teamId,
     teamIds: await teamReach(ctx.db, user.teamId),
     via,
@@ -71,6 +73,7 @@ export async function actorOfUser(db: DbOrTx, userId: string): Promise<Actor | n
     roleKey: user.roleKey,
     permissions: grants.permissions,
     scope: grants.scope,
+    fieldGrants: grants.fieldGrants,
     teamId: user.teamId,
     teamIds: await teamReach(db, user.teamId),
     via: 'system',
@@ -87,7 +90,7 @@ export async function actorForUserId(ctx: ServiceContext, userId: string): Promi
   return actorFor(ctx, user, 'system', { ip: null, userAgent: null, locale: ctx.config.defaultLocale });
 }
 
-export type LoginResult = { sessionToken: string; csrfToken: string; expiresAt: Date; user: UserRow };
+export type LoginResult = { sessionToken: string; csrfToken: string; expiresAt: Date; user: UserRow; twoFactor: 'code' | 'enrol' | null };
 
 /** Sign-in by username or mobile number. Repeated failures lock the account for a while. */
 export async function login(
@@ -120,11 +123,14 @@ export async function login(
 
   const sessionToken = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');
-  const expiresAt = new Date(now.getTime() + config.sessionIdleHours * 3_600_000);
   // Built outside the transaction: PGlite has one connection, so a query on `db` inside it would wait forever.
   const actor = await actorFor(ctx, user, 'session', info);
+  // Two-factor sign-in (twofactor.service.ts): the session waits for the code (or enrolment) for a few minutes.
+  const pending = await signInStep(db, user.id, actor.permissions);
+  const expiresAt = new Date(now.getTime() + (pending ? PENDING_MINUTES * 60_000 : config.sessionIdleHours * 3_600_000));
   await db.transaction(async (tx) => {
-    await updateUser(tx, user.id, { failedLogins: 0, lockedUntil: null, lastLoginAt: now });
+    // A sign-in still waiting for its code has not succeeded: failed codes keep counting towards the lock.
+    await updateUser(tx, user.id, pending === 'totp' ? {} : { failedLogins: 0, lockedUntil: null, lastLoginAt: now });
     await insertSession(tx, {
       id: sha256(sessionToken),
       userId: user.id,
@@ -132,10 +138,11 @@ export async function login(
       ip: info.ip,
       userAgent: info.userAgent?.slice(0, 300) ?? null,
       expiresAt,
+      pending,
     });
-    await recordAudit(tx, actor, { action: 'login', entityType: 'user', entityId: user.id });
+    await recordAudit(tx, actor, { action: 'login', entityType: 'user', entityId: user.id, ...(pending ? { changes: { twoFactor: pending } } : {}) });
   });
-  return { sessionToken, csrfToken, expiresAt, user };
+  return { sessionToken, csrfToken, expiresAt, user, twoFactor: pending === 'totp' ? 'code' : pending };
 }
 
 /** Resolves a session cookie: idle timeout slides, the absolute lifetime does not. */
@@ -148,12 +155,13 @@ export async function authenticateSession(ctx: ServiceContext, token: string, in
     await deleteSession(ctx.db, id);
     return null;
   }
-  // Slide the idle timeout, at most once a minute per session (not a write per request).
-  if (now - row.session.lastSeenAt.getTime() > 60_000) {
+  // Slide the idle timeout, at most once a minute per session (not a write per request); a sign-in waiting for its
+  // second step keeps its few minutes.
+  if (!row.session.pending && now - row.session.lastSeenAt.getTime() > 60_000) {
     await touchSession(ctx.db, id, new Date(now + ctx.config.sessionIdleHours * 3_600_000));
   }
   const actor = await actorFor(ctx, row.user, 'session', info);
-  return { actor, session: { id, csrfToken: row.session.csrfToken } };
+  return { actor, session: { id, csrfToken: row.session.csrfToken, pending: row.session.pending } };
 }
 
 /** Resolves a Bearer token: its permissions are cut to what its creator holds now. */

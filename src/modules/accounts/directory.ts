@@ -1,3 +1,4 @@
+import type { FieldGrants } from '../../platform/auth/field-catalog.js';
 import { PERMISSIONS, type Permission, type Scope } from '../../platform/auth/permissions.js';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { listRoles, teamAndDescendants, type RoleRow } from './accounts.repository.js';
@@ -23,13 +24,22 @@ function entry(db: DbOrTx): Entry {
 
 export { invalidateDirectory };
 
-export async function roleGrants(db: DbOrTx, key: string): Promise<{ scope: Scope; permissions: Set<Permission> }> {
+export async function roleGrants(
+  db: DbOrTx,
+  key: string,
+): Promise<{ scope: Scope; permissions: Set<Permission>; fieldGrants: Readonly<FieldGrants> | null }> {
   const e = entry(db);
   if (!e.roles.size) for (const r of await listRoles(db)) e.roles.set(r.key, r);
   const role = e.roles.get(key);
-  if (!role) return { scope: 'own', permissions: new Set() };
+  // An unknown role sees nothing: no permissions, and an empty allow-list of fields.
+  if (!role) return { scope: 'own', permissions: new Set(), fieldGrants: {} };
   const known = new Set<string>(PERMISSIONS);
-  return { scope: role.scope, permissions: new Set(role.permissions.filter((p): p is Permission => known.has(p))) };
+  return {
+    scope: role.scope,
+    permissions: new Set(role.permissions.filter((p): p is Permission => known.has(p))),
+    // The admin role sees and changes every field, whatever is stored.
+    fieldGrants: role.key === 'admin' ? null : (role.fieldGrants ?? null),
+  };
 }
 
 export async function teamReach(db: DbOrTx, teamId: string | null): Promise<string[]> {

@@ -14,3 +14,4 @@ export { teamAndDescendants } from './accounts.repository.js';
 export { userNames, usersHoldingPermission } from './queries.js';
 export { userDashboardTiles } from './dashboard.tiles.js';
 export { userSearchSource } from './search.source.js';
+export { totpSecretStore } from './twofactor.service.js'; // TOTP secrets, sealed at rest (issue #18)

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, index, integer, pgTable, pgView, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, jsonb, pgTable, pgView, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
@@ -27,6 +27,12 @@ export const roles = pgTable('roles', {
   builtin: boolean('builtin').notNull().default(true),
   /** Changed by an admin: from then on it no longer follows the code's defaults. */
   customized: boolean('customized').notNull().default(false),
+  /**
+   * Field-level access (issue #18, platform/auth/field-catalog.ts): the customer fields the role sees (`read`) or
+   * changes (`edit`), an allow-list — a field not named is hidden. Null: every field `edit` (capped by the
+   * permissions), as before field grants existed; the admin role's is always null.
+   */
+  fieldGrants: jsonb('field_grants').$type<Record<string, 'read' | 'edit'>>(),
   updatedAt: updatedAt(),
 });
 
@@ -73,9 +79,33 @@ export const sessions = pgTable(
     createdAt: createdAt(),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    /**
+     * A sign-in still waiting for its second step: `totp` (the code of the user's authenticator app) or `enrol` (an
+     * administrator the company requires two-factor sign-in of, who has none yet). Such a session reaches only the
+     * routes of that step; null once signed in.
+     */
+    pending: text('pending', { enum: ['totp', 'enrol'] }),
   },
   (t) => [index('sessions_user_idx').on(t.userId)],
 );
+
+/**
+ * TOTP two-factor sign-in (RFC 6238, 30 s, 6 digits, SHA-1 as authenticator apps expect): one row per user while
+ * enrolling (`confirmed_at` null) and once enrolled. The secret is sealed (platform/secrets.ts); recovery codes are
+ * kept as SHA-256 hashes (80 random bits each, so a fast hash is enough, as for API tokens), each good once.
+ */
+export const userTotp = pgTable('user_totp', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id),
+  secret: text('secret').notNull(),
+  confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
+  /** The time step of the last code accepted: a code is good once (no replay within its window). */
+  lastStep: bigint('last_step', { mode: 'number' }),
+  recoveryCodes: text('recovery_codes').array().notNull().default(sql`'{}'::text[]`),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
 
 /** Bearer tokens for integrations. Permissions are a subset of the creator's, re-checked on every use. */
 export const apiTokens = pgTable(

@@ -1,4 +1,9 @@
-/** The analytics module's personal-data hook (issue #18): the person's current value results and their per-run history. */
+/**
+ * The analytics module's personal-data hook (issue #18): the person's current value results and their per-run history.
+ * Erasure keeps both: they hold scores, tiers and money figures keyed by the customer's id — no name, phone, ID number
+ * or address — so once the customer is a pseudonym they identify nobody, and the company's past value reports stay
+ * whole. The next run leaves the erased (soft-deleted) record out.
+ */
 import { asc, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/client.js';
 import type { PersonalDataHook } from '../privacy/index.js';
@@ -14,5 +19,8 @@ export const analyticsPersonalData: PersonalDataHook = {
       { name: 'current', table: 'analytics_customer_current', rows: current },
       { name: 'history', table: 'analytics_customer_history', rows: history },
     ];
+  },
+  async erase() {
+    return {};
   },
 };

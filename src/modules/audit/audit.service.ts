@@ -1,3 +1,4 @@
+import { redactCustomerChanges } from '../../platform/auth/field-access.js';
 import { requireAccess, type Actor } from '../../platform/auth/permissions.js';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { isMessageKey, t, type Locale } from '../../platform/i18n/index.js';
@@ -98,7 +99,9 @@ export async function listAudit(
   const rows = await findAudit(db, { ...q, limit: q.limit + 1 });
   const page = rows.slice(0, q.limit);
   const last = page[page.length - 1];
-  return { items: page.map((r) => toAuditView(r, locale)), nextCursor: rows.length > q.limit && last ? String(last.id) : null };
+  // Field-level access (issue #18): a customer entry's values of fields the reader's role does not see are left out.
+  const shown = (r: AuditRow): AuditRow => (r.entityType === 'customer' ? { ...r, changes: redactCustomerChanges(actor, r.changes) as AuditRow['changes'] } : r);
+  return { items: page.map((r) => toAuditView(shown(r), locale)), nextCursor: rows.length > q.limit && last ? String(last.id) : null };
 }
 
 /**

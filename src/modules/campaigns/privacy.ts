@@ -1,4 +1,4 @@
-/** The campaigns module's personal-data hook (issue #18): the launches that drew the person, their coupon codes and redemptions. */
+/** The campaigns module's personal-data hook (issue #18): the launches that drew the person, their coupon codes and redemptions. Erasure: draws, coupon codes and redemptions are ids, codes and amounts: kept (the campaign results and its costs stay whole). */
 import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/client.js';
 import type { PersonalDataHook } from '../privacy/index.js';
@@ -16,5 +16,8 @@ export const campaignPersonalData: PersonalDataHook = {
       { name: 'coupon_codes', table: 'coupon_codes', rows: codes },
       { name: 'redemptions', table: 'coupon_redemptions', rows: redemptions },
     ];
+  },
+  async erase() {
+    return {};
   },
 };

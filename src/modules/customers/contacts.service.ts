@@ -7,6 +7,7 @@ import * as repo from './customers.repository.js';
 import { customerAccess } from './access.js';
 import type { ContactView } from './customers.contract.js';
 import { toContactView } from './customers.views.js';
+import { refuseFieldWrites } from './field-access.js';
 
 type ContactInput = {
   name?: string;
@@ -34,11 +35,12 @@ const summary = (c: { name: string; title: string | null; phones: string[] }) =>
 export async function listContacts(db: DbOrTx, actor: Actor | null, customerId: string): Promise<ContactView[]> {
   requireAccess(actor, 'customer:read');
   await organisation(db, actor, customerId, false);
-  return (await repo.listContacts(db, customerId)).map((c) => toContactView(c, false));
+  return (await repo.listContacts(db, customerId)).map((c) => toContactView(c, actor));
 }
 
 export async function createContact(db: DbOrTx, actor: Actor | null, customerId: string, input: ContactInput & { name: string }) {
   requireAccess(actor, 'customer:write');
+  refuseFieldWrites(actor, { phones: input.phones, email: input.email }, 'create');
   await organisation(db, actor, customerId, true);
   if (input.isPrimary) await repo.clearPrimaryContact(db, customerId);
   const row = await repo.insertContact(db, {
@@ -51,7 +53,7 @@ export async function createContact(db: DbOrTx, actor: Actor | null, customerId:
     notes: input.notes ?? null,
   });
   await recordAudit(db, actor, { action: 'contact_create', entityType: 'customer', entityId: customerId, changes: { contactId: row.id, ...summary(row) } });
-  return toContactView(row, false);
+  return toContactView(row, actor);
 }
 
 export async function updateContact(db: DbOrTx, actor: Actor | null, customerId: string, contactId: string, input: ContactInput) {
@@ -60,6 +62,7 @@ export async function updateContact(db: DbOrTx, actor: Actor | null, customerId:
   const before = await repo.findContact(db, customerId, contactId);
   if (!before) throw AppError.notFound('contacts.not_found');
   if (input.phones !== undefined) requireAccess(actor, 'customer:pii');
+  refuseFieldWrites(actor, { phones: input.phones, email: input.email }, 'update');
   if (input.isPrimary) await repo.clearPrimaryContact(db, customerId);
   const values = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
   const row = await repo.updateContact(db, contactId, values);
@@ -69,7 +72,7 @@ export async function updateContact(db: DbOrTx, actor: Actor | null, customerId:
     entityId: customerId,
     changes: { contactId, before: summary(before), after: summary(row!) },
   });
-  return toContactView(row!, false);
+  return toContactView(row!, actor);
 }
 
 export async function deleteContact(db: DbOrTx, actor: Actor | null, customerId: string, contactId: string): Promise<void> {

@@ -6,6 +6,7 @@
 import { getTableName } from 'drizzle-orm';
 import { bulkInsert } from '../../platform/db/bulk.js';
 import type { DbOrTx } from '../../platform/db/client.js';
+import { consentChanges, recordConsent } from './consent.js';
 import { customers } from './schema.js';
 
 /** One customer row as inserted (the table's own insert type). */
@@ -16,5 +17,7 @@ export const customerBulkLoad = {
   tables: [getTableName(customers)] as readonly string[],
   async insert(db: DbOrTx, rows: CustomerBulkRow[]): Promise<void> {
     await bulkInsert(db, customers, rows);
+    // Their consent enters the consent ledger as what they already had (source `migration`), so the ledger explains the cache.
+    await recordConsent(db, null, rows.flatMap((r) => (r.id ? [{ customerId: r.id, source: 'migration' as const, changes: consentChanges(null, r.consent) }] : [])));
   },
 };

@@ -39,6 +39,11 @@ export type CustomerView = {
   idNumber: string | null;
   /** True when phones and ID number are masked in this response. */
   piiMasked: boolean;
+  /**
+   * The fields the caller's role does not see (field grants, issue #18: `phones`, `email`, `birthday`, `idNumber`,
+   * `address` …): they are empty in this response, not because the customer has no value.
+   */
+  hidden: string[];
   address: Address;
   tags: string[];
   preferences: Preferences;

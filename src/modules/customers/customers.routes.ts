@@ -26,9 +26,10 @@ import {
   versionBody,
 } from './customers.types.js';
 import { exportCustomersCsv, exportCustomersXlsx } from './export.service.js';
-import { contactList, contactView, customerHistoryView, customerPage, customerView, revealView, tagCountList } from './customers.schemas.js';
+import { contactList, contactView, customerHistoryView, customerPage, customerView, fieldAccessView, revealView, tagCountList } from './customers.schemas.js';
 import { fileResponse, noContent, XLSX_MEDIA_TYPE } from '../../platform/http/response.js';
 import { checkDuplicates } from './duplicate-check.service.js';
+import { callerFieldAccess } from './field-access.js';
 import { duplicateCheckQuery, duplicateCheckView } from './duplicate-check.types.js';
 
 const tags = ['customers'];
@@ -46,6 +47,11 @@ export async function customerRoutes(app: App, ctx: ServiceContext): Promise<voi
     '/api/v1/customers/duplicate-check',
     { schema: { tags, summary: '可能重复: existing customers with the phone, ID number, or address and name being entered (masked; outside the data scope only counted)', querystring: duplicateCheckQuery, response: { 200: duplicateCheckView } } },
     async (req) => checkDuplicates(db, req.actor, req.query),
+  );
+  app.get(
+    '/api/v1/customers/field-access',
+    { schema: { tags, summary: "字段权限: the caller's level (hidden / read / edit) for every customer field, standard and custom", response: { 200: fieldAccessView } } },
+    async (req) => callerFieldAccess(db, req.actor),
   );
   app.get('/api/v1/customers/tags', { schema: { tags, summary: 'Tags in use, with counts', response: { 200: tagCountList } } }, async (req) => ({
     items: await listTags(db, req.actor),

@@ -68,6 +68,7 @@ export const customerView = responseOf<CustomerView>()(
     idType: z.enum(['resident', 'passport', 'other']).nullable(),
     idNumber: z.string().nullable(),
     piiMasked: z.boolean().describe('True when phones and ID number are masked in this response'),
+    hidden: z.array(z.string()).describe("Fields the caller's role does not see (field grants): empty here whatever the customer's value"),
     address,
     tags: z.array(z.string()),
     preferences,
@@ -116,6 +117,10 @@ export const revealView = responseOf<RevealView>()(
     idNumber: z.string().nullable(),
     contacts: z.array(z.object({ id: z.uuid(), phones: z.array(z.string()) })),
   }),
+);
+/** GET /customers/field-access: the caller's level per field (a standard field's key or `custom.<key>`). */
+export const fieldAccessView = responseOf<{ levels: Record<string, 'hidden' | 'read' | 'edit'> }>()(
+  z.object({ levels: z.record(z.string(), z.enum(['hidden', 'read', 'edit'])).describe('hidden: not shown, read: shown, edit: may be changed') }),
 );
 export const customerHistoryView = responseOf<{ items: AuditView[] }>()(itemsOf(auditView));
 

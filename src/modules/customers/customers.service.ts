@@ -16,6 +16,8 @@ import { NO_CONSENT, phoneDigitsOf, searchTextOf, toCustomerView } from './custo
 import { maskIdNumber } from './id-number.js';
 import { customerAccess } from './access.js';
 import { customersCreated, refuseBadReferralCode } from './created.hooks.js';
+import { consentChanges, recordConsent } from './consent.js';
+import { customerFields, refuseFieldWrites, requireFieldVisible, visibleHistory } from './field-access.js';
 
 // ---- data scope -------------------------------------------------------------------------------------------
 // Which customers an actor reaches is decided in one place, `customerAccess` (access.ts), on the platform's data
@@ -50,6 +52,8 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 export function filterOf(actor: Actor, q: Omit<ListQuery, 'sort' | 'order' | 'cursor' | 'limit' | 'withTotal'>): repo.CustomerFilter {
   const contributed = CUSTOMER_LIST_FILTER_PARAMS.flatMap((param) => (q[param] ? [{ param, value: q[param] }] : []));
   for (const c of contributed) requireListFilterAccess(actor, c.param);
+  refuseHiddenFilters(actor, q);
+  const phonesShown = customerFields(actor).visible('phones');
   let text: repo.CustomerFilter['text'];
   const needle = q.q?.trim().toLowerCase();
   if (needle) {
@@ -61,8 +65,9 @@ export function filterOf(actor: Actor, q: Omit<ListQuery, 'sort' | 'order' | 'cu
       // Two characters (王伟, 幸福): the bigram index finds exactly what the pattern would, without a scan.
       bigram: chars.length === 2 && !/\s/.test(needle) ? needle : null,
       // Fragments of phone numbers only for those allowed to see them; a full number finds its customer for anyone.
-      phoneDigits: digits && can(actor, 'customer:pii') ? `%${digits}%` : null,
-      exactPhone: digits ? normalizePhone(compact) : null,
+      phoneDigits: digits && phonesShown && can(actor, 'customer:pii') ? `%${digits}%` : null,
+      // A role that does not see phones does not find customers by them either.
+      exactPhone: digits && phonesShown ? normalizePhone(compact) : null,
     };
   }
   return {
@@ -84,6 +89,20 @@ export function filterOf(actor: Actor, q: Omit<ListQuery, 'sort' | 'order' | 'cu
   };
 }
 
+/** A list or export filtered by a field the actor does not see would tell its values: 403 naming the parameter. */
+function refuseHiddenFilters(actor: Actor, q: Partial<Record<'city' | 'compound' | 'building' | 'unit' | 'custom', string | undefined>>): void {
+  for (const param of ['city', 'compound', 'building', 'unit'] as const) if (q[param]) requireFieldVisible(actor, 'address', param);
+  if (!q.custom) return;
+  let keys: string[] = [];
+  try {
+    const parsed: unknown = JSON.parse(q.custom);
+    if (parsed && typeof parsed === 'object') keys = Object.keys(parsed);
+  } catch {
+    return; // parseCustomFilter names the malformed parameter
+  }
+  for (const key of keys) requireFieldVisible(actor, `custom.${key}`, `custom.${key}`);
+}
+
 /** `total` is exact up to 10,000 matches; above that it is the database's estimate and `totalExact` is false. */
 export type CustomerPage = { items: CustomerView[]; nextCursor: string | null; total: number | null; totalExact: boolean };
 
@@ -101,7 +120,7 @@ export async function listCustomers(db: DbOrTx, actor: Actor | null, q: ListQuer
   // A first page that is not full holds every match: its length is the total, no count needed.
   const total = q.withTotal !== 'true' ? null : !q.cursor && rows.length <= q.limit ? { count: rows.length, exact: true } : await repo.countCustomers(db, filter);
   return {
-    items: page.map((r) => toCustomerView(r, false)),
+    items: page.map((r) => toCustomerView(r, actor)),
     nextCursor: rows.length > q.limit && last ? encodeCursor(last.sortValue, last.id) : null,
     total: total?.count ?? null,
     totalExact: total?.exact ?? true,
@@ -110,7 +129,7 @@ export async function listCustomers(db: DbOrTx, actor: Actor | null, q: ListQuer
 
 export async function getCustomer(db: DbOrTx, actor: Actor | null, id: string): Promise<CustomerView> {
   requireAccess(actor, 'customer:read');
-  return toCustomerView(await loadInScope(db, actor, id), false);
+  return toCustomerView(await loadInScope(db, actor, id), actor);
 }
 
 /** Tags in use on the customers the actor reaches, most used first (the list's tag filter). */
@@ -128,6 +147,11 @@ export async function revealCustomer(
 ) {
   requireAccess(actor, 'customer:read');
   requireAccess(actor, 'customer:pii');
+  // Field grants: a field the role does not see is not revealed (null, as not asked for); asking only for such is a 403.
+  const asked = input.fields;
+  const shown = customerFields(actor);
+  input = { ...input, fields: asked.filter((f) => shown.visible(f)) };
+  if (!input.fields.length) requireFieldVisible(actor, asked[0]!, 'fields.0');
   const row = await loadInScope(db, actor, id);
   const contacts = input.fields.includes('phones') ? await repo.listContacts(db, id) : [];
   await recordAudit(db, actor, {
@@ -146,7 +170,7 @@ export async function revealCustomer(
 export async function customerHistory(db: DbOrTx, actor: Actor | null, id: string): Promise<AuditView[]> {
   requireAccess(actor, 'customer:read');
   await loadInScope(db, actor, id);
-  return entityHistory(db, 'customer', id, 200, actor.locale);
+  return visibleHistory(actor, await entityHistory(db, 'customer', id, 200, actor.locale));
 }
 
 // ---- writing ----------------------------------------------------------------------------------------------
@@ -236,6 +260,7 @@ export function newCustomerValues(
 
 export async function createCustomer(db: DbOrTx, actor: Actor | null, input: CreateCustomerInput): Promise<CustomerView> {
   requireAccess(actor, 'customer:write');
+  refuseFieldWrites(actor, input, 'create');
   const ownership = await resolveOwnership(db, actor, input.ownerId === undefined ? actor.userId : input.ownerId, input.teamId);
   const custom = await validatedCustomValues(db, input.custom);
   await refuseBadReferralCode(db, input.referralCode);
@@ -249,8 +274,9 @@ export async function createCustomer(db: DbOrTx, actor: Actor | null, input: Cre
   });
   // Other modules hear of it in this transaction (loyalty attributes a referral code: created.hooks.ts).
   await customersCreated(db, actor, { source: 'create', customers: [{ customerId: row.id, referralCode: input.referralCode ?? null }] });
+  await recordConsent(db, actor, [{ customerId: row.id, source: 'form', changes: consentChanges(null, row.consent) }]); // the consent ledger (issue #18)
   const ownerName = (row.ownerId && (await findUserById(db, row.ownerId))?.displayName) ?? null;
-  return toCustomerView({ ...row, ownerName }, false);
+  return toCustomerView({ ...row, ownerName }, actor);
 }
 
 export async function updateCustomer(
@@ -262,11 +288,7 @@ export async function updateCustomer(
   requireAccess(actor, 'customer:write');
   const before = await loadInScope(db, actor, id);
   if (before.deletedAt) throw AppError.notFound('customers.not_found');
-  for (const f of ['phones', 'idNumber', 'idType'] as const) {
-    if (input[f] !== undefined && !can(actor, 'customer:pii')) {
-      throw new AppError('forbidden', 'customers.pii_required', { field: f }, [{ field: f, key: 'customers.pii_required', params: { field: f } }]);
-    }
-  }
+  refuseFieldWrites(actor, input, 'update');
   if (input.version !== before.version) {
     throw new AppError('conflict', 'customers.stale', { current: before.version, given: input.version }, [
       { field: 'version', key: 'customers.stale', params: { current: before.version, given: input.version } },
@@ -291,8 +313,9 @@ export async function updateCustomer(
   if (!after) throw AppError.conflict('customers.stale', { current: version + 1, given: version }, 'version');
   const changes = diff(before as unknown as Record<string, unknown>, after as unknown as Record<string, unknown>);
   if (Object.keys(changes).length) await recordAudit(db, actor, { action: 'update', entityType: 'customer', entityId: id, changes });
+  if (changes.consent) await recordConsent(db, actor, [{ customerId: id, source: 'form', changes: consentChanges(before.consent, after.consent) }]); // the consent ledger (issue #18)
   const ownerName = after.ownerId === before.ownerId ? before.ownerName : ((after.ownerId && (await findUserById(db, after.ownerId))?.displayName) ?? null);
-  return toCustomerView({ ...after, ownerName }, false);
+  return toCustomerView({ ...after, ownerName }, actor);
 }
 
 /** Soft delete: the customer leaves every list but can be restored; nothing attached to it is removed. */
@@ -317,5 +340,5 @@ export async function restoreCustomer(db: DbOrTx, actor: Actor | null, id: strin
   const row = await repo.updateCustomerIfVersion(db, id, before.version, { deletedAt: null });
   if (!row) throw AppError.conflict('customers.stale', { current: before.version + 1, given: before.version }, 'version');
   await recordAudit(db, actor, { action: 'restore', entityType: 'customer', entityId: id, changes: { name: before.name } });
-  return toCustomerView({ ...row, ownerName: before.ownerName }, false);
+  return toCustomerView({ ...row, ownerName: before.ownerName }, actor);
 }

@@ -1,34 +1,45 @@
+import type { Actor } from '../../platform/auth/permissions.js';
 import { displayPhone, maskPhone } from '../../platform/phone.js';
 import { ADDRESS_KEYS, type Address, type AddressKey, type Consent, type ContactView, type CustomerView } from './customers.contract.js';
 import type { ContactRow, CustomerInsert, CustomerRow, CustomerWithOwner } from './customers.repository.js';
+import { customerFields } from './field-access.js';
 import { maskIdNumber } from './id-number.js';
 
 export const NO_CONSENT: Consent = { phone: false, sms: false, email: false, wechat: false };
+const NO_ADDRESS = Object.fromEntries(ADDRESS_KEYS.map((k) => [k, null])) as Address;
 
-export function toCustomerView(row: Omit<CustomerWithOwner, 'searchText' | 'phoneDigits' | 'importKey'>, reveal: boolean): CustomerView {
+/**
+ * A customer as the API shows it to the actor: phones and ID number masked (revealed only by `POST …/reveal`), and
+ * every field the actor's role does not see (field grants) left out — empty, and named in `hidden`; custom fields
+ * the role does not see are not in `custom` at all.
+ */
+export function toCustomerView(row: Omit<CustomerWithOwner, 'searchText' | 'phoneDigits' | 'importKey'>, actor: Actor): CustomerView {
+  const fields = customerFields(actor);
+  const show = fields.visible;
   return {
     id: row.id,
     kind: row.kind,
     name: row.name,
-    phones: row.phones.map(reveal ? displayPhone : maskPhone),
-    email: row.email,
-    gender: row.gender,
-    birthday: row.birthday,
-    lunarBirthday: row.lunarBirthday,
-    idType: row.idType,
-    idNumber: row.idNumber ? (reveal ? row.idNumber : maskIdNumber(row.idNumber)) : null,
-    piiMasked: !reveal,
-    address: addressOf(row),
+    phones: show('phones') ? row.phones.map(maskPhone) : [],
+    email: show('email') ? row.email : null,
+    gender: show('gender') ? row.gender : null,
+    birthday: show('birthday') ? row.birthday : null,
+    lunarBirthday: show('birthday') ? row.lunarBirthday : null,
+    idType: show('idNumber') ? row.idType : null,
+    idNumber: show('idNumber') && row.idNumber ? maskIdNumber(row.idNumber) : null,
+    piiMasked: true,
+    hidden: fields.hidden,
+    address: show('address') ? addressOf(row) : { ...NO_ADDRESS },
     tags: row.tags,
-    preferences: row.preferences,
-    source: row.source,
+    preferences: show('preferences') ? row.preferences : {},
+    source: show('source') ? row.source : null,
     stage: row.stage,
     ownerId: row.ownerId,
     ownerName: row.ownerName,
     teamId: row.teamId,
-    consent: { ...NO_CONSENT, ...row.consent },
-    notes: row.notes,
-    custom: row.custom ?? {},
+    consent: show('consent') ? { ...NO_CONSENT, ...row.consent } : { ...NO_CONSENT },
+    notes: show('notes') ? row.notes : null,
+    custom: fields.customValues(row.custom ?? {}) as CustomerView['custom'],
     version: row.version,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
@@ -51,16 +62,18 @@ export function phoneDigitsOf(phones: readonly string[]): string {
   return phones.map(displayPhone).join(' ');
 }
 
-export function toContactView(c: ContactRow, reveal: boolean): ContactView {
+/** An organisation's contact: phones masked, and left out with the email when the role does not see them. */
+export function toContactView(c: ContactRow, actor: Actor): ContactView {
+  const show = customerFields(actor).visible;
   return {
     id: c.id,
     customerId: c.customerId,
     name: c.name,
     title: c.title,
-    phones: c.phones.map(reveal ? displayPhone : maskPhone),
-    email: c.email,
+    phones: show('phones') ? c.phones.map(maskPhone) : [],
+    email: show('email') ? c.email : null,
     isPrimary: c.isPrimary,
     notes: c.notes,
-    piiMasked: !reveal,
+    piiMasked: true,
   };
 }

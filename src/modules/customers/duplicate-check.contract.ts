@@ -37,4 +37,9 @@ export type DuplicateCheckMatch = {
 export type DuplicateCheckView = {
   matches: DuplicateCheckMatch[];
   outsideScope: { reason: DuplicateCheckReason; count: number }[];
+  /**
+   * The phone or ID number typed belonged to a person whose data was erased at their request (issue #18), and the day
+   * (YYYY-MM-DD, UTC): the form warns, the agent confirms the person's consent before saving. Never who they were.
+   */
+  erased: { reason: 'phone' | 'id_number'; erasedOn: string }[];
 };

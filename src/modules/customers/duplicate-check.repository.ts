@@ -12,7 +12,8 @@ import { scopeCondition, type ScopeFilter } from './customers.repository.js';
 import { addressKey, NAME_SIMILARITY, type AddressKeyParts } from './merge.repository.js';
 import { customers } from './schema.js';
 
-const columns = {
+/** A function, not a constant: the accounts module's view may still be initialising when this file is (an import cycle). */
+const columns = () => ({
   id: customers.id,
   kind: customers.kind,
   name: customers.name,
@@ -28,7 +29,7 @@ const columns = {
   room: customers.room,
   createdAt: customers.createdAt,
   ownerName: userDirectory.displayName,
-};
+});
 type Part = string | null;
 export type DuplicateCandidate = {
   id: string;
@@ -58,7 +59,7 @@ export const byNameAddress = (name: string, address: AddressKeyParts): SQL =>
 export async function matching(db: DbOrTx, key: SQL, scope: ScopeFilter, limit: number): Promise<{ inScope: DuplicateCandidate[]; outside: number }> {
   const inScope = scopeCondition(scope);
   const rows = await db
-    .select(columns)
+    .select(columns())
     .from(customers)
     .leftJoin(userDirectory, eq(userDirectory.id, customers.ownerId))
     .where(and(isNull(customers.deletedAt), key, inScope))

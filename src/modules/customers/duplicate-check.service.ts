@@ -16,9 +16,11 @@ import { requireAccess, type Actor } from '../../platform/auth/permissions.js';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { maskPhone, normalizePhone } from '../../platform/phone.js';
 import { customerAccess } from './access.js';
+import { erasedPersonMatches } from './erased.hooks.js';
 import type { DuplicateCheckMatch, DuplicateCheckReason, DuplicateCheckView } from './duplicate-check.contract.js';
 import * as repo from './duplicate-check.repository.js';
 import type { DuplicateCheckQuery } from './duplicate-check.types.js';
+import { customerFields, requireFieldVisible, type CustomerFieldAccess } from './field-access.js';
 import { maskIdNumber } from './id-number.js';
 
 /** The matches shown at most (the form shows a short list with links). */
@@ -26,17 +28,28 @@ const SHOWN = 10;
 /** An ID number shorter than this is still being typed. */
 const MIN_ID = 6;
 
-function matchOf(r: repo.DuplicateCandidate, reasons: DuplicateCheckReason[]): DuplicateCheckMatch {
+const NO_ADDRESS = { province: null, city: null, district: null, street: null, compound: null, building: null, unit: null, room: null };
+
+function matchOf(r: repo.DuplicateCandidate, reasons: DuplicateCheckReason[], fields: CustomerFieldAccess): DuplicateCheckMatch {
   return {
     id: r.id,
     kind: r.kind,
     name: r.name,
-    phones: r.phones.map(maskPhone),
-    idNumber: r.idNumber ? maskIdNumber(r.idNumber) : null,
-    address: { province: r.province, city: r.city, district: r.district, street: r.street, compound: r.compound, building: r.building, unit: r.unit, room: r.room },
+    phones: fields.visible('phones') ? r.phones.map(maskPhone) : [],
+    idNumber: r.idNumber && fields.visible('idNumber') ? maskIdNumber(r.idNumber) : null,
+    address: fields.visible('address')
+      ? { province: r.province, city: r.city, district: r.district, street: r.street, compound: r.compound, building: r.building, unit: r.unit, room: r.room }
+      : NO_ADDRESS,
     ownerName: r.ownerName,
     reasons,
   };
+}
+
+/** The complete phone numbers and the ID number typed (what the erased-person check is asked). */
+function typedKeys(q: DuplicateCheckQuery): { phones: string[]; idNumbers: string[] } {
+  const phones = [...new Set((q.phones ?? '').split(/[,，;；]/).map((p) => (p.trim() ? normalizePhone(p) : null)))].filter((p): p is string => !!p).slice(0, 10);
+  const idNumber = q.idNumber?.replace(/\s/g, '').toUpperCase();
+  return { phones, idNumbers: idNumber && idNumber.length >= MIN_ID ? [idNumber] : [] };
 }
 
 /** The keys the typed values give: complete phone numbers, an ID number, a name with an address. */
@@ -54,6 +67,11 @@ function keysOf(q: DuplicateCheckQuery): { reason: DuplicateCheckReason; key: Re
 
 export async function checkDuplicates(db: DbOrTx, actor: Actor | null, q: DuplicateCheckQuery): Promise<DuplicateCheckView> {
   requireAccess(actor, 'customer:write');
+  // Field grants: checking a value of a field the role does not see would tell whose it is.
+  if (q.phones) requireFieldVisible(actor, 'phones');
+  if (q.idNumber) requireFieldVisible(actor, 'idNumber');
+  for (const param of ['city', 'street', 'compound', 'building', 'unit', 'room'] as const) if (q[param]) requireFieldVisible(actor, 'address', param);
+  const fields = customerFields(actor);
   const scope = customerAccess.scope(actor);
   const found = new Map<string, { row: repo.DuplicateCandidate; reasons: DuplicateCheckReason[] }>();
   const outsideScope: DuplicateCheckView['outsideScope'] = [];
@@ -66,9 +84,10 @@ export async function checkDuplicates(db: DbOrTx, actor: Actor | null, q: Duplic
     }
     if (r.outside) outsideScope.push({ reason, count: r.outside });
   }
+  const erased = (await erasedPersonMatches(db, typedKeys(q))).map((m) => ({ reason: m.kind, erasedOn: m.erasedAt.toISOString().slice(0, 10) }));
   const matches = [...found.values()]
     .sort((a, b) => a.row.createdAt.getTime() - b.row.createdAt.getTime() || (a.row.id < b.row.id ? -1 : 1))
     .slice(0, SHOWN)
-    .map((m) => matchOf(m.row, m.reasons));
-  return { matches, outsideScope };
+    .map((m) => matchOf(m.row, m.reasons, fields));
+  return { matches, outsideScope, erased: [...new Map(erased.map((e) => [e.reason, e])).values()] };
 }

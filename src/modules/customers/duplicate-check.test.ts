@@ -88,8 +88,8 @@ describe('GET /customers/duplicate-check', () => {
   });
 
   it('leaves deleted customers out, answers an empty query with nothing, and needs customer:write', async () => {
-    expect(await check(ctx.admin, { phones: '13900007303' })).toEqual({ matches: [], outsideScope: [] });
-    expect(await check(agent, {})).toEqual({ matches: [], outsideScope: [] });
+    expect(await check(ctx.admin, { phones: '13900007303' })).toEqual({ matches: [], outsideScope: [], erased: [] });
+    expect(await check(agent, {})).toEqual({ matches: [], outsideScope: [], erased: [] });
     const viewer = await ctx.newUser({ role: 'viewer' });
     problemOf(await viewer.get('/api/v1/customers/duplicate-check?phones=13900007301'), 403);
     const p = problemOf(await agent.get(`/api/v1/customers/duplicate-check?name=${'名'.repeat(201)}`), 400);

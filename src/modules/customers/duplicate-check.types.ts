@@ -40,5 +40,8 @@ export const duplicateCheckView = responseOf<DuplicateCheckView>()(
     outsideScope: z
       .array(z.object({ reason, count: z.number().int() }))
       .describe("Per reason, how many live customers outside the caller's data scope match too (only that they exist)"),
+    erased: z
+      .array(z.object({ reason: z.enum(['phone', 'id_number']), erasedOn: z.string() }))
+      .describe('The phone or ID number being entered was a person erased at their request (PIPL), and the day: confirm their consent before saving'),
   }),
 );

@@ -1,6 +1,7 @@
 import { PassThrough, type Readable } from 'node:stream';
 import { and, isNull, type SQL, type SQLWrapper } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
+import { customGrantKey } from '../../platform/auth/field-access.js';
 import { can, requireAccess, type Actor } from '../../platform/auth/permissions.js';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { displayPhone, maskPhone, normalizePhone } from '../../platform/phone.js';
@@ -13,6 +14,7 @@ import type { ExportQuery } from './customers.types.js';
 import { maskIdNumber } from './id-number.js';
 import { customers } from './schema.js';
 import { customerAccess } from './access.js';
+import { customerFields, GRANT_OF } from './field-access.js';
 
 const COLUMNS = [
   ['id', 'ID', 'ID'],
@@ -90,6 +92,7 @@ async function exportRows(
   let stream: () => AsyncGenerator<repo.CustomerWithOwner[]>;
   if ('query' in source) {
     const query = source.query;
+    const base = filterOf(actor, query); // a filter on a field the exporter does not see is refused before anything is logged
     const customConditions = await parseCustomFilter(db, query.custom); // a wrong filter is refused before anything is logged
     await recordAudit(db, actor, {
       action: 'export',
@@ -97,7 +100,7 @@ async function exportRows(
       entityId: null,
       changes: { format, filters: query.q ? { ...query, q: maskedSearch(query.q) } : query, unmasked: reveal },
     });
-    const full = { ...filterOf(actor, query), custom: customConditions };
+    const full = { ...base, custom: customConditions };
     stream = () => repo.streamCustomers(db, full);
   } else {
     const { within, audit } = source.subset;
@@ -105,10 +108,16 @@ async function exportRows(
     const scope = customerAccess.scope(actor);
     stream = () => streamSubset(db, scope, within);
   }
-  // One column per active custom field after the standard ones, headed by its label.
-  const customDefs = await activeCustomFields(db);
+  // One column per active custom field after the standard ones, headed by its label; the fields the exporter's role
+  // does not see (field grants) have no column at all.
+  const fields = customerFields(actor);
+  const columns = COLUMNS.filter(([k]) => {
+    const grant = GRANT_OF[k];
+    return !grant || fields.visible(grant);
+  });
+  const customDefs = (await activeCustomFields(db)).filter((d) => fields.visible(customGrantKey(d.key)));
   return {
-    header: [...COLUMNS.map(([, zh, en]) => (locale === 'en' ? en : zh)), ...customDefs.map((d) => (locale === 'en' ? d.labelEn : d.labelZh))],
+    header: [...columns.map(([, zh, en]) => (locale === 'en' ? en : zh)), ...customDefs.map((d) => (locale === 'en' ? d.labelEn : d.labelZh))],
     batches: (async function* () {
       for await (const batch of stream()) {
         yield batch.map((r) => {
@@ -120,7 +129,7 @@ async function exportRows(
             createdAt: formatTime(r.createdAt),
           };
           const custom = (r.custom ?? {}) as Record<string, unknown>;
-          return [...COLUMNS.map(([k]) => row[k] ?? null), ...customDefs.map((d) => displayCustomValue(d, custom[d.key], locale))];
+          return [...columns.map(([k]) => row[k] ?? null), ...customDefs.map((d) => displayCustomValue(d, custom[d.key], locale))];
         });
       }
     })(),

@@ -29,9 +29,12 @@ import * as repo from './customers.repository.js';
 import type { CustomerInsert, CustomerRow } from './customers.repository.js';
 import { customerAccess } from './access.js';
 import { customersCreated, referralCodeIssues } from './created.hooks.js';
+import { consentChanges, recordConsent, type ConsentRecord } from './consent.js';
+import { erasedPersonMatches } from './erased.hooks.js';
 import { diff, newCustomerValues } from './customers.service.js';
+import { fieldWriteIssue } from './field-access.js';
 import { createCustomerBody, type CreateCustomerInput } from './customers.types.js';
-import { phoneDigitsOf, searchTextOf } from './customers.views.js';
+import { NO_CONSENT, phoneDigitsOf, searchTextOf } from './customers.views.js';
 import { customers } from './schema.js';
 
 const CHOICES: Record<string, Record<string, string>> = {
@@ -44,6 +47,14 @@ const CHOICES: Record<string, Record<string, string>> = {
     dormant: 'dormant', 已流失: 'churned', 流失: 'churned', churned: 'churned',
   },
 };
+
+/** The import's consent columns: field key, channel, zh-CN and English label. */
+const CONSENT_IMPORT = [
+  ['consentPhone', 'phone', '电话联系', 'Phone consent'],
+  ['consentSms', 'sms', '短信联系', 'SMS consent'],
+  ['consentEmail', 'email', '邮件联系', 'Email consent'],
+  ['consentWechat', 'wechat', '微信联系', 'WeChat consent'],
+] as const;
 
 export const customerImportFields: Importer['fields'] = [
   { key: 'externalId', synonyms: ['客户编号', '客户号', '户号', '用户编号', '用户号', '会员号', '编号', 'external id', 'customer id', 'customer no', 'id', 'code'] },
@@ -69,6 +80,8 @@ export const customerImportFields: Importer['fields'] = [
   { key: 'notes', synonyms: ['备注', '说明', 'notes', 'note', 'remark', 'remarks', 'comment'] },
   // 老带新: a member's code; a new customer is attributed to that member (created.hooks.ts), an unknown code rejects the row.
   { key: 'referralCode', synonyms: ['推荐码', '推荐人推荐码', '邀请码', 'referral code', 'referral', 'invite code'] },
+  // 联系许可 (是/否): recorded in the consent ledger with the import as its source (issue #18); an empty cell changes nothing.
+  ...CONSENT_IMPORT.map(([key, channel, zh, en]) => ({ key, synonyms: [zh, `${zh}许可`, `同意${zh.replace('联系', '')}`, en, `${channel} consent`], label: { zh, en } })),
 ];
 
 const text = (c: Cell | undefined): string => (c === null || c === undefined ? '' : c instanceof Date ? c.toISOString().slice(0, 10) : String(c).trim());
@@ -152,6 +165,16 @@ function parseRow(r: ImportRow, defs: CustomFieldDef[] = []): Parsed | FieldIssu
     }
   }
   if (Object.keys(address).length) body.address = address;
+  const consent: Record<string, boolean> = {};
+  for (const [key, channel] of CONSENT_IMPORT) {
+    const v = first(r, key);
+    if (!v) continue;
+    const b = parseBoolean(v);
+    if (b === null) return { field: key, key: 'imports.invalid_choice', params: { value: v.slice(0, 50) } };
+    consent[channel] = b;
+    present.add('consent');
+  }
+  if (Object.keys(consent).length) body.consent = consent;
   const parsed = createCustomerBody.safeParse(body, { reportInput: true });
   if (!parsed.success) return issuesFromZod(parsed.error.issues, 'row')[0]!;
   const externalId = first(r, 'externalId').slice(0, 100) || null;
@@ -201,6 +224,7 @@ function updateValues(before: CustomerRow, p: Parsed, heldElsewhere: boolean): P
   if (p.present.has('phones')) v.phones = [...new Set([...before.phones, ...i.phones])];
   if (p.present.has('tags')) v.tags = [...new Set([...before.tags, ...i.tags])];
   if (Object.keys(p.custom).length) v.custom = { ...before.custom, ...p.custom };
+  if (p.present.has('consent')) v.consent = { ...NO_CONSENT, ...before.consent, ...p.input.consent };
   return v;
 }
 
@@ -284,6 +308,24 @@ async function insertAudited(tx: DbOrTx, actor: Actor, jobId: string, values: Cu
   return created;
 }
 
+/** The batch's phones and ID numbers that were an erased person's (erased.hooks.ts), as `phone:<E.164>` / `id_number:<ID>` → when. */
+async function erasedKeysOf(tx: DbOrTx, parsed: Parsed[]): Promise<Map<string, Date>> {
+  const phones = [...new Set(parsed.flatMap((p) => p.input.phones))];
+  const idNumbers = [...new Set(parsed.flatMap((p) => (p.input.idNumber ? [p.input.idNumber] : [])))];
+  return new Map((await erasedPersonMatches(tx, { phones, idNumbers })).map((m) => [`${m.kind}:${m.value}`, m.erasedAt]));
+}
+
+/** A new customer's row holding an erased person's phone or ID number is refused, naming the column. */
+function erasedPersonIssue(p: Parsed, erased: Map<string, Date>): FieldIssue | null {
+  if (!erased.size) return null;
+  const keys: [string, string][] = [...p.input.phones.map((ph): [string, string] => ['phones', `phone:${ph}`]), ...(p.input.idNumber ? [['idNumber', `id_number:${p.input.idNumber}`] as [string, string]] : [])];
+  for (const [field, key] of keys) {
+    const at = erased.get(key);
+    if (at) return { field, key: 'customers.erased_person', params: { day: at.toISOString().slice(0, 10) } };
+  }
+  return null;
+}
+
 async function processBatch(tx: DbOrTx, ctx: BatchContext, rows: ImportRow[]): Promise<RowOutcome[]> {
   const outcomes: RowOutcome[] = [];
   const parsed: Parsed[] = [];
@@ -302,11 +344,19 @@ async function processBatch(tx: DbOrTx, ctx: BatchContext, rows: ImportRow[]): P
   const createdHere = new Map<string, number>();
   const inserts: { row: number; values: CustomerInsert; referralCode: string | null }[] = [];
   const codeIssues = await referralCodeIssues(tx, parsed.flatMap((p) => (p.input.referralCode ? [p.input.referralCode] : [])));
+  const erased = await erasedKeysOf(tx, parsed);
   const updates: AuditEntry[] = [];
+  const consentRecords: ConsentRecord[] = [];
   const actor: Actor = ctx.actor;
   const ownership = { ownerId: actor.userId, teamId: actor.userId ? actor.teamId : null };
 
   for (const p of parsed) {
+    // Field grants (issue #18): a row writing a field the importer's role may not change is rejected naming it.
+    const refused = fieldWriteIssue(actor, { ...p.input, custom: p.custom });
+    if (refused) {
+      outcomes.push({ row: p.row, outcome: 'rejected', issue: refused });
+      continue;
+    }
     const importKey = importKeyOf(ctx, p.row);
     if (byImportKey.has(importKey)) {
       outcomes.push({ row: p.row, outcome: 'skipped' }); // imported before (a replayed batch or the same file again)
@@ -368,12 +418,18 @@ async function processBatch(tx: DbOrTx, ctx: BatchContext, rows: ImportRow[]): P
       // Later rows of the batch that match it see it as it is now (a second update must not look stale).
       for (const k of candidateKeys(after)) index.set(k, after);
       updates.push({ action: 'update', entityType: 'customer', entityId: match.id, changes: { ...changes, importId: [null, ctx.jobId] } });
+      if (changes.consent) consentRecords.push({ customerId: match.id, source: 'import', ref: ctx.jobId, changes: consentChanges(match.consent, after.consent) });
       outcomes.push({ row: p.row, outcome: 'updated' });
       continue;
     }
     // A new customer: with "create" even when it matches, but an external id stays unique.
     if (p.externalId && (index.has(`externalId:${p.externalId}`) || createdHere.has(`externalId:${p.externalId}`))) {
       outcomes.push({ row: p.row, outcome: 'rejected', issue: { field: 'externalId', key: 'imports.external_id_taken', params: { value: p.externalId } } });
+      continue;
+    }
+    const erasedIssue = erasedPersonIssue(p, erased);
+    if (erasedIssue) {
+      outcomes.push({ row: p.row, outcome: 'rejected', issue: erasedIssue });
       continue;
     }
     const codeIssue = p.input.referralCode ? codeIssues.get(p.input.referralCode) : undefined;
@@ -395,7 +451,9 @@ async function processBatch(tx: DbOrTx, ctx: BatchContext, rows: ImportRow[]): P
   if (inserts.length) {
     const created = await insertAudited(tx, actor, ctx.jobId, inserts.map((i) => i.values));
     await customersCreated(tx, actor, { source: 'import', customers: created.map((row, i) => ({ customerId: row.id, referralCode: inserts[i]!.referralCode })) });
+    for (const [i, row] of created.entries()) consentRecords.push({ customerId: row.id, source: 'import', ref: ctx.jobId, changes: consentChanges(null, inserts[i]!.values.consent) });
   }
+  await recordConsent(tx, actor, consentRecords); // the consent ledger (issue #18): one entry per channel changed
   return outcomes;
 }
 

@@ -1,6 +1,7 @@
 export { customerRoutes } from './customers.routes.js';
 export { createCustomer, customerInScope, getCustomer, listCustomers, updateCustomer } from './customers.service.js';
-export { createCustomerBody, type CreateCustomerInput } from './customers.types.js';
+export { createCustomerBody, exportQuery, listQuery, type CreateCustomerInput } from './customers.types.js';
+export { exportCustomersCsv, exportCustomersXlsx } from './export.service.js'; // the CLI's `hearth customers export`
 export type { Address, ContactView, CustomerView } from './customers.contract.js';
 export { tagRoutes } from './tags.routes.js';
 export { customerImporter, customersByKeys, createCustomersForImport, type CustomerRef } from './import.js';
@@ -12,6 +13,8 @@ export { phoneDigitsOf, searchTextOf } from './customers.views.js';
 export { customerAccess } from './access.js';
 export { customerDirectory } from './schema.js';
 export { lockCustomer, withdrawConsent as withdrawCustomerConsent } from './customers.repository.js';
+export { cachedConsent, consentChanges, consentRefusals, recordConsent, registerConsentLedger, writeConsentCache, type ConsentChange, type ConsentLedger, type ConsentRecord } from './consent.js'; // the consent ledger's cache (issue #18)
+export type { Channel as ConsentChannelName } from './customers.contract.js';
 export { customerBulkLoad, type CustomerBulkRow } from './customers.bulk.js';
 export { exportCustomerSubsetCsv, exportCustomerSubsetXlsx, type CustomerSubset } from './export.service.js';
 export { customerSearchSource } from './search.source.js';
@@ -20,3 +23,5 @@ export { registerCustomerSummarySource, type CustomerSummarySource, type Summary
 export type { CustomerSummaryFigure, CustomerSummaryView } from './summary.contract.js';
 export { contactPhonesOf, customersByAddress, customersByPhone, type CustomerMatch } from './lookup.js';
 export { customerPersonalData } from './privacy.js'; // what Hearth holds about a person, for the PIPL export (issue #18)
+export { registerErasedPersonLookup, type ErasedPersonLookup, type ErasedPersonMatch } from './erased.hooks.js'; // people erased before (issue #18): asked of the privacy module, registered by app.ts
+export { customerFields, type CustomerFieldAccess } from './field-access.js'; // field-level access (issue #18): what an actor sees of a customer

@@ -1,8 +1,10 @@
-import { can, requireAccess, type Actor } from '../../platform/auth/permissions.js';
+import { customGrantKey } from '../../platform/auth/field-access.js';
+import { requireAccess, type Actor } from '../../platform/auth/permissions.js';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { AppError } from '../../platform/errors.js';
 import { decodeCursor, encodeCursor } from '../../platform/http/cursor.js';
 import { recordAudit } from '../audit/index.js';
+import { consentChanges, recordConsent } from './consent.js';
 import { ADDRESS_KEYS, type CustomerView } from './customers.contract.js';
 import * as customersRepo from './customers.repository.js';
 import type { CustomerInsert, CustomerRow, CustomerWithOwner } from './customers.repository.js';
@@ -10,6 +12,7 @@ import { customerAccess } from './access.js';
 import { diff } from './customers.service.js';
 import { phoneDigitsOf, searchTextOf, toCustomerView } from './customers.views.js';
 import { MERGE_FIELDS, type DuplicatePair, type MergeChoice, type MergeField, type MergeView } from './merge.contract.js';
+import { customerFields, GRANT_OF, refuseFieldChanges } from './field-access.js';
 import { mergeHook, mergeHooks } from './merge.hooks.js';
 import * as repo from './merge.repository.js';
 import type { DuplicatesQuery, MergeInput, MergesQuery } from './merge.types.js';
@@ -97,7 +100,7 @@ export async function listDuplicates(
   return {
     items: page
       .filter((r) => byId.has(r.aId) && byId.has(r.bId))
-      .map((r) => ({ a: toCustomerView(byId.get(r.aId)!, false), b: toCustomerView(byId.get(r.bId)!, false), reasons: r.reasons })),
+      .map((r) => ({ a: toCustomerView(byId.get(r.aId)!, actor), b: toCustomerView(byId.get(r.bId)!, actor), reasons: r.reasons })),
     nextCursor: rows.length > q.limit && last ? encodeCursor(last.aId, last.bId) : null,
   };
 }
@@ -138,16 +141,11 @@ function toMergeView(m: repo.MergeWithNames): MergeView {
   };
 }
 
-/** Refuses a change of phones or ID number by someone without the personal-data permission (as an edit would). */
-function requirePiiFor(actor: Actor, before: Pick<CustomerRow, 'phones' | 'idType' | 'idNumber'>, after: Partial<CustomerInsert>, fieldOf: { phones: string; idNumber: string }) {
-  if (can(actor, 'customer:pii')) return;
-  const changed: [string, boolean][] = [
-    [fieldOf.phones, after.phones !== undefined && JSON.stringify(after.phones) !== JSON.stringify(before.phones)],
-    [fieldOf.idNumber, (after.idNumber !== undefined && after.idNumber !== before.idNumber) || (after.idType !== undefined && after.idType !== before.idType)],
-  ];
-  for (const [field, yes] of changed) {
-    if (yes) throw new AppError('forbidden', 'customers.pii_required', { field }, [{ field, key: 'customers.pii_required', params: { field } }]);
-  }
+/** The request field a merge's column belongs to (`values.address` for `city`), for a refusal's message. */
+function mergePath(column: string): string {
+  if (column === 'phones' || column === 'tags') return column;
+  const field = (Object.keys(COLUMNS) as MergeField[]).find((f) => COLUMNS[f].includes(column as keyof CustomerRow));
+  return `values.${field ?? column}`;
 }
 
 /**
@@ -170,17 +168,22 @@ export async function mergeCustomers(db: DbOrTx, actor: Actor | null, input: Mer
   const choices = {} as Record<MergeField, MergeChoice>;
   const values: Partial<CustomerInsert> = {};
   for (const f of MERGE_FIELDS) {
-    choices[f] = input.values[f] ?? (fieldBlank(survivor, f) && !fieldBlank(merged, f) ? 'merged' : 'survivor');
+    // A field the caller may not change keeps the survivor's value unless asked otherwise (and asking is refused below).
+    const grant = GRANT_OF[f];
+    const editable = !grant || customerFields(actor).level(grant) === 'edit';
+    choices[f] = input.values[f] ?? (editable && fieldBlank(survivor, f) && !fieldBlank(merged, f) ? 'merged' : 'survivor');
     if (choices[f] === 'merged') for (const c of COLUMNS[f]) (values as Record<string, unknown>)[c] = merged[c];
   }
   values.phones = union(survivor.phones, merged.phones);
   values.tags = union(survivor.tags, merged.tags);
   // Custom field values: the survivor's, and the duplicate's for the fields the survivor has no value for.
   const custom = (row: object) => (row as { custom?: Record<string, unknown> }).custom;
-  if (custom(survivor) !== undefined) (values as Record<string, unknown>).custom = { ...custom(merged), ...custom(survivor) };
+  // (Only the fields the caller may change take the duplicate's value.)
+  const takes = ([k]: [string, unknown]) => customerFields(actor).level(customGrantKey(k)) === 'edit';
+  if (custom(survivor) !== undefined) (values as Record<string, unknown>).custom = { ...Object.fromEntries(Object.entries(custom(merged) ?? {}).filter(takes)), ...custom(survivor) };
   if (values.phones.length > MAX_PHONES) throw AppError.field('phones', 'validation.too_many', { field: 'phones', max: MAX_PHONES });
   if (values.tags.length > MAX_TAGS) throw AppError.field('tags', 'validation.too_many', { field: 'tags', max: MAX_TAGS });
-  requirePiiFor(actor, survivor, values, { phones: 'phones', idNumber: 'values.idNumber' });
+  refuseFieldChanges(actor, survivor, values, mergePath);
   const next = { ...survivor, ...values };
   values.searchText = searchTextOf(next);
   values.phoneDigits = phoneDigitsOf(next.phones);
@@ -195,6 +198,8 @@ export async function mergeCustomers(db: DbOrTx, actor: Actor | null, input: Mer
   if (!mergedAfter) throw AppError.conflict('customers.stale', { current: merged.version + 1, given: merged.version }, 'mergedVersion');
   const after = await customersRepo.updateCustomerIfVersion(db, survivor.id, survivor.version, values);
   if (!after) throw AppError.conflict('customers.stale', { current: survivor.version + 1, given: survivor.version }, 'survivorVersion');
+  // The survivor took the duplicate's consent (a choice): the consent ledger hears it (issue #18).
+  await recordConsent(db, actor, [{ customerId: survivor.id, source: 'merge', ref: merged.id, changes: consentChanges(survivor.consent, after.consent) }]);
 
   const contacts = await repo.moveContacts(db, merged.id, survivor.id);
   const moved: Record<string, string[]> = { [CONTACTS]: contacts.moved, [DEMOTED]: contacts.demoted };
@@ -241,7 +246,7 @@ export async function mergeCustomers(db: DbOrTx, actor: Actor | null, input: Mer
       survivorCurrentVersion: after.version,
       survivorDeleted: false,
     }),
-    survivor: toCustomerView({ ...after, ownerName }, false),
+    survivor: toCustomerView({ ...after, ownerName }, actor),
   };
 }
 
@@ -275,9 +280,10 @@ export async function undoMerge(
 
   const restore = Object.fromEntries(RESTORED.map((c) => [c, m.survivorBefore[c] ?? null])) as Partial<CustomerInsert>;
   if ('custom' in m.survivorBefore) (restore as Record<string, unknown>).custom = m.survivorBefore.custom;
-  requirePiiFor(actor, survivor, restore, { phones: 'phones', idNumber: 'idNumber' });
+  refuseFieldChanges(actor, survivor, restore, (column) => (GRANT_OF[column] === 'idNumber' ? 'idNumber' : mergePath(column)));
   const survivorAfter = await customersRepo.updateCustomerIfVersion(db, survivor.id, survivor.version, restore);
   if (!survivorAfter) throw AppError.conflict('merge.survivor_changed', { name: survivor.name });
+  await recordConsent(db, actor, [{ customerId: survivor.id, source: 'merge', ref: m.id, changes: consentChanges(survivor.consent, survivorAfter.consent) }]);
   const mergedAfter = await customersRepo.updateCustomerIfVersion(db, merged.id, merged.version, {
     deletedAt: null,
     mergedIntoId: null,
@@ -322,8 +328,8 @@ export async function undoMerge(
   const undone = await repo.findMerge(db, m.id, { kind: 'all' });
   return {
     merge: toMergeView(undone!),
-    survivor: toCustomerView({ ...survivorAfter, ownerName: await ownerName(survivorAfter) }, false),
-    merged: toCustomerView({ ...mergedAfter, ownerName: await ownerName(mergedAfter) }, false),
+    survivor: toCustomerView({ ...survivorAfter, ownerName: await ownerName(survivorAfter) }, actor),
+    merged: toCustomerView({ ...mergedAfter, ownerName: await ownerName(mergedAfter) }, actor),
   };
 }
 

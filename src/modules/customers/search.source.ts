@@ -10,6 +10,7 @@ import type { Db } from '../../platform/db/client.js';
 import { maskPhone } from '../../platform/phone.js';
 import type { SearchQuery, SearchSource } from '../search/index.js';
 import { customerAccess } from './access.js';
+import { customerFields } from './field-access.js';
 import { ADDRESS_KEYS } from './customers.contract.js';
 import { scopeCondition } from './customers.repository.js';
 import { filterOf } from './customers.service.js';
@@ -60,6 +61,7 @@ export const customerSearchSource: SearchSource = {
       .from(customers)
       .where(and(isNull(customers.deletedAt), scopeCondition(customerAccess.scope(actor)), textCondition(actor, q)))
       .limit(CANDIDATES);
+    const fields = customerFields(actor);
     const needle = q.text.toLowerCase();
     // Exact number first, then names starting with the text, then the rest; shorter names before longer ones.
     const rank = (r: (typeof rows)[number]) => (r.externalId === q.text ? 0 : r.name.toLowerCase().startsWith(needle) ? 1 : r.name.toLowerCase().includes(needle) ? 2 : 3);
@@ -69,7 +71,11 @@ export const customerSearchSource: SearchSource = {
       .map((r) => ({
         id: r.id,
         title: r.name,
-        subtitle: [r.externalId, r.phones[0] ? maskPhone(r.phones[0]) : null, addressText(r as Record<string, unknown>)].filter(Boolean).join(' · ') || null,
+        // Field grants: a phone or address the caller's role does not see is not shown.
+        subtitle:
+          [r.externalId, r.phones[0] && fields.visible('phones') ? maskPhone(r.phones[0]) : null, fields.visible('address') ? addressText(r as Record<string, unknown>) : null]
+            .filter(Boolean)
+            .join(' · ') || null,
         link: `/customers/${r.id}`,
       }));
   },

@@ -26,7 +26,8 @@ import { normalizePhone } from '../../platform/phone.js';
 import { recordAudit } from '../audit/index.js';
 import { customersByKeys } from '../customers/index.js';
 import { inboundChannelFacts, isSmsOptOut, receiveSms } from '../messages/index.js';
-import { readSetting, writeSetting } from '../settings/index.js';
+import { tryOpenSecret } from '../../platform/secrets.js';
+import { readSetting, sealedSettingStore, sealSettingSecret, settingSecretContext, writeSetting } from '../settings/index.js';
 import { FEEDBACK_LIMITS, type FeedbackInboundResult, type FeedbackInboundSettingsView } from './feedback.contract.js';
 import * as repo from './feedback.repository.js';
 import { recordExternalFeedback, type ExternalSource } from './feedback.service.js';
@@ -37,9 +38,18 @@ type InboundSecrets = { wechatToken: string | null; emailKey: string | null };
 /** WeChat's timestamp may be this far from our clock. */
 const WECHAT_SKEW_MS = 5 * 60_000;
 
+/** The keys as stored: sealed (platform/secrets.ts), enough to say whether each is set. */
 async function secrets(db: DbOrTx): Promise<InboundSecrets> {
   return { wechatToken: null, emailKey: null, ...((await readSetting<Partial<InboundSecrets>>(db, SETTINGS_KEY)) ?? {}) };
 }
+
+/** One key opened for a check; null when unset or when it cannot be opened (the callback is then refused). */
+async function openedSecret(db: DbOrTx, name: keyof InboundSecrets): Promise<string | null> {
+  return tryOpenSecret((await secrets(db))[name], settingSecretContext(SETTINGS_KEY, name));
+}
+
+/** The secret store of the inbound keys (registered in app.ts; re-sealed at start and by `hearth secrets rotate`). */
+export const feedbackSecretStore = sealedSettingStore(SETTINGS_KEY, ['wechatToken', 'emailKey']);
 
 const sameSecret = (given: string, expected: string | null | undefined): boolean => {
   if (!expected) return false;
@@ -111,7 +121,7 @@ export async function receiveWechatFeedback(
   msg: InboundWechat,
   now: Date,
 ): Promise<FeedbackInboundResult> {
-  const { wechatToken } = await secrets(db);
+  const wechatToken = await openedSecret(db, 'wechatToken');
   if (!wechatToken || !sameSecret(q.signature.toLowerCase(), wechatSignature(wechatToken, q.timestamp, q.nonce))) throw AppError.forbidden('feedback.inbound_key');
   if (Math.abs(Number(q.timestamp) * 1000 - now.getTime()) > WECHAT_SKEW_MS) throw AppError.forbidden('feedback.inbound_stale');
   const t: Tally = { recorded: 0, duplicates: 0, ignored: 0 };
@@ -145,7 +155,7 @@ export function newPartOfMail(text: string): string {
 }
 
 export async function receiveEmailFeedback(db: DbOrTx, key: string, mail: InboundEmail, now: Date): Promise<FeedbackInboundResult> {
-  if (!sameSecret(key, (await secrets(db)).emailKey)) throw AppError.forbidden('feedback.inbound_key');
+  if (!sameSecret(key, await openedSecret(db, 'emailKey'))) throw AppError.forbidden('feedback.inbound_key');
   const sender = senderAddress(mail.from);
   if (!sender) throw AppError.field('from', 'feedback.email_invalid');
   const body = newPartOfMail(mail.text);
@@ -169,7 +179,9 @@ export async function inboundSettingsView(db: DbOrTx, actor: Actor | null): Prom
 export async function updateInboundSettings(db: DbOrTx, actor: Actor | null, patch: InboundSettingsPatch): Promise<FeedbackInboundSettingsView> {
   requireAccess(actor, 'settings:manage');
   const s = await secrets(db);
-  const next: InboundSecrets = { wechatToken: patch.wechatToken !== undefined ? patch.wechatToken : s.wechatToken, emailKey: patch.emailKey !== undefined ? patch.emailKey : s.emailKey };
+  // Stored sealed: the database never holds a key in plain text.
+  const sealed = (name: keyof InboundSecrets, v: string | null | undefined) => (v === undefined ? s[name] : v ? sealSettingSecret(SETTINGS_KEY, name, v) : null);
+  const next: InboundSecrets = { wechatToken: sealed('wechatToken', patch.wechatToken), emailKey: sealed('emailKey', patch.emailKey) };
   await writeSetting(db, SETTINGS_KEY, next);
   await recordAudit(db, actor, { action: 'feedback_inbound_settings', entityType: 'feedback_settings', entityId: SETTINGS_KEY, changes: { changed: Object.keys(patch) } });
   return inboundSettingsView(db, actor);

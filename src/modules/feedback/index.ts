@@ -12,3 +12,4 @@ export { feedbackChurnSignal, feedbackLearningInput } from './churn.js';
 export { registerFeedbackReceivedHook, type FeedbackReceivedEvent, type FeedbackReceivedHook } from './received.js';
 export { feedbackPersonalData } from './privacy.js'; // what Hearth holds about a person, for the PIPL export (issue #18)
 export { feedbackImporter } from './import.js';
+export { feedbackSecretStore } from './inbound.service.js'; // its inbound keys, sealed at rest (issue #18)

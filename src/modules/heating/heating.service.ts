@@ -13,7 +13,7 @@ import { rowsOf, type DbOrTx } from '../../platform/db/client.js';
 import { AppError } from '../../platform/errors.js';
 import { decodeKeysCursor, encodeKeysCursor } from '../../platform/http/cursor.js';
 import { maskPhone } from '../../platform/phone.js';
-import { customerAccess, customerDirectory } from '../customers/index.js';
+import { customerAccess, customerDirectory, customerFields } from '../customers/index.js';
 import { ticketFacts } from '../tickets/index.js';
 import { arrearsRunState, dueYearAt, runView, seasonOf } from './arrears.js';
 import type { ArrearsPage, ArrearsRow, ArrearsSeason, ArrearsSummary, TreeLevel, TreeLevelView, TreeNode } from './heating.contract.js';
@@ -109,17 +109,20 @@ export async function listArrears(db: DbOrTx, actor: Actor | null, q: ArrearsQue
   );
   const page = rows.slice(0, q.limit);
   const last = page.at(-1);
+  // Field grants (issue #18): no address or phone for a role that does not see them.
+  const fields = customerFields(actor);
+  const place = fields.visible('address');
   const items: ArrearsRow[] = page.map((r) => {
     const seasons = (typeof r.seasons === 'string' ? JSON.parse(r.seasons) : r.seasons) as ArrearsSeason[];
     return {
       customerId: r.id,
       name: r.name,
       customerNo: r.external_id,
-      compound: r.compound,
-      building: r.building,
-      unit: r.unit,
-      room: r.room,
-      phone: r.phones[0] ? maskPhone(r.phones[0]) : null,
+      compound: place ? r.compound : null,
+      building: place ? r.building : null,
+      unit: place ? r.unit : null,
+      room: place ? r.room : null,
+      phone: r.phones[0] && fields.visible('phones') ? maskPhone(r.phones[0]) : null,
       owedFen: num(r.owed),
       seasons: seasons.map((s) => ({ season: s.season, dueFen: num(s.dueFen), paidFen: num(s.paidFen), owedFen: num(s.owedFen), basis: s.basis })),
     };

@@ -1,4 +1,4 @@
-/** The heating module's personal-data hook (issue #18): the household's arrears per heating season (欠费, a read model of its transactions). */
+/** The heating module's personal-data hook (issue #18): the household's arrears per heating season (欠费, a read model of its transactions). Erasure: arrears are amounts per season, the read model of the kept transactions: kept (the company is still owed). */
 import { asc, eq } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/client.js';
 import type { PersonalDataHook } from '../privacy/index.js';
@@ -10,5 +10,8 @@ export const heatingPersonalData: PersonalDataHook = {
   async export(db: DbOrTx, customerId: string) {
     const rows = await db.select().from(heatingArrears).where(eq(heatingArrears.customerId, customerId)).orderBy(asc(heatingArrears.seasonYear));
     return [{ name: 'arrears', table: 'heating_arrears', rows }];
+  },
+  async erase() {
+    return {};
   },
 };

@@ -8,3 +8,4 @@ export { instantOf, parseAmountFen, parseBoolean, parseDateCell, parseNumber, sp
 export type { ImportJobView, ImportKind, ImportOptions } from './imports.contract.js';
 export { importDashboardTiles } from './dashboard.tiles.js';
 export { registerImportFinishedHook, type ImportFinishedEvent, type ImportFinishedHook } from './finished.js';
+export { importPersonalData } from './privacy.js'; // rejected rows that hold a person's identifiers, for the PIPL erasure (issue #18)

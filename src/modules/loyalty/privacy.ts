@@ -1,10 +1,15 @@
 /**
  * The loyalty module's personal-data hook (issue #18): the person's membership, points ledger (entries, lots, debts),
  * tier changes, redemptions, adjustments, and the referrals they made or came through.
+ *
+ * Erasure keeps the ledger whole (points are a liability in the books: entries, lots, debts and balances stay, on the
+ * pseudonymised customer) and takes every identifying string of the person out of its texts: the reasons of entries
+ * and adjustments (a person's own words at the desk) and their parameters, and the refusal reasons of referrals.
  */
-import { eq, or } from 'drizzle-orm';
+import { and, eq, or } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/client.js';
-import type { PersonalDataHook } from '../privacy/index.js';
+import { scrubJson, scrubText, sqlHoldsAny } from '../../platform/erasure.js';
+import type { ErasureContext, PersonalDataHook } from '../privacy/index.js';
 import { loyaltyAdjustments, loyaltyMembers, loyaltyRedemptions, loyaltyReferrals, loyaltyTierChanges, pointsDebts, pointsEntries, pointsLots } from './schema.js';
 
 export const loyaltyPersonalData: PersonalDataHook = {
@@ -25,5 +30,25 @@ export const loyaltyPersonalData: PersonalDataHook = {
         rows: await db.select().from(loyaltyReferrals).where(or(eq(loyaltyReferrals.referrerId, customerId), eq(loyaltyReferrals.refereeId, customerId))),
       },
     ];
+  },
+  async erase(db: DbOrTx, customerId: string, ctx: ErasureContext): Promise<Record<string, number>> {
+    const n = ctx.needles;
+    if (!n.length) return {};
+    const entries = await db
+      .select({ id: pointsEntries.id, reason: pointsEntries.reason, params: pointsEntries.reasonParams })
+      .from(pointsEntries)
+      .where(and(eq(pointsEntries.customerId, customerId), or(sqlHoldsAny(pointsEntries.reason, n), sqlHoldsAny(pointsEntries.reasonParams, n))));
+    for (const e of entries) await db.update(pointsEntries).set({ reason: scrubText(e.reason, n), reasonParams: scrubJson(e.params, n) }).where(eq(pointsEntries.id, e.id));
+    const adjustments = await db
+      .select({ id: loyaltyAdjustments.id, reason: loyaltyAdjustments.reason })
+      .from(loyaltyAdjustments)
+      .where(and(eq(loyaltyAdjustments.customerId, customerId), sqlHoldsAny(loyaltyAdjustments.reason, n)));
+    for (const a of adjustments) await db.update(loyaltyAdjustments).set({ reason: scrubText(a.reason, n) }).where(eq(loyaltyAdjustments.id, a.id));
+    const referrals = await db
+      .select({ id: loyaltyReferrals.id, refusedReason: loyaltyReferrals.refusedReason })
+      .from(loyaltyReferrals)
+      .where(and(or(eq(loyaltyReferrals.referrerId, customerId), eq(loyaltyReferrals.refereeId, customerId)), sqlHoldsAny(loyaltyReferrals.refusedReason, n)));
+    for (const r of referrals) await db.update(loyaltyReferrals).set({ refusedReason: scrubText(r.refusedReason, n) }).where(eq(loyaltyReferrals.id, r.id));
+    return { points_entries: entries.length, loyalty_adjustments: adjustments.length, loyalty_referrals: referrals.length };
   },
 };

@@ -8,6 +8,7 @@ import type { MessageCategory, MessageReason, TemplateVariable } from './message
 import * as repo from './messages.repository.js';
 import type { MessageInsert } from './messages.repository.js';
 import { enqueueOutcome, recipientOf, renderContext, renderFor, withOptOut } from './outbox.service.js';
+import { purposeRefusals } from './purpose.js';
 import { CAP_WINDOW_MS, countsTowardsCap, quietUntil } from './rules.js';
 import { unsubscribeToken, unsubscribeUrl, type MessagingRuntime } from './runtime.js';
 import { readMessageSettings, signingSecret } from './settings.js';
@@ -84,6 +85,8 @@ export async function enqueueBulk(db: DbOrTx, input: BulkInput, rt: MessagingRun
 
   const found = new Map((await repo.customersForMessages(db, ids)).map((c) => [c.id, c]));
   const capCounts = countsTowardsCap(category) ? await repo.cappedCounts(db, ids, new Date(now.getTime() - CAP_WINDOW_MS)) : new Map<string, number>();
+  // The consent ledger's purpose (issue #18): a household that objected to marketing, or refused surveys, gets none.
+  const refused = await purposeRefusals(db, ids, channel, category, input.sourceKind);
 
   const rows: MessageInsert[] = [];
   for (const customerId of ids) {
@@ -102,7 +105,7 @@ export async function enqueueBulk(db: DbOrTx, input: BulkInput, rt: MessagingRun
     // The link is only written into emails (withOptOut): no signature for other channels.
     const link = secret ? unsubscribeUrl(base, unsubscribeToken(secret, id)) : '';
     const { status, reason, nextAttemptAt } = await enqueueOutcome(
-      !!c.consent?.[channel],
+      !!c.consent?.[channel] && !refused.has(customerId),
       () => countsTowardsCap(category) && (capCounts.get(customerId) ?? 0) >= settings.weeklyCap,
       () => quietEnd,
       now,

@@ -5,6 +5,7 @@ import { readCompanySettings } from '../settings/index.js';
 import { adapterFor, DeliveryError } from './adapters.js';
 import { attachmentsOf } from './attachments.js';
 import * as repo from './messages.repository.js';
+import { consentPurposeOf, purposeRefusals } from './purpose.js';
 import type { ClaimOutcome, MessageCustomer, MessageRow } from './messages.repository.js';
 import { backoffMs, CAP_WINDOW_MS, countsTowardsCap, quietUntil } from './rules.js';
 import { unsubscribeToken, unsubscribeUrl, type MessagingRuntime } from './runtime.js';
@@ -32,7 +33,26 @@ type BatchContext = {
   sentTimes: Map<string, number[]>;
   /** The unsubscribe and tracking key, read when the first message needs it. */
   secret: () => Promise<Buffer>;
+  /** Messages whose customer withdrew the message's purpose on its channel (the consent ledger): suppressed. */
+  refused: Set<string>;
 };
+
+/** The batch's messages whose purpose (marketing, survey) the customer refused on the channel: one query per group. */
+async function refusedMessages(db: Db, rows: MessageRow[]): Promise<Set<string>> {
+  const groups = new Map<string, MessageRow[]>();
+  for (const r of rows) {
+    if (!r.customerId) continue;
+    const key = `${r.channel}|${consentPurposeOf(r.category, r.sourceKind)}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const out = new Set<string>();
+  for (const group of groups.values()) {
+    const first = group[0]!;
+    const refused = await purposeRefusals(db, [...new Set(group.map((r) => r.customerId!))], first.channel, first.category, first.sourceKind);
+    for (const r of group) if (refused.has(r.customerId!)) out.add(r.id);
+  }
+  return out;
+}
 
 /** An outcome decided, waiting to be written; `kickMs`: ask for the next try after that delay once it is written. */
 type Decided = { row: MessageRow; values: ClaimOutcome; outcome: Outcome; kickMs: number | null };
@@ -88,7 +108,8 @@ export class MessageDelivery {
     const since = new Date(this.rt.now().getTime() - CAP_WINDOW_MS);
     const sentTimes = await repo.cappedSentTimes(this.db, [...capped], since, rows.map((r) => r.id));
     let secret: Promise<Buffer> | null = null;
-    const ctx: BatchContext = { settings, zone, customers, sentTimes, secret: () => (secret ??= signingSecret(this.db)) };
+    const refused = await refusedMessages(this.db, rows);
+    const ctx: BatchContext = { settings, zone, customers, sentTimes, secret: () => (secret ??= signingSecret(this.db)), refused };
 
     const outcomes: Outcome[] = [];
     let pending: Decided[] = [];
@@ -127,7 +148,7 @@ export class MessageDelivery {
     // The rules again: the customer may have withdrawn consent, the clock may have entered quiet hours.
     const c = ctx.customers.get(row.customerId);
     if (!c || c.deletedAt) return decided({ status: 'suppressed', reason: 'customer_deleted', nextAttemptAt: null }, 'suppressed');
-    if (!c.consent?.[row.channel]) return decided({ status: 'suppressed', reason: 'no_consent', nextAttemptAt: null }, 'suppressed');
+    if (!c.consent?.[row.channel] || ctx.refused.has(row.id)) return decided({ status: 'suppressed', reason: 'no_consent', nextAttemptAt: null }, 'suppressed');
     const until = quietUntil(now, row.channel, ctx.settings.quietHours, ctx.zone);
     if (until) {
       // Not an attempt: the claim's count is given back.

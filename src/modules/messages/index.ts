@@ -4,7 +4,7 @@ export { enqueueBulk, withdrawBySource, kickSweep, messageCountsBySource, messag
 export { enqueueStaffEmail, kickIfQueued, messageStatuses, messageTimelineSource, sendMessage } from './outbox.service.js';
 // Inbound SMS for the feedback inbox's callback: the key check and the TD/退订 opt-out stay here.
 export { isOptOut as isSmsOptOut, receiveSms } from './outbox.service.js';
-export { inboundChannelFacts } from './settings.js';
+export { inboundChannelFacts, messageSecretStores } from './settings.js';
 export { registerMessageAttachments, type MessageAttachment } from './attachments.js';
 export { messageMergeHook } from './merge.js';
 export type { MessagingRuntime } from './runtime.js';
@@ -16,3 +16,4 @@ export { messageDashboardTiles } from './dashboard.tiles.js';
 export { trackingKey } from './tracking.js';
 export { consentSummarySource } from './messages.summary.js';
 export { messagePersonalData } from './privacy.js'; // what Hearth holds about a person, for the PIPL export (issue #18)
+export { outboxRetention } from './retention.js'; // 数据保留: outbox messages older than the policy's months (issue #18)

@@ -162,4 +162,4 @@ export type MessageSettingsView = {
 };
 
 /** What the public unsubscribe page shows: no personal data, only the channel and the company. */
-export type UnsubscribeInfo = { channel: MessageChannel; companyName: string; withdrawn: boolean };
+export type UnsubscribeInfo = { channel: MessageChannel; companyName: string; withdrawn: boolean; marketingObjected: boolean };

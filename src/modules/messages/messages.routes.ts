@@ -8,6 +8,7 @@ import {
   getMessage,
   kickIfQueued,
   listOutbox,
+  objectToMarketing,
   previewTemplate,
   receiveSms,
   retryMessage,
@@ -151,6 +152,11 @@ export async function messageRoutes(app: App, ctx: ServiceContext & { messaging:
     '/api/v1/unsubscribe/:token',
     { schema: { tags: ptags, summary: "Unsubscribe: withdraws the customer's consent to the message's channel (no sign-in)", params: unsubscribeParam, response: { 200: unsubscribeInfoSchema } }, config: limited },
     async (req) => db.transaction((tx) => unsubscribe(tx, req.params.token)),
+  );
+  app.post(
+    '/api/v1/unsubscribe/:token/marketing',
+    { schema: { tags: ptags, summary: 'Object to automated marketing on every channel (PIPL Art. 24; no sign-in): campaigns and care greetings stop', params: unsubscribeParam, response: { 200: unsubscribeInfoSchema } }, config: limited },
+    async (req) => db.transaction((tx) => objectToMarketing(tx, req.params.token)),
   );
   // RFC 8058 one-click unsubscribe: mail clients POST `List-Unsubscribe=One-Click` (a form) to the List-Unsubscribe
   // address, the same /unsubscribe/<token> page people open with GET. Outside /api/, so no session or CSRF applies.

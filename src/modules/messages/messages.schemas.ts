@@ -129,7 +129,7 @@ export const messageSettingsView = responseOf<MessageSettingsView>()(
 );
 
 export const unsubscribeInfo = responseOf<UnsubscribeInfo>()(
-  z.object({ channel: z.enum(MESSAGE_CHANNELS), companyName: z.string(), withdrawn: z.boolean() }),
+  z.object({ channel: z.enum(MESSAGE_CHANNELS), companyName: z.string(), withdrawn: z.boolean(), marketingObjected: z.boolean().describe('Whether the household refused automated marketing on every channel (PIPL Art. 24)') }),
 );
 
 /** The SMS provider's inbound callback's answer (read by the provider, not the web app). */

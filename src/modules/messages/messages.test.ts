@@ -263,7 +263,7 @@ describe('messages', () => {
     it('the unsubscribe link (public, no sign-in) withdraws email consent, in the history; later emails are suppressed', async () => {
       const token = /unsubscribe\/([\w-]{22}\.[\w-]{22})/.exec(mail.text)![1]!;
       expect(mail.headers['list-unsubscribe-post']).toBe('List-Unsubscribe=One-Click');
-      expect(ok(await ctx.anon.get(`/api/v1/unsubscribe/${token}`))).toEqual({ channel: 'email', companyName: '测试热力公司', withdrawn: false });
+      expect(ok(await ctx.anon.get(`/api/v1/unsubscribe/${token}`))).toEqual({ channel: 'email', companyName: '测试热力公司', withdrawn: false, marketingObjected: false });
       // The mail client's one-click POST (RFC 8058) to the link itself, a form, no session.
       const oneClick = await ctx.app.inject({
         method: 'POST',
@@ -274,7 +274,7 @@ describe('messages', () => {
       expect(oneClick.statusCode, oneClick.body).toBe(200);
       expect(ok(await ctx.anon.get(`/api/v1/unsubscribe/${token}`)).withdrawn).toBe(true);
       // The page's button (the API) is idempotent.
-      expect(ok(await ctx.anon.post(`/api/v1/unsubscribe/${token}`))).toEqual({ channel: 'email', companyName: '测试热力公司', withdrawn: true });
+      expect(ok(await ctx.anon.post(`/api/v1/unsubscribe/${token}`))).toEqual({ channel: 'email', companyName: '测试热力公司', withdrawn: true, marketingObjected: false });
       const c = ok(await ctx.admin.get(`/api/v1/customers/${customer.id}`));
       expect(c.consent).toMatchObject({ email: false, sms: true });
       const entry = (await history(customer.id)).filter((e) => e.action === 'consent_withdraw');

@@ -7,7 +7,7 @@ import { t, type Locale } from '../../platform/i18n/index.js';
 import { maskPhone, normalizePhone } from '../../platform/phone.js';
 import { knownZone } from '../../platform/time.js';
 import { recordAudit } from '../audit/index.js';
-import { customerAccess, customerInScope } from '../customers/index.js';
+import { consentRefusals, customerAccess, customerInScope, recordConsent } from '../customers/index.js';
 import type { TimelineSource } from '../interactions/index.js';
 import { readCompanySettings } from '../settings/index.js';
 import type {
@@ -25,9 +25,10 @@ import type {
 import * as repo from './messages.repository.js';
 import type { MessageCustomer, MessageWithRefs, TemplateRow } from './messages.repository.js';
 import { SMS_MAX, type OutboxQuery, type SendMessageInput } from './messages.types.js';
+import { purposeRefusals } from './purpose.js';
 import { CAP_WINDOW_MS, countsTowardsCap, quietUntil } from './rules.js';
 import { unsubscribeToken, unsubscribeUrl, verifyUnsubscribeToken, type MessagingRuntime } from './runtime.js';
-import { readMessageSettings, signingSecret, type MessageSettings } from './settings.js';
+import { readMessageSettings, signingSecret, smsInboundKey, type MessageSettings } from './settings.js';
 import { render, type VariableValues } from './variables.js';
 
 // ---- views -----------------------------------------------------------------------------------------------------
@@ -229,7 +230,7 @@ export async function sendMessage(db: DbOrTx, actor: Actor | null, customerId: s
   const link = unsubscribeUrl(settings.publicUrl ?? rt.fallbackUrl, unsubscribeToken(await signingSecret(db), id));
 
   const { status, reason, nextAttemptAt } = await enqueueOutcome(
-    !!c.consent?.[channel],
+    !!c.consent?.[channel] && !(await purposeRefusals(db, [customerId], channel, category, null)).has(customerId),
     async () =>
       countsTowardsCap(category) &&
       (await repo.cappedCount(db, customerId, new Date(now.getTime() - CAP_WINDOW_MS), { includePending: true })) >= settings.weeklyCap,
@@ -361,11 +362,15 @@ export const messageTimelineSource: TimelineSource = {
 
 // ---- opting out: the unsubscribe link and the TD keyword -----------------------------------------------------------
 
-/** Withdraws a customer's consent to a channel, audited on the customer (its history shows it). */
+/**
+ * Withdraws a customer's consent to a channel (every purpose), audited on the customer (its history shows it) and
+ * recorded in the consent ledger with its source (the link's message, the keyword), which rewrites the consent column.
+ */
 async function withdraw(db: DbOrTx, customerId: string, channel: MessageChannel, via: 'link' | 'sms_keyword', detail: Record<string, unknown>): Promise<boolean> {
   const c = await repo.customerForMessage(db, customerId, true);
   if (!c || !c.consent?.[channel]) return false;
-  await repo.withdrawConsent(db, customerId, channel);
+  const ref = String(detail.messageId ?? detail.keyword ?? '') || null;
+  await recordConsent(db, null, [{ customerId, source: via === 'link' ? 'unsubscribe_link' : 'sms_keyword', ref, changes: [{ channel, purpose: 'all', granted: false }] }]);
   const before = { ...c.consent };
   const after = { ...c.consent, [channel]: false };
   await recordAudit(db, systemActor('system'), {
@@ -389,7 +394,15 @@ export async function unsubscribeInfo(db: DbOrTx, token: string): Promise<Unsubs
   const m = await messageOfToken(db, token);
   if (!m.customerId) throw AppError.notFound('messages.unsubscribe_invalid');
   const c = await repo.customerForMessage(db, m.customerId);
-  return { channel: m.channel, companyName: (await readCompanySettings(db)).companyName, withdrawn: !c?.consent?.[m.channel] };
+  return { channel: m.channel, companyName: (await readCompanySettings(db)).companyName, withdrawn: !c?.consent?.[m.channel], marketingObjected: await objectsToMarketing(db, m.customerId) };
+}
+
+/** The consent channels (the ledger's): an objection to marketing covers them all, the phone too. */
+const MARKETING_CHANNELS = ['phone', 'sms', 'email', 'wechat'] as const;
+
+async function objectsToMarketing(db: DbOrTx, customerId: string): Promise<boolean> {
+  for (const ch of MARKETING_CHANNELS) if (!(await consentRefusals(db, [customerId], ch, 'marketing')).has(customerId)) return false;
+  return true;
 }
 
 /** The customer confirmed on the unsubscribe page: no more messages on the message's channel. Idempotent. */
@@ -397,7 +410,32 @@ export async function unsubscribe(db: DbOrTx, token: string): Promise<Unsubscrib
   const m = await messageOfToken(db, token);
   if (!m.customerId) throw AppError.notFound('messages.unsubscribe_invalid');
   await withdraw(db, m.customerId, m.channel, 'link', { messageId: m.id });
-  return { channel: m.channel, companyName: (await readCompanySettings(db)).companyName, withdrawn: true };
+  return { channel: m.channel, companyName: (await readCompanySettings(db)).companyName, withdrawn: true, marketingObjected: await objectsToMarketing(db, m.customerId) };
+}
+
+/**
+ * PIPL Art. 24: the household refuses automated marketing on every channel, in one click on the unsubscribe page. The
+ * channels stay open for service notices; campaigns and care greetings stop (the outbox's purpose check). Idempotent:
+ * a second click records nothing new.
+ */
+export async function objectToMarketing(db: DbOrTx, token: string): Promise<UnsubscribeInfo> {
+  const m = await messageOfToken(db, token);
+  if (!m.customerId) throw AppError.notFound('messages.unsubscribe_invalid');
+  const customerId = m.customerId;
+  const changes: { channel: (typeof MARKETING_CHANNELS)[number]; purpose: 'marketing'; granted: false }[] = [];
+  for (const channel of MARKETING_CHANNELS) {
+    if (!(await consentRefusals(db, [customerId], channel, 'marketing')).has(customerId)) changes.push({ channel, purpose: 'marketing', granted: false });
+  }
+  if (changes.length) {
+    await recordConsent(db, null, [{ customerId: m.customerId, source: 'public_page', ref: m.id, changes }]);
+    await recordAudit(db, systemActor('system'), {
+      action: 'consent_withdraw',
+      entityType: 'customer',
+      entityId: m.customerId,
+      changes: { purpose: 'marketing', channels: changes.map((c) => c.channel), via: 'marketing_objection', messageId: m.id },
+    });
+  }
+  return unsubscribeInfo(db, token);
 }
 
 /** 退订, TD, T (any case, with or without punctuation) in an inbound SMS withdraw SMS consent. */
@@ -413,7 +451,7 @@ export async function receiveSms(
   key: string,
   items: { phone_number: string; content: string }[],
 ): Promise<{ code: number; msg: string; unsubscribed: number }> {
-  const expected = (await readMessageSettings(db)).sms.inboundKey;
+  const expected = await smsInboundKey(db);
   const given = Buffer.from(key);
   if (!expected || given.length !== Buffer.byteLength(expected) || !timingSafeEqual(given, Buffer.from(expected))) {
     throw AppError.forbidden('messages.inbound_key');

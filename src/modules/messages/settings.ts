@@ -3,7 +3,8 @@ import { requireAccess, type Actor } from '../../platform/auth/permissions.js';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { AppError, type FieldIssue } from '../../platform/errors.js';
 import { recordAudit } from '../audit/index.js';
-import { readSetting, writeSetting, writeSettingIfAbsent } from '../settings/index.js';
+import { tryOpenSecret } from '../../platform/secrets.js';
+import { openSettingSecret, readSetting, sealedSettingStore, sealSettingSecret, settingSecretContext, writeSetting, writeSettingIfAbsent } from '../settings/index.js';
 import type { MessageChannel, MessageSettingsView } from './messages.contract.js';
 import type { MessageSettingsPatch } from './messages.types.js';
 
@@ -58,14 +59,41 @@ export const DEFAULT_SETTINGS: MessageSettings = {
 };
 
 const SECTIONS = ['quietHours', 'retry', 'email', 'sms', 'wechat'] as const;
-const SECRETS: Record<string, true> = { 'email.password': true, 'sms.accessKeySecret': true, 'sms.inboundKey': true, 'wechat.appSecret': true };
+const SECRET_PATHS = ['email.password', 'sms.accessKeySecret', 'sms.inboundKey', 'wechat.appSecret'] as const;
+const SECRETS: Record<string, true> = Object.fromEntries(SECRET_PATHS.map((p) => [p, true]));
 
-export async function readMessageSettings(db: DbOrTx): Promise<MessageSettings> {
+/**
+ * The settings as stored: the secrets sealed (platform/secrets.ts). Enough to say whether one is set, and what an
+ * update starts from; an adapter needs readMessageSettings.
+ */
+async function readStoredMessageSettings(db: DbOrTx): Promise<MessageSettings> {
   const stored = (await readSetting<Partial<MessageSettings>>(db, KEY)) ?? {};
   const out = { ...DEFAULT_SETTINGS, ...stored } as MessageSettings;
   for (const s of SECTIONS) (out as Record<string, unknown>)[s] = { ...DEFAULT_SETTINGS[s], ...(stored[s] ?? {}) };
   return out;
 }
+
+const sectionOf = (s: MessageSettings, path: string) => s[path.split('.')[0] as 'email'] as Record<string, unknown>;
+
+/** The channel settings with their secrets opened: what the adapters and the inbound check use. */
+export async function readMessageSettings(db: DbOrTx): Promise<MessageSettings> {
+  const out = await readStoredMessageSettings(db);
+  for (const path of SECRET_PATHS) {
+    const section = sectionOf(out, path);
+    const field = path.split('.')[1]!;
+    const value = section[field];
+    if (typeof value === 'string' && value) section[field] = openSettingSecret(KEY, path, value);
+  }
+  return out;
+}
+
+/** The SMS provider's inbound key (null when unset or when it cannot be opened: the callback is then refused). */
+export async function smsInboundKey(db: DbOrTx): Promise<string | null> {
+  return tryOpenSecret((await readStoredMessageSettings(db)).sms.inboundKey, settingSecretContext(KEY, 'sms.inboundKey'));
+}
+
+/** The secret stores of this module (platform/secrets.ts): the channels' secrets, and the links' signing key. */
+export const messageSecretStores = [sealedSettingStore(KEY, SECRET_PATHS), sealedSettingStore(SECRET_KEY, [''])];
 
 /**
  * What an inbound callback of another module (the feedback inbox) needs to know of the channel settings: whether the SMS
@@ -73,7 +101,7 @@ export async function readMessageSettings(db: DbOrTx): Promise<MessageSettings> 
  * messages are matched by it). The key itself stays here (receiveSms checks it).
  */
 export async function inboundChannelFacts(db: DbOrTx): Promise<{ smsInboundKeySet: boolean; wechatOpenIdField: string }> {
-  const s = await readMessageSettings(db);
+  const s = await readStoredMessageSettings(db);
   return { smsInboundKeySet: !!s.sms.inboundKey, wechatOpenIdField: s.wechat.openIdField };
 }
 
@@ -106,7 +134,7 @@ function missingFields(s: MessageSettings): FieldIssue[] {
 /** Changes the channel settings (admin); audited with the changed keys, secrets shown only as changed. */
 export async function updateMessageSettings(db: DbOrTx, actor: Actor | null, patch: MessageSettingsPatch): Promise<MessageSettingsView> {
   requireAccess(actor, 'message:manage');
-  const before = await readMessageSettings(db);
+  const before = await readStoredMessageSettings(db);
   const after: MessageSettings = structuredClone(before);
   if (patch.publicUrl !== undefined) after.publicUrl = patch.publicUrl ? patch.publicUrl.replace(/\/+$/, '') : null;
   if (patch.weeklyCap !== undefined) after.weeklyCap = patch.weeklyCap;
@@ -114,7 +142,11 @@ export async function updateMessageSettings(db: DbOrTx, actor: Actor | null, pat
     const part = patch[s] as Record<string, unknown> | undefined;
     if (!part) continue;
     const target = after[s] as Record<string, unknown>;
-    for (const [k, v] of Object.entries(part)) if (v !== undefined) target[k] = v;
+    for (const [k, v] of Object.entries(part)) {
+      if (v === undefined) continue;
+      // A secret is stored sealed: the database never holds it in plain text.
+      target[k] = SECRETS[`${s}.${k}`] && typeof v === 'string' && v ? sealSettingSecret(KEY, `${s}.${k}`, v) : v;
+    }
   }
   after.quietHours.channels = [...new Set(after.quietHours.channels)];
   const issues = missingFields(after);
@@ -141,7 +173,7 @@ export async function updateMessageSettings(db: DbOrTx, actor: Actor | null, pat
 
 export async function getMessageSettings(db: DbOrTx, actor: Actor | null): Promise<MessageSettingsView> {
   requireAccess(actor, 'message:manage');
-  return toSettingsView(await readMessageSettings(db));
+  return toSettingsView(await readStoredMessageSettings(db));
 }
 
 /**
@@ -150,13 +182,13 @@ export async function getMessageSettings(db: DbOrTx, actor: Actor | null): Promi
  */
 export async function signingSecret(db: DbOrTx): Promise<Buffer> {
   const existing = await readSetting<string>(db, SECRET_KEY);
-  if (existing) return Buffer.from(existing, 'base64');
-  await writeSettingIfAbsent(db, SECRET_KEY, randomBytes(32).toString('base64'));
-  return Buffer.from((await readSetting<string>(db, SECRET_KEY))!, 'base64');
+  if (existing) return Buffer.from(openSettingSecret(SECRET_KEY, '', existing), 'base64');
+  await writeSettingIfAbsent(db, SECRET_KEY, sealSettingSecret(SECRET_KEY, '', randomBytes(32).toString('base64')));
+  return Buffer.from(openSettingSecret(SECRET_KEY, '', (await readSetting<string>(db, SECRET_KEY))!), 'base64');
 }
 
 /** The address people reach Hearth at (the messages settings' public URL, else `fallback`), without a trailing slash. */
 export async function publicBaseUrl(db: DbOrTx, fallback: string): Promise<string> {
-  const s = await readMessageSettings(db);
+  const s = await readStoredMessageSettings(db);
   return (s.publicUrl ?? fallback).replace(/\/+$/, '');
 }

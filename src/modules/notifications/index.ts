@@ -10,3 +10,4 @@ export { registerNotificationHooks, type NotificationRegistries } from './produc
 export { checkDueTasks, sendDigests, startNotificationClock } from './clock.js';
 export { claimDailyCleanup, deleteExpiredNotifications, NOTIFICATION_CLEANUP_QUEUE, NOTIFICATION_RETENTION } from './retention.js';
 export type { NotificationKind, NotificationView } from './notifications.contract.js';
+export { notificationPersonalData } from './privacy.js'; // notifications that name a person, for the PIPL erasure (issue #18)

@@ -12,7 +12,7 @@ import { is } from 'drizzle-orm';
 import { getTableConfig, PgTable, pgTable, uuid } from 'drizzle-orm/pg-core';
 import { describe, expect, it } from 'vitest';
 import '../../app.js'; // the composition root registers every module's hook at load
-import { personalDataHooks, type PersonalDataHook } from './index.js';
+import { personalDataHooks, registerPersonalDataHook, type PersonalDataHook } from './index.js';
 
 const MODULES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -38,6 +38,11 @@ function personalTables(tablesByModule: Map<string, unknown[]>): PersonalTable[]
     }
   }
   return out.sort((a, b) => `${a.module}.${a.table}`.localeCompare(`${b.module}.${b.table}`));
+}
+
+/** The hooks that cannot erase (erasure goes through every registered hook: one without `erase` would leave its data). */
+function withoutErase(hooks: readonly PersonalDataHook[]): string[] {
+  return hooks.filter((h) => typeof (h as Partial<PersonalDataHook>).erase !== 'function').map((h) => h.module);
 }
 
 /** The personal tables no hook of their own module names. */
@@ -77,5 +82,13 @@ describe('the personal-data registry', () => {
     // A hook that leaves out one of its module's tables.
     const hooks = personalDataHooks().map((h) => (h.module === 'interactions' ? { ...h, tables: h.tables.filter((t) => t !== 'tasks') } : h));
     expect(uncovered(personalTables(await schemaTables()), hooks)).toEqual(['interactions.tasks']);
+  });
+
+  it('has every registered hook erase, and fails a hook without erase', () => {
+    expect(withoutErase(personalDataHooks())).toEqual([]);
+    const hooks = personalDataHooks().map((h) => (h.module === 'tickets' ? ({ ...h, erase: undefined } as unknown as PersonalDataHook) : h));
+    expect(withoutErase(hooks)).toEqual(['tickets']);
+    expect(() => registerPersonalDataHook(hooks.find((h) => h.module === 'tickets')!)).toThrow(/tickets: no erase/);
+    expect(personalDataHooks().find((h) => h.module === 'tickets')!.erase).toBeTypeOf('function');
   });
 });

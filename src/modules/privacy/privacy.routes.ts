@@ -1,6 +1,8 @@
 import type { ServiceContext } from '../../platform/context.js';
 import { fileResponse } from '../../platform/http/response.js';
 import type { App } from '../../platform/http/server.js';
+import { configurePrivacyKey } from './erased-keys.js';
+import { erasureRoutes } from './erase.routes.js';
 import { privacyHookList, privacyRequestDetail, privacyRequestPage, privacyRequestView } from './privacy.schemas.js';
 import { createRequest, exportRequest, getRequest, listHooks, listRequests, updateRequest } from './privacy.service.js';
 import { createRequestBody, requestIdParam, requestListQuery, updateRequestBody } from './privacy.types.js';
@@ -10,6 +12,7 @@ export type PrivacyContext = ServiceContext & { now?: () => Date };
 /** 个人信息请求: the register of PIPL requests, and the export of a person's data (issue #18). All need privacy:manage. */
 export async function privacyRoutes(app: App, ctx: PrivacyContext): Promise<void> {
   const { db } = ctx;
+  configurePrivacyKey(ctx.config); // the erased-person hashes' key: HEARTH_PRIVACY_KEY, else DATA_DIR/privacy.key
   const now = ctx.now ?? (() => new Date());
   const tags = ['privacy'];
   const config = { fieldLabels: 'privacy' };
@@ -54,6 +57,7 @@ export async function privacyRoutes(app: App, ctx: PrivacyContext): Promise<void
       return reply.send(Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength));
     },
   );
+  await erasureRoutes(app, ctx); // 删除个人信息: propose, withdraw, approve (erase.routes.ts)
   app.get('/api/v1/privacy/hooks', { schema: { tags, summary: 'The modules an export gathers from, and their tables', response: { 200: privacyHookList } } }, async (req) =>
     listHooks(req.actor),
   );

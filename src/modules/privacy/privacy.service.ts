@@ -18,6 +18,8 @@ import { usersHoldingPermission } from '../accounts/index.js';
 import { entityHistory, recordAudit } from '../audit/index.js';
 import { customerInScope } from '../customers/index.js';
 import { workingDaysDeadline } from '../tickets/index.js';
+import { erasePrivacyRequests } from './erase.requests.js';
+import { CONSENT_TABLES, consentSections, eraseConsentData } from './consent.privacy.js';
 import { gatherPersonalData, personalDataZip, type ExportManifest } from './export.js';
 import { emitPrivacyDue, personalDataHooks, type PersonalDataHook } from './hooks.js';
 import {
@@ -272,8 +274,10 @@ export async function remindPrivacyRequests(db: Db, now: Date): Promise<number> 
 /** The privacy module's own hook: the requests a person made (their requester name and contact are theirs). */
 export const privacyPersonalData: PersonalDataHook = {
   module: 'privacy',
-  tables: ['privacy_requests'],
+  tables: ['privacy_requests', ...CONSENT_TABLES],
   async export(db, customerId) {
-    return [{ name: 'requests', table: 'privacy_requests', rows: await repo.requestsOfCustomer(db, customerId) }];
+    return [{ name: 'requests', table: 'privacy_requests', rows: await repo.requestsOfCustomer(db, customerId) }, ...(await consentSections(db, customerId))];
   },
+  // The requests, then the consent ledger's notes and the retention mark (consent.privacy.ts).
+  erase: async (db, customerId, ctx) => ({ ...(await erasePrivacyRequests(db, customerId, ctx)), ...(await eraseConsentData(db, customerId, ctx)) }),
 };

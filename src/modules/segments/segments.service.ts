@@ -11,7 +11,7 @@ import { AppError } from '../../platform/errors.js';
 import { decodeCursor, encodeCursor } from '../../platform/http/cursor.js';
 import { recordAudit } from '../audit/index.js';
 import { userDirectory } from '../accounts/index.js';
-import { customerAccess } from '../customers/index.js';
+import { customerAccess, customerFields } from '../customers/index.js';
 import { listSegmentFields, loadFieldContext } from './fields.js';
 import { referencedSegments } from './compile.js';
 import type { Rule } from './rule.js';
@@ -194,7 +194,7 @@ export async function previewRuleFrom(db: Db, actor: Actor | null, rule: Rule, o
   const fieldCtx = await checkSegmentRule(db, rule, actor.locale);
   const from = await countSource(db, rule, opts.now ?? new Date(), fieldCtx, opts);
   const res = await repo.preview(db, from.condition, customerAccess.where(actor, 'c'), SEGMENT_LIMITS.sample, from.source);
-  return { ...res, from };
+  return { ...res, sample: res.sample.map((r) => ({ ...r, ...placeOf(actor, r) })), from };
 }
 
 export async function segmentFields(db: DbOrTx, actor: Actor | null): Promise<SegmentFieldList> {
@@ -230,6 +230,11 @@ export async function segmentFields(db: DbOrTx, actor: Actor | null): Promise<Se
 
 // ---- members and history ------------------------------------------------------------------------------------------
 
+/** A member's city and compound as the actor may see them (field grants: `address`). */
+function placeOf(actor: Actor, r: { city: string | null; compound: string | null }): { city: string | null; compound: string | null } {
+  return customerFields(actor).visible('address') ? { city: r.city, compound: r.compound } : { city: null, compound: null };
+}
+
 export async function listMembers(db: DbOrTx, actor: Actor | null, id: string, q: MemberListQuery): Promise<SegmentMemberPage> {
   requireAccess(actor, 'segment:read');
   await load(db, id);
@@ -238,7 +243,8 @@ export async function listMembers(db: DbOrTx, actor: Actor | null, id: string, q
   const shown = rows.slice(0, q.limit);
   const last = shown[shown.length - 1];
   return {
-    items: shown.map((r) => ({ id: r.id, name: r.name, city: r.city, compound: r.compound, enteredAt: iso(r.enteredAt)! })),
+    // Field grants (issue #18): no city or compound for a role that does not see addresses.
+    items: shown.map((r) => ({ id: r.id, name: r.name, ...placeOf(actor, r), enteredAt: iso(r.enteredAt)! })),
     nextCursor: rows.length > q.limit && last ? encodeCursor(last.id, last.id) : null,
     total,
   };

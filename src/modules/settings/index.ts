@@ -17,3 +17,4 @@ export { writeSettingIfAbsent } from './settings.service.js';
 export { companyClock } from './clock.js';
 export { BRAND_SLOT, brandingHtml, brandingLine, registerBrandingSlot, companySettingsView as companySettingsWithLogo, publicBranding, type PublicBranding } from './branding.js';
 export { ensureTemplateFields, HEATED_AREA_FIELD, TEMPLATE_FIELDS } from './templates.js';
+export { openSettingSecret, sealedSettingStore, sealSettingSecret, settingSecretContext } from './secrets.js';

@@ -115,14 +115,16 @@ describe('survey distribution', { timeout: 300_000 }, () => {
       expect(verifyToken(secret, token!)).toBe(byCustomer.get(r.customer_id));
     }
     expect(verifyToken(secret, /\/s\/v\/(.+)$/.exec(link.link)![1]!)).toBe(link.invitationId);
-    // The log channel delivers; delivered invitations become sent.
-    for (let i = 0; i < 200; i++) {
-      if (ok<SurveySendView>(await marketer.get(`/api/v1/surveys/${main.id}/sends/${first.id}`)).counts.delivered === 24) break;
-      await new Promise((r) => setTimeout(r, 50));
+    // The log channel delivers; delivered invitations become sent. Polled to a deadline, not a count of tries: under
+    // CI's load the outbox took longer than 200 × 50 ms once (20 of 24 sent when the loop gave up).
+    const sentNow = async () => ok<SurveyInvitationPage>(await marketer.get(`/api/v1/surveys/${main.id}/invitations?status=sent&limit=200`));
+    for (const deadline = Date.now() + 120_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+      const delivered = ok<SurveySendView>(await marketer.get(`/api/v1/surveys/${main.id}/sends/${first.id}`)).counts.delivered;
+      if (delivered === 24 && (await sentNow()).items.length === 24) break;
     }
-    const sent = ok<SurveyInvitationPage>(await marketer.get(`/api/v1/surveys/${main.id}/invitations?status=sent&limit=200`));
-    expect(sent.items).toHaveLength(24);
-  });
+    expect(ok<SurveySendView>(await marketer.get(`/api/v1/surveys/${main.id}/sends/${first.id}`)).counts.delivered).toBe(24);
+    expect((await sentNow()).items).toHaveLength(24);
+  }, 180_000);
 
   it('a second send re-invites nobody; invitations page by keyset', async () => {
     const again = await send(main.id, { segmentId: listId, channel: 'sms' });

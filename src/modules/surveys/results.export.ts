@@ -15,7 +15,7 @@ import type { Locale } from '../../platform/i18n/index.js';
 import { displayPhone, maskPhone } from '../../platform/phone.js';
 import { userDirectory } from '../accounts/index.js';
 import { recordAudit } from '../audit/index.js';
-import { customerDirectory } from '../customers/index.js';
+import { customerDirectory, customerFields } from '../customers/index.js';
 import { companyClock } from '../settings/index.js';
 import { DIMENSION_NAMES, type Question } from './definition.js';
 import { responseConditions, resultsTarget, textOf, type ResultsQuery } from './results.js';
@@ -81,6 +81,7 @@ export async function exportResponsesXlsx(db: DbOrTx, actor: Actor | null, surve
   const { zone } = await companyClock(db);
   const where = responseConditions(actor, target.versionId, q, zone);
   const reveal = can(actor, 'customer:pii');
+  const shown = customerFields(actor); // field grants (issue #18): no phone or compound for a role that does not see them
   await recordAudit(db, actor, {
     action: 'export',
     entityType: 'survey',
@@ -112,7 +113,7 @@ export async function exportResponsesXlsx(db: DbOrTx, actor: Actor | null, surve
       const rows = await batch(after);
       for (const r of rows) {
         const phone = r.phones?.[0];
-        const fixed = [fmt.format(new Date(r.completed_at)), r.channel, r.external_id ?? '', r.name ?? '', phone ? (reveal ? displayPhone(phone) : maskPhone(phone)) : '', r.compound ?? '', r.agent ?? ''];
+        const fixed = [fmt.format(new Date(r.completed_at)), r.channel, r.external_id ?? '', r.name ?? '', phone && shown.visible('phones') ? (reveal ? displayPhone(phone) : maskPhone(phone)) : '', shown.visible('address') ? (r.compound ?? '') : '', r.agent ?? ''];
         sheet.addRow([...fixed, ...columns.map((c) => c.cell(r.answers ?? {}))]).commit();
       }
       if (rows.length < BATCH) break;

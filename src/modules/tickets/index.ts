@@ -17,3 +17,4 @@ export { ticketSummarySource } from './tickets.summary.js';
 export { ticketCandidateRoutes } from './candidates.routes.js';
 export type { TicketCandidate, TicketCandidatesView } from './candidates.contract.js';
 export { ticketPersonalData } from './privacy.js'; // what Hearth holds about a person, for the PIPL export (issue #18)
+export { ticketAttachmentRetention } from './retention.js'; // 数据保留: attachments of tickets closed long ago (issue #18)

@@ -1,6 +1,21 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
-const PARAMS = { N: 16384, r: 8, p: 1, keylen: 64 };
+/**
+ * scrypt's cost N: 16384 unless HEARTH_PASSWORD_SCRYPT_N says otherwise (a power of two, 1024 to 1048576). Raising it
+ * makes new hashes dearer; every hash records its own N, so old ones keep verifying. The test suites set 1024: they
+ * create and sign in thousands of users, and at 16384 each hash is ~40 ms of CPU (hundreds of CPU-seconds a CI run).
+ */
+function costN(): number {
+  const raw = process.env.HEARTH_PASSWORD_SCRYPT_N;
+  if (raw === undefined || raw === '') return 16384;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1024 || n > 1_048_576 || (n & (n - 1)) !== 0) {
+    throw new Error(`HEARTH_PASSWORD_SCRYPT_N must be a power of two from 1024 to 1048576, not ${raw}`);
+  }
+  return n;
+}
+
+const PARAMS = { N: costN(), r: 8, p: 1, keylen: 64 };
 
 function scryptAsync(password: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) =>

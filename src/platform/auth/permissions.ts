@@ -1,6 +1,7 @@
 import { AppError } from '../errors.js';
 import type { Locale } from '../i18n/index.js';
 import { PERMISSIONS, type Permission, type RoleKey, type Scope } from './catalog.js';
+import type { FieldGrants } from './field-catalog.js';
 
 export { PERMISSIONS, ROLE_KEYS, SCOPES, type Permission, type RoleKey, type Scope } from './catalog.js';
 
@@ -64,6 +65,8 @@ export type Actor = {
   teamId: string | null;
   /** The actor's team and every team below it: what a "team" scope reaches. */
   teamIds: readonly string[];
+  /** The role's field grants (field-catalog.ts): null or absent — every field `edit`, capped by the permissions. */
+  fieldGrants?: Readonly<FieldGrants> | null;
   via: 'session' | 'token' | 'cli' | 'system';
   ip: string | null;
   userAgent: string | null;

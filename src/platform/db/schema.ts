@@ -28,3 +28,6 @@ export * from '../../modules/notifications/schema.js';
 export * from '../../modules/heating/schema.js';
 export * from '../../modules/views/schema.js';
 export * from '../../modules/privacy/schema.js';
+export * from '../../modules/privacy/consent.schema.js';
+export * from '../../modules/privacy/retention.schema.js';
+export * from '../../modules/privacy/erase.schema.js';

@@ -27,9 +27,39 @@ export type CaseEnv = {
   scalar: (query: string) => Promise<number>;
 };
 
+/** privacy: the erasure proposed (one proposal), and approved by a second admin (one erasure executed) (issue #18). */
+function erasureCases(env: CaseEnv): Case[] {
+  const { rows, scalar } = env;
+  const admin = () => env.ctx().admin;
+  /** A deletion request in progress about a new customer (each round its own), and — `proposed` — its erasure proposed. */
+  async function deletionRequest(r: number, proposed = false): Promise<string> {
+    const c = await env.ctx().newCustomer({ name: `幂等删除 ${r}`, phones: [`1370000${String(1000 + r).slice(-4)}`] });
+    const body = { kind: 'deletion', requesterName: `幂等删除 ${r}`, customerId: c.id, verification: { method: 'in_person' } };
+    const id = ok(await admin().post('/api/v1/privacy/requests', body), 201).id as string;
+    ok(await admin().patch(`/api/v1/privacy/requests/${id}`, { status: 'in_progress' }));
+    if (proposed) ok(await admin().post(`/api/v1/privacy/requests/${id}/erasure`), 201);
+    return id;
+  }
+  let approver: Client | null = null;
+  return [
+    { route: '/api/v1/privacy/requests/{id}/erasure', send: async (r) => ({ url: `/api/v1/privacy/requests/${await deletionRequest(r)}/erasure` }), count: rows('privacy_erasures') },
+    {
+      route: '/api/v1/privacy/requests/{id}/erasure/approve',
+      send: async (r) => {
+        approver ??= await env.ctx().newUser({ role: 'admin' });
+        return { url: `/api/v1/privacy/requests/${await deletionRequest(r, true)}/erasure/approve`, as: approver };
+      },
+      count: () => scalar('select count(*)::int as n from privacy_erasures where executed_at is not null'),
+    },
+  ];
+}
+
 export function moduleCases(env: CaseEnv): Case[] {
   const { rows, scalar } = env;
   const admin = () => env.ctx().admin;
+
+  /** The outbox retention policy on: a dry run has something to run. */
+  const retentionOn = async () => void ok(await admin().patch('/api/v1/privacy/retention/settings', { policies: [{ kind: 'outbox_messages', enabled: true }] }));
 
   /** A new feedback item's id (removed, when asked). */
   async function newFeedback(r: number, removed = false): Promise<string> {
@@ -51,13 +81,19 @@ export function moduleCases(env: CaseEnv): Case[] {
     return rewardId!;
   }
 
+
   return [
+    ...erasureCases(env),
     // privacy: a personal-information request about the file's person (issue #18)
     {
       route: '/api/v1/privacy/requests',
       send: (r) => ({ url: '/api/v1/privacy/requests', body: { kind: 'copy', requesterName: `幂等请求人 ${r}`, customerId: env.person().id } }),
       count: rows('privacy_requests'),
     },
+    // privacy: an agent's withdrawal (one ledger entry), a consent text version, a retention dry run (issue #18)
+    { route: '/api/v1/customers/{id}/consent', send: () => ({ url: `/api/v1/customers/${env.person().id}/consent`, body: { channel: 'sms', purpose: 'marketing', action: 'withdraw' } }), count: () => scalar("select count(*)::int as n from privacy_consent_entries where source = 'agent'") },
+    { route: '/api/v1/privacy/consent-texts', send: (r) => ({ url: '/api/v1/privacy/consent-texts', body: { titleZh: `幂等同意书 ${r}`, bodyZh: '我同意……' } }), count: rows('privacy_consent_texts') },
+    { route: '/api/v1/privacy/retention/runs', send: () => retentionOn().then(() => ({ url: '/api/v1/privacy/retention/runs' })), count: () => scalar("select count(*)::int as n from privacy_retention_runs where mode = 'dry_run'") },
     // views: a saved view of the ticket queue (a fresh name each round: names are unique per owner and page)
     {
       route: '/api/v1/views',

@@ -18,11 +18,28 @@ function problemOf(res: LightMyRequestResponse, status: number): Problem {
 
 const SOME_ID = '5b0c7a9e-3d1f-4c2a-9e8b-7f6a5d4c3b2a';
 const OTHER_ID = '0f1e2d3c-4b5a-4968-8776-655443322110';
+/** A session's handle in the session list (a hash, not an id). */
+const SESSION_HANDLE = '0123456789abcdef0123456789abcdef';
 
 /** Every route that needs a signed-in user (or a token). */
 const PROTECTED: [method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string][] = [
   ['GET', '/api/v1/auth/me'],
   ['POST', '/api/v1/auth/password'],
+  // two-factor sign-in, sessions and the sign-in policy (issue #18)
+  ['GET', '/api/v1/auth/two-factor'],
+  ['POST', '/api/v1/auth/two-factor/enrol'],
+  ['POST', '/api/v1/auth/two-factor/confirm'],
+  ['POST', '/api/v1/auth/two-factor/verify'],
+  ['POST', '/api/v1/auth/two-factor/recovery-codes'],
+  ['POST', '/api/v1/auth/two-factor/disable'],
+  ['DELETE', `/api/v1/users/${SOME_ID}/two-factor`],
+  ['GET', '/api/v1/auth/sessions'],
+  ['DELETE', `/api/v1/auth/sessions/${SESSION_HANDLE}`],
+  ['POST', '/api/v1/auth/sessions/revoke-others'],
+  ['GET', `/api/v1/users/${SOME_ID}/sessions`],
+  ['DELETE', `/api/v1/users/${SOME_ID}/sessions`],
+  ['GET', '/api/v1/security/settings'],
+  ['PUT', '/api/v1/security/settings'],
   ['GET', '/api/v1/tokens'],
   ['POST', '/api/v1/tokens'],
   ['DELETE', `/api/v1/tokens/${SOME_ID}`],
@@ -36,6 +53,8 @@ const PROTECTED: [method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: stri
   ['DELETE', `/api/v1/teams/${SOME_ID}`],
   ['GET', '/api/v1/roles'],
   ['PATCH', '/api/v1/roles/agent'],
+  ['GET', '/api/v1/roles/field-grants'],
+  ['PUT', '/api/v1/roles/agent/field-grants'],
   ['GET', '/api/v1/settings'],
   ['PATCH', '/api/v1/settings'],
   ['PUT', '/api/v1/settings/logo'],
@@ -51,6 +70,7 @@ const PROTECTED: [method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: stri
   ['DELETE', '/api/v1/tags/VIP'],
   ['GET', '/api/v1/customers/duplicates'],
   ['GET', '/api/v1/customers/duplicate-check'],
+  ['GET', '/api/v1/customers/field-access'],
   ['POST', '/api/v1/customers/duplicates/dismiss'],
   ['POST', '/api/v1/customers/merge'],
   ['GET', '/api/v1/customers/merges'],
@@ -355,6 +375,22 @@ const PROTECTED: [method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: stri
   ['PATCH', `/api/v1/privacy/requests/${SOME_ID}`],
   ['GET', `/api/v1/privacy/requests/${SOME_ID}/export`],
   ['GET', '/api/v1/privacy/hooks'],
+  ['GET', `/api/v1/privacy/requests/${SOME_ID}/erasure`],
+  ['POST', `/api/v1/privacy/requests/${SOME_ID}/erasure`],
+  ['POST', `/api/v1/privacy/requests/${SOME_ID}/erasure/withdraw`],
+  ['POST', `/api/v1/privacy/requests/${SOME_ID}/erasure/approve`],
+  // 同意记录 and 数据保留 (issue #18 items 4, 5)
+  ['GET', `/api/v1/customers/${SOME_ID}/consent`],
+  ['POST', `/api/v1/customers/${SOME_ID}/consent`],
+  ['GET', '/api/v1/privacy/consent-texts'],
+  ['POST', '/api/v1/privacy/consent-texts'],
+  ['PATCH', `/api/v1/privacy/consent-texts/${SOME_ID}`],
+  ['GET', '/api/v1/privacy/retention/settings'],
+  ['PATCH', '/api/v1/privacy/retention/settings'],
+  ['GET', '/api/v1/privacy/retention/runs'],
+  ['GET', `/api/v1/privacy/retention/runs/${SOME_ID}`],
+  ['POST', '/api/v1/privacy/retention/runs'],
+  ['POST', `/api/v1/privacy/retention/runs/${SOME_ID}/apply`],
 ];
 
 /** Reachable without signing in. */
@@ -366,6 +402,7 @@ const PUBLIC = new Set([
   // The unsubscribe link in emails and the SMS provider's inbound callback (which carries its own key).
   'GET /api/v1/unsubscribe/:token',
   'POST /api/v1/unsubscribe/:token',
+  'POST /api/v1/unsubscribe/:token/marketing', // the objection to automated marketing (PIPL Art. 24), one click
   'POST /api/v1/messages/inbound/sms',
   // The company's name, logo and hotline on every public page.
   'GET /api/v1/public/branding',
@@ -416,6 +453,7 @@ describe('HTTP platform', () => {
             .replace(`/sends/${OTHER_ID}`, '/sends/:sendId')
             .replace(`/invitations/${OTHER_ID}`, '/invitations/:invId')
             .replace(`/loyalty/members/${SOME_ID}`, '/loyalty/members/:customerId')
+            .replace(SESSION_HANDLE, ':id')
             .replace(SOME_ID, ':id')
             .replace('/roles/agent', '/roles/:key')
             .replace('/tags/VIP', '/tags/:tag')

@@ -19,13 +19,16 @@ import { ROOT_DIR, VERSION } from '../version.js';
 import { fromFastifyError, fromFrameworkError, httpProblem, sendHttpProblem, sendProblem } from './problem.js';
 import { jsonDepthExceeds, MAX_JSON_DEPTH, zodValidatorCompiler } from './validation.js';
 import { sendUnavailable } from './unavailable.js';
+import { registerSecurityHeaders } from './security-headers.js';
+import { installKeyring, loadKeyring } from '../secrets.js';
 import { isConnectionLost } from '../db/client.js';
 
 export const SESSION_COOKIE = 'hearth_session';
 export const CSRF_HEADER = 'x-csrf-token';
 export const WEB_DIST = path.join(ROOT_DIR, 'web', 'dist');
 
-export type SessionInfo = { id: string; csrfToken: string };
+/** `pending`: a sign-in still waiting for its second step (two-factor code, or enrolment), reaching only those routes. */
+export type SessionInfo = { id: string; csrfToken: string; pending?: 'totp' | 'enrol' | null };
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -41,6 +44,8 @@ declare module 'fastify' {
      * not a contact's 职务), then as usual.
      */
     fieldLabels?: string;
+    /** Reached by a session still waiting for its second sign-in step (the two-factor code or enrolment). */
+    twoFactorStep?: boolean;
   }
 }
 
@@ -75,6 +80,8 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /** The Fastify instance with everything modules rely on: errors, locale, auth, CSRF, OpenAPI, rate limits, the web UI. */
 export async function createServer(opts: ServerOptions): Promise<App> {
   const { config } = opts;
+  // The key stored secrets are sealed under (platform/secrets.ts): this server's configuration's.
+  installKeyring(loadKeyring(config));
   const app = Fastify({
     logger: opts.logger === false ? false : { level: config.logLevel },
     bodyLimit: config.bodyLimitBytes,
@@ -117,6 +124,8 @@ export async function createServer(opts: ServerOptions): Promise<App> {
   app.decorateRequest('session', null);
 
   await app.register(fastifyCookie);
+  // Security headers on every response, the public pages included (security-headers.ts).
+  await registerSecurityHeaders(app, config);
   // Rate limits are opt-in per route (sign-in, public forms): API clients and benchmarks are not throttled.
   await app.register(fastifyRateLimit, { global: false });
 
@@ -155,8 +164,9 @@ export async function createServer(opts: ServerOptions): Promise<App> {
         locale: request.locale,
       });
       if (result) {
-        request.actor = result.actor;
         request.session = result.session;
+        // A sign-in waiting for its second step is signed in only for the routes of that step.
+        if (!result.session?.pending || request.routeOptions.config?.twoFactorStep) request.actor = result.actor;
       } else if (bearer) {
         throw new AppError('unauthenticated', 'problem.unauthenticated');
       }
@@ -167,7 +177,7 @@ export async function createServer(opts: ServerOptions): Promise<App> {
     }
     const isPublic = request.routeOptions.config?.public || request.url.startsWith('/api/docs');
     if (!request.actor && !isPublic && request.routeOptions.url) {
-      throw new AppError('unauthenticated', sessionToken ? 'auth.session_expired' : 'problem.unauthenticated');
+      throw new AppError('unauthenticated', request.session?.pending ? 'auth.two_factor_pending' : sessionToken ? 'auth.session_expired' : 'problem.unauthenticated');
     }
   });
 
@@ -223,10 +233,7 @@ export async function createServer(opts: ServerOptions): Promise<App> {
       return sendProblem(reply, request, AppError.notFound());
     }
     // The single-page app handles its own routes; the household's public pages (/s/*) are a small page of their own.
-    reply.header(
-      'content-security-policy',
-      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; frame-ancestors 'none'",
-    );
+    // Their Content-Security-Policy is the one of every response (security-headers.ts).
     const page = /^\/s(\/|\?|$)/.test(request.url) && hasPublicPages ? 'public.html' : 'index.html';
     return reply.header('cache-control', 'no-cache').sendFile(page);
   });

@@ -25,7 +25,10 @@ type Auth = {
   me: Me | null;
   loading: boolean;
   can: (p: Permission) => boolean;
-  signIn: (login: string, password: string) => Promise<void>;
+  /** Signs in with the password: null when signed in, else the second step the sign-in still needs (two-factor). */
+  signIn: (login: string, password: string) => Promise<'code' | 'enrol' | null>;
+  /** After the second step: the signed-in user. */
+  completeSignIn: () => Promise<void>;
   signOut: () => Promise<void>;
   refresh: () => Promise<void>;
 };
@@ -67,14 +70,21 @@ export function AuthProvider({ children, publicPaths = [] }: { children: ReactNo
     [qc],
   );
 
+  const completeSignIn = useCallback(async () => {
+    qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'auth' });
+    await qc.fetchQuery({ queryKey: ME_KEY, queryFn: fetchMe, staleTime: 0 });
+  }, [qc]);
+
   const signIn = useCallback(
     async (login: string, password: string) => {
-      const res = await api.post<{ csrfToken: string }>('/api/v1/auth/login', { login, password });
+      const res = await api.post<{ csrfToken: string; twoFactor: 'code' | 'enrol' | null }>('/api/v1/auth/login', { login, password });
       setCsrfToken(res.csrfToken);
-      qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'auth' });
-      await qc.fetchQuery({ queryKey: ME_KEY, queryFn: fetchMe, staleTime: 0 });
+      // A second step (the authenticator's code, or enrolling one) comes before the session is signed in.
+      if (res.twoFactor) return res.twoFactor;
+      await completeSignIn();
+      return null;
     },
-    [qc],
+    [completeSignIn],
   );
 
   const signOut = useCallback(async () => {
@@ -98,10 +108,11 @@ export function AuthProvider({ children, publicPaths = [] }: { children: ReactNo
       loading: needed && meQuery.isPending,
       can: (p) => !!me?.permissions.includes(p),
       signIn,
+      completeSignIn,
       signOut,
       refresh,
     }),
-    [me, needed, meQuery.isPending, signIn, signOut, refresh],
+    [me, needed, meQuery.isPending, signIn, completeSignIn, signOut, refresh],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

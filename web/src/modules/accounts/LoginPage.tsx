@@ -1,25 +1,69 @@
 import { useEffect, useState } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router';
 import { Alert, Button, Form, Input } from 'antd';
-import { LockOutlined, UserOutlined } from '@ant-design/icons';
-import { errorMessage } from '../../platform/api';
+import { LockOutlined, SafetyOutlined, UserOutlined } from '@ant-design/icons';
+import { api, errorMessage } from '../../platform/api';
 import { useAuth, useSetupStatus } from '../../platform/auth';
+import { applyServerErrors } from '../../platform/forms';
 import { useT } from '../../platform/i18n';
 import { AuthLayout } from '../../platform/layout/AuthLayout';
 import { Loading } from '../../platform/ui';
+import { RecoveryCodes, TwoFactorEnrol } from './TwoFactorEnrol';
 
 type LocationState = { from?: string; notice?: 'setup' | 'signedOut' } | null;
+/** Where the sign-in is: the password, the authenticator's code, enrolling one (required), the new recovery codes. */
+type Step = { kind: 'password' } | { kind: 'code' } | { kind: 'enrol' } | { kind: 'codes'; codes: string[] };
 
-/** Sign-in by username or mobile; shows the server's message (wrong password, locked for N minutes). */
+/** The second step with the authenticator's code (or a recovery code). */
+function CodeStep({ onDone, onBack }: { onDone: () => Promise<void>; onBack: () => void }) {
+  const t = useT();
+  const [form] = Form.useForm<{ code: string }>();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (v: { code: string }) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.post('/api/v1/auth/two-factor/verify', { code: v.code.trim() });
+      await onDone();
+    } catch (err) {
+      // A wrong code goes on the field; a lock or an ended sign-in is a banner.
+      const left = applyServerErrors(form, err);
+      setError(left.length ? left.join('；') : null);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <>
+      <Alert type="info" showIcon title={t('login.twoFactor.intro')} style={{ marginBottom: 16 }} />
+      {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} role="alert" data-testid="login-error" /> : null}
+      <Form form={form} layout="vertical" onFinish={submit} requiredMark={false}>
+        <Form.Item name="code" label={t('security.code')} rules={[{ required: true, whitespace: true, message: t('common.required', { field: t('security.code') }) }]}>
+          <Input prefix={<SafetyOutlined />} inputMode="numeric" autoComplete="one-time-code" autoFocus maxLength={40} data-testid="login-code" />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" block loading={busy}>
+          {t('login.twoFactor.submit')}
+        </Button>
+        <Button type="link" block onClick={onBack} style={{ marginTop: 8 }}>
+          {t('login.twoFactor.back')}
+        </Button>
+      </Form>
+    </>
+  );
+}
+
+/** Sign-in by username or mobile; shows the server's message (wrong password, locked for N minutes); then, when enrolled, the code. */
 export function LoginPage() {
   const t = useT();
-  const { me, loading, signIn } = useAuth();
+  const { me, loading, signIn, completeSignIn } = useAuth();
   const setup = useSetupStatus();
   const navigate = useNavigate();
   const location = useLocation();
   const state = location.state as LocationState;
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [step, setStep] = useState<Step>({ kind: 'password' });
   const [sessionLost] = useState(() => sessionStorage.getItem('hearth.sessionLost') === '1');
   useEffect(() => sessionStorage.removeItem('hearth.sessionLost'), []);
 
@@ -27,18 +71,47 @@ export function LoginPage() {
   if (setup.data?.needed) return <Navigate to="/setup" replace />;
   if (me) return <Navigate to={state?.from ?? '/'} replace />;
 
+  const finish = async () => {
+    await completeSignIn();
+    void navigate(state?.from ?? '/', { replace: true });
+  };
+
   const submit = async (v: { login: string; password: string }) => {
     setBusy(true);
     setError(null);
     try {
-      await signIn(v.login.trim(), v.password);
-      void navigate(state?.from ?? '/', { replace: true });
+      const next = await signIn(v.login.trim(), v.password);
+      if (next === 'code') setStep({ kind: 'code' });
+      else if (next === 'enrol') setStep({ kind: 'enrol' });
+      else void navigate(state?.from ?? '/', { replace: true });
     } catch (err) {
       setError(errorMessage(err));
     } finally {
       setBusy(false);
     }
   };
+
+  if (step.kind === 'code') {
+    return (
+      <AuthLayout title={t('login.twoFactor.title')} subtitle={setup.data?.companyName ?? t('login.subtitle')}>
+        <CodeStep onDone={finish} onBack={() => setStep({ kind: 'password' })} />
+      </AuthLayout>
+    );
+  }
+  if (step.kind === 'enrol' || step.kind === 'codes') {
+    return (
+      <AuthLayout title={t('login.enrol.title')} subtitle={setup.data?.companyName ?? t('login.subtitle')} width={520}>
+        {step.kind === 'enrol' ? (
+          <>
+            <Alert type="warning" showIcon title={t('security.enrol.required')} style={{ marginBottom: 16 }} />
+            <TwoFactorEnrol onEnabled={(codes) => setStep({ kind: 'codes', codes })} />
+          </>
+        ) : (
+          <RecoveryCodes codes={step.codes} onDone={() => void finish()} />
+        )}
+      </AuthLayout>
+    );
+  }
 
   const notice =
     state?.notice === 'setup' ? t('setup.done') : state?.notice === 'signedOut' ? t('login.signedOut') : sessionLost ? t('app.sessionLost') : null;

@@ -7,6 +7,7 @@ import { PERMISSIONS, useAuth, type Permission, type Scope } from '../../platfor
 import { FormDialog } from '../../platform/FormDialog';
 import { useT } from '../../platform/i18n';
 import { ErrorAlert, Loading, PageHeader } from '../../platform/ui';
+import { FieldGrantsPanel } from './FieldGrantsPanel';
 import { keys, permissionLabel, ROLE_KEYS, roleLabel, SCOPES, scopeLabel, useRoles, useUsers, type RoleView } from './api';
 
 const SCOPE_COLOR: Record<Scope, string> = { own: 'orange', team: 'gold', all: 'green' };
@@ -92,6 +93,7 @@ export function RolesPage() {
           </Col>
         ))}
       </Row>
+      {can('role:manage') ? <FieldGrantsPanel /> : null}
       <FormDialog
         open={!!editing}
         title={t('roles.editTitle', { name: editing ? roleLabel(t, editing.key) : '' })}

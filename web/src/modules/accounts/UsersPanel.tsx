@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router';
-import { App, Button, Flex, Input, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Flex, Input, Popconfirm, Space, Table, Tag, Typography } from 'antd';
 import { PlusOutlined, SearchOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { api, errorMessage } from '../../platform/api';
@@ -35,6 +35,13 @@ export function UsersPanel() {
       message.success(t('users.unlocked'));
       void qc.invalidateQueries({ queryKey: keys.users });
     },
+    onError: (err) => message.error(errorMessage(err)),
+  });
+
+  // Signs a user out everywhere (a lost phone, someone who left): their sessions end at once.
+  const signOut = useMutation({
+    mutationFn: (id: string) => api.delete<{ revoked: number }>(`/api/v1/users/${id}/sessions`),
+    onSuccess: (r) => message.success(t('security.users.signedOut', { n: r.revoked })),
     onError: (err) => message.error(errorMessage(err)),
   });
 
@@ -106,6 +113,9 @@ export function UsersPanel() {
                           {t('users.unlock')}
                         </Button>
                       ) : null}
+                      <Popconfirm title={t('security.users.signOutConfirm')} onConfirm={() => signOut.mutate(u.id)}>
+                        <Button size="small">{t('security.users.signOut')}</Button>
+                      </Popconfirm>
                     </Space>
                   ),
                 },

@@ -4,3 +4,4 @@
 export { roleLabel, teamTree, useTeams, useUsers } from './api';
 export * as accountsMessages from './messages';
 export * as adminMessages from './admin.messages';
+export * as securityMessages from './security.messages';

@@ -4,6 +4,7 @@ import { lazyPage } from '../../platform/lazyPage';
 
 export const ChangePasswordPage = /* @__PURE__ */ lazyPage(() => import('./ChangePasswordPage'), 'ChangePasswordPage');
 export const LoginPage = /* @__PURE__ */ lazyPage(() => import('./LoginPage'), 'LoginPage');
+export const SecurityPage = /* @__PURE__ */ lazyPage(() => import('./SecurityPage'), 'SecurityPage');
 export const RolesPage = /* @__PURE__ */ lazyPage(() => import('./RolesPage'), 'RolesPage');
 export const SetupPage = /* @__PURE__ */ lazyPage(() => import('./SetupPage'), 'SetupPage');
 export const TokensPage = /* @__PURE__ */ lazyPage(() => import('./TokensPage'), 'TokensPage');

@@ -6,6 +6,7 @@ import { useT } from '../../platform/i18n';
 import { teamTree, useTeams, useUsers } from '../accounts';
 import { CustomFieldsSection } from '../fields';
 import { ADDRESS_KEYS, CHANNELS, PREF_CHANNELS, STAGES, useTags } from './api';
+import { FieldGate } from './FieldGate';
 import type { CustomerFormValues } from './payload';
 
 export type PiiState = 'editable' | 'locked' | 'denied';
@@ -43,17 +44,20 @@ function BasicSection({ form }: { form: FormInstance<CustomerFormValues> }) {
   return (
     <Section title={t('customers.section.basic')}>
       <Row gutter={16}>
-        <Col {...half}>
-          <Form.Item name="kind" label={t('field.kind')}>
-            <Radio.Group
-              optionType="button"
-              options={[
-                { value: 'person', label: t('kind.person') },
-                { value: 'organization', label: t('kind.organization') },
-              ]}
-            />
-          </Form.Item>
-        </Col>
+        <FieldGate field="kind">
+          <Col {...half}>
+            <Form.Item name="kind" label={t('field.kind')}>
+              <Radio.Group
+                optionType="button"
+                options={[
+                  { value: 'person', label: t('kind.person') },
+                  { value: 'organization', label: t('kind.organization') },
+                ]}
+              />
+            </Form.Item>
+          </Col>
+        </FieldGate>
+        <FieldGate field="name">
         <Col {...half}>
           <Form.Item
             name="name"
@@ -63,13 +67,17 @@ function BasicSection({ form }: { form: FormInstance<CustomerFormValues> }) {
             <Input maxLength={200} showCount />
           </Form.Item>
         </Col>
+        </FieldGate>
         {kind !== 'organization' ? (
           <>
+            <FieldGate field="gender">
             <Col {...third}>
               <Form.Item name="gender" label={t('field.gender')}>
                 <Select allowClear options={(['male', 'female', 'unknown'] as const).map((g) => ({ value: g, label: t(`gender.${g}`) }))} />
               </Form.Item>
             </Col>
+            </FieldGate>
+            <FieldGate field="birthday">
             <Col {...third}>
               <Form.Item name="birthday" label={t('field.birthday')}>
                 <DatePicker style={{ width: '100%' }} disabledDate={(d) => d.isAfter(dayjs()) || d.isBefore(dayjs('1900-01-01'))} />
@@ -104,6 +112,7 @@ function BasicSection({ form }: { form: FormInstance<CustomerFormValues> }) {
                 ) : null}
               </Form.Item>
             </Col>
+            </FieldGate>
           </>
         ) : null}
       </Row>
@@ -137,6 +146,7 @@ function ContactSection({ pii, maskedPhones, onUnlockPii, unlocking }: Pick<Prop
     <Section title={t('customers.section.contact')}>
       {piiNotice}
       <Row gutter={16}>
+        <FieldGate field="phones">
         <Col {...half}>
           {piiEditable ? (
             <Form.List name="phones">
@@ -164,11 +174,15 @@ function ContactSection({ pii, maskedPhones, onUnlockPii, unlocking }: Pick<Prop
             </Form.Item>
           )}
         </Col>
-        <Col {...half}>
-          <Form.Item name="email" label={t('field.email')}>
-            <Input inputMode="email" maxLength={254} />
-          </Form.Item>
-        </Col>
+        </FieldGate>
+        <FieldGate field="email">
+          <Col {...half}>
+            <Form.Item name="email" label={t('field.email')}>
+              <Input inputMode="email" maxLength={254} />
+            </Form.Item>
+          </Col>
+        </FieldGate>
+        <FieldGate field="idNumber">
         <Col {...half}>
           <Form.Item name="idType" label={t('field.idType')}>
             <Select
@@ -180,9 +194,10 @@ function ContactSection({ pii, maskedPhones, onUnlockPii, unlocking }: Pick<Prop
         </Col>
         <Col {...half}>
           <Form.Item name="idNumber" label={t('field.idNumber')}>
-            <Input maxLength={32} disabled={!piiEditable} />
+            <Input maxLength={32} disabled={!piiEditable} data-testid="id-number-input" />
           </Form.Item>
         </Col>
+        </FieldGate>
       </Row>
     </Section>
   );
@@ -212,6 +227,7 @@ export function CustomerForm({ form, initialValues, onFinish, pii, maskedPhones,
       <ContactSection pii={pii} maskedPhones={maskedPhones} onUnlockPii={onUnlockPii} unlocking={unlocking} />
       {afterContact}
 
+      <FieldGate field="address">
       <Section title={t('customers.section.address')}>
         <Row gutter={16}>
           {ADDRESS_KEYS.map((k) => (
@@ -223,14 +239,18 @@ export function CustomerForm({ form, initialValues, onFinish, pii, maskedPhones,
           ))}
         </Row>
       </Section>
+      </FieldGate>
 
       <Section title={t('customers.section.tags')}>
         <Row gutter={16}>
-          <Col xs={24}>
-            <Form.Item name="tags" label={t('field.tags')} extra={t('customers.form.tagsHint')}>
-              <Select mode="tags" maxCount={50} options={(tags.data ?? []).map((x) => ({ value: x.tag, label: x.tag }))} tokenSeparators={[',', '，']} />
-            </Form.Item>
-          </Col>
+          <FieldGate field="tags">
+            <Col xs={24}>
+              <Form.Item name="tags" label={t('field.tags')} extra={t('customers.form.tagsHint')}>
+                <Select mode="tags" maxCount={50} options={(tags.data ?? []).map((x) => ({ value: x.tag, label: x.tag }))} tokenSeparators={[',', '，']} />
+              </Form.Item>
+            </Col>
+          </FieldGate>
+          <FieldGate field="preferences">
           <Col {...third}>
             <Form.Item name={['preferences', 'contactChannel']} label={t('field.contactChannel')}>
               <Select allowClear options={PREF_CHANNELS.map((c) => ({ value: c, label: t(`channel.${c}`) }))} />
@@ -251,21 +271,27 @@ export function CustomerForm({ form, initialValues, onFinish, pii, maskedPhones,
               <Select mode="tags" maxCount={30} open={false} tokenSeparators={[',', '，']} />
             </Form.Item>
           </Col>
+          </FieldGate>
         </Row>
       </Section>
 
       <Section title={t('customers.section.ownership')}>
         <Row gutter={16}>
-          <Col {...quarter}>
-            <Form.Item name="stage" label={t('field.stage')}>
-              <Select options={STAGES.map((s) => ({ value: s, label: t(`stage.${s}`) }))} />
-            </Form.Item>
-          </Col>
-          <Col {...quarter}>
-            <Form.Item name="source" label={t('field.source')}>
-              <Input maxLength={50} />
-            </Form.Item>
-          </Col>
+          <FieldGate field="stage">
+            <Col {...quarter}>
+              <Form.Item name="stage" label={t('field.stage')}>
+                <Select options={STAGES.map((s) => ({ value: s, label: t(`stage.${s}`) }))} />
+              </Form.Item>
+            </Col>
+          </FieldGate>
+          <FieldGate field="source">
+            <Col {...quarter}>
+              <Form.Item name="source" label={t('field.source')}>
+                <Input maxLength={50} />
+              </Form.Item>
+            </Col>
+          </FieldGate>
+          <FieldGate field="owner">
           <Col {...quarter}>
             <Form.Item name="ownerId" label={t('field.ownerId')}>
               <Select
@@ -280,9 +306,11 @@ export function CustomerForm({ form, initialValues, onFinish, pii, maskedPhones,
               <TreeSelect allowClear treeData={teamTree(teams.data ?? [])} treeDefaultExpandAll />
             </Form.Item>
           </Col>
+          </FieldGate>
         </Row>
       </Section>
 
+      <FieldGate field="consent">
       <Section title={t('customers.section.consent')}>
         <Flex gap={24} wrap>
           {CHANNELS.map((ch) => (
@@ -292,14 +320,17 @@ export function CustomerForm({ form, initialValues, onFinish, pii, maskedPhones,
           ))}
         </Flex>
       </Section>
+      </FieldGate>
 
-      <CustomFieldsSection wrap={(title, children) => <Section title={title}>{children}</Section>} />
+      <CustomFieldsSection wrap={(title, children) => <Section title={title}>{children}</Section>} gate={(key, input) => <FieldGate field={`custom.${key}`}>{input}</FieldGate>} />
 
-      <Section title={t('customers.section.notes')}>
-        <Form.Item name="notes" style={{ marginBottom: 0 }}>
-          <Input.TextArea rows={3} maxLength={5000} showCount />
-        </Form.Item>
-      </Section>
+      <FieldGate field="notes">
+        <Section title={t('customers.section.notes')}>
+          <Form.Item name="notes" style={{ marginBottom: 0 }}>
+            <Input.TextArea rows={3} maxLength={5000} showCount />
+          </Form.Item>
+        </Section>
+      </FieldGate>
       {footer}
     </Form>
   );

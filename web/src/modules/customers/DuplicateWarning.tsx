@@ -51,9 +51,26 @@ export function DuplicateWarning({ form }: { form: FormInstance<CustomerFormValu
     retry: false,
   });
   const data = checkable ? check.data : undefined;
-  if (!data || (!data.matches.length && !data.outsideScope.length)) return null;
-  return (
+  if (!data) return null;
+  // A person erased at their request (PIPL): the phone or ID number typed was theirs (the keyed hash the privacy module keeps).
+  const erased = data.erased?.length ? (
     <Alert
+      type="error"
+      showIcon
+      role="alert"
+      data-testid="duplicate-erased"
+      style={{ marginBottom: 12 }}
+      title={t('customers.dup.erasedTitle')}
+      description={data.erased.map((e) => (
+        <div key={e.reason}>{t('customers.dup.erased', { reason: t(`customers.dup.erasedKind.${e.reason}`), day: e.erasedOn })}</div>
+      ))}
+    />
+  ) : null;
+  if (!data.matches.length && !data.outsideScope.length) return erased;
+  return (
+    <>
+      {erased}
+      <Alert
       type="warning"
       showIcon
       role="alert"
@@ -89,6 +106,7 @@ export function DuplicateWarning({ form }: { form: FormInstance<CustomerFormValu
           <Typography.Text type="secondary">{t('customers.dup.stillSave')}</Typography.Text>
         </Flex>
       }
-    />
+      />
+    </>
   );
 }

@@ -1,11 +1,11 @@
-import { Button, Descriptions, Space, Tag, Tooltip, Typography } from 'antd';
+import { Button, Descriptions, Space, Tag, Tooltip, Typography, type DescriptionsProps } from 'antd';
 import { CheckCircleFilled, CloseCircleOutlined, EyeOutlined } from '@ant-design/icons';
 import { useAuth } from '../../platform/auth';
 import { formatDateTime } from '../../platform/format';
 import { useT } from '../../platform/i18n';
 import { useTeams } from '../accounts';
 import { useCustomDescriptionItems } from '../fields';
-import { CHANNELS } from './api';
+import { CHANNELS, useFieldAccess } from './api';
 import { enumLabel, formatAddress, formatLunar, STAGE_COLOR } from './labels';
 import { CustomerTags } from './tags';
 import type { CustomerTabContext } from './tabs';
@@ -21,7 +21,26 @@ export function ProfileTab({ customer: c, revealed, reveal, revealing }: Custome
   const masked = c.piiMasked && !revealed && (c.phones.length > 0 || !!c.idNumber);
   const teamName = c.teamId ? (teams.data?.find((tm) => tm.id === c.teamId)?.name ?? '') : none;
   const p = c.preferences;
-  const customItems = useCustomDescriptionItems(c.custom);
+  const access = useFieldAccess();
+  const customItems = useCustomDescriptionItems(c.custom).filter((i) => access.visible(i.key));
+  // 字段权限: a field the user's role does not see is not shown at all (the API left it empty and named it in `hidden`).
+  const shown = (field: string) => !c.hidden.includes(field) && access.visible(field);
+  const GRANT: Record<string, string> = {
+    phones: 'phones',
+    email: 'email',
+    gender: 'gender',
+    birthday: 'birthday',
+    lunar: 'birthday',
+    id: 'idNumber',
+    address: 'address',
+    source: 'source',
+    channel: 'preferences',
+    time: 'preferences',
+    language: 'preferences',
+    interests: 'preferences',
+    consent: 'consent',
+    notes: 'notes',
+  };
 
   const revealButton =
     masked && can('customer:pii') ? (
@@ -38,7 +57,8 @@ export function ProfileTab({ customer: c, revealed, reveal, revealing }: Custome
       size="small"
       styles={{ label: { whiteSpace: 'nowrap' } }}
       column={{ xs: 1, sm: 1, md: 2, lg: 2, xl: 3, xxl: 3 }}
-      items={[
+      items={(
+        [
         { key: 'kind', label: t('field.kind'), children: enumLabel(t, 'kind', c.kind) },
         {
           key: 'phones',
@@ -111,7 +131,8 @@ export function ProfileTab({ customer: c, revealed, reveal, revealing }: Custome
         },
         { key: 'created', label: t('field.createdAt'), children: formatDateTime(c.createdAt) },
         { key: 'updated', label: t('field.updatedAt'), children: formatDateTime(c.updatedAt) },
-      ]}
+        ] as NonNullable<DescriptionsProps['items']>
+      ).filter((item) => !GRANT[String(item.key)] || shown(GRANT[String(item.key)]!))}
     />
   );
 }

@@ -57,7 +57,27 @@ export const customerKeys = {
   history: (id: string) => ['customers', 'history', id] as const,
   contacts: (id: string) => ['customers', 'contacts', id] as const,
   tags: ['customers', 'tags'] as const,
+  fieldAccess: ['customers', 'field-access'] as const,
 };
+
+export type FieldLevel = 'hidden' | 'read' | 'edit';
+
+/**
+ * 字段权限: the signed-in user's level for every customer field (a standard field's key — `idNumber`, `address` … —
+ * or `custom.<key>`), as the server enforces it; the form and the 360 page hide or disable fields by it. Until it has
+ * loaded, every field counts as editable (the server hides and refuses what is not).
+ */
+export function useFieldAccess(): { level: (field: string) => FieldLevel; visible: (field: string) => boolean; loaded: boolean } {
+  const q = useQuery({
+    queryKey: customerKeys.fieldAccess,
+    queryFn: () => api.get<{ levels: Record<string, FieldLevel> }>('/api/v1/customers/field-access'),
+    staleTime: 5_000,
+  });
+  // A field it does not name yet (a custom field defined since it was read) counts as editable: the server still hides
+  // its value and refuses its write if the role may not have it.
+  const level = (field: string): FieldLevel => q.data?.levels[field] ?? 'edit';
+  return { level, visible: (field) => level(field) !== 'hidden', loaded: !!q.data };
+}
 
 export function useCustomer(id: string) {
   return useQuery({ queryKey: customerKeys.one(id), queryFn: () => api.get<CustomerView>(`/api/v1/customers/${id}`) });

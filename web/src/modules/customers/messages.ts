@@ -105,6 +105,10 @@ export const zh = {
   'customers.dup.owner': '负责人：{name}',
   'customers.dup.outside': '另有 {n} 位不在你数据范围内的客户{reason}，请向主管确认',
   'customers.dup.stillSave': '确认不是同一位客户的，仍可直接保存。',
+  'customers.dup.erasedTitle': '此人曾要求删除个人信息',
+  'customers.dup.erasedKind.phone': '电话号码',
+  'customers.dup.erasedKind.id_number': '证件号码',
+  'customers.dup.erased': '正在录入的{reason}属于一位已于 {day} 行使删除权、个人信息已被删除的人。请先确认其本人重新同意建档，再保存。',
 } as const;
 
 export const en: Record<keyof typeof zh, string> = {
@@ -213,4 +217,8 @@ export const en: Record<keyof typeof zh, string> = {
   'customers.dup.owner': 'Owner: {name}',
   'customers.dup.outside': '{n} more customers outside your data scope: {reason}. Ask your manager',
   'customers.dup.stillSave': 'If it is not the same customer, you can still save.',
+  'customers.dup.erasedTitle': 'This person asked to be erased',
+  'customers.dup.erasedKind.phone': 'phone number',
+  'customers.dup.erasedKind.id_number': 'ID number',
+  'customers.dup.erased': 'The {reason} being entered belonged to a person whose personal information was erased at their request on {day}. Confirm that they agree to be a customer again before saving.',
 };

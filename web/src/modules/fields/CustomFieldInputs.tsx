@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { Fragment, type ReactNode } from 'react';
 import { Col, DatePicker, Form, Input, InputNumber, Row, Select, Switch } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useI18n, useT } from '../../platform/i18n';
@@ -59,8 +59,17 @@ function CustomInput({ field, label }: { field: CustomFieldView; label: string }
   }
 }
 
-/** The 自定义字段 section of the customer form (nothing when no field is defined). */
-export function CustomFieldsSection({ wrap }: { wrap: (title: string, children: ReactNode) => ReactNode }) {
+/**
+ * The 自定义字段 section of the customer form (nothing when no field is defined). `gate` wraps each field's input (the
+ * customers module's field grants: hidden or read-only).
+ */
+export function CustomFieldsSection({
+  wrap,
+  gate = (_key, input) => input,
+}: {
+  wrap: (title: string, children: ReactNode) => ReactNode;
+  gate?: (key: string, input: ReactNode) => ReactNode;
+}) {
   const t = useT();
   const { lang } = useI18n();
   const fields = useCustomFields();
@@ -69,9 +78,14 @@ export function CustomFieldsSection({ wrap }: { wrap: (title: string, children: 
     t('customFields.section'),
     <Row gutter={16} data-testid="custom-fields">
       {fields.data.map((f) => (
-        <Col key={f.id} {...third}>
-          <CustomInput field={f} label={fieldLabel(f, lang)} />
-        </Col>
+        <Fragment key={f.id}>
+          {gate(
+            f.key,
+            <Col {...third}>
+              <CustomInput field={f} label={fieldLabel(f, lang)} />
+            </Col>,
+          )}
+        </Fragment>
       ))}
     </Row>,
   );

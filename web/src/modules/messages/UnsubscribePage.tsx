@@ -39,7 +39,25 @@ export function UnsubscribePage() {
   const { token = '' } = useParams();
   const info = useQuery({ queryKey: ['unsubscribe', token], queryFn: () => api.get<UnsubscribeInfo>(`/api/v1/unsubscribe/${encodeURIComponent(token)}`), retry: false });
   const confirm = useMutation({ mutationFn: () => api.post<UnsubscribeInfo>(`/api/v1/unsubscribe/${encodeURIComponent(token)}`) });
+  // PIPL Art. 24: one click refuses automated marketing on every channel (service notices still come).
+  const object = useMutation({ mutationFn: () => api.post<UnsubscribeInfo>(`/api/v1/unsubscribe/${encodeURIComponent(token)}/marketing`) });
   const done = confirm.data ?? (info.data?.withdrawn ? info.data : null);
+  const objected = !!(object.data?.marketingObjected ?? confirm.data?.marketingObjected ?? info.data?.marketingObjected);
+  const marketing = objected ? (
+    <Typography.Text type="success" data-testid="marketing-objected">
+      {t('msg.unsubscribe.marketing.done')}
+    </Typography.Text>
+  ) : (
+    <Flex vertical align="center" gap={4}>
+      {object.error ? <Typography.Text type="danger">{errorMessage(object.error)}</Typography.Text> : null}
+      <Button loading={object.isPending} onClick={() => object.mutate()} data-testid="object-marketing">
+        {t('msg.unsubscribe.marketing')}
+      </Button>
+      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+        {t('msg.unsubscribe.marketing.hint')}
+      </Typography.Text>
+    </Flex>
+  );
   const body = () => {
     if (info.isPending) return <Loading />;
     if (info.isError) return <Result status="warning" title={t('msg.unsubscribe.invalid')} />;
@@ -48,6 +66,7 @@ export function UnsubscribePage() {
       return (
         <div data-testid="unsubscribed">
           <Result status="success" title={t('msg.unsubscribe.done', params)} />
+          <Flex justify="center">{marketing}</Flex>
         </div>
       );
     }
@@ -60,6 +79,7 @@ export function UnsubscribePage() {
         <Button type="primary" size="large" loading={confirm.isPending} onClick={() => confirm.mutate()}>
           {t('msg.unsubscribe.confirm')}
         </Button>
+        {marketing}
       </Flex>
     );
   };

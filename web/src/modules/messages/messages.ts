@@ -142,6 +142,9 @@ export const zh = {
   'msg.unsubscribe.done': '已退订，您将不再收到 {company} 的{channel}。',
   'msg.unsubscribe.invalid': '退订链接无效',
   'msg.unsubscribe.hotline': '服务热线',
+  'msg.unsubscribe.marketing': '不再接收任何营销推广（所有渠道）',
+  'msg.unsubscribe.marketing.hint': '服务通知（如维修、停暖通知）仍会照常发送',
+  'msg.unsubscribe.marketing.done': '已为您停止所有营销推广信息',
 } as const;
 
 export const en: Record<keyof typeof zh, string> = {
@@ -287,4 +290,7 @@ export const en: Record<keyof typeof zh, string> = {
   'msg.unsubscribe.done': 'Done: you will no longer receive {channel} from {company}.',
   'msg.unsubscribe.invalid': 'This unsubscribe link is not valid',
   'msg.unsubscribe.hotline': 'Hotline',
+  'msg.unsubscribe.marketing': 'No marketing at all (every channel)',
+  'msg.unsubscribe.marketing.hint': 'Service notices (repairs, heating outages) are still sent',
+  'msg.unsubscribe.marketing.done': 'You will receive no more marketing',
 };

@@ -28,6 +28,7 @@ import {
   type PrivacyRequestView,
   type VerificationMethod,
 } from './api';
+import { ErasurePanel } from './ErasurePanel';
 
 const STATUS_COLOR: Record<PrivacyRequestStatus, string> = { received: 'default', verifying: 'processing', in_progress: 'blue', answered: 'success', refused: 'error' };
 
@@ -165,6 +166,7 @@ function RequestDrawer({ id, onClose }: { id: string | null; onClose: () => void
               </Button>
             ) : null}
           </Flex>
+          {r.kind === 'deletion' ? <ErasurePanel request={r} /> : null}
           <Descriptions size="small" column={1} bordered>
             <Descriptions.Item label={t('privacy.col.kind')}>{t(`privacy.kind.${r.kind}`)}</Descriptions.Item>
             <Descriptions.Item label={t('privacy.col.status')}>

@@ -2,3 +2,4 @@
 // admin menu for holders of privacy:manage (nav.tsx).
 
 export * as privacyMessages from './messages';
+export * as privacyConsentMessages from './consent.messages';

@@ -3,3 +3,6 @@
 import { lazyPage } from '../../platform/lazyPage';
 
 export const PrivacyPage = /* @__PURE__ */ lazyPage(() => import('./PrivacyPage'), 'PrivacyPage');
+export const RetentionPage = /* @__PURE__ */ lazyPage(() => import('./RetentionPage'), 'RetentionPage');
+/** 同意记录 on the customer 360 page: the tab registers itself when this chunk loads (with the page). */
+export const loadCustomerTab = (): Promise<unknown> => import('./tab');
