@@ -131,6 +131,7 @@ describe('the export walks the module registry', () => {
     const requests = new Map<string, string>();
     for (const id of new Set(witnesses.values())) requests.set(id, await requestFor(id));
     const final = await rowsByCustomer(tables);
+    const about = rowsOf<{ n: number }>(await ctx.database.db.execute(sql`select count(*)::int as n from audit_log where entity_type = 'customer' and entity_id = ${best}`))[0]!.n;
     const exports = new Map<string, Map<string, ModuleFile>>();
     for (const [id, requestId] of requests) exports.set(id, await exportOf(requestId));
     for (const [t, id] of witnesses) expect(exportedRows(exports.get(id)!, t, id), `${t} of ${id}`).toBe(final.get(t)!.get(id));
@@ -141,6 +142,8 @@ describe('the export walks the module registry', () => {
     expect(modules.size).toBeGreaterThanOrEqual(8);
     for (const m of modules) expect(Object.values(mine.get(m)!.records).some((rows) => rows.length > 0), m).toBe(true);
     expect(mine.get('customers')!.records.profile).toEqual([expect.objectContaining({ id: best })]);
-    expect(mine.get('audit')!.records.entries!.length).toBeGreaterThan(0);
+    // Its audit entries: every one about it that the log held when it was exported (the best household need not have
+    // any: which one is best depends on the day's history; CI once picked one with none).
+    expect(mine.get('audit')!.records.entries!.length).toBe(about);
   });
 });
