@@ -19,7 +19,7 @@ const PHONE_NO = '13900002001';
 const REPLY = '已安排师傅今天下午上门维修，给您添麻烦了。';
 const SMALL_PHONE = { width: 375, height: 740 };
 
-const suite = browserSuite<{ customerId: string }>(async ({ server, browser }) => {
+const suite = browserSuite<{ customerId: string; admin: Api }>(async ({ server, browser }) => {
   const admin = await seedCompany(server.url);
   const agent = await admin.post<{ id: string }>('/api/v1/users', AGENT);
   const customer = await admin.post<{ id: string }>('/api/v1/customers', {
@@ -30,7 +30,7 @@ const suite = browserSuite<{ customerId: string }>(async ({ server, browser }) =
     address: { city: '哈尔滨市', compound: '幸福家园', building: '3', unit: '2', room: '302' },
   });
   await signIn(browser, server.url, '/', AGENT.username, AGENT.password);
-  return { customerId: customer.id };
+  return { customerId: customer.id, admin };
 });
 
 const drawer = (page: Page) => page.getByTestId('fb-drawer-body');
@@ -253,6 +253,33 @@ describe('feedback', () => {
       await page.getByTestId('fa-hot').waitFor();
       await noSideScroll(page, SMALL_PHONE.width);
       await shots.take(page, 'analysis');
+      expect(b.pageErrors).toEqual([]);
+    } finally {
+      await b.close();
+    }
+  });
+
+  it('an administrator retrains the company models on 反馈分析: told what is missing first, then trained from the corrections', async () => {
+    const b = await launchBrowser();
+    try {
+      const page = await signIn(b, suite.server.url, '/feedback/analysis');
+      await see(page.getByTestId('fm-blocked-sentiment'), /负面、正面各至少 10 条/);
+      expect(await page.getByTestId('fm-retrain').isDisabled()).toBe(true);
+      for (let i = 1; i <= 10; i++) {
+        for (const [text, sentiment] of [
+          [`第${i}户：暖气片烫手，屋里暖和`, 'pos'],
+          [`第${i}户：暖气片冰凉，报修没人来`, 'neg'],
+        ] as const) {
+          const item = await suite.admin.post<{ id: string; version: number }>('/api/v1/feedback', { text });
+          await suite.admin.patch(`/api/v1/feedback/${item.id}`, { version: item.version, sentiment });
+        }
+      }
+      await page.reload();
+      await see(page.getByTestId('fm-sentiment'), '尚未训练');
+      await page.getByTestId('fm-retrain').click();
+      await see(page.getByTestId('fm-result-sentiment'), '已训练，第 1 版');
+      await see(page.getByTestId('fm-sentiment'), /第 1 版，20 条更正/);
+      await new Shots('feedback-retrain').take(page, 'trained');
       expect(b.pageErrors).toEqual([]);
     } finally {
       await b.close();

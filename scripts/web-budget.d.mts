@@ -4,6 +4,7 @@ export type Manifest = Record<string, ManifestChunk>;
 export type Measurement = {
   appInitialJs: number;
   appInitialFiles: number;
+  appCss: number;
   signInJs: number | null;
   customerListJs: number | null;
   publicPage: number;

@@ -57,6 +57,7 @@ export function measure(manifests, size) {
   const publicHtml = size('public.html');
   return {
     appInitialJs,
+    appCss: sum(app.css),
     appInitialFiles: app.js.length,
     signInJs: route('modules/accounts/LoginPage.tsx'),
     customerListJs: route('modules/customers/CustomerListPage.tsx'),
@@ -86,6 +87,7 @@ export function report(m, budgets = BUDGETS) {
     'web bundle sizes (gzipped):',
     `  agent app, initial JS (entry + static imports, ${m.appInitialFiles} files): ${kb(m.appInitialJs)} / budget ${kb(budgets.appInitialJs)}  ${mark(m.appInitialJs, budgets.appInitialJs)}`,
   ];
+  lines.push(`    its stylesheet (Ant Design's prebuilt styles and ours): ${kb(m.appCss)}`);
   if (m.signInJs !== null) lines.push(`    sign-in page (/login), JS before it shows: ${kb(m.signInJs)}`);
   if (m.customerListJs !== null) lines.push(`    customer list (/customers), JS before it shows: ${kb(m.customerListJs)}`);
   lines.push(

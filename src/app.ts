@@ -30,7 +30,7 @@ import { ticketAttachmentRetention, ticketDashboardTiles, ticketGoalMetrics } fr
 import { viewRoutes } from './modules/views/index.js';
 import { goalDashboardTiles, goalRoutes, registerGoalMetric, snapshotGoals } from './modules/goals/index.js';
 import { performanceRoutes, performanceDashboardTiles } from './modules/performance/index.js';
-import { feedbackChurnSignal, feedbackDashboardTiles, feedbackImporter, feedbackFromInteraction, feedbackLearningInput, feedbackFromSurvey, feedbackFromTicketRating, feedbackGoalMetrics, feedbackPublicRoutes, feedbackRoutes, registerFeedbackHooks } from './modules/feedback/index.js';
+import { FEEDBACK_RETRAIN_QUEUE, feedbackChurnSignal, feedbackDashboardTiles, feedbackImporter, feedbackFromInteraction, feedbackLearningInput, feedbackFromSurvey, feedbackFromTicketRating, feedbackGoalMetrics, feedbackPublicRoutes, feedbackRoutes, registerFeedbackHooks } from './modules/feedback/index.js';
 import { REPORT_ATTACHMENTS, reportAttachments, reportRoutes, runReportSchedule } from './modules/reports/index.js';
 import { interactionGoalMetrics, registerInteractionVoiceHook, taskDashboardTiles } from './modules/interactions/index.js';
 import { analyticsDashboardTiles, analyticsGoalMetrics, analyticsListFilters } from './modules/analytics/index.js';
@@ -84,9 +84,9 @@ import { ARREARS_QUEUE, NOTICE_QUEUE, arrearsMergeHook, arrearsRebuildReason, ar
 import { demoStatus } from './modules/demo/index.js';
 import { readCompanySettings } from './modules/settings/index.js';
 import type { Actor } from './platform/auth/permissions.js';
-import { erasedPersonLookup, privacyPersonalData, privacyRoutes, registerPersonalDataHook, registerPrivacyDueHook, remindPrivacyRequests } from './modules/privacy/index.js';
+import { erasedCustomerIds, erasedPersonLookup, privacyPersonalData, privacyRoutes, registerPersonalDataHook, registerPrivacyDueHook, remindPrivacyRequests } from './modules/privacy/index.js';
 import { RETENTION_QUEUE, consentLedger, inactiveCustomersRetention, privacyLedgerAndRetention, registerRetentionSource } from './modules/privacy/index.js';
-import { customerPersonalData, registerErasedPersonLookup } from './modules/customers/index.js';
+import { customerPersonalData, registerErasedCustomerCheck, registerErasedPersonLookup } from './modules/customers/index.js';
 import { transactionPersonalData } from './modules/transactions/index.js';
 import { interactionPersonalData } from './modules/interactions/index.js';
 import { ticketPersonalData } from './modules/tickets/index.js';
@@ -138,7 +138,7 @@ export async function prepareDatabase(database: Database): Promise<void> {
 
 /** Every job queue a server works (buildApp refuses to register a handler of a queue missing here). */
 function jobQueues(): string[] {
-  return ['import.run', DEMO_QUEUE, MESSAGE_QUEUE, FACTS_QUEUE, LOYALTY_QUEUE, SURVEY_SEND_QUEUE, ARREARS_QUEUE, NOTICE_QUEUE, ANALYTICS_QUEUE, SEGMENTS_QUEUE, CAMPAIGNS_QUEUE, NOTIFICATION_CLEANUP_QUEUE, RETENTION_QUEUE];
+  return ['import.run', DEMO_QUEUE, MESSAGE_QUEUE, FACTS_QUEUE, LOYALTY_QUEUE, SURVEY_SEND_QUEUE, ARREARS_QUEUE, NOTICE_QUEUE, ANALYTICS_QUEUE, SEGMENTS_QUEUE, CAMPAIGNS_QUEUE, NOTIFICATION_CLEANUP_QUEUE, RETENTION_QUEUE, FEEDBACK_RETRAIN_QUEUE];
 }
 
 /**
@@ -213,6 +213,7 @@ registerNotificationHooks({ registerTicketAssignedHook, registerTicketMessageHoo
 for (const hook of [customerPersonalData, transactionPersonalData, interactionPersonalData, ticketPersonalData, messagePersonalData, feedbackPersonalData, surveyPersonalData, loyaltyPersonalData, analyticsPersonalData, carePersonalData, auditPersonalData, campaignPersonalData, segmentPersonalData, heatingPersonalData, privacyPersonalData, notificationPersonalData, importPersonalData])
   registerPersonalDataHook(hook);
 registerErasedPersonLookup(erasedPersonLookup); // an erased person entered again is told (form warning, import refused): the privacy module's keyed hashes
+registerErasedCustomerCheck(erasedCustomerIds); // an erased record is never restored nor un-merged (409)
 // 同意记录 (issue #18): every consent change records through the privacy module's ledger; 数据保留: each kind by its owner.
 registerConsentLedger(consentLedger);
 for (const source of [inactiveCustomersRetention, auditRetention, ticketAttachmentRetention, outboxRetention]) registerRetentionSource(source);
@@ -493,7 +494,7 @@ export async function buildApp(opts: {
   await ticketRoutes(app, { ...ctx, tickets: messaging });
   await ticketCandidateRoutes(app, ctx); // who an unlinked ticket's reporter may be (by phone, else by address)
   // Feedback (客户反馈): the inbox, its categories, replies through the outbox; the public page /f and its JSON twin.
-  await feedbackRoutes(app, { ...ctx, messaging });
+  await feedbackRoutes(app, { ...ctx, messaging, jobs, resumeAfter: opts.resumeJobs ? (takeOver ? 0 : 90) : null }); // with 重新训练's job
   await feedbackPublicRoutes(app, { ...ctx, now: messaging.now });
   await loyalty(app, ctx, jobs, messaging, opts.resumeJobs ? (takeOver ? 0 : 90) : null);
   // 个人信息请求 (PIPL, issue #18): the register and the export; its handlers are reminded 3 working days before a due

@@ -81,8 +81,11 @@ describe('hearth privacy retention', { timeout: 240_000 }, () => {
       const n = async (q: ReturnType<typeof sql>) => Number(rowsOf<{ n: number }>(await database.db.execute(q))[0]!.n);
       expect(await n(sql`select count(*)::int as n from audit_log where at < now() - interval '3 years'`)).toBe(0);
       expect(await n(sql`select count(*)::int as n from audit_log where at < now() - interval '6 months'`)).toBe(1);
-      expect(await n(sql`select count(*)::int as n from privacy_retention_marks m join customers c on c.id = m.customer_id where c.name = '命令行旧客户'`)).toBe(1);
-      expect(await n(sql`select count(*)::int as n from privacy_retention_marks`)).toBe(1);
+      // The old customer anonymised through the erasure (a register entry of channel `retention`), the new one as it was.
+      expect(await n(sql`select count(*)::int as n from customers where name = '命令行旧客户'`)).toBe(0);
+      expect(await n(sql`select count(*)::int as n from customers c join privacy_erased_customers e on e.customer_id = c.id where c.name like '已删除用户 #%' and c.deleted_at is not null`)).toBe(1);
+      expect(await n(sql`select count(*)::int as n from privacy_requests r join privacy_erasures e on e.request_id = r.id where r.channel = 'retention' and e.source = 'retention' and e.proposed_by is null`)).toBe(1);
+      expect(await n(sql`select count(*)::int as n from customers where name = '命令行新客户' and deleted_at is null`)).toBe(1);
     } finally {
       await database.close();
     }

@@ -19,10 +19,14 @@ declare module 'vitest' {
  * V8 flags of the test servers (the bundle). `--liftoff-only`: PGlite's WebAssembly (PostgreSQL) runs as compiled by
  * the baseline compiler, without recompiling its hot functions with the optimising one in background threads. A test
  * server lives for seconds to a minute and runs few queries, so that recompilation was most of its start (start to
- * healthy: 5.0 → 3.2 CPU-s, measured 2026-12-07) and never paid back. The CLI (which loads demos and fits models in
- * some tests) and production keep V8's defaults. HEARTH_TEST_NODE_FLAGS replaces them (empty: none).
+ * healthy: 5.0 → 3.2 CPU-s, measured 2026-12-07) and never paid back. The CLI's short commands run with them too
+ * (runHearth); its long ones (which load demos and fit models in some tests) and production keep V8's defaults.
+ * HEARTH_TEST_NODE_FLAGS replaces them (empty: none).
  */
 const SERVER_FLAGS = (process.env.HEARTH_TEST_NODE_FLAGS ?? '--liftoff-only').split(/\s+/).filter(Boolean);
+
+/** `hearth` commands that compute for long (see runHearth): run with V8's defaults. */
+const LONG_COMMANDS = new Set(['demo', 'analytics', 'import', 'feedback', 'segments']);
 
 /**
  * The node arguments that start the server or the `hearth` CLI: the run's bundle (server-bundle.ts, made by the
@@ -104,7 +108,11 @@ export function runProcess(
  * `bin/hearth.mjs` itself with `asInstalled`.
  */
 export async function runHearth(args: string[], env: Record<string, string | undefined>, timeoutMs = 120_000, asInstalled = false): Promise<RunResult> {
-  const r = await runProcess(process.execPath, [...entryArgs('hearth', asInstalled), ...args], { env: { ...process.env, ...env }, timeoutMs });
+  // The short commands (migrate, user, secrets, privacy, customers …) run with the servers' flags: they open the
+  // database, do a little and exit, so the optimising compiler's work on PGlite's WebAssembly never paid back. The
+  // long ones (loading a demo or a file, fitting models) keep V8's defaults. (CI: ~75 CPU-s of such short commands.)
+  const flags = asInstalled || LONG_COMMANDS.has(args[0] ?? '') ? [] : SERVER_FLAGS;
+  const r = await runProcess(process.execPath, [...flags, ...entryArgs('hearth', asInstalled), ...args], { env: { ...process.env, ...env }, timeoutMs });
   if (r.timedOut) throw new Error(`hearth ${args.join(' ')} did not finish within ${timeoutMs} ms (killed):\n${r.stderr}`);
   return r;
 }

@@ -1,6 +1,8 @@
 import { lazy, Suspense, type ReactNode } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
 import { App as AntApp, ConfigProvider, Flex, Spin } from 'antd';
+// Ant Design's styles as one prebuilt stylesheet (zero-runtime, below): see Themed.
+import 'antd/dist/antd.css';
 import zhCN from 'antd/es/locale/zh_CN';
 import enUS from 'antd/es/locale/en_US';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
@@ -168,6 +170,11 @@ function Themed({ children }: { children: ReactNode }) {
       locale={lang === 'en' ? enUS : zhCN}
       button={{ autoInsertSpace: false }}
       theme={{
+        // Zero-runtime: the components' styles come from antd/dist/antd.css (imported above, ~105 KB gzipped, cached)
+        // instead of being generated in the page by CSS-in-JS on every load; our tokens still apply as CSS variables.
+        // Measured on five pages of the demo in fresh browser contexts (2026-12-07): the page's main-thread work per
+        // visit 1.4–1.7 s → 0.82 s, its scripts 1.0–1.2 s → 0.46 s. docs/ARCHITECTURE.md (Web) has the reasons.
+        zeroRuntime: true,
         token: {
           colorPrimary: '#1668dc',
           borderRadius: 6,

@@ -16,6 +16,8 @@ export type UserView = {
   locked: boolean;
   lastLoginAt: string | null;
   createdAt: string;
+  /** The user admins' list only: whether the user signs in with two-factor (an admin can reset it). */
+  twoFactor?: boolean;
 };
 
 /** 部门 / 班组: departments contain groups. */

@@ -31,6 +31,7 @@ export const userView = responseOf<UserView>()(
     locked: z.boolean().describe('Locked after too many failed sign-ins'),
     lastLoginAt: instant.nullable(),
     createdAt: instant,
+    twoFactor: z.boolean().optional().describe("The user admins' list only: two-factor sign-in is on"),
   }),
 );
 export const userList = responseOf<{ items: UserView[] }>()(itemsOf(userView));

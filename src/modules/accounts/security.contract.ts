@@ -6,6 +6,14 @@
 /** The second step a sign-in still needs: the authenticator's code, or (required of an administrator) enrolment. */
 export type TwoFactorStep = 'code' | 'enrol';
 
+/**
+ * GET /auth/two-factor/pending: where this browser's sign-in stands — the second step its session still waits for
+ * (the code, or enrolment), with the session's CSRF token for that step's writes; null when it waits for none (no
+ * session, an ended or expired one, or one signed in). The sign-in page asks it after a reload: the server's pending
+ * session is the only record of a half-finished sign-in.
+ */
+export type PendingSignInView = { step: TwoFactorStep | null; csrfToken: string | null };
+
 /** GET /auth/two-factor: my two-factor sign-in. */
 export type TwoFactorStatusView = {
   enabled: boolean;

@@ -1,5 +1,5 @@
 /** Queries of two-factor sign-in and the session list (accounts module). */
-import { and, asc, desc, eq, gt, inArray, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { invalidateDirectory } from './directory.state.js';
 import { sessions, userTotp } from './schema.js';
@@ -11,6 +11,12 @@ export async function findTotp(db: DbOrTx, userId: string, lock = false): Promis
   const q = db.select().from(userTotp).where(eq(userTotp.userId, userId));
   const [row] = lock ? await q.for('update') : await q;
   return row;
+}
+
+/** The users with two-factor sign-in on (confirmed): the user admins' list shows it, with the reset. */
+export async function twoFactorUserIds(db: DbOrTx): Promise<Set<string>> {
+  const rows = await db.select({ userId: userTotp.userId }).from(userTotp).where(isNotNull(userTotp.confirmedAt));
+  return new Set(rows.map((r) => r.userId));
 }
 
 /** Starts (or starts again) an enrolment: an unconfirmed row with a new sealed secret. A confirmed row is kept. */

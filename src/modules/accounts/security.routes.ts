@@ -8,7 +8,7 @@ import type { ServiceContext } from '../../platform/context.js';
 import { noContent } from '../../platform/http/response.js';
 import type { App } from '../../platform/http/server.js';
 import { loginView } from './accounts.schemas.js';
-import { recoveryCodesView, revokedView, securitySettingsView, sessionList, twoFactorEnrolmentView, twoFactorStatusView } from './security.schemas.js';
+import { pendingSignInView, recoveryCodesView, revokedView, securitySettingsView, sessionList, twoFactorEnrolmentView, twoFactorStatusView } from './security.schemas.js';
 import { disableTwoFactorBody, securitySettingsBody, sessionParam, twoFactorCodeBody, userIdParam } from './security.types.js';
 import { listMySessions, listUserSessions, revokeMySession, revokeOtherSessions, revokeUserSessions } from './sessions.service.js';
 import {
@@ -32,6 +32,18 @@ export async function securityRoutes(app: App, ctx: ServiceContext): Promise<voi
   const step = { twoFactorStep: true, ...codeLimit };
   const tags = ['auth'];
 
+  // After a reload on the code step: the browser asks the server where its sign-in stands (the pending session is the
+  // record of it; nothing is kept in the browser), and gets the CSRF token the step's writes need back. Public: without
+  // a session, or with an ended one, the answer is simply "no step".
+  app.get(
+    '/api/v1/auth/two-factor/pending',
+    { config: { public: true, twoFactorStep: true }, schema: { tags, summary: "The second step this browser's sign-in still waits for (the code, or enrolment)", response: { 200: pendingSignInView } } },
+    async (req, reply) => {
+      reply.header('cache-control', 'no-store');
+      const pending = req.actor ? req.session?.pending : null;
+      return pending ? { step: pending === 'totp' ? ('code' as const) : ('enrol' as const), csrfToken: req.session!.csrfToken } : { step: null, csrfToken: null };
+    },
+  );
   app.get('/api/v1/auth/two-factor', { schema: { tags, summary: 'My two-factor sign-in', response: { 200: twoFactorStatusView } } }, async (req) =>
     twoFactorStatus(db, req.actor),
   );

@@ -1,10 +1,16 @@
 /** Response schemas of the accounts module's security API, tied to security.contract.ts. */
 import { z } from 'zod';
 import { itemsOf, responseOf } from '../../platform/http/response.js';
-import type { RecoveryCodesView, SecuritySettingsView, SessionView, TwoFactorEnrolmentView, TwoFactorStatusView } from './security.contract.js';
+import type { PendingSignInView, RecoveryCodesView, SecuritySettingsView, SessionView, TwoFactorEnrolmentView, TwoFactorStatusView } from './security.contract.js';
 
 const instant = z.string().describe('ISO 8601 date-time');
 
+export const pendingSignInView = responseOf<PendingSignInView>()(
+  z.object({
+    step: z.enum(['code', 'enrol']).nullable().describe("The second step this browser's sign-in still waits for; null: none"),
+    csrfToken: z.string().nullable().describe("The waiting session's CSRF token, for that step's writes; null without one"),
+  }),
+);
 export const twoFactorStatusView = responseOf<TwoFactorStatusView>()(
   z.object({
     enabled: z.boolean(),

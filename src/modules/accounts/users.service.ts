@@ -19,6 +19,7 @@ import {
 import type { CreateUserInput, UpdateUserInput } from './accounts.types.js';
 import type { UserView } from './accounts.contract.js';
 import { toUserView } from './views.js';
+import { twoFactorUserIds } from './security.repository.js';
 
 /**
  * Nobody hands out more than they hold: a role can be given (or taken from a user) only by an actor holding every
@@ -39,8 +40,10 @@ export async function listUsers(db: DbOrTx, actor: Actor | null): Promise<UserVi
   requireAccess(actor, 'user:read');
   const rows = await listUserRows(db);
   const full = actor.permissions.has('user:manage');
-  // Colleagues see each other's names and teams (to pick an owner); contact details are for user admins.
-  return rows.map((u) => (full ? toUserView(u) : { ...toUserView(u), mobile: null, email: null }));
+  // Colleagues see each other's names and teams (to pick an owner); contact details are for user admins, and whether
+  // two-factor sign-in is on (which they can reset, issue #18).
+  const twoFactor = full ? await twoFactorUserIds(db) : null;
+  return rows.map((u) => (twoFactor ? { ...toUserView(u), twoFactor: twoFactor.has(u.id) } : { ...toUserView(u), mobile: null, email: null }));
 }
 
 /** Creates a user. `firstAdmin` skips the access check: it is how setup and `hearth user create` make the first one. */

@@ -5,7 +5,7 @@ import { PgTransaction } from 'drizzle-orm/pg-core';
 import { rowsOf, type Db, type DbOrTx } from '../../platform/db/client.js';
 import { userDirectory } from '../accounts/index.js';
 import type { CustomCondition } from '../fields/index.js';
-import type { Channel } from './customers.contract.js';
+import { ADDRESS_KEYS } from './customers.contract.js';
 import { customerListFilterSql, type CustomerListFilterParam } from './list-filters.js';
 import { customerContacts, customers } from './schema.js';
 
@@ -30,7 +30,7 @@ export function scopeCondition(scope: ScopeFilter): SQL | undefined {
 
 export type CustomerFilter = {
   scope: ScopeFilter;
-  text?: { pattern: string; bigram?: string | null; phoneDigits: string | null; exactPhone: string | null };
+  text?: { pattern: string; bigram?: string | null; phoneDigits: string | null; exactPhone: string | null; shown?: TextShown | null };
   kind?: string;
   tag?: string;
   ownerId?: string;
@@ -49,11 +49,36 @@ export type CustomerFilter = {
   deleted: 'exclude' | 'only';
 };
 
+/**
+ * Field grants (issue #18): which parts of `search_text` (name, email, address) the searcher's role sees. The name is
+ * always seen; null: every part.
+ */
+export type TextShown = { email: boolean; address: boolean };
+
+/**
+ * The text match over `search_text` (through its trigram or bigram index), checked again over the parts the searcher
+ * sees when it does not see them all: a role that does not see the email or the address finds nobody by them.
+ */
+export function textMatch(t: { pattern: string; bigram?: string | null; shown?: TextShown | null }): SQL {
+  const indexed = t.bigram ? arrayContains(customers.searchBigrams, [t.bigram]) : sql`${customers.searchText} ilike ${t.pattern}`;
+  if (!t.shown || (t.shown.email && t.shown.address)) return indexed;
+  const parts: SQL[] = [sql`${customers.name}`];
+  if (t.shown.email) parts.push(sql`${customers.email}`);
+  if (t.shown.address) {
+    const cols = sql.join(
+      ADDRESS_KEYS.map((k) => customers[k]),
+      sql`, `,
+    );
+    parts.push(sql`concat(${cols})`, sql`concat_ws(' ', ${cols})`);
+  }
+  return sql`(${indexed} and concat_ws(' ', ${sql.join(parts, sql`, `)}) ilike ${t.pattern})`;
+}
+
 function whereOf(f: CustomerFilter): SQL | undefined {
   const conds: (SQL | undefined)[] = [scopeCondition(f.scope)];
   conds.push(f.deleted === 'only' ? isNotNull(customers.deletedAt) : isNull(customers.deletedAt));
   if (f.text) {
-    const alts: SQL[] = [f.text.bigram ? arrayContains(customers.searchBigrams, [f.text.bigram]) : sql`${customers.searchText} ilike ${f.text.pattern}`];
+    const alts: SQL[] = [textMatch(f.text)];
     if (f.text.phoneDigits) alts.push(sql`${customers.phoneDigits} like ${f.text.phoneDigits}`);
     if (f.text.exactPhone) alts.push(arrayContains(customers.phones, [f.text.exactPhone]));
     conds.push(or(...alts));
@@ -242,21 +267,6 @@ export async function findCustomer(db: DbOrTx, id: string, scope: ScopeFilter): 
 export async function lockCustomer(db: DbOrTx, id: string): Promise<boolean> {
   const rows = await db.select({ id: customers.id }).from(customers).where(eq(customers.id, id)).for('no key update');
   return rows.length > 0;
-}
-
-/**
- * Sets one channel's consent to false (the customer unsubscribed) and bumps the version, so an edit opened before is
- * refused as stale. The caller audits it.
- */
-export async function withdrawConsent(db: DbOrTx, customerId: string, channel: Channel): Promise<void> {
-  await db
-    .update(customers)
-    .set({
-      consent: sql`${customers.consent} || jsonb_build_object(${channel}::text, false)`,
-      version: sql`${customers.version} + 1`,
-      updatedAt: new Date(),
-    })
-    .where(eq(customers.id, customerId));
 }
 
 export async function insertCustomer(db: DbOrTx, values: CustomerInsert): Promise<CustomerRow> {

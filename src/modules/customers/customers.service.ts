@@ -16,6 +16,7 @@ import { NO_CONSENT, phoneDigitsOf, searchTextOf, toCustomerView } from './custo
 import { maskIdNumber } from './id-number.js';
 import { customerAccess } from './access.js';
 import { customersCreated, refuseBadReferralCode } from './created.hooks.js';
+import { erasedCustomers } from './erased.hooks.js';
 import { consentChanges, recordConsent } from './consent.js';
 import { customerFields, refuseFieldWrites, requireFieldVisible, visibleHistory } from './field-access.js';
 
@@ -53,7 +54,8 @@ export function filterOf(actor: Actor, q: Omit<ListQuery, 'sort' | 'order' | 'cu
   const contributed = CUSTOMER_LIST_FILTER_PARAMS.flatMap((param) => (q[param] ? [{ param, value: q[param] }] : []));
   for (const c of contributed) requireListFilterAccess(actor, c.param);
   refuseHiddenFilters(actor, q);
-  const phonesShown = customerFields(actor).visible('phones');
+  const fields = customerFields(actor);
+  const phonesShown = fields.visible('phones');
   let text: repo.CustomerFilter['text'];
   const needle = q.q?.trim().toLowerCase();
   if (needle) {
@@ -68,6 +70,8 @@ export function filterOf(actor: Actor, q: Omit<ListQuery, 'sort' | 'order' | 'cu
       phoneDigits: digits && phonesShown && can(actor, 'customer:pii') ? `%${digits}%` : null,
       // A role that does not see phones does not find customers by them either.
       exactPhone: digits && phonesShown ? normalizePhone(compact) : null,
+      // Nor by the email or the address (in the search text) when it does not see those (field grants, issue #18).
+      shown: { email: fields.visible('email'), address: fields.visible('address') },
     };
   }
   return {
@@ -335,6 +339,8 @@ export async function restoreCustomer(db: DbOrTx, actor: Actor | null, id: strin
   requireAccess(actor, 'customer:delete');
   const before = await loadInScope(db, actor, id);
   if (!before.deletedAt) throw AppError.conflict('customers.not_deleted');
+  // An erased record (PIPL, issue #18) stays erased: what would come back is a pseudonym whose history was cut.
+  if ((await erasedCustomers(db, [id])).has(id)) throw AppError.conflict('customers.erased_restore', {}, 'id');
   // A merged duplicate comes back by undoing the merge, which also moves its rows back.
   if (before.mergedIntoId) throw AppError.conflict('merge.restore_merged');
   const row = await repo.updateCustomerIfVersion(db, id, before.version, { deletedAt: null });

@@ -12,7 +12,7 @@ export { registerCustomerListFilter, type CustomerListFilter } from './list-filt
 export { phoneDigitsOf, searchTextOf } from './customers.views.js';
 export { customerAccess } from './access.js';
 export { customerDirectory } from './schema.js';
-export { lockCustomer, withdrawConsent as withdrawCustomerConsent } from './customers.repository.js';
+export { lockCustomer } from './customers.repository.js'; // consent changes go through recordConsent (the ledger), never a direct write
 export { cachedConsent, consentChanges, consentRefusals, recordConsent, registerConsentLedger, writeConsentCache, type ConsentChange, type ConsentLedger, type ConsentRecord } from './consent.js'; // the consent ledger's cache (issue #18)
 export type { Channel as ConsentChannelName } from './customers.contract.js';
 export { customerBulkLoad, type CustomerBulkRow } from './customers.bulk.js';
@@ -23,5 +23,5 @@ export { registerCustomerSummarySource, type CustomerSummarySource, type Summary
 export type { CustomerSummaryFigure, CustomerSummaryView } from './summary.contract.js';
 export { contactPhonesOf, customersByAddress, customersByPhone, type CustomerMatch } from './lookup.js';
 export { customerPersonalData } from './privacy.js'; // what Hearth holds about a person, for the PIPL export (issue #18)
-export { registerErasedPersonLookup, type ErasedPersonLookup, type ErasedPersonMatch } from './erased.hooks.js'; // people erased before (issue #18): asked of the privacy module, registered by app.ts
+export { registerErasedCustomerCheck, registerErasedPersonLookup, type ErasedCustomerCheck, type ErasedPersonLookup, type ErasedPersonMatch } from './erased.hooks.js'; // people erased before (issue #18): asked of the privacy module, registered by app.ts
 export { customerFields, type CustomerFieldAccess } from './field-access.js'; // field-level access (issue #18): what an actor sees of a customer

@@ -13,6 +13,7 @@ import { diff } from './customers.service.js';
 import { phoneDigitsOf, searchTextOf, toCustomerView } from './customers.views.js';
 import { MERGE_FIELDS, type DuplicatePair, type MergeChoice, type MergeField, type MergeView } from './merge.contract.js';
 import { customerFields, GRANT_OF, refuseFieldChanges } from './field-access.js';
+import { erasedCustomers } from './erased.hooks.js';
 import { mergeHook, mergeHooks } from './merge.hooks.js';
 import * as repo from './merge.repository.js';
 import type { DuplicatesQuery, MergeInput, MergesQuery } from './merge.types.js';
@@ -270,6 +271,8 @@ export async function undoMerge(
   requireMergeAccess(actor);
   const m = await loadMerge(db, actor, id);
   if (m.undoneAt) throw AppError.conflict('merge.already_undone');
+  // Either record erased (PIPL, issue #18): the undo would bring back an erased person's record.
+  if ((await erasedCustomers(db, [m.survivorId, m.mergedId])).size) throw AppError.conflict('merge.undo_erased', {}, 'id');
   const scope = customerAccess.scope(actor);
   const survivor = await customersRepo.findCustomer(db, m.survivorId, scope);
   const merged = await customersRepo.findCustomer(db, m.mergedId, scope);

@@ -12,7 +12,7 @@ import type { SearchQuery, SearchSource } from '../search/index.js';
 import { customerAccess } from './access.js';
 import { customerFields } from './field-access.js';
 import { ADDRESS_KEYS } from './customers.contract.js';
-import { scopeCondition } from './customers.repository.js';
+import { scopeCondition, textMatch } from './customers.repository.js';
 import { filterOf } from './customers.service.js';
 import { customers } from './schema.js';
 
@@ -33,7 +33,8 @@ function textCondition(actor: Actor, q: SearchQuery): SQL | undefined {
   const f = filterOf(actor, { q: q.text, deleted: 'exclude' } as Parameters<typeof filterOf>[1]).text;
   if (f) {
     // A short number (1–2 digits) matches no text usefully and would scan: only the exact number is asked.
-    if (!(q.numeric && chars.length < 3)) alts.push(f.bigram ? arrayContains(customers.searchBigrams, [f.bigram]) : sql`${customers.searchText} ilike ${f.pattern}`);
+    // Field grants: textMatch leaves out what the email or the address alone would find for a role that does not see them.
+    if (!(q.numeric && chars.length < 3)) alts.push(textMatch(f));
     if (f.phoneDigits) alts.push(sql`${customers.phoneDigits} like ${f.phoneDigits}`);
     if (f.exactPhone) alts.push(arrayContains(customers.phones, [f.exactPhone]));
   }

@@ -185,3 +185,65 @@ export type FeedbackInboundResult = {
   /** Texts that are no feedback: an opt-out keyword (TD/退订 withdraws SMS consent instead), or too short. */
   ignored: number;
 };
+
+// ---- the company's own models (重新训练, `hearth feedback retrain`) -------------------------------------------------
+
+/**
+ * How agents' corrections become the company's models (docs/FEEDBACK-TEXT.md, 公司模型):
+ * - sentiment: at least `minPerClass` corrections labelled 负面 and as many labelled 正面 (中性 ones count too, for the
+ *   neutral detection); the company model's log-odds are blended with the shipped
+ *   model's with the weight `weightCap · n / (n + weightHalf)`, n the corrections it learnt from;
+ * - category: a category joins once `categoryMin` of its items were categorised by a person; its examples weigh
+ *   `categoryCap · n / (n + categoryHalf)` against the seed words (n its examples);
+ * - at most `maxExamples` corrections of each kind, the newest.
+ */
+export const FEEDBACK_MODEL_RULES = { minPerClass: 10, weightCap: 0.8, weightHalf: 20, categoryMin: 5, categoryCap: 3, categoryHalf: 10, maxExamples: 20_000 } as const;
+
+export const FEEDBACK_MODEL_KINDS = ['sentiment', 'category'] as const;
+export type FeedbackModelKind = (typeof FEEDBACK_MODEL_KINDS)[number];
+
+/** What a retrain did with one kind: a new version, the same training set as the model in use (nothing written), or too few. */
+export type FeedbackModelOutcome = 'trained' | 'unchanged' | 'too_few';
+
+export type FeedbackModelResult = {
+  kind: FeedbackModelKind;
+  outcome: FeedbackModelOutcome;
+  /** Corrections per class (sentiment: neg / neu / pos; category: per category id). */
+  counts: Record<string, number>;
+  /** For too_few: why, in the reader's language. */
+  message: string | null;
+  /** The model in use after the run (null: none). */
+  version: number | null;
+};
+
+export type FeedbackModelView = {
+  kind: FeedbackModelKind;
+  version: number;
+  /** Corrections it learnt from. */
+  examples: number;
+  counts: Record<string, number>;
+  /** The company model's weight in the blend (sentiment: 0–weightCap; category: the largest category weight). */
+  weight: number;
+  trainedAt: string;
+};
+
+export type FeedbackRetrainRunView = {
+  id: string;
+  status: 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+  /** manual (the page or the API) or cli. */
+  reason: string;
+  phase: string;
+  results: FeedbackModelResult[];
+  error: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+};
+
+/** GET /feedback-models: the models in use, the corrections waiting, whether each kind can be trained, the latest run. */
+export type FeedbackModelsView = {
+  models: FeedbackModelView[];
+  corrections: { sentiment: Record<'neg' | 'neu' | 'pos', number>; category: number };
+  /** Per kind: null when it can be trained, else why not (the reader's language). */
+  blocked: Record<FeedbackModelKind, string | null>;
+  run: FeedbackRetrainRunView | null;
+};

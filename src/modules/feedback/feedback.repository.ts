@@ -8,7 +8,7 @@ import { rowsOf, type DbOrTx } from '../../platform/db/client.js';
 import { teamDirectory, userDirectory } from '../accounts/index.js';
 import { customerDirectory } from '../customers/index.js';
 import type { FeedbackSentiment, FeedbackStatus } from './feedback.contract.js';
-import { feedbackCategories, feedbackItems } from './schema.js';
+import { feedbackCategories, feedbackItems, feedbackWechatBindings } from './schema.js';
 
 /** The sentiment an item counts with: the agent's correction, else the analysis' (inbox filter, goals, tile). */
 export const EFFECTIVE_SENTIMENT = sql`coalesce(${feedbackItems.sentimentCorrected}, ${feedbackItems.sentiment})`;
@@ -273,6 +273,20 @@ export async function customerByCustomValue(db: DbOrTx, field: string, value: st
     .orderBy(asc(cd.createdAt), asc(cd.id))
     .limit(1);
   return rows[0]?.id ?? null;
+}
+
+/** Binds a WeChat follower to a mobile number (E.164); the latest binding wins. */
+export async function bindWechatPhone(db: DbOrTx, openid: string, phone: string, now: Date): Promise<void> {
+  await db
+    .insert(feedbackWechatBindings)
+    .values({ openid, phone, boundAt: now })
+    .onConflictDoUpdate({ target: feedbackWechatBindings.openid, set: { phone, boundAt: now } });
+}
+
+/** The number a WeChat follower bound, or null. */
+export async function wechatBoundPhone(db: DbOrTx, openid: string): Promise<string | null> {
+  const [r] = await db.select({ phone: feedbackWechatBindings.phone }).from(feedbackWechatBindings).where(eq(feedbackWechatBindings.openid, openid));
+  return r?.phone ?? null;
 }
 
 /** An active user (for owners). */

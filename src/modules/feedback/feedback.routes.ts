@@ -1,4 +1,5 @@
 import type { ServiceContext } from '../../platform/context.js';
+import type { Jobs } from '../../platform/jobs.js';
 import { noContent } from '../../platform/http/response.js';
 import type { App } from '../../platform/http/server.js';
 import { kickIfQueued, type MessagingRuntime } from '../messages/index.js';
@@ -10,9 +11,13 @@ import {
   feedbackInboundSettings,
   feedbackItem,
   feedbackPage,
+  feedbackModelsResponse,
+  feedbackRetrainAccepted,
+  feedbackRetrainRun,
   feedbackRule,
   feedbackRuleList,
 } from './feedback.schemas.js';
+import { feedbackModelsView, getRetrainRun, requestRetrain, retrainJobs } from './retrain.service.js';
 import { createFeedback, deleteFeedback, getFeedback, listFeedback, restoreFeedback, updateFeedback } from './feedback.service.js';
 import {
   bulkFeedbackBody,
@@ -35,9 +40,14 @@ import { feedbackToTicket, replyToFeedback } from './handling.service.js';
 import { feedbackHotTopics, feedbackKeywordCloud, feedbackSentimentTrends, feedbackTrends } from './analysis.service.js';
 import { hotTopicsResponse, keywordsQuery, keywordsResponse, sentimentQuery, sentimentResponse, trendsQuery, trendsResponse } from './analysis.schemas.js';
 
-/** `messaging`: the outbox runtime (its clock, the sender's kick) — replies go out through it, tickets use it too. */
-export async function feedbackRoutes(app: App, ctx: ServiceContext & { messaging: MessagingRuntime }): Promise<void> {
+/**
+ * `messaging`: the outbox runtime (its clock, the sender's kick) — replies go out through it, tickets use it too.
+ * `jobs`: the job queue a retrain (重新训练) runs on; `resumeAfter`: unfinished retrains are queued again after this many
+ * seconds (null: this process resumes none).
+ */
+export async function feedbackRoutes(app: App, ctx: ServiceContext & { messaging: MessagingRuntime; jobs: Jobs; resumeAfter: number | null }): Promise<void> {
   const { db, messaging } = ctx;
+  const enqueueRetrain = await retrainJobs(db, ctx.jobs, ctx.resumeAfter, (line) => app.log.warn(line));
   const now = () => messaging.now();
   const tags = ['feedback'];
   const config = { fieldLabels: 'feedback' };
@@ -143,6 +153,33 @@ export async function feedbackRoutes(app: App, ctx: ServiceContext & { messaging
   );
 
   await inboundRoutes(app, db, now);
+
+  // ---- the company's own models (重新训练: administrators) ----
+  app.get(
+    '/api/v1/feedback-models',
+    { schema: { tags, summary: "The company's sentiment and category models in use, the corrections waiting, whether each kind can be trained, and the latest retrain", response: { 200: feedbackModelsResponse } } },
+    async (req) => feedbackModelsView(db, req.actor),
+  );
+  app.post(
+    '/api/v1/feedback-models/retrain',
+    {
+      schema: {
+        tags,
+        summary:
+          "Retrain the company's models from the agents' corrections, as a background run (one at a time: a request while one is queued or running answers it); 409 naming corrections when neither kind has enough",
+        response: { 202: feedbackRetrainAccepted },
+      },
+      config: { fieldLabels: 'feedback' },
+    },
+    async (req, reply) => {
+      const r = await db.transaction((tx) => requestRetrain(tx, req.actor, 'manual'));
+      if (r.queued) await enqueueRetrain(r.run.id);
+      return reply.code(202).send(r);
+    },
+  );
+  app.get('/api/v1/feedback-models/runs/:id', { schema: { tags, summary: 'One retrain: its status, phase and what it did with each kind', params: idParam, response: { 200: feedbackRetrainRun } } }, async (req) =>
+    getRetrainRun(db, req.actor, req.params.id),
+  );
 
   // ---- categories ----
   app.get('/api/v1/feedback-categories', { schema: { tags, summary: 'The feedback category tree (flat, with parentId), archived ones included', response: { 200: feedbackCategoryList } } }, async (req) =>

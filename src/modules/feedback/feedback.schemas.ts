@@ -20,6 +20,8 @@ import {
   type FeedbackPage,
   type FeedbackRef,
   type PublicFeedbackResult,
+  type FeedbackModelsView,
+  type FeedbackRetrainRunView,
 } from './feedback.contract.js';
 
 const ref = responseOf<FeedbackRef>()(z.object({ id: z.string(), name: z.string() }));
@@ -129,4 +131,44 @@ export const feedbackInboundResult = responseOf<FeedbackInboundResult>()(
 
 export const feedbackInboundSettings = responseOf<FeedbackInboundSettingsView>()(
   z.object({ smsKeySet: z.boolean().describe("The messages module's SMS inbound key (message settings)"), wechatTokenSet: z.boolean(), emailKeySet: z.boolean() }),
+);
+
+// ---- the company's own models (重新训练) ----
+const modelKind = z.enum(['sentiment', 'category']);
+const modelResult = z.object({
+  kind: modelKind,
+  outcome: z.enum(['trained', 'unchanged', 'too_few']).describe('trained: a new version; unchanged: the same corrections as the model in use (nothing written); too_few: below the minimum'),
+  counts: z.record(z.string(), z.number().int()).describe('Corrections per class (sentiment: neg / neu / pos; category: per category id)'),
+  message: z.string().nullable().describe('For too_few: why, in the reader\'s language'),
+  version: z.number().int().nullable().describe('The model in use after the run'),
+});
+export const feedbackRetrainRun = responseOf<FeedbackRetrainRunView>()(
+  z.object({
+    id: z.string(),
+    status: z.enum(['queued', 'running', 'done', 'failed', 'cancelled']),
+    reason: z.string(),
+    phase: z.string(),
+    results: z.array(modelResult),
+    error: z.string().nullable(),
+    createdAt: z.string(),
+    finishedAt: z.string().nullable(),
+  }),
+);
+export const feedbackRetrainAccepted = z.object({ run: feedbackRetrainRun, queued: z.boolean().describe('False: a retrain was already queued or running; that one is answered') });
+export const feedbackModelsResponse = responseOf<FeedbackModelsView>()(
+  z.object({
+    models: z.array(
+      z.object({
+        kind: modelKind,
+        version: z.number().int(),
+        examples: z.number().int(),
+        counts: z.record(z.string(), z.number().int()),
+        weight: z.number().describe("The company model's weight in the blend"),
+        trainedAt: z.string(),
+      }),
+    ),
+    corrections: z.object({ sentiment: z.object({ neg: z.number().int(), neu: z.number().int(), pos: z.number().int() }), category: z.number().int() }),
+    blocked: z.object({ sentiment: z.string().nullable(), category: z.string().nullable() }).describe('Per kind: null when it can be trained, else why not'),
+    run: feedbackRetrainRun.nullable(),
+  }),
 );

@@ -8,8 +8,8 @@
  * an item without a customer only for feedback:manage holders (they triage the anonymous ones). Changing one needs
  * feedback:manage.
  *
- * On arrival every item is analysed (./text): sentiment with its drivers, keywords, and the most likely category with
- * its confidence — applied by itself at AUTO_CATEGORY_CONFIDENCE or above, else left as a suggestion. The owner is
+ * On arrival every item is analysed (./text, with the company's retrained models when there are: retrain.service.ts):
+ * sentiment with its drivers, keywords, and the most likely category with its confidence — applied by itself at AUTO_CATEGORY_CONFIDENCE or above, else left as a suggestion. The owner is
  * decided by the assignment rules (rules.service.ts; no rule matching: the customer's active owner, else nobody). The
  * handling deadline is HANDLING_BUSINESS_HOURS after arrival on the tickets' default business calendar.
  */
@@ -40,6 +40,7 @@ import { feedbackItems } from './schema.js';
 import { analyseText } from './text/index.js';
 import { feedbackReceived } from './received.js';
 import { ownerByRules } from './rules.service.js';
+import { companyModels } from './retrain.service.js';
 
 const HOUR = 3_600_000;
 
@@ -137,7 +138,8 @@ export async function recordFeedback(db: DbOrTx, input: RecordFeedbackInput, act
   const now = input.now ?? new Date();
   const text = input.text.trim().slice(0, FEEDBACK_LIMITS.text);
   const categories = await analysisCategories(db);
-  const a = analyseText(text, { categories });
+  // The company's own models (重新训练) blend with the shipped model and the seed words once trained.
+  const a = analyseText(text, { categories, company: await companyModels(db) });
   const suggestedId = a.category && categories.some((c) => c.key === a.category) ? a.category : null;
   const chosen = input.categoryId ?? null;
   const auto = !chosen && suggestedId !== null && a.categoryConfidence >= AUTO_CATEGORY_CONFIDENCE;

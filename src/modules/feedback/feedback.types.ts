@@ -153,14 +153,22 @@ export const wechatQuery = z.looseObject({
   timestamp: z.string().regex(/^\d{1,12}$/),
   nonce: z.string().min(1).max(64),
 });
-/** A WeChat official account's message, as WeChat names its fields (JSON, forwarded as received). */
+/** WeChat's server check: the signature's parts and the string to echo. */
+export const wechatEchoQuery = z.looseObject({
+  signature: z.string().regex(/^[0-9a-f]{40}$/i),
+  timestamp: z.string().regex(/^\d{1,12}$/),
+  nonce: z.string().min(1).max(64),
+  echostr: z.string().min(1).max(200).describe('Answered as it came when the signature is right'),
+});
+/** A WeChat official account's message, as WeChat names its fields (its XML, or JSON forwarded as received). */
 export const inboundWechatBody = z.looseObject({
   FromUserName: z.string().trim().min(1).max(100).describe("The sender's openid (matched to the customer holding it)"),
   ToUserName: z.string().max(100).optional(),
   CreateTime: z.number().int().nonnegative().optional(),
   MsgType: z.string().min(1).max(30),
   Content: providerText.optional(),
-  MsgId: providerId.describe("WeChat's message id: a retried push records nothing twice"),
+  // Events (a new follower, a menu click) carry none: required of messages by the service, so its absence is named.
+  MsgId: providerId.optional().describe("WeChat's message id, required of messages (events have none): a retried push records nothing twice"),
 });
 export type InboundWechat = z.infer<typeof inboundWechatBody>;
 

@@ -9,8 +9,11 @@
  * - WeChat (`POST /public/feedback/inbound/wechat`): an official account's message as WeChat names its fields (JSON, as a relay
  *   forwards it), authenticated by WeChat's own scheme — the query's signature is sha1 of the sorted server token,
  *   timestamp and nonce, the timestamp within 5 minutes. Text messages become items of source `wechat`, the customer
- *   found by the openid in the custom field messages sends WeChat to (wechat_openid by default); other kinds (events,
- *   images) are ignored.
+ *   found by the openid in the custom field messages sends WeChat to (wechat_openid by default), else by the number
+ *   the follower bound (a message 「绑定 139…」, kept in feedback_wechat_bindings); other kinds (events, images) are
+ *   ignored. WeChat itself posts XML (parsed in wechat.xml.ts) and is answered `success`; its GET check echoes
+ *   `echostr` when the signature is right (`verifyWechatEcho`). Only 明文模式: a push encrypted in 安全模式 lacks
+ *   FromUserName and is refused (400).
  * - Email (`POST /public/feedback/inbound/email?key=`): a mail gateway's post (Message-ID, From, Subject, plain text) with the
  *   key of the feedback settings; the quoted earlier mail is cut; the customer is found by the sender's address.
  *
@@ -115,22 +118,61 @@ export async function receiveSmsFeedback(db: DbOrTx, key: string, items: Inbound
 export const wechatSignature = (token: string, timestamp: string, nonce: string): string =>
   createHash('sha1').update([token, timestamp, nonce].sort().join('')).digest('hex');
 
+/** The query's signature is WeChat's over the server token, and its timestamp within the window; 403 otherwise. */
+async function checkWechatSignature(db: DbOrTx, q: { signature: string; timestamp: string; nonce: string }, now: Date): Promise<void> {
+  const wechatToken = await openedSecret(db, 'wechatToken');
+  if (!wechatToken || !sameSecret(q.signature.toLowerCase(), wechatSignature(wechatToken, q.timestamp, q.nonce))) throw AppError.forbidden('feedback.inbound_key');
+  if (Math.abs(Number(q.timestamp) * 1000 - now.getTime()) > WECHAT_SKEW_MS) throw AppError.forbidden('feedback.inbound_stale');
+}
+
+/**
+ * WeChat's server check (服务器配置 → 提交): a GET with signature, timestamp, nonce and echostr; the echostr is answered
+ * as it came when the signature is right (the same check as the pushes).
+ */
+export async function verifyWechatEcho(db: DbOrTx, q: { signature: string; timestamp: string; nonce: string; echostr: string }, now: Date): Promise<string> {
+  await checkWechatSignature(db, q, now);
+  return q.echostr;
+}
+
+/** 「绑定 13900005001」, or a message that is nothing but a mainland mobile number: the follower binds that number. */
+const BIND = /^\s*(?:绑定(?:手机|手机号|手机号码|电话)?|bind)?\s*[:：]?\s*((?:\+?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8})\s*[。.!！]?\s*$/iu;
+
+/** The number a follower bound, when the text is a binding; null otherwise. */
+export function wechatBinding(text: string): string | null {
+  const m = BIND.exec(text);
+  return m ? normalizePhone(m[1]!.replace(/[\s-]/g, '')) : null;
+}
+
+/**
+ * A text message: a binding (「绑定 139…」) is stored, not recorded as feedback; any other text becomes an item, its
+ * customer the one holding the openid in the WeChat custom field, else the one with the follower's bound number (the
+ * number shown on the item either way). Other kinds (events, images, voice) are ignored.
+ */
 export async function receiveWechatFeedback(
   db: DbOrTx,
   q: { signature: string; timestamp: string; nonce: string },
   msg: InboundWechat,
   now: Date,
 ): Promise<FeedbackInboundResult> {
-  const wechatToken = await openedSecret(db, 'wechatToken');
-  if (!wechatToken || !sameSecret(q.signature.toLowerCase(), wechatSignature(wechatToken, q.timestamp, q.nonce))) throw AppError.forbidden('feedback.inbound_key');
-  if (Math.abs(Number(q.timestamp) * 1000 - now.getTime()) > WECHAT_SKEW_MS) throw AppError.forbidden('feedback.inbound_stale');
+  await checkWechatSignature(db, q, now);
   const t: Tally = { recorded: 0, duplicates: 0, ignored: 0 };
   if (msg.MsgType !== 'text' || !msg.Content) {
     t.ignored++;
     return answer(t);
   }
-  const customerId = await repo.customerByCustomValue(db, (await inboundChannelFacts(db)).wechatOpenIdField, msg.FromUserName);
-  await record(db, t, { text: msg.Content, source: 'wechat', sourceRef: `wechat:${msg.MsgId}`, customerId, now });
+  const msgId = msg.MsgId;
+  if (msgId === undefined) throw AppError.field('MsgId', 'validation.required', { field: 'MsgId' });
+  const openid = msg.FromUserName;
+  const bound = wechatBinding(msg.Content);
+  if (bound) {
+    await repo.bindWechatPhone(db, openid, bound, now);
+    t.ignored++;
+    return answer(t);
+  }
+  const phone = await repo.wechatBoundPhone(db, openid);
+  let customerId = await repo.customerByCustomValue(db, (await inboundChannelFacts(db)).wechatOpenIdField, openid);
+  if (!customerId && phone) customerId = (await customersByKeys(db, { externalIds: [], phones: [phone] })).byPhone.get(phone)?.id ?? null;
+  await record(db, t, { text: msg.Content, source: 'wechat', sourceRef: `wechat:${msgId}`, customerId, contactPhone: phone, now });
   return answer(t);
 }
 

@@ -105,6 +105,68 @@ describe('inbound WeChat', () => {
   });
 });
 
+describe('WeChat as WeChat sends it: the GET check and XML pushes', () => {
+  const wx = (fields: Record<string, string | number>) =>
+    `<xml>${Object.entries(fields)
+      .map(([k, v]) => (typeof v === 'number' ? `<${k}>${v}</${k}>` : `<${k}><![CDATA[${v}]]></${k}>`))
+      .join('')}</xml>`;
+  const postXml = (query: string, xml: string) =>
+    ctx.app.inject({ method: 'POST', url: `/api/v1/public/feedback/inbound/wechat?${query}`, payload: xml, headers: { 'content-type': 'text/xml' }, remoteAddress: `10.88.1.${++ip}` });
+  const at = () => Math.floor(now.getTime() / 1000);
+
+  it('echoes echostr as plain text when the signature is right; 403 problem when it is wrong or old', async () => {
+    const res = await ctx.app.inject({ method: 'GET', url: `/api/v1/public/feedback/inbound/wechat?${wxQuery()}&echostr=5837421097345` });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain/);
+    expect(res.body).toBe('5837421097345');
+    problemOf(await ctx.app.inject({ method: 'GET', url: `/api/v1/public/feedback/inbound/wechat?${wxQuery('otherToken')}&echostr=1` }), 403);
+    problemOf(await ctx.app.inject({ method: 'GET', url: `/api/v1/public/feedback/inbound/wechat?${wxQuery(WX_TOKEN, new Date(now.getTime() - 3_600_000))}&echostr=1` }), 403);
+    const missing = problemOf(await ctx.app.inject({ method: 'GET', url: `/api/v1/public/feedback/inbound/wechat?${wxQuery()}` }), 400);
+    expect(missing.errors.map((e) => e.field)).toContain('echostr');
+  });
+
+  it("an XML text message becomes feedback of the openid's customer, answered success, once per MsgId; events too are answered success", async () => {
+    const xml = wx({ ToUserName: 'gh_company', FromUserName: 'o-limin-001', CreateTime: at(), MsgType: 'text', Content: '暖气片漏水了 & 地板湿了 <急>', MsgId: '7700000000000001' });
+    const first = await postXml(wxQuery(), xml);
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.headers['content-type']).toMatch(/^text\/plain/);
+    expect(first.body).toBe('success');
+    const before = await countRows(ctx.database, 'feedback_items');
+    expect((await postXml(wxQuery(), xml)).body).toBe('success');
+    expect(await countRows(ctx.database, 'feedback_items')).toBe(before);
+    const item = (await items('wechat')).find((i) => i.sourceRef === 'wechat:7700000000000001')!;
+    expect(item).toMatchObject({ customer: { id: customer.id }, text: '暖气片漏水了 & 地板湿了 <急>', sentiment: 'neg', category: { nameZh: '漏水' } });
+    // An event (a new follower): success, nothing recorded.
+    expect((await postXml(wxQuery(), wx({ FromUserName: 'o-new', CreateTime: at(), MsgType: 'event', Event: 'subscribe' }))).body).toBe('success');
+    expect(await countRows(ctx.database, 'feedback_items')).toBe(before);
+  });
+
+  it('a follower who bound a number is matched by it; the binding itself is no feedback', async () => {
+    const before = await countRows(ctx.database, 'feedback_items');
+    expect((await postXml(wxQuery(), wx({ FromUserName: 'o-bound-77', CreateTime: at(), MsgType: 'text', Content: '绑定 139 0000 5001', MsgId: '7700000000000002' }))).body).toBe('success');
+    expect(await countRows(ctx.database, 'feedback_items')).toBe(before);
+    expect((await postXml(wxQuery(), wx({ FromUserName: 'o-bound-77', CreateTime: at(), MsgType: 'text', Content: '家里暖气还是不热', MsgId: '7700000000000003' }))).body).toBe('success');
+    expect((await items('wechat')).find((i) => i.sourceRef === 'wechat:7700000000000003')).toMatchObject({ customer: { id: customer.id }, contactPhone: '139****5001' });
+  });
+
+  it('refuses a wrong signature (403), a DOCTYPE or an entity (400 naming body), malformed XML and a missing openid, writing nothing', async () => {
+    const before = await countRows(ctx.database, 'feedback_items');
+    const msg = { FromUserName: 'o-limin-001', CreateTime: at(), MsgType: 'text', Content: '暖气不热', MsgId: '7700000000000009' };
+    problemOf(await postXml(wxQuery('otherToken'), wx(msg)), 403);
+    const xxe = `<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY x SYSTEM "file:///etc/passwd">]><xml><FromUserName>o-limin-001</FromUserName><MsgType>text</MsgType><Content>&x;</Content><MsgId>7700000000000010</MsgId></xml>`;
+    expect(problemOf(await postXml(wxQuery(), xxe), 400).errors.map((e) => e.field)).toEqual(['body']);
+    const bomb = `<xml><FromUserName>o-limin-001</FromUserName><MsgType>text</MsgType><Content>&lol;</Content><MsgId>7700000000000011</MsgId></xml>`;
+    problemOf(await postXml(wxQuery(), bomb), 400);
+    problemOf(await postXml(wxQuery(), '<xml><FromUserName>o-limin-001</FromUserName><MsgType>text'), 400);
+    problemOf(await postXml(wxQuery(), '<notxml><a>1</a></notxml>'), 400);
+    const noOpenid = problemOf(await postXml(wxQuery(), wx({ MsgType: 'text', Content: '暖气不热', MsgId: '7700000000000012' })), 400);
+    expect(noOpenid.errors.map((e) => e.field)).toContain('FromUserName');
+    const noMsgId = problemOf(await postXml(wxQuery(), wx({ FromUserName: 'o-limin-001', MsgType: 'text', Content: '暖气不热' })), 400);
+    expect(noMsgId.errors.map((e) => e.field)).toEqual(['MsgId']);
+    expect(await countRows(ctx.database, 'feedback_items')).toBe(before);
+  });
+});
+
 describe('inbound email', () => {
   it("becomes feedback of the sender's customer, the quoted mail cut, once per Message-ID", async () => {
     const mail = {

@@ -13,3 +13,5 @@ export { registerFeedbackReceivedHook, type FeedbackReceivedEvent, type Feedback
 export { feedbackPersonalData } from './privacy.js'; // what Hearth holds about a person, for the PIPL export (issue #18)
 export { feedbackImporter } from './import.js';
 export { feedbackSecretStore } from './inbound.service.js'; // its inbound keys, sealed at rest (issue #18)
+export { FEEDBACK_RETRAIN_QUEUE, retrainNow } from './retrain.service.js';
+export type { FeedbackRetrainRunView } from './feedback.contract.js'; // 重新训练: the company's own models

@@ -1,9 +1,19 @@
 import { sql } from 'drizzle-orm';
 import { bigserial, boolean, doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { runColumns } from '../../platform/runs/columns.js';
 import { teams, users } from '../accounts/schema.js';
 import { customers } from '../customers/schema.js';
 import { tickets } from '../tickets/schema.js';
-import { CATEGORY_SET_BY, FEEDBACK_ASSIGNMENT_TARGETS, FEEDBACK_SENTIMENTS, FEEDBACK_SOURCES, FEEDBACK_STATUSES, type FeedbackDriver } from './feedback.contract.js';
+import {
+  CATEGORY_SET_BY,
+  FEEDBACK_ASSIGNMENT_TARGETS,
+  FEEDBACK_MODEL_KINDS,
+  FEEDBACK_SENTIMENTS,
+  FEEDBACK_SOURCES,
+  FEEDBACK_STATUSES,
+  type FeedbackDriver,
+  type FeedbackModelResult,
+} from './feedback.contract.js';
 
 /**
  * 反馈分类: a configurable tree (parent_id), archived rather than deleted. `seed_words` suggest the category in a text;
@@ -111,4 +121,52 @@ export const feedbackAssignmentRules = pgTable('feedback_assignment_rules', {
   lastUserId: uuid('last_user_id').references(() => users.id),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * The company's own models (公司模型, `hearth feedback retrain`): one row per kind — sentiment (residual weights over the
+ * shipped model, text/company.ts) and category (centroids of the items people categorised, text/category.ts) — as a
+ * JSON document of feature hashes and weights (no customer's text). `fingerprint` identifies the training set and the
+ * method: a retrain over the same corrections writes nothing. `version` counts the trainings.
+ */
+export const feedbackModels = pgTable('feedback_models', {
+  kind: text('kind', { enum: FEEDBACK_MODEL_KINDS }).primaryKey(),
+  version: integer('version').notNull().default(1),
+  fingerprint: text('fingerprint').notNull(),
+  examples: integer('examples').notNull(),
+  counts: jsonb('counts').$type<Record<string, number>>().notNull(),
+  weight: doublePrecision('weight').notNull(),
+  model: jsonb('model').$type<unknown>().notNull(),
+  trainedBy: uuid('trained_by').references(() => users.id),
+  trainedAt: timestamp('trained_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/**
+ * A retrain (重新训练) as a durable run: the corrections read in short transactions, the fit in memory between turns of
+ * the event loop, the models written in one last short transaction. One at a time (partial unique index).
+ */
+export const feedbackRetrainRuns = pgTable(
+  'feedback_retrain_runs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** manual (the page, the API) | cli. */
+    reason: text('reason').notNull(),
+    requestedBy: uuid('requested_by').references(() => users.id),
+    results: jsonb('results').$type<FeedbackModelResult[]>().notNull().default(sql`'[]'::jsonb`),
+    ...runColumns<{ phase: string }>(),
+  },
+  (t) => [
+    uniqueIndex('feedback_retrain_runs_active_unique').on(sql`(true)`).where(sql`${t.status} in ('queued', 'running')`),
+    index('feedback_retrain_runs_created_idx').on(t.createdAt),
+  ],
+);
+
+/**
+ * A WeChat follower's bound mobile number (the follower sent 「绑定 139…」 to the official account): their messages are
+ * matched to the customer with that number when no customer holds their openid. The latest binding wins.
+ */
+export const feedbackWechatBindings = pgTable('feedback_wechat_bindings', {
+  openid: text('openid').primaryKey(),
+  phone: text('phone').notNull(),
+  boundAt: timestamp('bound_at', { withTimezone: true }).notNull().defaultNow(),
 });

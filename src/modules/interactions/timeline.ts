@@ -22,6 +22,8 @@ export type TimelineQuery = {
   limit: number;
   /** The language of titles and summaries. */
   locale: Locale;
+  /** Who asks: sources leave out what the caller's field grants hide (issue #18), e.g. a message's recipient. */
+  actor?: Actor;
 };
 
 /**
@@ -116,7 +118,7 @@ export async function customerTimeline(
   // One after the other: on the embedded database there is one connection.
   for (const source of chosen) {
     const before = cursor ? beforeFor(source.kind, cursor) : null;
-    merged.push(...(await source.events(db, { customerId, before, limit: q.limit + 1, locale: actor.locale })));
+    merged.push(...(await source.events(db, { customerId, before, limit: q.limit + 1, locale: actor.locale, actor })));
   }
   merged.sort(newerFirst);
   const page = merged.slice(0, q.limit);

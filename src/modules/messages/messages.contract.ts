@@ -69,8 +69,10 @@ export type MessagePreview = {
   body: string;
   /** Variables used by the template that have no value for this customer: they render as empty text. */
   missing: TemplateVariable[];
-  /** Where it would go (phones masked); null when the customer has no address on the channel. */
+  /** Where it would go (phones masked); null when the customer has no address on the channel, or it is hidden. */
   recipient: string | null;
+  /** Present (true) when the caller's role does not see the field the recipient comes from (field grants): `recipient` is null. */
+  recipientHidden?: true;
   /** Whether the customer consents to the channel (without consent a message is suppressed). */
   consent: boolean;
 };
@@ -89,7 +91,10 @@ export type MessageView = {
   locale: MessageLocale;
   subject: string | null;
   body: string;
-  /** The address it goes to: an email address, a mobile number (masked) or a WeChat openid. */
+  /**
+   * The address it goes to: an email address, a mobile number (masked) or a WeChat openid; '' when the caller's role
+   * does not see the customer field it comes from (field grants, issue #18: phones, email, the openid's custom field).
+   */
   recipient: string;
   status: MessageStatus;
   reason: MessageReason | null;

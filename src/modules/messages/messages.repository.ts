@@ -4,7 +4,7 @@ import { bulkInsert } from '../../platform/db/bulk.js';
 import { rowsOf, type DbOrTx } from '../../platform/db/client.js';
 import type { Actor } from '../../platform/auth/permissions.js';
 import { userDirectory } from '../accounts/index.js';
-import { customerAccess, customerDirectory, lockCustomer, withdrawCustomerConsent, type CustomerView } from '../customers/index.js';
+import { customerAccess, customerDirectory, lockCustomer, type CustomerView } from '../customers/index.js';
 import type { MessageChannel, MessageReason, MessageStatus } from './messages.contract.js';
 import { messages, messageTemplates } from './schema.js';
 
@@ -127,11 +127,6 @@ export async function customersWithPhone(db: DbOrTx, e164: string): Promise<stri
     .from(customerDirectory)
     .where(and(sql`${customerDirectory.phones} @> array[${e164}]::text[]`, isNull(customerDirectory.deletedAt)));
   return rows.map((r) => r.id);
-}
-
-/** Sets one channel's consent to false (and bumps the version): the customers module writes its own row. */
-export async function withdrawConsent(db: DbOrTx, customerId: string, channel: MessageChannel): Promise<void> {
-  await withdrawCustomerConsent(db, customerId, channel);
 }
 
 // ---- the outbox ------------------------------------------------------------------------------------------------

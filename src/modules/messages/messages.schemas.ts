@@ -53,7 +53,8 @@ export const messagePreview = responseOf<MessagePreview>()(
     subject: z.string().nullable(),
     body: z.string(),
     missing: z.array(z.enum(TEMPLATE_VARIABLES)).describe('Variables used by the template that have no value for this customer'),
-    recipient: z.string().nullable().describe('Where it would go (phones masked); null when the customer has no address on the channel'),
+    recipient: z.string().nullable().describe('Where it would go (phones masked); null when the customer has no address on the channel, or the role does not see it'),
+    recipientHidden: z.literal(true).optional().describe("Present when the caller's role does not see the field the recipient comes from (field grants)"),
     consent: z.boolean().describe('Whether the customer consents to the channel'),
   }),
 );
@@ -70,7 +71,7 @@ export const messageView = responseOf<MessageView>()(
     locale: messageLocale,
     subject: z.string().nullable(),
     body: z.string(),
-    recipient: z.string().describe('An email address, a mobile number (masked) or a WeChat openid'),
+    recipient: z.string().describe("An email address, a mobile number (masked) or a WeChat openid; empty when the caller's role does not see that field"),
     status: z.enum(MESSAGE_STATUSES),
     reason: z.enum(MESSAGE_REASONS).nullable(),
     attempts: z.number().int(),

@@ -7,7 +7,7 @@ import { t, type Locale } from '../../platform/i18n/index.js';
 import { maskPhone, normalizePhone } from '../../platform/phone.js';
 import { knownZone } from '../../platform/time.js';
 import { recordAudit } from '../audit/index.js';
-import { consentRefusals, customerAccess, customerInScope, recordConsent } from '../customers/index.js';
+import { consentRefusals, customerAccess, customerFields, customerInScope, recordConsent } from '../customers/index.js';
 import type { TimelineSource } from '../interactions/index.js';
 import { readCompanySettings } from '../settings/index.js';
 import type {
@@ -28,7 +28,7 @@ import { SMS_MAX, type OutboxQuery, type SendMessageInput } from './messages.typ
 import { purposeRefusals } from './purpose.js';
 import { CAP_WINDOW_MS, countsTowardsCap, quietUntil } from './rules.js';
 import { unsubscribeToken, unsubscribeUrl, verifyUnsubscribeToken, type MessagingRuntime } from './runtime.js';
-import { readMessageSettings, signingSecret, smsInboundKey, type MessageSettings } from './settings.js';
+import { inboundChannelFacts, readMessageSettings, signingSecret, smsInboundKey, type MessageSettings } from './settings.js';
 import { render, type VariableValues } from './variables.js';
 
 // ---- views -----------------------------------------------------------------------------------------------------
@@ -36,7 +36,26 @@ import { render, type VariableValues } from './variables.js';
 /** Phones are personal data: masked wherever a message is shown (email addresses are not masked anywhere). */
 const shownRecipient = (channel: MessageChannel, recipient: string) => (channel === 'sms' ? maskPhone(recipient) : recipient);
 
-export function toMessageView(r: MessageWithRefs): MessageView {
+/** Whether the caller sees a message's recipient on a channel; a message to staff (no customer) always shows it. */
+export type RecipientShown = (channel: MessageChannel) => boolean;
+
+/**
+ * Field grants (issue #18): a message's recipient is the customer's phone (sms), email or WeChat openid (the custom
+ * field the settings name), so it is shown only to a caller whose role sees that field — the same allow-list the
+ * customer record follows. Hidden, it is left out: '' in a message, null in a preview (with `recipientHidden`).
+ */
+export function recipientShownTo(actor: Actor, openIdField: string): RecipientShown {
+  const fields = customerFields(actor);
+  return (channel) => fields.visible(channel === 'sms' ? 'phones' : channel === 'email' ? 'email' : `custom.${openIdField}`);
+}
+
+async function recipientRule(db: DbOrTx, actor: Actor): Promise<RecipientShown> {
+  // The stored settings, not opened: only the openid's field is needed, not the channels' secrets.
+  return recipientShownTo(actor, (await inboundChannelFacts(db)).wechatOpenIdField);
+}
+
+/** A message as the caller sees it; without `shown`, the recipient is shown (mail to staff, internal callers). */
+export function toMessageView(r: MessageWithRefs, shown?: RecipientShown): MessageView {
   return {
     id: r.id,
     customerId: r.customerId,
@@ -48,7 +67,7 @@ export function toMessageView(r: MessageWithRefs): MessageView {
     locale: r.locale,
     subject: r.subject,
     body: r.body,
-    recipient: shownRecipient(r.channel, r.recipient),
+    recipient: !r.customerId || !shown || shown(r.channel) ? shownRecipient(r.channel, r.recipient) : '',
     status: r.status,
     reason: r.reason,
     attempts: r.attempts,
@@ -171,6 +190,7 @@ export async function previewTemplate(db: DbOrTx, actor: Actor | null, templateI
   const settings = await readMessageSettings(db);
   const r = await renderTemplate(db, tpl, c, rt.now());
   const recipient = recipientOf(c, tpl.channel, settings);
+  const hidden = !recipientShownTo(actor, settings.wechat.openIdField)(tpl.channel);
   return {
     channel: tpl.channel,
     locale: r.locale,
@@ -178,7 +198,8 @@ export async function previewTemplate(db: DbOrTx, actor: Actor | null, templateI
     subject: r.subject,
     body: r.body,
     missing: r.missing,
-    recipient: recipient ? shownRecipient(tpl.channel, recipient) : null,
+    recipient: recipient && !hidden ? shownRecipient(tpl.channel, recipient) : null,
+    ...(hidden ? { recipientHidden: true as const } : {}),
     consent: !!c.consent?.[tpl.channel],
   };
 }
@@ -259,7 +280,7 @@ export async function sendMessage(db: DbOrTx, actor: Actor | null, customerId: s
     entityId: customerId,
     changes: { messageId: id, channel, category, templateId: tpl?.id ?? null, templateName: tpl?.name ?? null, status, reason },
   });
-  return toMessageView((await repo.findMessage(db, id))!);
+  return toMessageView((await repo.findMessage(db, id))!, recipientShownTo(actor, settings.wechat.openIdField));
 }
 
 /** After the enqueueing transaction committed: a sender tries a queued message when it is due. */
@@ -275,17 +296,17 @@ export async function kickIfQueued(rt: MessagingRuntime, m: MessageView): Promis
 
 // ---- reading and retrying ----------------------------------------------------------------------------------------
 
-function page(rows: MessageWithRefs[], limit: number): MessagePage {
+function page(rows: MessageWithRefs[], limit: number, shown: RecipientShown): MessagePage {
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
-  return { items: items.map(toMessageView), nextCursor: rows.length > limit && last ? encodeCursor(last.sortAt, last.id) : null };
+  return { items: items.map((r) => toMessageView(r, shown)), nextCursor: rows.length > limit && last ? encodeCursor(last.sortAt, last.id) : null };
 }
 
 export async function customerMessages(db: DbOrTx, actor: Actor | null, customerId: string, q: { cursor?: string; limit: number }): Promise<MessagePage> {
   requireAccess(actor, 'customer:read');
   const before = q.cursor ? decodeCursor(q.cursor, 'timestamp') : undefined;
   await customerInScope(db, actor, customerId);
-  return page(await repo.listMessages(db, { customerId, before, limit: q.limit + 1 }), q.limit);
+  return page(await repo.listMessages(db, { customerId, before, limit: q.limit + 1 }), q.limit, await recipientRule(db, actor));
 }
 
 /**
@@ -308,6 +329,7 @@ export async function listOutbox(db: DbOrTx, actor: Actor | null, q: OutboxQuery
       limit: q.limit + 1,
     }),
     q.limit,
+    await recipientRule(db, actor),
   );
 }
 
@@ -324,7 +346,7 @@ export async function getMessage(db: DbOrTx, actor: Actor | null, id: string): P
   await customerInScope(db, actor, row.customerId).catch(() => {
     throw AppError.notFound('messages.not_found');
   });
-  return toMessageView(row);
+  return toMessageView(row, await recipientRule(db, actor));
 }
 
 /** A failed message goes back to the queue with fresh attempts (admin); the rules are checked again when it is sent. */
@@ -335,7 +357,7 @@ export async function retryMessage(db: DbOrTx, actor: Actor | null, id: string, 
   if (row.status !== 'failed') throw AppError.conflict('messages.not_failed');
   if (!(await repo.requeue(db, id, rt.now(), ['failed']))) throw AppError.conflict('messages.not_failed');
   await recordAudit(db, actor, { action: 'message_retry', entityType: 'customer', entityId: row.customerId, changes: { messageId: id, channel: row.channel, lastError: row.lastError } });
-  return toMessageView((await repo.findMessage(db, id))!);
+  return toMessageView((await repo.findMessage(db, id))!, await recipientRule(db, actor));
 }
 
 // ---- the customer timeline -------------------------------------------------------------------------------------
@@ -345,6 +367,8 @@ export const messageTimelineSource: TimelineSource = {
   kind: 'message',
   async events(db, q) {
     const rows = await repo.sentForTimeline(db, q.customerId, q.before, q.limit);
+    // No caller (an internal reader): nothing is shown that a role might hide.
+    const shown = q.actor ? await recipientRule(db, q.actor) : () => false;
     return rows.map((r) => ({
       kind: 'message',
       id: r.id,
@@ -355,7 +379,7 @@ export const messageTimelineSource: TimelineSource = {
         : t(q.locale, 'messages.timeline.title', { channel: t(q.locale, `messages.channel.${r.channel}`) }),
       summary: r.body.length > 300 ? `${r.body.slice(0, 300)}…` : r.body,
       actor: r.createdBy ? { id: r.createdBy, name: r.createdByName ?? '' } : null,
-      data: toMessageView(r),
+      data: toMessageView(r, shown),
     }));
   },
 };

@@ -1,9 +1,10 @@
 /**
- * The consent ledger and the retention marks in the privacy module's personal-data hook (issue #18): a person's
+ * The consent ledger and the erased-record register in the privacy module's personal-data hook (issue #18): a person's
  * consent history is part of their copy; an erasure keeps the entries (what was consented, when, by which source: the
  * company must still be able to show it had consent for what it sent) but removes what an agent wrote in them and the
- * refs that can quote the person (an SMS keyword), ends every consent still given (entries of source `erasure`, which
- * rewrite the consent column), and takes the customer's retention mark (the erasure is what it asked for).
+ * refs that can quote the person (an SMS keyword), and ends every consent still given (entries of source `erasure`,
+ * which rewrite the consent column). `privacy_erased_customers` (ids and a time: which records an erasure anonymised)
+ * is written after the hooks ran and holds nothing to erase.
  */
 import { asc, eq, isNotNull, or, and } from 'drizzle-orm';
 import type { DbOrTx } from '../../platform/db/client.js';
@@ -13,16 +14,16 @@ import { latestEntries } from './consent.repository.js';
 import { consentLedger } from './consent.service.js';
 import type { ErasureContext, PersonalDataSection } from './hooks.js';
 import { consentEntries } from './consent.schema.js';
-import { retentionMarks } from './retention.schema.js';
+import { privacyErasedCustomers } from './erase.schema.js';
 
-export const CONSENT_TABLES = ['privacy_consent_entries', 'privacy_retention_marks'] as const;
+export const CONSENT_TABLES = ['privacy_consent_entries', 'privacy_erased_customers'] as const;
 
 export async function consentSections(db: DbOrTx, customerId: string): Promise<PersonalDataSection[]> {
   const entries = await db.select().from(consentEntries).where(eq(consentEntries.customerId, customerId)).orderBy(asc(consentEntries.id));
-  const marks = await db.select().from(retentionMarks).where(eq(retentionMarks.customerId, customerId));
+  const erased = await db.select().from(privacyErasedCustomers).where(eq(privacyErasedCustomers.customerId, customerId));
   return [
     { name: 'consent', table: 'privacy_consent_entries', rows: entries },
-    { name: 'retention_marks', table: 'privacy_retention_marks', rows: marks },
+    { name: 'erasures', table: 'privacy_erased_customers', rows: erased },
   ];
 }
 
@@ -39,8 +40,7 @@ export async function eraseConsentData(db: DbOrTx, customerId: string, _ctx: Era
     .set({ note: null, ref: null })
     .where(and(eq(consentEntries.customerId, customerId), or(isNotNull(consentEntries.note), and(eq(consentEntries.source, 'sms_keyword'), isNotNull(consentEntries.ref)))))
     .returning({ id: consentEntries.id });
-  const marks = await db.delete(retentionMarks).where(eq(retentionMarks.customerId, customerId)).returning({ id: retentionMarks.customerId });
-  return { privacy_consent_entries: scrubbed.length + channels.length, privacy_retention_marks: marks.length };
+  return { privacy_consent_entries: scrubbed.length + channels.length };
 }
 
 /** The channels the consent column says yes to (what the ledger adopts, if it never heard of them). */

@@ -9,9 +9,19 @@
 
 export type PrivacyErasureStatus = 'none' | 'proposed' | 'executed';
 
+/**
+ * What executed an erasure: a person's deletion request (two people), or an applied retention policy (数据保留: the
+ * administrator's apply of a dry run is the approval; one request of channel `retention` per customer anonymised).
+ */
+export const PRIVACY_ERASURE_SOURCES = ['request', 'retention'] as const;
+export type PrivacyErasureSource = (typeof PRIVACY_ERASURE_SOURCES)[number];
+
 export type PrivacyErasureView = {
   requestId: string;
   status: PrivacyErasureStatus;
+  source: PrivacyErasureSource;
+  /** The retention apply run that executed it (source `retention`). */
+  runId: string | null;
   proposedById: string | null;
   proposedByName: string | null;
   proposedAt: string | null;

@@ -6,8 +6,9 @@
 import { z } from 'zod';
 import type { App } from '../../platform/http/server.js';
 import { responseOf } from '../../platform/http/response.js';
-import type { PrivacyErasureView } from './erase.contract.js';
+import { PRIVACY_ERASURE_SOURCES, type PrivacyErasureView } from './erase.contract.js';
 import { approveErasure, getErasure, proposeErasure, withdrawErasure, type AfterCommit } from './erase.js';
+import { touchedTables, vacuumAfterErasure } from './erase.vacuum.js';
 import type { PrivacyContext } from './privacy.routes.js';
 import { requestIdParam } from './privacy.types.js';
 
@@ -15,6 +16,8 @@ const privacyErasureView = responseOf<PrivacyErasureView>()(
   z.object({
     requestId: z.string(),
     status: z.enum(['none', 'proposed', 'executed']),
+    source: z.enum(PRIVACY_ERASURE_SOURCES),
+    runId: z.string().nullable(),
     proposedById: z.string().nullable(),
     proposedByName: z.string().nullable(),
     proposedAt: z.string().nullable(),
@@ -32,6 +35,7 @@ export async function erasureRoutes(app: App, ctx: PrivacyContext): Promise<void
   const now = ctx.now ?? (() => new Date());
   const tags = ['privacy'];
   const base = '/api/v1/privacy/requests/:id/erasure';
+  const vacuums = new Set<Promise<string[]>>();
 
   app.get(base, { schema: { tags, summary: "The erasure of a deletion request's customer: none, proposed (by whom) or executed", params: requestIdParam, response: { 200: privacyErasureView } } }, async (req) =>
     getErasure(db, req.actor, req.params.id),
@@ -67,7 +71,11 @@ export async function erasureRoutes(app: App, ctx: PrivacyContext): Promise<void
       const afterCommit: AfterCommit = [];
       const view = await db.transaction((tx) => approveErasure(tx, req.actor, req.params.id, now(), { dataDir: ctx.config.dataDir, afterCommit }));
       for (const fn of afterCommit) await fn().catch((err: Error) => req.log.warn(`erasure: ${err.message}`));
+      // PostgreSQL: the old row versions go too (erase.vacuum.ts), after the answer; a stop waits for it.
+      const vacuum = vacuumAfterErasure(db, touchedTables(view.counts), (line) => req.log.warn(line)).finally(() => vacuums.delete(vacuum));
+      vacuums.add(vacuum);
       return view;
     },
   );
+  app.addHook('onClose', async () => void (await Promise.allSettled([...vacuums])));
 }

@@ -4,19 +4,24 @@
  */
 import { index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../accounts/schema.js';
+import { customers } from '../customers/schema.js';
+import { PRIVACY_ERASURE_SOURCES } from './erase.contract.js';
+import { retentionRuns } from './retention.schema.js';
 import { privacyRequests } from './schema.js';
 
 /**
  * One deletion request's erasure: proposed by one holder of privacy:manage, approved — and so executed, in the same
- * transaction — by another. Ids, times and counts only: nothing here says who the person was.
+ * transaction — by another. Ids, times and counts only: nothing here says who the person was. Source `retention`: the
+ * request was made by an applied retention policy for one inactive customer (the apply's administrator — none for the
+ * CLI — stands as proposer and approver; `run_id` names the apply run).
  */
 export const privacyErasures = pgTable('privacy_erasures', {
   requestId: uuid('request_id')
     .primaryKey()
     .references(() => privacyRequests.id),
-  proposedBy: uuid('proposed_by')
-    .notNull()
-    .references(() => users.id),
+  source: text('source', { enum: PRIVACY_ERASURE_SOURCES }).notNull().default('request'),
+  runId: uuid('run_id').references(() => retentionRuns.id),
+  proposedBy: uuid('proposed_by').references(() => users.id),
   proposedAt: timestamp('proposed_at', { withTimezone: true }).notNull(),
   approvedBy: uuid('approved_by').references(() => users.id),
   executedAt: timestamp('executed_at', { withTimezone: true }),
@@ -40,4 +45,23 @@ export const privacyErasedKeys = pgTable(
     erasedAt: timestamp('erased_at', { withTimezone: true }).notNull(),
   },
   (t) => [index('privacy_erased_keys_request_idx').on(t.requestId)],
+);
+
+/**
+ * Every customer record an erasure anonymised (the person's, and the duplicates merged into it), with the request it
+ * executed. What the customers module is told through `registerErasedCustomerCheck` (app.ts): an erased record is
+ * never restored nor un-merged — what would come back is a pseudonym whose history was cut.
+ */
+export const privacyErasedCustomers = pgTable(
+  'privacy_erased_customers',
+  {
+    customerId: uuid('customer_id')
+      .primaryKey()
+      .references(() => customers.id),
+    requestId: uuid('request_id')
+      .notNull()
+      .references(() => privacyRequests.id),
+    erasedAt: timestamp('erased_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('privacy_erased_customers_request_idx').on(t.requestId)],
 );

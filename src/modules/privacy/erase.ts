@@ -10,18 +10,23 @@
  * and one audit entry on the request records it with ids and counts only — nothing of what was erased. It cannot be
  * undone: the values are gone, not hidden (and an undo would need them). Files (ticket attachments) are deleted once
  * the transaction has committed. A proposal can be withdrawn until it is approved.
+ *
+ * Every customer record erased is kept in `privacy_erased_customers` (ids only): the customers module asks it
+ * (`erasedCustomerIds`, registered by app.ts) and refuses to restore or un-merge such a record. An applied retention
+ * policy erases through the same path (`eraseForRetention`), one request of channel `retention` per customer.
  */
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
-import { requireAccess, type Actor } from '../../platform/auth/permissions.js';
+import { requireAccess, systemActor, type Actor } from '../../platform/auth/permissions.js';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { AppError } from '../../platform/errors.js';
-import { t } from '../../platform/i18n/index.js';
+import { t, type Locale } from '../../platform/i18n/index.js';
 import { userDirectory } from '../accounts/index.js';
 import { recordAudit } from '../audit/index.js';
 import { customerInScope } from '../customers/index.js';
+import { companyClock } from '../settings/index.js';
 import type { PrivacyErasureView } from './erase.contract.js';
-import { privacyErasures } from './erase.schema.js';
+import { privacyErasedCustomers, privacyErasures } from './erase.schema.js';
 import { recordErasedKeys } from './erased-keys.js';
 import { personalDataHooks, type ErasureContext, type PersonalDataHook } from './hooks.js';
 import * as repo from './privacy.repository.js';
@@ -48,6 +53,8 @@ async function viewOf(db: DbOrTx, actor: Actor, requestId: string): Promise<Priv
   return {
     requestId,
     status: !e ? 'none' : e.executedAt ? 'executed' : 'proposed',
+    source: e?.source ?? 'request',
+    runId: e?.runId ?? null,
     proposedById: e?.proposedBy ?? null,
     proposedByName: e ? (r?.proposedByName ?? null) : null,
     proposedAt: e?.proposedAt.toISOString() ?? null,
@@ -185,5 +192,75 @@ export async function eraseCustomer(
     for (const h of hooks) for (const [table, n] of Object.entries(await h.erase(db, id, ctx))) counts[table] = (counts[table] ?? 0) + n;
   }
   const kept = requestId ? await recordErasedKeys(db, requestId, keys, now) : 0;
+  if (requestId)
+    await db
+      .insert(privacyErasedCustomers)
+      .values(subjects.map((customerId) => ({ customerId, requestId, erasedAt: now })))
+      .onConflictDoNothing();
   return { records: subjects.length, counts, keys: kept };
+}
+
+/**
+ * Of these customer records, those an erasure anonymised (the person's record or a duplicate merged into it). What the
+ * customers module asks before a restore or a merge's undo (registered by app.ts: customers never imports privacy).
+ */
+export async function erasedCustomerIds(db: DbOrTx, customerIds: readonly string[]): Promise<Set<string>> {
+  if (!customerIds.length) return new Set();
+  const rows = await db
+    .select({ id: privacyErasedCustomers.customerId })
+    .from(privacyErasedCustomers)
+    .where(inArray(privacyErasedCustomers.customerId, [...new Set(customerIds)]));
+  return new Set(rows.map((r) => r.id));
+}
+
+/** What an applied retention policy's erasure of one customer needs to know. */
+export type RetentionErasureContext = {
+  runId: string;
+  /** The administrator who applied the dry run (null: the CLI). */
+  appliedBy: string | null;
+  now: Date;
+  dataDir?: string;
+  afterCommit: (fn: () => Promise<void>) => void;
+  /** The language of the answer written on the request (the company's default). */
+  locale?: Locale;
+};
+
+/**
+ * 数据保留: one inactive customer anonymised by an applied retention policy, in the caller's (short) transaction,
+ * through the same hooks as an approved deletion request. The register shows it: a deletion request of channel
+ * `retention` (requester: the pseudonym; answered at once) with its erasure (source `retention`, the apply's
+ * administrator as proposer and approver: applying the dry run is the approval), the keyed hashes and the erased
+ * records under it, and one audit entry on the request with ids and counts only. Returns the rows changed per table.
+ */
+export async function eraseForRetention(db: DbOrTx, customerId: string, ctx: RetentionErasureContext): Promise<Record<string, number>> {
+  const { now } = ctx;
+  const { today } = await companyClock(db, now);
+  const request = await repo.insertRequest(db, {
+    kind: 'deletion',
+    channel: 'retention',
+    status: 'in_progress',
+    requesterName: `已删除用户 #${customerId.replace(/-/g, '').slice(0, 8)}`,
+    customerId,
+    handlerId: ctx.appliedBy,
+    receivedAt: now,
+    dueDay: today,
+    dueAt: now,
+    remindAt: now,
+    createdBy: ctx.appliedBy,
+    createdAt: now,
+    updatedAt: now,
+  });
+  await db.insert(privacyErasures).values({ requestId: request.id, source: 'retention', runId: ctx.runId, proposedBy: ctx.appliedBy, proposedAt: now });
+  const afterCommit: AfterCommit = [];
+  const { records, counts, keys } = await eraseCustomer(db, customerId, request.id, now, { dataDir: ctx.dataDir, afterCommit });
+  for (const fn of afterCommit) ctx.afterCommit(fn);
+  await db.update(privacyErasures).set({ approvedBy: ctx.appliedBy, executedAt: now, records, counts }).where(eq(privacyErasures.requestId, request.id));
+  await repo.updateRequest(db, request.id, { status: 'answered', closedAt: now, answer: t(ctx.locale ?? 'zh-CN', 'privacy.erasure.retention_answer') });
+  await recordAudit(db, systemActor('system'), {
+    action: 'privacy_erasure',
+    entityType: 'privacy_request',
+    entityId: request.id,
+    changes: { customerId, source: 'retention', runId: ctx.runId, appliedBy: ctx.appliedBy, records, keys, rows: counts },
+  });
+  return counts;
 }

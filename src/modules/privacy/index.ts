@@ -8,6 +8,7 @@ export { registerPersonalDataHook, personalDataHooks, registerPrivacyDueHook, ty
 // Erasure (issue #18): what each module's hook uses to anonymise, and the check a new customer's phone or ID number gets.
 export { ERASED_MARK, ERASED_TEXT, holdsAny, scrubJson, scrubText, sqlHoldsAny, type ErasureContext } from './hooks.js';
 export { erasedPersonLookup } from './erased-keys.js';
+export { erasedCustomerIds } from './erase.js'; // which customer records were erased: the customers module refuses to restore or un-merge them
 export { privacyPersonalData, remindPrivacyRequests } from './privacy.service.js';
 // For the demo's history (a request or two so that the page has data after `hearth demo load`): the same use cases as the API.
 export { createRequest as createPrivacyRequest, updateRequest as updatePrivacyRequest } from './privacy.service.js';
@@ -18,7 +19,7 @@ export { consentLedger, derivedConsent } from './consent.service.js';
 export { CONSENT_CHANNELS, CONSENT_PURPOSES, type ConsentEntryPurpose, type ConsentPurpose, type ConsentSource } from './consent.contract.js';
 // 数据保留 (retention, issue #18 item 5): policies per kind of data, each answered by the module owning the data.
 export { registerRetentionSource, type RetentionApplyContext, type RetentionSource } from './retention.registry.js';
-export { inactiveCustomersRetention, markedForAnonymisation } from './retention.customers.js';
+export { inactiveCustomersRetention } from './retention.customers.js';
 export { RETENTION_QUEUE, executeRetentionRun, queueNightlyRetention, retentionNow, unfinishedRetentionIds } from './retention.service.js';
 export type { RetentionRunView } from './retention.contract.js';
 export { privacyLedgerAndRetention } from './retention.jobs.js';

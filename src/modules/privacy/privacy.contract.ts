@@ -25,9 +25,14 @@ export const PRIVACY_TRANSITIONS: Record<PrivacyRequestStatus, readonly PrivacyR
   refused: [],
 };
 
-/** How the request reached the company. */
+/** How the request reached the company (what the form offers). */
 export const PRIVACY_CHANNELS = ['counter', 'phone', 'email', 'letter', 'online', 'other'] as const;
-export type PrivacyChannel = (typeof PRIVACY_CHANNELS)[number];
+/**
+ * What the register holds: those, and `retention` — the deletion an applied retention policy made for one inactive
+ * customer (数据保留), answered at once; nobody registers one by hand.
+ */
+export const PRIVACY_REQUEST_CHANNELS = [...PRIVACY_CHANNELS, 'retention'] as const;
+export type PrivacyChannel = (typeof PRIVACY_REQUEST_CHANNELS)[number];
 
 /** How the requester was shown to be the person (or their agent). */
 export const VERIFICATION_METHODS = ['id_document', 'phone_code', 'in_person', 'known_contact', 'power_of_attorney', 'other'] as const;

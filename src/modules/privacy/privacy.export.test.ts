@@ -72,7 +72,7 @@ function exportedRows(files: Map<string, ModuleFile>, table: string, customerId:
  */
 const RARE: Record<string, string> = {
   points_debts: 'a debt arises only when points already spent are taken back by a refund of the payment that earned them (loyalty ledger tests)',
-  privacy_retention_marks: 'only an applied retention policy marks an inactive customer for anonymisation (privacy/retention.test.ts)',
+  privacy_erased_customers: 'only an executed erasure records the customer records it anonymised (privacy.erase.test.ts, retention.test.ts)',
 };
 
 /** What the demo's history does not make, through the API: an organisation's contact, the arrears read model, a coupon redemption. */

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { itemsOf, pageWithTotalOf, responseOf } from '../../platform/http/response.js';
 import {
-  PRIVACY_CHANNELS,
+  PRIVACY_REQUEST_CHANNELS,
   PRIVACY_REQUEST_KINDS,
   PRIVACY_REQUEST_STATUSES,
   VERIFICATION_METHODS,
@@ -17,7 +17,7 @@ const requestFields = {
   number: z.number().int(),
   kind: z.enum(PRIVACY_REQUEST_KINDS),
   status: z.enum(PRIVACY_REQUEST_STATUSES),
-  channel: z.enum(PRIVACY_CHANNELS),
+  channel: z.enum(PRIVACY_REQUEST_CHANNELS),
   requesterName: z.string(),
   requesterContact: z.string().nullable(),
   details: z.string().nullable(),

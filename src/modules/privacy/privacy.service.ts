@@ -278,6 +278,6 @@ export const privacyPersonalData: PersonalDataHook = {
   async export(db, customerId) {
     return [{ name: 'requests', table: 'privacy_requests', rows: await repo.requestsOfCustomer(db, customerId) }, ...(await consentSections(db, customerId))];
   },
-  // The requests, then the consent ledger's notes and the retention mark (consent.privacy.ts).
+  // The requests, then the consent ledger's notes (consent.privacy.ts).
   erase: async (db, customerId, ctx) => ({ ...(await erasePrivacyRequests(db, customerId, ctx)), ...(await eraseConsentData(db, customerId, ctx)) }),
 };

@@ -3,7 +3,8 @@
  *
  * Policies, one per kind of data, each off until an administrator turns it on:
  * - `inactive_customers` — customers with no transaction (no contract, no payment), no contact (沟通记录) and no edit
- *   for N years are marked for anonymisation (the erasure takes them from the mark).
+ *   for N years are anonymised through the erasure's hooks, each recorded in the register (a deletion request of
+ *   channel `retention`).
  * - `audit_entries` — audit entries older than N years are deleted.
  * - `ticket_attachments` — attachments of tickets closed more than N months ago are deleted (rows and files).
  * - `outbox_messages` — outbox messages (sent, failed or suppressed) older than N months are deleted.

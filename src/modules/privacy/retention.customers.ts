@@ -1,17 +1,19 @@
 /**
  * The retention policy `inactive_customers`: live customers created before the cut-off with no transaction (no contract,
- * no payment, no purchase), no contact (沟通记录) and no edit since. The erasure (issue #18 item 3) anonymises a person
- * with two-person approval, so a policy does not erase by itself: it marks the customer (`privacy_retention_marks`)
- * for the erasure to take up, and a marked customer is not counted again. Read through the owners' views
+ * no payment, no purchase), no contact (沟通记录) and no edit since. Applied, each one is erased (anonymised) through
+ * every module's hook exactly as an approved deletion request would be (erase.ts `eraseForRetention`: keyed hashes,
+ * queued messages cancelled, segments left, merged duplicates with it), one customer per transaction; the apply of the
+ * dry run by an administrator is the approval (docs/ARCHITECTURE.md, Decisions). An erased customer is soft-deleted, so
+ * it is not selected again: an interrupted apply resumes where it stopped. Read through the owners' views
  * (customer_directory, transaction_ledger, interaction_log).
  */
 import { and, asc, count, eq, gte, isNull, lt, notExists, sql } from 'drizzle-orm';
-import { rowsOf, type DbOrTx } from '../../platform/db/client.js';
+import type { DbOrTx } from '../../platform/db/client.js';
 import { customerDirectory } from '../customers/index.js';
 import { interactionLog } from '../interactions/index.js';
 import { transactionLedger } from '../transactions/index.js';
+import { eraseForRetention } from './erase.js';
 import type { RetentionSource } from './retention.registry.js';
-import { retentionMarks } from './retention.schema.js';
 
 function inactive(db: DbOrTx, cutoff: Date) {
   const c = customerDirectory;
@@ -21,12 +23,13 @@ function inactive(db: DbOrTx, cutoff: Date) {
     lt(c.updatedAt, cutoff),
     notExists(db.select({ one: sql`1` }).from(transactionLedger).where(and(eq(transactionLedger.customerId, c.id), isNull(transactionLedger.deletedAt), gte(transactionLedger.occurredAt, cutoff)))),
     notExists(db.select({ one: sql`1` }).from(interactionLog).where(and(eq(interactionLog.customerId, c.id), gte(interactionLog.occurredAt, cutoff)))),
-    notExists(db.select({ one: sql`1` }).from(retentionMarks).where(eq(retentionMarks.customerId, c.id))),
   );
 }
 
 export const inactiveCustomersRetention: RetentionSource = {
   kind: 'inactive_customers',
+  // An erasure walks every module (and scans free texts for the person's numbers): one customer per transaction.
+  slice: 1,
   async count(db, cutoff) {
     const [row] = await db.select({ n: count() }).from(customerDirectory).where(inactive(db, cutoff));
     return Number(row?.n ?? 0);
@@ -37,18 +40,10 @@ export const inactiveCustomersRetention: RetentionSource = {
   },
   async apply(db, cutoff, limit, ctx) {
     const ids = await inactiveCustomersRetention.sample(db, cutoff, limit);
-    if (!ids.length) return 0;
-    const rows = rowsOf<{ id: string }>(
-      await db.execute(sql`
-        insert into ${retentionMarks} (customer_id, run_id)
-        select x, ${ctx.runId}::uuid from unnest(${`{${ids.join(',')}}`}::uuid[]) as x
-        on conflict do nothing returning customer_id as id`),
-    );
-    return rows.length;
+    for (const id of ids) {
+      const rows = await eraseForRetention(db, id, { runId: ctx.runId, appliedBy: ctx.appliedBy ?? null, now: ctx.now ?? new Date(), dataDir: ctx.dataDir, afterCommit: ctx.afterCommit });
+      ctx.touched?.(Object.keys(rows).filter((t) => (rows[t] ?? 0) > 0));
+    }
+    return ids.length;
   },
 };
-
-/** The customers marked for anonymisation and not yet taken up (for the erasure; oldest mark first). */
-export async function markedForAnonymisation(db: DbOrTx, limit = 1000): Promise<{ customerId: string; runId: string; markedAt: Date }[]> {
-  return db.select().from(retentionMarks).orderBy(asc(retentionMarks.markedAt), asc(retentionMarks.customerId)).limit(limit);
-}

@@ -12,10 +12,18 @@ export type RetentionApplyContext = {
   dataDir: string;
   /** Work to do once the slice's transaction committed (files on disk: deleted only when their rows are gone for good). */
   afterCommit: (fn: () => Promise<void>) => void;
+  /** The administrator who applied the dry run (null: the CLI). */
+  appliedBy?: string | null;
+  /** The apply's clock. */
+  now?: Date;
+  /** Tables whose rows the slice anonymised in place (vacuumed on PostgreSQL when the run ends: erase.vacuum.ts). */
+  touched?: (tables: string[]) => void;
 };
 
 export type RetentionSource = {
   kind: RetentionKind;
+  /** Items per transaction when fewer than the run's slice (an erasure per customer is long: 1). */
+  slice?: number;
   /** How many items the policy would remove: those older than `cutoff` by the kind's own clock. */
   count(db: DbOrTx, cutoff: Date): Promise<number>;
   /** Up to `limit` of their ids (for the dry run's report). */

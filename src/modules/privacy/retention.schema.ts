@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { date, index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { date, index, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../accounts/schema.js';
-import { customers } from '../customers/schema.js';
 import { runColumns } from '../../platform/runs/columns.js';
 import { RETENTION_MODES, RETENTION_TRIGGERS, type RetentionCheckpoint, type RetentionPolicySnapshot, type RetentionReport } from './retention.contract.js';
 
@@ -30,17 +29,3 @@ export const retentionRuns = pgTable(
     uniqueIndex('privacy_retention_runs_apply_idx').on(t.dryRunId).where(sql`${t.mode} = 'apply'`),
   ],
 );
-
-/**
- * Customers a retention policy marked for anonymisation (no contract, transaction or contact for N years) until the
- * erasure runs over them: the erasure of issue #18 item 3 takes them from here.
- */
-export const retentionMarks = pgTable('privacy_retention_marks', {
-  customerId: uuid('customer_id')
-    .primaryKey()
-    .references(() => customers.id),
-  runId: uuid('run_id')
-    .notNull()
-    .references(() => retentionRuns.id),
-  markedAt: timestamp('marked_at', { withTimezone: true }).notNull().defaultNow(),
-});

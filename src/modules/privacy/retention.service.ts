@@ -6,13 +6,16 @@
  *   ids. Nothing is removed.
  * - An **apply** is made from a finished dry run (not older than APPLY_WITHIN_DAYS, once) by an administrator or the
  *   CLI: it removes what the dry run's cut-offs select — the same cut-offs, so it never reaches anything younger than the
- *   report said — in slices of SLICE items, each slice its own short transaction with its checkpoint and the report's
- *   running count. Both are durable runs (claimed, beating, resumed after a stop).
+ *   report said — in slices of SLICE items (one customer for `inactive_customers`: each is erased through every module's
+ *   hook), each slice its own short transaction with its checkpoint and the report's running count, the event loop
+ *   given a turn between them. Both are durable runs (claimed, beating, resumed after a stop); applying a dry run whose
+ *   apply was interrupted (failed, cancelled) continues that apply from its checkpoint.
  */
 import { and, desc, eq, lt, or, sql } from 'drizzle-orm';
 import { requireAccess, type Actor } from '../../platform/auth/permissions.js';
 import type { Db, DbOrTx } from '../../platform/db/client.js';
 import { isConnectionLost } from '../../platform/db/client.js';
+import { yieldToEventLoop } from '../../platform/db/slice.js';
 import { AppError } from '../../platform/errors.js';
 import { decodeCursor, encodeCursor } from '../../platform/http/cursor.js';
 import { DurableRuns, type RunHandle } from '../../platform/runs/index.js';
@@ -33,6 +36,7 @@ import {
   type RetentionSettingsView,
   type RetentionTrigger,
 } from './retention.contract.js';
+import { vacuumAfterErasure } from './erase.vacuum.js';
 import { retentionSource } from './retention.registry.js';
 import { retentionRuns } from './retention.schema.js';
 import type { RetentionRunsQuery, RetentionSettingsInput } from './retention.types.js';
@@ -165,8 +169,17 @@ export async function createApply(db: DbOrTx, actor: Actor | null, dryRunId: str
   if (!dry || dry.mode !== 'dry_run') throw AppError.notFound('privacy.retention.run_not_found');
   if (dry.status !== 'done') throw AppError.conflict('privacy.retention.dry_run_unfinished', {}, 'id');
   if (now.getTime() - dry.createdAt.getTime() > APPLY_WITHIN_DAYS * 86_400_000) throw AppError.conflict('privacy.retention.dry_run_old', { days: APPLY_WITHIN_DAYS }, 'id');
-  const [exists] = await db.select({ id: retentionRuns.id }).from(retentionRuns).where(and(eq(retentionRuns.dryRunId, dryRunId), eq(retentionRuns.mode, 'apply')));
-  if (exists) throw AppError.conflict('privacy.retention.applied', {}, 'id');
+  const [exists] = await db
+    .select({ id: retentionRuns.id, status: retentionRuns.status })
+    .from(retentionRuns)
+    .where(and(eq(retentionRuns.dryRunId, dryRunId), eq(retentionRuns.mode, 'apply')));
+  if (exists && exists.status === 'done') throw AppError.conflict('privacy.retention.applied', {}, 'id');
+  if (exists) {
+    // Applied before and interrupted (failed, cancelled, or its process gone): applying again continues that run from
+    // its checkpoint — what it already removed or anonymised stays done, nothing is done twice.
+    if (await runs.requeue(db, exists.id)) await recordAudit(db, actor, { action: 'retention_apply_resumed', entityType: 'retention_run', entityId: exists.id, changes: { dryRunId } });
+    return (await retentionRun(db, exists.id))!;
+  }
   const report: RetentionReport = Object.fromEntries(dry.policies.map((p) => [p.kind, { ...dry.report[p.kind]!, applied: 0 }]));
   const [row] = await db.insert(retentionRuns).values({ mode: 'apply', trigger, dryRunId, policies: dry.policies, report, createdBy: actor.userId }).returning();
   await recordAudit(db, actor, { action: 'retention_apply', entityType: 'retention_run', entityId: row!.id, changes: { dryRunId, counts: Object.fromEntries(dry.policies.map((p) => [p.kind, dry.report[p.kind]?.count ?? 0])) } });
@@ -213,6 +226,7 @@ async function perform(db: Db, run: RunHandle<RetentionCheckpoint>, opts: Retent
   let cp: RetentionCheckpoint = run.resumeFrom ?? { index: 0, applied: 0 };
   const total = row.policies.length;
   const saveReport = (tx: DbOrTx) => tx.update(retentionRuns).set({ report }).where(eq(retentionRuns.id, run.id));
+  const touched = new Set<string>();
   while (cp.index < total) {
     const p = row.policies[cp.index]!;
     const source = retentionSource(p.kind);
@@ -229,11 +243,18 @@ async function perform(db: Db, run: RunHandle<RetentionCheckpoint>, opts: Retent
       if (!ok) return;
       continue;
     }
-    const slice = opts.slice ?? RETENTION_SLICE;
+    const slice = Math.min(opts.slice ?? RETENTION_SLICE, source.slice ?? Infinity);
     const after: (() => Promise<void>)[] = [];
     let n = 0;
     const ok = await db.transaction(async (tx) => {
-      n = await source.apply(tx, cutoff, slice, { runId: run.id, dataDir: opts.dataDir, afterCommit: (fn) => void after.push(fn) });
+      n = await source.apply(tx, cutoff, slice, {
+        runId: run.id,
+        dataDir: opts.dataDir,
+        afterCommit: (fn) => void after.push(fn),
+        appliedBy: row.createdBy,
+        now: new Date(),
+        touched: (tables) => tables.forEach((t) => touched.add(t)),
+      });
       const applied = cp.applied + n;
       report[p.kind] = { ...(report[p.kind] ?? { count: 0, sample: [] }), applied };
       await saveReport(tx);
@@ -243,8 +264,11 @@ async function perform(db: Db, run: RunHandle<RetentionCheckpoint>, opts: Retent
     for (const fn of after) await fn().catch((err: Error) => opts.log?.(`retention: ${err.message}`));
     if (!ok) return;
     if (run.signal.aborted) return;
+    await yieldToEventLoop(); // short transactions, and requests get their turn between them
   }
   await db.transaction(async (tx) => run.finish(tx, { progress: { phase: 'done', done: total, total }, checkpoint: cp }));
+  // Customers anonymised: their old row versions leave the tables' files (PostgreSQL; logged, never fatal).
+  if (touched.size) await vacuumAfterErasure(db, touched, (line) => opts.log?.(line));
 }
 
 /**

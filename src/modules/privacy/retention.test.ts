@@ -1,8 +1,8 @@
 /**
  * 数据保留 (issue #18 item 5) through HTTP on a hand-built fixture: the policies in the settings (validated, naming the
  * field), a dry run that counts exactly what each policy selects and samples ids, the apply of that dry run removing
- * exactly those (marks for the inactive customers; audit entries, a closed ticket's attachment with its file, outbox
- * messages deleted), a second apply refused, a new dry run finding nothing left, and the permissions.
+ * exactly those (the inactive customers anonymised through the erasure: retention.erase.test.ts; audit entries, a
+ * closed ticket's attachment with its file, outbox messages deleted), a second apply refused, a new dry run finding nothing left, and the permissions.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -143,7 +143,7 @@ describe('retention policies', () => {
     expect(dry.report.audit_entries!.applied).toBeNull();
     // Nothing removed (the dry run's own audit entry is the one more).
     expect(await scalar(sql`select count(*)::int as n from audit_log`)).toBe(audits + 1);
-    expect(await scalar(sql`select count(*)::int as n from privacy_retention_marks`)).toBe(0);
+    expect(await scalar(sql`select count(*)::int as n from privacy_erased_customers`)).toBe(0);
 
     // Only a finished dry run is applied.
     const apply = ok<RetentionRunView>(await ctx.admin.post(`/api/v1/privacy/retention/runs/${dry.id}/apply`), 201);
@@ -157,9 +157,11 @@ describe('retention policies', () => {
       ticket_attachments: [1, 1],
       outbox_messages: [2, 2],
     });
-    const marks = rowsOf<{ customer_id: string; run_id: string }>(await exec(sql`select customer_id, run_id from privacy_retention_marks order by customer_id`));
-    expect(marks.map((m) => m.customer_id).sort()).toEqual([ids.old, ids.oldWithOldActivity].sort());
-    expect(marks.every((m) => m.run_id === apply.id)).toBe(true);
+    const erased = rowsOf<{ id: string; deleted: boolean }>(
+      await exec(sql`select c.id::text, c.deleted_at is not null as deleted from privacy_erased_customers e join customers c on c.id = e.customer_id order by 1`),
+    );
+    expect(erased).toEqual([ids.old, ids.oldWithOldActivity].sort().map((id) => ({ id, deleted: true })));
+    expect(await scalar(sql`select count(*)::int as n from privacy_erasures where source = 'retention' and run_id = ${apply.id}`)).toBe(2);
     expect(await scalar(sql`select count(*)::int as n from audit_log where at < now() - interval '3 years'`)).toBe(0);
     expect(await scalar(sql`select count(*)::int as n from audit_log where at < now() - interval '1 year'`)).toBe(1);
     expect(await scalar(sql`select count(*)::int as n from ticket_attachments where id = ${attachmentId}`)).toBe(0);
@@ -172,7 +174,7 @@ describe('retention policies', () => {
     expect(problemOf(await ctx.admin.post(`/api/v1/privacy/retention/runs/${dry.id}/apply`), 409).errors[0]).toMatchObject({ field: 'id' });
     expect(ok<RetentionRunView>(await ctx.admin.get(`/api/v1/privacy/retention/runs/${dry.id}`)).appliedById).toBe(apply.id);
 
-    // A new dry run finds nothing left (marked customers are not counted again).
+    // A new dry run finds nothing left (anonymised customers are deleted: never selected again).
     const again = await settle(ok<RetentionRunView>(await ctx.admin.post('/api/v1/privacy/retention/runs'), 201).id);
     expect(Object.values(again.report).map((r) => r!.count)).toEqual([0, 0, 0, 0]);
     const list = ok<RetentionRunPage>(await ctx.admin.get('/api/v1/privacy/retention/runs?limit=2'));

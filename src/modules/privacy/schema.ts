@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { bigserial, date, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../accounts/schema.js';
 import { customers } from '../customers/schema.js';
-import { PRIVACY_CHANNELS, PRIVACY_REQUEST_KINDS, PRIVACY_REQUEST_STATUSES, VERIFICATION_METHODS } from './privacy.contract.js';
+import { PRIVACY_REQUEST_CHANNELS, PRIVACY_REQUEST_KINDS, PRIVACY_REQUEST_STATUSES, VERIFICATION_METHODS } from './privacy.contract.js';
 
 /**
  * 个人信息请求 (issue #18): one person's exercise of a PIPL right. `due_at` is the end of the 15th working day after the
@@ -17,7 +17,7 @@ export const privacyRequests = pgTable(
     number: bigserial('number', { mode: 'number' }).notNull(),
     kind: text('kind', { enum: PRIVACY_REQUEST_KINDS }).notNull(),
     status: text('status', { enum: PRIVACY_REQUEST_STATUSES }).notNull().default('received'),
-    channel: text('channel', { enum: PRIVACY_CHANNELS }).notNull(),
+    channel: text('channel', { enum: PRIVACY_REQUEST_CHANNELS }).notNull(),
     requesterName: text('requester_name').notNull(),
     requesterContact: text('requester_contact'),
     details: text('details'),

@@ -63,6 +63,7 @@ export function customSegmentField(def: CustomFieldDef): SegmentFieldDef {
   return {
     key: `custom.${def.key}`,
     group: 'custom',
+    grant: `custom.${def.key}`,
     type: TYPES[def.type],
     ops: OPS_BY_TYPE[def.type],
     ...(def.type === 'select' || def.type === 'multiselect' ? { options: def.options.map((o) => ({ value: o.value, zh: o.labelZh, en: o.labelEn })) } : {}),

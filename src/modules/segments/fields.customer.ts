@@ -45,6 +45,8 @@ const MONTHS: SegmentFieldOption[] = Array.from({ length: 12 }, (_, i) => ({ val
 
 type Simple = {
   key: string;
+  /** The customer field grant covering it (field grants, issue #18); null: no customer field (the creation time). */
+  grant: string | null;
   column: SQL;
   type: SegmentFieldType;
   /** The column is a timestamp (days in the company zone); a `date` type otherwise compares as a date. */
@@ -68,6 +70,7 @@ function column(s: Simple): SegmentFieldDef {
   const def: SegmentFieldDef = {
     key: s.key,
     group: 'customer',
+    grant: s.grant,
     type: s.type,
     ops: s.ops ?? opsOf(s.type, s.nullable ?? false),
     ...(s.options ? { options: s.options } : {}),
@@ -87,12 +90,13 @@ function uuidSql(col: SQL, cond: CheckedCondition): SQL {
   return cond.op === 'eq' ? sql`${col} = ${String(cond.value)}::uuid` : sql`${col} = any(${uuidArray(ids as string[])})`;
 }
 
-const text = (name: string, key = name, notInFacts = false) => column({ key: `customer.${key}`, column: sql.raw(`c.${name}`), type: 'text', nullable: true, notInFacts });
+const text = (name: string, grant: string, key = name, notInFacts = false) => column({ key: `customer.${key}`, grant, column: sql.raw(`c.${name}`), type: 'text', nullable: true, notInFacts });
 
 /** A field holding another record's id (a user, a team): chosen from that list in the builder. */
 const reference = (key: string, col: SQL, optionsSource: 'users' | 'teams') =>
   column({
     key,
+    grant: 'owner',
     column: col,
     type: 'enum',
     ops: ['eq', 'ne', 'in', 'notIn', 'isEmpty', 'isNotEmpty'],
@@ -100,31 +104,33 @@ const reference = (key: string, col: SQL, optionsSource: 'users' | 'teams') =>
   });
 
 const fields: SegmentFieldDef[] = [
-  column({ key: 'customer.kind', column: sql`c.kind`, type: 'enum', notNull: true, options: KIND_OPTIONS, notInFacts: true }),
-  column({ key: 'customer.name', column: sql`c.name`, type: 'text', notNull: true, notInFacts: true }),
-  column({ key: 'customer.gender', column: sql`c.gender`, type: 'enum', nullable: true, options: GENDER_OPTIONS, notInFacts: true }),
-  column({ key: 'customer.birthday', column: sql`c.birthday`, type: 'date', nullable: true, ops: ['eq', 'before', 'after', 'between', 'isEmpty', 'isNotEmpty'] }),
+  column({ key: 'customer.kind', grant: 'kind', column: sql`c.kind`, type: 'enum', notNull: true, options: KIND_OPTIONS, notInFacts: true }),
+  column({ key: 'customer.name', grant: 'name', column: sql`c.name`, type: 'text', notNull: true, notInFacts: true }),
+  column({ key: 'customer.gender', grant: 'gender', column: sql`c.gender`, type: 'enum', nullable: true, options: GENDER_OPTIONS, notInFacts: true }),
+  column({ key: 'customer.birthday', grant: 'birthday', column: sql`c.birthday`, type: 'date', nullable: true, ops: ['eq', 'before', 'after', 'between', 'isEmpty', 'isNotEmpty'] }),
   column({
     key: 'customer.birthMonth',
+    grant: 'birthday',
     column: sql`extract(month from c.birthday)`,
     type: 'number',
     ops: ['eq', 'ne', 'in', 'notIn', 'between', 'isEmpty', 'isNotEmpty'],
     options: MONTHS,
   }),
-  column({ key: 'customer.stage', column: sql`c.stage`, type: 'enum', notNull: true, options: STAGE_OPTIONS }),
-  text('source', 'source', true),
-  column({ key: 'customer.createdAt', column: sql`c.created_at`, type: 'date', timestamp: true, notNull: true }),
+  column({ key: 'customer.stage', grant: 'stage', column: sql`c.stage`, type: 'enum', notNull: true, options: STAGE_OPTIONS }),
+  text('source', 'source', 'source', true),
+  column({ key: 'customer.createdAt', grant: null, column: sql`c.created_at`, type: 'date', timestamp: true, notNull: true }),
   reference('customer.owner', sql`c.owner_id`, 'users'),
   reference('customer.team', sql`c.team_id`, 'teams'),
-  text('province', 'province', true),
-  text('city'),
-  text('district'),
-  text('compound'),
-  text('building'),
-  column({ key: 'customer.tags', column: sql`c.tags`, type: 'tags', notNull: true, extra: { optionsSource: 'tags' } }),
+  text('province', 'address', 'province', true),
+  text('city', 'address'),
+  text('district', 'address'),
+  text('compound', 'address'),
+  text('building', 'address'),
+  column({ key: 'customer.tags', grant: 'tags', column: sql`c.tags`, type: 'tags', notNull: true, extra: { optionsSource: 'tags' } }),
   {
     key: 'customer.consent',
     group: 'customer',
+    grant: 'consent',
     type: 'boolean',
     ops: OPS.boolean,
     params: z.strictObject({ channel: z.enum(CONSENT_CHANNELS) }),
@@ -138,6 +144,7 @@ const fields: SegmentFieldDef[] = [
   {
     key: 'customer.hasPhone',
     group: 'customer',
+    grant: 'phones',
     type: 'boolean',
     ops: OPS.boolean,
     label: 'segment_field.customer.hasPhone',

@@ -65,6 +65,13 @@ export type SegmentParamInfo = {
 export type SegmentFieldDef = {
   key: string;
   group: SegmentFieldGroup;
+  /**
+   * Field grants (issue #18): the customer field whose grant covers this one (`address`, `phones`, `custom.<key>` …:
+   * platform/auth/field-catalog.ts); a role that does not see it may not filter on it. Every field of the `customer`
+   * group names it, or null for what is no customer field (the creation time) — an allow-list: a field read from the
+   * customer's record that named none would not register. Fields of other groups (behaviour) leave it out.
+   */
+  grant?: string | null;
   type: SegmentFieldType;
   ops: readonly RuleOp[];
   /** Enum fields: the allowed values with labels. */
@@ -110,6 +117,7 @@ const registry = new Map<string, SegmentFieldDef>();
 export function registerSegmentField(def: SegmentFieldDef): void {
   if (registry.has(def.key)) throw new Error(`segment field ${def.key} registered twice`);
   if (def.key.startsWith('custom.')) throw new Error('custom.* fields come from the custom-field definitions');
+  if (def.group === 'customer' && def.grant === undefined) throw new Error(`segment field ${def.key} reads the customer record: name its field grant (or null)`);
   registry.set(def.key, def);
 }
 

@@ -12,7 +12,7 @@ import { rowsOf, type DbOrTx } from '../../platform/db/client.js';
 import { AppError } from '../../platform/errors.js';
 import { normalizePhone } from '../../platform/phone.js';
 import { recordAudit } from '../audit/index.js';
-import { customerAccess, customerDirectory, customersByKeys } from '../customers/index.js';
+import { customerAccess, customerDirectory, customerFields, customersByKeys } from '../customers/index.js';
 import { SEGMENT_IMPORT_LIMITS, type SegmentImportKey, type SegmentImportReport } from './segments.contract.js';
 import * as repo from './segments.repository.js';
 import { companyClock } from '../settings/index.js';
@@ -73,6 +73,10 @@ async function matchExternalIds(db: DbOrTx, actor: Actor, values: string[]): Pro
 /** Adds the customers named in the file to a static list; reports what was added, already there, not found or ambiguous. */
 export async function importMembers(db: DbOrTx, actor: Actor | null, id: string, by: SegmentImportKey, upload: UploadedList): Promise<SegmentImportReport> {
   requireAccess(actor, 'segment:manage');
+  // Field grants (issue #18): matching phones would tell which of them are customers' to a role that does not see phones.
+  if (by === 'phone' && !customerFields(actor).visible('phones')) {
+    throw new AppError('forbidden', 'fields.hidden', { field: 'by' }, [{ field: 'by', key: 'fields.hidden', params: { field: 'phones' } }]);
+  }
   const values = valuesOf(upload, by); // a bad file is refused before anything is read or written
   const row = await repo.findSegment(db, id, { lock: true });
   if (!row) throw AppError.notFound('segments.not_found');

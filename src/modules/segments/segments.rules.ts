@@ -4,13 +4,15 @@
  * membership reader and the company's clock. The language itself lives in rule.ts, fields.ts and compile.ts.
  */
 import { sql, type SQL } from 'drizzle-orm';
+import type { Actor } from '../../platform/auth/permissions.js';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { AppError } from '../../platform/errors.js';
-import type { Locale } from '../../platform/i18n/index.js';
+import { t, type Locale } from '../../platform/i18n/index.js';
+import { customerFields } from '../customers/index.js';
 import { companyClock } from '../settings/index.js';
 import { checkRule, compileRule, compileRuleOnFacts, referencedSegments } from './compile.js';
-import { loadFieldContext } from './fields.js';
-import type { Rule } from './rule.js';
+import { loadFieldContext, segmentField, type SegmentFieldDef } from './fields.js';
+import { isCondition, isGroupAll, isGroupAny, isNot, type Rule } from './rule.js';
 import { liveSegments } from './segments.repository.js';
 import { segmentMembership } from './schema.js';
 import { useFacts, type FactsUse } from './segments.facts.js';
@@ -42,6 +44,34 @@ export async function checkSegmentRule(db: DbOrTx, rule: Rule, locale: Locale, s
     if (r) stack.push(...referencedSegments(r));
   }
   return fieldCtx;
+}
+
+/**
+ * Field grants (issue #18): whether the actor may filter on a segment field — a field covered by a customer field
+ * grant (`grant`) only when its role sees that field; fields of no customer field (behaviour, the creation time) always.
+ */
+export function segmentFieldVisible(actor: Actor, def: Pick<SegmentFieldDef, 'grant'> | undefined): boolean {
+  return !def?.grant || customerFields(actor).visible(def.grant);
+}
+
+/**
+ * Refuses a rule with a condition on a field the actor's role does not see (403 naming the condition's `field`, e.g.
+ * `rule.all.1.field`): saved or previewed, its members and counts would tell the hidden values. Run after checkRule.
+ */
+export function refuseHiddenRuleFields(actor: Actor, rule: Rule, ctx: FieldContext, path = 'rule'): void {
+  const walk = (r: Rule, at: string): void => {
+    if (isGroupAll(r)) return r.all.forEach((x, i) => walk(x, `${at}.all.${i}`));
+    if (isGroupAny(r)) return r.any.forEach((x, i) => walk(x, `${at}.any.${i}`));
+    if (isNot(r)) return walk(r.not, `${at}.not`);
+    if (!isCondition(r)) return;
+    const def = segmentField(r.field, ctx);
+    if (segmentFieldVisible(actor, def)) return;
+    const label = typeof def!.label === 'string' ? { zh: t('zh-CN', def!.label), en: t('en', def!.label) } : def!.label;
+    const params = { name: r.field, fieldZh: label.zh, fieldEn: label.en };
+    const field = `${at}.field`;
+    throw new AppError('forbidden', 'segment_rule.hidden_field', params, [{ field, key: 'segment_rule.hidden_field', params: { ...params, field } }]);
+  };
+  walk(rule, path);
 }
 
 /** What checking a rule reads of the database: pass it on to compileSegmentRule rather than reading it twice. */

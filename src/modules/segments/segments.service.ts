@@ -12,7 +12,7 @@ import { decodeCursor, encodeCursor } from '../../platform/http/cursor.js';
 import { recordAudit } from '../audit/index.js';
 import { userDirectory } from '../accounts/index.js';
 import { customerAccess, customerFields } from '../customers/index.js';
-import { listSegmentFields, loadFieldContext } from './fields.js';
+import { listSegmentFields, loadFieldContext, segmentField } from './fields.js';
 import { referencedSegments } from './compile.js';
 import type { Rule } from './rule.js';
 import type {
@@ -31,7 +31,7 @@ import { SEGMENT_LIMITS } from './segments.contract.js';
 import * as repo from './segments.repository.js';
 import type { SegmentWithNames } from './segments.repository.js';
 import { latestRefresh } from './segments.refresh.js';
-import { checkSegmentRule, countSource, type CountSource } from './segments.rules.js';
+import { checkSegmentRule, countSource, refuseHiddenRuleFields, segmentFieldVisible, type CountSource } from './segments.rules.js';
 import { companyClock } from '../settings/index.js';
 import type { CreateSegmentInput, MemberListQuery, SegmentListQuery, UpdateSegmentInput } from './segments.types.js';
 
@@ -101,7 +101,8 @@ export async function getSegment(db: DbOrTx, actor: Actor | null, id: string): P
 
 export async function createSegment(db: DbOrTx, actor: Actor | null, input: CreateSegmentInput): Promise<SegmentView> {
   requireAccess(actor, 'segment:manage');
-  if (input.rule) await checkSegmentRule(db, input.rule, actor.locale);
+  // Field grants (issue #18): no rule over a field the role does not see.
+  if (input.rule) refuseHiddenRuleFields(actor, input.rule, await checkSegmentRule(db, input.rule, actor.locale));
   await checkOwner(db, input.ownerId);
   if (await repo.nameTaken(db, input.name)) throw nameConflict(input.name);
   let id: string;
@@ -128,7 +129,7 @@ export async function updateSegment(db: DbOrTx, actor: Actor | null, id: string,
   if (input.version !== row.version) throw AppError.conflict('segments.stale', { current: row.version, given: input.version }, 'version');
   if (input.rule !== undefined) {
     if (row.kind === 'static') throw AppError.field('rule', 'segments.static_has_no_rule');
-    await checkSegmentRule(db, input.rule, actor.locale, id);
+    refuseHiddenRuleFields(actor, input.rule, await checkSegmentRule(db, input.rule, actor.locale, id));
   }
   if (input.ownerId !== undefined) await checkOwner(db, input.ownerId);
   const name = input.name ?? row.name;
@@ -192,6 +193,8 @@ export async function previewRule(db: Db, actor: Actor | null, rule: Rule): Prom
 export async function previewRuleFrom(db: Db, actor: Actor | null, rule: Rule, opts: { facts?: boolean; now?: Date } = {}): Promise<SegmentPreview & { from: CountSource }> {
   requireAccess(actor, 'segment:read');
   const fieldCtx = await checkSegmentRule(db, rule, actor.locale);
+  // Field grants (issue #18): a count over a hidden field would tell its values, one preview at a time.
+  refuseHiddenRuleFields(actor, rule, fieldCtx);
   const from = await countSource(db, rule, opts.now ?? new Date(), fieldCtx, opts);
   const res = await repo.preview(db, from.condition, customerAccess.where(actor, 'c'), SEGMENT_LIMITS.sample, from.source);
   return { ...res, sample: res.sample.map((r) => ({ ...r, ...placeOf(actor, r) })), from };
@@ -199,7 +202,9 @@ export async function previewRuleFrom(db: Db, actor: Actor | null, rule: Rule, o
 
 export async function segmentFields(db: DbOrTx, actor: Actor | null): Promise<SegmentFieldList> {
   requireAccess(actor, 'segment:read');
-  const fields = listSegmentFields(actor.locale, await loadFieldContext(db));
+  const fieldCtx = await loadFieldContext(db);
+  // Field grants (issue #18): the builder offers only the fields the role sees (the others are refused in a rule).
+  const fields = listSegmentFields(actor.locale, fieldCtx).filter((f) => segmentFieldVisible(actor, segmentField(f.key, fieldCtx)));
   // Mapped field by field: the registry's view may grow, the API answers what its contract documents.
   const items = fields.map(
     (f): SegmentFieldItem => ({

@@ -38,6 +38,7 @@ export const NOT_CASES: Record<string, string> = {
   '/api/v1/privacy/retention/runs/{id}/apply': 'once per dry run: a repeat is 409 (privacy/retention.test.ts)',
   '/api/v1/messages/inbound/sms': "the provider's callback: a TD keyword withdraws consent once",
   '/api/v1/feedback/bulk': 'sets the owner, status or category: a repeat changes nothing (rules-bulk.test.ts)',
+  '/api/v1/feedback-models/retrain': 'one retrain at a time: a repeat answers the run queued or running, and a run over the same corrections writes nothing (feedback/retrain.test.ts)',
   '/api/v1/public/feedback/inbound/sms': "the provider's callback: once per provider message id (feedback/inbound.test.ts)",
   '/api/v1/public/feedback/inbound/wechat': "WeChat's callback: once per MsgId (feedback/inbound.test.ts)",
   '/api/v1/public/feedback/inbound/email': "the mail gateway's callback: once per Message-ID (feedback/inbound.test.ts)",

@@ -337,6 +337,9 @@ const PROTECTED: [method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: stri
   ['GET', '/api/v1/feedback-analysis/sentiment'],
   ['GET', '/api/v1/feedback-analysis/keywords'],
   ['GET', '/api/v1/feedback-analysis/hot-topics'],
+  ['GET', '/api/v1/feedback-models'],
+  ['POST', '/api/v1/feedback-models/retrain'],
+  ['GET', `/api/v1/feedback-models/runs/${SOME_ID}`],
   // loyalty
   ['GET', '/api/v1/loyalty/programme'],
   ['PUT', '/api/v1/loyalty/programme'],
@@ -399,6 +402,7 @@ const PUBLIC = new Set([
   'POST /api/v1/setup',
   'POST /api/v1/auth/login',
   'POST /api/v1/auth/logout',
+  'GET /api/v1/auth/two-factor/pending', // where a half-finished sign-in stands, after a reload (issue #18)
   // The unsubscribe link in emails and the SMS provider's inbound callback (which carries its own key).
   'GET /api/v1/unsubscribe/:token',
   'POST /api/v1/unsubscribe/:token',
@@ -423,6 +427,7 @@ const PUBLIC = new Set([
   'POST /api/v1/public/feedback',
   // The feedback inbox's inbound callbacks (each carries its channel's key or WeChat's signature).
   'POST /api/v1/public/feedback/inbound/sms',
+  'GET /api/v1/public/feedback/inbound/wechat',
   'POST /api/v1/public/feedback/inbound/wechat',
   'POST /api/v1/public/feedback/inbound/email',
 ]);

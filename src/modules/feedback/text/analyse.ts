@@ -1,9 +1,9 @@
 /** analyseText: sentiment, category suggestion, keywords and tokens of one text in one call. */
-import { suggestCategory } from './category.js';
+import { suggestCategory, type CategoryModel } from './category.js';
 import type { Domain } from './features.js';
 import { HEATING_CATEGORIES } from './heating.js';
 import { keywordsOfTokens } from './keywords.js';
-import { analyseSentiment } from './sentiment.js';
+import { analyseSentiment, type CompanySentiment } from './sentiment.js';
 import { tokenize } from './segment.js';
 import type { CategoryDef, TextAnalysis } from './types.js';
 
@@ -21,14 +21,16 @@ export interface AnalyseOptions {
   top?: number;
   /** The text's domain for the sentiment model (default 'heating': feedback to a heating company). */
   domain?: Domain | 'auto';
+  /** The company's own models (`hearth feedback retrain`), blended with the shipped model and the seed words. */
+  company?: { sentiment?: CompanySentiment | null; category?: CategoryModel | null };
 }
 
 /** Sentiment, category suggestion, keywords and tokens of one text. */
 export function analyseText(text: string, opts?: AnalyseOptions): TextAnalysis {
   const input = text ?? '';
-  const sentiment = analyseSentiment(input, { domain: opts?.domain ?? 'heating' });
+  const sentiment = analyseSentiment(input, { domain: opts?.domain ?? 'heating', company: opts?.company?.sentiment });
   const tokens = tokenize(input, { extraWords: opts?.extraWords });
-  const category = suggestCategory(input, opts?.categories ?? HEATING_CATEGORIES, opts?.examples);
+  const category = suggestCategory(input, opts?.categories ?? HEATING_CATEGORIES, opts?.examples, opts?.company?.category);
   return {
     sentiment: sentiment.sentiment,
     score: sentiment.score,

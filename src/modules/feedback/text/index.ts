@@ -12,7 +12,17 @@ export { analyseFeedbackFile, analyseFeedbackTexts, readFeedbackTexts, type Feed
 export { HEATING_CATEGORIES, HEATING_DICTIONARY } from './heating.js';
 export { tokenize, STOP_WORDS } from './segment.js';
 export { keywords, textRank } from './keywords.js';
-export { suggestCategory, categoryScores } from './category.js';
-export { analyseSentiment, loadSentimentModel } from './sentiment.js';
+export { suggestCategory, categoryScores, trainCategoryModel, categoryExampleCounts, CATEGORY_METHOD, type CategoryModel } from './category.js';
+export { analyseSentiment, loadSentimentModel, sentimentModel, type CompanySentiment } from './sentiment.js';
+export {
+  COMPANY_METHOD,
+  companySentiment,
+  sentimentCounts,
+  sentimentShortfall,
+  trainCompanySentiment,
+  trainingFingerprint,
+  type SentimentCorrection,
+  type StoredCompanySentiment,
+} from './company.js';
 export { normalise } from './normalise.js';
 export { markTokens, NEGATORS, DEGREE_WORDS } from './negation.js';

@@ -53,8 +53,25 @@ export interface Scored {
   extracted: Extracted;
 }
 
-/** The margin, polarity and each feature's contribution for one text under `m` (domain: features.ts `Domain`). */
-export function scoreText(text: string, m: LoadedModel, domain: Domain | 'auto' = 'auto'): Scored {
+/**
+ * A company's own model (company.ts, fitted from its agents' corrections): per feature hash, a residual weight in
+ * log-odds added to the shipped model's calibrated log-odds (polarity) and to the neutral detector's, each scaled by
+ * its blend weight. Features the corrections never showed weigh nothing, so other texts score as before.
+ */
+export interface CompanySentiment {
+  weight: number;
+  neutralWeight: number;
+  polarity: Map<number, number>;
+  neutral: Map<number, number>;
+}
+
+/**
+ * The margin, polarity and each feature's contribution for one text under `m` (domain: features.ts `Domain`); with a
+ * company model, its blended residual is added: polarity = σ(a·margin + b + λ·Δ(x)) — the weighted average, with weight
+ * λ, of the shipped model's log-odds and the company model's (the shipped ones plus Δ) — and each feature's share of
+ * λ·Δ is credited to its contribution (in margin units), so the drivers name the words the corrections taught.
+ */
+export function scoreText(text: string, m: LoadedModel, domain: Domain | 'auto' = 'auto', company?: CompanySentiment | null): Scored {
   const extracted = extractFeatures(text, m.header.features, domain);
   const f = extracted.features;
   let chars = 0;
@@ -66,17 +83,32 @@ export function scoreText(text: string, m: LoadedModel, domain: Domain | 'auto' 
   const d = m.header.detector;
   let margin = m.header.bias;
   let neutral = d.bias;
+  const { a, b } = m.header.calibration;
+  let shift = 0;
+  let neutralShift = 0;
   for (let i = 0; i < f.length; i++) {
     const x = f[i]!;
     const h = hashFeature(x);
     const isChar = x.charCodeAt(0) === 99;
-    const c = lookup(m.table, h) * (isChar ? vChar : vWord);
-    contributions[i] = c;
+    const v = isChar ? vChar : vWord;
+    let c = lookup(m.table, h) * v;
     margin += c;
     if (!isChar) neutral += lookup(m.detector, h) * vWord;
+    if (company) {
+      const p = company.polarity.get(h);
+      if (p !== undefined) {
+        const s = (company.weight * p * v) / a;
+        c += s;
+        shift += s;
+      }
+      const n = isChar ? undefined : company.neutral.get(h);
+      if (n !== undefined) neutralShift += company.neutralWeight * n * vWord;
+    }
+    contributions[i] = c;
   }
-  neutral += d.marginWeight * Math.abs(margin);
-  const { a, b } = m.header.calibration;
+  // The detector reads the shipped margin's size (as it was fitted); the company's neutral residual is added after.
+  neutral += d.marginWeight * Math.abs(margin) + neutralShift;
+  margin += shift;
   return { margin, polarity: sigmoid(a * margin + b), neutrality: sigmoid(neutral), contributions, extracted };
 }
 
@@ -146,12 +178,12 @@ export function driversOf(s: Scored, direction: 1 | -1 | 0, max = 5): Driver[] {
 }
 
 /**
- * Sentiment of a text with the shipped model (see the file comment). Feedback is read as written to a heating company
+ * Sentiment of a text with the shipped model, blended with the company's own when given (see scoreText). Feedback is read as written to a heating company
  * (`domain` 'heating'); 'auto' guesses the domain from keywords (features.ts `guessDomain`).
  */
-export function analyseSentiment(text: string, opts?: { domain?: Domain | 'auto' }): SentimentResult {
+export function analyseSentiment(text: string, opts?: { domain?: Domain | 'auto'; company?: CompanySentiment | null }): SentimentResult {
   const m = sentimentModel();
-  const s = scoreText(text ?? '', m, opts?.domain ?? 'heating');
+  const s = scoreText(text ?? '', m, opts?.domain ?? 'heating', opts?.company);
   const { sentiment, score } = labelOf(s, m.header);
   const direction = sentiment === 'pos' ? 1 : sentiment === 'neg' ? -1 : 0;
   return { sentiment, score: round(score), polarity: round(s.polarity), drivers: driversOf(s, direction) };

@@ -2,17 +2,31 @@ import { useEffect, useState } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router';
 import { Alert, Button, Form, Input } from 'antd';
 import { LockOutlined, SafetyOutlined, UserOutlined } from '@ant-design/icons';
-import { api, errorMessage } from '../../platform/api';
+import { useQuery } from '@tanstack/react-query';
+import { api, errorMessage, setCsrfToken } from '../../platform/api';
 import { useAuth, useSetupStatus } from '../../platform/auth';
 import { applyServerErrors } from '../../platform/forms';
 import { useT } from '../../platform/i18n';
 import { AuthLayout } from '../../platform/layout/AuthLayout';
 import { Loading } from '../../platform/ui';
 import { RecoveryCodes, TwoFactorEnrol } from './TwoFactorEnrol';
+import type { PendingSignInView } from '../../../../src/modules/accounts/security.contract';
 
 type LocationState = { from?: string; notice?: 'setup' | 'signedOut' } | null;
 /** Where the sign-in is: the password, the authenticator's code, enrolling one (required), the new recovery codes. */
 type Step = { kind: 'password' } | { kind: 'code' } | { kind: 'enrol' } | { kind: 'codes'; codes: string[] };
+
+/**
+ * A reload on the code (or enrolment) step keeps it: the half-finished sign-in is the server's pending session (its
+ * cookie survives the reload), so the page asks the server where it stands instead of keeping a copy in the browser —
+ * the server's answer cannot outlive the session (expired after its minutes, ended by a lock or a sign-out elsewhere),
+ * and it brings back the session's CSRF token, which the code's POST needs and which lived only in memory.
+ */
+async function fetchPending(): Promise<PendingSignInView> {
+  const r = await api.get<PendingSignInView>('/api/v1/auth/two-factor/pending');
+  if (r.csrfToken) setCsrfToken(r.csrfToken);
+  return r;
+}
 
 /** The second step with the authenticator's code (or a recovery code). */
 function CodeStep({ onDone, onBack }: { onDone: () => Promise<void>; onBack: () => void }) {
@@ -63,11 +77,15 @@ export function LoginPage() {
   const state = location.state as LocationState;
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [step, setStep] = useState<Step>({ kind: 'password' });
+  // Null until the user moves on: the step the server's pending session says (after a reload), else the password.
+  const [chosen, setStep] = useState<Step | null>(null);
+  const pending = useQuery({ queryKey: ['auth', 'pending'], queryFn: fetchPending, enabled: !loading && !me, retry: false, staleTime: 0, gcTime: 0 });
   const [sessionLost] = useState(() => sessionStorage.getItem('hearth.sessionLost') === '1');
   useEffect(() => sessionStorage.removeItem('hearth.sessionLost'), []);
 
-  if (loading || setup.isPending) return <Loading />;
+  if (loading || setup.isPending || (!me && !chosen && pending.isPending)) return <Loading />;
+  const server = pending.data?.step;
+  const step: Step = chosen ?? (server === 'code' ? { kind: 'code' } : server === 'enrol' ? { kind: 'enrol' } : { kind: 'password' });
   if (setup.data?.needed) return <Navigate to="/setup" replace />;
   if (me) return <Navigate to={state?.from ?? '/'} replace />;
 

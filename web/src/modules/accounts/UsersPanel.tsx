@@ -45,6 +45,16 @@ export function UsersPanel() {
     onError: (err) => message.error(errorMessage(err)),
   });
 
+  // Removes a user's two-factor sign-in (a lost phone): audited, their sessions end; they enrol again when required.
+  const resetTwoFactor = useMutation({
+    mutationFn: (id: string) => api.delete(`/api/v1/users/${id}/two-factor`),
+    onSuccess: () => {
+      message.success(t('security.users.twoFactorReset'));
+      void qc.invalidateQueries({ queryKey: keys.users });
+    },
+    onError: (err) => message.error(errorMessage(err)),
+  });
+
   const teamName = (id: string | null) => (id ? (teams.data?.find((tm) => tm.id === id)?.name ?? '') : '');
   const rows = useMemo(() => {
     const q = search.trim().toLowerCase();
@@ -91,6 +101,11 @@ export function UsersPanel() {
               <Space size={4}>
                 {u.active ? <Tag color="green">{t('users.active')}</Tag> : <Tag>{t('users.inactive')}</Tag>}
                 {u.locked ? <Tag color="red">{t('users.locked')}</Tag> : null}
+                {u.twoFactor ? (
+                  <Tag color="purple" data-testid="user-two-factor">
+                    {t('security.users.twoFactorOn')}
+                  </Tag>
+                ) : null}
               </Space>
             ),
           },
@@ -116,6 +131,13 @@ export function UsersPanel() {
                       <Popconfirm title={t('security.users.signOutConfirm')} onConfirm={() => signOut.mutate(u.id)}>
                         <Button size="small">{t('security.users.signOut')}</Button>
                       </Popconfirm>
+                      {u.twoFactor ? (
+                        <Popconfirm title={t('security.users.resetTwoFactorConfirm')} onConfirm={() => resetTwoFactor.mutate(u.id)}>
+                          <Button size="small" danger data-testid="reset-two-factor">
+                            {t('security.users.resetTwoFactor')}
+                          </Button>
+                        </Popconfirm>
+                      ) : null}
                     </Space>
                   ),
                 },

@@ -51,6 +51,10 @@ export const zh = {
   'security.users.signOut': '注销登录',
   'security.users.signOutConfirm': '注销该用户在所有设备上的登录？',
   'security.users.signedOut': '已注销 {n} 个会话',
+  'security.users.twoFactorOn': '两步验证',
+  'security.users.resetTwoFactor': '重置两步验证',
+  'security.users.resetTwoFactorConfirm': '移除该用户的两步验证？其登录会话将全部注销；公司要求时，下次登录须重新绑定验证器。',
+  'security.users.twoFactorReset': '已重置两步验证',
 } as const;
 
 export const en: Record<keyof typeof zh, string> = {
@@ -105,4 +109,8 @@ export const en: Record<keyof typeof zh, string> = {
   'security.users.signOut': 'Sign out',
   'security.users.signOutConfirm': 'Sign this user out on every device?',
   'security.users.signedOut': '{n} sessions ended',
+  'security.users.twoFactorOn': 'Two-step',
+  'security.users.resetTwoFactor': 'Reset two-step',
+  'security.users.resetTwoFactorConfirm': "Remove this user's two-step verification? All their sessions end; where the company requires it, they set up an authenticator again at their next sign-in.",
+  'security.users.twoFactorReset': 'Two-step verification reset',
 };

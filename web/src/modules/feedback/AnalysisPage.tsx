@@ -5,7 +5,9 @@ import dayjs from 'dayjs';
 import { Chart, type ChartOption } from '../../platform/Chart';
 import { inZone } from '../../platform/format';
 import { useT } from '../../platform/i18n';
+import { useAuth } from '../../platform/auth';
 import { ErrorAlert, PageHeader } from '../../platform/ui';
+import { ModelsCard } from './ModelsCard';
 import {
   ANALYSIS_GRANULARITIES,
   HOT_TOPIC_RULE,
@@ -203,6 +205,7 @@ function KeywordCloud({ cloud }: { cloud: FeedbackKeywordCloud }) {
  */
 export function AnalysisPage() {
   const t = useT();
+  const { can } = useAuth();
   const navigate = useNavigate();
   const phone = !Grid.useBreakpoint().md;
   const c = useChoices();
@@ -329,6 +332,11 @@ export function AnalysisPage() {
             {keywords.data ? <KeywordCloud cloud={keywords.data} /> : null}
           </Card>
         </Col>
+        {can('settings:manage') ? (
+          <Col xs={24} xl={16}>
+            <ModelsCard />
+          </Col>
+        ) : null}
       </Row>
     </div>
   );

@@ -8,7 +8,9 @@ import type {
   FeedbackCategoryList,
   FeedbackInboundSettingsView,
   FeedbackItemView,
+  FeedbackModelsView,
   FeedbackPage,
+  FeedbackRetrainRunView,
   FeedbackSentiment,
   FeedbackStatus,
 } from '../../../../src/modules/feedback/feedback.contract';
@@ -29,6 +31,7 @@ export {
   FEEDBACK_ASSIGNMENT_TARGETS,
   FEEDBACK_BULK_STATUSES,
   FEEDBACK_LIMITS,
+  FEEDBACK_MODEL_RULES,
   FEEDBACK_SENTIMENTS,
   FEEDBACK_SOURCES,
   FEEDBACK_STATUSES,
@@ -41,6 +44,8 @@ export {
   type FeedbackInboundSettingsView,
   type FeedbackDriver,
   type FeedbackItemView,
+  type FeedbackModelsView,
+  type FeedbackRetrainRunView,
   type FeedbackSentiment,
   type FeedbackSource,
   type FeedbackStatus,
@@ -97,6 +102,7 @@ export const feedbackKeys = {
   rules: ['feedback', 'rules'] as const,
   inbound: ['feedback', 'inbound'] as const,
   teams: ['feedback', 'teams'] as const,
+  models: ['feedback', 'models'] as const,
   analysis: (what: string, q: object) => ['feedback', 'analysis', what, q] as const,
 };
 
@@ -224,3 +230,18 @@ export function useFeedbackTeams(enabled = true) {
     enabled,
   });
 }
+
+// ---- the company's own models (重新训练) ----
+
+/** The models in use, the corrections waiting and the latest retrain (administrators); polled while a retrain runs. */
+export function useFeedbackModels(enabled = true) {
+  return useQuery({
+    queryKey: feedbackKeys.models,
+    queryFn: ({ signal }) => api.get<FeedbackModelsView>('/api/v1/feedback-models', undefined, signal),
+    enabled,
+    refetchInterval: (q) => (q.state.data?.run && ['queued', 'running'].includes(q.state.data.run.status) ? 1500 : false),
+  });
+}
+
+/** Queues a retrain (or answers the one queued or running). */
+export const postFeedbackRetrain = () => api.post<{ run: FeedbackRetrainRunView; queued: boolean }>('/api/v1/feedback-models/retrain');

@@ -138,7 +138,8 @@ export function PreviewResult({ preview }: { preview: MessagePreview }) {
       {preview.missing.length ? (
         <Alert type="warning" showIcon title={t('msg.preview.missing', { vars: preview.missing.map((v) => `{{${v}}}`).join(t('sep.list')) })} style={{ marginBottom: 8 }} />
       ) : null}
-      {!preview.recipient ? <Alert type="warning" showIcon title={t('msg.preview.noRecipient')} style={{ marginBottom: 8 }} /> : null}
+      {/* A recipient the role does not see (field grants) is not a missing one. */}
+      {!preview.recipient && !preview.recipientHidden ? <Alert type="warning" showIcon title={t('msg.preview.noRecipient')} style={{ marginBottom: 8 }} /> : null}
       {!preview.consent ? <Alert type="warning" showIcon title={t('msg.preview.noConsent')} style={{ marginBottom: 8 }} /> : null}
       <Descriptions
         size="small"

@@ -55,7 +55,13 @@ export function ErasurePanel({ request }: { request: PrivacyRequestView }) {
           type="success"
           showIcon
           data-testid="erasure-executed"
-          title={t('privacy.erasure.executed', { time: formatDateTime(e.executedAt), proposer: e.proposedByName ?? '', approver: e.approvedByName ?? '', n: e.records ?? 0 })}
+          data-source={e.source}
+          title={t(e.source === 'retention' ? 'privacy.erasure.executedRetention' : 'privacy.erasure.executed', {
+            time: formatDateTime(e.executedAt),
+            proposer: e.proposedByName ?? '',
+            approver: e.approvedByName ?? (e.source === 'retention' ? t('retention.trigger.cli') : ''),
+            n: e.records ?? 0,
+          })}
         />
       ) : e.status === 'proposed' ? (
         <Flex vertical gap={8}>
