@@ -1,11 +1,12 @@
 import { can, requireAccess, systemActor, type Actor } from '../../platform/auth/permissions.js';
 import type { DbOrTx } from '../../platform/db/client.js';
+import { CUSTOMER_GRANT_LABELS, type CustomerGrantField } from '../../platform/auth/field-access.js';
 import { AppError } from '../../platform/errors.js';
 import { knownZone, startOfDay, zoneOffsetMs } from '../../platform/time.js';
 import { actorOfUser, findUserById, teamAndDescendants } from '../accounts/index.js';
 import { recordAudit } from '../audit/index.js';
 import { createSystemTasks } from '../interactions/index.js';
-import { customerAccess } from '../customers/index.js';
+import { customerAccess, customerFields } from '../customers/index.js';
 import { activeTemplateIds, kickIfQueued, sendMessage, type MessageView, type MessagingRuntime } from '../messages/index.js';
 import { readCompanySettings } from '../settings/index.js';
 import {
@@ -475,9 +476,33 @@ export async function runCare(db: DbOrTx, actor: Actor | null, rt: CareRuntime, 
 
 // ---- preview -----------------------------------------------------------------------------------------------------------
 
+/**
+ * Field grants (issue #18): a preview picks customers, and dates, by the rule's occasion and audience. A birthday
+ * occasion tells each listed customer's birthday (send day + days before = the birthday, and being listed at all says
+ * it falls in the next 30 days); an audience by city or compound tells where they live. For a role that does not see
+ * the field the preview is refused — 403 problem+json naming the request field (`occasion`, `audience.cities`,
+ * `audience.compounds`) — rather than answered with the dates left out: a list without dates would still tell the
+ * birthday's month, and a clear refusal tells an agent what to change. Saving the rule stays allowed (its run greets
+ * customers; it shows nobody a date).
+ */
+function refuseHiddenPreviewFields(actor: Actor, input: PreviewRuleInput): void {
+  const fields = customerFields(actor);
+  const uses: [string, CustomerGrantField, boolean][] = [
+    ['occasion', 'birthday', input.occasion === 'birthday'],
+    ['audience.cities', 'address', !!input.audience.cities?.length],
+    ['audience.compounds', 'address', !!input.audience.compounds?.length],
+  ];
+  for (const [field, grant, used] of uses) {
+    if (!used || fields.visible(grant)) continue;
+    const params = { field, fieldZh: CUSTOMER_GRANT_LABELS[grant].zh, fieldEn: CUSTOMER_GRANT_LABELS[grant].en };
+    throw new AppError('forbidden', 'care.preview_field_hidden', params, [{ field, key: 'care.preview_field_hidden', params }]);
+  }
+}
+
 /** Who a rule would reach on which day in the next 30 days (send day = occasion − days before), with festival dates. */
 export async function previewRule(db: DbOrTx, actor: Actor | null, input: PreviewRuleInput, rt: CareRuntime): Promise<RulePreview> {
   requireAccess(actor, 'care:manage');
+  refuseHiddenPreviewFields(actor, input);
   await checkAudience(db, input.audience);
   const zone = await zoneOf(db);
   const today = localDay(zone, rt.messaging.now());

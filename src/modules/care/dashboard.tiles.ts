@@ -15,7 +15,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { rowsOf, type DbOrTx } from '../../platform/db/client.js';
 import { t } from '../../platform/i18n/index.js';
 import { NO_USER } from '../../platform/auth/access.js';
-import { customerAccess } from '../customers/index.js';
+import { customerAccess, customerFields } from '../customers/index.js';
 import type { DashboardTileDef, TileContext, TileRow } from '../dashboards/index.js';
 import * as repo from './care.repository.js';
 import { addDays, lunarBirthdaysOn } from './festivals.js';
@@ -94,7 +94,9 @@ async function loadOccasions({ db, actor, locale, zone, today }: TileContext) {
   const days = weekOf(today);
   // The actor's own customers (live), within their data scope.
   const who = sql`c.deleted_at is null and c.owner_id = ${actor.userId ?? NO_USER}::uuid and ${customerAccess.where(actor, 'c')}`;
-  const occasions = await occasionsOn(db, days, who, zone);
+  // Field grants (issue #18): a birthday this week tells the birthday — left out for a role that does not see it.
+  const seesBirthday = customerFields(actor).visible('birthday');
+  const occasions = (await occasionsOn(db, days, who, zone)).filter((o) => seesBirthday || o.kind === 'anniversary');
   const birthdays = occasions.filter((o) => o.kind !== 'anniversary').length;
   const kindText = (o: CareOccasion) =>
     o.kind === 'anniversary' ? t(locale, 'care.tile.kind.anniversary', { years: o.years ?? 0 }) : t(locale, `care.tile.kind.${o.kind}`);

@@ -7,6 +7,7 @@ import { readCompanySettings } from '../settings/index.js';
 import type { MessageCategory, MessageReason, TemplateVariable } from './messages.contract.js';
 import * as repo from './messages.repository.js';
 import type { MessageInsert } from './messages.repository.js';
+import { storedSpans } from './field-spans.js';
 import { enqueueOutcome, recipientOf, renderContext, renderFor, withOptOut } from './outbox.service.js';
 import { purposeRefusals } from './purpose.js';
 import { CAP_WINDOW_MS, countsTowardsCap, quietUntil } from './rules.js';
@@ -104,6 +105,7 @@ export async function enqueueBulk(db: DbOrTx, input: BulkInput, rt: MessagingRun
     const id = randomUUID();
     // The link is only written into emails (withOptOut): no signature for other channels.
     const link = secret ? unsubscribeUrl(base, unsubscribeToken(secret, id)) : '';
+    const body = withOptOut(rendered.body, channel, category, rendered.locale, link);
     const { status, reason, nextAttemptAt } = await enqueueOutcome(
       !!c.consent?.[channel] && !refused.has(customerId),
       () => countsTowardsCap(category) && (capCounts.get(customerId) ?? 0) >= settings.weeklyCap,
@@ -118,7 +120,8 @@ export async function enqueueBulk(db: DbOrTx, input: BulkInput, rt: MessagingRun
       templateId: tpl.id,
       locale: rendered.locale,
       subject: rendered.subject,
-      body: withOptOut(rendered.body, channel, category, rendered.locale, link),
+      body,
+      fieldSpans: storedSpans(rendered, rendered.subject, body),
       recipient,
       status,
       reason,

@@ -66,6 +66,7 @@ export type MessagePreview = {
   /** True when the customer prefers English but the template has no English text. */
   fellBack: boolean;
   subject: string | null;
+  /** A variable whose customer field the caller's role does not see renders as 「（无权查看）」 (field grants), not as its value. */
   body: string;
   /** Variables used by the template that have no value for this customer: they render as empty text. */
   missing: TemplateVariable[];
@@ -90,6 +91,7 @@ export type MessageView = {
   templateName: string | null;
   locale: MessageLocale;
   subject: string | null;
+  /** The text sent; a value of a customer field the caller's role does not see (`{{points}}`) shows as 「（无权查看）」 (field grants). */
   body: string;
   /**
    * The address it goes to: an email address, a mobile number (masked) or a WeChat openid; '' when the caller's role

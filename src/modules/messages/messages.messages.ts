@@ -24,6 +24,8 @@ export const zhCN = {
   'messages.inbound_key': '回调密钥不正确',
   'messages.footer.email': '如不想再收到此类邮件，请点击退订：{link}',
   'messages.footer.sms': ' 回TD退订',
+  // Field grants (issue #18): a template variable of a field the reader's role does not see, in previews and messages.
+  'messages.field_hidden': '（无权查看）',
   'messages.timeline.title': '发送{channel}',
   'messages.timeline.with_subject': '发送{channel}：{subject}',
   'messages.channel.sms': '短信',
@@ -110,6 +112,7 @@ export const en: Record<keyof typeof zhCN, string> = {
   'messages.inbound_key': 'Wrong callback key',
   'messages.footer.email': 'To stop receiving these emails, unsubscribe here: {link}',
   'messages.footer.sms': ' Reply TD to opt out',
+  'messages.field_hidden': '(hidden)',
   'messages.timeline.title': '{channel} sent',
   'messages.timeline.with_subject': '{channel} sent: {subject}',
   'messages.channel.sms': 'SMS',

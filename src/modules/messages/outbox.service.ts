@@ -29,7 +29,8 @@ import { purposeRefusals } from './purpose.js';
 import { CAP_WINDOW_MS, countsTowardsCap, quietUntil } from './rules.js';
 import { unsubscribeToken, unsubscribeUrl, verifyUnsubscribeToken, type MessagingRuntime } from './runtime.js';
 import { inboundChannelFacts, readMessageSettings, signingSecret, smsInboundKey, type MessageSettings } from './settings.js';
-import { render, type VariableValues } from './variables.js';
+import { hideable, previewMaskOf, storedSpans, textShown, textShownTo, type PreviewMask, type TextShown } from './field-spans.js';
+import { render, type FieldSpan, type VariableValues } from './variables.js';
 
 // ---- views -----------------------------------------------------------------------------------------------------
 
@@ -54,8 +55,21 @@ async function recipientRule(db: DbOrTx, actor: Actor): Promise<RecipientShown> 
   return recipientShownTo(actor, (await inboundChannelFacts(db)).wechatOpenIdField);
 }
 
-/** A message as the caller sees it; without `shown`, the recipient is shown (mail to staff, internal callers). */
-export function toMessageView(r: MessageWithRefs, shown?: RecipientShown): MessageView {
+/** What a caller sees of messages: the recipient (by channel) and the text. */
+export type ViewerRule = { recipient: RecipientShown; text: TextShown };
+
+async function viewerRule(db: DbOrTx, actor: Actor): Promise<ViewerRule> {
+  return { recipient: await recipientRule(db, actor), text: textShownTo(actor) };
+}
+
+/**
+ * A message as the caller sees it; without `viewer`, everything is shown (mail to staff, internal callers). The
+ * viewer's rule is given as a whole, or (older callers) only its recipient part.
+ */
+export function toMessageView(r: MessageWithRefs, viewer?: ViewerRule | RecipientShown): MessageView {
+  const rule: Partial<ViewerRule> = typeof viewer === 'function' ? { recipient: viewer } : (viewer ?? {});
+  const shown = rule.recipient;
+  const text = rule.text && r.customerId ? rule.text(r) : { subject: r.subject, body: r.body };
   return {
     id: r.id,
     customerId: r.customerId,
@@ -65,8 +79,8 @@ export function toMessageView(r: MessageWithRefs, shown?: RecipientShown): Messa
     templateId: r.templateId,
     templateName: r.templateName,
     locale: r.locale,
-    subject: r.subject,
-    body: r.body,
+    subject: text.subject,
+    body: text.body,
     recipient: !r.customerId || !shown || shown(r.channel) ? shownRecipient(r.channel, r.recipient) : '',
     status: r.status,
     reason: r.reason,
@@ -129,24 +143,41 @@ function variableValues(rc: RenderContext, c: MessageCustomer, locale: MessageLo
   };
 }
 
-export type Rendered = { locale: MessageLocale; fellBack: boolean; subject: string | null; body: string; missing: TemplateVariable[] };
+export type Rendered = {
+  locale: MessageLocale;
+  fellBack: boolean;
+  subject: string | null;
+  body: string;
+  missing: TemplateVariable[];
+  /** Where values of customer fields a role may hide landed; none when none did. */
+  spans: { subject: FieldSpan[]; body: FieldSpan[] };
+};
+
 export type RenderableTemplate = Pick<TemplateRow, 'channel' | 'subjectZh' | 'subjectEn' | 'bodyZh' | 'bodyEn'>;
 
 /** A template in the customer's language (Chinese when it has no English text), its variables filled in. */
-export function renderFor(tpl: RenderableTemplate, c: MessageCustomer, rc: RenderContext, extra?: Partial<Record<TemplateVariable, string>>): Rendered {
+export function renderFor(
+  tpl: RenderableTemplate,
+  c: MessageCustomer,
+  rc: RenderContext,
+  extra?: Partial<Record<TemplateVariable, string>>,
+  mask?: PreviewMask,
+): Rendered {
   const wanted = localeOf(c);
   const english = wanted === 'en' && !!tpl.bodyEn;
   const locale: MessageLocale = english ? 'en' : 'zh-CN';
   const values = variableValues(rc, c, locale, extra);
   const missing = new Set<TemplateVariable>();
   const subjectText = tpl.channel === 'email' ? (english ? tpl.subjectEn : tpl.subjectZh) : null;
-  const subject = subjectText ? render(subjectText, values, missing) : null;
-  const body = render(english ? tpl.bodyEn! : tpl.bodyZh, values, missing);
-  return { locale, fellBack: wanted === 'en' && !english, subject, body, missing: [...missing] };
+  const subjectSpans: FieldSpan[] = [];
+  const bodySpans: FieldSpan[] = [];
+  const subject = subjectText ? render(subjectText, values, missing, { spans: subjectSpans, hideable, ...mask }) : null;
+  const body = render(english ? tpl.bodyEn! : tpl.bodyZh, values, missing, { spans: bodySpans, hideable, ...mask });
+  return { locale, fellBack: wanted === 'en' && !english, subject, body, missing: [...missing], spans: { subject: subjectSpans, body: bodySpans } };
 }
 
-async function renderTemplate(db: DbOrTx, tpl: RenderableTemplate, c: MessageCustomer, now: Date): Promise<Rendered> {
-  return renderFor(tpl, c, renderContext(await readCompanySettings(db), now));
+async function renderTemplate(db: DbOrTx, tpl: RenderableTemplate, c: MessageCustomer, now: Date, mask?: PreviewMask): Promise<Rendered> {
+  return renderFor(tpl, c, renderContext(await readCompanySettings(db), now), undefined, mask);
 }
 
 /**
@@ -188,7 +219,8 @@ export async function previewTemplate(db: DbOrTx, actor: Actor | null, templateI
   await customerInScope(db, actor, customerId);
   const c = (await repo.customerForMessage(db, customerId))!;
   const settings = await readMessageSettings(db);
-  const r = await renderTemplate(db, tpl, c, rt.now());
+  // Field grants (issue #18): a variable of a field the caller does not see shows 「（无权查看）」, never its value.
+  const r = await renderTemplate(db, tpl, c, rt.now(), previewMaskOf(actor));
   const recipient = recipientOf(c, tpl.channel, settings);
   const hidden = !recipientShownTo(actor, settings.wechat.openIdField)(tpl.channel);
   return {
@@ -249,6 +281,7 @@ export async function sendMessage(db: DbOrTx, actor: Actor | null, customerId: s
   const locale: MessageLocale = tpl ? rendered.locale : localeOf(c);
   const id = randomUUID();
   const link = unsubscribeUrl(settings.publicUrl ?? rt.fallbackUrl, unsubscribeToken(await signingSecret(db), id));
+  const body = withOptOut(rendered.body, channel, category, locale, link);
 
   const { status, reason, nextAttemptAt } = await enqueueOutcome(
     !!c.consent?.[channel] && !(await purposeRefusals(db, [customerId], channel, category, null)).has(customerId),
@@ -266,7 +299,8 @@ export async function sendMessage(db: DbOrTx, actor: Actor | null, customerId: s
     templateId: tpl?.id ?? null,
     locale,
     subject: rendered.subject,
-    body: withOptOut(rendered.body, channel, category, locale, link),
+    body,
+    fieldSpans: storedSpans(rendered, rendered.subject, body),
     recipient,
     status,
     reason,
@@ -280,7 +314,7 @@ export async function sendMessage(db: DbOrTx, actor: Actor | null, customerId: s
     entityId: customerId,
     changes: { messageId: id, channel, category, templateId: tpl?.id ?? null, templateName: tpl?.name ?? null, status, reason },
   });
-  return toMessageView((await repo.findMessage(db, id))!, recipientShownTo(actor, settings.wechat.openIdField));
+  return toMessageView((await repo.findMessage(db, id))!, { recipient: recipientShownTo(actor, settings.wechat.openIdField), text: textShownTo(actor) });
 }
 
 /** After the enqueueing transaction committed: a sender tries a queued message when it is due. */
@@ -296,7 +330,7 @@ export async function kickIfQueued(rt: MessagingRuntime, m: MessageView): Promis
 
 // ---- reading and retrying ----------------------------------------------------------------------------------------
 
-function page(rows: MessageWithRefs[], limit: number, shown: RecipientShown): MessagePage {
+function page(rows: MessageWithRefs[], limit: number, shown: ViewerRule): MessagePage {
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   return { items: items.map((r) => toMessageView(r, shown)), nextCursor: rows.length > limit && last ? encodeCursor(last.sortAt, last.id) : null };
@@ -306,7 +340,7 @@ export async function customerMessages(db: DbOrTx, actor: Actor | null, customer
   requireAccess(actor, 'customer:read');
   const before = q.cursor ? decodeCursor(q.cursor, 'timestamp') : undefined;
   await customerInScope(db, actor, customerId);
-  return page(await repo.listMessages(db, { customerId, before, limit: q.limit + 1 }), q.limit, await recipientRule(db, actor));
+  return page(await repo.listMessages(db, { customerId, before, limit: q.limit + 1 }), q.limit, await viewerRule(db, actor));
 }
 
 /**
@@ -329,7 +363,7 @@ export async function listOutbox(db: DbOrTx, actor: Actor | null, q: OutboxQuery
       limit: q.limit + 1,
     }),
     q.limit,
-    await recipientRule(db, actor),
+    await viewerRule(db, actor),
   );
 }
 
@@ -346,7 +380,7 @@ export async function getMessage(db: DbOrTx, actor: Actor | null, id: string): P
   await customerInScope(db, actor, row.customerId).catch(() => {
     throw AppError.notFound('messages.not_found');
   });
-  return toMessageView(row, await recipientRule(db, actor));
+  return toMessageView(row, await viewerRule(db, actor));
 }
 
 /** A failed message goes back to the queue with fresh attempts (admin); the rules are checked again when it is sent. */
@@ -357,7 +391,7 @@ export async function retryMessage(db: DbOrTx, actor: Actor | null, id: string, 
   if (row.status !== 'failed') throw AppError.conflict('messages.not_failed');
   if (!(await repo.requeue(db, id, rt.now(), ['failed']))) throw AppError.conflict('messages.not_failed');
   await recordAudit(db, actor, { action: 'message_retry', entityType: 'customer', entityId: row.customerId, changes: { messageId: id, channel: row.channel, lastError: row.lastError } });
-  return toMessageView((await repo.findMessage(db, id))!, await recipientRule(db, actor));
+  return toMessageView((await repo.findMessage(db, id))!, await viewerRule(db, actor));
 }
 
 // ---- the customer timeline -------------------------------------------------------------------------------------
@@ -368,19 +402,25 @@ export const messageTimelineSource: TimelineSource = {
   async events(db, q) {
     const rows = await repo.sentForTimeline(db, q.customerId, q.before, q.limit);
     // No caller (an internal reader): nothing is shown that a role might hide.
-    const shown = q.actor ? await recipientRule(db, q.actor) : () => false;
-    return rows.map((r) => ({
-      kind: 'message',
-      id: r.id,
-      at: r.sentAt!.toISOString(),
-      sortAt: r.sortAt,
-      title: r.subject
-        ? t(q.locale, 'messages.timeline.with_subject', { channel: t(q.locale, `messages.channel.${r.channel}`), subject: r.subject })
-        : t(q.locale, 'messages.timeline.title', { channel: t(q.locale, `messages.channel.${r.channel}`) }),
-      summary: r.body.length > 300 ? `${r.body.slice(0, 300)}…` : r.body,
-      actor: r.createdBy ? { id: r.createdBy, name: r.createdByName ?? '' } : null,
-      data: toMessageView(r, shown),
-    }));
+    // The text too: a span of a field the caller does not see is shown as 「（无权查看）」 (hidden from every role without one).
+    const shown: ViewerRule = q.actor
+      ? await viewerRule(db, q.actor)
+      : { recipient: () => false, text: textShown(() => false, q.locale) };
+    return rows.map((r) => {
+      const { subject, body } = shown.text(r);
+      return {
+        kind: 'message',
+        id: r.id,
+        at: r.sentAt!.toISOString(),
+        sortAt: r.sortAt,
+        title: subject
+          ? t(q.locale, 'messages.timeline.with_subject', { channel: t(q.locale, `messages.channel.${r.channel}`), subject })
+          : t(q.locale, 'messages.timeline.title', { channel: t(q.locale, `messages.channel.${r.channel}`) }),
+        summary: body.length > 300 ? `${body.slice(0, 300)}…` : body,
+        actor: r.createdBy ? { id: r.createdBy, name: r.createdByName ?? '' } : null,
+        data: toMessageView(r, shown),
+      };
+    });
   },
 };
 

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../accounts/schema.js';
 import { customers } from '../customers/schema.js';
 import { MESSAGE_CATEGORIES, MESSAGE_CHANNELS, MESSAGE_REASONS, MESSAGE_STATUSES } from './messages.contract.js';
@@ -66,6 +66,14 @@ export const messages = pgTable(
     openedAt: timestamp('opened_at', { withTimezone: true }),
     clickedAt: timestamp('clicked_at', { withTimezone: true }),
     clicks: integer('clicks').notNull().default(0),
+    /**
+     * Field grants (issue #18): where the subject and body hold the value of a customer field a role may hide (a
+     * template variable such as `{{points}}`, the custom field `points`), as [grant field, start, end). Positions, no
+     * values: a caller whose role does not see the field is shown those spans as 「（无权查看）」; the customer got
+     * the real text. Per text its length when written: a text rewritten since (erasure) is shown as it is. Null: no
+     * such value (and every message written before the column existed).
+     */
+    fieldSpans: jsonb('field_spans').$type<{ subject?: { length: number; spans: [string, number, number][] }; body?: { length: number; spans: [string, number, number][] } }>(),
   },
   (t) => [
     uniqueIndex('messages_source_unique').on(t.sourceId, t.customerId, t.templateId).where(sql`${t.sourceId} is not null`),

@@ -13,6 +13,7 @@ export const zhCN = {
   'segment_rule.unknown_field': '没有可用于细分的字段「{name}」',
   // field grants (issue #18): 403, naming the condition's field
   'segment_rule.hidden_field': '你的角色无权查看「{fieldZh}」，规则不能按它筛选',
+  'segment_rule.hidden_condition': '（无权查看的条件）',
   'segment_rule.bad_op': '「{fieldZh}」不支持「{opZh}」，可用：{opsZh}',
   'segment_rule.unknown_param': '「{fieldZh}」没有参数「{param}」',
   'segment_rule.bad_param': '「{fieldZh}」的参数「{param}」无效',
@@ -101,6 +102,7 @@ export const en: Record<keyof typeof zhCN, string> = {
   'segment_rule.bad_shape': 'The rule is not well formed',
   'segment_rule.unknown_field': 'There is no segment field "{name}"',
   'segment_rule.hidden_field': 'Your role may not see "{fieldEn}", so a rule cannot filter on it',
+  'segment_rule.hidden_condition': '(a condition you may not see)',
   'segment_rule.bad_op': '"{fieldEn}" does not take "{opEn}"; it takes: {opsEn}',
   'segment_rule.unknown_param': '"{fieldEn}" has no parameter "{param}"',
   'segment_rule.bad_param': 'Parameter "{param}" of "{fieldEn}" is not valid',

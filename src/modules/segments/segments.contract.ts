@@ -49,6 +49,7 @@ export type RefreshView = {
 };
 
 export type SegmentView = SegmentListItem & {
+  /** A condition on a field the caller's role does not see comes as `{ hidden: true, label }` (field grants). */
   rule: SegmentRuleJson | null;
   createdBy: SegmentUserRef | null;
   /** The segment's latest refresh run (dynamic segments), if any. */

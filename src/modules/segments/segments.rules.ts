@@ -74,6 +74,33 @@ export function refuseHiddenRuleFields(actor: Actor, rule: Rule, ctx: FieldConte
   walk(rule, path);
 }
 
+/** A condition of a stored rule shown in its place to a reader whose role does not see its field. */
+export type HiddenCondition = { hidden: true; label: string };
+
+/**
+ * Field grants (issue #18): a stored rule as a reader sees it — each condition on a field the reader's role does not
+ * see (a customer field's grant; a custom field by its key, even one archived since) replaced by
+ * `{ hidden: true, label: '（无权查看的条件）' }`: no field, operator or value, so the members shown beside the rule
+ * tell nothing about the hidden field either. Groups and NOT keep their shape. Returns the same rule when nothing is hidden.
+ */
+export function redactHiddenRule(actor: Actor, rule: Rule, ctx: FieldContext): Rule | HiddenCondition {
+  const fields = customerFields(actor);
+  const label = t(actor.locale, 'segment_rule.hidden_condition');
+  let changed = false;
+  const walk = (r: Rule): Rule | HiddenCondition => {
+    if (isGroupAll(r)) return { all: r.all.map(walk) as Rule[] };
+    if (isGroupAny(r)) return { any: r.any.map(walk) as Rule[] };
+    if (isNot(r)) return { not: walk(r.not) as Rule };
+    if (!isCondition(r)) return r;
+    const hidden = !segmentFieldVisible(actor, segmentField(r.field, ctx)) || (r.field.startsWith('custom.') && !fields.visible(r.field));
+    if (!hidden) return r;
+    changed = true;
+    return { hidden: true, label };
+  };
+  const out = walk(rule);
+  return changed ? out : rule;
+}
+
 /** What checking a rule reads of the database: pass it on to compileSegmentRule rather than reading it twice. */
 export type FieldContext = Awaited<ReturnType<typeof loadFieldContext>>;
 

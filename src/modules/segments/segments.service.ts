@@ -31,7 +31,7 @@ import { SEGMENT_LIMITS } from './segments.contract.js';
 import * as repo from './segments.repository.js';
 import type { SegmentWithNames } from './segments.repository.js';
 import { latestRefresh } from './segments.refresh.js';
-import { checkSegmentRule, countSource, refuseHiddenRuleFields, segmentFieldVisible, type CountSource } from './segments.rules.js';
+import { checkSegmentRule, countSource, redactHiddenRule, refuseHiddenRuleFields, segmentFieldVisible, type CountSource } from './segments.rules.js';
 import { companyClock } from '../settings/index.js';
 import type { CreateSegmentInput, MemberListQuery, SegmentListQuery, UpdateSegmentInput } from './segments.types.js';
 
@@ -56,13 +56,25 @@ function toListItem(r: SegmentWithNames): SegmentListItem {
 /** The scope condition over `c` for counts, or null when the actor sees every customer (stored counts are then exact). */
 const scopedCount = (actor: Actor) => (reachesAll(actor) ? null : customerAccess.where(actor, 'c'));
 
+/**
+ * Field grants (issue #18): a segment is readable by every reader (shared), members and counts included — membership
+ * tells no field's value by itself — but its rule's conditions on fields the reader's role does not see are shown as
+ * 「（无权查看的条件）」, without field, operator or value (redactHiddenRule).
+ */
+async function shownRule(db: DbOrTx, actor: Actor, rule: Rule | null): Promise<SegmentView['rule']> {
+  if (!rule) return rule;
+  // No grants set (every field visible): nothing to read for the redaction.
+  if (!actor.fieldGrants) return rule;
+  return redactHiddenRule(actor, rule, await loadFieldContext(db));
+}
+
 async function view(db: DbOrTx, actor: Actor, r: SegmentWithNames): Promise<SegmentView> {
   const scope = scopedCount(actor);
   const memberCount = scope ? await repo.scopedMemberCount(db, r.id, scope) : r.memberCount;
   return {
     ...toListItem(r),
     memberCount,
-    rule: r.rule,
+    rule: await shownRule(db, actor, r.rule as Rule | null),
     createdBy: r.createdBy ? { id: r.createdBy, name: r.createdByName ?? '' } : null,
     lastRefresh: r.kind === 'dynamic' ? await latestRefresh(db, r.id) : null,
   };

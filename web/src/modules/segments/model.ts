@@ -96,6 +96,8 @@ function nodeOf(rule: unknown): RuleNode {
     const inner = nodeOf(r.not);
     return inner.not ? { ...newGroup('all', [inner]), not: true } : { ...inner, not: true };
   }
+  // A condition the reader's role may not see (field grants): the server sends only its label, 「（无权查看的条件）」.
+  if (r.hidden === true) return { id: nextId(), kind: 'cond', not: false, field: String(r.label ?? ''), params: {} };
   return { id: nextId(), kind: 'cond', not: false, field: r.field as string, op: r.op as string, value: r.value as RuleValue | undefined, params: (r.params as Params | undefined) ?? {} };
 }
 
