@@ -15,6 +15,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../../platform/db/client.js';
 import { createTestContext, type Client, type TestContext } from '../../test/harness.js';
+import { hideFields } from '../../test/field-grants.js';
 import { ok, problemOf } from '../../test/http.js';
 import { enqueueBulk, type MessagingRuntime } from '../messages/index.js';
 
@@ -33,16 +34,7 @@ describe('field grants on values derived from customer fields', () => {
   let emailTpl: string;
 
   /** The manager role: every field editable but the hidden ones (null: the default grants). */
-  async function grants(hidden: string[] | null): Promise<void> {
-    if (!hidden) {
-      ok(await ctx.admin.put('/api/v1/roles/manager/field-grants', { levels: null }));
-      return;
-    }
-    const matrix = ok(await ctx.admin.get('/api/v1/roles/field-grants'));
-    const levels: Record<string, string> = Object.fromEntries((matrix.fields as { key: string }[]).map((f) => [f.key, 'edit']));
-    for (const f of hidden) levels[f] = 'hidden';
-    ok(await ctx.admin.put('/api/v1/roles/manager/field-grants', { levels }));
-  }
+  const grants = (hidden: string[] | null) => hideFields(ctx.admin, 'manager', hidden);
 
   beforeAll(async () => {
     ctx = await createTestContext({ clock: () => now });

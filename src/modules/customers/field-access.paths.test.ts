@@ -13,6 +13,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestContext, type Client, type TestContext } from '../../test/harness.js';
+import { hideFields } from '../../test/field-grants.js';
 import { ok, problemOf } from '../../test/http.js';
 
 const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -41,16 +42,7 @@ describe('field grants beside the customer record', () => {
   const messageIds: string[] = [];
 
   /** The manager role: every field editable but the hidden ones. */
-  async function grants(hidden: string[] | null): Promise<void> {
-    if (!hidden) {
-      ok(await ctx.admin.put('/api/v1/roles/manager/field-grants', { levels: null }));
-      return;
-    }
-    const matrix = ok(await ctx.admin.get('/api/v1/roles/field-grants'));
-    const levels: Record<string, string> = Object.fromEntries((matrix.fields as { key: string }[]).map((f) => [f.key, 'edit']));
-    for (const f of hidden) levels[f] = 'hidden';
-    ok(await ctx.admin.put('/api/v1/roles/manager/field-grants', { levels }));
-  }
+  const grants = (hidden: string[] | null) => hideFields(ctx.admin, 'manager', hidden);
 
   beforeAll(async () => {
     ctx = await createTestContext();

@@ -7,6 +7,7 @@
 import ExcelJS from 'exceljs';
 import { unzipSync, strFromU8 } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hideFields } from '../../test/field-grants.js';
 import { createTestContext, type Client, type Res, type TestContext } from '../../test/harness.js';
 import { maskIdNumber } from './id-number.js';
 
@@ -84,11 +85,7 @@ describe('field-level access', () => {
     ok(await admin.post(`/api/v1/segments/${ids.segment}/members`, { customerIds: [a.id] }), 200);
 
     // The manager role: every field editable but the ID number and the heating area, which are hidden.
-    const matrix = ok(await admin.get('/api/v1/roles/field-grants'), 200);
-    const levels = Object.fromEntries((matrix.fields as { key: string }[]).map((f) => [f.key, 'edit']));
-    levels.idNumber = 'hidden';
-    levels['custom.heated_area'] = 'hidden';
-    ok(await admin.put('/api/v1/roles/manager/field-grants', { levels }), 200);
+    await hideFields(admin, 'manager', ['idNumber', 'custom.heated_area']);
     mgr = await ctx.newUser({ role: 'manager', username: 'field.mgr' });
     doc = (await ctx.anon.get('/api/docs/json')).json();
   });
