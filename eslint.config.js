@@ -2,8 +2,6 @@ import js from '@eslint/js';
 import globals from 'globals';
 import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
-import importX from 'eslint-plugin-import-x';
-import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -126,17 +124,8 @@ export default tseslint.config(
     ignores: ['**/*.test.ts', 'src/test/**'],
     rules: { 'max-lines-per-function': ['error', { max: 150, skipBlankLines: true, skipComments: true, IIFEs: true }] },
   },
-  {
-    // No import cycles (an ES module cycle makes initialisation order depend on who is imported first).
-    files: ['src/**/*.ts', 'web/src/**/*.{ts,tsx}'],
-    plugins: { 'import-x': importX },
-    settings: {
-      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
-      'import-x/extensions': ['.ts', '.tsx', '.js'],
-      'import-x/resolver-next': [createTypeScriptImportResolver({ project: ['tsconfig.json', 'web/tsconfig.json'], noWarnOnMultipleProjects: true })],
-    },
-    rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
-  },
+  // No import cycles: scripts/import-cycles.mjs, checked by src/platform/import-cycles.pglite.test.ts (faster than
+  // import-x/no-cycle, which parsed every file a second time; docs/ARCHITECTURE.md, Tests).
   {
     // Type-aware rules: a promise is awaited, handled or explicitly voided; none is passed where nothing awaits it.
     files: ['src/**/*.ts', 'web/src/**/*.{ts,tsx}', 'e2e/**/*.ts', 'bench/**/*.ts'],

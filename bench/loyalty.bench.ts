@@ -177,14 +177,15 @@ async function main() {
     const seconds = round((performance.now() - t1) / 1000);
     for (const k of Object.keys(steps)) steps[k] = round(steps[k]! / 1000);
     if (run.status !== 'done') throw new Error(`upkeep ${run.status}: ${run.error}`);
-    const [after] = await q<{ due: string; unreviewed: string; changes: string }>(sql`
+    const [after] = await q<{ due: string; finished: string; changes: string }>(sql`
       select (select count(*) from points_lots where remaining > 0 and expires_at <= ${now.toISOString()}::timestamptz) as due,
-             (select count(*) from loyalty_members where reviewed_for is distinct from ${today.slice(0, 4)}) as unreviewed,
+             (select count(*) from loyalty_reviews where year = ${today.slice(0, 4)} and finished_at is not null) as finished,
              (select count(*) from loyalty_tier_changes) as changes`);
     const checks = {
       expiredAsDue: run.summary.expiredMembers === Number(before!.due_members) && run.summary.expiredPoints === Number(before!.due_points),
       nothingDueLeft: Number(after!.due) === 0,
-      everyoneReviewed: Number(after!.unreviewed) === 0 && run.summary.reviewed === SCALE,
+      // The year's review walk finished (loyalty_reviews) having taken every member.
+      everyoneReviewed: Number(after!.finished) === 1 && run.summary.reviewed === SCALE,
       historyRows: Number(after!.changes) === run.summary.upgraded + run.summary.downgraded,
     };
     const membersFillfactor = Number(

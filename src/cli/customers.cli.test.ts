@@ -2,7 +2,7 @@
  * `hearth customers list | export --as <user>` (issue #18): the CLI prints customers through the same services as the
  * server, so a role with the ID number hidden gets it neither in full nor masked — in the list, the CSV or the XLSX.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
@@ -13,7 +13,7 @@ import { CUSTOMER_GRANT_FIELDS } from '../platform/auth/field-catalog.js';
 import { systemActor } from '../platform/auth/permissions.js';
 import { openDatabase } from '../platform/db/client.js';
 import { parseOrThrow } from '../platform/http/validation.js';
-import { scratchPostgresDatabase, TEST_DB_KIND } from '../test/harness.js';
+import { migratedCliDatabase } from '../test/cli-database.js';
 import { killChildren, runHearth } from '../test/spawn.js';
 
 const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
@@ -37,14 +37,8 @@ describe('hearth customers with field grants', { timeout: 240_000 }, () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'hearth-cli-fields-'));
-    if (TEST_DB_KIND === 'postgres') {
-      const scratch = await scratchPostgresDatabase('hearth_cli_fields');
-      env.DATABASE_URL = scratch.url;
-      cleanup = scratch.drop;
-    } else {
-      env.DATA_DIR = path.join(dir, 'data');
-      mkdirSync(env.DATA_DIR);
-    }
+    // A migrated database (the run's template): `user create` below is the first run's setup, not initdb and migrations.
+    ({ cleanup } = await migratedCliDatabase('hearth_cli_fields', env));
     expect((await hearth('user', 'create', '--username', 'boss', '--password', 'Secret123', '--template', 'heating')).code).toBe(0);
     expect((await hearth('user', 'create', '--username', 'mgr', '--password', 'Secret123', '--role', 'manager')).code).toBe(0);
     // A household with an ID number, and the manager role with it hidden (every other field editable).

@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, rowsOf, type Database } from '../platform/db/client.js';
-import { scratchPostgresDatabase, TEST_DB_KIND } from '../test/harness.js';
+import { migratedCliDatabase } from '../test/cli-database.js';
 import { killChildren, runHearth } from '../test/spawn.js';
 
 type Run = { status: string; results: { kind: string; outcome: string; version: number | null; message: string | null; counts: Record<string, number> }[] };
@@ -31,17 +28,8 @@ describe('hearth feedback retrain', { timeout: 240_000 }, () => {
   };
 
   beforeAll(async () => {
-    if (TEST_DB_KIND === 'postgres') {
-      const scratch = await scratchPostgresDatabase('hearth_cli_retrain');
-      env.DATABASE_URL = scratch.url;
-      cleanup = scratch.drop;
-    } else {
-      const dir = mkdtempSync(path.join(tmpdir(), 'hearth-cli-retrain-'));
-      env.DATA_DIR = dir;
-      cleanup = async () => rmSync(dir, { recursive: true, force: true });
-    }
-    const migrate = await runHearth(['migrate'], env);
-    expect(migrate.code, migrate.stderr).toBe(0);
+    // A migrated database (the run's template): the commands under test start on it without a first run of their own.
+    ({ cleanup } = await migratedCliDatabase('hearth_cli_retrain', env));
   });
   afterEach(killChildren);
   afterAll(async () => {

@@ -10,6 +10,7 @@ const TEXTS = {
     kind: { sentiment: '情感模型', category: '分类模型' } as Record<string, string>,
     trained: (v: number | null, n: number) => `已训练，第 ${v} 版（${n} 条更正）`,
     unchanged: (v: number | null) => `更正没有变化，沿用第 ${v} 版`,
+    reanalysed: (items: number, changed: number) => `重新分析未处理完的反馈 ${items} 条，其中 ${changed} 条的情感或分类有变化`,
     failed: (e: string) => `重新训练失败：${e}`,
     missing: (f: string) => `找不到输入文件：${f}`,
     notUtf8: (f: string) => `输入文件不是 UTF-8 文本：${f}`,
@@ -20,6 +21,7 @@ const TEXTS = {
     kind: { sentiment: 'Sentiment model', category: 'Category model' } as Record<string, string>,
     trained: (v: number | null, n: number) => `trained, version ${v} (${n} corrections)`,
     unchanged: (v: number | null) => `no new corrections, version ${v} kept`,
+    reanalysed: (items: number, changed: number) => `Open feedback analysed again: ${items} items, ${changed} with a changed sentiment or category`,
     failed: (e: string) => `Retrain failed: ${e}`,
     missing: (f: string) => `Input file not found: ${f}`,
     notUtf8: (f: string) => `The input file is not UTF-8 text: ${f}`,
@@ -72,6 +74,7 @@ function printRetrain(run: FeedbackRetrainRunView): void {
     const what = r.outcome === 'trained' ? tx.trained(r.version, n) : r.outcome === 'unchanged' ? tx.unchanged(r.version) : (r.message ?? '');
     console.log(locale === 'en' ? `${tx.kind[r.kind]}: ${what}` : `${tx.kind[r.kind]}：${what}`);
   }
+  if (run.reanalysis) console.log(tx.reanalysed(run.reanalysis.items, run.reanalysis.changed));
 }
 
 /**

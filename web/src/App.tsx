@@ -73,12 +73,13 @@ const queryClient = new QueryClient({
 
 /** Signed-in pages: first-run setup comes first, then sign-in (coming back here afterwards). */
 function RequireSession({ children }: { children: ReactNode }) {
-  const { me, loading } = useAuth();
+  const { me, loading, signedOut } = useAuth();
   const setup = useSetupStatus();
   const location = useLocation();
   if (loading || setup.isPending) return <Loading />;
   if (setup.data?.needed) return <Navigate to="/setup" replace />;
-  if (!me) return <Navigate to="/login" replace state={{ from: location.pathname + location.search }} />;
+  // After the user's own sign-out: the same destination as the menu's (auth.tsx, signedOut says why).
+  if (!me) return <Navigate to="/login" replace state={signedOut ? { notice: 'signedOut' } : { from: location.pathname + location.search }} />;
   return <>{children}</>;
 }
 

@@ -1,6 +1,6 @@
 import { PassThrough, type Readable } from 'node:stream';
 import { and, isNull, type SQL, type SQLWrapper } from 'drizzle-orm';
-import ExcelJS from 'exceljs';
+import { excel } from '../../platform/excel.js';
 import { customGrantKey } from '../../platform/auth/field-access.js';
 import { can, requireAccess, type Actor } from '../../platform/auth/permissions.js';
 import type { DbOrTx } from '../../platform/db/client.js';
@@ -153,7 +153,7 @@ async function xlsxOf(db: DbOrTx, actor: Actor | null, source: ExportSource, loc
   const fmt = new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short', timeStyle: 'medium' });
   const { header, batches } = await exportRows(db, actor, source, locale, 'xlsx', (d) => fmt.format(d));
   const out = new PassThrough();
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  const workbook = new (await excel()).stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   const sheet = workbook.addWorksheet(locale === 'en' ? 'Customers' : '客户', { views: [{ state: 'frozen', ySplit: 1 }] });
   void (async () => {
     const head = sheet.addRow(header);

@@ -22,6 +22,7 @@ export { customerSummaryRoutes } from './summary.routes.js';
 export { registerCustomerSummarySource, type CustomerSummarySource, type SummaryContext, type SummaryFigureDraft, type SummaryText } from './summary.js';
 export type { CustomerSummaryFigure, CustomerSummaryView } from './summary.contract.js';
 export { contactPhonesOf, customersByAddress, customersByPhone, type CustomerMatch } from './lookup.js';
+export { customerByEmail, customerByEmailQuery } from './email-lookup.js'; // inbound e-mail feedback finds its sender (through customers_email_idx)
 export { customerPersonalData } from './privacy.js'; // what Hearth holds about a person, for the PIPL export (issue #18)
 export { registerErasedCustomerCheck, registerErasedPersonLookup, type ErasedCustomerCheck, type ErasedPersonLookup, type ErasedPersonMatch } from './erased.hooks.js'; // people erased before (issue #18): asked of the privacy module, registered by app.ts
 export { customerFields, type CustomerFieldAccess } from './field-access.js'; // field-level access (issue #18): what an actor sees of a customer

@@ -234,10 +234,19 @@ export type FeedbackRetrainRunView = {
   reason: string;
   phase: string;
   results: FeedbackModelResult[];
+  /**
+   * The open items (new, in progress) analysed again with the new models after they were written, so far (while the
+   * run goes on) or in all: `items` read, `changed` whose sentiment or category (suggested or applied) changed. Null
+   * when no model changed (nothing to analyse again) or before the models are written.
+   */
+  reanalysis: FeedbackReanalysis | null;
   error: string | null;
   createdAt: string;
   finishedAt: string | null;
 };
+
+/** What a retrain's re-analysis of the open items did (an agent's own sentiment or category is never replaced). */
+export type FeedbackReanalysis = { items: number; changed: number };
 
 /** GET /feedback-models: the models in use, the corrections waiting, whether each kind can be trained, the latest run. */
 export type FeedbackModelsView = {

@@ -248,21 +248,6 @@ export async function itemByExternalRef(db: DbOrTx, source: 'sms' | 'wechat' | '
   return (await db.select().from(feedbackItems).where(and(eq(feedbackItems.source, source), eq(feedbackItems.sourceRef, sourceRef))))[0];
 }
 
-/**
- * The live customer with this email address (case ignored), oldest first. No index on email: a scan of the directory
- * — inbound email is rare next to everything else.
- */
-export async function customerByEmail(db: DbOrTx, email: string): Promise<string | null> {
-  const cd = customerDirectory;
-  const rows = await db
-    .select({ id: cd.id })
-    .from(cd)
-    .where(and(sql`lower(${cd.email}) = ${email.toLowerCase()}`, isNull(cd.deletedAt)))
-    .orderBy(asc(cd.createdAt), asc(cd.id))
-    .limit(1);
-  return rows[0]?.id ?? null;
-}
-
 /** The live customer whose custom field `field` holds this WeChat openid (the GIN index on custom answers it). */
 export async function customerByCustomValue(db: DbOrTx, field: string, value: string): Promise<string | null> {
   const cd = customerDirectory;

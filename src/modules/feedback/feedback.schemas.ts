@@ -149,6 +149,10 @@ export const feedbackRetrainRun = responseOf<FeedbackRetrainRunView>()(
     reason: z.string(),
     phase: z.string(),
     results: z.array(modelResult),
+    reanalysis: z
+      .object({ items: z.number().int().describe('Open items (new, in progress) analysed again'), changed: z.number().int().describe('Of them, those whose sentiment or category changed') })
+      .nullable()
+      .describe('The open items analysed again with the new models (an agent\'s own sentiment or category kept); null when no model changed'),
     error: z.string().nullable(),
     createdAt: z.string(),
     finishedAt: z.string().nullable(),

@@ -27,7 +27,7 @@ import type { DbOrTx } from '../../platform/db/client.js';
 import { AppError } from '../../platform/errors.js';
 import { normalizePhone } from '../../platform/phone.js';
 import { recordAudit } from '../audit/index.js';
-import { customersByKeys } from '../customers/index.js';
+import { customerByEmail, customersByKeys } from '../customers/index.js';
 import { inboundChannelFacts, isSmsOptOut, receiveSms } from '../messages/index.js';
 import { tryOpenSecret } from '../../platform/secrets.js';
 import { readSetting, sealedSettingStore, sealSettingSecret, settingSecretContext, writeSetting } from '../settings/index.js';
@@ -203,7 +203,7 @@ export async function receiveEmailFeedback(db: DbOrTx, key: string, mail: Inboun
   const body = newPartOfMail(mail.text);
   const subject = (mail.subject ?? '').replace(/^\s*((re|回复|答复|fwd?|转发)\s*[:：]\s*)+/i, '').trim();
   const text = body || subject;
-  const customerId = await repo.customerByEmail(db, sender.address);
+  const customerId = await customerByEmail(db, sender.address);
   const t: Tally = { recorded: 0, duplicates: 0, ignored: 0 };
   await record(db, t, { text, source: 'email', sourceRef: `email:${mail.messageId}`, customerId, contactName: customerId ? null : (sender.name ?? sender.address).slice(0, FEEDBACK_LIMITS.name), now });
   return answer(t);

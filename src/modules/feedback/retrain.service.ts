@@ -15,6 +15,10 @@
  * - Idempotent: each model keeps the fingerprint of its training set and method; a retrain over the same corrections
  *   finds it and writes nothing (`unchanged`, same version). A request while a run is queued or running answers that
  *   run.
+ * - When a model changed, the same run then analyses the open items again with it (reanalyse.ts: batches of a few
+ *   hundred, each its own short transaction with the checkpoint; an agent's own sentiment or category is kept), and
+ *   reports how many it read and how many changed (`reanalysis`). The models' transaction saves the checkpoint
+ *   `reanalyse`, so a run interrupted after it resumes with the items, not with another fit.
  */
 import { and, desc, eq, isNotNull, isNull, ne, sql, type SQL } from 'drizzle-orm';
 import { requireAccess, type Actor } from '../../platform/auth/permissions.js';
@@ -28,6 +32,7 @@ import type { Locale } from '../../platform/i18n/index.js';
 import { DurableRuns, type RunHandle } from '../../platform/runs/index.js';
 import { recordAudit } from '../audit/index.js';
 import { analysisCategories } from './categories.service.js';
+import { openItemCount, reanalyseOpenItems, type ReanalyseState } from './reanalyse.js';
 import {
   FEEDBACK_MODEL_RULES,
   type FeedbackModelKind,
@@ -59,7 +64,8 @@ export const FEEDBACK_RETRAIN_QUEUE = 'feedback.retrain';
 /** Corrections read per statement. */
 const PAGE = 2000;
 
-type Checkpoint = { phase: string };
+/** `reanalyse` (with the re-analysis' place) once the models are written; `done` at the end. */
+type Checkpoint = { phase: string } & Partial<ReanalyseState>;
 const runs = new DurableRuns<Checkpoint>(feedbackRetrainRuns, { staleSeconds: 60 });
 type RunRow = typeof feedbackRetrainRuns.$inferSelect;
 
@@ -177,6 +183,7 @@ function runView(r: RunRow, locale: Locale): FeedbackRetrainRunView {
     reason: r.reason,
     phase: r.progress.phase,
     results: r.results.map((x) => ({ ...x, message: x.outcome === 'too_few' ? tooFewMessage(locale, x) : null })),
+    reanalysis: r.checkpoint?.items !== undefined ? { items: r.checkpoint.items, changed: r.checkpoint.changed ?? 0 } : null,
     error: r.error,
     createdAt: r.createdAt.toISOString(),
     finishedAt: r.finishedAt?.toISOString() ?? null,
@@ -288,6 +295,8 @@ export async function retrainNow(db: Db, actor: Actor, reason: 'manual' | 'cli' 
 type Fitted = { kind: FeedbackModelKind; fingerprint: string; examples: number; counts: Record<string, number>; weight: number; model: unknown };
 
 async function retrain(db: Db, run: RunHandle<Checkpoint>): Promise<void> {
+  const resume = run.resumeFrom;
+  if (resume?.phase === 'reanalyse') return reanalyse(db, run, { after: resume.after ?? null, items: resume.items ?? 0, changed: resume.changed ?? 0, total: resume.total ?? 0 });
   const [row] = await db.select({ requestedBy: feedbackRetrainRuns.requestedBy }).from(feedbackRetrainRuns).where(eq(feedbackRetrainRuns.id, run.id));
   const results: FeedbackModelResult[] = [];
   const fitted: Fitted[] = [];
@@ -335,8 +344,8 @@ async function retrain(db: Db, run: RunHandle<Checkpoint>): Promise<void> {
     });
   }
 
-  // Written in one short transaction with the run's end.
-  await db.transaction(async (tx) => {
+  // Written in one short transaction with the run's end, or with the checkpoint that starts the re-analysis.
+  const next = await db.transaction(async (tx) => {
     for (const f of fitted) {
       const [current] = await tx.select({ version: feedbackModels.version, fingerprint: feedbackModels.fingerprint }).from(feedbackModels).where(eq(feedbackModels.kind, f.kind)).for('update');
       if (current?.fingerprint === f.fingerprint) {
@@ -358,7 +367,26 @@ async function retrain(db: Db, run: RunHandle<Checkpoint>): Promise<void> {
     }
     results.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'sentiment' ? -1 : 1));
     await tx.update(feedbackRetrainRuns).set({ results }).where(eq(feedbackRetrainRuns.id, run.id));
-    await run.finish(tx, { progress: { phase: 'done', done: 2, total: 2 }, checkpoint: { phase: 'done' } });
+    if (!results.some((r) => r.outcome === 'trained')) {
+      await run.finish(tx, { progress: { phase: 'done', done: 2, total: 2 }, checkpoint: { phase: 'done' } });
+      return null;
+    }
+    const start: ReanalyseState = { after: null, items: 0, changed: 0, total: await openItemCount(tx) };
+    return (await run.save(tx, { phase: 'reanalyse', ...start }, { phase: 'reanalyse', done: 0, total: start.total })) ? start : null;
   });
   cache = null;
+  if (next) await reanalyse(db, run, next);
+}
+
+/** The open items analysed again with the models now stored (the run's last phase; it ends the run). */
+async function reanalyse(db: Db, run: RunHandle<Checkpoint>, start: ReanalyseState): Promise<void> {
+  const models = { categories: await analysisCategories(db), company: await companyModels(db) };
+  await reanalyseOpenItems(
+    db,
+    run,
+    models,
+    start,
+    (s) => ({ phase: 'reanalyse', ...s }),
+    (tx, s) => run.finish(tx, { progress: { phase: 'done', done: 2, total: 2 }, checkpoint: { phase: 'done', ...s } }),
+  );
 }

@@ -19,41 +19,11 @@ import { systemActor } from '../../platform/auth/permissions.js';
 import { createTestContext, type TestContext } from '../../test/harness.js';
 import { ok, problemOf } from '../../test/http.js';
 import type { FeedbackCategoryView, FeedbackItemView, FeedbackModelsView, FeedbackRetrainRunView } from './feedback.contract.js';
+import { COMPLAINTS, HOT_RADIATOR } from './retrain.fixtures.js';
 import { executeRetrain, requestRetrain } from './retrain.service.js';
 
 let ctx: TestContext;
 
-/** Messages with the phrase, corrected to positive by agents. */
-const HOT_RADIATOR = [
-  '暖气片烫手',
-  '今天家里暖气片烫手',
-  '这两天暖气片都烫手',
-  '卧室的暖气片烫手',
-  '暖气片烫手，孩子在家穿短袖',
-  '早上摸了一下暖气片烫手',
-  '客厅暖气片烫手了',
-  '我家暖气片烫手',
-  '楼上楼下暖气片都烫手',
-  '现在暖气片烫手',
-  '暖气片一直烫手',
-  '晚上暖气片也烫手',
-];
-/** Ordinary complaints (the radiator too: 暖气片 itself says nothing), corrected or confirmed as negative. */
-const COMPLAINTS = [
-  '暖气片冰凉的',
-  '暖气片一点都不热',
-  '暖气片上面热下面凉',
-  '暖气不热，家里只有十四度',
-  '报修三天了没人来',
-  '客服电话一直打不通',
-  '暖气漏水把地板泡了',
-  '缴费以后还显示欠费',
-  '师傅态度太差了',
-  '暖气管子响得睡不着',
-  '屋里冷得穿棉袄',
-  '维修拖了一个星期',
-  '热线没人接，太气人了',
-];
 /** Heat-meter messages agents filed under 缴费问题. */
 const HEAT_METER = ['热量表读数跳得厉害', '热量表的数字对不上', '楼道里的热量表坏了', '热量表显示的数不对', '热量表一直没读数', '热量表读数比去年多一倍'];
 const NEW_PHRASE = '我家暖气片现在烫手';

@@ -143,7 +143,8 @@ export const feedbackModels = pgTable('feedback_models', {
 
 /**
  * A retrain (重新训练) as a durable run: the corrections read in short transactions, the fit in memory between turns of
- * the event loop, the models written in one last short transaction. One at a time (partial unique index).
+ * the event loop, the models written in one short transaction; then, when a model changed, the open items analysed
+ * again in batches (reanalyse.ts). One at a time (partial unique index).
  */
 export const feedbackRetrainRuns = pgTable(
   'feedback_retrain_runs',
@@ -153,7 +154,8 @@ export const feedbackRetrainRuns = pgTable(
     reason: text('reason').notNull(),
     requestedBy: uuid('requested_by').references(() => users.id),
     results: jsonb('results').$type<FeedbackModelResult[]>().notNull().default(sql`'[]'::jsonb`),
-    ...runColumns<{ phase: string }>(),
+    /** Checkpoint: the phase; from `reanalyse` on, the re-analysis' place (the last item id) and counts (reanalyse.ts). */
+    ...runColumns<{ phase: string; after?: string | null; items?: number; changed?: number; total?: number }>(),
   },
   (t) => [
     uniqueIndex('feedback_retrain_runs_active_unique').on(sql`(true)`).where(sql`${t.status} in ('queued', 'running')`),

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { PassThrough, Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { sql } from 'drizzle-orm';
-import ExcelJS from 'exceljs';
+import { excel } from '../../platform/excel.js';
 import { reachesAll } from '../../platform/auth/access.js';
 import { can, requireAccess, systemActor, type Actor } from '../../platform/auth/permissions.js';
 import type { Config } from '../../platform/config.js';
@@ -523,7 +523,7 @@ export async function listImportRejects(
 export async function rejectsWorkbook(db: Db, actor: Actor | null, id: string, locale: Locale): Promise<{ stream: Readable; fileName: string }> {
   const job = await jobFor(db, actor, id);
   const out = new PassThrough();
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  const workbook = new (await excel()).stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   const sheet = workbook.addWorksheet(t(locale, 'imports.report.sheet'), { views: [{ state: 'frozen', ySplit: 1 }] });
   void (async () => {
     const head = sheet.addRow([t(locale, 'imports.report.row'), t(locale, 'imports.report.reason'), ...job.headers]);

@@ -6,7 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { parse } from 'csv-parse';
-import ExcelJS from 'exceljs';
+import { excel } from '../../platform/excel.js';
 
 export type FileFormat = 'csv' | 'xlsx' | 'whitespace';
 export type Sniffed = { format: FileFormat; encoding: 'utf-8' | 'gb18030'; delimiter: string | null };
@@ -133,7 +133,7 @@ function cellOf(v: unknown): Cell {
 }
 
 async function* xlsxRows(filePath: string): AsyncGenerator<RawRow> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(filePath, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit' });
+  const reader = new (await excel()).stream.xlsx.WorkbookReader(filePath, { sharedStrings: 'cache', hyperlinks: 'ignore', styles: 'cache', worksheets: 'emit' });
   for await (const sheet of reader) {
     for await (const row of sheet) {
       const values = (row.values as unknown[]).slice(1).map(cellOf);

@@ -49,22 +49,34 @@ async function valueTiersExist(db: DbOrTx): Promise<boolean> {
  * The set-based growth on the programme's base as of `now` (see the file comment). Reads what it needs once (the
  * company zone for tenure, whether analytics results exist for value tiers) and answers a builder to run per range.
  */
-export async function growthSource(db: DbOrTx, programme: Pick<Programme, 'growthBase'>, now: Date): Promise<GrowthSource> {
+export async function growthSource(db: DbOrTx, programme: Pick<Programme, 'growthBase'>, now: Date, opts: { perMember?: boolean } = {}): Promise<GrowthSource> {
   const from = ts(growthWindowStart(now));
   const to = ts(now);
   switch (programme.growthBase) {
     case 'points': {
       // The members' own entries up to `now`, read once through the customer index (materialized, so neither part
       // below can pick another index — the partial one on reverses_id, or the time BRIN — and scan everybody's rows);
-      // then what was earned in the window, and the reversals of those very entries.
+      // then what was earned in the window, and the reversals of those very entries. `perMember` (the review's ranges,
+      // run with sequential scans off): member by member, a lateral subquery the planner cannot flatten — given 5,000
+      // ids as a list it read the time BRIN, i.e. every entry, once per range.
       return (filter) => sql`
         select m.customer_id, greatest(0, coalesce(g.v, 0))::bigint as growth
         from loyalty_members m
         left join (
-          with mine as materialized (
+          with mine as materialized (${
+            opts.perMember
+              ? sql`
+            select e.id, e.customer_id, e.kind, e.points, e.reverses_id, e.occurred_at
+            from loyalty_members o
+            cross join lateral (
+              select e.id, e.customer_id, e.kind, e.points, e.reverses_id, e.occurred_at from points_entries e
+              where e.customer_id = o.customer_id and e.occurred_at <= ${to} offset 0
+            ) e
+            where ${filter(sql`o.customer_id`)}`
+              : sql`
             select e.id, e.customer_id, e.kind, e.points, e.reverses_id, e.occurred_at from points_entries e
-            where ${filter(sql`e.customer_id`)} and e.occurred_at <= ${to}
-          ),
+            where ${filter(sql`e.customer_id`)} and e.occurred_at <= ${to}`
+          }),
           earned as (select id, customer_id, points from mine where kind in ('earn', 'bonus') and occurred_at > ${from})
           select x.customer_id, sum(x.points) as v from (
             select customer_id, points from earned

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid, type AnyPgColumn } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { runColumns } from '../../platform/runs/columns.js';
 import { users } from '../accounts/schema.js';
 import { customers } from '../customers/schema.js';
@@ -68,9 +68,15 @@ export const pointsEntries = pgTable(
     sourceKind: text('source_kind', { enum: LEDGER_SOURCES }),
     sourceId: text('source_id'),
     dedupeKey: text('dedupe_key'),
-    reversesId: bigint('reverses_id', { mode: 'number' }).references((): AnyPgColumn => pointsEntries.id),
+    /**
+     * No foreign keys on this and `created_by` either (migration 0058): each was a trigger queued per inserted row —
+     * and for `created_by`, the importing user's, a lookup per row — on the ledger's hottest insert (earning on a large
+     * import). The ledger writes `reverses_id` only with an entry it has just read under the member's lock, and users
+     * are never deleted (they are deactivated).
+     */
+    reversesId: bigint('reverses_id', { mode: 'number' }),
     expiresAt: timestamp('expires_at', { withTimezone: true }),
-    createdBy: uuid('created_by').references(() => users.id),
+    createdBy: uuid('created_by'),
     occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -265,6 +271,19 @@ export const loyaltyAdjustments = pgTable(
   },
   (t) => [index('loyalty_adjustments_status_idx').on(t.status, t.createdAt)],
 );
+
+/**
+ * The yearly review's progress, one row per review year ("2027"): the walk goes in customer-id order and `after_id` is
+ * the last member it reviewed (a watermark), `finished_at` set when it took the last one. Every review range locks
+ * this row first and saves the watermark in its own transaction, so two runs (a day's run resumed while the next
+ * day's starts) continue one walk and review nobody twice — without writing a "reviewed" mark on the row of every
+ * member (most keep their tier and need no write at all: upkeep.ts).
+ */
+export const loyaltyReviews = pgTable('loyalty_reviews', {
+  year: text('year').primaryKey(),
+  afterId: uuid('after_id'),
+  finishedAt: timestamp('finished_at', { withTimezone: true }),
+});
 
 /** The nightly upkeep as a durable run: expire due lots, then (on the review day) the yearly tier review. */
 export const loyaltyRuns = pgTable(

@@ -1,8 +1,8 @@
 /**
  * The nightly loyalty upkeep against the real database (PGlite and PostgreSQL): expiry of due lots (in several short
  * transactions, idempotent), the yearly review keeping, downgrading and upgrading on each growth base, the upgrade
- * sweep on other days for bases that move without earning, and a run stopped mid-review that resumes without
- * reviewing anyone twice.
+ * sweep on other days for bases that move without earning, a run stopped mid-review that resumes (or is continued
+ * by the next night's run) without reviewing anyone twice, and a review that writes only the members it changes.
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -70,6 +70,7 @@ describe('loyalty upkeep', () => {
   beforeEach(async () => {
     await db.execute(sql`update loyalty_members set status = 'left'`);
     await db.execute(sql`delete from loyalty_runs`);
+    await db.execute(sql`delete from loyalty_reviews`); // every scenario reviews 2027 again, with its own members
   });
 
   it('expires every due lot in short transactions, one entry per member, and does it once', async () => {
@@ -131,8 +132,9 @@ describe('loyalty upkeep', () => {
       [3, 'regular', 'silver', 'upgrade', 2500],
       [4, 'silver', 'regular', 'review_downgrade', 1300],
     ]);
-    const reviewed = rowsOf<{ reviewed_for: string | null }>(await db.execute(sql`select reviewed_for from loyalty_members where customer_id = any(${`{${ids.join(',')}}`}::uuid[]) order by customer_id = ${late} , customer_id`));
-    expect(reviewed.map((r) => r.reviewed_for)).toEqual(['2027', '2027', '2027', '2027', '2027', null]);
+    // The year's watermark: the walk finished, so the review is over for 2027.
+    const [mark] = rowsOf<{ finished: boolean }>(await db.execute(sql`select finished_at is not null as finished from loyalty_reviews where year = '2027'`));
+    expect(mark?.finished).toBe(true);
     // The next night reviews nobody again.
     const next = await night(at('2027-01-02T02:00:00'));
     expect(next.summary).toMatchObject({ reviewed: 0, kept: 0, downgraded: 0, upgraded: 0 });
@@ -158,18 +160,18 @@ describe('loyalty upkeep', () => {
     expect(review).toBeGreaterThanOrEqual(2);
     expect(phases.slice(0, review).every((p) => p === 'review')).toBe(true);
     const ids = [kept!, down!, gone!, late!];
-    const rows = rowsOf<{ customer_id: string; balance: string; reviewed_for: string | null; entries: string; last: string }>(
+    const rows = rowsOf<{ customer_id: string; balance: string; entries: string; last: string }>(
       await db.execute(sql`
-        select m.customer_id, m.balance, m.reviewed_for, (select coalesce(sum(points), 0) from points_entries e where e.customer_id = m.customer_id) as entries,
+        select m.customer_id, m.balance, (select coalesce(sum(points), 0) from points_entries e where e.customer_id = m.customer_id) as entries,
                (select balance_after from points_entries e where e.customer_id = m.customer_id order by id desc limit 1) as last
         from loyalty_members m where m.customer_id = any(${`{${ids.join(',')}}`}::uuid[])`),
     );
     const by = new Map(rows.map((r) => [r.customer_id, r]));
-    expect(ids.map((id) => [Number(by.get(id)!.balance), Number(by.get(id)!.entries), Number(by.get(id)!.last), by.get(id)!.reviewed_for])).toEqual([
-      [4500, 4500, 4500, '2027'],
-      [0, 0, 0, '2027'],
-      [0, 0, 0, null],
-      [0, 0, 0, null],
+    expect(ids.map((id) => [Number(by.get(id)!.balance), Number(by.get(id)!.entries), Number(by.get(id)!.last)])).toEqual([
+      [4500, 4500, 4500],
+      [0, 0, 0],
+      [0, 0, 0],
+      [0, 0, 0],
     ]);
     expect(await tiersOf([kept!, down!])).toEqual(['gold', 'regular']);
     const lots = rowsOf<{ remaining: string; expired: string; by_expire: boolean }>(
@@ -257,6 +259,72 @@ describe('loyalty upkeep', () => {
     );
     expect(perMember.every((r) => r.n === 1)).toBe(true);
     expect(perMember.length).toBe(4);
+  });
+
+  it('writes only what changes: a member who keeps the tier with nothing due is not rewritten; exactly the due lots expire', async () => {
+    await setProgramme({ growthBase: 'points', reviewMonthDay: '01-01' });
+    const [keep, keepDue, down] = await members(['gold', 'gold', 'gold']);
+    await earn(keep!, 4500, at('2026-05-01T10:00:00'));
+    await earn(keepDue!, 4500, at('2026-05-01T10:00:00'));
+    await earn(keepDue!, 70, at('2025-05-01T10:00:00'), REVIEW_NIGHT); // due at the run's very instant
+    await earn(keepDue!, 30, at('2025-05-01T10:00:00'), new Date(REVIEW_NIGHT.getTime() + 1000)); // due a second later: stays
+    await earn(down!, 100, at('2026-05-01T10:00:00'));
+    const state = async () =>
+      new Map(
+        rowsOf<{ customer_id: string; row: string; version: number; updated_at: string; balance: string }>(
+          await db.execute(sql`select customer_id, xmin::text as row, version, updated_at::text, balance from loyalty_members where customer_id in (${keep}, ${keepDue}, ${down})`),
+        ).map((r) => [r.customer_id, r]),
+      );
+    const before = await state();
+    const run = await night(REVIEW_NIGHT);
+    expect(run.summary).toMatchObject({ reviewed: 3, kept: 2, downgraded: 1, upgraded: 0, expiredMembers: 1, expiredPoints: 70, expiredLots: 1 });
+    const after = await state();
+    // The keeper with nothing due: the very same row version (not even an UPDATE that changes nothing).
+    expect(after.get(keep!)).toEqual(before.get(keep!));
+    // The keeper with a due lot: its balance only (no tier change, so no new version number).
+    expect([after.get(keepDue!)!.version, Number(after.get(keepDue!)!.balance)]).toEqual([before.get(keepDue!)!.version, 4500 + 30]);
+    expect(after.get(keepDue!)!.row).not.toBe(before.get(keepDue!)!.row);
+    // The downgraded member: tier, version and a history row.
+    expect(after.get(down!)!.version).toBe(before.get(down!)!.version + 1);
+    expect(await tiersOf([keep!, keepDue!, down!])).toEqual(['gold', 'gold', 'regular']);
+    expect((await changes([keep!, keepDue!, down!])).map((c) => c[0])).toEqual([2]);
+    const lots = rowsOf<{ points: string; remaining: string; expired: string }>(
+      await db.execute(sql`select points, remaining, expired from points_lots where customer_id = ${keepDue} order by points`),
+    ).map((l) => [Number(l.points), Number(l.remaining), Number(l.expired)]);
+    expect(lots).toEqual([
+      [30, 30, 0],
+      [70, 0, 70],
+      [4500, 4500, 0],
+    ]);
+    const [sum] = rowsOf<{ s: string }>(await db.execute(sql`select sum(points) as s from points_entries where customer_id = ${keepDue}`));
+    expect(Number(sum!.s)).toBe(4530);
+  });
+
+  it("continues a review left unfinished by the night before in the next night's run, and the first run resumed reviews nobody again", async () => {
+    await setProgramme({ growthBase: 'points', reviewMonthDay: '01-01' });
+    const ids = await members(['gold', 'gold', 'silver', 'silver', 'regular', 'gold']);
+    for (const [i, id] of ids.entries()) await earn(id, [4500, 100, 1600, 1, 2100, 9000][i]!, at('2026-06-01T10:00:00'));
+    const firstId = (await queueLoyaltyUpkeep(db, REVIEW_NIGHT))!;
+    const stop = new AbortController();
+    const first = await executeUpkeep(db, firstId, {
+      now: REVIEW_NIGHT,
+      sliceSize: 2,
+      signal: stop.signal,
+      onSlice: (cp) => {
+        if (cp.phase === 'review' && cp.after) stop.abort();
+      },
+    });
+    expect(first.summary.reviewed).toBe(2);
+    const next = await night(at('2027-01-02T02:00:00'), { sliceSize: 2 });
+    expect(next.summary.reviewed).toBe(4);
+    const resumed = await executeUpkeep(db, firstId, { now: REVIEW_NIGHT, sliceSize: 2 });
+    expect(resumed.status).toBe('done');
+    expect(resumed.summary.reviewed).toBe(2);
+    expect(await tiersOf(ids)).toEqual(['gold', 'regular', 'silver', 'regular', 'silver', 'gold']);
+    const perMember = rowsOf<{ n: number }>(
+      await db.execute(sql`select count(*)::int as n from loyalty_tier_changes where reason <> 'join' and customer_id = any(${`{${ids.join(',')}}`}::uuid[]) group by customer_id`),
+    );
+    expect(perMember.map((r) => r.n)).toEqual([1, 1, 1]);
   });
 });
 

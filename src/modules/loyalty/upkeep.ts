@@ -5,16 +5,17 @@
  *
  * 1. `review` — on the programme's review day (`reviewMonthDay`, company calendar) and on any later day of the year
  *    while some member has not been reviewed for the year (a night the server was down is caught up the next night):
- *    the active members who joined before the review day's start and whose `reviewed_for` is not this year, walked in
- *    customer-id ranges, each range locked (in id order, as every ledger writer locks), its due lots expired and its
- *    members reviewed in one statement that writes each member row once. Growth (growth.ts) ≥ a higher tier's
- *    threshold upgrades (reason `upgrade`); else ≥ the current tier's keep threshold keeps it (保级, counted in the
- *    summary, no history row: the history holds changes only); else the member goes down to the highest tier whose
- *    keep threshold the growth reaches (`tierKeptAt`, reason `review_downgrade`). `reviewed_for` is set in the same
- *    transaction as the checkpoint, so a resumed run reviews nobody twice and a second run the same year reviews
- *    nobody. Growth counts earned points, which expiry does not change: reviewing and expiring together is the same
- *    as one after the other. (Every member's row written once instead of twice is most of what the review night
- *    costs on a million members: docs/BENCHMARKS.md.)
+ *    the active members who joined before the review day's start, walked in customer-id ranges after the year's
+ *    watermark (`loyalty_reviews`), each range locked (in id order, as every ledger writer locks), its due lots
+ *    expired and its members reviewed in one statement that writes only what changes: the member rows whose tier
+ *    changes or whose lots expired, once each. Growth (growth.ts) ≥ a higher tier's threshold upgrades (reason
+ *    `upgrade`); else ≥ the current tier's keep threshold keeps it (保级, counted in the summary, no history row and no
+ *    write: the history holds changes only); else the member goes down to the highest tier whose keep threshold the
+ *    growth reaches (`tierKeptAt`, reason `review_downgrade`). The watermark is locked by each range and moved in the
+ *    same transaction as its work, so a resumed run — or another day's run while one is unfinished — continues the
+ *    walk and reviews nobody twice, and once it is finished nobody is reviewed again that year. (Members reviewed by
+ *    an earlier version carry `reviewed_for`, still honoured.) Growth counts earned points, which expiry does not
+ *    change: reviewing and expiring together is the same as one after the other.
  * 2. `expire` — `ledger.expireDue` for a slice of members at a time (5,000 on PostgreSQL, sized to ~100 ms on PGlite)
  *    until fewer than a slice are due: every lot due at the run's instant expires, one expire entry per member. On a
  *    review night this takes only who the review did not (members who left or joined after the review day).
@@ -242,6 +243,7 @@ async function expirePhase(w: Walk): Promise<boolean> {
   const started = performance.now();
   while (w.cp.phase === 'expire') {
     const ok = await slice(w, async (tx, size) => {
+      await tx.execute(sql`set local enable_seqscan = off`); // index probes for the slice's members (walkSlice)
       const r = await expireDue(tx, w.now, size);
       addExpired(w.summary, r);
       const next: Checkpoint = r.members < size ? { phase: 'sweep', after: null } : { phase: 'expire', after: null };
@@ -278,7 +280,12 @@ async function modeOf(db: DbOrTx, p: Programme, day: string, zone: string): Prom
   if (day >= `${year}-${p.reviewMonthDay}`) {
     const [m, d] = p.reviewMonthDay.split('-').map(Number) as [number, number];
     const mode: Mode = { kind: 'review', year, reviewAt: startOfDay(zone, Number(year), m, d) };
-    const [waiting] = rowsOf<{ ok: boolean }>(await db.execute(sql`select exists (select 1 from loyalty_members lm where ${candidates(mode)}) as ok`));
+    const [waiting] = rowsOf<{ ok: boolean }>(
+      await db.execute(sql`
+        select not exists (select 1 from loyalty_reviews where year = ${year} and finished_at is not null)
+           and exists (select 1 from loyalty_members lm where ${candidates(mode)}
+                       and lm.customer_id > coalesce((select after_id from loyalty_reviews where year = ${year}), '00000000-0000-0000-0000-000000000000'::uuid)) as ok`),
+    );
     if (waiting?.ok) return mode;
   }
   return p.growthBase === 'tenure' || p.growthBase === 'value_tier' ? { kind: 'upgrade' } : null;
@@ -303,8 +310,9 @@ function decide(p: Programme, mode: Mode, tier: string, growth: number): { reaso
  */
 async function walkPhase(w: Walk, p: Programme, mode: Mode | null, then: Checkpoint): Promise<boolean> {
   if (mode) {
-    const source = await growthSource(w.db, p, w.now);
-    const [count] = rowsOf<{ n: string }>(await w.db.execute(sql`select count(*) as n from loyalty_members lm where ${candidates(mode)}`));
+    const source = await growthSource(w.db, p, w.now, { perMember: true });
+    const past = mode.kind === 'review' ? sql`and lm.customer_id > coalesce((select after_id from loyalty_reviews where year = ${mode.year}), '00000000-0000-0000-0000-000000000000'::uuid)` : sql``;
+    const [count] = rowsOf<{ n: string }>(await w.db.execute(sql`select count(*) as n from loyalty_members lm where ${candidates(mode)} ${past}`));
     const total = n(count?.n);
     const phase = w.cp.phase;
     let done = 0;
@@ -326,21 +334,32 @@ async function walkPhase(w: Walk, p: Programme, mode: Mode | null, then: Checkpo
 }
 
 /**
- * One range of the walk: the next `size` candidates after the checkpoint — in the review locked (in id order), in
- * the sweep read without locks —, their growth, the decisions (in JS, by the programme's own rules), then one
- * statement that writes them all (`applyReview` with the range's expiry, or `applySweep`). Growth is asked for the
- * range's ids as a list, not as an id interval: PostgreSQL cannot interpolate inside a histogram bucket of a uuid
- * column, so a slice of 5,000 among a million members was estimated at one row and the growth aggregate re-run for
- * each member. Answers the range's end (null: the walk is over) and how many it took.
+ * One range of the walk: the next `size` candidates after the watermark (the review's, locked in this transaction)
+ * or the checkpoint (the sweep's) — in the review locked (in id order), in the sweep read without locks —, their
+ * growth, the decisions (in JS, by the programme's own rules), then one statement that writes what changes
+ * (`applyReview` with the range's expiry, or `applySweep`). Growth is asked for the range's ids as a list, not as an
+ * id interval: PostgreSQL cannot interpolate inside a histogram bucket of a uuid column, so a slice of 5,000 among a
+ * million members was estimated at one row and the growth aggregate re-run for each member. The range's statements
+ * run with sequential scans off (`set local`): with 5,000 ids in a list the planner priced the index probes above a
+ * scan of the whole table, and so read every member, lot and entry once per range — a night quadratic in the members.
+ * Answers the range's end (null: the walk is over) and how many it took.
  */
 async function walkSlice(tx: DbOrTx, w: Walk, p: Programme, mode: Mode, source: GrowthSource, size: number): Promise<{ upTo: string | null; members: number }> {
-  const after = w.cp.after;
   let t = performance.now();
   const step = (name: 'pick' | 'growth' | 'write') => {
     const at = performance.now();
     w.opts.onStep?.(name, at - t);
     t = at;
   };
+  await tx.execute(sql`set local enable_seqscan = off`);
+  let after = w.cp.after;
+  if (mode.kind === 'review') {
+    // The year's watermark, locked: a second run reviewing meanwhile waits here and continues after this range.
+    await tx.execute(sql`insert into loyalty_reviews (year) values (${mode.year}) on conflict (year) do nothing`);
+    const [mark] = rowsOf<{ after_id: string | null; finished_at: unknown }>(await tx.execute(sql`select after_id, finished_at from loyalty_reviews where year = ${mode.year} for update`));
+    if (mark?.finished_at) return { upTo: null, members: 0 };
+    after = mark?.after_id ?? null;
+  }
   const rows = rowsOf<{ customer_id: string; tier: string }>(
     await tx.execute(sql`
       select lm.customer_id, lm.tier from loyalty_members lm
@@ -348,6 +367,9 @@ async function walkSlice(tx: DbOrTx, w: Walk, p: Programme, mode: Mode, source: 
       order by lm.customer_id limit ${size} ${mode.kind === 'review' ? sql`for update` : sql``}`),
   );
   const upTo = rows.length === size ? rows[size - 1]!.customer_id : null;
+  if (mode.kind === 'review') {
+    await tx.execute(sql`update loyalty_reviews set after_id = ${upTo ?? rows.at(-1)?.customer_id ?? after}::uuid, finished_at = ${upTo ? null : w.now.toISOString()}::timestamptz where year = ${mode.year}`);
+  }
   if (!rows.length) return { upTo, members: 0 };
   step('pick');
   const ids = uuidArray(rows.map((r) => r.customer_id));
@@ -356,16 +378,18 @@ async function walkSlice(tx: DbOrTx, w: Walk, p: Programme, mode: Mode, source: 
   );
   step('growth');
   const decisions: Decision[] = [];
+  let kept = 0;
   for (const r of rows) {
     const g = growth.get(r.customer_id) ?? 0;
     const d = decide(p, mode, r.tier, g);
-    if (d.reason) decisions.push({ customerId: r.customer_id, from: r.tier, to: d.to, growth: g, reason: d.reason });
+    if (d.reason === 'keep') kept++;
+    else if (d.reason) decisions.push({ customerId: r.customer_id, from: r.tier, to: d.to, growth: g, reason: d.reason });
   }
-  const done = mode.kind === 'review' ? await applyReview(tx, mode, decisions, w.now) : await applySweep(tx, decisions, w.now);
+  const done = mode.kind === 'review' ? await applyReview(tx, rows.map((r) => r.customer_id), decisions, w.now) : await applySweep(tx, decisions, w.now);
   step('write');
   if (mode.kind === 'review') {
-    w.summary.reviewed += done.keep + done.upgrade + done.review_downgrade;
-    w.summary.kept += done.keep;
+    w.summary.reviewed += rows.length;
+    w.summary.kept += kept;
     w.summary.downgraded += done.review_downgrade;
     addExpired(w.summary, done.expired);
   }
@@ -373,8 +397,8 @@ async function walkSlice(tx: DbOrTx, w: Walk, p: Programme, mode: Mode, source: 
   return { upTo, members: rows.length };
 }
 
-type Decision = { customerId: string; from: string; to: string; growth: number; reason: TierChangeReason | 'keep' };
-type Applied = Record<'keep' | 'upgrade' | 'review_downgrade', number> & { expired: { members: number; points: number; lots: number } };
+type Decision = { customerId: string; from: string; to: string; growth: number; reason: TierChangeReason };
+type Applied = Record<'upgrade' | 'review_downgrade', number> & { expired: { members: number; points: number; lots: number } };
 
 const arr = (xs: readonly (string | number)[]) => `{${xs.map((x) => `"${String(x)}"`).join(',')}}`;
 
@@ -385,30 +409,30 @@ const decisionRows = (ds: Decision[]) => sql`
 
 /** Counts by reason from `select reason, n` rows. */
 function counted(rows: { reason: string; n: string }[]): Applied {
-  const out: Applied = { keep: 0, upgrade: 0, review_downgrade: 0, expired: { members: 0, points: 0, lots: 0 } };
-  for (const r of rows) if (r.reason in out && r.reason !== 'expired') out[r.reason as 'keep' | 'upgrade' | 'review_downgrade'] = n(r.n);
+  const out: Applied = { upgrade: 0, review_downgrade: 0, expired: { members: 0, points: 0, lots: 0 } };
+  for (const r of rows) if (r.reason === 'upgrade' || r.reason === 'review_downgrade') out[r.reason] = n(r.n);
   return out;
 }
 
 /**
- * A review range (its members locked by the caller, so no other writer touches their lots: the lots are not locked
- * again, which would write every due lot twice) in one statement: the range's due lots expire (one expire entry
- * per member, the lots emptied and marked, as `ledger.expireDue` does), and each member row is written once — the
- * balance less what expired, `reviewed_for`, and for a change the same writes as `members.changeTier` (tier,
- * tier_since, version, updated_at) — with a history row per change.
+ * A review range (its members `ids` locked by the caller, so no other writer touches their lots: the lots are not
+ * locked again, which would write every due lot twice) in one statement that writes only what changes: the range's
+ * due lots expire (one expire entry per member, the lots emptied and marked, as `ledger.expireDue` does); a member
+ * row is written once when its tier changes (`ds`: tier, tier_since, version, updated_at — as `members.changeTier`)
+ * and/or its lots expired (balance, updated_at), with a history row per change. A member who keeps the tier and had
+ * nothing due is not written at all.
  */
-async function applyReview(tx: DbOrTx, mode: Extract<Mode, { kind: 'review' }>, ds: Decision[], now: Date): Promise<Applied> {
-  if (!ds.length) return counted([]);
+async function applyReview(tx: DbOrTx, ids: string[], ds: Decision[], now: Date): Promise<Applied> {
   const at = sql`${now.toISOString()}::timestamptz`;
-  const changed = sql`t.to_tier <> t.from_tier`;
-  const rows = rowsOf<{ reason: string; n: string; members: string; points: string; lots: string }>(
+  const [row] = rowsOf<{ members: string; points: string; lots: string; up: string; down: string }>(
     await tx.execute(sql`
-      with t as (${decisionRows(ds)}),
-      due as (
-        select entry_id, customer_id, remaining from points_lots
-        where customer_id = any(${arr(ds.map((d) => d.customerId))}::uuid[]) and remaining > 0 and expires_at <= ${at}
+      with due as materialized (
+        select l.entry_id, l.customer_id, l.remaining from unnest(${uuidArray(ids)}) as x(id)
+        cross join lateral (
+          select entry_id, customer_id, remaining from points_lots where customer_id = x.id and remaining > 0 and expires_at <= ${at} offset 0
+        ) l
       ),
-      per as (select customer_id, sum(remaining)::bigint as points from due group by customer_id),
+      per as materialized (select customer_id, sum(remaining)::bigint as points from due group by customer_id),
       ins as (
         insert into points_entries (customer_id, kind, points, balance_after, reason, source_kind, occurred_at)
         select p.customer_id, 'expire', -p.points, m.balance - p.points, 'loyalty.reason.expired', 'expiry', ${at}
@@ -416,28 +440,27 @@ async function applyReview(tx: DbOrTx, mode: Extract<Mode, { kind: 'review' }>, 
         returning id, customer_id
       ),
       lots as (update points_lots l set expired = due.remaining, expired_by = ins.id, remaining = 0 from due join ins on ins.customer_id = due.customer_id where l.entry_id = due.entry_id),
+      t as materialized (${ds.length ? decisionRows(ds) : sql`select null::uuid as id, null::text as from_tier, null::text as to_tier, null::bigint as growth, null::text as reason where false`}),
+      w as (select coalesce(t.id, per.customer_id) as id, t.to_tier, coalesce(per.points, 0) as points from t full join per on per.customer_id = t.id),
       u as (
         update loyalty_members m set
-          reviewed_for = ${mode.year},
-          balance = m.balance - coalesce(per.points, 0),
-          tier = t.to_tier,
-          tier_since = case when ${changed} then ${at} else m.tier_since end,
-          version = case when ${changed} then m.version + 1 else m.version end,
-          updated_at = case when ${changed} or per.points is not null then now() else m.updated_at end
-        from t left join per on per.customer_id = t.id
-        where m.customer_id = t.id
-        returning t.id, t.from_tier, t.to_tier, t.growth, t.reason
+          balance = m.balance - w.points,
+          tier = coalesce(w.to_tier, m.tier),
+          tier_since = case when w.to_tier is not null then ${at} else m.tier_since end,
+          version = case when w.to_tier is not null then m.version + 1 else m.version end,
+          updated_at = now()
+        from w
+        where m.customer_id = w.id
       ),
-      h as (
-        insert into loyalty_tier_changes (customer_id, from_tier, to_tier, reason, growth, created_by, at)
-        select id, from_tier, to_tier, reason, growth, null, ${at} from u where to_tier <> from_tier
-      ),
-      e as (select (select count(*) from per) as members, (select coalesce(sum(points), 0) from per) as points, (select count(*) from due) as lots)
-      select u.reason, count(*) as n, e.members, e.points, e.lots from u, e group by u.reason, e.members, e.points, e.lots`),
+      h as (insert into loyalty_tier_changes (customer_id, from_tier, to_tier, reason, growth, created_by, at) select id, from_tier, to_tier, reason, growth, null, ${at} from t)
+      select (select count(*) from per) as members, (select coalesce(sum(points), 0) from per) as points, (select count(*) from due) as lots,
+             (select count(*) from t where reason = 'upgrade') as up, (select count(*) from t where reason = 'review_downgrade') as down`),
   );
-  const out = counted(rows);
-  if (rows[0]) out.expired = { members: n(rows[0].members), points: n(rows[0].points), lots: n(rows[0].lots) };
-  return out;
+  return {
+    upgrade: n(row?.up),
+    review_downgrade: n(row?.down),
+    expired: { members: n(row?.members), points: n(row?.points), lots: n(row?.lots) },
+  };
 }
 
 /**

@@ -1,10 +1,10 @@
 /** The month's performance as a workbook for payroll: one row per agent, in rank order, with every KPI and the score. */
-import ExcelJS from 'exceljs';
+import { excel } from '../../platform/excel.js';
 import { t, type Locale } from '../../platform/i18n/index.js';
 import type { PerformanceReport } from './performance.contract.js';
 
 export async function performanceWorkbook(report: PerformanceReport, locale: Locale): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await excel()).Workbook();
   const ws = wb.addWorksheet(`${t(locale, 'performance.sheet')} ${report.month}`);
   const cols = [
     ['performance.col.rank', (r) => r.rank],

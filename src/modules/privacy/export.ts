@@ -7,7 +7,8 @@
  * The ZIP is written with fflate (see docs/ARCHITECTURE.md, dependencies): in memory, since one person's records are
  * small next to the body limit of the rest of the API.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { excel } from '../../platform/excel.js';
 import { strToU8, zipSync, type Zippable } from 'fflate';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { isMessageKey, t, type Locale } from '../../platform/i18n/index.js';
@@ -51,7 +52,7 @@ const moduleLabel = (locale: Locale, module: string) => {
 };
 
 async function workbookOf(modules: ModuleExport[], locale: Locale, title: string): Promise<Uint8Array> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await excel()).Workbook();
   wb.creator = 'Hearth';
   const used = new Set<string>();
   for (const m of modules) {

@@ -1,5 +1,5 @@
 /** A report as a workbook: one sheet, the figures (this period, the period before, the change) then each table. */
-import ExcelJS from 'exceljs';
+import { excel } from '../../platform/excel.js';
 import { t, type Locale } from '../../platform/i18n/index.js';
 import { changePercent } from './format.js';
 import type { ReportDocument, ReportUnit } from './reports.contract.js';
@@ -8,7 +8,7 @@ import type { ReportDocument, ReportUnit } from './reports.contract.js';
 const cell = (v: number | null, unit: ReportUnit | 'text') => (v === null ? '' : unit === 'fen' ? v / 100 : v);
 
 export async function reportWorkbook(doc: ReportDocument, locale: Locale): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (await excel()).Workbook();
   wb.created = new Date(doc.generatedAt);
   const ws = wb.addWorksheet(doc.period.label.replace(/[\\/?*[\]:]/g, '-').slice(0, 31));
   ws.addRow([doc.title]).font = { bold: true, size: 14 };

@@ -8,7 +8,7 @@
  */
 import { PassThrough, type Readable } from 'node:stream';
 import { sql } from 'drizzle-orm';
-import ExcelJS from 'exceljs';
+import { excel } from '../../platform/excel.js';
 import { can, requireAccess, type Actor } from '../../platform/auth/permissions.js';
 import { rowsOf, type DbOrTx } from '../../platform/db/client.js';
 import type { Locale } from '../../platform/i18n/index.js';
@@ -103,7 +103,7 @@ export async function exportResponsesXlsx(db: DbOrTx, actor: Actor | null, surve
          order by r.completed_at, r.id limit ${BATCH}`),
     );
   const out = new PassThrough();
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  const workbook = new (await excel()).stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
   const sheet = workbook.addWorksheet(locale === 'en' ? 'Responses' : '答卷', { views: [{ state: 'frozen', ySplit: 1 }] });
   void (async () => {
     const head = sheet.addRow([...FIXED[locale === 'en' ? 'en' : 'zh-CN'], ...columns.map((c) => c.header)]);

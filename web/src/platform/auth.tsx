@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useLocation } from 'react-router';
 import { api, ApiError, onSessionLost, setCsrfToken } from './api';
@@ -30,6 +30,12 @@ type Auth = {
   /** After the second step: the signed-in user. */
   completeSignIn: () => Promise<void>;
   signOut: () => Promise<void>;
+  /**
+   * The session ended by the user's own sign-out (not lost): the sign-in page then says 你已退出登录 and keeps no page to
+   * return to. The guard reads it, because the guard's redirect (a sync update when the user goes to null) and the
+   * menu's navigation (a router transition) race: under load either may land last, and both must say the same.
+   */
+  signedOut: boolean;
   refresh: () => Promise<void>;
 };
 
@@ -59,6 +65,7 @@ export function AuthProvider({ children, publicPaths = [] }: { children: ReactNo
   const { pathname } = useLocation();
   const needed = !publicPaths.some((p) => pathname.startsWith(p));
   const meQuery = useQuery({ queryKey: ME_KEY, queryFn: fetchMe, staleTime: 60_000, retry: false, enabled: needed });
+  const [signedOut, setSignedOut] = useState(false);
 
   useEffect(
     () =>
@@ -71,6 +78,7 @@ export function AuthProvider({ children, publicPaths = [] }: { children: ReactNo
   );
 
   const completeSignIn = useCallback(async () => {
+    setSignedOut(false);
     qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'auth' });
     await qc.fetchQuery({ queryKey: ME_KEY, queryFn: fetchMe, staleTime: 0 });
   }, [qc]);
@@ -92,6 +100,7 @@ export function AuthProvider({ children, publicPaths = [] }: { children: ReactNo
       await api.post('/api/v1/auth/logout');
     } finally {
       setCsrfToken(null);
+      setSignedOut(true);
       qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'auth' });
       qc.setQueryData(ME_KEY, null);
     }
@@ -110,9 +119,10 @@ export function AuthProvider({ children, publicPaths = [] }: { children: ReactNo
       signIn,
       completeSignIn,
       signOut,
+      signedOut,
       refresh,
     }),
-    [me, needed, meQuery.isPending, signIn, completeSignIn, signOut, refresh],
+    [me, needed, meQuery.isPending, signIn, completeSignIn, signOut, signedOut, refresh],
   );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }

@@ -71,6 +71,11 @@ export function ModelsCard() {
                   {t(`fm.${r.kind}`)}：{r.outcome === 'too_few' ? r.message : t(`fm.outcome.${r.outcome}`, { version: r.version ?? 0 })}
                 </Typography.Text>
               ))}
+              {run.reanalysis ? (
+                <Typography.Text type="secondary" data-testid="fm-reanalysis">
+                  {t('fm.reanalysis', { items: run.reanalysis.items, changed: run.reanalysis.changed })}
+                </Typography.Text>
+              ) : null}
               {run.error ? <Typography.Text type="danger">{run.error}</Typography.Text> : null}
             </Flex>
           ) : null}

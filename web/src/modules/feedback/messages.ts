@@ -233,6 +233,7 @@ export const zh = {
   'fm.status.cancelled': '已取消',
   'fm.outcome.trained': '已训练，第 {version} 版',
   'fm.outcome.unchanged': '更正没有变化，沿用第 {version} 版',
+  'fm.reanalysis': '按新模型重新分析了未处理完的反馈 {items} 条，其中 {changed} 条的情感或分类有变化（坐席更正过的不变）',
   'fm.rule': '情感模型需要负面、正面各至少 {min} 条更正；分类模型需要某个分类至少 {catMin} 条人工分类。更正越多，公司模型在与内置模型的融合中权重越大（有上限）。',
 };
 
@@ -470,5 +471,6 @@ export const en: Record<keyof typeof zh, string> = {
   'fm.status.cancelled': 'Cancelled',
   'fm.outcome.trained': 'trained, version {version}',
   'fm.outcome.unchanged': 'no new corrections, version {version} kept',
+  'fm.reanalysis': 'Open feedback analysed again with the new models: {items} items, {changed} with a changed sentiment or category (corrections by agents kept)',
   'fm.rule': 'The sentiment model needs at least {min} corrections labelled negative and as many positive; the category model needs {catMin} items categorised by a person in a category. The more corrections, the more the company model weighs against the shipped one (up to a cap).',
 };
