@@ -5,9 +5,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint } from '../modules/demo/index.js';
 import { openDatabase } from '../platform/db/client.js';
-import { migratedPostgresDatabase, TEST_DB_KIND } from '../test/harness.js';
+import { migratedCliDatabase } from '../test/cli-database.js';
 import { killChildren, runHearth } from '../test/spawn.js';
-import { seedDataDir } from '../test/provided.js';
 
 /** `hearth demo load` and `hearth demo cdnow` as a user runs them, on a fresh database (embedded or PostgreSQL). */
 describe('hearth demo', () => {
@@ -18,14 +17,7 @@ describe('hearth demo', () => {
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'hearth-demo-'));
     // A migrated, not set-up database (the run's template; the migrations themselves are cli.test.ts's business).
-    if (TEST_DB_KIND === 'postgres') {
-      const scratch = await migratedPostgresDatabase('hearth_demo');
-      env.DATABASE_URL = scratch.url;
-      cleanup = scratch.drop;
-    } else {
-      env.DATA_DIR = path.join(dir, 'data');
-      await seedDataDir(env.DATA_DIR);
-    }
+    ({ cleanup } = await migratedCliDatabase('hearth_demo', env));
   });
   // A test that timed out leaves its process running (holding the data directory's lock): not past its test.
   afterEach(killChildren);

@@ -10,8 +10,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, rowsOf, type Database } from '../platform/db/client.js';
 import { loadKeyring, newSecretKeyText, openSecret, parseSecretKey, sealedKeyId } from '../platform/secrets.js';
-import { migratedPostgresDatabase, TEST_DB_KIND } from '../test/harness.js';
-import { seedDataDir } from '../test/provided.js';
+import { migratedCliDatabase } from '../test/cli-database.js';
 import { killChildren, runHearth } from '../test/spawn.js';
 
 describe('hearth secrets', { timeout: 240_000 }, () => {
@@ -21,11 +20,7 @@ describe('hearth secrets', { timeout: 240_000 }, () => {
 
   // A migrated database to start from (a copy of the run's template): the commands skip the migrations.
   beforeAll(async () => {
-    if (TEST_DB_KIND === 'postgres') {
-      const scratch = await migratedPostgresDatabase('hearth_secrets');
-      env.DATABASE_URL = scratch.url;
-      dropPostgres = scratch.drop;
-    } else await seedDataDir(dataDir);
+    ({ cleanup: dropPostgres } = await migratedCliDatabase('hearth_secrets', env));
   });
   afterEach(killChildren);
   afterAll(async () => {

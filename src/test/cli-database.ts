@@ -14,6 +14,7 @@ import { runHearth } from './spawn.js';
 
 export type CliDatabase = { env: Record<string, string | undefined>; cleanup: () => Promise<void> };
 
+/** `env` gets DATABASE_URL (PostgreSQL) or DATA_DIR (PGlite; one the caller set is filled, not replaced). */
 export async function migratedCliDatabase(prefix: string, env: Record<string, string | undefined> = {}): Promise<CliDatabase> {
   let cleanup: () => Promise<void>;
   let seeded: boolean;
@@ -24,9 +25,11 @@ export async function migratedCliDatabase(prefix: string, env: Record<string, st
     cleanup = scratch.drop;
     seeded = t?.kind === 'postgres';
   } else {
-    const dir = mkdtempSync(path.join(tmpdir(), `${prefix}-`));
+    // The caller's DATA_DIR when it set one (it removes it), else a new one removed by `cleanup`.
+    const own = !env.DATA_DIR;
+    const dir = env.DATA_DIR ?? mkdtempSync(path.join(tmpdir(), `${prefix}-`));
     env.DATA_DIR = dir;
-    cleanup = async () => rmSync(dir, { recursive: true, force: true });
+    cleanup = async () => (own ? rmSync(dir, { recursive: true, force: true }) : undefined);
     seeded = await seedDataDir(dir);
   }
   if (!seeded) {

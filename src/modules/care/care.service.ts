@@ -1,6 +1,6 @@
 import { can, requireAccess, systemActor, type Actor } from '../../platform/auth/permissions.js';
 import type { DbOrTx } from '../../platform/db/client.js';
-import { isEmbedded, yieldToEventLoop } from '../../platform/db/slice.js';
+import { isEmbedded, SLICE_TARGET_MS, SliceSizer, sliceTimer, yieldToEventLoop } from '../../platform/db/slice.js';
 import { CUSTOMER_GRANT_LABELS, type CustomerGrantField } from '../../platform/auth/field-access.js';
 import { AppError } from '../../platform/errors.js';
 import { knownZone, startOfDay, zoneOffsetMs } from '../../platform/time.js';
@@ -312,11 +312,12 @@ class Assignees {
 /** Claimed in chunks: each chunk's occurrences, tasks, audit entries and links are one transaction. */
 const CHUNK = 500;
 /**
- * On the embedded database a run shares the one connection and thread with the requests: smaller transactions, and a
- * turn of the event loop after each (and every few customers of a rule's messages), so that a run over a large book
- * — by the schedule or 立即执行 — never holds the server (a fuzz run on 2026-12-07 held /api/health for over 30 s).
+ * On the embedded database a run shares the one connection and thread with the requests: its task transactions are
+ * sized like every job's slices (platform/db/slice.ts, ~SLICE_TARGET_MS each) with a turn of the event loop after
+ * each, and a rule's messages (one transaction per customer) give a turn every few customers — so that a run over a
+ * large book, by the schedule or 立即执行, never holds the server (a fuzz run on 2026-12-07 held /api/health for over
+ * 30 s with transactions of 500 tasks and no turn between them).
  */
-const EMBEDDED_CHUNK = 100;
 const HITS_PER_TURN = 10;
 type TaskItem = { customer: Who; key: string; title: string; notes: string; dueAt: Date; type: 'return_visit' | 'care'; candidates: (string | null)[] };
 
@@ -334,10 +335,12 @@ async function createTasks(db: DbOrTx, source: { id: string; kind: 'plan' | 'rul
   }
   // The same order in every process: racing runs wait on each other's keys instead of deadlocking.
   ready.sort((x, y) => (x.customer.id === y.customer.id ? x.key.localeCompare(y.key) : x.customer.id < y.customer.id ? -1 : 1));
-  const size = isEmbedded(db) ? EMBEDDED_CHUNK : CHUNK;
-  for (let i = 0; i < ready.length; i += size) {
+  const sizer = isEmbedded(db) ? new SliceSizer({ targetMs: SLICE_TARGET_MS, initial: 50, min: 10, max: CHUNK }) : SliceSizer.fixed(CHUNK);
+  for (let i = 0; i < ready.length; ) {
     if (i > 0) await yieldToEventLoop();
-    const chunk = ready.slice(i, i + size);
+    const chunk = ready.slice(i, i + sizer.size);
+    i += chunk.length;
+    const elapsed = sliceTimer();
     try {
       await db.transaction(async (tx) => {
         const claimed = await repo.claimOccurrences(tx, source, chunk.map((x) => ({ customerId: x.customer.id, occasionKey: x.key })));
@@ -355,6 +358,7 @@ async function createTasks(db: DbOrTx, source: { id: string; kind: 'plan' | 'rul
       out.errors += chunk.length;
       ctx.rt.messaging.log(`care ${source.kind} ${source.id}: ${(err as Error).message}`);
     }
+    sizer.record(chunk.length, elapsed());
   }
 }
 

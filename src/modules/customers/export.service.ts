@@ -1,6 +1,6 @@
 import { PassThrough, type Readable } from 'node:stream';
 import { and, isNull, type SQL, type SQLWrapper } from 'drizzle-orm';
-import { excel } from '../../platform/excel.js';
+import { excel } from '../../platform/heavy-modules.js';
 import { customGrantKey } from '../../platform/auth/field-access.js';
 import { can, requireAccess, type Actor } from '../../platform/auth/permissions.js';
 import type { DbOrTx } from '../../platform/db/client.js';

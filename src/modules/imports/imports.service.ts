@@ -11,7 +11,7 @@ import path from 'node:path';
 import { PassThrough, Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { sql } from 'drizzle-orm';
-import { excel } from '../../platform/excel.js';
+import { excel } from '../../platform/heavy-modules.js';
 import { reachesAll } from '../../platform/auth/access.js';
 import { can, requireAccess, systemActor, type Actor } from '../../platform/auth/permissions.js';
 import type { Config } from '../../platform/config.js';

@@ -6,7 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { parse } from 'csv-parse';
-import { excel } from '../../platform/excel.js';
+import { excel } from '../../platform/heavy-modules.js';
 
 export type FileFormat = 'csv' | 'xlsx' | 'whitespace';
 export type Sniffed = { format: FileFormat; encoding: 'utf-8' | 'gb18030'; delimiter: string | null };

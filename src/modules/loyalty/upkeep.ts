@@ -270,6 +270,10 @@ function candidates(mode: Mode) {
     : sql`lm.status = 'active'`;
 }
 
+/** The review's candidates not yet walked this year: after the year's watermark (`loyalty_reviews`). */
+const pastWatermark = (year: string) =>
+  sql`lm.customer_id > coalesce((select after_id from loyalty_reviews where year = ${year}), '00000000-0000-0000-0000-000000000000'::uuid)`;
+
 /**
  * What the day's walk is: the review (on or after the review day while members wait for this year's), an
  * upgrade sweep (bases that move without earning), or nothing.
@@ -284,7 +288,7 @@ async function modeOf(db: DbOrTx, p: Programme, day: string, zone: string): Prom
       await db.execute(sql`
         select not exists (select 1 from loyalty_reviews where year = ${year} and finished_at is not null)
            and exists (select 1 from loyalty_members lm where ${candidates(mode)}
-                       and lm.customer_id > coalesce((select after_id from loyalty_reviews where year = ${year}), '00000000-0000-0000-0000-000000000000'::uuid)) as ok`),
+                       and ${pastWatermark(year)}) as ok`),
     );
     if (waiting?.ok) return mode;
   }
@@ -311,7 +315,7 @@ function decide(p: Programme, mode: Mode, tier: string, growth: number): { reaso
 async function walkPhase(w: Walk, p: Programme, mode: Mode | null, then: Checkpoint): Promise<boolean> {
   if (mode) {
     const source = await growthSource(w.db, p, w.now, { perMember: true });
-    const past = mode.kind === 'review' ? sql`and lm.customer_id > coalesce((select after_id from loyalty_reviews where year = ${mode.year}), '00000000-0000-0000-0000-000000000000'::uuid)` : sql``;
+    const past = mode.kind === 'review' ? sql`and ${pastWatermark(mode.year)}` : sql``;
     const [count] = rowsOf<{ n: string }>(await w.db.execute(sql`select count(*) as n from loyalty_members lm where ${candidates(mode)} ${past}`));
     const total = n(count?.n);
     const phase = w.cp.phase;

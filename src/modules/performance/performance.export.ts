@@ -1,5 +1,5 @@
 /** The month's performance as a workbook for payroll: one row per agent, in rank order, with every KPI and the score. */
-import { excel } from '../../platform/excel.js';
+import { excel } from '../../platform/heavy-modules.js';
 import { t, type Locale } from '../../platform/i18n/index.js';
 import type { PerformanceReport } from './performance.contract.js';
 

@@ -8,7 +8,7 @@
  * small next to the body limit of the rest of the API.
  */
 import type ExcelJS from 'exceljs';
-import { excel } from '../../platform/excel.js';
+import { excel } from '../../platform/heavy-modules.js';
 import { strToU8, zipSync, type Zippable } from 'fflate';
 import type { DbOrTx } from '../../platform/db/client.js';
 import { isMessageKey, t, type Locale } from '../../platform/i18n/index.js';

@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type PDFKitDocument from 'pdfkit';
+import { pdfkit } from '../../platform/heavy-modules.js';
 import { t, type Locale } from '../../platform/i18n/index.js';
 import { changePercent, formatFigure } from './format.js';
 import type { ReportDocument, ReportTable } from './reports.contract.js';
@@ -22,15 +22,8 @@ export const REPORT_FONTS = {
 const MARGIN = 48;
 const GREY = '#666666';
 
-/**
- * pdfkit (with fontkit and its tables) is loaded on the first report, not at every process's start: it was a tenth of
- * a `hearth` command's start (platform/excel.ts has the measurement).
- */
-let pdfkit: Promise<typeof PDFKitDocument> | null = null;
-const loadPdfkit = () => (pdfkit ??= import('pdfkit').then((m) => ((m as { default?: typeof PDFKitDocument }).default ?? (m as unknown as typeof PDFKitDocument))));
-
 export async function reportPdf(doc: ReportDocument, locale: Locale): Promise<Buffer> {
-  const PDFDocument = await loadPdfkit();
+  const PDFDocument = await pdfkit();
   return new Promise((resolve, reject) => {
     const pdf = new PDFDocument({ size: 'A4', margin: MARGIN, bufferPages: true, info: { Title: doc.title, Author: doc.company, Creator: 'Hearth' } });
     const chunks: Buffer[] = [];

@@ -1,5 +1,5 @@
 /** A report as a workbook: one sheet, the figures (this period, the period before, the change) then each table. */
-import { excel } from '../../platform/excel.js';
+import { excel } from '../../platform/heavy-modules.js';
 import { t, type Locale } from '../../platform/i18n/index.js';
 import { changePercent } from './format.js';
 import type { ReportDocument, ReportUnit } from './reports.contract.js';

@@ -8,7 +8,7 @@
  */
 import { PassThrough, type Readable } from 'node:stream';
 import { sql } from 'drizzle-orm';
-import { excel } from '../../platform/excel.js';
+import { excel } from '../../platform/heavy-modules.js';
 import { can, requireAccess, type Actor } from '../../platform/auth/permissions.js';
 import { rowsOf, type DbOrTx } from '../../platform/db/client.js';
 import type { Locale } from '../../platform/i18n/index.js';
