@@ -30,7 +30,7 @@ import { CAMPAIGN_TIERS } from './campaigns.contract.js';
 import { loadCampaign } from './campaigns.service.js';
 import { launchDetails } from './launch.js';
 import { campaignMembers, couponRedemptions } from './schema.js';
-import { bootstrapMeanDiff, newcombeDiff } from './stats.js';
+import { bootstrapMeanDiffSliced, newcombeDiff } from './stats.js';
 
 const DAY_MS = 86_400_000;
 const RESAMPLES = 2000;
@@ -96,7 +96,7 @@ function figures(ms: Member[], marginBp: number): GroupFigures {
 
 const interval = (r: { diff: number; lower: number; upper: number } | null): Interval | null => (r ? { diff: r.diff, lower: r.lower, upper: r.upper } : null);
 
-function uplift(members: Member[], marginBp: number, seed: number): UpliftFigures {
+async function uplift(members: Member[], marginBp: number, seed: number): Promise<UpliftFigures> {
   const t = members.filter((m) => m.grp === 'treated');
   const h = members.filter((m) => m.grp === 'holdout');
   const treated = figures(t, marginBp);
@@ -104,7 +104,7 @@ function uplift(members: Member[], marginBp: number, seed: number): UpliftFigure
   if (!t.length || !h.length) {
     return { treated, holdout, responseUplift: null, revenueUplift: null, complaintUplift: null, satisfactionUplift: null, incrementalRevenueFen: null, incrementalMarginFen: null };
   }
-  const revenueUplift = interval(bootstrapMeanDiff(Float64Array.from(t, (m) => m.revenue), Float64Array.from(h, (m) => m.revenue), { resamples: RESAMPLES, seed }));
+  const revenueUplift = interval(await bootstrapMeanDiffSliced(Float64Array.from(t, (m) => m.revenue), Float64Array.from(h, (m) => m.revenue), { resamples: RESAMPLES, seed }));
   const incrementalRevenueFen = Math.round((treated.revenuePerHeadFen - holdout.revenuePerHeadFen) * treated.reach);
   return {
     treated,
@@ -149,7 +149,7 @@ export async function campaignResults(db: DbOrTx, actor: Actor | null, id: strin
   const seed = Number.parseInt(c.seed.slice(0, 8), 16);
   const members = start && end && end > start ? await memberFacts(db, c.id, start, end) : [];
 
-  const overall = uplift(members, c.marginBp, seed);
+  const overall = await uplift(members, c.marginBp, seed);
   const counts = await messageCountsBySource(db, c.id);
   const [red] = rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from ${couponRedemptions} where campaign_id = ${c.id}`));
   const costFen = counts.sent * c.costPerMessageFen + (red?.n ?? 0) * c.costPerRedemptionFen;
@@ -166,6 +166,11 @@ export async function campaignResults(db: DbOrTx, actor: Actor | null, id: strin
           ? overall.responseUplift.diff * 10000
           : null;
 
+  const tiers: ({ tier: (typeof CAMPAIGN_TIERS)[number] } & UpliftFigures)[] = [];
+  for (const tier of CAMPAIGN_TIERS) {
+    const ms = members.filter((m) => m.tier === tier);
+    if (ms.length) tiers.push({ tier, ...(await uplift(ms, c.marginBp, seed + tier.length)) });
+  }
   const { total, queued, sent, failed, sending } = counts;
   // Customers without an address on a channel get no message row: the launch counted them.
   const noRecipient = Number((await launchDetails(db, c.id))?.blocked?.no_recipient ?? 0);
@@ -181,10 +186,7 @@ export async function campaignResults(db: DbOrTx, actor: Actor | null, id: strin
     costFen,
     roi,
     goal: { metric: c.goal, target: c.goalTarget, achieved, met: achieved === null ? null : achieved >= c.goalTarget },
-    tiers: CAMPAIGN_TIERS.flatMap((tier) => {
-      const ms = members.filter((m) => m.tier === tier);
-      return ms.length ? [{ tier, ...uplift(ms, c.marginBp, seed + tier.length) }] : [];
-    }),
+    tiers,
     daily: start && end ? await daily(db, c.id, members, start, end) : [],
   };
 }

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../platform/random.js';
-import { bootstrapMeanDiff, chiSquareIndependence, gammaP, gammaQ, holdoutAllocation, lnGamma, newcombeDiff, wilson } from './stats.js';
+import { bootstrapMeanDiff, bootstrapMeanDiffSliced, chiSquareIndependence, gammaP, gammaQ, holdoutAllocation, lnGamma, newcombeDiff, wilson } from './stats.js';
 
 /** Binomial(n, p) as a sum of Bernoulli draws (n is at most a few thousand here). */
 function binomial(rng: Random, n: number, p: number): number {
@@ -118,6 +118,20 @@ describe('bootstrapMeanDiff', () => {
     expect(r1.upper).toBeGreaterThan(r1.diff);
     const other = bootstrapMeanDiff(a, b, { seed: 43, resamples: 500 })!;
     expect(other.lower).not.toBe(r1.lower);
+  });
+
+  it('sliced (turns of the event loop between replicates) gives exactly the same interval', async () => {
+    // 1,500 + 1,500 values: 2,000,000 draws a turn is ~666 replicates, so 2,000 replicates take 3 slices.
+    const rng = new Random(11);
+    const a = Float64Array.from({ length: 1500 }, () => rng.normal() * 3 + 10);
+    const b = Float64Array.from({ length: 1500 }, () => rng.normal() * 2 + 9);
+    let turns = 0;
+    const ticking = setInterval(() => turns++, 0);
+    const sliced = await bootstrapMeanDiffSliced(a, b, { seed: 3, resamples: 2000 });
+    clearInterval(ticking);
+    expect(sliced).toEqual(bootstrapMeanDiff(a, b, { seed: 3, resamples: 2000 }));
+    expect(await bootstrapMeanDiffSliced([], [1])).toBeNull();
+    expect(turns, 'timers ran while it computed').toBeGreaterThan(0);
   });
 
   it('constant groups give a point; empty groups null; bad options refused', () => {

@@ -8,7 +8,7 @@ import { actorOfUser, findUserById, teamAndDescendants } from '../accounts/index
 import { recordAudit } from '../audit/index.js';
 import { createSystemTasks } from '../interactions/index.js';
 import { customerAccess, customerFields } from '../customers/index.js';
-import { activeTemplateIds, kickIfQueued, sendMessage, type MessageView, type MessagingRuntime } from '../messages/index.js';
+import { activeTemplateIds, kickIfQueued, kickSweep, sendMessage, type MessageView, type MessagingRuntime } from '../messages/index.js';
 import { readCompanySettings } from '../settings/index.js';
 import {
   LUNAR_FESTIVALS,
@@ -312,13 +312,11 @@ class Assignees {
 /** Claimed in chunks: each chunk's occurrences, tasks, audit entries and links are one transaction. */
 const CHUNK = 500;
 /**
- * On the embedded database a run shares the one connection and thread with the requests: its task transactions are
- * sized like every job's slices (platform/db/slice.ts, ~SLICE_TARGET_MS each) with a turn of the event loop after
- * each, and a rule's messages (one transaction per customer) give a turn every few customers — so that a run over a
- * large book, by the schedule or 立即执行, never holds the server (a fuzz run on 2026-12-07 held /api/health for over
- * 30 s with transactions of 500 tasks and no turn between them).
+ * On the embedded database task transactions are sized like jobs' slices (platform/db/slice.ts) with a turn of the
+ * event loop after each, and a rule's messages give a turn every few customers: a run never holds the server.
  */
 const HITS_PER_TURN = 10;
+const KICK_EACH_MAX = 50; // more messages than this: one delivery sweep, not a job each
 type TaskItem = { customer: Who; key: string; title: string; notes: string; dueAt: Date; type: 'return_visit' | 'care'; candidates: (string | null)[] };
 
 async function createTasks(db: DbOrTx, source: { id: string; kind: 'plan' | 'rule' }, items: TaskItem[], ctx: RunCtx): Promise<void> {
@@ -486,7 +484,9 @@ export async function runCare(db: DbOrTx, actor: Actor | null, rt: CareRuntime, 
   if (!only?.planId) {
     for (const rule of await repo.listRules(db)) if (rule.active && (!only?.ruleId || rule.id === only.ruleId)) await runRule(db, rule, ctx);
   }
-  for (const m of out.queued) await kickIfQueued(rt.messaging, m);
+  // Many messages (a festival over the whole book) start one sweep, as bulk sends do, instead of a job per message.
+  if (out.queued.length > KICK_EACH_MAX) kickSweep(rt.messaging);
+  else for (const m of out.queued) await kickIfQueued(rt.messaging, m);
   const { queued: _q, ...summary } = out;
   if (actor.userId) await recordAudit(db, actor, { action: 'care_run', entityType: 'care', entityId: null, changes: summary });
   return summary;

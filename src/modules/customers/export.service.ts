@@ -4,6 +4,7 @@ import { excel } from '../../platform/heavy-modules.js';
 import { customGrantKey } from '../../platform/auth/field-access.js';
 import { can, requireAccess, type Actor } from '../../platform/auth/permissions.js';
 import type { DbOrTx } from '../../platform/db/client.js';
+import { yieldToEventLoop } from '../../platform/db/slice.js';
 import { displayPhone, maskPhone, normalizePhone } from '../../platform/phone.js';
 import type { Locale } from '../../platform/i18n/index.js';
 import { recordAudit } from '../audit/index.js';
@@ -131,6 +132,9 @@ async function exportRows(
           const custom = (r.custom ?? {}) as Record<string, unknown>;
           return [...columns.map(([k]) => row[k] ?? null), ...customDefs.map((d) => displayCustomValue(d, custom[d.key], locale))];
         });
+        // A turn of the event loop between batches: on the embedded database the export shares the one thread and
+        // connection with every request, and neither a fast socket nor the workbook writer waits for anything.
+        await yieldToEventLoop();
       }
     })(),
   };

@@ -212,7 +212,12 @@ export async function listGoalViews(
   const { zone, today } = await companyClock(db, now);
   const rows = await repo.listGoals(db, { visibility: visibilityOf(actor), when: q.when, today, ownerKind: q.ownerKind, deleted: q.deleted, only: q.only });
   const items: GoalView[] = [];
-  for (const r of rows) items.push(await viewOf(db, r, actor.locale, zone, now));
+  for (const r of rows) {
+    // Each goal's progress is a few statements over its period; a turn between goals lets other requests in on the
+    // embedded database's one thread and connection.
+    if (items.length) await yieldToEventLoop();
+    items.push(await viewOf(db, r, actor.locale, zone, now));
+  }
   return { items };
 }
 

@@ -9,10 +9,10 @@ import {
   listImportRejects,
   listImports,
   listImportTemplates,
-  rejectsWorkbook,
   startImport,
   uploadImport,
 } from './imports.service.js';
+import { rejectsWorkbook } from './rejects.workbook.js';
 import { importIdParam, listQuery, rejectsQuery, startBody, templatesQuery, uploadQuery } from './imports.types.js';
 import { importJobList, importJobView, importPreview, importRejectPage, importTemplateList } from './imports.schemas.js';
 import { fileResponse, noContent, XLSX_MEDIA_TYPE } from '../../platform/http/response.js';

@@ -8,10 +8,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { PassThrough, Readable, Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { sql } from 'drizzle-orm';
-import { excel } from '../../platform/heavy-modules.js';
 import { reachesAll } from '../../platform/auth/access.js';
 import { can, requireAccess, systemActor, type Actor } from '../../platform/auth/permissions.js';
 import type { Config } from '../../platform/config.js';
@@ -91,7 +90,7 @@ export function fieldViews(kind: ImportKind, locale: Locale, fields: ImportField
   }));
 }
 
-function rejectReason(locale: Locale, kind: ImportKind, r: { field: string | null; reasonKey: string; params: Record<string, string | number> }): string {
+export function rejectReason(locale: Locale, kind: ImportKind, r: { field: string | null; reasonKey: string; params: Record<string, string | number> }): string {
   const params = { ...r.params };
   const by = `imports.by.${String(params.by)}`;
   if (params.by !== undefined && isMessageKey(by)) params.by = t(locale, by);
@@ -110,7 +109,7 @@ function requireImport(actor: Actor | null, kind: ImportKind): asserts actor is 
 }
 
 /** A job is seen by whoever started it, and by holders of the same permissions with the "all" data scope. */
-async function jobFor(db: Db, actor: Actor | null, id: string): Promise<repo.ImportJobRow> {
+export async function jobFor(db: Db, actor: Actor | null, id: string): Promise<repo.ImportJobRow> {
   const job = await repo.findJob(db, id);
   if (!job) throw AppError.notFound('imports.not_found');
   requireImport(actor, job.kind);
@@ -519,29 +518,6 @@ export async function listImportRejects(
   return { items, nextAfterRow: rows.length > q.limit ? items[items.length - 1]!.row : null };
 }
 
-/** Every rejected row of a job with its reason and original cells, as a workbook (streamed). */
-export async function rejectsWorkbook(db: Db, actor: Actor | null, id: string, locale: Locale): Promise<{ stream: Readable; fileName: string }> {
-  const job = await jobFor(db, actor, id);
-  const out = new PassThrough();
-  const workbook = new (await excel()).stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
-  const sheet = workbook.addWorksheet(t(locale, 'imports.report.sheet'), { views: [{ state: 'frozen', ySplit: 1 }] });
-  void (async () => {
-    const head = sheet.addRow([t(locale, 'imports.report.row'), t(locale, 'imports.report.reason'), ...job.headers]);
-    head.font = { bold: true };
-    head.commit();
-    let after = 0;
-    for (;;) {
-      const rows = await repo.listRejects(db, id, after, 1000);
-      for (const r of rows) sheet.addRow([r.row, rejectReason(locale, job.kind, r), ...r.cells]).commit();
-      if (rows.length < 1000) break;
-      after = rows[rows.length - 1]!.row;
-    }
-    sheet.commit();
-    await workbook.commit();
-  })().catch((err: unknown) => out.destroy(err as Error));
-  const base = job.fileName.replace(/\.[^.]+$/, '');
-  return { stream: out, fileName: `${base}-${t(locale, 'imports.report.suffix')}.xlsx` };
-}
 
 /** The outcome in the CLI's contract: counts, and every rejected row with its zh-CN (or English) reason. */
 export async function importOutcome(

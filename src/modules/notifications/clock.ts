@@ -17,6 +17,7 @@
  */
 import { and, eq, sql } from 'drizzle-orm';
 import { rowsOf, type Db, type DbOrTx } from '../../platform/db/client.js';
+import { isEmbedded, SLICE_TARGET_MS, SliceSizer, sliceTimer, yieldToEventLoop } from '../../platform/db/slice.js';
 import type { App } from '../../platform/http/server.js';
 import { t, type Locale } from '../../platform/i18n/index.js';
 import { findUserById } from '../accounts/index.js';
@@ -42,7 +43,7 @@ export const DIGEST_SOURCE = 'notification_digest';
 type DueTask = { id: string; title: string; assigneeId: string; dueText: string };
 
 /** One batch of tasks due since the watermark, notified, and the watermark moved past them. */
-async function dueTaskBatch(tx: DbOrTx, now: Date): Promise<{ written: number; full: boolean }> {
+async function dueTaskBatch(tx: DbOrTx, now: Date, size: number): Promise<{ written: number; full: boolean }> {
   await tx
     .insert(notificationWatermarks)
     .values({ name: TASK_WATERMARK, until: new Date(now.getTime() - FIRST_LOOKBACK_MS), untilId: ZERO_ID })
@@ -55,7 +56,7 @@ async function dueTaskBatch(tx: DbOrTx, now: Date): Promise<{ written: number; f
       where w.name = ${TASK_WATERMARK} and t.status = 'open' and t.due_at <= ${now} and (t.due_at, t.id) > (w.until, w.until_id)
         and t.created_at < t.due_at
       order by t.due_at, t.id
-      limit ${TASK_BATCH}`),
+      limit ${size}`),
   );
   const written = await repo.insertNotifications(
     tx,
@@ -69,7 +70,7 @@ async function dueTaskBatch(tx: DbOrTx, now: Date): Promise<{ written: number; f
       createdAt: now,
     })),
   );
-  const full = due.length === TASK_BATCH;
+  const full = due.length === size;
   const last = due[due.length - 1];
   // A full batch: the next one starts after its last task; otherwise every task due by now was read.
   const [until, untilId] = full && last ? [sql`${last.dueText}::timestamptz`, last.id] : [sql`${now}::timestamptz`, 'ffffffff-ffff-ffff-ffff-ffffffffffff'];
@@ -79,11 +80,18 @@ async function dueTaskBatch(tx: DbOrTx, now: Date): Promise<{ written: number; f
 
 /** Tells each task's assignee that it fell due (once per task and due time). Returns the notifications written. */
 export async function checkDueTasks(db: Db, now: Date): Promise<number> {
+  // On the embedded database the batches are sized like every job's slices, with a turn of the event loop between
+  // them: a plan's whole book falling due at once must not hold the server's one thread and connection.
+  const sizer = isEmbedded(db) ? new SliceSizer({ targetMs: SLICE_TARGET_MS, initial: 200, min: 50, max: TASK_BATCH }) : SliceSizer.fixed(TASK_BATCH);
   let total = 0;
   for (;;) {
-    const { written, full } = await db.transaction((tx) => dueTaskBatch(tx, now));
+    const size = sizer.size;
+    const elapsed = sliceTimer();
+    const { written, full } = await db.transaction((tx) => dueTaskBatch(tx, now, size));
+    sizer.record(size, elapsed());
     total += written;
     if (!full) return total;
+    await yieldToEventLoop();
   }
 }
 

@@ -11,6 +11,7 @@ import { sql } from 'drizzle-orm';
 import { excel } from '../../platform/heavy-modules.js';
 import { can, requireAccess, type Actor } from '../../platform/auth/permissions.js';
 import { rowsOf, type DbOrTx } from '../../platform/db/client.js';
+import { yieldToEventLoop } from '../../platform/db/slice.js';
 import type { Locale } from '../../platform/i18n/index.js';
 import { displayPhone, maskPhone } from '../../platform/phone.js';
 import { userDirectory } from '../accounts/index.js';
@@ -117,6 +118,7 @@ export async function exportResponsesXlsx(db: DbOrTx, actor: Actor | null, surve
         sheet.addRow([...fixed, ...columns.map((c) => c.cell(r.answers ?? {}))]).commit();
       }
       if (rows.length < BATCH) break;
+      await yieldToEventLoop(); // the embedded database's one thread and connection are every request's too
       const last = rows[rows.length - 1]!;
       after = { at: last.sort_at, id: last.id };
     }

@@ -22,6 +22,7 @@ import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { z } from 'zod';
 import type { Db } from '../db/client.js';
+import { yieldToEventLoop } from '../db/slice.js';
 import { AppError } from '../errors.js';
 import { t, type MessageKey } from '../i18n/index.js';
 import { idempotencyKeys } from './idempotency.schema.js';
@@ -345,6 +346,7 @@ export async function purgeExpiredIdempotencyKeys(db: Db, at: Date, batch = 5000
     const n = (res as unknown as { rowCount?: number; affectedRows?: number }).rowCount ?? (res as unknown as { affectedRows?: number }).affectedRows ?? 0;
     total += n;
     if (n < batch) return total;
+    await yieldToEventLoop(); // on the embedded database the requests share its one thread and connection
   }
 }
 
