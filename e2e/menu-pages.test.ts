@@ -1,6 +1,6 @@
 /**
  * Every page of the menu has data after the heating demo (issue #21, "A demo that fills every module"): a data
- * directory loaded with `hearth demo load --size 20000` (the CLI, as an operator would; its history plays two heating
+ * directory loaded with `hearth demo load --size 5000` (the CLI, as an operator would; its history plays two heating
  * seasons of tickets, feedback, care, loyalty, knowledge base, segments, surveys, campaigns, goals and an analytics
  * run), then one server and one browser: the administrator opens each entry of the side menu by clicking it (in-app
  * navigation, the way a user goes; no page load per page) and the page shows data — no empty state, no error — in
@@ -15,7 +15,7 @@ import { e2ePostgres, scratchPostgres, seedDataDir } from '../src/test/provided.
 import { killChildren, runHearth } from '../src/test/spawn.js';
 import { ADMIN, buildWeb, DESKTOP, launchBrowser, Shots, signIn, startServer, type BrowserHandle, type ServerHandle } from './harness.js';
 
-const SIZE = 20_000;
+const SIZE = 5_000;
 
 let server: ServerHandle;
 let browser: BrowserHandle;

@@ -439,6 +439,10 @@ describe('HTTP platform', () => {
   });
   afterAll(() => ctx.close());
 
+  it('gives each plugin two minutes to start, not avvio’s 10 s (a start at load 10+ in CI failed on it)', () => {
+    expect(ctx.app.initialConfig.pluginTimeout).toBe(120_000);
+  });
+
   describe('without a session', () => {
     it('the list of protected routes covers every documented non-public route', async () => {
       const doc = (await ctx.anon.get('/api/docs/json')).json() as { paths: Record<string, Record<string, unknown>> };

@@ -88,6 +88,9 @@ export async function createServer(opts: ServerOptions): Promise<App> {
     trustProxy: config.trustProxy,
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
     routerOptions: { ignoreTrailingSlash: true },
+    // avvio's default of 10 s per plugin failed a start on a machine at load 10+ (CI on two cores: '@fastify/swagger-ui'
+    // "did not start in time" while it read its assets). A plugin that truly hangs still fails the start, later.
+    pluginTimeout: 120_000,
     // Routing errors (a malformed %-escape, a path parameter over 100 characters → 414) come before any hook:
     // answered here as problem+json in the caller's language, like every other error.
     frameworkErrors: (error, request, reply) => {
