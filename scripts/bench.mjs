@@ -9,6 +9,9 @@
 // per second on one core, the model's load time, and the sentiment accuracy on ChnSentiCorp's dev set.
 // `npm run bench -- --loyalty [--scale N]` runs only the loyalty upkeep benchmark (bench/loyalty.bench.ts, PostgreSQL): the
 // nightly expiry and tier review on N members (default 1,000,000) against a floor of the same writes.
+// `npm run bench -- --dashboards-verify [--scale N] [--keep] [--reuse]` runs only the dashboards verification
+// (bench/dashboards-verify.ts, PostgreSQL): every home-dashboard figure against independent SQL and its drill-down, on
+// the heating demo of N households (default 200,000).
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +30,8 @@ const script = args.includes('--import-only')
           ? ['--import', 'tsx', 'bench/feedback-text.bench.ts']
           : args.includes('--loyalty')
             ? ['--import', 'tsx', 'bench/loyalty.bench.ts']
-            : ['--import', 'tsx', 'bench/run.ts'];
-const r = spawnSync(process.execPath, [...script, ...args.filter((a) => !['--import-only', '--responsive', '--segments', '--surveys', '--feedback-text', '--loyalty'].includes(a))], { stdio: 'inherit', cwd: root });
+            : args.includes('--dashboards-verify')
+              ? ['--import', 'tsx', 'bench/dashboards-verify.ts']
+              : ['--import', 'tsx', 'bench/run.ts'];
+const r = spawnSync(process.execPath, [...script, ...args.filter((a) => !['--import-only', '--responsive', '--segments', '--surveys', '--feedback-text', '--loyalty', '--dashboards-verify'].includes(a))], { stdio: 'inherit', cwd: root });
 process.exit(r.status ?? 1);
