@@ -49,7 +49,12 @@ export async function ensureMembers(db: DbOrTx, customerIds: readonly string[], 
         insert into loyalty_tier_changes (customer_id, from_tier, to_tier, reason, growth, created_by, at)
         select id, null, ${tier}, 'join', 0, ${createdBy}, ${now.toISOString()}::timestamptz from unnest(${`{${rows.map((r) => r.customer_id).join(',')}}`}::uuid[]) as id`);
     }
-    // Those still missing: members already (nothing to do), or a taken referral code (draw again).
+    // Those still missing: members already (nothing to do), or a taken referral code (draw again). When the insert
+    // took every one of them there is nobody to look for (an import's batches usually enrol a few each).
+    if (rows.length === missing.length) {
+      missing = [];
+      break;
+    }
     const present = new Set(
       rowsOf<{ customer_id: string }>(await db.execute(sql`select customer_id from loyalty_members where customer_id = any(${`{${missing.join(',')}}`}::uuid[])`)).map((r) => r.customer_id),
     );
