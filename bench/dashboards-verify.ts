@@ -32,13 +32,13 @@
  * business calendar (tickets.mine's warning, tickets.service's median first response), goal progress, the performance
  * score and rank, care occasions beyond the demo's rules (audiences, anniversaries, lunar birthdays), and the hot-topic rule.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { admin, arg, flag, log, PG_BASE, ROOT, round } from './pg-bench.js';
+import { freePort, startProcess, type Server } from './run.js';
 import { lit, skip, SQL_TILES, type Ctx, type Expected, type Home, type Who } from './dashboards-verify.sql.js';
 
 const SCALE = Number(arg('scale', '200000'));
@@ -92,42 +92,10 @@ async function dataset(): Promise<{ loadSeconds: number | null; analyticsSeconds
 
 // ---------------------------------------------------------------------------------------------------- the server
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-    s.on('error', reject);
-  });
-}
-
-async function startServer(): Promise<{ base: string; proc: ChildProcess; stop: () => Promise<void> }> {
-  const port = await freePort();
-  const env = { ...process.env, DATABASE_URL: dbUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', LOGIN_RATE_PER_MINUTE: '1000000', LOGIN_MAX_FAILURES: '1000000' };
-  const proc = spawn(process.execPath, ['--max-old-space-size=1024', '--import', 'tsx', 'src/main.ts'], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    if (proc.exitCode !== null) throw new Error(`server exited with ${proc.exitCode}`);
-    try {
-      if ((await fetch(`${base}/api/health`)).ok) break;
-    } catch {
-      /* not yet */
-    }
-    if (i > 900) throw new Error('server did not start');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return {
-    base,
-    proc,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (proc.exitCode !== null) return resolve();
-        proc.once('exit', () => resolve());
-        proc.kill('SIGTERM');
-      }),
-  };
+/** The real server on the scratch database (run.ts's process starter: health-polled, stopped with SIGTERM). */
+async function startServer(): Promise<Server> {
+  const env = { ...process.env, DATABASE_URL: dbUrl, LOG_LEVEL: 'warn', LOGIN_RATE_PER_MINUTE: '1000000', LOGIN_MAX_FAILURES: '1000000' };
+  return startProcess(['--max-old-space-size=1024', '--import', 'tsx', 'src/main.ts'], env, await freePort(), '/api/health');
 }
 
 type Session = { cookie: string; csrf: string };
