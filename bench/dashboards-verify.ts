@@ -154,7 +154,7 @@ const UNFILTERED: Record<string, string> = {
   '/loyalty?tab=reports': 'the loyalty reports page',
 };
 
-async function drill(api: Api, link: string, tileKey: string, statIndex: string, now: string, zone: string): Promise<Drill> {
+async function drill(api: Api, link: string, tileKey: string, statIndex: string): Promise<Drill> {
   if (UNFILTERED[link]) return { skip: UNFILTERED[link]! };
   const u = new URL(link, 'http://x');
   const p = u.searchParams;
@@ -186,12 +186,8 @@ async function drill(api: Api, link: string, tileKey: string, statIndex: string,
       if (!tab) return { skip: 'the tasks page' };
       const url = `/api/v1/tasks/mine?bucket=${tab}`;
       const items = await api.all<{ completedAt: string | null }>(url, 100);
-      if (tab !== 'done') return { total: items.length, via: url };
-      // The done tab lists every done task, latest first: the figure is those completed this company day.
-      const day = (iso: string) => new Intl.DateTimeFormat('en-CA', { timeZone: zone }).format(new Date(iso));
-      const today = day(now);
-      const done = items.filter((x) => x.completedAt !== null && day(x.completedAt) === today).length;
-      return { total: done, via: `${url} (${done} of ${items.length} rows completed on ${today})` };
+      // 今天已完成 leads to the done_today tab: its list is exactly the figure's tasks.
+      return { total: items.length, via: url };
     }
     case '/feedback': {
       if (p.get('item')) return { skip: 'one item' };
@@ -270,10 +266,8 @@ const drillCache = new Map<string, Drill>();
 
 async function checkBoard(api: Api, who: Who, board: string, q: Ctx['q'], zone: string): Promise<Row[]> {
   let rows: Row[] = [];
-  let asOf = '';
   for (let attempt = 1; attempt <= 3; attempt++) {
     const home = await api.get<Home>(`/api/v1/dashboards/home?board=${board}`);
-    asOf = home.asOf;
     const ctx: Ctx = { q, who, now: home.asOf, zone, api };
     rows = [];
     for (const tile of home.tiles) {
@@ -314,7 +308,7 @@ async function checkBoard(api: Api, who: Who, board: string, q: Ctx['q'], zone: 
     const link = r.drillVia;
     // The same list for the same reader is paged once (the manager's two boards share tiles).
     const key = `${who.id} ${r.tile} ${r.figure} ${r.drillVia}`;
-    const d = drillCache.get(key) ?? (await drill(api, r.drillVia, r.tile, r.figure, asOf, zone));
+    const d = drillCache.get(key) ?? (await drill(api, r.drillVia, r.tile, r.figure));
     drillCache.set(key, d);
     if ('skip' in d) {
       r.drill = `— ${d.skip}`;
@@ -330,7 +324,7 @@ async function checkBoard(api: Api, who: Who, board: string, q: Ctx['q'], zone: 
       const again = (await api.get<Home>(`/api/v1/dashboards/home?board=${board}`)).tiles.find((t) => t.key === r.tile);
       const i = Number(r.figure.slice(1));
       const value = r.figure.startsWith('s') ? again?.stats[i]?.value : again?.chart?.series[0]?.values[i];
-      const d2 = await drill(api, link, r.tile, r.figure, asOf, zone);
+      const d2 = await drill(api, link, r.tile, r.figure);
       drillCache.set(key, d2);
       if (!('skip' in d2) && value !== undefined && r.drillTarget === null && same(value, d2.total)) {
         r.drillEqual = true;

@@ -138,7 +138,11 @@ describe('tasks', () => {
     // Nothing overdue or due today any more: antd shows no badge for zero.
     await expect.poll(() => bell.locator('.ant-badge-count').count(), { timeout: WAIT }).toBe(0);
 
-    await page.getByRole('tab', { name: '已完成' }).click();
+    // Done today (where the home board's 今天已完成 leads), then among all done tasks.
+    await page.getByRole('tab', { name: '今天已完成' }).click();
+    await page.getByTestId('task-row').filter({ hasText: '维修后回访' }).waitFor();
+    expect(new URL(page.url()).searchParams.get('tab')).toBe('done_today');
+    await page.getByRole('tab', { name: '已完成', exact: true }).click();
     const done = page.getByTestId('task-row').filter({ hasText: '维修后回访' });
     await done.waitFor();
     expect(await done.getByTestId('task-status').textContent()).toBe('已完成');

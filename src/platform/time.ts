@@ -74,6 +74,12 @@ export function startOfDay(zone: string, y: number, m: number, d: number): Date 
   return new Date(at);
 }
 
+/** The start of `now`'s day in the zone. */
+export function startOfToday(zone: string, now: Date): Date {
+  const wall = new Date(now.getTime() + zoneOffsetMs(zone, now));
+  return startOfDay(zone, wall.getUTCFullYear(), wall.getUTCMonth() + 1, wall.getUTCDate());
+}
+
 /** The start of the day after `now`'s day, in the zone ("end of today"). */
 export function startOfTomorrow(zone: string, now: Date): Date {
   const wall = new Date(now.getTime() + zoneOffsetMs(zone, now));

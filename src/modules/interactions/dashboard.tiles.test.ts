@@ -103,16 +103,17 @@ describe('dashboard tile interactions.tasks (今日任务)', () => {
   /** The tile's figures, checked against the my-tasks API of the same tabs and against SQL; returns them. */
   async function checkFigures(as: Client, board?: string) {
     const got = await tile(as, board);
-    const [today, overdue, done] = await Promise.all([mine(as, 'today'), mine(as, 'overdue'), mine(as, 'done')]);
+    const [today, overdue, done, doneToday] = await Promise.all([mine(as, 'today'), mine(as, 'overdue'), mine(as, 'done'), mine(as, 'done_today')]);
     const todayStr = shanghaiDate(new Date().toISOString());
-    const doneToday = done.filter((x) => shanghaiDate(x.completedAt) === todayStr);
+    // The drill-down list (我的任务 › 今天已完成) is exactly the done tasks completed on the company's day.
+    expect(doneToday.map((x) => x.id)).toEqual(done.filter((x) => shanghaiDate(x.completedAt) === todayStr).map((x) => x.id));
     const figures = { today: got.stats[0].value, overdue: got.stats[1].value, done: got.stats[2].value };
     expect(figures).toEqual({ today: today.length, overdue: overdue.length, done: doneToday.length });
     expect(figures).toEqual(await counted(as.userId!));
     expect(got.stats.map((s) => [s.unit, s.tone, s.link])).toEqual([
       ['count', 'default', '/tasks?tab=today'],
       ['count', 'danger', '/tasks?tab=overdue'],
-      ['count', 'success', '/tasks?tab=done'],
+      ['count', 'success', '/tasks?tab=done_today'],
     ]);
     // The rows: overdue first, then today's, five at most, each as 我的任务 shows it.
     const expected = [...overdue.map((x) => ({ x, tab: 'overdue' })), ...today.map((x) => ({ x, tab: 'today' }))].slice(0, 5);

@@ -3,9 +3,9 @@
  * company's calendar day — the same buckets, with the same boundaries, as 我的任务 (GET /tasks/mine), so each figure
  * is the length of the list its link opens.
  */
-import { and, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { t } from '../../platform/i18n/index.js';
-import { startOfDay, startOfTomorrow } from '../../platform/time.js';
+import { startOfToday, startOfTomorrow } from '../../platform/time.js';
 import { customerAccess } from '../customers/index.js';
 import type { DashboardTileDef, TileContext, TileRow } from '../dashboards/index.js';
 import * as repo from './tasks.repository.js';
@@ -13,15 +13,9 @@ import type { Clock, TaskWithRefs } from './tasks.repository.js';
 import { tasks } from './schema.js';
 
 /** The tabs of the web page 我的任务 (web/src/modules/interactions/MyTasksPage.tsx), which take `?tab=`. */
-const tabLink = (tab: 'today' | 'overdue' | 'upcoming' | 'done') => `/tasks?tab=${tab}`;
+const tabLink = (tab: 'today' | 'overdue' | 'upcoming' | 'done_today') => `/tasks?tab=${tab}`;
 
 const ROWS = 5;
-
-/** The instant the company's day `today` (YYYY-MM-DD) began. */
-function startOfToday(zone: string, today: string): Date {
-  const [y, m, d] = today.split('-').map(Number) as [number, number, number];
-  return startOfDay(zone, y, m, d);
-}
 
 function rowOf(ctx: TileContext, r: TaskWithRefs, bucket: 'overdue' | 'today'): TileRow {
   // A customer outside the actor's data scope is neither named nor linked (as in the task list).
@@ -44,7 +38,7 @@ export const tasksTile: DashboardTileDef = {
   async load(ctx) {
     const { db, actor, locale } = ctx;
     const userId = actor.userId;
-    const clock: Clock = { now: ctx.now, endOfToday: startOfTomorrow(ctx.zone, ctx.now) };
+    const clock: Clock = { now: ctx.now, startOfToday: startOfToday(ctx.zone, ctx.now), endOfToday: startOfTomorrow(ctx.zone, ctx.now) };
     let counts = { overdue: 0, today: 0, done: 0 };
     let rows: TileRow[] = [];
     if (userId) {
@@ -52,14 +46,7 @@ export const tasksTile: DashboardTileDef = {
       const [done] = await db
         .select({ n: sql<number>`count(*)::int` })
         .from(tasks)
-        .where(
-          and(
-            eq(tasks.assigneeId, userId),
-            eq(tasks.status, 'done'),
-            gte(tasks.completedAt, startOfToday(ctx.zone, ctx.today)),
-            lt(tasks.completedAt, clock.endOfToday),
-          ),
-        );
+        .where(and(eq(tasks.assigneeId, userId), repo.bucketCondition('done_today', clock)));
       counts = { overdue: buckets.overdue, today: buckets.today, done: done?.n ?? 0 };
       // Overdue first (the longest overdue on top), then the rest of today's, by due time.
       const overdue = counts.overdue ? await repo.listTasks(db, { bucket: 'overdue', clock, assigneeId: userId, limit: ROWS }) : [];
@@ -73,7 +60,7 @@ export const tasksTile: DashboardTileDef = {
       stats: [
         { label: t(locale, 'tasks.tile.today'), value: counts.today, unit: 'count', tone: 'default', link: tabLink('today') },
         { label: t(locale, 'tasks.tile.overdue'), value: counts.overdue, unit: 'count', tone: 'danger', link: tabLink('overdue') },
-        { label: t(locale, 'tasks.tile.done'), value: counts.done, unit: 'count', tone: 'success', link: tabLink('done') },
+        { label: t(locale, 'tasks.tile.done'), value: counts.done, unit: 'count', tone: 'success', link: tabLink('done_today') },
       ],
       rows,
       chart: null,

@@ -145,7 +145,8 @@ export const bulkTasksBody = z
   });
 export type BulkTasksInput = z.infer<typeof bulkTasksBody>;
 
-export const TASK_LIST_BUCKETS = ['overdue', 'today', 'upcoming', 'open', 'done', 'cancelled'] as const;
+/** `done_today`: completed since the start of the company's day (the home board's 今天已完成). */
+export const TASK_LIST_BUCKETS = ['overdue', 'today', 'upcoming', 'open', 'done', 'done_today', 'cancelled'] as const;
 export type TaskListBucket = (typeof TASK_LIST_BUCKETS)[number];
 
 export const myTasksQuery = z.strictObject({

@@ -22,8 +22,8 @@ export type TaskWithRefs = TaskRow & {
   sortValue: string;
 };
 
-/** "Now" and where today ends in the company's time zone: the bucket boundaries. */
-export type Clock = { now: Date; endOfToday: Date };
+/** "Now" and where today begins and ends in the company's time zone: the bucket boundaries. */
+export type Clock = { now: Date; startOfToday: Date; endOfToday: Date };
 
 const assignee = alias(userDirectory, 'assignee');
 const completer = alias(userDirectory, 'completer');
@@ -31,7 +31,7 @@ const creator = alias(userDirectory, 'creator');
 
 /** How each list is ordered: open tasks by due time (soonest first), done by completion, cancelled by change (newest first). */
 function sortOf(bucket: TaskListBucket) {
-  if (bucket === 'done') return { column: tasks.completedAt, dir: 'desc' as const };
+  if (bucket === 'done' || bucket === 'done_today') return { column: tasks.completedAt, dir: 'desc' as const };
   if (bucket === 'cancelled') return { column: tasks.updatedAt, dir: 'desc' as const };
   return { column: tasks.dueAt, dir: 'asc' as const };
 }
@@ -68,6 +68,8 @@ export function bucketCondition(bucket: TaskListBucket, clock: Clock): SQL | und
       return eq(tasks.status, 'open');
     case 'done':
       return eq(tasks.status, 'done');
+    case 'done_today':
+      return and(eq(tasks.status, 'done'), gte(tasks.completedAt, clock.startOfToday), lt(tasks.completedAt, clock.endOfToday));
     case 'cancelled':
       return eq(tasks.status, 'cancelled');
   }

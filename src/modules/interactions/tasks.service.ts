@@ -4,7 +4,7 @@ import type { DbOrTx } from '../../platform/db/client.js';
 import { AppError } from '../../platform/errors.js';
 import { decodeCursor, encodeCursor } from '../../platform/http/cursor.js';
 import { t } from '../../platform/i18n/index.js';
-import { knownZone, startOfTomorrow } from '../../platform/time.js';
+import { knownZone, startOfToday, startOfTomorrow } from '../../platform/time.js';
 import { actorOfUser } from '../accounts/index.js';
 import { recordAudit } from '../audit/index.js';
 import { customerAccess, customerInScope } from '../customers/index.js';
@@ -21,7 +21,7 @@ import type { TimelineSource } from './timeline.js';
 async function clockOf(db: DbOrTx): Promise<Clock> {
   const now = new Date();
   const zone = knownZone((await readCompanySettings(db)).timezone);
-  return { now, endOfToday: startOfTomorrow(zone, now) };
+  return { now, startOfToday: startOfToday(zone, now), endOfToday: startOfTomorrow(zone, now) };
 }
 
 function bucketOf(r: { status: string; dueAt: Date }, clock: Clock): TaskBucket | null {

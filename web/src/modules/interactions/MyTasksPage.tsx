@@ -14,7 +14,9 @@ import { TaskBulkBar } from './TaskBulkBar';
 import { TaskItem } from './TaskItem';
 import { useCancelTask } from './useCancelTask';
 
-const TABS: TaskTab[] = ['today', 'overdue', 'upcoming', 'done'];
+const TABS: TaskTab[] = ['today', 'overdue', 'upcoming', 'done_today', 'done'];
+/** The tabs of done tasks: nothing to select for a bulk change, and no count badge. */
+const DONE_TABS: TaskTab[] = ['done_today', 'done'];
 
 /** The tasks chosen for a bulk change, for the list (who, tab) they were chosen in. */
 type Selection = { key: string; rows: TaskView[] };
@@ -125,10 +127,10 @@ export function MyTasksPage() {
   const listKey = `${who}:${tab}`;
   const [selection, setSelection] = useState<Selection>({ key: listKey, rows: [] });
   const selected = selection.key === listKey ? selection.rows : [];
-  const bulk = writable && tab !== 'done';
+  const bulk = writable && !DONE_TABS.includes(tab);
 
   const label = (k: TaskTab) => {
-    const n = who === 'me' && k !== 'done' ? counts.data?.[k] : undefined;
+    const n = who === 'me' && k !== 'done' && k !== 'done_today' ? counts.data?.[k] : undefined;
     return (
       <Space size={6}>
         {t(`tasks.tab.${k}`)}

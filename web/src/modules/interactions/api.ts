@@ -35,8 +35,8 @@ export type LogInteraction = {
 };
 export type CreateTask = { type: TaskType; title: string; notes?: string | null; customerId?: string | null; assigneeId?: string; dueAt: string };
 export type CompleteTask = { result: string; interaction?: { channel: InteractionChannel; direction: InteractionDirection; outcome?: string | null } | null };
-/** The lists of 我的任务: the three open buckets and the done ones. */
-export type TaskTab = TaskBucket | 'done';
+/** The lists of 我的任务: the three open buckets, those done today (the home board's 今天已完成) and all done ones. */
+export type TaskTab = TaskBucket | 'done_today' | 'done';
 
 const PAGE_SIZE = 20;
 
